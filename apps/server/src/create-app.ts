@@ -1,0 +1,36 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { Logger } from 'nestjs-pino';
+import { AppConfig, createValidationPipe, HttpExceptionFilter, setupOpenApi, useJsonBody } from '@idm/core';
+import { AppModule } from './app.module';
+import { version } from '../../../package.json';
+
+/** Builds the configured (not yet listening) IDM application; used by main.ts and the tests. */
+export async function createApp(config: AppConfig): Promise<NestExpressApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.register(config), {
+    bufferLogs: true,
+    abortOnError: false,
+    bodyParser: false, // useJsonBody below answers malformed bodies in IDM's error shape
+  });
+  app.useLogger(app.get(Logger));
+  app.useGlobalPipes(createValidationPipe());
+  app.useGlobalFilters(new HttpExceptionFilter());
+  app.enableShutdownHooks();
+  app.set('trust proxy', 'loopback');
+  useJsonBody(app, '10mb');
+  if (config.corsOrigins.length) app.enableCors({ origin: config.corsOrigins, credentials: true });
+  setupOpenApi(app, version);
+
+  if (config.clientDist) {
+    const index = path.join(config.clientDist, 'index.html');
+    if (fs.existsSync(index)) {
+      // The client uses hash routes, so `/` and its assets are all that is served; API paths stay API paths.
+      app.useStaticAssets(config.clientDist, { index: 'index.html', maxAge: '1h' });
+    } else {
+      app.get(Logger).warn(`client build not found at ${config.clientDist}; run \`npm run build\` to serve the control-room screen`);
+    }
+  }
+  return app;
+}

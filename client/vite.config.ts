@@ -1,0 +1,29 @@
+import path from 'node:path';
+import react from '@vitejs/plugin-react';
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  plugins: [react()],
+  resolve: {
+    // Wire types come from the shared contracts library, not copies.
+    alias: { '@idm/contracts': path.resolve(__dirname, '../libs/contracts/src') },
+  },
+  server: {
+    port: 5173,
+    proxy: {
+      '/auth': 'http://localhost:3000',
+      '/sensors': 'http://localhost:3000',
+      '/anomalies': 'http://localhost:3000',
+      '/alarms': 'http://localhost:3000',
+      '/health': 'http://localhost:3000',
+      '/socket.io': { target: 'http://localhost:3000', ws: true },
+    },
+  },
+  build: { outDir: 'dist', sourcemap: true },
+  test: {
+    environment: 'jsdom',
+    globals: true,
+    setupFiles: ['./src/test-setup.ts'],
+    include: ['src/**/*.test.{ts,tsx}'],
+  },
+});

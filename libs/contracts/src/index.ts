@@ -1,0 +1,5 @@
+// Wire types shared by the server and the client: no Nest, no Mongoose, no Node-only imports.
+export * from './errors';
+export * from './health';
+export * from './roles';
+export * from './sample';

@@ -1,0 +1,29 @@
+/** The validated, typed configuration every module reads (never `process.env`). */
+export abstract class AppConfig {
+  abstract readonly nodeEnv: 'development' | 'production' | 'test';
+  abstract readonly host: string;
+  abstract readonly port: number;
+  abstract readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  abstract readonly mongoUri: string;
+  abstract readonly redisUrl: string;
+  abstract readonly jwt: {
+    readonly secret: string;
+    /** True when no secret was configured and a random one was made for this process (development only). */
+    readonly generated: boolean;
+    readonly accessTtlSeconds: number;
+    readonly refreshTtlSeconds: number;
+  };
+  abstract readonly authRegistration: 'open' | 'closed';
+  abstract readonly smtp: {
+    readonly host: string;
+    readonly port: number;
+    readonly secure: boolean;
+    readonly user?: string;
+    readonly pass?: string;
+    readonly from: string;
+  };
+  /** Folder of the built client served at `/`; null when not serving it. */
+  abstract readonly clientDist: string | null;
+  abstract readonly dataDir: string;
+  abstract readonly corsOrigins: string[];
+}

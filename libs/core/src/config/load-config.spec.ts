@@ -1,0 +1,58 @@
+import { ConfigError } from './config-error';
+import { EXAMPLE_JWT_SECRET, loadConfig } from './load-config';
+
+const base = { MONGO_URI: 'mongodb://127.0.0.1:27017/idm', REDIS_URL: 'redis://127.0.0.1:6379' };
+
+function problem(env: Record<string, string | undefined>): ConfigError {
+  try {
+    loadConfig(env);
+  } catch (err) {
+    if (err instanceof ConfigError) return err;
+    throw err;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('loadConfig', () => {
+  it('applies defaults and types values', () => {
+    const c = loadConfig({ ...base, PORT: '4000' });
+    expect(c.port).toBe(4000);
+    expect(c.nodeEnv).toBe('development');
+    expect(c.jwt.accessTtlSeconds).toBe(900);
+    expect(c.jwt.generated).toBe(true);
+    expect(c.clientDist).toBeNull();
+  });
+
+  it('names a missing MONGO_URI in one line', () => {
+    const e = problem({ REDIS_URL: base.REDIS_URL });
+    expect(e.variable).toBe('MONGO_URI');
+    expect(e.message).toBe('MONGO_URI is required but not set');
+  });
+
+  it('names a malformed MONGO_URI and shows what it got', () => {
+    const e = problem({ ...base, MONGO_URI: 'localhost:27017' });
+    expect(e.message).toMatch(/^MONGO_URI must be a mongodb:\/\/ or mongodb\+srv:\/\/ URI \(got "localhost:27017"\)$/);
+    expect(e.message).not.toContain('\n');
+  });
+
+  it('names a bad PORT', () => {
+    expect(problem({ ...base, PORT: 'eighty' }).variable).toBe('PORT');
+    expect(problem({ ...base, PORT: '70000' }).message).toMatch(/^PORT must be less than or equal to 65535/);
+  });
+
+  it('refuses production without a JWT_SECRET, or with the example one', () => {
+    expect(problem({ ...base, NODE_ENV: 'production' }).message).toMatch(/^JWT_SECRET is required when NODE_ENV=production/);
+    expect(problem({ ...base, NODE_ENV: 'production', JWT_SECRET: EXAMPLE_JWT_SECRET }).message).toMatch(/example value/);
+  });
+
+  it('refuses a short secret without echoing it', () => {
+    const e = problem({ ...base, JWT_SECRET: 'hunter2' });
+    expect(e.message).toBe('JWT_SECRET must be at least 32 characters long');
+  });
+
+  it('accepts production with a real secret and serves the client build', () => {
+    const c = loadConfig({ ...base, NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(40) }, '/srv/idm');
+    expect(c.jwt.generated).toBe(false);
+    expect(c.clientDist).toBe('/srv/idm/client/dist');
+  });
+});

@@ -1,0 +1,101 @@
+import { randomBytes } from 'node:crypto';
+import * as path from 'node:path';
+import * as Joi from 'joi';
+import { AppConfig } from './app-config';
+import { ConfigError } from './config-error';
+
+/** The placeholder in .env.example; production refuses to start with it. */
+export const EXAMPLE_JWT_SECRET = 'change-me-to-a-long-random-secret';
+
+type Env = Record<string, string | undefined>;
+
+const mongoUri = Joi.string()
+  .uri({ scheme: ['mongodb', 'mongodb+srv'] })
+  .messages({ 'string.uriCustomScheme': 'must be a mongodb:// or mongodb+srv:// URI', 'string.uri': 'must be a mongodb:// or mongodb+srv:// URI' });
+const redisUrl = Joi.string()
+  .uri({ scheme: ['redis', 'rediss'] })
+  .messages({ 'string.uriCustomScheme': 'must be a redis:// or rediss:// URL', 'string.uri': 'must be a redis:// or rediss:// URL' });
+
+const schema = Joi.object({
+  NODE_ENV: Joi.string().valid('development', 'production', 'test').default('development'),
+  HOST: Joi.string().default('0.0.0.0'),
+  PORT: Joi.number().integer().min(0).max(65535).default(3000),
+  LOG_LEVEL: Joi.string().valid('fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent').default('info'),
+  MONGO_URI: mongoUri.required(),
+  REDIS_URL: redisUrl.required(),
+  JWT_SECRET: Joi.string().min(32).messages({ 'string.min': 'must be at least 32 characters long' }),
+  JWT_ACCESS_TTL_SECONDS: Joi.number().integer().min(30).max(86400).default(900),
+  JWT_REFRESH_TTL_SECONDS: Joi.number().integer().min(300).default(7 * 86400),
+  AUTH_REGISTRATION: Joi.string().valid('open', 'closed').default('open'),
+  SMTP_HOST: Joi.string().hostname().default('127.0.0.1'),
+  SMTP_PORT: Joi.number().integer().min(1).max(65535).default(1025),
+  SMTP_SECURE: Joi.boolean().truthy('1').falsy('0').default(false),
+  SMTP_USER: Joi.string().allow(''),
+  SMTP_PASS: Joi.string().allow(''),
+  SMTP_FROM: Joi.string().default('IDM <idm@localhost>'),
+  CLIENT_DIST: Joi.string().allow(''),
+  DATA_DIR: Joi.string().default('.data'),
+  CORS_ORIGINS: Joi.string().allow('').default(''),
+}).unknown(true);
+
+/**
+ * Validates the environment and returns the typed configuration, or throws a ConfigError whose message is
+ * one line naming the variable and what is wrong with it.
+ */
+export function loadConfig(env: Env, cwd = process.cwd()): AppConfig {
+  const { value, error } = schema.validate(env, { abortEarly: true, convert: true });
+  if (error) {
+    const detail = error.details[0];
+    const variable = String(detail.path[0] ?? detail.context?.key ?? 'configuration');
+    const received = detail.context?.value;
+    const problem = detail.type === 'any.required'
+      ? 'is required but not set'
+      : detail.message.replace(/^"[^"]+" /, '');
+    const shown = received === undefined || /SECRET|PASS/.test(variable) ? '' : ` (got ${JSON.stringify(received)})`;
+    throw new ConfigError(variable, `${problem}${shown}`);
+  }
+  const v = value as Record<string, any>;
+  const nodeEnv = v.NODE_ENV as AppConfig['nodeEnv'];
+
+  let jwtSecret: string | undefined = v.JWT_SECRET;
+  let generated = false;
+  if (nodeEnv === 'production') {
+    if (!jwtSecret) throw new ConfigError('JWT_SECRET', 'is required when NODE_ENV=production (use 32+ random characters, e.g. `openssl rand -hex 32`)');
+    if (jwtSecret === EXAMPLE_JWT_SECRET) throw new ConfigError('JWT_SECRET', 'is still the example value from .env.example; set a random secret of 32+ characters');
+  }
+  if (!jwtSecret) {
+    // Development and tests only: tokens then do not survive a restart, which is fine there.
+    jwtSecret = randomBytes(32).toString('hex');
+    generated = true;
+  }
+
+  let clientDist: string | null = v.CLIENT_DIST ? path.resolve(cwd, v.CLIENT_DIST) : null;
+  if (!clientDist && nodeEnv === 'production') clientDist = path.resolve(cwd, 'client/dist');
+
+  return {
+    nodeEnv,
+    host: v.HOST,
+    port: v.PORT,
+    logLevel: v.LOG_LEVEL,
+    mongoUri: v.MONGO_URI,
+    redisUrl: v.REDIS_URL,
+    jwt: {
+      secret: jwtSecret,
+      generated,
+      accessTtlSeconds: v.JWT_ACCESS_TTL_SECONDS,
+      refreshTtlSeconds: v.JWT_REFRESH_TTL_SECONDS,
+    },
+    authRegistration: v.AUTH_REGISTRATION,
+    smtp: {
+      host: v.SMTP_HOST,
+      port: v.SMTP_PORT,
+      secure: v.SMTP_SECURE,
+      user: v.SMTP_USER || undefined,
+      pass: v.SMTP_PASS || undefined,
+      from: v.SMTP_FROM,
+    },
+    clientDist,
+    dataDir: path.resolve(cwd, v.DATA_DIR),
+    corsOrigins: String(v.CORS_ORIGINS).split(',').map((s) => s.trim()).filter(Boolean),
+  };
+}

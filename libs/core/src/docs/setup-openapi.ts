@@ -1,0 +1,17 @@
+import type { INestApplication } from '@nestjs/common';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+
+/** OpenAPI 3 document at /docs-json and its browsable UI at /docs. */
+export function setupOpenApi(app: INestApplication, version: string): void {
+  const config = new DocumentBuilder()
+    .setTitle('IDM — Industrial Data Monitoring')
+    .setDescription(
+      'REST API of IDM: sensors and history, anomalies, alarms, reports and notifications. ' +
+        'Errors always have the shape `{statusCode, error, message, details?}`.',
+    )
+    .setVersion(version)
+    .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' }, 'access-token')
+    .build();
+  const document = SwaggerModule.createDocument(app, config);
+  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json', yamlDocumentUrl: 'docs-yaml' });
+}

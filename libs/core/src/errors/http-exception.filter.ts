@@ -1,0 +1,44 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import { STATUS_CODES } from 'node:http';
+import type { Response } from 'express';
+import type { ErrorDetail, ErrorResponse } from '@idm/contracts';
+
+/**
+ * Turns every error into IDM's one REST error shape `{statusCode, error, message, details?}`.
+ * Unexpected errors are logged with their stack and answered with a 500 that leaks nothing.
+ */
+@Catch()
+export class HttpExceptionFilter implements ExceptionFilter {
+  private readonly logger = new Logger('HttpExceptionFilter');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    if (host.getType() !== 'http') throw exception;
+    const res = host.switchToHttp().getResponse<Response>();
+    const body = this.toBody(exception);
+    if (body.statusCode >= 500) {
+      this.logger.error(exception instanceof Error ? exception.stack ?? exception.message : String(exception));
+    }
+    if (res.headersSent) return;
+    res.status(body.statusCode).json(body);
+  }
+
+  private toBody(exception: unknown): ErrorResponse {
+    if (exception instanceof HttpException) {
+      const statusCode = exception.getStatus();
+      const raw = exception.getResponse();
+      const error = STATUS_CODES[statusCode] ?? 'Error';
+      if (typeof raw === 'string') return { statusCode, error, message: raw };
+      const r = raw as { message?: unknown; details?: ErrorDetail[]; error?: string };
+      const message = Array.isArray(r.message) ? r.message.join('; ') : String(r.message ?? exception.message);
+      return { statusCode, error, message, ...(r.details ? { details: r.details } : {}) };
+    }
+    // Body-parser errors (malformed JSON, too large) carry an HTTP status of their own.
+    const e = exception as { status?: number; statusCode?: number; type?: string; message?: string };
+    const status = e?.status ?? e?.statusCode;
+    if (typeof status === 'number' && status >= 400 && status < 500) {
+      const message = e.type === 'entity.parse.failed' ? 'body is not valid JSON' : e.type === 'entity.too.large' ? 'body is too large' : String(e.message);
+      return { statusCode: status, error: STATUS_CODES[status] ?? 'Error', message };
+    }
+    return { statusCode: HttpStatus.INTERNAL_SERVER_ERROR, error: 'Internal Server Error', message: 'internal error' };
+  }
+}

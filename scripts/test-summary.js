@@ -1,0 +1,35 @@
+// Adds up jest's and vitest's totals and prints the closing line CI reads: `N passed, N failed[, N skipped]`.
+// Exits 1 when a suite produced no summary (it crashed) or anything failed.
+const fs = require('node:fs');
+
+const [jestFile, vitestFile] = process.argv.slice(2);
+let passed = 0;
+let failed = 0;
+let skipped = 0;
+let missing = 0;
+
+function read(file) {
+  try {
+    return JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch {
+    missing += 1;
+    return null;
+  }
+}
+
+const jest = read(jestFile);
+if (jest) {
+  passed += jest.passed;
+  failed += jest.failed;
+  skipped += jest.skipped;
+}
+const vitest = read(vitestFile);
+if (vitest) {
+  passed += vitest.numPassedTests;
+  failed += vitest.numFailedTests + (vitest.numFailedTestSuites && !vitest.numFailedTests ? vitest.numFailedTestSuites : 0);
+  skipped += (vitest.numPendingTests ?? 0) + (vitest.numTodoTests ?? 0);
+}
+failed += missing; // a runner that wrote no summary crashed: count it as a failure, never as a pass
+
+console.log(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
+process.exit(failed > 0 ? 1 : 0);
