@@ -3,3 +3,4 @@ export * from './errors';
 export * from './health';
 export * from './roles';
 export * from './sample';
+export * from './events';

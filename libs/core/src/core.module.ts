@@ -2,6 +2,7 @@ import { DynamicModule, Global, MiddlewareConsumer, Module, NestModule } from '@
 import { ConfigModule } from '@nestjs/config';
 import { AppConfig } from './config/app-config';
 import { DatabaseModule } from './database/database.module';
+import { DomainEvents } from './events/domain-events';
 import { DependencyHealth } from './health/dependency-health';
 import { HealthController } from './health/health.controller';
 import { HealthRegistry } from './health/health-registry';
@@ -33,8 +34,8 @@ export class CoreModule implements NestModule {
         RedisModule,
       ],
       controllers: [HealthController, MetricsController],
-      providers: [HealthRegistry, DependencyHealth, MetricsService],
-      exports: [HealthRegistry, MetricsService],
+      providers: [HealthRegistry, DependencyHealth, MetricsService, DomainEvents],
+      exports: [HealthRegistry, MetricsService, DomainEvents],
     };
   }
 

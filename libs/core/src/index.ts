@@ -11,3 +11,6 @@ export * from './redis/redis-options';
 export * from './redis/redis.tokens';
 export * from './security/public.decorator';
 export * from './errors/json-body';
+export * from './events/domain-events';
+export * from './security/current-user';
+export * from './security/roles.decorator';
