@@ -9,6 +9,27 @@ export interface DomainEventMap {
   'device.comm_failed': { device_id: string; device_name: string; at: number; reason: string };
   /** A device answers again after a comm failure. */
   'device.comm_restored': { device_id: string; device_name: string; at: number; down_ms: number };
+  /** Detection opened an anomaly episode on a sensor (the alarms module turns it into an alarm condition). */
+  'anomaly.opened': AnomalyEpisodeEvent;
+  /** An open episode got worse (higher score or severity). */
+  'anomaly.updated': AnomalyEpisodeEvent;
+  /** The episode ended: the sensor is back to normal behaviour. */
+  'anomaly.closed': AnomalyEpisodeEvent;
+}
+
+/** Payload of the anomaly episode events (epoch ms times). */
+export interface AnomalyEpisodeEvent {
+  anomaly_id: string;
+  sensor_id: string;
+  anomaly_type: string;
+  severity: 'low' | 'medium' | 'high' | 'critical';
+  score: number;
+  /** Start of the episode. */
+  timestamp: number;
+  /** End of the episode; null while open. */
+  end_timestamp: number | null;
+  /** The sample value that opened, worsened or closed the episode. */
+  value: number;
 }
 
 export type DomainEventName = keyof DomainEventMap;
