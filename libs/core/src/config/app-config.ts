@@ -26,4 +26,14 @@ export abstract class AppConfig {
   abstract readonly clientDist: string | null;
   abstract readonly dataDir: string;
   abstract readonly corsOrigins: string[];
+  abstract readonly alarms: {
+    /** A condition must persist this long before its alarm is raised (ISA-18.2 on-delay). */
+    readonly onDelayMs: number;
+    /** A condition must be gone this long before its alarm clears (off-delay, against chattering). */
+    readonly offDelayMs: number;
+    /** More than this many alarms raised in 10 minutes is a flood (EEMUA 191: 10). */
+    readonly floodThreshold: number;
+  };
+  /** Use the Socket.IO Redis adapter so several IDM instances can serve screens. */
+  abstract readonly socketRedisAdapter: boolean;
 }

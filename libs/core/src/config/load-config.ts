@@ -36,6 +36,10 @@ const schema = Joi.object({
   CLIENT_DIST: Joi.string().allow(''),
   DATA_DIR: Joi.string().default('.data'),
   CORS_ORIGINS: Joi.string().allow('').default(''),
+  ALARM_ON_DELAY_MS: Joi.number().integer().min(0).max(3_600_000).default(0),
+  ALARM_OFF_DELAY_MS: Joi.number().integer().min(0).max(3_600_000).default(10_000),
+  ALARM_FLOOD_THRESHOLD: Joi.number().integer().min(1).default(10),
+  SOCKET_REDIS_ADAPTER: Joi.boolean().truthy('1').falsy('0').default(false),
 }).unknown(true);
 
 /**
@@ -97,5 +101,11 @@ export function loadConfig(env: Env, cwd = process.cwd()): AppConfig {
     clientDist,
     dataDir: path.resolve(cwd, v.DATA_DIR),
     corsOrigins: String(v.CORS_ORIGINS).split(',').map((s) => s.trim()).filter(Boolean),
+    alarms: {
+      onDelayMs: v.ALARM_ON_DELAY_MS,
+      offDelayMs: v.ALARM_OFF_DELAY_MS,
+      floodThreshold: v.ALARM_FLOOD_THRESHOLD,
+    },
+    socketRedisAdapter: v.SOCKET_REDIS_ADAPTER,
   };
 }
