@@ -4,3 +4,6 @@ export * from './health';
 export * from './roles';
 export * from './sample';
 export * from './events';
+export * from './devices';
+export * from './alarms';
+export * from './anomalies';

@@ -1,0 +1,96 @@
+/** Wire types of anomaly detection: per-sample verdicts, anomaly episodes, the what-if check. */
+
+/** What kind of abnormality a detector saw. */
+export const ANOMALY_TYPES = [
+  'limit', // a configured lo/lolo/hi/hihi limit crossed (with deadband)
+  'out_of_range', // outside the sensor's physical range: a broken sensor or wiring
+  'spike', // a single value far from the expected range (EW z-score)
+  'rate_of_change', // the value moved much faster than it usually does
+  'level_shift', // a sustained step (two-sided CUSUM)
+  'drift', // a slow trend away from the baseline (EWMA control chart)
+  'stuck', // the value stopped moving for far longer than usual (flat line)
+  'noise', // the signal got much noisier than usual
+  'run_rule', // Western Electric / Nelson run rule (e.g. 8 points on one side)
+] as const;
+export type AnomalyType = (typeof ANOMALY_TYPES)[number];
+
+export const ANOMALY_SEVERITIES = ['low', 'medium', 'high', 'critical'] as const;
+export type AnomalySeverity = (typeof ANOMALY_SEVERITIES)[number];
+
+/** Why a sample was judged: the expected range, the detector's statistic and the threshold it is compared with. */
+export interface AnomalyEvidence {
+  /** The range the value was expected in (baseline ± threshold), when known. */
+  expected_lo: number | null;
+  expected_hi: number | null;
+  /** The statistic of the detector that produced the score (z, CUSUM sum, run length, value...). */
+  statistic: number;
+  /** The statistic's anomaly threshold: statistic ≥ threshold ⇔ score ≥ 0.5. */
+  threshold: number;
+  /** A short plain-language reason, e.g. `hi limit 80 crossed`. */
+  detail?: string;
+}
+
+/** The judgement of one sample. */
+export interface AnomalyVerdict {
+  sensor_id: string;
+  /** Epoch milliseconds. */
+  timestamp: number;
+  value: number;
+  /** 0 = perfectly normal, 1 = certainly anomalous; 0.5 is the anomaly threshold. */
+  score: number;
+  status: 'normal' | 'anomaly';
+  /** The detector with the highest score (null while warming up or when nothing stands out). */
+  anomaly_type: AnomalyType | null;
+  evidence: AnomalyEvidence | null;
+}
+
+/** One anomaly episode: consecutive anomalous samples of one sensor (original contract fields first). */
+export interface AnomalyEpisode {
+  id: string;
+  sensor_id: string;
+  /** ISO-8601 start (first anomalous sample). */
+  timestamp: string;
+  anomaly_type: AnomalyType;
+  resolved: boolean;
+  /** Highest score seen in the episode. */
+  score: number;
+  severity: AnomalySeverity;
+  evidence: AnomalyEvidence;
+  /** ISO-8601 time of the last anomalous sample (the end once resolved). */
+  end_timestamp: string;
+  /** Anomalous samples in the episode. */
+  samples: number;
+  area?: string | null;
+}
+
+/** `POST /anomalies/check` body. */
+export interface AnomalyCheckRequest {
+  sensor_id: string;
+  samples: { timestamp: string | number; value: number }[];
+  /** Start from the sensor's live detector state instead of a fresh (warming-up) one. */
+  use_live_state?: boolean;
+  /** Store the episodes found (operator role or above). */
+  store?: boolean;
+}
+
+export interface AnomalyCheckResponse {
+  sensor_id: string;
+  verdicts: AnomalyVerdict[];
+  /** Episodes found in the checked samples (stored only when `store` was true). */
+  episodes: AnomalyEpisode[];
+  stored: boolean;
+}
+
+export interface AnomalyHistoryPage {
+  items: AnomalyEpisode[];
+  /** Pass as `cursor` to get the next (older) page; null on the last page. */
+  next_cursor: string | null;
+}
+
+/** Severity of an episode from its peak score. */
+export function severityOf(score: number): AnomalySeverity {
+  if (score >= 0.95) return 'critical';
+  if (score >= 0.8) return 'high';
+  if (score >= 0.65) return 'medium';
+  return 'low';
+}

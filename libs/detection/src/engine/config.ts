@@ -1,0 +1,127 @@
+/** Detector configuration: automatic defaults scaled to the sensor's sample period, overridable per sensor or tag type. */
+
+export const DETECTOR_NAMES = ['limits', 'physical', 'zscore', 'rate', 'ewma', 'cusum', 'stuck', 'noise', 'runRules'] as const;
+export type DetectorName = (typeof DETECTOR_NAMES)[number];
+
+export interface LimitSettings {
+  lolo?: number | null;
+  lo?: number | null;
+  hi?: number | null;
+  hihi?: number | null;
+  /** A limit that was crossed stays active until the value is back by this much (anti-chatter). */
+  deadband?: number | null;
+}
+
+/** What an admin may override; everything is optional and falls back to the automatic configuration. */
+export interface DetectorSettings {
+  /** Half-life of the learned baseline (mean, variance), in ms of sensor time. */
+  baselineHalfLifeMs?: number;
+  /** Learning period with no statistical anomalies, in ms (limits and physical range apply at once). */
+  warmupMs?: number;
+  zThreshold?: number;
+  rateThreshold?: number;
+  ewmaLambda?: number;
+  ewmaL?: number;
+  cusumK?: number;
+  cusumH?: number;
+  /** A flat line is anomalous when this unlikely given how often the value usually repeats. */
+  stuckProbability?: number;
+  stuckMinSamples?: number;
+  /** Short-term / long-term standard deviation ratio that counts as a noise burst. */
+  noiseRatio?: number;
+  /** Score given to a Western Electric / Nelson run-rule hit (they are weak evidence on autocorrelated data). */
+  runRuleScore?: number;
+  /** Consecutive normal samples that close an anomaly episode (off-delay). */
+  episodeClearSamples?: number;
+  /** Smallest standard deviation used, in engineering units (quantised or constant signals). */
+  minSigma?: number;
+  limits?: LimitSettings | null;
+  physicalMin?: number | null;
+  physicalMax?: number | null;
+  enabled?: Partial<Record<DetectorName, boolean>>;
+}
+
+/** The configuration the engine runs with: every window expressed in samples. */
+export interface ResolvedConfig {
+  periodMs: number | null;
+  warmupSamples: number;
+  alpha: number;
+  fastAlpha: number;
+  zThreshold: number;
+  zClip: number;
+  rateThreshold: number;
+  ewmaLambda: number;
+  ewmaL: number;
+  cusumK: number;
+  cusumH: number;
+  stuckProbability: number;
+  stuckMinSamples: number;
+  noiseRatio: number;
+  runRuleScore: number;
+  episodeClearSamples: number;
+  minSigma: number;
+  limits: LimitSettings | null;
+  physicalMin: number | null;
+  physicalMax: number | null;
+  enabled: Record<DetectorName, boolean>;
+}
+
+export const DEFAULT_SETTINGS = {
+  baselineHalfLifeMs: 6 * 3600_000,
+  warmupMs: 12 * 3600_000,
+  zThreshold: 4,
+  rateThreshold: 5,
+  ewmaLambda: 0.1,
+  ewmaL: 4,
+  cusumK: 0.75,
+  cusumH: 10,
+  stuckProbability: 1e-4,
+  stuckMinSamples: 10,
+  noiseRatio: 2.5,
+  runRuleScore: 0.3,
+  episodeClearSamples: 12,
+  minSigma: 0,
+} as const;
+
+/** Bounds (in samples) that keep windows sane whatever the sample rate. */
+const HALF_LIFE_SAMPLES = { min: 20, max: 2000, ifUnknown: 60 };
+const WARMUP_SAMPLES = { min: 30, max: 5000 };
+
+const clamp = (v: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, v));
+
+export function resolveConfig(periodMs: number | null, settings: DetectorSettings = {}): ResolvedConfig {
+  const s = { ...DEFAULT_SETTINGS, ...dropUndefined(settings) };
+  const halfLife =
+    periodMs && periodMs > 0 ? clamp(Math.round(s.baselineHalfLifeMs / periodMs), HALF_LIFE_SAMPLES.min, HALF_LIFE_SAMPLES.max) : HALF_LIFE_SAMPLES.ifUnknown;
+  const warmup =
+    periodMs && periodMs > 0 ? clamp(Math.round(s.warmupMs / periodMs), WARMUP_SAMPLES.min, WARMUP_SAMPLES.max) : 2 * halfLife;
+  const enabled = Object.fromEntries(DETECTOR_NAMES.map((n) => [n, settings.enabled?.[n] ?? true])) as Record<DetectorName, boolean>;
+  return {
+    periodMs,
+    warmupSamples: Math.max(warmup, 10),
+    alpha: 1 - Math.pow(0.5, 1 / halfLife),
+    // The noise detector compares a few samples' spread with the baseline's.
+    fastAlpha: 1 - Math.pow(0.5, 1 / 4),
+    zThreshold: s.zThreshold,
+    zClip: s.zThreshold,
+    rateThreshold: s.rateThreshold,
+    ewmaLambda: s.ewmaLambda,
+    ewmaL: s.ewmaL,
+    cusumK: s.cusumK,
+    cusumH: s.cusumH,
+    stuckProbability: s.stuckProbability,
+    stuckMinSamples: s.stuckMinSamples,
+    noiseRatio: s.noiseRatio,
+    runRuleScore: s.runRuleScore,
+    episodeClearSamples: s.episodeClearSamples,
+    minSigma: s.minSigma,
+    limits: settings.limits ?? null,
+    physicalMin: settings.physicalMin ?? null,
+    physicalMax: settings.physicalMax ?? null,
+    enabled,
+  };
+}
+
+function dropUndefined<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined && v !== null)) as Partial<T>;
+}

@@ -1,0 +1,5 @@
+export * from './config';
+export * from './score';
+export * from './sensor-detector';
+export * from './episode-tracker';
+export * from './nab-output';
