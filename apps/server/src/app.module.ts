@@ -1,5 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { AppConfig, CoreModule } from '@idm/core';
+import { IngestionModule } from '@idm/ingestion';
 
 /** Composition root of the modular monolith: imports the feature modules, nothing else. */
 @Module({})
@@ -7,7 +8,7 @@ export class AppModule {
   static register(config: AppConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [CoreModule.forRoot(config)],
+      imports: [CoreModule.forRoot(config), IngestionModule],
     };
   }
 }

@@ -1,0 +1,96 @@
+/** Modbus register area a tag is read from (IDM only ever reads: function codes 1, 2, 3, 4). */
+export const REGISTER_TYPES = ['holding', 'input', 'coil', 'discrete_input'] as const;
+export type RegisterType = (typeof REGISTER_TYPES)[number];
+
+export const MODBUS_DATA_TYPES = ['bool', 'int16', 'uint16', 'int32', 'uint32', 'float32', 'float64'] as const;
+export type ModbusDataType = (typeof MODBUS_DATA_TYPES)[number];
+
+/** `big`: most significant first (Modbus standard). Word order applies across registers, byte order within one. */
+export const ENDIANNESS = ['big', 'little'] as const;
+export type Endianness = (typeof ENDIANNESS)[number];
+
+/** Alarm limits of a tag, in engineering units (after scale and offset). */
+export interface TagLimits {
+  lolo?: number;
+  lo?: number;
+  hi?: number;
+  hihi?: number;
+  /** Hysteresis a value must move back past a limit before it counts as returned to normal. */
+  deadband?: number;
+}
+
+/** A PLC polled over Modbus TCP. `id` is a stable slug (e.g. `plc-01`) other records refer to. */
+export interface DeviceDto {
+  id: string;
+  name: string;
+  host: string;
+  port: number;
+  unit_id: number;
+  poll_interval_ms: number;
+  timeout_ms: number;
+  enabled: boolean;
+  /** Unused registers/bits that may be read over to merge two tags into one request (0 = only contiguous). */
+  block_gap?: number;
+}
+
+/** A sensor: where its value lives in a device and how to turn registers into engineering units. */
+export interface TagDto {
+  /** Unique; the key every other module (historian, detection, alarms) uses. */
+  sensor_id: string;
+  device_id: string;
+  /** Plant area, e.g. "Boiler house" (the client groups tiles by area and device). */
+  area: string;
+  register_type: RegisterType;
+  /** 0-based protocol address (register 40001 in 1-based PLC notation is holding address 0). */
+  address: number;
+  data_type: ModbusDataType;
+  word_order: Endianness;
+  byte_order: Endianness;
+  /** value = raw * scale + offset */
+  scale: number;
+  offset: number;
+  unit: string;
+  description: string;
+  limits?: TagLimits;
+  /** Physically possible range; a decoded value outside it gets quality `bad`. */
+  physical_min?: number;
+  physical_max?: number;
+}
+
+/** One file describing devices and their tags (JSON or YAML), for import/export and the simulator. */
+export interface DeviceFile {
+  version: 1;
+  devices: DeviceDto[];
+  tags: TagDto[];
+}
+
+export interface ImportResultDto {
+  devices: number;
+  tags: number;
+  /** `replace` removed what was not in the file; `merge` upserted by id / sensor_id. */
+  mode: 'merge' | 'replace';
+}
+
+export type DeviceState = 'disabled' | 'connecting' | 'connected' | 'comm_failure';
+
+/** `GET /devices/:id/status`: live poller state and counters since IDM started. */
+export interface DeviceStatusDto {
+  device_id: string;
+  name: string;
+  state: DeviceState;
+  connected: boolean;
+  /** Epoch ms of the last poll where every block was read, null if none yet. */
+  last_good_poll_at: number | null;
+  last_error: string | null;
+  polls: number;
+  requests: number;
+  errors: number;
+  consecutive_failures: number;
+  /** Duration of the last completed poll (all blocks), ms. */
+  last_poll_duration_ms: number | null;
+  /** Modbus requests per poll with the current block plan. */
+  requests_per_poll: number;
+  tags: number;
+  /** Epoch ms of the next reconnect attempt while in comm failure. */
+  next_retry_at: number | null;
+}

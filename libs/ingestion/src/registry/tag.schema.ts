@@ -1,0 +1,61 @@
+import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
+import type { HydratedDocument } from 'mongoose';
+import { ENDIANNESS, MODBUS_DATA_TYPES, REGISTER_TYPES } from '@idm/contracts';
+import type { Endianness, ModbusDataType, RegisterType, TagLimits } from '@idm/contracts';
+
+/**
+ * A tag (sensor). `_id` is the sensor_id, so "get tag X" is an `_id` lookup and uniqueness comes for free.
+ * Lists are full scans held in memory by TagRegistryService (a plant has thousands of tags at most).
+ */
+@Schema({ collection: 'tags', timestamps: { createdAt: 'created_at', updatedAt: 'updated_at' }, versionKey: false })
+export class Tag {
+  /** The sensor_id. */
+  @Prop({ type: String, required: true })
+  _id!: string;
+
+  @Prop({ required: true })
+  device_id!: string;
+
+  @Prop({ required: true, default: '' })
+  area!: string;
+
+  @Prop({ type: String, required: true, enum: REGISTER_TYPES })
+  register_type!: RegisterType;
+
+  @Prop({ required: true })
+  address!: number;
+
+  @Prop({ type: String, required: true, enum: MODBUS_DATA_TYPES })
+  data_type!: ModbusDataType;
+
+  @Prop({ type: String, required: true, enum: ENDIANNESS, default: 'big' })
+  word_order!: Endianness;
+
+  @Prop({ type: String, required: true, enum: ENDIANNESS, default: 'big' })
+  byte_order!: Endianness;
+
+  @Prop({ required: true, default: 1 })
+  scale!: number;
+
+  @Prop({ required: true, default: 0 })
+  offset!: number;
+
+  @Prop({ required: true, default: '' })
+  unit!: string;
+
+  @Prop({ required: true, default: '' })
+  description!: string;
+
+  // Stored as a plain sub-object; absent keys mean "no such limit".
+  @Prop({ type: Object, required: false })
+  limits?: TagLimits;
+
+  @Prop({ type: Number, required: false })
+  physical_min?: number;
+
+  @Prop({ type: Number, required: false })
+  physical_max?: number;
+}
+
+export type TagDocument = HydratedDocument<Tag>;
+export const TagSchema = SchemaFactory.createForClass(Tag);
