@@ -1,0 +1,76 @@
+import { ApiProperty, ApiPropertyOptional, OmitType, PartialType } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsIn, IsInt, IsNumber, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import { ENDIANNESS, MODBUS_DATA_TYPES, REGISTER_TYPES } from '@idm/contracts';
+import type { Endianness, ModbusDataType, RegisterType } from '@idm/contracts';
+import { DEVICE_ID_PATTERN } from './device.dto';
+
+export const SENSOR_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.:/-]{0,127}$/;
+const finite = { allowNaN: false, allowInfinity: false };
+
+export class TagLimitsDto {
+  @ApiPropertyOptional() @IsOptional() @IsNumber(finite) lolo?: number;
+  @ApiPropertyOptional() @IsOptional() @IsNumber(finite) lo?: number;
+  @ApiPropertyOptional() @IsOptional() @IsNumber(finite) hi?: number;
+  @ApiPropertyOptional() @IsOptional() @IsNumber(finite) hihi?: number;
+  @ApiPropertyOptional() @IsOptional() @IsNumber(finite) @Min(0) deadband?: number;
+}
+
+export class CreateTagDto {
+  @ApiProperty({ example: 'TT-101' })
+  @IsString()
+  @Matches(SENSOR_ID_PATTERN, { message: 'sensor_id must be 1-128 letters, digits or "-_.:/" and start with a letter or digit' })
+  sensor_id!: string;
+
+  @ApiProperty({ example: 'plc-01' })
+  @IsString()
+  @Matches(DEVICE_ID_PATTERN, { message: 'device_id must be an existing device id' })
+  device_id!: string;
+
+  @ApiPropertyOptional({ example: 'Boiler house' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  area?: string;
+
+  @ApiProperty({ enum: REGISTER_TYPES })
+  @IsIn(REGISTER_TYPES as unknown as string[], { message: `register_type must be one of ${REGISTER_TYPES.join(', ')}` })
+  register_type!: RegisterType;
+
+  @ApiProperty({ description: '0-based protocol address', example: 0 })
+  @IsInt()
+  @Min(0)
+  @Max(65535)
+  address!: number;
+
+  @ApiProperty({ enum: MODBUS_DATA_TYPES })
+  @IsIn(MODBUS_DATA_TYPES as unknown as string[], { message: `data_type must be one of ${MODBUS_DATA_TYPES.join(', ')}` })
+  data_type!: ModbusDataType;
+
+  @ApiPropertyOptional({ enum: ENDIANNESS, default: 'big' })
+  @IsOptional()
+  @IsIn(ENDIANNESS as unknown as string[], { message: 'word_order must be big or little' })
+  word_order?: Endianness;
+
+  @ApiPropertyOptional({ enum: ENDIANNESS, default: 'big' })
+  @IsOptional()
+  @IsIn(ENDIANNESS as unknown as string[], { message: 'byte_order must be big or little' })
+  byte_order?: Endianness;
+
+  @ApiPropertyOptional({ default: 1 }) @IsOptional() @IsNumber(finite) scale?: number;
+  @ApiPropertyOptional({ default: 0 }) @IsOptional() @IsNumber(finite) offset?: number;
+  @ApiPropertyOptional({ example: '°C' }) @IsOptional() @IsString() @MaxLength(32) unit?: string;
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(500) description?: string;
+
+  @ApiPropertyOptional({ type: TagLimitsDto })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => TagLimitsDto)
+  limits?: TagLimitsDto;
+
+  @ApiPropertyOptional() @IsOptional() @IsNumber(finite) physical_min?: number;
+  @ApiPropertyOptional() @IsOptional() @IsNumber(finite) physical_max?: number;
+}
+
+export class UpdateTagDto extends PartialType(OmitType(CreateTagDto, ['sensor_id'] as const)) {}
+

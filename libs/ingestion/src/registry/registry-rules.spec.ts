@@ -1,0 +1,61 @@
+import type { TagDto } from '@idm/contracts';
+import { checkDevices, checkTags } from './registry-rules';
+
+const tag = (sensor_id: string, address: number, over: Partial<TagDto> = {}): TagDto => ({
+  sensor_id, device_id: 'plc-01', area: '', register_type: 'holding', address, data_type: 'float32',
+  word_order: 'big', byte_order: 'big', scale: 1, offset: 0, unit: '', description: '', ...over,
+});
+const devices = new Set(['plc-01']);
+
+describe('checkTags', () => {
+  it('accepts adjacent tags', () => {
+    expect(checkTags([tag('a', 0), tag('b', 2)], devices)).toEqual([]);
+  });
+
+  it('names both tags of an overlap', () => {
+    const [d] = checkTags([tag('TT-101', 10), tag('TT-102', 11)], devices);
+    expect(d.field).toBe('tags[TT-102].address');
+    expect(d.message).toBe('tag "TT-102" (holding 11..12) overlaps tag "TT-101" (holding 10..11) on device "plc-01"');
+  });
+
+  it('finds an overlap hidden behind a short tag', () => {
+    const errs = checkTags([tag('long', 0, { data_type: 'float64' }), tag('short', 1, { data_type: 'int16' }), tag('late', 3, { data_type: 'int16' })], devices);
+    expect(errs.map((e) => e.field)).toEqual(['tags[short].address', 'tags[late].address']);
+  });
+
+  it('allows the same address in another area or device', () => {
+    expect(checkTags([tag('a', 0), tag('b', 0, { register_type: 'input' })], devices)).toEqual([]);
+    expect(checkTags([tag('a', 0), tag('b', 0, { device_id: 'plc-02' })], new Set(['plc-01', 'plc-02']))).toEqual([]);
+  });
+
+  it('rejects a value running past the last address, naming the tag', () => {
+    const [d] = checkTags([tag('FT-7', 65534, { data_type: 'float64' })], devices);
+    expect(d.message).toBe('tag "FT-7": float64 at address 65534 ends at 65537, past the last Modbus address 65535');
+  });
+
+  it('rejects bool outside bit areas and words in bit areas', () => {
+    expect(checkTags([tag('x', 0, { data_type: 'bool' })], devices)[0].message).toMatch(/"x": data_type bool needs register_type coil/);
+    expect(checkTags([tag('y', 0, { register_type: 'coil' })], devices)[0].message).toMatch(/"y": a coil holds one bit/);
+  });
+
+  it('rejects unknown devices, duplicates, zero scale and disordered limits', () => {
+    const msgs = checkTags(
+      [tag('a', 0, { device_id: 'nope' }), tag('b', 0, { scale: 0, limits: { lo: 5, hi: 1 } }), tag('b', 10)],
+      devices,
+    ).map((e) => e.message);
+    expect(msgs).toEqual(expect.arrayContaining([
+      'tag "a": device "nope" does not exist',
+      'tag "b": scale must not be 0',
+      'tag "b": limit lo (5) must not be above hi (1)',
+      'tag "b" is defined more than once',
+    ]));
+  });
+});
+
+describe('checkDevices', () => {
+  it('rejects two devices pointing at the same PLC', () => {
+    const base = { host: '10.0.0.1', port: 502, unit_id: 1, timeout_ms: 1000, poll_interval_ms: 1000 };
+    const errs = checkDevices([{ id: 'a', ...base }, { id: 'b', ...base }, { id: 'c', ...base, unit_id: 2 }]);
+    expect(errs.map((e) => e.message)).toEqual(['device "b" points at the same PLC (10.0.0.1:502/1) as device "a"']);
+  });
+});
