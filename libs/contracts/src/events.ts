@@ -15,6 +15,8 @@ export interface DomainEventMap {
   'anomaly.updated': AnomalyEpisodeEvent;
   /** The episode ended: the sensor is back to normal behaviour. */
   'anomaly.closed': AnomalyEpisodeEvent;
+  /** An alarm returned to normal and was acknowledged: its anomaly episodes are resolved. */
+  'alarm.normalized': { alarm_id: string; sensor_id: string | null; anomaly_ids: string[]; at: number };
 }
 
 /** Payload of the anomaly episode events (epoch ms times). */

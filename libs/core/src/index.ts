@@ -14,3 +14,4 @@ export * from './errors/json-body';
 export * from './events/domain-events';
 export * from './security/current-user';
 export * from './security/roles.decorator';
+export * from './redis/redis-io.adapter';

@@ -1,0 +1,42 @@
+import type { AlarmAuditEntryDto, AlarmDto } from '@idm/contracts';
+import type { Alarm, AlarmAudit } from './alarm.schema';
+
+const iso = (ms: number | null): string | null => (ms === null || ms === undefined ? null : new Date(ms).toISOString());
+
+export function toAlarmDto(a: Alarm): AlarmDto {
+  return {
+    id: a._id,
+    source_type: a.source_type,
+    source_id: a.source_id,
+    sensor_id: a.sensor_id,
+    condition: a.condition,
+    message: a.message,
+    priority: a.priority,
+    state: a.state,
+    active: a.active,
+    acknowledged: a.acked,
+    raised_at: iso(a.raised_at),
+    cleared_at: iso(a.cleared_at),
+    acked_at: iso(a.acked_at),
+    acked_by: a.acked_by,
+    shelved_until: iso(a.shelved_until),
+    shelved_by: a.shelved_by,
+    shelve_reason: a.shelve_reason,
+    last_value: a.last_value,
+    activation_count: a.activation_count,
+    in_flood: a.in_flood,
+    updated_at: new Date(a.updated_at).toISOString(),
+  };
+}
+
+export function toAuditDto(e: AlarmAudit): AlarmAuditEntryDto {
+  return {
+    alarm_id: e.alarm_id,
+    kind: e.kind as AlarmAuditEntryDto['kind'],
+    from: e.from as AlarmAuditEntryDto['from'],
+    to: e.to as AlarmAuditEntryDto['to'],
+    at: new Date(e.at).toISOString(),
+    by: e.by,
+    comment: e.comment,
+  };
+}

@@ -1,0 +1,57 @@
+import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
+import type { AlarmPriority, AlarmState } from './engine/alarm-types';
+
+/**
+ * One alarm per (source, condition). `_id` is deterministic (`sensor:<sensor_id>|<condition>` or
+ * `device:<device_id>|comm_failure`) so every read and write on the hot path is an `_id` lookup, which
+ * FerretDB pushes down; the alarms service is the only writer.
+ */
+@Schema({ collection: 'alarms', versionKey: false, _id: false })
+export class Alarm {
+  @Prop({ type: String, required: true }) _id!: string;
+  @Prop({ type: String, required: true }) source_type!: 'sensor' | 'device';
+  @Prop({ type: String, required: true }) source_id!: string;
+  @Prop({ type: String, default: null }) sensor_id!: string | null;
+  @Prop({ type: String, required: true }) condition!: string;
+  @Prop({ type: String, required: true }) message!: string;
+  @Prop({ type: String, required: true }) priority!: AlarmPriority;
+  @Prop({ type: String, required: true }) state!: AlarmState;
+  @Prop({ type: Boolean, required: true }) condition_active!: boolean;
+  @Prop({ type: Number, default: null }) condition_since!: number | null;
+  @Prop({ type: Boolean, required: true }) active!: boolean;
+  @Prop({ type: Boolean, required: true }) acked!: boolean;
+  @Prop({ type: Number, default: null }) raised_at!: number | null;
+  @Prop({ type: Number, default: null }) cleared_at!: number | null;
+  @Prop({ type: Number, default: null }) acked_at!: number | null;
+  @Prop({ type: String, default: null }) acked_by!: string | null;
+  @Prop({ type: Number, default: null }) shelved_until!: number | null;
+  @Prop({ type: String, default: null }) shelved_by!: string | null;
+  @Prop({ type: String, default: null }) shelve_reason!: string | null;
+  @Prop({ type: Number, default: null }) last_value!: number | null;
+  @Prop({ type: Number, default: 0 }) activation_count!: number;
+  @Prop({ type: [String], default: [] }) anomaly_ids!: string[];
+  @Prop({ type: Boolean, default: false }) in_flood!: boolean;
+  @Prop({ type: Number, required: true }) updated_at!: number;
+}
+
+export const AlarmSchema = SchemaFactory.createForClass(Alarm);
+
+/**
+ * Audit trail of every alarm change and operator action (who, when, what, comment). Immutable inserts.
+ */
+@Schema({ collection: 'alarm_audit', versionKey: false })
+export class AlarmAudit {
+  @Prop({ type: String, required: true }) alarm_id!: string;
+  @Prop({ type: String, required: true }) kind!: string;
+  @Prop({ type: String, required: true }) from!: string;
+  @Prop({ type: String, required: true }) to!: string;
+  @Prop({ type: Number, required: true }) at!: number;
+  @Prop({ type: String, default: null }) by!: string | null;
+  @Prop({ type: String, default: null }) comment!: string | null;
+}
+
+export const AlarmAuditSchema = SchemaFactory.createForClass(AlarmAudit);
+// Alarm detail: one alarm's history, newest first.
+AlarmAuditSchema.index({ alarm_id: 1, at: -1 });
+// Reports: everything that happened in a time range.
+AlarmAuditSchema.index({ at: 1 });

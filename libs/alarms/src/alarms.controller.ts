@@ -1,0 +1,81 @@
+import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { AlarmDetailDto, AlarmDto } from '@idm/contracts';
+import { AuthUser, CurrentUser, Roles } from '@idm/core';
+import { AlarmsService } from './alarms.service';
+import { AcknowledgeDto, AlarmListQueryDto, BulkAcknowledgeDto, CommentDto, OutOfServiceDto, ShelveDto } from './dto/alarm-actions.dto';
+
+@ApiTags('alarms')
+@ApiBearerAuth('access-token')
+@Controller('alarms')
+export class AlarmsController {
+  constructor(private readonly alarms: AlarmsService) {}
+
+  @Get()
+  @ApiOperation({ summary: 'Alarms needing attention, by priority then newest (any signed-in user)' })
+  list(@Query() q: AlarmListQueryDto): AlarmDto[] {
+    return this.alarms.list(q);
+  }
+
+  @Post('acknowledge')
+  @HttpCode(200)
+  @Roles('operator')
+  @ApiOperation({ summary: 'Acknowledge several alarms (operator or above)' })
+  acknowledgeMany(@Body() body: BulkAcknowledgeDto, @CurrentUser() user: AuthUser) {
+    return this.alarms.acknowledgeMany(body.ids, user.username, body.comment);
+  }
+
+  @Get(':id')
+  @ApiOperation({ summary: 'One alarm with its history and comments (any signed-in user)' })
+  detail(@Param('id') id: string): Promise<AlarmDetailDto> {
+    return this.alarms.detail(id);
+  }
+
+  @Post(':id/acknowledge')
+  @HttpCode(200)
+  @Roles('operator')
+  @ApiOperation({ summary: 'Acknowledge an alarm (operator or above)' })
+  acknowledge(@Param('id') id: string, @Body() body: AcknowledgeDto, @CurrentUser() user: AuthUser): Promise<AlarmDto> {
+    return this.alarms.acknowledge(id, user.username, body.comment);
+  }
+
+  @Post(':id/shelve')
+  @HttpCode(200)
+  @Roles('operator')
+  @ApiOperation({ summary: 'Shelve an alarm for a time, with a reason (operator or above)' })
+  shelve(@Param('id') id: string, @Body() body: ShelveDto, @CurrentUser() user: AuthUser): Promise<AlarmDto> {
+    return this.alarms.shelve(id, user.username, body.duration_minutes * 60_000, body.reason);
+  }
+
+  @Post(':id/unshelve')
+  @HttpCode(200)
+  @Roles('operator')
+  @ApiOperation({ summary: 'Unshelve an alarm (operator or above)' })
+  unshelve(@Param('id') id: string, @CurrentUser() user: AuthUser): Promise<AlarmDto> {
+    return this.alarms.unshelve(id, user.username);
+  }
+
+  @Post(':id/comments')
+  @HttpCode(200)
+  @Roles('operator')
+  @ApiOperation({ summary: 'Comment on an alarm (operator or above)' })
+  comment(@Param('id') id: string, @Body() body: CommentDto, @CurrentUser() user: AuthUser): Promise<AlarmDto> {
+    return this.alarms.comment(id, user.username, body.text);
+  }
+
+  @Post(':id/out-of-service')
+  @HttpCode(200)
+  @Roles('supervisor')
+  @ApiOperation({ summary: 'Take an alarm out of service, e.g. for maintenance (supervisor or above)' })
+  removeFromService(@Param('id') id: string, @Body() body: OutOfServiceDto, @CurrentUser() user: AuthUser): Promise<AlarmDto> {
+    return this.alarms.removeFromService(id, user.username, body.reason);
+  }
+
+  @Post(':id/return-to-service')
+  @HttpCode(200)
+  @Roles('supervisor')
+  @ApiOperation({ summary: 'Return an alarm to service (supervisor or above)' })
+  returnToService(@Param('id') id: string, @CurrentUser() user: AuthUser): Promise<AlarmDto> {
+    return this.alarms.returnToService(id, user.username);
+  }
+}

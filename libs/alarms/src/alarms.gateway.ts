@@ -1,0 +1,114 @@
+import { Logger, OnModuleDestroy } from '@nestjs/common';
+import { ConnectedSocket, MessageBody, OnGatewayConnection, OnGatewayInit, SubscribeMessage, WebSocketGateway, WebSocketServer } from '@nestjs/websockets';
+import type { Server, Socket } from 'socket.io';
+import type { Subscription } from 'rxjs';
+import type { AlarmEventDto, ClientToServerEvents, ServerToClientEvents } from '@idm/contracts';
+import type { AuthUser } from '@idm/core';
+import { AlarmsService } from './alarms.service';
+import { LiveSamples } from './live-samples';
+
+type IdmSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, { user?: AuthUser }>;
+
+/** During a flood, events are sent in batches at this pace so screens stay responsive. */
+const FLOOD_BATCH_MS = 1000;
+
+/**
+ * Pushes alarms to control-room screens: a snapshot on connect, then numbered `alarm` events; a client
+ * that reconnects sends its last sequence number and gets exactly what it missed. Authentication happens
+ * in the handshake (the auth module's socket middleware puts the user on `socket.data.user`).
+ */
+@WebSocketGateway({ cors: { origin: true, credentials: true } })
+export class AlarmsGateway implements OnGatewayInit, OnGatewayConnection, OnModuleDestroy {
+  private readonly logger = new Logger('AlarmsGateway');
+  @WebSocketServer() private server!: Server<ClientToServerEvents, ServerToClientEvents>;
+  private subs: Subscription[] = [];
+  private floodBuffer: AlarmEventDto[] = [];
+  private floodTimer: NodeJS.Timeout | null = null;
+
+  constructor(
+    private readonly alarms: AlarmsService,
+    private readonly live: LiveSamples,
+  ) {}
+
+  afterInit(): void {
+    this.subs.push(
+      this.alarms.events$.subscribe((e) => this.push(e)),
+      this.alarms.flood$.subscribe((f) => {
+        this.server.emit('alarms:flood', f);
+        if (!f.active) this.flushFlood();
+      }),
+    );
+  }
+
+  onModuleDestroy(): void {
+    this.subs.forEach((s) => s.unsubscribe());
+    if (this.floodTimer) clearTimeout(this.floodTimer);
+  }
+
+  async handleConnection(socket: IdmSocket): Promise<void> {
+    if (!socket.data.user) {
+      // Defence in depth: the handshake middleware refuses these before we get here.
+      socket.disconnect(true);
+      return;
+    }
+    const seq = await this.alarms.currentSeq();
+    socket.emit('alarms:snapshot', { seq, alarms: this.alarms.list(), flood: this.alarms.inFlood });
+    socket.on('disconnect', () => this.live.dropSocket(socket.id));
+  }
+
+  @SubscribeMessage('alarms:resume')
+  async resume(@ConnectedSocket() socket: IdmSocket, @MessageBody() body: { last_seq?: unknown }): Promise<{ replayed: number; snapshot: boolean }> {
+    const last = Number(body?.last_seq);
+    if (!Number.isInteger(last) || last < 0) return this.sendSnapshot(socket);
+    const { events, complete } = await this.alarms.eventsSince(last);
+    if (!complete) return this.sendSnapshot(socket);
+    for (const e of events) socket.emit('alarm', e);
+    return { replayed: events.length, snapshot: false };
+  }
+
+  @SubscribeMessage('samples:subscribe')
+  subscribeSamples(@ConnectedSocket() socket: IdmSocket, @MessageBody() body: { sensor_ids?: unknown; min_interval_ms?: unknown }): { ok: boolean; message?: string } {
+    const ids = body?.sensor_ids;
+    if (!Array.isArray(ids) || !ids.length || ids.length > 5000 || !ids.every((i) => typeof i === 'string' && i.length > 0 && i.length <= 200)) {
+      return { ok: false, message: 'sensor_ids must be a non-empty array of at most 5000 sensor ids' };
+    }
+    const interval = body.min_interval_ms === undefined ? 250 : Number(body.min_interval_ms);
+    if (!Number.isFinite(interval) || interval < 50 || interval > 60_000) {
+      return { ok: false, message: 'min_interval_ms must be between 50 and 60000' };
+    }
+    this.live.subscribe(socket, ids as string[], interval);
+    return { ok: true };
+  }
+
+  @SubscribeMessage('samples:unsubscribe')
+  unsubscribeSamples(@ConnectedSocket() socket: IdmSocket, @MessageBody() body: { sensor_ids?: unknown }): { ok: boolean } {
+    const ids = Array.isArray(body?.sensor_ids) ? body.sensor_ids.filter((i): i is string => typeof i === 'string') : [];
+    this.live.unsubscribe(socket.id, ids);
+    return { ok: true };
+  }
+
+  private async sendSnapshot(socket: IdmSocket): Promise<{ replayed: number; snapshot: boolean }> {
+    const seq = await this.alarms.currentSeq();
+    socket.emit('alarms:snapshot', { seq, alarms: this.alarms.list(), flood: this.alarms.inFlood });
+    return { replayed: 0, snapshot: true };
+  }
+
+  private push(e: AlarmEventDto): void {
+    if (!this.alarms.inFlood) {
+      this.server.emit('alarm', e);
+      return;
+    }
+    this.floodBuffer.push(e);
+    this.floodTimer ??= setTimeout(() => this.flushFlood(), FLOOD_BATCH_MS);
+  }
+
+  private flushFlood(): void {
+    if (this.floodTimer) clearTimeout(this.floodTimer);
+    this.floodTimer = null;
+    if (!this.floodBuffer.length) return;
+    const events = this.floodBuffer;
+    this.floodBuffer = [];
+    this.server.emit('alarms:batch', { flood: this.alarms.inFlood, events });
+    this.logger.debug(`flood batch of ${events.length} alarm events sent`);
+  }
+}

@@ -1,0 +1,24 @@
+import { Module } from '@nestjs/common';
+import { MongooseModule } from '@nestjs/mongoose';
+import { IngestionModule } from '@idm/ingestion';
+import { Alarm, AlarmAudit, AlarmAuditSchema, AlarmSchema } from './alarm.schema';
+import { AlarmSequence } from './alarm-sequence';
+import { AlarmsController } from './alarms.controller';
+import { AlarmsGateway } from './alarms.gateway';
+import { AlarmsRepository } from './alarms.repository';
+import { AlarmsService } from './alarms.service';
+import { LiveSamples } from './live-samples';
+
+const models = MongooseModule.forFeature([
+  { name: Alarm.name, schema: AlarmSchema },
+  { name: AlarmAudit.name, schema: AlarmAuditSchema },
+]);
+
+@Module({
+  imports: [models, IngestionModule],
+  controllers: [AlarmsController],
+  providers: [AlarmsRepository, AlarmSequence, AlarmsService, AlarmsGateway, LiveSamples],
+  // Reports read alarms and their audit trail.
+  exports: [AlarmsService, models],
+})
+export class AlarmsModule {}

@@ -1,0 +1,343 @@
+import { Injectable, Logger, NotFoundException, OnModuleDestroy, OnModuleInit, UnprocessableEntityException } from '@nestjs/common';
+import { Subject } from 'rxjs';
+import type { AlarmDetailDto, AlarmDto, AlarmEventDto, AnomalyEpisodeEvent } from '@idm/contracts';
+import { AppConfig, DomainEvents } from '@idm/core';
+import { toAlarmDto, toAuditDto } from './alarm-mapper';
+import { AlarmSequence } from './alarm-sequence';
+import type { Alarm, AlarmAudit } from './alarm.schema';
+import { AlarmsRepository } from './alarms.repository';
+import { AlarmStateMachine, AlarmTransition, newAlarmRecord } from './engine/alarm-state-machine';
+import { AlarmPriority, PRIORITY_RANK } from './engine/alarm-types';
+import { FloodDetector } from './engine/flood-detector';
+
+export interface AlarmListFilter {
+  priority?: AlarmPriority[];
+  state?: Alarm['state'][];
+  source_id?: string;
+  /** Include alarms in the normal state (the default list shows only those needing attention). */
+  include_normal?: boolean;
+}
+
+export interface AlarmPush {
+  events: AlarmEventDto[];
+}
+
+/**
+ * Use cases of the alarm system. Holds every alarm in memory (loaded at start), applies the pure ISA-18.2
+ * state machine to detection episodes, device comm events and operator actions, and is the single writer
+ * of the alarms collection: all changes run one after another through `serial`.
+ */
+@Injectable()
+export class AlarmsService implements OnModuleInit, OnModuleDestroy {
+  private readonly logger = new Logger('AlarmsService');
+  private readonly alarms = new Map<string, Alarm>();
+  private readonly machine: AlarmStateMachine;
+  private readonly flood: FloodDetector;
+  private serial: Promise<unknown> = Promise.resolve();
+  private ticker: NodeJS.Timeout | null = null;
+  private unsubscribe: Array<() => void> = [];
+  private floodActive = false;
+
+  /** Numbered alarm events, for the gateway to push. */
+  readonly events$ = new Subject<AlarmEventDto>();
+  /** Flood start / end. */
+  readonly flood$ = new Subject<{ active: boolean; raised_in_window: number; threshold: number }>();
+
+  constructor(
+    private readonly repo: AlarmsRepository,
+    private readonly sequence: AlarmSequence,
+    private readonly domainEvents: DomainEvents,
+    private readonly config: AppConfig,
+  ) {
+    this.machine = new AlarmStateMachine({ on_delay_ms: config.alarms.onDelayMs, off_delay_ms: config.alarms.offDelayMs });
+    this.flood = new FloodDetector(config.alarms.floodThreshold);
+  }
+
+  async onModuleInit(): Promise<void> {
+    for (const a of await this.repo.loadAll()) this.alarms.set(a._id, a);
+    this.logger.log(`loaded ${this.alarms.size} alarms`);
+    this.unsubscribe = [
+      this.domainEvents.on('anomaly.opened', (e) => this.onAnomaly(e, true)),
+      this.domainEvents.on('anomaly.updated', (e) => this.onAnomaly(e, true)),
+      this.domainEvents.on('anomaly.closed', (e) => this.onAnomaly(e, false)),
+      this.domainEvents.on('device.comm_failed', (e) =>
+        this.onCondition(
+          { id: `device:${e.device_id}|comm_failure`, source_type: 'device', source_id: e.device_id, sensor_id: null, condition: 'comm_failure' },
+          `Communication failure: ${e.device_name} (${e.reason})`,
+          'high',
+          true,
+          e.at,
+          null,
+        ),
+      ),
+      this.domainEvents.on('device.comm_restored', (e) =>
+        this.onCondition(
+          { id: `device:${e.device_id}|comm_failure`, source_type: 'device', source_id: e.device_id, sensor_id: null, condition: 'comm_failure' },
+          `Communication failure: ${e.device_name}`,
+          'high',
+          false,
+          e.at,
+          null,
+        ),
+      ),
+    ];
+    // Delays and shelf expiry must take effect without new input.
+    this.ticker = setInterval(() => void this.tickAll(Date.now()), 250);
+    this.ticker.unref();
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    if (this.ticker) clearInterval(this.ticker);
+    this.unsubscribe.forEach((u) => u());
+    await this.serial.catch(() => undefined);
+    this.events$.complete();
+    this.flood$.complete();
+  }
+
+  // --- queries -----------------------------------------------------------------------------------------
+
+  /** Alarms needing attention, sorted by priority (critical first), then newest first. */
+  list(filter: AlarmListFilter = {}): AlarmDto[] {
+    const out: Alarm[] = [];
+    for (const a of this.alarms.values()) {
+      if (!filter.include_normal && a.state === 'normal') continue;
+      if (filter.priority?.length && !filter.priority.includes(a.priority)) continue;
+      if (filter.state?.length && !filter.state.includes(a.state)) continue;
+      if (filter.source_id && a.source_id !== filter.source_id) continue;
+      out.push(a);
+    }
+    out.sort((x, y) => PRIORITY_RANK[x.priority] - PRIORITY_RANK[y.priority] || (y.raised_at ?? 0) - (x.raised_at ?? 0) || x._id.localeCompare(y._id));
+    return out.map(toAlarmDto);
+  }
+
+  async detail(id: string): Promise<AlarmDetailDto> {
+    const a = this.mustGet(id);
+    const history = await this.repo.history(id, 200);
+    return { ...toAlarmDto(a), history: history.map(toAuditDto) };
+  }
+
+  get inFlood(): boolean {
+    return this.floodActive;
+  }
+
+  currentSeq(): Promise<number> {
+    return this.sequence.current();
+  }
+
+  eventsSince(lastSeq: number): Promise<{ events: AlarmEventDto[]; complete: boolean }> {
+    return this.sequence.since(lastSeq);
+  }
+
+  // --- operator actions ----------------------------------------------------------------------------------
+
+  acknowledge(id: string, by: string, comment?: string): Promise<AlarmDto> {
+    return this.run(async () => {
+      const a = this.mustGet(id);
+      const r = this.machine.acknowledge(a, Date.now(), by, comment);
+      if (!r.ok) throw new UnprocessableEntityException({ message: `cannot acknowledge ${id}: ${r.reason}` });
+      await this.commit(a, r.transitions);
+      return toAlarmDto(a);
+    });
+  }
+
+  /** Acknowledges each alarm that is waiting for it; returns which were acknowledged and which were not. */
+  acknowledgeMany(ids: string[], by: string, comment?: string): Promise<{ acknowledged: string[]; skipped: Array<{ id: string; reason: string }> }> {
+    return this.run(async () => {
+      const acknowledged: string[] = [];
+      const skipped: Array<{ id: string; reason: string }> = [];
+      for (const id of ids) {
+        const a = this.alarms.get(id);
+        if (!a) {
+          skipped.push({ id, reason: 'no such alarm' });
+          continue;
+        }
+        const r = this.machine.acknowledge(a, Date.now(), by, comment);
+        if (!r.ok) {
+          skipped.push({ id, reason: r.reason });
+          continue;
+        }
+        await this.commit(a, r.transitions);
+        acknowledged.push(id);
+      }
+      return { acknowledged, skipped };
+    });
+  }
+
+  shelve(id: string, by: string, durationMs: number, reason: string): Promise<AlarmDto> {
+    return this.run(async () => {
+      const a = this.mustGet(id);
+      const now = Date.now();
+      const r = this.machine.shelve(a, now, by, now + durationMs, reason);
+      if (!r.ok) throw new UnprocessableEntityException({ message: `cannot shelve ${id}: ${r.reason}` });
+      await this.commit(a, r.transitions);
+      return toAlarmDto(a);
+    });
+  }
+
+  unshelve(id: string, by: string): Promise<AlarmDto> {
+    return this.run(async () => {
+      const a = this.mustGet(id);
+      if (a.state !== 'shelved') throw new UnprocessableEntityException({ message: `cannot unshelve ${id}: alarm is not shelved` });
+      await this.commit(a, this.machine.unshelve(a, Date.now(), by));
+      return toAlarmDto(a);
+    });
+  }
+
+  removeFromService(id: string, by: string, reason: string): Promise<AlarmDto> {
+    return this.run(async () => {
+      const a = this.mustGet(id);
+      const r = this.machine.removeFromService(a, Date.now(), by, reason);
+      if (!r.ok) throw new UnprocessableEntityException({ message: `cannot take ${id} out of service: ${r.reason}` });
+      await this.commit(a, r.transitions);
+      return toAlarmDto(a);
+    });
+  }
+
+  returnToService(id: string, by: string): Promise<AlarmDto> {
+    return this.run(async () => {
+      const a = this.mustGet(id);
+      const r = this.machine.returnToService(a, Date.now(), by);
+      if (!r.ok) throw new UnprocessableEntityException({ message: `cannot return ${id} to service: ${r.reason}` });
+      await this.commit(a, r.transitions);
+      return toAlarmDto(a);
+    });
+  }
+
+  comment(id: string, by: string, text: string): Promise<AlarmDto> {
+    return this.run(async () => {
+      const a = this.mustGet(id);
+      await this.commit(a, [{ kind: 'commented', from: a.state, to: a.state, at: Date.now(), by, comment: text }]);
+      return toAlarmDto(a);
+    });
+  }
+
+  // --- process inputs --------------------------------------------------------------------------------------
+
+  private onAnomaly(e: AnomalyEpisodeEvent, active: boolean): Promise<void> {
+    return this.onCondition(
+      { id: `sensor:${e.sensor_id}|${e.anomaly_type}`, source_type: 'sensor', source_id: e.sensor_id, sensor_id: e.sensor_id, condition: e.anomaly_type },
+      `${e.sensor_id}: ${e.anomaly_type.replace(/_/g, ' ')}`,
+      e.severity,
+      active,
+      active ? Math.max(e.timestamp, Date.now() - 60_000) : Date.now(),
+      e.value,
+      e.anomaly_id,
+    );
+  }
+
+  private onCondition(
+    key: { id: string; source_type: 'sensor' | 'device'; source_id: string; sensor_id: string | null; condition: string },
+    message: string,
+    priority: AlarmPriority,
+    active: boolean,
+    at: number,
+    value: number | null,
+    anomalyId?: string,
+  ): Promise<void> {
+    return this.run(async () => {
+      let a = this.alarms.get(key.id);
+      if (!a) {
+        if (!active) return; // a condition clearing on an alarm we never had is nothing to report
+        a = {
+          _id: key.id,
+          source_type: key.source_type,
+          source_id: key.source_id,
+          sensor_id: key.sensor_id,
+          condition: key.condition,
+          message,
+          anomaly_ids: [],
+          in_flood: false,
+          updated_at: at,
+          ...newAlarmRecord(priority),
+        };
+        this.alarms.set(a._id, a);
+      }
+      let escalated = false;
+      if (active) {
+        // A worsening episode raises the priority of its alarm; it never silently lowers it while active.
+        if (PRIORITY_RANK[priority] < PRIORITY_RANK[a.priority] || !a.active) {
+          escalated = a.active && a.priority !== priority;
+          a.priority = a.active ? (PRIORITY_RANK[priority] < PRIORITY_RANK[a.priority] ? priority : a.priority) : priority;
+        }
+        a.message = message;
+        if (anomalyId && !a.anomaly_ids.includes(anomalyId)) a.anomaly_ids = [...a.anomaly_ids.slice(-19), anomalyId];
+      }
+      const transitions = this.machine.evaluate(a, active, Math.min(at, Date.now()), value);
+      if (escalated && !transitions.length) transitions.push({ kind: 'updated', from: a.state, to: a.state, at: Date.now() });
+      await this.commit(a, transitions);
+    });
+  }
+
+  private tickAll(now: number): Promise<void> {
+    return this.run(async () => {
+      for (const a of this.alarms.values()) {
+        // Only alarms with a pending delay or a shelf can change on a tick.
+        const pending = a.condition_active !== a.active || a.state === 'shelved';
+        if (!pending) continue;
+        await this.commit(a, this.machine.tick(a, now));
+      }
+      const wasFlood = this.floodActive;
+      this.floodActive = this.flood.update(now);
+      if (wasFlood !== this.floodActive) this.announceFlood();
+    });
+  }
+
+  // --- persistence and push ------------------------------------------------------------------------------
+
+  /** Persists an alarm and its transitions (audit first: the trail is never behind the state), then pushes. */
+  private async commit(a: Alarm, transitions: AlarmTransition[]): Promise<void> {
+    if (!transitions.length) return;
+    const last = transitions[transitions.length - 1];
+    a.updated_at = Date.now();
+    for (const t of transitions) {
+      if (t.kind === 'raised') {
+        const wasFlood = this.floodActive;
+        this.floodActive = this.flood.recordRaised(t.at);
+        a.in_flood = this.floodActive;
+        if (wasFlood !== this.floodActive) this.announceFlood();
+      }
+    }
+    const audit: AlarmAudit[] = transitions.map((t) => ({
+      alarm_id: a._id,
+      kind: t.kind,
+      from: t.from,
+      to: t.to,
+      at: t.at,
+      by: t.by ?? null,
+      comment: t.comment ?? null,
+    }));
+    await this.repo.appendAudit(audit);
+    await this.repo.save(a);
+    if (a.state === 'normal' && transitions.some((t) => t.to === 'normal') && a.anomaly_ids.length) {
+      // The episodes behind this alarm are resolved: it returned to normal and was acknowledged.
+      this.domainEvents.emit('alarm.normalized', { alarm_id: a._id, sensor_id: a.sensor_id, anomaly_ids: [...a.anomaly_ids], at: last.at });
+      a.anomaly_ids = [];
+      await this.repo.save(a);
+    }
+    const dto = toAlarmDto(a);
+    for (const t of transitions) {
+      const event = await this.sequence.record((seq) => ({ seq, kind: t.kind, alarm: dto, at: new Date(t.at).toISOString(), by: t.by ?? null }));
+      this.events$.next(event);
+    }
+  }
+
+  private announceFlood(): void {
+    this.flood$.next({ active: this.floodActive, raised_in_window: this.flood.countInWindow, threshold: this.config.alarms.floodThreshold });
+    this.logger.warn(this.floodActive ? `alarm flood: ${this.flood.countInWindow} alarms in 10 minutes` : 'alarm flood over');
+  }
+
+  private mustGet(id: string): Alarm {
+    const a = this.alarms.get(id);
+    if (!a) throw new NotFoundException({ message: `alarm ${id} not found` });
+    return a;
+  }
+
+  /** Runs one change after the previous one finished: the single-writer rule, in-process. */
+  private run<T>(fn: () => Promise<T>): Promise<T> {
+    const next = this.serial.then(fn, fn);
+    this.serial = next.catch((err: unknown) => {
+      if (!(err instanceof NotFoundException) && !(err instanceof UnprocessableEntityException)) this.logger.error(`alarm update failed: ${String(err)}`);
+    });
+    return next;
+  }
+}

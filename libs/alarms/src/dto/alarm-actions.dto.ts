@@ -1,0 +1,81 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import { ArrayMaxSize, ArrayNotEmpty, IsArray, IsBoolean, IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min, MinLength } from 'class-validator';
+
+export class AcknowledgeDto {
+  @ApiPropertyOptional({ maxLength: 500, description: 'why, or what was done' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(500)
+  comment?: string;
+}
+
+export class BulkAcknowledgeDto extends AcknowledgeDto {
+  @ApiProperty({ type: [String], maxItems: 500 })
+  @IsArray()
+  @ArrayNotEmpty()
+  @ArrayMaxSize(500)
+  @IsString({ each: true })
+  @MaxLength(200, { each: true })
+  ids!: string[];
+}
+
+export class ShelveDto {
+  @ApiProperty({ minimum: 1, maximum: 1440, description: 'how long to shelve, in minutes (at most 24 h)' })
+  @IsInt()
+  @Min(1)
+  @Max(1440)
+  duration_minutes!: number;
+
+  @ApiProperty({ minLength: 3, maxLength: 500 })
+  @IsString()
+  @MinLength(3)
+  @MaxLength(500)
+  reason!: string;
+}
+
+export class CommentDto {
+  @ApiProperty({ minLength: 1, maxLength: 1000 })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(1000)
+  text!: string;
+}
+
+export class OutOfServiceDto {
+  @ApiProperty({ minLength: 3, maxLength: 500 })
+  @IsString()
+  @MinLength(3)
+  @MaxLength(500)
+  reason!: string;
+}
+
+const PRIORITIES = ['critical', 'high', 'medium', 'low'] as const;
+const STATES = ['normal', 'unack_active', 'ack_active', 'unack_rtn', 'shelved', 'out_of_service'] as const;
+const csv = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.split(',').map((v) => v.trim()).filter(Boolean) : value);
+
+export class AlarmListQueryDto {
+  @ApiPropertyOptional({ description: 'comma-separated priorities', example: 'critical,high' })
+  @IsOptional()
+  @Transform(csv)
+  @IsIn(PRIORITIES, { each: true })
+  priority?: Array<(typeof PRIORITIES)[number]>;
+
+  @ApiPropertyOptional({ description: 'comma-separated states', example: 'unack_active,unack_rtn' })
+  @IsOptional()
+  @Transform(csv)
+  @IsIn(STATES, { each: true })
+  state?: Array<(typeof STATES)[number]>;
+
+  @ApiPropertyOptional({ description: 'a sensor_id or device id' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  source_id?: string;
+
+  @ApiPropertyOptional({ description: 'also list alarms in the normal state' })
+  @IsOptional()
+  @Transform(({ value }) => value === 'true' || value === true)
+  @IsBoolean()
+  include_normal?: boolean;
+}

@@ -1,0 +1,7 @@
+export * from './alarms.module';
+export * from './alarms.service';
+export * from './alarm.schema';
+export * from './engine/alarm-types';
+export * from './engine/alarm-state-machine';
+export * from './engine/flood-detector';
+export * from './engine/limit-evaluator';

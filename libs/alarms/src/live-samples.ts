@@ -1,0 +1,89 @@
+import { Injectable, OnModuleInit } from '@nestjs/common';
+import type { Socket } from 'socket.io';
+import type { IngestedSample, LiveSampleDto } from '@idm/contracts';
+import { IngestionService, SINK_STAGE } from '@idm/ingestion';
+
+interface Subscription {
+  socket: Pick<Socket, 'id' | 'emit'>;
+  minIntervalMs: number;
+  lastSentAt: number;
+  pending: LiveSampleDto | null;
+  timer: NodeJS.Timeout | null;
+}
+
+/**
+ * Live samples for the screens a client subscribed to, throttled per subscription: at most one `sample`
+ * per sensor per `min_interval_ms`, and the latest value always arrives (trailing send).
+ */
+@Injectable()
+export class LiveSamples implements OnModuleInit {
+  /** sensor_id → socket id → subscription */
+  private readonly bySensor = new Map<string, Map<string, Subscription>>();
+
+  constructor(private readonly ingestion: IngestionService) {}
+
+  onModuleInit(): void {
+    this.ingestion.register({ name: 'live-samples', stage: SINK_STAGE.live, accept: (batch) => this.publish(batch) });
+  }
+
+  subscribe(socket: Pick<Socket, 'id' | 'emit'>, sensorIds: string[], minIntervalMs: number): void {
+    for (const id of sensorIds) {
+      let subs = this.bySensor.get(id);
+      if (!subs) this.bySensor.set(id, (subs = new Map()));
+      const existing = subs.get(socket.id);
+      if (existing) existing.minIntervalMs = minIntervalMs;
+      else subs.set(socket.id, { socket, minIntervalMs, lastSentAt: 0, pending: null, timer: null });
+    }
+  }
+
+  unsubscribe(socketId: string, sensorIds: string[]): void {
+    for (const id of sensorIds) this.remove(id, socketId);
+  }
+
+  dropSocket(socketId: string): void {
+    for (const id of [...this.bySensor.keys()]) this.remove(id, socketId);
+  }
+
+  private remove(sensorId: string, socketId: string): void {
+    const subs = this.bySensor.get(sensorId);
+    const sub = subs?.get(socketId);
+    if (!subs || !sub) return;
+    if (sub.timer) clearTimeout(sub.timer);
+    subs.delete(socketId);
+    if (!subs.size) this.bySensor.delete(sensorId);
+  }
+
+  private publish(batch: readonly IngestedSample[]): void {
+    if (!this.bySensor.size) return;
+    const now = Date.now();
+    for (const s of batch) {
+      const subs = this.bySensor.get(s.sensor_id);
+      if (!subs) continue;
+      const dto: LiveSampleDto = {
+        sensor_id: s.sensor_id,
+        timestamp: new Date(s.timestamp).toISOString(),
+        value: s.value,
+        quality: s.quality,
+        status: s.status ?? 'normal',
+      };
+      for (const sub of subs.values()) this.offer(sub, dto, now);
+    }
+  }
+
+  private offer(sub: Subscription, dto: LiveSampleDto, now: number): void {
+    const wait = sub.lastSentAt + sub.minIntervalMs - now;
+    if (wait <= 0 && !sub.timer) {
+      sub.lastSentAt = now;
+      sub.socket.emit('sample', dto);
+      return;
+    }
+    sub.pending = dto;
+    sub.timer ??= setTimeout(() => {
+      sub.timer = null;
+      if (!sub.pending) return;
+      sub.lastSentAt = Date.now();
+      sub.socket.emit('sample', sub.pending);
+      sub.pending = null;
+    }, Math.max(0, wait));
+  }
+}

@@ -1,0 +1,96 @@
+/** Wire types of alarms (REST and Socket.IO). Times are ISO-8601 strings on the wire. */
+
+export type AlarmStateName = 'normal' | 'unack_active' | 'ack_active' | 'unack_rtn' | 'shelved' | 'out_of_service';
+export type AlarmPriorityName = 'critical' | 'high' | 'medium' | 'low';
+export type AlarmEventKindName =
+  | 'raised'
+  | 'cleared'
+  | 'acknowledged'
+  | 'shelved'
+  | 'unshelved'
+  | 'removed_from_service'
+  | 'returned_to_service'
+  | 'updated'
+  | 'commented';
+
+export interface AlarmDto {
+  id: string;
+  source_type: 'sensor' | 'device';
+  /** The sensor's `sensor_id` or the device's id. */
+  source_id: string;
+  sensor_id: string | null;
+  /** The condition, e.g. `limit_hi`, `spike`, `comm_failure`. */
+  condition: string;
+  message: string;
+  priority: AlarmPriorityName;
+  state: AlarmStateName;
+  active: boolean;
+  acknowledged: boolean;
+  raised_at: string | null;
+  cleared_at: string | null;
+  acked_at: string | null;
+  acked_by: string | null;
+  shelved_until: string | null;
+  shelved_by: string | null;
+  shelve_reason: string | null;
+  last_value: number | null;
+  activation_count: number;
+  /** Raised while an alarm flood was in progress. */
+  in_flood: boolean;
+  updated_at: string;
+}
+
+export interface AlarmAuditEntryDto {
+  alarm_id: string;
+  kind: AlarmEventKindName;
+  from: AlarmStateName;
+  to: AlarmStateName;
+  at: string;
+  by: string | null;
+  comment: string | null;
+}
+
+export interface AlarmDetailDto extends AlarmDto {
+  history: AlarmAuditEntryDto[];
+}
+
+/** One pushed alarm change, numbered: a reconnecting client asks for everything after its last `seq`. */
+export interface AlarmEventDto {
+  seq: number;
+  kind: AlarmEventKindName;
+  alarm: AlarmDto;
+  at: string;
+  by: string | null;
+}
+
+export interface AlarmSnapshotDto {
+  /** The sequence number the snapshot is consistent with. */
+  seq: number;
+  alarms: AlarmDto[];
+  flood: boolean;
+}
+
+export interface LiveSampleDto {
+  sensor_id: string;
+  timestamp: string;
+  value: number;
+  quality: string;
+  status: string;
+}
+
+/** Socket.IO events the server emits. */
+export interface ServerToClientEvents {
+  'alarms:snapshot': (snapshot: AlarmSnapshotDto) => void;
+  alarm: (event: AlarmEventDto) => void;
+  /** During an alarm flood, events arrive batched. */
+  'alarms:batch': (batch: { flood: boolean; events: AlarmEventDto[] }) => void;
+  'alarms:flood': (flood: { active: boolean; raised_in_window: number; threshold: number }) => void;
+  sample: (sample: LiveSampleDto) => void;
+}
+
+/** Socket.IO events the client emits (with acknowledgements). */
+export interface ClientToServerEvents {
+  'alarms:resume': (req: { last_seq: number }, ack: (res: { replayed: number; snapshot: boolean }) => void) => void;
+  'samples:subscribe': (req: { sensor_ids: string[]; min_interval_ms?: number }, ack: (res: { ok: boolean; message?: string }) => void) => void;
+  'samples:unsubscribe': (req: { sensor_ids: string[] }, ack: (res: { ok: boolean }) => void) => void;
+}
