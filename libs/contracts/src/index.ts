@@ -7,4 +7,4 @@ export * from './events';
 export * from './devices';
 export * from './alarms';
 export * from './anomalies';
-export * from './alarms';
+export * from './auth';

@@ -14,6 +14,12 @@ export abstract class AppConfig {
     readonly refreshTtlSeconds: number;
   };
   abstract readonly authRegistration: 'open' | 'closed';
+  /** Failed logins allowed per username and per client IP within a window before logins answer 429. */
+  abstract readonly authLoginThrottle: {
+    readonly maxAttempts: number;
+    readonly maxAttemptsPerIp: number;
+    readonly windowSeconds: number;
+  };
   abstract readonly smtp: {
     readonly host: string;
     readonly port: number;

@@ -27,6 +27,9 @@ const schema = Joi.object({
   JWT_ACCESS_TTL_SECONDS: Joi.number().integer().min(30).max(86400).default(900),
   JWT_REFRESH_TTL_SECONDS: Joi.number().integer().min(300).default(7 * 86400),
   AUTH_REGISTRATION: Joi.string().valid('open', 'closed').default('open'),
+  AUTH_LOGIN_MAX_ATTEMPTS: Joi.number().integer().min(1).default(10),
+  AUTH_LOGIN_MAX_ATTEMPTS_PER_IP: Joi.number().integer().min(1).default(100),
+  AUTH_LOGIN_WINDOW_SECONDS: Joi.number().integer().min(1).max(86400).default(900),
   SMTP_HOST: Joi.string().hostname().default('127.0.0.1'),
   SMTP_PORT: Joi.number().integer().min(1).max(65535).default(1025),
   SMTP_SECURE: Joi.boolean().truthy('1').falsy('0').default(false),
@@ -90,6 +93,11 @@ export function loadConfig(env: Env, cwd = process.cwd()): AppConfig {
       refreshTtlSeconds: v.JWT_REFRESH_TTL_SECONDS,
     },
     authRegistration: v.AUTH_REGISTRATION,
+    authLoginThrottle: {
+      maxAttempts: v.AUTH_LOGIN_MAX_ATTEMPTS,
+      maxAttemptsPerIp: v.AUTH_LOGIN_MAX_ATTEMPTS_PER_IP,
+      windowSeconds: v.AUTH_LOGIN_WINDOW_SECONDS,
+    },
     smtp: {
       host: v.SMTP_HOST,
       port: v.SMTP_PORT,

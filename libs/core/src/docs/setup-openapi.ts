@@ -1,5 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { BEARER_SCHEME, documentSecurity } from './document-security';
 
 /** OpenAPI 3 document at /docs-json and its browsable UI at /docs. */
 export function setupOpenApi(app: INestApplication, version: string): void {
@@ -10,8 +11,9 @@ export function setupOpenApi(app: INestApplication, version: string): void {
         'Errors always have the shape `{statusCode, error, message, details?}`.',
     )
     .setVersion(version)
-    .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' }, 'access-token')
+    .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' }, BEARER_SCHEME)
     .build();
-  const document = SwaggerModule.createDocument(app, config);
+  // Security requirements and roles come from Public()/Roles(), the same metadata the auth guard reads.
+  const document = documentSecurity(SwaggerModule.createDocument(app, config));
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json', yamlDocumentUrl: 'docs-yaml' });
 }
