@@ -1,3 +1,4 @@
+import type { Role } from './roles';
 import type { SampleQuality } from './sample';
 
 /**
@@ -17,6 +18,10 @@ export interface DomainEventMap {
   'anomaly.closed': AnomalyEpisodeEvent;
   /** An alarm returned to normal and was acknowledged: its anomaly episodes are resolved. */
   'alarm.normalized': { alarm_id: string; sensor_id: string | null; anomaly_ids: string[]; at: number };
+  /** An admin disabled a user: their tokens stop working and their sockets are disconnected. */
+  'user.disabled': { user_id: string; username: string; by: string; at: number };
+  /** An admin changed a user's roles: they apply to the next request and to open sockets. */
+  'user.roles_changed': { user_id: string; username: string; roles: Role[]; by: string; at: number };
 }
 
 /** Payload of the anomaly episode events (epoch ms times). */
