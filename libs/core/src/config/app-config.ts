@@ -42,4 +42,10 @@ export abstract class AppConfig {
   };
   /** Use the Socket.IO Redis adapter so several IDM instances can serve screens. */
   abstract readonly socketRedisAdapter: boolean;
+  /** Modbus polling: a device file imported at start while the registry is empty, and the poller switch. */
+  abstract readonly modbus: {
+    /** Absolute path of a JSON/YAML device file, or null. */
+    readonly deviceFile: string | null;
+    readonly polling: boolean;
+  };
 }

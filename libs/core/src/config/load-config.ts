@@ -43,6 +43,8 @@ const schema = Joi.object({
   ALARM_OFF_DELAY_MS: Joi.number().integer().min(0).max(3_600_000).default(10_000),
   ALARM_FLOOD_THRESHOLD: Joi.number().integer().min(1).default(10),
   SOCKET_REDIS_ADAPTER: Joi.boolean().truthy('1').falsy('0').default(false),
+  DEVICE_FILE: Joi.string().allow(''),
+  MODBUS_POLLING: Joi.boolean().truthy('1').falsy('0').default(true),
 }).unknown(true);
 
 /**
@@ -115,5 +117,9 @@ export function loadConfig(env: Env, cwd = process.cwd()): AppConfig {
       floodThreshold: v.ALARM_FLOOD_THRESHOLD,
     },
     socketRedisAdapter: v.SOCKET_REDIS_ADAPTER,
+    modbus: {
+      deviceFile: v.DEVICE_FILE ? path.resolve(cwd, v.DEVICE_FILE) : null,
+      polling: v.MODBUS_POLLING,
+    },
   };
 }
