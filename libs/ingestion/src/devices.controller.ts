@@ -1,0 +1,91 @@
+import { Body, Controller, Delete, Get, Header, HttpCode, Param, Patch, Post, Query, BadRequestException } from '@nestjs/common';
+import { ApiBody, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import type { DeviceDto, DeviceStatusDto, ImportResultDto } from '@idm/contracts';
+import { Roles } from '@idm/core';
+import { CreateDeviceDto, UpdateDeviceDto } from './dto/device.dto';
+import { PollerService } from './poller/poller.service';
+import { RegistryService } from './registry/registry.service';
+import { TagRegistryService } from './registry/tag-registry.service';
+
+@ApiTags('devices')
+@Controller('devices')
+export class DevicesController {
+  constructor(
+    private readonly admin: RegistryService,
+    private readonly registry: TagRegistryService,
+    private readonly poller: PollerService,
+  ) {}
+
+  @Get()
+  @ApiOperation({ summary: 'List devices (PLCs)' })
+  list(): DeviceDto[] {
+    return this.registry.listDevices().sort((a, b) => a.id.localeCompare(b.id));
+  }
+
+  @Get('status')
+  @ApiOperation({ summary: 'Poller status and counters of every device' })
+  statuses(): DeviceStatusDto[] {
+    return this.poller.statuses();
+  }
+
+  @Get('export')
+  @Roles('admin')
+  @ApiOperation({ summary: 'Export all devices and tags as one JSON or YAML device file' })
+  @ApiQuery({ name: 'format', enum: ['json', 'yaml'], required: false })
+  @Header('Content-Disposition', 'attachment')
+  export(@Query('format') format?: string): string {
+    if (format !== undefined && format !== 'json' && format !== 'yaml') {
+      throw new BadRequestException({ message: 'format must be json or yaml', details: [{ field: 'format', rule: 'isIn', message: 'format must be json or yaml' }] });
+    }
+    return this.admin.exportFile(format === 'yaml' ? 'yaml' : 'json');
+  }
+
+  @Post('import')
+  @Roles('admin')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Import a device file',
+    description: 'Body: the device file as JSON ({version: 1, devices: [...], tags: [...]}) or {"yaml": "<file text>"}. ' +
+      'mode=merge (default) upserts devices by id and tags by sensor_id; mode=replace also removes what the file does not list. ' +
+      'Nothing is written unless the whole file is valid; every problem names the device or tag.',
+  })
+  @ApiQuery({ name: 'mode', enum: ['merge', 'replace'], required: false })
+  @ApiBody({ schema: { type: 'object' } })
+  import(@Body() body: unknown, @Query('mode') mode?: string): Promise<ImportResultDto> {
+    if (mode !== undefined && mode !== 'merge' && mode !== 'replace') {
+      throw new BadRequestException({ message: 'mode must be merge or replace', details: [{ field: 'mode', rule: 'isIn', message: 'mode must be merge or replace' }] });
+    }
+    return this.admin.importFile(body, mode === 'replace' ? 'replace' : 'merge');
+  }
+
+  @Get(':id')
+  getOne(@Param('id') id: string): DeviceDto {
+    return this.admin.getDevice(id);
+  }
+
+  @Get(':id/status')
+  @ApiOperation({ summary: 'Poller status of one device: connected, last good poll, requests, errors, poll duration' })
+  status(@Param('id') id: string): DeviceStatusDto {
+    return this.poller.status(id);
+  }
+
+  @Post()
+  @Roles('admin')
+  create(@Body() dto: CreateDeviceDto): Promise<DeviceDto> {
+    return this.admin.createDevice(dto);
+  }
+
+  @Patch(':id')
+  @Roles('admin')
+  update(@Param('id') id: string, @Body() dto: UpdateDeviceDto): Promise<DeviceDto> {
+    return this.admin.updateDevice(id, dto);
+  }
+
+  @Delete(':id')
+  @Roles('admin')
+  @HttpCode(204)
+  @ApiOperation({ summary: 'Delete a device and its tags (their history stays)' })
+  async remove(@Param('id') id: string): Promise<void> {
+    await this.admin.deleteDevice(id);
+  }
+}

@@ -1,0 +1,79 @@
+import ModbusRTU from 'modbus-serial';
+import type { RegisterType } from '@idm/contracts';
+import { ModbusEndpoint, ModbusExceptionError, ModbusReader } from './modbus-reader';
+
+/**
+ * The only Modbus client IDM uses. It wraps modbus-serial in a private field and exposes reads only
+ * (function codes 1-4): no code path in IDM can reach a write function, which is what makes "IDM never
+ * writes to a PLC" structural rather than a convention.
+ */
+export class ReadOnlyModbusClient implements ModbusReader {
+  #client: ModbusRTU | null = null;
+  readonly #endpoint: ModbusEndpoint;
+
+  constructor(endpoint: ModbusEndpoint) {
+    this.#endpoint = { ...endpoint };
+  }
+
+  get isOpen(): boolean {
+    return this.#client?.isOpen === true;
+  }
+
+  async connect(): Promise<void> {
+    await this.close();
+    const client = new ModbusRTU();
+    const { host, port, unit_id, timeout_ms } = this.#endpoint;
+    client.setTimeout(timeout_ms); // modbus-serial also uses it as the TCP connect timeout
+    this.#client = client;
+    await withTimeout(client.connectTCP(host, { port }), timeout_ms, `no TCP connection to ${host}:${port} within ${timeout_ms} ms`);
+    client.setID(unit_id);
+  }
+
+  async read(area: RegisterType, address: number, count: number): Promise<number[] | boolean[]> {
+    const client = this.#client;
+    if (!client?.isOpen) throw new Error('not connected');
+    const { timeout_ms } = this.#endpoint;
+    try {
+      // modbus-serial times requests out itself; the outer guard covers a socket that dies silently.
+      switch (area) {
+        case 'coil':
+          return (await withTimeout(client.readCoils(address, count), timeout_ms + 100, 'read timed out')).data.slice(0, count);
+        case 'discrete_input':
+          return (await withTimeout(client.readDiscreteInputs(address, count), timeout_ms + 100, 'read timed out')).data.slice(0, count);
+        case 'holding':
+          return (await withTimeout(client.readHoldingRegisters(address, count), timeout_ms + 100, 'read timed out')).data;
+        case 'input':
+          return (await withTimeout(client.readInputRegisters(address, count), timeout_ms + 100, 'read timed out')).data;
+      }
+    } catch (err) {
+      const code = (err as { modbusCode?: number }).modbusCode;
+      if (typeof code === 'number') throw new ModbusExceptionError(code, `Modbus exception ${code} reading ${area} ${address}+${count}`);
+      throw err;
+    }
+  }
+
+  async close(): Promise<void> {
+    const client = this.#client;
+    this.#client = null;
+    if (!client) return;
+    await new Promise<void>((resolve) => {
+      try {
+        // destroy, not close: a half-open socket to a dead PLC must not linger until the OS gives up.
+        client.destroy(() => resolve());
+      } catch {
+        resolve();
+      }
+      setTimeout(resolve, 200).unref();
+    });
+  }
+}
+
+function withTimeout<T>(p: Promise<T>, ms: number, message: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([
+    p,
+    new Promise<T>((_, reject) => {
+      timer = setTimeout(() => reject(Object.assign(new Error(message), { errno: 'ETIMEDOUT' })), ms);
+    }),
+  ]).finally(() => clearTimeout(timer));
+}

@@ -1,0 +1,47 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
+import { ApiQuery, ApiTags } from '@nestjs/swagger';
+import type { TagDto } from '@idm/contracts';
+import { Roles } from '@idm/core';
+import { CreateTagDto, UpdateTagDto } from './dto/tag.dto';
+import { RegistryService } from './registry/registry.service';
+import { TagRegistryService } from './registry/tag-registry.service';
+
+@ApiTags('tags')
+@Controller('tags')
+export class TagsController {
+  constructor(
+    private readonly admin: RegistryService,
+    private readonly registry: TagRegistryService,
+  ) {}
+
+  @Get()
+  @ApiQuery({ name: 'device_id', required: false })
+  list(@Query('device_id') deviceId?: string): TagDto[] {
+    const tags = typeof deviceId === 'string' ? this.registry.tagsOfDevice(deviceId) : this.registry.listTags();
+    return tags.sort((a, b) => a.sensor_id.localeCompare(b.sensor_id));
+  }
+
+  @Get(':sensor_id')
+  getOne(@Param('sensor_id') sensorId: string): TagDto {
+    return this.admin.getTag(sensorId);
+  }
+
+  @Post()
+  @Roles('admin')
+  create(@Body() dto: CreateTagDto): Promise<TagDto> {
+    return this.admin.createTag(dto);
+  }
+
+  @Patch(':sensor_id')
+  @Roles('admin')
+  update(@Param('sensor_id') sensorId: string, @Body() dto: UpdateTagDto): Promise<TagDto> {
+    return this.admin.updateTag(sensorId, dto);
+  }
+
+  @Delete(':sensor_id')
+  @Roles('admin')
+  @HttpCode(204)
+  async remove(@Param('sensor_id') sensorId: string): Promise<void> {
+    await this.admin.deleteTag(sensorId);
+  }
+}
