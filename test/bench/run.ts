@@ -7,9 +7,10 @@ import * as path from 'node:path';
 import { serviceEnv } from '../support/services';
 import { Benchmark, BenchRow, formatTable } from './harness';
 import { insertManyBaseline } from './insert-many.bench';
+import { detectorThroughputBenchmark, nabBenchmark } from './nab/nab.bench';
 
 // Baselines first: later benchmarks report ratios against rows measured earlier in the same run.
-const BENCHMARKS: Benchmark[] = [insertManyBaseline];
+const BENCHMARKS: Benchmark[] = [insertManyBaseline, nabBenchmark, detectorThroughputBenchmark];
 
 async function main(): Promise<void> {
   const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

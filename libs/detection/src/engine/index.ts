@@ -2,4 +2,4 @@ export * from './config';
 export * from './score';
 export * from './sensor-detector';
 export * from './episode-tracker';
-export * from './nab-output';
+export * from './alert-scorer';

@@ -38,6 +38,8 @@ export interface EngineVerdict {
   score: number;
   anomaly_type: AnomalyType | null;
   evidence: AnomalyEvidence | null;
+  /** Sum over detectors of log(1 + statistic / threshold): the joint weight of evidence (for alert ranking). */
+  combined: number;
 }
 
 const PERIOD_PROBE = 5;
@@ -103,7 +105,7 @@ export class SensorDetector {
   }
 
   step(timestamp: number, value: number): EngineVerdict {
-    if (!Number.isFinite(value)) return { score: 0, anomaly_type: null, evidence: null };
+    if (!Number.isFinite(value)) return { score: 0, anomaly_type: null, evidence: null, combined: 0 };
     const s = this.state;
     const c = this.config;
     this.trackPeriod(timestamp);
@@ -170,7 +172,8 @@ export class SensorDetector {
     }
 
     // Learn after judging; residuals are clipped so a spike barely moves the baseline while a lasting shift is absorbed.
-    const a = c.alpha;
+    // Bias-corrected start: a plain average until the exponential window is full.
+    const a = Math.max(c.alpha, 1 / s.n);
     const r = s.n > 3 ? clip(value - s.mean, c.zClip * sd) : value - s.mean;
     s.mean += a * r;
     s.variance = (1 - a) * (s.variance + a * r * r);
@@ -179,8 +182,9 @@ export class SensorDetector {
     s.dVariance = (1 - a) * (s.dVariance + a * dr * dr);
     s.ewma = ewma;
     s.fastVariance = fastVariance;
-    // A flat line must not teach the detector that flat lines are normal.
-    if (flatRun <= c.stuckMinSamples) s.repeatRate += a * ((flat ? 1 : 0) - s.repeatRate);
+    // A flat line after warm-up must not teach the detector that flat lines are normal; one during warm-up
+    // (a sensor that idles at a constant value) must.
+    if (this.warmingUp || flatRun <= c.stuckMinSamples) s.repeatRate += a * ((flat ? 1 : 0) - s.repeatRate);
     s.flatRun = flatRun;
     s.prev = value;
     const verdict = pick(findings);
@@ -284,9 +288,13 @@ function finding(type: AnomalyType, statistic: number, threshold: number, lo: nu
 
 function pick(findings: Finding[]): EngineVerdict {
   let best: Finding | null = null;
-  for (const f of findings) if (!best || f.score > best.score) best = f;
-  if (!best || best.score <= 0) return { score: 0, anomaly_type: null, evidence: null };
-  return { score: best.score, anomaly_type: best.type, evidence: best.evidence };
+  let combined = 0;
+  for (const f of findings) {
+    if (!best || f.score > best.score) best = f;
+    combined += Math.log1p(f.score >= 1 ? 1e12 : f.score / (1 - f.score));
+  }
+  if (!best || best.score <= 0) return { score: 0, anomaly_type: null, evidence: null, combined: 0 };
+  return { score: best.score, anomaly_type: best.type, evidence: best.evidence, combined };
 }
 
 function clip(v: number, k: number): number {

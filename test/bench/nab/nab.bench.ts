@@ -1,0 +1,55 @@
+import { AlertScorer, AlertScorerOptions, DetectorSettings, SensorDetector } from '@idm/detection';
+import type { Benchmark, BenchRow } from '../harness';
+import { loadNabCorpus, nabDir, NabSeries } from './nab-corpus';
+import { perSeries, PROFILES, scoreCorpus, ScoredSeries } from './nab-scorer';
+import { windowedGaussianScores } from './windowed-gaussian';
+
+/** IDM's default detector exactly as the command-line detector runs it. */
+export function idmScores(series: NabSeries, settings: DetectorSettings = {}, options: AlertScorerOptions = {}): number[] {
+  const scorer = new AlertScorer(settings, options);
+  return series.values.map((v, i) => scorer.step(series.timestamps[i], v));
+}
+
+function scored(corpus: NabSeries[], detector: (s: NabSeries) => number[]): ScoredSeries[] {
+  return corpus.map((s) => ({ name: s.name, timestamps: s.timestamps, scores: detector(s), windows: s.windows }));
+}
+
+export const nabBenchmark: Benchmark = {
+  name: 'nab',
+  description: 'NAB scores (standard, reward-low-FP, reward-low-FN) of the default detector vs the windowed Gaussian, on IDM_NAB_DIR (default ../shared/datasets/nab-dev)',
+  async run(ctx) {
+    const corpus = loadNabCorpus();
+    ctx.log(`nab: ${corpus.length} series from ${nabDir()}`);
+    const idm = scoreCorpus(scored(corpus, (s) => idmScores(s)));
+    const baseline = scoreCorpus(scored(corpus, (s) => windowedGaussianScores(s.values)));
+    if (process.env.BENCH_NAB_DETAIL) {
+      for (const r of perSeries(scored(corpus, (s) => idmScores(s)), idm[0].threshold)) ctx.log(`${r.name}: raw ${r.raw.toFixed(2)} tp ${r.tp} fp ${r.fp} fn ${r.fn}`);
+    }
+    return PROFILES.map((p, i): BenchRow => ({
+      benchmark: 'nab',
+      case: `${p.name} (${corpus.length} series)`,
+      value: idm[i].score,
+      unit: 'NAB score',
+      baseline: baseline[i].score,
+      ratio: baseline[i].score > 0 ? idm[i].score / baseline[i].score : undefined,
+      notes: `threshold ${idm[i].threshold.toFixed(4)}, tp ${idm[i].counts.tp} fp ${idm[i].counts.fp} fn ${idm[i].counts.fn}; baseline = windowed Gaussian`,
+    }));
+  },
+};
+
+export const detectorThroughputBenchmark: Benchmark = {
+  name: 'detector-throughput',
+  description: 'samples/s of the default detector set on one core (one sensor, synthetic noisy signal)',
+  async run() {
+    const total = Number(process.env.BENCH_DETECTOR_SAMPLES ?? 2_000_000);
+    const values = Array.from({ length: 10_000 }, (_, i) => 50 + 10 * Math.sin(i / 100) + ((i * 7919) % 101) / 50);
+    const detector = new SensorDetector();
+    const t0 = Date.UTC(2026, 0, 1);
+    let sink = 0;
+    for (let i = 0; i < 50_000; i++) sink += detector.step(t0 + i * 1000, values[i % values.length]).score;
+    const start = process.hrtime.bigint();
+    for (let i = 0; i < total; i++) sink += detector.step(t0 + (i + 50_000) * 1000, values[i % values.length]).score;
+    const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+    return [{ benchmark: 'detector-throughput', case: `default detector set, ${total} samples`, value: total / seconds, unit: 'samples/s', notes: `checksum ${sink.toFixed(0)}` }];
+  },
+};
