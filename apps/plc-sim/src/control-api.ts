@@ -1,0 +1,64 @@
+import * as http from 'node:http';
+import { DEVICE_FAULTS, FaultKind, TAG_FAULTS } from './faults';
+import type { RequestLog } from './modbus-server';
+import type { Plant } from './plant';
+
+/**
+ * The simulator's HTTP control API (JSON):
+ *   GET /plcs · GET /values?plc=plc-01 · GET /device-file?host=&poll_interval_ms=
+ *   GET /faults · POST /faults {kind, plc, sensor_id?, magnitude?, duration_ms?} · DELETE /faults?plc=&id=
+ *   GET /stats · GET /requests?plc=&since= · POST /stats/reset
+ */
+export function createControlServer(plant: Plant, log: RequestLog): http.Server {
+  return http.createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://sim');
+    const send = (status: number, body: unknown) => {
+      res.writeHead(status, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(body));
+    };
+    const route = `${req.method} ${url.pathname}`;
+    let raw = '';
+    req.on('data', (c) => (raw += c));
+    req.on('end', () => {
+      try {
+        switch (route) {
+          case 'GET /plcs':
+            return send(200, plant.plcs.map((p) => ({ id: p.id, name: p.name, area: p.area, port: p.port, unit_id: p.unit_id, tags: p.tags.length })));
+          case 'GET /values': {
+            const plc = plant.plcById(url.searchParams.get('plc') ?? '');
+            if (!plc) return send(404, { message: 'unknown plc' });
+            const t = Date.now();
+            return send(200, { t, values: Object.fromEntries(plc.tags.map((tag) => [tag.sensor_id, plant.value(plc, tag, t)])) });
+          }
+          case 'GET /device-file':
+            return send(200, plant.deviceFile(url.searchParams.get('host') ?? '127.0.0.1', Number(url.searchParams.get('poll_interval_ms') ?? 1000)));
+          case 'GET /faults':
+            return send(200, plant.activeFaults());
+          case 'POST /faults': {
+            const body = JSON.parse(raw || '{}');
+            if (![...TAG_FAULTS, ...DEVICE_FAULTS].includes(body.kind)) {
+              return send(400, { message: `kind must be one of ${[...TAG_FAULTS, ...DEVICE_FAULTS].join(', ')}` });
+            }
+            return send(201, plant.injectFault({ ...body, kind: body.kind as FaultKind }));
+          }
+          case 'DELETE /faults': {
+            const id = url.searchParams.get('id');
+            const plc = url.searchParams.get('plc') ?? undefined;
+            return send(200, { cleared: plant.clearFaults({ plc, id: id ? Number(id) : undefined }) });
+          }
+          case 'GET /stats':
+            return send(200, { requests: log.total, by_function_code: log.byFunctionCode, by_plc: log.byPlc });
+          case 'GET /requests':
+            return send(200, log.list({ plc: url.searchParams.get('plc') ?? undefined, since: Number(url.searchParams.get('since') ?? 0) }));
+          case 'POST /stats/reset':
+            log.reset();
+            return send(200, { reset: true });
+          default:
+            return send(404, { message: `no route ${route}` });
+        }
+      } catch (err) {
+        return send(400, { message: (err as Error).message });
+      }
+    });
+  });
+}

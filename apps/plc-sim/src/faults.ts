@@ -1,0 +1,68 @@
+import { healthyValue, SignalSpec } from './plant-model';
+
+export const TAG_FAULTS = ['spike', 'step', 'drift', 'stuck', 'noise_burst', 'out_of_range'] as const;
+export const DEVICE_FAULTS = ['stop_answering', 'slow'] as const;
+export type TagFaultKind = (typeof TAG_FAULTS)[number];
+export type DeviceFaultKind = (typeof DEVICE_FAULTS)[number];
+export type FaultKind = TagFaultKind | DeviceFaultKind;
+
+/**
+ * A fault injected into the plant. Tag faults change one sensor's value; device faults change how a
+ * PLC answers. `magnitude` means: spike/step: added value (default 10 σ·10); drift: units per minute;
+ * noise_burst: noise multiplier; out_of_range: ignored; slow: response delay in ms.
+ */
+export interface Fault {
+  id: number;
+  kind: FaultKind;
+  /** PLC id, e.g. `plc-01`. */
+  plc: string;
+  /** Sensor id for tag faults. */
+  sensor_id?: string;
+  start: number;
+  /** Epoch ms when the fault ends; null = until cleared. */
+  end: number | null;
+  magnitude?: number;
+}
+
+/** Default magnitudes, relative to the signal so every fault is visible on every kind of sensor. */
+function magnitudeOf(f: Fault, s: SignalSpec): number {
+  if (f.magnitude !== undefined) return f.magnitude;
+  switch (f.kind) {
+    case 'spike':
+      return 20 * s.noise + 2 * s.amplitude;
+    case 'step':
+      return 10 * s.noise + s.amplitude;
+    case 'drift':
+      return 5 * s.noise + s.amplitude / 2; // per minute
+    case 'noise_burst':
+      return 10;
+    default:
+      return 0;
+  }
+}
+
+export function isActive(f: Fault, t: number): boolean {
+  return t >= f.start && (f.end === null || t < f.end);
+}
+
+/** A sensor's value at `t` with its active faults applied (pure: same inputs, same value). */
+export function faultedValue(s: SignalSpec, key: readonly number[], t: number, faults: readonly Fault[]): number {
+  const active = faults.filter((f) => isActive(f, t));
+  const stuck = active.find((f) => f.kind === 'stuck');
+  // A stuck transmitter repeats the value it had when it froze.
+  if (stuck) return healthyValue(s, key, stuck.start);
+  const burst = active.filter((f) => f.kind === 'noise_burst').reduce((m, f) => m * magnitudeOf(f, s), 1);
+  let v = healthyValue(s, key, t, burst);
+  for (const f of active) {
+    const m = magnitudeOf(f, s);
+    if (f.kind === 'spike' || f.kind === 'step') v += m;
+    else if (f.kind === 'drift') v += (m * (t - f.start)) / 60_000;
+    else if (f.kind === 'out_of_range') v = s.max + (s.max - s.min) * 0.5;
+  }
+  return v;
+}
+
+/** Spikes are short by nature: without an explicit duration they last one second. */
+export function defaultDurationMs(kind: FaultKind): number | null {
+  return kind === 'spike' ? 1000 : null;
+}

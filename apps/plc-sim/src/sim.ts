@@ -1,0 +1,102 @@
+import * as fs from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import type { DeviceFile } from '@idm/contracts';
+import { stringify as toYaml } from 'yaml';
+import { createControlServer } from './control-api';
+import type { Fault, FaultKind } from './faults';
+import { ModbusTcpServer, RequestLog } from './modbus-server';
+import { Plant } from './plant';
+
+export interface PlcSimOptions {
+  plcs?: number;
+  tags?: number;
+  seed?: number;
+  host?: string;
+  /** First Modbus port (0 = any free ports; with layout `ports`, PLC i is on port + i). */
+  port?: number;
+  layout?: 'ports' | 'units';
+  /** HTTP control API port; undefined = no control API, 0 = any free port. */
+  controlPort?: number;
+  /** Write the matching IDM device file here (.json or .yaml). */
+  deviceFile?: string;
+  /** Host written into the device file (where IDM reaches the simulator). */
+  advertiseHost?: string;
+  pollIntervalMs?: number;
+}
+
+export interface PlcSim {
+  plant: Plant;
+  log: RequestLog;
+  /** Modbus port of each PLC, by PLC id. */
+  ports: Record<string, number>;
+  controlUrl: string | null;
+  deviceFile: DeviceFile;
+  injectFault(f: { kind: FaultKind; plc: string; sensor_id?: string; magnitude?: number; duration_ms?: number }): Fault;
+  clearFaults(filter?: { plc?: string; id?: number }): number;
+  close(): Promise<void>;
+}
+
+/** Starts a simulated plant of Modbus TCP PLCs in this process (the CLI, tests and benchmarks use it). */
+export async function startPlcSim(opts: PlcSimOptions = {}): Promise<PlcSim> {
+  const host = opts.host ?? '127.0.0.1';
+  const layout = opts.layout ?? 'ports';
+  const plcs = opts.plcs ?? 3;
+  const basePort = opts.port ?? 0;
+  const log = new RequestLog();
+  const servers: ModbusTcpServer[] = [];
+  const ports: Record<string, number> = {};
+
+  // With port 0 each server takes any free port; the plant then learns the real ports.
+  const plant = new Plant({ plcs, tagsPerPlc: opts.tags ?? 24, seed: opts.seed ?? 1, layout, basePort });
+  const listenCount = layout === 'ports' ? plcs : 1;
+  try {
+    for (let i = 0; i < listenCount; i++) {
+      const server = new ModbusTcpServer(plant, log);
+      const port = await server.listen(basePort === 0 ? 0 : basePort + i, host);
+      servers.push(server);
+      if (layout === 'ports') {
+        plant.plcs[i].port = port;
+        ports[plant.plcs[i].id] = port;
+      } else {
+        for (const p of plant.plcs) {
+          p.port = port;
+          ports[p.id] = port;
+        }
+      }
+    }
+  } catch (err) {
+    await Promise.all(servers.map((s) => s.close()));
+    throw err;
+  }
+
+  let control: ReturnType<typeof createControlServer> | null = null;
+  let controlUrl: string | null = null;
+  if (opts.controlPort !== undefined) {
+    control = createControlServer(plant, log);
+    await new Promise<void>((resolve, reject) => {
+      control!.once('error', reject);
+      control!.listen(opts.controlPort, host, () => resolve());
+    });
+    controlUrl = `http://${host}:${(control.address() as AddressInfo).port}`;
+  }
+
+  const deviceFile = plant.deviceFile(opts.advertiseHost ?? host, opts.pollIntervalMs ?? 1000);
+  if (opts.deviceFile) {
+    const text = /\.ya?ml$/i.test(opts.deviceFile) ? toYaml(deviceFile) : JSON.stringify(deviceFile, null, 2);
+    fs.writeFileSync(opts.deviceFile, text);
+  }
+
+  return {
+    plant,
+    log,
+    ports,
+    controlUrl,
+    deviceFile,
+    injectFault: (f) => plant.injectFault(f),
+    clearFaults: (filter) => plant.clearFaults(filter),
+    close: async () => {
+      await Promise.all(servers.map((s) => s.close()));
+      if (control) await new Promise<void>((resolve) => control!.close(() => resolve()));
+    },
+  };
+}
