@@ -1,4 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { AuthModule } from '@idm/auth';
 import { AppConfig, CoreModule } from '@idm/core';
 import { IngestionModule } from '@idm/ingestion';
 
@@ -8,7 +9,7 @@ export class AppModule {
   static register(config: AppConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [CoreModule.forRoot(config), IngestionModule],
+      imports: [CoreModule.forRoot(config), AuthModule, IngestionModule],
     };
   }
 }

@@ -1,0 +1,72 @@
+import { Global, Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { JwtModule } from '@nestjs/jwt';
+import { MongooseModule } from '@nestjs/mongoose';
+import { PassportModule } from '@nestjs/passport';
+import { AppConfig } from '@idm/core';
+import { AuthController } from './auth.controller';
+import { AuthService } from './auth.service';
+import { AuthGuard } from './guards/auth.guard';
+import { JwtStrategy } from './guards/jwt.strategy';
+import { AccessTokens } from './sessions/access-tokens.service';
+import { LOGIN_THROTTLE_LIMITS, LoginThrottle, ThrottleLimits } from './sessions/login-throttle.service';
+import { RefreshToken, RefreshTokenSchema } from './sessions/refresh-token.schema';
+import { RefreshTokensRepository } from './sessions/refresh-tokens.repository';
+import { SessionsService } from './sessions/sessions.service';
+import { SessionGateway } from './sockets/session.gateway';
+import { SocketAuth } from './sockets/socket-auth.service';
+import { AuthClaim, AuthClaimSchema, User, UserSchema } from './users/user.schema';
+import { UsersController } from './users/users.controller';
+import { UsersRepository } from './users/users.repository';
+import { UsersService } from './users/users.service';
+
+/**
+ * Users, JWT sessions and the global guard. Global so every gateway can inject `SocketAuth` without
+ * importing this module (the guard itself is an APP_GUARD and needs no import at all).
+ */
+@Global()
+@Module({
+  imports: [
+    PassportModule,
+    JwtModule.registerAsync({
+      inject: [AppConfig],
+      useFactory: (config: AppConfig) => ({
+        secret: config.jwt.secret,
+        signOptions: { algorithm: 'HS256' },
+        verifyOptions: { algorithms: ['HS256'] },
+      }),
+    }),
+    MongooseModule.forFeature([
+      { name: User.name, schema: UserSchema },
+      { name: AuthClaim.name, schema: AuthClaimSchema },
+      { name: RefreshToken.name, schema: RefreshTokenSchema },
+    ]),
+  ],
+  controllers: [AuthController, UsersController],
+  providers: [
+    { provide: APP_GUARD, useClass: AuthGuard },
+    {
+      provide: LOGIN_THROTTLE_LIMITS,
+      inject: [AppConfig],
+      useFactory: (config: AppConfig): ThrottleLimits => ({
+        perUser: config.authLoginThrottle.maxAttempts,
+        perIp: config.authLoginThrottle.maxAttemptsPerIp,
+        windowSeconds: config.authLoginThrottle.windowSeconds,
+        // Per database, so test suites (and IDM instances sharing a Redis) keep separate counters.
+        prefix: `idm:${new URL(config.mongoUri).pathname.slice(1) || 'idm'}:login:`,
+      }),
+    },
+    JwtStrategy,
+    AccessTokens,
+    AuthService,
+    LoginThrottle,
+    RefreshTokensRepository,
+    SessionsService,
+    SocketAuth,
+    SessionGateway,
+    UsersRepository,
+    UsersService,
+  ],
+  exports: [SocketAuth, AccessTokens],
+})
+export class AuthModule {}
