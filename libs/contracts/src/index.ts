@@ -8,3 +8,5 @@ export * from './devices';
 export * from './alarms';
 export * from './anomalies';
 export * from './auth';
+export * from './reports';
+export * from './notifications';
