@@ -1,10 +1,23 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
+import { ConfigError, initConfig } from './config';
 import { App } from './app/App';
 import './app/styles.css';
 
-createRoot(document.getElementById('root') as HTMLElement).render(
-  <StrictMode>
-    <App />
-  </StrictMode>,
-);
+const root = createRoot(document.getElementById('root') as HTMLElement);
+try {
+  initConfig();
+  root.render(
+    <StrictMode>
+      <App />
+    </StrictMode>,
+  );
+} catch (err) {
+  if (!(err instanceof ConfigError)) throw err;
+  root.render(
+    <main className="panel" role="alert">
+      <h1>IDM cannot start</h1>
+      <p>{err.message}</p>
+    </main>,
+  );
+}

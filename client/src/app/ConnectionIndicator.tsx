@@ -1,0 +1,33 @@
+import { useEffect, useState } from 'react';
+import { config } from '../config';
+import { useConnection, useLive } from '../lib/live/LiveProvider';
+import { clock } from '../lib/format';
+
+/** Live / stale / lost, in words and shape, so nobody trusts frozen numbers. */
+export function ConnectionIndicator() {
+  const conn = useConnection();
+  const live = useLive();
+  const [now, setNow] = useState(Date.now());
+  useEffect(() => {
+    const t = setInterval(() => setNow(Date.now()), 1000);
+    return () => clearInterval(t);
+  }, []);
+  const last = live?.lastMessageAt() ?? null;
+  let kind: 'live' | 'stale' | 'lost' | 'connecting' = 'connecting';
+  if (conn.state === 'offline') kind = 'lost';
+  else if (conn.state === 'online') kind = last !== null && now - last > config().staleAfterMs * 3 ? 'stale' : 'live';
+  const text = {
+    live: 'LIVE',
+    stale: `NO DATA since ${clock(last)}`,
+    lost: `CONNECTION LOST${last ? ` — values from ${clock(last)}` : ''}`,
+    connecting: 'CONNECTING…',
+  }[kind];
+  return (
+    <span className={`conn conn-${kind}`} role="status" data-testid="connection" title={conn.error ?? undefined}>
+      <span className="conn-mark" aria-hidden="true">
+        {kind === 'live' ? '●' : kind === 'lost' ? '✕' : '◌'}
+      </span>{' '}
+      {text}
+    </span>
+  );
+}

@@ -1,0 +1,3 @@
+export function DevicesPage() {
+  return <section className="panel"><h2>DevicesPage</h2></section>;
+}

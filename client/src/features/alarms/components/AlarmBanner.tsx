@@ -1,0 +1,58 @@
+import { Link } from 'react-router-dom';
+import type { AlarmPriorityName } from '@idm/contracts';
+import { PriorityBadge } from '../../../components/ui/PriorityBadge';
+import { useAlarmState } from '../../../lib/live/LiveProvider';
+import { isUnacked, sortAlarms } from '../../../lib/live/alarm-state';
+import { clock } from '../../../lib/format';
+
+const PRIORITIES: AlarmPriorityName[] = ['critical', 'high', 'medium', 'low'];
+
+/**
+ * Always on screen: calm grey with nothing to do; otherwise the counts by priority and the most urgent
+ * unacknowledged alarms, so a new alarm is impossible to miss from any screen.
+ */
+export function AlarmBanner() {
+  const state = useAlarmState();
+  const all = sortAlarms(state.alarms.values());
+  const unacked = all.filter(isUnacked);
+  const top = (unacked.length ? unacked : all).slice(0, 3);
+  const counts = PRIORITIES.map((p) => [p, all.filter((a) => a.priority === p).length] as const).filter(([, n]) => n > 0);
+
+  return (
+    <section className={`alarm-banner${unacked.length ? ' has-unacked' : ''}`} aria-label="Alarm banner" aria-live="polite" data-testid="alarm-banner">
+      {state.flood && (
+        <strong className="flood" role="status">
+          ALARM FLOOD — events are grouped
+        </strong>
+      )}
+      <div className="banner-counts">
+        {all.length === 0 ? (
+          <span className="calm">{state.ready ? 'No active alarms' : 'Alarms: waiting for the server…'}</span>
+        ) : (
+          <>
+            {counts.map(([p, n]) => (
+              <span key={p} className="count">
+                <PriorityBadge priority={p} unacked={unacked.some((a) => a.priority === p)} /> {n}
+              </span>
+            ))}
+            <span className="count">{unacked.length} unacknowledged</span>
+          </>
+        )}
+      </div>
+      <ol className="banner-top">
+        {top.map((a) => (
+          <li key={a.id} className={isUnacked(a) ? 'unacked' : ''} data-alarm-id={a.id} data-state={a.state}>
+            <PriorityBadge priority={a.priority} unacked={isUnacked(a)} />
+            <span className="num">{clock(a.raised_at)}</span>
+            <span className="src">{a.source_id}</span>
+            <span className="msg">{a.message}</span>
+            <span className="state">{isUnacked(a) ? 'UNACK' : 'ACK'}</span>
+          </li>
+        ))}
+      </ol>
+      <Link to="/alarms" className="banner-link">
+        Alarm list ({all.length})
+      </Link>
+    </section>
+  );
+}

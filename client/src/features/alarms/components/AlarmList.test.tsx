@@ -1,0 +1,136 @@
+import { render, screen, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { MemoryRouter } from 'react-router-dom';
+import { AxiosError, AxiosHeaders } from 'axios';
+import { expect, test, vi } from 'vitest';
+import type { AlarmDto } from '@idm/contracts';
+import { sortAlarms } from '../../../lib/live/alarm-state';
+import { AlarmList, type AlarmActions } from './AlarmList';
+
+function alarm(id: string, over: Partial<AlarmDto>): AlarmDto {
+  return {
+    id,
+    source_type: 'sensor',
+    source_id: id,
+    sensor_id: id,
+    condition: 'limit_hi',
+    message: `${id} high`,
+    priority: 'low',
+    state: 'unack_active',
+    active: true,
+    acknowledged: false,
+    raised_at: '2026-11-27T10:00:00Z',
+    cleared_at: null,
+    acked_at: null,
+    acked_by: null,
+    shelved_until: null,
+    shelved_by: null,
+    shelve_reason: null,
+    last_value: 81.5,
+    activation_count: 1,
+    in_flood: false,
+    updated_at: '2026-11-27T10:00:00Z',
+    ...over,
+  };
+}
+
+const ALARMS = sortAlarms([
+  alarm('TT-101', { priority: 'low', raised_at: '2026-11-27T10:05:00Z' }),
+  alarm('PT-201', { priority: 'critical', raised_at: '2026-11-27T09:00:00Z', state: 'ack_active', acknowledged: true }),
+  alarm('LT-301', { priority: 'high', raised_at: '2026-11-27T10:01:00Z' }),
+  alarm('FT-401', { priority: 'critical', raised_at: '2026-11-27T10:02:00Z' }),
+  alarm('VT-501', { priority: 'medium', state: 'shelved', shelved_until: '2026-11-27T12:00:00Z', acknowledged: true }),
+]);
+
+function fakeActions(): AlarmActions & { [K in keyof AlarmActions]: ReturnType<typeof vi.fn> } {
+  return { acknowledge: vi.fn().mockResolvedValue({}), shelve: vi.fn().mockResolvedValue({}), unshelve: vi.fn().mockResolvedValue({}), comment: vi.fn().mockResolvedValue({}) };
+}
+
+const rows = () => screen.getAllByRole('row').filter((r) => r.hasAttribute('data-alarm-id'));
+const show = (actions?: AlarmActions) =>
+  render(
+    <MemoryRouter>
+      <AlarmList alarms={ALARMS} actions={actions} />
+    </MemoryRouter>,
+  );
+
+test('lists alarms by priority, then newest first', () => {
+  show();
+  expect(rows().map((r) => r.getAttribute('data-alarm-id'))).toEqual(['FT-401', 'PT-201', 'LT-301', 'VT-501', 'TT-101']);
+});
+
+test('unacknowledged alarms stand out by style and by word, not by colour alone', () => {
+  show();
+  const [critUnacked, critAcked] = rows();
+  expect(critUnacked).toHaveClass('unacked');
+  expect(within(critUnacked).getByText('UNACK · active')).toBeInTheDocument();
+  expect(within(critUnacked).getByTitle('Critical priority')).toHaveClass('prio-unacked');
+  expect(critAcked).not.toHaveClass('unacked');
+  expect(within(critAcked).getByText('Acked · active')).toBeInTheDocument();
+  expect(within(critAcked).getByTitle('Critical priority')).not.toHaveClass('prio-unacked');
+  expect(within(rows()[3]).getByText(/^Shelved until/)).toBeInTheDocument();
+});
+
+test('a viewer sees the alarms but no action buttons', () => {
+  show(undefined);
+  expect(rows()).toHaveLength(5);
+  expect(screen.queryByRole('button', { name: /ack/i })).toBeNull();
+  expect(screen.queryByRole('button', { name: /shelve/i })).toBeNull();
+  expect(screen.queryByRole('checkbox')).toBeNull();
+});
+
+test('an operator acknowledges one alarm, or the selected ones in bulk', async () => {
+  const user = userEvent.setup();
+  const actions = fakeActions();
+  show(actions);
+  // Only unacknowledged alarms can be acknowledged.
+  expect(within(rows()[1]).queryByRole('button', { name: /^acknowledge/i })).toBeNull();
+  await user.click(within(rows()[0]).getByRole('button', { name: 'Acknowledge FT-401 high' }));
+  expect(actions.acknowledge).toHaveBeenCalledWith(['FT-401']);
+
+  await user.click(screen.getByRole('checkbox', { name: 'Select LT-301 high' }));
+  await user.click(screen.getByRole('checkbox', { name: 'Select TT-101 high' }));
+  await user.click(screen.getByRole('button', { name: 'Acknowledge selected (2)' }));
+  expect(actions.acknowledge).toHaveBeenLastCalledWith(['LT-301', 'TT-101']);
+  expect(screen.getByRole('button', { name: 'Acknowledge all (3)' })).toBeInTheDocument();
+});
+
+test('shelving asks for a duration and a reason, and shows the server message at the field', async () => {
+  const user = userEvent.setup();
+  const actions = fakeActions();
+  const config = { headers: new AxiosHeaders() };
+  actions.shelve.mockRejectedValueOnce(
+    new AxiosError('400', '400', config, {}, {
+      status: 400,
+      statusText: 'Bad Request',
+      headers: {},
+      config,
+      data: { statusCode: 400, error: 'Bad Request', message: 'reason must be longer', details: [{ field: 'reason', rule: 'minLength', message: 'reason must be at least 3 characters' }] },
+    }),
+  );
+  show(actions);
+  await user.click(within(rows()[2]).getByRole('button', { name: 'Shelve' }));
+  const form = screen.getByRole('form', { name: 'Shelve LT-301 high' });
+  await user.selectOptions(within(form).getByLabelText(/Shelve for/), '120');
+  await user.type(within(form).getByLabelText(/Reason/), 'no');
+  await user.click(within(form).getByRole('button', { name: 'Shelve' }));
+  expect(await within(form).findByRole('alert')).toHaveTextContent('reason must be at least 3 characters');
+  expect(within(form).getByLabelText(/Reason/)).toHaveAttribute('aria-invalid', 'true');
+
+  await user.type(within(form).getByLabelText(/Reason/), ' - sensor being recalibrated');
+  await user.click(within(form).getByRole('button', { name: 'Shelve' }));
+  expect(actions.shelve).toHaveBeenLastCalledWith('LT-301', 120, 'no - sensor being recalibrated');
+  expect(screen.queryByRole('form', { name: 'Shelve LT-301 high' })).toBeNull();
+});
+
+test('a shelved alarm can be unshelved and any alarm commented', async () => {
+  const user = userEvent.setup();
+  const actions = fakeActions();
+  show(actions);
+  await user.click(within(rows()[3]).getByRole('button', { name: 'Unshelve' }));
+  expect(actions.unshelve).toHaveBeenCalledWith('VT-501');
+  await user.click(within(rows()[1]).getByRole('button', { name: 'Comment' }));
+  await user.type(screen.getByLabelText('Comment'), 'Field operator sent to PT-201');
+  await user.keyboard('{Enter}');
+  expect(actions.comment).toHaveBeenCalledWith('PT-201', 'Field operator sent to PT-201');
+});

@@ -1,0 +1,227 @@
+import { useState, type FormEvent } from 'react';
+import { Link } from 'react-router-dom';
+import type { AlarmDto } from '@idm/contracts';
+import { PriorityBadge } from '../../../components/ui/PriorityBadge';
+import { isUnacked } from '../../../lib/live/alarm-state';
+import { clock, formatValue } from '../../../lib/format';
+import { toUiError } from '../../../lib/errors';
+import { stateLabel } from './alarm-labels';
+
+export interface AlarmActions {
+  acknowledge(ids: string[], comment?: string): Promise<unknown>;
+  shelve(id: string, minutes: number, reason: string): Promise<unknown>;
+  unshelve(id: string): Promise<unknown>;
+  comment(id: string, text: string): Promise<unknown>;
+}
+
+export const SHELVE_MINUTES = [15, 30, 60, 120, 240, 480, 720, 1440];
+
+type Open = { id: string; kind: 'shelve' | 'comment' } | null;
+
+/**
+ * The alarm list, already sorted by the caller (priority, then newest). Unacknowledged rows stand out by
+ * a filled priority shape, bold text, a left bar in the priority colour and the word UNACK; action
+ * buttons exist only when `actions` is given (operator role or above).
+ */
+export function AlarmList({ alarms, actions }: { alarms: readonly AlarmDto[]; actions?: AlarmActions }) {
+  const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
+  const [open, setOpen] = useState<Open>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const unacked = alarms.filter(isUnacked);
+  const chosen = unacked.filter((a) => selected.has(a.id)).map((a) => a.id);
+
+  const run = async (fn: () => Promise<unknown>) => {
+    setBusy(true);
+    setError(null);
+    try {
+      await fn();
+      return true;
+    } catch (err) {
+      setError(toUiError(err).message);
+      return false;
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const toggle = (id: string) =>
+    setSelected((s) => {
+      const n = new Set(s);
+      if (n.has(id)) n.delete(id);
+      else n.add(id);
+      return n;
+    });
+
+  if (!alarms.length) return <p className="calm">No alarms need attention.</p>;
+
+  return (
+    <div className="alarm-list">
+      {actions && (
+        <div className="toolbar" role="toolbar" aria-label="Alarm actions">
+          <button type="button" disabled={busy || !unacked.length} onClick={() => void run(() => actions.acknowledge(chosen.length ? chosen : unacked.map((a) => a.id))).then((ok) => ok && setSelected(new Set()))}>
+            {chosen.length ? `Acknowledge selected (${chosen.length})` : `Acknowledge all (${unacked.length})`}
+          </button>
+        </div>
+      )}
+      {error && (
+        <p className="form-error" role="alert">
+          {error}
+        </p>
+      )}
+      <table className="grid">
+        <thead>
+          <tr>
+            {actions && <th scope="col"><span className="sr-only">Select</span></th>}
+            <th scope="col">Priority</th>
+            <th scope="col">Raised</th>
+            <th scope="col">Source</th>
+            <th scope="col">Message</th>
+            <th scope="col" className="num">Value</th>
+            <th scope="col">State</th>
+            {actions && <th scope="col">Actions</th>}
+          </tr>
+        </thead>
+        <tbody>
+          {alarms.map((a) => {
+            const un = isUnacked(a);
+            const isOpen = open?.id === a.id ? open.kind : null;
+            return [
+              <tr key={a.id} className={`alarm-row prio-row-${a.priority}${un ? ' unacked' : ''}${a.state === 'shelved' ? ' shelved' : ''}`} data-alarm-id={a.id} data-state={a.state}>
+                {actions && (
+                  <td>
+                    {un && <input type="checkbox" aria-label={`Select ${a.message}`} checked={selected.has(a.id)} onChange={() => toggle(a.id)} />}
+                  </td>
+                )}
+                <td>
+                  <PriorityBadge priority={a.priority} unacked={un} />
+                </td>
+                <td className="num">{clock(a.raised_at)}</td>
+                <td>{a.sensor_id ? <Link to={`/sensors/${encodeURIComponent(a.sensor_id)}`}>{a.source_id}</Link> : a.source_id}</td>
+                <td className="msg">{a.message}</td>
+                <td className="num">{formatValue(a.last_value)}</td>
+                <td className="state">{stateLabel(a)}</td>
+                {actions && (
+                  <td className="actions">
+                    {un && (
+                      <button type="button" disabled={busy} onClick={() => void run(() => actions.acknowledge([a.id]))} aria-label={`Acknowledge ${a.message}`}>
+                        Ack
+                      </button>
+                    )}
+                    {a.state === 'shelved' ? (
+                      <button type="button" disabled={busy} onClick={() => void run(() => actions.unshelve(a.id))}>
+                        Unshelve
+                      </button>
+                    ) : (
+                      a.state !== 'out_of_service' && (
+                        <button type="button" aria-expanded={isOpen === 'shelve'} onClick={() => setOpen(isOpen === 'shelve' ? null : { id: a.id, kind: 'shelve' })}>
+                          Shelve
+                        </button>
+                      )
+                    )}
+                    <button type="button" aria-expanded={isOpen === 'comment'} onClick={() => setOpen(isOpen === 'comment' ? null : { id: a.id, kind: 'comment' })}>
+                      Comment
+                    </button>
+                  </td>
+                )}
+              </tr>,
+              isOpen && actions && (
+                <tr key={`${a.id}-form`} className="alarm-form-row">
+                  <td colSpan={8}>
+                    {isOpen === 'shelve' ? (
+                      <ShelveForm alarm={a} onCancel={() => setOpen(null)} onSubmit={(m, r) => actions.shelve(a.id, m, r)} onDone={() => setOpen(null)} />
+                    ) : (
+                      <CommentForm alarm={a} onCancel={() => setOpen(null)} onSubmit={(t) => actions.comment(a.id, t)} onDone={() => setOpen(null)} />
+                    )}
+                  </td>
+                </tr>
+              ),
+            ];
+          })}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+function ShelveForm({ alarm, onSubmit, onCancel, onDone }: { alarm: AlarmDto; onSubmit(minutes: number, reason: string): Promise<unknown>; onCancel(): void; onDone(): void }) {
+  const [error, setError] = useState<{ reason?: string; duration?: string; general?: string }>({});
+  const submit = async (e: FormEvent<HTMLFormElement>) => {
+    e.preventDefault();
+    const f = new FormData(e.currentTarget);
+    try {
+      await onSubmit(Number(f.get('duration')), String(f.get('reason') ?? '').trim());
+      onDone();
+    } catch (err) {
+      const ui = toUiError(err, ['reason', 'duration_minutes']);
+      setError({ reason: ui.fields.reason, duration: ui.fields.duration_minutes, general: Object.keys(ui.fields).length ? undefined : ui.message });
+    }
+  };
+  return (
+    <form className="inline-form" onSubmit={submit} aria-label={`Shelve ${alarm.message}`}>
+      <label>
+        Shelve for{' '}
+        <select name="duration" defaultValue="60">
+          {SHELVE_MINUTES.map((m) => (
+            <option key={m} value={m}>
+              {m < 60 ? `${m} min` : `${m / 60} h`}
+            </option>
+          ))}
+        </select>
+      </label>
+      {error.duration && <span className="field-error">{error.duration}</span>}
+      <label>
+        Reason <input name="reason" required minLength={3} maxLength={500} aria-invalid={!!error.reason} autoFocus />
+      </label>
+      {error.reason && (
+        <span className="field-error" role="alert">
+          {error.reason}
+        </span>
+      )}
+      <button type="submit" className="primary">
+        Shelve
+      </button>
+      <button type="button" onClick={onCancel}>
+        Cancel
+      </button>
+      {error.general && (
+        <span className="field-error" role="alert">
+          {error.general}
+        </span>
+      )}
+    </form>
+  );
+}
+
+function CommentForm({ alarm, onSubmit, onCancel, onDone }: { alarm: AlarmDto; onSubmit(text: string): Promise<unknown>; onCancel(): void; onDone(): void }) {
+  const [error, setError] = useState<string | null>(null);
+  const submit = async (e: FormEvent<HTMLFormElement>) => {
+    e.preventDefault();
+    const text = String(new FormData(e.currentTarget).get('text') ?? '').trim();
+    try {
+      await onSubmit(text);
+      onDone();
+    } catch (err) {
+      const ui = toUiError(err, ['text']);
+      setError(ui.fields.text ?? ui.message);
+    }
+  };
+  return (
+    <form className="inline-form" onSubmit={submit} aria-label={`Comment on ${alarm.message}`}>
+      <label>
+        Comment <input name="text" required maxLength={1000} size={50} aria-invalid={!!error} autoFocus />
+      </label>
+      <button type="submit" className="primary">
+        Add comment
+      </button>
+      <button type="button" onClick={onCancel}>
+        Cancel
+      </button>
+      {error && (
+        <span className="field-error" role="alert">
+          {error}
+        </span>
+      )}
+    </form>
+  );
+}

@@ -1,0 +1,3 @@
+export function AnomalyHistoryPage() {
+  return <section className="panel"><h2>AnomalyHistoryPage</h2></section>;
+}

@@ -1,0 +1,3 @@
+export function OverviewPage() {
+  return <section className="panel"><h2>OverviewPage</h2></section>;
+}

@@ -1,0 +1,3 @@
+export function ReportsPage() {
+  return <section className="panel"><h2>ReportsPage</h2></section>;
+}

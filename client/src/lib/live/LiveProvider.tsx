@@ -1,0 +1,56 @@
+import { createContext, useContext, useEffect, useState, useSyncExternalStore, type ReactNode } from 'react';
+import { config } from '../../config';
+import type { AlarmState } from './alarm-state';
+import { EMPTY_ALARMS } from './alarm-state';
+import { LiveClient, type ConnectionInfo } from './live-client';
+import type { LiveValue } from './sample-store';
+
+const LiveContext = createContext<LiveClient | null>(null);
+
+/** Opens the live connection for the signed-in screen and closes it on sign-out. */
+export function LiveProvider({ children, client }: { children: ReactNode; client?: LiveClient }) {
+  const [live, setLive] = useState<LiveClient | null>(client ?? null);
+  useEffect(() => {
+    if (client) return;
+    const c = new LiveClient({ url: config().apiBaseUrl || window.location.origin, staleAfterMs: config().staleAfterMs, sampleIntervalMs: config().sampleIntervalMs });
+    setLive(c);
+    return () => c.close();
+  }, [client]);
+  return <LiveContext.Provider value={live}>{children}</LiveContext.Provider>;
+}
+
+export function useLive(): LiveClient | null {
+  return useContext(LiveContext);
+}
+
+const noop = () => () => undefined;
+const OFFLINE: ConnectionInfo = { state: 'connecting', error: null };
+
+export function useAlarmState(): AlarmState {
+  const live = useLive();
+  return useSyncExternalStore(live?.subscribeAlarms ?? noop, live?.getAlarms ?? (() => EMPTY_ALARMS));
+}
+
+export function useConnection(): ConnectionInfo {
+  const live = useLive();
+  return useSyncExternalStore(live?.subscribeConnection ?? noop, live?.getConnection ?? (() => OFFLINE));
+}
+
+/** The live value of one sensor; re-renders only when that sensor changes. */
+export function useLiveValue(sensorId: string): LiveValue | undefined {
+  const live = useLive();
+  return useSyncExternalStore(
+    (l) => (live ? live.samples.subscribe(sensorId, l) : () => undefined),
+    () => live?.samples.get(sensorId),
+  );
+}
+
+/** Keeps the server pushing samples of these sensors while the component is mounted. */
+export function useWatchSamples(ids: readonly string[]): void {
+  const live = useLive();
+  const key = ids.join('\n');
+  useEffect(() => {
+    if (!live || !key) return;
+    return live.watchSamples(key.split('\n'));
+  }, [live, key]);
+}
