@@ -28,6 +28,17 @@ if [ ! -x .local/venv/bin/python ] || [ "$(cat .local/venv/.idm-req-hash 2>/dev/
   echo "$req_hash" > .local/venv/.idm-req-hash
 fi
 
+# Debian's Chromium for the client's end-to-end tests (driven by playwright-core; never `playwright install`).
+if [ ! -x /usr/bin/chromium ]; then
+  if [ "$(id -u)" = "0" ]; then
+    say "installing chromium for the browser tests (apt)..."
+    (apt-get install -y -qq chromium >/dev/null 2>&1 || { apt-get update -qq >/dev/null && apt-get install -y -qq chromium >/dev/null; }) \
+      || say "WARNING: chromium could not be installed; the e2e tests will fail"
+  else
+    say "WARNING: /usr/bin/chromium is missing; install it (apt-get install chromium) for the e2e tests"
+  fi
+fi
+
 bash scripts/services.sh up
 
 if [ "${IDM_SKIP_BUILD:-0}" != "1" ]; then
