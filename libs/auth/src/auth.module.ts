@@ -1,5 +1,5 @@
 import { Global, Module } from '@nestjs/common';
-import { APP_GUARD } from '@nestjs/core';
+import { APP_GUARD, DiscoveryModule } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
 import { MongooseModule } from '@nestjs/mongoose';
 import { PassportModule } from '@nestjs/passport';
@@ -15,6 +15,7 @@ import { RefreshTokensRepository } from './sessions/refresh-tokens.repository';
 import { SessionsService } from './sessions/sessions.service';
 import { SessionGateway } from './sockets/session.gateway';
 import { SocketAuth } from './sockets/socket-auth.service';
+import { WsGuardInstaller } from './sockets/ws-guard-installer';
 import { AuthClaim, AuthClaimSchema, User, UserSchema } from './users/user.schema';
 import { UsersController } from './users/users.controller';
 import { UsersRepository } from './users/users.repository';
@@ -27,6 +28,7 @@ import { UsersService } from './users/users.service';
 @Global()
 @Module({
   imports: [
+    DiscoveryModule,
     PassportModule,
     JwtModule.registerAsync({
       inject: [AppConfig],
@@ -64,6 +66,7 @@ import { UsersService } from './users/users.service';
     SessionsService,
     SocketAuth,
     SessionGateway,
+    WsGuardInstaller,
     UsersRepository,
     UsersService,
   ],
