@@ -1,0 +1,160 @@
+import type { DomainEventMap, IngestedSample } from '@idm/contracts';
+import { DomainEvents } from '@idm/core';
+import { PollerService, ReadOnlyModbusClient } from '@idm/ingestion';
+import { PlcSim, startPlcSim } from '../apps/plc-sim/src/sim';
+import { startTestApp, TestApp } from './support/app';
+import { registerAndLogin } from './support/auth';
+import { call, captureSamples, eventually } from './support/modbus';
+
+/** Groups a PLC's requests into polls: requests closer than `gapMs` belong to the same poll. */
+function polls(times: number[], gapMs: number): number[][] {
+  const out: number[][] = [];
+  for (const t of times) {
+    const cur = out[out.length - 1];
+    if (cur && t - cur[cur.length - 1] < gapMs) cur.push(t);
+    else out.push([t]);
+  }
+  return out;
+}
+
+describe('Modbus polling of the PLC simulator', () => {
+  let sim: PlcSim;
+  let t: TestApp;
+  let admin: string;
+  let samples: IngestedSample[];
+  const events: Array<{ name: string; payload: any }> = [];
+
+  beforeAll(async () => {
+    sim = await startPlcSim({ plcs: 3, tags: 24, seed: 3, pollIntervalMs: 200 });
+    t = await startTestApp('idm_test_modbus_polling');
+    admin = (await registerAndLogin(t.url, { username: 'admin.polling' })).access_token;
+    samples = captureSamples(t.app);
+    const bus = t.app.get(DomainEvents);
+    for (const name of ['device.comm_failed', 'device.comm_restored'] as const) {
+      bus.on(name, (payload: DomainEventMap[typeof name]) => void events.push({ name, payload }));
+    }
+    const r = await call(t.url, 'POST', '/devices/import', admin, sim.deviceFile);
+    expect(r.status).toBe(200);
+  });
+  afterAll(async () => {
+    await t?.close();
+    await sim?.close();
+  });
+
+  it('delivers correctly decoded, timestamped samples of every tag (both word orders) with quality good', async () => {
+    const latest = await eventually(
+      () => new Map(samples.filter((s) => s.quality === 'good').map((s) => [s.sensor_id, s])),
+      (m) => m.size === 72,
+    );
+    expect(latest.size).toBe(72);
+    for (const plc of sim.plant.plcs) {
+      for (const tag of plc.tags) {
+        const s = latest.get(tag.sensor_id)!;
+        expect(s.source).toBe('modbus');
+        // The simulator computes the value when the request arrives, a few ms after the poll's timestamp.
+        const tolerance = 6 * tag.signal.noise * 1.5 + (tag.data_type === 'int16' ? 0.05 : 0) + tag.signal.amplitude * 0.01;
+        expect(Math.abs(s.value - sim.plant.value(plc, tag, s.timestamp))).toBeLessThan(tolerance);
+        expect(Math.abs(Date.now() - s.timestamp)).toBeLessThan(10000);
+      }
+    }
+  });
+
+  it('reads each PLC in the fewest requests: the simulator counts 2 per poll for 24 tags', async () => {
+    const since = Date.now();
+    await new Promise((r) => setTimeout(r, 1500));
+    const times = sim.log.list({ plc: 'plc-01', since }).map((r) => r.t);
+    const groups = polls(times, 100).slice(1, -1); // whole polls only
+    expect(groups.length).toBeGreaterThanOrEqual(4);
+    // 20 float32 (40 holding registers) + 4 int16 input registers: one request per area instead of 24.
+    expect(groups.map((g) => g.length)).toEqual(groups.map(() => 2));
+    const fcs = sim.log.list({ plc: 'plc-01', since }).map((r) => `${r.function_code}:${r.address}+${r.count}`);
+    expect(new Set(fcs)).toEqual(new Set(['3:0+40', '4:0+4']));
+    const status = await call(t.url, 'GET', '/devices/plc-01/status', admin);
+    expect(status.status).toBe(200);
+    expect(status.body).toMatchObject({ device_id: 'plc-01', state: 'connected', connected: true, requests_per_poll: 2, tags: 24, errors: 0 });
+    expect(status.body.requests).toBeGreaterThanOrEqual(2 * status.body.polls - 2);
+    expect(status.body.last_good_poll_at).toBeGreaterThan(since);
+    expect(status.body.last_poll_duration_ms).toBeLessThan(200);
+  });
+
+  it('a PLC that stops answering goes to comm failure, is retried with growing backoff, and recovers', async () => {
+    const patched = await call(t.url, 'PATCH', '/devices/plc-03', admin, { timeout_ms: 200 });
+    expect(patched.status).toBe(200);
+    await eventually(() => call(t.url, 'GET', '/devices/plc-03/status', admin), (r) => r.body.state === 'connected');
+    const since = Date.now();
+    sim.injectFault({ kind: 'stop_answering', plc: 'plc-03' });
+
+    const failed = await eventually(() => events.find((e) => e.name === 'device.comm_failed'), Boolean, 10000);
+    expect(failed?.payload).toMatchObject({ device_id: 'plc-03', device_name: 'PLC 03 (Cooling water)' });
+    expect(failed?.payload.reason).toMatch(/timed out/i);
+    const st = await call(t.url, 'GET', '/devices/plc-03/status', admin);
+    expect(st.body).toMatchObject({ state: 'comm_failure', connected: false });
+    expect(st.body.consecutive_failures).toBeGreaterThanOrEqual(2);
+    expect(st.body.next_retry_at).toBeGreaterThan(since);
+    // Every tag of the PLC gets one comm_failure sample; the other PLCs keep delivering good samples.
+    await eventually(() => samples.filter((s) => s.quality === 'comm_failure' && s.sensor_id.startsWith('P03-')).length, (n) => n >= 24);
+    expect(samples.filter((s) => s.quality === 'comm_failure' && s.sensor_id.startsWith('P03-')).length).toBe(24);
+    expect(samples.some((s) => s.sensor_id.startsWith('P01-') && s.quality === 'good' && s.timestamp > failed!.payload.at)).toBe(true);
+    const health = await call(t.url, 'GET', '/health', null);
+    expect(health.body.components.modbus).toMatchObject({ status: 'degraded' });
+
+    // Retries: each attempt is one request that times out; the pauses between attempts double (with jitter).
+    await eventually(() => sim.log.list({ plc: 'plc-03', since }).length, (n) => n >= 5, 15000);
+    const attempts = sim.log.list({ plc: 'plc-03', since }).map((r) => r.t);
+    const gaps = attempts.slice(1).map((x, i) => x - attempts[i]);
+    expect(attempts.length).toBeGreaterThanOrEqual(5);
+    // gap k = timeout (200) + backoff(k) in [0.7, 1] x 500 x 2^k, so each gap is longer than the one before.
+    for (let i = 2; i < gaps.length; i++) expect(gaps[i]).toBeGreaterThan(gaps[i - 1]);
+
+    sim.clearFaults({ plc: 'plc-03' });
+    const restored = await eventually(() => events.find((e) => e.name === 'device.comm_restored'), Boolean, 15000);
+    expect(restored?.payload.device_id).toBe('plc-03');
+    expect(restored?.payload.down_ms).toBeGreaterThan(1000);
+    const back = await call(t.url, 'GET', '/devices/plc-03/status', admin);
+    expect(back.body).toMatchObject({ state: 'connected', connected: true, consecutive_failures: 0 });
+    await eventually(() => samples.some((s) => s.sensor_id === 'P03-TT-001' && s.quality === 'good' && s.timestamp >= restored!.payload.at), Boolean);
+    expect(events.filter((e) => e.name === 'device.comm_failed')).toHaveLength(1); // reported once, not per retry
+  });
+
+  it('never overlaps polls of a slow PLC, and the slow PLC does not slow the others', async () => {
+    await call(t.url, 'PATCH', '/devices/plc-02', admin, { poll_interval_ms: 100, timeout_ms: 2000 });
+    await eventually(() => call(t.url, 'GET', '/devices/plc-02/status', admin), (r) => r.body.state === 'connected' && r.body.polls > 1);
+    sim.injectFault({ kind: 'slow', plc: 'plc-02', magnitude: 250 });
+    const since = Date.now();
+    await new Promise((r) => setTimeout(r, 2500));
+    sim.clearFaults({ plc: 'plc-02' });
+
+    const poller = t.app.get(PollerService).poller('plc-02')!;
+    expect(poller.maxInFlight).toBe(1);
+    // Each request is sent only after the previous answer (250 ms late) came back: never two at once.
+    const times = sim.log.list({ plc: 'plc-02', since }).map((r) => r.t).slice(1);
+    const gaps = times.slice(1).map((x, i) => x - times[i]);
+    expect(gaps.length).toBeGreaterThanOrEqual(5);
+    expect(Math.min(...gaps)).toBeGreaterThanOrEqual(240);
+    // plc-01 kept its 200 ms rhythm meanwhile.
+    const fast = polls(sim.log.list({ plc: 'plc-01', since }).map((r) => r.t), 100);
+    expect(fast.length).toBeGreaterThanOrEqual(10);
+  });
+
+  it('only ever sends read function codes, and its Modbus client cannot write', () => {
+    const codes = Object.keys(sim.log.byFunctionCode).map(Number);
+    expect(sim.log.total).toBeGreaterThan(50);
+    expect(codes.every((fc) => [1, 2, 3, 4].includes(fc))).toBe(true);
+    // Structural: the client IDM uses has no method but connect/read/close.
+    const methods = Object.getOwnPropertyNames(ReadOnlyModbusClient.prototype).sort();
+    expect(methods).toEqual(['close', 'connect', 'constructor', 'isOpen', 'read']);
+    const client = new ReadOnlyModbusClient({ host: '127.0.0.1', port: 1, unit_id: 1, timeout_ms: 100 });
+    expect(Object.keys(client)).toEqual([]); // the modbus-serial instance sits in a private field
+  });
+
+  it('the simulator refuses and records a write, proving the check above would catch one', async () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const ModbusRTU = require('modbus-serial');
+    const c = new ModbusRTU();
+    await c.connectTCP('127.0.0.1', { port: sim.ports['plc-01'] });
+    c.setID(1);
+    await expect(c.writeRegister(0, 1)).rejects.toThrow(/Illegal function/);
+    c.close(() => undefined);
+    expect(sim.log.byFunctionCode[6]).toBe(1);
+  });
+});
