@@ -1,0 +1,146 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { TagRegistryService } from '@idm/ingestion';
+import { PlcSim, startPlcSim } from '../apps/plc-sim/src/sim';
+import { startTestApp, TestApp } from './support/app';
+import { registerAndLogin } from './support/auth';
+import { call, eventually } from './support/modbus';
+
+const device = { id: 'plc-a', name: 'PLC A', host: '127.0.0.1', port: 1502, unit_id: 1, poll_interval_ms: 1000, timeout_ms: 500, enabled: false };
+const tag = (sensor_id: string, address: number, extra: object = {}) => ({
+  sensor_id, device_id: 'plc-a', area: 'Boiler house', register_type: 'holding', address, data_type: 'float32', unit: '°C', description: `tag ${sensor_id}`, ...extra,
+});
+
+describe('device and tag registry over REST', () => {
+  let t: TestApp;
+  let admin: string;
+  let viewer: string;
+
+  beforeAll(async () => {
+    t = await startTestApp('idm_test_device_registry');
+    admin = (await registerAndLogin(t.url, { username: 'admin.registry' })).access_token;
+    viewer = (await registerAndLogin(t.url, { username: 'viewer.registry', roles: ['viewer'] }, admin)).access_token;
+  });
+  afterAll(async () => t?.close());
+
+  it('creates a device and tags with defaults, and any signed-in user can read them', async () => {
+    expect((await call(t.url, 'POST', '/devices', admin, device)).status).toBe(201);
+    const created = await call(t.url, 'POST', '/tags', admin, tag('TT-101', 0, { limits: { hi: 80, hihi: 90, deadband: 1 } }));
+    expect(created.status).toBe(201);
+    expect(created.body).toEqual({ ...tag('TT-101', 0), word_order: 'big', byte_order: 'big', scale: 1, offset: 0, limits: { hi: 80, hihi: 90, deadband: 1 } });
+    const list = await call(t.url, 'GET', '/tags?device_id=plc-a', viewer);
+    expect(list.status).toBe(200);
+    expect(list.body.map((x: any) => x.sensor_id)).toEqual(['TT-101']);
+    expect((await call(t.url, 'GET', '/devices', viewer)).body[0]).toMatchObject({ id: 'plc-a', block_gap: 8 });
+    // Other modules read the registry from memory.
+    expect(t.app.get(TagRegistryService).getTag('TT-101')?.limits?.hihi).toBe(90);
+    expect((await call(t.url, 'GET', '/devices/plc-a/status', viewer)).body).toMatchObject({ state: 'disabled', connected: false });
+  });
+
+  it('lets only admins change the registry', async () => {
+    expect((await call(t.url, 'POST', '/tags', viewer, tag('TT-999', 40))).status).toBe(403);
+    expect((await call(t.url, 'GET', '/devices', null)).status).toBe(401);
+  });
+
+  it('rejects an overlapping tag with a 400 naming both tags', async () => {
+    const r = await call(t.url, 'POST', '/tags', admin, tag('TT-102', 1));
+    expect(r.status).toBe(400);
+    expect(r.body.message).toBe('tag "TT-102" (holding 1..2) overlaps tag "TT-101" (holding 0..1) on device "plc-a"');
+    expect(r.body.details[0]).toMatchObject({ field: 'tags[TT-102].address', rule: 'noOverlap' });
+    expect(t.app.get(TagRegistryService).getTag('TT-102')).toBeUndefined();
+  });
+
+  it('rejects out-of-range registers, bad types and operators with a 400 naming the field or tag', async () => {
+    const range = await call(t.url, 'POST', '/tags', admin, tag('FT-7', 65535));
+    expect(range.status).toBe(400);
+    expect(range.body.message).toContain('tag "FT-7": float32 at address 65535 ends at 65536');
+    const neg = await call(t.url, 'POST', '/tags', admin, tag('FT-8', -1));
+    expect(neg.body.details).toEqual([expect.objectContaining({ field: 'address', rule: 'min' })]);
+    const op = await call(t.url, 'POST', '/tags', admin, tag('FT-9', { $gt: 0 } as any));
+    expect(op.status).toBe(400);
+    expect(op.body.details.map((d: any) => d.field)).toContain('address');
+    const dt = await call(t.url, 'POST', '/tags', admin, tag('FT-10', 10, { data_type: 'float16' }));
+    expect(dt.body.message).toContain('data_type must be one of bool, int16, uint16, int32, uint32, float32, float64');
+    const bool = await call(t.url, 'POST', '/tags', admin, tag('XS-1', 10, { data_type: 'bool' }));
+    expect(bool.body.message).toBe('tag "XS-1": data_type bool needs register_type coil or discrete_input (got holding)');
+    const port = await call(t.url, 'PATCH', '/devices/plc-a', admin, { port: 70000 });
+    expect(port.status).toBe(400);
+    expect(port.body.details[0].field).toBe('port');
+    const unknown = await call(t.url, 'POST', '/tags', admin, tag('FT-11', 10, { device_id: 'nope' }));
+    expect(unknown.body.message).toBe('tag "FT-11": device "nope" does not exist');
+  });
+
+  it('imports nothing when any entry of a file is bad, and names every bad tag', async () => {
+    const before = (await call(t.url, 'GET', '/tags', admin)).body.length;
+    const file = {
+      version: 1,
+      devices: [{ ...device, id: 'plc-b', port: 1503 }],
+      tags: [
+        { ...tag('PT-1', 0), device_id: 'plc-b' },
+        { ...tag('PT-2', 1), device_id: 'plc-b' },
+        { ...tag('PT-3', 10, { scale: 'x' }), device_id: 'plc-b' },
+      ],
+    };
+    const r = await call(t.url, 'POST', '/devices/import', admin, file);
+    expect(r.status).toBe(400);
+    expect(r.body.message).toContain('tag "PT-3": scale must be a number');
+    expect(r.body.details.map((d: any) => d.field)).toEqual(['tags[2].scale']);
+    file.tags[2] = { ...tag('PT-3', 10), device_id: 'plc-b' };
+    const r2 = await call(t.url, 'POST', '/devices/import', admin, file);
+    expect(r2.status).toBe(400);
+    expect(r2.body.message).toBe('tag "PT-2" (holding 1..2) overlaps tag "PT-1" (holding 0..1) on device "plc-b"');
+    expect((await call(t.url, 'GET', '/tags', admin)).body.length).toBe(before);
+    expect((await call(t.url, 'GET', '/devices/plc-b', admin)).status).toBe(404);
+  });
+
+  it('exports YAML that imports back unchanged, and replace mode removes what the file omits', async () => {
+    await call(t.url, 'POST', '/tags', admin, tag('TT-103', 2, { word_order: 'little', scale: 0.5, offset: 3, physical_min: -20, physical_max: 200 }));
+    const exported = await call(t.url, 'GET', '/devices/export?format=yaml', admin);
+    expect(exported.status).toBe(200);
+    const file = parseYaml(exported.body);
+    expect(file.tags.map((x: any) => x.sensor_id)).toEqual(['TT-101', 'TT-103']);
+    await call(t.url, 'POST', '/tags', admin, tag('TT-104', 10));
+    const back = await call(t.url, 'POST', '/devices/import?mode=replace', admin, { yaml: exported.body });
+    expect(back.body).toEqual({ devices: 1, tags: 2, mode: 'replace' });
+    const after = parseYaml((await call(t.url, 'GET', '/devices/export?format=yaml', admin)).body);
+    expect(after).toEqual(file);
+    const bad = await call(t.url, 'POST', '/devices/import?mode=upsert', admin, file);
+    expect(bad.body.details[0].field).toBe('mode');
+    const notYaml = await call(t.url, 'POST', '/devices/import', admin, { yaml: 'devices: [' });
+    expect(notYaml.status).toBe(400);
+    expect(notYaml.body.message).toMatch(/neither valid JSON nor YAML/);
+  });
+
+  it('deleting a device removes its tags', async () => {
+    expect((await call(t.url, 'DELETE', '/devices/plc-a', admin)).status).toBe(204);
+    expect((await call(t.url, 'GET', '/tags', admin)).body).toEqual([]);
+    expect(t.app.get(TagRegistryService).getTag('TT-101')).toBeUndefined();
+  });
+});
+
+describe('DEVICE_FILE: IDM polls the simulator out of the box', () => {
+  let sim: PlcSim;
+  let t: TestApp;
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'idm-devfile-'));
+
+  beforeAll(async () => {
+    sim = await startPlcSim({ plcs: 2, tags: 10, seed: 5, deviceFile: path.join(dir, 'plant.yaml'), pollIntervalMs: 250 });
+    t = await startTestApp('idm_test_device_file', { DEVICE_FILE: path.join(dir, 'plant.yaml') });
+  });
+  afterAll(async () => {
+    await t?.close();
+    await sim?.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('imports the file into an empty registry at start and polls every device', async () => {
+    const admin = (await registerAndLogin(t.url, { username: 'admin.devfile' })).access_token;
+    expect((await call(t.url, 'GET', '/tags', admin)).body).toHaveLength(20);
+    const statuses = await eventually(() => call(t.url, 'GET', '/devices/status', admin), (r) => r.body.every?.((s: any) => s.connected && s.polls > 0));
+    expect(statuses.body.map((s: any) => [s.device_id, s.state])).toEqual([['plc-01', 'connected'], ['plc-02', 'connected']]);
+    const metrics = await (await fetch(`${t.url}/metrics`)).text();
+    expect(metrics).toMatch(/idm_modbus_requests_total\{[^}]*device_id="plc-01"[^}]*\} [1-9]/);
+  });
+});
