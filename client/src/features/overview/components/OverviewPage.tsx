@@ -1,3 +1,77 @@
+import { useMemo } from 'react';
+import type { AlarmDto, DeviceStatusDto } from '@idm/contracts';
+import { useAlarmState, useConnection, useWatchSamples } from '../../../lib/live/LiveProvider';
+import { PRIORITY_RANK } from '../../../lib/live/alarm-state';
+import { useResource } from '../../../lib/use-resource';
+import { clock } from '../../../lib/format';
+import { getDevices } from '../api/get-devices';
+import { getDeviceStatuses } from '../api/get-device-statuses';
+import { getTags } from '../api/get-tags';
+import { groupTags } from './group-tags';
+import { Tile } from './Tile';
+
+/** The most important alarm per sensor (priority, then unacknowledged first). */
+function alarmsBySensor(alarms: Iterable<AlarmDto>): Map<string, AlarmDto> {
+  const out = new Map<string, AlarmDto>();
+  for (const a of alarms) {
+    if (!a.sensor_id || a.state === 'shelved' || a.state === 'out_of_service') continue;
+    const cur = out.get(a.sensor_id);
+    if (!cur || PRIORITY_RANK[a.priority] < PRIORITY_RANK[cur.priority] || (a.priority === cur.priority && !a.acknowledged && cur.acknowledged)) out.set(a.sensor_id, a);
+  }
+  return out;
+}
+
+function CommStatus({ status }: { status?: DeviceStatusDto }) {
+  if (!status) return <span className="comm">comm: unknown</span>;
+  if (status.state === 'comm_failure') {
+    return (
+      <span className="comm comm-bad" role="status">
+        ✕ COMM FAILURE{status.last_good_poll_at ? ` since ${clock(status.last_good_poll_at)}` : ''}
+      </span>
+    );
+  }
+  if (status.state === 'disabled') return <span className="comm">polling disabled</span>;
+  if (status.state === 'connecting') return <span className="comm">connecting…</span>;
+  return <span className="comm">comm OK · poll {status.last_poll_duration_ms ?? '—'} ms</span>;
+}
+
 export function OverviewPage() {
-  return <section className="panel"><h2>OverviewPage</h2></section>;
+  const tags = useResource(getTags, 'tags');
+  const devices = useResource(getDevices, 'devices');
+  const statuses = useResource(getDeviceStatuses, 'statuses', 5000);
+  const alarmState = useAlarmState();
+  const conn = useConnection();
+
+  const groups = useMemo(() => groupTags(tags.data ?? [], devices.data ?? []), [tags.data, devices.data]);
+  const ids = useMemo(() => (tags.data ?? []).map((t) => t.sensor_id), [tags.data]);
+  useWatchSamples(ids);
+  const bySensor = useMemo(() => alarmsBySensor(alarmState.alarms.values()), [alarmState]);
+  const statusById = useMemo(() => new Map((statuses.data ?? []).map((s) => [s.device_id, s])), [statuses.data]);
+
+  if (tags.error) return <p className="panel form-error">Tags could not be loaded: {tags.error.message}</p>;
+  if (tags.loading && !tags.data) return <p className="panel muted">Loading the plant…</p>;
+  if (!groups.length) return <p className="panel muted">No tags configured yet. An admin can import a device file under Devices.</p>;
+
+  return (
+    <div className={`overview${conn.state === 'offline' ? ' offline' : ''}`} data-testid="overview">
+      {groups.map((g) => (
+        <section key={g.area} className="area" aria-label={g.area}>
+          <h2>{g.area}</h2>
+          {g.devices.map((d) => (
+            <div key={d.device.id} className="device" data-device-id={d.device.id}>
+              <div className="device-head">
+                <h3>{d.device.name}</h3>
+                <CommStatus status={statusById.get(d.device.id)} />
+              </div>
+              <div className="tiles">
+                {d.tags.map((t) => (
+                  <Tile key={t.sensor_id} tag={t} alarm={bySensor.get(t.sensor_id)} />
+                ))}
+              </div>
+            </div>
+          ))}
+        </section>
+      ))}
+    </div>
+  );
 }

@@ -1,0 +1,58 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Role } from '@idm/contracts';
+import { startPlcSim, type PlcSim } from '../../../apps/plc-sim/src/sim';
+import { startTestApp, type TestApp } from '../../support/app';
+import { authHeader, registerAndLogin, TEST_PASSWORD } from '../../support/auth';
+import { ROOT } from '../../support/services';
+
+export const CLIENT_DIST = path.join(ROOT, 'client', 'dist');
+
+export interface Plant {
+  sim: PlcSim;
+  idm: TestApp;
+  /** Access tokens by role (users `<role>.e2e`, password TEST_PASSWORD). */
+  tokens: Record<Role, string>;
+  password: string;
+  close(): Promise<void>;
+}
+
+/**
+ * IDM in production mode (serving the built client) polling an in-process PLC simulator, with one user
+ * per role. The client must have been built (`scripts/test.sh` builds it before the tests).
+ */
+export async function startPlant(db: string, opts: { plcs?: number; tags?: number; pollIntervalMs?: number; env?: Record<string, string> } = {}): Promise<Plant> {
+  if (!fs.existsSync(path.join(CLIENT_DIST, 'index.html'))) throw new Error('client/dist is missing: npm run build --workspace client');
+  const sim = await startPlcSim({ plcs: opts.plcs ?? 2, tags: opts.tags ?? 8, seed: 7, pollIntervalMs: opts.pollIntervalMs ?? 500 });
+  let idm: TestApp | undefined;
+  try {
+    idm = await startTestApp(db, {
+      NODE_ENV: 'production',
+      JWT_SECRET: 'e2e-secret-e2e-secret-e2e-secret-0123456789',
+      CLIENT_DIST,
+      ...opts.env,
+    });
+    const admin = await registerAndLogin(idm.url, { username: 'admin.e2e' });
+    const tokens: Record<string, string> = { admin: admin.access_token };
+    for (const role of ['supervisor', 'operator', 'viewer'] as const) {
+      tokens[role] = (await registerAndLogin(idm.url, { username: `${role}.e2e`, roles: [role] }, admin.access_token)).access_token;
+    }
+    const res = await fetch(`${idm.url}/devices/import`, { method: 'POST', headers: authHeader(admin.access_token), body: JSON.stringify(sim.deviceFile) });
+    if (!res.ok) throw new Error(`device import answered ${res.status}: ${await res.text()}`);
+    const app = idm;
+    return {
+      sim,
+      idm: app,
+      tokens: tokens as Record<Role, string>,
+      password: TEST_PASSWORD,
+      close: async () => {
+        await app.close();
+        await sim.close();
+      },
+    };
+  } catch (err) {
+    await idm?.close().catch(() => undefined);
+    await sim.close();
+    throw err;
+  }
+}
