@@ -10,7 +10,8 @@ export const ANOMALY_TYPES = [
   'drift', // a slow trend away from the baseline (EWMA control chart)
   'stuck', // the value stopped moving for far longer than usual (flat line)
   'noise', // the signal got much noisier than usual
-  'run_rule', // Western Electric / Nelson run rule (e.g. 8 points on one side)
+  'run_rule', // Western Electric / Nelson run rule (e.g. 9 points on one side)
+  'pattern', // the value left its usual daily profile (time-of-day baseline)
 ] as const;
 export type AnomalyType = (typeof ANOMALY_TYPES)[number];
 

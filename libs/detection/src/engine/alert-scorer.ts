@@ -13,6 +13,8 @@ export interface AlertScorerOptions {
   renotifyFactor?: number;
   /** Rank by the sum of all detectors' evidence rather than the strongest one's. */
   combine?: boolean;
+  /** Samples after the detector's warm-up before alerts are reported. */
+  evidenceWarmup?: number;
 }
 
 /**
@@ -32,6 +34,7 @@ export class AlertScorer {
   private readonly surpriseThreshold: number;
   private readonly renotify: number;
   private readonly useCombined: boolean;
+  private readonly evidenceWarmup: number;
 
   constructor(settings: DetectorSettings = {}, options: AlertScorerOptions = {}) {
     this.detector = new SensorDetector(settings);
@@ -40,6 +43,7 @@ export class AlertScorer {
     this.surpriseThreshold = options.surpriseThreshold ?? 3;
     this.renotify = options.renotifyFactor ?? 3;
     this.useCombined = options.combine ?? true;
+    this.evidenceWarmup = options.evidenceWarmup ?? 100;
   }
 
   step(timestamp: number, value: number): number {
@@ -54,8 +58,14 @@ export class AlertScorer {
     this.mean += a * r;
     this.variance = (1 - a) * (this.variance + a * r * r);
     this.memory *= this.decay;
-    if (!(surprise > this.memory)) return 0;
-    this.memory = surprise * this.renotify;
-    return scoreOf(surprise, this.surpriseThreshold);
+    // Its own warm-up: surprise means nothing until the evidence distribution has been seen for a while.
+    if (this.n <= this.evidenceWarmup) return 0;
+    // Both must hold: the engine finds the sample anomalous (statistic / threshold) and that is unusual for
+    // this sensor (surprise / its threshold); the joint strength is the weaker of the two.
+    const engineStrength = verdict.score >= 1 ? Infinity : verdict.score / (1 - verdict.score);
+    const strength = Math.min(Math.max(0, surprise) / this.surpriseThreshold, engineStrength);
+    if (!(strength > this.memory)) return 0;
+    this.memory = strength * this.renotify;
+    return scoreOf(strength, 1);
   }
 }

@@ -1,6 +1,6 @@
 /** Detector configuration: automatic defaults scaled to the sensor's sample period, overridable per sensor or tag type. */
 
-export const DETECTOR_NAMES = ['limits', 'physical', 'zscore', 'rate', 'ewma', 'cusum', 'stuck', 'noise', 'runRules'] as const;
+export const DETECTOR_NAMES = ['limits', 'physical', 'zscore', 'rate', 'ewma', 'cusum', 'stuck', 'noise', 'runRules', 'daily'] as const;
 export type DetectorName = (typeof DETECTOR_NAMES)[number];
 
 export interface LimitSettings {
@@ -68,16 +68,16 @@ export interface ResolvedConfig {
 
 export const DEFAULT_SETTINGS = {
   baselineHalfLifeMs: 6 * 3600_000,
-  warmupMs: 12 * 3600_000,
-  zThreshold: 4,
-  rateThreshold: 5,
+  warmupMs: 24 * 3600_000,
+  zThreshold: 5,
+  rateThreshold: 7,
   ewmaLambda: 0.1,
   ewmaL: 4,
   cusumK: 0.75,
   cusumH: 10,
   stuckProbability: 1e-4,
   stuckMinSamples: 10,
-  noiseRatio: 2.5,
+  noiseRatio: 3.5,
   runRuleScore: 0.3,
   episodeClearSamples: 12,
   minSigma: 0,

@@ -31,6 +31,11 @@ export interface SensorState {
   limitActive: { lolo: boolean; lo: boolean; hi: boolean; hihi: boolean };
   /** Signed zone codes (±1..±4, see step) of the last RUN_MEMORY samples, oldest first, for the run rules. */
   zones: number[];
+  /** Daily profile: mean value per time-of-day bin (DAY_BINS), samples per bin, and the residual's spread. */
+  dayMean: number[];
+  dayCount: number[];
+  dayVariance: number;
+  dayEwma: number;
 }
 
 /** One sample's result in the engine (the server adds sensor id and status for the wire). */
@@ -44,6 +49,11 @@ export interface EngineVerdict {
 
 const PERIOD_PROBE = 5;
 const RUN_MEMORY = 9;
+/** Half-hour bins of the daily profile (bounded memory whatever the sample rate). */
+const DAY_BINS = 48;
+const DAY_MS = 86_400_000;
+/** Each bin's mean follows about the last week of that time of day. */
+const DAY_BIN_ALPHA_DAYS = 3;
 
 interface Finding {
   type: AnomalyType;
@@ -71,6 +81,10 @@ export function initialState(): SensorState {
     repeatRate: 0,
     limitActive: { lolo: false, lo: false, hi: false, hihi: false },
     zones: [],
+    dayMean: new Array(DAY_BINS).fill(0),
+    dayCount: new Array(DAY_BINS).fill(0),
+    dayVariance: 0,
+    dayEwma: 0,
   };
 }
 
@@ -131,7 +145,8 @@ export class SensorDetector {
     const zc = clip(z, c.zClip);
     const cusumHi = Math.max(0, s.cusumHi + zc - c.cusumK);
     const cusumLo = Math.max(0, s.cusumLo - zc - c.cusumK);
-    const fastVariance = (1 - c.fastAlpha) * s.fastVariance + c.fastAlpha * (zc * sd) ** 2;
+    // Clipped wider than the baseline so a noise burst shows its full spread while one spike cannot dominate.
+    const fastVariance = (1 - c.fastAlpha) * s.fastVariance + c.fastAlpha * (clip(z, 2 * c.zClip) * sd) ** 2;
     const flat = Math.abs(d) <= Math.max(c.minSigma * 1e-3, 1e-12 * Math.abs(value));
     const flatRun = flat ? s.flatRun + 1 : 0;
     // Zone code: sign of the deviation × (1 + whole sigmas, at most 3), so 0 never occurs and side is kept.
@@ -170,6 +185,7 @@ export class SensorDetector {
       }
       if (c.enabled.runRules) this.runRules(findings, sd);
     }
+    if (c.enabled.daily) this.daily(timestamp, value, findings);
 
     // Learn after judging; residuals are clipped so a spike barely moves the baseline while a lasting shift is absorbed.
     // Bias-corrected start: a plain average until the exponential window is full.
@@ -197,6 +213,37 @@ export class SensorDetector {
       s.cusumLo = cusumLo;
     }
     return verdict;
+  }
+
+  /**
+   * Daily-profile detector: an EWMA chart on the residual from the usual value at this time of day, so a
+   * plant whose values follow a daily cycle is judged against that cycle (a missing peak, a shifted day).
+   * Runs only for sensors sampled at least once per bin, after two days of data.
+   */
+  private daily(timestamp: number, value: number, out: Finding[]): void {
+    const s = this.state;
+    const c = this.config;
+    const binMs = DAY_MS / DAY_BINS;
+    if (!c.periodMs || c.periodMs > binMs) return;
+    const bin = Math.floor((((timestamp % DAY_MS) + DAY_MS) % DAY_MS) / binMs);
+    const perBin = binMs / c.periodMs;
+    const ready = s.n * c.periodMs >= 2 * DAY_MS && s.dayCount[bin] >= perBin;
+    const mean = s.dayCount[bin] > 0 ? s.dayMean[bin] : s.mean;
+    const residual = value - mean;
+    const lambda = c.ewmaLambda;
+    const rsd = Math.max(Math.sqrt(s.dayVariance), c.minSigma, 1e-6 * Math.abs(mean), 1e-9);
+    const rc = clip(residual, c.zClip * rsd);
+    const ewma = lambda * rc + (1 - lambda) * s.dayEwma;
+    if (ready && !this.warmingUp) {
+      const limit = rsd * Math.sqrt(lambda / (2 - lambda));
+      out.push(finding('pattern', Math.abs(ewma) / limit, c.ewmaL, mean - c.ewmaL * rsd, mean + c.ewmaL * rsd, `${fmt(residual)} from the usual value at this time of day`));
+    }
+    s.dayEwma = ewma;
+    const count = ++s.dayCount[bin];
+    const a = Math.max(1 / count, 1 / (DAY_BIN_ALPHA_DAYS * perBin));
+    s.dayMean[bin] = count === 1 ? value : s.dayMean[bin] + a * rc;
+    const va = Math.max(c.alpha, 1 / s.n);
+    if (count > 1) s.dayVariance = (1 - va) * (s.dayVariance + va * rc * rc);
   }
 
   private sigma(): number {

@@ -1,0 +1,160 @@
+import { DETECTOR_NAMES, DetectorName, DetectorSettings } from './config';
+import { EngineVerdict, SensorDetector } from './sensor-detector';
+import { Fault, gaussian, tsOf, withFault } from './testing/signals';
+
+const N = 4000;
+const AT = 3000; // fault start; warm-up at one sample a minute is 1440 samples (24 h)
+
+function only(name: DetectorName, extra: DetectorSettings = {}): DetectorSettings {
+  return { ...extra, enabled: Object.fromEntries(DETECTOR_NAMES.map((n) => [n, n === name])) };
+}
+
+function run(settings: DetectorSettings, values: number[]): EngineVerdict[] {
+  const d = new SensorDetector(settings);
+  return values.map((v, i) => d.step(tsOf(i), v));
+}
+
+/** Samples from the fault start to the first anomalous verdict (-1 if none), and false alarms before it. */
+function outcome(verdicts: EngineVerdict[]) {
+  const falseAlarms = verdicts.slice(0, AT).filter((v) => v.score >= 0.5).length;
+  const first = verdicts.findIndex((v, i) => i >= AT && v.score >= 0.5);
+  return { falseAlarms, delay: first < 0 ? -1 : first - AT, type: first < 0 ? null : verdicts[first].anomaly_type };
+}
+
+// Each detector alone, on a clean N(50, 1) signal that develops one fault at sample 1500.
+const cases: { fault: Fault; detector: DetectorName; type: string; within: number }[] = [
+  { fault: 'spike', detector: 'zscore', type: 'spike', within: 0 },
+  { fault: 'spike', detector: 'rate', type: 'rate_of_change', within: 0 },
+  { fault: 'step', detector: 'cusum', type: 'level_shift', within: 6 },
+  { fault: 'step', detector: 'ewma', type: 'drift', within: 6 },
+  { fault: 'drift', detector: 'ewma', type: 'drift', within: 80 }, // 0.02σ per sample
+  { fault: 'drift', detector: 'cusum', type: 'level_shift', within: 80 },
+  { fault: 'stuck', detector: 'stuck', type: 'stuck', within: 10 },
+  { fault: 'noise', detector: 'noise', type: 'noise', within: 20 }, // σ × 4
+];
+
+describe('SensorDetector: each detector on synthetic faults', () => {
+  for (const c of cases) {
+    for (const seed of [7, 8, 9]) {
+      it(`${c.detector} detects a ${c.fault} within ${c.within} samples and is quiet before it (seed ${seed})`, () => {
+        const r = outcome(run(only(c.detector), withFault(c.fault, N, AT, seed)));
+        expect(r.falseAlarms).toBe(0);
+        expect(r.delay).toBeGreaterThanOrEqual(0);
+        expect(r.delay).toBeLessThanOrEqual(c.within);
+        expect(r.type).toBe(c.type);
+      });
+    }
+  }
+
+  it('the default detector set catches every fault within its stated delay, with no false alarm on the clean part', () => {
+    for (const c of cases) {
+      const r = outcome(run({}, withFault(c.fault, N, AT, 11)));
+      expect({ fault: c.fault, falseAlarms: r.falseAlarms }).toEqual({ fault: c.fault, falseAlarms: 0 });
+      expect(r.delay).toBeGreaterThanOrEqual(0);
+      expect(r.delay).toBeLessThanOrEqual(c.within);
+    }
+  });
+
+  it('stays quiet on a long clean signal (no anomaly in 20,000 samples)', () => {
+    const verdicts = run({}, gaussian(20_000, 3));
+    expect(verdicts.filter((v) => v.score >= 0.5)).toHaveLength(0);
+  });
+
+  it('run rules flag a 1.5σ shift within 9 samples (score is configurable; weak evidence by default)', () => {
+    const x = gaussian(N, 5);
+    for (let i = AT; i < N; i++) x[i] += 1.5;
+    const strong = outcome(run(only('runRules', { runRuleScore: 0.6 }), x));
+    expect(strong.delay).toBeGreaterThanOrEqual(0);
+    expect(strong.delay).toBeLessThanOrEqual(9);
+    expect(strong.type).toBe('run_rule');
+    // Rule hits on the clean part happen (that is why they are weak evidence) but rarely.
+    expect(strong.falseAlarms).toBeLessThan(AT * 0.02);
+    const weak = run(only('runRules'), x);
+    expect(Math.max(...weak.map((v) => v.score))).toBeCloseTo(0.3);
+  });
+
+  it('reports no statistical anomaly while warming up, however wild the values', () => {
+    const d = new SensorDetector();
+    const x = gaussian(1440, 2);
+    x[300] = 1e6;
+    const verdicts = x.map((v, i) => d.step(tsOf(i), v));
+    expect(verdicts.every((v) => v.score === 0)).toBe(true);
+  });
+
+  it('flags out-of-physical-range values at once, even while warming up', () => {
+    const d = new SensorDetector({ physicalMin: 0, physicalMax: 100 });
+    expect(d.step(tsOf(0), 50).score).toBe(0);
+    const v = d.step(tsOf(1), 150);
+    expect(v).toMatchObject({ score: 1, anomaly_type: 'out_of_range', evidence: { threshold: 100, statistic: 150 } });
+    expect(d.step(tsOf(2), -1).anomaly_type).toBe('out_of_range');
+  });
+
+  it('applies static limits with deadband: active from the limit, cleared only past limit − deadband', () => {
+    const d = new SensorDetector({ limits: { hi: 55, hihi: 60, lo: 40, deadband: 2 }, enabled: { zscore: false, rate: false, ewma: false, cusum: false, noise: false, runRules: false, stuck: false } });
+    const seq = [50, 56, 54, 53.5, 52.9, 61, 59, 39, 41, 42.5];
+    const got = seq.map((v, i) => {
+      const r = d.step(tsOf(i), v);
+      return r.anomaly_type ? `${r.evidence!.detail}` : 'normal';
+    });
+    expect(got).toEqual([
+      'normal',
+      'hi limit 55 crossed',
+      'hi limit 55 crossed', // inside the deadband
+      'hi limit 55 crossed',
+      'normal', // below 55 − 2
+      'hihi limit 60 crossed',
+      'hihi limit 60 crossed',
+      'lo limit 40 crossed',
+      'lo limit 40 crossed',
+      'normal',
+    ]);
+  });
+
+  it('gives evidence: expected range around the baseline, the statistic and its threshold', () => {
+    const v = run({}, withFault('spike', N, AT, 7))[AT];
+    expect(v.anomaly_type).toBe('spike');
+    const e = v.evidence!;
+    expect(e.threshold).toBe(5);
+    expect(e.statistic).toBeGreaterThan(8);
+    expect(e.expected_lo!).toBeGreaterThan(44);
+    expect(e.expected_lo!).toBeLessThan(46);
+    expect(e.expected_hi!).toBeGreaterThan(54);
+    expect(e.expected_hi!).toBeLessThan(56);
+    expect(v.score).toBeGreaterThan(0.5);
+    expect(v.score).toBeLessThan(1);
+  });
+
+  it('treats a sensor that is constant from the start (an idle setpoint) as normal, not stuck', () => {
+    const x = new Array(5000).fill(0);
+    const verdicts = run(only('stuck'), x);
+    expect(verdicts.filter((v) => v.score >= 0.5)).toHaveLength(0);
+  });
+});
+
+describe('SensorDetector: state', () => {
+  it('round-trips through JSON mid-stream with identical subsequent verdicts', () => {
+    const x = withFault('step', 4000, 3000, 21);
+    const settings: DetectorSettings = { limits: { hi: 53, deadband: 1 } };
+    const a = new SensorDetector(settings);
+    for (let i = 0; i < 2000; i++) a.step(tsOf(i), x[i]);
+    const restored = new SensorDetector(settings, JSON.parse(JSON.stringify(a.snapshot())));
+    for (let i = 2000; i < 4000; i++) expect(restored.step(tsOf(i), x[i])).toEqual(a.step(tsOf(i), x[i]));
+  });
+
+  it('keeps bounded memory: the state does not grow with the number of samples', () => {
+    const d = new SensorDetector();
+    const x = gaussian(20_000, 6);
+    x.slice(0, 5000).forEach((v, i) => d.step(tsOf(i), v)); // every daily-profile bin filled
+    const small = JSON.stringify(d.snapshot()).length;
+    x.slice(5000).forEach((v, i) => d.step(tsOf(i + 5000), v));
+    expect(JSON.stringify(d.snapshot()).length).toBeLessThanOrEqual(small + 50); // digits only
+  });
+
+  it('ignores non-finite values without touching its state', () => {
+    const d = new SensorDetector();
+    d.step(tsOf(0), 1);
+    const before = d.snapshot();
+    expect(d.step(tsOf(1), Number.NaN)).toEqual({ score: 0, anomaly_type: null, evidence: null, combined: 0 });
+    expect(d.snapshot()).toEqual(before);
+  });
+});

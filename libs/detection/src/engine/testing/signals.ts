@@ -1,0 +1,44 @@
+/** Deterministic synthetic signals for detector tests: Gaussian noise around a level, with injected faults. */
+
+/** mulberry32: a tiny seeded PRNG so every test run sees the same noise. */
+export function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export function gaussian(n: number, seed = 1, mean = 50, sd = 1): number[] {
+  const r = rng(seed);
+  const out: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const u = Math.max(r(), 1e-12);
+    out.push(mean + sd * Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * r()));
+  }
+  return out;
+}
+
+export type Fault = 'spike' | 'step' | 'drift' | 'stuck' | 'noise';
+
+/** A clean signal (mean 50, sd 1) of `n` samples with `fault` from index `at` on. */
+export function withFault(fault: Fault, n: number, at: number, seed = 7): number[] {
+  const x = gaussian(n, seed);
+  const clean = gaussian(n, seed + 1000);
+  for (let i = at; i < n; i++) {
+    if (fault === 'spike' && i === at) x[i] += 15;
+    if (fault === 'step') x[i] += 3;
+    if (fault === 'drift') x[i] += 0.02 * (i - at);
+    if (fault === 'stuck') x[i] = x[at];
+    if (fault === 'noise') x[i] = 50 + 4 * (clean[i] - 50);
+  }
+  return x;
+}
+
+/** One sample a minute from 2026-01-01. */
+export const PERIOD_MS = 60_000;
+export const T0 = Date.UTC(2026, 0, 1);
+export const tsOf = (i: number) => T0 + i * PERIOD_MS;
