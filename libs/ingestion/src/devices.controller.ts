@@ -1,4 +1,5 @@
-import { Body, Controller, Delete, Get, Header, HttpCode, Param, Patch, Post, Query, BadRequestException } from '@nestjs/common';
+import { BadRequestException, Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, Res } from '@nestjs/common';
+import type { Response } from 'express';
 import { ApiBody, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { DeviceDto, DeviceStatusDto, ImportResultDto } from '@idm/contracts';
 import { Roles } from '@idm/core';
@@ -32,12 +33,14 @@ export class DevicesController {
   @Roles('admin')
   @ApiOperation({ summary: 'Export all devices and tags as one JSON or YAML device file' })
   @ApiQuery({ name: 'format', enum: ['json', 'yaml'], required: false })
-  @Header('Content-Disposition', 'attachment')
-  export(@Query('format') format?: string): string {
+  export(@Res({ passthrough: true }) res: Response, @Query('format') format?: string): string {
     if (format !== undefined && format !== 'json' && format !== 'yaml') {
       throw new BadRequestException({ message: 'format must be json or yaml', details: [{ field: 'format', rule: 'isIn', message: 'format must be json or yaml' }] });
     }
-    return this.admin.exportFile(format === 'yaml' ? 'yaml' : 'json');
+    const f = format === 'yaml' ? 'yaml' : 'json';
+    res.type(f === 'yaml' ? 'application/yaml' : 'application/json');
+    res.setHeader('Content-Disposition', `attachment; filename="idm-devices.${f}"`);
+    return this.admin.exportFile(f);
   }
 
   @Post('import')
