@@ -6,11 +6,12 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { serviceEnv } from '../support/services';
 import { Benchmark, BenchRow, formatTable } from './harness';
+import { authBench } from './auth.bench';
 import { insertManyBaseline } from './insert-many.bench';
 import { detectorThroughputBenchmark, nabBenchmark } from './nab/nab.bench';
 
 // Baselines first: later benchmarks report ratios against rows measured earlier in the same run.
-const BENCHMARKS: Benchmark[] = [insertManyBaseline, nabBenchmark, detectorThroughputBenchmark];
+const BENCHMARKS: Benchmark[] = [insertManyBaseline, nabBenchmark, detectorThroughputBenchmark, authBench];
 
 async function main(): Promise<void> {
   const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

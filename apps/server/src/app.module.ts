@@ -1,7 +1,8 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { AuthModule } from '@idm/auth';
-import { AppConfig, CoreModule } from '@idm/core';
+import { AppConfig, CoreModule, QueueModule } from '@idm/core';
 import { IngestionModule } from '@idm/ingestion';
+import { ReportsModule } from '@idm/reports';
 
 /** Composition root of the modular monolith: imports the feature modules, nothing else. */
 @Module({})
@@ -9,7 +10,7 @@ export class AppModule {
   static register(config: AppConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [CoreModule.forRoot(config), AuthModule, IngestionModule],
+      imports: [CoreModule.forRoot(config), QueueModule, AuthModule, IngestionModule, ReportsModule],
     };
   }
 }

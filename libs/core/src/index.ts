@@ -15,3 +15,4 @@ export * from './events/domain-events';
 export * from './security/current-user';
 export * from './security/roles.decorator';
 export * from './redis/redis-io.adapter';
+export * from './queue/queue.module';

@@ -42,9 +42,17 @@ const schema = Joi.object({
   ALARM_ON_DELAY_MS: Joi.number().integer().min(0).max(3_600_000).default(0),
   ALARM_OFF_DELAY_MS: Joi.number().integer().min(0).max(3_600_000).default(10_000),
   ALARM_FLOOD_THRESHOLD: Joi.number().integer().min(1).default(10),
+  DETECTION_SNAPSHOT_SECONDS: Joi.number().integer().min(1).max(86_400).default(60),
   SOCKET_REDIS_ADAPTER: Joi.boolean().truthy('1').falsy('0').default(false),
   DEVICE_FILE: Joi.string().allow(''),
   MODBUS_POLLING: Joi.boolean().truthy('1').falsy('0').default(true),
+  QUEUE_PREFIX: Joi.string().pattern(/^[A-Za-z0-9_.-]+$/).default('idm').messages({ 'string.pattern.base': 'must contain only letters, digits, _ . -' }),
+  REPORT_RETENTION_SECONDS: Joi.number().integer().min(1).default(7 * 86400),
+  REPORT_CLEANUP_EVERY_SECONDS: Joi.number().integer().min(1).default(600),
+  NOTIFY_CRITICAL_GROUP_SECONDS: Joi.number().integer().min(1).max(86400).default(60),
+  MAIL_ATTEMPTS: Joi.number().integer().min(1).max(50).default(8),
+  MAIL_BACKOFF_MS: Joi.number().integer().min(10).default(5000),
+  PUBLIC_URL: Joi.string().uri({ scheme: ['http', 'https'] }).default('http://localhost:3000'),
 }).unknown(true);
 
 /**
@@ -116,7 +124,16 @@ export function loadConfig(env: Env, cwd = process.cwd()): AppConfig {
       offDelayMs: v.ALARM_OFF_DELAY_MS,
       floodThreshold: v.ALARM_FLOOD_THRESHOLD,
     },
+    detection: { snapshotSeconds: v.DETECTION_SNAPSHOT_SECONDS },
     socketRedisAdapter: v.SOCKET_REDIS_ADAPTER,
+    queuePrefix: v.QUEUE_PREFIX,
+    reports: { retentionSeconds: v.REPORT_RETENTION_SECONDS, cleanupEverySeconds: v.REPORT_CLEANUP_EVERY_SECONDS },
+    notifications: {
+      criticalGroupSeconds: v.NOTIFY_CRITICAL_GROUP_SECONDS,
+      mailAttempts: v.MAIL_ATTEMPTS,
+      mailBackoffMs: v.MAIL_BACKOFF_MS,
+      publicUrl: String(v.PUBLIC_URL).replace(/\/+$/, ''),
+    },
     modbus: {
       deviceFile: v.DEVICE_FILE ? path.resolve(cwd, v.DEVICE_FILE) : null,
       polling: v.MODBUS_POLLING,

@@ -1,0 +1,5 @@
+export * from './reports.module';
+export * from './reports.service';
+export * from './engine/alarm-figures';
+export * from './engine/build-report';
+export * from './engine/report-input';

@@ -1,0 +1,90 @@
+import { BadRequestException, Injectable } from '@nestjs/common';
+import type { AnomalyReport, ReportFormat, ReportScope } from '@idm/contracts';
+import { AppConfig } from '@idm/core';
+import { TagRegistryService } from '@idm/ingestion';
+import { computeAlarmFigures } from './engine/alarm-figures';
+import { buildReport } from './engine/build-report';
+import { reportToCsv } from './engine/report-csv';
+import { reportToPdf } from './engine/report-pdf';
+import { alarmInScope, resolveScope } from './engine/scope';
+import { computeSensorStats } from './engine/sensor-stats';
+import { ReportsRepository } from './reports.repository';
+
+/** How far before `from` the audit trail is read to know which alarms were already active. */
+export const AUDIT_LOOKBACK_MS = 7 * 86_400_000;
+/** Longest range answered directly; longer ones go through `POST /reports/jobs`. */
+export const MAX_DIRECT_RANGE_MS = 31 * 86_400_000;
+/** Longest range of any report. */
+export const MAX_RANGE_MS = 400 * 86_400_000;
+/** Up to this range, sensor statistics use 1-minute rollups; beyond, hourly ones. */
+const MINUTE_ROLLUPS_UP_TO_MS = 48 * 3_600_000;
+
+export interface ReportRequest {
+  from: number;
+  to: number;
+  scope: ReportScope;
+}
+
+export interface RenderedReport {
+  content: Buffer;
+  contentType: string;
+  filename: string;
+}
+
+/** Builds anomaly / alarm reports from the stored alarms, audit trail, anomaly episodes and rollups. */
+@Injectable()
+export class ReportsService {
+  constructor(
+    private readonly repo: ReportsRepository,
+    private readonly registry: TagRegistryService,
+    private readonly config: AppConfig,
+  ) {}
+
+  /** Parses and checks a requested range (defaults: the last 24 hours). */
+  static range(fromText: string | undefined, toText: string | undefined, maxMs: number, now = Date.now()): { from: number; to: number } {
+    const to = toText ? Date.parse(toText) : now;
+    const from = fromText ? Date.parse(fromText) : to - 86_400_000;
+    if (!(from < to)) throw new BadRequestException({ message: 'from must be before to', details: [{ field: 'from', rule: 'beforeTo', message: 'from must be before to' }] });
+    if (to - from > maxMs) {
+      const days = Math.round(maxMs / 86_400_000);
+      const message = maxMs === MAX_DIRECT_RANGE_MS
+        ? `range is longer than ${days} days: use POST /reports/jobs for long reports`
+        : `range must be at most ${days} days`;
+      throw new BadRequestException({ message, details: [{ field: 'from', rule: 'maxRange', message }] });
+    }
+    return { from, to };
+  }
+
+  async build(req: ReportRequest, progress: (pct: number) => Promise<void> | void = () => undefined): Promise<AnomalyReport> {
+    const { from, to, scope } = req;
+    const tags = this.registry.listTags().map((t) => ({ sensor_id: t.sensor_id, device_id: t.device_id, area: t.area, unit: t.unit }));
+    const resolved = resolveScope(scope, tags);
+    const auditFrom = from - AUDIT_LOOKBACK_MS;
+    const [allAlarms, audit, anomalies] = await Promise.all([this.repo.alarmFacts(), this.repo.auditBetween(auditFrom, to), this.repo.anomaliesBetween(from, to)]);
+    await progress(30);
+    const alarms = allAlarms.filter((a) => alarmInScope(a, resolved, scope));
+    const figures = computeAlarmFigures({ from, to, alarms, audit, auditFrom, floodThreshold: this.config.alarms.floodThreshold });
+    await progress(50);
+
+    const inScopeAnomalies = anomalies.filter((x) => resolved.sensors === null || resolved.sensors.has(x.sensor_id));
+    const sensorIds = resolved.sensors
+      ? [...resolved.sensors]
+      : [...new Set([...tags.map((t) => t.sensor_id), ...alarms.flatMap((a) => (a.sensor_id ? [a.sensor_id] : [])), ...inScopeAnomalies.map((x) => x.sensor_id)])];
+    const resolution = to - from <= MINUTE_ROLLUPS_UP_TO_MS ? '1m' : '1h';
+    const rollups = await this.repo.rollups(sensorIds.sort(), resolution, from, to);
+    await progress(80);
+    const units = new Map(tags.map((t) => [t.sensor_id, t.unit]));
+    const sensorStats = computeSensorStats(rollups, sensorIds.map((s) => ({ sensor_id: s, unit: units.get(s) ?? '' })));
+    const report = buildReport({ from, to, scope, generatedAt: Date.now(), alarms: figures, anomalies: inScopeAnomalies, sensorStats });
+    await progress(90);
+    return report;
+  }
+
+  async render(report: AnomalyReport, format: ReportFormat): Promise<RenderedReport> {
+    const stamp = `${report.from.slice(0, 16)}_${report.to.slice(0, 16)}`.replace(/[:]/g, '');
+    const base = `idm-report_${stamp}`;
+    if (format === 'csv') return { content: Buffer.from(reportToCsv(report), 'utf8'), contentType: 'text/csv; charset=utf-8', filename: `${base}.csv` };
+    if (format === 'pdf') return { content: await reportToPdf(report), contentType: 'application/pdf', filename: `${base}.pdf` };
+    return { content: Buffer.from(JSON.stringify(report, null, 2), 'utf8'), contentType: 'application/json; charset=utf-8', filename: `${base}.json` };
+  }
+}
