@@ -70,4 +70,22 @@ export abstract class AppConfig {
     /** Base URL put in e-mails for links back to IDM (reports, alarms). */
     readonly publicUrl: string;
   };
+  /** Prefix of every BullMQ key in Redis (several IDM installations or test suites can share one Redis). */
+  abstract readonly queuePrefix: string;
+  abstract readonly reports: {
+    /** Files of background report jobs are deleted this long after they were made. */
+    readonly retentionSeconds: number;
+    /** How often the clean-up of expired report files runs. */
+    readonly cleanupEverySeconds: number;
+  };
+  abstract readonly notifications: {
+    /** Critical-alarm e-mails: the first goes at once, then at most one grouped message per this period. */
+    readonly criticalGroupSeconds: number;
+    /** Delivery attempts per e-mail (exponential backoff between them) before it is logged as failed. */
+    readonly mailAttempts: number;
+    /** First retry delay; doubles on each attempt. */
+    readonly mailBackoffMs: number;
+    /** Base URL put in e-mails for links back to IDM (reports, alarms). */
+    readonly publicUrl: string;
+  };
 }

@@ -53,6 +53,13 @@ const schema = Joi.object({
   MAIL_ATTEMPTS: Joi.number().integer().min(1).max(50).default(8),
   MAIL_BACKOFF_MS: Joi.number().integer().min(10).default(5000),
   PUBLIC_URL: Joi.string().uri({ scheme: ['http', 'https'] }).default('http://localhost:3000'),
+  QUEUE_PREFIX: Joi.string().pattern(/^[A-Za-z0-9_.-]+$/).default('idm').messages({ 'string.pattern.base': 'must contain only letters, digits, _ . -' }),
+  REPORT_RETENTION_SECONDS: Joi.number().integer().min(1).default(7 * 86400),
+  REPORT_CLEANUP_EVERY_SECONDS: Joi.number().integer().min(1).default(600),
+  NOTIFY_CRITICAL_GROUP_SECONDS: Joi.number().integer().min(1).max(86400).default(60),
+  MAIL_ATTEMPTS: Joi.number().integer().min(1).max(50).default(8),
+  MAIL_BACKOFF_MS: Joi.number().integer().min(10).default(5000),
+  PUBLIC_URL: Joi.string().uri({ scheme: ['http', 'https'] }).default('http://localhost:3000'),
 }).unknown(true);
 
 /**
@@ -126,6 +133,14 @@ export function loadConfig(env: Env, cwd = process.cwd()): AppConfig {
     },
     detection: { snapshotSeconds: v.DETECTION_SNAPSHOT_SECONDS },
     socketRedisAdapter: v.SOCKET_REDIS_ADAPTER,
+    queuePrefix: v.QUEUE_PREFIX,
+    reports: { retentionSeconds: v.REPORT_RETENTION_SECONDS, cleanupEverySeconds: v.REPORT_CLEANUP_EVERY_SECONDS },
+    notifications: {
+      criticalGroupSeconds: v.NOTIFY_CRITICAL_GROUP_SECONDS,
+      mailAttempts: v.MAIL_ATTEMPTS,
+      mailBackoffMs: v.MAIL_BACKOFF_MS,
+      publicUrl: String(v.PUBLIC_URL).replace(/\/+$/, ''),
+    },
     queuePrefix: v.QUEUE_PREFIX,
     reports: { retentionSeconds: v.REPORT_RETENTION_SECONDS, cleanupEverySeconds: v.REPORT_CLEANUP_EVERY_SECONDS },
     notifications: {
