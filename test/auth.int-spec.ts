@@ -326,4 +326,28 @@ describe('auth: login throttling', () => {
     expect(Number(blocked.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
     expect((await attempt('bystander', TEST_PASSWORD, '10.0.0.10')).status).toBe(200);
   });
+
+  it('counts logins by result in /metrics', async () => {
+    const text = await (await fetch(`${t.url}/metrics`)).text();
+    const count = (result: string) => Number(new RegExp(`^idm_auth_logins_total\\{result="${result}"[^}]*\\} (\\d+)`, 'm').exec(text)?.[1] ?? 0);
+    expect(count('throttled')).toBe(2);
+    expect(count('bad_credentials')).toBe(8);
+    expect(count('ok')).toBeGreaterThanOrEqual(4);
+  });
+});
+
+describe('auth: the first user', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp('idm_test_auth_first');
+  });
+  afterAll(async () => t?.close());
+
+  it('makes exactly one admin when several register at once on a fresh install', async () => {
+    const results = await Promise.all(
+      ['ann', 'ben', 'cat'].map((u) => call(`${t.url}/auth/register`, 'POST', { username: u, email: `${u}@plant.example`, password: TEST_PASSWORD })),
+    );
+    expect(results.map((r) => r.status)).toEqual([201, 201, 201]);
+    expect(results.map((r) => r.body.roles[0]).sort()).toEqual(['admin', 'viewer', 'viewer']);
+  });
 });
