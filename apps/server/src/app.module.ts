@@ -1,4 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { AlarmsModule } from '@idm/alarms';
 import { AuthModule } from '@idm/auth';
 import { AppConfig, CoreModule, QueueModule } from '@idm/core';
 import { IngestionModule } from '@idm/ingestion';
@@ -10,7 +11,7 @@ export class AppModule {
   static register(config: AppConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [CoreModule.forRoot(config), QueueModule, AuthModule, IngestionModule, ReportsModule],
+      imports: [CoreModule.forRoot(config), QueueModule, AuthModule, IngestionModule, AlarmsModule, ReportsModule],
     };
   }
 }

@@ -2,6 +2,7 @@ import { Logger, OnModuleDestroy } from '@nestjs/common';
 import { ConnectedSocket, MessageBody, OnGatewayConnection, OnGatewayInit, SubscribeMessage, WebSocketGateway, WebSocketServer } from '@nestjs/websockets';
 import type { Server, Socket } from 'socket.io';
 import type { Subscription } from 'rxjs';
+import { SocketAuth } from '@idm/auth';
 import type { AlarmEventDto, ClientToServerEvents, ServerToClientEvents } from '@idm/contracts';
 import type { AuthUser } from '@idm/core';
 import { AlarmsService } from './alarms.service';
@@ -28,9 +29,12 @@ export class AlarmsGateway implements OnGatewayInit, OnGatewayConnection, OnModu
   constructor(
     private readonly alarms: AlarmsService,
     private readonly live: LiveSamples,
+    private readonly socketAuth: SocketAuth,
   ) {}
 
-  afterInit(): void {
+  afterInit(server: Server): void {
+    // The handshake must carry a valid access token; the user lands on socket.data.user.
+    this.socketAuth.protect(server);
     this.subs.push(
       this.alarms.events$.subscribe((e) => this.push(e)),
       this.alarms.flood$.subscribe((f) => {

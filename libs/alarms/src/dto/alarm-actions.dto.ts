@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { ArrayMaxSize, ArrayNotEmpty, IsArray, IsBoolean, IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min, MinLength } from 'class-validator';
+import { ArrayMaxSize, ArrayNotEmpty, IsArray, IsBoolean, IsIn, IsNumber, IsOptional, IsString, Max, MaxLength, Min, MinLength } from 'class-validator';
 
 export class AcknowledgeDto {
   @ApiPropertyOptional({ maxLength: 500, description: 'why, or what was done' })
@@ -21,9 +21,9 @@ export class BulkAcknowledgeDto extends AcknowledgeDto {
 }
 
 export class ShelveDto {
-  @ApiProperty({ minimum: 1, maximum: 1440, description: 'how long to shelve, in minutes (at most 24 h)' })
-  @IsInt()
-  @Min(1)
+  @ApiProperty({ minimum: 0.01, maximum: 1440, description: 'how long to shelve, in minutes (fractions allowed; at most 24 h)' })
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @Min(0.01)
   @Max(1440)
   duration_minutes!: number;
 
