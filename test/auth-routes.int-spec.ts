@@ -42,6 +42,13 @@ describe('auth: every route and socket of IDM is guarded', () => {
     expect(publicOps).toEqual([...PUBLIC].sort());
   });
 
+  it("documents each route's minimum role", () => {
+    expect(doc.paths['/users'].get['x-idm-min-role']).toBe('admin');
+    expect(doc.paths['/users/{id}/roles'].patch.description).toContain('Requires the `admin` role.');
+    expect(doc.paths['/auth/me'].get.description).toContain('Requires a signed-in user (any role).');
+    expect(doc.paths['/auth/login'].post.security).toEqual([]);
+  });
+
   it('answers 401 without a token, and with a bogus one, on every other documented route', async () => {
     const ops = operations(doc).filter((o) => !PUBLIC.includes(o.key));
     expect(ops.length).toBeGreaterThanOrEqual(8); // at least auth's own: logout, me, and the /users routes

@@ -226,6 +226,12 @@ describe('auth: accounts, sessions and roles on the real database', () => {
     expect((await call(`${t.url}/auth/refresh`, 'POST', { refresh_token: a.refresh_token })).status).toBe(401);
     expect((await call(`${t.url}/auth/me`, 'GET', undefined, b.access_token)).status).toBe(200);
 
+    // Without a refresh token, the session of the access token used ends.
+    const c = await login(t.url, 'victor');
+    expect((await call(`${t.url}/auth/logout`, 'POST', {}, c.access_token)).status).toBe(204);
+    expect((await call(`${t.url}/auth/refresh`, 'POST', { refresh_token: c.refresh_token })).status).toBe(401);
+    expect((await call(`${t.url}/auth/me`, 'GET', undefined, b.access_token)).status).toBe(200);
+
     expect((await call(`${t.url}/auth/logout`, 'POST', { all: true }, b.access_token)).status).toBe(204);
     const after = await call(`${t.url}/auth/me`, 'GET', undefined, b.access_token);
     expect(after.status).toBe(401);

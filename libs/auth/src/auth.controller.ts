@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, HttpException, HttpStatus, Ip, Post, Res } from '@nestjs/common';
+import { Body, Controller, Get, Headers, HttpCode, HttpException, HttpStatus, Ip, Post, Res } from '@nestjs/common';
 import { ApiConflictResponse, ApiCreatedResponse, ApiForbiddenResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags, ApiTooManyRequestsResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { CurrentUser, Public } from '@idm/core';
@@ -7,6 +7,7 @@ import type { TokenResponse, UserDto } from '@idm/contracts';
 import { AuthService, LoginThrottledError } from './auth.service';
 import { LoginDto, LogoutDto, RefreshDto, RegisterDto } from './dto/auth.dto';
 import { TokenResponseDto, UserResponse } from './dto/user-response.dto';
+import { AccessTokens } from './sessions/access-tokens.service';
 import { UsersService } from './users/users.service';
 
 @ApiTags('auth')
@@ -15,6 +16,7 @@ export class AuthController {
   constructor(
     private readonly auth: AuthService,
     private readonly users: UsersService,
+    private readonly tokens: AccessTokens,
   ) {}
 
   @Public()
@@ -56,10 +58,12 @@ export class AuthController {
 
   @Post('logout')
   @HttpCode(HttpStatus.NO_CONTENT)
-  @ApiOperation({ summary: 'End this session (its refresh token) or, with `all: true`, every session and access token of the user' })
-  @ApiNoContentResponse({ description: 'done (also when the refresh token was already ended)' })
-  async logout(@CurrentUser() user: AuthUser, @Body() body: LogoutDto): Promise<void> {
-    await this.auth.logout(user.id, body);
+  @ApiOperation({ summary: 'End a session: the one of `refresh_token`, else the one of this access token; `all: true` ends every session and access token of the user' })
+  @ApiNoContentResponse({ description: 'done (also when the session had already ended)' })
+  async logout(@CurrentUser() user: AuthUser, @Body() body: LogoutDto, @Headers('authorization') authorization: string): Promise<void> {
+    // The guard has verified this token; only its session id is read here.
+    const sessionId = this.tokens.sessionOf(authorization.replace(/^Bearer\s+/i, ''));
+    await this.auth.logout(user.id, body, sessionId);
   }
 
   @Get('me')

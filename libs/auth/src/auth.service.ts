@@ -91,8 +91,11 @@ export class AuthService implements OnModuleInit {
     return outcome.issue(user);
   }
 
-  /** Ends one session (by its refresh token) or, with `all`, every session and every access token of the user. */
-  async logout(userId: string, input: { refresh_token?: string; all?: boolean }): Promise<void> {
+  /**
+   * Ends the session of the given refresh token, else the session of the access token used for the call;
+   * with `all`, every session and every access token of the user.
+   */
+  async logout(userId: string, input: { refresh_token?: string; all?: boolean }, currentSessionId: string | null): Promise<void> {
     if (input.all) {
       const user = await this.users.findById(userId);
       if (user) await this.users.update(user._id, {}, true);
@@ -100,6 +103,7 @@ export class AuthService implements OnModuleInit {
       return;
     }
     if (input.refresh_token) await this.sessions.end(input.refresh_token, userId);
+    else if (currentSessionId) await this.sessions.endFamily(currentSessionId, 'logout', userId);
   }
 
   async me(userId: string): Promise<UserDto> {

@@ -48,7 +48,10 @@ export interface RefreshRequest {
   refresh_token: string;
 }
 
-/** `POST /auth/logout` (authenticated): ends the session of `refresh_token`, or every session with `all`. */
+/**
+ * `POST /auth/logout` (authenticated): ends the session of `refresh_token`, else the session of the access token
+ * used; `all: true` ends every session and access token of the user.
+ */
 export interface LogoutRequest {
   refresh_token?: string;
   all?: boolean;

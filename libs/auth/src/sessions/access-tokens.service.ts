@@ -41,6 +41,12 @@ export class AccessTokens {
     return this.jwt.sign(claims, { expiresIn: this.config.jwt.accessTtlSeconds });
   }
 
+  /** The session id (`sid`) of an access token the guard has already verified; null if it has none. */
+  sessionOf(token: string): string | null {
+    const claims = this.jwt.decode<Partial<AccessClaims> | null>(token);
+    return typeof claims?.sid === 'string' ? claims.sid : null;
+  }
+
   /** Verifies signature and expiry, then loads the user: for sockets (HTTP goes through the passport strategy). */
   async authenticate(token: string | undefined | null): Promise<AuthUser> {
     if (!token) throw new AuthFailure(AUTH_MESSAGES.missing);

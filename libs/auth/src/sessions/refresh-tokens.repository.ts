@@ -27,8 +27,10 @@ export class RefreshTokensRepository {
     await this.tokens.updateOne({ _id: hash }, { $set: { rotated_at: at } }).exec();
   }
 
-  async revokeFamily(familyId: string, reason: string, at: Date): Promise<number> {
-    const r = await this.tokens.updateMany({ family_id: familyId, revoked_at: null }, { $set: { revoked_at: at, revoked_reason: reason } }).exec();
+  /** Revokes a family's live tokens; with `userId`, only if the family is that user's. */
+  async revokeFamily(familyId: string, reason: string, at: Date, userId?: string): Promise<number> {
+    const filter = { family_id: familyId, revoked_at: null, ...(userId ? { user_id: userId } : {}) };
+    const r = await this.tokens.updateMany(filter, { $set: { revoked_at: at, revoked_reason: reason } }).exec();
     return r.modifiedCount;
   }
 

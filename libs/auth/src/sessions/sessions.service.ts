@@ -84,8 +84,8 @@ export class SessionsService implements OnModuleInit, OnModuleDestroy {
     return true;
   }
 
-  async endFamily(familyId: string, reason: string): Promise<void> {
-    await this.tokens.revokeFamily(familyId, reason, new Date());
+  async endFamily(familyId: string, reason: string, userId?: string): Promise<void> {
+    await this.tokens.revokeFamily(familyId, reason, new Date(), userId);
   }
 
   /** Ends every session of a user (disable, logout everywhere). */
