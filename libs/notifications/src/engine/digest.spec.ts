@@ -1,0 +1,57 @@
+import type { AlarmDto, AnomalyReport } from '@idm/contracts';
+import { composeCriticalAlert, composeDigest, formatInZone } from './digest';
+
+function report(alarms: number, critical: number, anomalies = 0): AnomalyReport {
+  return {
+    title: 't', generated_at: '', from: '', to: '', scope: {},
+    totals: { alarms, anomalies, acknowledged: 1, returned_to_normal: 1, time_in_alarm_s: 600, mtta_s: 90, mttr_s: 300 },
+    alarms_by_sensor: [], alarms_by_type: [],
+    alarms_by_priority: [{ key: 'critical', count: critical }, { key: 'high', count: 0 }, { key: 'medium', count: 0 }, { key: 'low', count: alarms - critical }],
+    anomalies_by_sensor: [], anomalies_by_type: [],
+    bad_actors: alarms ? [
+      { alarm_id: 'sensor:p1|spike', source_id: 'p1', condition: 'spike', priority: 'low', activations: 5, share_pct: 50, time_in_alarm_s: 60 },
+      { alarm_id: 'sensor:t1|limit', source_id: 't1', condition: 'limit', priority: 'critical', activations: 1, share_pct: 10, time_in_alarm_s: 7200 },
+    ] : [],
+    trend: { bucket_s: 60, points: [] }, sensor_stats: [],
+    kpis: { avg_alarms_per_10min: 1.5, periods_10min: 6, periods_in_flood: 0, flood_pct: 0, flood_threshold: 10, peak_10min: 3, top10_share_pct: 100,
+      priority_split_pct: { critical: 0, high: 0, medium: 0, low: 0 }, chattering: [], stale: [], shelve_actions: 0, shelved_at_end: 0 },
+  };
+}
+
+const unack = { id: 'sensor:t1|limit', priority: 'critical', message: 't1: <limit> & more', raised_at: '2026-01-01T06:00:00.000Z' } as AlarmDto;
+
+describe('composeDigest', () => {
+  const base = { name: 'Night shift', timeZone: 'Europe/Paris', since: Date.parse('2026-01-01T21:00:00Z'), until: Date.parse('2026-01-02T05:00:00Z'), publicUrl: 'http://idm.local' };
+
+  it('says what happened, worst alarms first by priority, and what waits for acknowledgement', () => {
+    const m = composeDigest({ ...base, report: report(10, 1, 2), unacknowledged: [unack] });
+    expect(m.empty).toBe(false);
+    expect(m.subject).toBe('[IDM] Night shift: 10 alarms (1 critical), 1 unacknowledged');
+    expect(m.text).toContain('2026-01-01 22:00 to 2026-01-02 06:00 (Europe/Paris)');
+    expect(m.text).toContain('Alarms raised: 10');
+    expect(m.text).toContain('Anomaly episodes: 2');
+    expect(m.text.indexOf('sensor:t1|limit: 1 activation')).toBeLessThan(m.text.indexOf('sensor:p1|spike: 5'));
+    expect(m.text).toContain('[critical] t1: <limit> & more');
+    expect(m.html).toContain('t1: &lt;limit&gt; &amp; more');
+    expect(m.html).not.toContain('<limit>');
+  });
+
+  it('is empty when no alarm was raised and no anomaly seen', () => {
+    const m = composeDigest({ ...base, report: report(0, 0), unacknowledged: [] });
+    expect(m.empty).toBe(true);
+    expect(m.subject).toBe('[IDM] Night shift: no alarms, 0 unacknowledged');
+  });
+});
+
+describe('composeCriticalAlert', () => {
+  it('names a single alarm in the subject and counts a group', () => {
+    expect(composeCriticalAlert('s', [unack], 'UTC', 'http://x').subject).toBe('[IDM] CRITICAL alarm: t1: <limit> & more');
+    const g = composeCriticalAlert('Boiler', [unack, { ...unack, id: 'b', message: 'b' }], 'UTC', 'http://x');
+    expect(g.subject).toBe('[IDM] 2 CRITICAL alarms raised (Boiler)');
+    expect(g.text).toContain('2026-01-01 06:00 b [b]');
+  });
+
+  it('formats times in the given zone', () => {
+    expect(formatInZone(Date.parse('2026-07-01T12:00:00Z'), 'America/New_York')).toBe('2026-07-01 08:00');
+  });
+});
