@@ -12,6 +12,8 @@ export interface LiveValue {
   stale: boolean;
   /** Recent values for the sparkline, oldest first. */
   trend: readonly number[];
+  /** Epoch ms of each `trend` value. */
+  trendAt: readonly number[];
 }
 
 const TREND_POINTS = 60;
@@ -44,7 +46,7 @@ export class SampleStore {
   seed(id: string, value: number, at: number, quality = 'good', status = 'normal'): void {
     const cur = this.values.get(id);
     if (cur && cur.at >= at) return;
-    this.values.set(id, { value, at, quality, status, receivedAt: at, stale: this.now() - at > this.staleAfterMs, trend: cur?.trend ?? [value] });
+    this.values.set(id, { value, at, quality, status, receivedAt: at, stale: this.now() - at > this.staleAfterMs, trend: cur?.trend ?? [value], trendAt: cur?.trendAt ?? [at] });
     this.notify([id]);
   }
 
@@ -57,7 +59,8 @@ export class SampleStore {
       const cur = this.values.get(s.sensor_id);
       if (cur && cur.at > at) continue;
       const trend = cur ? [...cur.trend.slice(-(TREND_POINTS - 1)), s.value] : [s.value];
-      this.values.set(s.sensor_id, { value: s.value, at, quality: s.quality, status: s.status, receivedAt: now, stale: false, trend });
+      const trendAt = cur ? [...cur.trendAt.slice(-(TREND_POINTS - 1)), at] : [at];
+      this.values.set(s.sensor_id, { value: s.value, at, quality: s.quality, status: s.status, receivedAt: now, stale: false, trend, trendAt });
       changed.add(s.sensor_id);
     }
     this.notify(changed);

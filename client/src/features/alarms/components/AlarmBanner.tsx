@@ -19,7 +19,7 @@ export function AlarmBanner() {
   const counts = PRIORITIES.map((p) => [p, all.filter((a) => a.priority === p).length] as const).filter(([, n]) => n > 0);
 
   return (
-    <section className={`alarm-banner${unacked.length ? ' has-unacked' : ''}`} aria-label="Alarm banner" aria-live="polite" data-testid="alarm-banner">
+    <section className={`alarm-banner${unacked.length ? ` has-unacked banner-${unacked[0].priority}` : ''}`} aria-label="Alarm banner" aria-live="polite" data-testid="alarm-banner">
       {state.flood && (
         <strong className="flood" role="status">
           ALARM FLOOD — events are grouped

@@ -102,7 +102,8 @@ export function AlarmList({ alarms, actions }: { alarms: readonly AlarmDto[]; ac
                 <td className="num">{formatValue(a.last_value)}</td>
                 <td className="state">{stateLabel(a)}</td>
                 {actions && (
-                  <td className="actions">
+                  <td>
+                    <div className="actions">
                     {un && (
                       <button type="button" disabled={busy} onClick={() => void run(() => actions.acknowledge([a.id]))} aria-label={`Acknowledge ${a.message}`}>
                         Ack
@@ -122,6 +123,7 @@ export function AlarmList({ alarms, actions }: { alarms: readonly AlarmDto[]; ac
                     <button type="button" aria-expanded={isOpen === 'comment'} onClick={() => setOpen(isOpen === 'comment' ? null : { id: a.id, kind: 'comment' })}>
                       Comment
                     </button>
+                    </div>
                   </td>
                 )}
               </tr>,

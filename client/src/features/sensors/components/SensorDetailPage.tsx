@@ -1,3 +1,131 @@
+import { useEffect, useMemo, useState } from 'react';
+import { Link, useParams } from 'react-router-dom';
+import { PriorityBadge } from '../../../components/ui/PriorityBadge';
+import { useAlarmState, useLiveValue, useWatchSamples } from '../../../lib/live/LiveProvider';
+import { isUnacked, sortAlarms } from '../../../lib/live/alarm-state';
+import { formatValue, clock } from '../../../lib/format';
+import { useResource } from '../../../lib/use-resource';
+import { getEpisodes } from '../api/get-episodes';
+import { getHistory } from '../api/get-history';
+import { getTag } from '../api/get-tag';
+import { shapeChart, type LivePoint } from './chart-data';
+import { TrendChart } from './TrendChart';
+
+const RANGES = [
+  { key: 'live', label: 'Live 10 min', ms: 10 * 60_000 },
+  { key: '1h', label: '1 h', ms: 3_600_000 },
+  { key: '8h', label: '8 h', ms: 8 * 3_600_000 },
+  { key: '24h', label: '24 h', ms: 86_400_000 },
+  { key: '7d', label: '7 days', ms: 7 * 86_400_000 },
+  { key: '30d', label: '30 days', ms: 30 * 86_400_000 },
+] as const;
+
+type Range = { key: string; from: number; to: number };
+
+const MAX_POINTS = 600;
+const LIVE_KEEP = 3000;
+
+function toLocalInput(t: number): string {
+  const d = new Date(t - new Date(t).getTimezoneOffset() * 60_000);
+  return d.toISOString().slice(0, 16);
+}
+
 export function SensorDetailPage() {
-  return <section className="panel"><h2>SensorDetailPage</h2></section>;
+  const id = decodeURIComponent(useParams().id ?? '');
+  const tag = useResource(() => getTag(id), `tag:${id}`);
+  const [range, setRange] = useState<Range>(() => ({ key: 'live', from: Date.now() - RANGES[0].ms, to: Date.now() }));
+  const [now, setNow] = useState(Date.now());
+  const liveMode = range.key === 'live';
+
+  // The live window slides with the clock; other ranges stay put.
+  useEffect(() => {
+    if (!liveMode) return;
+    const t = setInterval(() => setNow(Date.now()), 1000);
+    return () => clearInterval(t);
+  }, [liveMode]);
+  const from = liveMode ? now - RANGES[0].ms : range.from;
+  const to = liveMode ? now : range.to;
+
+  useWatchSamples(useMemo(() => [id], [id]));
+  const live = useLiveValue(id);
+  // Starts from the recent values the overview already holds, then grows with every live sample.
+  const [livePoints, setLivePoints] = useState<LivePoint[]>(() => (live ? live.trendAt.map((t, i) => ({ t, value: live.trend[i] })) : []));
+  useEffect(() => {
+    if (!live || live.stale) return;
+    setLivePoints((pts) => {
+      if (pts.length && pts[pts.length - 1].t >= live.at) return pts;
+      const seed = pts.length ? [] : live.trendAt.slice(0, -1).map((t, i) => ({ t, value: live.trend[i] }));
+      return [...pts.slice(-(LIVE_KEEP - 1)), ...seed, { t: live.at, value: live.value }];
+    });
+  }, [live]);
+
+  const historyKey = `${id}|${range.key}|${range.from}|${range.to}`;
+  const history = useResource(() => getHistory(id, range.from, range.to, MAX_POINTS), historyKey);
+  const episodes = useResource(() => getEpisodes(id, range.from, range.to), historyKey, liveMode ? 15_000 : undefined);
+  const model = useMemo(
+    () => shapeChart({ from, to, buckets: history.data ?? [], live: livePoints, episodes: episodes.data ?? [], limits: tag.data?.limits }),
+    [from, to, history.data, livePoints, episodes.data, tag.data],
+  );
+
+  const alarms = useAlarmState();
+  const mine = sortAlarms([...alarms.alarms.values()].filter((a) => a.sensor_id === id));
+
+  const pick = (key: string, ms: number) => {
+    const t = Date.now();
+    setRange({ key, from: t - ms, to: t });
+    setNow(t);
+  };
+
+  const t = tag.data;
+  return (
+    <section className="panel" aria-labelledby="sensor-title">
+      <div className="detail-head">
+        <h2 id="sensor-title">
+          {id} <span className="muted">{t?.description}</span>
+        </h2>
+        <span className="value" data-testid="detail-value">
+          {formatValue(live?.value)} <span className="unit muted">{t?.unit}</span>
+        </span>
+        <span className="muted">
+          {t ? `${t.area} · ${t.device_id}` : ''} {live ? `· at ${clock(live.at)}` : ''}
+          {live && live.quality !== 'good' && <strong className="quality"> · {live.quality.toUpperCase()}</strong>}
+          {live?.stale && <strong className="quality"> · STALE</strong>}
+        </span>
+        {mine.map((a) => (
+          <span key={a.id} className="tile-state">
+            <PriorityBadge priority={a.priority} unacked={isUnacked(a)} /> {a.message}
+          </span>
+        ))}
+      </div>
+      {tag.error && <p className="form-error">{tag.error.message}</p>}
+
+      <div className="filters" role="group" aria-label="Time range">
+        {RANGES.map((r) => (
+          <button key={r.key} type="button" aria-pressed={range.key === r.key} className={range.key === r.key ? 'primary' : ''} onClick={() => pick(r.key, r.ms)}>
+            {r.label}
+          </button>
+        ))}
+        <label>
+          From <input type="datetime-local" value={toLocalInput(from)} onChange={(e) => { const v = Date.parse(e.target.value); if (Number.isFinite(v) && v < to) setRange({ key: 'custom', from: v, to }); }} />
+        </label>
+        <label>
+          To <input type="datetime-local" value={toLocalInput(to)} onChange={(e) => { const v = Date.parse(e.target.value); if (Number.isFinite(v) && v > from) setRange({ key: 'custom', from, to: v }); }} />
+        </label>
+        {range.key === 'zoom' && (
+          <button type="button" onClick={() => pick('live', RANGES[0].ms)}>
+            Reset zoom
+          </button>
+        )}
+      </div>
+
+      {history.error && history.error.status !== 404 && <p className="form-error">History could not be loaded: {history.error.message}</p>}
+      {history.error?.status === 404 && <p className="muted">No stored history for this range yet; the live trend is shown.</p>}
+      <TrendChart model={model} unit={t?.unit ?? ''} onZoom={(a, b) => setRange({ key: 'zoom', from: a, to: b })} />
+
+      <p className="muted">
+        {model.episodes.length ? `${model.episodes.length} anomaly episode(s) in this range.` : 'No anomaly episodes in this range.'}{' '}
+        <Link to={`/anomalies?sensor_id=${encodeURIComponent(id)}`}>Anomaly history of {id}</Link>
+      </p>
+    </section>
+  );
 }

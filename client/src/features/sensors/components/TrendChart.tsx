@@ -1,0 +1,84 @@
+import { useState } from 'react';
+import { Area, CartesianGrid, ComposedChart, Line, ReferenceArea, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { formatValue } from '../../../lib/format';
+import type { ChartModel } from './chart-data';
+
+const SEVERITY_FILL = { low: '#8e44ad', medium: '#e8c100', high: '#ef7d00', critical: '#d0021b' } as const;
+
+function tick(range: number) {
+  return (t: number) => {
+    const d = new Date(t);
+    if (range > 2 * 86_400_000) return `${d.toLocaleDateString('en-GB', { day: '2-digit', month: 'short' })} ${d.toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit' })}`;
+    return d.toLocaleTimeString('en-GB', range > 3_600_000 ? { hour: '2-digit', minute: '2-digit' } : { hour12: false });
+  };
+}
+
+/**
+ * The trend: min/max band with the mean line, limit lines, anomaly episodes shaded; drag across the
+ * chart to zoom into that time range.
+ */
+export function TrendChart({ model, unit, onZoom, height = 420 }: { model: ChartModel; unit: string; onZoom(from: number, to: number): void; height?: number }) {
+  const [sel, setSel] = useState<{ a: number; b: number } | null>(null);
+  const fmt = tick(model.domain[1] - model.domain[0]);
+  const [d0, d1] = model.domain;
+  const ticks = Array.from({ length: 7 }, (_, i) => Math.round(d0 + ((d1 - d0) * i) / 6));
+  const x = (e: unknown): number | null => {
+    const v = Number((e as { activeLabel?: unknown } | null)?.activeLabel);
+    return Number.isFinite(v) ? v : null;
+  };
+  return (
+    <div className="chart-box" data-testid="trend-chart">
+      <ResponsiveContainer width="100%" height={height}>
+        <ComposedChart
+          data={model.points}
+          margin={{ top: 18, right: 96, bottom: 8, left: 8 }}
+          onMouseDown={(e) => {
+            const v = x(e);
+            if (v !== null) setSel({ a: v, b: v });
+          }}
+          onMouseMove={(e) => {
+            const v = x(e);
+            if (sel && v !== null) setSel({ ...sel, b: v });
+          }}
+          onMouseUp={() => {
+            if (sel && Math.abs(sel.b - sel.a) > 1000) onZoom(Math.min(sel.a, sel.b), Math.max(sel.a, sel.b));
+            setSel(null);
+          }}
+        >
+          <CartesianGrid stroke="#c4c4c4" vertical={false} />
+          <XAxis dataKey="t" type="number" domain={model.domain} ticks={ticks} allowDataOverflow tickFormatter={fmt} stroke="#4f4f4f" fontSize={14} minTickGap={40} />
+          <YAxis domain={model.yDomain} allowDataOverflow tickFormatter={(v: number) => formatValue(v)} stroke="#4f4f4f" fontSize={14} width={72} label={{ value: unit, angle: -90, position: 'insideLeft', fill: '#4f4f4f' }} />
+          {model.episodes.map((e) => (
+            <ReferenceArea key={e.id} x1={e.x1} x2={Math.max(e.x2, e.x1 + (model.domain[1] - model.domain[0]) / 300)} fill={SEVERITY_FILL[e.severity]} fillOpacity={0.18} stroke={SEVERITY_FILL[e.severity]} strokeOpacity={0.6} ifOverflow="hidden" label={{ value: `▲ ${e.label}`, position: 'insideTop', fill: '#222', fontSize: 13 }} />
+          ))}
+          {model.limits.map((l) => (
+            <ReferenceLine key={l.kind} y={l.y} stroke={l.kind.length === 4 ? '#555' : '#7a7a7a'} strokeDasharray={l.kind.length === 4 ? '8 4' : '4 4'} ifOverflow="extendDomain" label={{ value: l.label, position: 'right', fill: '#333', fontSize: 13 }} />
+          ))}
+          <Area dataKey="band" stroke="none" fill="#9c9c9c" fillOpacity={0.55} isAnimationActive={false} connectNulls={false} name="min–max" />
+          <Line dataKey="mean" stroke="#1f1f1f" strokeWidth={2} dot={false} isAnimationActive={false} connectNulls={false} name="mean" />
+          <Tooltip
+            isAnimationActive={false}
+            labelFormatter={(t) => new Date(Number(t)).toLocaleString('en-GB')}
+            formatter={(v: unknown, name: unknown) => (Array.isArray(v) ? [`${formatValue(v[0])} – ${formatValue(v[1])} ${unit}`, String(name)] : [`${formatValue(Number(v))} ${unit}`, String(name)])}
+          />
+          {sel && <ReferenceArea x1={Math.min(sel.a, sel.b)} x2={Math.max(sel.a, sel.b)} fill="#005fcc" fillOpacity={0.15} stroke="#005fcc" />}
+        </ComposedChart>
+      </ResponsiveContainer>
+      <div className="legend">
+        <span>
+          <span className="sw" style={{ background: '#9c9c9c' }} /> min–max
+        </span>
+        <span>
+          <span className="sw" style={{ background: '#1f1f1f', height: 3 }} /> mean
+        </span>
+        <span>
+          <span className="sw" style={{ borderTop: '2px dashed #555' }} /> limits
+        </span>
+        <span>
+          <span className="sw" style={{ background: 'rgba(239,125,0,0.3)' }} /> ▲ anomaly episode
+        </span>
+        <span>Drag across the chart to zoom.</span>
+      </div>
+    </div>
+  );
+}

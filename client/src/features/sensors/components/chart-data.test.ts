@@ -1,0 +1,82 @@
+import { expect, test } from 'vitest';
+import type { AnomalyEpisode } from '@idm/contracts';
+import { shapeChart } from './chart-data';
+
+const T0 = Date.parse('2026-11-27T00:00:00Z');
+const min = (n: number) => T0 + n * 60_000;
+const bucket = (n: number, lo: number, hi: number, mean: number) => ({ t: min(n), min: lo, max: hi, mean });
+const episode = (over: Partial<AnomalyEpisode>): AnomalyEpisode => ({
+  id: 'e1',
+  sensor_id: 'TT-1',
+  timestamp: new Date(min(5)).toISOString(),
+  anomaly_type: 'level_shift',
+  resolved: true,
+  score: 0.9,
+  severity: 'high',
+  evidence: { expected_lo: 0, expected_hi: 1, statistic: 9, threshold: 5 },
+  end_timestamp: new Date(min(7)).toISOString(),
+  samples: 3,
+  ...over,
+});
+
+test('buckets become a min/max band with the mean, in time order, keeping the spikes', () => {
+  const m = shapeChart({ from: min(0), to: min(10), buckets: [bucket(2, 9, 30, 11), bucket(1, 10, 12, 11)] });
+  expect(m.points).toEqual([
+    { t: min(1), band: [10, 12], mean: 11 },
+    { t: min(2), band: [9, 30], mean: 11 },
+  ]);
+  expect(m.domain).toEqual([min(0), min(10)]);
+});
+
+test('live samples extend the history after its last bucket, without duplicates or points outside the range', () => {
+  const m = shapeChart({
+    from: min(0),
+    to: min(10),
+    buckets: [bucket(1, 10, 12, 11), bucket(2, 10, 12, 11)],
+    live: [
+      { t: min(1.5), value: 99 }, // covered by history: history wins
+      { t: min(3), value: 13 },
+      { t: min(3), value: 13 },
+      { t: min(4), value: 14 },
+      { t: min(11), value: 15 }, // after the range
+    ],
+  });
+  expect(m.points.map((p) => [p.t, p.mean])).toEqual([
+    [min(1), 11],
+    [min(2), 11],
+    [min(3), 13],
+    [min(4), 14],
+  ]);
+  expect(m.points[2].band).toEqual([13, 13]);
+});
+
+test('a hole in the data breaks the line instead of bridging it', () => {
+  const m = shapeChart({ from: min(0), to: min(30), buckets: [1, 2, 3, 4, 20, 21].map((n) => bucket(n, 1, 2, 1.5)) });
+  const gap = m.points.find((p) => p.mean === null);
+  expect(gap).toEqual({ t: min(5), band: null, mean: null });
+  expect(m.points).toHaveLength(7);
+});
+
+test('anomaly episodes are clipped to the range, and an open one runs to its end', () => {
+  const m = shapeChart({
+    from: min(6),
+    to: min(20),
+    buckets: [],
+    episodes: [
+      episode({}),
+      episode({ id: 'e2', timestamp: new Date(min(15)).toISOString(), resolved: false, severity: 'critical', anomaly_type: 'out_of_range' }),
+      episode({ id: 'old', timestamp: new Date(min(1)).toISOString(), end_timestamp: new Date(min(2)).toISOString() }),
+    ],
+  });
+  expect(m.episodes).toEqual([
+    { id: 'e1', x1: min(6), x2: min(7), severity: 'high', label: 'level shift', open: false },
+    { id: 'e2', x1: min(15), x2: min(20), severity: 'critical', label: 'out of range', open: true },
+  ]);
+});
+
+test('the value axis always shows the limit lines', () => {
+  const m = shapeChart({ from: min(0), to: min(10), buckets: [bucket(1, 50, 60, 55)], limits: { lo: 20, hi: 80, hihi: 90 } });
+  expect(m.limits.map((l) => l.label)).toEqual(['HH 90', 'H 80', 'L 20']);
+  expect(m.yDomain[0]).toBeLessThan(20);
+  expect(m.yDomain[1]).toBeGreaterThan(90);
+});
