@@ -1,3 +1,164 @@
+import { useState, type FormEvent } from 'react';
+import type { ImportResultDto } from '@idm/contracts';
+import { useAuth } from '../../../lib/auth';
+import { clock } from '../../../lib/format';
+import { downloadFile } from '../../../lib/download';
+import { toUiError, type UiError } from '../../../lib/errors';
+import { useResource } from '../../../lib/use-resource';
+import { importDeviceFile, listDevices, listDeviceStatuses, listTags } from '../api/devices';
+
+/** Admin: devices with their poller state, their tags, and import/export of the device file. */
 export function DevicesPage() {
-  return <section className="panel"><h2>DevicesPage</h2></section>;
+  const { can } = useAuth();
+  const devices = useResource(listDevices, 'devices');
+  const statuses = useResource(listDeviceStatuses, 'statuses', 5000);
+  const tags = useResource(listTags, 'tags');
+  const [result, setResult] = useState<ImportResultDto | null>(null);
+  const [error, setError] = useState<UiError | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  if (!can('admin')) return <p className="panel">Only admins manage devices.</p>;
+  const statusOf = new Map((statuses.data ?? []).map((s) => [s.device_id, s]));
+
+  const upload = async (e: FormEvent<HTMLFormElement>) => {
+    e.preventDefault();
+    const f = new FormData(e.currentTarget);
+    const file = f.get('file');
+    if (!(file instanceof File) || !file.size) {
+      setError({ message: 'Choose a device file (.json or .yaml) first', fields: {}, status: null });
+      return;
+    }
+    setBusy(true);
+    setError(null);
+    setResult(null);
+    try {
+      setResult(await importDeviceFile(file.name, await file.text(), f.get('mode') === 'replace' ? 'replace' : 'merge'));
+      devices.reload();
+      tags.reload();
+    } catch (err) {
+      setError(err instanceof SyntaxError ? { message: `The file is not valid JSON: ${err.message}`, fields: {}, status: null } : toUiError(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const details = error?.fields ?? {};
+  return (
+    <>
+      <section className="panel" aria-labelledby="import-title">
+        <h2 id="import-title">Device file</h2>
+        <form className="filters" onSubmit={upload}>
+          <label>
+            File (JSON or YAML) <input type="file" name="file" accept=".json,.yaml,.yml" />
+          </label>
+          <label>
+            Mode
+            <select name="mode" defaultValue="merge">
+              <option value="merge">merge (add and update)</option>
+              <option value="replace">replace (also remove what is not in the file)</option>
+            </select>
+          </label>
+          <button type="submit" className="primary" disabled={busy}>
+            {busy ? 'Importing…' : 'Import'}
+          </button>
+          <button type="button" onClick={() => void downloadFile('/devices/export', { format: 'yaml' }, 'idm-devices.yaml').catch((err) => setError(toUiError(err)))}>
+            Export YAML
+          </button>
+        </form>
+        {result && (
+          <p className="notice" role="status">
+            Imported {result.devices} device(s) and {result.tags} tag(s) ({result.mode}).
+          </p>
+        )}
+        {error && (
+          <div className="form-error" role="alert">
+            <p>{error.message}</p>
+            {Object.keys(details).length > 0 && (
+              <ul>
+                {Object.entries(details).map(([field, msg]) => (
+                  <li key={field}>
+                    <code>{field}</code>: {msg}
+                  </li>
+                ))}
+              </ul>
+            )}
+          </div>
+        )}
+      </section>
+      <section className="panel" aria-labelledby="devices-title">
+        <h2 id="devices-title">Devices</h2>
+        <table className="grid">
+          <thead>
+            <tr>
+              <th scope="col">Device</th>
+              <th scope="col">Address</th>
+              <th scope="col" className="num">Poll</th>
+              <th scope="col">State</th>
+              <th scope="col">Last good poll</th>
+              <th scope="col" className="num">Requests/poll</th>
+              <th scope="col" className="num">Errors</th>
+              <th scope="col" className="num">Tags</th>
+            </tr>
+          </thead>
+          <tbody>
+            {(devices.data ?? []).map((d) => {
+              const s = statusOf.get(d.id);
+              return (
+                <tr key={d.id}>
+                  <td>
+                    <strong>{d.name}</strong> <span className="muted">{d.id}</span>
+                  </td>
+                  <td>
+                    {d.host}:{d.port} unit {d.unit_id}
+                  </td>
+                  <td className="num">{d.poll_interval_ms} ms</td>
+                  <td>{s?.state === 'comm_failure' ? <strong className="quality">✕ COMM FAILURE</strong> : (s?.state ?? '—')}</td>
+                  <td className="num">{s?.last_good_poll_at ? clock(s.last_good_poll_at) : '—'}</td>
+                  <td className="num">{s?.requests_per_poll ?? '—'}</td>
+                  <td className="num">{s?.errors ?? '—'}</td>
+                  <td className="num">{(tags.data ?? []).filter((t) => t.device_id === d.id).length}</td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      </section>
+      <section className="panel" aria-labelledby="tags-title">
+        <h2 id="tags-title">Tags ({tags.data?.length ?? 0})</h2>
+        <table className="grid">
+          <thead>
+            <tr>
+              <th scope="col">Sensor</th>
+              <th scope="col">Device</th>
+              <th scope="col">Area</th>
+              <th scope="col">Register</th>
+              <th scope="col">Type</th>
+              <th scope="col">Unit</th>
+              <th scope="col">Limits (LL / L / H / HH)</th>
+            </tr>
+          </thead>
+          <tbody>
+            {(tags.data ?? []).map((t) => (
+              <tr key={t.sensor_id}>
+                <td>
+                  <strong>{t.sensor_id}</strong> <span className="muted">{t.description}</span>
+                </td>
+                <td>{t.device_id}</td>
+                <td>{t.area}</td>
+                <td className="num">
+                  {t.register_type} {t.address}
+                </td>
+                <td>
+                  {t.data_type}
+                  {t.data_type !== 'bool' && t.data_type !== 'int16' && t.data_type !== 'uint16' ? ` ${t.word_order}/${t.byte_order}` : ''}
+                </td>
+                <td>{t.unit}</td>
+                <td className="num">{[t.limits?.lolo, t.limits?.lo, t.limits?.hi, t.limits?.hihi].map((v) => v ?? '—').join(' / ')}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </section>
+    </>
+  );
 }

@@ -1,3 +1,121 @@
+import { useState, type FormEvent } from 'react';
+import { ROLES, highestRole, type Role, type UserDto } from '@idm/contracts';
+import { Field } from '../../../components/ui/Field';
+import { useAuth } from '../../../lib/auth';
+import { dateTime } from '../../../lib/format';
+import { toUiError, type UiError } from '../../../lib/errors';
+import { useResource } from '../../../lib/use-resource';
+import { createUser, listUsers, setUserDisabled, setUserRoles } from '../api/users';
+
+/** Admin: every user with their role; change a role, disable or enable, add a user. */
 export function UsersPage() {
-  return <section className="panel"><h2>UsersPage</h2></section>;
+  const { can, user: me } = useAuth();
+  const users = useResource(listUsers, 'users');
+  const [error, setError] = useState<string | null>(null);
+  const [createError, setCreateError] = useState<UiError | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+
+  if (!can('admin')) return <p className="panel">Only admins manage users.</p>;
+
+  const act = async (fn: () => Promise<UserDto>, done: string) => {
+    setError(null);
+    setNotice(null);
+    try {
+      await fn();
+      setNotice(done);
+      users.reload();
+    } catch (err) {
+      setError(toUiError(err).message);
+    }
+  };
+
+  const create = async (e: FormEvent<HTMLFormElement>) => {
+    e.preventDefault();
+    const form = e.currentTarget;
+    const f = new FormData(form);
+    setCreateError(null);
+    try {
+      const u = await createUser({ username: String(f.get('username')), email: String(f.get('email')), password: String(f.get('password')), roles: [String(f.get('role')) as Role] });
+      setNotice(`User ${u.username} added as ${highestRole(u.roles)}.`);
+      form.reset();
+      users.reload();
+    } catch (err) {
+      setCreateError(toUiError(err, ['username', 'email', 'password', 'roles']));
+    }
+  };
+
+  return (
+    <>
+      <section className="panel" aria-labelledby="users-title">
+        <h2 id="users-title">Users and roles</h2>
+        {notice && <p className="notice">{notice}</p>}
+        {error && (
+          <p className="form-error" role="alert">
+            {error}
+          </p>
+        )}
+        {users.error && <p className="form-error">{users.error.message}</p>}
+        <table className="grid">
+          <thead>
+            <tr>
+              <th scope="col">User</th>
+              <th scope="col">E-mail</th>
+              <th scope="col">Role</th>
+              <th scope="col">Last sign-in</th>
+              <th scope="col">Status</th>
+              <th scope="col">Actions</th>
+            </tr>
+          </thead>
+          <tbody>
+            {(users.data ?? []).map((u) => (
+              <tr key={u.id}>
+                <td>{u.username}</td>
+                <td>{u.email}</td>
+                <td>
+                  <select aria-label={`Role of ${u.username}`} value={highestRole(u.roles)} onChange={(e) => void act(() => setUserRoles(u.id, [e.target.value as Role]), `${u.username} is now ${e.target.value}.`)}>
+                    {ROLES.map((r) => (
+                      <option key={r} value={r}>
+                        {r}
+                      </option>
+                    ))}
+                  </select>
+                </td>
+                <td className="num">{dateTime(u.last_login_at)}</td>
+                <td>{u.disabled ? <strong>DISABLED</strong> : 'active'}</td>
+                <td>
+                  {u.id !== me?.id && (
+                    <button type="button" onClick={() => void act(() => setUserDisabled(u.id, !u.disabled), `${u.username} ${u.disabled ? 'enabled' : 'disabled'}.`)}>
+                      {u.disabled ? 'Enable' : 'Disable'}
+                    </button>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </section>
+      <section className="panel" aria-labelledby="add-user-title">
+        <h2 id="add-user-title">Add a user</h2>
+        <form className="filters" onSubmit={create} noValidate>
+          <Field label="Username" name="username" required error={createError?.fields.username} />
+          <Field label="E-mail" name="email" type="email" required error={createError?.fields.email} />
+          <Field label="Password" name="password" type="password" autoComplete="new-password" required error={createError?.fields.password} />
+          <label>
+            Role
+            <select name="role" defaultValue="operator">
+              {ROLES.map((r) => (
+                <option key={r} value={r}>
+                  {r}
+                </option>
+              ))}
+            </select>
+          </label>
+          <button type="submit" className="primary">
+            Add user
+          </button>
+        </form>
+        {createError && !Object.keys(createError.fields).length && <p className="form-error">{createError.message}</p>}
+      </section>
+    </>
+  );
 }

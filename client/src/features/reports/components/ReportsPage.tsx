@@ -1,3 +1,217 @@
+import { useEffect, useState, type FormEvent } from 'react';
+import type { DigestAttachmentFormat, ReportFormat, ReportJobDto } from '@idm/contracts';
+import { useAuth } from '../../../lib/auth';
+import { dateTime } from '../../../lib/format';
+import { downloadFile } from '../../../lib/download';
+import { toUiError, type UiError } from '../../../lib/errors';
+import { useResource } from '../../../lib/use-resource';
+import { Field } from '../../../components/ui/Field';
+import { createReportJob, getReportJob } from '../api/report-jobs';
+import { createSubscription, deleteSubscription, listSubscriptions, setSubscriptionEnabled } from '../api/subscriptions';
+
+function localInput(t: number): string {
+  return new Date(t - new Date(t).getTimezoneOffset() * 60_000).toISOString().slice(0, 16);
+}
+
+/** Supervisors: generate a report in the background with progress and download it; manage e-mail digests. */
 export function ReportsPage() {
-  return <section className="panel"><h2>ReportsPage</h2></section>;
+  const { can } = useAuth();
+  if (!can('supervisor')) return <p className="panel">Reports and notifications are for supervisors and admins.</p>;
+  return (
+    <>
+      <ReportGenerator />
+      <Subscriptions />
+    </>
+  );
+}
+
+function ReportGenerator() {
+  const [job, setJob] = useState<ReportJobDto | null>(null);
+  const [error, setError] = useState<UiError | null>(null);
+
+  useEffect(() => {
+    if (!job || job.state === 'done' || job.state === 'failed') return;
+    const t = setTimeout(() => {
+      getReportJob(job.id).then(setJob, (err) => setError(toUiError(err)));
+    }, 1000);
+    return () => clearTimeout(t);
+  }, [job]);
+
+  const submit = async (e: FormEvent<HTMLFormElement>) => {
+    e.preventDefault();
+    const f = new FormData(e.currentTarget);
+    setError(null);
+    setJob(null);
+    try {
+      const area = String(f.get('area') ?? '').trim();
+      setJob(
+        await createReportJob({
+          from: new Date(String(f.get('from'))).toISOString(),
+          to: new Date(String(f.get('to'))).toISOString(),
+          format: String(f.get('format')) as ReportFormat,
+          scope: area ? { area } : {},
+        }),
+      );
+    } catch (err) {
+      setError(toUiError(err, ['from', 'to', 'format', 'area']));
+    }
+  };
+
+  const now = Date.now();
+  return (
+    <section className="panel" aria-labelledby="report-title">
+      <h2 id="report-title">Anomaly and alarm report</h2>
+      <form className="filters" onSubmit={submit}>
+        <label>
+          From <input type="datetime-local" name="from" defaultValue={localInput(now - 7 * 86_400_000)} required />
+        </label>
+        <label>
+          To <input type="datetime-local" name="to" defaultValue={localInput(now)} required />
+        </label>
+        <label>
+          Area (optional) <input name="area" size={16} />
+        </label>
+        <label>
+          Format
+          <select name="format" defaultValue="pdf">
+            <option value="pdf">PDF</option>
+            <option value="csv">CSV</option>
+            <option value="json">JSON</option>
+          </select>
+        </label>
+        <button type="submit" className="primary" disabled={!!job && (job.state === 'queued' || job.state === 'running')}>
+          Generate
+        </button>
+      </form>
+      {error && (
+        <p className="form-error" role="alert">
+          {Object.values(error.fields)[0] ?? error.message}
+        </p>
+      )}
+      {job && (
+        <div role="status" className="report-job">
+          <label>
+            {job.state === 'done' ? 'Ready' : job.state === 'failed' ? 'Failed' : job.state === 'queued' ? 'Queued' : 'Generating'} <progress max={100} value={job.progress} /> {job.progress}%
+          </label>
+          {job.state === 'failed' && <p className="form-error">{job.error}</p>}
+          {job.state === 'done' && job.download_url && (
+            <p>
+              <button type="button" className="primary" onClick={() => void downloadFile(job.download_url!, {}, `idm-report.${job.format}`).catch((err) => setError(toUiError(err)))}>
+                Download {job.format.toUpperCase()}
+              </button>{' '}
+              <span className="muted">kept until {dateTime(job.expires_at)}</span>
+            </p>
+          )}
+        </div>
+      )}
+    </section>
+  );
+}
+
+function Subscriptions() {
+  const subs = useResource(listSubscriptions, 'subs');
+  const [error, setError] = useState<UiError | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+
+  const act = async (fn: () => Promise<unknown>, done: string) => {
+    setError(null);
+    try {
+      await fn();
+      setNotice(done);
+      subs.reload();
+    } catch (err) {
+      setError(toUiError(err));
+    }
+  };
+
+  const create = async (e: FormEvent<HTMLFormElement>) => {
+    e.preventDefault();
+    const form = e.currentTarget;
+    const f = new FormData(form);
+    setError(null);
+    try {
+      const s = await createSubscription({
+        name: String(f.get('name')),
+        recipients: String(f.get('recipients')).split(/[,;\s]+/).filter(Boolean),
+        cron: String(f.get('cron')),
+        time_zone: Intl.DateTimeFormat().resolvedOptions().timeZone,
+        format: String(f.get('format')) as DigestAttachmentFormat,
+        critical_immediate: f.get('critical_immediate') === 'on',
+      });
+      setNotice(`Subscription ${s.name} created; next digest ${dateTime(s.next_run_at)}.`);
+      form.reset();
+      subs.reload();
+    } catch (err) {
+      setError(toUiError(err, ['name', 'recipients', 'cron', 'format']));
+    }
+  };
+
+  if (subs.error?.status === 404) return <p className="panel muted">Notification subscriptions are not available on this server yet.</p>;
+  return (
+    <section className="panel" aria-labelledby="subs-title">
+      <h2 id="subs-title">E-mail digests</h2>
+      {notice && <p className="notice">{notice}</p>}
+      {subs.error && <p className="form-error">{subs.error.message}</p>}
+      <table className="grid">
+        <thead>
+          <tr>
+            <th scope="col">Name</th>
+            <th scope="col">Recipients</th>
+            <th scope="col">Schedule</th>
+            <th scope="col">Attachment</th>
+            <th scope="col">Next</th>
+            <th scope="col">Last sent</th>
+            <th scope="col">Actions</th>
+          </tr>
+        </thead>
+        <tbody>
+          {(subs.data ?? []).map((s) => (
+            <tr key={s.id}>
+              <td>
+                {s.name} {!s.enabled && <strong>(paused)</strong>}
+              </td>
+              <td>{s.recipients.join(', ')}</td>
+              <td>
+                <code>{s.cron}</code> {s.time_zone}
+              </td>
+              <td>{s.format}</td>
+              <td className="num">{dateTime(s.next_run_at)}</td>
+              <td className="num">{dateTime(s.last_sent_at)}</td>
+              <td>
+                <button type="button" onClick={() => void act(() => setSubscriptionEnabled(s.id, !s.enabled), `${s.name} ${s.enabled ? 'paused' : 'resumed'}.`)}>
+                  {s.enabled ? 'Pause' : 'Resume'}
+                </button>{' '}
+                <button type="button" onClick={() => void act(() => deleteSubscription(s.id), `${s.name} deleted.`)}>
+                  Delete
+                </button>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <h3>New digest</h3>
+      <form className="filters" onSubmit={create} noValidate>
+        <Field label="Name" name="name" required error={error?.fields.name} />
+        <Field label="Recipients (comma separated)" name="recipients" required size={30} error={error?.fields.recipients} />
+        <Field label="Schedule (cron)" name="cron" defaultValue="0 6 * * *" required error={error?.fields.cron} />
+        <label>
+          Attachment
+          <select name="format" defaultValue="pdf">
+            <option value="pdf">PDF</option>
+            <option value="csv">CSV</option>
+            <option value="none">none</option>
+          </select>
+        </label>
+        <label>
+          <span>
+            <input type="checkbox" name="critical_immediate" /> critical alarms at once
+          </span>
+        </label>
+        <button type="submit" className="primary">
+          Subscribe
+        </button>
+      </form>
+      {error && !Object.keys(error.fields).length && <p className="form-error">{error.message}</p>}
+    </section>
+  );
 }

@@ -1,0 +1,26 @@
+import type { DeviceDto, DeviceStatusDto, ImportResultDto, TagDto } from '@idm/contracts';
+import { api } from '../../../lib/api';
+
+export async function listDevices(): Promise<DeviceDto[]> {
+  const { data } = await api.get<DeviceDto[]>('/devices');
+  return data;
+}
+
+export async function listDeviceStatuses(): Promise<DeviceStatusDto[]> {
+  const { data } = await api.get<DeviceStatusDto[]>('/devices/status');
+  return data;
+}
+
+export async function listTags(): Promise<TagDto[]> {
+  const { data } = await api.get<TagDto[]>('/tags');
+  return data;
+}
+
+/** `POST /devices/import`: JSON files go as they are, YAML as `{yaml: text}`; nothing is written unless the whole file is valid. */
+export async function importDeviceFile(fileName: string, text: string, mode: 'merge' | 'replace'): Promise<ImportResultDto> {
+  let body: unknown;
+  if (/\.json$/i.test(fileName)) body = JSON.parse(text);
+  else body = { yaml: text };
+  const { data } = await api.post<ImportResultDto>('/devices/import', body, { params: { mode } });
+  return data;
+}

@@ -1,0 +1,22 @@
+import type { CreateUserRequest, Role, UserDto } from '@idm/contracts';
+import { api } from '../../../lib/api';
+
+export async function listUsers(): Promise<UserDto[]> {
+  const { data } = await api.get<UserDto[]>('/users');
+  return data;
+}
+
+export async function createUser(body: CreateUserRequest): Promise<UserDto> {
+  const { data } = await api.post<UserDto>('/users', body);
+  return data;
+}
+
+export async function setUserRoles(id: string, roles: Role[]): Promise<UserDto> {
+  const { data } = await api.patch<UserDto>(`/users/${encodeURIComponent(id)}/roles`, { roles });
+  return data;
+}
+
+export async function setUserDisabled(id: string, disabled: boolean): Promise<UserDto> {
+  const { data } = await api.post<UserDto>(`/users/${encodeURIComponent(id)}/${disabled ? 'disable' : 'enable'}`, {});
+  return data;
+}
