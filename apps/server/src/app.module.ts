@@ -2,6 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { AlarmsModule } from '@idm/alarms';
 import { AuthModule } from '@idm/auth';
 import { AppConfig, CoreModule, QueueModule } from '@idm/core';
+import { DetectionModule } from '@idm/detection';
 import { IngestionModule } from '@idm/ingestion';
 import { ReportsModule } from '@idm/reports';
 
@@ -11,7 +12,7 @@ export class AppModule {
   static register(config: AppConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [CoreModule.forRoot(config), QueueModule, AuthModule, IngestionModule, AlarmsModule, ReportsModule],
+      imports: [CoreModule.forRoot(config), QueueModule, AuthModule, IngestionModule, DetectionModule, AlarmsModule, ReportsModule],
     };
   }
 }

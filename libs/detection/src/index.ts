@@ -1,1 +1,4 @@
 export * from './engine';
+export * from './detection.module';
+export * from './detection.service';
+export { Anomaly, AnomalySchema } from './anomaly.schema';

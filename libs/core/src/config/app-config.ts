@@ -44,6 +44,10 @@ export abstract class AppConfig {
     /** How often per-sensor detector state is saved (also saved at shutdown), so a restart does not re-learn. */
     readonly snapshotSeconds: number;
   };
+  abstract readonly detection: {
+    /** How often per-sensor detector state is saved (also saved at shutdown), so a restart does not re-learn. */
+    readonly snapshotSeconds: number;
+  };
   /** Use the Socket.IO Redis adapter so several IDM instances can serve screens. */
   abstract readonly socketRedisAdapter: boolean;
   /** Modbus polling: a device file imported at start while the registry is empty, and the poller switch. */

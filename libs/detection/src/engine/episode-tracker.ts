@@ -1,4 +1,5 @@
 import type { AnomalyEvidence, AnomalyType } from '@idm/contracts';
+import { ANOMALY_SEVERITIES, severityOf } from '@idm/contracts';
 import { ANOMALY_SCORE } from './score';
 import type { EngineVerdict } from './sensor-detector';
 
@@ -19,7 +20,8 @@ export type EpisodeChange = { kind: 'opened' | 'updated' | 'closed'; episode: Ep
 /**
  * Groups anomalous samples into episodes: an episode opens on the first anomalous sample and closes after
  * `clearSamples` consecutive normal ones (an off-delay, so a flapping signal is one episode, not many).
- * The type and evidence are those of the peak score. `updated` is reported only when the peak grows.
+ * The type is fixed when the episode opens (alarms key their condition on it); the evidence is that of
+ * the peak score. `updated` is reported only when the peak's severity rises.
  */
 export class EpisodeTracker {
   constructor(
@@ -40,10 +42,11 @@ export class EpisodeTracker {
       ep.samples++;
       ep.quiet = 0;
       if (verdict.score > ep.peak) {
+        const worse = rank(verdict.score) > rank(ep.peak);
         ep.peak = verdict.score;
-        ep.type = verdict.anomaly_type!;
         ep.evidence = verdict.evidence!;
-        return { kind: 'updated', episode: { ...ep } };
+        // Reported (and written) only when the severity rises: a creeping score is not news on every sample.
+        if (worse) return { kind: 'updated', episode: { ...ep } };
       }
       return null;
     }
@@ -55,3 +58,5 @@ export class EpisodeTracker {
     return null;
   }
 }
+
+const rank = (score: number) => ANOMALY_SEVERITIES.indexOf(severityOf(score));

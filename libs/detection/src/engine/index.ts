@@ -3,3 +3,4 @@ export * from './score';
 export * from './sensor-detector';
 export * from './episode-tracker';
 export * from './alert-scorer';
+export * from './unusable-sample';

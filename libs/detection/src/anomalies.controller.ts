@@ -1,0 +1,79 @@
+import { BadRequestException, Body, Controller, ForbiddenException, Get, HttpCode, Post, Query, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import type { AnomalyCheckResponse, AnomalyHistoryPage } from '@idm/contracts';
+import { satisfiesRoles } from '@idm/contracts';
+import { AuthUser, CurrentUser, Roles } from '@idm/core';
+import { TagRegistryService } from '@idm/ingestion';
+import { AnomaliesRepository } from './anomalies.repository';
+import { DetectionService, episodeToWire } from './detection.service';
+import { CheckRequestDto, HistoryQueryDto, toEpochMs } from './dto/anomalies.dto';
+import { decodeCursor, encodeCursor, episodesToCsv } from './history-format';
+
+@ApiTags('anomalies')
+@ApiBearerAuth('access-token')
+@Controller('anomalies')
+export class AnomaliesController {
+  constructor(
+    private readonly detection: DetectionService,
+    private readonly repo: AnomaliesRepository,
+    private readonly tags: TagRegistryService,
+  ) {}
+
+  @Post('check')
+  @HttpCode(200)
+  @Roles('viewer')
+  @ApiOperation({ summary: "What-if: run the sensor's detectors over the given samples; stores episodes only with store=true (operator or above)" })
+  async check(@Body() body: CheckRequestDto, @CurrentUser() user: AuthUser | undefined): Promise<AnomalyCheckResponse> {
+    if (body.store && !satisfiesRoles(user?.roles ?? [], ['operator'])) {
+      throw new ForbiddenException({ message: 'store: storing checked episodes needs the operator role or above', details: [{ field: 'store', rule: 'role', message: 'store needs the operator role or above' }] });
+    }
+    const samples = body.samples.map((s) => ({ timestamp: toEpochMs(s.timestamp), value: s.value }));
+    // Detectors are causal: a what-if over shuffled samples would be meaningless.
+    for (let i = 1; i < samples.length; i++) {
+      if (samples[i].timestamp < samples[i - 1].timestamp) {
+        const field = `samples[${i}].timestamp`;
+        throw new BadRequestException({ message: `${field} must not be earlier than samples[${i - 1}].timestamp`, details: [{ field, rule: 'ascending', message: `${field} must not be earlier than the previous sample` }] });
+      }
+    }
+    const result = await this.detection.check({ sensor_id: body.sensor_id, samples, use_live_state: body.use_live_state ?? false });
+    if (body.store && result.episodes.length) await this.detection.storeEpisodes(body.sensor_id, result.episodes);
+    const area = this.tags.getTag(body.sensor_id)?.area ?? null;
+    return {
+      sensor_id: body.sensor_id,
+      verdicts: result.verdicts,
+      episodes: result.episodes.map((e) => episodeToWire(body.sensor_id, e, area)),
+      stored: Boolean(body.store),
+    };
+  }
+
+  @Get('history')
+  @Roles('viewer')
+  @ApiOperation({ summary: 'Anomaly episodes, newest first, filtered; cursor pagination; format=csv for a spreadsheet' })
+  async history(@Query() q: HistoryQueryDto, @Res({ passthrough: true }) res: Response): Promise<AnomalyHistoryPage | string> {
+    const after = q.cursor !== undefined ? decodeCursor(q.cursor) : undefined;
+    if (after === null) throw new BadRequestException({ message: 'cursor is not a cursor this API issued', details: [{ field: 'cursor', rule: 'isCursor', message: 'cursor must be a next_cursor from a previous page' }] });
+    const limit = q.limit ?? (q.format === 'csv' ? 1000 : 50);
+    const items = await this.repo.history({
+      sensor_id: q.sensor_id,
+      area: q.area,
+      anomaly_type: q.anomaly_type,
+      severity: q.severity,
+      resolved: q.resolved,
+      from: q.from !== undefined ? toEpochMs(q.from) : undefined,
+      to: q.to !== undefined ? toEpochMs(q.to) : undefined,
+      after,
+      limit: limit + 1,
+    });
+    const page = items.slice(0, limit);
+    const last = page[page.length - 1];
+    const next = items.length > limit && last ? encodeCursor(Date.parse(last.timestamp), last.id) : null;
+    if (q.format === 'csv') {
+      res.setHeader('content-type', 'text/csv; charset=utf-8');
+      res.setHeader('content-disposition', 'attachment; filename="anomalies.csv"');
+      if (next) res.setHeader('x-next-cursor', next);
+      return episodesToCsv(page);
+    }
+    return { items: page, next_cursor: next };
+  }
+}

@@ -1,0 +1,114 @@
+import { Injectable } from '@nestjs/common';
+import { InjectModel } from '@nestjs/mongoose';
+import { trusted, type FilterQuery, type Model } from 'mongoose';
+import type { AnomalyEpisode, AnomalySeverity, AnomalyType } from '@idm/contracts';
+import type { EpisodeState, SensorState } from './engine';
+import { severityOf } from '@idm/contracts';
+import { Anomaly, DetectorStateDoc } from './anomaly.schema';
+
+export interface HistoryFilter {
+  sensor_id?: string;
+  area?: string;
+  anomaly_type?: AnomalyType[];
+  severity?: AnomalySeverity[];
+  resolved?: boolean;
+  /** Episodes overlapping [from, to] (epoch ms). */
+  from?: number;
+  to?: number;
+  /** Strictly older than this (timestamp, id) in the newest-first order. */
+  after?: { timestampMs: number; id: string };
+  limit: number;
+}
+
+export const episodeId = (sensorId: string, startMs: number) => `${sensorId}|${startMs}`;
+
+/** The only place that touches the anomalies and detector_states collections. */
+@Injectable()
+export class AnomaliesRepository {
+  constructor(
+    @InjectModel(Anomaly.name) private readonly anomalies: Model<Anomaly>,
+    @InjectModel(DetectorStateDoc.name) private readonly states: Model<DetectorStateDoc>,
+  ) {}
+
+  async init(): Promise<void> {
+    await this.anomalies.init();
+    await this.states.init();
+  }
+
+  /** Writes the whole episode (idempotent upsert by `_id`, so a later write repairs a failed earlier one). */
+  async saveEpisode(sensorId: string, ep: EpisodeState, resolved: boolean, area: string | null): Promise<string> {
+    const id = episodeId(sensorId, ep.start);
+    const doc = {
+      sensor_id: sensorId,
+      timestamp: new Date(ep.start),
+      anomaly_type: ep.type,
+      resolved,
+      score: ep.peak,
+      severity: severityOf(ep.peak),
+      evidence: finite(ep.evidence),
+      end_timestamp: new Date(ep.last),
+      samples: ep.samples,
+      area,
+    };
+    await this.anomalies.replaceOne({ _id: id }, doc, { upsert: true });
+    return id;
+  }
+
+  async history(f: HistoryFilter): Promise<AnomalyEpisode[]> {
+    // sanitizeFilter is on: operators built here from validated values are marked as trusted.
+    const q: FilterQuery<Anomaly> = {};
+    if (f.sensor_id !== undefined) q.sensor_id = f.sensor_id;
+    if (f.area !== undefined) q.area = f.area;
+    if (f.anomaly_type?.length) q.anomaly_type = trusted({ $in: f.anomaly_type });
+    if (f.severity?.length) q.severity = trusted({ $in: f.severity });
+    if (f.resolved !== undefined) q.resolved = f.resolved;
+    if (f.to !== undefined) q.timestamp = trusted({ $lte: new Date(f.to) });
+    if (f.from !== undefined) q.end_timestamp = trusted({ $gte: new Date(f.from) });
+    if (f.after) {
+      const t = new Date(f.after.timestampMs);
+      const older: FilterQuery<Anomaly>[] = [{ timestamp: trusted({ $lt: t }) }, { timestamp: t, _id: trusted({ $lt: f.after.id }) }];
+      // With a time range the timestamp bound moves into an $and so the cursor does not overwrite it.
+      q.$and = [{ $or: older }];
+    }
+    const docs = await this.anomalies.find(q).sort({ timestamp: -1, _id: -1 }).limit(f.limit).lean().exec();
+    return docs.map(toEpisode);
+  }
+
+  async loadState(sensorId: string): Promise<{ state: SensorState; episode: EpisodeState | null } | null> {
+    const doc = await this.states.findById(sensorId).lean().exec();
+    if (!doc) return null;
+    return { state: doc.state as unknown as SensorState, episode: (doc.episode as unknown as EpisodeState | null) ?? null };
+  }
+
+  async saveStates(items: { sensorId: string; state: SensorState; episode: EpisodeState | null }[]): Promise<void> {
+    if (!items.length) return;
+    const now = new Date();
+    await this.states.bulkWrite(
+      items.map((i) => ({
+        replaceOne: { filter: { _id: i.sensorId }, replacement: { state: finite(i.state) as unknown as Record<string, unknown>, episode: i.episode ? (finite(i.episode) as unknown as Record<string, unknown>) : null, saved_at: now }, upsert: true },
+      })),
+      { ordered: false },
+    );
+  }
+}
+
+/** MongoDB/FerretDB store no NaN or ±Infinity: a JSON round trip turns them into null. */
+function finite<T>(v: T): T {
+  return JSON.parse(JSON.stringify(v)) as T;
+}
+
+export function toEpisode(d: Anomaly): AnomalyEpisode {
+  return {
+    id: d._id,
+    sensor_id: d.sensor_id,
+    timestamp: new Date(d.timestamp).toISOString(),
+    anomaly_type: d.anomaly_type,
+    resolved: d.resolved,
+    score: d.score,
+    severity: d.severity,
+    evidence: d.evidence,
+    end_timestamp: new Date(d.end_timestamp).toISOString(),
+    samples: d.samples,
+    area: d.area ?? null,
+  };
+}

@@ -1,0 +1,42 @@
+import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
+import type { AnomalyEvidence, AnomalySeverity, AnomalyType } from '@idm/contracts';
+
+/**
+ * One anomaly episode. `_id` is `<sensor_id>|<start epoch ms>`: deterministic, so every write of an episode
+ * (open, worse, closed) is an `_id` upsert that FerretDB pushes down, and the detection service (one per
+ * sensor) is its only writer.
+ */
+@Schema({ collection: 'anomalies', versionKey: false, _id: false })
+export class Anomaly {
+  @Prop({ type: String, required: true }) _id!: string;
+  @Prop({ type: String, required: true }) sensor_id!: string;
+  /** Start of the episode (original contract name). */
+  @Prop({ type: Date, required: true }) timestamp!: Date;
+  @Prop({ type: String, required: true }) anomaly_type!: AnomalyType;
+  @Prop({ type: Boolean, required: true }) resolved!: boolean;
+  @Prop({ type: Number, required: true }) score!: number;
+  @Prop({ type: String, required: true }) severity!: AnomalySeverity;
+  @Prop({ type: Object, required: true }) evidence!: AnomalyEvidence;
+  /** Last anomalous sample so far; the end once resolved. */
+  @Prop({ type: Date, required: true }) end_timestamp!: Date;
+  @Prop({ type: Number, required: true }) samples!: number;
+  @Prop({ type: String, default: null }) area!: string | null;
+}
+
+export const AnomalySchema = SchemaFactory.createForClass(Anomaly);
+// History, newest first (the default listing and the cursor's sort key).
+AnomalySchema.index({ timestamp: -1, _id: -1 });
+// History of one sensor, newest first.
+AnomalySchema.index({ sensor_id: 1, timestamp: -1 });
+
+/** Per-sensor detector state saved periodically and at shutdown. `_id` is the sensor_id. */
+@Schema({ collection: 'detector_states', versionKey: false, _id: false })
+export class DetectorStateDoc {
+  @Prop({ type: String, required: true }) _id!: string;
+  @Prop({ type: Object, required: true }) state!: Record<string, unknown>;
+  /** The open episode, if any (so a restart continues it instead of opening a second one). */
+  @Prop({ type: Object, default: null }) episode!: Record<string, unknown> | null;
+  @Prop({ type: Date, required: true }) saved_at!: Date;
+}
+
+export const DetectorStateSchema = SchemaFactory.createForClass(DetectorStateDoc);

@@ -1,0 +1,245 @@
+import { Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { Counter, Gauge } from 'prom-client';
+import type { AnomalyEpisode, AnomalyVerdict, IngestedSample } from '@idm/contracts';
+import { severityOf } from '@idm/contracts';
+import { AppConfig, DomainEvents, HealthRegistry, MetricsService } from '@idm/core';
+import { IngestionService, SINK_STAGE, TagRegistryService } from '@idm/ingestion';
+import { AnomaliesRepository, episodeId } from './anomalies.repository';
+import { ANOMALY_SCORE, DetectorSettings, EngineVerdict, EpisodeChange, EpisodeState, EpisodeTracker, judgeUnusableSample, SensorDetector } from './engine';
+
+/** One sensor's live detection: its detector, its episode tracker, and whether it changed since the last save. */
+interface SensorRuntime {
+  detector: SensorDetector;
+  episodes: EpisodeTracker;
+  settingsKey: string;
+  dirty: boolean;
+}
+
+export interface CheckInput {
+  sensor_id: string;
+  samples: { timestamp: number; value: number }[];
+  use_live_state: boolean;
+}
+
+/**
+ * Detection stage of the ingestion pipeline (stage 10): judges every sample, marks its `status`, groups
+ * anomalous samples into episodes (stored in `anomalies`, announced as `anomaly.*` events for the alarms
+ * module). Per-sensor state lives in memory and is saved to `detector_states` periodically and at shutdown,
+ * so a restart continues where it was instead of re-learning.
+ */
+@Injectable()
+export class DetectionService implements OnModuleInit, OnApplicationShutdown {
+  private readonly logger = new Logger('Detection');
+  private readonly sensors = new Map<string, SensorRuntime>();
+  private readonly loading = new Map<string, Promise<SensorRuntime>>();
+  /** Episode writes run one after another, so a sensor's open/update/close reach the database in order. */
+  private writes: Promise<unknown> = Promise.resolve();
+  private timer?: NodeJS.Timeout;
+  private readonly samplesTotal: Counter<'status'>;
+  private readonly episodesTotal: Counter<'anomaly_type'>;
+  private readonly openEpisodes: Gauge;
+  private readonly sensorsGauge: Gauge;
+
+  constructor(
+    private readonly ingestion: IngestionService,
+    private readonly tags: TagRegistryService,
+    private readonly repo: AnomaliesRepository,
+    private readonly events: DomainEvents,
+    private readonly config: AppConfig,
+    metrics: MetricsService,
+    private readonly health: HealthRegistry,
+  ) {
+    this.samplesTotal = new Counter({ name: 'idm_detection_samples_total', help: 'Samples judged by anomaly detection, by status', labelNames: ['status'], registers: [metrics.registry] });
+    this.episodesTotal = new Counter({ name: 'idm_detection_episodes_opened_total', help: 'Anomaly episodes opened, by type', labelNames: ['anomaly_type'], registers: [metrics.registry] });
+    this.openEpisodes = new Gauge({
+      name: 'idm_detection_open_episodes',
+      help: 'Anomaly episodes currently open',
+      registers: [metrics.registry],
+      collect: () => this.openEpisodes.set([...this.sensors.values()].filter((s) => s.episodes.open).length),
+    });
+    this.sensorsGauge = new Gauge({ name: 'idm_detection_sensors', help: 'Sensors with a detector in memory', registers: [metrics.registry], collect: () => this.sensorsGauge.set(this.sensors.size) });
+  }
+
+  async onModuleInit(): Promise<void> {
+    await this.repo.init();
+    this.ingestion.register({ name: 'detection', stage: SINK_STAGE.detection, accept: (batch) => this.accept(batch) });
+    // A limit or range changed in the registry applies to the next sample, keeping what was learned.
+    this.tags.onChange(() => this.applySettings());
+    this.timer = setInterval(() => void this.saveStates(), this.config.detection.snapshotSeconds * 1000);
+    this.timer.unref();
+    this.health.register('detection', async () => ({ status: 'up', sensors: this.sensors.size }));
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    await this.writes.catch(() => undefined);
+    await this.saveStates();
+  }
+
+  /** The sink: judges a batch in order and marks each sample's status. */
+  async accept(batch: readonly IngestedSample[]): Promise<void> {
+    const runtimes = new Map<string, SensorRuntime>();
+    for (const id of new Set(batch.map((s) => s.sensor_id))) runtimes.set(id, await this.runtime(id));
+    const changes: { sensorId: string; change: NonNullable<EpisodeChange>; value: number }[] = [];
+    for (const sample of batch) {
+      const rt = runtimes.get(sample.sensor_id)!;
+      const verdict = sample.quality === 'good' ? rt.detector.step(sample.timestamp, sample.value) : judgeUnusableSample(sample.value, this.settingsFor(sample.sensor_id));
+      const anomalous = verdict.score >= ANOMALY_SCORE;
+      sample.status = anomalous ? 'anomaly' : 'normal';
+      this.samplesTotal.inc({ status: sample.status });
+      rt.dirty = true;
+      const change = rt.episodes.step(sample.timestamp, verdict);
+      if (change) changes.push({ sensorId: sample.sensor_id, change, value: sample.value });
+    }
+    if (changes.length) await this.enqueue(() => this.recordChanges(changes));
+  }
+
+  /** Episodes of one sensor currently open (for tests and the check endpoint). */
+  openEpisode(sensorId: string): EpisodeState | null {
+    return this.sensors.get(sensorId)?.episodes.open ?? null;
+  }
+
+  /**
+   * What-if: runs the sensor's detectors (its configuration, and its live state when asked) over the given
+   * samples without touching the live state. Returns per-sample verdicts and the episodes they form.
+   */
+  async check(input: CheckInput): Promise<{ verdicts: AnomalyVerdict[]; episodes: { episode: EpisodeState; resolved: boolean }[] }> {
+    const settings = this.settingsFor(input.sensor_id);
+    let detector = new SensorDetector(settings);
+    let episodes = new EpisodeTracker(detector.resolved.episodeClearSamples);
+    if (input.use_live_state) {
+      const live = await this.runtime(input.sensor_id);
+      detector = new SensorDetector(settings, live.detector.snapshot());
+      episodes = new EpisodeTracker(detector.resolved.episodeClearSamples, live.episodes.open ? structuredClone(live.episodes.open) : null);
+    }
+    const found: { episode: EpisodeState; resolved: boolean }[] = [];
+    const verdicts = input.samples.map((s) => {
+      const v = detector.step(s.timestamp, s.value);
+      const change = episodes.step(s.timestamp, v);
+      if (change?.kind === 'closed') found.push({ episode: change.episode, resolved: true });
+      return toVerdict(input.sensor_id, s.timestamp, s.value, v);
+    });
+    if (episodes.open) found.push({ episode: { ...episodes.open }, resolved: false });
+    return { verdicts, episodes: found };
+  }
+
+  /** Stores episodes found by a check (asked for by an operator or above). */
+  async storeEpisodes(sensorId: string, episodes: { episode: EpisodeState; resolved: boolean }[]): Promise<void> {
+    const area = this.tags.getTag(sensorId)?.area ?? null;
+    for (const e of episodes) await this.repo.saveEpisode(sensorId, e.episode, e.resolved, area);
+  }
+
+  /** Saves every changed sensor's state (periodically and at shutdown). */
+  async saveStates(): Promise<void> {
+    const dirty = [...this.sensors.entries()].filter(([, rt]) => rt.dirty);
+    if (!dirty.length) return;
+    for (const [, rt] of dirty) rt.dirty = false;
+    try {
+      await this.repo.saveStates(dirty.map(([sensorId, rt]) => ({ sensorId, state: rt.detector.snapshot(), episode: rt.episodes.open })));
+    } catch (err) {
+      for (const [, rt] of dirty) rt.dirty = true;
+      this.logger.error(`saving detector state failed (will retry): ${String(err)}`);
+    }
+  }
+
+  settingsFor(sensorId: string): DetectorSettings {
+    const tag = this.tags.getTag(sensorId);
+    if (!tag) return {};
+    return { limits: tag.limits ?? null, physicalMin: tag.physical_min ?? null, physicalMax: tag.physical_max ?? null };
+  }
+
+  private runtime(sensorId: string): Promise<SensorRuntime> | SensorRuntime {
+    const known = this.sensors.get(sensorId);
+    if (known) return known;
+    let pending = this.loading.get(sensorId);
+    if (!pending) {
+      pending = this.load(sensorId).finally(() => this.loading.delete(sensorId));
+      this.loading.set(sensorId, pending);
+    }
+    return pending;
+  }
+
+  private async load(sensorId: string): Promise<SensorRuntime> {
+    const settings = this.settingsFor(sensorId);
+    const saved = await this.repo.loadState(sensorId).catch((err: unknown) => {
+      this.logger.warn(`could not load detector state of ${sensorId}, starting fresh: ${String(err)}`);
+      return null;
+    });
+    const detector = new SensorDetector(settings, saved?.state);
+    const rt: SensorRuntime = {
+      detector,
+      episodes: new EpisodeTracker(detector.resolved.episodeClearSamples, saved?.episode ?? null),
+      settingsKey: JSON.stringify(settings),
+      dirty: false,
+    };
+    this.sensors.set(sensorId, rt);
+    return rt;
+  }
+
+  private applySettings(): void {
+    for (const [sensorId, rt] of this.sensors) {
+      const settings = this.settingsFor(sensorId);
+      const key = JSON.stringify(settings);
+      if (key === rt.settingsKey) continue;
+      rt.detector = new SensorDetector(settings, rt.detector.snapshot());
+      rt.settingsKey = key;
+    }
+  }
+
+  private enqueue(task: () => Promise<void>): Promise<void> {
+    const run = this.writes.then(task);
+    // Detection must not stop ingestion: a failed episode write is logged; the next write of the same
+    // episode (an upsert of the whole document) repairs it.
+    const logged = run.catch((err: unknown) => this.logger.error(`anomaly episode write failed: ${String(err)}`));
+    this.writes = logged;
+    return logged;
+  }
+
+  private async recordChanges(changes: { sensorId: string; change: NonNullable<EpisodeChange>; value: number }[]): Promise<void> {
+    for (const { sensorId, change, value } of changes) {
+      const ep = change.episode;
+      const closed = change.kind === 'closed';
+      const id = await this.repo.saveEpisode(sensorId, ep, closed, this.tags.getTag(sensorId)?.area ?? null);
+      if (change.kind === 'opened') this.episodesTotal.inc({ anomaly_type: ep.type });
+      this.events.emit(`anomaly.${change.kind}`, {
+        anomaly_id: id,
+        sensor_id: sensorId,
+        anomaly_type: ep.type,
+        severity: severityOf(ep.peak),
+        score: ep.peak,
+        timestamp: ep.start,
+        end_timestamp: closed ? ep.last : null,
+        value,
+      });
+    }
+  }
+}
+
+export function toVerdict(sensorId: string, timestamp: number, value: number, v: EngineVerdict): AnomalyVerdict {
+  return {
+    sensor_id: sensorId,
+    timestamp,
+    value,
+    score: v.score,
+    status: v.score >= ANOMALY_SCORE ? 'anomaly' : 'normal',
+    anomaly_type: v.anomaly_type,
+    evidence: v.evidence,
+  };
+}
+
+/** A found (not stored) episode in wire form. */
+export function episodeToWire(sensorId: string, e: { episode: EpisodeState; resolved: boolean }, area: string | null): AnomalyEpisode {
+  return {
+    id: episodeId(sensorId, e.episode.start),
+    sensor_id: sensorId,
+    timestamp: new Date(e.episode.start).toISOString(),
+    anomaly_type: e.episode.type,
+    resolved: e.resolved,
+    score: e.episode.peak,
+    severity: severityOf(e.episode.peak),
+    evidence: e.episode.evidence,
+    end_timestamp: new Date(e.episode.last).toISOString(),
+    samples: e.episode.samples,
+    area,
+  };
+}

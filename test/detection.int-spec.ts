@@ -1,0 +1,257 @@
+import { getModelToken } from '@nestjs/mongoose';
+import type { Model } from 'mongoose';
+import type { AnomalyCheckResponse, AnomalyEpisode, AnomalyEpisodeEvent, AnomalyHistoryPage, ErrorResponse, IngestedSample, Role } from '@idm/contracts';
+import { DomainEvents } from '@idm/core';
+import { Anomaly, DetectionService } from '@idm/detection';
+import { IngestionService } from '@idm/ingestion';
+import { gaussian } from '../libs/detection/src/engine/testing/signals';
+import { startTestApp, TestApp } from './support/app';
+import { authHeader, clearLoginThrottle, loginAllRoles } from './support/auth';
+
+const db = 'idm_test_detection';
+const MINUTE = 60_000;
+const T0 = Date.UTC(2026, 0, 1);
+
+/** A clean N(50, 1) minute-by-minute stream: 24 h of warm-up, then `extra` samples. */
+function stream(sensorId: string, n: number, seed: number): IngestedSample[] {
+  return gaussian(n, seed).map((value, i) => ({ sensor_id: sensorId, timestamp: T0 + i * MINUTE, value, quality: 'good', source: 'rest' }));
+}
+
+async function publishInBatches(ingestion: IngestionService, samples: IngestedSample[], size = 200): Promise<void> {
+  for (let i = 0; i < samples.length; i += size) await ingestion.publish(samples.slice(i, i + size));
+}
+
+describe('detection: the ingestion stage, anomaly episodes, /anomalies/check and /anomalies/history', () => {
+  let t: TestApp;
+  let tokens: Record<Role, string>;
+  let ingestion: IngestionService;
+  const events: { name: string; e: AnomalyEpisodeEvent }[] = [];
+
+  const get = async (path: string, token = tokens.viewer) => fetch(`${t.url}${path}`, { headers: authHeader(token) });
+  const post = async (path: string, body: unknown, token = tokens.viewer) => fetch(`${t.url}${path}`, { method: 'POST', headers: authHeader(token), body: JSON.stringify(body) });
+
+  beforeAll(async () => {
+    await clearLoginThrottle(db);
+    t = await startTestApp(db);
+    tokens = await loginAllRoles(t.url);
+    ingestion = t.app.get(IngestionService);
+    const bus = t.app.get(DomainEvents);
+    for (const name of ['anomaly.opened', 'anomaly.updated', 'anomaly.closed'] as const) bus.on(name, (e) => void events.push({ name, e }));
+  });
+
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  describe('a fault in a published sample stream', () => {
+    const sensor = 'TT-STUCK-1';
+    const FAULT = 1600;
+    let samples: IngestedSample[];
+
+    beforeAll(async () => {
+      // 1600 clean samples, then the transmitter freezes at its mean for 60 samples, then recovers.
+      samples = stream(sensor, 1760, 11);
+      for (let i = FAULT; i < FAULT + 60; i++) samples[i].value = 50;
+      await publishInBatches(ingestion, samples);
+    });
+
+    it('becomes one stuck episode, opened and closed once, stored once', async () => {
+      const mine = events.filter((x) => x.e.sensor_id === sensor);
+      const names = mine.map((x) => x.name);
+      expect(names[0]).toBe('anomaly.opened');
+      expect(names[names.length - 1]).toBe('anomaly.closed');
+      // In between, only severity rises of the same episode (a lengthening flat line gets worse).
+      expect(names.slice(1, -1).every((n) => n === 'anomaly.updated')).toBe(true);
+      expect(names.length).toBeLessThanOrEqual(5);
+      const opened = mine[0].e;
+      expect(new Set(mine.map((x) => x.e.anomaly_id))).toEqual(new Set([opened.anomaly_id]));
+      expect(new Set(mine.map((x) => x.e.anomaly_type))).toEqual(new Set(['stuck']));
+      // The flat line is judged after 10 unchanged samples.
+      expect(opened.timestamp).toBe(T0 + (FAULT + 10) * MINUTE);
+      expect(mine[mine.length - 1].e.end_timestamp).toBe(T0 + (FAULT + 59) * MINUTE);
+
+      const res = await get(`/anomalies/history?sensor_id=${sensor}`);
+      expect(res.status).toBe(200);
+      const page = (await res.json()) as AnomalyHistoryPage;
+      expect(page.items).toHaveLength(1);
+      expect(page.items[0]).toMatchObject({
+        id: opened.anomaly_id,
+        sensor_id: sensor,
+        anomaly_type: 'stuck',
+        resolved: true,
+        timestamp: new Date(T0 + (FAULT + 10) * MINUTE).toISOString(),
+        end_timestamp: new Date(T0 + (FAULT + 59) * MINUTE).toISOString(),
+        samples: 50,
+      });
+      expect(page.items[0].evidence.detail).toMatch(/unchanged for \d+ samples/);
+    });
+
+    it("marks each sample's status: anomaly only on the judged part of the fault", () => {
+      const anomalous = samples.map((s, i) => (s.status === 'anomaly' ? i : -1)).filter((i) => i >= 0);
+      expect(anomalous[0]).toBe(FAULT + 10);
+      expect(anomalous[anomalous.length - 1]).toBe(FAULT + 59);
+      expect(anomalous).toHaveLength(50);
+      expect(samples.every((s) => s.status === 'normal' || s.status === 'anomaly')).toBe(true);
+    });
+
+    it('what-if with the live state flags a spike at once; a fresh detector is still warming up', async () => {
+      const at = T0 + 1760 * MINUTE;
+      const body = { sensor_id: sensor, samples: [{ timestamp: at, value: 50.2 }, { timestamp: new Date(at + MINUTE).toISOString(), value: 80 }] };
+      const live = (await (await post('/anomalies/check', { ...body, use_live_state: true })).json()) as AnomalyCheckResponse;
+      expect(live.verdicts.map((v) => v.status)).toEqual(['normal', 'anomaly']);
+      expect(live.verdicts[1]).toMatchObject({ anomaly_type: 'spike', timestamp: at + MINUTE, value: 80 });
+      expect(live.verdicts[1].evidence!.expected_hi).toBeLessThan(60);
+      expect(live.episodes).toHaveLength(1);
+      expect(live.stored).toBe(false);
+      const fresh = (await (await post('/anomalies/check', body)).json()) as AnomalyCheckResponse;
+      expect(fresh.verdicts.map((v) => v.status)).toEqual(['normal', 'normal']);
+      // Nothing was stored, and the live detector did not move.
+      const page = (await (await get(`/anomalies/history?sensor_id=${sensor}`)).json()) as AnomalyHistoryPage;
+      expect(page.items).toHaveLength(1);
+      expect(t.app.get(DetectionService).openEpisode(sensor)).toBeNull();
+    });
+  });
+
+  describe('POST /anomalies/check input', () => {
+    const bad = async (body: unknown, field: string) => {
+      const res = await post('/anomalies/check', body);
+      expect(res.status).toBe(400);
+      const err = (await res.json()) as ErrorResponse;
+      expect(err.details!.map((d) => d.field)).toContain(field);
+      expect(err.message).toContain(field);
+    };
+
+    it('answers 400 naming the bad field', async () => {
+      const ok = { timestamp: T0, value: 1 };
+      await bad({ samples: [ok] }, 'sensor_id');
+      await bad({ sensor_id: { $gt: '' }, samples: [ok] }, 'sensor_id');
+      await bad({ sensor_id: 'TT-1', samples: [] }, 'samples');
+      await bad({ sensor_id: 'TT-1', samples: [ok, { timestamp: T0 + 1, value: 'hot' }] }, 'samples[1].value');
+      await bad({ sensor_id: 'TT-1', samples: [ok, { timestamp: 'yesterday', value: 2 }] }, 'samples[1].timestamp');
+      await bad({ sensor_id: 'TT-1', samples: [ok, { timestamp: T0 + 2, value: 2 }, { timestamp: T0 + 1, value: 3 }] }, 'samples[2].timestamp');
+      await bad({ sensor_id: 'TT-1', samples: [ok], store: 'yes' }, 'store');
+      await bad({ sensor_id: 'TT-1', samples: [ok], extra: 1 }, 'extra');
+    });
+
+    it('stores episodes only when asked, and only for operators or above', async () => {
+      const sensor = 'TT-STUCK-1'; // warmed up by the stream above
+      const at = T0 + 1800 * MINUTE;
+      const body = { sensor_id: sensor, samples: [{ timestamp: at, value: 90 }], use_live_state: true, store: true };
+      const denied = await post('/anomalies/check', body, tokens.viewer);
+      expect(denied.status).toBe(403);
+      expect(((await denied.json()) as ErrorResponse).message).toContain('store');
+      const unauth = await fetch(`${t.url}/anomalies/check`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      expect(unauth.status).toBe(401);
+      const ok = await post('/anomalies/check', body, tokens.operator);
+      expect(ok.status).toBe(200);
+      const result = (await ok.json()) as AnomalyCheckResponse;
+      expect(result.stored).toBe(true);
+      expect(result.episodes).toHaveLength(1);
+      const page = (await (await get(`/anomalies/history?sensor_id=${sensor}`)).json()) as AnomalyHistoryPage;
+      expect(page.items.map((e) => e.id)).toEqual([`${sensor}|${at}`, expect.stringMatching(new RegExp(`^${sensor}\\|`))]);
+      expect(page.items[0]).toMatchObject({ anomaly_type: 'spike', resolved: false, samples: 1 });
+    });
+  });
+
+  describe('GET /anomalies/history', () => {
+    const H = Date.UTC(2025, 5, 1);
+    // id, sensor, area, type, severity(score), resolved, start (minutes after H), end
+    const fixtures: [string, string, string, string, number, boolean, number, number][] = [
+      ['H-A', 'area-1', 'spike', 0.55, true, 0, 5],
+      ['H-A', 'area-1', 'stuck', 0.7, false, 10, 30],
+      ['H-B', 'area-1', 'spike', 0.9, true, 20, 21],
+      ['H-B', 'area-2', 'drift', 0.97, true, 20, 60],
+      ['H-C', 'area-2', 'limit', 0.75, false, 40, 45],
+      ['H-C', 'area-2', 'spike', 0.6, true, 50, 52],
+      ['H-A', 'area-1', 'noise', 0.85, true, 70, 80],
+    ].map(([s, a, ty, sc, r, st, en], i) => [`${s}|${H + (st as number) * MINUTE}${i === 3 ? 'b' : ''}`, s, a, ty, sc, r, st, en] as never);
+
+    beforeAll(async () => {
+      const model = t.app.get<Model<Anomaly>>(getModelToken(Anomaly.name));
+      const severity = (s: number) => (s >= 0.95 ? 'critical' : s >= 0.8 ? 'high' : s >= 0.65 ? 'medium' : 'low');
+      await model.insertMany(
+        fixtures.map(([id, sensor, area, type, score, resolved, start, end]) => ({
+          _id: id,
+          sensor_id: sensor,
+          area,
+          anomaly_type: type,
+          score,
+          severity: severity(score),
+          resolved,
+          timestamp: new Date(H + start * MINUTE),
+          end_timestamp: new Date(H + end * MINUTE),
+          samples: 3,
+          evidence: { expected_lo: 0, expected_hi: 1, statistic: 2, threshold: 1 },
+        })),
+      );
+    });
+
+    /** Fixture ids matching a predicate, newest first (ties: larger id first). */
+    const expected = (pred: (f: (typeof fixtures)[number]) => boolean) =>
+      fixtures
+        .filter(pred)
+        .sort((a, b) => b[6] - a[6] || (a[0] < b[0] ? 1 : -1))
+        .map((f) => f[0]);
+    const ids = async (query: string) => {
+      const res = await get(`/anomalies/history?${query}`);
+      expect(res.status).toBe(200);
+      return ((await res.json()) as AnomalyHistoryPage).items.map((e: AnomalyEpisode) => e.id);
+    };
+    const inH = (f: (typeof fixtures)[number]) => f[1].startsWith('H-');
+    const to = new Date(H + 200 * MINUTE).toISOString();
+
+    it('filters exactly by sensor, area, type, severity, resolved and time range', async () => {
+      expect(await ids(`sensor_id=H-A`)).toEqual(expected((f) => f[1] === 'H-A'));
+      expect(await ids(`area=area-2&to=${to}`)).toEqual(expected((f) => f[2] === 'area-2'));
+      expect(await ids(`anomaly_type=spike,drift&to=${to}`)).toEqual(expected((f) => inH(f) && ['spike', 'drift'].includes(f[3])));
+      expect(await ids(`severity=high,critical&to=${to}`)).toEqual(expected((f) => f[4] >= 0.8));
+      expect(await ids(`resolved=false&sensor_id=H-C`)).toEqual(expected((f) => f[1] === 'H-C' && !f[5]));
+      // Episodes overlapping [H+25min, H+45min]: started at or before the end, still going at or after the start.
+      const from = new Date(H + 25 * MINUTE).toISOString();
+      const until = H + 45 * MINUTE;
+      expect(await ids(`from=${from}&to=${until}`)).toEqual(expected((f) => f[6] <= 45 && f[7] >= 25));
+      expect(await ids(`sensor_id=H-B&anomaly_type=spike&severity=high&resolved=true`)).toEqual(expected((f) => f[1] === 'H-B' && f[3] === 'spike'));
+    });
+
+    it('pages newest first with a cursor, without gaps or repeats', async () => {
+      const all = expected(inH);
+      const seen: string[] = [];
+      let cursor: string | null = null;
+      let pages = 0;
+      do {
+        const res = await get(`/anomalies/history?to=${to}&from=${new Date(H).toISOString()}&limit=3${cursor ? `&cursor=${cursor}` : ''}`);
+        const page = (await res.json()) as AnomalyHistoryPage;
+        seen.push(...page.items.map((e) => e.id));
+        cursor = page.next_cursor;
+        pages++;
+      } while (cursor && pages < 10);
+      expect(seen).toEqual(all);
+      expect(pages).toBe(3);
+    });
+
+    it('exports CSV with the same filters', async () => {
+      const res = await get(`/anomalies/history?area=area-1&to=${to}&format=csv`);
+      expect(res.status).toBe(200);
+      expect(res.headers.get('content-type')).toContain('text/csv');
+      const lines = (await res.text()).trim().split('\r\n');
+      expect(lines[0].split(',').slice(0, 3)).toEqual(['id', 'sensor_id', 'area']);
+      expect(lines.slice(1).map((l) => l.split(',')[0])).toEqual(expected((f) => f[2] === 'area-1'));
+    });
+
+    it('answers 400 naming the bad filter', async () => {
+      for (const [query, field] of [
+        ['severity=urgent', 'severity'],
+        ['anomaly_type=bad', 'anomaly_type'],
+        ['resolved=maybe', 'resolved'],
+        ['from=last-week', 'from'],
+        ['limit=0', 'limit'],
+        ['cursor=xyz', 'cursor'],
+        ['sensor_id[$ne]=x', 'sensor_id'],
+      ]) {
+        const res = await get(`/anomalies/history?${query}`);
+        expect({ query, status: res.status }).toEqual({ query, status: 400 });
+        expect(((await res.json()) as ErrorResponse).message).toContain(field);
+      }
+    });
+  });
+});
