@@ -4,6 +4,7 @@ import { AuthModule } from '@idm/auth';
 import { AppConfig, CoreModule, QueueModule } from '@idm/core';
 import { DetectionModule } from '@idm/detection';
 import { IngestionModule } from '@idm/ingestion';
+import { NotificationsModule } from '@idm/notifications';
 import { ReportsModule } from '@idm/reports';
 
 /** Composition root of the modular monolith: imports the feature modules, nothing else. */
@@ -12,7 +13,7 @@ export class AppModule {
   static register(config: AppConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [CoreModule.forRoot(config), QueueModule, AuthModule, IngestionModule, DetectionModule, AlarmsModule, ReportsModule],
+      imports: [CoreModule.forRoot(config), QueueModule, AuthModule, IngestionModule, DetectionModule, AlarmsModule, ReportsModule, NotificationsModule],
     };
   }
 }

@@ -3,3 +3,4 @@ export * from './reports.service';
 export * from './engine/alarm-figures';
 export * from './engine/build-report';
 export * from './engine/report-input';
+export * from './engine/scope';

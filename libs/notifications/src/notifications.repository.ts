@@ -1,0 +1,54 @@
+import { Injectable } from '@nestjs/common';
+import { InjectModel } from '@nestjs/mongoose';
+import type { Model } from 'mongoose';
+import { Delivery, Subscription } from './notification.schema';
+
+/** The only place that touches the notification models. */
+@Injectable()
+export class NotificationsRepository {
+  constructor(
+    @InjectModel(Subscription.name) private readonly subs: Model<Subscription>,
+    @InjectModel(Delivery.name) private readonly deliveries: Model<Delivery>,
+  ) {}
+
+  async init(): Promise<void> {
+    await Promise.all([this.subs.init(), this.deliveries.init()]);
+  }
+
+  listSubscriptions(owner?: string): Promise<Subscription[]> {
+    return this.subs.find(owner ? { owner } : {}).lean<Subscription[]>().exec();
+  }
+
+  getSubscription(id: string): Promise<Subscription | null> {
+    return this.subs.findOne({ _id: id }).lean<Subscription>().exec();
+  }
+
+  async saveSubscription(s: Subscription): Promise<void> {
+    await this.subs.replaceOne({ _id: s._id }, s, { upsert: true }).exec();
+  }
+
+  async setLastSent(id: string, at: number): Promise<void> {
+    await this.subs.updateOne({ _id: id }, { $set: { last_sent_at: at } }).exec();
+  }
+
+  async deleteSubscription(id: string): Promise<void> {
+    await this.subs.deleteOne({ _id: id }).exec();
+  }
+
+  async createDelivery(d: Delivery): Promise<void> {
+    await this.deliveries.create(d);
+  }
+
+  async updateDelivery(id: string, set: Partial<Delivery>): Promise<void> {
+    await this.deliveries.updateOne({ _id: id }, { $set: { ...set, updated_at: Date.now() } }).exec();
+  }
+
+  getDelivery(id: string): Promise<Delivery | null> {
+    return this.deliveries.findOne({ _id: id }).lean<Delivery>().exec();
+  }
+
+  async recentDeliveries(limit: number, subscriptionIds?: string[]): Promise<Delivery[]> {
+    const all = await this.deliveries.find({}).sort({ created_at: -1 }).limit(subscriptionIds ? 5000 : limit).lean<Delivery[]>().exec();
+    return (subscriptionIds ? all.filter((d) => d.subscription_id && subscriptionIds.includes(d.subscription_id)) : all).slice(0, limit);
+  }
+}

@@ -1,0 +1,262 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import * as net from 'node:net';
+import * as path from 'node:path';
+import { getQueueToken } from '@nestjs/bullmq';
+import type { Queue } from 'bullmq';
+import { DomainEvents } from '@idm/core';
+import { startTestApp, TestApp } from './support/app';
+import { authHeader, clearLoginThrottle, loginAllRoles } from './support/auth';
+import { ROOT, serviceEnv } from './support/services';
+
+const DB = 'idm_test_notifications';
+const DIGEST_QUEUE = 'notification-digests';
+const MAIL_QUEUE = 'notification-mail';
+const RUN = Date.now().toString(36);
+
+interface MaildevMail {
+  subject: string;
+  text: string;
+  html: string;
+  date: string;
+  to: Array<{ address: string }>;
+  attachments?: Array<{ fileName?: string; generatedFileName?: string; contentType: string; length?: number }>;
+}
+
+async function sleep(ms: number): Promise<void> {
+  await new Promise((r) => setTimeout(r, ms));
+}
+
+async function eventually<T>(fn: () => Promise<T>, ok: (v: T) => boolean, timeoutMs = 30000, stepMs = 250): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last = await fn();
+  while (!ok(last) && Date.now() < deadline) {
+    await sleep(stepMs);
+    last = await fn();
+  }
+  return last;
+}
+
+/** E-mails the SMTP sink received for one address (its REST API). */
+async function mailsTo(webUrl: string, address: string): Promise<MaildevMail[]> {
+  const res = await fetch(`${webUrl}/email`);
+  const all = (await res.json()) as MaildevMail[];
+  return all.filter((m) => m.to.some((t) => t.address.toLowerCase() === address.toLowerCase()));
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as net.AddressInfo;
+      srv.close(() => resolve(port));
+    });
+    srv.on('error', reject);
+  });
+}
+
+/** Our own maildev (the shared one must stay up), started and stopped by this test. */
+async function startMaildev(smtp: number, web: number): Promise<ChildProcess> {
+  const child = spawn(process.execPath, [path.join(ROOT, 'node_modules', 'maildev', 'bin', 'maildev'), '--smtp', String(smtp), '--web', String(web), '--ip', '127.0.0.1', '--silent'], { stdio: 'ignore' });
+  await eventually(
+    () => fetch(`http://127.0.0.1:${web}/email`).then((r) => r.ok, () => false),
+    (ok) => ok,
+    15000,
+  );
+  return child;
+}
+
+function call(t: TestApp, method: string, url: string, token: string, body?: unknown): Promise<Response> {
+  return fetch(`${t.url}${url}`, { method, headers: authHeader(token), body: body === undefined ? undefined : JSON.stringify(body) });
+}
+
+function raiseCritical(t: TestApp, sensors: string[], severity: 'critical' | 'high' = 'critical'): void {
+  const events = t.app.get(DomainEvents);
+  for (const s of sensors) {
+    events.emit('anomaly.opened', { anomaly_id: `${s}-${RUN}`, sensor_id: s, anomaly_type: 'limit', severity, score: 0.99, timestamp: Date.now(), end_timestamp: null, value: 120 });
+  }
+}
+
+/** The wall-clock fields of `ms` in a time zone. */
+function localParts(ms: number, timeZone: string): Record<string, number> {
+  const parts = new Intl.DateTimeFormat('en-US', { timeZone, hour: 'numeric', minute: 'numeric', second: 'numeric', hourCycle: 'h23' }).formatToParts(new Date(ms));
+  return Object.fromEntries(parts.filter((p) => p.type !== 'literal').map((p) => [p.type, Number(p.value)]));
+}
+
+describe('notifications: digests, schedules and critical alerts through real Redis and a real SMTP server', () => {
+  let t: TestApp;
+  let tokens: Record<string, string>;
+  const prefix = `${DB}_${RUN}`;
+  const webUrl = serviceEnv().SMTP_WEB_URL ?? 'http://127.0.0.1:1080';
+
+  beforeAll(async () => {
+    await clearLoginThrottle(DB);
+    t = await startTestApp(DB, { QUEUE_PREFIX: prefix, NOTIFY_CRITICAL_GROUP_SECONDS: '20', ALARM_ON_DELAY_MS: '0' });
+    tokens = await loginAllRoles(t.url);
+  });
+  afterAll(async () => {
+    for (const name of [DIGEST_QUEUE, MAIL_QUEUE, 'reports']) await t?.app.get<Queue>(getQueueToken(name)).obliterate({ force: true }).catch(() => undefined);
+    await t?.close();
+  });
+
+  it('sends a digest with the expected subject, counts and PDF attachment, and nothing when nothing happened', async () => {
+    const to = `digest-${RUN}@plant.example`;
+    const created = await call(t, 'POST', '/notifications/subscriptions', tokens.supervisor, {
+      name: 'Digest test', recipients: [to], cron: '0 6 * * *', time_zone: 'Europe/Paris', format: 'pdf', scope: { sensor_ids: ['dg1', 'dg2', 'dg3', 'dg4', 'dg5'] },
+    });
+    expect(created.status).toBe(201);
+    const sub = await created.json();
+    expect(sub).toMatchObject({ owner: 'supervisor.test', enabled: true, send_empty: false, last_sent_at: null });
+
+    // Nothing happened yet: no e-mail.
+    const skipped = await (await call(t, 'POST', '/notifications/send', tokens.supervisor, { kind: 'digest', subscription_id: sub.id })).json();
+    expect(skipped).toEqual({ delivery_ids: [], skipped_reason: expect.stringContaining('nothing happened') });
+
+    raiseCritical(t, ['dg1', 'dg2', 'dg3']);
+    raiseCritical(t, ['dg4', 'dg5'], 'high');
+    await eventually(async () => (await (await call(t, 'GET', '/alarms', tokens.supervisor)).json()) as any[], (l) => l.filter((a) => a.sensor_id?.startsWith('dg')).length === 5);
+
+    const sent = await call(t, 'POST', '/notifications/send', tokens.supervisor, { kind: 'digest', subscription_id: sub.id });
+    expect(sent.status).toBe(202);
+    const { delivery_ids } = await sent.json();
+    expect(delivery_ids).toHaveLength(1);
+    const mails = await eventually(() => mailsTo(webUrl, to), (m) => m.length > 0);
+    expect(mails).toHaveLength(1);
+    const m = mails[0];
+    expect(m.subject).toBe('[IDM] Digest test: 5 alarms (3 critical), 5 unacknowledged');
+    expect(m.text).toContain('Alarms raised: 5');
+    expect(m.text).toContain('Critical / high / medium / low: 3 / 2 / 0 / 0');
+    expect(m.html).toContain('IDM digest: Digest test');
+    expect(m.attachments).toHaveLength(1);
+    expect(m.attachments![0].contentType).toBe('application/pdf');
+    const delivery = await eventually(async () => (await call(t, 'GET', `/notifications/deliveries/${delivery_ids[0]}`, tokens.supervisor)).json(), (d: any) => d.status === 'sent');
+    expect(delivery).toMatchObject({ status: 'sent', attempts: 1, kind: 'digest', subscription_id: sub.id, last_error: null });
+    const after = await (await call(t, 'GET', `/notifications/subscriptions/${sub.id}`, tokens.supervisor)).json();
+    expect(after.last_sent_at).not.toBeNull();
+  });
+
+  it('fires the schedule at the right time in the subscription time zone', async () => {
+    const to = `schedule-${RUN}@plant.example`;
+    const zone = 'Asia/Kolkata'; // UTC+05:30: a schedule read in UTC would fire hours away
+    const target = Math.ceil((Date.now() + 6000) / 1000) * 1000;
+    const p = localParts(target, zone);
+    const cron = `${p.second} ${p.minute} ${p.hour} * * *`;
+    const res = await call(t, 'POST', '/notifications/subscriptions', tokens.supervisor, {
+      name: 'Schedule test', recipients: [to], cron, time_zone: zone, format: 'csv', send_empty: true, scope: { sensor_ids: ['nothing-here'] },
+    });
+    const sub = await res.json();
+    expect(res.status).toBe(201);
+    expect(sub.next_run_at).toBe(new Date(target).toISOString());
+    const mails = await eventually(() => mailsTo(webUrl, to), (m) => m.length > 0, 20000);
+    expect(mails[0].subject).toBe('[IDM] Schedule test: no alarms, 0 unacknowledged');
+    expect(mails[0].attachments?.[0].contentType).toContain('text/csv');
+    const log = (await (await call(t, 'GET', '/notifications/deliveries', tokens.supervisor)).json()) as any[];
+    const entry = log.find((d) => d.subscription_id === sub.id);
+    const at = Date.parse(entry.created_at);
+    expect(at).toBeGreaterThanOrEqual(target);
+    expect(at).toBeLessThan(target + 3000);
+    await call(t, 'DELETE', `/notifications/subscriptions/${sub.id}`, tokens.supervisor);
+  });
+
+  it('reschedules on edit, removes on delete, and keeps and reconciles schedules across a restart', async () => {
+    const queue = () => t.app.get<Queue>(getQueueToken(DIGEST_QUEUE));
+    const scheduled = async () => (await queue().getJobSchedulers(0, -1)).map((j) => j.key);
+    const res = await call(t, 'POST', '/notifications/subscriptions', tokens.supervisor, { name: 'Weekly', recipients: ['w@plant.example'], cron: '0 7 * * 1', time_zone: 'Europe/Paris' });
+    const sub = await res.json();
+    expect((await queue().getJobScheduler(`digest:${sub.id}`))?.pattern).toBe('0 7 * * 1');
+
+    const edited = await (await call(t, 'PATCH', `/notifications/subscriptions/${sub.id}`, tokens.supervisor, { cron: '0 22 * * *', time_zone: 'America/New_York' })).json();
+    expect((await queue().getJobScheduler(`digest:${sub.id}`))?.pattern).toBe('0 22 * * *');
+    expect(localParts(Date.parse(edited.next_run_at), 'America/New_York')).toMatchObject({ hour: 22, minute: 0, second: 0 });
+
+    const bad = await call(t, 'PATCH', `/notifications/subscriptions/${sub.id}`, tokens.supervisor, { time_zone: 'Mars/Olympus' });
+    expect(bad.status).toBe(400);
+    expect((await bad.json()).details[0]).toMatchObject({ field: 'time_zone' });
+
+    // Another supervisor's subscription is invisible to an operator-level user and to other supervisors.
+    expect((await call(t, 'GET', '/notifications/subscriptions', tokens.operator)).status).toBe(403);
+    const forOther = await call(t, 'POST', '/notifications/subscriptions', tokens.supervisor, { name: 'x', recipients: ['x@plant.example'], cron: '0 6 * * *', owner: 'admin.test' });
+    expect(forOther.status).toBe(403);
+    const byAdmin = await call(t, 'POST', '/notifications/subscriptions', tokens.admin, { name: 'for sup', recipients: ['x@plant.example'], cron: '0 6 * * *', owner: 'supervisor.test' });
+    expect((await byAdmin.json()).owner).toBe('supervisor.test');
+
+    const gone = await (await call(t, 'POST', '/notifications/subscriptions', tokens.supervisor, { name: 'Gone', recipients: ['g@plant.example'], cron: '0 5 * * *' })).json();
+    expect(await scheduled()).toContain(`digest:${gone.id}`);
+    expect((await call(t, 'DELETE', `/notifications/subscriptions/${gone.id}`, tokens.supervisor)).status).toBe(204);
+    expect(await scheduled()).not.toContain(`digest:${gone.id}`);
+
+    // An orphan scheduler (its subscription deleted while IDM was down) is removed at start.
+    await queue().upsertJobScheduler('digest:orphan', { pattern: '0 0 1 1 *' }, { name: 'digest', data: { subscription_id: 'orphan' } });
+    expect(await scheduled()).toContain('digest:orphan');
+    await t.close();
+    t = await startTestApp(DB, { QUEUE_PREFIX: prefix, NOTIFY_CRITICAL_GROUP_SECONDS: '20', KEEP_DB: '1' });
+    const again = await (await call(t, 'GET', `/notifications/subscriptions/${sub.id}`, tokens.supervisor)).json();
+    expect(again.cron).toBe('0 22 * * *');
+    expect(again.next_run_at).toBe(edited.next_run_at);
+    expect((await queue().getJobScheduler(`digest:${sub.id}`))?.pattern).toBe('0 22 * * *');
+    expect(await scheduled()).toContain(`digest:${sub.id}`);
+    expect(await scheduled()).not.toContain('digest:orphan');
+    await call(t, 'DELETE', `/notifications/subscriptions/${sub.id}`, tokens.supervisor);
+  });
+
+  it('turns a flood of critical alarms into one grouped message', async () => {
+    const to = `flood-${RUN}@plant.example`;
+    const sensors = Array.from({ length: 40 }, (_, i) => `fl${i}`);
+    const res = await call(t, 'POST', '/notifications/subscriptions', tokens.supervisor, {
+      name: 'Critical', recipients: [to], cron: '0 6 * * *', critical_immediate: true, scope: { sensor_ids: sensors },
+    });
+    expect(res.status).toBe(201);
+    raiseCritical(t, sensors.slice(0, 25));
+    await sleep(200);
+    raiseCritical(t, sensors.slice(25));
+    const mails = await eventually(() => mailsTo(webUrl, to), (m) => m.length > 0, 20000);
+    // Give a second message the chance to show up if grouping were broken.
+    await sleep(3000);
+    const all = await mailsTo(webUrl, to);
+    expect(all).toHaveLength(1);
+    expect(mails[0].subject).toBe('[IDM] 40 CRITICAL alarms raised (Critical)');
+    for (const s of sensors) expect(all[0].text).toContain(`[sensor:${s}|limit]`);
+  });
+});
+
+describe('notifications: an SMTP outage is retried until the server returns', () => {
+  let t: TestApp;
+  let smtp: ChildProcess | null = null;
+  const smtpPort = { value: 0 };
+  const webPort = { value: 0 };
+
+  beforeAll(async () => {
+    await clearLoginThrottle(`${DB}_outage`);
+    smtpPort.value = await freePort();
+    webPort.value = await freePort();
+    t = await startTestApp(`${DB}_outage`, { QUEUE_PREFIX: `${DB}_outage_${RUN}`, SMTP_PORT: String(smtpPort.value), MAIL_BACKOFF_MS: '300', MAIL_ATTEMPTS: '12' });
+  });
+  afterAll(async () => {
+    for (const name of [DIGEST_QUEUE, MAIL_QUEUE, 'reports']) await t?.app.get<Queue>(getQueueToken(name)).obliterate({ force: true }).catch(() => undefined);
+    await t?.close();
+    smtp?.kill();
+  });
+
+  it('logs failed attempts, counts them in /metrics, and delivers once the SMTP server is back', async () => {
+    const tokens = await loginAllRoles(t.url);
+    const to = `outage-${RUN}@plant.example`;
+    const res = await call(t, 'POST', '/notifications/send', tokens.supervisor, { kind: 'message', recipients: [to], subject: 'Boiler 2 inspection', text: 'Please check boiler 2 before the night shift.' });
+    expect(res.status).toBe(202);
+    const [id] = (await res.json()).delivery_ids;
+
+    const retrying = await eventually(async () => (await call(t, 'GET', `/notifications/deliveries/${id}`, tokens.supervisor)).json(), (d: any) => d.attempts >= 2, 20000);
+    expect(retrying.status).toBe('retrying');
+    expect(retrying.last_error).toMatch(/ECONNREFUSED/);
+    const metrics = await (await fetch(`${t.url}/metrics`)).text();
+    const failed = /idm_mail_failures_total\{[^}]*kind="message"[^}]*final="false"[^}]*\} (\d+)/.exec(metrics);
+    expect(Number(failed?.[1])).toBeGreaterThanOrEqual(2);
+
+    smtp = await startMaildev(smtpPort.value, webPort.value);
+    const delivered = await eventually(async () => (await call(t, 'GET', `/notifications/deliveries/${id}`, tokens.supervisor)).json(), (d: any) => d.status === 'sent', 30000);
+    expect(delivered.attempts).toBeGreaterThanOrEqual(3);
+    expect(delivered.sent_at).not.toBeNull();
+    const mails = await mailsTo(`http://127.0.0.1:${webPort.value}`, to);
+    expect(mails).toHaveLength(1);
+    expect(mails[0].subject).toBe('Boiler 2 inspection');
+    expect(mails[0].text).toContain('Please check boiler 2');
+  });
+});
