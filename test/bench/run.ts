@@ -8,10 +8,11 @@ import { serviceEnv } from '../support/services';
 import { Benchmark, BenchRow, formatTable } from './harness';
 import { authBench } from './auth.bench';
 import { insertManyBaseline } from './insert-many.bench';
+import { modbusPollBench } from './modbus-poll.bench';
 import { detectorThroughputBenchmark, nabBenchmark } from './nab/nab.bench';
 
 // Baselines first: later benchmarks report ratios against rows measured earlier in the same run.
-const BENCHMARKS: Benchmark[] = [insertManyBaseline, nabBenchmark, detectorThroughputBenchmark, authBench];
+const BENCHMARKS: Benchmark[] = [insertManyBaseline, nabBenchmark, detectorThroughputBenchmark, modbusPollBench, authBench];
 
 async function main(): Promise<void> {
   const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
