@@ -7,12 +7,13 @@ import * as path from 'node:path';
 import { serviceEnv } from '../support/services';
 import { Benchmark, BenchRow, formatTable } from './harness';
 import { authBench } from './auth.bench';
+import { overviewBench } from './overview.bench';
 import { insertManyBaseline } from './insert-many.bench';
 import { modbusPollBench } from './modbus-poll.bench';
 import { detectorThroughputBenchmark, nabBenchmark } from './nab/nab.bench';
 
 // Baselines first: later benchmarks report ratios against rows measured earlier in the same run.
-const BENCHMARKS: Benchmark[] = [insertManyBaseline, nabBenchmark, detectorThroughputBenchmark, modbusPollBench, authBench];
+const BENCHMARKS: Benchmark[] = [insertManyBaseline, nabBenchmark, detectorThroughputBenchmark, modbusPollBench, authBench, overviewBench];
 
 async function main(): Promise<void> {
   const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

@@ -1,0 +1,112 @@
+import type { Page } from 'playwright-core';
+import { launchChromium, newContext, signIn } from '../e2e/support/browser';
+import { startPlant } from '../e2e/support/plant';
+import { clearLoginThrottle } from '../support/auth';
+import type { Benchmark, BenchRow } from './harness';
+import { percentile } from './harness';
+
+/**
+ * Instruments the page before any script runs: socket frames carrying a `sample` are timed on arrival
+ * (a listener added ahead of socket.io's own), each tile's DOM update is matched to the arrival of its
+ * sensor's sample, a rAF loop records frame times and a PerformanceObserver the long tasks.
+ */
+const INSTRUMENT = `(() => {
+  const b = (window.__bench = { arrivals: new Map(), commit: [], painted: [], frames: [], longTasks: [], recording: false });
+  const Orig = window.WebSocket;
+  window.WebSocket = class extends Orig {
+    constructor(...args) {
+      super(...args);
+      this.addEventListener('message', (ev) => {
+        if (!b.recording || typeof ev.data !== 'string' || !ev.data.startsWith('42["sample"')) return;
+        const m = /"sensor_id":"([^"]+)"/.exec(ev.data);
+        if (m && !b.arrivals.has(m[1])) b.arrivals.set(m[1], performance.now());
+      });
+    }
+  };
+  new PerformanceObserver((list) => { if (b.recording) for (const e of list.getEntries()) b.longTasks.push(e.duration); }).observe({ type: 'longtask', buffered: false });
+  let last = 0;
+  const loop = (t) => { if (b.recording && last) b.frames.push(t - last); last = t; requestAnimationFrame(loop); };
+  requestAnimationFrame(loop);
+  b.watch = () => {
+    new MutationObserver((muts) => {
+      if (!b.recording) return;
+      const now = performance.now();
+      const seen = new Set();
+      for (const m of muts) {
+        const tile = (m.target.nodeType === 1 ? m.target : m.target.parentElement)?.closest('[data-sensor-id]');
+        const id = tile && tile.getAttribute('data-sensor-id');
+        if (!id || seen.has(id) || !b.arrivals.has(id)) continue;
+        seen.add(id);
+        const at = b.arrivals.get(id);
+        b.arrivals.delete(id);
+        b.commit.push(now - at);
+        requestAnimationFrame(() => setTimeout(() => b.painted.push(performance.now() - at), 0));
+      }
+    }).observe(document.querySelector('[data-testid=overview]'), { subtree: true, childList: true, characterData: true });
+  };
+})();`;
+
+interface Measured {
+  commit: number[];
+  painted: number[];
+  frames: number[];
+  longTasks: number[];
+}
+
+/**
+ * The overview with 2 000 tags updating every second, in Chromium: frame times, long tasks, and the
+ * time from a sample's socket frame to its tile's DOM update and to the frame after it (painted).
+ * Real stack: PLC simulator (20 PLCs × 100 tags, 1 s polls) → IDM → Socket.IO → the built client.
+ */
+export const overviewBench: Benchmark = {
+  name: 'overview',
+  description: 'control-room overview with 2 000 live tags: frame time, long tasks, socket event → painted tile (Chromium)',
+  async run(ctx) {
+    const plcs = Number(process.env.BENCH_OVERVIEW_PLCS ?? 20);
+    const tags = Number(process.env.BENCH_OVERVIEW_TAGS ?? 100);
+    const seconds = Number(process.env.BENCH_OVERVIEW_SECONDS ?? 20);
+    const db = 'idm_bench_overview';
+    await clearLoginThrottle(db);
+    ctx.log(`overview: starting IDM and a simulated plant of ${plcs} × ${tags} tags`);
+    const plant = await startPlant(db, { plcs, tags, pollIntervalMs: 1000 });
+    const browser = await launchChromium();
+    try {
+      const page: Page = await (await newContext(browser, { width: 1920, height: 1080 })).newPage();
+      await page.addInitScript(INSTRUMENT);
+      await signIn(page, plant.idm.url, 'operator.e2e', plant.password);
+      await page.locator('[data-sensor-id]').nth(plcs * tags - 1).waitFor({ timeout: 60_000 });
+      ctx.log('overview: all tiles on screen; waiting for live values');
+      await page.waitForFunction(() => [...document.querySelectorAll('[data-testid=tile-value]')].every((e) => e.textContent !== '—'), undefined, { timeout: 60_000 });
+      await page.evaluate(() => {
+        const b = (window as unknown as { __bench: { recording: boolean; watch(): void } }).__bench;
+        b.watch();
+        b.recording = true;
+      });
+      ctx.log(`overview: recording ${seconds} s`);
+      await page.waitForTimeout(seconds * 1000);
+      const m = await page.evaluate(() => {
+        const b = (window as unknown as { __bench: Measured & { recording: boolean } }).__bench;
+        b.recording = false;
+        return { commit: b.commit, painted: b.painted, frames: b.frames, longTasks: b.longTasks };
+      });
+      const case_ = `${plcs * tags} tags @ 1 s`;
+      const row = (c: string, value: number, unit: string, notes?: string): BenchRow => ({ benchmark: 'overview', case: `${case_}: ${c}`, value, unit, notes });
+      const slow = m.frames.filter((f) => f > 50).length;
+      return [
+        row('updates seen', m.commit.length / seconds, 'tiles/s', `${m.commit.length} tile updates matched to their socket frame`),
+        row('socket event → DOM p50', percentile(m.commit, 50), 'ms'),
+        row('socket event → DOM p95', percentile(m.commit, 95), 'ms'),
+        row('socket event → painted p50', percentile(m.painted, 50), 'ms', 'to the end of the frame after the update'),
+        row('socket event → painted p95', percentile(m.painted, 95), 'ms'),
+        row('frame time p50', percentile(m.frames, 50), 'ms'),
+        row('frame time p95', percentile(m.frames, 95), 'ms'),
+        row('frame time max', Math.max(...m.frames), 'ms'),
+        row('frames over 50 ms', (100 * slow) / Math.max(1, m.frames.length), '%', `${slow} of ${m.frames.length}`),
+        row('long tasks', m.longTasks.length / seconds, 'per s', `total ${Math.round(m.longTasks.reduce((a, b) => a + b, 0))} ms in ${seconds} s; headless, 2 shared cores, server in the same machine`),
+      ];
+    } finally {
+      await browser.close();
+      await plant.close();
+    }
+  },
+};
