@@ -83,12 +83,12 @@ export class AnomaliesRepository {
   async saveStates(items: { sensorId: string; state: SensorState; episode: EpisodeState | null }[]): Promise<void> {
     if (!items.length) return;
     const now = new Date();
-    await this.states.bulkWrite(
-      items.map((i) => ({
-        replaceOne: { filter: { _id: i.sensorId }, replacement: { state: finite(i.state) as unknown as Record<string, unknown>, episode: i.episode ? (finite(i.episode) as unknown as Record<string, unknown>) : null, saved_at: now }, upsert: true },
-      })),
-      { ordered: false },
-    );
+    // One replaceOne per sensor (an `_id` upsert FerretDB pushes down): bulkWrite replaceOne upserts stored
+    // nothing against FerretDB 1.24 in our tests, and reported no error.
+    for (const i of items) {
+      const replacement = { state: finite(i.state) as unknown as Record<string, unknown>, episode: i.episode ? (finite(i.episode) as unknown as Record<string, unknown>) : null, saved_at: now };
+      await this.states.replaceOne({ _id: i.sensorId }, replacement, { upsert: true }).exec();
+    }
   }
 }
 

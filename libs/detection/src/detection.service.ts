@@ -1,4 +1,4 @@
-import { Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { BeforeApplicationShutdown, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { Counter, Gauge } from 'prom-client';
 import type { AnomalyEpisode, AnomalyVerdict, IngestedSample } from '@idm/contracts';
 import { severityOf } from '@idm/contracts';
@@ -28,7 +28,7 @@ export interface CheckInput {
  * so a restart continues where it was instead of re-learning.
  */
 @Injectable()
-export class DetectionService implements OnModuleInit, OnApplicationShutdown {
+export class DetectionService implements OnModuleInit, BeforeApplicationShutdown {
   private readonly logger = new Logger('Detection');
   private readonly sensors = new Map<string, SensorRuntime>();
   private readonly loading = new Map<string, Promise<SensorRuntime>>();
@@ -70,7 +70,8 @@ export class DetectionService implements OnModuleInit, OnApplicationShutdown {
     this.health.register('detection', async () => ({ status: 'up', sensors: this.sensors.size }));
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  /** Before shutdown hooks (the database connection closes in one of those). */
+  async beforeApplicationShutdown(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     await this.writes.catch(() => undefined);
     await this.saveStates();
