@@ -9,3 +9,5 @@ export type { ModbusReader } from './poller/modbus-reader';
 export { ReadOnlyModbusClient } from './poller/read-only-modbus-client';
 export { decodeRegisters, encodeRegisters } from './modbus/decode';
 export { planBlocks } from './modbus/block-planner';
+export { DevicePoller } from './poller/device-poller';
+export type { DevicePollerDeps } from './poller/device-poller';

@@ -1,6 +1,8 @@
 import type { Endianness, ModbusDataType } from '@idm/contracts';
 import { widthOf } from './data-types';
 
+const SCRATCH = new DataView(new ArrayBuffer(8));
+
 /**
  * Decodes a register value starting at `at` in `words` (16-bit register values as received).
  * `wordOrder` little = least significant register first ("CDAB"); `byteOrder` little = the two bytes of each
@@ -15,7 +17,7 @@ export function decodeRegisters(
 ): number {
   const n = widthOf(type);
   if (at < 0 || at + n > words.length) throw new RangeError(`${type} at ${at} needs ${n} registers, block has ${words.length}`);
-  const view = new DataView(new ArrayBuffer(n * 2));
+  const view = SCRATCH; // reused: decoding is synchronous, and a poll decodes thousands of values
   for (let i = 0; i < n; i++) {
     // Place registers most significant first, whatever order the device sent them in.
     const word = words[at + (wordOrder === 'big' ? i : n - 1 - i)] & 0xffff;

@@ -34,6 +34,7 @@ export class DevicePoller {
   private readonly last = new Map<string, number>();
   private reader: ModbusReader | null = null;
   private timer: NodeJS.Timeout | null = null;
+  private immediate: NodeJS.Immediate | null = null;
   private running: Promise<void> | null = null;
   private stopped = false;
   private state: DeviceState = 'connecting';
@@ -74,7 +75,9 @@ export class DevicePoller {
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
+    if (this.immediate) clearImmediate(this.immediate);
     this.timer = null;
+    this.immediate = null;
     await this.running;
     await this.reader?.close();
     this.reader = null;
@@ -102,10 +105,14 @@ export class DevicePoller {
 
   private schedule(delayMs: number): void {
     if (this.stopped) return;
-    this.timer = setTimeout(() => {
+    const run = () => {
       this.timer = null;
+      this.immediate = null;
       this.running = this.tick().finally(() => (this.running = null));
-    }, Math.max(0, delayMs));
+    };
+    // An overrunning device is polled again at once (setTimeout(0) would add a 1 ms floor per poll).
+    if (delayMs <= 0) this.immediate = setImmediate(run);
+    else this.timer = setTimeout(run, delayMs);
   }
 
   private async tick(): Promise<void> {

@@ -32,18 +32,17 @@ export class ReadOnlyModbusClient implements ModbusReader {
   async read(area: RegisterType, address: number, count: number): Promise<number[] | boolean[]> {
     const client = this.#client;
     if (!client?.isOpen) throw new Error('not connected');
-    const { timeout_ms } = this.#endpoint;
     try {
-      // modbus-serial times requests out itself; the outer guard covers a socket that dies silently.
+      // modbus-serial times every request out itself (setTimeout above), also when the socket dies silently.
       switch (area) {
         case 'coil':
-          return (await withTimeout(client.readCoils(address, count), timeout_ms + 100, 'read timed out')).data.slice(0, count);
+          return (await client.readCoils(address, count)).data.slice(0, count);
         case 'discrete_input':
-          return (await withTimeout(client.readDiscreteInputs(address, count), timeout_ms + 100, 'read timed out')).data.slice(0, count);
+          return (await client.readDiscreteInputs(address, count)).data.slice(0, count);
         case 'holding':
-          return (await withTimeout(client.readHoldingRegisters(address, count), timeout_ms + 100, 'read timed out')).data;
+          return (await client.readHoldingRegisters(address, count)).data;
         case 'input':
-          return (await withTimeout(client.readInputRegisters(address, count), timeout_ms + 100, 'read timed out')).data;
+          return (await client.readInputRegisters(address, count)).data;
       }
     } catch (err) {
       const code = (err as { modbusCode?: number }).modbusCode;
