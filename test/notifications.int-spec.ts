@@ -195,6 +195,9 @@ describe('notifications: digests, schedules and critical alerts through real Red
     expect((await queue().getJobScheduler(`digest:${sub.id}`))?.pattern).toBe('0 22 * * *');
     expect(await scheduled()).toContain(`digest:${sub.id}`);
     expect(await scheduled()).not.toContain('digest:orphan');
+    // An unscoped subscription covers the whole plant; nothing was raised since it was made.
+    const now = await (await call(t, 'POST', '/notifications/send', tokens.supervisor, { kind: 'digest', subscription_id: sub.id })).json();
+    expect(now).toEqual({ delivery_ids: [], skipped_reason: expect.stringContaining('nothing happened') });
     await call(t, 'DELETE', `/notifications/subscriptions/${sub.id}`, tokens.supervisor);
   });
 

@@ -1,6 +1,8 @@
 import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
+import { getQueueToken } from '@nestjs/bullmq';
 import { getConnectionToken } from '@nestjs/mongoose';
+import type { Queue } from 'bullmq';
 import type { Connection } from 'mongoose';
 import { startTestApp, TestApp } from './support/app';
 import { authHeader, clearLoginThrottle, loginAllRoles } from './support/auth';
@@ -173,7 +175,10 @@ describe('reports: figures, formats and background jobs on the real database and
       { sensor_id: 's1', anomaly_type: 'spike', timestamp: new Date(FROM - 5 * MIN), resolved: true, score: 0.9, severity: 'high' },
     ]);
   });
-  afterAll(async () => t?.close());
+  afterAll(async () => {
+    await t?.app.get<Queue>(getQueueToken('reports')).obliterate({ force: true }).catch(() => undefined);
+    await t?.close();
+  });
 
   it('agrees with a brute-force computation over the stored alarms, audit trail and samples', async () => {
     const res = await fetch(`${t.url}/reports/anomalies?${range}`, { headers: authHeader(tokens.supervisor) });

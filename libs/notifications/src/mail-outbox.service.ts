@@ -56,8 +56,9 @@ export class MailOutbox {
         jobId: id,
         attempts: this.config.notifications.mailAttempts,
         backoff: { type: 'exponential', delay: this.config.notifications.mailBackoffMs },
-        removeOnComplete: { age: 86_400, count: 1000 },
-        removeOnFail: { age: 7 * 86_400, count: 1000 },
+        // The delivery log in the database is the record; Redis keeps only a few finished jobs (with attachments).
+        removeOnComplete: { count: 100 },
+        removeOnFail: { count: 500 },
       },
     );
     return id;

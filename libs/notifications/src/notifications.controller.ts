@@ -1,4 +1,4 @@
-import { BadRequestException, Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
+import { BadRequestException, Body, Controller, Delete, Get, HttpCode, NotFoundException, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { DeliveryDto, SendNotificationResponse, SubscriptionDto } from '@idm/contracts';
 import { AuthUser, CurrentUser, Roles } from '@idm/core';
@@ -105,7 +105,7 @@ export class NotificationsController {
   @ApiOperation({ summary: 'One delivery-log entry (supervisor or above)' })
   async delivery(@Param('id') id: string): Promise<DeliveryDto> {
     const d = await this.repo.getDelivery(id);
-    if (!d) throw new BadRequestException({ message: `delivery ${id} not found` });
+    if (!d) throw new NotFoundException({ message: `delivery ${id} not found` });
     return toDeliveryDto(d);
   }
 }

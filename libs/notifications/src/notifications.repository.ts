@@ -3,6 +3,11 @@ import { InjectModel } from '@nestjs/mongoose';
 import type { Model } from 'mongoose';
 import { Delivery, Subscription } from './notification.schema';
 
+/** Mongoose drops empty objects on save: an unscoped subscription comes back without `scope`. */
+function normalize(s: Subscription): Subscription {
+  return { ...s, scope: s.scope ?? {} };
+}
+
 /** The only place that touches the notification models. */
 @Injectable()
 export class NotificationsRepository {
@@ -15,12 +20,13 @@ export class NotificationsRepository {
     await Promise.all([this.subs.init(), this.deliveries.init()]);
   }
 
-  listSubscriptions(owner?: string): Promise<Subscription[]> {
-    return this.subs.find(owner ? { owner } : {}).lean<Subscription[]>().exec();
+  async listSubscriptions(owner?: string): Promise<Subscription[]> {
+    return (await this.subs.find(owner ? { owner } : {}).lean<Subscription[]>().exec()).map(normalize);
   }
 
-  getSubscription(id: string): Promise<Subscription | null> {
-    return this.subs.findOne({ _id: id }).lean<Subscription>().exec();
+  async getSubscription(id: string): Promise<Subscription | null> {
+    const s = await this.subs.findOne({ _id: id }).lean<Subscription>().exec();
+    return s ? normalize(s) : null;
   }
 
   async saveSubscription(s: Subscription): Promise<void> {
