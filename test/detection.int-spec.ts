@@ -153,6 +153,50 @@ describe('detection: the ingestion stage, anomaly episodes, /anomalies/check and
     });
   });
 
+  describe('detector overrides', () => {
+    it('lets an admin override a sensor\'s configuration, applied to its next samples', async () => {
+      const sensor = 'TT-OVR-1';
+      const body = { warmup_ms: 1_800_000, z_threshold: 6, enabled: { rate: false, runRules: false } };
+      expect((await fetch(`${t.url}/anomalies/settings/sensor/${sensor}`, { method: 'PUT', headers: authHeader(tokens.operator), body: JSON.stringify(body) })).status).toBe(403);
+      const put = await fetch(`${t.url}/anomalies/settings/sensor/${sensor}`, { method: 'PUT', headers: authHeader(tokens.admin), body: JSON.stringify(body) });
+      expect(put.status).toBe(200);
+      expect(await put.json()).toMatchObject({ scope: 'sensor', key: sensor, overrides: body, updated_by: 'admin.test' });
+      expect(((await (await get('/anomalies/settings')).json()) as { key: string }[]).map((o) => o.key)).toEqual([sensor]);
+
+      // A 30-minute warm-up instead of 24 h: a spike after 100 samples is caught, and typed by the z-score.
+      const s = stream(sensor, 101, 3);
+      s[100].value = 80;
+      await ingestion.publish(s);
+      expect(s[100].status).toBe('anomaly');
+      expect(events.filter((x) => x.e.sensor_id === sensor && x.name === 'anomaly.opened').map((x) => x.e.anomaly_type)).toEqual(['spike']);
+      const other = stream('TT-NO-OVR', 101, 3);
+      other[100].value = 80;
+      await ingestion.publish(other);
+      expect(other[100].status).toBe('normal'); // still warming up
+
+      const del = () => fetch(`${t.url}/anomalies/settings/sensor/${sensor}`, { method: 'DELETE', headers: authHeader(tokens.admin) });
+      expect((await del()).status).toBe(204);
+      expect((await del()).status).toBe(404);
+    });
+
+    it('answers 400 naming the bad field, scope or key', async () => {
+      const put = (path: string, body: unknown) => fetch(`${t.url}/anomalies/settings/${path}`, { method: 'PUT', headers: authHeader(tokens.admin), body: JSON.stringify(body) });
+      for (const [path, body, field] of [
+        ['sensor/TT-1', { z_threshold: 0 }, 'z_threshold'],
+        ['sensor/TT-1', { enabled: { zscore: 'no' } }, 'enabled.zscore'],
+        ['sensor/TT-1', { warmup_ms: -1 }, 'warmup_ms'],
+        ['sensor/TT-1', { colour: 'red' }, 'colour'],
+        ['device/TT-1', {}, 'scope'],
+        ['sensor/-bad', {}, 'key'],
+      ] as const) {
+        const res = await put(path, body);
+        expect({ path, field, status: res.status }).toEqual({ path, field, status: 400 });
+        const err = (await res.json()) as ErrorResponse;
+        expect(err.details!.map((d) => d.field)).toContain(field);
+      }
+    });
+  });
+
   describe('GET /anomalies/history', () => {
     const H = Date.UTC(2025, 5, 1);
     // id, sensor, area, type, severity(score), resolved, start (minutes after H), end

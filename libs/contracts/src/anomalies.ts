@@ -95,3 +95,38 @@ export function severityOf(score: number): AnomalySeverity {
   if (score >= 0.65) return 'medium';
   return 'low';
 }
+
+/** Detectors of the engine, by name (for `enabled` overrides). */
+export const DETECTOR_KINDS = ['limits', 'physical', 'zscore', 'rate', 'ewma', 'cusum', 'stuck', 'noise', 'runRules', 'daily'] as const;
+export type DetectorKind = (typeof DETECTOR_KINDS)[number];
+
+/**
+ * An admin's override of the automatic detector configuration, for one sensor (`scope: 'sensor'`, key =
+ * sensor_id) or for every tag of a kind (`scope: 'unit'`, key = the tag's engineering unit, e.g. `°C`).
+ * A sensor's own override wins over its unit's; absent fields keep the automatic value.
+ */
+export interface DetectorOverrides {
+  baseline_half_life_ms?: number;
+  warmup_ms?: number;
+  z_threshold?: number;
+  rate_threshold?: number;
+  ewma_lambda?: number;
+  ewma_l?: number;
+  cusum_k?: number;
+  cusum_h?: number;
+  stuck_probability?: number;
+  stuck_min_samples?: number;
+  noise_ratio?: number;
+  run_rule_score?: number;
+  episode_clear_samples?: number;
+  min_sigma?: number;
+  enabled?: Partial<Record<DetectorKind, boolean>>;
+}
+
+export interface DetectorOverrideDto {
+  scope: 'sensor' | 'unit';
+  key: string;
+  overrides: DetectorOverrides;
+  updated_at: string;
+  updated_by: string;
+}

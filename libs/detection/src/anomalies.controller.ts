@@ -1,13 +1,14 @@
-import { BadRequestException, Body, Controller, ForbiddenException, Get, HttpCode, Post, Query, Res } from '@nestjs/common';
+import { BadRequestException, Body, Controller, Delete, ForbiddenException, Get, HttpCode, NotFoundException, Param, Post, Put, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import type { AnomalyCheckResponse, AnomalyHistoryPage } from '@idm/contracts';
+import type { AnomalyCheckResponse, AnomalyHistoryPage, DetectorOverrideDto } from '@idm/contracts';
 import { satisfiesRoles } from '@idm/contracts';
 import { AuthUser, CurrentUser, Roles } from '@idm/core';
 import { TagRegistryService } from '@idm/ingestion';
 import { AnomaliesRepository } from './anomalies.repository';
 import { DetectionService, episodeToWire } from './detection.service';
-import { CheckRequestDto, HistoryQueryDto, toEpochMs } from './dto/anomalies.dto';
+import { CheckRequestDto, HistoryQueryDto, SENSOR_ID, toEpochMs } from './dto/anomalies.dto';
+import { DetectorOverridesDto } from './dto/detector-overrides.dto';
 import { decodeCursor, encodeCursor, episodesToCsv } from './history-format';
 
 @ApiTags('anomalies')
@@ -76,4 +77,36 @@ export class AnomaliesController {
     }
     return { items: page, next_cursor: next };
   }
+
+  @Get('settings')
+  @Roles('viewer')
+  @ApiOperation({ summary: 'Admin overrides of the automatic detector configuration (per sensor or per unit)' })
+  listOverrides(): DetectorOverrideDto[] {
+    return this.detection.listOverrides();
+  }
+
+  @Put('settings/:scope/:key')
+  @Roles('admin')
+  @ApiOperation({ summary: "Override the detector configuration of one sensor (scope=sensor) or of every tag with a unit (scope=unit); applies to the next sample" })
+  setOverride(@Param('scope') scope: string, @Param('key') key: string, @Body() body: DetectorOverridesDto, @CurrentUser() user: AuthUser): Promise<DetectorOverrideDto> {
+    const s = checkScope(scope, key);
+    return this.detection.setOverride(s, key, JSON.parse(JSON.stringify(body)) as DetectorOverridesDto, user.username);
+  }
+
+  @Delete('settings/:scope/:key')
+  @Roles('admin')
+  @HttpCode(204)
+  @ApiOperation({ summary: 'Remove an override (back to the automatic configuration)' })
+  async deleteOverride(@Param('scope') scope: string, @Param('key') key: string): Promise<void> {
+    if (!(await this.detection.deleteOverride(checkScope(scope, key), key))) throw new NotFoundException({ message: `no detector override for ${scope} ${key}` });
+  }
+}
+
+function checkScope(scope: string, key: string): 'sensor' | 'unit' {
+  if (scope !== 'sensor' && scope !== 'unit') {
+    throw new BadRequestException({ message: 'scope must be sensor or unit', details: [{ field: 'scope', rule: 'isIn', message: 'scope must be sensor or unit' }] });
+  }
+  const ok = scope === 'sensor' ? SENSOR_ID.test(key) : key.length >= 1 && key.length <= 32 && !/[\u0000-\u001f$]/.test(key);
+  if (!ok) throw new BadRequestException({ message: `key is not a valid ${scope}`, details: [{ field: 'key', rule: 'pattern', message: `key must be a ${scope === 'sensor' ? 'sensor_id' : 'unit of at most 32 characters'}` }] });
+  return scope;
 }

@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { trusted, type FilterQuery, type Model } from 'mongoose';
-import type { AnomalyEpisode, AnomalySeverity, AnomalyType } from '@idm/contracts';
+import type { AnomalyEpisode, AnomalySeverity, AnomalyType, DetectorOverrideDto, DetectorOverrides } from '@idm/contracts';
 import type { EpisodeState, SensorState } from './engine';
 import { severityOf } from '@idm/contracts';
-import { Anomaly, DetectorStateDoc } from './anomaly.schema';
+import { Anomaly, DetectorOverrideDoc, DetectorStateDoc } from './anomaly.schema';
 
 export interface HistoryFilter {
   sensor_id?: string;
@@ -28,11 +28,29 @@ export class AnomaliesRepository {
   constructor(
     @InjectModel(Anomaly.name) private readonly anomalies: Model<Anomaly>,
     @InjectModel(DetectorStateDoc.name) private readonly states: Model<DetectorStateDoc>,
+    @InjectModel(DetectorOverrideDoc.name) private readonly overrides: Model<DetectorOverrideDoc>,
   ) {}
 
   async init(): Promise<void> {
     await this.anomalies.init();
     await this.states.init();
+    await this.overrides.init();
+  }
+
+  async listOverrides(): Promise<DetectorOverrideDto[]> {
+    const docs = await this.overrides.find({}).lean().exec();
+    return docs.map((d) => ({ scope: d.scope, key: d.key, overrides: d.overrides as DetectorOverrides, updated_at: new Date(d.updated_at).toISOString(), updated_by: d.updated_by }));
+  }
+
+  async saveOverride(scope: 'sensor' | 'unit', key: string, overrides: DetectorOverrides, by: string): Promise<void> {
+    const doc = { scope, key, overrides: finite(overrides) as Record<string, unknown>, updated_at: new Date(), updated_by: by };
+    await this.overrides.replaceOne({ _id: `${scope}:${key}` }, doc, { upsert: true }).exec();
+  }
+
+  /** True when there was one to delete. */
+  async deleteOverride(scope: 'sensor' | 'unit', key: string): Promise<boolean> {
+    const r = await this.overrides.deleteOne({ _id: `${scope}:${key}` }).exec();
+    return r.deletedCount > 0;
   }
 
   /** Writes the whole episode (idempotent upsert by `_id`, so a later write repairs a failed earlier one). */

@@ -40,3 +40,19 @@ export class DetectorStateDoc {
 }
 
 export const DetectorStateSchema = SchemaFactory.createForClass(DetectorStateDoc);
+
+/**
+ * An admin's override of the automatic detector configuration. `_id` is `sensor:<sensor_id>` or
+ * `unit:<unit>`; the collection is small (read whole into memory at start and after each change).
+ */
+@Schema({ collection: 'detector_overrides', versionKey: false, _id: false })
+export class DetectorOverrideDoc {
+  @Prop({ type: String, required: true }) _id!: string;
+  @Prop({ type: String, required: true }) scope!: 'sensor' | 'unit';
+  @Prop({ type: String, required: true }) key!: string;
+  @Prop({ type: Object, required: true }) overrides!: Record<string, unknown>;
+  @Prop({ type: Date, required: true }) updated_at!: Date;
+  @Prop({ type: String, required: true }) updated_by!: string;
+}
+
+export const DetectorOverrideSchema = SchemaFactory.createForClass(DetectorOverrideDoc);

@@ -3,13 +3,14 @@ import { MongooseModule } from '@nestjs/mongoose';
 import { IngestionModule } from '@idm/ingestion';
 import { AnomaliesController } from './anomalies.controller';
 import { AnomaliesRepository } from './anomalies.repository';
-import { Anomaly, AnomalySchema, DetectorStateDoc, DetectorStateSchema } from './anomaly.schema';
+import { Anomaly, AnomalySchema, DetectorOverrideDoc, DetectorOverrideSchema, DetectorStateDoc, DetectorStateSchema } from './anomaly.schema';
 import { DetectionService } from './detection.service';
 
 // The anomalies model is owned here; reports read it through the exported model.
 const models = MongooseModule.forFeature([
   { name: Anomaly.name, schema: AnomalySchema },
   { name: DetectorStateDoc.name, schema: DetectorStateSchema },
+  { name: DetectorOverrideDoc.name, schema: DetectorOverrideSchema },
 ]);
 
 @Module({

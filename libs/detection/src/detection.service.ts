@@ -1,11 +1,11 @@
 import { BeforeApplicationShutdown, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { Counter, Gauge } from 'prom-client';
-import type { AnomalyEpisode, AnomalyVerdict, IngestedSample } from '@idm/contracts';
+import type { AnomalyEpisode, AnomalyVerdict, DetectorOverrideDto, DetectorOverrides, IngestedSample } from '@idm/contracts';
 import { severityOf } from '@idm/contracts';
 import { AppConfig, DomainEvents, HealthRegistry, MetricsService } from '@idm/core';
 import { IngestionService, SINK_STAGE, TagRegistryService } from '@idm/ingestion';
 import { AnomaliesRepository, episodeId } from './anomalies.repository';
-import { ANOMALY_SCORE, DetectorSettings, EngineVerdict, EpisodeChange, EpisodeState, EpisodeTracker, judgeUnusableSample, SensorDetector } from './engine';
+import { ANOMALY_SCORE, DetectorSettings, EngineVerdict, EpisodeChange, EpisodeState, EpisodeTracker, judgeUnusableSample, SensorDetector, settingsFromOverrides } from './engine';
 
 /** One sensor's live detection: its detector, its episode tracker, and whether it changed since the last save. */
 interface SensorRuntime {
@@ -32,6 +32,8 @@ export class DetectionService implements OnModuleInit, BeforeApplicationShutdown
   private readonly logger = new Logger('Detection');
   private readonly sensors = new Map<string, SensorRuntime>();
   private readonly loading = new Map<string, Promise<SensorRuntime>>();
+  /** Admin overrides by `sensor:<id>` / `unit:<unit>`, held in memory (a small collection). */
+  private overrides = new Map<string, DetectorOverrideDto>();
   /** Episode writes run one after another, so a sensor's open/update/close reach the database in order. */
   private writes: Promise<unknown> = Promise.resolve();
   private timer?: NodeJS.Timeout;
@@ -62,6 +64,7 @@ export class DetectionService implements OnModuleInit, BeforeApplicationShutdown
 
   async onModuleInit(): Promise<void> {
     await this.repo.init();
+    await this.reloadOverrides();
     this.ingestion.register({ name: 'detection', stage: SINK_STAGE.detection, accept: (batch) => this.accept(batch) });
     // A limit or range changed in the registry applies to the next sample, keeping what was learned.
     this.tags.onChange(() => this.applySettings());
@@ -143,10 +146,34 @@ export class DetectionService implements OnModuleInit, BeforeApplicationShutdown
     }
   }
 
+  /** The sensor's configuration: its unit's override, then its own, then the tag's limits and physical range. */
   settingsFor(sensorId: string): DetectorSettings {
     const tag = this.tags.getTag(sensorId);
-    if (!tag) return {};
-    return { limits: tag.limits ?? null, physicalMin: tag.physical_min ?? null, physicalMax: tag.physical_max ?? null };
+    const tuned = settingsFromOverrides(tag?.unit ? this.overrides.get(`unit:${tag.unit}`)?.overrides : null, this.overrides.get(`sensor:${sensorId}`)?.overrides);
+    if (!tag) return tuned;
+    return { ...tuned, limits: tag.limits ?? null, physicalMin: tag.physical_min ?? null, physicalMax: tag.physical_max ?? null };
+  }
+
+  listOverrides(): DetectorOverrideDto[] {
+    return [...this.overrides.values()].sort((a, b) => `${a.scope}:${a.key}`.localeCompare(`${b.scope}:${b.key}`));
+  }
+
+  /** Stores an admin's override; it applies to the next sample, keeping what the detector learned. */
+  async setOverride(scope: 'sensor' | 'unit', key: string, overrides: DetectorOverrides, by: string): Promise<DetectorOverrideDto> {
+    await this.repo.saveOverride(scope, key, overrides, by);
+    await this.reloadOverrides();
+    return this.overrides.get(`${scope}:${key}`)!;
+  }
+
+  async deleteOverride(scope: 'sensor' | 'unit', key: string): Promise<boolean> {
+    const deleted = await this.repo.deleteOverride(scope, key);
+    await this.reloadOverrides();
+    return deleted;
+  }
+
+  private async reloadOverrides(): Promise<void> {
+    this.overrides = new Map((await this.repo.listOverrides()).map((o) => [`${o.scope}:${o.key}`, o]));
+    this.applySettings();
   }
 
   private runtime(sensorId: string): Promise<SensorRuntime> | SensorRuntime {
@@ -183,6 +210,7 @@ export class DetectionService implements OnModuleInit, BeforeApplicationShutdown
       const key = JSON.stringify(settings);
       if (key === rt.settingsKey) continue;
       rt.detector = new SensorDetector(settings, rt.detector.snapshot());
+      rt.episodes = new EpisodeTracker(rt.detector.resolved.episodeClearSamples, rt.episodes.open);
       rt.settingsKey = key;
     }
   }

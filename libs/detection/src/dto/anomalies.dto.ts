@@ -22,7 +22,7 @@ import { ANOMALY_SEVERITIES, ANOMALY_TYPES } from '@idm/contracts';
 import type { AnomalySeverity, AnomalyType } from '@idm/contracts';
 
 /** Same rule as the tag registry's sensor_id. */
-const SENSOR_ID = /^[A-Za-z0-9][A-Za-z0-9_.:/-]{0,127}$/;
+export const SENSOR_ID = /^[A-Za-z0-9][A-Za-z0-9_.:/-]{0,127}$/;
 const SENSOR_ID_MESSAGE = 'sensor_id must be 1-128 letters, digits or "-_.:/" and start with a letter or digit';
 export const MAX_CHECK_SAMPLES = 10_000;
 

@@ -1,4 +1,4 @@
-import { resolveConfig } from './config';
+import { resolveConfig, settingsFromOverrides } from './config';
 import { SensorDetector } from './sensor-detector';
 import { gaussian } from './testing/signals';
 
@@ -27,5 +27,14 @@ describe('resolveConfig', () => {
     gaussian(10).forEach((v, i) => d.step(i * 5000, v));
     expect(d.resolved.periodMs).toBe(5000);
     expect(d.resolved.warmupSamples).toBe(5000); // 24 h at 5 s, clamped
+  });
+});
+
+describe('settingsFromOverrides', () => {
+  it('maps wire overrides to engine settings, the sensor layer winning over the unit layer', () => {
+    const unit = { z_threshold: 6, warmup_ms: 3_600_000, enabled: { runRules: false, stuck: false } };
+    const sensor = { z_threshold: 7, enabled: { stuck: true } };
+    expect(settingsFromOverrides(unit, sensor)).toEqual({ zThreshold: 7, warmupMs: 3_600_000, enabled: { runRules: false, stuck: true } });
+    expect(settingsFromOverrides(null, undefined)).toEqual({});
   });
 });

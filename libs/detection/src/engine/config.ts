@@ -1,7 +1,10 @@
 /** Detector configuration: automatic defaults scaled to the sensor's sample period, overridable per sensor or tag type. */
 
-export const DETECTOR_NAMES = ['limits', 'physical', 'zscore', 'rate', 'ewma', 'cusum', 'stuck', 'noise', 'runRules', 'daily'] as const;
-export type DetectorName = (typeof DETECTOR_NAMES)[number];
+import { DETECTOR_KINDS, DetectorKind } from '@idm/contracts';
+import type { DetectorOverrides } from '@idm/contracts';
+
+export const DETECTOR_NAMES = DETECTOR_KINDS;
+export type DetectorName = DetectorKind;
 
 export interface LimitSettings {
   lolo?: number | null;
@@ -124,4 +127,31 @@ export function resolveConfig(periodMs: number | null, settings: DetectorSetting
 
 function dropUndefined<T extends object>(o: T): Partial<T> {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined && v !== null)) as Partial<T>;
+}
+
+/** Wire overrides (snake_case) to engine settings; later overrides win field by field. */
+export function settingsFromOverrides(...layers: (DetectorOverrides | null | undefined)[]): DetectorSettings {
+  const out: DetectorSettings = {};
+  for (const o of layers) {
+    if (!o) continue;
+    const map: [keyof DetectorOverrides, keyof DetectorSettings][] = [
+      ['baseline_half_life_ms', 'baselineHalfLifeMs'],
+      ['warmup_ms', 'warmupMs'],
+      ['z_threshold', 'zThreshold'],
+      ['rate_threshold', 'rateThreshold'],
+      ['ewma_lambda', 'ewmaLambda'],
+      ['ewma_l', 'ewmaL'],
+      ['cusum_k', 'cusumK'],
+      ['cusum_h', 'cusumH'],
+      ['stuck_probability', 'stuckProbability'],
+      ['stuck_min_samples', 'stuckMinSamples'],
+      ['noise_ratio', 'noiseRatio'],
+      ['run_rule_score', 'runRuleScore'],
+      ['episode_clear_samples', 'episodeClearSamples'],
+      ['min_sigma', 'minSigma'],
+    ];
+    for (const [wire, engine] of map) if (typeof o[wire] === 'number') (out as Record<string, unknown>)[engine] = o[wire];
+    if (o.enabled) out.enabled = { ...out.enabled, ...o.enabled };
+  }
+  return out;
 }
