@@ -40,10 +40,13 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   return file;
 }
 
-/** Browser console errors, for a failing test's message. */
+/**
+ * Uncaught exceptions and console errors of the page. HTTP error answers are left out: the screens show
+ * those themselves (a refused login, an endpoint this server version does not have).
+ */
 export function collectErrors(page: Page): string[] {
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(String(e)));
-  page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+  page.on('console', (m) => m.type() === 'error' && !m.text().startsWith('Failed to load resource') && errors.push(m.text()));
   return errors;
 }

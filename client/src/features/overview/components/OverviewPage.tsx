@@ -1,11 +1,12 @@
-import { useMemo } from 'react';
+import { useEffect, useMemo } from 'react';
 import type { AlarmDto, DeviceStatusDto } from '@idm/contracts';
-import { useAlarmState, useConnection, useWatchSamples } from '../../../lib/live/LiveProvider';
+import { useAlarmState, useConnection, useLive, useWatchSamples } from '../../../lib/live/LiveProvider';
 import { PRIORITY_RANK } from '../../../lib/live/alarm-state';
 import { useResource } from '../../../lib/use-resource';
 import { clock } from '../../../lib/format';
 import { getDevices } from '../api/get-devices';
 import { getDeviceStatuses } from '../api/get-device-statuses';
+import { getSensors } from '../api/get-sensors';
 import { getTags } from '../api/get-tags';
 import { groupTags } from './group-tags';
 import { Tile } from './Tile';
@@ -39,8 +40,17 @@ export function OverviewPage() {
   const tags = useResource(getTags, 'tags');
   const devices = useResource(getDevices, 'devices');
   const statuses = useResource(getDeviceStatuses, 'statuses', 5000);
+  const sensors = useResource(getSensors, 'sensors');
   const alarmState = useAlarmState();
   const conn = useConnection();
+  const live = useLive();
+
+  // The latest stored values fill the tiles at once; live samples take over as they arrive.
+  useEffect(() => {
+    for (const s of sensors.data ?? []) {
+      if (s.latest) live?.samples.seed(s.sensor_id, s.latest.value, Date.parse(s.latest.timestamp), s.latest.quality, s.latest.status);
+    }
+  }, [sensors.data, live]);
 
   const groups = useMemo(() => groupTags(tags.data ?? [], devices.data ?? []), [tags.data, devices.data]);
   const ids = useMemo(() => (tags.data ?? []).map((t) => t.sensor_id), [tags.data]);
