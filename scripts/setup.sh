@@ -44,6 +44,7 @@ bash scripts/services.sh up
 if [ "${IDM_SKIP_BUILD:-0}" != "1" ]; then
   say "building server and client..."
   npx nest build server >/dev/null
+  npx nest build plc-sim >/dev/null
   npm run build --workspace client --silent >/dev/null
-  say "build done: dist/apps/server, client/dist"
+  say "build done: dist/apps/server, dist/apps/plc-sim, client/dist"
 fi

@@ -21,5 +21,27 @@ fi
 export NODE_ENV="${NODE_ENV:-production}"
 export PORT="${PORT:-3000}"
 
+# The PLC simulator: a demo plant IDM polls out of the box (IDM_PLC_SIM=0 skips it, e.g. when DEVICE_FILE
+# lists real PLCs). Its control API injects faults: see the README, "PLC simulator".
+if [ "${IDM_PLC_SIM:-1}" = "1" ]; then
+  mkdir -p .local/logs .local/run
+  sim_pid_file=.local/run/plc-sim.pid
+  sim_file=.local/plc-sim-devices.json
+  if [ -f "$sim_pid_file" ] && kill -0 "$(cat "$sim_pid_file")" 2>/dev/null; then
+    echo "[start] PLC simulator already running (pid $(cat "$sim_pid_file"))"
+  else
+    rm -f "$sim_file"
+    node dist/apps/plc-sim/main.js --plcs "${IDM_SIM_PLCS:-6}" --tags "${IDM_SIM_TAGS:-24}" --port "${IDM_SIM_PORT:-5020}" \
+      --control-port "${IDM_SIM_CONTROL_PORT:-5080}" --seed "${IDM_SIM_SEED:-1}" --device-file "$sim_file" \
+      >> .local/logs/plc-sim.log 2>&1 &
+    echo $! > "$sim_pid_file"
+    for _ in $(seq 1 50); do [ -f "$sim_file" ] && break; sleep 0.2; done
+    [ -f "$sim_file" ] || { echo "[start] ERROR: the PLC simulator did not start; see .local/logs/plc-sim.log" >&2; exit 1; }
+    echo "[start] PLC simulator: ${IDM_SIM_PLCS:-6} PLCs on Modbus TCP ports ${IDM_SIM_PORT:-5020}+, control API http://127.0.0.1:${IDM_SIM_CONTROL_PORT:-5080}"
+  fi
+  # Imported at start only while IDM has no devices registered.
+  export DEVICE_FILE="${DEVICE_FILE:-$sim_file}"
+fi
+
 echo "[start] IDM on http://localhost:$PORT (API docs: /docs, mail sink: ${SMTP_WEB_URL:-n/a}); Ctrl-C stops it"
 exec node dist/apps/server/main.js

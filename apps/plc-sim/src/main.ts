@@ -65,6 +65,7 @@ async function main(): Promise<void> {
       `control API ${sim.controlUrl}${args['device-file'] ? `; device file ${args['device-file']}` : ''}\n`,
   );
   const stop = () => {
+    setTimeout(() => process.exit(0), 2000).unref(); // never hang on a lingering client
     sim.close().then(() => process.exit(0));
   };
   process.on('SIGTERM', stop);

@@ -96,7 +96,10 @@ export async function startPlcSim(opts: PlcSimOptions = {}): Promise<PlcSim> {
     clearFaults: (filter) => plant.clearFaults(filter),
     close: async () => {
       await Promise.all(servers.map((s) => s.close()));
-      if (control) await new Promise<void>((resolve) => control!.close(() => resolve()));
+      if (control) {
+        control.closeAllConnections();
+        await new Promise<void>((resolve) => control!.close(() => resolve()));
+      }
     },
   };
 }
