@@ -8,6 +8,12 @@ import { startTestApp, TestApp } from './support/app';
 import { authHeader, clearLoginThrottle, loginAllRoles } from './support/auth';
 import { ROOT, serviceEnv } from './support/services';
 
+/** A response's JSON body (tests read it loosely). */
+async function body(r: Response | Promise<Response>): Promise<any> {
+  return (await r).json();
+}
+
+
 const DB = 'idm_test_notifications';
 const DIGEST_QUEUE = 'notification-digests';
 const MAIL_QUEUE = 'notification-mail';
@@ -39,7 +45,7 @@ async function eventually<T>(fn: () => Promise<T>, ok: (v: T) => boolean, timeou
 /** E-mails the SMTP sink received for one address (its REST API). */
 async function mailsTo(webUrl: string, address: string): Promise<MaildevMail[]> {
   const res = await fetch(`${webUrl}/email`);
-  const all = (await res.json()) as MaildevMail[];
+  const all = (await body(res)) as MaildevMail[];
   return all.filter((m) => m.to.some((t) => t.address.toLowerCase() === address.toLowerCase()));
 }
 
@@ -104,20 +110,20 @@ describe('notifications: digests, schedules and critical alerts through real Red
       name: 'Digest test', recipients: [to], cron: '0 6 * * *', time_zone: 'Europe/Paris', format: 'pdf', scope: { sensor_ids: ['dg1', 'dg2', 'dg3', 'dg4', 'dg5'] },
     });
     expect(created.status).toBe(201);
-    const sub = await created.json();
+    const sub = await body(created);
     expect(sub).toMatchObject({ owner: 'supervisor.test', enabled: true, send_empty: false, last_sent_at: null });
 
     // Nothing happened yet: no e-mail.
-    const skipped = await (await call(t, 'POST', '/notifications/send', tokens.supervisor, { kind: 'digest', subscription_id: sub.id })).json();
+    const skipped = await body(call(t, 'POST', '/notifications/send', tokens.supervisor, { kind: 'digest', subscription_id: sub.id }));
     expect(skipped).toEqual({ delivery_ids: [], skipped_reason: expect.stringContaining('nothing happened') });
 
     raiseCritical(t, ['dg1', 'dg2', 'dg3']);
     raiseCritical(t, ['dg4', 'dg5'], 'high');
-    await eventually(async () => (await (await call(t, 'GET', '/alarms', tokens.supervisor)).json()) as any[], (l) => l.filter((a) => a.sensor_id?.startsWith('dg')).length === 5);
+    await eventually(async (): Promise<any[]> => body(call(t, 'GET', '/alarms', tokens.supervisor)), (l) => l.filter((a) => a.sensor_id?.startsWith('dg')).length === 5);
 
     const sent = await call(t, 'POST', '/notifications/send', tokens.supervisor, { kind: 'digest', subscription_id: sub.id });
     expect(sent.status).toBe(202);
-    const { delivery_ids } = await sent.json();
+    const { delivery_ids } = await body(sent);
     expect(delivery_ids).toHaveLength(1);
     const mails = await eventually(() => mailsTo(webUrl, to), (m) => m.length > 0);
     expect(mails).toHaveLength(1);
@@ -128,9 +134,9 @@ describe('notifications: digests, schedules and critical alerts through real Red
     expect(m.html).toContain('IDM digest: Digest test');
     expect(m.attachments).toHaveLength(1);
     expect(m.attachments![0].contentType).toBe('application/pdf');
-    const delivery = await eventually(async () => (await call(t, 'GET', `/notifications/deliveries/${delivery_ids[0]}`, tokens.supervisor)).json(), (d: any) => d.status === 'sent');
+    const delivery = await eventually(async () => body(call(t, 'GET', `/notifications/deliveries/${delivery_ids[0]}`, tokens.supervisor)), (d: any) => d.status === 'sent');
     expect(delivery).toMatchObject({ status: 'sent', attempts: 1, kind: 'digest', subscription_id: sub.id, last_error: null });
-    const after = await (await call(t, 'GET', `/notifications/subscriptions/${sub.id}`, tokens.supervisor)).json();
+    const after = await body(call(t, 'GET', `/notifications/subscriptions/${sub.id}`, tokens.supervisor));
     expect(after.last_sent_at).not.toBeNull();
   });
 
@@ -143,13 +149,13 @@ describe('notifications: digests, schedules and critical alerts through real Red
     const res = await call(t, 'POST', '/notifications/subscriptions', tokens.supervisor, {
       name: 'Schedule test', recipients: [to], cron, time_zone: zone, format: 'csv', send_empty: true, scope: { sensor_ids: ['nothing-here'] },
     });
-    const sub = await res.json();
+    const sub = await body(res);
     expect(res.status).toBe(201);
     expect(sub.next_run_at).toBe(new Date(target).toISOString());
     const mails = await eventually(() => mailsTo(webUrl, to), (m) => m.length > 0, 20000);
     expect(mails[0].subject).toBe('[IDM] Schedule test: no alarms, 0 unacknowledged');
     expect(mails[0].attachments?.[0].contentType).toContain('text/csv');
-    const log = (await (await call(t, 'GET', '/notifications/deliveries', tokens.supervisor)).json()) as any[];
+    const log: any[] = await body(call(t, 'GET', '/notifications/deliveries', tokens.supervisor));
     const entry = log.find((d) => d.subscription_id === sub.id);
     const at = Date.parse(entry.created_at);
     expect(at).toBeGreaterThanOrEqual(target);
@@ -161,25 +167,25 @@ describe('notifications: digests, schedules and critical alerts through real Red
     const queue = () => t.app.get<Queue>(getQueueToken(DIGEST_QUEUE));
     const scheduled = async () => (await queue().getJobSchedulers(0, -1)).map((j) => j.key);
     const res = await call(t, 'POST', '/notifications/subscriptions', tokens.supervisor, { name: 'Weekly', recipients: ['w@plant.example'], cron: '0 7 * * 1', time_zone: 'Europe/Paris' });
-    const sub = await res.json();
+    const sub = await body(res);
     expect((await queue().getJobScheduler(`digest:${sub.id}`))?.pattern).toBe('0 7 * * 1');
 
-    const edited = await (await call(t, 'PATCH', `/notifications/subscriptions/${sub.id}`, tokens.supervisor, { cron: '0 22 * * *', time_zone: 'America/New_York' })).json();
+    const edited = await body(call(t, 'PATCH', `/notifications/subscriptions/${sub.id}`, tokens.supervisor, { cron: '0 22 * * *', time_zone: 'America/New_York' }));
     expect((await queue().getJobScheduler(`digest:${sub.id}`))?.pattern).toBe('0 22 * * *');
     expect(localParts(Date.parse(edited.next_run_at), 'America/New_York')).toMatchObject({ hour: 22, minute: 0, second: 0 });
 
     const bad = await call(t, 'PATCH', `/notifications/subscriptions/${sub.id}`, tokens.supervisor, { time_zone: 'Mars/Olympus' });
     expect(bad.status).toBe(400);
-    expect((await bad.json()).details[0]).toMatchObject({ field: 'time_zone' });
+    expect((await body(bad)).details[0]).toMatchObject({ field: 'time_zone' });
 
     // Another supervisor's subscription is invisible to an operator-level user and to other supervisors.
     expect((await call(t, 'GET', '/notifications/subscriptions', tokens.operator)).status).toBe(403);
     const forOther = await call(t, 'POST', '/notifications/subscriptions', tokens.supervisor, { name: 'x', recipients: ['x@plant.example'], cron: '0 6 * * *', owner: 'admin.test' });
     expect(forOther.status).toBe(403);
     const byAdmin = await call(t, 'POST', '/notifications/subscriptions', tokens.admin, { name: 'for sup', recipients: ['x@plant.example'], cron: '0 6 * * *', owner: 'supervisor.test' });
-    expect((await byAdmin.json()).owner).toBe('supervisor.test');
+    expect((await body(byAdmin)).owner).toBe('supervisor.test');
 
-    const gone = await (await call(t, 'POST', '/notifications/subscriptions', tokens.supervisor, { name: 'Gone', recipients: ['g@plant.example'], cron: '0 5 * * *' })).json();
+    const gone = await body(call(t, 'POST', '/notifications/subscriptions', tokens.supervisor, { name: 'Gone', recipients: ['g@plant.example'], cron: '0 5 * * *' }));
     expect(await scheduled()).toContain(`digest:${gone.id}`);
     expect((await call(t, 'DELETE', `/notifications/subscriptions/${gone.id}`, tokens.supervisor)).status).toBe(204);
     expect(await scheduled()).not.toContain(`digest:${gone.id}`);
@@ -189,14 +195,14 @@ describe('notifications: digests, schedules and critical alerts through real Red
     expect(await scheduled()).toContain('digest:orphan');
     await t.close();
     t = await startTestApp(DB, { QUEUE_PREFIX: prefix, NOTIFY_CRITICAL_GROUP_SECONDS: '20', KEEP_DB: '1' });
-    const again = await (await call(t, 'GET', `/notifications/subscriptions/${sub.id}`, tokens.supervisor)).json();
+    const again = await body(call(t, 'GET', `/notifications/subscriptions/${sub.id}`, tokens.supervisor));
     expect(again.cron).toBe('0 22 * * *');
     expect(again.next_run_at).toBe(edited.next_run_at);
     expect((await queue().getJobScheduler(`digest:${sub.id}`))?.pattern).toBe('0 22 * * *');
     expect(await scheduled()).toContain(`digest:${sub.id}`);
     expect(await scheduled()).not.toContain('digest:orphan');
     // An unscoped subscription covers the whole plant; nothing was raised since it was made.
-    const now = await (await call(t, 'POST', '/notifications/send', tokens.supervisor, { kind: 'digest', subscription_id: sub.id })).json();
+    const now = await body(call(t, 'POST', '/notifications/send', tokens.supervisor, { kind: 'digest', subscription_id: sub.id }));
     expect(now).toEqual({ delivery_ids: [], skipped_reason: expect.stringContaining('nothing happened') });
     await call(t, 'DELETE', `/notifications/subscriptions/${sub.id}`, tokens.supervisor);
   });
@@ -244,9 +250,9 @@ describe('notifications: an SMTP outage is retried until the server returns', ()
     const to = `outage-${RUN}@plant.example`;
     const res = await call(t, 'POST', '/notifications/send', tokens.supervisor, { kind: 'message', recipients: [to], subject: 'Boiler 2 inspection', text: 'Please check boiler 2 before the night shift.' });
     expect(res.status).toBe(202);
-    const [id] = (await res.json()).delivery_ids;
+    const [id] = (await body(res)).delivery_ids;
 
-    const retrying = await eventually(async () => (await call(t, 'GET', `/notifications/deliveries/${id}`, tokens.supervisor)).json(), (d: any) => d.attempts >= 2, 20000);
+    const retrying = await eventually(async () => body(call(t, 'GET', `/notifications/deliveries/${id}`, tokens.supervisor)), (d: any) => d.attempts >= 2, 20000);
     expect(retrying.status).toBe('retrying');
     expect(retrying.last_error).toMatch(/ECONNREFUSED/);
     const metrics = await (await fetch(`${t.url}/metrics`)).text();
@@ -254,7 +260,7 @@ describe('notifications: an SMTP outage is retried until the server returns', ()
     expect(Number(failed?.[1])).toBeGreaterThanOrEqual(2);
 
     smtp = await startMaildev(smtpPort.value, webPort.value);
-    const delivered = await eventually(async () => (await call(t, 'GET', `/notifications/deliveries/${id}`, tokens.supervisor)).json(), (d: any) => d.status === 'sent', 30000);
+    const delivered = await eventually(async () => body(call(t, 'GET', `/notifications/deliveries/${id}`, tokens.supervisor)), (d: any) => d.status === 'sent', 30000);
     expect(delivered.attempts).toBeGreaterThanOrEqual(3);
     expect(delivered.sent_at).not.toBeNull();
     const mails = await mailsTo(`http://127.0.0.1:${webPort.value}`, to);

@@ -8,6 +8,12 @@ import { startTestApp, TestApp } from './support/app';
 import { authHeader, clearLoginThrottle, loginAllRoles } from './support/auth';
 import { PYTHON } from './support/python';
 
+/** A response's JSON body (tests read it loosely). */
+async function body(r: Response | Promise<Response>): Promise<any> {
+  return (await r).json();
+}
+
+
 const DB = 'idm_test_reports';
 const MIN = 60_000;
 const H = 3_600_000;
@@ -183,7 +189,7 @@ describe('reports: figures, formats and background jobs on the real database and
   it('agrees with a brute-force computation over the stored alarms, audit trail and samples', async () => {
     const res = await fetch(`${t.url}/reports/anomalies?${range}`, { headers: authHeader(tokens.supervisor) });
     expect(res.status).toBe(200);
-    const r = await res.json();
+    const r = await body(res);
     const b = bruteForce(alarms, audit);
     expect(b.total).toBeGreaterThan(30);
     expect(r.totals.alarms).toBe(b.total);
@@ -218,7 +224,7 @@ describe('reports: figures, formats and background jobs on the real database and
 
   it('narrows to a scope: named sensors only', async () => {
     const res = await fetch(`${t.url}/reports/anomalies?${range}&sensor_ids=s0,s1`, { headers: authHeader(tokens.supervisor) });
-    const r = await res.json();
+    const r = await body(res);
     const ids = new Set(alarms.filter((a) => a.sensor_id === 's0' || a.sensor_id === 's1').map((a) => a._id));
     const expected = audit.filter((a) => a.kind === 'raised' && a.at >= FROM && a.at < TO && ids.has(a.alarm_id)).length;
     expect(r.totals.alarms).toBe(expected);
@@ -248,7 +254,7 @@ describe('reports: figures, formats and background jobs on the real database and
     expect((await fetch(`${t.url}/reports/anomalies?${range}`, { headers: authHeader(tokens.admin) })).status).toBe(200);
     const bad = await fetch(`${t.url}/reports/anomalies?from=yesterday`, { headers: authHeader(tokens.supervisor) });
     expect(bad.status).toBe(400);
-    expect((await bad.json()).details[0].field).toBe('from');
+    expect((await body(bad)).details[0].field).toBe('from');
     const reversed = await fetch(`${t.url}/reports/anomalies?from=${new Date(TO).toISOString()}&to=${new Date(FROM).toISOString()}`, { headers: authHeader(tokens.supervisor) });
     expect(reversed.status).toBe(400);
   });
@@ -260,10 +266,10 @@ describe('reports: figures, formats and background jobs on the real database and
       body: JSON.stringify({ from: new Date(FROM).toISOString(), to: new Date(TO).toISOString(), format: 'csv', scope: { sensor_ids: ['s0'] } }),
     });
     expect(created.status).toBe(202);
-    const job = await created.json();
+    const job = await body(created);
     expect(job).toMatchObject({ state: 'queued', format: 'csv', download_url: null });
     const done = await eventually(
-      async () => (await fetch(`${t.url}/reports/jobs/${job.id}`, { headers: authHeader(tokens.supervisor) })).json(),
+      async () => body(fetch(`${t.url}/reports/jobs/${job.id}`, { headers: authHeader(tokens.supervisor) })),
       (j: any) => j.state === 'done',
     );
     expect(done).toMatchObject({ state: 'done', progress: 100, download_url: `/reports/jobs/${job.id}/download` });
