@@ -1,0 +1,104 @@
+import { act, render, screen, within } from '@testing-library/react';
+import { MemoryRouter } from 'react-router-dom';
+import { afterEach, beforeEach, expect, test } from 'vitest';
+import type { AlarmDto, AlarmEventDto } from '@idm/contracts';
+import { initConfig } from '../../config';
+import { AlarmBanner } from '../../features/alarms/components/AlarmBanner';
+import { FakeSocket } from '../../test/fake-socket';
+import { LiveClient } from './live-client';
+import { LiveProvider } from './LiveProvider';
+
+let socket: FakeSocket;
+let live: LiveClient;
+
+function alarm(id: string, over: Partial<AlarmDto> = {}): AlarmDto {
+  return {
+    id, source_type: 'sensor', source_id: id, sensor_id: id, condition: 'limit_hi', message: `${id} high`, priority: 'high', state: 'unack_active',
+    active: true, acknowledged: false, raised_at: '2026-11-27T10:00:00Z', cleared_at: null, acked_at: null, acked_by: null, shelved_until: null,
+    shelved_by: null, shelve_reason: null, last_value: 1, activation_count: 1, in_flood: false, updated_at: '2026-11-27T10:00:00Z', ...over,
+  };
+}
+const event = (seq: number, a: AlarmDto): AlarmEventDto => ({ seq, kind: 'updated', alarm: a, at: a.updated_at, by: null });
+const nextFrame = () => act(() => new Promise<void>((r) => setTimeout(r, 40)));
+
+beforeEach(() => {
+  initConfig({});
+  socket = new FakeSocket();
+  live = new LiveClient({ url: 'http://idm', staleAfterMs: 10_000, sampleIntervalMs: 500, socketFactory: (() => socket) as never });
+  render(
+    <MemoryRouter>
+      <LiveProvider client={live}>
+        <AlarmBanner />
+      </LiveProvider>
+    </MemoryRouter>,
+  );
+});
+afterEach(() => live.close());
+
+const banner = () => screen.getByTestId('alarm-banner');
+
+test('the banner shows the snapshot, then numbered events as they come', async () => {
+  act(() => socket.connect());
+  expect(banner()).toHaveTextContent('Alarms: waiting for the server');
+  act(() => socket.fire('alarms:snapshot', { seq: 4, alarms: [alarm('TT-1')], flood: false }));
+  expect(banner()).toHaveTextContent('TT-1 high');
+  expect(banner()).toHaveTextContent('1 unacknowledged');
+
+  socket.fire('alarm', event(5, alarm('PT-2', { priority: 'critical', message: 'PT-2 very high' })));
+  socket.fire('alarm', event(6, alarm('TT-1', { state: 'normal' })));
+  await nextFrame();
+  const rows = within(banner()).getAllByRole('listitem');
+  expect(rows.map((r) => r.getAttribute('data-alarm-id'))).toEqual(['PT-2']);
+  expect(rows[0]).toHaveTextContent('Critical');
+});
+
+test('after a reconnect it asks for what it missed by sequence number, and replays are not applied twice', async () => {
+  act(() => socket.connect());
+  act(() => socket.fire('alarms:snapshot', { seq: 10, alarms: [alarm('TT-1')], flood: false }));
+  socket.fire('alarm', event(11, alarm('TT-1', { state: 'ack_active', acknowledged: true })));
+  await nextFrame();
+  act(() => socket.disconnect());
+  expect(screen.queryByText(/CONNECTION LOST/)).toBeNull(); // the indicator lives in the shell, not the banner
+  act(() => socket.connect());
+  expect(socket.sentOf('alarms:resume')).toEqual([{ last_seq: 11 }]);
+  // The replay repeats 11 (ignored) and brings 12.
+  socket.fire('alarm', event(11, alarm('TT-1', { state: 'unack_active' })));
+  socket.fire('alarm', event(12, alarm('LT-3')));
+  await nextFrame();
+  // The banner lists the unacknowledged alarm; TT-1 stays acknowledged.
+  expect(within(banner()).getAllByRole('listitem').map((r) => r.getAttribute('data-alarm-id'))).toEqual(['LT-3']);
+  expect(banner()).toHaveTextContent('1 unacknowledged');
+  expect(live.getAlarms().alarms.get('TT-1')?.state).toBe('ack_active');
+  expect(live.getAlarms().seq).toBe(12);
+});
+
+test('a gap in the numbers triggers a resume instead of showing a partial picture', async () => {
+  act(() => socket.connect());
+  act(() => socket.fire('alarms:snapshot', { seq: 1, alarms: [], flood: false }));
+  socket.fire('alarm', event(3, alarm('FT-9')));
+  await nextFrame();
+  expect(socket.sentOf('alarms:resume')).toEqual([{ last_seq: 1 }]);
+  expect(banner()).toHaveTextContent('No active alarms');
+});
+
+test('events arriving in one burst are applied together in the next animation frame', async () => {
+  act(() => socket.connect());
+  act(() => socket.fire('alarms:snapshot', { seq: 0, alarms: [], flood: false }));
+  let renders = 0;
+  live.subscribeAlarms(() => renders++);
+  for (let i = 1; i <= 200; i++) socket.fire('alarm', event(i, alarm(`S-${i}`)));
+  expect(renders).toBe(0);
+  await nextFrame();
+  expect(renders).toBe(1);
+  expect(banner()).toHaveTextContent('200 unacknowledged');
+});
+
+test('a flood is announced and batched events still land', async () => {
+  act(() => socket.connect());
+  act(() => socket.fire('alarms:snapshot', { seq: 0, alarms: [], flood: false }));
+  act(() => socket.fire('alarms:flood', { active: true, raised_in_window: 12, threshold: 10 }));
+  socket.fire('alarms:batch', { flood: true, events: [event(1, alarm('A')), event(2, alarm('B'))] });
+  await nextFrame();
+  expect(banner()).toHaveTextContent('ALARM FLOOD');
+  expect(banner()).toHaveTextContent('2 unacknowledged');
+});
