@@ -1,0 +1,31 @@
+import { parse as parseYaml } from 'yaml';
+import { DeviceFileError, formatDeviceFile, parseDeviceFile } from './device-file';
+
+describe('device files', () => {
+  const devices = [{ id: 'plc-01', name: 'P', host: 'h', port: 502, unit_id: 1, poll_interval_ms: 1000, timeout_ms: 500, enabled: true }];
+
+  it('reads an object, {yaml}, JSON text and YAML text alike', () => {
+    const obj = { version: 1, devices, tags: [] };
+    const yaml = formatDeviceFile(devices, [], 'yaml');
+    expect(parseDeviceFile(obj)).toEqual({ devices, tags: [] });
+    expect(parseDeviceFile({ yaml })).toEqual({ devices, tags: [] });
+    expect(parseDeviceFile(JSON.stringify(obj))).toEqual({ devices, tags: [] });
+    expect(parseYaml(yaml)).toEqual(obj);
+  });
+
+  it('names what is wrong with the file itself', () => {
+    const err = (body: unknown) => {
+      try {
+        parseDeviceFile(body);
+      } catch (e) {
+        return e as DeviceFileError;
+      }
+      throw new Error('expected an error');
+    };
+    expect(err({ version: 2, devices: [] }).message).toBe('version must be 1 (got 2)');
+    expect(err({ devices: {} }).field).toBe('devices');
+    expect(err({ devices: [], plcs: [] }).message).toBe('plcs is not an allowed field of the device file');
+    expect(err('devices: [').message).toMatch(/^the device file is neither valid JSON nor YAML/);
+    expect(err([1]).field).toBe('file');
+  });
+});
