@@ -2,6 +2,9 @@
 import type { AlarmPriorityName } from './alarms';
 import type { ReportScope } from './reports';
 
+/** Which part of the plant a subscription covers (its minimum priority is a field of its own). */
+export type SubscriptionScope = Omit<ReportScope, 'min_priority'>;
+
 export type DigestAttachmentFormat = 'pdf' | 'csv' | 'none';
 
 /** A supervisor's standing order: a digest on a schedule, and/or immediate critical-alarm e-mails. */
@@ -11,7 +14,7 @@ export interface SubscriptionDto {
   owner: string;
   name: string;
   recipients: string[];
-  scope: ReportScope;
+  scope: SubscriptionScope;
   /** Alarms below this priority are left out of digests. */
   min_priority: AlarmPriorityName;
   /** Five- or six-field cron expression, evaluated in `time_zone`. */
@@ -34,7 +37,7 @@ export interface SubscriptionDto {
 export interface CreateSubscriptionRequest {
   name: string;
   recipients: string[];
-  scope?: ReportScope;
+  scope?: SubscriptionScope;
   min_priority?: AlarmPriorityName;
   cron: string;
   time_zone?: string;
