@@ -1,4 +1,4 @@
-import { act, render, screen, within } from '@testing-library/react';
+import { act, cleanup, render, screen, within } from '@testing-library/react';
 import { MemoryRouter } from 'react-router-dom';
 import { afterEach, beforeEach, expect, test } from 'vitest';
 import type { DeviceDto, DeviceStatusDto, TagDto } from '@idm/contracts';
@@ -21,7 +21,7 @@ const STATUS = [
 let socket: FakeSocket;
 let live: LiveClient;
 
-beforeEach(() => {
+beforeEach(async () => {
   initConfig({});
   fakeApi((req) => {
     if (req.url === '/tags') return { status: 200, data: TAGS };
@@ -39,8 +39,13 @@ beforeEach(() => {
       </LiveProvider>
     </MemoryRouter>,
   );
+  // Let the first REST answers land.
+  await act(() => new Promise((r) => setTimeout(r, 30)));
 });
-afterEach(() => live.close());
+afterEach(() => {
+  cleanup();
+  live.close();
+});
 
 const tile = (id: string) => document.querySelector(`[data-sensor-id="${id}"]`) as HTMLElement;
 const sample = (sensor_id: string, value: number) => ({ sensor_id, value, timestamp: new Date().toISOString(), quality: 'good', status: 'normal' });
