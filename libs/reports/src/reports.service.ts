@@ -10,8 +10,12 @@ import { alarmInScope, resolveScope } from './engine/scope';
 import { computeSensorStats } from './engine/sensor-stats';
 import { ReportsRepository } from './reports.repository';
 
-/** How far before `from` the audit trail is read to know which alarms were already active. */
-export const AUDIT_LOOKBACK_MS = 7 * 86_400_000;
+/**
+ * How far before `from` the audit trail is read. None is needed: each alarm's first entry in the range
+ * says (in `from`) whether it was already active, and the alarm document gives the start of a spell
+ * without entries. Reading the audit is the slow part on FerretDB (a scan), so it stays at the range.
+ */
+export const AUDIT_LOOKBACK_MS = 0;
 /** Longest range answered directly; longer ones go through `POST /reports/jobs`. */
 export const MAX_DIRECT_RANGE_MS = 31 * 86_400_000;
 /** Longest range of any report. */

@@ -107,6 +107,11 @@ describe('computeAlarmFigures (hand-computed fixture)', () => {
     expect(f.trend.points.reduce((s, p) => s + p.count, 0)).toBe(15);
   });
 
+  it('needs no audit history before the range: the first entry in it tells what was already active', () => {
+    const short = computeAlarmFigures({ from: T0, to: T0 + H, alarms, audit, auditFrom: T0, floodThreshold: 10 });
+    expect(short).toEqual(f);
+  });
+
   it('gives empty figures for an empty range', () => {
     const e = computeAlarmFigures({ from: T0, to: T0 + H, alarms: [], audit: [], auditFrom: T0, floodThreshold: 10 });
     expect(e.alarms).toBe(0);
