@@ -10,7 +10,7 @@ const tag = (sensor_id: string, register_type: RegisterType, address: number): T
 
 /** A scriptable fake device: `mode` decides how the next read behaves. */
 class FakeReader implements ModbusReader {
-  static mode: 'ok' | 'down' | 'refuse-input' = 'ok';
+  static mode: 'ok' | 'down' | 'refuse-input' | 'holes' = 'ok';
   static delayMs = 0;
   static reads = 0;
   isOpen = false;
@@ -23,6 +23,8 @@ class FakeReader implements ModbusReader {
     if (FakeReader.delayMs) await new Promise((r) => setTimeout(r, FakeReader.delayMs));
     if (FakeReader.mode === 'down') throw new Error('Timed out');
     if (FakeReader.mode === 'refuse-input' && area === 'input') throw new ModbusExceptionError(2, 'Modbus exception 2');
+    // A PLC whose holding registers 1..9 are unmapped.
+    if (FakeReader.mode === 'holes' && area === 'holding' && address < 10 && address + count > 1) throw new ModbusExceptionError(2, 'Modbus exception 2');
     return area === 'coil' ? Array.from({ length: count }, () => true) : Array.from({ length: count }, (_, i) => address + i);
   }
   async close(): Promise<void> {
@@ -32,10 +34,10 @@ class FakeReader implements ModbusReader {
 
 const live: DevicePoller[] = [];
 
-function setup(tags: TagDto[], over: Partial<DevicePollerDeps> = {}) {
+function setup(tags: TagDto[], over: Partial<DevicePollerDeps> = {}, gap = 0) {
   const batches: IngestedSample[][] = [];
   const events: string[] = [];
-  const poller = new DevicePoller(device, tags, {
+  const poller = new DevicePoller({ ...device, block_gap: gap }, tags, {
     createReader: () => new FakeReader(),
     publish: async (b) => void batches.push(b),
     commFailed: (_d, _at, reason) => void events.push(`failed:${reason}`),
@@ -80,6 +82,18 @@ describe('DevicePoller', () => {
     expect(batches[0].map((s) => [s.sensor_id, s.quality])).toEqual([['a', 'good'], ['b', 'bad']]);
     expect(poller.status().state).toBe('connected');
     expect(poller.status().last_good_poll_at).toBeNull();
+  });
+
+  it('splits a block the PLC refuses because it spans unmapped registers, and keeps the split', async () => {
+    FakeReader.mode = 'holes';
+    const { poller, batches } = setup([tag('a', 'holding', 0), tag('b', 'holding', 10)], {}, 10);
+    expect(poller.plan).toHaveLength(1);
+    poller.start();
+    await sleep(50);
+    await poller.stop();
+    expect(poller.plan.map((b) => [b.address, b.count])).toEqual([[0, 1], [10, 1]]);
+    expect(batches[0].map((s) => [s.sensor_id, s.value, s.quality])).toEqual([['a', 0, 'good'], ['b', 10, 'good']]);
+    expect(poller.status().requests_per_poll).toBe(2);
   });
 
   it('goes stale, then comm failure once, backs off, and recovers with one restored event', async () => {

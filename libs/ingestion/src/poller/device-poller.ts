@@ -5,6 +5,8 @@ import { widthOf } from '../modbus/data-types';
 import { readTag } from '../modbus/tag-value';
 import { ModbusExceptionError, ModbusReader } from './modbus-reader';
 
+const ILLEGAL_DATA_ADDRESS = 2;
+
 export interface DevicePollerDeps {
   createReader(device: DeviceDto): ModbusReader;
   /** Resolves when the ingestion pipeline accepted the batch (backpressure: the next poll waits). */
@@ -152,7 +154,8 @@ export class DevicePoller {
         this.reader = this.deps.createReader(this.device);
         await this.reader.connect();
       }
-      for (const block of this.blocks) {
+      for (let i = 0; i < this.blocks.length; i++) {
+        const block = this.blocks[i];
         this.counters.requests++;
         let data: number[] | boolean[];
         try {
@@ -161,6 +164,14 @@ export class DevicePoller {
         } catch (err) {
           this.deps.onRequest?.(this.device, false);
           if (!(err instanceof ModbusExceptionError)) throw err;
+          const split = err.code === ILLEGAL_DATA_ADDRESS ? this.splitBlock(block) : null;
+          if (split) {
+            // Many PLCs refuse a read that spans unmapped registers: read this span without holes from now on.
+            this.blocks.splice(i, 1, ...split);
+            this.deps.onError?.(this.device, `${block.register_type} ${block.address}+${block.count} refused; read in ${split.length} requests without gaps`);
+            i--;
+            continue;
+          }
           // The device answered but refused this block (e.g. illegal address): its tags are bad, the rest are fine.
           this.counters.errors++;
           refused++;
@@ -191,6 +202,16 @@ export class DevicePoller {
     this.failedSince = null;
     await this.deps.publish(samples);
     return true;
+  }
+
+  /** The block's tags planned without reading over holes, or null if that changes nothing. */
+  private splitBlock(block: ReadBlock): ReadBlock[] | null {
+    const tags = block.tags.map(({ key }) => this.tagsById.get(key) as TagDto);
+    const parts = planBlocks(
+      tags.map((t) => ({ key: t.sensor_id, register_type: t.register_type, address: t.address, width: widthOf(t.data_type) })),
+      { gap: 0 },
+    );
+    return parts.length > 1 ? parts : null;
   }
 
   private async onTransportFailure(at: number, reason: string): Promise<void> {
