@@ -29,6 +29,8 @@ export async function startTestApp(db: string, env: Record<string, string> = {})
     SMTP_HOST: services.SMTP_HOST ?? '127.0.0.1',
     SMTP_PORT: services.SMTP_PORT ?? '1025',
     JWT_SECRET: 'test-secret-test-secret-test-secret-0123',
+    // Each suite's BullMQ keys apart from the others' and from a running IDM (`idm`) sharing this Redis.
+    QUEUE_PREFIX: `idm_test_${db}`,
     ...env,
     MONGO_URI: mongoUri,
   });
