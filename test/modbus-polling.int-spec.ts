@@ -66,13 +66,21 @@ describe('Modbus polling of the PLC simulator', () => {
     const groups = polls(times, 100).slice(1, -1); // whole polls only
     expect(groups.length).toBeGreaterThanOrEqual(4);
     // 20 float32 (40 holding registers) + 4 int16 input registers: one request per area instead of 24.
-    expect(groups.map((g) => g.length)).toEqual(groups.map(() => 2));
+    // (A GC pause could split a poll in two groups, never merge two polls: so no group above 2, nearly all 2.)
+    expect(Math.max(...groups.map((g) => g.length))).toBe(2);
+    expect(groups.filter((g) => g.length === 2).length).toBeGreaterThanOrEqual(Math.ceil(groups.length * 0.8));
+    // Counted exactly: the simulator received what the poller sent, 2 per poll (read in the same tick).
+    const received = sim.log.byPlc['plc-01'];
+    const sent = t.app.get(PollerService).poller('plc-01')!.status();
+    expect(received).toBeGreaterThanOrEqual(sent.requests - 1); // at most one request in flight
+    expect(received).toBeLessThanOrEqual(sent.requests);
+    expect(sent.requests).toBeGreaterThanOrEqual(2 * sent.polls - 2);
+    expect(sent.requests).toBeLessThanOrEqual(2 * sent.polls);
     const fcs = sim.log.list({ plc: 'plc-01', since }).map((r) => `${r.function_code}:${r.address}+${r.count}`);
     expect(new Set(fcs)).toEqual(new Set(['3:0+40', '4:0+4']));
     const status = await call(t.url, 'GET', '/devices/plc-01/status', admin);
     expect(status.status).toBe(200);
     expect(status.body).toMatchObject({ device_id: 'plc-01', state: 'connected', connected: true, requests_per_poll: 2, tags: 24, errors: 0 });
-    expect(status.body.requests).toBeGreaterThanOrEqual(2 * status.body.polls - 2);
     expect(status.body.last_good_poll_at).toBeGreaterThan(since);
     expect(status.body.last_poll_duration_ms).toBeLessThan(200);
   });
@@ -133,7 +141,7 @@ describe('Modbus polling of the PLC simulator', () => {
     expect(Math.min(...gaps)).toBeGreaterThanOrEqual(240);
     // plc-01 kept its 200 ms rhythm meanwhile.
     const fast = polls(sim.log.list({ plc: 'plc-01', since }).map((r) => r.t), 100);
-    expect(fast.length).toBeGreaterThanOrEqual(10);
+    expect(fast.length).toBeGreaterThanOrEqual(8); // ~12 expected at 200 ms; a stalled loop would give ~5
   });
 
   it('only ever sends read function codes, and its Modbus client cannot write', () => {
