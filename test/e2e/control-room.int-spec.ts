@@ -89,6 +89,27 @@ describe('control room in Chromium', () => {
     await screenshot(page, 'sensor-detail');
   });
 
+  it('a sensor pushed past its limits alarms on its tile and is marked as an anomaly episode on its trend', async () => {
+    const plc = plant.sim.plant.plcs[0];
+    const tag = plant.sim.deviceFile.tags.find((t) => t.device_id === plc.id && t.limits?.hihi !== undefined && t.limits?.lolo !== undefined)!;
+    await page.getByRole('link', { name: 'Overview' }).click();
+    const tile = page.locator(`[data-sensor-id="${tag.sensor_id}"]`);
+    await tile.waitFor();
+    // Let the trend show some normal behaviour first.
+    await page.waitForTimeout(3000);
+    plant.sim.injectFault({ kind: 'step', plc: plc.id, sensor_id: tag.sensor_id, magnitude: (tag.limits!.hihi! - tag.limits!.lolo!) * 0.75 });
+    await page.waitForFunction((id) => /\balarm-(critical|high|medium|low)\b/.test(document.querySelector(`[data-sensor-id="${id}"]`)?.className ?? ''), tag.sensor_id, { timeout: 20_000 });
+    expect(await tile.textContent()).toContain('UNACK');
+    await page.getByTestId('alarm-banner').locator(`li[data-alarm-id*="${tag.sensor_id}"]`).first().waitFor();
+    await screenshot(page, 'overview-sensor-alarm');
+
+    await tile.click();
+    await page.getByTestId('trend-chart').locator('.recharts-reference-area').first().waitFor({ timeout: 20_000 });
+    await page.waitForTimeout(3000);
+    await screenshot(page, 'sensor-detail-anomaly');
+    plant.sim.clearFaults();
+  });
+
   it('raises an alarm in the banner within a few polls when a PLC stops answering', async () => {
     await page.getByRole('link', { name: 'Overview' }).click();
     await page.locator('[data-sensor-id]').first().waitFor();
@@ -136,4 +157,5 @@ describe('control room in Chromium', () => {
       plant.sim.clearFaults();
     }
   });
+
 });
