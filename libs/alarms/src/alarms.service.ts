@@ -265,6 +265,12 @@ export class AlarmsService implements OnModuleInit, OnModuleDestroy {
       const transitions = this.machine.evaluate(a, active, Math.min(at, Date.now()), value);
       if (escalated && !transitions.length) transitions.push({ kind: 'updated', from: a.state, to: a.state, at: Date.now() });
       await this.commit(a, transitions);
+      if (!active && a.state === 'normal' && !a.active && a.anomaly_ids.length) {
+        // The condition went away before its on-delay raised the alarm: nothing for an operator to
+        // acknowledge, so its episodes are resolved now.
+        this.normalized(a, Date.now());
+        await this.repo.save(a);
+      }
     });
   }
 
@@ -309,9 +315,8 @@ export class AlarmsService implements OnModuleInit, OnModuleDestroy {
     await this.repo.appendAudit(audit);
     await this.repo.save(a);
     if (a.state === 'normal' && transitions.some((t) => t.to === 'normal') && a.anomaly_ids.length) {
-      // The episodes behind this alarm are resolved: it returned to normal and was acknowledged.
-      this.domainEvents.emit('alarm.normalized', { alarm_id: a._id, sensor_id: a.sensor_id, anomaly_ids: [...a.anomaly_ids], at: last.at });
-      a.anomaly_ids = [];
+      // ISA-18.2: the episodes behind this alarm are resolved once it returned to normal and was acknowledged.
+      this.normalized(a, last.at);
       await this.repo.save(a);
     }
     const dto = toAlarmDto(a);
@@ -319,6 +324,11 @@ export class AlarmsService implements OnModuleInit, OnModuleDestroy {
       const event = await this.sequence.record((seq) => ({ seq, kind: t.kind, alarm: dto, at: new Date(t.at).toISOString(), by: t.by ?? null }));
       this.events$.next(event);
     }
+  }
+
+  private normalized(a: Alarm, at: number): void {
+    this.domainEvents.emit('alarm.normalized', { alarm_id: a._id, sensor_id: a.sensor_id, anomaly_ids: [...a.anomaly_ids], at });
+    a.anomaly_ids = [];
   }
 
   private announceFlood(): void {
