@@ -121,18 +121,21 @@ function bruteForce(alarms: AlarmDoc[], audit: Audit[]) {
 
 interface Sample { sensor_id: string; timestamp: number; value: number }
 
-/** Raw samples of two sensors every 5 s, and the rollups a historian stores for them. */
-function generateSamples() {
-  const rand = rng(7);
-  const samples: Sample[] = [];
-  for (const [sensor, base, spread] of [['s0', 50, 5], ['s1', -3.5, 0.8]] as const) {
-    for (let t = FROM; t < TO; t += 5000) samples.push({ sensor_id: sensor, timestamp: t, value: Math.round((base + (rand() - 0.5) * 2 * spread + Math.sin(t / 600_000) * spread) * 1000) / 1000 });
-  }
+/** Samples of a sensor every 5 s in [from, to). */
+function samplesOf(sensor: string, base: number, spread: number, from: number, to: number, seed: number): Sample[] {
+  const rand = rng(seed);
+  const out: Sample[] = [];
+  for (let t = from; t < to; t += 5000) out.push({ sensor_id: sensor, timestamp: t, value: Math.round((base + (rand() - 0.5) * 2 * spread + Math.sin(t / 600_000) * spread) * 1000) / 1000 });
+  return out;
+}
+
+/** The minute rollups a historian stores for samples (`rollups`: one document per bucket). */
+function rollupsOf(samples: Sample[]): any[] {
   const rollups = new Map<string, any>();
   for (const s of samples) {
     const start = Math.floor(s.timestamp / MIN) * MIN;
     const id = `${s.sensor_id}|1m|${start}`;
-    const r = rollups.get(id) ?? { _id: id, sensor_id: s.sensor_id, resolution: '1m', start, count: 0, sum: 0, sum_sq: 0, min: Infinity, max: -Infinity, first: s.value, last: s.value, anomaly_count: 0 };
+    const r = rollups.get(id) ?? { _id: id, sensor_id: s.sensor_id, resolution: '1m', start: new Date(start), t: start, count: 0, sum: 0, sum_sq: 0, min: Infinity, max: -Infinity, first: s.value, last: s.value, anomaly_count: 0 };
     r.count += 1;
     r.sum += s.value;
     r.sum_sq += s.value * s.value;
@@ -141,7 +144,27 @@ function generateSamples() {
     r.last = s.value;
     rollups.set(id, r);
   }
-  return { samples, rollups: [...rollups.values()] };
+  return [...rollups.values()];
+}
+
+/** The historian's hour packs of minute rollups (`rollup_packs`, `<sensor>|1m|<hour start>` with `items`). */
+function packsOf(rollups: any[]): any[] {
+  const packs = new Map<string, any>();
+  for (const r of rollups) {
+    const hour = Math.floor(r.t / H) * H;
+    const id = `${r.sensor_id}|1m|${hour}`;
+    const p = packs.get(id) ?? { _id: id, sensor_id: r.sensor_id, resolution: '1m', start: new Date(hour), items: [] };
+    const { _id, sensor_id, resolution, start, ...item } = r;
+    p.items.push(item);
+    packs.set(id, p);
+  }
+  return [...packs.values()];
+}
+
+function stats(values: number[]) {
+  const mean = values.reduce((s, v) => s + v, 0) / values.length;
+  const std = Math.sqrt(values.reduce((s, v) => s + (v - mean) ** 2, 0) / (values.length - 1));
+  return { n: values.length, mean, std, min: Math.min(...values), max: Math.max(...values) };
 }
 
 function pdfText(pdf: Buffer): { pages: number; title: string; text: string } {
@@ -164,7 +187,7 @@ describe('reports: figures, formats and background jobs on the real database and
   let t: TestApp;
   let tokens: Record<string, string>;
   const { alarms, audit } = generateAlarms();
-  const { samples, rollups } = generateSamples();
+  const samples = [...samplesOf('s0', 50, 5, FROM, TO, 7), ...samplesOf('s1', -3.5, 0.8, FROM, TO, 8)];
   const range = `from=${new Date(FROM).toISOString()}&to=${new Date(TO).toISOString()}`;
 
   beforeAll(async () => {
@@ -174,7 +197,8 @@ describe('reports: figures, formats and background jobs on the real database and
     const conn = t.app.get<Connection>(getConnectionToken());
     await conn.collection('alarms').insertMany(alarms as any[]);
     await conn.collection('alarm_audit').insertMany(audit.map((a) => ({ ...a })));
-    await conn.collection('rollups').insertMany(rollups);
+    // A past hour: the historian has packed it (the single-bucket documents are not needed).
+    await conn.collection('rollup_packs').insertMany(packsOf(rollupsOf(samples)));
     await conn.collection('anomalies').insertMany([
       { sensor_id: 's0', anomaly_type: 'spike', timestamp: new Date(FROM + 5 * MIN), resolved: true, score: 0.9, severity: 'high' },
       { sensor_id: 's0', anomaly_type: 'drift', timestamp: new Date(FROM + 50 * MIN), resolved: false, score: 0.7, severity: 'medium' },
@@ -208,18 +232,36 @@ describe('reports: figures, formats and background jobs on the real database and
     expect(r.anomalies_by_type).toEqual([{ key: 'drift', count: 1 }, { key: 'spike', count: 1 }]);
 
     for (const sensor of ['s0', 's1']) {
-      const values = samples.filter((s) => s.sensor_id === sensor).map((s) => s.value);
-      const mean = values.reduce((s, v) => s + v, 0) / values.length;
-      const std = Math.sqrt(values.reduce((s, v) => s + (v - mean) ** 2, 0) / (values.length - 1));
+      const b = stats(samples.filter((s) => s.sensor_id === sensor).map((s) => s.value));
       const row = r.sensor_stats.find((x: any) => x.sensor_id === sensor);
-      expect(row.samples).toBe(values.length);
-      expect(row.mean).toBeCloseTo(mean, 5);
-      expect(row.std).toBeCloseTo(std, 4);
-      expect(row.min).toBe(Math.min(...values));
-      expect(row.max).toBe(Math.max(...values));
+      expect(row.samples).toBe(b.n);
+      expect(row.mean).toBeCloseTo(b.mean, 5);
+      expect(row.std).toBeCloseTo(b.std, 4);
+      expect(row.min).toBe(b.min);
+      expect(row.max).toBe(b.max);
       expect(row.p05).toBeLessThanOrEqual(row.p50);
       expect(row.p50).toBeLessThanOrEqual(row.p95);
     }
+  });
+
+  it('reads the recent hour from single rollup buckets when it is not packed yet', async () => {
+    const now = Date.now();
+    const hour = Math.floor(now / H) * H;
+    const from = hour - H;
+    const to = Math.floor(now / MIN) * MIN;
+    const recent = samplesOf('r0', 20, 2, from, to, 9);
+    const rollups = rollupsOf(recent);
+    const conn = t.app.get<Connection>(getConnectionToken());
+    await conn.collection('rollup_packs').insertMany(packsOf(rollups.filter((r) => r.t < hour)));
+    const current = rollups.filter((r) => r.t >= hour);
+    if (current.length) await conn.collection('rollups').insertMany(current);
+    const r = await body(fetch(`${t.url}/reports/anomalies?from=${new Date(from).toISOString()}&to=${new Date(to).toISOString()}&sensor_ids=r0`, { headers: authHeader(tokens.supervisor) }));
+    const b = stats(recent.map((s) => s.value));
+    expect(r.sensor_stats).toHaveLength(1);
+    expect(r.sensor_stats[0].samples).toBe(b.n);
+    expect(r.sensor_stats[0].mean).toBeCloseTo(b.mean, 5);
+    expect(r.sensor_stats[0].std).toBeCloseTo(b.std, 4);
+    expect(r.sensor_stats[0].max).toBe(b.max);
   });
 
   it('narrows to a scope: named sensors only', async () => {

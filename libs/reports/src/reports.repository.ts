@@ -6,11 +6,44 @@ import type { AlarmPriorityName } from '@idm/contracts';
 import type { AlarmFacts, AnomalyFact, AuditFact, RollupFact } from './engine/report-input';
 import { ReportFile } from './report-file.schema';
 
-/** Collection of anomaly episodes written by detection, and of the historian's rollups (read-only here). */
+/** Collections of detection and the historian this module reads (their owners write them). */
 export const ANOMALIES_COLLECTION = 'anomalies';
 export const ROLLUPS_COLLECTION = 'rollups';
+export const PACKS_COLLECTION = 'rollup_packs';
+const MINUTE = 60_000;
+const HOUR = 3_600_000;
+const DAY = 86_400_000;
+/** Concurrent `_id` lookups while reading rollups. */
+const READ_CONCURRENCY = 16;
 
-/** A historian rollup `_id`: `<sensor_id>|<resolution>|<bucket start, epoch ms>`. */
+async function mapLimited<T, R>(items: T[], limit: number, fn: (x: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array(items.length);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(limit, items.length) }, async () => {
+      while (next < items.length) {
+        const i = next++;
+        out[i] = await fn(items[i]);
+      }
+    }),
+  );
+  return out;
+}
+
+function toRollup(sensor: string, start: number, d: Record<string, unknown>): RollupFact {
+  return {
+    sensor_id: sensor,
+    start,
+    count: num(d.count),
+    sum: num(d.sum),
+    sum_sq: num(d.sum_sq),
+    min: num(d.min),
+    max: num(d.max),
+    anomaly_count: num(d.anomaly_count),
+  };
+}
+
+/** A historian rollup (or pack) `_id`: `<sensor_id>|<resolution>|<bucket or pack start, epoch ms>`. */
 export function rollupId(sensorId: string, resolution: '1m' | '1h', start: number): string {
   return `${sensorId}|${resolution}|${start}`;
 }
@@ -22,9 +55,8 @@ function toMs(v: unknown): number {
   return NaN;
 }
 
-function num(...vs: unknown[]): number {
-  for (const v of vs) if (typeof v === 'number' && Number.isFinite(v)) return v;
-  return 0;
+function num(v: unknown): number {
+  return typeof v === 'number' && Number.isFinite(v) ? v : 0;
 }
 
 /** The only place reports touch the database: reads of alarms, audit, anomalies and rollups; report files. */
@@ -73,35 +105,37 @@ export class ReportsRepository {
   }
 
   /**
-   * Rollup buckets of the sensors starting in [from, to). One query with an `_id` range per sensor (the
-   * `_id` is `<sensor>|<resolution>|<13-digit epoch ms>`, so it sorts by time within a sensor).
+   * Rollup buckets of the sensors starting in [from, to), read the way FerretDB is fast: exact `_id`
+   * lookups only. The historian packs minute rollups per hour and hour rollups per day
+   * (`rollup_packs`, `<sensor>|1m|<hour start>` / `<sensor>|1h|<day start>` with `items`), and also keeps
+   * each bucket alone (`rollups`, `<sensor>|<res>|<bucket start>`). Packs cover the range; for the two
+   * most recent pack periods (maybe not packed yet) missing buckets are looked up one by one.
    */
-  async rollups(sensorIds: string[], resolution: '1m' | '1h', from: number, to: number): Promise<RollupFact[]> {
-    if (!sensorIds.length) return [];
-    const out: RollupFact[] = [];
-    for (let i = 0; i < sensorIds.length; i += 50) {
-      const chunk = sensorIds.slice(i, i + 50);
-      const docs = await this.connection
-        .collection<{ _id: string } & Record<string, unknown>>(ROLLUPS_COLLECTION)
-        .find({ $or: chunk.map((s) => ({ _id: { $gte: rollupId(s, resolution, from), $lt: rollupId(s, resolution, to) } })) })
-        .toArray();
-      for (const d of docs) {
-        const [sensor, res, startText] = String(d._id).split('|');
-        const start = toMs(d.start ?? d.bucket_start ?? startText);
-        if (res !== resolution || !(start >= from && start < to)) continue;
-        out.push({
-          sensor_id: String(d.sensor_id ?? sensor),
-          start,
-          count: num(d.count, d.n),
-          sum: num(d.sum),
-          sum_sq: num(d.sum_sq, d.sumsq, d.sum_squares, d.sum_of_squares),
-          min: num(d.min),
-          max: num(d.max),
-          anomaly_count: num(d.anomaly_count, d.anomalies),
-        });
+  async rollups(sensorIds: string[], resolution: '1m' | '1h', from: number, to: number, now = Date.now()): Promise<RollupFact[]> {
+    const unit = resolution === '1m' ? MINUTE : HOUR;
+    const packUnit = resolution === '1m' ? HOUR : DAY;
+    const packs = this.connection.collection<{ _id: string } & Record<string, unknown>>(PACKS_COLLECTION);
+    const singles = this.connection.collection<{ _id: string } & Record<string, unknown>>(ROLLUPS_COLLECTION);
+    const tasks: Array<{ sensor: string; packStart: number }> = [];
+    for (const sensor of sensorIds) for (let p = Math.floor(from / packUnit) * packUnit; p < to; p += packUnit) tasks.push({ sensor, packStart: p });
+    const parts = await mapLimited(tasks, READ_CONCURRENCY, async ({ sensor, packStart }) => {
+      const out = new Map<number, RollupFact>();
+      const pack = await packs.findOne({ _id: rollupId(sensor, resolution, packStart) });
+      for (const item of (pack?.items as Array<Record<string, unknown>> | undefined) ?? []) {
+        const t = toMs(item.t ?? item.start);
+        if (t >= from && t < to) out.set(t, toRollup(sensor, t, item));
       }
-    }
-    return out;
+      if (packStart + 2 * packUnit > now) {
+        const first = Math.max(packStart, Math.ceil(from / unit) * unit);
+        for (let t = first; t < Math.min(packStart + packUnit, to, now); t += unit) {
+          if (out.has(t)) continue;
+          const d = await singles.findOne({ _id: rollupId(sensor, resolution, t) });
+          if (d) out.set(t, toRollup(sensor, t, d));
+        }
+      }
+      return [...out.values()];
+    });
+    return parts.flat();
   }
 
   async saveFile(file: ReportFile): Promise<void> {
