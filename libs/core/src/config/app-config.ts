@@ -44,10 +44,6 @@ export abstract class AppConfig {
     /** How often per-sensor detector state is saved (also saved at shutdown), so a restart does not re-learn. */
     readonly snapshotSeconds: number;
   };
-  abstract readonly detection: {
-    /** How often per-sensor detector state is saved (also saved at shutdown), so a restart does not re-learn. */
-    readonly snapshotSeconds: number;
-  };
   /** Use the Socket.IO Redis adapter so several IDM instances can serve screens. */
   abstract readonly socketRedisAdapter: boolean;
   /** Modbus polling: a device file imported at start while the registry is empty, and the poller switch. */
@@ -55,24 +51,6 @@ export abstract class AppConfig {
     /** Absolute path of a JSON/YAML device file, or null. */
     readonly deviceFile: string | null;
     readonly polling: boolean;
-  };
-  /** Prefix of every BullMQ key in Redis (several IDM installations or test suites can share one Redis). */
-  abstract readonly queuePrefix: string;
-  abstract readonly reports: {
-    /** Files of background report jobs are deleted this long after they were made. */
-    readonly retentionSeconds: number;
-    /** How often the clean-up of expired report files runs. */
-    readonly cleanupEverySeconds: number;
-  };
-  abstract readonly notifications: {
-    /** Critical-alarm e-mails: the first goes at once, then at most one grouped message per this period. */
-    readonly criticalGroupSeconds: number;
-    /** Delivery attempts per e-mail (exponential backoff between them) before it is logged as failed. */
-    readonly mailAttempts: number;
-    /** First retry delay; doubles on each attempt. */
-    readonly mailBackoffMs: number;
-    /** Base URL put in e-mails for links back to IDM (reports, alarms). */
-    readonly publicUrl: string;
   };
   /** Prefix of every BullMQ key in Redis (several IDM installations or test suites can share one Redis). */
   abstract readonly queuePrefix: string;
