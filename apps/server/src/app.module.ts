@@ -3,6 +3,7 @@ import { AlarmsModule } from '@idm/alarms';
 import { AuthModule } from '@idm/auth';
 import { AppConfig, CoreModule, QueueModule } from '@idm/core';
 import { DetectionModule } from '@idm/detection';
+import { HistorianModule } from '@idm/historian';
 import { IngestionModule } from '@idm/ingestion';
 import { NotificationsModule } from '@idm/notifications';
 import { ReportsModule } from '@idm/reports';
@@ -13,7 +14,7 @@ export class AppModule {
   static register(config: AppConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [CoreModule.forRoot(config), QueueModule, AuthModule, IngestionModule, DetectionModule, AlarmsModule, ReportsModule, NotificationsModule],
+      imports: [CoreModule.forRoot(config), QueueModule, AuthModule, IngestionModule, DetectionModule, HistorianModule, AlarmsModule, ReportsModule, NotificationsModule],
     };
   }
 }

@@ -10,3 +10,4 @@ export * from './anomalies';
 export * from './auth';
 export * from './reports';
 export * from './notifications';
+export * from './sensors';

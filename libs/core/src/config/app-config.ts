@@ -70,4 +70,23 @@ export abstract class AppConfig {
     /** Base URL put in e-mails for links back to IDM (reports, alarms). */
     readonly publicUrl: string;
   };
+  /** The historian: REST ingest limits, write loop, store-and-forward journal and retention. */
+  abstract readonly historian: {
+    /** Most samples in one `POST /sensors/data`. */
+    readonly maxBatch: number;
+    /** Accepted sample timestamps: no older than this many days, no further ahead than this many seconds. */
+    readonly maxPastDays: number;
+    readonly maxFutureSeconds: number;
+    /** How often the write loop writes closed buckets to the database. */
+    readonly flushMs: number;
+    /** A sensor quiet this long has its finished minute/hour/day written without waiting for its next sample. */
+    readonly idleCloseMs: number;
+    /** Bound of the on-disk journal under DATA_DIR; ingest is refused (503) when it is full. */
+    readonly journalMaxBytes: number;
+    /** How often the latest values are saved (and the journal trimmed behind them). */
+    readonly snapshotMs: number;
+    readonly rawRetentionDays: number;
+    readonly rollupRetentionDays: number;
+    readonly retentionEveryMinutes: number;
+  };
 }

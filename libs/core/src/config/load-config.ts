@@ -53,6 +53,16 @@ const schema = Joi.object({
   MAIL_ATTEMPTS: Joi.number().integer().min(1).max(50).default(8),
   MAIL_BACKOFF_MS: Joi.number().integer().min(10).default(5000),
   PUBLIC_URL: Joi.string().uri({ scheme: ['http', 'https'] }).default('http://localhost:3000'),
+  HISTORIAN_MAX_BATCH: Joi.number().integer().min(1).max(100_000).default(10_000),
+  HISTORIAN_MAX_PAST_DAYS: Joi.number().integer().min(1).max(36_500).default(3650),
+  HISTORIAN_MAX_FUTURE_SECONDS: Joi.number().integer().min(0).max(86_400).default(300),
+  HISTORIAN_FLUSH_MS: Joi.number().integer().min(10).max(60_000).default(250),
+  HISTORIAN_IDLE_CLOSE_MS: Joi.number().integer().min(100).max(3_600_000).default(5000),
+  HISTORIAN_JOURNAL_MAX_MB: Joi.number().integer().min(1).default(1024),
+  HISTORIAN_SNAPSHOT_MS: Joi.number().integer().min(100).default(5000),
+  HISTORIAN_RAW_RETENTION_DAYS: Joi.number().integer().min(1).default(90),
+  HISTORIAN_ROLLUP_RETENTION_DAYS: Joi.number().integer().min(1).default(3650),
+  HISTORIAN_RETENTION_EVERY_MINUTES: Joi.number().integer().min(1).default(60),
 }).unknown(true);
 
 /**
@@ -137,6 +147,18 @@ export function loadConfig(env: Env, cwd = process.cwd()): AppConfig {
     modbus: {
       deviceFile: v.DEVICE_FILE ? path.resolve(cwd, v.DEVICE_FILE) : null,
       polling: v.MODBUS_POLLING,
+    },
+    historian: {
+      maxBatch: v.HISTORIAN_MAX_BATCH,
+      maxPastDays: v.HISTORIAN_MAX_PAST_DAYS,
+      maxFutureSeconds: v.HISTORIAN_MAX_FUTURE_SECONDS,
+      flushMs: v.HISTORIAN_FLUSH_MS,
+      idleCloseMs: v.HISTORIAN_IDLE_CLOSE_MS,
+      journalMaxBytes: v.HISTORIAN_JOURNAL_MAX_MB * 1024 * 1024,
+      snapshotMs: v.HISTORIAN_SNAPSHOT_MS,
+      rawRetentionDays: v.HISTORIAN_RAW_RETENTION_DAYS,
+      rollupRetentionDays: v.HISTORIAN_ROLLUP_RETENTION_DAYS,
+      retentionEveryMinutes: v.HISTORIAN_RETENTION_EVERY_MINUTES,
     },
   };
 }

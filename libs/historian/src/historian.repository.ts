@@ -1,0 +1,109 @@
+import { Injectable } from '@nestjs/common';
+import { InjectConnection } from '@nestjs/mongoose';
+import type { AnyBulkWriteOperation, Collection, Document } from 'mongodb';
+import type { Connection } from 'mongoose';
+import type { PendingDoc, PendingWrites, StoredDocs } from './engine/bucket-writer';
+import type { RawBucketDoc, RollupDoc, RollupPackDoc } from './engine/docs';
+import type { SnapshotEntry } from './engine/bucket-writer';
+
+export const RAW_COLLECTION = 'samples_raw';
+/** One document per sensor per minute and per hour, `_id` `<sensor>|1m|<start>`; reports read it too. */
+export const ROLLUPS_COLLECTION = 'rollups';
+export const PACKS_COLLECTION = 'rollup_packs';
+/** Latest value per sensor, in pages of sensors (few documents: read whole at start-up). */
+export const LATEST_COLLECTION = 'sensor_latest';
+
+export interface LatestPage {
+  _id: string;
+  sensors: SnapshotEntry[];
+}
+
+type IdDoc = Document & { _id: string };
+
+/** The only place the historian touches the database: inserts and replaces by `_id`, lookups by `_id`. */
+@Injectable()
+export class HistorianRepository implements StoredDocs {
+  constructor(@InjectConnection() private readonly connection: Connection) {}
+
+  private col<T extends IdDoc>(name: string): Collection<T> {
+    return this.connection.collection<T>(name) as unknown as Collection<T>;
+  }
+
+  async init(): Promise<void> {
+    // Only the retention job filters on `start` (hourly, in bounded batches); every hot read is an exact `_id`.
+    await this.col(RAW_COLLECTION).createIndex({ start: 1 });
+    await this.col(ROLLUPS_COLLECTION).createIndex({ start: 1 });
+    await this.col(PACKS_COLLECTION).createIndex({ start: 1 });
+  }
+
+  raw(id: string): Promise<RawBucketDoc | null> {
+    return this.col<RawBucketDoc>(RAW_COLLECTION).findOne({ _id: id }) as Promise<RawBucketDoc | null>;
+  }
+  rollup(id: string): Promise<RollupDoc | null> {
+    return this.col<RollupDoc>(ROLLUPS_COLLECTION).findOne({ _id: id }) as Promise<RollupDoc | null>;
+  }
+  pack(id: string): Promise<RollupPackDoc | null> {
+    return this.col<RollupPackDoc>(PACKS_COLLECTION).findOne({ _id: id }) as Promise<RollupPackDoc | null>;
+  }
+
+  /** Writes documents: new ones by batched insert (fast on FerretDB), the others (and duplicates) by replace. */
+  async write(w: PendingWrites): Promise<number> {
+    let n = 0;
+    n += await this.writeDocs(RAW_COLLECTION, w.raw);
+    n += await this.writeDocs(ROLLUPS_COLLECTION, w.rollups);
+    n += await this.writeDocs(PACKS_COLLECTION, w.packs);
+    return n;
+  }
+
+  private async writeDocs<T extends IdDoc>(name: string, docs: Map<string, PendingDoc<T>>): Promise<number> {
+    if (!docs.size) return 0;
+    const col = this.col<T>(name);
+    const inserts: T[] = [];
+    const replaces: T[] = [];
+    for (const p of docs.values()) (p.mayExist ? replaces : inserts).push(p.doc);
+    for (let i = 0; i < inserts.length; i += 2000) {
+      const chunk = inserts.slice(i, i + 2000);
+      try {
+        await col.insertMany(chunk as never, { ordered: false });
+      } catch (err) {
+        const e = err as { code?: number; writeErrors?: Array<{ index: number; code: number }> | { index: number; code: number } };
+        const errors = Array.isArray(e.writeErrors) ? e.writeErrors : e.writeErrors ? [e.writeErrors] : [];
+        // Only duplicates are expected (a replay of documents written before a crash): replace those.
+        if (!errors.length || errors.some((x) => x.code !== 11000)) throw err;
+        for (const x of errors) replaces.push(chunk[x.index]);
+      }
+    }
+    for (let i = 0; i < replaces.length; i += 500) {
+      const ops = replaces.slice(i, i + 500).map((d) => ({ replaceOne: { filter: { _id: d._id }, replacement: d, upsert: true } })) as unknown as AnyBulkWriteOperation<T>[];
+      await col.bulkWrite(ops, { ordered: false });
+    }
+    return docs.size;
+  }
+
+  async latestPages(): Promise<LatestPage[]> {
+    return (await this.col<LatestPage>(LATEST_COLLECTION).find({}).toArray()) as LatestPage[];
+  }
+
+  async saveLatestPages(pages: LatestPage[]): Promise<void> {
+    if (!pages.length) return;
+    await this.col<LatestPage>(LATEST_COLLECTION).bulkWrite(
+      pages.map((p) => ({ replaceOne: { filter: { _id: p._id }, replacement: p, upsert: true } })) as AnyBulkWriteOperation<LatestPage>[],
+      { ordered: false },
+    );
+  }
+
+  /** Deletes up to `limit` documents of `collection` that start before `cutoff`; returns how many. */
+  async deleteOlderThan(collection: string, cutoff: Date, limit: number): Promise<number> {
+    const col = this.col<IdDoc>(collection);
+    const ids = (await col.find({ start: { $lt: cutoff } }, { projection: { _id: 1 } }).limit(limit).toArray()).map((d) => d._id);
+    if (!ids.length) return 0;
+    const r = await col.deleteMany({ _id: { $in: ids } });
+    return r.deletedCount ?? 0;
+  }
+
+  async ping(): Promise<void> {
+    const db = this.connection.db;
+    if (!db) throw new Error('not connected');
+    await db.admin().command({ ping: 1 });
+  }
+}

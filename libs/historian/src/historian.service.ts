@@ -1,0 +1,262 @@
+import { Injectable, Logger, OnApplicationShutdown, OnModuleInit, ServiceUnavailableException } from '@nestjs/common';
+import * as path from 'node:path';
+import { Counter, Gauge } from 'prom-client';
+import type { IngestedSample } from '@idm/contracts';
+import { AppConfig, HealthRegistry, MetricsService } from '@idm/core';
+import { IngestionService, SampleSink, SINK_STAGE } from '@idm/ingestion';
+import { BucketWriter, SnapshotEntry } from './engine/bucket-writer';
+import type { StoredSample } from './engine/summary';
+import { HistorianRepository, LatestPage } from './historian.repository';
+import { Journal, JournalFullError } from './journal';
+
+const PAGE_SIZE = 500;
+/** How long `accept` waits for a journaled batch to be applied (visible to queries) before answering anyway. */
+const APPLY_WAIT_MS = 2000;
+
+interface QueuedRecord {
+  seq: number;
+  samples: StoredSample[];
+  done?: () => void;
+}
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms).unref());
+
+/**
+ * The historian's storage sink (stage 20) and its single write loop. A batch is accepted once it is
+ * fsync'd to the journal (durable even while the database is away); the apply loop feeds it to the
+ * BucketWriter (in memory, visible to queries at once), and the flush loop writes closed buckets and
+ * rollups to the database. The journal is trimmed only behind what is written and covered by a saved
+ * snapshot, so after a crash the journal replays everything not yet in the database, in order.
+ */
+@Injectable()
+export class HistorianService implements SampleSink, OnModuleInit, OnApplicationShutdown {
+  readonly name = 'historian';
+  readonly stage = SINK_STAGE.storage;
+  readonly writer: BucketWriter;
+  private readonly logger = new Logger('Historian');
+  private readonly journal: Journal;
+  private readonly queue: QueuedRecord[] = [];
+  private wake: (() => void) | null = null;
+  private stopped = false;
+  private ready = false;
+  private dbUp = true;
+  private lastDbError = '';
+  private replayTotal = 0;
+  private replayLastSeq = 0;
+  private lastFlushOk = Date.now();
+  private lastSnapshot = 0;
+  private snapshotDirty = true;
+  private loops: Promise<void>[] = [];
+  private readonly accepted: Counter;
+  private readonly written: Counter;
+  private readonly failures: Counter;
+
+  constructor(
+    private readonly config: AppConfig,
+    private readonly repo: HistorianRepository,
+    private readonly ingestion: IngestionService,
+    private readonly health: HealthRegistry,
+    metrics: MetricsService,
+  ) {
+    this.writer = new BucketWriter(repo);
+    // One journal per database: two IDM databases on one machine (or test suites) never replay each other's samples.
+    const dbName = /^mongodb(?:\+srv)?:\/\/[^/]*\/([^?]*)/.exec(config.mongoUri)?.[1] || 'test';
+    this.journal = new Journal(path.join(config.dataDir, 'journal', dbName.replace(/[^A-Za-z0-9_.-]/g, '_')), config.historian.journalMaxBytes);
+    const registers = [metrics.registry];
+    this.accepted = new Counter({ name: 'historian_samples_accepted_total', help: 'Samples made durable (journal fsync) by the historian', registers });
+    this.written = new Counter({ name: 'historian_documents_written_total', help: 'Bucket, rollup and pack documents written to the database', registers });
+    this.failures = new Counter({ name: 'historian_write_failures_total', help: 'Failed database writes (retried; samples stay in the journal)', registers });
+    const gauge = (name: string, help: string, value: () => number) =>
+      new Gauge({ name, help, registers, collect() { this.set(value()); } });
+    gauge('historian_journal_bytes', 'Size of the store-and-forward journal on disk', () => this.journal.bytes);
+    gauge('historian_journal_max_bytes', 'Bound of the journal (ingest is refused beyond it)', () => this.config.historian.journalMaxBytes);
+    gauge('historian_journal_uncommitted_records', 'Journal records whose samples are not all in the database yet', () => this.uncommittedRecords());
+    gauge('historian_write_lag_seconds', 'Age of the oldest document waiting to be written (0 when caught up)', () => this.writeLagSeconds());
+    gauge('historian_replay_records', 'Journal records found at start-up (replayed after a crash or an outage)', () => this.replayTotal);
+    gauge('historian_replay_pending_records', 'Replayed journal records not yet applied', () => this.queue.filter((r) => r.seq <= this.replayLastSeq).length);
+    gauge('historian_database_up', '1 when the last database write succeeded', () => (this.dbUp ? 1 : 0));
+    gauge('historian_sensors', 'Sensors known to the historian', () => this.writer.sensorCount);
+  }
+
+  onModuleInit(): void {
+    const replay = this.journal.open();
+    this.replayTotal = replay.length;
+    this.replayLastSeq = replay.length ? replay[replay.length - 1].seq : 0;
+    for (const r of replay) this.queue.push({ seq: r.seq, samples: r.samples });
+    if (replay.length) this.logger.warn(`replaying ${replay.length} journal record(s) (${replay.reduce((n, r) => n + r.samples.length, 0)} samples) left by the previous run`);
+    this.ingestion.register(this);
+    this.health.register('historian', async () => this.healthCheck());
+    this.loops = [this.applyLoop(), this.flushLoop()];
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    this.wake?.();
+    await Promise.all(this.loops);
+    // A last write of what is ready; what is not stays in the journal for the next start.
+    if (this.ready) await this.flushOnce().catch(() => undefined);
+    if (this.ready) await this.saveSnapshot().catch(() => undefined);
+    this.journal.close();
+  }
+
+  /** Makes a batch durable (journal fsync) and hands it to the writer; rejects with 503 when the journal is full. */
+  async accept(batch: readonly IngestedSample[]): Promise<void> {
+    const samples: StoredSample[] = batch.map((x) => ({ sensor_id: x.sensor_id, t: x.timestamp, v: x.value, s: x.status ?? 'normal', q: x.quality }));
+    let seq: number;
+    try {
+      seq = await this.journal.append(samples);
+    } catch (err) {
+      if (err instanceof JournalFullError) throw new ServiceUnavailableException({ message: err.message });
+      throw err;
+    }
+    this.accepted.inc(samples.length);
+    const applied = new Promise<void>((resolve) => this.queue.push({ seq, samples, done: resolve }));
+    this.wake?.();
+    await Promise.race([applied, sleep(APPLY_WAIT_MS)]);
+  }
+
+  /** Waits until everything accepted is applied and written; `closeAll` also writes the open minutes/hours/days. */
+  async drain(closeAll = false, timeoutMs = 120_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (this.queue.length && Date.now() < deadline) await sleep(20);
+    if (closeAll) this.writer.closeAll();
+    while ((this.writer.pendingCount || this.writer.inflightCount || this.queue.length) && Date.now() < deadline) await sleep(20);
+    if (Date.now() >= deadline) throw new Error('historian did not drain in time');
+  }
+
+  get isReady(): boolean {
+    return this.ready;
+  }
+
+  get journalBytes(): number {
+    return this.journal.bytes;
+  }
+
+  private async applyLoop(): Promise<void> {
+    while (!this.stopped) {
+      if (!this.ready) {
+        try {
+          await this.repo.init();
+          const pages = await this.repo.latestPages();
+          this.writer.restore(pages.flatMap((p) => p.sensors));
+          this.ready = true;
+          this.logger.log(`historian ready: ${this.writer.sensorCount} sensor(s) known, ${this.queue.length} journal record(s) to apply`);
+        } catch (err) {
+          this.noteDbError(err);
+          await sleep(1000);
+          continue;
+        }
+      }
+      const r = this.queue[0];
+      if (!r) {
+        await new Promise<void>((resolve) => {
+          this.wake = resolve;
+          setTimeout(resolve, this.config.historian.flushMs).unref();
+        });
+        this.wake = null;
+        continue;
+      }
+      try {
+        await this.writer.apply(r.samples, r.seq, Date.now());
+        this.queue.shift();
+        this.snapshotDirty = true;
+        r.done?.();
+      } catch (err) {
+        // A read of stored buckets failed (database away): retry the same record; applying twice is harmless.
+        this.noteDbError(err);
+        await sleep(1000);
+      }
+    }
+  }
+
+  private async flushLoop(): Promise<void> {
+    while (!this.stopped) {
+      await sleep(this.config.historian.flushMs);
+      if (!this.ready) continue;
+      this.writer.closeIdle(Date.now(), this.config.historian.idleCloseMs);
+      try {
+        await this.flushOnce();
+        if (Date.now() - this.lastSnapshot >= this.config.historian.snapshotMs) await this.saveSnapshot();
+      } catch (err) {
+        this.noteDbError(err);
+        this.failures.inc();
+        await sleep(1000);
+      }
+    }
+  }
+
+  private async flushOnce(): Promise<void> {
+    if (!this.writer.pendingCount) {
+      this.lastFlushOk = Date.now();
+      return;
+    }
+    const w = this.writer.beginFlush();
+    try {
+      const n = await this.repo.write(w);
+      this.writer.endFlush(true);
+      this.written.inc(n);
+      this.lastFlushOk = Date.now();
+      if (!this.dbUp) this.logger.log('database writable again: the journal backlog is being written');
+      this.dbUp = true;
+    } catch (err) {
+      this.writer.endFlush(false);
+      throw err;
+    }
+  }
+
+  /** Saves the latest values, then trims the journal behind everything written before the snapshot. */
+  private async saveSnapshot(): Promise<void> {
+    const checkpoint = this.checkpoint();
+    if (this.snapshotDirty) {
+      const entries = this.writer.snapshot().sort((a, b) => (a.sensor_id < b.sensor_id ? -1 : 1));
+      const pages: LatestPage[] = [];
+      for (let i = 0; i < entries.length; i += PAGE_SIZE) pages.push({ _id: `page-${String(i / PAGE_SIZE).padStart(5, '0')}`, sensors: entries.slice(i, i + PAGE_SIZE).map(cleanEntry) });
+      this.snapshotDirty = false;
+      try {
+        await this.repo.saveLatestPages(pages);
+      } catch (err) {
+        this.snapshotDirty = true;
+        throw err;
+      }
+    }
+    this.lastSnapshot = Date.now();
+    this.journal.truncateBelow(checkpoint);
+  }
+
+  private checkpoint(): number {
+    return Math.min(this.writer.minPinnedSeq(), this.queue[0]?.seq ?? Infinity, this.journal.lastSeq + 1);
+  }
+
+  private uncommittedRecords(): number {
+    return Math.max(0, this.journal.lastSeq + 1 - this.checkpoint());
+  }
+
+  private writeLagSeconds(): number {
+    return this.writer.pendingCount || this.writer.inflightCount ? (Date.now() - this.lastFlushOk) / 1000 : 0;
+  }
+
+  private noteDbError(err: unknown): void {
+    const message = err instanceof Error ? err.message : String(err);
+    if (this.dbUp || message !== this.lastDbError) this.logger.warn(`database write/read failed, samples stay in the journal: ${message}`);
+    this.dbUp = false;
+    this.lastDbError = message;
+  }
+
+  private healthCheck() {
+    const extra = {
+      journal_bytes: this.journal.bytes,
+      journal_max_bytes: this.config.historian.journalMaxBytes,
+      uncommitted_records: this.uncommittedRecords(),
+      write_lag_s: Math.round(this.writeLagSeconds() * 10) / 10,
+      replay_pending: this.queue.length,
+    };
+    if (this.journal.full) return { status: 'degraded' as const, message: 'journal full: new samples are refused until the database is back', ...extra };
+    if (!this.ready || !this.dbUp) return { status: 'degraded' as const, message: 'database unreachable: samples are kept in the local journal', ...extra };
+    if (this.queue.length > 100) return { status: 'degraded' as const, message: `replaying the journal (${this.queue.length} records to go)`, ...extra };
+    return { status: 'up' as const, ...extra };
+  }
+}
+
+function cleanEntry(e: SnapshotEntry): SnapshotEntry {
+  return { sensor_id: e.sensor_id, known_last: Number.isFinite(e.known_last) ? e.known_last : 0, latest: e.latest ? { sensor_id: e.sensor_id, t: e.latest.t, v: e.latest.v, s: e.latest.s, q: e.latest.q } : null };
+}

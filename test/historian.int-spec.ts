@@ -1,0 +1,204 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { getConnectionToken } from '@nestjs/mongoose';
+import type { Connection } from 'mongoose';
+import { HistorianService, RetentionScheduler } from '@idm/historian';
+import { startTestApp, TestApp } from './support/app';
+import { authHeader, loginAllRoles } from './support/auth';
+
+const MIN = 60_000;
+const HOUR = 60 * MIN;
+
+function env(name: string, extra: Record<string, string> = {}): Record<string, string> {
+  return { DATA_DIR: fs.mkdtempSync(path.join(os.tmpdir(), `idm-${name}-`)), QUEUE_PREFIX: `idm-test-${name}-${process.pid}`, HISTORIAN_IDLE_CLOSE_MS: '300', HISTORIAN_FLUSH_MS: '50', MODBUS_POLLING: '0', ...extra };
+}
+
+async function post(t: TestApp, token: string, body: unknown): Promise<{ status: number; body: any }> {
+  const res = await fetch(`${t.url}/sensors/data`, { method: 'POST', headers: authHeader(token), body: JSON.stringify(body) });
+  return { status: res.status, body: await res.json() };
+}
+
+async function get(t: TestApp, token: string, p: string): Promise<{ status: number; body: any }> {
+  const res = await fetch(`${t.url}${p}`, { headers: authHeader(token) });
+  return { status: res.status, body: await res.json() };
+}
+
+/** Deterministic values with spikes, so min/max buckets are meaningful. */
+function series(sensor: string, start: number, count: number, stepMs: number): Array<{ sensor_id: string; timestamp: number; value: number }> {
+  return Array.from({ length: count }, (_, i) => ({
+    sensor_id: sensor,
+    timestamp: start + i * stepMs,
+    value: Math.round((50 + 10 * Math.sin(i / 37) + (i % 97 === 0 ? 40 : 0) - (i % 131 === 0 ? 35 : 0)) * 1000) / 1000,
+  }));
+}
+
+function bruteForce(samples: Array<{ timestamp: number; value: number }>, start: number, width: number, to: number) {
+  const groups = new Map<number, number[]>();
+  for (const s of samples) {
+    if (s.timestamp < start || s.timestamp >= to) continue;
+    const b = start + Math.floor((s.timestamp - start) / width) * width;
+    groups.set(b, [...(groups.get(b) ?? []), s.value]);
+  }
+  return [...groups.entries()].sort((a, b) => a[0] - b[0]).map(([t, v]) => ({ t, count: v.length, min: Math.min(...v), max: Math.max(...v), mean: v.reduce((a, b) => a + b, 0) / v.length }));
+}
+
+describe('historian: POST /sensors/data, storage, rollups and history on FerretDB', () => {
+  let t: TestApp;
+  let tokens: Record<string, string>;
+  let historian: HistorianService;
+  let conn: Connection;
+
+  beforeAll(async () => {
+    t = await startTestApp('idm_test_historian', env('historian'));
+    tokens = await loginAllRoles(t.url);
+    historian = t.app.get(HistorianService);
+    conn = t.app.get(getConnectionToken());
+  });
+  afterAll(async () => t?.close());
+
+  it('rejects a whole batch when one sample is bad, naming its index and field, and stores nothing', async () => {
+    const now = Date.now();
+    const samples = series('val-1', now - 10_000, 6, 1000);
+    (samples[3] as any).value = 'NaN';
+    const r = await post(t, tokens.operator, { samples });
+    expect(r.status).toBe(400);
+    expect(r.body.message).toBe('samples[3].value must be a finite number');
+    expect(r.body.details).toEqual([{ field: 'samples[3].value', rule: 'isFinite', message: 'samples[3].value must be a finite number' }]);
+
+    const bad = [
+      { body: [{ sensor_id: 'val-1', timestamp: '2026-13-45', value: 1 }], field: '[0].timestamp' },
+      { body: [{ sensor_id: 'val-1', timestamp: now, value: 1 }, { sensor_id: 'val|1', timestamp: now, value: 1 }], field: '[1].sensor_id' },
+      { body: { sensor_id: 'val-1', timestamp: now + 3_600_000, value: 1 }, field: 'timestamp' },
+      { body: { sensor_id: 'val-1', timestamp: now, value: 1, extra: true }, field: 'extra' },
+      { body: { samples: [{ sensor_id: { $gt: '' }, timestamp: now, value: 1 }] }, field: 'samples[0].sensor_id' },
+      { body: { samples: [] }, field: 'samples' },
+    ];
+    for (const b of bad) {
+      const res = await post(t, tokens.operator, b.body);
+      expect(res.status).toBe(400);
+      expect(res.body.details[0].field).toBe(b.field);
+    }
+    const tooMany = await post(t, tokens.operator, Array.from({ length: 10_001 }, (_, i) => ({ sensor_id: 'val-1', timestamp: now - i, value: 1 })));
+    expect(tooMany.status).toBe(400);
+    expect(tooMany.body.message).toMatch(/at most 10000 samples/);
+
+    await historian.drain(true);
+    expect((await get(t, tokens.viewer, '/sensors')).body.map((s: any) => s.sensor_id)).not.toContain('val-1');
+    expect((await get(t, tokens.viewer, '/sensors/val-1')).status).toBe(404);
+    expect(await conn.collection('samples_raw').countDocuments({ sensor_id: 'val-1' })).toBe(0);
+  });
+
+  it('needs the operator role to post; accepts one object, an array or {samples}; lists unknown sensors as unregistered', async () => {
+    const now = Date.now();
+    expect((await post(t, tokens.viewer, { sensor_id: 'rest-1', timestamp: now, value: 1 })).status).toBe(403);
+    const one = await post(t, tokens.operator, { sensor_id: 'rest-1', timestamp: new Date(now - 2000).toISOString(), value: 1.5 });
+    expect(one).toEqual({ status: 202, body: { accepted: 1, unregistered: ['rest-1'] } });
+    // A posted status is a hint only: detection (stage 10) decides it, as for polled samples.
+    expect((await post(t, tokens.operator, [{ sensor_id: 'rest-1', timestamp: now - 1000, value: 2.5, status: 'anomaly' }])).status).toBe(202);
+    const list = await get(t, tokens.viewer, '/sensors');
+    const s = list.body.find((x: any) => x.sensor_id === 'rest-1');
+    expect(s).toMatchObject({ registered: false, unit: null, latest: { value: 2.5, status: expect.stringMatching(/^(normal|anomaly)$/), quality: 'good', timestamp: new Date(now - 1000).toISOString() } });
+    const detail = await get(t, tokens.viewer, '/sensors/rest-1');
+    expect(detail.status).toBe(200);
+    expect(detail.body.recent.map((x: any) => x.value)).toEqual([1.5, 2.5]);
+  });
+
+  it('stores a re-sent batch once: samples and rollups are not doubled', async () => {
+    const start = Math.floor((Date.now() - 3 * HOUR) / HOUR) * HOUR;
+    const samples = series('dup-1', start, 600, 1000); // 10 minutes at 1 Hz
+    expect((await post(t, tokens.operator, { samples })).status).toBe(202);
+    await historian.drain(true);
+    expect((await post(t, tokens.operator, { samples })).status).toBe(202);
+    expect((await post(t, tokens.operator, { samples: samples.slice(100, 200) })).status).toBe(202);
+    await historian.drain(true);
+
+    const csv = await (await fetch(`${t.url}/sensors/dup-1/export.csv?from=${start}&to=${start + HOUR}`, { headers: authHeader(tokens.viewer) })).text();
+    const lines = csv.trim().split('\n');
+    expect(lines[0]).toBe('sensor_id,timestamp,value,status,quality');
+    expect(lines).toHaveLength(601);
+    expect(new Set(lines.slice(1).map((l) => l.split(',')[1])).size).toBe(600);
+    const minutes = await conn.collection('rollups').find({ sensor_id: 'dup-1', resolution: '1m' }).toArray();
+    expect(minutes).toHaveLength(10);
+    expect(minutes.reduce((n, d) => n + d.count, 0)).toBe(600);
+    const hour = await conn.collection('rollups').findOne({ _id: `dup-1|1h|${start}` as any });
+    expect(hour?.count).toBe(600);
+  });
+
+  it('answers history over raw samples and rollups like a brute force over the raw samples', async () => {
+    const start = Math.floor((Date.now() - 5 * HOUR) / HOUR) * HOUR;
+    const samples = series('hist-1', start, 3 * 3600 + 1234, 1000); // 3 h 20 min at 1 Hz
+    for (let i = 0; i < samples.length; i += 5000) expect((await post(t, tokens.operator, { samples: samples.slice(i, i + 5000) })).status).toBe(202);
+    const end = start + samples.length * 1000;
+
+    const check = async (from: number, to: number, maxPoints: number, source: string) => {
+      const r = await get(t, tokens.viewer, `/sensors/hist-1/history?from=${new Date(from).toISOString()}&to=${to}&max_points=${maxPoints}`);
+      expect(r.status).toBe(200);
+      expect(r.body.source).toBe(source);
+      expect(r.body.buckets.length).toBeLessThanOrEqual(maxPoints);
+      const expected = bruteForce(samples, from, r.body.bucket_ms, to);
+      expect(r.body.buckets.map((b: any) => b.t)).toEqual(expected.map((e) => e.t));
+      r.body.buckets.forEach((b: any, i: number) => {
+        expect(b.count).toBe(expected[i].count);
+        expect(b.min).toBe(expected[i].min);
+        expect(b.max).toBe(expected[i].max);
+        expect(b.mean).toBeCloseTo(expected[i].mean, 9);
+      });
+      return r.body;
+    };
+    // While the last minute/hour are still open in memory, and again once everything is written.
+    for (const phase of ['open', 'written']) {
+      if (phase === 'written') await historian.drain(true);
+      await check(start, end, 100, '1m'); // 3 h 20 min: closed hours from packs, the last hour from memory or its pack
+      await check(start, start + 4 * HOUR, 4, '1h');
+      await check(start + 3 * HOUR, end, 1000, 'raw');
+      expect((await check(start + 90 * MIN, start + 150 * MIN, 50, '1m')).buckets).toHaveLength(30);
+      expect((await check(start + 90 * MIN + 7000, start + 100 * MIN, 50, 'raw')).buckets).toHaveLength(50);
+    }
+  });
+
+  it('reports itself in /health and /metrics', async () => {
+    const h = await get(t, tokens.viewer, '/health');
+    expect(h.body.components.historian).toMatchObject({ status: 'up', journal_max_bytes: 1024 * 1024 * 1024 });
+    const metrics = await (await fetch(`${t.url}/metrics`)).text();
+    expect(metrics).toMatch(/^historian_journal_bytes\{[^}]*\} \d+/m);
+    expect(metrics).toMatch(/^historian_samples_accepted_total\{[^}]*\} [1-9]\d*/m);
+    expect(metrics).toMatch(/^historian_replay_records\{[^}]*\} 0/m);
+  });
+});
+
+describe('historian: retention', () => {
+  let t: TestApp;
+  let tokens: Record<string, string>;
+  let conn: Connection;
+
+  beforeAll(async () => {
+    t = await startTestApp('idm_test_historian_retention', env('retention', { HISTORIAN_RAW_RETENTION_DAYS: '2', HISTORIAN_ROLLUP_RETENTION_DAYS: '4' }));
+    tokens = await loginAllRoles(t.url);
+    conn = t.app.get(getConnectionToken());
+  });
+  afterAll(async () => t?.close());
+
+  it('deletes raw samples older than the raw retention and rollups older than the rollup retention, nothing newer', async () => {
+    const now = Date.now();
+    const day = 24 * HOUR;
+    const at = (ago: number) => Math.floor((now - ago) / HOUR) * HOUR;
+    for (const [sensor, start] of [['ret-old', at(6 * day)], ['ret-mid', at(3 * day)], ['ret-new', at(2 * HOUR)]] as const) {
+      expect((await post(t, tokens.operator, { samples: series(sensor, start, 180, 1000) })).status).toBe(202);
+    }
+    await t.app.get(HistorianService).drain(true);
+    const count = (col: string, sensor: string) => conn.collection(col).countDocuments({ sensor_id: sensor });
+    expect(await count('samples_raw', 'ret-old')).toBe(3);
+    expect(await count('rollups', 'ret-old')).toBe(4);
+
+    const r = await t.app.get(RetentionScheduler).runNow();
+    expect(r.raw_deleted).toBe(6);
+    expect(await count('samples_raw', 'ret-old')).toBe(0);
+    expect(await count('samples_raw', 'ret-mid')).toBe(0);
+    expect(await count('samples_raw', 'ret-new')).toBe(3);
+    expect(await count('rollups', 'ret-old')).toBe(0);
+    expect(await count('rollups', 'ret-mid')).toBe(4); // 3 minutes + 1 hour
+    expect(await count('rollups', 'ret-new')).toBe(4);
+    expect(await count('rollup_packs', 'ret-mid')).toBe(2); // hour pack + day pack
+  });
+});
