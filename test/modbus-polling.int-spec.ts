@@ -144,6 +144,21 @@ describe('Modbus polling of the PLC simulator', () => {
     expect(fast.length).toBeGreaterThanOrEqual(8); // ~12 expected at 200 ms; a stalled loop would give ~5
   });
 
+  it('reconnects by itself after a PLC reboot (connections dropped, then refused for 1.5 s)', async () => {
+    const since = Date.now();
+    sim.injectFault({ kind: 'reboot', plc: 'plc-01', duration_ms: 1500 });
+    const down = await eventually(() => call(t.url, 'GET', '/devices/plc-01/status', admin), (r) => r.body.consecutive_failures > 0, 5000, 50);
+    expect(down.body.consecutive_failures).toBeGreaterThan(0);
+    const back = await eventually(
+      () => call(t.url, 'GET', '/devices/plc-01/status', admin),
+      (r) => r.body.state === 'connected' && r.body.consecutive_failures === 0 && r.body.last_good_poll_at > since + 1500,
+      15000,
+    );
+    expect(back.body).toMatchObject({ state: 'connected', connected: true, consecutive_failures: 0 });
+    const fresh = () => samples.some((s) => s.sensor_id === 'P01-TT-001' && s.quality === 'good' && s.timestamp > since + 1500);
+    expect(await eventually(fresh, Boolean, 5000)).toBe(true);
+  });
+
   it('only ever sends read function codes, and its Modbus client cannot write', () => {
     const codes = Object.keys(sim.log.byFunctionCode).map(Number);
     expect(sim.log.total).toBeGreaterThan(50);

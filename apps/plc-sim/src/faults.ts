@@ -1,7 +1,7 @@
 import { healthyValue, SignalSpec } from './plant-model';
 
 export const TAG_FAULTS = ['spike', 'step', 'drift', 'stuck', 'noise_burst', 'out_of_range'] as const;
-export const DEVICE_FAULTS = ['stop_answering', 'slow'] as const;
+export const DEVICE_FAULTS = ['stop_answering', 'slow', 'reboot'] as const;
 export type TagFaultKind = (typeof TAG_FAULTS)[number];
 export type DeviceFaultKind = (typeof DEVICE_FAULTS)[number];
 export type FaultKind = TagFaultKind | DeviceFaultKind;
@@ -9,7 +9,8 @@ export type FaultKind = TagFaultKind | DeviceFaultKind;
 /**
  * A fault injected into the plant. Tag faults change one sensor's value; device faults change how a
  * PLC answers. `magnitude` means: spike/step: added value (default 10 σ·10); drift: units per minute;
- * noise_burst: noise multiplier; out_of_range: ignored; slow: response delay in ms.
+ * noise_burst: noise multiplier; out_of_range: ignored; slow: response delay in ms. A `reboot` drops the PLC's
+ * connections and refuses new ones until it ends (default 5 s).
  */
 export interface Fault {
   id: number;
@@ -62,7 +63,7 @@ export function faultedValue(s: SignalSpec, key: readonly number[], t: number, f
   return v;
 }
 
-/** Spikes are short by nature: without an explicit duration they last one second. */
+/** Spikes are short by nature (1 s) and a reboot ends (5 s); other faults last until cleared. */
 export function defaultDurationMs(kind: FaultKind): number | null {
-  return kind === 'spike' ? 1000 : null;
+  return kind === 'spike' ? 1000 : kind === 'reboot' ? 5000 : null;
 }

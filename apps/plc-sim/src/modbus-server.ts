@@ -78,6 +78,12 @@ export class ModbusTcpServer {
   }
 
   private onConnection(socket: net.Socket): void {
+    // A rebooting PLC (one port per PLC) resets connections until it is back.
+    const plc = this.plant.options.layout === 'ports' ? this.plant.plcAt(socket.localPort ?? 0, 1) : undefined;
+    if (plc && this.plant.deviceFault(plc, this.now()).offline) {
+      socket.destroy();
+      return;
+    }
     this.sockets.add(socket);
     socket.setNoDelay(true);
     let buf = Buffer.alloc(0);
@@ -123,6 +129,10 @@ export class ModbusTcpServer {
 
     if (!plc) return exception(EXC_GATEWAY_TARGET);
     const fault = this.plant.deviceFault(plc, t);
+    if (fault.offline) {
+      socket.destroy(); // rebooting: the connection drops, as when a real PLC restarts
+      return;
+    }
     if (fault.stopped) return; // a PLC that stopped answering: the request simply times out
     const answer = () => {
       if (fc === 3 || fc === 4) {

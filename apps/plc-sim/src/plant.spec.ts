@@ -79,11 +79,16 @@ describe('faults', () => {
   it('a plant device fault: stop answering and slow', () => {
     const p = new Plant(opts);
     p.injectFault({ kind: 'slow', plc: 'plc-01', magnitude: 300 }, 0);
-    expect(p.deviceFault(p.plcs[0], 1)).toEqual({ stopped: false, delayMs: 300 });
+    expect(p.deviceFault(p.plcs[0], 1)).toEqual({ stopped: false, delayMs: 300, offline: false });
     p.injectFault({ kind: 'stop_answering', plc: 'plc-01' }, 0);
     expect(p.deviceFault(p.plcs[0], 1).stopped).toBe(true);
-    expect(p.deviceFault(p.plcs[1], 1)).toEqual({ stopped: false, delayMs: 0 });
+    expect(p.deviceFault(p.plcs[1], 1)).toEqual({ stopped: false, delayMs: 0, offline: false });
+    const reboot = p.injectFault({ kind: 'reboot', plc: 'plc-02' }, 0);
+    expect(reboot.end).toBe(5000);
+    expect(p.deviceFault(p.plcs[1], 4999).offline).toBe(true);
+    expect(p.deviceFault(p.plcs[1], 5000).offline).toBe(false);
     expect(p.clearFaults({ plc: 'plc-01' })).toBe(2);
+    expect(p.clearFaults()).toBe(1);
     expect(() => p.injectFault({ kind: 'spike', plc: 'plc-01', sensor_id: 'nope' })).toThrow(/needs a sensor_id/);
   });
 });

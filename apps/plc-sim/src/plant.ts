@@ -154,10 +154,10 @@ export class Plant {
   }
 
   /** Active device fault of a PLC (stop answering wins over slow). */
-  deviceFault(plc: SimPlc, t = Date.now()): { stopped: boolean; delayMs: number } {
+  deviceFault(plc: SimPlc, t = Date.now()): { stopped: boolean; delayMs: number; offline: boolean } {
     const active = this.faults.filter((f) => f.plc === plc.id && isActive(f, t));
     const slow = active.filter((f) => f.kind === 'slow').reduce((m, f) => Math.max(m, f.magnitude ?? 2000), 0);
-    return { stopped: active.some((f) => f.kind === 'stop_answering'), delayMs: slow };
+    return { stopped: active.some((f) => f.kind === 'stop_answering'), delayMs: slow, offline: active.some((f) => f.kind === 'reboot') };
   }
 
   /** The matching IDM device file: same ids, addresses, types and orders, so the two agree by construction. */
