@@ -1,9 +1,14 @@
+import { useEffect, useState } from 'react';
 import { Link } from 'react-router-dom';
 import type { AlarmPriorityName } from '@idm/contracts';
 import { PriorityBadge } from '../../../components/ui/PriorityBadge';
 import { useAlarmState } from '../../../lib/live/LiveProvider';
 import { isUnacked, sortAlarms } from '../../../lib/live/alarm-state';
 import { clock } from '../../../lib/format';
+import { sound } from '../../../lib/annunciator';
+
+const SOUND_KEY = 'idm.sound';
+const REPEAT_MS = 10_000;
 
 const PRIORITIES: AlarmPriorityName[] = ['critical', 'high', 'medium', 'low'];
 
@@ -16,6 +21,25 @@ export function AlarmBanner() {
   const all = sortAlarms(state.alarms.values());
   const unacked = all.filter(isUnacked);
   const top = (unacked.length ? unacked : all).slice(0, 3);
+  // Audible annunciation: unacknowledged medium-and-above alarms sound until acknowledged or silenced;
+  // a new alarm sounds again. The choice to mute is kept per browser.
+  const [soundOn, setSoundOn] = useState(() => globalThis.localStorage?.getItem(SOUND_KEY) !== 'off');
+  const [silenced, setSilenced] = useState<ReadonlySet<string>>(new Set());
+  const loud = unacked.filter((a) => a.priority !== 'low' && !silenced.has(`${a.id}|${a.raised_at}`));
+  const loudKey = loud.map((a) => `${a.id}|${a.raised_at}`).join(',');
+  const loudest = loud[0]?.priority;
+  useEffect(() => {
+    if (!soundOn || !loudest) return;
+    sound(loudest);
+    const t = setInterval(() => sound(loudest), REPEAT_MS);
+    return () => clearInterval(t);
+  }, [soundOn, loudest, loudKey]);
+  const toggleSound = () => {
+    const next = !soundOn;
+    setSoundOn(next);
+    globalThis.localStorage?.setItem(SOUND_KEY, next ? 'on' : 'off');
+  };
+
   const counts = PRIORITIES.map((p) => [p, all.filter((a) => a.priority === p).length] as const).filter(([, n]) => n > 0);
 
   return (
@@ -50,9 +74,19 @@ export function AlarmBanner() {
           </li>
         ))}
       </ol>
-      <Link to="/alarms" className="banner-link">
-        Alarm list ({all.length})
-      </Link>
+      <span className="banner-actions">
+        {soundOn && loud.length > 0 && (
+          <button type="button" onClick={() => setSilenced(new Set(unacked.map((a) => `${a.id}|${a.raised_at}`)))}>
+            Silence
+          </button>
+        )}
+        <button type="button" aria-pressed={soundOn} onClick={toggleSound} title="Audible alarms">
+          {soundOn ? '♪ Sound on' : 'Sound off'}
+        </button>
+        <Link to="/alarms" className="banner-link">
+          Alarm list ({all.length})
+        </Link>
+      </span>
     </section>
   );
 }

@@ -3,6 +3,8 @@ import userEvent from '@testing-library/user-event';
 import { MemoryRouter } from 'react-router-dom';
 import { AxiosError, AxiosHeaders } from 'axios';
 import { expect, test, vi } from 'vitest';
+import { initConfig } from '../../../config';
+import { fakeApi } from '../../../test/fake-api';
 import type { AlarmDto } from '@idm/contracts';
 import { sortAlarms } from '../../../lib/live/alarm-state';
 import { AlarmList, type AlarmActions } from './AlarmList';
@@ -133,4 +135,25 @@ test('a shelved alarm can be unshelved and any alarm commented', async () => {
   await user.type(screen.getByLabelText('Comment'), 'Field operator sent to PT-201');
   await user.keyboard('{Enter}');
   expect(actions.comment).toHaveBeenCalledWith('PT-201', 'Field operator sent to PT-201');
+});
+
+test('anyone can read an alarm’s history with who acknowledged it and their comments', async () => {
+  initConfig({});
+  const user = userEvent.setup();
+  fakeApi((req) => ({
+    status: 200,
+    data: {
+      ...ALARMS[1],
+      history: [
+        { alarm_id: 'PT-201', kind: 'raised', from: 'normal', to: 'unack_active', at: '2026-11-27T09:00:00Z', by: null, comment: null },
+        { alarm_id: 'PT-201', kind: 'acknowledged', from: 'unack_active', to: 'ack_active', at: '2026-11-27T09:01:00Z', by: 'olga', comment: 'valve V-12 closed by hand' },
+      ],
+      url: req.url,
+    },
+  }));
+  show(undefined);
+  await user.click(within(rows()[1]).getByRole('button', { name: 'History' }));
+  const history = await screen.findByRole('list', { name: 'History of PT-201 high' });
+  expect(history).toHaveTextContent('acknowledged by olga: “valve V-12 closed by hand”');
+  expect(history).toHaveTextContent('raised');
 });

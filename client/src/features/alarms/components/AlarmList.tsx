@@ -6,6 +6,7 @@ import { isUnacked } from '../../../lib/live/alarm-state';
 import { clock, formatValue } from '../../../lib/format';
 import { toUiError } from '../../../lib/errors';
 import { stateLabel } from './alarm-labels';
+import { AlarmHistory } from './AlarmHistory';
 
 export interface AlarmActions {
   acknowledge(ids: string[], comment?: string): Promise<unknown>;
@@ -16,7 +17,7 @@ export interface AlarmActions {
 
 export const SHELVE_MINUTES = [15, 30, 60, 120, 240, 480, 720, 1440];
 
-type Open = { id: string; kind: 'shelve' | 'comment' } | null;
+type Open = { id: string; kind: 'shelve' | 'comment' | 'history' } | null;
 
 /**
  * The alarm list, already sorted by the caller (priority, then newest). Unacknowledged rows stand out by
@@ -79,7 +80,7 @@ export function AlarmList({ alarms, actions }: { alarms: readonly AlarmDto[]; ac
             <th scope="col">Message</th>
             <th scope="col" className="num">Value</th>
             <th scope="col">State</th>
-            {actions && <th scope="col">Actions</th>}
+            <th scope="col">Actions</th>
           </tr>
         </thead>
         <tbody>
@@ -101,9 +102,13 @@ export function AlarmList({ alarms, actions }: { alarms: readonly AlarmDto[]; ac
                 <td className="msg">{a.message}</td>
                 <td className="num">{formatValue(a.last_value)}</td>
                 <td className="state">{stateLabel(a)}</td>
-                {actions && (
-                  <td>
-                    <div className="actions">
+                <td>
+                  <div className="actions">
+                    <button type="button" aria-expanded={isOpen === 'history'} onClick={() => setOpen(isOpen === 'history' ? null : { id: a.id, kind: 'history' })}>
+                      History
+                    </button>
+                    {actions && (
+                    <>
                     {un && (
                       <button type="button" disabled={busy} onClick={() => void run(() => actions.acknowledge([a.id]))} aria-label={`Acknowledge ${a.message}`}>
                         Ack
@@ -123,14 +128,17 @@ export function AlarmList({ alarms, actions }: { alarms: readonly AlarmDto[]; ac
                     <button type="button" aria-expanded={isOpen === 'comment'} onClick={() => setOpen(isOpen === 'comment' ? null : { id: a.id, kind: 'comment' })}>
                       Comment
                     </button>
-                    </div>
-                  </td>
-                )}
+                    </>
+                    )}
+                  </div>
+                </td>
               </tr>,
-              isOpen && actions && (
+              isOpen && (isOpen === 'history' || actions) && (
                 <tr key={`${a.id}-form`} className="alarm-form-row">
                   <td colSpan={8}>
-                    {isOpen === 'shelve' ? (
+                    {isOpen === 'history' ? (
+                      <AlarmHistory alarm={a} />
+                    ) : !actions ? null : isOpen === 'shelve' ? (
                       <ShelveForm alarm={a} onCancel={() => setOpen(null)} onSubmit={(m, r) => actions.shelve(a.id, m, r)} onDone={() => setOpen(null)} />
                     ) : (
                       <CommentForm alarm={a} onCancel={() => setOpen(null)} onSubmit={(t) => actions.comment(a.id, t)} onDone={() => setOpen(null)} />

@@ -31,7 +31,7 @@ function toLocalInput(t: number): string {
 }
 
 export function SensorDetailPage() {
-  const id = decodeURIComponent(useParams().id ?? '');
+  const id = useParams().id ?? '';
   const tag = useResource(() => getTag(id), `tag:${id}`);
   const [range, setRange] = useState<Range>(() => ({ key: 'live', from: Date.now() - RANGES[0].ms, to: Date.now() }));
   const [now, setNow] = useState(Date.now());
