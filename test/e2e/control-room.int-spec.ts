@@ -110,6 +110,26 @@ describe('control room in Chromium', () => {
     plant.sim.clearFaults();
   });
 
+  it('lists the episode in the anomaly history, filtered by sensor, and exports it as CSV', async () => {
+    const plc = plant.sim.plant.plcs[0];
+    const tag = plant.sim.deviceFile.tags.find((t) => t.device_id === plc.id && t.limits?.hihi !== undefined && t.limits?.lolo !== undefined)!;
+    await page.getByRole('link', { name: 'Anomalies' }).click();
+    await page.getByLabel('Sensor').fill(tag.sensor_id);
+    await page.getByRole('button', { name: 'Apply' }).click();
+    expect(page.url()).toContain(`sensor_id=${tag.sensor_id}`);
+    const row = page.locator('table.grid tbody tr', { hasText: tag.sensor_id }).first();
+    await row.waitFor();
+    expect(await row.textContent()).toMatch(/limit/);
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export CSV' }).click()]);
+    const stream = await download.createReadStream();
+    let csv = '';
+    for await (const chunk of stream) csv += chunk.toString();
+    const lines = csv.trim().split(/\r?\n/);
+    expect(lines[0]).toMatch(/^id,sensor_id,/);
+    expect(lines.length).toBeGreaterThan(1);
+    expect(lines.slice(1).every((l) => l.includes(tag.sensor_id))).toBe(true);
+  });
+
   it('raises an alarm in the banner within a few polls when a PLC stops answering', async () => {
     await page.getByRole('link', { name: 'Overview' }).click();
     await page.locator('[data-sensor-id]').first().waitFor();
