@@ -50,6 +50,11 @@ function setup(tags: TagDto[], over: Partial<DevicePollerDeps> = {}, gap = 0) {
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** Waits for a condition (a loaded CI machine may delay timers; the assertions follow separately). */
+async function until(cond: () => boolean, timeoutMs = 3000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!cond() && Date.now() < end) await sleep(5);
+}
 
 describe('DevicePoller', () => {
   beforeEach(() => {
@@ -64,7 +69,7 @@ describe('DevicePoller', () => {
   it('polls every block and publishes one timestamped batch per poll', async () => {
     const { poller, batches } = setup([tag('a', 'holding', 5), tag('b', 'holding', 6), tag('c', 'coil', 0)]);
     poller.start();
-    await sleep(70);
+    await until(() => batches.length >= 2);
     await poller.stop();
     expect(poller.plan).toHaveLength(2);
     expect(batches.length).toBeGreaterThanOrEqual(2);
@@ -77,7 +82,7 @@ describe('DevicePoller', () => {
     FakeReader.mode = 'refuse-input';
     const { poller, batches } = setup([tag('a', 'holding', 0), tag('b', 'input', 0)]);
     poller.start();
-    await sleep(30);
+    await until(() => batches.length >= 1);
     await poller.stop();
     expect(batches[0].map((s) => [s.sensor_id, s.quality])).toEqual([['a', 'good'], ['b', 'bad']]);
     expect(poller.status().state).toBe('connected');
@@ -89,7 +94,7 @@ describe('DevicePoller', () => {
     const { poller, batches } = setup([tag('a', 'holding', 0), tag('b', 'holding', 10)], {}, 10);
     expect(poller.plan).toHaveLength(1);
     poller.start();
-    await sleep(50);
+    await until(() => batches.length >= 1);
     await poller.stop();
     expect(poller.plan.map((b) => [b.address, b.count])).toEqual([[0, 1], [10, 1]]);
     expect(batches[0].map((s) => [s.sensor_id, s.value, s.quality])).toEqual([['a', 0, 'good'], ['b', 10, 'good']]);
@@ -99,9 +104,9 @@ describe('DevicePoller', () => {
   it('goes stale, then comm failure once, backs off, and recovers with one restored event', async () => {
     const { poller, batches, events } = setup([tag('a', 'holding', 0)]);
     poller.start();
-    await sleep(30);
+    await until(() => batches.length >= 1);
     FakeReader.mode = 'down';
-    await sleep(150);
+    await until(() => poller.status().consecutive_failures >= 3);
     const qualities = batches.flat().map((s) => s.quality);
     expect(qualities).toContain('stale');
     expect(qualities.filter((q) => q === 'comm_failure')).toHaveLength(1);
@@ -111,7 +116,7 @@ describe('DevicePoller', () => {
     expect(poller.status()).toMatchObject({ state: 'comm_failure', connected: false });
     expect(poller.status().consecutive_failures).toBeGreaterThanOrEqual(3);
     FakeReader.mode = 'ok';
-    await sleep(100);
+    await until(() => events.length >= 2 && batches[batches.length - 1]?.[0]?.quality === 'good');
     await poller.stop();
     expect(events.slice(1)).toEqual(['restored']);
     expect(batches[batches.length - 1][0].quality).toBe('good');
