@@ -263,6 +263,8 @@ describe('notifications: an SMTP outage is retried until the server returns', ()
     const delivered = await eventually(async () => body(call(t, 'GET', `/notifications/deliveries/${id}`, tokens.supervisor)), (d: any) => d.status === 'sent', 30000);
     expect(delivered.attempts).toBeGreaterThanOrEqual(3);
     expect(delivered.sent_at).not.toBeNull();
+    const log: any[] = await body(call(t, 'GET', '/notifications/deliveries', tokens.supervisor));
+    expect(log.find((d) => d.id === id)).toMatchObject({ kind: 'message', requested_by: 'supervisor.test', status: 'sent' });
     const mails = await mailsTo(`http://127.0.0.1:${webPort.value}`, to);
     expect(mails).toHaveLength(1);
     expect(mails[0].subject).toBe('Boiler 2 inspection');

@@ -75,6 +75,8 @@ export interface DeliveryDto {
   id: string;
   kind: 'digest' | 'critical' | 'message';
   subscription_id: string | null;
+  /** Who sent it by hand (`POST /notifications/send`); null for scheduled digests and critical alerts. */
+  requested_by: string | null;
   recipients: string[];
   subject: string;
   status: DeliveryStatus;

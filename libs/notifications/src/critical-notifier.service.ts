@@ -8,9 +8,10 @@ import { CriticalGrouper } from './engine/critical-grouper';
 import { SubscriptionsService } from './subscriptions.service';
 
 /**
- * Immediate e-mails for critical alarms to the subscriptions that ask for them: the first after a
- * one-second gathering delay, then at most one grouped message per NOTIFY_CRITICAL_GROUP_SECONDS per
- * subscription, listing every critical alarm raised meanwhile. (Grouping state is per process.)
+ * Immediate e-mails for critical alarms to the subscriptions that ask for them: the first once the alarms
+ * stop coming for a second (at most 10 s of gathering), then at most one grouped message per
+ * NOTIFY_CRITICAL_GROUP_SECONDS per subscription, listing every critical alarm raised meanwhile.
+ * (Grouping state is per process.)
  */
 @Injectable()
 export class CriticalNotifier implements OnModuleInit, OnModuleDestroy {
@@ -44,18 +45,26 @@ export class CriticalNotifier implements OnModuleInit, OnModuleDestroy {
       if (!s.critical_immediate || !this.digests.inScope(alarm, s)) continue;
       let g = this.groupers.get(s._id);
       if (!g) this.groupers.set(s._id, (g = new CriticalGrouper<AlarmDto>(this.config.notifications.criticalGroupSeconds * 1000)));
-      const due = g.offer(alarm, now);
-      if (due !== null) {
-        const timer = setTimeout(() => void this.flush(s._id), Math.max(0, due - now));
-        timer.unref();
-        this.timers.set(s._id, timer);
-      }
+      this.arm(s._id, g.offer(alarm, now), now);
     }
+  }
+
+  /** (Re)sets the subscription's timer to when its pending alarms are due. */
+  private arm(subscriptionId: string, due: number, now: number): void {
+    const old = this.timers.get(subscriptionId);
+    if (old) clearTimeout(old);
+    const timer = setTimeout(() => void this.flush(subscriptionId), Math.max(0, due - now));
+    timer.unref();
+    this.timers.set(subscriptionId, timer);
   }
 
   private async flush(subscriptionId: string): Promise<void> {
     this.timers.delete(subscriptionId);
-    const batch = this.groupers.get(subscriptionId)?.flush(Date.now()) ?? [];
+    const g = this.groupers.get(subscriptionId);
+    const now = Date.now();
+    const batch = g?.flush(now) ?? [];
+    const due = g?.dueAt() ?? null;
+    if (!batch.length && due !== null) return this.arm(subscriptionId, due, now);
     const s = this.subscriptions.enabled().find((x) => x._id === subscriptionId);
     if (!batch.length || !s) return;
     try {

@@ -48,7 +48,7 @@ export class DigestService {
   }
 
   /** Sends the digest of a subscription covering everything since its last one (or since it was made). */
-  async run(subscriptionId: string, force = false): Promise<DigestOutcome> {
+  async run(subscriptionId: string, force = false, requestedBy: string | null = null): Promise<DigestOutcome> {
     const sub = await this.repo.getSubscription(subscriptionId);
     if (!sub) return { sent: false, reason: 'subscription no longer exists' };
     if (!sub.enabled && !force) return { sent: false, reason: 'subscription is disabled' };
@@ -68,7 +68,7 @@ export class DigestService {
       const file = await this.reports.render(report, sub.format);
       attachments.push({ filename: file.filename, content_type: file.contentType, content: file.content });
     }
-    const id = await this.outbox.send({ kind: 'digest', subscription_id: sub._id, to: sub.recipients, subject: mail.subject, text: mail.text, html: mail.html, attachments });
+    const id = await this.outbox.send({ kind: 'digest', subscription_id: sub._id, requested_by: requestedBy, to: sub.recipients, subject: mail.subject, text: mail.text, html: mail.html, attachments });
     await this.repo.setLastSent(sub._id, until);
     return { sent: true, delivery_id: id };
   }

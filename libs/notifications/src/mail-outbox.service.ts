@@ -9,6 +9,8 @@ import { NotificationsRepository } from './notifications.repository';
 export interface OutgoingMail {
   kind: MailJobData['kind'];
   subscription_id: string | null;
+  /** The user who sent it by hand, if any. */
+  requested_by?: string | null;
   to: string[];
   subject: string;
   text: string;
@@ -32,6 +34,7 @@ export class MailOutbox {
       _id: id,
       kind: mail.kind,
       subscription_id: mail.subscription_id,
+      requested_by: mail.requested_by ?? null,
       recipients: mail.to,
       subject: mail.subject,
       status: 'queued',

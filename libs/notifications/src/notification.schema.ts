@@ -35,6 +35,7 @@ export class Delivery {
   @Prop({ type: String, required: true }) _id!: string;
   @Prop({ type: String, required: true }) kind!: 'digest' | 'critical' | 'message';
   @Prop({ type: String, default: null }) subscription_id!: string | null;
+  @Prop({ type: String, default: null }) requested_by!: string | null;
   @Prop({ type: [String], required: true }) recipients!: string[];
   @Prop({ type: String, required: true }) subject!: string;
   @Prop({ type: String, required: true }) status!: DeliveryStatus;

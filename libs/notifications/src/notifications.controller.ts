@@ -16,6 +16,7 @@ function toDeliveryDto(d: Delivery): DeliveryDto {
     id: d._id,
     kind: d.kind,
     subscription_id: d.subscription_id,
+    requested_by: d.requested_by ?? null,
     recipients: d.recipients,
     subject: d.subject,
     status: d.status,
@@ -81,13 +82,13 @@ export class NotificationsController {
     if (body.kind === 'digest') {
       if (!body.subscription_id) throw bad('subscription_id', 'subscription_id is required to send a digest');
       const sub = await this.subscriptions.mustGetOwned(body.subscription_id, user);
-      const r = await this.digests.run(sub._id, true);
+      const r = await this.digests.run(sub._id, true, user.username);
       return r.sent ? { delivery_ids: [r.delivery_id] } : { delivery_ids: [], skipped_reason: r.reason };
     }
     if (!body.recipients?.length) throw bad('recipients', 'recipients is required to send a message');
     if (!body.subject) throw bad('subject', 'subject is required to send a message');
     if (!body.text) throw bad('text', 'text is required to send a message');
-    const id = await this.outbox.send({ kind: 'message', subscription_id: null, to: body.recipients, subject: body.subject, text: `${body.text}\n\n(sent by ${user.username} from IDM)` });
+    const id = await this.outbox.send({ kind: 'message', subscription_id: null, requested_by: user.username, to: body.recipients, subject: body.subject, text: `${body.text}\n\n(sent by ${user.username} from IDM)` });
     return { delivery_ids: [id] };
   }
 
@@ -96,16 +97,18 @@ export class NotificationsController {
   @ApiQuery({ name: 'limit', required: false })
   async deliveries(@Query('limit') limit: string | undefined, @CurrentUser() user: AuthUser): Promise<DeliveryDto[]> {
     const n = Math.min(500, Math.max(1, Number(limit) || 100));
-    const own = user.roles.includes('admin') ? undefined : (await this.subscriptions.list(user)).map((s) => s.id);
-    const list = await this.repo.recentDeliveries(n, own);
+    const mine = user.roles.includes('admin') ? undefined : { username: user.username, subscriptionIds: (await this.subscriptions.list(user)).map((s) => s.id) };
+    const list = await this.repo.recentDeliveries(n, mine);
     return list.map(toDeliveryDto);
   }
 
   @Get('deliveries/:id')
   @ApiOperation({ summary: 'One delivery-log entry (supervisor or above)' })
-  async delivery(@Param('id') id: string): Promise<DeliveryDto> {
+  async delivery(@Param('id') id: string, @CurrentUser() user: AuthUser): Promise<DeliveryDto> {
     const d = await this.repo.getDelivery(id);
-    if (!d) throw new NotFoundException({ message: `delivery ${id} not found` });
+    const mine = async (x: Delivery) =>
+      user.roles.includes('admin') || x.requested_by === user.username || (!!x.subscription_id && (await this.subscriptions.list(user)).some((s) => s.id === x.subscription_id));
+    if (!d || !(await mine(d))) throw new NotFoundException({ message: `delivery ${id} not found` });
     return toDeliveryDto(d);
   }
 }

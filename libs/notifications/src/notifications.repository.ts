@@ -53,8 +53,10 @@ export class NotificationsRepository {
     return this.deliveries.findOne({ _id: id }).lean<Delivery>().exec();
   }
 
-  async recentDeliveries(limit: number, subscriptionIds?: string[]): Promise<Delivery[]> {
-    const all = await this.deliveries.find({}).sort({ created_at: -1 }).limit(subscriptionIds ? 5000 : limit).lean<Delivery[]>().exec();
-    return (subscriptionIds ? all.filter((d) => d.subscription_id && subscriptionIds.includes(d.subscription_id)) : all).slice(0, limit);
+  /** Newest first; `mine` limits it to a user's subscriptions and what the user sent by hand. */
+  async recentDeliveries(limit: number, mine?: { username: string; subscriptionIds: string[] }): Promise<Delivery[]> {
+    const all = await this.deliveries.find({}).sort({ created_at: -1 }).limit(mine ? 5000 : limit).lean<Delivery[]>().exec();
+    const own = (d: Delivery) => d.requested_by === mine!.username || (!!d.subscription_id && mine!.subscriptionIds.includes(d.subscription_id));
+    return (mine ? all.filter(own) : all).slice(0, limit);
   }
 }
