@@ -1,4 +1,6 @@
 /** Wire types of alarms (REST and Socket.IO). Times are ISO-8601 strings on the wire. */
+import type { SessionEvent } from './auth';
+import type { ErrorResponse } from './errors';
 
 export type AlarmStateName = 'normal' | 'unack_active' | 'ack_active' | 'unack_rtn' | 'shelved' | 'out_of_service';
 export type AlarmPriorityName = 'critical' | 'high' | 'medium' | 'low';
@@ -86,6 +88,10 @@ export interface ServerToClientEvents {
   'alarms:batch': (batch: { flood: boolean; events: AlarmEventDto[] }) => void;
   'alarms:flood': (flood: { active: boolean; raised_in_window: number; threshold: number }) => void;
   sample: (sample: LiveSampleDto) => void;
+  /** Right after connecting: who the server authenticated (auth module). */
+  session: (session: SessionEvent) => void;
+  /** A socket event was refused (e.g. 403: the user's role is below the handler's minimum). */
+  exception: (error: ErrorResponse) => void;
 }
 
 /** Socket.IO events the client emits (with acknowledgements). */
@@ -93,4 +99,6 @@ export interface ClientToServerEvents {
   'alarms:resume': (req: { last_seq: number }, ack: (res: { replayed: number; snapshot: boolean }) => void) => void;
   'samples:subscribe': (req: { sensor_ids: string[]; min_interval_ms?: number }, ack: (res: { ok: boolean; message?: string }) => void) => void;
   'samples:unsubscribe': (req: { sensor_ids: string[] }, ack: (res: { ok: boolean }) => void) => void;
+  /** Answers the same as the `session` event. */
+  'session:whoami': (ack: (session: SessionEvent) => void) => void;
 }
