@@ -55,10 +55,80 @@ const DAY_MS = 86_400_000;
 /** Each bin's mean follows about the last week of that time of day. */
 const DAY_BIN_ALPHA_DAYS = 3;
 
-interface Finding {
-  type: AnomalyType;
-  score: number;
-  evidence: AnomalyEvidence;
+/**
+ * Collects each detector's finding for one sample without keeping them all: the strongest (the verdict)
+ * and the joint weight of evidence. It holds plain numbers, and formats text only for an anomalous
+ * verdict: detection runs on every sample, so it avoids allocating per detector.
+ */
+class Findings {
+  type: AnomalyType | null = null;
+  score = 0;
+  statistic = 0;
+  threshold = 0;
+  lo: number | null = null;
+  hi: number | null = null;
+  /** The number the explanation quotes (z, change, EWMA, spread, run length, residual). */
+  arg = 0;
+  fixedDetail: string | undefined;
+  combined = 0;
+
+  add(type: AnomalyType, statistic: number, threshold: number, lo: number | null, hi: number | null, arg: number, fixedDetail?: string): void {
+    const score = scoreOf(statistic, threshold);
+    if (score > 0) this.combined += statistic === Infinity ? Math.log1p(1e12) : Math.log1p(statistic / threshold);
+    if (this.type === null || score > this.score) {
+      this.type = type;
+      this.score = score;
+      this.statistic = statistic;
+      this.threshold = threshold;
+      this.lo = lo;
+      this.hi = hi;
+      this.arg = arg;
+      this.fixedDetail = fixedDetail;
+    }
+  }
+
+  /** A finding with a fixed score (limits, physical range, run rules). */
+  addFixed(type: AnomalyType, score: number, statistic: number, threshold: number, lo: number | null, hi: number | null, detail: string): void {
+    this.combined += score >= 1 ? Math.log1p(1e12) : Math.log1p(score / (1 - score));
+    if (this.type === null || score > this.score) {
+      this.type = type;
+      this.score = score;
+      this.statistic = statistic;
+      this.threshold = threshold;
+      this.lo = lo;
+      this.hi = hi;
+      this.fixedDetail = detail;
+    }
+  }
+
+  verdict(): EngineVerdict {
+    if (this.type === null || this.score <= 0) return { score: 0, anomaly_type: null, evidence: null, combined: 0 };
+    const evidence: AnomalyEvidence = { expected_lo: this.lo, expected_hi: this.hi, statistic: this.statistic, threshold: this.threshold };
+    const detail = this.fixedDetail ?? (this.score >= ANOMALY_SCORE ? describe(this.type, this.arg) : undefined);
+    if (detail !== undefined) evidence.detail = detail;
+    return { score: this.score, anomaly_type: this.type, evidence, combined: this.combined };
+  }
+}
+
+function describe(type: AnomalyType, arg: number): string | undefined {
+  switch (type) {
+    case 'spike':
+      return `z = ${arg.toFixed(1)}`;
+    case 'rate_of_change':
+      return `change ${fmt(arg)} per sample`;
+    case 'drift':
+      return `EWMA ${fmt(arg)}`;
+    case 'level_shift':
+      return arg >= 0 ? 'sustained rise' : 'sustained fall';
+    case 'noise':
+      return `spread ×${arg.toFixed(1)}`;
+    case 'stuck':
+      return `unchanged for ${arg} samples`;
+    case 'pattern':
+      return `${fmt(arg)} from the usual value at this time of day`;
+    default:
+      return undefined;
+  }
 }
 
 export function initialState(): SensorState {
@@ -124,7 +194,7 @@ export class SensorDetector {
     const c = this.config;
     this.trackPeriod(timestamp);
     s.n++;
-    const findings: Finding[] = [];
+    const findings = new Findings();
     if (c.enabled.physical) this.physical(value, findings);
     if (c.enabled.limits) this.limits(value, findings);
 
@@ -132,7 +202,7 @@ export class SensorDetector {
       s.mean = value;
       s.ewma = value;
       s.prev = value;
-      return pick(findings);
+      return findings.verdict();
     }
 
     const sd = this.sigma();
@@ -158,30 +228,30 @@ export class SensorDetector {
     if (!this.warmingUp) {
       if (c.enabled.zscore) {
         const [lo, hi] = expected(c.zThreshold);
-        findings.push(finding('spike', Math.abs(z), c.zThreshold, lo, hi, `z = ${z.toFixed(1)}`));
+        findings.add('spike', Math.abs(z), c.zThreshold, lo, hi, z);
       }
       if (c.enabled.rate) {
-        findings.push(
-          finding('rate_of_change', Math.abs(dz), c.rateThreshold, s.prev + s.dMean - c.rateThreshold * dSd, s.prev + s.dMean + c.rateThreshold * dSd, `change ${fmt(d)} per sample`),
+        findings.add(
+          'rate_of_change', Math.abs(dz), c.rateThreshold, s.prev + s.dMean - c.rateThreshold * dSd, s.prev + s.dMean + c.rateThreshold * dSd, d,
         );
       }
       if (c.enabled.ewma) {
         const limit = c.ewmaL * sd * Math.sqrt(lambda / (2 - lambda));
         const [lo, hi] = [s.mean - limit, s.mean + limit];
-        findings.push(finding('drift', Math.abs(ewma - s.mean) / (limit / c.ewmaL), c.ewmaL, lo, hi, `EWMA ${fmt(ewma)}`));
+        findings.add('drift', Math.abs(ewma - s.mean) / (limit / c.ewmaL), c.ewmaL, lo, hi, ewma);
       }
       if (c.enabled.cusum) {
         const [lo, hi] = expected(c.cusumK);
-        findings.push(finding('level_shift', Math.max(cusumHi, cusumLo), c.cusumH, lo, hi, cusumHi >= cusumLo ? 'sustained rise' : 'sustained fall'));
+        findings.add('level_shift', Math.max(cusumHi, cusumLo), c.cusumH, lo, hi, cusumHi >= cusumLo ? 1 : -1);
       }
       if (c.enabled.noise && s.variance > 0) {
         const ratio = Math.sqrt(fastVariance / (sd * sd));
         const [lo, hi] = expected(c.zThreshold);
-        findings.push(finding('noise', ratio, c.noiseRatio, lo, hi, `spread ×${ratio.toFixed(1)}`));
+        findings.add('noise', ratio, c.noiseRatio, lo, hi, ratio);
       }
       if (c.enabled.stuck && flatRun > 0) {
         const needed = this.stuckRunThreshold();
-        findings.push(finding('stuck', flatRun, needed, value, value, `unchanged for ${flatRun} samples`));
+        findings.add('stuck', flatRun, needed, value, value, flatRun);
       }
       if (c.enabled.runRules) this.runRules(findings, sd);
     }
@@ -203,7 +273,7 @@ export class SensorDetector {
     if (this.warmingUp || flatRun <= c.stuckMinSamples) s.repeatRate += a * ((flat ? 1 : 0) - s.repeatRate);
     s.flatRun = flatRun;
     s.prev = value;
-    const verdict = pick(findings);
+    const verdict = findings.verdict();
     // A CUSUM that signalled starts again, so a lasting shift is reported once and then learned.
     if (verdict.anomaly_type === 'level_shift' && verdict.score >= ANOMALY_SCORE) {
       s.cusumHi = 0;
@@ -220,7 +290,7 @@ export class SensorDetector {
    * plant whose values follow a daily cycle is judged against that cycle (a missing peak, a shifted day).
    * Runs only for sensors sampled at least once per bin, after two days of data.
    */
-  private daily(timestamp: number, value: number, out: Finding[]): void {
+  private daily(timestamp: number, value: number, out: Findings): void {
     const s = this.state;
     const c = this.config;
     const binMs = DAY_MS / DAY_BINS;
@@ -236,7 +306,7 @@ export class SensorDetector {
     const ewma = lambda * rc + (1 - lambda) * s.dayEwma;
     if (ready && !this.warmingUp) {
       const limit = rsd * Math.sqrt(lambda / (2 - lambda));
-      out.push(finding('pattern', Math.abs(ewma) / limit, c.ewmaL, mean - c.ewmaL * rsd, mean + c.ewmaL * rsd, `${fmt(residual)} from the usual value at this time of day`));
+      out.add('pattern', Math.abs(ewma) / limit, c.ewmaL, mean - c.ewmaL * rsd, mean + c.ewmaL * rsd, residual);
     }
     s.dayEwma = ewma;
     const count = ++s.dayCount[bin];
@@ -274,14 +344,14 @@ export class SensorDetector {
     s.lastTs = ts;
   }
 
-  private physical(value: number, out: Finding[]): void {
+  private physical(value: number, out: Findings): void {
     const { physicalMin: lo, physicalMax: hi } = this.config;
-    if (lo !== null && value < lo) out.push({ type: 'out_of_range', score: 1, evidence: { expected_lo: lo, expected_hi: hi, statistic: value, threshold: lo, detail: `below physical minimum ${lo}` } });
-    if (hi !== null && value > hi) out.push({ type: 'out_of_range', score: 1, evidence: { expected_lo: lo, expected_hi: hi, statistic: value, threshold: hi, detail: `above physical maximum ${hi}` } });
+    if (lo !== null && value < lo) out.addFixed('out_of_range', 1, value, lo, lo, hi, `below physical minimum ${lo}`);
+    if (hi !== null && value > hi) out.addFixed('out_of_range', 1, value, hi, lo, hi, `above physical maximum ${hi}`);
   }
 
   /** lo/lolo/hi/hihi with deadband: a crossed limit stays active until the value is back by the deadband. */
-  private limits(value: number, out: Finding[]): void {
+  private limits(value: number, out: Findings): void {
     const l = this.config.limits;
     if (!l) return;
     const db = Math.max(0, l.deadband ?? 0);
@@ -296,52 +366,37 @@ export class SensorDetector {
     high('hihi', l.hihi);
     low('lo', l.lo);
     low('lolo', l.lolo);
-    const range = { expected_lo: l.lo ?? l.lolo ?? null, expected_hi: l.hi ?? l.hihi ?? null };
+    const lo = l.lo ?? l.lolo ?? null;
+    const hi = l.hi ?? l.hihi ?? null;
     // hihi/lolo are near-certain trouble; hi/lo clear the anomaly threshold with margin.
-    if (act.hihi) out.push({ type: 'limit', score: 0.95, evidence: { ...range, statistic: value, threshold: l.hihi!, detail: `hihi limit ${l.hihi} crossed` } });
-    else if (act.hi) out.push({ type: 'limit', score: 0.75, evidence: { ...range, statistic: value, threshold: l.hi!, detail: `hi limit ${l.hi} crossed` } });
-    if (act.lolo) out.push({ type: 'limit', score: 0.95, evidence: { ...range, statistic: value, threshold: l.lolo!, detail: `lolo limit ${l.lolo} crossed` } });
-    else if (act.lo) out.push({ type: 'limit', score: 0.75, evidence: { ...range, statistic: value, threshold: l.lo!, detail: `lo limit ${l.lo} crossed` } });
+    if (act.hihi) out.addFixed('limit', 0.95, value, l.hihi!, lo, hi, `hihi limit ${l.hihi} crossed`);
+    else if (act.hi) out.addFixed('limit', 0.75, value, l.hi!, lo, hi, `hi limit ${l.hi} crossed`);
+    if (act.lolo) out.addFixed('limit', 0.95, value, l.lolo!, lo, hi, `lolo limit ${l.lolo} crossed`);
+    else if (act.lo) out.addFixed('limit', 0.75, value, l.lo!, lo, hi, `lo limit ${l.lo} crossed`);
   }
 
   /** Western Electric rules 2–3 and Nelson rule 2 on the zones of recent samples (rule 1 is the z-score). */
-  private runRules(out: Finding[], sd: number): void {
+  private runRules(out: Findings, sd: number): void {
     const zones = this.state.zones;
-    const check = (window: number, need: number, sigmas: number, rule: string) => {
-      const minZone = sigmas + 1;
+    const check = (window: number, need: number, sigmas: number, rule: string): boolean => {
       if (zones.length < window) return false;
-      const recent = zones.slice(-window);
-      for (const side of [1, -1]) {
-        const hits = recent.filter((z) => z * side >= minZone).length;
-        if (hits >= need) {
-          const mean = this.state.mean;
-          out.push({
-            type: 'run_rule',
-            score: this.config.runRuleScore,
-            evidence: { expected_lo: mean - sigmas * sd, expected_hi: mean + sigmas * sd, statistic: hits, threshold: need, detail: rule },
-          });
-          return true;
-        }
+      const minZone = sigmas + 1;
+      let up = 0;
+      let down = 0;
+      for (let i = zones.length - window; i < zones.length; i++) {
+        if (zones[i] >= minZone) up++;
+        else if (-zones[i] >= minZone) down++;
       }
-      return false;
+      const hits = Math.max(up, down);
+      if (hits < need) return false;
+      const mean = this.state.mean;
+      out.addFixed('run_rule', this.config.runRuleScore, hits, need, mean - sigmas * sd, mean + sigmas * sd, rule);
+      return true;
     };
-    check(3, 2, 2, '2 of 3 beyond 2σ on one side') || check(5, 4, 1, '4 of 5 beyond 1σ on one side') || check(9, 9, 0, '9 in a row on one side');
+    // Called per sample: loops, not slices, to keep detection allocation-light.
+    if (!check(3, 2, 2, '2 of 3 beyond 2σ on one side') && !check(5, 4, 1, '4 of 5 beyond 1σ on one side')) check(9, 9, 0, '9 in a row on one side');
   }
-}
 
-function finding(type: AnomalyType, statistic: number, threshold: number, lo: number, hi: number, detail: string): Finding {
-  return { type, score: scoreOf(statistic, threshold), evidence: { expected_lo: lo, expected_hi: hi, statistic, threshold, detail } };
-}
-
-function pick(findings: Finding[]): EngineVerdict {
-  let best: Finding | null = null;
-  let combined = 0;
-  for (const f of findings) {
-    if (!best || f.score > best.score) best = f;
-    combined += Math.log1p(f.score >= 1 ? 1e12 : f.score / (1 - f.score));
-  }
-  if (!best || best.score <= 0) return { score: 0, anomaly_type: null, evidence: null, combined: 0 };
-  return { score: best.score, anomaly_type: best.type, evidence: best.evidence, combined };
 }
 
 function clip(v: number, k: number): number {
