@@ -35,6 +35,11 @@ describe('command-line detector', () => {
     expect(Number(rows[3000][2])).toBeGreaterThan(0.5);
   });
 
+  it('scores a row without a value 0 and leaves the detector untouched', async () => {
+    const lines = await runCli('timestamp,value\n2014-04-01 00:00:00,1\n2014-04-01 00:05:00,\n2014-04-01 00:10:00,2\n');
+    expect(lines).toEqual(['timestamp,value,anomaly_score', '2014-04-01 00:00:00,1,0.000000', '2014-04-01 00:05:00,,0.000000', '2014-04-01 00:10:00,2,0.000000']);
+  });
+
   it('names the row it cannot read', async () => {
     await expect(runCli('timestamp,value\n2014-04-01 00:00:00,1\nyesterday,2\n')).rejects.toThrow('row 3');
   });

@@ -32,7 +32,7 @@ export async function detectCsv(input: NodeJS.ReadableStream, output: NodeJS.Wri
     const stamp = line.slice(0, comma);
     const valueText = line.slice(comma + 1).split(',')[0];
     const ts = parseTimestamp(stamp);
-    const value = Number(valueText);
+    const value = valueText.trim() === '' ? Number.NaN : Number(valueText);
     if (comma < 0 || Number.isNaN(ts)) throw new Error(`row ${row + 2}: cannot read "${line}" as timestamp,value`);
     // A missing or non-numeric value is scored 0 and does not touch the detector's state.
     const score = Number.isFinite(value) ? scorer.step(ts, value) : 0;
