@@ -1,3 +1,7 @@
+import { GUARDS_METADATA } from '@nestjs/common/constants';
+import { DiscoveryService } from '@nestjs/core';
+import { GATEWAY_METADATA } from '@nestjs/websockets/constants';
+import { WsAuthGuard } from '@idm/auth';
 import { startTestApp, TestApp } from './support/app';
 
 /** The only routes reachable without a token (the docs, /docs and /docs-json, are not Nest routes). */
@@ -93,6 +97,17 @@ describe('auth: every route and socket of IDM is guarded', () => {
     for (const path of ['/docs', '/docs-json', '/health', '/metrics']) {
       expect((await fetch(`${t.url}${path}`)).status).toBe(200);
     }
+  });
+
+  it('puts the socket-event guard on every gateway of the app', () => {
+    const gateways = t.app
+      .get(DiscoveryService)
+      .getProviders()
+      .map((w) => w.metatype as (new () => unknown) | null)
+      .filter((type): type is new () => unknown => !!type && !!Reflect.getMetadata(GATEWAY_METADATA, type));
+    expect(gateways.map((g) => g.name)).toContain('SessionGateway');
+    const unguarded = gateways.filter((g) => !(Reflect.getMetadata(GUARDS_METADATA, g) ?? []).some((x: unknown) => x instanceof WsAuthGuard));
+    expect(unguarded.map((g) => g.name)).toEqual([]);
   });
 
   it('refuses a Socket.IO connection without a token on the default namespace', async () => {
