@@ -5,7 +5,8 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 ARGS=()
 for a in "$@"; do
-  if [[ "$a" != "-" && "$a" != -* && -e "$a" || "$a" == */* ]]; then ARGS+=("$(cd "$(dirname "$a")" && pwd)/$(basename "$a")"); else ARGS+=("$a"); fi
+  # Paths are made absolute before moving to the repository (node must start there to find ts-node).
+  if [[ "$a" != "-" && "$a" != -* ]]; then ARGS+=("$(cd "$(dirname "$a")" && pwd)/$(basename "$a")"); else ARGS+=("$a"); fi
 done
 cd "$ROOT"
 TS_NODE_TRANSPILE_ONLY=1 TS_NODE_PROJECT=tsconfig.json exec node -r ts-node/register -r tsconfig-paths/register libs/detection/src/cli/detect.ts "${ARGS[@]}"
