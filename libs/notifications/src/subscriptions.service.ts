@@ -9,6 +9,7 @@ import { cronProblem } from './engine/schedule';
 import { DIGEST_JOB, DIGEST_QUEUE, DigestJobData, schedulerId } from './notification-queues';
 import { Subscription } from './notification.schema';
 import { NotificationsRepository } from './notifications.repository';
+import { retryInBackground } from './retry-in-background';
 
 const iso = (ms: number | null | undefined): string | null => (ms === null || ms === undefined ? null : new Date(ms).toISOString());
 
@@ -30,6 +31,12 @@ export class SubscriptionsService implements OnApplicationBootstrap {
 
   async onApplicationBootstrap(): Promise<void> {
     await this.repo.init();
+    this.cache = (await this.repo.listSubscriptions()).filter((s) => s.enabled);
+    await retryInBackground('reconciling digest schedules', this.logger, () => this.reconcile());
+  }
+
+  /** Adds the schedulers of enabled subscriptions and removes those whose subscription is gone or disabled. */
+  private async reconcile(): Promise<void> {
     const subs = await this.repo.listSubscriptions();
     const wanted = new Set<string>();
     for (const s of subs) {
@@ -41,7 +48,6 @@ export class SubscriptionsService implements OnApplicationBootstrap {
     for (const j of existing) {
       if (j.key.startsWith('digest:') && !wanted.has(j.key)) await this.queue.removeJobScheduler(j.key);
     }
-    this.cache = subs.filter((s) => s.enabled);
     this.logger.log(`${wanted.size} digest schedule(s) reconciled`);
   }
 

@@ -19,12 +19,17 @@ export class ReportJobsService implements OnApplicationBootstrap {
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    // Idempotent: one scheduler with a stable id, whatever the number of restarts or instances.
-    await this.queue.upsertJobScheduler(
+    // Idempotent: one scheduler with a stable id, whatever the number of restarts or instances. Not awaited
+    // past a few seconds: start-up must not hang while Redis is away (BullMQ waits for it).
+    const schedule = this.queue.upsertJobScheduler(
       REPORT_CLEANUP_SCHEDULER,
       { every: this.config.reports.cleanupEverySeconds * 1000 },
       { name: REPORT_CLEANUP_JOB, data: {}, opts: { removeOnComplete: 10, removeOnFail: 10 } },
     );
+    const timeout = new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), 5000).unref());
+    const r = await Promise.race([schedule.then(() => 'ok' as const, (err: unknown) => err), timeout]);
+    if (r === 'timeout') this.logger.warn('report clean-up schedule is waiting for Redis');
+    else if (r !== 'ok') this.logger.warn(`report clean-up schedule not set: ${String(r)}`);
   }
 
   async enqueue(from: number, to: number, scope: ReportScope, format: ReportFormat, requestedBy: string | null): Promise<ReportJobDto> {
