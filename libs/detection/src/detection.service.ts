@@ -112,9 +112,13 @@ export class DetectionService implements OnModuleInit, BeforeApplicationShutdown
     let detector = new SensorDetector(settings);
     let episodes = new EpisodeTracker(detector.resolved.episodeClearSamples);
     if (input.use_live_state) {
-      const live = await this.runtime(input.sensor_id);
-      detector = new SensorDetector(settings, live.detector.snapshot());
-      episodes = new EpisodeTracker(detector.resolved.episodeClearSamples, live.episodes.open ? structuredClone(live.episodes.open) : null);
+      // The live state in memory, else the saved one; a what-if never adds a sensor to the live set.
+      const live = this.sensors.get(input.sensor_id);
+      const saved = live ? { state: live.detector.snapshot(), episode: live.episodes.open } : await this.repo.loadState(input.sensor_id);
+      if (saved) {
+        detector = new SensorDetector(settings, saved.state);
+        episodes = new EpisodeTracker(detector.resolved.episodeClearSamples, saved.episode ? structuredClone(saved.episode) : null);
+      }
     }
     const found: { episode: EpisodeState; resolved: boolean }[] = [];
     const verdicts = input.samples.map((s) => {
