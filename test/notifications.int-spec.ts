@@ -132,6 +132,12 @@ describe('notifications: digests, schedules and critical alerts through real Red
     expect(m.text).toContain('Alarms raised: 5');
     expect(m.text).toContain('Critical / high / medium / low: 3 / 2 / 0 / 0');
     expect(m.html).toContain('IDM digest: Digest test');
+    // Worst alarms (critical first) and the alarms still waiting for an acknowledgement.
+    const worst = m.text.slice(m.text.indexOf('Worst alarms:'), m.text.indexOf('Waiting for acknowledgement:'));
+    expect(worst).toMatch(/\[critical\] sensor:dg[123]\|limit/);
+    expect(worst.indexOf('[critical]')).toBeLessThan(worst.indexOf('[high]'));
+    const waiting = m.text.slice(m.text.indexOf('Waiting for acknowledgement:'));
+    for (const s of ['dg1', 'dg2', 'dg3', 'dg4', 'dg5']) expect(waiting).toContain(`${s}: limit`);
     expect(m.attachments).toHaveLength(1);
     expect(m.attachments![0].contentType).toBe('application/pdf');
     const delivery = await eventually(async () => body(call(t, 'GET', `/notifications/deliveries/${delivery_ids[0]}`, tokens.supervisor)), (d: any) => d.status === 'sent');
@@ -269,5 +275,31 @@ describe('notifications: an SMTP outage is retried until the server returns', ()
     expect(mails).toHaveLength(1);
     expect(mails[0].subject).toBe('Boiler 2 inspection');
     expect(mails[0].text).toContain('Please check boiler 2');
+  });
+});
+
+describe('notifications: a message the SMTP server never takes is logged as failed with the reason', () => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    await clearLoginThrottle(`${DB}_fail`);
+    t = await startTestApp(`${DB}_fail`, { QUEUE_PREFIX: `${DB}_fail_${RUN}`, SMTP_PORT: String(await freePort()), MAIL_BACKOFF_MS: '50', MAIL_ATTEMPTS: '3' });
+  });
+  afterAll(async () => {
+    for (const name of [DIGEST_QUEUE, MAIL_QUEUE, 'reports']) await t?.app.get<Queue>(getQueueToken(name)).obliterate({ force: true }).catch(() => undefined);
+    await t?.close();
+  });
+
+  it('gives up after the configured attempts and counts the final failure in /metrics', async () => {
+    const tokens = await loginAllRoles(t.url);
+    const res = await call(t, 'POST', '/notifications/send', tokens.admin, { kind: 'message', recipients: ['nobody@plant.example'], subject: 'Never delivered', text: 'x' });
+    const [id] = (await body(res)).delivery_ids;
+    const failed = await eventually(() => body(call(t, 'GET', `/notifications/deliveries/${id}`, tokens.admin)), (d: any) => d.status === 'failed', 20000);
+    expect(failed).toMatchObject({ status: 'failed', attempts: 3, sent_at: null, requested_by: 'admin.test' });
+    expect(failed.last_error).toMatch(/ECONNREFUSED/);
+    const metrics = await (await fetch(`${t.url}/metrics`)).text();
+    expect(Number(/idm_mail_failures_total\{[^}]*final="true"[^}]*kind="message"[^}]*\} (\d+)|idm_mail_failures_total\{[^}]*kind="message"[^}]*final="true"[^}]*\} (\d+)/.exec(metrics)?.slice(1).find(Boolean))).toBe(1);
+    // Another supervisor's view of the log does not include the admin's message.
+    expect((await body(call(t, 'GET', '/notifications/deliveries', tokens.supervisor))).some((d: any) => d.id === id)).toBe(false);
   });
 });
