@@ -260,6 +260,24 @@ describe('auth: accounts, sessions and roles on the real database', () => {
     expect((await call(`${t.url}/auth/me`, 'GET', undefined, v.access_token)).status).toBe(401);
   });
 
+  it('changes a password: checks the current one and the policy, then ends every session', async () => {
+    const pw = 'first long password here';
+    const u = await registerAndLogin(t.url, { username: 'pat', password: pw }, admin.access_token);
+    const wrong = await call(`${t.url}/auth/password`, 'POST', { current_password: 'not it at all', new_password: 'a brand new passphrase' }, u.access_token);
+    expect(wrong.status).toBe(400);
+    expect(wrong.body.details[0]).toMatchObject({ field: 'current_password' });
+    const weak = await call(`${t.url}/auth/password`, 'POST', { current_password: pw, new_password: 'Password2025!' }, u.access_token);
+    expect(weak.status).toBe(400);
+    expect(weak.body.details[0]).toMatchObject({ field: 'new_password', rule: 'notCommon' });
+
+    const ok = await call(`${t.url}/auth/password`, 'POST', { current_password: pw, new_password: 'a brand new passphrase' }, u.access_token);
+    expect(ok.status).toBe(204);
+    expect((await call(`${t.url}/auth/me`, 'GET', undefined, u.access_token)).status).toBe(401);
+    expect((await call(`${t.url}/auth/refresh`, 'POST', { refresh_token: u.refresh_token })).status).toBe(401);
+    expect((await call(`${t.url}/auth/login`, 'POST', { username: 'pat', password: pw })).status).toBe(401);
+    expect((await call(`${t.url}/auth/login`, 'POST', { username: 'pat', password: 'a brand new passphrase' })).status).toBe(200);
+  });
+
   it('keeps at least one active admin and applies role changes on the next request', async () => {
     const self = await call(`${t.url}/users/${admin.user.id}/roles`, 'PATCH', { roles: ['viewer'] }, admin.access_token);
     expect(self.status).toBe(409);
@@ -277,7 +295,7 @@ describe('auth: accounts, sessions and roles on the real database', () => {
     expect(now.body.message).toBe('this needs the admin role; you are operator');
 
     const list = await call(`${t.url}/users`, 'GET', undefined, admin.access_token);
-    expect(list.body.map((u: { username: string }) => u.username)).toEqual(expect.arrayContaining(['Alice', 'victor', 'bob']));
+    expect(list.body.map((u: { username: string }) => u.username)).toEqual(expect.arrayContaining(['Alice', 'victor', 'bob', 'pat']));
     expect(JSON.stringify(list.body)).not.toMatch(/argon2|password/);
     expect((await call(`${t.url}/users/0123456789abcdef01234567`, 'GET', undefined, admin.access_token)).status).toBe(404);
   });

@@ -1,11 +1,11 @@
 import { Body, Controller, Get, Headers, HttpCode, HttpException, HttpStatus, Ip, Post, Res } from '@nestjs/common';
-import { ApiConflictResponse, ApiCreatedResponse, ApiForbiddenResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags, ApiTooManyRequestsResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { ApiBadRequestResponse, ApiConflictResponse, ApiCreatedResponse, ApiForbiddenResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags, ApiTooManyRequestsResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { CurrentUser, Public } from '@idm/core';
 import type { AuthUser } from '@idm/core';
 import type { TokenResponse, UserDto } from '@idm/contracts';
 import { AuthService, LoginThrottledError } from './auth.service';
-import { LoginDto, LogoutDto, RefreshDto, RegisterDto } from './dto/auth.dto';
+import { ChangePasswordDto, LoginDto, LogoutDto, RefreshDto, RegisterDto } from './dto/auth.dto';
 import { TokenResponseDto, UserResponse } from './dto/user-response.dto';
 import { AccessTokens } from './sessions/access-tokens.service';
 import { UsersService } from './users/users.service';
@@ -64,6 +64,15 @@ export class AuthController {
     // The guard has verified this token; only its session id is read here.
     const sessionId = this.tokens.sessionOf(authorization.replace(/^Bearer\s+/i, ''));
     await this.auth.logout(user.id, body, sessionId);
+  }
+
+  @Post('password')
+  @HttpCode(HttpStatus.NO_CONTENT)
+  @ApiOperation({ summary: 'Change your password; every session of yours ends, so log in again' })
+  @ApiNoContentResponse({ description: 'changed' })
+  @ApiBadRequestResponse({ description: 'current_password is wrong, or new_password breaks the password policy' })
+  async changePassword(@CurrentUser() user: AuthUser, @Body() body: ChangePasswordDto): Promise<void> {
+    await this.users.changePassword(user.id, body.current_password, body.new_password);
   }
 
   @Get('me')

@@ -57,6 +57,13 @@ export interface LogoutRequest {
   all?: boolean;
 }
 
+/** `POST /auth/password` (authenticated): answers 204; every session of the user ends, so log in again. */
+export interface ChangePasswordRequest {
+  current_password: string;
+  /** The password policy of `RegisterRequest.password` applies. */
+  new_password: string;
+}
+
 /** `POST /users` (admin): adds a user with roles, also when self-registration is closed. */
 export interface CreateUserRequest extends RegisterRequest {
   roles: Role[];

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsBoolean, IsEmail, IsIn, IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
 import { ROLES, type Role } from '@idm/contracts';
-import type { CreateUserRequest, LoginRequest, LogoutRequest, RefreshRequest, RegisterRequest, UpdateRolesRequest } from '@idm/contracts';
+import type { ChangePasswordRequest, CreateUserRequest, LoginRequest, LogoutRequest, RefreshRequest, RegisterRequest, UpdateRolesRequest } from '@idm/contracts';
 
 export const USERNAME_PATTERN = /^[A-Za-z0-9._-]{3,32}$/;
 
@@ -77,4 +77,17 @@ export class LogoutDto implements LogoutRequest {
   @IsOptional()
   @IsBoolean()
   all?: boolean;
+}
+
+export class ChangePasswordDto implements ChangePasswordRequest {
+  @ApiProperty()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(1024)
+  current_password!: string;
+
+  @ApiProperty({ description: 'at least 10 characters, not the username or e-mail, not a common password' })
+  @IsString()
+  @MaxLength(1024)
+  new_password!: string;
 }

@@ -61,7 +61,7 @@ export class UsersRepository {
     return this.users.countDocuments({ roles: 'admin', disabled: false }).exec();
   }
 
-  async update(id: Types.ObjectId, set: Partial<Pick<User, 'roles' | 'disabled' | 'last_login_at'>>, bumpTokenVersion = false): Promise<UserRecord | null> {
+  async update(id: Types.ObjectId, set: Partial<Pick<User, 'roles' | 'disabled' | 'last_login_at' | 'password'>>, bumpTokenVersion = false): Promise<UserRecord | null> {
     // No projection here: FerretDB rejects findOneAndUpdate with one.
     return this.users
       .findByIdAndUpdate(id, { ...(Object.keys(set).length ? { $set: set } : {}), ...(bumpTokenVersion ? { $inc: { token_version: 1 } } : {}) }, { new: true })

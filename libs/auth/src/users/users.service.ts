@@ -2,7 +2,7 @@ import { BadRequestException, ConflictException, ForbiddenException, Injectable,
 import { AppConfig, DomainEvents } from '@idm/core';
 import type { AuthUser } from '@idm/core';
 import type { Role, UserDto } from '@idm/contracts';
-import { hashPassword } from '../policy/password-hashing';
+import { hashPassword, verifyPassword } from '../policy/password-hashing';
 import { checkPassword } from '../policy/password-policy';
 import { SessionsService } from '../sessions/sessions.service';
 import { DuplicateUserError, UserRecord, UsersRepository } from './users.repository';
@@ -86,6 +86,30 @@ export class UsersService {
       this.events.emit('user.disabled', { user_id: id, username: user.username, by: actor.username, at: Date.now() });
     }
     return toUserDto(updated);
+  }
+
+  /**
+   * A user changes their own password. Every session and access token ends (a stolen one must not
+   * survive the change), so the client logs in again with the new password.
+   */
+  async changePassword(userId: string, current: string, next: string): Promise<void> {
+    const user = await this.load(userId);
+    if (!(await verifyPassword(user.password, current))) {
+      // 400, not 401: a client would take 401 for an expired access token and refresh it.
+      const message = 'current_password is not the current password';
+      throw new BadRequestException({ message, details: [{ field: 'current_password', rule: 'matches', message }] });
+    }
+    const problem = checkPassword(next, user);
+    if (problem) {
+      const message = problem.message.replace(/^password/, 'new_password');
+      throw new BadRequestException({ message, details: [{ field: 'new_password', rule: problem.rule, message }] });
+    }
+    if (await verifyPassword(user.password, next)) {
+      const message = 'new_password must differ from the current password';
+      throw new BadRequestException({ message, details: [{ field: 'new_password', rule: 'notCurrent', message }] });
+    }
+    await this.users.update(user._id, { password: await hashPassword(next) }, true);
+    await this.sessions.endAll(userId, 'password_changed');
   }
 
   private async insert(input: { username: string; email: string; password: string }, roles: Role[]): Promise<UserDto> {
