@@ -61,7 +61,7 @@ export function formatDuration(seconds: number | null): string {
   if (seconds === null) return 'n/a';
   const s = Math.round(seconds);
   if (s < 60) return `${s} s`;
-  if (s < 3600) return `${Math.floor(s / 60)} min ${String(s % 60).padStart(2, '0')} s`;
+  if (s < 3600) return s % 60 ? `${Math.floor(s / 60)} min ${String(s % 60).padStart(2, '0')} s` : `${s / 60} min`;
   const h = Math.floor(s / 3600);
   return `${h} h ${String(Math.floor((s % 3600) / 60)).padStart(2, '0')} min`;
 }

@@ -21,7 +21,7 @@ export function reportToPdf(r: AnomalyReport): Promise<Buffer> {
   });
 
   doc.font('Helvetica-Bold').fontSize(16).fillColor('black').text(r.title);
-  doc.moveDown(0.3).font('Helvetica').fontSize(10).fillColor(GREY).text(`From ${r.from} to ${r.to} (UTC) - generated ${r.generated_at}`);
+  doc.moveDown(0.3).font('Helvetica').fontSize(10).fillColor(GREY).text(`From ${utc(r.from)} to ${utc(r.to)} - generated ${utc(r.generated_at)}`);
   doc.moveDown(1);
 
   const t = r.totals;
@@ -48,24 +48,30 @@ export function reportToPdf(r: AnomalyReport): Promise<Buffer> {
   ]);
 
   section(doc, `Alarms over time (per ${formatDuration(r.trend.bucket_s)})`);
-  trendChart(doc, r.trend.points.map((p) => p.count), r.trend.points[0]?.start ?? r.from, r.to);
+  trendChart(doc, r.trend.points.map((p) => p.count), utc(r.trend.points[0]?.start ?? r.from), utc(r.to));
 
   table(doc, 'Alarms by priority', ['Priority', 'Alarms'], r.alarms_by_priority.map((c) => [c.key, String(c.count)]), [200, 80]);
   table(doc, 'Top 10 bad actors', ['Alarm', 'Priority', 'Activations', 'Share', 'Time in alarm'],
     r.bad_actors.map((b) => [b.alarm_id, b.priority, String(b.activations), `${b.share_pct} %`, formatDuration(b.time_in_alarm_s)]), [210, 60, 70, 55, 90]);
-  table(doc, 'Alarms by sensor', ['Source', 'Alarms'], r.alarms_by_sensor.slice(0, 30).map((c) => [c.key, String(c.count)]), [280, 80]);
+  const bySensorTitle = r.alarms_by_sensor.length > 30 ? `Alarms by sensor (top 30 of ${r.alarms_by_sensor.length})` : 'Alarms by sensor';
+  table(doc, bySensorTitle, ['Source', 'Alarms'], r.alarms_by_sensor.slice(0, 30).map((c) => [c.key, String(c.count)]), [280, 80]);
   table(doc, 'Alarms by type', ['Condition', 'Alarms'], r.alarms_by_type.map((c) => [c.key, String(c.count)]), [280, 80]);
   table(doc, 'Anomaly episodes by type', ['Type', 'Episodes'], r.anomalies_by_type.map((c) => [c.key, String(c.count)]), [280, 80]);
   table(doc, 'Chattering alarms (3+ activations within 1 minute)', ['Alarm', 'Max per minute', 'Activations'],
     k.chattering.map((c) => [c.alarm_id, String(c.max_per_minute), String(c.activations)]), [280, 90, 80]);
   table(doc, 'Stale alarms', ['Alarm', 'Priority', 'Active since', 'Hours'],
     k.stale.map((s) => [s.alarm_id, s.priority, s.active_since, String(s.active_hours)]), [200, 60, 150, 60]);
-  table(doc, 'Sensor statistics', ['Sensor', 'Samples', 'Mean', 'Std', 'Min', 'Max', 'P5', 'P50', 'P95'],
-    r.sensor_stats.map((s) => [s.sensor_id, String(s.samples), num(s.mean), num(s.std), num(s.min), num(s.max), num(s.p05), num(s.p50), num(s.p95)]),
-    [100, 50, 50, 50, 45, 45, 45, 45, 45]);
+  table(doc, 'Sensor statistics (percentiles of 1-minute or hourly means)', ['Sensor', 'Unit', 'Samples', 'Mean', 'Std', 'Min', 'Max', 'P5', 'P50', 'P95'],
+    r.sensor_stats.map((s) => [s.sensor_id, s.unit, String(s.samples), num(s.mean), num(s.std), num(s.min), num(s.max), num(s.p05), num(s.p50), num(s.p95)]),
+    [95, 40, 50, 48, 45, 43, 43, 43, 43, 43]);
 
   doc.end();
   return done;
+}
+
+/** `2026-01-01 06:00 UTC` from an ISO string. */
+function utc(iso: string): string {
+  return `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
 }
 
 function num(x: number | null): string {
