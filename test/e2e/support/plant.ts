@@ -1,4 +1,5 @@
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Role } from '@idm/contracts';
 import { startPlcSim, type PlcSim } from '../../../apps/plc-sim/src/sim';
@@ -25,11 +26,15 @@ export async function startPlant(db: string, opts: { plcs?: number; tags?: numbe
   if (!fs.existsSync(path.join(CLIENT_DIST, 'index.html'))) throw new Error('client/dist is missing: npm run build --workspace client');
   const sim = await startPlcSim({ plcs: opts.plcs ?? 2, tags: opts.tags ?? 8, seed: 7, pollIntervalMs: opts.pollIntervalMs ?? 500 });
   let idm: TestApp | undefined;
+  // Its own journal folder and queue names: nothing from another run or suite leaks into this plant.
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `${db}-`));
   try {
     idm = await startTestApp(db, {
       NODE_ENV: 'production',
       JWT_SECRET: 'e2e-secret-e2e-secret-e2e-secret-0123456789',
       CLIENT_DIST,
+      DATA_DIR: dataDir,
+      QUEUE_PREFIX: `${db}-${process.pid}`,
       ...opts.env,
     });
     const admin = await registerAndLogin(idm.url, { username: 'admin.e2e' });
@@ -48,11 +53,13 @@ export async function startPlant(db: string, opts: { plcs?: number; tags?: numbe
       close: async () => {
         await app.close();
         await sim.close();
+        fs.rmSync(dataDir, { recursive: true, force: true });
       },
     };
   } catch (err) {
     await idm?.close().catch(() => undefined);
     await sim.close();
+    fs.rmSync(dataDir, { recursive: true, force: true });
     throw err;
   }
 }

@@ -5,6 +5,8 @@ import { useAlarmState, useLiveValue, useWatchSamples } from '../../../lib/live/
 import { isUnacked, sortAlarms } from '../../../lib/live/alarm-state';
 import { formatValue, clock } from '../../../lib/format';
 import { useResource } from '../../../lib/use-resource';
+import { downloadFile } from '../../../lib/download';
+import { toUiError } from '../../../lib/errors';
 import { getEpisodes } from '../api/get-episodes';
 import { getHistory } from '../api/get-history';
 import { getTag } from '../api/get-tag';
@@ -22,7 +24,8 @@ const RANGES = [
 
 type Range = { key: string; from: number; to: number };
 
-const MAX_POINTS = 600;
+/** About one bucket per 3–4 px of a wall-screen chart: enough to keep every spike, few enough to draw fast. */
+const MAX_POINTS = 400;
 const LIVE_KEEP = 3000;
 
 function toLocalInput(t: number): string {
@@ -77,6 +80,7 @@ export function SensorDetailPage() {
   };
 
   const t = tag.data;
+  const [exportError, setExportError] = useState<string | null>(null);
   return (
     <section className="panel" aria-labelledby="sensor-title">
       <div className="detail-head">
@@ -111,6 +115,18 @@ export function SensorDetailPage() {
         <label>
           To <input type="datetime-local" value={toLocalInput(to)} onChange={(e) => { const v = Date.parse(e.target.value); if (Number.isFinite(v) && v > from) setRange({ key: 'custom', from, to: v }); }} />
         </label>
+        <button
+          type="button"
+          title="Raw samples of the shown range (at most 31 days)"
+          onClick={() =>
+            void downloadFile(`/sensors/${encodeURIComponent(id)}/export.csv`, { from: new Date(from).toISOString(), to: new Date(to).toISOString() }, `${id}.csv`).then(
+              () => setExportError(null),
+              (err) => setExportError(toUiError(err).message),
+            )
+          }
+        >
+          Export CSV
+        </button>
         {range.key === 'zoom' && (
           <button type="button" onClick={() => pick('live', RANGES[0].ms)}>
             Reset zoom
@@ -118,6 +134,7 @@ export function SensorDetailPage() {
         )}
       </div>
 
+      {exportError && <p className="form-error">{exportError}</p>}
       {history.error && history.error.status !== 404 && <p className="form-error">History could not be loaded: {history.error.message}</p>}
       {history.error?.status === 404 && <p className="muted">No stored history for this range yet; the live trend is shown.</p>}
       <TrendChart model={model} unit={t?.unit ?? ''} onZoom={(a, b) => setRange({ key: 'zoom', from: a, to: b })} />

@@ -1,6 +1,6 @@
 import { expect, test } from 'vitest';
 import type { AnomalyEpisode } from '@idm/contracts';
-import { shapeChart } from './chart-data';
+import { niceDomain, shapeChart } from './chart-data';
 
 const T0 = Date.parse('2026-11-27T00:00:00Z');
 const min = (n: number) => T0 + n * 60_000;
@@ -79,4 +79,10 @@ test('the value axis always shows the limit lines', () => {
   expect(m.limits.map((l) => l.label)).toEqual(['HH 90', 'H 80', 'L 20']);
   expect(m.yDomain[0]).toBeLessThan(20);
   expect(m.yDomain[1]).toBeGreaterThan(90);
+});
+
+test('the value axis runs between round numbers', () => {
+  expect(niceDomain(48.33, 73.85)).toEqual([40, 80]);
+  expect(niceDomain(0.12, 0.97)).toEqual([0, 1]);
+  expect(niceDomain(-3.2, 11.7)).toEqual([-5, 15]);
 });

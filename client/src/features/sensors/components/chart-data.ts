@@ -109,5 +109,13 @@ export function shapeChart(input: {
     hi += 1;
   }
   const pad = (hi - lo) * 0.05;
-  return { points, episodes, limits, domain: [from, to], yDomain: [lo - pad, hi + pad] };
+  return { points, episodes, limits, domain: [from, to], yDomain: niceDomain(lo - pad, hi + pad) };
+}
+
+/** Widens [lo, hi] to round numbers (steps of 1, 2 or 5 × 10ⁿ, about five of them) so axis ticks read easily. */
+export function niceDomain(lo: number, hi: number): [number, number] {
+  const raw = (hi - lo) / 5;
+  const mag = 10 ** Math.floor(Math.log10(raw));
+  const step = [1, 2, 5, 10].map((m) => m * mag).find((s) => s >= raw) ?? 10 * mag;
+  return [Math.floor(lo / step) * step, Math.ceil(hi / step) * step];
 }
