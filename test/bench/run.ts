@@ -6,6 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { serviceEnv } from '../support/services';
 import { Benchmark, BenchRow, formatTable } from './harness';
+import { alarmLatencyBench } from './alarm-latency.bench';
 import { authBench } from './auth.bench';
 import { overviewBench } from './overview.bench';
 import { insertManyBaseline } from './insert-many.bench';
@@ -14,7 +15,7 @@ import { reportsBench } from './reports.bench';
 import { detectorThroughputBenchmark, nabBenchmark } from './nab/nab.bench';
 
 // Baselines first: later benchmarks report ratios against rows measured earlier in the same run.
-const BENCHMARKS: Benchmark[] = [insertManyBaseline, nabBenchmark, detectorThroughputBenchmark, modbusPollBench, authBench, overviewBench, reportsBench];
+const BENCHMARKS: Benchmark[] = [insertManyBaseline, nabBenchmark, detectorThroughputBenchmark, modbusPollBench, authBench, overviewBench, reportsBench, alarmLatencyBench];
 
 async function main(): Promise<void> {
   const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

@@ -38,15 +38,14 @@ export class AlarmSequence {
     }
     this.lastLocal = Math.max(this.lastLocal, seq);
     const event = build(seq);
-    try {
-      await this.redis
-        .multi()
-        .zadd(this.logKey, seq, JSON.stringify(event))
-        .zremrangebyrank(this.logKey, 0, -this.retain - 1)
-        .exec();
-    } catch (err) {
-      this.logger.warn(`alarm event ${seq} not kept for replay: ${String(err)}`);
-    }
+    // Not awaited: commands on one connection run in order, so the log stays ordered, and the push to
+    // screens does not wait for a second round trip.
+    this.redis
+      .multi()
+      .zadd(this.logKey, seq, JSON.stringify(event))
+      .zremrangebyrank(this.logKey, 0, -this.retain - 1)
+      .exec()
+      .catch((err: unknown) => this.logger.warn(`alarm event ${seq} not kept for replay: ${String(err)}`));
     return event;
   }
 

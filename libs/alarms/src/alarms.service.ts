@@ -303,6 +303,17 @@ export class AlarmsService implements OnModuleInit, OnModuleDestroy {
         if (wasFlood !== this.floodActive) this.announceFlood();
       }
     }
+    if (a.state === 'normal' && transitions.some((t) => t.to === 'normal') && a.anomaly_ids.length) {
+      // ISA-18.2: the episodes behind this alarm are resolved once it returned to normal and was acknowledged.
+      this.normalized(a, last.at);
+    }
+    // Screens first, then the database: the push is what the operator waits for, and the in-memory alarm
+    // is already the truth. The REST caller still gets its answer only after the write below.
+    const dto = toAlarmDto(a);
+    for (const t of transitions) {
+      const event = await this.sequence.record((seq) => ({ seq, kind: t.kind, alarm: dto, at: new Date(t.at).toISOString(), by: t.by ?? null }));
+      this.events$.next(event);
+    }
     const audit: AlarmAudit[] = transitions.map((t) => ({
       alarm_id: a._id,
       kind: t.kind,
@@ -314,16 +325,6 @@ export class AlarmsService implements OnModuleInit, OnModuleDestroy {
     }));
     await this.repo.appendAudit(audit);
     await this.repo.save(a);
-    if (a.state === 'normal' && transitions.some((t) => t.to === 'normal') && a.anomaly_ids.length) {
-      // ISA-18.2: the episodes behind this alarm are resolved once it returned to normal and was acknowledged.
-      this.normalized(a, last.at);
-      await this.repo.save(a);
-    }
-    const dto = toAlarmDto(a);
-    for (const t of transitions) {
-      const event = await this.sequence.record((seq) => ({ seq, kind: t.kind, alarm: dto, at: new Date(t.at).toISOString(), by: t.by ?? null }));
-      this.events$.next(event);
-    }
   }
 
   private normalized(a: Alarm, at: number): void {
