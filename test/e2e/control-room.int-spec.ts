@@ -208,4 +208,38 @@ describe('control room in Chromium', () => {
     }
   });
 
+
+  it('an admin imports a device file on the Devices screen; a bad file is refused with the tag named', async () => {
+    const adminCtx = await newContext(browser);
+    try {
+      const admin = await adminCtx.newPage();
+      const adminErrors = collectErrors(admin);
+      await signIn(admin, plant.idm.url, 'admin.e2e', plant.password);
+      await admin.getByRole('link', { name: 'Devices' }).click();
+      const file = structuredClone(plant.sim.deviceFile);
+      const renamed = file.tags[0];
+      renamed.description = 'Renamed by the e2e import';
+      await admin.locator('input[type=file]').setInputFiles({ name: 'plant.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(file)) });
+      await admin.getByRole('button', { name: 'Import' }).click();
+      await admin.getByText(`Imported ${file.devices.length} device(s) and ${file.tags.length} tag(s) (merge).`).waitFor();
+      await admin.getByText('Renamed by the e2e import').waitFor();
+
+      const bad = structuredClone(plant.sim.deviceFile);
+      bad.tags[1].address = -5;
+      await admin.locator('input[type=file]').setInputFiles({ name: 'bad.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(bad)) });
+      await admin.getByRole('button', { name: 'Import' }).click();
+      const alert = admin.getByRole('alert');
+      await alert.waitFor();
+      expect(await alert.textContent()).toContain(bad.tags[1].sensor_id);
+      await screenshot(admin, 'admin-devices');
+
+      await admin.getByRole('link', { name: 'Users' }).click();
+      const viewerRow = admin.locator('tr', { hasText: 'viewer.e2e' });
+      await viewerRow.waitFor();
+      expect(await viewerRow.getByRole('combobox').inputValue()).toBe('viewer');
+      expect(adminErrors).toEqual([]);
+    } finally {
+      await adminCtx.close();
+    }
+  });
 });
