@@ -242,4 +242,39 @@ describe('control room in Chromium', () => {
       await adminCtx.close();
     }
   });
+
+  it('a supervisor generates a report with progress and downloads it, and subscribes to a digest', async () => {
+    const supCtx = await newContext(browser);
+    try {
+      const sup = await supCtx.newPage();
+      const supErrors = collectErrors(sup);
+      await signIn(sup, plant.idm.url, 'supervisor.e2e', plant.password);
+      await sup.getByRole('link', { name: 'Reports' }).click();
+      await sup.getByLabel('Format').selectOption('csv');
+      await sup.getByRole('button', { name: 'Generate' }).click();
+      await sup.locator('.report-job progress').waitFor();
+      const download = sup.getByRole('button', { name: 'Download CSV' });
+      await download.waitFor({ timeout: 30_000 });
+      expect(await sup.locator('.report-job progress').getAttribute('value')).toBe('100');
+      const [file] = await Promise.all([sup.waitForEvent('download'), download.click()]);
+      let csv = '';
+      for await (const chunk of await file.createReadStream()) csv += chunk.toString();
+      expect(csv.length).toBeGreaterThan(20);
+
+      // A bad address is refused at the field; a good one is listed with its next run.
+      await sup.getByLabel('Name').fill('Shift handover');
+      await sup.getByLabel('Recipients (comma separated)').fill('not-an-address');
+      await sup.getByRole('button', { name: 'Subscribe' }).click();
+      await sup.getByText(/e-mail address/).first().waitFor();
+      expect(await sup.getByLabel('Recipients (comma separated)').getAttribute('aria-invalid')).toBe('true');
+      await sup.getByLabel('Recipients (comma separated)').fill('shift.lead@plant.example');
+      await sup.getByRole('button', { name: 'Subscribe' }).click();
+      await sup.locator('tr', { hasText: 'Shift handover' }).waitFor();
+      expect(await sup.locator('tr', { hasText: 'Shift handover' }).textContent()).toContain('shift.lead@plant.example');
+      await screenshot(sup, 'reports');
+      expect(supErrors).toEqual([]);
+    } finally {
+      await supCtx.close();
+    }
+  });
 });

@@ -9,16 +9,24 @@ export interface UiError {
 }
 
 /**
- * Also puts a message without `details` on a field the message names (e.g. a 409 "username already
- * taken"), so it shows where the user will fix it.
+ * With `fieldNames` (the fields a form shows), keeps only messages for those fields, matched by their
+ * root (`recipients[2]` → `recipients`), and puts a message without `details` on a field it names (a 409
+ * "username already taken"), so it shows where the user will fix it. When no shown field has a message,
+ * `fields` is empty and the form shows `message` instead: nothing the server said is ever hidden.
  */
-export function toUiError(err: unknown, fieldNames: readonly string[] = []): UiError {
+export function toUiError(err: unknown, fieldNames?: readonly string[]): UiError {
   const e = baseError(err);
-  if (!Object.keys(e.fields).length) {
-    const named = fieldNames.find((f) => new RegExp(`\\b${f.replace('_', '[ _]')}\\b`, 'i').test(e.message));
-    if (named) e.fields[named] = e.message;
+  if (!fieldNames) return e;
+  const fields: Record<string, string> = {};
+  for (const [path, msg] of Object.entries(e.fields)) {
+    const root = path.split(/[.[]/)[0];
+    if (fieldNames.includes(root) && !fields[root]) fields[root] = msg;
   }
-  return e;
+  if (!Object.keys(fields).length && !Object.keys(e.fields).length) {
+    const named = fieldNames.find((f) => new RegExp(`\\b${f.replace('_', '[ _]')}\\b`, 'i').test(e.message));
+    if (named) fields[named] = e.message;
+  }
+  return { ...e, fields };
 }
 
 function baseError(err: unknown): UiError {

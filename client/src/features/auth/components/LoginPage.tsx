@@ -25,7 +25,7 @@ export function LoginPage() {
       await login({ username: String(form.get('username')), password: String(form.get('password')) });
       navigate(from, { replace: true });
     } catch (err) {
-      setError(toUiError(err));
+      setError(toUiError(err, ['username', 'password']));
     } finally {
       setBusy(false);
     }
