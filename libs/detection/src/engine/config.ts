@@ -72,7 +72,7 @@ export interface ResolvedConfig {
 export const DEFAULT_SETTINGS = {
   baselineHalfLifeMs: 6 * 3600_000,
   warmupMs: 24 * 3600_000,
-  zThreshold: 5,
+  zThreshold: 4.5,
   rateThreshold: 7,
   ewmaLambda: 0.1,
   ewmaL: 4,

@@ -306,7 +306,9 @@ export class SensorDetector {
     const ewma = lambda * rc + (1 - lambda) * s.dayEwma;
     if (ready && !this.warmingUp) {
       const limit = rsd * Math.sqrt(lambda / (2 - lambda));
-      out.add('pattern', Math.abs(ewma) / limit, c.ewmaL, mean - c.ewmaL * rsd, mean + c.ewmaL * rsd, residual);
+      // One sigma wider than the EWMA chart: each bin's mean is itself estimated from few samples.
+      const L = c.ewmaL + 1;
+      out.add('pattern', Math.abs(ewma) / limit, L, mean - L * rsd, mean + L * rsd, residual);
     }
     s.dayEwma = ewma;
     const count = ++s.dayCount[bin];
