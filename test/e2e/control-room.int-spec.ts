@@ -4,6 +4,7 @@ import { collectErrors, launchChromium, newContext, screenshot, signIn } from '.
 import { startPlant, type Plant } from './support/plant';
 
 const DB = 'idm_test_e2e_control_room';
+const ACCESS_TTL_S = 30;
 
 /** Waits (bounded) until `fn` returns a truthy value. */
 async function until<T>(fn: () => Promise<T>, timeoutMs: number, what: string): Promise<NonNullable<T>> {
@@ -26,10 +27,12 @@ describe('control room in Chromium', () => {
   let ctx: BrowserContext;
   let page: Page;
   let errors: string[];
+  let signedInAt = 0;
 
   beforeAll(async () => {
     await clearLoginThrottle(DB);
-    [plant, browser] = await Promise.all([startPlant(DB), launchChromium()]);
+    // Short-lived access tokens: the screens must refresh them on the fly during the suite.
+    [plant, browser] = await Promise.all([startPlant(DB, { env: { JWT_ACCESS_TTL_SECONDS: String(ACCESS_TTL_S) } }), launchChromium()]);
     ctx = await newContext(browser);
     page = await ctx.newPage();
     errors = collectErrors(page);
@@ -48,6 +51,7 @@ describe('control room in Chromium', () => {
     await page.getByRole('alert').waitFor();
     expect(await page.getByRole('alert').textContent()).toMatch(/invalid|incorrect|wrong/i);
     await signIn(page, plant.idm.url, 'operator.e2e', plant.password);
+    signedInAt = Date.now();
     expect(await page.getByTestId('user').textContent()).toContain('operator.e2e · operator');
     expect(page.url()).toMatch(/#\/overview$/);
   });
@@ -276,5 +280,24 @@ describe('control room in Chromium', () => {
     } finally {
       await supCtx.close();
     }
+  });
+
+  it('after the access token expired, the operator still shelves an alarm with a reason (refreshed on the fly)', async () => {
+    const wait = signedInAt + (ACCESS_TTL_S + 2) * 1000 - Date.now();
+    if (wait > 0) await page.waitForTimeout(wait);
+    await page.getByRole('link', { name: 'Alarms' }).first().click();
+    const row = page.locator('tr.alarm-row').first();
+    await row.waitFor();
+    const id = (await row.getAttribute('data-alarm-id'))!;
+    await row.getByRole('button', { name: 'Shelve' }).click();
+    const form = page.getByRole('form', { name: /^Shelve/ });
+    await form.getByLabel(/Shelve for/).selectOption('30');
+    await form.getByLabel('Reason').fill('Instrument technician recalibrating');
+    await form.getByRole('button', { name: 'Shelve' }).click();
+    await page.waitForFunction((alarmId) => document.querySelector(`tr[data-alarm-id="${alarmId}"]`)?.getAttribute('data-state') === 'shelved', id, { timeout: 5_000 });
+    expect(await page.locator(`tr[data-alarm-id="${id}"]`).textContent()).toMatch(/Shelved until/);
+    expect(await page.getByTestId('user').textContent()).toContain('operator.e2e');
+    await screenshot(page, 'alarm-list-shelved');
+    expect(errors).toEqual([]);
   });
 });
