@@ -102,3 +102,11 @@ test('a flood is announced and batched events still land', async () => {
   expect(banner()).toHaveTextContent('ALARM FLOOD');
   expect(banner()).toHaveTextContent('2 unacknowledged');
 });
+
+test('shelved and out-of-service alarms stay out of the banner but are counted', () => {
+  act(() => socket.connect());
+  act(() => socket.fire('alarms:snapshot', { seq: 1, alarms: [alarm('TT-1', { state: 'shelved' }), alarm('PT-2', { state: 'out_of_service' })], flood: false }));
+  expect(banner()).toHaveTextContent('No active alarms');
+  expect(banner()).toHaveTextContent('2 shelved / out of service');
+  expect(within(banner()).queryAllByRole('listitem')).toHaveLength(0);
+});

@@ -18,7 +18,10 @@ const PRIORITIES: AlarmPriorityName[] = ['critical', 'high', 'medium', 'low'];
  */
 export function AlarmBanner() {
   const state = useAlarmState();
-  const all = sortAlarms(state.alarms.values());
+  const everything = sortAlarms(state.alarms.values());
+  // Shelved and out-of-service alarms are suppressed from the banner (ISA-18.2); the list still has them.
+  const all = everything.filter((a) => a.state !== 'shelved' && a.state !== 'out_of_service');
+  const suppressed = everything.length - all.length;
   const unacked = all.filter(isUnacked);
   const top = (unacked.length ? unacked : all).slice(0, 3);
   // Audible annunciation: unacknowledged medium-and-above alarms sound until acknowledged or silenced;
@@ -62,6 +65,7 @@ export function AlarmBanner() {
             <span className="count">{unacked.length} unacknowledged</span>
           </>
         )}
+        {suppressed > 0 && <span className="count muted">{suppressed} shelved / out of service</span>}
       </div>
       <ol className="banner-top">
         {top.map((a) => (
@@ -84,7 +88,7 @@ export function AlarmBanner() {
           {soundOn ? '♪ Sound on' : 'Sound off'}
         </button>
         <Link to="/alarms" className="banner-link">
-          Alarm list ({all.length})
+          Alarm list ({everything.length})
         </Link>
       </span>
     </section>
