@@ -1,5 +1,5 @@
 import type { Page } from 'playwright-core';
-import { launchChromium, newContext, signIn } from '../e2e/support/browser';
+import { launchChromium, newContext, screenshot, signIn } from '../e2e/support/browser';
 import { startPlant } from '../e2e/support/plant';
 import { clearLoginThrottle } from '../support/auth';
 import type { Benchmark, BenchRow } from './harness';
@@ -89,6 +89,7 @@ export const overviewBench: Benchmark = {
         b.recording = false;
         return { commit: b.commit, painted: b.painted, frames: b.frames, longTasks: b.longTasks };
       });
+      await screenshot(page, `overview-${plcs * tags}-tags`);
       const case_ = `${plcs * tags} tags @ 1 s`;
       const row = (c: string, value: number, unit: string, notes?: string): BenchRow => ({ benchmark: 'overview', case: `${case_}: ${c}`, value, unit, notes });
       const slow = m.frames.filter((f) => f > 50).length;

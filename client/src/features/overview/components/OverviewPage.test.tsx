@@ -57,6 +57,10 @@ test('tiles are grouped by area and device, with the comm status of each device'
   expect([...boiler.querySelectorAll('[data-sensor-id]')].map((t) => t.getAttribute('data-sensor-id'))).toEqual(['PT-1', 'TT-1']);
   const turbine = screen.getByRole('region', { name: 'Turbine hall' });
   expect(await within(turbine).findByText(/COMM FAILURE since/)).toBeInTheDocument();
+  // The area summary says where to look without scrolling.
+  const areas = screen.getByRole('navigation', { name: 'Areas' });
+  expect(within(areas).getByRole('link', { name: /Turbine hall/ })).toHaveTextContent('1 comm fail');
+  expect(within(areas).getByRole('link', { name: /Boiler house/ })).toHaveTextContent('normal');
 });
 
 test('only the tiles on screen are subscribed, and live samples show with their unit', async () => {

@@ -1,7 +1,8 @@
 import { useEffect, useMemo } from 'react';
 import type { AlarmDto, DeviceStatusDto } from '@idm/contracts';
 import { useAlarmState, useConnection, useLive, useWatchSamples } from '../../../lib/live/LiveProvider';
-import { PRIORITY_RANK } from '../../../lib/live/alarm-state';
+import { isUnacked, PRIORITY_RANK } from '../../../lib/live/alarm-state';
+import { PriorityBadge } from '../../../components/ui/PriorityBadge';
 import { useResource } from '../../../lib/use-resource';
 import { clock } from '../../../lib/format';
 import { getDevices } from '../api/get-devices';
@@ -62,10 +63,29 @@ export function OverviewPage() {
   if (tags.loading && !tags.data) return <p className="panel muted">Loading the plant…</p>;
   if (!groups.length) return <p className="panel muted">No tags configured yet. An admin can import a device file under Devices.</p>;
 
+  const areaId = (area: string) => `area-${area.replace(/[^A-Za-z0-9]+/g, '-')}`;
   return (
     <div className={`overview${conn.state === 'offline' ? ' offline' : ''}`} data-testid="overview">
+      {groups.length > 1 && (
+        <nav className="area-summary" aria-label="Areas">
+          {groups.map((g) => {
+            const alarms = g.devices.flatMap((d) => d.tags.map((t) => bySensor.get(t.sensor_id)).filter((a): a is AlarmDto => !!a));
+            const worst = alarms.sort((a, b) => PRIORITY_RANK[a.priority] - PRIORITY_RANK[b.priority])[0];
+            const failed = g.devices.filter((d) => statusById.get(d.device.id)?.state === 'comm_failure').length;
+            return (
+              <a key={g.area} href={`#${areaId(g.area)}`} onClick={(e) => (e.preventDefault(), document.getElementById(areaId(g.area))?.scrollIntoView({ block: 'start' }))} className={worst || failed ? 'area-chip abnormal' : 'area-chip'}>
+                <strong>{g.area}</strong>
+                {worst && <PriorityBadge priority={worst.priority} unacked={alarms.some(isUnacked)} />}
+                {alarms.length > 0 && <span>{alarms.length} in alarm</span>}
+                {failed > 0 && <span className="quality">{failed} comm fail</span>}
+                {!worst && !failed && <span className="muted">normal</span>}
+              </a>
+            );
+          })}
+        </nav>
+      )}
       {groups.map((g) => (
-        <section key={g.area} className="area" aria-label={g.area}>
+        <section key={g.area} id={areaId(g.area)} className="area" aria-label={g.area}>
           <h2>{g.area}</h2>
           {g.devices.map((d) => (
             <div key={d.device.id} className="device" data-device-id={d.device.id}>
