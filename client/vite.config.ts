@@ -10,12 +10,11 @@ export default defineConfig({
   },
   server: {
     port: 5173,
+    // The dev server proxies every API path to IDM on :3000 (in production IDM serves the built client itself).
     proxy: {
-      '/auth': 'http://localhost:3000',
-      '/sensors': 'http://localhost:3000',
-      '/anomalies': 'http://localhost:3000',
-      '/alarms': 'http://localhost:3000',
-      '/health': 'http://localhost:3000',
+      ...Object.fromEntries(
+        ['/auth', '/users', '/sensors', '/anomalies', '/alarms', '/devices', '/tags', '/reports', '/notifications', '/health', '/metrics', '/docs'].map((p) => [p, 'http://localhost:3000']),
+      ),
       '/socket.io': { target: 'http://localhost:3000', ws: true },
     },
   },

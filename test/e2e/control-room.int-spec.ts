@@ -50,6 +50,7 @@ describe('control room in Chromium', () => {
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByRole('alert').waitFor();
     expect(await page.getByRole('alert').textContent()).toMatch(/invalid|incorrect|wrong/i);
+    await screenshot(page, 'login-refused');
     await signIn(page, plant.idm.url, 'operator.e2e', plant.password);
     signedInAt = Date.now();
     expect(await page.getByTestId('user').textContent()).toContain('operator.e2e · operator');
