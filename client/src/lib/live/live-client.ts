@@ -54,7 +54,12 @@ export class LiveClient {
       const ids = [...this.wanted.keys()];
       if (ids.length) s.emit('samples:subscribe', { sensor_ids: ids, min_interval_ms: opts.sampleIntervalMs }, () => undefined);
     });
-    s.on('disconnect', (reason) => this.setConn({ state: 'offline', error: reason }));
+    s.on('disconnect', (reason) => {
+      this.setConn({ state: 'offline', error: reason });
+      // socket.io does not come back by itself after the server closed the connection (e.g. the user was
+      // disabled or the session ended): try again; a refused handshake then ends the session properly.
+      if (reason === 'io server disconnect' && !this.closed) this.scheduleRetry();
+    });
     s.on('connect_error', (err) => this.onConnectError(err));
     s.on('alarms:snapshot', (snap) => {
       this.touch();
@@ -143,11 +148,13 @@ export class LiveClient {
     this.setConn({ state: 'offline', error: err.message });
     if (this.socket.active || this.closed) return; // socket.io keeps retrying by itself
     // The server refused the handshake (middleware error): refresh an expired token, then try again.
-    const retry = () => {
-      this.retryTimer = setTimeout(() => !this.closed && this.socket.connect(), 2000);
-    };
-    if (/expired|token/i.test(err.message)) refreshAccessToken().then(() => !this.closed && this.socket.connect(), retry);
-    else retry();
+    if (/expired|token|session/i.test(err.message)) refreshAccessToken().then(() => !this.closed && this.socket.connect(), () => this.scheduleRetry());
+    else this.scheduleRetry();
+  }
+
+  private scheduleRetry(): void {
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.retryTimer = setTimeout(() => !this.closed && this.socket.connect(), 2000);
   }
 
   private lastMessage: number | null = null;
