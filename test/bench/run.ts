@@ -10,12 +10,13 @@ import { alarmLatencyBench } from './alarm-latency.bench';
 import { authBench } from './auth.bench';
 import { overviewBench } from './overview.bench';
 import { insertManyBaseline } from './insert-many.bench';
+import { historianHistoryBench, historianIngestBench } from './historian.bench';
 import { modbusPollBench } from './modbus-poll.bench';
 import { reportsBench } from './reports.bench';
 import { detectorThroughputBenchmark, nabBenchmark } from './nab/nab.bench';
 
 // Baselines first: later benchmarks report ratios against rows measured earlier in the same run.
-const BENCHMARKS: Benchmark[] = [insertManyBaseline, nabBenchmark, detectorThroughputBenchmark, modbusPollBench, authBench, overviewBench, reportsBench, alarmLatencyBench];
+const BENCHMARKS: Benchmark[] = [insertManyBaseline, historianIngestBench, historianHistoryBench, nabBenchmark, detectorThroughputBenchmark, modbusPollBench, authBench, overviewBench, reportsBench, alarmLatencyBench];
 
 async function main(): Promise<void> {
   const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
