@@ -15,10 +15,15 @@ export function ConnectionIndicator() {
   const last = live?.lastMessageAt() ?? null;
   let kind: 'live' | 'stale' | 'lost' | 'connecting' = 'connecting';
   if (conn.state === 'offline') kind = 'lost';
-  else if (conn.state === 'online') kind = last !== null && now - last > config().staleAfterMs * 3 ? 'stale' : 'live';
+  else if (conn.state === 'online') {
+    // Stale only means something while sensors are on screen: then samples must keep coming.
+    const samples = live?.samplesInfo();
+    const since = samples?.lastAt ?? null;
+    kind = samples?.watching && since !== null && now - since > config().staleAfterMs * 3 ? 'stale' : 'live';
+  }
   const text = {
     live: 'LIVE',
-    stale: `NO DATA since ${clock(last)}`,
+    stale: `NO DATA since ${clock(live?.samplesInfo().lastAt)}`,
     lost: `CONNECTION LOST${last ? ` — values from ${clock(last)}` : ''}`,
     connecting: 'CONNECTING…',
   }[kind];

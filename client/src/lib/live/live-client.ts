@@ -83,6 +83,7 @@ export class LiveClient {
     });
     s.on('sample', (sample) => {
       this.touch();
+      this.lastSample = this.lastMessage;
       this.sampleBatch.push(sample);
     });
     this.sweepTimer = setInterval(() => this.samples.sweep(), 1000);
@@ -158,6 +159,10 @@ export class LiveClient {
   }
 
   private lastMessage: number | null = null;
+  private lastSample: number | null = null;
+
+  /** Epoch ms of the last live sample, and whether any are expected (sensors on screen). */
+  samplesInfo = (): { lastAt: number | null; watching: boolean } => ({ lastAt: this.lastSample, watching: this.wanted.size > 0 });
 
   /** Epoch ms of the last message from the server; read by the indicator's own clock, not announced. */
   lastMessageAt = (): number | null => this.lastMessage;
