@@ -98,7 +98,7 @@ describe('control room in Chromium', () => {
     const simTag = plc.tags.find((t) => t.sensor_id === tag.sensor_id)!;
     const now = Date.now();
     const samples = [];
-    for (let t = now - 2 * 3_600_000; t < now - 120_000; t += 5_000) samples.push({ sensor_id: tag.sensor_id, timestamp: t, value: plant.sim.plant.value(plc, simTag, t) });
+    for (let t = now - 2 * 3_600_000; t < now - 120_000; t += 1_000) samples.push({ sensor_id: tag.sensor_id, timestamp: t, value: plant.sim.plant.value(plc, simTag, t) });
     const res = await fetch(`${plant.idm.url}/sensors/data`, { method: 'POST', headers: authHeader(plant.tokens.admin), body: JSON.stringify({ samples }) });
     expect(res.status).toBe(202);
     await page.getByRole('button', { name: '8 h' }).click();

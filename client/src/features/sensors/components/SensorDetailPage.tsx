@@ -95,11 +95,15 @@ export function SensorDetailPage() {
           {live && live.quality !== 'good' && <strong className="quality"> · {live.quality.toUpperCase()}</strong>}
           {live?.stale && <strong className="quality"> · STALE</strong>}
         </span>
-        {mine.map((a) => (
-          <span key={a.id} className="tile-state">
-            <PriorityBadge priority={a.priority} unacked={isUnacked(a)} /> {a.message}
+        {mine.length > 0 && (
+          <span className="detail-alarms">
+            {mine.map((a) => (
+              <span key={a.id} className="tile-state">
+                <PriorityBadge priority={a.priority} unacked={isUnacked(a)} /> {a.message} · {isUnacked(a) ? 'UNACK' : 'acked'}
+              </span>
+            ))}
           </span>
-        ))}
+        )}
       </div>
       {tag.error && <p className="form-error">{tag.error.message}</p>}
 

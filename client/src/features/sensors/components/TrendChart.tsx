@@ -49,7 +49,7 @@ export function TrendChart({ model, unit, onZoom, height = 420 }: { model: Chart
           <XAxis dataKey="t" type="number" domain={model.domain} ticks={ticks} allowDataOverflow tickFormatter={fmt} stroke="#4f4f4f" fontSize={14} minTickGap={40} />
           <YAxis domain={model.yDomain} allowDataOverflow tickFormatter={(v: number) => formatValue(v)} stroke="#4f4f4f" fontSize={14} width={72} label={{ value: unit, angle: -90, position: 'insideLeft', fill: '#4f4f4f' }} />
           {model.episodes.map((e) => (
-            <ReferenceArea key={e.id} x1={e.x1} x2={Math.max(e.x2, e.x1 + (model.domain[1] - model.domain[0]) / 300)} fill={SEVERITY_FILL[e.severity]} fillOpacity={0.18} stroke={SEVERITY_FILL[e.severity]} strokeOpacity={0.6} ifOverflow="hidden" label={{ value: `▲ ${e.label}`, position: 'insideTop', fill: '#222', fontSize: 13 }} />
+            <ReferenceArea key={e.id} x1={e.x1} x2={Math.max(e.x2, e.x1 + (model.domain[1] - model.domain[0]) / 300)} fill={SEVERITY_FILL[e.severity]} fillOpacity={0.18} stroke={SEVERITY_FILL[e.severity]} strokeOpacity={0.6} ifOverflow="hidden" label={e.x2 - e.x1 > (model.domain[1] - model.domain[0]) * 0.04 || model.episodes.length <= 3 ? { value: `▲ ${e.label}`, position: 'insideTop', fill: '#222', fontSize: 13 } : undefined} />
           ))}
           {model.limits.map((l) => (
             <ReferenceLine key={l.kind} y={l.y} stroke={l.kind.length === 4 ? '#555' : '#7a7a7a'} strokeDasharray={l.kind.length === 4 ? '8 4' : '4 4'} ifOverflow="extendDomain" label={{ value: l.label, position: 'right', fill: '#333', fontSize: 13 }} />

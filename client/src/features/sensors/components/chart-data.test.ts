@@ -57,20 +57,22 @@ test('a hole in the data breaks the line instead of bridging it', () => {
   expect(m.points).toHaveLength(7);
 });
 
-test('anomaly episodes are clipped to the range, and an open one runs to its end', () => {
+test('anomaly episodes span first to last anomalous sample, clipped to the range, resolved or not', () => {
   const m = shapeChart({
     from: min(6),
     to: min(20),
     buckets: [],
     episodes: [
       episode({}),
-      episode({ id: 'e2', timestamp: new Date(min(15)).toISOString(), resolved: false, severity: 'critical', anomaly_type: 'out_of_range' }),
+      episode({ id: 'e2', timestamp: new Date(min(15)).toISOString(), end_timestamp: new Date(min(16)).toISOString(), resolved: false, severity: 'critical', anomaly_type: 'out_of_range' }),
+      episode({ id: 'e3', timestamp: new Date(min(18)).toISOString(), end_timestamp: new Date(min(25)).toISOString(), resolved: false }),
       episode({ id: 'old', timestamp: new Date(min(1)).toISOString(), end_timestamp: new Date(min(2)).toISOString() }),
     ],
   });
   expect(m.episodes).toEqual([
     { id: 'e1', x1: min(6), x2: min(7), severity: 'high', label: 'level shift', open: false },
-    { id: 'e2', x1: min(15), x2: min(20), severity: 'critical', label: 'out of range', open: true },
+    { id: 'e2', x1: min(15), x2: min(16), severity: 'critical', label: 'out of range', open: true },
+    { id: 'e3', x1: min(18), x2: min(20), severity: 'high', label: 'level shift', open: true },
   ]);
 });
 

@@ -53,7 +53,7 @@ const LIMIT_LABEL = { lolo: 'LL', lo: 'L', hi: 'H', hihi: 'HH' } as const;
  *   wins where both exist) and duplicates dropped;
  * - a gap longer than 3× the usual spacing breaks the line instead of drawing a straight bridge over
  *   missing data;
- * - episodes clipped to the range (an unresolved one runs to the range end);
+ * - episodes drawn from their first to their last anomalous sample, clipped to the range;
  * - the value axis widened to show every limit line, with 5 % padding.
  */
 export function shapeChart(input: {
@@ -89,8 +89,10 @@ export function shapeChart(input: {
 
   const episodes: EpisodeMark[] = [];
   for (const e of input.episodes ?? []) {
+    // An episode spans its first to its last anomalous sample; `resolved` only says the operator side is
+    // done (its alarm returned to normal and was acknowledged), so it does not move the end.
     const start = Date.parse(e.timestamp);
-    const end = e.resolved ? Date.parse(e.end_timestamp) : to;
+    const end = Number.isFinite(Date.parse(e.end_timestamp)) ? Date.parse(e.end_timestamp) : start;
     if (!Number.isFinite(start) || end < from || start > to) continue;
     episodes.push({ id: e.id, x1: Math.max(start, from), x2: Math.min(Math.max(end, start), to), severity: e.severity, label: e.anomaly_type.replace(/_/g, ' '), open: !e.resolved });
   }
