@@ -1,4 +1,4 @@
-import { createContext, useContext, useEffect, useState, useSyncExternalStore, type ReactNode } from 'react';
+import { createContext, useContext, useEffect, useRef, useState, useSyncExternalStore, type ReactNode } from 'react';
 import { config } from '../../config';
 import type { AlarmState } from './alarm-state';
 import { EMPTY_ALARMS } from './alarm-state';
@@ -45,12 +45,25 @@ export function useLiveValue(sensorId: string): LiveValue | undefined {
   );
 }
 
-/** Keeps the server pushing samples of these sensors while the component is mounted. */
+/**
+ * Keeps the server pushing samples of these sensors while the component is mounted. When the list
+ * changes, the new list is subscribed before the old one is released, so only the difference goes to
+ * the server (no unsubscribe/subscribe churn of the sensors in both).
+ */
 export function useWatchSamples(ids: readonly string[]): void {
   const live = useLive();
   const key = ids.join('\n');
+  const release = useRef<(() => void) | null>(null);
   useEffect(() => {
-    if (!live || !key) return;
-    return live.watchSamples(key.split('\n'));
+    const next = live && key ? live.watchSamples(key.split('\n')) : null;
+    release.current?.();
+    release.current = next;
   }, [live, key]);
+  useEffect(
+    () => () => {
+      release.current?.();
+      release.current = null;
+    },
+    [],
+  );
 }

@@ -27,6 +27,14 @@ beforeEach(async () => {
     if (req.url === '/tags') return { status: 200, data: TAGS };
     if (req.url === '/devices') return { status: 200, data: DEVICES };
     if (req.url === '/devices/status') return { status: 200, data: STATUS };
+    if (req.url === '/sensors')
+      return {
+        status: 200,
+        data: [
+          { sensor_id: 'TT-1', registered: true, unit: '°C', area: 'Boiler house', description: null, device_id: 'plc-1', latest: { sensor_id: 'TT-1', timestamp: new Date().toISOString(), value: 64.5, status: 'normal', quality: 'good' } },
+          { sensor_id: 'LAB-7', registered: false, unit: null, area: null, description: null, device_id: null, latest: null },
+        ],
+      };
     return { status: 404, data: { statusCode: 404, error: 'Not Found', message: 'no' } };
   });
   socket = new FakeSocket();
@@ -63,10 +71,18 @@ test('tiles are grouped by area and device, with the comm status of each device'
   expect(within(areas).getByRole('link', { name: /Boiler house/ })).toHaveTextContent('normal');
 });
 
+test('the latest stored value fills a tile at once; sensors that only post over REST get tiles too', async () => {
+  expect(within(tile('TT-1')).getByTestId('tile-value')).toHaveTextContent('64.50');
+  const rest = screen.getByRole('region', { name: 'Posted over REST' });
+  expect(within(rest).getByText('LAB-7')).toBeInTheDocument();
+});
+
 test('only the tiles on screen are subscribed, and live samples show with their unit', async () => {
   await screen.findByRole('region', { name: 'Boiler house' });
-  expect(socket.sentOf('samples:subscribe')).toEqual([{ sensor_ids: ['TT-1', 'PT-1', 'FT-1'], min_interval_ms: 500 }]);
-  expect(within(tile('TT-1')).getByText('no data yet')).toBeInTheDocument();
+  const subscribed = socket.sentOf('samples:subscribe').flatMap((p) => (p as { sensor_ids: string[] }).sensor_ids);
+  expect(subscribed.sort()).toEqual(['FT-1', 'LAB-7', 'PT-1', 'TT-1']);
+  expect(socket.sentOf('samples:unsubscribe')).toEqual([]);
+  expect(within(tile('FT-1')).getByText('no data yet')).toBeInTheDocument();
   await act(async () => {
     socket.fire('sample', sample('TT-1', 71.234));
     await new Promise((r) => setTimeout(r, 40));

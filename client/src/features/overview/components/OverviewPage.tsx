@@ -9,7 +9,7 @@ import { getDevices } from '../api/get-devices';
 import { getDeviceStatuses } from '../api/get-device-statuses';
 import { getSensors } from '../api/get-sensors';
 import { getTags } from '../api/get-tags';
-import { groupTags } from './group-tags';
+import { groupTags, type TileSpec } from './group-tags';
 import { Tile } from './Tile';
 
 /** The most important alarm per sensor (priority, then unacknowledged first). */
@@ -39,9 +39,9 @@ function CommStatus({ status }: { status?: DeviceStatusDto }) {
 
 export function OverviewPage() {
   const tags = useResource(getTags, 'tags');
+  const sensors = useResource(getSensors, 'sensors');
   const devices = useResource(getDevices, 'devices');
   const statuses = useResource(getDeviceStatuses, 'statuses', 5000);
-  const sensors = useResource(getSensors, 'sensors');
   const alarmState = useAlarmState();
   const conn = useConnection();
   const live = useLive();
@@ -53,8 +53,18 @@ export function OverviewPage() {
     }
   }, [sensors.data, live]);
 
-  const groups = useMemo(() => groupTags(tags.data ?? [], devices.data ?? []), [tags.data, devices.data]);
-  const ids = useMemo(() => (tags.data ?? []).map((t) => t.sensor_id), [tags.data]);
+  // Registered tags, plus sensors that only post samples over REST (no tag in the registry).
+  const specs = useMemo<TileSpec[]>(
+    () => [
+      ...(tags.data ?? []),
+      ...(sensors.data ?? [])
+        .filter((s) => !s.registered)
+        .map((s) => ({ sensor_id: s.sensor_id, device_id: s.device_id ?? 'REST', area: s.area ?? 'Posted over REST', unit: s.unit ?? '', description: s.description ?? '' })),
+    ],
+    [tags.data, sensors.data],
+  );
+  const groups = useMemo(() => groupTags(specs, devices.data ?? []), [specs, devices.data]);
+  const ids = useMemo(() => specs.map((t) => t.sensor_id), [specs]);
   useWatchSamples(ids);
   const bySensor = useMemo(() => alarmsBySensor(alarmState.alarms.values()), [alarmState]);
   const statusById = useMemo(() => new Map((statuses.data ?? []).map((s) => [s.device_id, s])), [statuses.data]);

@@ -1,6 +1,7 @@
 import { memo } from 'react';
 import { Link } from 'react-router-dom';
-import type { AlarmDto, TagDto } from '@idm/contracts';
+import type { AlarmDto } from '@idm/contracts';
+import type { TileSpec } from './group-tags';
 import { PriorityBadge } from '../../../components/ui/PriorityBadge';
 import { Sparkline } from '../../../components/ui/Sparkline';
 import { useLiveValue } from '../../../lib/live/LiveProvider';
@@ -14,7 +15,7 @@ const QUALITY_TEXT: Record<string, string> = { bad: 'BAD', comm_failure: 'COMM F
  * state. Grey when normal; an alarm adds a priority bar, shape and word; bad or stale data is hatched
  * and labelled.
  */
-export const Tile = memo(function Tile({ tag, alarm }: { tag: TagDto; alarm?: AlarmDto }) {
+export const Tile = memo(function Tile({ tag, alarm }: { tag: TileSpec; alarm?: AlarmDto }) {
   // The link and name render once; only TileLive re-renders on each sample (Link's hooks are not free
   // when 2 000 tiles update every second).
   return (
@@ -28,7 +29,7 @@ export const Tile = memo(function Tile({ tag, alarm }: { tag: TagDto; alarm?: Al
   );
 });
 
-function TileLive({ tag, alarm }: { tag: TagDto; alarm?: AlarmDto }) {
+function TileLive({ tag, alarm }: { tag: TileSpec; alarm?: AlarmDto }) {
   const live = useLiveValue(tag.sensor_id);
   const badQuality = live && live.quality !== 'good' ? (QUALITY_TEXT[live.quality] ?? live.quality.toUpperCase()) : null;
   const cls = ['tile-live', live?.stale ? 'stale' : '', badQuality ? 'bad' : ''].filter(Boolean).join(' ');

@@ -1,8 +1,11 @@
 import type { DeviceDto, TagDto } from '@idm/contracts';
 
+/** What a tile needs of a tag (sensors posted over REST without a registered tag have only these). */
+export type TileSpec = Pick<TagDto, 'sensor_id' | 'device_id' | 'area' | 'unit' | 'description'>;
+
 export interface DeviceGroup {
   device: DeviceDto | { id: string; name: string };
-  tags: TagDto[];
+  tags: TileSpec[];
 }
 
 export interface AreaGroup {
@@ -11,9 +14,9 @@ export interface AreaGroup {
 }
 
 /** Tiles grouped by plant area, then by device, each sorted by name so positions never move. */
-export function groupTags(tags: readonly TagDto[], devices: readonly DeviceDto[]): AreaGroup[] {
+export function groupTags(tags: readonly TileSpec[], devices: readonly DeviceDto[]): AreaGroup[] {
   const byId = new Map(devices.map((d) => [d.id, d]));
-  const areas = new Map<string, Map<string, TagDto[]>>();
+  const areas = new Map<string, Map<string, TileSpec[]>>();
   for (const t of tags) {
     const area = t.area?.trim() || 'Unassigned';
     let devs = areas.get(area);
