@@ -1,3 +1,6 @@
+// Functions passed to page.evaluate / waitForFunction run in the browser.
+/// <reference lib="dom" />
+/// <reference lib="dom.iterable" />
 import type { Page } from 'playwright-core';
 import { launchChromium, newContext, screenshot, signIn } from '../e2e/support/browser';
 import { startPlant } from '../e2e/support/plant';

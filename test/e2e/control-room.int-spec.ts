@@ -1,3 +1,6 @@
+// Functions passed to page.evaluate / waitForFunction run in the browser.
+/// <reference lib="dom" />
+/// <reference lib="dom.iterable" />
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { authHeader, clearLoginThrottle } from '../support/auth';
 import { collectErrors, launchChromium, newContext, screenshot, signIn } from './support/browser';
