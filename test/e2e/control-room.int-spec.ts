@@ -2,7 +2,8 @@
 /// <reference lib="dom" />
 /// <reference lib="dom.iterable" />
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { authHeader, clearLoginThrottle } from '../support/auth';
+import type { AlarmDto } from '@idm/contracts';
+import { authHeader, clearLoginThrottle, login } from '../support/auth';
 import { collectErrors, launchChromium, newContext, screenshot, signIn } from './support/browser';
 import { startPlant, type Plant } from './support/plant';
 
@@ -171,6 +172,13 @@ describe('control room in Chromium', () => {
   it('raises an alarm in the banner within a few polls when a PLC stops answering', async () => {
     await page.getByRole('link', { name: 'Overview' }).click();
     await page.locator('[data-sensor-id]').first().waitFor();
+    // Start from a quiet banner: everything raised so far (by the earlier tests) acknowledged.
+    const admin = (await login(plant.idm.url, 'admin.e2e', plant.password)).access_token;
+    const open = ((await (await fetch(`${plant.idm.url}/alarms`, { headers: authHeader(admin) })).json()) as AlarmDto[]).filter((a) => !a.acknowledged);
+    if (open.length) {
+      const ack = await fetch(`${plant.idm.url}/alarms/acknowledge`, { method: 'POST', headers: authHeader(admin), body: JSON.stringify({ ids: open.map((a) => a.id) }) });
+      expect(ack.status).toBe(200);
+    }
     const plc = plant.sim.plant.plcs[1];
     const injectedAt = Date.now();
     plant.sim.injectFault({ kind: 'stop_answering', plc: plc.id });
