@@ -148,6 +148,15 @@ export class HistorianService implements SampleSink, OnModuleInit, OnApplication
         }
       }
       const r = this.queue[0];
+      if (!r && this.writer.reopenPending) {
+        try {
+          await this.writer.reopenSome(50);
+        } catch (err) {
+          this.noteDbError(err);
+          await sleep(1000);
+        }
+        continue;
+      }
       if (!r) {
         await new Promise<void>((resolve) => {
           this.wake = resolve;
@@ -258,5 +267,5 @@ export class HistorianService implements SampleSink, OnModuleInit, OnApplication
 }
 
 function cleanEntry(e: SnapshotEntry): SnapshotEntry {
-  return { sensor_id: e.sensor_id, known_last: Number.isFinite(e.known_last) ? e.known_last : 0, latest: e.latest ? { sensor_id: e.sensor_id, t: e.latest.t, v: e.latest.v, s: e.latest.s, q: e.latest.q } : null };
+  return { sensor_id: e.sensor_id, known_last: Number.isFinite(e.known_last) ? e.known_last : 0, open_hour: e.open_hour ?? null, open_day: e.open_day ?? null, latest: e.latest ? { sensor_id: e.sensor_id, t: e.latest.t, v: e.latest.v, s: e.latest.s, q: e.latest.q } : null };
 }

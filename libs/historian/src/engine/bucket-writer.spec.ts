@@ -85,6 +85,26 @@ describe('BucketWriter', () => {
     expect(db.rollups.get(`a|1h|${t0 + HOUR}`)?.count).toBe(1);
   });
 
+  it('finishes the hour and day a crash left open, even for a sensor that stays quiet', async () => {
+    const db = new FakeDb();
+    const first = new BucketWriter(db);
+    await first.apply(Array.from({ length: 150 }, (_, i) => x(t0 + i * 1000, 2)), 1, t0);
+    await first.apply([x(t0 + 3 * MINUTE, 2)], 2, t0); // minutes 0-2 closed, written; the hour stays open
+    await flush(first, db);
+    const snap = first.snapshot();
+    expect(snap[0]).toMatchObject({ open_hour: t0, open_day: Date.UTC(2026, 0, 1) });
+    // Crash: the open minute 3 is replayed from the journal; nothing else arrives for this sensor.
+    const restarted = new BucketWriter(db);
+    restarted.restore(snap);
+    expect(restarted.reopenPending).toBe(1);
+    await restarted.apply([x(t0 + 3 * MINUTE, 2)], 2, t0 + 5 * MINUTE);
+    expect(restarted.reopenPending).toBe(0);
+    restarted.closeIdle(t0 + 2 * 86_400_000, 5000);
+    await flush(restarted, db);
+    expect(db.rollups.get(`a|1h|${t0}`)?.count).toBe(151);
+    expect(db.packs.get(`a|1h|${Date.UTC(2026, 0, 1)}`)?.count).toBe(151);
+  });
+
   it('keeps unwritten documents after a failed write and pins the journal until they are written', async () => {
     const db = new FakeDb();
     const w = new BucketWriter(db);

@@ -47,6 +47,8 @@ export interface SensorState {
   knownLast: number;
   latest: StoredSample | null;
   lastArrival: number;
+  /** Hour/day that were open when the snapshot was saved (previous run): reloaded before this sensor moves on. */
+  reopen?: { hour: number | null; day: number | null };
 }
 
 /** What the latest-values snapshot holds per sensor. */
@@ -54,6 +56,9 @@ export interface SnapshotEntry {
   sensor_id: string;
   known_last: number;
   latest: StoredSample | null;
+  /** Start of the hour and day still open (their rollups not yet written), so a restart can finish them. */
+  open_hour?: number | null;
+  open_day?: number | null;
 }
 
 const emptyWrites = (): PendingWrites => ({ raw: new Map(), rollups: new Map(), packs: new Map() });
@@ -96,11 +101,46 @@ export class BucketWriter {
       const st = this.state(e.sensor_id, 0);
       st.knownLast = Math.max(st.knownLast, e.known_last);
       if (e.latest && (!st.latest || e.latest.t >= st.latest.t)) st.latest = e.latest;
+      if (e.open_hour != null || e.open_day != null) st.reopen = { hour: e.open_hour ?? null, day: e.open_day ?? null };
     }
   }
 
   snapshot(): SnapshotEntry[] {
-    return [...this.sensors.values()].map((s) => ({ sensor_id: s.id, known_last: s.knownLast, latest: s.latest }));
+    return [...this.sensors.values()].map((s) => ({
+      sensor_id: s.id,
+      known_last: s.knownLast,
+      latest: s.latest,
+      open_hour: s.hour?.start ?? s.reopen?.hour ?? null,
+      open_day: s.day?.start ?? s.reopen?.day ?? null,
+    }));
+  }
+
+  /** Sensors whose hour/day from the previous run still have to be reloaded (and then closed when due). */
+  get reopenPending(): number {
+    let n = 0;
+    for (const st of this.sensors.values()) if (st.reopen) n++;
+    return n;
+  }
+
+  /** Reloads up to `limit` hours/days left open by the previous run, so quiet sensors get them written too. */
+  async reopenSome(limit: number): Promise<void> {
+    for (const st of this.sensors.values()) {
+      if (limit <= 0) return;
+      if (!st.reopen) continue;
+      await this.ensureReopened(st);
+      limit--;
+    }
+  }
+
+  private async ensureReopened(st: SensorState): Promise<void> {
+    const r = st.reopen;
+    if (!r) return;
+    if (r.day !== null && !st.day) st.day = await this.loadSlots(st, '1h', r.day);
+    if (r.hour !== null && !st.hour) {
+      if (!st.day) st.day = await this.loadSlots(st, '1h', floorTo(r.hour, DAY));
+      st.hour = await this.loadSlots(st, '1m', r.hour);
+    }
+    st.reopen = undefined;
   }
 
   /** Applies samples of one journal record (`seq`), in time order. */
@@ -109,6 +149,7 @@ export class BucketWriter {
     for (const x of sorted) {
       const st = this.state(x.sensor_id, now);
       st.lastArrival = now;
+      if (st.reopen) await this.ensureReopened(st);
       const m = floorTo(x.t, MINUTE);
       if (st.minute && st.minute.start === m) {
         st.minute.samples.set(x.t, x);
@@ -127,7 +168,7 @@ export class BucketWriter {
   /** Closes periods of sensors that have been quiet for `idleMs` once the period is over on the wall clock. */
   closeIdle(now: number, idleMs: number): void {
     for (const st of this.sensors.values()) {
-      if (now - st.lastArrival < idleMs) continue;
+      if (now - st.lastArrival < idleMs || st.reopen) continue;
       if (st.minute && st.minute.start + MINUTE <= now) this.closeMinute(st);
       if (!st.minute && st.hour && st.hour.start + HOUR <= now) this.closeHour(st);
       if (!st.minute && !st.hour && st.day && st.day.start + DAY <= now) this.closeDay(st);
