@@ -1,4 +1,5 @@
-import { SensorDetector } from './sensor-detector';
+import type { AnomalyType } from '@idm/contracts';
+import { EVIDENCE_INDEX, SensorDetector } from './sensor-detector';
 import type { DetectorSettings } from './config';
 import { scoreOf } from './score';
 
@@ -15,6 +16,14 @@ export interface AlertScorerOptions {
   combine?: boolean;
   /** Samples after the detector's warm-up before alerts are reported. */
   evidenceWarmup?: number;
+  /**
+   * Detectors whose evidence is also judged against its own history (default: the daily profile). A
+   * cyclic sensor's value-level detectors fire routinely, so the joint evidence is routinely high and a
+   * departure from the daily profile drowns in it; judged on its own, that departure stands out.
+   */
+  ownEvidence?: AnomalyType[];
+  /** Weight of an own-evidence alert against the joint one (below 1: a second test, so a little stricter). */
+  ownWeight?: number;
 }
 
 /**
@@ -35,6 +44,8 @@ export class AlertScorer {
   private readonly renotify: number;
   private readonly useCombined: boolean;
   private readonly evidenceWarmup: number;
+  private readonly own: { index: number; mean: number; variance: number }[];
+  private readonly ownWeight: number;
 
   constructor(settings: DetectorSettings = {}, options: AlertScorerOptions = {}) {
     this.detector = new SensorDetector(settings);
@@ -44,26 +55,40 @@ export class AlertScorer {
     this.renotify = options.renotifyFactor ?? 3;
     this.useCombined = options.combine ?? true;
     this.evidenceWarmup = options.evidenceWarmup ?? 100;
+    this.own = (options.ownEvidence ?? ['pattern']).map((t) => ({ index: EVIDENCE_INDEX[t], mean: 0, variance: 0 }));
+    this.ownWeight = options.ownWeight ?? 0.8;
+  }
+
+  /** Surprise of `evidence` under a learned mean / variance, then learns it (outliers clipped at 4 sd). */
+  private surprise(evidence: number, stats: { mean: number; variance: number }, a: number): number {
+    const sd = Math.max(Math.sqrt(stats.variance), 0.05);
+    const surprise = this.n > 1 ? (evidence - stats.mean) / sd : 0;
+    const r = Math.min(evidence - stats.mean, 4 * sd);
+    stats.mean += a * r;
+    stats.variance = (1 - a) * (stats.variance + a * r * r);
+    return surprise;
   }
 
   step(timestamp: number, value: number): number {
     const verdict = this.detector.step(timestamp, value);
     if (this.detector.warmingUp) return 0;
     const evidence = this.useCombined ? verdict.combined : Math.log1p(verdict.score >= 1 ? 1e12 : verdict.score / (1 - verdict.score));
-    const sd = Math.sqrt(this.variance) || 1e-3;
-    const surprise = this.n > 0 ? (evidence - this.mean) / Math.max(sd, 0.05) : 0;
     this.n++;
     const a = Math.max(this.alpha, 1 / this.n);
-    const r = Math.min(evidence - this.mean, 4 * Math.max(sd, 0.05));
-    this.mean += a * r;
-    this.variance = (1 - a) * (this.variance + a * r * r);
-    this.memory *= this.decay;
-    // Its own warm-up: surprise means nothing until the evidence distribution has been seen for a while.
-    if (this.n <= this.evidenceWarmup) return 0;
+    const surprise = this.surprise(evidence, this, a);
     // Both must hold: the engine finds the sample anomalous (statistic / threshold) and that is unusual for
     // this sensor (surprise / its threshold); the joint strength is the weaker of the two.
     const engineStrength = verdict.score >= 1 ? Infinity : verdict.score / (1 - verdict.score);
-    const strength = Math.min(Math.max(0, surprise) / this.surpriseThreshold, engineStrength);
+    let strength = Math.min(Math.max(0, surprise) / this.surpriseThreshold, engineStrength);
+    // The same for each own-evidence detector, on its own statistic and its own history.
+    for (const o of this.own) {
+      const ratio = this.detector.lastEvidence[o.index];
+      const own = this.surprise(Math.log1p(ratio), o, a);
+      strength = Math.max(strength, this.ownWeight * Math.min(Math.max(0, own) / this.surpriseThreshold, ratio));
+    }
+    this.memory *= this.decay;
+    // Its own warm-up: surprise means nothing until the evidence distribution has been seen for a while.
+    if (this.n <= this.evidenceWarmup) return 0;
     if (!(strength > this.memory)) return 0;
     this.memory = strength * this.renotify;
     return scoreOf(strength, 1);

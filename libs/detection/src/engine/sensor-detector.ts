@@ -1,3 +1,4 @@
+import { ANOMALY_TYPES } from '@idm/contracts';
 import type { AnomalyEvidence, AnomalyType } from '@idm/contracts';
 import { DetectorSettings, ResolvedConfig, resolveConfig } from './config';
 import { ANOMALY_SCORE, scoreOf } from './score';
@@ -47,6 +48,9 @@ export interface EngineVerdict {
   combined: number;
 }
 
+/** Index of each anomaly type in `SensorDetector.lastEvidence`. */
+export const EVIDENCE_INDEX = Object.fromEntries(ANOMALY_TYPES.map((t, i) => [t, i])) as Record<AnomalyType, number>;
+
 const PERIOD_PROBE = 5;
 const RUN_MEMORY = 9;
 /** Half-hour bins of the daily profile (bounded memory whatever the sample rate). */
@@ -72,8 +76,16 @@ class Findings {
   fixedDetail: string | undefined;
   combined = 0;
 
+  /** Per anomaly type, the strongest statistic / threshold of this sample (1 = at the threshold); reset here. */
+  constructor(private readonly ratios: Float64Array) {
+    ratios.fill(0);
+  }
+
   add(type: AnomalyType, statistic: number, threshold: number, lo: number | null, hi: number | null, arg: number, fixedDetail?: string): void {
     const score = scoreOf(statistic, threshold);
+    const i = EVIDENCE_INDEX[type];
+    const ratio = statistic === Infinity ? 1e12 : score > 0 ? statistic / threshold : 0;
+    if (ratio > this.ratios[i]) this.ratios[i] = ratio;
     if (score > 0) this.combined += statistic === Infinity ? Math.log1p(1e12) : Math.log1p(statistic / threshold);
     if (this.type === null || score > this.score) {
       this.type = type;
@@ -89,7 +101,10 @@ class Findings {
 
   /** A finding with a fixed score (limits, physical range, run rules). */
   addFixed(type: AnomalyType, score: number, statistic: number, threshold: number, lo: number | null, hi: number | null, detail: string): void {
-    this.combined += score >= 1 ? Math.log1p(1e12) : Math.log1p(score / (1 - score));
+    const ratio = score >= 1 ? 1e12 : score / (1 - score);
+    const i = EVIDENCE_INDEX[type];
+    if (ratio > this.ratios[i]) this.ratios[i] = ratio;
+    this.combined += Math.log1p(ratio);
     if (this.type === null || score > this.score) {
       this.type = type;
       this.score = score;
@@ -166,6 +181,11 @@ export function initialState(): SensorState {
 export class SensorDetector {
   private state: SensorState;
   private config: ResolvedConfig;
+  /**
+   * Per-detector evidence of the last sample (statistic / threshold per anomaly type, indexed by
+   * `EVIDENCE_INDEX`; 0 where a detector did not run). Overwritten by each step (not part of the state).
+   */
+  readonly lastEvidence = new Float64Array(ANOMALY_TYPES.length);
 
   constructor(
     private readonly settings: DetectorSettings = {},
@@ -189,12 +209,15 @@ export class SensorDetector {
   }
 
   step(timestamp: number, value: number): EngineVerdict {
-    if (!Number.isFinite(value)) return { score: 0, anomaly_type: null, evidence: null, combined: 0 };
+    if (!Number.isFinite(value)) {
+      this.lastEvidence.fill(0);
+      return { score: 0, anomaly_type: null, evidence: null, combined: 0 };
+    }
     const s = this.state;
     const c = this.config;
     this.trackPeriod(timestamp);
     s.n++;
-    const findings = new Findings();
+    const findings = new Findings(this.lastEvidence);
     if (c.enabled.physical) this.physical(value, findings);
     if (c.enabled.limits) this.limits(value, findings);
 
