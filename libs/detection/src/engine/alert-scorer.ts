@@ -34,8 +34,8 @@ export interface AlertScorerOptions {
  */
 export class AlertScorer {
   readonly detector: SensorDetector;
-  private mean = 0;
-  private variance = 0;
+  /** Learned mean and variance of the joint evidence. */
+  private readonly joint = { mean: 0, variance: 0 };
   private n = 0;
   private memory = 0;
   private readonly decay: number;
@@ -75,7 +75,7 @@ export class AlertScorer {
     const evidence = this.useCombined ? verdict.combined : Math.log1p(verdict.score >= 1 ? 1e12 : verdict.score / (1 - verdict.score));
     this.n++;
     const a = Math.max(this.alpha, 1 / this.n);
-    const surprise = this.surprise(evidence, this, a);
+    const surprise = this.surprise(evidence, this.joint, a);
     // Both must hold: the engine finds the sample anomalous (statistic / threshold) and that is unusual for
     // this sensor (surprise / its threshold); the joint strength is the weaker of the two.
     const engineStrength = verdict.score >= 1 ? Infinity : verdict.score / (1 - verdict.score);
