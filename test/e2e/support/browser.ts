@@ -20,7 +20,7 @@ export async function launchChromium(): Promise<Browser> {
 /** A fresh browser profile (its own sessionStorage) at a control-room size. */
 export async function newContext(browser: Browser, size = { width: 1600, height: 900 }): Promise<BrowserContext> {
   const ctx = await browser.newContext({ viewport: size, deviceScaleFactor: 1, reducedMotion: 'reduce' });
-  ctx.setDefaultTimeout(10_000);
+  ctx.setDefaultTimeout(20_000);
   return ctx;
 }
 
@@ -30,7 +30,7 @@ export async function signIn(page: Page, baseUrl: string, username: string, pass
   await page.getByLabel('Username or e-mail').fill(username);
   await page.getByLabel('Password').fill(password);
   await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByTestId('user').waitFor();
+  await page.getByTestId('user').waitFor({ timeout: 30_000 });
 }
 
 export async function screenshot(page: Page, name: string): Promise<string> {
