@@ -46,7 +46,7 @@ function TileLive({ tag, alarm }: { tag: TileSpec; alarm?: AlarmDto }) {
         {alarm && (
           <>
             <PriorityBadge priority={alarm.priority} unacked={isUnacked(alarm)} />
-            <span className="alarm-word">{isUnacked(alarm) ? 'UNACK' : 'ALARM'}</span>
+            {!badQuality && !live?.stale && <span className="alarm-word">{isUnacked(alarm) ? 'UNACK' : 'ALARM'}</span>}
           </>
         )}
         {badQuality && <span className="quality">{badQuality}</span>}
