@@ -71,6 +71,7 @@ export const historianIngestBench: Benchmark = {
         const ratio = (v: number) => (baseline ? v / baseline : undefined);
         rows.push({ benchmark: 'historian-ingest', case: `${sensors} sensors, ${total} samples: accepted (durable in journal)`, value: total / acceptedS, unit: 'samples/s', baseline, ratio: ratio(total / acceptedS) });
         rows.push({ benchmark: 'historian-ingest', case: `${sensors} sensors, ${total} samples: written to the database`, value: total / storedS, unit: 'samples/s', baseline, ratio: ratio(total / storedS), notes: 'raw buckets + 1m/1h rollups + packs' });
+        ctx.log(`historian-ingest ${sensors} sensors: accepted ${(total / acceptedS).toFixed(0)}/s, written ${(total / storedS).toFixed(0)}/s (insert-many ${baseline?.toFixed(0) ?? '?'} docs/s)`);
       }
     } finally {
       await t.close();
