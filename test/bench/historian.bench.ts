@@ -110,6 +110,7 @@ export const historianHistoryBench: Benchmark = {
       if (count !== total) throw new Error(`the chart covers ${count} samples, expected ${total}`);
       const chart: number[] = [];
       for (let i = 0; i < 30; i++) chart.push((await timed(chartUrl)).ms);
+      ctx.log(`history: chart of ${days} d at 1000 points from ${first.source}: p50 ${percentile(chart, 50).toFixed(1)} ms, p95 ${percentile(chart, 95).toFixed(1)} ms`);
       const raw: number[] = [];
       const rawRuns = Number(process.env.BENCH_HISTORY_RAW_RUNS ?? 3);
       for (let i = 0; i < rawRuns; i++) {
