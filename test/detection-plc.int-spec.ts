@@ -59,7 +59,7 @@ describe('detection of a fault injected in the PLC simulator', () => {
     const model = t.app.get<Model<Anomaly>>(getModelToken(Anomaly.name));
     const docs = await model.find({ sensor_id: tag.sensor_id }).lean().exec();
     expect(docs).toHaveLength(1);
-    expect(docs[0]).toMatchObject({ _id: opened[0].e.anomaly_id, anomaly_type: 'stuck', resolved: true });
+    expect(docs[0]).toMatchObject({ _id: opened[0].e.anomaly_id, anomaly_type: 'stuck', resolved: false }); // resolved once its alarm is acknowledged (alarms tests)
     expect(docs[0].area).toBe(tag.area);
   });
 });

@@ -78,7 +78,8 @@ describe('detection: the ingestion stage, anomaly episodes, /anomalies/check and
         id: opened.anomaly_id,
         sensor_id: sensor,
         anomaly_type: 'stuck',
-        resolved: true,
+        // Closed, but not resolved: that waits for its alarm to be acknowledged (ISA-18.2).
+        resolved: false,
         timestamp: new Date(T0 + (FAULT + 10) * MINUTE).toISOString(),
         end_timestamp: new Date(T0 + (FAULT + 59) * MINUTE).toISOString(),
         samples: 50,

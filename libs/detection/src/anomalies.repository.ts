@@ -72,6 +72,11 @@ export class AnomaliesRepository {
     return id;
   }
 
+  /** Episodes whose alarm is back to normal and acknowledged (`_id` updates, pushed down on FerretDB). */
+  async markResolved(ids: readonly string[]): Promise<void> {
+    for (const id of ids) await this.anomalies.updateOne({ _id: id }, { $set: { resolved: true } }).exec();
+  }
+
   async history(f: HistoryFilter): Promise<AnomalyEpisode[]> {
     // sanitizeFilter is on: operators built here from validated values are marked as trusted.
     const q: FilterQuery<Anomaly> = {};

@@ -71,6 +71,7 @@ export class DetectionService implements OnModuleInit, BeforeApplicationShutdown
     this.timer = setInterval(() => void this.saveStates(), this.config.detection.snapshotSeconds * 1000);
     this.timer.unref();
     this.health.register('detection', async () => ({ status: 'up', sensors: this.sensors.size }));
+    this.events.on('alarm.normalized', ({ anomaly_ids }) => this.enqueue(() => this.repo.markResolved(anomaly_ids)));
   }
 
   /** Before shutdown hooks (the database connection closes in one of those). */
@@ -95,7 +96,10 @@ export class DetectionService implements OnModuleInit, BeforeApplicationShutdown
       const change = rt.episodes.step(sample.timestamp, verdict);
       if (change) changes.push({ sensorId: sample.sensor_id, change, value: sample.value });
     }
-    if (changes.length) await this.enqueue(() => this.recordChanges(changes));
+    if (!changes.length) return;
+    // Announce first (the alarm path is latency-critical), then write; the ids are deterministic.
+    this.announce(changes);
+    await this.enqueue(() => this.recordChanges(changes));
   }
 
   /** Episodes of one sensor currently open (for tests and the check endpoint). */
@@ -228,14 +232,13 @@ export class DetectionService implements OnModuleInit, BeforeApplicationShutdown
     return logged;
   }
 
-  private async recordChanges(changes: { sensorId: string; change: NonNullable<EpisodeChange>; value: number }[]): Promise<void> {
+  private announce(changes: { sensorId: string; change: NonNullable<EpisodeChange>; value: number }[]): void {
     for (const { sensorId, change, value } of changes) {
       const ep = change.episode;
       const closed = change.kind === 'closed';
-      const id = await this.repo.saveEpisode(sensorId, ep, closed, this.tags.getTag(sensorId)?.area ?? null);
       if (change.kind === 'opened') this.episodesTotal.inc({ anomaly_type: ep.type });
       this.events.emit(`anomaly.${change.kind}`, {
-        anomaly_id: id,
+        anomaly_id: episodeId(sensorId, ep.start),
         sensor_id: sensorId,
         anomaly_type: ep.type,
         severity: severityOf(ep.peak),
@@ -244,6 +247,17 @@ export class DetectionService implements OnModuleInit, BeforeApplicationShutdown
         end_timestamp: closed ? ep.last : null,
         value,
       });
+    }
+  }
+
+  /**
+   * Writes episodes as they open, worsen and close. `resolved` stays false: an episode is resolved when
+   * its alarm has returned to normal and been acknowledged (ISA-18.2), which the alarms module announces
+   * with `alarm.normalized`; that update is queued behind these writes, so it is never overwritten.
+   */
+  private async recordChanges(changes: { sensorId: string; change: NonNullable<EpisodeChange>; value: number }[]): Promise<void> {
+    for (const { sensorId, change } of changes) {
+      await this.repo.saveEpisode(sensorId, change.episode, false, this.tags.getTag(sensorId)?.area ?? null);
     }
   }
 }
