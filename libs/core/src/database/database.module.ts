@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
 import mongoose from 'mongoose';
 import { AppConfig } from '../config/app-config';
+import { CollectionsInitializer } from './collections-initializer';
 
 // Filters built from request data can never carry query operators ({"$gt": ""} is cast to a literal),
 // and a filter on a path the schema does not know is an error instead of a silent full match.
@@ -20,10 +21,13 @@ mongoose.set('strictQuery', 'throw');
         heartbeatFrequencyMS: 2000,
         // FerretDB does not do retryable writes (no sessions); MongoDB 7 does not need them here.
         retryWrites: false,
-        autoIndex: true,
+        // CollectionsInitializer creates collections and indexes once, in order, at start-up.
+        autoIndex: false,
+        autoCreate: false,
         sanitizeFilter: true,
       }),
     }),
   ],
+  providers: [CollectionsInitializer],
 })
 export class DatabaseModule {}
