@@ -2,7 +2,9 @@
 // Exits 1 when a suite produced no summary (it crashed) or anything failed.
 const fs = require('node:fs');
 
-const [jestFile, vitestFile] = process.argv.slice(2);
+// Arguments: jest summaries (written by test/support/summary-reporter.js), then vitest's JSON report last.
+const files = process.argv.slice(2);
+const vitestFile = files.pop();
 let passed = 0;
 let failed = 0;
 let skipped = 0;
@@ -17,8 +19,9 @@ function read(file) {
   }
 }
 
-const jest = read(jestFile);
-if (jest) {
+for (const file of files) {
+  const jest = read(file);
+  if (!jest) continue;
   passed += jest.passed;
   failed += jest.failed;
   skipped += jest.skipped;

@@ -297,11 +297,14 @@ describe('control room in Chromium', () => {
   });
 
   it('after the access token expired, the operator still shelves an alarm with a reason (refreshed on the fly)', async () => {
+    // An alarm of this test's own: a PLC that stops answering (earlier alarms may all be back to normal).
+    const plc = plant.sim.plant.plcs[plant.sim.plant.plcs.length - 1];
+    plant.sim.injectFault({ kind: 'stop_answering', plc: plc.id });
     const wait = signedInAt + (ACCESS_TTL_S + 2) * 1000 - Date.now();
     if (wait > 0) await page.waitForTimeout(wait);
     await page.getByRole('link', { name: 'Alarms' }).first().click();
     const row = page.locator('tr.alarm-row').first();
-    await row.waitFor();
+    await row.waitFor({ timeout: 30_000 });
     const id = (await row.getAttribute('data-alarm-id'))!;
     await row.getByRole('button', { name: 'Shelve' }).click();
     const form = page.getByRole('form', { name: /^Shelve/ });
@@ -313,5 +316,6 @@ describe('control room in Chromium', () => {
     expect(await page.getByTestId('user').textContent()).toContain('operator.e2e');
     await screenshot(page, 'alarm-list-shelved');
     expect(errors).toEqual([]);
+    plant.sim.clearFaults();
   });
 });
