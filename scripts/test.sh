@@ -11,21 +11,15 @@ mkdir -p .local
 export IDM_SERVICES_READY=1
 rm -f .local/test-summary-*.json
 
-echo "== server: unit tests (jest) =="
-IDM_TEST_SUMMARY="$ROOT/.local/test-summary-unit.json" npx jest --ci --selectProjects unit --maxWorkers=2 "$@"
-unit_rc=$?
-
-# One suite at a time: each boots whole IDM apps (pollers, writers, Chromium) against the one local
-# FerretDB, and running them side by side on 2 cores made timing-sensitive suites flaky.
-echo "== server: integration and browser tests (jest) =="
-IDM_TEST_SUMMARY="$ROOT/.local/test-summary-integration.json" npx jest --ci --selectProjects integration --runInBand "$@"
-int_rc=$?
+echo "== server: unit, integration and browser tests (jest) =="
+IDM_TEST_SUMMARY="$ROOT/.local/test-summary-jest.json" npx jest --ci --maxWorkers=2 "$@"
+jest_rc=$?
 
 echo "== client: component tests (vitest) =="
 (cd client && npx vitest run --reporter=default --reporter=json --outputFile.json="$ROOT/.local/test-summary-client.json")
 client_rc=$?
 
-node scripts/test-summary.js .local/test-summary-unit.json .local/test-summary-integration.json .local/test-summary-client.json
+node scripts/test-summary.js .local/test-summary-jest.json .local/test-summary-client.json
 summary_rc=$?
 
-if [ $unit_rc -ne 0 ] || [ $int_rc -ne 0 ] || [ $client_rc -ne 0 ] || [ $summary_rc -ne 0 ]; then exit 1; fi
+if [ $jest_rc -ne 0 ] || [ $client_rc -ne 0 ] || [ $summary_rc -ne 0 ]; then exit 1; fi

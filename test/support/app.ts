@@ -1,11 +1,9 @@
-import * as fs from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import * as path from 'node:path';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import mongoose from 'mongoose';
 import { loadConfig } from '@idm/core';
 import { createApp } from '../../apps/server/src/create-app';
-import { mongoUriFor, ROOT, serviceEnv } from './services';
+import { mongoUriFor, serviceEnv } from './services';
 
 export interface TestApp {
   app: NestExpressApplication;
@@ -21,12 +19,7 @@ export interface TestApp {
 export async function startTestApp(db: string, env: Record<string, string> = {}): Promise<TestApp> {
   const services = serviceEnv();
   const mongoUri = env.MONGO_URI ?? mongoUriFor(db);
-  // Each suite's local state (the historian's journal) apart from the others', fresh unless KEEP_DB.
-  const dataDir = env.DATA_DIR ?? path.join(ROOT, '.local', 'test-data', db);
-  if (!env.KEEP_DB) {
-    await dropDatabase(mongoUri);
-    if (!env.DATA_DIR) fs.rmSync(dataDir, { recursive: true, force: true });
-  }
+  if (!env.KEEP_DB) await dropDatabase(mongoUri);
   const config = loadConfig({
     NODE_ENV: 'test',
     LOG_LEVEL: 'warn',
@@ -38,7 +31,6 @@ export async function startTestApp(db: string, env: Record<string, string> = {})
     JWT_SECRET: 'test-secret-test-secret-test-secret-0123',
     // Each suite's BullMQ keys apart from the others' and from a running IDM (`idm`) sharing this Redis.
     QUEUE_PREFIX: `idm_test_${db}`,
-    DATA_DIR: dataDir,
     ...env,
     MONGO_URI: mongoUri,
   });

@@ -97,9 +97,11 @@ export class DetectionService implements OnModuleInit, BeforeApplicationShutdown
       if (change) changes.push({ sensorId: sample.sensor_id, change, value: sample.value });
     }
     if (!changes.length) return;
-    // Announce first (the alarm path is latency-critical), then write; the ids are deterministic.
+    // Announce first (the alarm path is latency-critical), then write; the ids are deterministic. The
+    // write is queued, not awaited: episodes must never hold up ingestion, least of all while the
+    // database is away (the historian journals samples then).
     this.announce(changes);
-    await this.enqueue(() => this.recordChanges(changes));
+    void this.enqueue(() => this.recordChanges(changes));
   }
 
   /** Episodes of one sensor currently open (for tests and the check endpoint). */
