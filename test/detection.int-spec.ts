@@ -70,9 +70,15 @@ describe('detection: the ingestion stage, anomaly episodes, /anomalies/check and
       expect(opened.timestamp).toBe(T0 + (FAULT + 10) * MINUTE);
       expect(mine[mine.length - 1].e.end_timestamp).toBe(T0 + (FAULT + 59) * MINUTE);
 
-      const res = await get(`/anomalies/history?sensor_id=${sensor}`);
-      expect(res.status).toBe(200);
-      const page = (await res.json()) as AnomalyHistoryPage;
+      // Episode writes are queued behind ingestion (never holding it up): wait for the closing write.
+      let page: AnomalyHistoryPage = { items: [] } as unknown as AnomalyHistoryPage;
+      for (let tries = 0; tries < 50; tries++) {
+        const res = await get(`/anomalies/history?sensor_id=${sensor}`);
+        expect(res.status).toBe(200);
+        page = (await res.json()) as AnomalyHistoryPage;
+        if (page.items[0]?.end_timestamp === new Date(T0 + (FAULT + 59) * MINUTE).toISOString()) break;
+        await new Promise((r) => setTimeout(r, 100));
+      }
       expect(page.items).toHaveLength(1);
       expect(page.items[0]).toMatchObject({
         id: opened.anomaly_id,
