@@ -1,32 +1,18 @@
-/** ISA-18.2 alarm states IDM distinguishes. */
-export type AlarmState =
-  | 'normal'
-  /** Active and not yet acknowledged: the operator must look. */
-  | 'unack_active'
-  /** Active and acknowledged: known, being handled. */
-  | 'ack_active'
-  /** Returned to normal before anyone acknowledged it: still needs an acknowledgement. */
-  | 'unack_rtn'
-  /** Temporarily hidden by an operator, with a reason and an expiry. */
-  | 'shelved'
-  /** Taken out of service (maintenance): not evaluated for annunciation. */
-  | 'out_of_service';
+import type { AlarmEventKindName, AlarmPriorityName, AlarmStateName } from '@idm/contracts';
 
-export type AlarmPriority = 'critical' | 'high' | 'medium' | 'low';
+/**
+ * ISA-18.2 alarm states: normal, unack_active (operator must look), ack_active, unack_rtn (returned to
+ * normal before anyone acknowledged it), shelved (hidden with a reason and expiry), out_of_service.
+ * One definition, shared with the wire types.
+ */
+export type AlarmState = AlarmStateName;
+
+export type AlarmPriority = AlarmPriorityName;
 
 export const PRIORITY_RANK: Record<AlarmPriority, number> = { critical: 0, high: 1, medium: 2, low: 3 };
 
 /** What happened to an alarm, as pushed to screens and written to the audit trail. */
-export type AlarmEventKind =
-  | 'raised'
-  | 'cleared'
-  | 'acknowledged'
-  | 'shelved'
-  | 'unshelved'
-  | 'removed_from_service'
-  | 'returned_to_service'
-  | 'updated'
-  | 'commented';
+export type AlarmEventKind = AlarmEventKindName;
 
 /** Timing that keeps alarms calm: a condition must persist for on-delay to raise and be gone for off-delay to clear. */
 export interface AlarmTiming {
