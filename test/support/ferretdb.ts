@@ -62,6 +62,10 @@ export class PrivateFerretDb {
     this.child = null;
   }
 
+  get running(): boolean {
+    return this.child !== null && this.child.exitCode === null;
+  }
+
   async destroy(): Promise<void> {
     await this.kill();
     fs.rmSync(this.dataDir, { recursive: true, force: true });

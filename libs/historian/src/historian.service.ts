@@ -261,6 +261,10 @@ export class HistorianService implements SampleSink, OnModuleInit, OnApplication
     };
     if (this.journal.full) return { status: 'degraded' as const, message: 'journal full: new samples are refused until the database is back', ...extra };
     if (!this.ready || !this.dbUp) return { status: 'degraded' as const, message: 'database unreachable: samples are kept in the local journal', ...extra };
+    // A killed database does not fail a write at once: the driver waits for server selection first.
+    // Writes stalled well past the flush interval are already an outage for whoever reads the history.
+    const stalledAfterS = Math.max(2, (8 * this.config.historian.flushMs) / 1000);
+    if (extra.write_lag_s > stalledAfterS) return { status: 'degraded' as const, message: `database writes stalled for ${extra.write_lag_s} s: samples are kept in the local journal`, ...extra };
     if (this.queue.length > 100) return { status: 'degraded' as const, message: `replaying the journal (${this.queue.length} records to go)`, ...extra };
     return { status: 'up' as const, ...extra };
   }
