@@ -66,15 +66,16 @@ refuse_busy_port() { # name port variable
 build_ferretdb() {
   # Rebuild only when the pinned module changed since the last build.
   local stamp="$LOCAL/bin/ferretdb.stamp" want
-  want="$(cat "$ROOT/scripts/ferretdb/go.mod" "$ROOT/scripts/ferretdb/go.sum" "$ROOT/scripts/ferretdb/main.go" | sha256sum | cut -d' ' -f1)"
+  want="$(cat "$ROOT/scripts/ferretdb/go.mod" "$ROOT/scripts/ferretdb/go.sum" "$ROOT/scripts/ferretdb/main.go" "$ROOT/scripts/ferretdb/build.sh" | sha256sum | cut -d' ' -f1)"
   if [ -x "$FERRETDB_BIN" ] && [ "$(cat "$stamp" 2>/dev/null)" = "$want" ]; then return 0; fi
   command -v go >/dev/null || die "Go is needed to build FerretDB (apt-get install golang, or see https://go.dev/doc/install)"
   say "building FerretDB v1.24.2 from the Go module proxy (first run only, a few minutes)..."
   mkdir -p "$LOCAL/bin"
-  (cd "$ROOT/scripts/ferretdb" && go build -trimpath -o "$FERRETDB_BIN" .) >"$LOGS/ferretdb-build.log" 2>&1 \
+  bash "$ROOT/scripts/ferretdb/build.sh" "$FERRETDB_BIN.new" >"$LOGS/ferretdb-build.log" 2>&1 \
     || { tail -20 "$LOGS/ferretdb-build.log" >&2; die "FerretDB build failed (log: $LOGS/ferretdb-build.log)"; }
+  mv -f "$FERRETDB_BIN.new" "$FERRETDB_BIN" # a running server keeps its old file; the next start uses this one
   echo "$want" >"$stamp"
-  say "FerretDB built: $FERRETDB_BIN"
+  say "FerretDB built: $FERRETDB_BIN (with the _id index patch, scripts/ferretdb/build.sh)"
 }
 
 start_ferretdb() {
