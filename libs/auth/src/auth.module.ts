@@ -9,6 +9,7 @@ import { AuthService } from './auth.service';
 import { AuthGuard } from './guards/auth.guard';
 import { JwtStrategy } from './guards/jwt.strategy';
 import { AccessTokens } from './sessions/access-tokens.service';
+import { UserLookup } from './sessions/user-lookup.service';
 import { LOGIN_THROTTLE_LIMITS, LoginThrottle, ThrottleLimits } from './sessions/login-throttle.service';
 import { RefreshToken, RefreshTokenSchema } from './sessions/refresh-token.schema';
 import { RefreshTokensRepository } from './sessions/refresh-tokens.repository';
@@ -60,6 +61,7 @@ import { UsersService } from './users/users.service';
     },
     JwtStrategy,
     AccessTokens,
+    UserLookup,
     AuthService,
     LoginThrottle,
     RefreshTokensRepository,

@@ -3,7 +3,8 @@ import { JwtService, TokenExpiredError } from '@nestjs/jwt';
 import type { AuthUser } from '@idm/core';
 import { AppConfig } from '@idm/core';
 import type { Role } from '@idm/contracts';
-import { UserRecord, UsersRepository } from '../users/users.repository';
+import type { UserRecord } from '../users/users.repository';
+import { UserLookup } from './user-lookup.service';
 
 /** Claims of an IDM access token. Roles are informative only: the guard reads them from the user. */
 export interface AccessClaims {
@@ -32,7 +33,7 @@ export const AUTH_MESSAGES = {
 export class AccessTokens {
   constructor(
     private readonly jwt: JwtService,
-    private readonly users: UsersRepository,
+    private readonly users: UserLookup,
     private readonly config: AppConfig,
   ) {}
 
@@ -61,11 +62,12 @@ export class AccessTokens {
 
   /**
    * The user behind verified claims, read by `_id` on every request (a pushed-down lookup on FerretDB), so
-   * disabling a user or changing roles takes effect at once, not when the token expires.
+   * disabling a user or changing roles takes effect at once, not when the token expires (see UserLookup
+   * for a database outage).
    */
   async resolve(claims: Partial<AccessClaims>): Promise<AuthUser> {
     if (typeof claims.sub !== 'string' || typeof claims.tv !== 'number') throw new AuthFailure(AUTH_MESSAGES.invalid);
-    const user = await this.users.findById(claims.sub);
+    const user = await this.users.byId(claims.sub);
     if (!user) throw new AuthFailure(AUTH_MESSAGES.invalid);
     if (user.disabled) throw new AuthFailure(AUTH_MESSAGES.disabled);
     if (user.token_version !== claims.tv) throw new AuthFailure(AUTH_MESSAGES.ended);
