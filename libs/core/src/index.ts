@@ -16,3 +16,4 @@ export * from './security/current-user';
 export * from './security/roles.decorator';
 export * from './redis/redis-io.adapter';
 export * from './queue/queue.module';
+export * from './async/map-limited';

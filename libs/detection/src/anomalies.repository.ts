@@ -4,6 +4,7 @@ import { trusted, type FilterQuery, type Model } from 'mongoose';
 import type { AnomalyEpisode, AnomalySeverity, AnomalyType, DetectorOverrideDto, DetectorOverrides } from '@idm/contracts';
 import type { EpisodeState, SensorState } from './engine';
 import { severityOf } from '@idm/contracts';
+import { mapLimited } from '@idm/core';
 import { Anomaly, DetectorOverrideDoc, DetectorStateDoc } from './anomaly.schema';
 
 export interface HistoryFilter {
@@ -108,10 +109,10 @@ export class AnomaliesRepository {
     const now = new Date();
     // One replaceOne per sensor (an `_id` upsert FerretDB pushes down): bulkWrite replaceOne upserts stored
     // nothing against FerretDB 1.24 in our tests, and reported no error.
-    for (const i of items) {
+    await mapLimited(items, 8, async (i) => {
       const replacement = { state: finite(i.state) as unknown as Record<string, unknown>, episode: i.episode ? (finite(i.episode) as unknown as Record<string, unknown>) : null, saved_at: now };
       await this.states.replaceOne({ _id: i.sensorId }, replacement, { upsert: true }).exec();
-    }
+    });
   }
 }
 

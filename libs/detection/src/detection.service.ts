@@ -2,7 +2,7 @@ import { BeforeApplicationShutdown, Injectable, Logger, OnModuleInit } from '@ne
 import { Counter, Gauge } from 'prom-client';
 import type { AnomalyEpisode, AnomalyVerdict, DetectorOverrideDto, DetectorOverrides, IngestedSample } from '@idm/contracts';
 import { severityOf } from '@idm/contracts';
-import { AppConfig, DomainEvents, HealthRegistry, MetricsService } from '@idm/core';
+import { AppConfig, DomainEvents, HealthRegistry, mapLimited, MetricsService } from '@idm/core';
 import { IngestionService, SINK_STAGE, TagRegistryService } from '@idm/ingestion';
 import { AnomaliesRepository, episodeId } from './anomalies.repository';
 import { ANOMALY_SCORE, DetectorSettings, EngineVerdict, EpisodeChange, EpisodeState, EpisodeTracker, judgeUnusableSample, SensorDetector, settingsFromOverrides } from './engine';
@@ -14,6 +14,9 @@ interface SensorRuntime {
   settingsKey: string;
   dirty: boolean;
 }
+
+/** Saved detector states loaded at once for sensors seen for the first time (`_id` lookups). */
+const STATE_LOAD_CONCURRENCY = 16;
 
 export interface CheckInput {
   sensor_id: string;
@@ -83,8 +86,9 @@ export class DetectionService implements OnModuleInit, BeforeApplicationShutdown
 
   /** The sink: judges a batch in order and marks each sample's status. */
   async accept(batch: readonly IngestedSample[]): Promise<void> {
-    const runtimes = new Map<string, SensorRuntime>();
-    for (const id of new Set(batch.map((s) => s.sensor_id))) runtimes.set(id, await this.runtime(id));
+    // Sensors seen for the first time load their saved state; many at once (10 000 new sensors one after the other would hold up ingestion).
+    const ids = [...new Set(batch.map((s) => s.sensor_id))];
+    const runtimes = new Map<string, SensorRuntime>((await mapLimited(ids, STATE_LOAD_CONCURRENCY, (id) => this.runtime(id))).map((rt, i) => [ids[i], rt]));
     const changes: { sensorId: string; change: NonNullable<EpisodeChange>; value: number }[] = [];
     for (const sample of batch) {
       const rt = runtimes.get(sample.sensor_id)!;

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { HistoryResponseDto, SensorDetailDto, SensorSummaryDto, StoredSampleDto } from '@idm/contracts';
-import { AppConfig } from '@idm/core';
+import { AppConfig, mapLimited } from '@idm/core';
 import { TagRegistryService } from '@idm/ingestion';
 import { packId, rawId, RollupPackDoc } from './engine/docs';
 import { planHistory, toBuckets } from './engine/history-plan';
@@ -14,20 +14,6 @@ const READ_CONCURRENCY = 16;
 
 export function toSampleDto(x: StoredSample): StoredSampleDto {
   return { sensor_id: x.sensor_id, timestamp: new Date(x.t).toISOString(), value: x.v, status: x.s, quality: x.q };
-}
-
-async function mapLimited<T, R>(items: T[], limit: number, fn: (x: T) => Promise<R>): Promise<R[]> {
-  const out = new Array<R>(items.length);
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(limit, items.length) }, async () => {
-      while (next < items.length) {
-        const i = next++;
-        out[i] = await fn(items[i]);
-      }
-    }),
-  );
-  return out;
 }
 
 /**

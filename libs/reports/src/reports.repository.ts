@@ -3,6 +3,7 @@ import { InjectConnection, InjectModel } from '@nestjs/mongoose';
 import { trusted, type Connection, type Model } from 'mongoose';
 import { Alarm, AlarmAudit } from '@idm/alarms';
 import type { AlarmPriorityName } from '@idm/contracts';
+import { mapLimited } from '@idm/core';
 import type { AlarmFacts, AnomalyFact, AuditFact, RollupFact } from './engine/report-input';
 import { ReportFile } from './report-file.schema';
 
@@ -15,20 +16,6 @@ const HOUR = 3_600_000;
 const DAY = 86_400_000;
 /** Concurrent `_id` lookups while reading rollups. */
 const READ_CONCURRENCY = 16;
-
-async function mapLimited<T, R>(items: T[], limit: number, fn: (x: T) => Promise<R>): Promise<R[]> {
-  const out: R[] = new Array(items.length);
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(limit, items.length) }, async () => {
-      while (next < items.length) {
-        const i = next++;
-        out[i] = await fn(items[i]);
-      }
-    }),
-  );
-  return out;
-}
 
 function toRollup(sensor: string, start: number, d: Record<string, unknown>): RollupFact {
   return {
