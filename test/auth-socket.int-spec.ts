@@ -100,6 +100,18 @@ describe('auth: Socket.IO connections need a valid access token', () => {
     const again = await outcome(open(viewer.access_token));
     expect(again).toMatchObject({ connected: false, error: { message: 'account is disabled' } });
   });
+
+  it('closes a connection when its access token expires; the same token is then refused', async () => {
+    const shortLived = new JwtService({ secret: SECRET }).sign({ sub: admin.user.id, username: 'sam.admin', roles: ['admin'], tv: 0, sid: 'x' }, { expiresIn: 3 });
+    const s = open(shortLived);
+    expect((await outcome(s)).connected).toBe(true);
+    const connectedAt = Date.now();
+    expect(await once<string>(s, 'disconnect', 8000)).toBe('io server disconnect');
+    expect(Date.now() - connectedAt).toBeGreaterThan(1000); // at expiry, not at once
+    const again = await outcome(open(shortLived));
+    expect(again.connected).toBe(false);
+    expect(again.error?.message).toMatch(/expired/);
+  });
 });
 
 // A gateway as another feature would write one: its own namespace, role-checked handlers.

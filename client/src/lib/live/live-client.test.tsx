@@ -4,7 +4,9 @@ import { afterEach, beforeEach, expect, test } from 'vitest';
 import type { AlarmDto, AlarmEventDto } from '@idm/contracts';
 import { initConfig } from '../../config';
 import { AlarmBanner } from '../../features/alarms/components/AlarmBanner';
+import { fakeApi, fakeToken } from '../../test/fake-api';
 import { FakeSocket } from '../../test/fake-socket';
+import { getSession, sessionFromTokens, setSession } from '../session';
 import { LiveClient } from './live-client';
 import { LiveProvider } from './LiveProvider';
 
@@ -109,4 +111,28 @@ test('shelved and out-of-service alarms stay out of the banner but are counted',
   expect(banner()).toHaveTextContent('No active alarms');
   expect(banner()).toHaveTextContent('2 shelved / out of service');
   expect(within(banner()).queryAllByRole('listitem')).toHaveLength(0);
+});
+
+test('when the server closes the connection as the access token runs out, the client renews it and reconnects at once', async () => {
+  const OLD = fakeToken('olga', ['operator'], 1, 'old');
+  const NEW = fakeToken('olga', ['operator'], 900, 'new');
+  setSession(sessionFromTokens({ access_token: OLD, refresh_token: 'r1', expires_in: 1 }));
+  const calls = fakeApi((req) => (req.url === '/auth/refresh' ? { status: 200, data: { access_token: NEW, refresh_token: 'r2', expires_in: 900 } } : { status: 404 }));
+  try {
+    act(() => socket.connect());
+    const states: string[] = [];
+    live.subscribeConnection(() => states.push(live.getConnection().state));
+    act(() => {
+      socket.connected = false;
+      socket.fire('disconnect', 'io server disconnect');
+    });
+    expect(states[0]).toBe('connecting'); // not "lost": nothing is wrong with the plant or the network
+    await act(() => new Promise<void>((r) => setTimeout(r, 50)));
+    expect(calls.map((c) => c.url)).toEqual(['/auth/refresh']);
+    expect(getSession()?.accessToken).toBe(NEW);
+    expect(socket.connected).toBe(true);
+    expect(live.getConnection().state).toBe('online');
+  } finally {
+    setSession(null);
+  }
 });

@@ -16,6 +16,14 @@ export interface ConnectionInfo {
 
 type Listener = () => void;
 
+/** A server-side close this close to the access token's expiry is the token running out. */
+const RENEW_MARGIN_MS = 30_000;
+
+function tokenExpiresWithin(ms: number): boolean {
+  const session = getSession();
+  return !!session && session.expiresAt - Date.now() < ms;
+}
+
 /**
  * One Socket.IO connection per screen: the alarm stream (snapshot, numbered events, resume after a
  * reconnect), live samples for the sensors on screen, and the connection state. Updates are batched per
@@ -55,10 +63,14 @@ export class LiveClient {
       if (ids.length) s.emit('samples:subscribe', { sensor_ids: ids, min_interval_ms: opts.sampleIntervalMs }, () => undefined);
     });
     s.on('disconnect', (reason) => {
-      this.setConn({ state: 'offline', error: reason });
-      // socket.io does not come back by itself after the server closed the connection (e.g. the user was
-      // disabled or the session ended): try again; a refused handshake then ends the session properly.
-      if (reason === 'io server disconnect' && !this.closed) this.scheduleRetry();
+      // socket.io does not come back by itself after the server closed the connection. The server does so
+      // when the access token expires: renew it and come straight back (the screen shows "connecting",
+      // not "lost", for that moment). Otherwise (user disabled, session ended) try again shortly; a refused
+      // handshake then ends the session properly.
+      const renewing = reason === 'io server disconnect' && !this.closed && tokenExpiresWithin(RENEW_MARGIN_MS);
+      this.setConn({ state: renewing ? 'connecting' : 'offline', error: reason });
+      if (renewing) refreshAccessToken().then(() => !this.closed && this.socket.connect(), () => this.scheduleRetry());
+      else if (reason === 'io server disconnect' && !this.closed) this.scheduleRetry();
     });
     s.on('connect_error', (err) => this.onConnectError(err));
     s.on('alarms:snapshot', (snap) => {

@@ -48,6 +48,12 @@ export class AccessTokens {
     return typeof claims?.sid === 'string' ? claims.sid : null;
   }
 
+  /** When an access token the caller has already verified expires (epoch ms); null if it has no expiry. */
+  expiresAt(token: string): number | null {
+    const claims = this.jwt.decode<{ exp?: unknown } | null>(token);
+    return typeof claims?.exp === 'number' ? claims.exp * 1000 : null;
+  }
+
   /** Verifies signature and expiry, then loads the user: for sockets (HTTP goes through the passport strategy). */
   async authenticate(token: string | undefined | null): Promise<AuthUser> {
     if (!token) throw new AuthFailure(AUTH_MESSAGES.missing);

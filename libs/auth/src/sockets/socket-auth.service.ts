@@ -5,6 +5,8 @@ import type { AuthUser } from '@idm/core';
 import { AccessTokens, AuthFailure } from '../sessions/access-tokens.service';
 
 const PROTECTED = Symbol('idm.socketAuth');
+/** setTimeout's longest delay (~24.8 days); access tokens live minutes to a day. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /** The room each authenticated socket joins, so a user's sockets can be reached (disable, role change). */
 export const userRoom = (userId: string): string => `user:${userId}`;
@@ -23,7 +25,7 @@ export function handshakeToken(socket: Pick<Socket, 'handshake'>): string | unde
  * error shape) and puts the `AuthUser` on `socket.data.user`; roles of `@SubscribeMessage` handlers are
  * then enforced by the global guard (`@Roles()` as on REST routes). Protecting the root server also
  * protects every namespace created on it. Disabling a user disconnects their sockets; a role change
- * updates `socket.data.user` of open ones.
+ * updates `socket.data.user` of open ones; a socket is closed when its access token expires.
  */
 @Injectable()
 export class SocketAuth implements OnModuleDestroy {
@@ -72,10 +74,12 @@ export class SocketAuth implements OnModuleDestroy {
     marked[PROTECTED] = true;
     this.namespaces.add(ns);
     ns.use((socket, next) => {
-      this.tokens.authenticate(handshakeToken(socket)).then(
+      const token = handshakeToken(socket);
+      this.tokens.authenticate(token).then(
         (user) => {
           socket.data.user = user;
           void socket.join(userRoom(user.id));
+          this.endAtExpiry(socket, token as string);
           next();
         },
         (err: unknown) => {
@@ -88,5 +92,17 @@ export class SocketAuth implements OnModuleDestroy {
         },
       );
     });
+  }
+
+  /**
+   * A connection lives no longer than its access token: at expiry the server closes it, and the client
+   * reconnects with a refreshed token (the handshake checks the user again; alarms resume by sequence).
+   */
+  private endAtExpiry(socket: Socket, token: string): void {
+    const at = this.tokens.expiresAt(token);
+    if (at === null) return;
+    const timer = setTimeout(() => socket.disconnect(true), Math.min(Math.max(0, at - Date.now()), MAX_TIMER_MS));
+    timer.unref();
+    socket.once('disconnect', () => clearTimeout(timer));
   }
 }
