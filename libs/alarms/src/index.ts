@@ -4,4 +4,3 @@ export * from './alarm.schema';
 export * from './engine/alarm-types';
 export * from './engine/alarm-state-machine';
 export * from './engine/flood-detector';
-export * from './engine/limit-evaluator';
