@@ -3,7 +3,10 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { getConnectionToken } from '@nestjs/mongoose';
 import type { Connection } from 'mongoose';
-import { HistorianService, RetentionScheduler } from '@idm/historian';
+import { HistorianService, rawId, RetentionScheduler } from '@idm/historian';
+import type { PendingWrites } from '../libs/historian/src/engine/bucket-writer';
+import { summarize } from '../libs/historian/src/engine/summary';
+import { HistorianRepository } from '../libs/historian/src/historian.repository';
 import { startTestApp, TestApp } from './support/app';
 import { authHeader, loginAllRoles } from './support/auth';
 
@@ -164,6 +167,25 @@ describe('historian: POST /sensors/data, storage, rollups and history on FerretD
     expect(metrics).toMatch(/^historian_journal_bytes\{[^}]*\} \d+/m);
     expect(metrics).toMatch(/^historian_samples_accepted_total\{[^}]*\} [1-9]\d*/m);
     expect(metrics).toMatch(/^historian_replay_records\{[^}]*\} 0/m);
+  });
+
+  it('replaces hundreds of stored documents in one write (one update command of 100+ statements hung FerretDB for good)', async () => {
+    const repo = t.app.get(HistorianRepository);
+    const t0 = Date.UTC(2026, 0, 1);
+    const docs = (offset: number): PendingWrites['raw'] => {
+      const raw: PendingWrites['raw'] = new Map();
+      for (let i = 0; i < 250; i++) {
+        const sample = { sensor_id: 'bulk-replace', t: t0 + i * MIN, v: i + offset, s: 'normal' as const, q: 'good' as const };
+        const id = rawId(sample.sensor_id, sample.t);
+        raw.set(id, { doc: { _id: id, sensor_id: sample.sensor_id, start: new Date(sample.t), samples: [{ t: sample.t, v: sample.v, s: sample.s, q: sample.q }], ...summarize([sample])! }, mayExist: true, seq: 0 });
+      }
+      return raw;
+    };
+    // The first write creates them (upserts); the second replaces 250 documents that exist: the case that hung.
+    expect(await repo.write({ raw: docs(0), rollups: new Map(), packs: new Map() })).toBe(250);
+    expect(await repo.write({ raw: docs(1000), rollups: new Map(), packs: new Map() })).toBe(250);
+    const last = await conn.collection<{ _id: string; samples: Array<{ v: number }> }>('samples_raw').findOne({ _id: rawId('bulk-replace', t0 + 249 * MIN) });
+    expect(last?.samples[0].v).toBe(1249);
   });
 });
 

@@ -20,6 +20,13 @@ export interface LatestPage {
 
 type IdDoc = Document & { _id: string };
 
+/**
+ * Update statements (replaceOne) per bulkWrite. FerretDB 1.24 keeps every statement's SQLite cursor open
+ * until the whole update command ends (a `defer` in a loop), and its pool has 100 connections: a command of
+ * 100 or more statements waits for a connection that it holds itself, and that database hangs for good.
+ */
+export const UPDATES_PER_COMMAND = 50;
+
 /** The only place the historian touches the database: inserts and replaces by `_id`, lookups by `_id`. */
 @Injectable()
 export class HistorianRepository implements StoredDocs {
@@ -73,8 +80,8 @@ export class HistorianRepository implements StoredDocs {
         for (const x of errors) replaces.push(chunk[x.index]);
       }
     }
-    for (let i = 0; i < replaces.length; i += 500) {
-      const ops = replaces.slice(i, i + 500).map((d) => ({ replaceOne: { filter: { _id: d._id }, replacement: d, upsert: true } })) as unknown as AnyBulkWriteOperation<T>[];
+    for (let i = 0; i < replaces.length; i += UPDATES_PER_COMMAND) {
+      const ops = replaces.slice(i, i + UPDATES_PER_COMMAND).map((d) => ({ replaceOne: { filter: { _id: d._id }, replacement: d, upsert: true } })) as unknown as AnyBulkWriteOperation<T>[];
       await col.bulkWrite(ops, { ordered: false });
     }
     return docs.size;
@@ -85,11 +92,12 @@ export class HistorianRepository implements StoredDocs {
   }
 
   async saveLatestPages(pages: LatestPage[]): Promise<void> {
-    if (!pages.length) return;
-    await this.col<LatestPage>(LATEST_COLLECTION).bulkWrite(
-      pages.map((p) => ({ replaceOne: { filter: { _id: p._id }, replacement: p, upsert: true } })) as AnyBulkWriteOperation<LatestPage>[],
-      { ordered: false },
-    );
+    for (let i = 0; i < pages.length; i += UPDATES_PER_COMMAND) {
+      await this.col<LatestPage>(LATEST_COLLECTION).bulkWrite(
+        pages.slice(i, i + UPDATES_PER_COMMAND).map((p) => ({ replaceOne: { filter: { _id: p._id }, replacement: p, upsert: true } })) as AnyBulkWriteOperation<LatestPage>[],
+        { ordered: false },
+      );
+    }
   }
 
   /** Deletes up to `limit` documents of `collection` that start before `cutoff`; returns how many. */
