@@ -189,7 +189,14 @@ describe('docker-compose.yml: the production path for users with Docker', () => 
     expect(idm.ports).toContain('3000:3000');
   });
 
-  it('has a Dockerfile for the IDM image it builds', () => {
-    expect(fs.existsSync(path.join(ROOT, 'Dockerfile'))).toBe(true);
+  it('has a Dockerfile whose unprivileged user owns the data folder compose mounts a volume on', () => {
+    const dockerfile = fs.readFileSync(path.join(ROOT, 'Dockerfile'), 'utf8');
+    const dataDir = compose.services.idm.environment.DATA_DIR as string;
+    expect(compose.services.idm.volumes.some((v: string) => v.endsWith(`:${dataDir}`))).toBe(true);
+    const user = /^USER (\S+)$/m.exec(dockerfile)?.[1];
+    expect(user).toBeTruthy();
+    const chown = new RegExp(`^RUN .*chown ${user}(:${user})? ${dataDir.replace(/\//g, '\\/')}\\b`, 'm');
+    expect(dockerfile).toMatch(chown);
+    expect(dockerfile.indexOf(`USER ${user}`)).toBeGreaterThan(dockerfile.search(chown));
   });
 });
