@@ -3,7 +3,9 @@ import type { SessionEvent } from './auth';
 import type { ErrorResponse } from './errors';
 
 export type AlarmStateName = 'normal' | 'unack_active' | 'ack_active' | 'unack_rtn' | 'shelved' | 'out_of_service';
-export type AlarmPriorityName = 'critical' | 'high' | 'medium' | 'low';
+/** Alarm priorities, most urgent first. */
+export const ALARM_PRIORITIES = ['critical', 'high', 'medium', 'low'] as const;
+export type AlarmPriorityName = (typeof ALARM_PRIORITIES)[number];
 export type AlarmEventKindName =
   | 'raised'
   | 'cleared'
@@ -21,7 +23,7 @@ export interface AlarmDto {
   /** The sensor's `sensor_id` or the device's id. */
   source_id: string;
   sensor_id: string | null;
-  /** The condition, e.g. `limit_hi`, `spike`, `comm_failure`. */
+  /** The condition: the anomaly type for a sensor (e.g. `limit`, `spike`), `comm_failure` for a device. */
   condition: string;
   message: string;
   priority: AlarmPriorityName;

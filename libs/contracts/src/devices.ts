@@ -1,3 +1,6 @@
+import type { AlarmPriorityName } from './alarms';
+import type { AnomalyType } from './anomalies';
+
 /** Modbus register area a tag is read from (IDM only ever reads: function codes 1, 2, 3, 4). */
 export const REGISTER_TYPES = ['holding', 'input', 'coil', 'discrete_input'] as const;
 export type RegisterType = (typeof REGISTER_TYPES)[number];
@@ -18,6 +21,13 @@ export interface TagLimits {
   /** Hysteresis a value must move back past a limit before it counts as returned to normal. */
   deadband?: number;
 }
+
+/**
+ * The rationalized alarm priority of a tag (ISA-18.2: an engineering decision, not a statistic): one
+ * priority for all of its conditions, or one per condition (an anomaly type, e.g. `{limit: critical}`);
+ * conditions it does not name keep the priority derived from the episode's severity.
+ */
+export type TagAlarmPriority = AlarmPriorityName | Partial<Record<AnomalyType, AlarmPriorityName>>;
 
 /** A PLC polled over Modbus TCP. `id` is a stable slug (e.g. `plc-01`) other records refer to. */
 export interface DeviceDto {
@@ -55,6 +65,8 @@ export interface TagDto {
   /** Physically possible range; a decoded value outside it gets quality `bad`. */
   physical_min?: number;
   physical_max?: number;
+  /** Fixed alarm priority of this tag's alarms; absent: derived from each episode's severity. */
+  alarm_priority?: TagAlarmPriority;
 }
 
 /** One file describing devices and their tags (JSON or YAML), for import/export and the simulator. */

@@ -1,8 +1,8 @@
 import { ApiProperty, ApiPropertyOptional, OmitType, PartialType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsNumber, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
-import { ENDIANNESS, MODBUS_DATA_TYPES, REGISTER_TYPES } from '@idm/contracts';
-import type { Endianness, ModbusDataType, RegisterType } from '@idm/contracts';
+import { Allow, IsIn, IsInt, IsNumber, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import { ALARM_PRIORITIES, ANOMALY_TYPES, ENDIANNESS, MODBUS_DATA_TYPES, REGISTER_TYPES } from '@idm/contracts';
+import type { Endianness, ModbusDataType, RegisterType, TagAlarmPriority } from '@idm/contracts';
 import { DEVICE_ID_PATTERN } from './device.dto';
 
 export const SENSOR_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.:/-]{0,127}$/;
@@ -70,6 +70,27 @@ export class CreateTagDto {
 
   @ApiPropertyOptional() @IsOptional() @IsNumber(finite) physical_min?: number;
   @ApiPropertyOptional() @IsOptional() @IsNumber(finite) physical_max?: number;
+
+  // Its shape is checked with the registry rules (checkTags), whose messages name the tag.
+  @ApiPropertyOptional({
+    description:
+      'Fixed alarm priority from alarm rationalization: one priority for every condition of the tag, or one per ' +
+      'condition (anomaly type); conditions it does not name keep the priority derived from the episode severity. ' +
+      'null (in a PATCH) removes it.',
+    oneOf: [
+      { type: 'string', enum: [...ALARM_PRIORITIES] },
+      {
+        type: 'object',
+        properties: Object.fromEntries(ANOMALY_TYPES.map((c) => [c, { type: 'string', enum: [...ALARM_PRIORITIES] }])),
+        additionalProperties: false,
+        minProperties: 1,
+      },
+    ],
+    nullable: true,
+    example: { limit: 'critical', stuck: 'low' },
+  })
+  @Allow()
+  alarm_priority?: TagAlarmPriority | null;
 }
 
 export class UpdateTagDto extends PartialType(OmitType(CreateTagDto, ['sensor_id'] as const)) {}

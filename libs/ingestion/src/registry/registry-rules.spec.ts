@@ -50,6 +50,21 @@ describe('checkTags', () => {
       'tag "b" is defined more than once',
     ]));
   });
+
+  it('accepts an alarm priority for all conditions or per condition, and names the tag and field of a bad one', () => {
+    expect(checkTags([tag('a', 0, { alarm_priority: 'critical' }), tag('b', 2, { alarm_priority: { limit: 'high', stuck: 'low' } })], devices)).toEqual([]);
+    const bad = (alarm_priority: unknown) => checkTags([tag('TT-1', 0, { alarm_priority: alarm_priority as TagDto['alarm_priority'] })], devices);
+    expect(bad('urgent')).toEqual([
+      { field: 'tags[TT-1].alarm_priority', rule: 'isIn', message: 'tag "TT-1": alarm_priority must be one of critical, high, medium, low (got "urgent")' },
+    ]);
+    expect(bad({ limit_hi: 'high', spike: 'soon' })).toEqual([
+      expect.objectContaining({ field: 'tags[TT-1].alarm_priority.limit_hi', rule: 'isCondition', message: expect.stringMatching(/^tag "TT-1": alarm_priority.limit_hi is not a condition of a tag \(one of limit, out_of_range, spike/) }),
+      expect.objectContaining({ field: 'tags[TT-1].alarm_priority.spike', rule: 'isIn' }),
+    ]);
+    expect(bad(3)[0].rule).toBe('alarmPriority');
+    expect(bad(['high'])[0].rule).toBe('alarmPriority');
+    expect(bad({})[0].message).toBe('tag "TT-1": alarm_priority must name at least one condition');
+  });
 });
 
 describe('checkDevices', () => {

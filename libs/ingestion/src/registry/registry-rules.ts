@@ -1,7 +1,8 @@
+import { ALARM_PRIORITIES, ANOMALY_TYPES } from '@idm/contracts';
 import type { DeviceDto, ErrorDetail, TagDto } from '@idm/contracts';
 import { isBitArea, MAX_ADDRESS, widthOf } from '../modbus/data-types';
 
-type TagShape = Pick<TagDto, 'sensor_id' | 'device_id' | 'register_type' | 'address' | 'data_type' | 'scale' | 'limits' | 'physical_min' | 'physical_max'>;
+type TagShape = Pick<TagDto, 'sensor_id' | 'device_id' | 'register_type' | 'address' | 'data_type' | 'scale' | 'limits' | 'physical_min' | 'physical_max' | 'alarm_priority'>;
 
 /**
  * Cross-field and cross-record rules of the registry (the shape of each field is checked by the DTOs).
@@ -57,8 +58,44 @@ export function checkTags(tags: readonly TagShape[], deviceIds: ReadonlySet<stri
         out.push({ field: at('limits.deadband'), rule: 'min', message: `${name}: limits.deadband must not be negative` });
       }
     }
+    out.push(...checkAlarmPriority(t.alarm_priority, name, at));
   }
   out.push(...checkOverlaps(tags));
+  return out;
+}
+
+const PRIORITY_LIST = ALARM_PRIORITIES.join(', ');
+
+/**
+ * `alarm_priority` is a priority name, or an object naming conditions (anomaly types) with a priority each.
+ * Checked here rather than in the DTO so every message names the tag, on REST and in imported files alike.
+ */
+function checkAlarmPriority(value: unknown, name: string, at: (field: string) => string): ErrorDetail[] {
+  if (value === undefined || value === null) return [];
+  const isPriority = (v: unknown) => (ALARM_PRIORITIES as readonly unknown[]).includes(v);
+  if (typeof value === 'string') {
+    return isPriority(value) ? [] : [{ field: at('alarm_priority'), rule: 'isIn', message: `${name}: alarm_priority must be one of ${PRIORITY_LIST} (got ${JSON.stringify(value)})` }];
+  }
+  if (typeof value !== 'object' || Array.isArray(value)) {
+    return [
+      {
+        field: at('alarm_priority'),
+        rule: 'alarmPriority',
+        message: `${name}: alarm_priority must be one of ${PRIORITY_LIST}, or an object of condition: priority (got ${JSON.stringify(value)})`,
+      },
+    ];
+  }
+  const entries = Object.entries(value);
+  if (!entries.length) return [{ field: at('alarm_priority'), rule: 'notEmpty', message: `${name}: alarm_priority must name at least one condition` }];
+  const out: ErrorDetail[] = [];
+  for (const [condition, priority] of entries) {
+    const field = `alarm_priority.${condition}`;
+    if (!(ANOMALY_TYPES as readonly string[]).includes(condition)) {
+      out.push({ field: at(field), rule: 'isCondition', message: `${name}: ${field} is not a condition of a tag (one of ${ANOMALY_TYPES.join(', ')})` });
+    } else if (!isPriority(priority)) {
+      out.push({ field: at(field), rule: 'isIn', message: `${name}: ${field} must be one of ${PRIORITY_LIST} (got ${JSON.stringify(priority)})` });
+    }
+  }
   return out;
 }
 

@@ -86,5 +86,6 @@ function toTag(t: Lean<Tag>): TagDto {
   if (t.limits && Object.keys(t.limits).length) out.limits = { ...t.limits };
   if (typeof t.physical_min === 'number') out.physical_min = t.physical_min;
   if (typeof t.physical_max === 'number') out.physical_max = t.physical_max;
+  if (t.alarm_priority) out.alarm_priority = typeof t.alarm_priority === 'string' ? t.alarm_priority : { ...t.alarm_priority };
   return out;
 }

@@ -66,7 +66,10 @@ export class RegistryService {
 
   async updateTag(sensorId: string, dto: UpdateTagDto): Promise<TagDto> {
     const before = this.getTag(sensorId);
-    const tag: TagDto = { ...before, ...stripUndefined(dto) };
+    const { alarm_priority, ...rest } = dto;
+    const tag: TagDto = { ...before, ...stripUndefined(rest) };
+    if (alarm_priority === null) delete tag.alarm_priority; // back to the severity-derived priority
+    else if (alarm_priority !== undefined) tag.alarm_priority = alarm_priority;
     this.checkTagChange(tag);
     await this.repo.saveTag(tag);
     await this.registry.refresh([before.device_id, tag.device_id]);
@@ -205,5 +208,6 @@ export function tagWithDefaults(dto: CreateTagDto): TagDto {
   if (dto.limits) t.limits = stripUndefined({ ...dto.limits });
   if (dto.physical_min !== undefined) t.physical_min = dto.physical_min;
   if (dto.physical_max !== undefined) t.physical_max = dto.physical_max;
+  if (dto.alarm_priority !== undefined && dto.alarm_priority !== null) t.alarm_priority = dto.alarm_priority;
   return t;
 }
