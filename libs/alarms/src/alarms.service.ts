@@ -2,10 +2,12 @@ import { Injectable, Logger, NotFoundException, OnModuleDestroy, OnModuleInit, U
 import { Subject } from 'rxjs';
 import type { AlarmDetailDto, AlarmDto, AlarmEventDto, AnomalyEpisodeEvent } from '@idm/contracts';
 import { AppConfig, DomainEvents } from '@idm/core';
+import { TagRegistryService } from '@idm/ingestion';
 import { toAlarmDto, toAuditDto } from './alarm-mapper';
 import { AlarmSequence } from './alarm-sequence';
 import type { Alarm, AlarmAudit } from './alarm.schema';
 import { AlarmsRepository } from './alarms.repository';
+import { nextAlarmPriority, resolveAlarmPriority, ResolvedPriority } from './engine/alarm-priority';
 import { AlarmStateMachine, AlarmTransition, newAlarmRecord } from './engine/alarm-state-machine';
 import { AlarmPriority, PRIORITY_RANK } from './engine/alarm-types';
 import { FloodDetector } from './engine/flood-detector';
@@ -17,6 +19,9 @@ export interface AlarmListFilter {
   /** Include alarms in the normal state (the default list shows only those needing attention). */
   include_normal?: boolean;
 }
+
+/** A device that stops answering blinds the operator to all its tags. */
+const COMM_FAILURE_PRIORITY: ResolvedPriority = { priority: 'high', configured: false };
 
 export interface AlarmPush {
   events: AlarmEventDto[];
@@ -48,6 +53,7 @@ export class AlarmsService implements OnModuleInit, OnModuleDestroy {
     private readonly sequence: AlarmSequence,
     private readonly domainEvents: DomainEvents,
     private readonly config: AppConfig,
+    private readonly registry: TagRegistryService,
   ) {
     this.machine = new AlarmStateMachine({ on_delay_ms: config.alarms.onDelayMs, off_delay_ms: config.alarms.offDelayMs });
     this.flood = new FloodDetector(config.alarms.floodThreshold);
@@ -64,7 +70,7 @@ export class AlarmsService implements OnModuleInit, OnModuleDestroy {
         this.onCondition(
           { id: `device:${e.device_id}|comm_failure`, source_type: 'device', source_id: e.device_id, sensor_id: null, condition: 'comm_failure' },
           `Communication failure: ${e.device_name} (${e.reason})`,
-          'high',
+          COMM_FAILURE_PRIORITY,
           true,
           e.at,
           null,
@@ -74,7 +80,7 @@ export class AlarmsService implements OnModuleInit, OnModuleDestroy {
         this.onCondition(
           { id: `device:${e.device_id}|comm_failure`, source_type: 'device', source_id: e.device_id, sensor_id: null, condition: 'comm_failure' },
           `Communication failure: ${e.device_name}`,
-          'high',
+          COMM_FAILURE_PRIORITY,
           false,
           e.at,
           null,
@@ -217,7 +223,7 @@ export class AlarmsService implements OnModuleInit, OnModuleDestroy {
     return this.onCondition(
       { id: `sensor:${e.sensor_id}|${e.anomaly_type}`, source_type: 'sensor', source_id: e.sensor_id, sensor_id: e.sensor_id, condition: e.anomaly_type },
       `${e.sensor_id}: ${e.anomaly_type.replace(/_/g, ' ')}`,
-      e.severity,
+      resolveAlarmPriority(this.registry.getTag(e.sensor_id)?.alarm_priority, e.anomaly_type, e.severity),
       active,
       active ? Math.max(e.timestamp, Date.now() - 60_000) : Date.now(),
       e.value,
@@ -228,7 +234,7 @@ export class AlarmsService implements OnModuleInit, OnModuleDestroy {
   private onCondition(
     key: { id: string; source_type: 'sensor' | 'device'; source_id: string; sensor_id: string | null; condition: string },
     message: string,
-    priority: AlarmPriority,
+    priority: ResolvedPriority,
     active: boolean,
     at: number,
     value: number | null,
@@ -248,22 +254,20 @@ export class AlarmsService implements OnModuleInit, OnModuleDestroy {
           anomaly_ids: [],
           in_flood: false,
           updated_at: at,
-          ...newAlarmRecord(priority),
+          ...newAlarmRecord(priority.priority),
         };
         this.alarms.set(a._id, a);
       }
-      let escalated = false;
+      let reprioritized = false;
       if (active) {
-        // A worsening episode raises the priority of its alarm; it never silently lowers it while active.
-        if (PRIORITY_RANK[priority] < PRIORITY_RANK[a.priority] || !a.active) {
-          escalated = a.active && a.priority !== priority;
-          a.priority = a.active ? (PRIORITY_RANK[priority] < PRIORITY_RANK[a.priority] ? priority : a.priority) : priority;
-        }
+        const next = nextAlarmPriority(a.priority, a.active, priority);
+        reprioritized = a.active && next !== a.priority;
+        a.priority = next;
         a.message = message;
         if (anomalyId && !a.anomaly_ids.includes(anomalyId)) a.anomaly_ids = [...a.anomaly_ids.slice(-19), anomalyId];
       }
       const transitions = this.machine.evaluate(a, active, Math.min(at, Date.now()), value);
-      if (escalated && !transitions.length) transitions.push({ kind: 'updated', from: a.state, to: a.state, at: Date.now() });
+      if (reprioritized && !transitions.length) transitions.push({ kind: 'updated', from: a.state, to: a.state, at: Date.now() });
       await this.commit(a, transitions);
       if (!active && a.state === 'normal' && !a.active && a.anomaly_ids.length) {
         // The condition went away before its on-delay raised the alarm: nothing for an operator to

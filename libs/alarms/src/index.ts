@@ -2,5 +2,6 @@ export * from './alarms.module';
 export * from './alarms.service';
 export * from './alarm.schema';
 export * from './engine/alarm-types';
+export * from './engine/alarm-priority';
 export * from './engine/alarm-state-machine';
 export * from './engine/flood-detector';
