@@ -258,6 +258,7 @@ export class AlarmsService implements OnModuleInit, OnModuleDestroy {
         };
         this.alarms.set(a._id, a);
       }
+      const before = { active: a.active, ids: [...a.anomaly_ids] };
       let reprioritized = false;
       if (active) {
         const next = nextAlarmPriority(a.priority, a.active, priority);
@@ -269,6 +270,7 @@ export class AlarmsService implements OnModuleInit, OnModuleDestroy {
       const transitions = this.machine.evaluate(a, active, Math.min(at, Date.now()), value);
       if (reprioritized && !transitions.length) transitions.push({ kind: 'updated', from: a.state, to: a.state, at: Date.now() });
       await this.commit(a, transitions);
+      this.linkEpisodes(a, before);
       if (!active && a.state === 'normal' && !a.active && a.anomaly_ids.length) {
         // The condition went away before its on-delay raised the alarm: nothing for an operator to
         // acknowledge, so its episodes are resolved now.
@@ -284,7 +286,9 @@ export class AlarmsService implements OnModuleInit, OnModuleDestroy {
         // Only alarms with a pending delay or a shelf can change on a tick.
         const pending = a.condition_active !== a.active || a.state === 'shelved';
         if (!pending) continue;
+        const before = { active: a.active, ids: [...a.anomaly_ids] };
         await this.commit(a, this.machine.tick(a, now));
+        this.linkEpisodes(a, before);
       }
       const wasFlood = this.floodActive;
       this.floodActive = this.flood.update(now);
@@ -329,6 +333,16 @@ export class AlarmsService implements OnModuleInit, OnModuleDestroy {
     }));
     await this.repo.appendAudit(audit);
     await this.repo.save(a);
+  }
+
+  /**
+   * Tells detection which episodes an alarm was raised for (it stores `alarm_id` on them): all of them when
+   * the alarm has just become active (a shelved or out-of-service one too), else an episode that joined it.
+   */
+  private linkEpisodes(a: Alarm, before: { active: boolean; ids: readonly string[] }): void {
+    if (!a.active) return;
+    const ids = before.active ? a.anomaly_ids.filter((id) => !before.ids.includes(id)) : a.anomaly_ids;
+    if (ids.length) this.domainEvents.emit('alarm.linked', { alarm_id: a._id, anomaly_ids: [...ids], at: Date.now() });
   }
 
   private normalized(a: Alarm, at: number): void {

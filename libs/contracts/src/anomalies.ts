@@ -62,6 +62,8 @@ export interface AnomalyEpisode {
   /** Anomalous samples in the episode. */
   samples: number;
   area?: string | null;
+  /** The alarm raised for this episode (`GET /alarms/{alarm_id}`); null while none was. */
+  alarm_id: string | null;
 }
 
 /** `POST /anomalies/check` body. */

@@ -16,6 +16,11 @@ export interface DomainEventMap {
   'anomaly.updated': AnomalyEpisodeEvent;
   /** The episode ended: the sensor is back to normal behaviour. */
   'anomaly.closed': AnomalyEpisodeEvent;
+  /**
+   * An alarm was raised for these anomaly episodes, or an episode joined an alarm already raised: detection
+   * stores `alarm_id` on each episode (it owns the anomalies collection).
+   */
+  'alarm.linked': { alarm_id: string; anomaly_ids: string[]; at: number };
   /** An alarm returned to normal and was acknowledged: its anomaly episodes are resolved. */
   'alarm.normalized': { alarm_id: string; sensor_id: string | null; anomaly_ids: string[]; at: number };
   /** An admin disabled a user: their tokens stop working and their sockets are disconnected. */

@@ -1,5 +1,5 @@
 import { BadRequestException, Body, Controller, Delete, ForbiddenException, Get, HttpCode, NotFoundException, Param, Post, Put, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import type { AnomalyCheckResponse, AnomalyHistoryPage, DetectorOverrideDto } from '@idm/contracts';
 import { satisfiesRoles } from '@idm/contracts';
@@ -8,6 +8,7 @@ import { TagRegistryService } from '@idm/ingestion';
 import { AnomaliesRepository } from './anomalies.repository';
 import { DetectionService, episodeToWire } from './detection.service';
 import { CheckRequestDto, HistoryQueryDto, SENSOR_ID, toEpochMs } from './dto/anomalies.dto';
+import { AnomalyHistoryPageResponse } from './dto/anomaly-episode.dto';
 import { DetectorOverridesDto } from './dto/detector-overrides.dto';
 import { decodeCursor, encodeCursor, episodesToCsv } from './history-format';
 
@@ -51,6 +52,7 @@ export class AnomaliesController {
   @Get('history')
   @Roles('viewer')
   @ApiOperation({ summary: 'Anomaly episodes, newest first, filtered; cursor pagination; format=csv for a spreadsheet' })
+  @ApiOkResponse({ type: AnomalyHistoryPageResponse, description: 'JSON page, or with format=csv the same episodes as text/csv (x-next-cursor header)' })
   async history(@Query() q: HistoryQueryDto, @Res({ passthrough: true }) res: Response): Promise<AnomalyHistoryPage | string> {
     const after = q.cursor !== undefined ? decodeCursor(q.cursor) : undefined;
     if (after === null) throw new BadRequestException({ message: 'cursor is not a cursor this API issued', details: [{ field: 'cursor', rule: 'isCursor', message: 'cursor must be a next_cursor from a previous page' }] });

@@ -54,7 +54,11 @@ export class AnomaliesRepository {
     return r.deletedCount > 0;
   }
 
-  /** Writes the whole episode (idempotent upsert by `_id`, so a later write repairs a failed earlier one). */
+  /**
+   * Writes the whole episode (idempotent upsert by `_id`, so a later write repairs a failed earlier one).
+   * `$set`, not a replacement: `alarm_id`, written when the alarm links the episode, must survive the
+   * episode's later writes (worse, closed).
+   */
   async saveEpisode(sensorId: string, ep: EpisodeState, resolved: boolean, area: string | null): Promise<string> {
     const id = episodeId(sensorId, ep.start);
     const doc = {
@@ -69,13 +73,23 @@ export class AnomaliesRepository {
       samples: ep.samples,
       area,
     };
-    await this.anomalies.replaceOne({ _id: id }, doc, { upsert: true });
+    await this.anomalies.updateOne({ _id: id }, { $set: doc }, { upsert: true }).exec();
     return id;
   }
 
-  /** Episodes whose alarm is back to normal and acknowledged (`_id` updates, pushed down on FerretDB). */
-  async markResolved(ids: readonly string[]): Promise<void> {
-    for (const id of ids) await this.anomalies.updateOne({ _id: id }, { $set: { resolved: true } }).exec();
+  /** Episodes whose alarm is back to normal and acknowledged. */
+  markResolved(ids: readonly string[]): Promise<void> {
+    return this.setEach(ids, { resolved: true });
+  }
+
+  /** Episodes an alarm was raised for. */
+  linkAlarm(ids: readonly string[], alarmId: string): Promise<void> {
+    return this.setEach(ids, { alarm_id: alarmId });
+  }
+
+  /** One `_id` update per episode: FerretDB pushes down only exact `_id` filters (an `$in` would scan). */
+  private async setEach(ids: readonly string[], fields: Partial<Pick<Anomaly, 'resolved' | 'alarm_id'>>): Promise<void> {
+    for (const id of ids) await this.anomalies.updateOne({ _id: id }, { $set: fields }).exec();
   }
 
   async history(f: HistoryFilter): Promise<AnomalyEpisode[]> {
@@ -134,5 +148,6 @@ export function toEpisode(d: Anomaly): AnomalyEpisode {
     end_timestamp: new Date(d.end_timestamp).toISOString(),
     samples: d.samples,
     area: d.area ?? null,
+    alarm_id: d.alarm_id ?? null,
   };
 }

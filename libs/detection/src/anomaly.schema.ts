@@ -21,6 +21,8 @@ export class Anomaly {
   @Prop({ type: Date, required: true }) end_timestamp!: Date;
   @Prop({ type: Number, required: true }) samples!: number;
   @Prop({ type: String, default: null }) area!: string | null;
+  /** The alarm raised for this episode (announced by the alarms module with `alarm.linked`). */
+  @Prop({ type: String, default: null }) alarm_id!: string | null;
 }
 
 export const AnomalySchema = SchemaFactory.createForClass(Anomaly);

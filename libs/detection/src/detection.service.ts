@@ -74,6 +74,8 @@ export class DetectionService implements OnModuleInit, BeforeApplicationShutdown
     this.timer = setInterval(() => void this.saveStates(), this.config.detection.snapshotSeconds * 1000);
     this.timer.unref();
     this.health.register('detection', async () => ({ status: 'up', sensors: this.sensors.size }));
+    // Queued behind the episode writes, so the episode exists (and a later write of it keeps the link).
+    this.events.on('alarm.linked', ({ alarm_id, anomaly_ids }) => this.enqueue(() => this.repo.linkAlarm(anomaly_ids, alarm_id)));
     this.events.on('alarm.normalized', ({ anomaly_ids }) => this.enqueue(() => this.repo.markResolved(anomaly_ids)));
   }
 
@@ -294,5 +296,6 @@ export function episodeToWire(sensorId: string, e: { episode: EpisodeState; reso
     end_timestamp: new Date(e.episode.last).toISOString(),
     samples: e.episode.samples,
     area,
+    alarm_id: null, // a what-if raises no alarm
   };
 }

@@ -22,9 +22,10 @@ describe('history cursor and CSV', () => {
       severity: 'medium',
       samples: 2,
       evidence: { expected_lo: -1, expected_hi: 1, statistic: 6, threshold: 5, detail: 'z = 6, "high"' },
+      alarm_id: 'sensor:TT-1|spike',
     };
     const lines = episodesToCsv([e]).trim().split('\r\n');
-    expect(lines[0]).toBe('id,sensor_id,area,timestamp,end_timestamp,anomaly_type,severity,score,resolved,samples,expected_lo,expected_hi,statistic,threshold,detail');
-    expect(lines[1]).toBe(`a|1,TT-1,'=cmd,2026-01-01T00:00:00.000Z,2026-01-01T00:01:00.000Z,spike,medium,0.75,true,2,-1,1,6,5,"z = 6, ""high"""`);
+    expect(lines[0]).toBe('id,sensor_id,area,timestamp,end_timestamp,anomaly_type,severity,score,resolved,samples,expected_lo,expected_hi,statistic,threshold,detail,alarm_id');
+    expect(lines[1]).toBe(`a|1,TT-1,'=cmd,2026-01-01T00:00:00.000Z,2026-01-01T00:01:00.000Z,spike,medium,0.75,true,2,-1,1,6,5,"z = 6, ""high""",sensor:TT-1|spike`);
   });
 });

@@ -16,6 +16,7 @@ const episode = (over: Partial<AnomalyEpisode>): AnomalyEpisode => ({
   evidence: { expected_lo: 0, expected_hi: 1, statistic: 9, threshold: 5 },
   end_timestamp: new Date(min(7)).toISOString(),
   samples: 3,
+  alarm_id: null,
   ...over,
 });
 
