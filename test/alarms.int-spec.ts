@@ -1,5 +1,5 @@
 import { io, Socket } from 'socket.io-client';
-import type { AlarmDto, AlarmEventDto, AlarmSnapshotDto, AnomalyEpisodeEvent, ClientToServerEvents, ServerToClientEvents } from '@idm/contracts';
+import type { AlarmDto, AlarmEventDto, AlarmSnapshotDto, AnomalyEpisodeEvent, AnomalyHistoryPage, ClientToServerEvents, ServerToClientEvents } from '@idm/contracts';
 import { AlarmsService } from '@idm/alarms';
 import { DomainEvents } from '@idm/core';
 import { startTestApp, TestApp } from './support/app';
@@ -34,10 +34,10 @@ function openScreen(url: string, token: string): Screen {
   return screen;
 }
 
-async function until<T>(fn: () => T | undefined | false, timeoutMs = 10000): Promise<T> {
+async function until<T>(fn: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 10000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const v = fn();
+    const v = await fn();
     if (v) return v;
     if (Date.now() > deadline) throw new Error('condition not met in time');
     await new Promise((r) => setTimeout(r, 25));
@@ -45,6 +45,7 @@ async function until<T>(fn: () => T | undefined | false, timeoutMs = 10000): Pro
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const MINUTE = 60_000;
 
 let anomalySeq = 0;
 function anomaly(sensor: string, type: string, severity: AnomalyEpisodeEvent['severity'] = 'high', value = 120): AnomalyEpisodeEvent {
@@ -138,11 +139,63 @@ describe('alarms: ISA-18.2 lifecycle over REST and Socket.IO', () => {
     expect((await post(`/alarms/${id}/shelve`, { duration_minutes: 'soon', reason: 'x' })).body.message).toMatch(/duration_minutes/);
   });
 
-  it('raises one alarm, not dozens, for a condition chattering around a limit', async () => {
+  it('a value chattering across a high limit within its deadband raises one alarm; it returns to normal only once the value leaves the deadband', async () => {
+    const s = screen(tokens.viewer);
+    await s.snapshot;
+    const sensor = 'LT-310';
+    // Registered, not polled: the samples come over REST. High limit 80, deadband 5: active from 80 until below 75.
+    expect((await post('/devices', { id: 'plc-lt', name: 'PLC LT', host: '127.0.0.1', port: 1502, enabled: false }, tokens.admin)).status).toBe(201);
+    const tag = { sensor_id: sensor, device_id: 'plc-lt', register_type: 'holding', address: 0, data_type: 'float32', unit: '%', limits: { hi: 80, deadband: 5 } };
+    expect((await post('/tags', tag, tokens.admin)).status).toBe(201);
+
+    let i = 0;
+    const t0 = Date.now() - 10 * MINUTE;
+    const ingest = async (values: number[]) => {
+      const samples = values.map((value) => ({ sensor_id: sensor, timestamp: t0 + i++ * 1000, value }));
+      expect((await post('/sensors/data', { samples })).status).toBe(202);
+    };
+    const mine = (kind: string) => s.events.filter((e) => e.kind === kind && e.alarm.sensor_id === sensor);
+
+    await ingest([70, 71, 70.5, 72, 71.5, 70]);
+    // Crosses 80, then chatters: back above it now and then, and for 13 samples at a time just below it,
+    // inside the deadband. Without the deadband each such run (12 normal samples) would close the episode
+    // and, past the off-delay, clear the alarm, and the next crossing would raise it again.
+    const insideDeadband = [79, 77, 76, 78.5, 75.5, 79.9, 77.5, 76.5, 78, 79.5, 75.8, 77, 78.2];
+    await ingest([81, 79, 82, 77, 83, ...insideDeadband]);
+    const raised = await until(() => mine('raised')[0]);
+    expect(raised.alarm).toMatchObject({ id: `sensor:${sensor}|limit`, condition: 'limit', state: 'unack_active' });
+    await sleep(2000); // beyond the off-delay (1.5 s)
+    await ingest([80.5, ...insideDeadband]);
+    await sleep(2000);
+    const chattered = i;
+    expect(mine('raised')).toHaveLength(1);
+    expect(mine('cleared')).toHaveLength(0);
+    expect((await get(`/alarms/${encodeURIComponent(raised.alarm.id)}`)).body).toMatchObject({ state: 'unack_active', activation_count: 1 });
+
+    // The episode behind it links to the alarm (the link is written behind the episode, so poll).
+    const history = async () => ((await get(`/anomalies/history?sensor_id=${sensor}`)).body as AnomalyHistoryPage).items;
+    const linked = await until(async () => (await history()).find((e) => e.alarm_id === raised.alarm.id));
+    expect(linked).toMatchObject({ sensor_id: sensor, anomaly_type: 'limit', resolved: false });
+    expect(await history()).toHaveLength(1);
+
+    // Out of the deadband: the episode closes after 12 normal samples, the alarm clears once after the off-delay.
+    await ingest(Array.from({ length: 14 }, (_, k) => 70 + (k % 3)));
+    const cleared = await until(() => mine('cleared')[0], 5000);
+    expect(cleared.alarm.state).toBe('unack_rtn');
+    await sleep(300);
+    expect(mine('cleared')).toHaveLength(1);
+    expect(mine('raised')).toHaveLength(1);
+    // One episode over the whole chatter, and its closing write kept the link.
+    const closed = await until(async () => (await history()).find((e) => e.alarm_id === raised.alarm.id && e.samples === chattered - 6));
+    expect(closed.end_timestamp).toBe(new Date(t0 + (chattered - 1) * 1000).toISOString());
+  });
+
+  it('raises one alarm, not dozens, for episodes opening and closing faster than the off-delay', async () => {
+    // The off-delay, not the deadband: e.g. a noisy signal whose episodes keep closing and re-opening.
     const s = screen(tokens.viewer);
     await s.snapshot;
     for (let i = 0; i < 30; i++) {
-      const e = anomaly('LT-301', 'limit_hi', 'medium', 80 + (i % 2));
+      const e = anomaly('LT-301', 'noise', 'medium', 80 + (i % 2));
       events.emit(i % 2 === 0 ? 'anomaly.opened' : 'anomaly.closed', e);
       await sleep(20);
     }
@@ -150,10 +203,10 @@ describe('alarms: ISA-18.2 lifecycle over REST and Socket.IO', () => {
     const mine = s.events.filter((e) => e.alarm.sensor_id === 'LT-301');
     expect(mine.filter((e) => e.kind === 'raised')).toHaveLength(1);
     expect(mine.filter((e) => e.kind === 'cleared')).toHaveLength(0);
-    const detail = await get(`/alarms/${encodeURIComponent('sensor:LT-301|limit_hi')}`);
+    const detail = await get(`/alarms/${encodeURIComponent('sensor:LT-301|noise')}`);
     expect(detail.body.activation_count).toBe(1);
     // When the condition really goes away, it clears once after the off-delay.
-    events.emit('anomaly.closed', anomaly('LT-301', 'limit_hi', 'medium', 70));
+    events.emit('anomaly.closed', anomaly('LT-301', 'noise', 'medium', 70));
     await until(() => s.events.find((e) => e.kind === 'cleared' && e.alarm.sensor_id === 'LT-301'), 5000);
     expect(s.events.filter((e) => e.alarm.sensor_id === 'LT-301' && e.kind === 'cleared')).toHaveLength(1);
   });
