@@ -2,10 +2,11 @@ import { GUARDS_METADATA } from '@nestjs/common/constants';
 import { DiscoveryService } from '@nestjs/core';
 import { GATEWAY_METADATA } from '@nestjs/websockets/constants';
 import { WsAuthGuard } from '@idm/auth';
-import { startTestApp, TestApp } from './support/app';
+import { startTestApp, TEST_METRICS_TOKEN, TestApp } from './support/app';
+import { registerAndLogin } from './support/auth';
 
 /** The only routes reachable without a token (the docs, /docs and /docs-json, are not Nest routes). */
-const PUBLIC = ['POST /auth/login', 'POST /auth/register', 'POST /auth/refresh', 'GET /health', 'GET /metrics'];
+const PUBLIC = ['POST /auth/login', 'POST /auth/register', 'POST /auth/refresh', 'GET /health'];
 const METHODS = ['get', 'put', 'post', 'delete', 'patch'] as const;
 const SOME_ID = '0123456789abcdef01234567';
 
@@ -94,9 +95,21 @@ describe('auth: every route and socket of IDM is guarded', () => {
   });
 
   it('serves the docs and the public routes without a token', async () => {
-    for (const path of ['/docs', '/docs-json', '/health', '/metrics']) {
+    for (const path of ['/docs', '/docs-json', '/health']) {
       expect((await fetch(`${t.url}${path}`)).status).toBe(200);
     }
+  });
+
+  it('lets a scraper read /metrics with the scrape token, and nobody without a token or with a wrong one', async () => {
+    expect((await fetch(`${t.url}/metrics`)).status).toBe(401);
+    expect((await fetch(`${t.url}/metrics`, { headers: { authorization: `Bearer ${TEST_METRICS_TOKEN.replace(/.$/, 'x')}` } })).status).toBe(401);
+    const ok = await fetch(`${t.url}/metrics`, { headers: { authorization: `Bearer ${TEST_METRICS_TOKEN}` } });
+    expect(ok.status).toBe(200);
+    expect(await ok.text()).toMatch(/^process_cpu_user_seconds_total\{/m);
+    // The scrape token opens /metrics only.
+    expect((await fetch(`${t.url}/sensors`, { headers: { authorization: `Bearer ${TEST_METRICS_TOKEN}` } })).status).toBe(401);
+    const user = await registerAndLogin(t.url, { username: 'mira.metrics' });
+    expect((await fetch(`${t.url}/metrics`, { headers: { authorization: `Bearer ${user.access_token}` } })).status).toBe(200);
   });
 
   it('puts the socket-event guard on every gateway of the app', () => {

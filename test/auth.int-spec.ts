@@ -1,6 +1,6 @@
 import mongoose from 'mongoose';
 import { JwtService } from '@nestjs/jwt';
-import { startTestApp, TestApp } from './support/app';
+import { startTestApp, TestApp, scrapeMetrics } from './support/app';
 import { clearLoginThrottle, login, registerAndLogin, TEST_PASSWORD } from './support/auth';
 
 const SECRET = 'test-secret-test-secret-test-secret-0123'; // the one startTestApp configures
@@ -352,7 +352,7 @@ describe('auth: login throttling', () => {
   });
 
   it('counts logins by result in /metrics', async () => {
-    const text = await (await fetch(`${t.url}/metrics`)).text();
+    const text = await scrapeMetrics(t.url);
     const count = (result: string) => Number(new RegExp(`^idm_auth_logins_total\\{result="${result}"[^}]*\\} (\\d+)`, 'm').exec(text)?.[1] ?? 0);
     expect(count('throttled')).toBe(2);
     expect(count('bad_credentials')).toBe(8);

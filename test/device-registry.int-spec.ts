@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { TagRegistryService } from '@idm/ingestion';
 import { PlcSim, startPlcSim } from '../apps/plc-sim/src/sim';
-import { startTestApp, TestApp } from './support/app';
+import { startTestApp, TestApp, scrapeMetrics } from './support/app';
 import { registerAndLogin } from './support/auth';
 import { call, eventually } from './support/modbus';
 
@@ -140,7 +140,7 @@ describe('DEVICE_FILE: IDM polls the simulator out of the box', () => {
     expect((await call(t.url, 'GET', '/tags', admin)).body).toHaveLength(20);
     const statuses = await eventually(() => call(t.url, 'GET', '/devices/status', admin), (r) => r.body.every?.((s: any) => s.connected && s.polls > 0));
     expect(statuses.body.map((s: any) => [s.device_id, s.state])).toEqual([['plc-01', 'connected'], ['plc-02', 'connected']]);
-    const metrics = await (await fetch(`${t.url}/metrics`)).text();
+    const metrics = await scrapeMetrics(t.url);
     expect(metrics).toMatch(/idm_modbus_requests_total\{[^}]*device_id="plc-01"[^}]*\} [1-9]/);
   });
 });

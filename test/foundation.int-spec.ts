@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import SwaggerParser from '@apidevtools/swagger-parser';
 import { parse as parseYaml } from 'yaml';
-import { startTestApp, TestApp } from './support/app';
+import { startTestApp, TEST_METRICS_TOKEN, TestApp } from './support/app';
 import { PrivateFerretDb } from './support/ferretdb';
 import { runPython } from './support/python';
 import { ROOT, serviceEnv } from './support/services';
@@ -51,7 +51,7 @@ describe('foundation: the app on the real local services', () => {
 
   it('serves Prometheus text at /metrics with process metrics and request durations', async () => {
     await fetch(`${t.url}/health`);
-    const res = await fetch(`${t.url}/metrics`);
+    const res = await fetch(`${t.url}/metrics`, { headers: { authorization: `Bearer ${TEST_METRICS_TOKEN}` } });
     expect(res.headers.get('content-type')).toContain('text/plain');
     // Parsed by the official Prometheus client's parser, not by our own code.
     const families: Array<{ name: string; type: string; samples: Array<{ name: string; labels: Record<string, string>; value: number }> }> =

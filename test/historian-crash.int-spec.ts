@@ -4,7 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { MongoClient } from 'mongodb';
 import { HistorianService } from '@idm/historian';
-import { startTestApp, TestApp } from './support/app';
+import { scrapeMetrics, startTestApp, TEST_METRICS_TOKEN, TestApp } from './support/app';
 import { authHeader, login, registerAndLogin } from './support/auth';
 import { freePort, PrivateFerretDb } from './support/ferretdb';
 import { ROOT, serviceEnv } from './support/services';
@@ -155,7 +155,7 @@ describe('historian: kill -9 of IDM during ingest while the database is down', (
     idm = spawn(process.execPath, [main], {
       env: {
         PATH, HOME, NODE_ENV: 'test', LOG_LEVEL: 'warn', HOST: '127.0.0.1', PORT: String(port),
-        MONGO_URI: db.uri(dbName), REDIS_URL: services.REDIS_URL, JWT_SECRET: 'idm-kill-test-secret-0123456789abcdef',
+        MONGO_URI: db.uri(dbName), REDIS_URL: services.REDIS_URL, JWT_SECRET: 'idm-kill-test-secret-0123456789abcdef', METRICS_TOKEN: TEST_METRICS_TOKEN,
         DATA_DIR: dataDir, QUEUE_PREFIX: `idm-test-idmkill-${process.pid}`, HISTORIAN_IDLE_CLOSE_MS: '300', HISTORIAN_FLUSH_MS: '50', MODBUS_POLLING: '0',
       },
       stdio: 'ignore',
@@ -209,7 +209,7 @@ describe('historian: kill -9 of IDM during ingest while the database is down', (
 
     await db.start();
     await startIdm();
-    const metricsText = async () => (await fetch(`${url}/metrics`)).text();
+    const metricsText = async () => scrapeMetrics(url);
     expect(await metricsText()).toMatch(/^historian_replay_records\{[^}]*\} [1-9]/m);
     token = (await login(url, 'admin.kill')).access_token;
 

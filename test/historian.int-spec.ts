@@ -7,7 +7,7 @@ import { HistorianService, rawId, RetentionScheduler } from '@idm/historian';
 import type { PendingWrites } from '../libs/historian/src/engine/bucket-writer';
 import { summarize } from '../libs/historian/src/engine/summary';
 import { HistorianRepository } from '../libs/historian/src/historian.repository';
-import { startTestApp, TestApp } from './support/app';
+import { startTestApp, TestApp, scrapeMetrics } from './support/app';
 import { authHeader, loginAllRoles } from './support/auth';
 
 const MIN = 60_000;
@@ -163,7 +163,7 @@ describe('historian: POST /sensors/data, storage, rollups and history on FerretD
   it('reports itself in /health and /metrics', async () => {
     const h = await get(t, tokens.viewer, '/health');
     expect(h.body.components.historian).toMatchObject({ status: 'up', journal_max_bytes: 1024 * 1024 * 1024 });
-    const metrics = await (await fetch(`${t.url}/metrics`)).text();
+    const metrics = await scrapeMetrics(t.url);
     expect(metrics).toMatch(/^historian_journal_bytes\{[^}]*\} \d+/m);
     expect(metrics).toMatch(/^historian_samples_accepted_total\{[^}]*\} [1-9]\d*/m);
     expect(metrics).toMatch(/^historian_replay_records\{[^}]*\} 0/m);

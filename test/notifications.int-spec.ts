@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { getQueueToken } from '@nestjs/bullmq';
 import type { Queue } from 'bullmq';
 import { DomainEvents } from '@idm/core';
-import { startTestApp, TestApp } from './support/app';
+import { startTestApp, TestApp, scrapeMetrics } from './support/app';
 import { authHeader, clearLoginThrottle, loginAllRoles } from './support/auth';
 import { ROOT, serviceEnv } from './support/services';
 
@@ -261,7 +261,7 @@ describe('notifications: an SMTP outage is retried until the server returns', ()
     const retrying = await eventually(async () => body(call(t, 'GET', `/notifications/deliveries/${id}`, tokens.supervisor)), (d: any) => d.attempts >= 2, 20000);
     expect(retrying.status).toBe('retrying');
     expect(retrying.last_error).toMatch(/ECONNREFUSED/);
-    const metrics = await (await fetch(`${t.url}/metrics`)).text();
+    const metrics = await scrapeMetrics(t.url);
     const failed = /idm_mail_failures_total\{[^}]*kind="message"[^}]*final="false"[^}]*\} (\d+)/.exec(metrics);
     expect(Number(failed?.[1])).toBeGreaterThanOrEqual(2);
 
@@ -297,7 +297,7 @@ describe('notifications: a message the SMTP server never takes is logged as fail
     const failed = await eventually(() => body(call(t, 'GET', `/notifications/deliveries/${id}`, tokens.admin)), (d: any) => d.status === 'failed', 20000);
     expect(failed).toMatchObject({ status: 'failed', attempts: 3, sent_at: null, requested_by: 'admin.test' });
     expect(failed.last_error).toMatch(/ECONNREFUSED/);
-    const metrics = await (await fetch(`${t.url}/metrics`)).text();
+    const metrics = await scrapeMetrics(t.url);
     expect(Number(/idm_mail_failures_total\{[^}]*final="true"[^}]*kind="message"[^}]*\} (\d+)|idm_mail_failures_total\{[^}]*kind="message"[^}]*final="true"[^}]*\} (\d+)/.exec(metrics)?.slice(1).find(Boolean))).toBe(1);
     // Another supervisor's view of the log does not include the admin's message.
     expect((await body(call(t, 'GET', '/notifications/deliveries', tokens.supervisor))).some((d: any) => d.id === id)).toBe(false);

@@ -5,6 +5,16 @@ import { loadConfig } from '@idm/core';
 import { createApp } from '../../apps/server/src/create-app';
 import { mongoUriFor, serviceEnv } from './services';
 
+/** The scrape token test apps accept at /metrics (as Prometheus would send it). */
+export const TEST_METRICS_TOKEN = 'test-metrics-token-0123456789abcdef';
+
+/** `/metrics` of an IDM at `url`, scraped as Prometheus does (bearer scrape token). */
+export async function scrapeMetrics(url: string): Promise<string> {
+  const res = await fetch(`${url}/metrics`, { headers: { authorization: `Bearer ${TEST_METRICS_TOKEN}` } });
+  if (res.status !== 200) throw new Error(`/metrics answered ${res.status}`);
+  return res.text();
+}
+
 export interface TestApp {
   app: NestExpressApplication;
   /** Base URL, e.g. http://127.0.0.1:41234 */
@@ -29,6 +39,7 @@ export async function startTestApp(db: string, env: Record<string, string> = {})
     SMTP_HOST: services.SMTP_HOST ?? '127.0.0.1',
     SMTP_PORT: services.SMTP_PORT ?? '1025',
     JWT_SECRET: 'test-secret-test-secret-test-secret-0123',
+    METRICS_TOKEN: TEST_METRICS_TOKEN,
     // Each suite's BullMQ keys apart from the others' and from a running IDM (`idm`) sharing this Redis.
     QUEUE_PREFIX: `idm_test_${db}`,
     ...env,

@@ -10,6 +10,7 @@ export * from './metrics/metrics.service';
 export * from './redis/redis-options';
 export * from './redis/redis.tokens';
 export * from './security/public.decorator';
+export * from './security/scrape-token.decorator';
 export * from './errors/json-body';
 export * from './events/domain-events';
 export * from './security/current-user';

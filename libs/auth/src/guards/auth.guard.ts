@@ -1,7 +1,8 @@
 import { ExecutionContext, ForbiddenException, Injectable, UnauthorizedException } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { AuthGuard as PassportAuthGuard } from '@nestjs/passport';
-import { IS_PUBLIC_KEY, ROLES_KEY } from '@idm/core';
+import { timingSafeEqual } from 'node:crypto';
+import { AppConfig, IS_PUBLIC_KEY, ROLES_KEY, SCRAPE_TOKEN_KEY } from '@idm/core';
 import type { AuthUser } from '@idm/core';
 import { satisfiesRoles } from '@idm/contracts';
 import type { Role } from '@idm/contracts';
@@ -17,7 +18,10 @@ import { WsAuthGuard } from './ws-auth.guard';
 export class AuthGuard extends PassportAuthGuard('jwt') {
   private readonly ws: WsAuthGuard;
 
-  constructor(private readonly reflector: Reflector) {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly config: AppConfig,
+  ) {
     super();
     this.ws = new WsAuthGuard(reflector);
   }
@@ -30,11 +34,21 @@ export class AuthGuard extends PassportAuthGuard('jwt') {
     // Nest runs APP_GUARDs for HTTP only today; gateways get WsAuthGuard. Should that change, same rules.
     if (ctx.getType() === 'ws') return this.ws.canActivate(ctx);
     if (ctx.getType() !== 'http') return false;
+    if (this.reflector.getAllAndOverride<boolean>(SCRAPE_TOKEN_KEY, targets) && this.isScrapeToken(ctx)) return true;
 
     await (super.canActivate(ctx) as Promise<boolean>);
     const user = ctx.switchToHttp().getRequest<{ user: AuthUser }>().user;
     if (!satisfiesRoles(user.roles, required)) throw new ForbiddenException({ message: forbiddenMessage(user, required) });
     return true;
+  }
+
+  private isScrapeToken(ctx: ExecutionContext): boolean {
+    const expected = this.config.metricsToken;
+    const header = ctx.switchToHttp().getRequest<{ headers: Record<string, string | undefined> }>().headers.authorization;
+    if (!expected || !header?.startsWith('Bearer ')) return false;
+    const sent = Buffer.from(header.slice(7));
+    const want = Buffer.from(expected);
+    return sent.length === want.length && timingSafeEqual(sent, want);
   }
 
   /** passport's outcome: say plainly why the token was refused. */

@@ -14,6 +14,8 @@ export abstract class AppConfig {
     readonly refreshTtlSeconds: number;
   };
   abstract readonly authRegistration: 'open' | 'closed';
+  /** Bearer token Prometheus sends to scrape `/metrics` (signed-in users may read it too); unset: users only. */
+  abstract readonly metricsToken: string | undefined;
   /** Failed logins allowed per username and per client IP within a window before logins answer 429. */
   abstract readonly authLoginThrottle: {
     readonly maxAttempts: number;

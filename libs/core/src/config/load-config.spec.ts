@@ -50,6 +50,14 @@ describe('loadConfig', () => {
     expect(e.message).toBe('JWT_SECRET must be at least 32 characters long');
   });
 
+  it('takes an optional scrape token for /metrics and refuses a short one without echoing it', () => {
+    expect(loadConfig(base).metricsToken).toBeUndefined();
+    expect(loadConfig({ ...base, METRICS_TOKEN: 'm'.repeat(32) }).metricsToken).toBe('m'.repeat(32));
+    const e = problem({ ...base, METRICS_TOKEN: 'scrape-me' });
+    expect(e.message).toMatch(/^METRICS_TOKEN must be at least 24 characters long/);
+    expect(e.message).not.toContain('scrape-me');
+  });
+
   it('accepts production with a real secret and serves the client build', () => {
     const c = loadConfig({ ...base, NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(40) }, '/srv/idm');
     expect(c.jwt.generated).toBe(false);

@@ -24,6 +24,7 @@ const schema = Joi.object({
   MONGO_URI: mongoUri.required(),
   REDIS_URL: redisUrl.required(),
   JWT_SECRET: Joi.string().min(32).messages({ 'string.min': 'must be at least 32 characters long' }),
+  METRICS_TOKEN: Joi.string().min(24).messages({ 'string.min': 'must be at least 24 characters long (a random scrape token, e.g. `openssl rand -hex 16`)' }),
   JWT_ACCESS_TTL_SECONDS: Joi.number().integer().min(30).max(86400).default(900),
   JWT_REFRESH_TTL_SECONDS: Joi.number().integer().min(300).default(7 * 86400),
   AUTH_REGISTRATION: Joi.string().valid('open', 'closed').default('open'),
@@ -78,7 +79,7 @@ export function loadConfig(env: Env, cwd = process.cwd()): AppConfig {
     const problem = detail.type === 'any.required'
       ? 'is required but not set'
       : detail.message.replace(/^"[^"]+" /, '');
-    const shown = received === undefined || /SECRET|PASS/.test(variable) ? '' : ` (got ${JSON.stringify(received)})`;
+    const shown = received === undefined || /SECRET|PASS|TOKEN/.test(variable) ? '' : ` (got ${JSON.stringify(received)})`;
     throw new ConfigError(variable, `${problem}${shown}`);
   }
   const v = value as Record<string, any>;
@@ -113,6 +114,7 @@ export function loadConfig(env: Env, cwd = process.cwd()): AppConfig {
       refreshTtlSeconds: v.JWT_REFRESH_TTL_SECONDS,
     },
     authRegistration: v.AUTH_REGISTRATION,
+    metricsToken: v.METRICS_TOKEN || undefined,
     authLoginThrottle: {
       maxAttempts: v.AUTH_LOGIN_MAX_ATTEMPTS,
       maxAttemptsPerIp: v.AUTH_LOGIN_MAX_ATTEMPTS_PER_IP,

@@ -1,6 +1,6 @@
 import { Controller, Get, Header } from '@nestjs/common';
-import { ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
-import { Public } from '../security/public.decorator';
+import { ApiBearerAuth, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { AcceptsScrapeToken } from '../security/scrape-token.decorator';
 import { MetricsService } from './metrics.service';
 
 @ApiTags('operations')
@@ -8,12 +8,13 @@ import { MetricsService } from './metrics.service';
 export class MetricsController {
   constructor(private readonly metrics: MetricsService) {}
 
-  // Public like /health: Prometheus scrapes it from the OT network; it carries no plant data.
-  @Public()
+  // Not public: it names devices, sensors and users' activity. Prometheus sends METRICS_TOKEN as a bearer.
+  @AcceptsScrapeToken()
+  @ApiBearerAuth()
   @Get()
   @Header('Content-Type', 'text/plain; version=0.0.4; charset=utf-8')
   @ApiProduces('text/plain')
-  @ApiOperation({ summary: 'Prometheus metrics (process, HTTP request durations, and each module\'s own)' })
+  @ApiOperation({ summary: 'Prometheus metrics (process, HTTP request durations, and each module\'s own)', description: 'Any signed-in user, or a scraper sending `Authorization: Bearer <METRICS_TOKEN>`.' })
   async scrape(): Promise<string> {
     return this.metrics.render();
   }
