@@ -62,7 +62,7 @@ export class DetectionService implements OnModuleInit, BeforeApplicationShutdown
       registers: [metrics.registry],
       collect: () => this.openEpisodes.set([...this.sensors.values()].filter((s) => s.episodes.open).length),
     });
-    this.sensorsGauge = new Gauge({ name: 'idm_detection_sensors', help: 'Sensors with a detector in memory', registers: [metrics.registry], collect: () => this.sensorsGauge.set(this.sensors.size) });
+    this.sensorsGauge = new Gauge({ name: 'idm_detection_sensors', help: 'Sensors with a detector in memory', registers: [metrics.registry], collect: () => this.sensorsGauge.set(this.sensorCount) });
   }
 
   async onModuleInit(): Promise<void> {
@@ -73,7 +73,7 @@ export class DetectionService implements OnModuleInit, BeforeApplicationShutdown
     this.tags.onChange(() => this.applySettings());
     this.timer = setInterval(() => void this.saveStates(), this.config.detection.snapshotSeconds * 1000);
     this.timer.unref();
-    this.health.register('detection', async () => ({ status: 'up', sensors: this.sensors.size }));
+    this.health.register('detection', async () => ({ status: 'up', sensors: this.sensorCount }));
     // Queued behind the episode writes, so the episode exists (and a later write of it keeps the link).
     this.events.on('alarm.linked', ({ alarm_id, anomaly_ids }) => this.enqueue(() => this.repo.linkAlarm(anomaly_ids, alarm_id)));
     this.events.on('alarm.normalized', ({ anomaly_ids }) => this.enqueue(() => this.repo.markResolved(anomaly_ids)));
@@ -108,6 +108,11 @@ export class DetectionService implements OnModuleInit, BeforeApplicationShutdown
     // database is away (the historian journals samples then).
     this.announce(changes);
     void this.enqueue(() => this.recordChanges(changes));
+  }
+
+  /** Sensors with a detector in memory. */
+  get sensorCount(): number {
+    return this.sensors.size;
   }
 
   /** Episodes of one sensor currently open (for tests and the check endpoint). */
