@@ -239,8 +239,19 @@ describe('reports: figures, formats and background jobs on the real database and
       expect(row.std).toBeCloseTo(b.std, 4);
       expect(row.min).toBe(b.min);
       expect(row.max).toBe(b.max);
-      expect(row.p05).toBeLessThanOrEqual(row.p50);
-      expect(row.p50).toBeLessThanOrEqual(row.p95);
+      // Percentiles are of the 1-minute means (the rollups; documented on SensorStatsRow), NumPy's linear method.
+      const byMinute = new Map<number, number[]>();
+      for (const s of samples.filter((x) => x.sensor_id === sensor)) byMinute.set(Math.floor(s.timestamp / 60_000), [...(byMinute.get(Math.floor(s.timestamp / 60_000)) ?? []), s.value]);
+      const minuteMeans = [...byMinute.values()].map((v) => v.reduce((sum, x) => sum + x, 0) / v.length).sort((x, y) => x - y);
+      const q = (p: number) => {
+        const pos = (minuteMeans.length - 1) * p;
+        return minuteMeans[Math.floor(pos)] + (minuteMeans[Math.ceil(pos)] - minuteMeans[Math.floor(pos)]) * (pos - Math.floor(pos));
+      };
+      expect(minuteMeans).toHaveLength(60);
+      expect(row.p05).toBeCloseTo(q(0.05), 5);
+      expect(row.p50).toBeCloseTo(q(0.5), 5);
+      expect(row.p95).toBeCloseTo(q(0.95), 5);
+      expect(row.p05).toBeLessThan(row.p95);
     }
   });
 
