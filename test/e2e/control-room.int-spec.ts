@@ -24,6 +24,42 @@ async function until<T>(fn: () => Promise<T>, timeoutMs: number, what: string): 
   throw new Error(`timed out after ${timeoutMs} ms waiting for ${what} (last: ${JSON.stringify(last)})`);
 }
 
+/**
+ * What a control-room screen at the page's current size shows of the overview: the tile value's font size
+ * in CSS px, sideways overflow, tiles that overlap each other, and tile parts cut off by the tile's edge.
+ */
+function overviewLayout(page: Page) {
+  return page.evaluate(() => {
+    const rect = (e: Element) => e.getBoundingClientRect();
+    const tiles = [...document.querySelectorAll('[data-sensor-id]')];
+    const overlaps: string[] = [];
+    const clipped: string[] = [];
+    tiles.forEach((t, i) => {
+      const a = rect(t);
+      for (const u of tiles.slice(i + 1)) {
+        const b = rect(u);
+        if (Math.min(a.right, b.right) - Math.max(a.left, b.left) > 0.5 && Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top) > 0.5) {
+          overlaps.push(`${t.getAttribute('data-sensor-id')} × ${u.getAttribute('data-sensor-id')}`);
+        }
+      }
+      for (const part of t.querySelectorAll('.tile-name strong, .value, .unit, svg.spark, .tile-state')) {
+        const p = rect(part);
+        if (p.bottom > a.bottom + 0.5 || p.right > a.right + 0.5 || p.left < a.left - 0.5) clipped.push(`${t.getAttribute('data-sensor-id')} ${part.getAttribute('class')}`);
+      }
+    });
+    const value = document.querySelector('[data-testid=tile-value]')!;
+    return {
+      scrollWidth: document.scrollingElement!.scrollWidth,
+      rootPx: parseFloat(getComputedStyle(document.documentElement).fontSize),
+      valuePx: parseFloat(getComputedStyle(value).fontSize),
+      tileWidth: Math.round(rect(tiles[0]).width),
+      tilesPerRow: tiles.filter((t) => Math.abs(rect(t).top - rect(tiles[0]).top) < 1).length,
+      overlaps,
+      clipped,
+    };
+  });
+}
+
 const tileValues = (page: Page) =>
   page.$$eval('[data-sensor-id]', (tiles) => Object.fromEntries(tiles.map((t) => [t.getAttribute('data-sensor-id'), t.querySelector('[data-testid=tile-value]')?.textContent ?? ''])));
 
@@ -79,11 +115,35 @@ describe('control room in Chromium', () => {
     expect(changed).toBeTruthy();
     await until(async () => (await page.getByTestId('connection').textContent())?.includes('LIVE'), 15_000, 'the live indicator');
     await screenshot(page, 'overview');
-    // Fits a 1280×720 screen without sideways scrolling.
-    await page.setViewportSize({ width: 1280, height: 720 });
-    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(1280);
-    await screenshot(page, 'overview-1280x720');
-    await page.setViewportSize({ width: 1600, height: 900 });
+    expect(errors).toEqual([]);
+  });
+
+  it('fits a 1280×720 desk screen and scales up on 1920×1080 and 3840×2160 wall screens: larger type and tiles, no sideways scrolling, nothing overlapping or cut off', async () => {
+    const layouts: Record<string, Awaited<ReturnType<typeof overviewLayout>>> = {};
+    try {
+      for (const [width, height] of [[1280, 720], [1920, 1080], [3840, 2160]] as const) {
+        await page.setViewportSize({ width, height });
+        await page.waitForFunction((w) => window.innerWidth === w, width);
+        await page.waitForTimeout(300); // a couple of frames of live updates at the new size
+        const layout = await overviewLayout(page);
+        layouts[width] = layout;
+        await screenshot(page, `overview-${width}x${height}`);
+        expect(layout.scrollWidth).toBeLessThanOrEqual(width);
+        expect(layout.overlaps).toEqual([]);
+        expect(layout.clipped).toEqual([]);
+      }
+    } finally {
+      await page.setViewportSize({ width: 1600, height: 900 });
+    }
+    console.log(`overview layout by screen width: ${JSON.stringify(Object.fromEntries(Object.entries(layouts).map(([w, l]) => [w, { rootPx: l.rootPx, valuePx: l.valuePx, tileWidth: l.tileWidth, tilesPerRow: l.tilesPerRow }])))}`);
+    const [desk, hd, wall] = [layouts[1280], layouts[1920], layouts[3840]];
+    // Readable from across the room: the values grow with the screen (a fixed 17 px root would fail this).
+    expect(desk.valuePx).toBeGreaterThanOrEqual(30);
+    expect(hd.valuePx).toBeGreaterThan(desk.valuePx * 1.15);
+    expect(wall.valuePx).toBeGreaterThan(desk.valuePx * 1.6);
+    // The space is used: larger tiles, and more of them side by side.
+    expect(wall.tileWidth).toBeGreaterThan(desk.tileWidth * 1.5);
+    expect(wall.tilesPerRow).toBeGreaterThan(desk.tilesPerRow);
     expect(errors).toEqual([]);
   });
 

@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { Area, CartesianGrid, ComposedChart, Line, ReferenceArea, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { formatValue } from '../../../lib/format';
+import { useRemPx } from '../../../lib/use-rem-px';
 import type { ChartModel } from './chart-data';
 
 const SEVERITY_FILL = { low: '#8e44ad', medium: '#e8c100', high: '#ef7d00', critical: '#d0021b' } as const;
@@ -15,10 +16,12 @@ function tick(range: number) {
 
 /**
  * The trend: min/max band with the mean line, limit lines, anomaly episodes shaded; drag across the
- * chart to zoom into that time range.
+ * chart to zoom into that time range. Sizes are in rem, so the chart grows with the screen like the rest.
  */
-export function TrendChart({ model, unit, onZoom, height = 420 }: { model: ChartModel; unit: string; onZoom(from: number, to: number): void; height?: number }) {
+export function TrendChart({ model, unit, onZoom, heightRem = 24 }: { model: ChartModel; unit: string; onZoom(from: number, to: number): void; heightRem?: number }) {
   const [sel, setSel] = useState<{ a: number; b: number } | null>(null);
+  const rem = useRemPx();
+  const px = (r: number) => Math.round(r * rem);
   const fmt = tick(model.domain[1] - model.domain[0]);
   const [d0, d1] = model.domain;
   const ticks = Array.from({ length: 7 }, (_, i) => Math.round(d0 + ((d1 - d0) * i) / 6));
@@ -28,10 +31,10 @@ export function TrendChart({ model, unit, onZoom, height = 420 }: { model: Chart
   };
   return (
     <div className="chart-box" data-testid="trend-chart">
-      <ResponsiveContainer width="100%" height={height}>
+      <ResponsiveContainer width="100%" height={px(heightRem)}>
         <ComposedChart
           data={model.points}
-          margin={{ top: 18, right: 96, bottom: 8, left: 8 }}
+          margin={{ top: px(1.05), right: px(5.6), bottom: px(0.5), left: px(0.5) }}
           onMouseDown={(e) => {
             const v = x(e);
             if (v !== null) setSel({ a: v, b: v });
@@ -46,16 +49,16 @@ export function TrendChart({ model, unit, onZoom, height = 420 }: { model: Chart
           }}
         >
           <CartesianGrid stroke="#c4c4c4" vertical={false} />
-          <XAxis dataKey="t" type="number" domain={model.domain} ticks={ticks} allowDataOverflow tickFormatter={fmt} stroke="#4f4f4f" fontSize={14} minTickGap={40} />
-          <YAxis domain={model.yDomain} allowDataOverflow tickFormatter={(v: number) => formatValue(v)} stroke="#4f4f4f" fontSize={14} width={72} label={{ value: unit, angle: -90, position: 'insideLeft', fill: '#4f4f4f' }} />
+          <XAxis dataKey="t" type="number" domain={model.domain} ticks={ticks} allowDataOverflow tickFormatter={fmt} stroke="#4f4f4f" fontSize={px(0.82)} minTickGap={px(2.4)} />
+          <YAxis domain={model.yDomain} allowDataOverflow tickFormatter={(v: number) => formatValue(v)} stroke="#4f4f4f" fontSize={px(0.82)} width={px(4.2)} label={{ value: unit, angle: -90, position: 'insideLeft', fill: '#4f4f4f' }} />
           {model.episodes.map((e) => (
-            <ReferenceArea key={e.id} x1={e.x1} x2={Math.max(e.x2, e.x1 + (model.domain[1] - model.domain[0]) / 300)} fill={SEVERITY_FILL[e.severity]} fillOpacity={0.18} stroke={SEVERITY_FILL[e.severity]} strokeOpacity={0.6} ifOverflow="hidden" label={e.x2 - e.x1 > (model.domain[1] - model.domain[0]) * 0.04 || model.episodes.length <= 3 ? { value: `▲ ${e.label}`, position: 'insideTop', fill: '#222', fontSize: 13 } : undefined} />
+            <ReferenceArea key={e.id} x1={e.x1} x2={Math.max(e.x2, e.x1 + (model.domain[1] - model.domain[0]) / 300)} fill={SEVERITY_FILL[e.severity]} fillOpacity={0.18} stroke={SEVERITY_FILL[e.severity]} strokeOpacity={0.6} ifOverflow="hidden" label={e.x2 - e.x1 > (model.domain[1] - model.domain[0]) * 0.04 || model.episodes.length <= 3 ? { value: `▲ ${e.label}`, position: 'insideTop', fill: '#222', fontSize: px(0.76) } : undefined} />
           ))}
           {model.limits.map((l) => (
-            <ReferenceLine key={l.kind} y={l.y} stroke={l.kind.length === 4 ? '#555' : '#7a7a7a'} strokeDasharray={l.kind.length === 4 ? '8 4' : '4 4'} ifOverflow="extendDomain" label={{ value: l.label, position: 'right', fill: '#333', fontSize: 13 }} />
+            <ReferenceLine key={l.kind} y={l.y} stroke={l.kind.length === 4 ? '#555' : '#7a7a7a'} strokeDasharray={l.kind.length === 4 ? '8 4' : '4 4'} ifOverflow="extendDomain" label={{ value: l.label, position: 'right', fill: '#333', fontSize: px(0.76) }} />
           ))}
           <Area dataKey="band" stroke="none" fill="#9c9c9c" fillOpacity={0.55} isAnimationActive={false} connectNulls={false} name="min–max" />
-          <Line dataKey="mean" stroke="#1f1f1f" strokeWidth={2} dot={false} isAnimationActive={false} connectNulls={false} name="mean" />
+          <Line dataKey="mean" stroke="#1f1f1f" strokeWidth={px(0.12)} dot={false} isAnimationActive={false} connectNulls={false} name="mean" />
           <Tooltip
             isAnimationActive={false}
             labelFormatter={(t) => new Date(Number(t)).toLocaleString('en-GB')}
@@ -69,10 +72,10 @@ export function TrendChart({ model, unit, onZoom, height = 420 }: { model: Chart
           <span className="sw" style={{ background: '#9c9c9c' }} /> min–max
         </span>
         <span>
-          <span className="sw" style={{ background: '#1f1f1f', height: 3 }} /> mean
+          <span className="sw" style={{ background: '#1f1f1f', height: '0.18rem' }} /> mean
         </span>
         <span>
-          <span className="sw" style={{ borderTop: '2px dashed #555' }} /> limits
+          <span className="sw" style={{ borderTop: '0.12rem dashed #555' }} /> limits
         </span>
         <span>
           <span className="sw" style={{ background: 'rgba(239,125,0,0.3)' }} /> ▲ anomaly episode
