@@ -124,6 +124,14 @@ describe('alarms: ISA-18.2 lifecycle over REST and Socket.IO', () => {
     expect(detail.body.history[0]).toMatchObject({ by: 'operator.test', comment: 'checking the burner', from: 'unack_active', to: 'ack_active' });
   });
 
+  it('documents the alarm responses in OpenAPI, with the episodes behind an alarm', async () => {
+    const docs = await get('/docs-json');
+    expect(docs.status).toBe(200);
+    expect(docs.body.components.schemas.AlarmResponse.properties.anomaly_ids).toMatchObject({ type: 'array', items: { type: 'string' } });
+    expect(docs.body.paths['/alarms/{id}'].get.responses['200'].content['application/json'].schema.$ref).toBe('#/components/schemas/AlarmDetailResponse');
+    expect(docs.body.paths['/alarms'].get.responses['200'].content['application/json'].schema).toMatchObject({ type: 'array', items: { $ref: '#/components/schemas/AlarmResponse' } });
+  });
+
   it('does not let a viewer acknowledge (403), and says why an alarm cannot be acknowledged twice (422)', async () => {
     events.emit('anomaly.opened', anomaly('PT-201', 'spike'));
     await until(() => t.app.get(AlarmsService).list({ source_id: 'PT-201' }).length);
@@ -177,6 +185,9 @@ describe('alarms: ISA-18.2 lifecycle over REST and Socket.IO', () => {
     const linked = await until(async () => (await history()).find((e) => e.alarm_id === raised.alarm.id));
     expect(linked).toMatchObject({ sensor_id: sensor, anomaly_type: 'limit', resolved: false });
     expect(await history()).toHaveLength(1);
+    // ...and the alarm lists it, in REST and on screens.
+    expect((await get(`/alarms/${encodeURIComponent(raised.alarm.id)}`)).body.anomaly_ids).toEqual([linked.id]);
+    expect(raised.alarm.anomaly_ids).toEqual([linked.id]);
 
     // Out of the deadband: the episode closes after 12 normal samples, the alarm clears once after the off-delay.
     await ingest(Array.from({ length: 14 }, (_, k) => 70 + (k % 3)));

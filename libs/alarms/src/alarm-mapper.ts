@@ -25,6 +25,7 @@ export function toAlarmDto(a: Alarm): AlarmDto {
     last_value: a.last_value,
     activation_count: a.activation_count,
     in_flood: a.in_flood,
+    anomaly_ids: [...a.anomaly_ids],
     updated_at: new Date(a.updated_at).toISOString(),
   };
 }

@@ -1,9 +1,10 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { AlarmDetailDto, AlarmDto } from '@idm/contracts';
 import { AuthUser, CurrentUser, Roles } from '@idm/core';
 import { AlarmsService } from './alarms.service';
 import { AcknowledgeDto, AlarmListQueryDto, BulkAcknowledgeDto, CommentDto, OutOfServiceDto, ShelveDto } from './dto/alarm-actions.dto';
+import { AlarmDetailResponse, AlarmResponse } from './dto/alarm.dto';
 
 @ApiTags('alarms')
 @ApiBearerAuth('access-token')
@@ -13,6 +14,7 @@ export class AlarmsController {
 
   @Get()
   @ApiOperation({ summary: 'Alarms needing attention, by priority then newest (any signed-in user)' })
+  @ApiOkResponse({ type: AlarmResponse, isArray: true })
   list(@Query() q: AlarmListQueryDto): AlarmDto[] {
     return this.alarms.list(q);
   }
@@ -27,6 +29,7 @@ export class AlarmsController {
 
   @Get(':id')
   @ApiOperation({ summary: 'One alarm with its history and comments (any signed-in user)' })
+  @ApiOkResponse({ type: AlarmDetailResponse })
   detail(@Param('id') id: string): Promise<AlarmDetailDto> {
     return this.alarms.detail(id);
   }
@@ -35,6 +38,7 @@ export class AlarmsController {
   @HttpCode(200)
   @Roles('operator')
   @ApiOperation({ summary: 'Acknowledge an alarm (operator or above)' })
+  @ApiOkResponse({ type: AlarmResponse })
   acknowledge(@Param('id') id: string, @Body() body: AcknowledgeDto, @CurrentUser() user: AuthUser): Promise<AlarmDto> {
     return this.alarms.acknowledge(id, user.username, body.comment);
   }
@@ -43,6 +47,7 @@ export class AlarmsController {
   @HttpCode(200)
   @Roles('operator')
   @ApiOperation({ summary: 'Shelve an alarm for a time, with a reason (operator or above)' })
+  @ApiOkResponse({ type: AlarmResponse })
   shelve(@Param('id') id: string, @Body() body: ShelveDto, @CurrentUser() user: AuthUser): Promise<AlarmDto> {
     return this.alarms.shelve(id, user.username, body.duration_minutes * 60_000, body.reason);
   }
@@ -51,6 +56,7 @@ export class AlarmsController {
   @HttpCode(200)
   @Roles('operator')
   @ApiOperation({ summary: 'Unshelve an alarm (operator or above)' })
+  @ApiOkResponse({ type: AlarmResponse })
   unshelve(@Param('id') id: string, @CurrentUser() user: AuthUser): Promise<AlarmDto> {
     return this.alarms.unshelve(id, user.username);
   }
@@ -59,6 +65,7 @@ export class AlarmsController {
   @HttpCode(200)
   @Roles('operator')
   @ApiOperation({ summary: 'Comment on an alarm (operator or above)' })
+  @ApiOkResponse({ type: AlarmResponse })
   comment(@Param('id') id: string, @Body() body: CommentDto, @CurrentUser() user: AuthUser): Promise<AlarmDto> {
     return this.alarms.comment(id, user.username, body.text);
   }
@@ -67,6 +74,7 @@ export class AlarmsController {
   @HttpCode(200)
   @Roles('supervisor')
   @ApiOperation({ summary: 'Take an alarm out of service, e.g. for maintenance (supervisor or above)' })
+  @ApiOkResponse({ type: AlarmResponse })
   removeFromService(@Param('id') id: string, @Body() body: OutOfServiceDto, @CurrentUser() user: AuthUser): Promise<AlarmDto> {
     return this.alarms.removeFromService(id, user.username, body.reason);
   }
@@ -75,6 +83,7 @@ export class AlarmsController {
   @HttpCode(200)
   @Roles('supervisor')
   @ApiOperation({ summary: 'Return an alarm to service (supervisor or above)' })
+  @ApiOkResponse({ type: AlarmResponse })
   returnToService(@Param('id') id: string, @CurrentUser() user: AuthUser): Promise<AlarmDto> {
     return this.alarms.returnToService(id, user.username);
   }

@@ -2,20 +2,14 @@
 import type { SessionEvent } from './auth';
 import type { ErrorResponse } from './errors';
 
-export type AlarmStateName = 'normal' | 'unack_active' | 'ack_active' | 'unack_rtn' | 'shelved' | 'out_of_service';
+/** ISA-18.2 alarm states. */
+export const ALARM_STATES = ['normal', 'unack_active', 'ack_active', 'unack_rtn', 'shelved', 'out_of_service'] as const;
+export type AlarmStateName = (typeof ALARM_STATES)[number];
 /** Alarm priorities, most urgent first. */
 export const ALARM_PRIORITIES = ['critical', 'high', 'medium', 'low'] as const;
 export type AlarmPriorityName = (typeof ALARM_PRIORITIES)[number];
-export type AlarmEventKindName =
-  | 'raised'
-  | 'cleared'
-  | 'acknowledged'
-  | 'shelved'
-  | 'unshelved'
-  | 'removed_from_service'
-  | 'returned_to_service'
-  | 'updated'
-  | 'commented';
+export const ALARM_EVENT_KINDS = ['raised', 'cleared', 'acknowledged', 'shelved', 'unshelved', 'removed_from_service', 'returned_to_service', 'updated', 'commented'] as const;
+export type AlarmEventKindName = (typeof ALARM_EVENT_KINDS)[number];
 
 export interface AlarmDto {
   id: string;
@@ -41,6 +35,11 @@ export interface AlarmDto {
   activation_count: number;
   /** Raised while an alarm flood was in progress. */
   in_flood: boolean;
+  /**
+   * Ids of the anomaly episodes behind the current activation, oldest first (at most the last 20); each
+   * carries this alarm's id as `alarm_id` in `GET /anomalies/history`. Emptied once the alarm is back to normal.
+   */
+  anomaly_ids: string[];
   updated_at: string;
 }
 

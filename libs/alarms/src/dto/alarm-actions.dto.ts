@@ -1,6 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { ArrayMaxSize, ArrayNotEmpty, IsArray, IsBoolean, IsIn, IsNumber, IsOptional, IsString, Max, MaxLength, Min, MinLength } from 'class-validator';
+import { ALARM_PRIORITIES, ALARM_STATES } from '@idm/contracts';
+import type { AlarmPriorityName, AlarmStateName } from '@idm/contracts';
 
 export class AcknowledgeDto {
   @ApiPropertyOptional({ maxLength: 500, description: 'why, or what was done' })
@@ -50,22 +52,20 @@ export class OutOfServiceDto {
   reason!: string;
 }
 
-const PRIORITIES = ['critical', 'high', 'medium', 'low'] as const;
-const STATES = ['normal', 'unack_active', 'ack_active', 'unack_rtn', 'shelved', 'out_of_service'] as const;
 const csv = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.split(',').map((v) => v.trim()).filter(Boolean) : value);
 
 export class AlarmListQueryDto {
   @ApiPropertyOptional({ description: 'comma-separated priorities', example: 'critical,high' })
   @IsOptional()
   @Transform(csv)
-  @IsIn(PRIORITIES, { each: true })
-  priority?: Array<(typeof PRIORITIES)[number]>;
+  @IsIn(ALARM_PRIORITIES, { each: true })
+  priority?: AlarmPriorityName[];
 
   @ApiPropertyOptional({ description: 'comma-separated states', example: 'unack_active,unack_rtn' })
   @IsOptional()
   @Transform(csv)
-  @IsIn(STATES, { each: true })
-  state?: Array<(typeof STATES)[number]>;
+  @IsIn(ALARM_STATES, { each: true })
+  state?: AlarmStateName[];
 
   @ApiPropertyOptional({ description: 'a sensor_id or device id' })
   @IsOptional()

@@ -31,6 +31,7 @@ function alarm(id: string, over: Partial<AlarmDto>): AlarmDto {
     last_value: 81.5,
     activation_count: 1,
     in_flood: false,
+    anomaly_ids: [],
     updated_at: '2026-11-27T10:00:00Z',
     ...over,
   };
