@@ -18,7 +18,7 @@ export async function createApp(config: AppConfig): Promise<NestExpressApplicati
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new HttpExceptionFilter());
   app.enableShutdownHooks();
-  if (config.socketRedisAdapter) app.useWebSocketAdapter(new RedisIoAdapter(app, app.get(REDIS_OPTIONS)));
+  if (config.socketRedisAdapter) app.useWebSocketAdapter(new RedisIoAdapter(app, app.get(REDIS_OPTIONS), `idm-socket.io:${config.databaseName}`));
   app.set('trust proxy', 'loopback');
   useJsonBody(app, '10mb');
   if (config.corsOrigins.length) app.enableCors({ origin: config.corsOrigins, credentials: true });

@@ -20,10 +20,9 @@ export class AlarmSequence {
     @Inject(REDIS_CLIENT) private readonly redis: Redis,
     config: AppConfig,
   ) {
-    // The database name keeps instances of different deployments (and test suites) apart on one Redis.
-    const db = new URL(config.mongoUri).pathname.replace(/^\//, '') || 'idm';
-    this.seqKey = `idm:${db}:alarms:seq`;
-    this.logKey = `idm:${db}:alarms:events`;
+    // Instances of one deployment share the sequence; other deployments (and test suites) on this Redis do not.
+    this.seqKey = `idm:${config.databaseName}:alarms:seq`;
+    this.logKey = `idm:${config.databaseName}:alarms:events`;
   }
 
   /** Assigns the next sequence number and records the event for replay. */

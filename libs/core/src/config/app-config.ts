@@ -5,6 +5,11 @@ export abstract class AppConfig {
   abstract readonly port: number;
   abstract readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   abstract readonly mongoUri: string;
+  /**
+   * The database of MONGO_URI (`idm` when it names none). It names the deployment in Redis keys and channels:
+   * instances on one database share them; other deployments (and test suites) on the same Redis stay apart.
+   */
+  abstract readonly databaseName: string;
   abstract readonly redisUrl: string;
   abstract readonly jwt: {
     readonly secret: string;

@@ -21,6 +21,9 @@ describe('loadConfig', () => {
     expect(c.jwt.accessTtlSeconds).toBe(900);
     expect(c.jwt.generated).toBe(true);
     expect(c.clientDist).toBeNull();
+    expect(c.databaseName).toBe('idm');
+    expect(loadConfig({ ...base, MONGO_URI: 'mongodb://db.plant:27017/idm_north?directConnection=true' }).databaseName).toBe('idm_north');
+    expect(loadConfig({ ...base, MONGO_URI: 'mongodb://db.plant:27017' }).databaseName).toBe('idm');
   });
 
   it('names a missing MONGO_URI in one line', () => {

@@ -106,6 +106,7 @@ export function loadConfig(env: Env, cwd = process.cwd()): AppConfig {
     port: v.PORT,
     logLevel: v.LOG_LEVEL,
     mongoUri: v.MONGO_URI,
+    databaseName: new URL(v.MONGO_URI).pathname.slice(1) || 'idm',
     redisUrl: v.REDIS_URL,
     jwt: {
       secret: jwtSecret,

@@ -6,7 +6,7 @@ import type { Server, ServerOptions } from 'socket.io';
 
 /**
  * Socket.IO over the Redis adapter: events emitted by one IDM instance reach the screens connected to
- * every instance. Used when SOCKET_REDIS_ADAPTER=true.
+ * every instance of the deployment (the channel `key` names it). Used when SOCKET_REDIS_ADAPTER=true.
  */
 export class RedisIoAdapter extends IoAdapter {
   private pub: Redis | null = null;
@@ -15,6 +15,7 @@ export class RedisIoAdapter extends IoAdapter {
   constructor(
     app: INestApplicationContext,
     private readonly options: RedisOptions,
+    private readonly key: string,
   ) {
     super(app);
   }
@@ -23,7 +24,7 @@ export class RedisIoAdapter extends IoAdapter {
     const server = super.createIOServer(port, options) as Server;
     this.pub ??= new Redis(this.options);
     this.sub ??= this.pub.duplicate();
-    server.adapter(createAdapter(this.pub, this.sub, { key: 'idm-socket.io' }));
+    server.adapter(createAdapter(this.pub, this.sub, { key: this.key }));
     return server;
   }
 
