@@ -1,14 +1,19 @@
-import { Logger, OnModuleDestroy } from '@nestjs/common';
+import { Inject, Logger, OnModuleDestroy } from '@nestjs/common';
 import { ConnectedSocket, MessageBody, OnGatewayConnection, OnGatewayInit, SubscribeMessage, WebSocketGateway, WebSocketServer } from '@nestjs/websockets';
 import type { Server, Socket } from 'socket.io';
+import type Redis from 'ioredis';
 import type { Subscription } from 'rxjs';
 import { SocketAuth } from '@idm/auth';
-import type { AlarmEventDto, ClientToServerEvents, ServerToClientEvents } from '@idm/contracts';
-import type { AuthUser } from '@idm/core';
+import type { AlarmEventDto, ClientToServerEvents, LiveSampleDto, ServerToClientEvents } from '@idm/contracts';
+import { AppConfig, AuthUser, REDIS_CLIENT } from '@idm/core';
 import { AlarmsService } from './alarms.service';
 import { LiveSamples } from './live-samples';
 
-type IdmSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, { user?: AuthUser }>;
+/** Between IDM instances, through the Redis adapter (never seen by clients). */
+interface InterServerEvents {
+  'samples:ingested': (samples: LiveSampleDto[]) => void;
+}
+type IdmSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, { user?: AuthUser }>;
 
 /** During a flood, events are sent in batches at this pace so screens stay responsive. */
 const FLOOD_BATCH_MS = 1000;
@@ -21,7 +26,7 @@ const FLOOD_BATCH_MS = 1000;
 @WebSocketGateway({ cors: { origin: true, credentials: true } })
 export class AlarmsGateway implements OnGatewayInit, OnGatewayConnection, OnModuleDestroy {
   private readonly logger = new Logger('AlarmsGateway');
-  @WebSocketServer() private server!: Server<ClientToServerEvents, ServerToClientEvents>;
+  @WebSocketServer() private server!: Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents>;
   private subs: Subscription[] = [];
   private floodBuffer: AlarmEventDto[] = [];
   private floodTimer: NodeJS.Timeout | null = null;
@@ -30,6 +35,8 @@ export class AlarmsGateway implements OnGatewayInit, OnGatewayConnection, OnModu
     private readonly alarms: AlarmsService,
     private readonly live: LiveSamples,
     private readonly socketAuth: SocketAuth,
+    private readonly config: AppConfig,
+    @Inject(REDIS_CLIENT) private readonly redis: Redis,
   ) {}
 
   afterInit(server: Server): void {
@@ -42,6 +49,7 @@ export class AlarmsGateway implements OnGatewayInit, OnGatewayConnection, OnModu
         if (!f.active) this.flushFlood();
       }),
     );
+    if (this.config.socketRedisAdapter) this.relayLiveSamples();
   }
 
   onModuleDestroy(): void {
@@ -89,6 +97,19 @@ export class AlarmsGateway implements OnGatewayInit, OnGatewayConnection, OnModu
     const ids = Array.isArray(body?.sensor_ids) ? body.sensor_ids.filter((i): i is string => typeof i === 'string') : [];
     this.live.unsubscribe(socket.id, ids);
     return { ok: true };
+  }
+
+  /**
+   * Several instances: the Redis adapter carries alarm events to every instance's sockets, but a sample's
+   * throttle belongs to each subscribing socket, so the samples themselves go to the other instances,
+   * which throttle them for their own sockets. A live value is worth nothing late: while Redis is away,
+   * none are queued for the others.
+   */
+  private relayLiveSamples(): void {
+    this.server.on('samples:ingested', (samples) => this.live.deliver(samples));
+    this.live.relayTo((samples) => {
+      if (this.redis.status === 'ready') this.server.serverSideEmit('samples:ingested', samples);
+    });
   }
 
   private async sendSnapshot(socket: IdmSocket): Promise<{ replayed: number; snapshot: boolean }> {

@@ -14,16 +14,24 @@ interface Subscription {
 /**
  * Live samples for the screens a client subscribed to, throttled per subscription: at most one `sample`
  * per sensor per `min_interval_ms`, and the latest value always arrives (trailing send).
+ * Subscriptions and throttles live where the socket is connected; with several instances, each passes the
+ * samples it ingested to the others (`relayTo`), which deliver them to their own sockets (`deliver`).
  */
 @Injectable()
 export class LiveSamples implements OnModuleInit {
   /** sensor_id → socket id → subscription */
   private readonly bySensor = new Map<string, Map<string, Subscription>>();
+  private relay: ((samples: LiveSampleDto[]) => void) | null = null;
 
   constructor(private readonly ingestion: IngestionService) {}
 
   onModuleInit(): void {
-    this.ingestion.register({ name: 'live-samples', stage: SINK_STAGE.live, accept: (batch) => this.publish(batch) });
+    this.ingestion.register({ name: 'live-samples', stage: SINK_STAGE.live, accept: (batch) => this.ingested(batch) });
+  }
+
+  /** Also hands every ingested batch (the latest sample per sensor) to `relay`, for the other instances. */
+  relayTo(relay: (samples: LiveSampleDto[]) => void): void {
+    this.relay = relay;
   }
 
   subscribe(socket: Pick<Socket, 'id' | 'emit'>, sensorIds: string[], minIntervalMs: number): void {
@@ -53,21 +61,25 @@ export class LiveSamples implements OnModuleInit {
     if (!subs.size) this.bySensor.delete(sensorId);
   }
 
-  private publish(batch: readonly IngestedSample[]): void {
+  /** Offers samples (ingested here or relayed by another instance) to this instance's subscriptions. */
+  deliver(samples: readonly LiveSampleDto[]): void {
     if (!this.bySensor.size) return;
     const now = Date.now();
-    for (const s of batch) {
-      const subs = this.bySensor.get(s.sensor_id);
-      if (!subs) continue;
-      const dto: LiveSampleDto = {
-        sensor_id: s.sensor_id,
-        timestamp: new Date(s.timestamp).toISOString(),
-        value: s.value,
-        quality: s.quality,
-        status: s.status ?? 'normal',
-      };
-      for (const sub of subs.values()) this.offer(sub, dto, now);
+    for (const dto of samples) {
+      const subs = this.bySensor.get(dto.sensor_id);
+      if (subs) for (const sub of subs.values()) this.offer(sub, dto, now);
     }
+  }
+
+  private ingested(batch: readonly IngestedSample[]): void {
+    if (!this.bySensor.size && !this.relay) return;
+    // A batch arrives at one instant: a screen is sent a sensor's last sample in it, not its first and
+    // then its last an interval later.
+    const latest = new Map<string, IngestedSample>();
+    for (const s of batch) if (this.relay || this.bySensor.has(s.sensor_id)) latest.set(s.sensor_id, s);
+    const samples = [...latest.values()].map(toLiveSample);
+    this.deliver(samples);
+    this.relay?.(samples);
   }
 
   private offer(sub: Subscription, dto: LiveSampleDto, now: number): void {
@@ -86,4 +98,8 @@ export class LiveSamples implements OnModuleInit {
       sub.pending = null;
     }, Math.max(0, wait));
   }
+}
+
+function toLiveSample(s: IngestedSample): LiveSampleDto {
+  return { sensor_id: s.sensor_id, timestamp: new Date(s.timestamp).toISOString(), value: s.value, quality: s.quality, status: s.status ?? 'normal' };
 }

@@ -1,0 +1,120 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { Role } from '@idm/contracts';
+import { startTestApp, TestApp } from './support/app';
+import { clearLoginThrottle, loginAllRoles } from './support/auth';
+import { LiveScreen, openLiveScreen, sampleGaps, sleep, until } from './support/live-screen';
+import { call } from './support/modbus';
+
+/** Socket delivery jitter allowed when checking the server's spacing of samples (two hops: Redis, then the socket). */
+const JITTER_MS = 40;
+
+/**
+ * Two IDM instances on one database and one Redis, both with SOCKET_REDIS_ADAPTER=true. A is the processing
+ * instance (ingest, detection, alarms, historian); B only serves screens, as the README describes: no polling,
+ * no ingest sent to it, its own DATA_DIR.
+ */
+describe('two IDM instances behind the Socket.IO Redis adapter', () => {
+  const db = 'idm_test_two_instances';
+  const dataDirB = fs.mkdtempSync(path.join(os.tmpdir(), 'idm-instance-b-'));
+  const shared = { SOCKET_REDIS_ADAPTER: 'true', MODBUS_POLLING: '0', ALARM_ON_DELAY_MS: '0', ALARM_FLOOD_THRESHOLD: '1000' };
+  let a: TestApp;
+  let b: TestApp;
+  let tokens: Record<Role, string>;
+  const screens: LiveScreen[] = [];
+
+  beforeAll(async () => {
+    await clearLoginThrottle(db);
+    a = await startTestApp(db, shared);
+    tokens = await loginAllRoles(a.url);
+    const device = { id: 'plc-2i', name: 'PLC 2I', host: '127.0.0.1', port: 1502, unit_id: 1, poll_interval_ms: 1000, timeout_ms: 500, enabled: false };
+    expect((await call(a.url, 'POST', '/devices', tokens.admin, device)).status).toBe(201);
+    const tag = { sensor_id: 'TT-2I', device_id: 'plc-2i', area: 'Boiler house', register_type: 'holding', address: 0, data_type: 'float32', unit: '°C', limits: { hi: 80, hihi: 90 } };
+    expect((await call(a.url, 'POST', '/tags', tokens.admin, tag)).status).toBe(201);
+    b = await startTestApp(db, { ...shared, KEEP_DB: '1', DATA_DIR: dataDirB });
+  });
+  afterAll(async () => {
+    screens.forEach((s) => s.socket.disconnect());
+    await b?.close();
+    await a?.close();
+    fs.rmSync(dataDirB, { recursive: true, force: true });
+  });
+
+  async function screen(t: TestApp): Promise<LiveScreen> {
+    const s = openLiveScreen(t.url, tokens.viewer);
+    screens.push(s);
+    await s.snapshot;
+    return s;
+  }
+
+  /** Posts samples to instance A, one second apart and ending now. */
+  async function postToA(sensorId: string, values: number[]): Promise<void> {
+    const end = Date.now();
+    const samples = values.map((value, i) => ({ sensor_id: sensorId, timestamp: end - (values.length - 1 - i) * 1000, value }));
+    expect((await call(a.url, 'POST', '/sensors/data', tokens.operator, { samples })).status).toBe(202);
+  }
+
+  it('pushes an alarm raised on A, and its acknowledgement on A, to a screen on B once, and B replays it on resume', async () => {
+    const onA = await screen(a);
+    const onB = await screen(b);
+    const before = await onB.snapshot;
+
+    await postToA('TT-2I', [50, 51, 85]); // crosses the tag's hi limit on A
+    const raised = await until(() => onB.alarms.find((e) => e.kind === 'raised' && e.alarm.id === 'sensor:TT-2I|limit'), 10_000, 'raised on B');
+    expect(raised.alarm).toMatchObject({ state: 'unack_active', last_value: 85 });
+    await until(() => onA.alarms.find((e) => e.seq === raised.seq), 5000, 'raised on A');
+
+    const ack = await call(a.url, 'POST', `/alarms/${encodeURIComponent(raised.alarm.id)}/acknowledge`, tokens.operator, { comment: 'seen on B' });
+    expect(ack.status).toBe(200);
+    const acked = await until(() => onB.alarms.find((e) => e.kind === 'acknowledged' && e.alarm.id === raised.alarm.id), 5000, 'acknowledged on B');
+    expect(acked.by).toBe('operator.test');
+
+    await sleep(300);
+    for (const s of [onA, onB]) {
+      const seqs = s.alarms.map((e) => e.seq);
+      expect(new Set(seqs).size).toBe(seqs.length); // the adapter does not echo an instance's own events back
+    }
+    // A screen that fails over from A to B asks B for what it missed: the replay log is shared in Redis.
+    const resumed = openLiveScreen(b.url, tokens.viewer);
+    screens.push(resumed);
+    await resumed.snapshot;
+    const replay = await resumed.socket.timeout(5000).emitWithAck('alarms:resume', { last_seq: before.seq });
+    expect(replay.snapshot).toBe(false);
+    await until(() => resumed.alarms.some((e) => e.seq === acked.seq), 5000, 'replayed on B');
+    expect(resumed.alarms.map((e) => e.kind)).toEqual(expect.arrayContaining(['raised', 'acknowledged']));
+  });
+
+  it('streams a sample ingested on A to a screen on B that subscribed, throttled for that screen, and stops on unsubscribe', async () => {
+    const onA = await screen(a);
+    const onB = await screen(b);
+    expect(await onB.subscribe(['LV-1', 'LV-2'], 400)).toEqual({ ok: true });
+    expect(await onA.subscribe(['LV-1'], 400)).toEqual({ ok: true });
+
+    for (let i = 1; i <= 12; i++) {
+      const now = Date.now();
+      const samples = [{ sensor_id: 'LV-1', timestamp: now, value: i }, { sensor_id: 'LV-3', timestamp: now, value: i }];
+      expect((await call(a.url, 'POST', '/sensors/data', tokens.operator, { samples })).status).toBe(202);
+      await sleep(80);
+    }
+    await until(() => onB.samplesOf('LV-1').at(-1)?.value === 12 && onA.samplesOf('LV-1').at(-1)?.value === 12, 5000, 'latest LV-1 on both screens');
+    await sleep(600);
+    for (const s of [onA, onB]) {
+      const got = s.samplesOf('LV-1').map((x) => x.value);
+      expect(got.at(-1)).toBe(12);
+      expect(got.length).toBeLessThan(12);
+      expect([...new Set(got)].sort((x, y) => x - y)).toEqual(got); // in order, none twice
+      for (const gap of sampleGaps(s.samplesOf('LV-1'))) expect(gap).toBeGreaterThanOrEqual(400 - JITTER_MS);
+    }
+    expect(onB.samplesOf('LV-3')).toEqual([]);
+
+    expect(await onB.unsubscribe(['LV-1'])).toEqual({ ok: true });
+    const seen = onB.samplesOf('LV-1').length;
+    await postToA('LV-1', [100]);
+    await postToA('LV-2', [100]);
+    await until(() => onB.samplesOf('LV-2').at(-1)?.value === 100, 5000, 'LV-2 on B');
+    await until(() => onA.samplesOf('LV-1').at(-1)?.value === 100, 5000, 'LV-1 on A');
+    await sleep(300);
+    expect(onB.samplesOf('LV-1')).toHaveLength(seen);
+  });
+});
