@@ -211,11 +211,11 @@ describe('control room in Chromium', () => {
     plant.sim.clearFaults();
   });
 
-  it('lists the episode in the anomaly history, filtered by sensor, and exports it as CSV', async () => {
+  it('lists the episode in the anomaly history, filtered by sensor, exports it as CSV, and leads to the alarm it raised', async () => {
     const plc = plant.sim.plant.plcs[0];
     const tag = plant.sim.deviceFile.tags.find((t) => t.device_id === plc.id && t.limits?.hihi !== undefined && t.limits?.lolo !== undefined)!;
     await page.getByRole('link', { name: 'Anomalies' }).click();
-    await page.getByLabel('Sensor').fill(tag.sensor_id);
+    await page.getByLabel('Sensor', { exact: true }).fill(tag.sensor_id);
     await page.getByRole('button', { name: 'Apply' }).click();
     expect(page.url()).toContain(`sensor_id=${tag.sensor_id}`);
     const row = page.locator('table.grid tbody tr', { hasText: tag.sensor_id }).first();
@@ -229,6 +229,26 @@ describe('control room in Chromium', () => {
     expect(lines[0]).toMatch(/^id,sensor_id,/);
     expect(lines.length).toBeGreaterThan(1);
     expect(lines.slice(1).every((l) => l.includes(tag.sensor_id))).toBe(true);
+
+    // The episode links to the alarm it raised (the link is written just behind the episode: reload until
+    // it shows); following it picks the alarm out in the alarm list, with the episodes behind it.
+    const withAlarm = page.locator('table.grid tbody tr', { hasText: tag.sensor_id }).filter({ has: page.getByRole('link', { name: /^Alarm / }) }).first();
+    await until(async () => {
+      if (await withAlarm.count()) return true;
+      await page.reload();
+      await row.waitFor();
+      return (await withAlarm.count()) > 0;
+    }, 20_000, 'an episode linked to its alarm');
+    const episodeId = (await withAlarm.getAttribute('data-episode-id'))!;
+    const alarmId = (await withAlarm.getByRole('link', { name: /^Alarm / }).getAttribute('title'))!;
+    expect(alarmId.startsWith(`sensor:${tag.sensor_id}|`)).toBe(true);
+    await withAlarm.getByRole('link', { name: /^Alarm / }).click();
+    const picked = page.locator('tr[aria-current="true"]');
+    await picked.waitFor();
+    expect(page.url()).toContain(`#/alarms?alarm=${encodeURIComponent(alarmId)}`);
+    expect(await picked.getAttribute('data-alarm-id')).toBe(alarmId);
+    await page.locator(`.alarm-episodes li[data-episode-id="${episodeId}"]`).waitFor();
+    await screenshot(page, 'alarm-from-episode');
   });
 
   it('raises an alarm in the banner within a few polls when a PLC stops answering', async () => {

@@ -6,6 +6,7 @@ import { initConfig } from '../../config';
 import { AlarmBanner } from '../../features/alarms/components/AlarmBanner';
 import { fakeApi, fakeToken } from '../../test/fake-api';
 import { FakeSocket } from '../../test/fake-socket';
+import { alarmFixture } from '../../test/fixtures';
 import { getSession, sessionFromTokens, setSession } from '../session';
 import { LiveClient } from './live-client';
 import { LiveProvider } from './LiveProvider';
@@ -13,13 +14,7 @@ import { LiveProvider } from './LiveProvider';
 let socket: FakeSocket;
 let live: LiveClient;
 
-function alarm(id: string, over: Partial<AlarmDto> = {}): AlarmDto {
-  return {
-    id, source_type: 'sensor', source_id: id, sensor_id: id, condition: 'limit_hi', message: `${id} high`, priority: 'high', state: 'unack_active',
-    active: true, acknowledged: false, raised_at: '2026-11-27T10:00:00Z', cleared_at: null, acked_at: null, acked_by: null, shelved_until: null,
-    shelved_by: null, shelve_reason: null, last_value: 1, activation_count: 1, in_flood: false, anomaly_ids: [], updated_at: '2026-11-27T10:00:00Z', ...over,
-  };
-}
+const alarm = (id: string, over: Partial<AlarmDto> = {}): AlarmDto => alarmFixture(id, { priority: 'high', last_value: 1, ...over });
 const event = (seq: number, a: AlarmDto): AlarmEventDto => ({ seq, kind: 'updated', alarm: a, at: a.updated_at, by: null });
 const nextFrame = () => act(() => new Promise<void>((r) => setTimeout(r, 40)));
 

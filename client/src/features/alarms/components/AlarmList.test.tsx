@@ -5,37 +5,11 @@ import { AxiosError, AxiosHeaders } from 'axios';
 import { expect, test, vi } from 'vitest';
 import { initConfig } from '../../../config';
 import { fakeApi } from '../../../test/fake-api';
-import type { AlarmDto } from '@idm/contracts';
+import { alarmFixture } from '../../../test/fixtures';
 import { sortAlarms } from '../../../lib/live/alarm-state';
 import { AlarmList, type AlarmActions } from './AlarmList';
 
-function alarm(id: string, over: Partial<AlarmDto>): AlarmDto {
-  return {
-    id,
-    source_type: 'sensor',
-    source_id: id,
-    sensor_id: id,
-    condition: 'limit_hi',
-    message: `${id} high`,
-    priority: 'low',
-    state: 'unack_active',
-    active: true,
-    acknowledged: false,
-    raised_at: '2026-11-27T10:00:00Z',
-    cleared_at: null,
-    acked_at: null,
-    acked_by: null,
-    shelved_until: null,
-    shelved_by: null,
-    shelve_reason: null,
-    last_value: 81.5,
-    activation_count: 1,
-    in_flood: false,
-    anomaly_ids: [],
-    updated_at: '2026-11-27T10:00:00Z',
-    ...over,
-  };
-}
+const alarm = alarmFixture;
 
 const ALARMS = sortAlarms([
   alarm('TT-101', { priority: 'low', raised_at: '2026-11-27T10:05:00Z' }),

@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { Link } from 'react-router-dom';
 import type { AlarmDto } from '@idm/contracts';
 import { PriorityBadge } from '../../../components/ui/PriorityBadge';
@@ -22,11 +22,19 @@ type Open = { id: string; kind: 'shelve' | 'comment' | 'history' } | null;
 /**
  * The alarm list, already sorted by the caller (priority, then newest). Unacknowledged rows stand out by
  * a filled priority shape, bold text, a left bar in the priority colour and the word UNACK; action
- * buttons exist only when `actions` is given (operator role or above).
+ * buttons exist only when `actions` is given (operator role or above). `focusId` picks out one alarm (from a
+ * link such as an anomaly episode's): its row is marked and scrolled to, and its history opened.
  */
-export function AlarmList({ alarms, actions }: { alarms: readonly AlarmDto[]; actions?: AlarmActions }) {
+export function AlarmList({ alarms, actions, focusId }: { alarms: readonly AlarmDto[]; actions?: AlarmActions; focusId?: string }) {
   const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
-  const [open, setOpen] = useState<Open>(null);
+  const [open, setOpen] = useState<Open>(focusId ? { id: focusId, kind: 'history' } : null);
+  const tableRef = useRef<HTMLTableElement>(null);
+  useEffect(() => {
+    if (!focusId) return;
+    setOpen({ id: focusId, kind: 'history' });
+    const row = [...(tableRef.current?.querySelectorAll('tr[data-alarm-id]') ?? [])].find((r) => r.getAttribute('data-alarm-id') === focusId);
+    row?.scrollIntoView?.({ block: 'center' });
+  }, [focusId]);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const unacked = alarms.filter(isUnacked);
@@ -70,7 +78,7 @@ export function AlarmList({ alarms, actions }: { alarms: readonly AlarmDto[]; ac
           {error}
         </p>
       )}
-      <table className="grid">
+      <table className="grid" ref={tableRef}>
         <thead>
           <tr>
             {actions && <th scope="col"><span className="sr-only">Select</span></th>}
@@ -88,7 +96,13 @@ export function AlarmList({ alarms, actions }: { alarms: readonly AlarmDto[]; ac
             const un = isUnacked(a);
             const isOpen = open?.id === a.id ? open.kind : null;
             return [
-              <tr key={a.id} className={`alarm-row prio-row-${a.priority}${un ? ' unacked' : ''}${a.state === 'shelved' ? ' shelved' : ''}`} data-alarm-id={a.id} data-state={a.state}>
+              <tr
+                key={a.id}
+                className={`alarm-row prio-row-${a.priority}${un ? ' unacked' : ''}${a.state === 'shelved' ? ' shelved' : ''}${a.id === focusId ? ' focused' : ''}`}
+                data-alarm-id={a.id}
+                data-state={a.state}
+                aria-current={a.id === focusId ? 'true' : undefined}
+              >
                 {actions && (
                   <td>
                     {un && <input type="checkbox" aria-label={`Select ${a.message}`} checked={selected.has(a.id)} onChange={() => toggle(a.id)} />}

@@ -1,6 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { Link, useSearchParams } from 'react-router-dom';
 import { ANOMALY_SEVERITIES, ANOMALY_TYPES } from '@idm/contracts';
+import { EpisodeAlarmLink } from '../../../components/ui/EpisodeAlarmLink';
 import { dateTime, formatValue } from '../../../lib/format';
 import { downloadFile } from '../../../lib/download';
 import { toUiError } from '../../../lib/errors';
@@ -16,7 +17,10 @@ function toLocalInput(iso: string | undefined): string {
   return Number.isFinite(t) ? new Date(t - new Date(t).getTimezoneOffset() * 60_000).toISOString().slice(0, 16) : '';
 }
 
-/** Filterable, paginated anomaly episodes (newest first), filters kept in the address for sharing; CSV export of the same filter. */
+/**
+ * Filterable, paginated anomaly episodes (newest first), each with a link to the alarm it raised; filters kept
+ * in the address for sharing; CSV export of the same filter.
+ */
 export function AnomalyHistoryPage() {
   const [params, setParams] = useSearchParams();
   const filter: AnomalyFilter = Object.fromEntries(KEYS.map((k) => [k, params.get(k) ?? ''])) as AnomalyFilter;
@@ -118,11 +122,12 @@ export function AnomalyHistoryPage() {
             <th scope="col" className="num">Samples</th>
             <th scope="col">Why</th>
             <th scope="col">Status</th>
+            <th scope="col">Alarm</th>
           </tr>
         </thead>
         <tbody>
           {(page.data?.items ?? []).map((e) => (
-            <tr key={e.id}>
+            <tr key={e.id} data-episode-id={e.id}>
               <td className="num">{dateTime(e.timestamp)}</td>
               <td className="num">{e.resolved ? dateTime(e.end_timestamp) : '—'}</td>
               <td>
@@ -135,11 +140,14 @@ export function AnomalyHistoryPage() {
               <td className="num">{e.samples}</td>
               <td>{e.evidence.detail ?? `${formatValue(e.evidence.statistic)} ≥ ${formatValue(e.evidence.threshold)}`}</td>
               <td>{e.resolved ? 'resolved' : <strong>OPEN</strong>}</td>
+              <td>
+                <EpisodeAlarmLink alarmId={e.alarm_id} />
+              </td>
             </tr>
           ))}
           {page.data && !page.data.items.length && (
             <tr>
-              <td colSpan={10} className="muted">
+              <td colSpan={11} className="muted">
                 No anomaly episodes match.
               </td>
             </tr>

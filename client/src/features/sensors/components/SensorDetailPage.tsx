@@ -6,11 +6,13 @@ import { isUnacked, sortAlarms } from '../../../lib/live/alarm-state';
 import { formatValue, clock } from '../../../lib/format';
 import { useResource } from '../../../lib/use-resource';
 import { downloadFile } from '../../../lib/download';
+import { anomalyHistoryPath } from '../../../lib/routes';
 import { toUiError } from '../../../lib/errors';
 import { getEpisodes } from '../api/get-episodes';
 import { getHistory } from '../api/get-history';
 import { getTag } from '../api/get-tag';
 import { shapeChart, type LivePoint } from './chart-data';
+import { EpisodeList } from './EpisodeList';
 import { TrendChart } from './TrendChart';
 
 const RANGES = [
@@ -145,8 +147,9 @@ export function SensorDetailPage() {
 
       <p className="muted">
         {model.episodes.length ? `${model.episodes.length} anomaly episode(s) in this range.` : 'No anomaly episodes in this range.'}{' '}
-        <Link to={`/anomalies?sensor_id=${encodeURIComponent(id)}`}>Anomaly history of {id}</Link>
+        <Link to={anomalyHistoryPath(id)}>Anomaly history of {id}</Link>
       </p>
+      <EpisodeList episodes={episodes.data ?? []} />
     </section>
   );
 }

@@ -1,0 +1,113 @@
+import { act, cleanup, render, screen, within } from '@testing-library/react';
+import { createMemoryRouter, RouterProvider } from 'react-router-dom';
+import { afterEach, beforeEach, expect, test } from 'vitest';
+import type { AlarmDetailDto } from '@idm/contracts';
+import { initConfig } from '../../../config';
+import { AuthProvider } from '../../../lib/auth';
+import { alarmPath } from '../../../lib/routes';
+import { LiveClient } from '../../../lib/live/live-client';
+import { LiveProvider } from '../../../lib/live/LiveProvider';
+import { fakeApi, type FakeRequest } from '../../../test/fake-api';
+import { FakeSocket } from '../../../test/fake-socket';
+import { alarmFixture, episodeFixture } from '../../../test/fixtures';
+import { AlarmsPage } from './AlarmsPage';
+
+const LIMIT = alarmFixture('sensor:LT-301|limit', {
+  sensor_id: 'LT-301',
+  source_id: 'LT-301',
+  condition: 'limit',
+  message: 'LT-301: level high',
+  priority: 'high',
+  // Oldest first; the first is too old to be among the sensor's newest episodes.
+  anomaly_ids: ['LT-301|1795400000000', 'LT-301|1795600000000', 'LT-301|1795600300000'],
+});
+const COMM = alarmFixture('device:plc-2|comm_failure', { source_type: 'device', source_id: 'plc-2', sensor_id: null, condition: 'comm_failure', message: 'Communication failure', priority: 'critical' });
+const EPISODES = [
+  episodeFixture('LT-301', new Date(1795600300000).toISOString(), { alarm_id: LIMIT.id, evidence: { expected_lo: null, expected_hi: 80, statistic: 84, threshold: 80, detail: 'hi limit 80 crossed again' } }),
+  episodeFixture('LT-301', new Date(1795600000000).toISOString(), { alarm_id: LIMIT.id }),
+  episodeFixture('LT-301', new Date(1795500000000).toISOString()),
+];
+// Back to normal and acknowledged: no longer among the alarms the screen holds.
+const OLD: AlarmDetailDto = {
+  ...alarmFixture('sensor:TT-101|spike', { sensor_id: 'TT-101', source_id: 'TT-101', condition: 'spike', message: 'TT-101: spike', state: 'normal', active: false, acknowledged: true, cleared_at: '2026-11-27T10:05:00Z', acked_by: 'olga' }),
+  history: [{ alarm_id: 'sensor:TT-101|spike', kind: 'acknowledged', from: 'unack_rtn', to: 'normal', at: '2026-11-27T10:06:00Z', by: 'olga', comment: 'spike from a loose connector' }],
+};
+
+let socket: FakeSocket;
+let live: LiveClient;
+let requests: FakeRequest[];
+
+beforeEach(() => {
+  initConfig({});
+  requests = fakeApi((req) => {
+    if (req.url === `/alarms/${encodeURIComponent(LIMIT.id)}`) return { status: 200, data: { ...LIMIT, history: [] } };
+    if (req.url === `/alarms/${encodeURIComponent(OLD.id)}`) return { status: 200, data: OLD };
+    if (req.url === '/anomalies/history') return { status: 200, data: { items: EPISODES, next_cursor: null } };
+    return { status: 404, data: { statusCode: 404, error: 'Not Found', message: 'alarm not found' } };
+  });
+  socket = new FakeSocket();
+  live = new LiveClient({ url: 'http://idm', staleAfterMs: 10_000, sampleIntervalMs: 500, socketFactory: (() => socket) as never });
+  act(() => socket.connect());
+  act(() => socket.fire('alarms:snapshot', { seq: 1, alarms: [LIMIT, COMM], flood: false }));
+});
+afterEach(() => {
+  cleanup();
+  live.close();
+});
+
+function show(path: string) {
+  const router = createMemoryRouter([{ path: '/alarms', element: <AlarmsPage /> }], { initialEntries: [path] });
+  render(
+    <AuthProvider>
+      <LiveProvider client={live}>
+        <RouterProvider router={router} />
+      </LiveProvider>
+    </AuthProvider>,
+  );
+}
+
+const row = (id: string) => document.querySelector(`tr[data-alarm-id="${id}"]`) as HTMLElement;
+
+test('an alarm linked from an anomaly episode is picked out in the list, with its history and the episodes behind it', async () => {
+  show(alarmPath(LIMIT.id));
+  expect(row(LIMIT.id)).toHaveAttribute('aria-current', 'true');
+  expect(row(LIMIT.id)).toHaveClass('focused');
+  expect(row(COMM.id)).not.toHaveAttribute('aria-current');
+  expect(await screen.findByRole('list', { name: 'History of LT-301: level high' })).toBeInTheDocument();
+
+  const episodes = await screen.findByRole('list', { name: 'Anomaly episodes behind LT-301: level high' });
+  const items = within(episodes).getAllByRole('listitem');
+  // Newest first, with when and why; one not found among the sensor's newest episodes is still named.
+  expect(items.map((li) => li.getAttribute('data-episode-id'))).toEqual(['LT-301|1795600300000', 'LT-301|1795600000000', 'LT-301|1795400000000']);
+  expect(items[0]).toHaveTextContent('limit, high: hi limit 80 crossed again');
+  expect(items[1]).toHaveTextContent('limit, high: hi limit 80 crossed');
+  expect(items[2]).toHaveTextContent('LT-301|1795400000000 (older than the sensor’s newest 100 episodes)');
+  expect(screen.getByText(/Anomaly episodes behind this alarm \(3\)/)).toBeInTheDocument();
+  expect(screen.getByRole('link', { name: 'Anomaly history of LT-301' })).toHaveAttribute('href', '/anomalies?sensor_id=LT-301');
+  // The episodes are read once, from the sensor's history.
+  expect(requests.filter((r) => r.url === '/anomalies/history')).toHaveLength(1);
+});
+
+test('an alarm that needs no attention any more is shown on its own, read from the server', async () => {
+  show(alarmPath(OLD.id));
+  const panel = await screen.findByRole('region', { name: 'Alarm TT-101: spike' });
+  expect(panel).toHaveTextContent('Normal');
+  expect(panel).toHaveTextContent('acknowledged by olga');
+  expect(within(panel).getByRole('list', { name: 'History of TT-101: spike' })).toHaveTextContent('acknowledged by olga: “spike from a loose connector”');
+  expect(within(panel).getByRole('link', { name: 'anomaly history of TT-101' })).toHaveAttribute('href', '/anomalies?sensor_id=TT-101');
+  // The list below still shows what needs attention, none of it picked out.
+  expect(row(LIMIT.id)).not.toHaveAttribute('aria-current');
+  expect(screen.getAllByRole('list', { name: /^History of/ })).toHaveLength(1);
+});
+
+test('an unknown alarm says so', async () => {
+  show(alarmPath('sensor:XX-1|limit'));
+  expect(await screen.findByText('Alarm sensor:XX-1|limit does not exist (any more).')).toBeInTheDocument();
+  expect(row(LIMIT.id)).toBeInTheDocument();
+});
+
+test('without a picked alarm nothing is marked or opened', () => {
+  show('/alarms');
+  expect(document.querySelector('tr[aria-current]')).toBeNull();
+  expect(screen.queryByRole('list', { name: /^History of/ })).toBeNull();
+});

@@ -1,0 +1,43 @@
+import { render, screen, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { createMemoryRouter, RouterProvider, useLocation } from 'react-router-dom';
+import { beforeEach, expect, test } from 'vitest';
+import { initConfig } from '../../../config';
+import { fakeApi } from '../../../test/fake-api';
+import { episodeFixture } from '../../../test/fixtures';
+import { AnomalyHistoryPage } from './AnomalyHistoryPage';
+
+const RAISED = episodeFixture('TT-101', '2026-11-27T10:00:00Z', { alarm_id: 'sensor:TT-101|limit' });
+const QUIET = episodeFixture('PT-201', '2026-11-27T09:00:00Z', { anomaly_type: 'spike', severity: 'medium' });
+
+function Where() {
+  const l = useLocation();
+  return <p data-testid="where">{`${l.pathname}${l.search}`}</p>;
+}
+
+beforeEach(() => {
+  initConfig({});
+  fakeApi((req) => (req.url === '/anomalies/history' ? { status: 200, data: { items: [RAISED, QUIET], next_cursor: null } } : { status: 404, data: {} }));
+});
+
+test('an episode that raised an alarm links to it in the alarms view; one that raised none says so', async () => {
+  const user = userEvent.setup();
+  const router = createMemoryRouter(
+    [
+      { path: '/anomalies', element: <AnomalyHistoryPage /> },
+      { path: '/alarms', element: <Where /> },
+    ],
+    { initialEntries: ['/anomalies'] },
+  );
+  render(<RouterProvider router={router} />);
+  const raised = (await screen.findByText('TT-101')).closest('tr')!;
+  const quiet = screen.getByText('PT-201').closest('tr')!;
+  expect(screen.getByRole('columnheader', { name: 'Alarm' })).toBeInTheDocument();
+  const link = within(raised).getByRole('link', { name: 'Alarm sensor:TT-101|limit' });
+  expect(link).toHaveAttribute('href', '/alarms?alarm=sensor%3ATT-101%7Climit');
+  expect(within(quiet).queryByRole('link', { name: /^Alarm/ })).toBeNull();
+  expect(quiet.lastElementChild).toHaveTextContent('—');
+
+  await user.click(link);
+  expect(screen.getByTestId('where')).toHaveTextContent('/alarms?alarm=sensor%3ATT-101%7Climit');
+});
