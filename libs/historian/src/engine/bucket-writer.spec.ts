@@ -119,6 +119,27 @@ describe('BucketWriter', () => {
     expect(w.minPinnedSeq()).toBe(Infinity);
   });
 
+  it('counts every sample once when a batch arrives before the one it follows (an hour begun mid-hour, then completed late)', async () => {
+    const db = new FakeDb();
+    const w = new BucketWriter(db);
+    const day = Date.UTC(2026, 0, 1);
+    const at = (from: number, to: number) => Array.from({ length: (to - from) / 1000 }, (_, i) => x(from + i * 1000, 5));
+    // Two senders: the batch from 22:13 to 01:00 is applied before the one from 20:00 to 22:13.
+    const later = at(day + 22 * HOUR + 13 * MINUTE, day + 25 * HOUR);
+    const earlier = at(day + 20 * HOUR, day + 22 * HOUR + 13 * MINUTE);
+    await w.apply(later, 1, 0);
+    await flush(w, db);
+    await w.apply(earlier, 2, 0);
+    w.closeAll();
+    await flush(w, db);
+    const dayPack = db.packs.get(`a|1h|${day}`)!;
+    expect(dayPack.items.map((i) => (i.t - day) / HOUR)).toEqual([20, 21, 22, 23]);
+    expect(dayPack.items.map((i) => i.count)).toEqual([3600, 3600, 3600, 3600]);
+    expect(dayPack.count).toBe(4 * 3600);
+    expect(db.rollups.get(`a|1h|${day + 22 * HOUR}`)?.count).toBe(3600);
+    expect(db.packs.get(`a|1m|${day + 22 * HOUR}`)?.items.map((i) => i.t)).toEqual(Array.from({ length: 60 }, (_, k) => day + 22 * HOUR + k * MINUTE));
+  });
+
   it('closes a quiet sensor only once its minute is over on the wall clock', async () => {
     const w = new BucketWriter(new FakeDb());
     await w.apply([x(t0 + 1000, 1)], 1, t0 + 1000);

@@ -361,7 +361,7 @@ export class BucketWriter {
   }
 
   private putPack(sensorId: string, res: '1m' | '1h', start: number, slots: Map<number, Summary>, mayExist: boolean, seq: number): Summary | null {
-    const items = [...slots.entries()].sort((a, b) => a[0] - b[0]).map(([t, s]) => ({ t, ...s }));
+    const items = [...slots.entries()].sort((a, b) => a[0] - b[0]).map(([t, s]) => ({ ...pickSummary(s as unknown as Record<string, unknown>), t }));
     const total = combine(items);
     if (!total) return null;
     this.put('packs', { _id: packId(sensorId, res, start), sensor_id: sensorId, resolution: res, start: new Date(start), items, ...total }, mayExist, seq);

@@ -20,4 +20,9 @@ describe('summaries', () => {
     expect([c.min, c.max, c.first, c.last, c.first_t, c.last_t, c.anomaly_count]).toEqual([whole.min, whole.max, whole.first, whole.last, whole.first_t, whole.last_t, whole.anomaly_count]);
     expect(combine([null, undefined])).toBeNull();
   });
+
+  it('a combined summary carries no other field of its parts (a pack item\'s `t` once became the hour\'s)', () => {
+    const item = { t: 1234, ...(summarize([x(1234, 1)]) as NonNullable<ReturnType<typeof summarize>>) };
+    expect(Object.keys(combine([item]) as object)).not.toContain('t');
+  });
 });

@@ -52,7 +52,8 @@ export function combine(parts: Iterable<Summary | null | undefined>): Summary | 
   for (const p of parts) {
     if (!p || !p.count) continue;
     if (!out) {
-      out = { ...p };
+      // Only the summary's own fields: a part may be a pack item whose `t` must not travel with the total.
+      out = pickSummary(p as unknown as Record<string, unknown>);
       continue;
     }
     out.count += p.count;
