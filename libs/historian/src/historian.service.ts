@@ -37,6 +37,9 @@ export class HistorianService implements SampleSink, OnModuleInit, OnApplication
   private readonly journal: Journal;
   private readonly queue: QueuedRecord[] = [];
   private wake: (() => void) | null = null;
+  /** Set by `drain(true)`: the apply loop closes every open period, then calls it. */
+  private closeAllRequest: (() => void) | null = null;
+  private lastIdleClose = 0;
   private stopped = false;
   private ready = false;
   private dbUp = true;
@@ -119,7 +122,11 @@ export class HistorianService implements SampleSink, OnModuleInit, OnApplication
   async drain(closeAll = false, timeoutMs = 120_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     while (this.queue.length && Date.now() < deadline) await sleep(20);
-    if (closeAll) this.writer.closeAll();
+    if (closeAll) {
+      const closed = new Promise<void>((resolve) => (this.closeAllRequest = resolve));
+      this.wake?.();
+      await Promise.race([closed, sleep(Math.max(0, deadline - Date.now()))]);
+    }
     while ((this.writer.pendingCount || this.writer.inflightCount || this.queue.length) && Date.now() < deadline) await sleep(20);
     if (Date.now() >= deadline) throw new Error('historian did not drain in time');
   }
@@ -147,6 +154,7 @@ export class HistorianService implements SampleSink, OnModuleInit, OnApplication
           continue;
         }
       }
+      this.closePeriods();
       const r = this.queue[0];
       if (!r && this.writer.reopenPending) {
         try {
@@ -178,11 +186,29 @@ export class HistorianService implements SampleSink, OnModuleInit, OnApplication
     }
   }
 
+  /**
+   * Closes periods (idle sensors', or all when `drain(true)` asked) between two records, never while an
+   * apply is awaiting a read: closing a sensor's minute, hour or day under an apply in progress (a record
+   * of late samples can take longer than HISTORIAN_IDLE_CLOSE_MS) put a minute into its day's hour slots.
+   */
+  private closePeriods(): void {
+    const request = this.closeAllRequest;
+    if (request) {
+      this.closeAllRequest = null;
+      this.writer.closeAll();
+      request();
+    }
+    const now = Date.now();
+    if (now - this.lastIdleClose >= this.config.historian.flushMs) {
+      this.writer.closeIdle(now, this.config.historian.idleCloseMs);
+      this.lastIdleClose = now;
+    }
+  }
+
   private async flushLoop(): Promise<void> {
     while (!this.stopped) {
       await sleep(this.config.historian.flushMs);
       if (!this.ready) continue;
-      this.writer.closeIdle(Date.now(), this.config.historian.idleCloseMs);
       try {
         await this.flushOnce();
         if (Date.now() - this.lastSnapshot >= this.config.historian.snapshotMs) await this.saveSnapshot();
