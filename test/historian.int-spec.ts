@@ -160,6 +160,21 @@ describe('historian: POST /sensors/data, storage, rollups and history on FerretD
     }
   });
 
+  it('counts every sample once when a later batch is applied before the earlier one (two senders)', async () => {
+    const day = Math.floor((Date.now() - 3 * 86_400_000) / 86_400_000) * 86_400_000;
+    const samples = series('ooo-1', day + 20 * HOUR, 5 * 3600, 1000); // 20:00 to 01:00 next day
+    const split = 2 * 3600 + 13 * 60 + 40; // 22:13:40: the batches split a minute and an hour
+    expect((await post(t, tokens.operator, { samples: samples.slice(split) })).status).toBe(202);
+    expect((await post(t, tokens.operator, { samples: samples.slice(0, split) })).status).toBe(202);
+    await historian.drain(true);
+    const r = await get(t, tokens.viewer, `/sensors/ooo-1/history?from=${day}&to=${day + 2 * 86_400_000}&max_points=10`);
+    expect(r.body.source).toBe('1h');
+    expect(r.body.buckets.reduce((n: number, b: { count: number }) => n + b.count, 0)).toBe(samples.length);
+    const dayPack = await conn.collection<{ _id: string; items: Array<{ t: number; count: number }> }>('rollup_packs').findOne({ _id: `ooo-1|1h|${day}` });
+    expect(dayPack?.items.map((i) => (i.t - day) / HOUR)).toEqual([20, 21, 22, 23]);
+    expect(dayPack?.items.map((i) => i.count)).toEqual([3600, 3600, 3600, 3600]);
+  });
+
   it('reports itself in /health and /metrics', async () => {
     const h = await get(t, tokens.viewer, '/health');
     expect(h.body.components.historian).toMatchObject({ status: 'up', journal_max_bytes: 1024 * 1024 * 1024 });
