@@ -48,6 +48,17 @@ describe('two IDM instances behind the Socket.IO Redis adapter', () => {
     return s;
   }
 
+  /** Like `until`, for a check that needs a request. */
+  async function untilAsync<T>(fn: () => Promise<T | undefined>, timeoutMs: number, what: string): Promise<T> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const v = await fn();
+      if (v) return v;
+      if (Date.now() > deadline) throw new Error(`${what} not met within ${timeoutMs} ms`);
+      await sleep(50);
+    }
+  }
+
   /** Posts samples to instance A, one second apart and ending now. */
   async function postToA(sensorId: string, values: number[]): Promise<void> {
     const end = Date.now();
@@ -83,6 +94,32 @@ describe('two IDM instances behind the Socket.IO Redis adapter', () => {
     expect(replay.snapshot).toBe(false);
     await until(() => resumed.alarms.some((e) => e.seq === acked.seq), 5000, 'replayed on B');
     expect(resumed.alarms.map((e) => e.kind)).toEqual(expect.arrayContaining(['raised', 'acknowledged']));
+  });
+
+  it('gives a screen that connects to B after an alarm was raised and acknowledged on A that alarm, in its current state, and B lists it', async () => {
+    const tag = { sensor_id: 'TT-2J', device_id: 'plc-2i', area: 'Boiler house', register_type: 'holding', address: 2, data_type: 'float32', unit: '°C', limits: { hi: 80, hihi: 90 } };
+    expect((await call(a.url, 'POST', '/tags', tokens.admin, tag)).status).toBe(201);
+    const id = 'sensor:TT-2J|limit';
+    await postToA('TT-2J', [50, 51, 86]);
+    await untilAsync(async () => ((await call(a.url, 'GET', '/alarms', tokens.viewer)).body as Array<{ id: string }>).some((x) => x.id === id), 10_000, 'raised on A');
+    const ack = await call(a.url, 'POST', `/alarms/${encodeURIComponent(id)}/acknowledge`, tokens.operator, { comment: 'for B' });
+    expect(ack.status).toBe(200);
+    expect(ack.body).toMatchObject({ state: 'ack_active', acknowledged: true });
+
+    // B loaded its alarms before this one existed: it knows it only from A's relay.
+    const listed = await untilAsync(async () => {
+      const res = await call(b.url, 'GET', '/alarms', tokens.viewer);
+      expect(res.status).toBe(200);
+      return (res.body as Array<{ id: string; state: string }>).find((x) => x.id === id && x.state === 'ack_active');
+    }, 5000, 'acknowledged alarm listed by B');
+    expect(listed).toEqual(ack.body);
+
+    const late = await screen(b);
+    const snap = await late.snapshot;
+    expect(snap.alarms.find((x) => x.id === id)).toEqual(ack.body);
+    const detail = await call(b.url, 'GET', `/alarms/${encodeURIComponent(id)}`, tokens.viewer);
+    expect(detail.status).toBe(200);
+    expect(detail.body).toMatchObject({ ...ack.body, history: expect.arrayContaining([expect.objectContaining({ kind: 'acknowledged', comment: 'for B' })]) });
   });
 
   it('streams a sample ingested on A to a screen on B that subscribed, throttled for that screen, and stops on unsubscribe', async () => {

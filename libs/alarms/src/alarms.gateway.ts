@@ -6,12 +6,14 @@ import type { Subscription } from 'rxjs';
 import { SocketAuth } from '@idm/auth';
 import type { AlarmEventDto, ClientToServerEvents, LiveSampleDto, ServerToClientEvents } from '@idm/contracts';
 import { AppConfig, AuthUser, REDIS_CLIENT } from '@idm/core';
+import type { Alarm } from './alarm.schema';
 import { AlarmsService } from './alarms.service';
 import { LiveSamples } from './live-samples';
 
 /** Between IDM instances, through the Redis adapter (never seen by clients). */
 interface InterServerEvents {
   'samples:ingested': (samples: LiveSampleDto[]) => void;
+  'alarms:changed': (record: Alarm) => void;
 }
 type IdmSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, { user?: AuthUser }>;
 
@@ -49,7 +51,10 @@ export class AlarmsGateway implements OnGatewayInit, OnGatewayConnection, OnModu
         if (!f.active) this.flushFlood();
       }),
     );
-    if (this.config.socketRedisAdapter) this.relayLiveSamples();
+    if (this.config.socketRedisAdapter) {
+      this.relayLiveSamples();
+      this.relayAlarmChanges();
+    }
   }
 
   onModuleDestroy(): void {
@@ -112,6 +117,24 @@ export class AlarmsGateway implements OnGatewayInit, OnGatewayConnection, OnModu
     });
   }
 
+  /**
+   * Several instances: the writer sends every alarm record it changed to the others, which take it into
+   * their in-memory view, so a snapshot or `GET /alarms` on any instance is current. Their screens already
+   * got the events through the adapter; nothing is pushed or written again. A change lost while Redis is
+   * away is made good by the alarm's next change (the whole record travels).
+   */
+  private relayAlarmChanges(): void {
+    this.server.on('alarms:changed', (record) => {
+      if (isAlarmRecord(record)) this.alarms.applyRelayed(record);
+      else this.logger.warn('ignored a malformed alarm record from another instance');
+    });
+    this.subs.push(
+      this.alarms.changed$.subscribe((record) => {
+        if (this.redis.status === 'ready') this.server.serverSideEmit('alarms:changed', record);
+      }),
+    );
+  }
+
   private async sendSnapshot(socket: IdmSocket): Promise<{ replayed: number; snapshot: boolean }> {
     const seq = await this.alarms.currentSeq();
     socket.emit('alarms:snapshot', { seq, alarms: this.alarms.list(), flood: this.alarms.inFlood });
@@ -136,4 +159,10 @@ export class AlarmsGateway implements OnGatewayInit, OnGatewayConnection, OnModu
     this.server.emit('alarms:batch', { flood: this.alarms.inFlood, events });
     this.logger.debug(`flood batch of ${events.length} alarm events sent`);
   }
+}
+
+function isAlarmRecord(r: unknown): r is Alarm {
+  if (typeof r !== 'object' || r === null) return false;
+  const a = r as Partial<Alarm>;
+  return typeof a._id === 'string' && typeof a.updated_at === 'number' && typeof a.state === 'string' && Array.isArray(a.anomaly_ids);
 }

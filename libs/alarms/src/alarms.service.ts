@@ -42,9 +42,16 @@ export class AlarmsService implements OnModuleInit, OnModuleDestroy {
   private ticker: NodeJS.Timeout | null = null;
   private unsubscribe: Array<() => void> = [];
   private floodActive = false;
+  /** Alarms whose current record came from the writer instance (`applyRelayed`): this instance never ticks them. */
+  private readonly relayed = new Set<string>();
 
   /** Numbered alarm events, for the gateway to push. */
   readonly events$ = new Subject<AlarmEventDto>();
+  /**
+   * Every changed alarm record (a plain copy), after its events were numbered and pushed: for the other
+   * instances, whose in-memory view `applyRelayed` keeps current.
+   */
+  readonly changed$ = new Subject<Alarm>();
   /** Flood start / end. */
   readonly flood$ = new Subject<{ active: boolean; raised_in_window: number; threshold: number }>();
 
@@ -97,6 +104,7 @@ export class AlarmsService implements OnModuleInit, OnModuleDestroy {
     this.unsubscribe.forEach((u) => u());
     await this.serial.catch(() => undefined);
     this.events$.complete();
+    this.changed$.complete();
     this.flood$.complete();
   }
 
@@ -132,6 +140,20 @@ export class AlarmsService implements OnModuleInit, OnModuleDestroy {
 
   eventsSince(lastSeq: number): Promise<{ events: AlarmEventDto[]; complete: boolean }> {
     return this.sequence.since(lastSeq);
+  }
+
+  /**
+   * Several instances: takes an alarm record changed on the writer instance into this instance's view
+   * (snapshot, list, detail). Nothing is written or announced here: the writer already did both. A record
+   * older than the one held (by `updated_at`) is ignored; the same one again changes nothing.
+   * Returns whether the record was taken.
+   */
+  applyRelayed(record: Alarm): boolean {
+    const held = this.alarms.get(record._id);
+    if (held && held.updated_at > record.updated_at) return false;
+    this.alarms.set(record._id, { ...record, anomaly_ids: [...record.anomaly_ids] });
+    this.relayed.add(record._id);
+    return true;
   }
 
   // --- operator actions ----------------------------------------------------------------------------------
@@ -275,6 +297,7 @@ export class AlarmsService implements OnModuleInit, OnModuleDestroy {
         // The condition went away before its on-delay raised the alarm: nothing for an operator to
         // acknowledge, so its episodes are resolved now.
         this.normalized(a, Date.now());
+        this.changed$.next(plainRecord(a));
         await this.repo.save(a);
       }
     });
@@ -283,6 +306,8 @@ export class AlarmsService implements OnModuleInit, OnModuleDestroy {
   private tickAll(now: number): Promise<void> {
     return this.run(async () => {
       for (const a of this.alarms.values()) {
+        // The writer instance ticks the alarms it relayed here; ticking them too would write them twice.
+        if (this.relayed.has(a._id)) continue;
         // Only alarms with a pending delay or a shelf can change on a tick.
         const pending = a.condition_active !== a.active || a.state === 'shelved';
         if (!pending) continue;
@@ -301,6 +326,7 @@ export class AlarmsService implements OnModuleInit, OnModuleDestroy {
   /** Persists an alarm and its transitions (audit first: the trail is never behind the state), then pushes. */
   private async commit(a: Alarm, transitions: AlarmTransition[]): Promise<void> {
     if (!transitions.length) return;
+    this.relayed.delete(a._id);
     const last = transitions[transitions.length - 1];
     a.updated_at = Date.now();
     for (const t of transitions) {
@@ -322,6 +348,7 @@ export class AlarmsService implements OnModuleInit, OnModuleDestroy {
       const event = await this.sequence.record((seq) => ({ seq, kind: t.kind, alarm: dto, at: new Date(t.at).toISOString(), by: t.by ?? null }));
       this.events$.next(event);
     }
+    this.changed$.next(plainRecord(a));
     const audit: AlarmAudit[] = transitions.map((t) => ({
       alarm_id: a._id,
       kind: t.kind,
@@ -369,4 +396,9 @@ export class AlarmsService implements OnModuleInit, OnModuleDestroy {
     });
     return next;
   }
+}
+
+/** An alarm record as plain data (no shared arrays), to hand to another instance. */
+function plainRecord(a: Alarm): Alarm {
+  return { ...a, anomaly_ids: [...a.anomaly_ids] };
 }
