@@ -48,7 +48,9 @@ export class HistorianService implements SampleSink, OnModuleInit, OnApplication
   private replayLastSeq = 0;
   private lastFlushOk = Date.now();
   private lastSnapshot = 0;
-  private snapshotDirty = true;
+  /** Whether the latest values changed since the snapshot was saved (or loaded at start): an instance that
+   * applies nothing (a screens-only one) never overwrites the writer's newer snapshot with what it loaded. */
+  private snapshotDirty = false;
   private loops: Promise<void>[] = [];
   private readonly accepted: Counter;
   private readonly written: Counter;
