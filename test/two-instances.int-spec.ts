@@ -3,7 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Role } from '@idm/contracts';
 import { startTestApp, TestApp } from './support/app';
-import { clearLoginThrottle, loginAllRoles } from './support/auth';
+import { clearLoginThrottle, login, loginAllRoles } from './support/auth';
 import { LiveScreen, openLiveScreen, sampleGaps, sleep, until } from './support/live-screen';
 import { call } from './support/modbus';
 
@@ -12,8 +12,8 @@ const JITTER_MS = 40;
 
 /**
  * Two IDM instances on one database and one Redis, both with SOCKET_REDIS_ADAPTER=true. A is the processing
- * instance (ingest, detection, alarms, historian); B only serves screens, as the README describes: no polling,
- * no ingest sent to it, its own DATA_DIR.
+ * instance (ingest, detection, alarms, historian); B only serves screens, as the README describes: IDM_ROLE=screens
+ * (no polling; samples and alarm actions refused with 409), its own DATA_DIR.
  */
 describe('two IDM instances behind the Socket.IO Redis adapter', () => {
   const db = 'idm_test_two_instances';
@@ -32,7 +32,7 @@ describe('two IDM instances behind the Socket.IO Redis adapter', () => {
     expect((await call(a.url, 'POST', '/devices', tokens.admin, device)).status).toBe(201);
     const tag = { sensor_id: 'TT-2I', device_id: 'plc-2i', area: 'Boiler house', register_type: 'holding', address: 0, data_type: 'float32', unit: '°C', limits: { hi: 80, hihi: 90 } };
     expect((await call(a.url, 'POST', '/tags', tokens.admin, tag)).status).toBe(201);
-    b = await startTestApp(db, { ...shared, KEEP_DB: '1', DATA_DIR: dataDirB });
+    b = await startTestApp(db, { ...shared, KEEP_DB: '1', DATA_DIR: dataDirB, IDM_ROLE: 'screens' });
   });
   afterAll(async () => {
     screens.forEach((s) => s.socket.disconnect());
@@ -153,5 +153,24 @@ describe('two IDM instances behind the Socket.IO Redis adapter', () => {
     await until(() => onA.samplesOf('LV-1').at(-1)?.value === 100, 5000, 'LV-1 on A');
     await sleep(300);
     expect(onB.samplesOf('LV-1')).toHaveLength(seen);
+  });
+
+  it('refuses samples, alarm actions and registry writes on B (IDM_ROLE=screens) with 409, while sign-in and reads work there', async () => {
+    const refused = { statusCode: 409, error: 'Conflict', message: 'this IDM instance serves screens only (IDM_ROLE=screens): send samples and alarm actions to the writer instance' };
+    const samples = { samples: [{ sensor_id: 'TT-2I', timestamp: Date.now(), value: 95 }] };
+    expect(await call(b.url, 'POST', '/sensors/data', tokens.operator, samples)).toMatchObject({ status: 409, body: refused });
+    const id = encodeURIComponent('sensor:TT-2I|limit');
+    expect(await call(b.url, 'POST', `/alarms/${id}/acknowledge`, tokens.operator, { comment: 'on B' })).toMatchObject({ status: 409, body: refused });
+    expect(await call(b.url, 'POST', '/alarms/acknowledge', tokens.operator, { ids: ['sensor:TT-2I|limit'] })).toMatchObject({ status: 409, body: refused });
+    expect(await call(b.url, 'POST', `/alarms/${id}/shelve`, tokens.operator, { duration_minutes: 10, reason: 'on B' })).toMatchObject({ status: 409, body: refused });
+    expect(await call(b.url, 'PATCH', '/tags/TT-2I', tokens.admin, { area: 'elsewhere' })).toMatchObject({ status: 409, body: refused });
+
+    const session = await login(b.url, 'viewer.test');
+    expect(typeof session.access_token).toBe('string');
+    expect((await call(b.url, 'GET', '/alarms', session.access_token)).status).toBe(200);
+    expect((await call(b.url, 'GET', '/tags', tokens.viewer)).status).toBe(200);
+    const history = await call(b.url, 'GET', `/sensors/TT-2I/history?from=${new Date(Date.now() - 3_600_000).toISOString()}`, tokens.viewer);
+    expect(history.status).toBe(200);
+    expect(fs.existsSync(path.join(dataDirB, 'journal'))).toBe(false); // B keeps no journal
   });
 });

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { AlarmDetailDto, AlarmDto } from '@idm/contracts';
-import { AuthUser, CurrentUser, Roles } from '@idm/core';
+import { AuthUser, CurrentUser, PlantWrite, Roles } from '@idm/core';
 import { AlarmsService } from './alarms.service';
 import { AcknowledgeDto, AlarmListQueryDto, BulkAcknowledgeDto, CommentDto, OutOfServiceDto, ShelveDto } from './dto/alarm-actions.dto';
 import { AlarmDetailResponse, AlarmResponse } from './dto/alarm.dto';
@@ -9,6 +9,7 @@ import { AlarmDetailResponse, AlarmResponse } from './dto/alarm.dto';
 @ApiTags('alarms')
 @ApiBearerAuth('access-token')
 @Controller('alarms')
+@PlantWrite() // every alarm action (the POST routes); reads stay open on a screens-only instance
 export class AlarmsController {
   constructor(private readonly alarms: AlarmsService) {}
 

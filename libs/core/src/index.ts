@@ -15,6 +15,7 @@ export * from './errors/json-body';
 export * from './events/domain-events';
 export * from './security/current-user';
 export * from './security/roles.decorator';
+export * from './security/plant-write';
 export * from './redis/redis-io.adapter';
 export * from './queue/queue.module';
 export * from './async/map-limited';

@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swa
 import type { Response } from 'express';
 import type { AnomalyCheckResponse, AnomalyHistoryPage, DetectorOverrideDto } from '@idm/contracts';
 import { satisfiesRoles } from '@idm/contracts';
-import { AuthUser, CurrentUser, Roles } from '@idm/core';
+import { AuthUser, CurrentUser, PlantWrite, Roles } from '@idm/core';
 import { TagRegistryService } from '@idm/ingestion';
 import { AnomaliesRepository } from './anomalies.repository';
 import { DetectionService, episodeToWire } from './detection.service';
@@ -23,6 +23,7 @@ export class AnomaliesController {
   ) {}
 
   @Post('check')
+  @PlantWrite((req) => (req.body as { store?: unknown } | undefined)?.store === true) // a what-if without store writes nothing
   @HttpCode(200)
   @Roles('viewer')
   @ApiOperation({ summary: "What-if: run the sensor's detectors over the given samples; stores episodes only with store=true (operator or above)" })
@@ -88,6 +89,7 @@ export class AnomaliesController {
   }
 
   @Put('settings/:scope/:key')
+  @PlantWrite()
   @Roles('admin')
   @ApiOperation({ summary: "Override the detector configuration of one sensor (scope=sensor) or of every tag with a unit (scope=unit); applies to the next sample" })
   setOverride(@Param('scope') scope: string, @Param('key') key: string, @Body() body: DetectorOverridesDto, @CurrentUser() user: AuthUser): Promise<DetectorOverrideDto> {
@@ -96,6 +98,7 @@ export class AnomaliesController {
   }
 
   @Delete('settings/:scope/:key')
+  @PlantWrite()
   @Roles('admin')
   @HttpCode(204)
   @ApiOperation({ summary: 'Remove an override (back to the automatic configuration)' })

@@ -156,6 +156,7 @@ export class DetectionService implements OnModuleInit, BeforeApplicationShutdown
 
   /** Saves every changed sensor's state (periodically and at shutdown). */
   async saveStates(): Promise<void> {
+    if (this.config.role === 'screens') return; // the writer instance owns detector state
     const dirty = [...this.sensors.entries()].filter(([, rt]) => rt.dirty);
     if (!dirty.length) return;
     for (const [, rt] of dirty) rt.dirty = false;

@@ -84,6 +84,13 @@ export class HistorianService implements SampleSink, OnModuleInit, OnApplication
   }
 
   onModuleInit(): void {
+    if (this.config.role === 'screens') {
+      // Screens only: no journal, no ingestion sink, no write loops; the latest values are loaded once so
+      // history reads (which start from what the writer knows per sensor) are answered from the database.
+      this.health.register('historian', async () => ({ status: 'up' as const, role: 'screens' }));
+      this.loops = [this.restoreOnly()];
+      return;
+    }
     const replay = this.journal.open();
     this.replayTotal = replay.length;
     this.replayLastSeq = replay.length ? replay[replay.length - 1].seq : 0;
@@ -99,9 +106,24 @@ export class HistorianService implements SampleSink, OnModuleInit, OnApplication
     this.wake?.();
     await Promise.all(this.loops);
     // A last write of what is ready; what is not stays in the journal for the next start.
+    if (this.config.role === 'screens') return;
     if (this.ready) await this.flushOnce().catch(() => undefined);
     if (this.ready) await this.saveSnapshot().catch(() => undefined);
     this.journal.close();
+  }
+
+  /** A screens-only instance: loads the saved latest values (retrying while the database is away), nothing more. */
+  private async restoreOnly(): Promise<void> {
+    while (!this.stopped && !this.ready) {
+      try {
+        this.writer.restore((await this.repo.latestPages()).flatMap((p) => p.sensors));
+        this.ready = true;
+        this.logger.log(`historian (screens only, no journal): ${this.writer.sensorCount} sensor(s) known`);
+      } catch (err) {
+        this.noteDbError(err);
+        await sleep(1000);
+      }
+    }
   }
 
   /** Makes a batch durable (journal fsync) and hands it to the writer; rejects with 503 when the journal is full. */

@@ -2,7 +2,7 @@ import { BadRequestException, Body, Controller, Get, HttpCode, NotFoundException
 import { ApiAcceptedResponse, ApiBadRequestResponse, ApiBearerAuth, ApiBody, ApiOperation, ApiProduces, ApiQuery, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import type { HistoryResponseDto, SampleBatchAccepted, SensorDetailDto, SensorSummaryDto } from '@idm/contracts';
-import { AppConfig, Roles } from '@idm/core';
+import { AppConfig, PlantWrite, Roles } from '@idm/core';
 import { IngestionService } from '@idm/ingestion';
 import { parseIntParam, parseRange, QueryParamError } from './engine/query-params';
 import { DAY, HOUR } from './engine/time';
@@ -38,6 +38,7 @@ export class SensorsController {
   ) {}
 
   @Post('data')
+  @PlantWrite()
   @HttpCode(202)
   @Roles('operator')
   @ApiOperation({

@@ -2,7 +2,7 @@ import { BadRequestException, Body, Controller, Delete, Get, HttpCode, Param, Pa
 import type { Response } from 'express';
 import { ApiBody, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { DeviceDto, DeviceStatusDto, ImportResultDto } from '@idm/contracts';
-import { Roles } from '@idm/core';
+import { PlantWrite, Roles } from '@idm/core';
 import { CreateDeviceDto, UpdateDeviceDto } from './dto/device.dto';
 import { PollerService } from './poller/poller.service';
 import { RegistryService } from './registry/registry.service';
@@ -10,6 +10,7 @@ import { TagRegistryService } from './registry/tag-registry.service';
 
 @ApiTags('devices')
 @Controller('devices')
+@PlantWrite() // registry writes: the writer holds the registry in memory
 export class DevicesController {
   constructor(
     private readonly admin: RegistryService,

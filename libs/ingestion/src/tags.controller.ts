@@ -1,13 +1,14 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { TagDto } from '@idm/contracts';
-import { Roles } from '@idm/core';
+import { PlantWrite, Roles } from '@idm/core';
 import { CreateTagDto, UpdateTagDto } from './dto/tag.dto';
 import { RegistryService } from './registry/registry.service';
 import { TagRegistryService } from './registry/tag-registry.service';
 
 @ApiTags('tags')
 @Controller('tags')
+@PlantWrite() // registry writes: the writer holds the registry in memory
 export class TagsController {
   constructor(
     private readonly admin: RegistryService,

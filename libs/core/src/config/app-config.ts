@@ -53,6 +53,12 @@ export abstract class AppConfig {
   };
   /** Use the Socket.IO Redis adapter so several IDM instances can serve screens. */
   abstract readonly socketRedisAdapter: boolean;
+  /**
+   * `all`: this instance processes (polls, ingests, raises and acts on alarms). `screens`: it only serves
+   * screens next to a writer instance: no polling, routes marked `@PlantWrite()` answer 409, and the
+   * historian and detection keep no journal and save no state.
+   */
+  abstract readonly role: 'all' | 'screens';
   /** Modbus polling: a device file imported at start while the registry is empty, and the poller switch. */
   abstract readonly modbus: {
     /** Absolute path of a JSON/YAML device file, or null. */

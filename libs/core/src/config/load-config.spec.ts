@@ -26,6 +26,17 @@ describe('loadConfig', () => {
     expect(loadConfig({ ...base, MONGO_URI: 'mongodb://db.plant:27017' }).databaseName).toBe('idm');
   });
 
+  it('reads IDM_ROLE: all by default; screens turns Modbus polling off whatever MODBUS_POLLING says', () => {
+    const all = loadConfig(base);
+    expect(all.role).toBe('all');
+    expect(all.modbus.polling).toBe(true);
+    const screens = loadConfig({ ...base, IDM_ROLE: 'screens', MODBUS_POLLING: 'true' });
+    expect(screens.role).toBe('screens');
+    expect(screens.modbus.polling).toBe(false);
+    expect(loadConfig({ ...base, IDM_ROLE: 'all', MODBUS_POLLING: '0' }).modbus.polling).toBe(false);
+    expect(problem({ ...base, IDM_ROLE: 'reader' }).message).toBe('IDM_ROLE must be one of [all, screens] (got "reader")');
+  });
+
   it('names a missing MONGO_URI in one line', () => {
     const e = problem({ REDIS_URL: base.REDIS_URL });
     expect(e.variable).toBe('MONGO_URI');

@@ -47,6 +47,7 @@ const schema = Joi.object({
   SOCKET_REDIS_ADAPTER: Joi.boolean().truthy('1').falsy('0').default(false),
   DEVICE_FILE: Joi.string().allow(''),
   MODBUS_POLLING: Joi.boolean().truthy('1').falsy('0').default(true),
+  IDM_ROLE: Joi.string().valid('all', 'screens').default('all'),
   QUEUE_PREFIX: Joi.string().pattern(/^[A-Za-z0-9_.-]+$/).default('idm').messages({ 'string.pattern.base': 'must contain only letters, digits, _ . -' }),
   REPORT_RETENTION_SECONDS: Joi.number().integer().min(1).default(7 * 86400),
   REPORT_CLEANUP_EVERY_SECONDS: Joi.number().integer().min(1).default(600),
@@ -139,6 +140,7 @@ export function loadConfig(env: Env, cwd = process.cwd()): AppConfig {
     },
     detection: { snapshotSeconds: v.DETECTION_SNAPSHOT_SECONDS },
     socketRedisAdapter: v.SOCKET_REDIS_ADAPTER,
+    role: v.IDM_ROLE,
     queuePrefix: v.QUEUE_PREFIX,
     reports: { retentionSeconds: v.REPORT_RETENTION_SECONDS, cleanupEverySeconds: v.REPORT_CLEANUP_EVERY_SECONDS },
     notifications: {
@@ -149,7 +151,8 @@ export function loadConfig(env: Env, cwd = process.cwd()): AppConfig {
     },
     modbus: {
       deviceFile: v.DEVICE_FILE ? path.resolve(cwd, v.DEVICE_FILE) : null,
-      polling: v.MODBUS_POLLING,
+      // A screens-only instance never polls, whatever MODBUS_POLLING says.
+      polling: v.MODBUS_POLLING && v.IDM_ROLE !== 'screens',
     },
     historian: {
       maxBatch: v.HISTORIAN_MAX_BATCH,
