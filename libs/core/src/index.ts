@@ -19,3 +19,4 @@ export * from './security/plant-write';
 export * from './redis/redis-io.adapter';
 export * from './queue/queue.module';
 export * from './async/map-limited';
+export * from './async/with-timeout';

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { ComponentHealth } from '@idm/contracts';
+import { withTimeout } from '../async/with-timeout';
 
 export type HealthCheck = () => Promise<ComponentHealth>;
 
@@ -17,23 +18,8 @@ export class HealthRegistry {
 
   async run(timeoutMs = 2000): Promise<Record<string, ComponentHealth>> {
     const entries = await Promise.all(
-      [...this.checks].map(async ([name, check]) => [name, await withTimeout(check(), timeoutMs)] as const),
+      [...this.checks].map(async ([name, check]) => [name, await withTimeout(check(), timeoutMs).catch((err: unknown): ComponentHealth => ({ status: 'down', message: err instanceof Error ? err.message : String(err) }))] as const),
     );
     return Object.fromEntries(entries);
-  }
-}
-
-async function withTimeout(p: Promise<ComponentHealth>, ms: number): Promise<ComponentHealth> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<ComponentHealth>((resolve) => {
-    timer = setTimeout(() => resolve({ status: 'down', message: `no answer within ${ms} ms` }), ms);
-  });
-  try {
-    return await Promise.race([
-      p.catch((err: unknown) => ({ status: 'down' as const, message: err instanceof Error ? err.message : String(err) })),
-      timeout,
-    ]);
-  } finally {
-    clearTimeout(timer);
   }
 }

@@ -1,5 +1,6 @@
 import ModbusRTU from 'modbus-serial';
 import type { RegisterType } from '@idm/contracts';
+import { withTimeout } from '@idm/core';
 import { ModbusEndpoint, ModbusExceptionError, ModbusReader } from './modbus-reader';
 
 /**
@@ -65,14 +66,4 @@ export class ReadOnlyModbusClient implements ModbusReader {
       setTimeout(resolve, 200).unref();
     });
   }
-}
-
-function withTimeout<T>(p: Promise<T>, ms: number, message: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  return Promise.race([
-    p,
-    new Promise<T>((_, reject) => {
-      timer = setTimeout(() => reject(Object.assign(new Error(message), { errno: 'ETIMEDOUT' })), ms);
-    }),
-  ]).finally(() => clearTimeout(timer));
 }
