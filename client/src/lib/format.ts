@@ -22,3 +22,8 @@ export function formatValue(v: number | null | undefined): string {
   if (a >= 1) return v.toFixed(2);
   return v.toFixed(3);
 }
+
+/** A code as words for people: `rate_of_change` → "rate of change". */
+export function codeWords(code: string): string {
+  return code.replace(/_/g, ' ');
+}

@@ -1,6 +1,6 @@
 import { Link } from 'react-router-dom';
 import type { AlarmAuditEntryDto, AlarmDto } from '@idm/contracts';
-import { dateTime } from '../../../lib/format';
+import { codeWords, dateTime } from '../../../lib/format';
 import { anomalyHistoryPath } from '../../../lib/routes';
 import { useResource } from '../../../lib/use-resource';
 import { getAlarm } from '../api/get-alarm';
@@ -31,7 +31,7 @@ export function AuditTrail({ alarm, history }: { alarm: AlarmDto; history: reado
       )}
       {history.map((h, i) => (
         <li key={`${h.at}-${i}`}>
-          <span className="num">{dateTime(h.at)}</span> <strong>{h.kind.replace(/_/g, ' ')}</strong>
+          <span className="num">{dateTime(h.at)}</span> <strong>{codeWords(h.kind)}</strong>
           {h.by ? ` by ${h.by}` : ''}
           {h.comment ? `: “${h.comment}”` : ''}
         </li>
@@ -58,7 +58,7 @@ function AlarmEpisodes({ alarm }: { alarm: AlarmDto }) {
               <li key={id} data-episode-id={id}>
                 {e ? (
                   <>
-                    <span className="num">{dateTime(e.timestamp)}</span> – <span className="num">{dateTime(e.end_timestamp)}</span> {e.anomaly_type.replace(/_/g, ' ')}, {e.severity}
+                    <span className="num">{dateTime(e.timestamp)}</span> – <span className="num">{dateTime(e.end_timestamp)}</span> {codeWords(e.anomaly_type)}, {e.severity}
                     {e.evidence.detail ? `: ${e.evidence.detail}` : ''}
                   </>
                 ) : (

@@ -2,7 +2,7 @@ import { useState, type FormEvent } from 'react';
 import { Link, useSearchParams } from 'react-router-dom';
 import { ANOMALY_SEVERITIES, ANOMALY_TYPES } from '@idm/contracts';
 import { EpisodeAlarmLink } from '../../../components/ui/EpisodeAlarmLink';
-import { dateTime, formatValue } from '../../../lib/format';
+import { codeWords, dateTime, formatValue } from '../../../lib/format';
 import { downloadFile } from '../../../lib/download';
 import { toUiError } from '../../../lib/errors';
 import { useResource } from '../../../lib/use-resource';
@@ -74,7 +74,7 @@ export function AnomalyHistoryPage() {
             <option value="">any</option>
             {ANOMALY_TYPES.map((t) => (
               <option key={t} value={t}>
-                {t.replace(/_/g, ' ')}
+                {codeWords(t)}
               </option>
             ))}
           </select>
@@ -134,7 +134,7 @@ export function AnomalyHistoryPage() {
                 <Link to={`/sensors/${encodeURIComponent(e.sensor_id)}`}>{e.sensor_id}</Link>
               </td>
               <td>{e.area ?? ''}</td>
-              <td>{e.anomaly_type.replace(/_/g, ' ')}</td>
+              <td>{codeWords(e.anomaly_type)}</td>
               <td>{e.severity}</td>
               <td className="num">{formatValue(e.score)}</td>
               <td className="num">{e.samples}</td>

@@ -1,6 +1,6 @@
 import type { AnomalyEpisode } from '@idm/contracts';
 import { EpisodeAlarmLink } from '../../../components/ui/EpisodeAlarmLink';
-import { dateTime } from '../../../lib/format';
+import { codeWords, dateTime } from '../../../lib/format';
 
 /** The anomaly episodes of the shown range (newest first, the first `max`), each with the alarm it raised. */
 export function EpisodeList({ episodes, max = 10 }: { episodes: readonly AnomalyEpisode[]; max?: number }) {
@@ -22,7 +22,7 @@ export function EpisodeList({ episodes, max = 10 }: { episodes: readonly Anomaly
           <tr key={e.id} data-episode-id={e.id}>
             <td className="num">{dateTime(e.timestamp)}</td>
             <td className="num">{dateTime(e.end_timestamp)}</td>
-            <td>{e.anomaly_type.replace(/_/g, ' ')}</td>
+            <td>{codeWords(e.anomaly_type)}</td>
             <td>{e.severity}</td>
             <td>{e.resolved ? 'resolved' : <strong>OPEN</strong>}</td>
             <td>

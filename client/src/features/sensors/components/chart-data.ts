@@ -1,3 +1,4 @@
+import { codeWords } from '../../../lib/format';
 import type { AnomalyEpisode, AnomalySeverity, TagLimits } from '@idm/contracts';
 
 /** One bucket of history as the chart needs it: the spread (min..max) and the mean over [t, t + width). */
@@ -94,7 +95,7 @@ export function shapeChart(input: {
     const start = Date.parse(e.timestamp);
     const end = Number.isFinite(Date.parse(e.end_timestamp)) ? Date.parse(e.end_timestamp) : start;
     if (!Number.isFinite(start) || end < from || start > to) continue;
-    episodes.push({ id: e.id, x1: Math.max(start, from), x2: Math.min(Math.max(end, start), to), severity: e.severity, label: e.anomaly_type.replace(/_/g, ' '), open: !e.resolved });
+    episodes.push({ id: e.id, x1: Math.max(start, from), x2: Math.min(Math.max(end, start), to), severity: e.severity, label: codeWords(e.anomaly_type), open: !e.resolved });
   }
 
   const limits: LimitLine[] = [];
