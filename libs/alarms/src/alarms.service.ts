@@ -151,7 +151,7 @@ export class AlarmsService implements OnModuleInit, OnModuleDestroy {
   applyRelayed(record: Alarm): boolean {
     const held = this.alarms.get(record._id);
     if (held && held.updated_at > record.updated_at) return false;
-    this.alarms.set(record._id, { ...record, anomaly_ids: [...record.anomaly_ids] });
+    this.alarms.set(record._id, plainRecord(record));
     this.relayed.add(record._id);
     return true;
   }
