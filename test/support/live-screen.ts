@@ -1,5 +1,6 @@
 import { io, Socket } from 'socket.io-client';
 import type { AlarmEventDto, AlarmSnapshotDto, ClientToServerEvents, LiveSampleDto, ServerToClientEvents } from '@idm/contracts';
+import { eventually } from './modbus';
 
 export type ScreenSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
@@ -38,13 +39,9 @@ export function openLiveScreen(url: string, token: string): LiveScreen {
 
 /** Polls `fn` until it returns something truthy; throws after `timeoutMs`. */
 export async function until<T>(fn: () => T | undefined | null | false, timeoutMs = 10_000, what = 'condition'): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = fn();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`${what} not met within ${timeoutMs} ms`);
-    await sleep(20);
-  }
+  const v = await eventually(fn, (x) => !!x, timeoutMs, 20);
+  if (!v) throw new Error(`${what} not met within ${timeoutMs} ms`);
+  return v;
 }
 
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
