@@ -171,6 +171,7 @@ export class HistorianService implements SampleSink, OnModuleInit, OnApplication
           const pages = await this.repo.latestPages();
           this.writer.restore(pages.flatMap((p) => p.sensors));
           this.ready = true;
+          this.noteDbOk();
           this.logger.log(`historian ready: ${this.writer.sensorCount} sensor(s) known, ${this.queue.length} journal record(s) to apply`);
         } catch (err) {
           this.noteDbError(err);
@@ -246,6 +247,9 @@ export class HistorianService implements SampleSink, OnModuleInit, OnApplication
 
   private async flushOnce(): Promise<void> {
     if (!this.writer.pendingCount) {
+      // Nothing to write proves nothing: after a failure, only an answer from the database clears it.
+      if (!this.dbUp) await this.repo.ping();
+      this.noteDbOk();
       this.lastFlushOk = Date.now();
       return;
     }
@@ -255,8 +259,7 @@ export class HistorianService implements SampleSink, OnModuleInit, OnApplication
       this.writer.endFlush(true);
       this.written.inc(n);
       this.lastFlushOk = Date.now();
-      if (!this.dbUp) this.logger.log('database writable again: the journal backlog is being written');
-      this.dbUp = true;
+      this.noteDbOk();
     } catch (err) {
       this.writer.endFlush(false);
       throw err;
@@ -294,6 +297,11 @@ export class HistorianService implements SampleSink, OnModuleInit, OnApplication
     return this.writer.pendingCount || this.writer.inflightCount ? (Date.now() - this.lastFlushOk) / 1000 : 0;
   }
 
+  private noteDbOk(): void {
+    if (!this.dbUp) this.logger.log('database answers again: the journal backlog is being written');
+    this.dbUp = true;
+  }
+
   private noteDbError(err: unknown): void {
     const message = err instanceof Error ? err.message : String(err);
     if (this.dbUp || message !== this.lastDbError) this.logger.warn(`database write/read failed, samples stay in the journal: ${message}`);
@@ -310,7 +318,8 @@ export class HistorianService implements SampleSink, OnModuleInit, OnApplication
       replay_pending: this.queue.length,
     };
     if (this.journal.full) return { status: 'degraded' as const, message: 'journal full: new samples are refused until the database is back', ...extra };
-    if (!this.ready || !this.dbUp) return { status: 'degraded' as const, message: 'database unreachable: samples are kept in the local journal', ...extra };
+    if (!this.dbUp) return { status: 'degraded' as const, message: 'database unreachable: samples are kept in the local journal', ...extra };
+    if (!this.ready) return { status: 'degraded' as const, message: 'starting: loading the latest values from the database (samples are kept in the local journal)', ...extra };
     // A killed database does not fail a write at once: the driver waits for server selection first.
     // Writes stalled well past the flush interval are already an outage for whoever reads the history.
     const stalledAfterS = Math.max(2, (8 * this.config.historian.flushMs) / 1000);
