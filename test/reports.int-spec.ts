@@ -4,6 +4,7 @@ import { getQueueToken } from '@nestjs/bullmq';
 import { getConnectionToken } from '@nestjs/mongoose';
 import type { Queue } from 'bullmq';
 import type { Connection } from 'mongoose';
+import { HistorianService } from '@idm/historian';
 import { startTestApp, TestApp } from './support/app';
 import { authHeader, clearLoginThrottle, loginAllRoles } from './support/auth';
 import { PYTHON } from './support/python';
@@ -129,36 +130,11 @@ function samplesOf(sensor: string, base: number, spread: number, from: number, t
   return out;
 }
 
-/** The minute rollups a historian stores for samples (`rollups`: one document per bucket). */
-function rollupsOf(samples: Sample[]): any[] {
-  const rollups = new Map<string, any>();
-  for (const s of samples) {
-    const start = Math.floor(s.timestamp / MIN) * MIN;
-    const id = `${s.sensor_id}|1m|${start}`;
-    const r = rollups.get(id) ?? { _id: id, sensor_id: s.sensor_id, resolution: '1m', start: new Date(start), t: start, count: 0, sum: 0, sum_sq: 0, min: Infinity, max: -Infinity, first: s.value, last: s.value, anomaly_count: 0 };
-    r.count += 1;
-    r.sum += s.value;
-    r.sum_sq += s.value * s.value;
-    r.min = Math.min(r.min, s.value);
-    r.max = Math.max(r.max, s.value);
-    r.last = s.value;
-    rollups.set(id, r);
-  }
-  return [...rollups.values()];
-}
-
-/** The historian's hour packs of minute rollups (`rollup_packs`, `<sensor>|1m|<hour start>` with `items`). */
-function packsOf(rollups: any[]): any[] {
-  const packs = new Map<string, any>();
-  for (const r of rollups) {
-    const hour = Math.floor(r.t / H) * H;
-    const id = `${r.sensor_id}|1m|${hour}`;
-    const p = packs.get(id) ?? { _id: id, sensor_id: r.sensor_id, resolution: '1m', start: new Date(hour), items: [] };
-    const { _id, sensor_id, resolution, start, ...item } = r;
-    p.items.push(item);
-    packs.set(id, p);
-  }
-  return [...packs.values()];
+/** Stores samples through the real historian (not detection: the anomalies below are the test's own). */
+async function storeSamples(t: TestApp, samples: Sample[], writeAll: boolean): Promise<void> {
+  const historian = t.app.get(HistorianService);
+  await historian.accept(samples.map((x) => ({ ...x, quality: 'good' as const, source: 'rest' as const })));
+  if (writeAll) await historian.drain(true);
 }
 
 function stats(values: number[]) {
@@ -197,8 +173,8 @@ describe('reports: figures, formats and background jobs on the real database and
     const conn = t.app.get<Connection>(getConnectionToken());
     await conn.collection('alarms').insertMany(alarms as any[]);
     await conn.collection('alarm_audit').insertMany(audit.map((a) => ({ ...a })));
-    // A past hour: the historian has packed it (the single-bucket documents are not needed).
-    await conn.collection('rollup_packs').insertMany(packsOf(rollupsOf(samples)));
+    // A past hour, written and packed by the historian.
+    await storeSamples(t, samples, true);
     await conn.collection('anomalies').insertMany([
       { sensor_id: 's0', anomaly_type: 'spike', timestamp: new Date(FROM + 5 * MIN), resolved: true, score: 0.9, severity: 'high' },
       { sensor_id: 's0', anomaly_type: 'drift', timestamp: new Date(FROM + 50 * MIN), resolved: false, score: 0.7, severity: 'medium' },
@@ -255,17 +231,13 @@ describe('reports: figures, formats and background jobs on the real database and
     }
   });
 
-  it('reads the recent hour from single rollup buckets when it is not packed yet', async () => {
+  it('includes the hour the historian has not written yet (still open in memory)', async () => {
     const now = Date.now();
     const hour = Math.floor(now / H) * H;
     const from = hour - H;
     const to = Math.floor(now / MIN) * MIN;
     const recent = samplesOf('r0', 20, 2, from, to, 9);
-    const rollups = rollupsOf(recent);
-    const conn = t.app.get<Connection>(getConnectionToken());
-    await conn.collection('rollup_packs').insertMany(packsOf(rollups.filter((r) => r.t < hour)));
-    const current = rollups.filter((r) => r.t >= hour);
-    if (current.length) await conn.collection('rollups').insertMany(current);
+    await storeSamples(t, recent, false);
     const r = await body(fetch(`${t.url}/reports/anomalies?from=${new Date(from).toISOString()}&to=${new Date(to).toISOString()}&sensor_ids=r0`, { headers: authHeader(tokens.supervisor) }));
     const b = stats(recent.map((s) => s.value));
     expect(r.sensor_stats).toHaveLength(1);

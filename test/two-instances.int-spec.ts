@@ -18,7 +18,15 @@ const JITTER_MS = 40;
 describe('two IDM instances behind the Socket.IO Redis adapter', () => {
   const db = 'idm_test_two_instances';
   const dataDirB = fs.mkdtempSync(path.join(os.tmpdir(), 'idm-instance-b-'));
-  const shared = { SOCKET_REDIS_ADAPTER: 'true', MODBUS_POLLING: '0', ALARM_ON_DELAY_MS: '0', ALARM_FLOOD_THRESHOLD: '1000' };
+  const shared = {
+    SOCKET_REDIS_ADAPTER: 'true',
+    MODBUS_POLLING: '0',
+    ALARM_ON_DELAY_MS: '0',
+    ALARM_FLOOD_THRESHOLD: '1000',
+    // A saves its latest values and closes quiet minutes soon; B follows the saved values at this pace too.
+    HISTORIAN_SNAPSHOT_MS: '500',
+    HISTORIAN_IDLE_CLOSE_MS: '1000',
+  };
   let a: TestApp;
   let b: TestApp;
   let tokens: Record<Role, string>;
@@ -153,6 +161,33 @@ describe('two IDM instances behind the Socket.IO Redis adapter', () => {
     await until(() => onA.samplesOf('LV-1').at(-1)?.value === 100, 5000, 'LV-1 on A');
     await sleep(300);
     expect(onB.samplesOf('LV-1')).toHaveLength(seen);
+  });
+
+  it('follows A on B: a sensor first ingested on A after B started is listed on B with its latest value, and B charts it like A', async () => {
+    const sensor = `HIST-2I-${Date.now()}`; // apart from earlier runs' samples that A's journal may replay
+    // Ten minutes at one sample per 10 s, ending in the minute just past (A writes a past minute once the
+    // sensor is quiet); B reads them from the database, bucket by bucket while their hour is not packed.
+    const end = Math.floor(Date.now() / 60_000) * 60_000 - 1000;
+    const samples = Array.from({ length: 60 }, (_, i) => ({ sensor_id: sensor, timestamp: end - (59 - i) * 10_000, value: 20 + (i % 7) + i / 10 }));
+    expect((await call(a.url, 'POST', '/sensors/data', tokens.operator, { samples })).status).toBe(202);
+
+    const latest = await untilAsync(async () => {
+      const r = await call(b.url, 'GET', `/sensors/${sensor}`, tokens.viewer);
+      return r.status === 200 && r.body.latest?.timestamp === new Date(end).toISOString() ? r.body : undefined;
+    }, 10_000, `${sensor} listed on B with its latest sample`);
+    expect(latest.latest).toMatchObject({ value: samples[59].value, quality: 'good' });
+
+    const query = `/sensors/${sensor}/history?from=${new Date(end - 600_000).toISOString()}&to=${new Date(end + 1).toISOString()}&max_points=20`;
+    const onA = await call(a.url, 'GET', query, tokens.viewer);
+    expect(onA.body.source).toBe('1m');
+    expect(onA.body.buckets.reduce((n: number, x: { count: number }) => n + x.count, 0)).toBe(60);
+    // Once A has written every minute (the last one closes after HISTORIAN_IDLE_CLOSE_MS), B answers the same.
+    const onB = await untilAsync(async () => {
+      const r = await call(b.url, 'GET', query, tokens.viewer);
+      return JSON.stringify(r.body.buckets) === JSON.stringify(onA.body.buckets) ? r.body : undefined;
+    }, 15_000, 'the same history on B as on A');
+    expect(onB.source).toBe('1m');
+    expect(onB.buckets.length).toBeGreaterThanOrEqual(10);
   });
 
   it('refuses samples, alarm actions and registry writes on B (IDM_ROLE=screens) with 409, while sign-in and reads work there', async () => {

@@ -85,10 +85,11 @@ export class HistorianService implements SampleSink, OnModuleInit, OnApplication
 
   onModuleInit(): void {
     if (this.config.role === 'screens') {
-      // Screens only: no journal, no ingestion sink, no write loops; the latest values are loaded once so
-      // history reads (which start from what the writer knows per sensor) are answered from the database.
-      this.health.register('historian', async () => ({ status: 'up' as const, role: 'screens' }));
-      this.loops = [this.restoreOnly()];
+      // Screens only: no journal, no ingestion sink, no write loops; the latest values are followed so
+      // history reads (which end at what the writer knows per sensor) are answered from the database.
+      this.health.register('historian', async () =>
+        this.dbUp ? { status: 'up' as const, role: 'screens' } : { status: 'degraded' as const, role: 'screens', message: 'database unreachable: latest values not refreshed' });
+      this.loops = [this.followLatest()];
       return;
     }
     const replay = this.journal.open();
@@ -112,18 +113,31 @@ export class HistorianService implements SampleSink, OnModuleInit, OnApplication
     this.journal.close();
   }
 
-  /** A screens-only instance: loads the saved latest values (retrying while the database is away), nothing more. */
-  private async restoreOnly(): Promise<void> {
-    while (!this.stopped && !this.ready) {
+  /**
+   * A screens-only instance follows the latest values the writer instance saves (every
+   * HISTORIAN_SNAPSHOT_MS), so its sensor list and the end of its history reads keep up; nothing more.
+   */
+  private async followLatest(): Promise<void> {
+    while (!this.stopped) {
       try {
         this.writer.restore((await this.repo.latestPages()).flatMap((p) => p.sensors));
+        this.noteDbOk();
+        if (!this.ready) this.logger.log(`historian (screens only, no journal): ${this.writer.sensorCount} sensor(s) known`);
         this.ready = true;
-        this.logger.log(`historian (screens only, no journal): ${this.writer.sensorCount} sensor(s) known`);
       } catch (err) {
         this.noteDbError(err);
-        await sleep(1000);
       }
+      await this.idle(this.ready && this.dbUp ? this.config.historian.snapshotMs : 1000);
     }
+  }
+
+  /** Waits `ms`, or less when woken (new samples, shutdown). */
+  private async idle(ms: number): Promise<void> {
+    await new Promise<void>((resolve) => {
+      this.wake = resolve;
+      setTimeout(resolve, ms).unref();
+    });
+    this.wake = null;
   }
 
   /** Makes a batch durable (journal fsync) and hands it to the writer; rejects with 503 when the journal is full. */
@@ -191,11 +205,7 @@ export class HistorianService implements SampleSink, OnModuleInit, OnApplication
         continue;
       }
       if (!r) {
-        await new Promise<void>((resolve) => {
-          this.wake = resolve;
-          setTimeout(resolve, this.config.historian.flushMs).unref();
-        });
-        this.wake = null;
+        await this.idle(this.config.historian.flushMs);
         continue;
       }
       try {

@@ -2,15 +2,18 @@ import { Injectable } from '@nestjs/common';
 import type { HistoryResponseDto, SensorDetailDto, SensorSummaryDto, StoredSampleDto } from '@idm/contracts';
 import { AppConfig, mapLimited } from '@idm/core';
 import { TagRegistryService } from '@idm/ingestion';
-import { packId, rawId, RollupPackDoc } from './engine/docs';
+import { packId, rawId, rollupId, RollupPackDoc } from './engine/docs';
 import { planHistory, toBuckets } from './engine/history-plan';
 import { combine, pickSummary, StoredSample, summarize, Summary } from './engine/summary';
 import { DAY, floorTo, HOUR, MINUTE } from './engine/time';
 import { HistorianRepository } from './historian.repository';
 import { HistorianService } from './historian.service';
 
-type Item = Summary & { t: number };
+export type RollupItem = Summary & { t: number };
+type Item = RollupItem;
 const READ_CONCURRENCY = 16;
+/** Bucket-by-bucket reads inside one not-yet-packed period (itself one of READ_CONCURRENCY). */
+const SINGLE_READ_CONCURRENCY = 4;
 
 export function toSampleDto(x: StoredSample): StoredSampleDto {
   return { sensor_id: x.sensor_id, timestamp: new Date(x.t).toISOString(), value: x.v, status: x.s, quality: x.q };
@@ -74,7 +77,7 @@ export class HistoryService {
       items = [];
       for await (const chunk of this.rawSamples(sensorId, from, to)) for (const x of chunk) items.push({ t: x.t, ...(summarize([x]) as Summary) });
     } else {
-      items = await this.summaries(sensorId, plan.source, plan.start, to);
+      items = await this.rollups(sensorId, plan.source, plan.start, to);
     }
     return {
       sensor_id: sensorId,
@@ -111,8 +114,11 @@ export class HistoryService {
     return doc ? doc.samples.map((x) => ({ sensor_id: sensorId, ...x })) : [];
   }
 
-  /** Minute (`1m`) or hour (`1h`) summaries from `start` to `to`: packs by `_id`, the open periods from memory. */
-  private async summaries(sensorId: string, res: '1m' | '1h', start: number, to: number): Promise<Item[]> {
+  /**
+   * Minute (`1m`) or hour (`1h`) summaries starting in [start, to): packs by `_id`, the open periods from
+   * memory. Charts and reports read rollups through here.
+   */
+  async rollups(sensorId: string, res: '1m' | '1h', start: number, to: number): Promise<Item[]> {
     const st = this.historian.writer.sensor(sensorId);
     if (!st) return [];
     const packUnit = res === '1m' ? HOUR : DAY;
@@ -133,8 +139,23 @@ export class HistoryService {
       }
       const id = packId(sensorId, res, p);
       const pack: RollupPackDoc | null = this.historian.writer.unwritten('packs', id) ?? (await this.repo.pack(id));
-      return pack ? pack.items.map((it) => ({ t: it.t, ...pickSummary(it as unknown as Record<string, unknown>) })) : [];
+      if (pack) return pack.items.map((it) => ({ t: it.t, ...pickSummary(it as unknown as Record<string, unknown>) }));
+      // Not packed yet: a period still open on the writer instance (seen from a screens-only instance, or
+      // from a restarted writer before the sensor's next sample) has its closed buckets stored one by one.
+      if (p + 2 * packUnit <= Date.now()) return [];
+      return this.singleRollups(sensorId, res, p, Math.min(p + packUnit, last + 1));
     });
     return parts.flat().filter((it) => it.t >= start && it.t < to);
+  }
+
+  private async singleRollups(sensorId: string, res: '1m' | '1h', from: number, to: number): Promise<Item[]> {
+    const unit = res === '1m' ? MINUTE : HOUR;
+    const starts: number[] = [];
+    for (let t = from; t < to; t += unit) starts.push(t);
+    const docs = await mapLimited(starts, SINGLE_READ_CONCURRENCY, async (t) => {
+      const id = rollupId(sensorId, res, t);
+      return this.historian.writer.unwritten('rollups', id) ?? (await this.repo.rollup(id));
+    });
+    return docs.flatMap((d, i) => (d ? [{ t: starts[i], ...pickSummary(d as unknown as Record<string, unknown>) }] : []));
   }
 }

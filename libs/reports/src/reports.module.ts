@@ -2,6 +2,8 @@ import { BullModule } from '@nestjs/bullmq';
 import { Module } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
 import { AlarmsModule } from '@idm/alarms';
+import { DetectionModule } from '@idm/detection';
+import { HistorianModule } from '@idm/historian';
 import { IngestionModule } from '@idm/ingestion';
 import { ReportFile, ReportFileSchema } from './report-file.schema';
 import { ReportJobsService } from './report-jobs.service';
@@ -14,6 +16,8 @@ import { ReportsService } from './reports.service';
 @Module({
   imports: [
     AlarmsModule,
+    DetectionModule,
+    HistorianModule,
     IngestionModule,
     MongooseModule.forFeature([{ name: ReportFile.name, schema: ReportFileSchema }]),
     BullModule.registerQueue({ name: REPORTS_QUEUE }),
