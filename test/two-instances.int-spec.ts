@@ -194,6 +194,9 @@ describe('two IDM instances behind the Socket.IO Redis adapter', () => {
     const refused = { statusCode: 409, error: 'Conflict', message: 'this IDM instance serves screens only (IDM_ROLE=screens): send samples and alarm actions to the writer instance' };
     const samples = { samples: [{ sensor_id: 'TT-2I', timestamp: Date.now(), value: 95 }] };
     expect(await call(b.url, 'POST', '/sensors/data', tokens.operator, samples)).toMatchObject({ status: 409, body: refused });
+    // Who is asking comes first: without a token, or with a role that may not write, the answer says so.
+    expect((await call(b.url, 'POST', '/sensors/data', null, samples)).status).toBe(401);
+    expect((await call(b.url, 'POST', '/sensors/data', tokens.viewer, samples)).status).toBe(403);
     const id = encodeURIComponent('sensor:TT-2I|limit');
     expect(await call(b.url, 'POST', `/alarms/${id}/acknowledge`, tokens.operator, { comment: 'on B' })).toMatchObject({ status: 409, body: refused });
     expect(await call(b.url, 'POST', '/alarms/acknowledge', tokens.operator, { ids: ['sensor:TT-2I|limit'] })).toMatchObject({ status: 409, body: refused });

@@ -3,7 +3,7 @@ import { APP_GUARD, DiscoveryModule } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
 import { MongooseModule } from '@nestjs/mongoose';
 import { PassportModule } from '@nestjs/passport';
-import { AppConfig } from '@idm/core';
+import { AppConfig, PlantWriteGuard } from '@idm/core';
 import { AuthController } from './auth.controller';
 import { AuthService } from './auth.service';
 import { AuthGuard } from './guards/auth.guard';
@@ -48,6 +48,9 @@ import { UsersService } from './users/users.service';
   controllers: [AuthController, UsersController],
   providers: [
     { provide: APP_GUARD, useClass: AuthGuard },
+    // After AuthGuard (global guards run in registration order): who is asking is answered first (401/403),
+    // then whether this instance takes plant writes at all (409 on a screens-only one).
+    { provide: APP_GUARD, useClass: PlantWriteGuard },
     {
       provide: LOGIN_THROTTLE_LIMITS,
       inject: [AppConfig],

@@ -1,5 +1,4 @@
 import { DynamicModule, Global, MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
-import { APP_GUARD } from '@nestjs/core';
 import { ConfigModule } from '@nestjs/config';
 import { AppConfig } from './config/app-config';
 import { DatabaseModule } from './database/database.module';
@@ -12,7 +11,6 @@ import { HttpMetricsMiddleware } from './metrics/http-metrics.middleware';
 import { MetricsController } from './metrics/metrics.controller';
 import { MetricsService } from './metrics/metrics.service';
 import { RedisModule } from './redis/redis.module';
-import { PlantWriteGuard } from './security/plant-write';
 
 /** Config, logging, database, Redis, health and metrics: what every IDM process needs. */
 @Global()
@@ -36,7 +34,7 @@ export class CoreModule implements NestModule {
         RedisModule,
       ],
       controllers: [HealthController, MetricsController],
-      providers: [HealthRegistry, DependencyHealth, MetricsService, DomainEvents, { provide: APP_GUARD, useClass: PlantWriteGuard }],
+      providers: [HealthRegistry, DependencyHealth, MetricsService, DomainEvents],
       exports: [HealthRegistry, MetricsService, DomainEvents],
     };
   }

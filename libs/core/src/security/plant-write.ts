@@ -19,7 +19,7 @@ const notARead: PlantWriteWhen = (req) => !['GET', 'HEAD', 'OPTIONS'].includes(r
  */
 export const PlantWrite = (when: PlantWriteWhen = notARead): MethodDecorator & ClassDecorator => SetMetadata(PLANT_WRITE_KEY, when);
 
-/** Global guard (registered by CoreModule): refuses `@PlantWrite()` requests on a screens-only instance. */
+/** Global guard (registered by AuthModule, after AuthGuard): refuses `@PlantWrite()` requests on a screens-only instance. */
 @Injectable()
 export class PlantWriteGuard implements CanActivate {
   constructor(
