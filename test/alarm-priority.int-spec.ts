@@ -66,7 +66,13 @@ describe('alarm priority from the tag configuration (ISA-18.2 rationalization)',
     expect(plain).toMatchObject({ condition: 'limit', priority: 'medium', state: 'unack_active' });
     expect(crit).toMatchObject({ condition: 'limit', priority: 'critical', state: 'unack_active' });
     // The episode behind it is medium: the priority came from the configuration, not from the score.
-    const history = await call(t.url, 'GET', '/anomalies/history?sensor_id=TT-CRIT', tokens.viewer);
+    // (Detection writes the episode just behind announcing it, so it may be stored after the alarm shows.)
+    const history = await eventually(
+      () => call(t.url, 'GET', '/anomalies/history?sensor_id=TT-CRIT', tokens.viewer),
+      (r) => r.body.items?.length > 0,
+      10_000,
+      50,
+    );
     expect(history.body.items.map((e: { anomaly_type: string; severity: string }) => [e.anomaly_type, e.severity])).toEqual([['limit', 'medium']]);
     // Critical first in the list operators work from.
     const ids = ((await call(t.url, 'GET', '/alarms', tokens.viewer)).body as AlarmDto[]).map((a) => a.id);

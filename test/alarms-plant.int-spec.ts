@@ -47,10 +47,12 @@ describe('alarms from the PLC simulator to socket.io clients', () => {
       expect(raised.alarm.state).toBe('unack_active');
       await until(() => b.events.find((e) => e.seq === raised.seq), 5_000, 'the same event on the second client');
 
-      // The anomaly episode behind it is in the database, linked by sensor and type, not yet resolved.
-      const history: any = await (await fetch(`${plant.idm.url}/anomalies/history?sensor_id=${encodeURIComponent(tag.sensor_id)}`, { headers: authHeader(plant.tokens.viewer) })).json();
-      const episode = (history.items ?? history).find((x: { anomaly_type: string }) => x.anomaly_type === raised.alarm.condition);
-      expect(episode).toBeDefined();
+      // The anomaly episode behind it is in the database, linked by sensor and type, not yet resolved
+      // (detection announces an episode first and writes it just behind, so it may land after the alarm).
+      const episode = await until(async () => {
+        const history: any = await (await fetch(`${plant.idm.url}/anomalies/history?sensor_id=${encodeURIComponent(tag.sensor_id)}`, { headers: authHeader(plant.tokens.viewer) })).json();
+        return (history.items ?? history).find((x: { anomaly_type: string }) => x.anomaly_type === raised.alarm.condition);
+      }, 10_000, 'the episode behind the alarm in the history');
       expect(episode.resolved).toBe(false);
 
       const ack = await fetch(`${plant.idm.url}/alarms/${encodeURIComponent(raised.alarm.id)}/acknowledge`, { method: 'POST', headers: authHeader(plant.tokens.operator), body: '{}' });

@@ -56,8 +56,13 @@ describe('detection of a fault injected in the PLC simulator', () => {
     // Nothing was flagged on the healthy signal before the fault.
     expect(mine().slice(0, beforeFault).filter((s) => s.status === 'anomaly')).toHaveLength(0);
 
+    // Episode writes are queued behind ingestion (never holding it up): wait for the closing one.
     const model = t.app.get<Model<Anomaly>>(getModelToken(Anomaly.name));
-    const docs = await model.find({ sensor_id: tag.sensor_id }).lean().exec();
+    const docs = await eventually(
+      () => model.find({ sensor_id: tag.sensor_id }).lean().exec(),
+      (d) => d.some((x) => new Date(x.end_timestamp).getTime() === closed[0].e.end_timestamp),
+      10_000,
+    );
     expect(docs).toHaveLength(1);
     expect(docs[0]).toMatchObject({ _id: opened[0].e.anomaly_id, anomaly_type: 'stuck', resolved: false }); // resolved once its alarm is acknowledged (alarms tests)
     expect(docs[0].area).toBe(tag.area);
