@@ -14,9 +14,10 @@ import { historianHistoryBench, historianIngestBench } from './historian.bench';
 import { modbusPollBench } from './modbus-poll.bench';
 import { reportsBench } from './reports.bench';
 import { detectorThroughputBenchmark, nabBenchmark } from './nab/nab.bench';
+import { detectionSimBenchmark } from './detection-sim.bench';
 
 // Baselines first: later benchmarks report ratios against rows measured earlier in the same run.
-const BENCHMARKS: Benchmark[] = [insertManyBaseline, historianIngestBench, historianHistoryBench, nabBenchmark, detectorThroughputBenchmark, modbusPollBench, authBench, overviewBench, reportsBench, alarmLatencyBench];
+const BENCHMARKS: Benchmark[] = [insertManyBaseline, historianIngestBench, historianHistoryBench, nabBenchmark, detectionSimBenchmark, detectorThroughputBenchmark, modbusPollBench, authBench, overviewBench, reportsBench, alarmLatencyBench];
 
 async function main(): Promise<void> {
   const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

@@ -1,6 +1,6 @@
 import { DETECTOR_NAMES, DetectorName, DetectorSettings } from './config';
-import { EngineVerdict, SensorDetector } from './sensor-detector';
-import { Fault, gaussian, tsOf, withFault } from './testing/signals';
+import { EngineVerdict, ewmaWidening, SensorDetector, sumWidening } from './sensor-detector';
+import { cycling, Fault, gaussian, tsOf, withFault } from './testing/signals';
 
 const N = 4000;
 const AT = 3000; // fault start; warm-up at one sample a minute is 1440 samples (24 h)
@@ -129,6 +129,47 @@ describe('SensorDetector: each detector on synthetic faults', () => {
     const x = new Array(5000).fill(0);
     const verdicts = run(only('stuck'), x);
     expect(verdicts.filter((v) => v.score >= 0.5)).toHaveLength(0);
+  });
+});
+
+describe('SensorDetector: signals whose successive samples are alike (a cycling process value)', () => {
+  const SECOND = 1000;
+  const hours = (h: number) => h * 3600;
+  /** Verdicts at one sample a second (warm-up: 5000 samples). */
+  const runAt1s = (values: number[]) => {
+    const d = new SensorDetector();
+    return values.map((v, i) => d.step(Date.UTC(2026, 0, 1) + i * SECOND, v));
+  };
+
+  it('widens the EWMA and CUSUM charts by the lag-1 autocorrelation: not at all for independent samples, fully for a slow cycle', () => {
+    expect(ewmaWidening(0, 0.1)).toBe(1);
+    expect(sumWidening(0)).toBe(1);
+    // As ρ → 1 the EWMA's spread is the signal's own: λ/(2−λ) · (2−λ)/λ = 1.
+    expect(ewmaWidening(1, 0.1)).toBeCloseTo((2 - 0.1) / 0.1, 10);
+    expect(ewmaWidening(0.9, 0.1)).toBeGreaterThan(ewmaWidening(0.5, 0.1));
+    expect(sumWidening(0.5)).toBeCloseTo(3, 10);
+  });
+
+  it('raises nothing on a loop oscillating ±5 with a 10-minute period and 0.2 noise, over 8 hours at 1 s', () => {
+    for (const seed of [1, 2, 3]) {
+      const verdicts = runAt1s(cycling(hours(8), seed));
+      expect({ seed, anomalies: verdicts.filter((v) => v.score >= 0.5).length }).toEqual({ seed, anomalies: 0 });
+    }
+  });
+
+  it('still catches a step, a drift and a stuck transmitter on that loop', () => {
+    const at = hours(3);
+    const n = at + 1200;
+    const first = (values: number[]) => runAt1s(values).findIndex((v, i) => i >= at && v.score >= 0.5) - at;
+    const step = cycling(n, 4).map((v, i) => (i >= at ? v + 7 : v));
+    const drift = cycling(n, 5).map((v, i) => (i >= at ? v + (3.5 * (i - at)) / 60 : v)); // 3.5 units a minute
+    const stuck = cycling(n, 6).map((v, i, all) => (i >= at ? all[at] : v));
+    expect(first(step)).toBeGreaterThanOrEqual(0);
+    expect(first(step)).toBeLessThanOrEqual(2);
+    expect(first(drift)).toBeGreaterThanOrEqual(0);
+    expect(first(drift)).toBeLessThanOrEqual(360);
+    expect(first(stuck)).toBeGreaterThanOrEqual(0);
+    expect(first(stuck)).toBeLessThanOrEqual(15);
   });
 });
 

@@ -17,6 +17,12 @@ export interface SensorState {
   /** Baseline: exponentially weighted mean and variance of the value. */
   mean: number;
   variance: number;
+  /**
+   * Lag-1 autocovariance of the (clipped) deviation from the baseline, and the last deviation. A slow
+   * cycle or wander makes successive samples alike; the EWMA and CUSUM charts widen by it (see `step`).
+   */
+  acov: number;
+  prevDev: number;
   /** Exponentially weighted mean and variance of the first difference. */
   dMean: number;
   dVariance: number;
@@ -37,6 +43,9 @@ export interface SensorState {
   dayCount: number[];
   dayVariance: number;
   dayEwma: number;
+  /** Lag-1 autocovariance of the daily-profile residual, and the last residual. */
+  dayAcov: number;
+  dayPrevResidual: number;
 }
 
 /** One sample's result in the engine (the server adds sensor id and status for the wire). */
@@ -156,6 +165,8 @@ export function initialState(): SensorState {
     prev: null,
     mean: 0,
     variance: 0,
+    acov: 0,
+    prevDev: 0,
     dMean: 0,
     dVariance: 0,
     ewma: 0,
@@ -170,7 +181,35 @@ export function initialState(): SensorState {
     dayCount: new Array(DAY_BINS).fill(0),
     dayVariance: 0,
     dayEwma: 0,
+    dayAcov: 0,
+    dayPrevResidual: 0,
   };
+}
+
+/** Highest lag-1 autocorrelation used (a noiseless ramp or cycle would make the widening unbounded). */
+const MAX_AUTOCORRELATION = 0.999;
+/** The autocorrelation is learned over this many baseline half-lives: a property of the signal, not of the last hour. */
+const AUTOCORRELATION_MEMORY = 4;
+
+/** Lag-1 autocorrelation from an autocovariance and a variance, in [0, MAX_AUTOCORRELATION]. */
+function autocorrelation(acov: number, variance: number): number {
+  return variance > 0 ? Math.min(MAX_AUTOCORRELATION, Math.max(0, acov / variance)) : 0;
+}
+
+/**
+ * How much wider the EWMA statistic (weight `lambda`) swings on a signal whose successive deviations have
+ * lag-1 autocorrelation `rho` than on independent samples: its variance is σ²·λ/(2−λ)·(1+φ)/(1−φ) with
+ * φ = ρ(1−λ) for an AR(1)-like process (the EWMAST chart of Zhang, 1998). 1 when ρ = 0; (2−λ)/λ as ρ → 1,
+ * where the EWMA of a slow cycle is the cycle itself.
+ */
+export function ewmaWidening(rho: number, lambda: number): number {
+  const phi = rho * (1 - lambda);
+  return (1 + phi) / (1 - phi);
+}
+
+/** The long-run variance factor (1+ρ)/(1−ρ): a sum of n such deviations varies like n·factor independent ones. */
+export function sumWidening(rho: number): number {
+  return (1 + rho) / (1 - rho);
 }
 
 /**
@@ -191,7 +230,8 @@ export class SensorDetector {
     private readonly settings: DetectorSettings = {},
     state?: SensorState,
   ) {
-    this.state = state ? structuredClone(state) : initialState();
+    // States saved before a field existed get its initial value.
+    this.state = state ? { ...initialState(), ...structuredClone(state) } : initialState();
     this.config = resolveConfig(this.state.periodMs, settings);
   }
 
@@ -235,7 +275,11 @@ export class SensorDetector {
     const dz = (d - s.dMean) / dSd;
     const lambda = c.ewmaLambda;
     const ewma = lambda * value + (1 - lambda) * s.ewma;
-    const zc = clip(z, c.zClip);
+    // The EWMA and CUSUM charts assume independent samples; on a cycling or wandering signal successive
+    // deviations are alike and both charts would signal every half cycle. They are widened by the
+    // signal's own lag-1 autocorrelation, so they signal a departure from how the signal usually moves.
+    const rho = autocorrelation(s.acov, s.variance);
+    const zc = clip(z, c.zClip) / Math.sqrt(sumWidening(rho));
     const cusumHi = Math.max(0, s.cusumHi + zc - c.cusumK);
     const cusumLo = Math.max(0, s.cusumLo - zc - c.cusumK);
     // Clipped wider than the baseline so a noise burst shows its full spread while one spike cannot dominate.
@@ -259,7 +303,7 @@ export class SensorDetector {
         );
       }
       if (c.enabled.ewma) {
-        const limit = c.ewmaL * sd * Math.sqrt(lambda / (2 - lambda));
+        const limit = c.ewmaL * sd * Math.sqrt((lambda / (2 - lambda)) * ewmaWidening(rho, lambda));
         const [lo, hi] = [s.mean - limit, s.mean + limit];
         findings.add('drift', Math.abs(ewma - s.mean) / (limit / c.ewmaL), c.ewmaL, lo, hi, ewma);
       }
@@ -278,7 +322,7 @@ export class SensorDetector {
       }
       if (c.enabled.runRules) this.runRules(findings, sd);
     }
-    if (c.enabled.daily) this.daily(timestamp, value, findings);
+    const dayResidual = c.enabled.daily ? this.daily(timestamp, value, findings) : null;
 
     // Learn after judging; residuals are clipped so a spike barely moves the baseline while a lasting shift is absorbed.
     // Bias-corrected start: a plain average until the exponential window is full.
@@ -297,6 +341,15 @@ export class SensorDetector {
     s.flatRun = flatRun;
     s.prev = value;
     const verdict = findings.verdict();
+    // How alike successive deviations usually are is learned from usual samples only: during a lasting
+    // anomaly they are alike too, and learning that would widen the charts until they fall silent.
+    if (verdict.score < ANOMALY_SCORE) {
+      const ka = Math.max(c.alpha / AUTOCORRELATION_MEMORY, 1 / s.n);
+      s.acov = (1 - ka) * (s.acov + ka * r * s.prevDev);
+      if (dayResidual !== null) s.dayAcov = (1 - ka) * (s.dayAcov + ka * dayResidual * s.dayPrevResidual);
+    }
+    s.prevDev = r;
+    if (dayResidual !== null) s.dayPrevResidual = dayResidual;
     // A CUSUM that signalled starts again, so a lasting shift is reported once and then learned.
     if (verdict.anomaly_type === 'level_shift' && verdict.score >= ANOMALY_SCORE) {
       s.cusumHi = 0;
@@ -313,11 +366,11 @@ export class SensorDetector {
    * plant whose values follow a daily cycle is judged against that cycle (a missing peak, a shifted day).
    * Runs only for sensors sampled at least once per bin, after two days of data.
    */
-  private daily(timestamp: number, value: number, out: Findings): void {
+  private daily(timestamp: number, value: number, out: Findings): number | null {
     const s = this.state;
     const c = this.config;
     const binMs = DAY_MS / DAY_BINS;
-    if (!c.periodMs || c.periodMs > binMs) return;
+    if (!c.periodMs || c.periodMs > binMs) return null;
     const bin = Math.floor((((timestamp % DAY_MS) + DAY_MS) % DAY_MS) / binMs);
     const perBin = binMs / c.periodMs;
     const ready = s.n * c.periodMs >= 2 * DAY_MS && s.dayCount[bin] >= perBin;
@@ -328,7 +381,7 @@ export class SensorDetector {
     const rc = clip(residual, c.zClip * rsd);
     const ewma = lambda * rc + (1 - lambda) * s.dayEwma;
     if (ready && !this.warmingUp) {
-      const limit = rsd * Math.sqrt(lambda / (2 - lambda));
+      const limit = rsd * Math.sqrt((lambda / (2 - lambda)) * ewmaWidening(autocorrelation(s.dayAcov, s.dayVariance), lambda));
       // One sigma wider than the EWMA chart: each bin's mean is itself estimated from few samples.
       const L = c.ewmaL + 1;
       out.add('pattern', Math.abs(ewma) / limit, L, mean - L * rsd, mean + L * rsd, residual);
@@ -339,6 +392,7 @@ export class SensorDetector {
     s.dayMean[bin] = count === 1 ? value : s.dayMean[bin] + a * rc;
     const va = Math.max(c.alpha, 1 / s.n);
     if (count > 1) s.dayVariance = (1 - va) * (s.dayVariance + va * rc * rc);
+    return rc;
   }
 
   private sigma(): number {

@@ -42,3 +42,12 @@ export function withFault(fault: Fault, n: number, at: number, seed = 7): number
 export const PERIOD_MS = 60_000;
 export const T0 = Date.UTC(2026, 0, 1);
 export const tsOf = (i: number) => T0 + i * PERIOD_MS;
+
+/**
+ * A process value that oscillates, as a control loop or a batch cycle does: `base` ± `amplitude` with a
+ * period of `periodSamples`, plus Gaussian noise of `noise`; successive samples are alike (autocorrelated).
+ */
+export function cycling(n: number, seed: number, base = 65, amplitude = 5, periodSamples = 600, noise = 0.2): number[] {
+  const e = gaussian(n, seed, 0, noise);
+  return e.map((x, i) => base + amplitude * Math.sin((2 * Math.PI * i) / periodSamples + seed) + x);
+}
