@@ -132,3 +132,27 @@ test('anyone can read an alarm’s history with who acknowledged it and their co
   expect(history).toHaveTextContent('acknowledged by olga: “valve V-12 closed by hand”');
   expect(history).toHaveTextContent('raised');
 });
+
+test('an unacknowledged alarm can be acknowledged with a comment; the list then says who acknowledged', async () => {
+  const user = userEvent.setup();
+  const actions = fakeActions();
+  show(actions);
+  await user.click(within(rows()[0]).getByRole('button', { name: 'Comment' }));
+  const form = screen.getByRole('form', { name: 'Comment on FT-401 high' });
+  await user.type(within(form).getByLabelText('Comment'), 'Pump P-4 tripped, restarted locally');
+  await user.click(within(form).getByRole('button', { name: 'Acknowledge with comment' }));
+  expect(actions.acknowledge).toHaveBeenCalledWith(['FT-401'], 'Pump P-4 tripped, restarted locally');
+  expect(actions.comment).not.toHaveBeenCalled();
+  expect(screen.queryByRole('form', { name: 'Comment on FT-401 high' })).toBeNull();
+
+  // An acknowledged alarm's comment form only comments.
+  await user.click(within(rows()[1]).getByRole('button', { name: 'Comment' }));
+  expect(screen.queryByRole('button', { name: 'Acknowledge with comment' })).toBeNull();
+
+  render(
+    <MemoryRouter>
+      <AlarmList alarms={[alarm('PT-301', { state: 'ack_active', acknowledged: true, acked_by: 'olga' })]} />
+    </MemoryRouter>,
+  );
+  expect(screen.getByText('Acked by olga · active')).toBeInTheDocument();
+});

@@ -155,7 +155,13 @@ export function AlarmList({ alarms, actions, focusId }: { alarms: readonly Alarm
                     ) : !actions ? null : isOpen === 'shelve' ? (
                       <ShelveForm alarm={a} onCancel={() => setOpen(null)} onSubmit={(m, r) => actions.shelve(a.id, m, r)} onDone={() => setOpen(null)} />
                     ) : (
-                      <CommentForm alarm={a} onCancel={() => setOpen(null)} onSubmit={(t) => actions.comment(a.id, t)} onDone={() => setOpen(null)} />
+                      <CommentForm
+                        alarm={a}
+                        onCancel={() => setOpen(null)}
+                        onSubmit={(t) => actions.comment(a.id, t)}
+                        onAcknowledge={un ? (t) => actions.acknowledge([a.id], t) : undefined}
+                        onDone={() => setOpen(null)}
+                      />
                     )}
                   </td>
                 </tr>
@@ -217,17 +223,35 @@ function ShelveForm({ alarm, onSubmit, onCancel, onDone }: { alarm: AlarmDto; on
   );
 }
 
-function CommentForm({ alarm, onSubmit, onCancel, onDone }: { alarm: AlarmDto; onSubmit(text: string): Promise<unknown>; onCancel(): void; onDone(): void }) {
+/**
+ * A comment on an alarm; on an unacknowledged one the same text can go with the acknowledgement
+ * ("Acknowledge with comment"), so the reason is in the audit trail next to who acknowledged.
+ */
+function CommentForm({
+  alarm,
+  onSubmit,
+  onAcknowledge,
+  onCancel,
+  onDone,
+}: {
+  alarm: AlarmDto;
+  onSubmit(text: string): Promise<unknown>;
+  onAcknowledge?(text: string): Promise<unknown>;
+  onCancel(): void;
+  onDone(): void;
+}) {
   const [error, setError] = useState<string | null>(null);
   const submit = async (e: FormEvent<HTMLFormElement>) => {
     e.preventDefault();
     const text = String(new FormData(e.currentTarget).get('text') ?? '').trim();
+    const submitter = (e.nativeEvent as SubmitEvent).submitter;
+    const acknowledge = onAcknowledge && submitter?.getAttribute('value') === 'acknowledge';
     try {
-      await onSubmit(text);
+      await (acknowledge ? onAcknowledge(text) : onSubmit(text));
       onDone();
     } catch (err) {
-      const ui = toUiError(err, ['text']);
-      setError(ui.fields.text ?? ui.message);
+      const ui = toUiError(err, ['text', 'comment']);
+      setError(ui.fields.text ?? ui.fields.comment ?? ui.message);
     }
   };
   return (
@@ -235,9 +259,14 @@ function CommentForm({ alarm, onSubmit, onCancel, onDone }: { alarm: AlarmDto; o
       <label>
         Comment <input name="text" required maxLength={1000} size={50} aria-invalid={!!error} autoFocus />
       </label>
-      <button type="submit" className="primary">
+      <button type="submit" className="primary" value="comment">
         Add comment
       </button>
+      {onAcknowledge && (
+        <button type="submit" value="acknowledge">
+          Acknowledge with comment
+        </button>
+      )}
       <button type="button" onClick={onCancel}>
         Cancel
       </button>

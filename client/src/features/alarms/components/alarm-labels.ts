@@ -6,7 +6,7 @@ export function stateLabel(a: AlarmDto): string {
     case 'unack_active':
       return 'UNACK · active';
     case 'ack_active':
-      return 'Acked · active';
+      return a.acked_by ? `Acked by ${a.acked_by} · active` : 'Acked · active';
     case 'unack_rtn':
       return 'UNACK · cleared';
     case 'shelved':
