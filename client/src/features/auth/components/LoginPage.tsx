@@ -12,7 +12,7 @@ export function LoginPage() {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<UiError | null>(null);
   const from = (location.state as { from?: string } | null)?.from ?? '/overview';
-  const registered = (location.state as { registered?: string } | null)?.registered;
+  const { registered, role } = (location.state as { registered?: string; role?: string } | null) ?? {};
 
   if (user) return <Navigate to={from} replace />;
 
@@ -35,7 +35,12 @@ export function LoginPage() {
     <main className="auth-screen">
       <form className="auth-card" onSubmit={submit} aria-labelledby="login-title" noValidate>
         <h1 id="login-title">IDM sign in</h1>
-        {registered && <p className="notice">Account {registered} created: sign in.</p>}
+        {registered && (
+          <p className="notice">
+            Account {registered} created{role ? ` with the ${role} role` : ''}: sign in.
+            {role === 'viewer' && ' Viewers watch but cannot acknowledge alarms; an admin can change your role.'}
+          </p>
+        )}
         <Field label="Username or e-mail" name="username" autoComplete="username" required autoFocus error={error?.fields.username} />
         <Field label="Password" name="password" type="password" autoComplete="current-password" required error={error?.fields.password} />
         {error && !Object.keys(error.fields).length && (

@@ -66,5 +66,8 @@ test('a conflict without details lands on the field its message names, and succe
   await user.clear(screen.getByLabelText('Username'));
   await user.type(screen.getByLabelText('Username'), 'olga2');
   await user.click(screen.getByRole('button', { name: 'Create account' }));
-  expect(await screen.findByText('Account olga2 created: sign in.')).toBeInTheDocument();
+  // The new user learns their role: later self-registrations are viewers (the first one is the admin).
+  expect(await screen.findByText(/Account olga2 created with the viewer role: sign in\./)).toHaveTextContent(
+    'Viewers watch but cannot acknowledge alarms; an admin can change your role.',
+  );
 });

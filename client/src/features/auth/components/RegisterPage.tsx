@@ -20,7 +20,7 @@ export function RegisterPage() {
         email: String(form.get('email')),
         password: String(form.get('password')),
       });
-      navigate('/login', { state: { registered: user.username } });
+      navigate('/login', { state: { registered: user.username, role: user.roles[0] } });
     } catch (err) {
       setError(toUiError(err, ['username', 'email', 'password']));
     } finally {
