@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { Area, CartesianGrid, ComposedChart, Line, ReferenceArea, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
-import { formatValue } from '../../../lib/format';
+import { dateTime, formatValue } from '../../../lib/format';
 import { useRemPx } from '../../../lib/use-rem-px';
 import type { ChartModel } from './chart-data';
 
@@ -61,7 +61,7 @@ export function TrendChart({ model, unit, onZoom, heightRem = 24 }: { model: Cha
           <Line dataKey="mean" stroke="#1f1f1f" strokeWidth={px(0.12)} dot={false} isAnimationActive={false} connectNulls={false} name="mean" />
           <Tooltip
             isAnimationActive={false}
-            labelFormatter={(t) => new Date(Number(t)).toLocaleString('en-GB')}
+            labelFormatter={(t) => dateTime(Number(t))}
             formatter={(v: unknown, name: unknown) => (Array.isArray(v) ? [`${formatValue(v[0])} – ${formatValue(v[1])} ${unit}`, String(name)] : [`${formatValue(Number(v))} ${unit}`, String(name)])}
           />
           {sel && <ReferenceArea x1={Math.min(sel.a, sel.b)} x2={Math.max(sel.a, sel.b)} fill="#005fcc" fillOpacity={0.15} stroke="#005fcc" />}
