@@ -134,7 +134,7 @@ function Subscriptions() {
         name: String(f.get('name')),
         recipients: String(f.get('recipients')).split(/[,;\s]+/).filter(Boolean),
         cron: String(f.get('cron')),
-        time_zone: Intl.DateTimeFormat().resolvedOptions().timeZone,
+        time_zone: timeZone,
         format: String(f.get('format')) as DigestAttachmentFormat,
         critical_immediate: f.get('critical_immediate') === 'on',
       });
@@ -146,6 +146,8 @@ function Subscriptions() {
     }
   };
 
+  // Schedules run in this browser's time zone (the server keeps it with the subscription).
+  const timeZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
   if (subs.error?.status === 404) return <p className="panel muted">Notification subscriptions are not available on this server yet.</p>;
   return (
     <section className="panel" aria-labelledby="subs-title">
@@ -165,6 +167,13 @@ function Subscriptions() {
           </tr>
         </thead>
         <tbody>
+          {subs.data?.length === 0 && (
+            <tr>
+              <td colSpan={7} className="muted">
+                No digests yet. A digest e-mails the alarms since the previous one, on the schedule you set below.
+              </td>
+            </tr>
+          )}
           {(subs.data ?? []).map((s) => (
             <tr key={s.id}>
               <td>
@@ -193,7 +202,7 @@ function Subscriptions() {
       <form className="filters" onSubmit={create} noValidate>
         <Field label="Name" name="name" required error={error?.fields.name} />
         <Field label="Recipients (comma separated)" name="recipients" required size={30} error={error?.fields.recipients} />
-        <Field label="Schedule (cron)" name="cron" defaultValue="0 6 * * *" required error={error?.fields.cron} />
+        <Field label={`Schedule (cron, ${timeZone} time)`} name="cron" defaultValue="0 6 * * *" required title="minute hour day month weekday, e.g. 0 6,14,22 * * * for every shift change" error={error?.fields.cron} />
         <label>
           Attachment
           <select name="format" defaultValue="pdf">
@@ -202,10 +211,8 @@ function Subscriptions() {
             <option value="none">none</option>
           </select>
         </label>
-        <label>
-          <span>
-            <input type="checkbox" name="critical_immediate" /> critical alarms at once
-          </span>
+        <label className="check">
+          <input type="checkbox" name="critical_immediate" /> Also e-mail critical alarms as they are raised
         </label>
         <button type="submit" className="primary">
           Subscribe
