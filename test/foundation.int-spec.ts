@@ -52,6 +52,17 @@ describe('foundation: the app on the real local services', () => {
     expect(await ui.text()).toContain('swagger');
   });
 
+  it('gives every documented operation a summary and tells a /docs reader how to authorize', async () => {
+    const { body } = await getJson(`${t.url}/docs-json`);
+    const missing: string[] = [];
+    for (const [path, item] of Object.entries(body.paths as Record<string, Record<string, { summary?: string }>>)) {
+      for (const [method, op] of Object.entries(item)) if (!op.summary) missing.push(`${method.toUpperCase()} ${path}`);
+    }
+    expect(missing).toEqual([]);
+    expect(body.info.description).toContain('`POST /auth/login`');
+    expect(body.info.description).toContain('**Authorize**');
+  });
+
   it('serves Prometheus text at /metrics with process metrics and request durations', async () => {
     await fetch(`${t.url}/health`);
     const res = await fetch(`${t.url}/metrics`, { headers: { authorization: `Bearer ${TEST_METRICS_TOKEN}` } });

@@ -63,6 +63,7 @@ export class DevicesController {
   }
 
   @Get(':id')
+  @ApiOperation({ summary: 'One device (PLC): address, unit id, poll interval, timeout' })
   getOne(@Param('id') id: string): DeviceDto {
     return this.admin.getDevice(id);
   }
@@ -75,12 +76,14 @@ export class DevicesController {
 
   @Post()
   @Roles('admin')
+  @ApiOperation({ summary: 'Add a device (PLC) to poll' })
   create(@Body() dto: CreateDeviceDto): Promise<DeviceDto> {
     return this.admin.createDevice(dto);
   }
 
   @Patch(':id')
   @Roles('admin')
+  @ApiOperation({ summary: 'Change a device: the fields given (address, poll interval, enabled, ...) replace the stored ones' })
   update(@Param('id') id: string, @Body() dto: UpdateDeviceDto): Promise<DeviceDto> {
     return this.admin.updateDevice(id, dto);
   }

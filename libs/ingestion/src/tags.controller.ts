@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
-import { ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { TagDto } from '@idm/contracts';
 import { PlantWrite, Roles } from '@idm/core';
 import { CreateTagDto, UpdateTagDto } from './dto/tag.dto';
@@ -16,6 +16,7 @@ export class TagsController {
   ) {}
 
   @Get()
+  @ApiOperation({ summary: 'List tags (sensors configured on devices), optionally of one device' })
   @ApiQuery({ name: 'device_id', required: false })
   list(@Query('device_id') deviceId?: string): TagDto[] {
     const tags = typeof deviceId === 'string' ? this.registry.tagsOfDevice(deviceId) : this.registry.listTags();
@@ -23,18 +24,21 @@ export class TagsController {
   }
 
   @Get(':sensor_id')
+  @ApiOperation({ summary: 'One tag: register, data type, scaling, unit, limits and alarm priority' })
   getOne(@Param('sensor_id') sensorId: string): TagDto {
     return this.admin.getTag(sensorId);
   }
 
   @Post()
   @Roles('admin')
+  @ApiOperation({ summary: 'Add a tag to a device (refused with a 400 naming the tag if its registers overlap another)' })
   create(@Body() dto: CreateTagDto): Promise<TagDto> {
     return this.admin.createTag(dto);
   }
 
   @Patch(':sensor_id')
   @Roles('admin')
+  @ApiOperation({ summary: 'Change a tag: the fields given replace the stored ones (alarm_priority: null removes it)' })
   update(@Param('sensor_id') sensorId: string, @Body() dto: UpdateTagDto): Promise<TagDto> {
     return this.admin.updateTag(sensorId, dto);
   }
@@ -42,6 +46,7 @@ export class TagsController {
   @Delete(':sensor_id')
   @Roles('admin')
   @HttpCode(204)
+  @ApiOperation({ summary: 'Delete a tag (its history stays)' })
   async remove(@Param('sensor_id') sensorId: string): Promise<void> {
     await this.admin.deleteTag(sensorId);
   }

@@ -8,7 +8,10 @@ export function setupOpenApi(app: INestApplication, version: string): void {
     .setTitle('IDM — Industrial Data Monitoring')
     .setDescription(
       'REST API of IDM: sensors and history, anomalies, alarms, reports and notifications. ' +
-        'Errors always have the shape `{statusCode, error, message, details?}`.',
+        'Errors always have the shape `{statusCode, error, message, details?}`.\n\n' +
+        'To try a call here: `POST /auth/login` with `{"username", "password"}` (the first account registered ' +
+        'with `POST /auth/register` is the admin), copy `access_token` from the answer, press **Authorize** and ' +
+        'paste it. Access tokens last 15 minutes; each operation names the role it needs.',
     )
     .setVersion(version)
     .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' }, BEARER_SCHEME)
