@@ -8,7 +8,7 @@ import { ConnectionIndicator } from './ConnectionIndicator';
 
 /** The signed-in frame: top bar, the alarm banner (on every screen), then the routed screen. */
 export function Shell() {
-  const { user, can, signOut } = useAuth();
+  const { user, signOut } = useAuth();
   const location = useLocation();
   if (!user) return <Navigate to="/login" replace state={{ from: location.pathname }} />;
   return (
@@ -16,14 +16,7 @@ export function Shell() {
       <div className="shell">
         <header className="topbar">
           <span className="brand">IDM</span>
-          <nav aria-label="Screens">
-            <NavLink to="/overview">Overview</NavLink>
-            <NavLink to="/alarms">Alarms</NavLink>
-            <NavLink to="/anomalies">Anomalies</NavLink>
-            <NavLink to="/reports">Reports</NavLink>
-            {can('admin') && <NavLink to="/admin/users">Users</NavLink>}
-            {can('admin') && <NavLink to="/admin/devices">Devices</NavLink>}
-          </nav>
+          <ScreenNav />
           <ConnectionIndicator />
           <span className="user" data-testid="user">
             {user.username} · {highestRole(user.roles)}
@@ -40,5 +33,20 @@ export function Shell() {
         </main>
       </div>
     </LiveProvider>
+  );
+}
+
+/** The screens this user may open: Reports from supervisor up, Users and Devices for admins. */
+export function ScreenNav() {
+  const { can } = useAuth();
+  return (
+    <nav aria-label="Screens">
+      <NavLink to="/overview">Overview</NavLink>
+      <NavLink to="/alarms">Alarms</NavLink>
+      <NavLink to="/anomalies">Anomalies</NavLink>
+      {can('supervisor') && <NavLink to="/reports">Reports</NavLink>}
+      {can('admin') && <NavLink to="/admin/users">Users</NavLink>}
+      {can('admin') && <NavLink to="/admin/devices">Devices</NavLink>}
+    </nav>
   );
 }
