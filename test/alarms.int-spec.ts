@@ -153,7 +153,7 @@ describe('alarms: ISA-18.2 lifecycle over REST and Socket.IO', () => {
     const sensor = 'LT-310';
     // Registered, not polled: the samples come over REST. High limit 80, deadband 5: active from 80 until below 75.
     expect((await post('/devices', { id: 'plc-lt', name: 'PLC LT', host: '127.0.0.1', port: 1502, enabled: false }, tokens.admin)).status).toBe(201);
-    const tag = { sensor_id: sensor, device_id: 'plc-lt', register_type: 'holding', address: 0, data_type: 'float32', unit: '%', limits: { hi: 80, deadband: 5 } };
+    const tag = { sensor_id: sensor, device_id: 'plc-lt', register_type: 'holding', address: 0, data_type: 'float32', unit: '%', description: 'Tank 310 level', limits: { hi: 80, deadband: 5 } };
     expect((await post('/tags', tag, tokens.admin)).status).toBe(201);
 
     let i = 0;
@@ -172,6 +172,8 @@ describe('alarms: ISA-18.2 lifecycle over REST and Socket.IO', () => {
     await ingest([81, 79, 82, 77, 83, ...insideDeadband]);
     const raised = await until(() => mine('raised')[0]);
     expect(raised.alarm).toMatchObject({ id: `sensor:${sensor}|limit`, condition: 'limit', state: 'unack_active' });
+    // The operator reads which tag, what it is, which limit and the value (with its unit).
+    expect(raised.alarm.message).toMatch(/^LT-310 Tank 310 level: above Hi 80 \(8[1-3] %\)$/);
     await sleep(2000); // beyond the off-delay (1.5 s)
     await ingest([80.5, ...insideDeadband]);
     await sleep(2000);

@@ -7,6 +7,7 @@ import { toAlarmDto, toAuditDto } from './alarm-mapper';
 import { AlarmSequence } from './alarm-sequence';
 import type { Alarm, AlarmAudit } from './alarm.schema';
 import { AlarmsRepository } from './alarms.repository';
+import { sensorAlarmMessage } from './engine/alarm-message';
 import { nextAlarmPriority, resolveAlarmPriority, ResolvedPriority } from './engine/alarm-priority';
 import { AlarmStateMachine, AlarmTransition, newAlarmRecord } from './engine/alarm-state-machine';
 import { AlarmPriority, PRIORITY_RANK } from './engine/alarm-types';
@@ -244,7 +245,7 @@ export class AlarmsService implements OnModuleInit, OnModuleDestroy {
   private onAnomaly(e: AnomalyEpisodeEvent, active: boolean): Promise<void> {
     return this.onCondition(
       { id: `sensor:${e.sensor_id}|${e.anomaly_type}`, source_type: 'sensor', source_id: e.sensor_id, sensor_id: e.sensor_id, condition: e.anomaly_type },
-      `${e.sensor_id}: ${e.anomaly_type.replace(/_/g, ' ')}`,
+      sensorAlarmMessage(e.sensor_id, e.anomaly_type, this.registry.getTag(e.sensor_id), e.value),
       resolveAlarmPriority(this.registry.getTag(e.sensor_id)?.alarm_priority, e.anomaly_type, e.severity),
       active,
       active ? Math.max(e.timestamp, Date.now() - 60_000) : Date.now(),
