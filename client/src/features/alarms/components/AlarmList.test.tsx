@@ -72,6 +72,24 @@ test('an operator acknowledges one alarm, or the selected ones in bulk', async (
   expect(screen.getByRole('button', { name: 'Acknowledge all (3)' })).toBeInTheDocument();
 });
 
+test('acknowledge all asks first, and then covers only the alarms listed when asked', async () => {
+  const user = userEvent.setup();
+  const actions = fakeActions();
+  show(actions);
+  await user.click(screen.getByRole('button', { name: 'Acknowledge all (3)' }));
+  expect(actions.acknowledge).not.toHaveBeenCalled();
+  const confirm = screen.getByRole('group', { name: 'Confirm acknowledge all' });
+  expect(confirm).toHaveTextContent('Acknowledge all 3 unacknowledged alarms listed below?');
+  await user.click(within(confirm).getByRole('button', { name: 'Cancel' }));
+  expect(actions.acknowledge).not.toHaveBeenCalled();
+  expect(screen.queryByRole('group', { name: 'Confirm acknowledge all' })).toBeNull();
+
+  await user.click(screen.getByRole('button', { name: 'Acknowledge all (3)' }));
+  await user.click(screen.getByRole('button', { name: 'Yes, acknowledge 3' }));
+  expect(actions.acknowledge).toHaveBeenCalledTimes(1);
+  expect([...actions.acknowledge.mock.calls[0][0]].sort()).toEqual(['FT-401', 'LT-301', 'TT-101']);
+});
+
 test('shelving asks for a duration and a reason, and shows the server message at the field', async () => {
   const user = userEvent.setup();
   const actions = fakeActions();

@@ -37,6 +37,8 @@ export function AlarmList({ alarms, actions, focusId }: { alarms: readonly Alarm
   }, [focusId]);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  /** The alarms an "acknowledge all" would cover, while it waits for confirmation (ISA-18.2: no blind acknowledgement). */
+  const [confirmAll, setConfirmAll] = useState<string[] | null>(null);
   const unacked = alarms.filter(isUnacked);
   const chosen = unacked.filter((a) => selected.has(a.id)).map((a) => a.id);
 
@@ -68,9 +70,28 @@ export function AlarmList({ alarms, actions, focusId }: { alarms: readonly Alarm
     <div className="alarm-list">
       {actions && (
         <div className="toolbar" role="toolbar" aria-label="Alarm actions">
-          <button type="button" disabled={busy || !unacked.length} onClick={() => void run(() => actions.acknowledge(chosen.length ? chosen : unacked.map((a) => a.id))).then((ok) => ok && setSelected(new Set()))}>
-            {chosen.length ? `Acknowledge selected (${chosen.length})` : `Acknowledge all (${unacked.length})`}
-          </button>
+          {confirmAll ? (
+            <span role="group" aria-label="Confirm acknowledge all">
+              {/* Only the alarms listed when asked: one raised meanwhile is not acknowledged unseen. */}
+              <span className="confirm-text">Acknowledge all {confirmAll.length} unacknowledged alarms listed below?</span>{' '}
+              <button type="button" disabled={busy} onClick={() => void run(() => actions.acknowledge(confirmAll)).then(() => setConfirmAll(null))}>
+                Yes, acknowledge {confirmAll.length}
+              </button>{' '}
+              <button type="button" onClick={() => setConfirmAll(null)}>
+                Cancel
+              </button>
+            </span>
+          ) : (
+            <button
+              type="button"
+              disabled={busy || !unacked.length}
+              onClick={() =>
+                chosen.length ? void run(() => actions.acknowledge(chosen)).then((ok) => ok && setSelected(new Set())) : setConfirmAll(unacked.map((a) => a.id))
+              }
+            >
+              {chosen.length ? `Acknowledge selected (${chosen.length})` : `Acknowledge all (${unacked.length})`}
+            </button>
+          )}
         </div>
       )}
       {error && (
