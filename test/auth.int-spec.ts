@@ -127,6 +127,10 @@ describe('auth: accounts, sessions and roles on the real database', () => {
     const badRoles = await call(`${t.url}/users`, 'POST', { username: 'eve', email: 'eve@plant.example', password: TEST_PASSWORD, roles: ['root'] }, admin.access_token);
     expect(badRoles.status).toBe(400);
     expect(badRoles.body.details[0]).toMatchObject({ field: 'roles', message: expect.stringContaining('admin, supervisor, operator, viewer') });
+    // An empty form: one plain line per missing field, not every rule each one fails.
+    const empty = await call(`${t.url}/auth/register`, 'POST', {});
+    expect(empty.status).toBe(400);
+    expect(empty.body.message).toBe('username is required; email is required; password is required');
   });
 
   it('refuses operator-injection bodies with 400 before any query runs', async () => {

@@ -1,0 +1,45 @@
+import { IsEmail, IsOptional, IsString, MaxLength, validate, ValidateNested } from 'class-validator';
+import { plainToInstance, Type } from 'class-transformer';
+import { flattenValidationErrors } from './validation';
+
+class Contact {
+  @IsString()
+  @MaxLength(254)
+  @IsEmail({}, { message: 'email must be an e-mail address' })
+  email!: string;
+
+  @IsOptional()
+  @IsString()
+  phone?: string;
+}
+
+class Form {
+  @IsString()
+  @MaxLength(32)
+  username!: string;
+
+  @ValidateNested()
+  @Type(() => Contact)
+  contact!: Contact;
+}
+
+const check = async (body: object) => flattenValidationErrors(await validate(plainToInstance(Form, body), { whitelist: true, forbidNonWhitelisted: true }));
+
+describe('flattenValidationErrors', () => {
+  it('says a missing field is required, once, instead of every rule it fails', async () => {
+    expect(await check({ contact: {} })).toEqual([
+      { field: 'username', rule: 'required', message: 'username is required' },
+      { field: 'contact.email', rule: 'required', message: 'contact.email is required' },
+    ]);
+    expect(await check({ username: null, contact: { email: 'a@b.example' } })).toEqual([{ field: 'username', rule: 'required', message: 'username is required' }]);
+  });
+
+  it('keeps each rule a present value breaks, names nested fields, and refuses unknown fields plainly', async () => {
+    const details = await check({ username: 'x'.repeat(40), contact: { email: 'not-mail', fax: '1' } });
+    expect(details).toEqual([
+      { field: 'username', rule: 'maxLength', message: 'username must be shorter than or equal to 32 characters' },
+      { field: 'contact.fax', rule: 'whitelistValidation', message: 'contact.fax is not an allowed field' },
+      { field: 'contact.email', rule: 'isEmail', message: 'contact.email must be an e-mail address' },
+    ]);
+  });
+});
