@@ -11,6 +11,8 @@ import { authHeader, clearLoginThrottle, loginAllRoles } from './support/auth';
 const db = 'idm_test_detection';
 const MINUTE = 60_000;
 const T0 = Date.UTC(2026, 0, 1);
+/** Open episodes' stored end catches up this often (DETECTION_EPISODE_REFRESH_SECONDS). */
+const REFRESH_SECONDS = 1;
 
 /** A clean N(50, 1) minute-by-minute stream: 24 h of warm-up, then `extra` samples. */
 function stream(sensorId: string, n: number, seed: number): IngestedSample[] {
@@ -32,7 +34,7 @@ describe('detection: the ingestion stage, anomaly episodes, /anomalies/check and
 
   beforeAll(async () => {
     await clearLoginThrottle(db);
-    t = await startTestApp(db);
+    t = await startTestApp(db, { DETECTION_EPISODE_REFRESH_SECONDS: String(REFRESH_SECONDS) });
     tokens = await loginAllRoles(t.url);
     ingestion = t.app.get(IngestionService);
     const bus = t.app.get(DomainEvents);
@@ -86,6 +88,7 @@ describe('detection: the ingestion stage, anomaly episodes, /anomalies/check and
         anomaly_type: 'stuck',
         // Closed, but not resolved: that waits for its alarm to be acknowledged (ISA-18.2).
         resolved: false,
+        active: false,
         timestamp: new Date(T0 + (FAULT + 10) * MINUTE).toISOString(),
         end_timestamp: new Date(T0 + (FAULT + 59) * MINUTE).toISOString(),
         samples: 50,
@@ -115,6 +118,55 @@ describe('detection: the ingestion stage, anomaly episodes, /anomalies/check and
       // Nothing was stored, and the live detector did not move.
       const page = (await (await get(`/anomalies/history?sensor_id=${sensor}`)).json()) as AnomalyHistoryPage;
       expect(page.items).toHaveLength(1);
+      expect(t.app.get(DetectionService).openEpisode(sensor)).toBeNull();
+    });
+  });
+
+  describe('an episode that is still going on', () => {
+    const sensor = 'TT-STUCK-LIVE';
+    const FAULT = 1600;
+    const all = stream(sensor, 1700, 23);
+    for (let i = FAULT; i < FAULT + 60; i++) all[i].value = 50;
+    const at = (i: number) => new Date(T0 + i * MINUTE).toISOString();
+    const stored = async () => ((await (await get(`/anomalies/history?sensor_id=${sensor}`)).json()) as AnomalyHistoryPage).items;
+    /** Polls the history until `ok` holds; returns the episodes and how long it took. */
+    const until = async (ok: (items: AnomalyEpisode[]) => boolean, ms: number) => {
+      const t0 = Date.now();
+      let items = await stored();
+      while (!ok(items) && Date.now() - t0 < ms) {
+        await new Promise((r) => setTimeout(r, 50));
+        items = await stored();
+      }
+      return { items, ms: Date.now() - t0 };
+    };
+
+    it('is active, its end and sample count catching up within the refresh period, then not active once closed', async () => {
+      // Warm-up, then 41 samples of the frozen transmitter: judged after 10, so an episode of 31 samples so far
+      // (its severity last rose on the 41st: a stuck score creeps slowly from there).
+      await publishInBatches(ingestion, all.slice(0, FAULT + 41));
+      const first = await until((items) => items[0]?.end_timestamp === at(FAULT + 40), 3000 + REFRESH_SECONDS * 1000);
+      expect(first.items).toHaveLength(1);
+      expect(first.items[0]).toMatchObject({ timestamp: at(FAULT + 10), end_timestamp: at(FAULT + 40), samples: 31, active: true, resolved: false });
+      // Active episodes overlap any range after their start, so the trend of the last minutes finds it.
+      const later = encodeURIComponent(at(FAULT + 45));
+      expect(((await (await get(`/anomalies/history?sensor_id=${sensor}&from=${later}`)).json()) as AnomalyHistoryPage).items.map((e) => e.id)).toEqual([first.items[0].id]);
+      const csv = (await (await get(`/anomalies/history?sensor_id=${sensor}&format=csv`)).text()).trim().split('\r\n');
+      const cols = csv[0].split(',');
+      expect(csv[1].split(',')[cols.indexOf('active')]).toBe('true');
+
+      // Ten more anomalous samples: no open/worse/close event writes the episode, the periodic refresh does.
+      const before = events.length;
+      await publishInBatches(ingestion, all.slice(FAULT + 41, FAULT + 51));
+      expect(events.slice(before).filter((x) => x.e.sensor_id === sensor)).toEqual([]);
+      const caught = await until((items) => items[0]?.end_timestamp === at(FAULT + 50), REFRESH_SECONDS * 1000 + 2000);
+      expect(caught.items[0]).toMatchObject({ end_timestamp: at(FAULT + 50), samples: 41, active: true });
+      expect(caught.ms).toBeLessThanOrEqual(REFRESH_SECONDS * 1000 + 1000);
+
+      // The transmitter recovers: 12 normal samples close the episode, and it stops being active.
+      await publishInBatches(ingestion, all.slice(FAULT + 51));
+      const closed = await until((items) => items[0]?.active === false, 3000);
+      expect(closed.items).toHaveLength(1);
+      expect(closed.items[0]).toMatchObject({ id: first.items[0].id, end_timestamp: at(FAULT + 59), samples: 50, active: false, resolved: false });
       expect(t.app.get(DetectionService).openEpisode(sensor)).toBeNull();
     });
   });
@@ -250,6 +302,12 @@ describe('detection: the ingestion stage, anomaly episodes, /anomalies/check and
     };
     const inH = (f: (typeof fixtures)[number]) => f[1].startsWith('H-');
     const to = new Date(H + 200 * MINUTE).toISOString();
+
+    it('counts episodes stored before `active` existed as not active', async () => {
+      const page = (await (await get(`/anomalies/history?sensor_id=H-A`)).json()) as AnomalyHistoryPage;
+      expect(page.items.length).toBeGreaterThan(0);
+      expect(page.items.every((e) => e.active === false)).toBe(true);
+    });
 
     it('filters exactly by sensor, area, type, severity, resolved and time range', async () => {
       expect(await ids(`sensor_id=H-A`)).toEqual(expected((f) => f[1] === 'H-A'));

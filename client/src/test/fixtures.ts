@@ -37,6 +37,7 @@ export function episodeFixture(sensorId: string, start: string, over: Partial<An
     timestamp: start,
     anomaly_type: 'limit',
     resolved: false,
+    active: false,
     score: 0.9,
     severity: 'high',
     evidence: { expected_lo: null, expected_hi: 80, statistic: 83, threshold: 80, detail: 'hi limit 80 crossed' },

@@ -57,10 +57,18 @@ export interface AnomalyEpisode {
   score: number;
   severity: AnomalySeverity;
   evidence: AnomalyEvidence;
-  /** ISO-8601 time of the last anomalous sample (the end once resolved). */
+  /**
+   * ISO-8601 time of the last anomalous sample so far (the end once closed). While `active` it is refreshed
+   * periodically, not per sample, so it may trail the live value by a few seconds.
+   */
   end_timestamp: string;
-  /** Anomalous samples in the episode. */
+  /** Anomalous samples in the episode (so far, while `active`). */
   samples: number;
+  /**
+   * Still going on: true from the episode's opening until the detector closes it (after enough normal
+   * samples). Not `resolved`, which says its alarm returned to normal and was acknowledged.
+   */
+  active: boolean;
   area?: string | null;
   /** The alarm raised for this episode (`GET /alarms/{alarm_id}`); null while none was. */
   alarm_id: string | null;

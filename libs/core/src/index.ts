@@ -20,3 +20,4 @@ export * from './redis/redis-io.adapter';
 export * from './queue/queue.module';
 export * from './async/map-limited';
 export * from './async/with-timeout';
+export * from './database/ferretdb-limits';

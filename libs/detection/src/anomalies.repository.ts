@@ -4,7 +4,7 @@ import { trusted, type FilterQuery, type Model } from 'mongoose';
 import type { AnomalyEpisode, AnomalySeverity, AnomalyType, DetectorOverrideDto, DetectorOverrides } from '@idm/contracts';
 import type { EpisodeState, SensorState } from './engine';
 import { severityOf } from '@idm/contracts';
-import { mapLimited } from '@idm/core';
+import { mapLimited, UPDATES_PER_COMMAND } from '@idm/core';
 import { Anomaly, DetectorOverrideDoc, DetectorStateDoc } from './anomaly.schema';
 
 export interface HistoryFilter {
@@ -59,7 +59,7 @@ export class AnomaliesRepository {
    * `$set`, not a replacement: `alarm_id`, written when the alarm links the episode, must survive the
    * episode's later writes (worse, closed).
    */
-  async saveEpisode(sensorId: string, ep: EpisodeState, resolved: boolean, area: string | null): Promise<string> {
+  async saveEpisode(sensorId: string, ep: EpisodeState, resolved: boolean, area: string | null, active: boolean): Promise<string> {
     const id = episodeId(sensorId, ep.start);
     const doc = {
       sensor_id: sensorId,
@@ -71,10 +71,24 @@ export class AnomaliesRepository {
       evidence: finite(ep.evidence),
       end_timestamp: new Date(ep.last),
       samples: ep.samples,
+      active,
       area,
     };
     await this.anomalies.updateOne({ _id: id }, { $set: doc }, { upsert: true }).exec();
     return id;
+  }
+
+  /**
+   * Brings open episodes' last anomalous sample and sample count up to date. `$set` of those two fields only
+   * (never `active`, `resolved` or `alarm_id`), no upsert: the opening write creates the document, and a
+   * failed one is repaired by the episode's next full write. Exact `_id` filters (FerretDB pushes those
+   * down), at most UPDATES_PER_COMMAND statements per command (more can hang FerretDB).
+   */
+  async refreshEpisodes(items: readonly { id: string; last: number; samples: number }[]): Promise<void> {
+    for (let i = 0; i < items.length; i += UPDATES_PER_COMMAND) {
+      const ops = items.slice(i, i + UPDATES_PER_COMMAND).map((it) => ({ updateOne: { filter: { _id: it.id }, update: { $set: { end_timestamp: new Date(it.last), samples: it.samples } } } }));
+      await this.anomalies.bulkWrite(ops, { ordered: false });
+    }
   }
 
   /** Episodes whose alarm is back to normal and acknowledged. */
@@ -101,13 +115,16 @@ export class AnomaliesRepository {
     if (f.severity?.length) q.severity = trusted({ $in: f.severity });
     if (f.resolved !== undefined) q.resolved = f.resolved;
     if (f.to !== undefined) q.timestamp = trusted({ $lte: new Date(f.to) });
-    if (f.from !== undefined) q.end_timestamp = trusted({ $gte: new Date(f.from) });
+    const and: FilterQuery<Anomaly>[] = [];
+    // An active episode is still going on, so it overlaps any range after its start (its stored end may trail by a refresh period).
+    if (f.from !== undefined) and.push({ $or: [{ end_timestamp: trusted({ $gte: new Date(f.from) }) }, { active: true }] });
     if (f.after) {
       const t = new Date(f.after.timestampMs);
       const older: FilterQuery<Anomaly>[] = [{ timestamp: trusted({ $lt: t }) }, { timestamp: t, _id: trusted({ $lt: f.after.id }) }];
       // With a time range the timestamp bound moves into an $and so the cursor does not overwrite it.
-      q.$and = [{ $or: older }];
+      and.push({ $or: older });
     }
+    if (and.length) q.$and = and;
     const docs = await this.anomalies.find(q).sort({ timestamp: -1, _id: -1 }).limit(f.limit).lean().exec();
     return docs.map(toEpisode);
   }
@@ -147,6 +164,8 @@ export function toEpisode(d: Anomaly): AnomalyEpisode {
     evidence: d.evidence,
     end_timestamp: new Date(d.end_timestamp).toISOString(),
     samples: d.samples,
+    // Documents stored before `active` existed have none: they count as not active.
+    active: d.active === true,
     area: d.area ?? null,
     alarm_id: d.alarm_id ?? null,
   };

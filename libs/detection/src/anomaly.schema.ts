@@ -17,9 +17,17 @@ export class Anomaly {
   @Prop({ type: Number, required: true }) score!: number;
   @Prop({ type: String, required: true }) severity!: AnomalySeverity;
   @Prop({ type: Object, required: true }) evidence!: AnomalyEvidence;
-  /** Last anomalous sample so far; the end once resolved. */
+  /**
+   * Last anomalous sample so far; the end once closed. While the episode is open it is refreshed every
+   * `DETECTION_EPISODE_REFRESH_SECONDS` (not per sample), so it may trail the live value by that much.
+   */
   @Prop({ type: Date, required: true }) end_timestamp!: Date;
   @Prop({ type: Number, required: true }) samples!: number;
+  /**
+   * Still going on: true from the episode's opening write until the detector closes it. Documents stored
+   * before this field existed have none and count as not active. Not `resolved` (that is the alarm side).
+   */
+  @Prop({ type: Boolean, default: false }) active!: boolean;
   @Prop({ type: String, default: null }) area!: string | null;
   /** The alarm raised for this episode (announced by the alarms module with `alarm.linked`). */
   @Prop({ type: String, default: null }) alarm_id!: string | null;

@@ -2,7 +2,7 @@ import { BeforeApplicationShutdown, Injectable, Logger, OnModuleInit } from '@ne
 import { Counter, Gauge } from 'prom-client';
 import type { AnomalyEpisode, AnomalyVerdict, DetectorOverrideDto, DetectorOverrides, IngestedSample } from '@idm/contracts';
 import { severityOf } from '@idm/contracts';
-import { AppConfig, DomainEvents, HealthRegistry, mapLimited, MetricsService } from '@idm/core';
+import { AppConfig, DomainEvents, HealthRegistry, mapLimited, MetricsService, UPDATES_PER_COMMAND } from '@idm/core';
 import { IngestionService, SINK_STAGE, TagRegistryService } from '@idm/ingestion';
 import { AnomaliesRepository, episodeId } from './anomalies.repository';
 import { ANOMALY_SCORE, DetectorSettings, EngineVerdict, EpisodeChange, EpisodeState, EpisodeTracker, judgeUnusableSample, SensorDetector, settingsFromOverrides } from './engine';
@@ -13,6 +13,8 @@ interface SensorRuntime {
   episodes: EpisodeTracker;
   settingsKey: string;
   dirty: boolean;
+  /** The open episode's last anomalous sample as last written (or queued) to `anomalies`; unset when unknown. */
+  written?: { start: number; last: number };
 }
 
 /** Saved detector states loaded at once for sensors seen for the first time (`_id` lookups). */
@@ -40,6 +42,9 @@ export class DetectionService implements OnModuleInit, BeforeApplicationShutdown
   /** Episode writes run one after another, so a sensor's open/update/close reach the database in order. */
   private writes: Promise<unknown> = Promise.resolve();
   private timer?: NodeJS.Timeout;
+  private refreshTimer?: NodeJS.Timeout;
+  /** The running refresh of open episodes, if any (a slow database gets one pass at a time, not a pile-up). */
+  private refreshing?: Promise<void>;
   private readonly samplesTotal: Counter<'status'>;
   private readonly episodesTotal: Counter<'anomaly_type'>;
   private readonly openEpisodes: Gauge;
@@ -73,6 +78,8 @@ export class DetectionService implements OnModuleInit, BeforeApplicationShutdown
     this.tags.onChange(() => this.applySettings());
     this.timer = setInterval(() => void this.saveStates(), this.config.detection.snapshotSeconds * 1000);
     this.timer.unref();
+    this.refreshTimer = setInterval(() => void this.refreshOpenEpisodes(), this.config.detection.episodeRefreshSeconds * 1000);
+    this.refreshTimer.unref();
     this.health.register('detection', async () => ({ status: 'up', sensors: this.sensorCount }));
     // Queued behind the episode writes, so the episode exists (and a later write of it keeps the link).
     this.events.on('alarm.linked', ({ alarm_id, anomaly_ids }) => this.enqueue(() => this.repo.linkAlarm(anomaly_ids, alarm_id)));
@@ -82,6 +89,8 @@ export class DetectionService implements OnModuleInit, BeforeApplicationShutdown
   /** Before shutdown hooks (the database connection closes in one of those). */
   async beforeApplicationShutdown(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
+    if (this.refreshTimer) clearInterval(this.refreshTimer);
+    await this.refreshOpenEpisodes();
     await this.writes.catch(() => undefined);
     await this.saveStates();
   }
@@ -100,7 +109,11 @@ export class DetectionService implements OnModuleInit, BeforeApplicationShutdown
       this.samplesTotal.inc({ status: sample.status });
       rt.dirty = true;
       const change = rt.episodes.step(sample.timestamp, verdict);
-      if (change) changes.push({ sensorId: sample.sensor_id, change, value: sample.value });
+      if (change) {
+        changes.push({ sensorId: sample.sensor_id, change, value: sample.value });
+        // The write queued below stores the episode as it is now; the refresh picks up from there.
+        rt.written = change.kind === 'closed' ? undefined : { start: change.episode.start, last: change.episode.last };
+      }
     }
     if (!changes.length) return;
     // Announce first (the alarm path is latency-critical), then write; the ids are deterministic. The
@@ -148,10 +161,55 @@ export class DetectionService implements OnModuleInit, BeforeApplicationShutdown
     return { verdicts, episodes: found };
   }
 
-  /** Stores episodes found by a check (asked for by an operator or above). */
+  /**
+   * Stores episodes found by a check (asked for by an operator or above). Never active: no live detector
+   * follows a what-if episode, so nothing would ever close it.
+   */
   async storeEpisodes(sensorId: string, episodes: { episode: EpisodeState; resolved: boolean }[]): Promise<void> {
     const area = this.tags.getTag(sensorId)?.area ?? null;
-    for (const e of episodes) await this.repo.saveEpisode(sensorId, e.episode, e.resolved, area);
+    for (const e of episodes) await this.repo.saveEpisode(sensorId, e.episode, e.resolved, area, false);
+  }
+
+  /**
+   * Brings the stored `end_timestamp`/`samples` of open episodes up to date with the detector: every
+   * `DETECTION_EPISODE_REFRESH_SECONDS` and at shutdown, at most one write per open episode per pass, and
+   * only for episodes with new anomalous samples since their last write. The writes go through the episode
+   * queue like every other episode write (never holding up ingestion), in commands of UPDATES_PER_COMMAND,
+   * each chunk queued after the previous one finished so opening and closing writes are not held behind a
+   * long pass.
+   */
+  refreshOpenEpisodes(): Promise<void> {
+    if (this.config.role === 'screens') return Promise.resolve(); // the writer instance owns episodes
+    if (this.refreshing) return this.refreshing;
+    const due = [...this.sensors.entries()].filter(([, rt]) => storedBehind(rt)).map(([sensorId]) => sensorId);
+    if (!due.length) return Promise.resolve();
+    this.refreshing = this.refreshChunks(due).finally(() => (this.refreshing = undefined));
+    return this.refreshing;
+  }
+
+  private async refreshChunks(sensorIds: readonly string[]): Promise<void> {
+    for (let i = 0; i < sensorIds.length; i += UPDATES_PER_COMMAND) {
+      // Read when the chunk is queued: an episode closed since then already has its closing write queued
+      // (and skipped here), and one still open gets its closing write queued after this refresh.
+      const items: { id: string; last: number; samples: number; rt: SensorRuntime; marker: { start: number; last: number } }[] = [];
+      for (const sensorId of sensorIds.slice(i, i + UPDATES_PER_COMMAND)) {
+        const rt = this.sensors.get(sensorId);
+        const ep = rt?.episodes.open;
+        if (!rt || !ep || !storedBehind(rt)) continue;
+        rt.written = { start: ep.start, last: ep.last };
+        items.push({ id: episodeId(sensorId, ep.start), last: ep.last, samples: ep.samples, rt, marker: rt.written });
+      }
+      if (!items.length) continue;
+      await this.enqueue(async () => {
+        try {
+          await this.repo.refreshEpisodes(items);
+        } catch (err) {
+          // Try again on the next pass (unless a newer write has been queued since).
+          for (const it of items) if (it.rt.written === it.marker) it.rt.written = undefined;
+          throw err;
+        }
+      });
+    }
   }
 
   /** Saves every changed sensor's state (periodically and at shutdown). */
@@ -271,7 +329,7 @@ export class DetectionService implements OnModuleInit, BeforeApplicationShutdown
    */
   private async recordChanges(changes: { sensorId: string; change: NonNullable<EpisodeChange>; value: number }[]): Promise<void> {
     for (const { sensorId, change } of changes) {
-      await this.repo.saveEpisode(sensorId, change.episode, false, this.tags.getTag(sensorId)?.area ?? null);
+      await this.repo.saveEpisode(sensorId, change.episode, false, this.tags.getTag(sensorId)?.area ?? null, change.kind !== 'closed');
     }
   }
 }
@@ -288,7 +346,14 @@ export function toVerdict(sensorId: string, timestamp: number, value: number, v:
   };
 }
 
-/** A found (not stored) episode in wire form. */
+/** True when the sensor's open episode has anomalous samples its stored document does not show yet. */
+function storedBehind(rt: SensorRuntime): boolean {
+  const ep = rt.episodes.open;
+  if (!ep) return false;
+  return !rt.written || rt.written.start !== ep.start || rt.written.last < ep.last;
+}
+
+/** A found (not stored) episode in wire form; `active` when it was still open at the end of the checked samples. */
 export function episodeToWire(sensorId: string, e: { episode: EpisodeState; resolved: boolean }, area: string | null): AnomalyEpisode {
   return {
     id: episodeId(sensorId, e.episode.start),
@@ -301,6 +366,7 @@ export function episodeToWire(sensorId: string, e: { episode: EpisodeState; reso
     evidence: e.episode.evidence,
     end_timestamp: new Date(e.episode.last).toISOString(),
     samples: e.episode.samples,
+    active: !e.resolved,
     area,
     alarm_id: null, // a what-if raises no alarm
   };

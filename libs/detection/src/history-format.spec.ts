@@ -18,6 +18,7 @@ describe('history cursor and CSV', () => {
       end_timestamp: '2026-01-01T00:01:00.000Z',
       anomaly_type: 'spike',
       resolved: true,
+      active: false,
       score: 0.75,
       severity: 'medium',
       samples: 2,
@@ -25,7 +26,7 @@ describe('history cursor and CSV', () => {
       alarm_id: 'sensor:TT-1|spike',
     };
     const lines = episodesToCsv([e]).trim().split('\r\n');
-    expect(lines[0]).toBe('id,sensor_id,area,timestamp,end_timestamp,anomaly_type,severity,score,resolved,samples,expected_lo,expected_hi,statistic,threshold,detail,alarm_id');
-    expect(lines[1]).toBe(`a|1,TT-1,'=cmd,2026-01-01T00:00:00.000Z,2026-01-01T00:01:00.000Z,spike,medium,0.75,true,2,-1,1,6,5,"z = 6, ""high""",sensor:TT-1|spike`);
+    expect(lines[0]).toBe('id,sensor_id,area,timestamp,end_timestamp,anomaly_type,severity,score,resolved,samples,expected_lo,expected_hi,statistic,threshold,detail,alarm_id,active');
+    expect(lines[1]).toBe(`a|1,TT-1,'=cmd,2026-01-01T00:00:00.000Z,2026-01-01T00:01:00.000Z,spike,medium,0.75,true,2,-1,1,6,5,"z = 6, ""high""",sensor:TT-1|spike,false`);
   });
 });

@@ -16,7 +16,7 @@ export function decodeCursor(cursor: string): { timestampMs: number; id: string 
   return null;
 }
 
-const CSV_COLUMNS = ['id', 'sensor_id', 'area', 'timestamp', 'end_timestamp', 'anomaly_type', 'severity', 'score', 'resolved', 'samples', 'expected_lo', 'expected_hi', 'statistic', 'threshold', 'detail', 'alarm_id'] as const;
+const CSV_COLUMNS = ['id', 'sensor_id', 'area', 'timestamp', 'end_timestamp', 'anomaly_type', 'severity', 'score', 'resolved', 'samples', 'expected_lo', 'expected_hi', 'statistic', 'threshold', 'detail', 'alarm_id', 'active'] as const;
 
 /** Episodes as CSV (one row each, header first), safe to open in a spreadsheet. */
 export function episodesToCsv(items: AnomalyEpisode[]): string {
@@ -38,6 +38,7 @@ export function episodesToCsv(items: AnomalyEpisode[]): string {
       e.evidence.threshold,
       e.evidence.detail ?? '',
       e.alarm_id,
+      e.active,
     ]
       .map(csvCell)
       .join(','),

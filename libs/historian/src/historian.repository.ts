@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectConnection } from '@nestjs/mongoose';
 import type { AnyBulkWriteOperation, Collection, Document } from 'mongodb';
 import type { Connection } from 'mongoose';
+import { UPDATES_PER_COMMAND } from '@idm/core';
 import type { PendingDoc, PendingWrites, StoredDocs } from './engine/bucket-writer';
 import type { RawBucketDoc, RollupDoc, RollupPackDoc } from './engine/docs';
 import type { SnapshotEntry } from './engine/bucket-writer';
@@ -19,13 +20,6 @@ export interface LatestPage {
 }
 
 type IdDoc = Document & { _id: string };
-
-/**
- * Update statements (replaceOne) per bulkWrite. FerretDB 1.24 keeps every statement's SQLite cursor open
- * until the whole update command ends (a `defer` in a loop), and its pool has 100 connections: a command of
- * 100 or more statements waits for a connection that it holds itself, and that database hangs for good.
- */
-export const UPDATES_PER_COMMAND = 50;
 
 /** The only place the historian touches the database: inserts and replaces by `_id`, lookups by `_id`. */
 @Injectable()

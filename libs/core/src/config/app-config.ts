@@ -50,6 +50,11 @@ export abstract class AppConfig {
   abstract readonly detection: {
     /** How often per-sensor detector state is saved (also saved at shutdown), so a restart does not re-learn. */
     readonly snapshotSeconds: number;
+    /**
+     * How often the stored `end_timestamp`/`samples` of open episodes catch up with the detector (at most one
+     * write per open episode per period; the open, worse and close writes happen at once regardless).
+     */
+    readonly episodeRefreshSeconds: number;
   };
   /** Use the Socket.IO Redis adapter so several IDM instances can serve screens. */
   abstract readonly socketRedisAdapter: boolean;

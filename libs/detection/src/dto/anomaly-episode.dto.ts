@@ -21,8 +21,9 @@ export class AnomalyEpisodeResponse implements AnomalyEpisode {
   @ApiProperty({ description: 'highest score in the episode' }) score!: number;
   @ApiProperty({ enum: ANOMALY_SEVERITIES }) severity!: AnomalySeverity;
   @ApiProperty({ type: AnomalyEvidenceResponse }) evidence!: AnomalyEvidenceResponse;
-  @ApiProperty({ format: 'date-time', description: 'last anomalous sample (the end once closed)' }) end_timestamp!: string;
-  @ApiProperty() samples!: number;
+  @ApiProperty({ format: 'date-time', description: 'last anomalous sample so far (the end once closed); while active, refreshed every few seconds' }) end_timestamp!: string;
+  @ApiProperty({ description: 'anomalous samples (so far, while active)' }) samples!: number;
+  @ApiProperty({ description: 'still going on: true from its opening until the detector closes it (not the same as resolved)' }) active!: boolean;
   @ApiPropertyOptional({ type: String, nullable: true }) area?: string | null;
   @ApiProperty({ type: String, nullable: true, example: 'sensor:TT-101|limit', description: 'the alarm raised for this episode; null while none was' })
   alarm_id!: string | null;

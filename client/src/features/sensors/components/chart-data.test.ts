@@ -11,6 +11,7 @@ const episode = (over: Partial<AnomalyEpisode>): AnomalyEpisode => ({
   timestamp: new Date(min(5)).toISOString(),
   anomaly_type: 'level_shift',
   resolved: true,
+  active: false,
   score: 0.9,
   severity: 'high',
   evidence: { expected_lo: 0, expected_hi: 1, statistic: 9, threshold: 5 },
