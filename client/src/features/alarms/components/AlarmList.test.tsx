@@ -1,13 +1,15 @@
-import { render, screen, within } from '@testing-library/react';
+import { act, render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { MemoryRouter } from 'react-router-dom';
 import { AxiosError, AxiosHeaders } from 'axios';
-import { expect, test, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
+import type { DeviceStatusDto } from '@idm/contracts';
 import { initConfig } from '../../../config';
 import { fakeApi } from '../../../test/fake-api';
 import { alarmFixture } from '../../../test/fixtures';
 import { sortAlarms } from '../../../lib/live/alarm-state';
 import { AlarmList, type AlarmActions } from './AlarmList';
+import { DEVICE_STATUS_REFRESH_MS } from './DeviceCommStatus';
 
 const alarm = alarmFixture;
 
@@ -173,4 +175,62 @@ test('an unacknowledged alarm can be acknowledged with a comment; the list then 
     </MemoryRouter>,
   );
   expect(screen.getByText('Acked by olga · active')).toBeInTheDocument();
+});
+
+describe('a device (comm failure) alarm', () => {
+  const deviceAlarm = alarm('plc-02|comm_failure', { source_type: 'device', source_id: 'plc-02', sensor_id: null, condition: 'comm_failure', message: 'PLC 2 comm failure', priority: 'high' });
+  const status = (over: Partial<DeviceStatusDto> = {}): DeviceStatusDto => ({
+    device_id: 'plc-02', name: 'PLC 2', state: 'comm_failure', connected: false, last_good_poll_at: new Date(2026, 10, 27, 10, 1, 0).getTime(),
+    last_error: 'connect ECONNREFUSED 10.0.0.2:502', polls: 40, requests: 80, errors: 12, consecutive_failures: 12,
+    last_poll_duration_ms: 35, requests_per_poll: 2, tags: 24, next_retry_at: null, ...over,
+  });
+  const showBoth = () =>
+    render(
+      <MemoryRouter>
+        <AlarmList alarms={[deviceAlarm, ALARMS[0]]} />
+      </MemoryRouter>,
+    );
+  const deviceRow = () => rows().find((r) => r.getAttribute('data-alarm-id') === deviceAlarm.id)!;
+
+  beforeEach(() => initConfig({}));
+  afterEach(() => vi.useRealTimers());
+
+  test('shows its device’s poller status next to the source, asked only for device alarms', async () => {
+    vi.useFakeTimers({ toFake: ['Date'], now: new Date(2026, 10, 27, 10, 6, 0) });
+    const seen = fakeApi(() => ({ status: 200, data: status() }));
+    showBoth();
+    await waitFor(() =>
+      expect(deviceRow()).toHaveTextContent('plc-02✕ NOT CONNECTED · no good poll since 10:01:00 · 12 failed polls in a row · last error: connect ECONNREFUSED 10.0.0.2:502'),
+    );
+    expect(seen.map((r) => `${r.method} ${r.url}`)).toEqual(['GET /devices/plc-02/status']);
+    expect(within(rows()[1]).queryByText(/connected/i)).toBeNull();
+  });
+
+  test('the list does not wait for the status, and a status that cannot be loaded says so', async () => {
+    let answer: ((r: { status: number; data?: unknown }) => void) | undefined;
+    fakeApi(() => new Promise((resolve) => (answer = resolve)));
+    showBoth();
+    expect(rows()).toHaveLength(2);
+    expect(deviceRow()).toHaveTextContent('Device status loading…');
+    await waitFor(() => expect(answer).toBeDefined());
+    expect(deviceRow()).toHaveTextContent('Device status loading…');
+    answer!({ status: 503, data: { statusCode: 503, error: 'Service Unavailable', message: 'IDM is starting' } });
+    await waitFor(() => expect(deviceRow()).toHaveTextContent('Device status cannot be loaded: IDM is starting'));
+  });
+
+  test('is re-read while the row is shown, and no more once it is gone', async () => {
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
+    let answer = status();
+    const seen = fakeApi(() => ({ status: 200, data: answer }));
+    const view = showBoth();
+    await waitFor(() => expect(deviceRow()).toHaveTextContent('NOT CONNECTED'));
+    answer = status({ state: 'connected', connected: true, consecutive_failures: 0, last_good_poll_at: new Date(2026, 10, 27, 10, 7, 30).getTime() });
+    await act(() => vi.advanceTimersByTimeAsync(DEVICE_STATUS_REFRESH_MS));
+    await waitFor(() => expect(deviceRow()).toHaveTextContent('plc-02connected · last good poll 10:07:30'));
+    expect(deviceRow()).not.toHaveTextContent('ECONNREFUSED');
+    view.unmount();
+    const calls = seen.length;
+    await act(() => vi.advanceTimersByTimeAsync(3 * DEVICE_STATUS_REFRESH_MS));
+    expect(seen).toHaveLength(calls);
+  });
 });

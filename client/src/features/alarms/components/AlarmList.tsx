@@ -7,6 +7,7 @@ import { clock, formatValue } from '../../../lib/format';
 import { toUiError } from '../../../lib/errors';
 import { stateLabel } from './alarm-labels';
 import { AlarmHistory } from './AlarmHistory';
+import { DeviceCommStatus } from './DeviceCommStatus';
 
 export interface AlarmActions {
   acknowledge(ids: string[], comment?: string): Promise<unknown>;
@@ -133,7 +134,10 @@ export function AlarmList({ alarms, actions, focusId }: { alarms: readonly Alarm
                   <PriorityBadge priority={a.priority} unacked={un} />
                 </td>
                 <td className="num">{clock(a.raised_at)}</td>
-                <td>{a.sensor_id ? <Link to={`/sensors/${encodeURIComponent(a.sensor_id)}`}>{a.source_id}</Link> : a.source_id}</td>
+                <td className="source">
+                  {a.sensor_id ? <Link to={`/sensors/${encodeURIComponent(a.sensor_id)}`}>{a.source_id}</Link> : a.source_id}
+                  {a.source_type === 'device' && <DeviceCommStatus deviceId={a.source_id} />}
+                </td>
                 <td className="msg">{a.message}</td>
                 <td className="num">{formatValue(a.last_value)}</td>
                 <td className="state">{stateLabel(a)}</td>

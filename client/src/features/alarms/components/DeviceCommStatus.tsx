@@ -1,0 +1,58 @@
+import type { DeviceStatusDto } from '@idm/contracts';
+import { clock, dateTime } from '../../../lib/format';
+import { useResource } from '../../../lib/use-resource';
+import { getDeviceStatus } from '../api/get-device-status';
+
+/** How often a shown device alarm re-reads its device's poller status. */
+export const DEVICE_STATUS_REFRESH_MS = 5000;
+
+/**
+ * One line under a device alarm's source: is the device connected now, since when it has had no good
+ * poll, how many polls failed in a row and the last error, so the operator sees whether the comm failure
+ * is still going on without leaving the alarm list. Loaded on its own (the list never waits for it) and
+ * re-read while the row is shown.
+ */
+export function DeviceCommStatus({ deviceId }: { deviceId: string }) {
+  const status = useResource(() => getDeviceStatus(deviceId), deviceId, DEVICE_STATUS_REFRESH_MS);
+  // A failed refresh says so instead of showing the last answer as if it were current.
+  if (status.error) {
+    return (
+      <div className="device-comm">
+        <span className="quality">Device status cannot be loaded</span>: {status.error.message}
+      </div>
+    );
+  }
+  if (!status.data) {
+    return (
+      <div className="device-comm muted">
+        Device status loading…
+      </div>
+    );
+  }
+  const [state, ...rest] = describe(status.data);
+  return (
+    <div className="device-comm">
+      {status.data.connected ? state : <strong className="quality">{state}</strong>}
+      {rest.map((part) => ` · ${part}`).join('')}
+    </div>
+  );
+}
+
+function describe(s: DeviceStatusDto): string[] {
+  const parts = [s.connected ? 'connected' : s.state === 'disabled' ? '✕ not connected (polling disabled)' : s.state === 'connecting' ? '✕ not connected (connecting…)' : '✕ NOT CONNECTED'];
+  const good = s.last_good_poll_at;
+  if (s.connected) {
+    if (good !== null) parts.push(`last good poll ${clock(good)}`);
+  } else {
+    parts.push(good === null ? 'no good poll yet' : `no good poll since ${when(good)}`);
+  }
+  if (s.consecutive_failures > 0) parts.push(`${s.consecutive_failures} failed poll${s.consecutive_failures === 1 ? '' : 's'} in a row`);
+  // The poller keeps its last error after recovering: only worth showing while polls fail.
+  if (s.last_error && (!s.connected || s.consecutive_failures > 0)) parts.push(`last error: ${s.last_error}`);
+  return parts;
+}
+
+/** Time of day for today's polls; with the date when the last good poll is older (a long outage). */
+function when(ms: number): string {
+  return new Date(ms).toDateString() === new Date().toDateString() ? clock(ms) : dateTime(ms);
+}
