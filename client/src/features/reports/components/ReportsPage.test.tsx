@@ -1,4 +1,4 @@
-import { render, screen } from '@testing-library/react';
+import { render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { MemoryRouter } from 'react-router-dom';
 import { beforeEach, expect, test } from 'vitest';
@@ -9,6 +9,23 @@ import { fakeApi, fakeToken, type FakeRequest } from '../../../test/fake-api';
 import { ReportsPage } from './ReportsPage';
 
 let seen: FakeRequest[];
+const showPage = () =>
+  render(
+    <AuthProvider>
+      <MemoryRouter>
+        <ReportsPage />
+      </MemoryRouter>
+    </AuthProvider>,
+  );
+/** A server whose `GET /tags` answers `tags`, that accepts report jobs (failed at once, so nothing polls) and answers other reads with []. */
+const serveTags = (tags: { status: number; data?: unknown }) =>
+  fakeApi((req) =>
+    req.method === 'POST'
+      ? { status: 201, data: { id: 'j1', state: 'failed', progress: 0, format: 'pdf', error: 'no data', download_url: null, expires_at: null } }
+      : req.url === '/tags'
+        ? tags
+        : { status: 200, data: [] },
+  );
 beforeEach(() => {
   initConfig({});
   setSession(sessionFromTokens({ access_token: fakeToken('sam', ['supervisor']), refresh_token: 'r', expires_in: 900 }));
@@ -21,13 +38,7 @@ beforeEach(() => {
 
 test('the digest form says which time zone its schedule runs in, and an empty list says what a digest is', async () => {
   const user = userEvent.setup();
-  render(
-    <AuthProvider>
-      <MemoryRouter>
-        <ReportsPage />
-      </MemoryRouter>
-    </AuthProvider>,
-  );
+  showPage();
   expect(await screen.findByText(/^No digests yet/)).toBeInTheDocument();
   const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
   const cron = screen.getByLabelText(`Schedule (cron, ${zone} time)`);
@@ -39,4 +50,27 @@ test('the digest form says which time zone its schedule runs in, and an empty li
   await user.click(screen.getByRole('button', { name: 'Subscribe' }));
   expect(await screen.findByText(/^Subscription Shift change created/)).toBeInTheDocument();
   expect(seen.find((r) => r.method === 'POST')?.body).toMatchObject({ cron: '0 6,14,22 * * *', time_zone: zone, critical_immediate: true });
+});
+
+test('the report area is chosen from the areas the tags have, so a typo cannot scope a report to nothing', async () => {
+  const user = userEvent.setup();
+  const tag = (sensor_id: string, area: string) => ({ sensor_id, area, device_id: 'plc-01' });
+  seen = serveTags({ status: 200, data: [tag('TT-101', 'Boiler house'), tag('PT-201', 'Water treatment'), tag('TT-102', 'Boiler house'), tag('XT-9', '')] });
+  showPage();
+  const area = screen.getByRole('combobox', { name: 'Area' });
+  await waitFor(() => expect(within(area).getAllByRole('option').map((o) => o.textContent)).toEqual(['All areas', 'Boiler house', 'Water treatment']));
+  expect(area).toHaveValue('');
+
+  await user.selectOptions(area, 'Water treatment');
+  await user.click(screen.getByRole('button', { name: 'Generate' }));
+  await waitFor(() => expect(seen.find((r) => r.url === '/reports/jobs')?.body).toMatchObject({ scope: { area: 'Water treatment' } }));
+});
+
+test('when the areas cannot be loaded the form says so and still reports on all areas', async () => {
+  const user = userEvent.setup();
+  seen = serveTags({ status: 503, data: { statusCode: 503, error: 'Service Unavailable', message: 'registry not loaded' } });
+  showPage();
+  expect(await screen.findByText('Areas cannot be loaded (registry not loaded): only all areas can be chosen')).toBeInTheDocument();
+  await user.click(screen.getByRole('button', { name: 'Generate' }));
+  await waitFor(() => expect(seen.find((r) => r.url === '/reports/jobs')?.body).toMatchObject({ scope: {} }));
 });

@@ -6,6 +6,7 @@ import { downloadFile } from '../../../lib/download';
 import { toUiError, type UiError } from '../../../lib/errors';
 import { useResource } from '../../../lib/use-resource';
 import { Field } from '../../../components/ui/Field';
+import { getAreas } from '../api/get-areas';
 import { createReportJob, getReportJob } from '../api/report-jobs';
 import { createSubscription, deleteSubscription, listSubscriptions, setSubscriptionEnabled } from '../api/subscriptions';
 
@@ -26,6 +27,7 @@ export function ReportsPage() {
 }
 
 function ReportGenerator() {
+  const areas = useResource(getAreas, 'areas');
   const [job, setJob] = useState<ReportJobDto | null>(null);
   const [error, setError] = useState<UiError | null>(null);
 
@@ -43,7 +45,7 @@ function ReportGenerator() {
     setError(null);
     setJob(null);
     try {
-      const area = String(f.get('area') ?? '').trim();
+      const area = String(f.get('area') ?? '');
       setJob(
         await createReportJob({
           from: new Date(String(f.get('from'))).toISOString(),
@@ -69,8 +71,17 @@ function ReportGenerator() {
           To <input type="datetime-local" name="to" defaultValue={localInput(now)} required />
         </label>
         <label>
-          Area (optional) <input name="area" size={16} />
+          Area
+          <select name="area" defaultValue="">
+            <option value="">All areas</option>
+            {(areas.data ?? []).map((a) => (
+              <option key={a} value={a}>
+                {a}
+              </option>
+            ))}
+          </select>
         </label>
+        {areas.error && <span className="field-error">Areas cannot be loaded ({areas.error.message}): only all areas can be chosen</span>}
         <label>
           Format
           <select name="format" defaultValue="pdf">
