@@ -1,5 +1,5 @@
 import { useState, type FormEvent } from 'react';
-import type { ImportResultDto } from '@idm/contracts';
+import type { ImportResultDto, TagDto } from '@idm/contracts';
 import { useAuth } from '../../../lib/auth';
 import { clock } from '../../../lib/format';
 import { downloadFile } from '../../../lib/download';
@@ -16,9 +16,12 @@ export function DevicesPage() {
   const [result, setResult] = useState<ImportResultDto | null>(null);
   const [error, setError] = useState<UiError | null>(null);
   const [busy, setBusy] = useState(false);
+  const [query, setQuery] = useState('');
 
   if (!can('admin')) return <p className="panel">Only admins manage devices.</p>;
   const statusOf = new Map((statuses.data ?? []).map((s) => [s.device_id, s]));
+  const allTags = tags.data ?? [];
+  const shownTags = filterTags(allTags, query, new Map((devices.data ?? []).map((d) => [d.id, d.name])));
 
   const upload = async (e: FormEvent<HTMLFormElement>) => {
     e.preventDefault();
@@ -124,7 +127,15 @@ export function DevicesPage() {
         </table>
       </section>
       <section className="panel" aria-labelledby="tags-title">
-        <h2 id="tags-title">Tags ({tags.data?.length ?? 0})</h2>
+        <h2 id="tags-title">Tags</h2>
+        <div className="filters">
+          <label>
+            Filter tags <input type="search" value={query} onChange={(e) => setQuery(e.target.value)} placeholder="sensor, description, area, device" size={32} />
+          </label>
+          <span role="status">
+            {shownTags.length} of {allTags.length} tags
+          </span>
+        </div>
         <table className="grid">
           <thead>
             <tr>
@@ -138,7 +149,14 @@ export function DevicesPage() {
             </tr>
           </thead>
           <tbody>
-            {(tags.data ?? []).map((t) => (
+            {!shownTags.length && allTags.length > 0 && (
+              <tr>
+                <td colSpan={7} className="muted">
+                  No tag matches “{query.trim()}”.
+                </td>
+              </tr>
+            )}
+            {shownTags.map((t) => (
               <tr key={t.sensor_id}>
                 <td>
                   <strong>{t.sensor_id}</strong> <span className="muted">{t.description}</span>
@@ -161,4 +179,17 @@ export function DevicesPage() {
       </section>
     </>
   );
+}
+
+/**
+ * The tags whose sensor id, description, area or device (id or name) contain every word of `query`, in
+ * any case ("boiler tt" finds the boiler house's temperature transmitters).
+ */
+function filterTags(tags: readonly TagDto[], query: string, deviceNames: ReadonlyMap<string, string>): readonly TagDto[] {
+  const words = query.toLowerCase().split(/\s+/).filter(Boolean);
+  if (!words.length) return tags;
+  return tags.filter((t) => {
+    const text = [t.sensor_id, t.description, t.area, t.device_id, deviceNames.get(t.device_id) ?? ''].join(' ').toLowerCase();
+    return words.every((w) => text.includes(w));
+  });
 }

@@ -1,0 +1,70 @@
+import { render, screen, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { MemoryRouter } from 'react-router-dom';
+import { beforeEach, expect, test } from 'vitest';
+import type { TagDto } from '@idm/contracts';
+import { initConfig } from '../../../config';
+import { AuthProvider } from '../../../lib/auth';
+import { sessionFromTokens, setSession } from '../../../lib/session';
+import { fakeApi, fakeToken } from '../../../test/fake-api';
+import { DevicesPage } from './DevicesPage';
+
+const tag = (sensor_id: string, device_id: string, area: string, description: string): TagDto => ({
+  sensor_id, device_id, area, description, register_type: 'holding', address: 0, data_type: 'float32', word_order: 'big', byte_order: 'big', scale: 1, offset: 0, unit: '°C',
+});
+const TAGS = [
+  tag('TT-101', 'plc-01', 'Boiler house', 'Boiler outlet temperature'),
+  tag('PT-101', 'plc-01', 'Boiler house', 'Steam header pressure'),
+  tag('TT-201', 'plc-02', 'Water treatment', 'Raw water temperature'),
+  tag('FT-202', 'plc-02', 'Water treatment', 'Filter backwash flow'),
+];
+const device = (id: string, name: string) => ({ id, name, host: '10.0.0.1', port: 502, unit_id: 1, poll_interval_ms: 1000, timeout_ms: 500, enabled: true });
+
+beforeEach(() => {
+  initConfig({});
+  setSession(sessionFromTokens({ access_token: fakeToken('ada', ['admin']), refresh_token: 'r', expires_in: 900 }));
+  fakeApi((req) => ({
+    status: 200,
+    data: req.url === '/tags' ? TAGS : req.url === '/devices' ? [device('plc-01', 'Boiler PLC'), device('plc-02', 'Water PLC')] : [],
+  }));
+});
+
+test('the tag table can be filtered by sensor id, description, area or device, and says how many tags it shows', async () => {
+  const user = userEvent.setup();
+  render(
+    <AuthProvider>
+      <MemoryRouter>
+        <DevicesPage />
+      </MemoryRouter>
+    </AuthProvider>,
+  );
+  const table = within(screen.getByRole('region', { name: 'Tags' })).getByRole('table');
+  const shown = () => within(table).queryAllByRole('row').slice(1).map((r) => within(r).queryAllByRole('cell')[0]?.querySelector('strong')?.textContent ?? r.textContent);
+  expect(await screen.findByText('4 of 4 tags')).toBeInTheDocument();
+
+  const filter = screen.getByLabelText('Filter tags');
+  await user.type(filter, 'tt-');
+  expect(shown()).toEqual(['TT-101', 'TT-201']);
+  expect(screen.getByText('2 of 4 tags')).toBeInTheDocument();
+
+  await user.clear(filter);
+  await user.type(filter, 'backwash');
+  expect(shown()).toEqual(['FT-202']);
+
+  await user.clear(filter);
+  await user.type(filter, 'water treatment');
+  expect(shown()).toEqual(['TT-201', 'FT-202']);
+
+  // A device by its id or its name; every word must match somewhere.
+  await user.clear(filter);
+  await user.type(filter, 'plc-01');
+  expect(shown()).toEqual(['TT-101', 'PT-101']);
+  await user.clear(filter);
+  await user.type(filter, 'boiler plc pressure');
+  expect(shown()).toEqual(['PT-101']);
+
+  await user.clear(filter);
+  await user.type(filter, 'XT-9');
+  expect(shown()).toEqual(['No tag matches “XT-9”.']);
+  expect(screen.getByText('0 of 4 tags')).toBeInTheDocument();
+});
