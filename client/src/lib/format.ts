@@ -27,3 +27,14 @@ export function formatValue(v: number | null | undefined): string {
 export function codeWords(code: string): string {
   return code.replace(/_/g, ' ');
 }
+
+/** A length of time as the control room reads it: `45 s`, `12 min 03 s`, `2 h 05 min`, `3 d 4 h`. */
+export function duration(ms: number): string {
+  if (!Number.isFinite(ms)) return '—';
+  const s = Math.max(0, Math.floor(ms / 1000));
+  const two = (n: number) => String(n).padStart(2, '0');
+  if (s < 60) return `${s} s`;
+  if (s < 3600) return `${Math.floor(s / 60)} min ${two(s % 60)} s`;
+  if (s < 86_400) return `${Math.floor(s / 3600)} h ${two(Math.floor((s % 3600) / 60))} min`;
+  return `${Math.floor(s / 86_400)} d ${Math.floor((s % 86_400) / 3600)} h`;
+}

@@ -1,5 +1,6 @@
 import { Link } from 'react-router-dom';
 import type { AlarmAuditEntryDto, AlarmDto } from '@idm/contracts';
+import { EpisodeEnd } from '../../../components/ui/EpisodeEnd';
 import { codeWords, dateTime } from '../../../lib/format';
 import { anomalyHistoryPath } from '../../../lib/routes';
 import { useResource } from '../../../lib/use-resource';
@@ -58,7 +59,7 @@ function AlarmEpisodes({ alarm }: { alarm: AlarmDto }) {
               <li key={id} data-episode-id={id}>
                 {e ? (
                   <>
-                    <span className="num">{dateTime(e.timestamp)}</span> – <span className="num">{dateTime(e.end_timestamp)}</span> {codeWords(e.anomaly_type)}, {e.severity}
+                    <span className="num">{dateTime(e.timestamp)}</span> – <EpisodeEnd episode={e} /> {codeWords(e.anomaly_type)}, {e.severity}
                     {e.evidence.detail ? `: ${e.evidence.detail}` : ''}
                   </>
                 ) : (

@@ -23,7 +23,14 @@ const LIMIT = alarmFixture('sensor:LT-301|limit', {
 });
 const COMM = alarmFixture('device:plc-2|comm_failure', { source_type: 'device', source_id: 'plc-2', sensor_id: null, condition: 'comm_failure', message: 'Communication failure', priority: 'critical' });
 const EPISODES = [
-  episodeFixture('LT-301', new Date(1795600300000).toISOString(), { alarm_id: LIMIT.id, evidence: { expected_lo: null, expected_hi: 80, statistic: 84, threshold: 80, detail: 'hi limit 80 crossed again' } }),
+  // Still going on: stored at its opening, so its last anomalous sample so far is its start.
+  episodeFixture('LT-301', new Date(1795600300000).toISOString(), {
+    alarm_id: LIMIT.id,
+    active: true,
+    end_timestamp: new Date(1795600300000).toISOString(),
+    samples: 1,
+    evidence: { expected_lo: null, expected_hi: 80, statistic: 84, threshold: 80, detail: 'hi limit 80 crossed again' },
+  }),
   episodeFixture('LT-301', new Date(1795600000000).toISOString(), { alarm_id: LIMIT.id }),
   episodeFixture('LT-301', new Date(1795500000000).toISOString()),
 ];
@@ -81,6 +88,9 @@ test('an alarm linked from an anomaly episode is picked out in the list, with it
   expect(items.map((li) => li.getAttribute('data-episode-id'))).toEqual(['LT-301|1795600300000', 'LT-301|1795600000000', 'LT-301|1795400000000']);
   expect(items[0]).toHaveTextContent('limit, high: hi limit 80 crossed again');
   expect(items[1]).toHaveTextContent('limit, high: hi limit 80 crossed');
+  // The one still going on reads "start – ongoing (how long so far)", not "start – start"; a closed one start – end.
+  expect(items[0]).toHaveTextContent(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} – ongoing \(\d/);
+  expect(items[1]).toHaveTextContent(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} – \d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} limit/);
   expect(items[2]).toHaveTextContent('LT-301|1795400000000 (older than the sensor’s newest 100 episodes)');
   expect(screen.getByText(/Anomaly episodes behind this alarm \(3\)/)).toBeInTheDocument();
   expect(screen.getByRole('link', { name: 'Anomaly history of LT-301' })).toHaveAttribute('href', '/anomalies?sensor_id=LT-301');

@@ -9,6 +9,9 @@ import { AnomalyHistoryPage } from './AnomalyHistoryPage';
 
 const RAISED = episodeFixture('TT-101', '2026-11-27T10:00:00Z', { alarm_id: 'sensor:TT-101|limit' });
 const QUIET = episodeFixture('PT-201', '2026-11-27T09:00:00Z', { anomaly_type: 'spike', severity: 'medium' });
+// Still going on (stored at its opening), and closed but its alarm not yet acknowledged (not resolved).
+const ONGOING = episodeFixture('FT-301', '2026-11-27T11:00:00Z', { active: true, end_timestamp: '2026-11-27T11:00:00Z', samples: 1 });
+const CLOSED = episodeFixture('LT-401', '2026-11-27T08:00:00Z', { active: false, resolved: false, end_timestamp: '2026-11-27T08:01:00Z' });
 
 function Where() {
   const l = useLocation();
@@ -17,7 +20,7 @@ function Where() {
 
 beforeEach(() => {
   initConfig({});
-  fakeApi((req) => (req.url === '/anomalies/history' ? { status: 200, data: { items: [RAISED, QUIET], next_cursor: null } } : { status: 404, data: {} }));
+  fakeApi((req) => (req.url === '/anomalies/history' ? { status: 200, data: { items: [ONGOING, RAISED, QUIET, CLOSED], next_cursor: null } } : { status: 404, data: {} }));
 });
 
 test('an episode that raised an alarm links to it in the alarms view; one that raised none says so', async () => {
@@ -40,4 +43,11 @@ test('an episode that raised an alarm links to it in the alarms view; one that r
 
   await user.click(link);
   expect(screen.getByTestId('where')).toHaveTextContent('/alarms?alarm=sensor%3ATT-101%7Climit');
+});
+
+test('the End column says "ongoing" while an episode is still going on, and the end of a closed one even before it is resolved', async () => {
+  render(<RouterProvider router={createMemoryRouter([{ path: '/anomalies', element: <AnomalyHistoryPage /> }], { initialEntries: ['/anomalies'] })} />);
+  const end = async (sensor: string) => within((await screen.findByText(sensor)).closest('tr')!).getAllByRole('cell')[1];
+  expect(await end('FT-301')).toHaveTextContent(/^ongoing \(\d/);
+  expect(await end('LT-401')).toHaveTextContent(/^2026-11-27 \d{2}:01:00$/);
 });

@@ -2,6 +2,7 @@ import { useState, type FormEvent } from 'react';
 import { Link, useSearchParams } from 'react-router-dom';
 import { ANOMALY_SEVERITIES, ANOMALY_TYPES } from '@idm/contracts';
 import { EpisodeAlarmLink } from '../../../components/ui/EpisodeAlarmLink';
+import { EpisodeEnd } from '../../../components/ui/EpisodeEnd';
 import { codeWords, dateTime, formatValue } from '../../../lib/format';
 import { downloadFile } from '../../../lib/download';
 import { toUiError } from '../../../lib/errors';
@@ -129,7 +130,9 @@ export function AnomalyHistoryPage() {
           {(page.data?.items ?? []).map((e) => (
             <tr key={e.id} data-episode-id={e.id}>
               <td className="num">{dateTime(e.timestamp)}</td>
-              <td className="num">{e.resolved ? dateTime(e.end_timestamp) : '—'}</td>
+              <td>
+                <EpisodeEnd episode={e} />
+              </td>
               <td>
                 <Link to={`/sensors/${encodeURIComponent(e.sensor_id)}`}>{e.sensor_id}</Link>
               </td>

@@ -1,6 +1,6 @@
-import { render, screen, within } from '@testing-library/react';
+import { act, render, screen, within } from '@testing-library/react';
 import { MemoryRouter } from 'react-router-dom';
-import { expect, test } from 'vitest';
+import { afterEach, expect, test, vi } from 'vitest';
 import { episodeFixture } from '../../../test/fixtures';
 import { EpisodeList } from './EpisodeList';
 
@@ -23,6 +23,31 @@ test('lists the newest episodes of the range, each with a link to the alarm it r
   expect(within(rows[0]).getByRole('link', { name: 'Alarm sensor:TT-101|limit' })).toHaveAttribute('href', '/alarms?alarm=sensor%3ATT-101%7Climit');
   expect(rows[1]).toHaveTextContent('stuck');
   expect(within(rows[1]).queryByRole('link')).toBeNull();
+});
+
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+test('an episode still going on says so instead of an end time, its duration counting from its start', () => {
+  vi.useFakeTimers();
+  vi.setSystemTime(Date.parse(at(34)) + 5_000);
+  // Stored at its opening: the last anomalous sample written so far is its start.
+  const ongoing = episodeFixture('TT-101', at(30), { active: true, end_timestamp: at(30), samples: 1 });
+  const closed = episodeFixture('TT-101', at(20), { active: false, end_timestamp: at(21) });
+  render(
+    <MemoryRouter>
+      <EpisodeList episodes={[ongoing, closed]} />
+    </MemoryRouter>,
+  );
+  const rows = within(screen.getByRole('table', { name: 'Anomaly episodes in this range' })).getAllByRole('row').slice(1);
+  const lastSample = (row: HTMLElement) => within(row).getAllByRole('cell')[1];
+  expect(lastSample(rows[0])).toHaveTextContent(/^ongoing \(4 min 05 s\)$/);
+  act(() => vi.advanceTimersByTime(60_000));
+  expect(lastSample(rows[0])).toHaveTextContent('ongoing (5 min 05 s)');
+  // A closed one shows its last anomalous sample.
+  expect(lastSample(rows[1])).not.toHaveTextContent('ongoing');
+  expect(lastSample(rows[1]).textContent).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:00$/);
 });
 
 test('shows nothing when the range has no episodes', () => {

@@ -1,5 +1,6 @@
 import type { AnomalyEpisode } from '@idm/contracts';
 import { EpisodeAlarmLink } from '../../../components/ui/EpisodeAlarmLink';
+import { EpisodeEnd } from '../../../components/ui/EpisodeEnd';
 import { codeWords, dateTime } from '../../../lib/format';
 
 /** The anomaly episodes of the shown range (newest first, the first `max`), each with the alarm it raised. */
@@ -21,7 +22,9 @@ export function EpisodeList({ episodes, max = 10 }: { episodes: readonly Anomaly
         {episodes.slice(0, max).map((e) => (
           <tr key={e.id} data-episode-id={e.id}>
             <td className="num">{dateTime(e.timestamp)}</td>
-            <td className="num">{dateTime(e.end_timestamp)}</td>
+            <td>
+              <EpisodeEnd episode={e} />
+            </td>
             <td>{codeWords(e.anomaly_type)}</td>
             <td>{e.severity}</td>
             <td>{e.resolved ? 'resolved' : <strong>OPEN</strong>}</td>

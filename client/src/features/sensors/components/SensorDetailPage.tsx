@@ -68,8 +68,8 @@ export function SensorDetailPage() {
   const history = useResource(() => getHistory(id, range.from, range.to, MAX_POINTS), historyKey);
   const episodes = useResource(() => getEpisodes(id, range.from, range.to), historyKey, liveMode ? 15_000 : undefined);
   const model = useMemo(
-    () => shapeChart({ from, to, buckets: history.data ?? [], live: livePoints, episodes: episodes.data ?? [], limits: tag.data?.limits }),
-    [from, to, history.data, livePoints, episodes.data, tag.data],
+    () => shapeChart({ from, to, now, buckets: history.data ?? [], live: livePoints, episodes: episodes.data ?? [], limits: tag.data?.limits }),
+    [from, to, now, history.data, livePoints, episodes.data, tag.data],
   );
 
   const alarms = useAlarmState();

@@ -72,10 +72,23 @@ test('anomaly episodes span first to last anomalous sample, clipped to the range
     ],
   });
   expect(m.episodes).toEqual([
-    { id: 'e1', x1: min(6), x2: min(7), severity: 'high', label: 'level shift', open: false },
-    { id: 'e2', x1: min(15), x2: min(16), severity: 'critical', label: 'out of range', open: true },
-    { id: 'e3', x1: min(18), x2: min(20), severity: 'high', label: 'level shift', open: true },
+    { id: 'e1', x1: min(6), x2: min(7), severity: 'high', label: 'level shift', open: false, active: false },
+    { id: 'e2', x1: min(15), x2: min(16), severity: 'critical', label: 'out of range', open: true, active: false },
+    { id: 'e3', x1: min(18), x2: min(20), severity: 'high', label: 'level shift', open: true, active: false },
   ]);
+});
+
+test('an episode still going on is shaded up to now (the live edge), not to its stored last sample', () => {
+  const ongoing = episode({ id: 'live', timestamp: new Date(min(5)).toISOString(), end_timestamp: new Date(min(5)).toISOString(), samples: 1, resolved: false, active: true });
+  // Live window: `to` is now.
+  expect(shapeChart({ from: min(0), to: min(10), now: min(10), buckets: [], episodes: [ongoing] }).episodes).toEqual([
+    { id: 'live', x1: min(5), x2: min(10), severity: 'high', label: 'level shift', open: true, active: true },
+  ]);
+  // A range reaching past now stops at now; a range in the past at its end.
+  expect(shapeChart({ from: min(0), to: min(30), now: min(12), buckets: [], episodes: [ongoing] }).episodes[0].x2).toBe(min(12));
+  expect(shapeChart({ from: min(0), to: min(8), now: min(12), buckets: [], episodes: [ongoing] }).episodes[0].x2).toBe(min(8));
+  // Once closed, back to its stored end.
+  expect(shapeChart({ from: min(0), to: min(10), now: min(10), buckets: [], episodes: [{ ...ongoing, active: false }] }).episodes[0].x2).toBe(min(5));
 });
 
 test('the value axis always shows the limit lines', () => {

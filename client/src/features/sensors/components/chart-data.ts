@@ -29,6 +29,8 @@ export interface EpisodeMark {
   severity: AnomalySeverity;
   label: string;
   open: boolean;
+  /** Still going on: drawn up to the live edge. */
+  active: boolean;
 }
 
 export interface LimitLine {
@@ -54,7 +56,8 @@ const LIMIT_LABEL = { lolo: 'LL', lo: 'L', hi: 'H', hihi: 'HH' } as const;
  *   wins where both exist) and duplicates dropped;
  * - a gap longer than 3× the usual spacing breaks the line instead of drawing a straight bridge over
  *   missing data;
- * - episodes drawn from their first to their last anomalous sample, clipped to the range;
+ * - episodes drawn from their first to their last anomalous sample, clipped to the range; one still going
+ *   on (`active`) up to `now` (the live edge: its stored end trails the live value);
  * - the value axis widened to show every limit line, with 5 % padding.
  */
 export function shapeChart(input: {
@@ -64,6 +67,8 @@ export function shapeChart(input: {
   live?: readonly LivePoint[];
   episodes?: readonly AnomalyEpisode[];
   limits?: TagLimits;
+  /** The wall clock (default: the end of the range). */
+  now?: number;
 }): ChartModel {
   const { from, to } = input;
   const inRange = (t: number) => t >= from && t <= to;
@@ -93,9 +98,10 @@ export function shapeChart(input: {
     // An episode spans its first to its last anomalous sample; `resolved` only says the operator side is
     // done (its alarm returned to normal and was acknowledged), so it does not move the end.
     const start = Date.parse(e.timestamp);
-    const end = Number.isFinite(Date.parse(e.end_timestamp)) ? Date.parse(e.end_timestamp) : start;
+    const stored = Number.isFinite(Date.parse(e.end_timestamp)) ? Date.parse(e.end_timestamp) : start;
+    const end = e.active ? Math.max(stored, Math.min(input.now ?? to, to)) : stored;
     if (!Number.isFinite(start) || end < from || start > to) continue;
-    episodes.push({ id: e.id, x1: Math.max(start, from), x2: Math.min(Math.max(end, start), to), severity: e.severity, label: codeWords(e.anomaly_type), open: !e.resolved });
+    episodes.push({ id: e.id, x1: Math.max(start, from), x2: Math.min(Math.max(end, start), to), severity: e.severity, label: codeWords(e.anomaly_type), open: !e.resolved, active: e.active });
   }
 
   const limits: LimitLine[] = [];
