@@ -8,23 +8,38 @@ import { RouteError } from './RouteError';
  */
 export function createRouter() {
   return createHashRouter([
-    { path: '/login', lazy: () => import('../features/auth/components/LoginPage').then((m) => ({ Component: m.LoginPage })) },
-    { path: '/register', lazy: () => import('../features/auth/components/RegisterPage').then((m) => ({ Component: m.RegisterPage })) },
     {
-      path: '/',
-      Component: Shell,
-      ErrorBoundary: RouteError,
+      // Without server rendering, the first screen's lazy module is still loading when the router first
+      // renders: react-router shows the root route's HydrateFallback meanwhile (and warns when there is none).
+      HydrateFallback: ScreenLoading,
       children: [
-        { index: true, element: <Navigate to="/overview" replace /> },
-        { path: 'overview', lazy: () => import('../features/overview/components/OverviewPage').then((m) => ({ Component: m.OverviewPage })) },
-        { path: 'alarms', lazy: () => import('../features/alarms/components/AlarmsPage').then((m) => ({ Component: m.AlarmsPage })) },
-        { path: 'sensors/:id', lazy: () => import('../features/sensors/components/SensorDetailPage').then((m) => ({ Component: m.SensorDetailPage })) },
-        { path: 'anomalies', lazy: () => import('../features/anomalies/components/AnomalyHistoryPage').then((m) => ({ Component: m.AnomalyHistoryPage })) },
-        { path: 'reports', lazy: () => import('../features/reports/components/ReportsPage').then((m) => ({ Component: m.ReportsPage })) },
-        { path: 'admin/users', lazy: () => import('../features/admin/components/UsersPage').then((m) => ({ Component: m.UsersPage })) },
-        { path: 'admin/devices', lazy: () => import('../features/admin/components/DevicesPage').then((m) => ({ Component: m.DevicesPage })) },
+        { path: '/login', lazy: () => import('../features/auth/components/LoginPage').then((m) => ({ Component: m.LoginPage })) },
+        { path: '/register', lazy: () => import('../features/auth/components/RegisterPage').then((m) => ({ Component: m.RegisterPage })) },
+        {
+          path: '/',
+          Component: Shell,
+          ErrorBoundary: RouteError,
+          children: [
+            { index: true, element: <Navigate to="/overview" replace /> },
+            { path: 'overview', lazy: () => import('../features/overview/components/OverviewPage').then((m) => ({ Component: m.OverviewPage })) },
+            { path: 'alarms', lazy: () => import('../features/alarms/components/AlarmsPage').then((m) => ({ Component: m.AlarmsPage })) },
+            { path: 'sensors/:id', lazy: () => import('../features/sensors/components/SensorDetailPage').then((m) => ({ Component: m.SensorDetailPage })) },
+            { path: 'anomalies', lazy: () => import('../features/anomalies/components/AnomalyHistoryPage').then((m) => ({ Component: m.AnomalyHistoryPage })) },
+            { path: 'reports', lazy: () => import('../features/reports/components/ReportsPage').then((m) => ({ Component: m.ReportsPage })) },
+            { path: 'admin/users', lazy: () => import('../features/admin/components/UsersPage').then((m) => ({ Component: m.UsersPage })) },
+            { path: 'admin/devices', lazy: () => import('../features/admin/components/DevicesPage').then((m) => ({ Component: m.DevicesPage })) },
+          ],
+        },
+        { path: '*', element: <Navigate to="/overview" replace /> },
       ],
     },
-    { path: '*', element: <Navigate to="/overview" replace /> },
   ]);
+}
+
+function ScreenLoading() {
+  return (
+    <p className="calm" role="status">
+      Loading…
+    </p>
+  );
 }
