@@ -200,7 +200,7 @@ describe('a device (comm failure) alarm', () => {
     const seen = fakeApi(() => ({ status: 200, data: status() }));
     showBoth();
     await waitFor(() =>
-      expect(deviceRow()).toHaveTextContent('plc-02✕ NOT CONNECTED · no good poll since 10:01:00 · 12 failed polls in a row · last error: connect ECONNREFUSED 10.0.0.2:502'),
+      expect(deviceRow()).toHaveTextContent('plc-02✕ NOT CONNECTED · no good poll since 10:01:00 (5 min 00 s) · 12 failed polls in a row · last error: connect ECONNREFUSED 10.0.0.2:502'),
     );
     expect(seen.map((r) => `${r.method} ${r.url}`)).toEqual(['GET /devices/plc-02/status']);
     expect(within(rows()[1]).queryByText(/connected/i)).toBeNull();

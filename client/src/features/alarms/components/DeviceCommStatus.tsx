@@ -1,5 +1,5 @@
 import type { DeviceStatusDto } from '@idm/contracts';
-import { clock, dateTime } from '../../../lib/format';
+import { clock, dateTime, duration } from '../../../lib/format';
 import { useResource } from '../../../lib/use-resource';
 import { getDeviceStatus } from '../api/get-device-status';
 
@@ -29,7 +29,8 @@ export function DeviceCommStatus({ deviceId }: { deviceId: string }) {
       </div>
     );
   }
-  const [state, ...rest] = describe(status.data);
+  // Re-rendered by each refresh, so the outage length stays current without a clock of its own.
+  const [state, ...rest] = describe(status.data, Date.now());
   return (
     <div className="device-comm">
       {status.data.connected ? state : <strong className="quality">{state}</strong>}
@@ -38,13 +39,13 @@ export function DeviceCommStatus({ deviceId }: { deviceId: string }) {
   );
 }
 
-function describe(s: DeviceStatusDto): string[] {
+function describe(s: DeviceStatusDto, now: number): string[] {
   const parts = [s.connected ? 'connected' : s.state === 'disabled' ? '✕ not connected (polling disabled)' : s.state === 'connecting' ? '✕ not connected (connecting…)' : '✕ NOT CONNECTED'];
   const good = s.last_good_poll_at;
   if (s.connected) {
     if (good !== null) parts.push(`last good poll ${clock(good)}`);
   } else {
-    parts.push(good === null ? 'no good poll yet' : `no good poll since ${when(good)}`);
+    parts.push(good === null ? 'no good poll yet' : `no good poll since ${when(good)} (${duration(now - good)})`);
   }
   if (s.consecutive_failures > 0) parts.push(`${s.consecutive_failures} failed poll${s.consecutive_failures === 1 ? '' : 's'} in a row`);
   // The poller keeps its last error after recovering: only worth showing while polls fail.
