@@ -157,6 +157,20 @@ describe('SensorDetector: signals whose successive samples are alike (a cycling 
     }
   });
 
+  it('learns the autocorrelation quickly for a state saved before it existed (an upgrade), then stays quiet', () => {
+    const values = cycling(hours(6), 7);
+    const t = (i: number) => Date.UTC(2026, 0, 1) + i * SECOND;
+    // Three hours with the charts as they were (a state with no autocorrelation fields, as an older IDM saved it).
+    const before = new SensorDetector();
+    for (let i = 0; i < hours(3); i++) before.step(t(i), values[i]);
+    const old = before.snapshot() as unknown as Record<string, unknown>;
+    for (const k of ['acov', 'prevDev', 'acovN', 'dayAcov', 'dayPrevResidual']) delete old[k];
+    const upgraded = new SensorDetector({}, old as unknown as ReturnType<SensorDetector['snapshot']>);
+    const verdicts = values.slice(hours(3)).map((v, j) => upgraded.step(t(hours(3) + j), v));
+    // A few minutes to learn, then nothing for the remaining hours.
+    expect(verdicts.slice(300).filter((v) => v.score >= 0.5)).toHaveLength(0);
+  });
+
   it('still catches a step, a drift and a stuck transmitter on that loop', () => {
     const at = hours(3);
     const n = at + 1200;

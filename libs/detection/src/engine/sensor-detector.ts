@@ -23,6 +23,8 @@ export interface SensorState {
    */
   acov: number;
   prevDev: number;
+  /** Usual samples the autocovariances have learned from (their own bias-corrected start, also after an upgrade). */
+  acovN: number;
   /** Exponentially weighted mean and variance of the first difference. */
   dMean: number;
   dVariance: number;
@@ -167,6 +169,7 @@ export function initialState(): SensorState {
     variance: 0,
     acov: 0,
     prevDev: 0,
+    acovN: 0,
     dMean: 0,
     dVariance: 0,
     ewma: 0,
@@ -344,7 +347,8 @@ export class SensorDetector {
     // How alike successive deviations usually are is learned from usual samples only: during a lasting
     // anomaly they are alike too, and learning that would widen the charts until they fall silent.
     if (verdict.score < ANOMALY_SCORE) {
-      const ka = Math.max(c.alpha / AUTOCORRELATION_MEMORY, 1 / s.n);
+      // Counted apart from `n`: a state saved before these fields existed learns them as fast as a new sensor.
+      const ka = Math.max(c.alpha / AUTOCORRELATION_MEMORY, 1 / ++s.acovN);
       s.acov = (1 - ka) * (s.acov + ka * r * s.prevDev);
       if (dayResidual !== null) s.dayAcov = (1 - ka) * (s.dayAcov + ka * dayResidual * s.dayPrevResidual);
     }
