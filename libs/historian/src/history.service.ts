@@ -2,18 +2,15 @@ import { Injectable } from '@nestjs/common';
 import type { HistoryResponseDto, SensorDetailDto, SensorSummaryDto, StoredSampleDto } from '@idm/contracts';
 import { AppConfig, mapLimited } from '@idm/core';
 import { TagRegistryService } from '@idm/ingestion';
-import { packId, rawId, rollupId, RollupPackDoc } from './engine/docs';
+import { packId, rawId, RollupPackDoc } from './engine/docs';
 import { planHistory, toBuckets } from './engine/history-plan';
 import { combine, pickSummary, StoredSample, summarize, Summary } from './engine/summary';
 import { DAY, floorTo, HOUR, MINUTE } from './engine/time';
 import { HistorianRepository } from './historian.repository';
 import { HistorianService } from './historian.service';
 
-export type RollupItem = Summary & { t: number };
-type Item = RollupItem;
+type Item = Summary & { t: number };
 const READ_CONCURRENCY = 16;
-/** Bucket-by-bucket reads inside one not-yet-packed period (itself one of READ_CONCURRENCY). */
-const SINGLE_READ_CONCURRENCY = 4;
 
 export function toSampleDto(x: StoredSample): StoredSampleDto {
   return { sensor_id: x.sensor_id, timestamp: new Date(x.t).toISOString(), value: x.v, status: x.s, quality: x.q };
@@ -143,19 +140,9 @@ export class HistoryService {
       // Not packed yet: a period still open on the writer instance (seen from a screens-only instance, or
       // from a restarted writer before the sensor's next sample) has its closed buckets stored one by one.
       if (p + 2 * packUnit <= Date.now()) return [];
-      return this.singleRollups(sensorId, res, p, Math.min(p + packUnit, last + 1));
+      const stored = await this.historian.writer.storedRollups(sensorId, res, p, Math.min(p + packUnit, last + 1));
+      return [...stored].map(([t, sum]) => ({ t, ...sum }));
     });
     return parts.flat().filter((it) => it.t >= start && it.t < to);
-  }
-
-  private async singleRollups(sensorId: string, res: '1m' | '1h', from: number, to: number): Promise<Item[]> {
-    const unit = res === '1m' ? MINUTE : HOUR;
-    const starts: number[] = [];
-    for (let t = from; t < to; t += unit) starts.push(t);
-    const docs = await mapLimited(starts, SINGLE_READ_CONCURRENCY, async (t) => {
-      const id = rollupId(sensorId, res, t);
-      return this.historian.writer.unwritten('rollups', id) ?? (await this.repo.rollup(id));
-    });
-    return docs.flatMap((d, i) => (d ? [{ t: starts[i], ...pickSummary(d as unknown as Record<string, unknown>) }] : []));
   }
 }

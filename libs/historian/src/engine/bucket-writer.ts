@@ -280,14 +280,21 @@ export class BucketWriter {
     if (pack) {
       for (const it of pack.items) slots.set(it.t, pickSummary(it as unknown as Record<string, unknown>));
     } else {
-      const unit = res === '1m' ? MINUTE : HOUR;
-      const end = Math.min(start + (res === '1m' ? HOUR : DAY), st.knownLast + 1);
-      const starts: number[] = [];
-      for (let t = start; t < end; t += unit) starts.push(t);
-      const docs = await Promise.all(starts.map((t) => this.getRollup(rollupId(st.id, res, t))));
-      docs.forEach((d, i) => d && slots.set(starts[i], pickSummary(d as unknown as Record<string, unknown>)));
+      const stored = await this.storedRollups(st.id, res, start, Math.min(start + (res === '1m' ? HOUR : DAY), st.knownLast + 1));
+      for (const [t, sum] of stored) slots.set(t, sum);
     }
     return { start, loaded: true, slots };
+  }
+
+  /** The `res` rollups of a sensor stored one by one (written, or waiting to be) that start in [from, to), by start. */
+  async storedRollups(sensorId: string, res: '1m' | '1h', from: number, to: number): Promise<Map<number, Summary>> {
+    const unit = res === '1m' ? MINUTE : HOUR;
+    const starts: number[] = [];
+    for (let t = from; t < to; t += unit) starts.push(t);
+    const docs = await Promise.all(starts.map((t) => this.getRollup(rollupId(sensorId, res, t))));
+    const out = new Map<number, Summary>();
+    docs.forEach((d, i) => d && out.set(starts[i], pickSummary(d as unknown as Record<string, unknown>)));
+    return out;
   }
 
   private closeMinute(st: SensorState): void {
