@@ -1,4 +1,4 @@
-import type { DeviceDto, DeviceStatusDto, ImportResultDto, TagDto } from '@idm/contracts';
+import type { DeviceDto, DeviceStatusDto, ImportResultDto } from '@idm/contracts';
 import { api } from '../../../lib/api';
 
 export async function listDevices(): Promise<DeviceDto[]> {
@@ -8,11 +8,6 @@ export async function listDevices(): Promise<DeviceDto[]> {
 
 export async function listDeviceStatuses(): Promise<DeviceStatusDto[]> {
   const { data } = await api.get<DeviceStatusDto[]>('/devices/status');
-  return data;
-}
-
-export async function listTags(): Promise<TagDto[]> {
-  const { data } = await api.get<TagDto[]>('/tags');
   return data;
 }
 

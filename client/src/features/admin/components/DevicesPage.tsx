@@ -5,14 +5,15 @@ import { clock } from '../../../lib/format';
 import { downloadFile } from '../../../lib/download';
 import { toUiError, type UiError } from '../../../lib/errors';
 import { useResource } from '../../../lib/use-resource';
-import { importDeviceFile, listDevices, listDeviceStatuses, listTags } from '../api/devices';
+import { getTags } from '../../../lib/tags-api';
+import { importDeviceFile, listDevices, listDeviceStatuses } from '../api/devices';
 
 /** Admin: devices with their poller state, their tags, and import/export of the device file. */
 export function DevicesPage() {
   const { can } = useAuth();
   const devices = useResource(listDevices, 'devices');
   const statuses = useResource(listDeviceStatuses, 'statuses', 5000);
-  const tags = useResource(listTags, 'tags');
+  const tags = useResource(getTags, 'tags');
   const [result, setResult] = useState<ImportResultDto | null>(null);
   const [error, setError] = useState<UiError | null>(null);
   const [busy, setBusy] = useState(false);

@@ -8,7 +8,7 @@ import { clock } from '../../../lib/format';
 import { getDevices } from '../api/get-devices';
 import { getDeviceStatuses } from '../api/get-device-statuses';
 import { getSensors } from '../api/get-sensors';
-import { getTags } from '../api/get-tags';
+import { getTags } from '../../../lib/tags-api';
 import { groupTags, type TileSpec } from './group-tags';
 import { Tile } from './Tile';
 
