@@ -1,17 +1,13 @@
-import { useEffect, useState } from 'react';
 import { config } from '../config';
 import { useConnection, useLive } from '../lib/live/LiveProvider';
 import { clock } from '../lib/format';
+import { useNow } from '../lib/use-now';
 
 /** Live / stale / lost, in words and shape, so nobody trusts frozen numbers. */
 export function ConnectionIndicator() {
   const conn = useConnection();
   const live = useLive();
-  const [now, setNow] = useState(Date.now());
-  useEffect(() => {
-    const t = setInterval(() => setNow(Date.now()), 1000);
-    return () => clearInterval(t);
-  }, []);
+  const now = useNow(1000);
   const last = live?.lastMessageAt() ?? null;
   let kind: 'live' | 'stale' | 'lost' | 'connecting' = 'connecting';
   if (conn.state === 'offline') kind = 'lost';

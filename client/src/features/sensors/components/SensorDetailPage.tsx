@@ -5,6 +5,7 @@ import { useAlarmState, useLiveValue, useWatchSamples } from '../../../lib/live/
 import { isUnacked, sortAlarms } from '../../../lib/live/alarm-state';
 import { formatValue, clock } from '../../../lib/format';
 import { useResource } from '../../../lib/use-resource';
+import { useNow } from '../../../lib/use-now';
 import { downloadFile } from '../../../lib/download';
 import { anomalyHistoryPath } from '../../../lib/routes';
 import { toUiError } from '../../../lib/errors';
@@ -39,15 +40,9 @@ export function SensorDetailPage() {
   const id = useParams().id ?? '';
   const tag = useResource(() => getTag(id), `tag:${id}`);
   const [range, setRange] = useState<Range>(() => ({ key: 'live', from: Date.now() - RANGES[0].ms, to: Date.now() }));
-  const [now, setNow] = useState(Date.now());
   const liveMode = range.key === 'live';
-
   // The live window slides with the clock; other ranges stay put.
-  useEffect(() => {
-    if (!liveMode) return;
-    const t = setInterval(() => setNow(Date.now()), 1000);
-    return () => clearInterval(t);
-  }, [liveMode]);
+  const now = useNow(1000, liveMode);
   const from = liveMode ? now - RANGES[0].ms : range.from;
   const to = liveMode ? now : range.to;
 
@@ -68,8 +63,9 @@ export function SensorDetailPage() {
   const history = useResource(() => getHistory(id, range.from, range.to, MAX_POINTS), historyKey);
   const episodes = useResource(() => getEpisodes(id, range.from, range.to), historyKey, liveMode ? 15_000 : undefined);
   const model = useMemo(
-    () => shapeChart({ from, to, now, buckets: history.data ?? [], live: livePoints, episodes: episodes.data ?? [], limits: tag.data?.limits }),
-    [from, to, now, history.data, livePoints, episodes.data, tag.data],
+    // A fixed range was picked at its end: an episode still going on is shaded to there.
+    () => shapeChart({ from, to, now: liveMode ? now : to, buckets: history.data ?? [], live: livePoints, episodes: episodes.data ?? [], limits: tag.data?.limits }),
+    [from, to, now, liveMode, history.data, livePoints, episodes.data, tag.data],
   );
 
   const alarms = useAlarmState();
@@ -78,7 +74,6 @@ export function SensorDetailPage() {
   const pick = (key: string, ms: number) => {
     const t = Date.now();
     setRange({ key, from: t - ms, to: t });
-    setNow(t);
   };
 
   const t = tag.data;
