@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useRef, useState, type PointerEvent } from 'react';
 import { Area, CartesianGrid, ComposedChart, Line, ReferenceArea, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { dateTime, formatValue } from '../../../lib/format';
 import { useRemPx } from '../../../lib/use-rem-px';
@@ -25,32 +25,57 @@ export function TrendChart({ model, unit, onZoom, heightRem = 24 }: { model: Cha
   const fmt = tick(model.domain[1] - model.domain[0]);
   const [d0, d1] = model.domain;
   const ticks = Array.from({ length: 7 }, (_, i) => Math.round(d0 + ((d1 - d0) * i) / 6));
-  const x = (e: unknown): number | null => {
-    const v = Number((e as { activeLabel?: unknown } | null)?.activeLabel);
-    return Number.isFinite(v) ? v : null;
+  const margin = { top: px(1.05), right: px(5.6), bottom: px(0.5), left: px(0.5) };
+  const yAxisWidth = px(4.2);
+  const plotRef = useRef<HTMLDivElement>(null);
+  /**
+   * The time under the pointer, from its position across the plot area. Read from the pointer itself rather
+   * than from the chart's hovered point (Recharts' `activeLabel`), which is only known once the chart has
+   * handled a mouse move: a press that came first, or one off the line, did not start a zoom.
+   */
+  const timeAt = (e: PointerEvent<HTMLDivElement>): number | null => {
+    const box = plotRef.current?.getBoundingClientRect();
+    if (!box) return null;
+    const left = box.left + margin.left + yAxisWidth;
+    const right = box.right - margin.right;
+    if (right <= left || e.clientX < left || e.clientX > right) return null;
+    return d0 + ((e.clientX - left) / (right - left)) * (d1 - d0);
+  };
+  const clampTime = (e: PointerEvent<HTMLDivElement>): number => {
+    const box = plotRef.current!.getBoundingClientRect();
+    const left = box.left + margin.left + yAxisWidth;
+    const right = box.right - margin.right;
+    const f = Math.min(1, Math.max(0, (e.clientX - left) / (right - left)));
+    return d0 + f * (d1 - d0);
   };
   return (
     <div className="chart-box" data-testid="trend-chart">
+      <div
+        ref={plotRef}
+        className="chart-plot"
+        onPointerDown={(e) => {
+          if (e.button !== 0) return;
+          const v = timeAt(e);
+          if (v === null) return;
+          e.currentTarget.setPointerCapture?.(e.pointerId);
+          setSel({ a: v, b: v });
+        }}
+        onPointerMove={(e) => {
+          if (sel) setSel({ ...sel, b: clampTime(e) });
+        }}
+        onPointerUp={(e) => {
+          if (!sel) return;
+          const b = clampTime(e);
+          if (Math.abs(b - sel.a) > 1000) onZoom(Math.min(sel.a, b), Math.max(sel.a, b));
+          setSel(null);
+        }}
+        onPointerCancel={() => setSel(null)}
+      >
       <ResponsiveContainer width="100%" height={px(heightRem)}>
-        <ComposedChart
-          data={model.points}
-          margin={{ top: px(1.05), right: px(5.6), bottom: px(0.5), left: px(0.5) }}
-          onMouseDown={(e) => {
-            const v = x(e);
-            if (v !== null) setSel({ a: v, b: v });
-          }}
-          onMouseMove={(e) => {
-            const v = x(e);
-            if (sel && v !== null) setSel({ ...sel, b: v });
-          }}
-          onMouseUp={() => {
-            if (sel && Math.abs(sel.b - sel.a) > 1000) onZoom(Math.min(sel.a, sel.b), Math.max(sel.a, sel.b));
-            setSel(null);
-          }}
-        >
+        <ComposedChart data={model.points} margin={margin}>
           <CartesianGrid stroke="#c4c4c4" vertical={false} />
           <XAxis dataKey="t" type="number" domain={model.domain} ticks={ticks} allowDataOverflow tickFormatter={fmt} stroke="#4f4f4f" fontSize={px(0.82)} minTickGap={px(2.4)} />
-          <YAxis domain={model.yDomain} allowDataOverflow tickFormatter={(v: number) => formatValue(v)} stroke="#4f4f4f" fontSize={px(0.82)} width={px(4.2)} label={{ value: unit, angle: -90, position: 'insideLeft', fill: '#4f4f4f' }} />
+          <YAxis domain={model.yDomain} allowDataOverflow tickFormatter={(v: number) => formatValue(v)} stroke="#4f4f4f" fontSize={px(0.82)} width={yAxisWidth} label={{ value: unit, angle: -90, position: 'insideLeft', fill: '#4f4f4f' }} />
           {model.episodes.map((e) => (
             <ReferenceArea key={e.id} x1={e.x1} x2={Math.max(e.x2, e.x1 + (model.domain[1] - model.domain[0]) / 300)} fill={SEVERITY_FILL[e.severity]} fillOpacity={0.18} stroke={SEVERITY_FILL[e.severity]} strokeOpacity={0.6} ifOverflow="hidden" label={e.x2 - e.x1 > (model.domain[1] - model.domain[0]) * 0.04 || model.episodes.length <= 3 ? { value: `▲ ${e.label}`, position: 'insideTop', fill: '#222', fontSize: px(0.76) } : undefined} />
           ))}
@@ -67,6 +92,7 @@ export function TrendChart({ model, unit, onZoom, heightRem = 24 }: { model: Cha
           {sel && <ReferenceArea x1={Math.min(sel.a, sel.b)} x2={Math.max(sel.a, sel.b)} fill="#005fcc" fillOpacity={0.15} stroke="#005fcc" />}
         </ComposedChart>
       </ResponsiveContainer>
+      </div>
       <div className="legend">
         <span>
           <span className="sw" style={{ background: '#9c9c9c' }} /> min–max
