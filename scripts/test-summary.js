@@ -19,12 +19,19 @@ function read(file) {
   }
 }
 
+const timed = [];
 for (const file of files) {
   const jest = read(file);
   if (!jest) continue;
   passed += jest.passed;
   failed += jest.failed;
   skipped += jest.skipped;
+  timed.push(...(jest.files ?? []));
+}
+// The slowest files, so a suite creeping towards CI's time limit shows where the time goes.
+if (timed.length) {
+  console.log('slowest test files (jest, seconds):');
+  for (const f of timed.sort((a, b) => b.seconds - a.seconds).slice(0, 8)) console.log(`  ${f.seconds.toFixed(1).padStart(6)}  ${f.file}`);
 }
 const vitest = read(vitestFile);
 if (vitest) {
