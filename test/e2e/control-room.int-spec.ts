@@ -266,6 +266,11 @@ describe('control room in Chromium', () => {
       const ack = await fetch(`${plant.idm.url}/alarms/acknowledge`, { method: 'POST', headers: authHeader(admin), body: JSON.stringify({ ids: open.map((a) => a.id) }) });
       expect(ack.status).toBe(200);
     }
+    // Scrolled down the overview (on a desk screen short enough to scroll): the banner stays in sight.
+    const usualSize = page.viewportSize()!;
+    await page.setViewportSize({ width: 1280, height: 480 });
+    await page.evaluate(() => window.scrollTo(0, document.documentElement.scrollHeight));
+    await until(async () => (await page.evaluate(() => window.scrollY)) > 0 || undefined, 5_000, 'the overview scrolled down');
     const plc = plant.sim.plant.plcs[1];
     const injectedAt = Date.now();
     plant.sim.injectFault({ kind: 'stop_answering', plc: plc.id });
@@ -273,6 +278,13 @@ describe('control room in Chromium', () => {
     const row = banner.locator(`li[data-alarm-id="device:${plc.id}|comm_failure"]`);
     await row.waitFor({ timeout: 30_000 });
     const seenAfterMs = Date.now() - injectedAt;
+    expect(await page.evaluate(() => window.scrollY)).toBeGreaterThan(0);
+    const rowBox = (await row.boundingBox())!;
+    expect(rowBox.y).toBeGreaterThanOrEqual(0);
+    expect(rowBox.y + rowBox.height).toBeLessThanOrEqual(480);
+    expect(await page.evaluate(() => document.elementFromPoint(40, 10)?.closest('.topbar') !== null)).toBe(true);
+    await page.setViewportSize(usualSize);
+    await page.evaluate(() => window.scrollTo(0, 0));
     expect(await row.getAttribute('data-state')).toBe('unack_active');
     expect(await row.textContent()).toMatch(/Communication failure/);
     expect(await row.textContent()).toContain('UNACK');

@@ -1,4 +1,4 @@
-import { Suspense } from 'react';
+import { Suspense, useCallback, useEffect, useRef } from 'react';
 import { Navigate, NavLink, Outlet, useLocation } from 'react-router-dom';
 import { highestRole } from '@idm/contracts';
 import { useAuth } from '../lib/auth';
@@ -6,14 +6,17 @@ import { LiveProvider } from '../lib/live/LiveProvider';
 import { AlarmBanner } from '../features/alarms/components/AlarmBanner';
 import { ConnectionIndicator } from './ConnectionIndicator';
 
-/** The signed-in frame: top bar, the alarm banner (on every screen), then the routed screen. */
+/** The signed-in frame: top bar and the alarm banner (on every screen, fixed at the top), then the routed screen. */
 export function Shell() {
   const { user, signOut } = useAuth();
   const location = useLocation();
+  const head = useStickyHeadHeight();
   if (!user) return <Navigate to="/login" replace state={{ from: location.pathname }} />;
   return (
     <LiveProvider>
       <div className="shell">
+        {/* Fixed at the top while the screen scrolls: a new alarm or a lost connection is never out of sight. */}
+        <div className="shell-head" ref={head}>
         <header className="topbar">
           <span className="brand">IDM</span>
           <ScreenNav />
@@ -26,6 +29,7 @@ export function Shell() {
           </button>
         </header>
         <AlarmBanner />
+        </div>
         <main className="content">
           <Suspense fallback={<p className="muted panel">Loading…</p>}>
             <Outlet />
@@ -49,4 +53,25 @@ export function ScreenNav() {
       {can('admin') && <NavLink to="/admin/devices">Devices</NavLink>}
     </nav>
   );
+}
+
+/**
+ * Publishes the fixed head's height as `--head-h` (it grows with the banner's rows), so a section scrolled
+ * into view (an area chip on the overview) stops below the head instead of under it.
+ */
+function useStickyHeadHeight() {
+  const observer = useRef<ResizeObserver | null>(null);
+  useEffect(() => () => observer.current?.disconnect(), []);
+  // A callback ref: the head exists only once signed in, and React hands it over (or null) as it comes and goes.
+  return useCallback((el: HTMLDivElement | null) => {
+    observer.current?.disconnect();
+    observer.current = null;
+    const root = document.documentElement;
+    if (!el || typeof ResizeObserver === 'undefined') {
+      root.style.removeProperty('--head-h');
+      return;
+    }
+    observer.current = new ResizeObserver(() => root.style.setProperty('--head-h', `${el.offsetHeight}px`));
+    observer.current.observe(el);
+  }, []);
 }
