@@ -112,7 +112,9 @@ export const detectionSimBenchmark: Benchmark = {
         const faults: Fault[] = [{ id: 1, kind, plc: `plc-${plc}`, start: faultAt, end: duration ? faultAt + duration : null }];
         // Out-of-range needs the tag's physical range, as the registry gives it.
         const settings = kind === 'out_of_range' ? { physicalMin: s.min, physicalMax: s.max } : {};
-        const first = episodesOf((t) => faultedValue(s, [SEED, plc, tag], t, faults), T0, faultAt + watchMs(kind), settings).find((e) => e.t >= faultAt);
+        // An episode the healthy sensor opens at the same moment would have come anyway: it is not the fault's.
+        const anyway = new Set(episodesOf((t) => healthyValue(s, [SEED, plc, tag], t), T0, faultAt + watchMs(kind), settings).map((e) => e.t));
+        const first = episodesOf((t) => faultedValue(s, [SEED, plc, tag], t, faults), T0, faultAt + watchMs(kind), settings).find((e) => e.t >= faultAt && !anyway.has(e.t));
         results.push({ sensor, delay: first ? (first.t - faultAt) / 1000 : null });
       }
       const delays = results.flatMap((r) => (r.delay === null ? [] : [r.delay])).sort((a, b) => a - b);
