@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
-# Command-line detector: `scripts/detect.sh in.csv [out.csv]` reads NAB-format `timestamp,value` and writes
+# Command-line detector: `scripts/detect.sh [--train-rows N] in.csv [out.csv]`, or many files / directories in
+# one process with `--out-dir DIR`. Reads NAB-format `timestamp,value` and writes
 # `timestamp,value,anomaly_score` with the server's detection engine (causal; scores in [0, 1]).
+# Runs the compiled build (dist/libs/detection/main.js), building it first when missing or older than the
+# engine's sources.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-ARGS=()
-for a in "$@"; do
-  # Paths are made absolute before moving to the repository (node must start there to find ts-node).
-  if [[ "$a" != "-" && "$a" != -* ]]; then ARGS+=("$(cd "$(dirname "$a")" && pwd)/$(basename "$a")"); else ARGS+=("$a"); fi
-done
-cd "$ROOT"
-TS_NODE_TRANSPILE_ONLY=1 TS_NODE_PROJECT=tsconfig.json exec node -r ts-node/register -r tsconfig-paths/register libs/detection/src/cli/detect.ts "${ARGS[@]}"
+BUILD="$ROOT/dist/libs/detection/main.js"
+if [[ ! -f "$BUILD" ]] || [[ -n "$(find "$ROOT/libs/detection/src" "$ROOT/libs/contracts/src" -name '*.ts' ! -name '*.spec.ts' -newer "$BUILD" -print -quit)" ]]; then
+  echo "detect: building the command-line detector (npx nest build detect)..." >&2
+  (cd "$ROOT" && npx nest build detect >&2)
+fi
+exec node "$BUILD" "$@"

@@ -104,7 +104,7 @@ describe('detection: the ingestion stage, anomaly episodes, /anomalies/check and
       expect(samples.every((s) => s.status === 'normal' || s.status === 'anomaly')).toBe(true);
     });
 
-    it('what-if with the live state flags a spike at once; a fresh detector is still warming up', async () => {
+    it('what-if with the live state flags a spike at once; a fresh detector is still learning', async () => {
       const at = T0 + 1760 * MINUTE;
       const body = { sensor_id: sensor, samples: [{ timestamp: at, value: 50.2 }, { timestamp: new Date(at + MINUTE).toISOString(), value: 80 }] };
       const live = (await (await post('/anomalies/check', { ...body, use_live_state: true })).json()) as AnomalyCheckResponse;
@@ -114,7 +114,8 @@ describe('detection: the ingestion stage, anomaly episodes, /anomalies/check and
       expect(live.episodes).toHaveLength(1);
       expect(live.stored).toBe(false);
       const fresh = (await (await post('/anomalies/check', body)).json()) as AnomalyCheckResponse;
-      expect(fresh.verdicts.map((v) => v.status)).toEqual(['normal', 'normal']);
+      expect(fresh.verdicts.map((v) => v.status)).toEqual(['learning', 'learning']);
+      expect(fresh.samples_to_learn).toBeGreaterThan(0);
       // Nothing was stored, and the live detector did not move.
       const page = (await (await get(`/anomalies/history?sensor_id=${sensor}`)).json()) as AnomalyHistoryPage;
       expect(page.items).toHaveLength(1);
@@ -168,6 +169,85 @@ describe('detection: the ingestion stage, anomaly episodes, /anomalies/check and
       expect(closed.items).toHaveLength(1);
       expect(closed.items[0]).toMatchObject({ id: first.items[0].id, end_timestamp: at(FAULT + 59), samples: 50, active: false, resolved: false });
       expect(t.app.get(DetectionService).openEpisode(sensor)).toBeNull();
+    });
+  });
+
+  describe('POST /anomalies/check before anything is learned', () => {
+    /** N(50, 1) a minute apart, with a spike of 80 at each index in `spikes`. */
+    const batch = (n: number, seed: number, spikes: number[] = []) =>
+      gaussian(n, seed).map((value, i) => ({ timestamp: new Date(T0 + i * MINUTE).toISOString(), value: spikes.includes(i) ? 80 : value }));
+    const check = async (body: object) => {
+      const res = await post('/anomalies/check', body);
+      expect(res.status).toBe(200);
+      return (await res.json()) as AnomalyCheckResponse;
+    };
+    /** The default warm-up at one sample a minute: 24 h. */
+    const WARMUP = 1440;
+
+    it('answers learning, with the samples still to learn, until the detector has learned; never normal', async () => {
+      const r = await check({ sensor_id: 'TT-NEW-1', samples: batch(100, 31, [60]) });
+      expect(new Set(r.verdicts.map((v) => v.status))).toEqual(new Set(['learning']));
+      expect(r.verdicts[99].samples_to_learn).toBe(WARMUP - 100);
+      expect(r.verdicts[98].samples_to_learn).toBe(WARMUP - 99);
+      expect(r.samples_to_learn).toBe(WARMUP - 100);
+      expect(r.trained).toBe(0);
+      expect(r.episodes).toEqual([]);
+    });
+
+    it('learns the samples up to train_until first, reports nothing inside them, and finds the anomaly after them', async () => {
+      const samples = batch(2000, 32, [500, 1700]);
+      const trainUntil = samples[1599].timestamp;
+      const r = await check({ sensor_id: 'TT-NEW-2', samples, train_until: trainUntil });
+      expect(r.trained).toBe(1600);
+      expect(r.verdicts).toHaveLength(2000);
+      expect(r.verdicts.slice(0, 1600).every((v) => v.status === 'training' && v.score === 0 && v.anomaly_type === null)).toBe(true);
+      // 1600 known-normal samples cover the 24 h warm-up: everything after them is judged.
+      expect(r.samples_to_learn).toBe(0);
+      expect(r.verdicts.slice(1600).every((v) => v.status === 'normal' || v.status === 'anomaly')).toBe(true);
+      expect(r.verdicts[1700]).toMatchObject({ status: 'anomaly', anomaly_type: 'spike', value: 80 });
+      expect(r.episodes.length).toBeGreaterThanOrEqual(1);
+      expect(r.episodes.every((e) => Date.parse(e.timestamp) > Date.parse(trainUntil))).toBe(true);
+      expect(r.episodes.map((e) => e.timestamp)).toContain(samples[1700].timestamp);
+
+      // The same as a count, and as epoch ms.
+      const byCount = await check({ sensor_id: 'TT-NEW-2', samples, train_samples: 1600 });
+      expect(byCount.verdicts).toEqual(r.verdicts);
+      const byMs = await check({ sensor_id: 'TT-NEW-2', samples, train_until: Date.parse(trainUntil) });
+      expect(byMs.verdicts).toEqual(r.verdicts);
+    });
+
+    it('keeps answering learning after a training part shorter than the warm-up', async () => {
+      const r = await check({ sensor_id: 'TT-NEW-3', samples: batch(300, 33), train_samples: 100 });
+      expect(r.verdicts.slice(0, 100).every((v) => v.status === 'training')).toBe(true);
+      expect(r.verdicts[100]).toMatchObject({ status: 'learning', samples_to_learn: WARMUP - 101 });
+      expect(r.samples_to_learn).toBe(WARMUP - 300);
+    });
+
+    it('is documented in OpenAPI: the training fields and the learning / training statuses', async () => {
+      const docs = (await (await get('/docs-json')).json()) as { paths: Record<string, any>; components: { schemas: Record<string, any> } };
+      const request = docs.components.schemas.CheckRequestDto.properties;
+      expect(Object.keys(request)).toEqual(expect.arrayContaining(['sensor_id', 'samples', 'train_until', 'train_samples']));
+      expect(docs.paths['/anomalies/check'].post.responses['200'].content['application/json'].schema.$ref).toBe('#/components/schemas/AnomalyCheckResponseDto');
+      const verdict = docs.components.schemas.AnomalyVerdictResponse.properties;
+      expect(verdict.status.enum).toEqual(['normal', 'anomaly', 'learning', 'training']);
+      expect(Object.keys(verdict)).toEqual(expect.arrayContaining(['sensor_id', 'timestamp', 'value', 'status', 'anomaly_type', 'samples_to_learn']));
+    });
+
+    it('answers 400 naming the training field', async () => {
+      const samples = batch(10, 34);
+      const bad = async (extra: object, field: string, text: RegExp) => {
+        const res = await post('/anomalies/check', { sensor_id: 'TT-NEW-4', samples, ...extra });
+        expect(res.status).toBe(400);
+        const err = (await res.json()) as ErrorResponse;
+        expect(err.details!.map((d) => d.field)).toContain(field);
+        expect(err.message).toMatch(text);
+      };
+      await bad({ train_until: samples[5].timestamp, train_samples: 5 }, 'train_samples', /train_samples and train_until/);
+      await bad({ train_samples: -1 }, 'train_samples', /train_samples/);
+      await bad({ train_samples: 2.5 }, 'train_samples', /train_samples/);
+      await bad({ train_samples: 11 }, 'train_samples', /at most the number of samples \(10\)/);
+      await bad({ train_until: 'after lunch' }, 'train_until', /train_until/);
+      await bad({ train_until: '2026-13-45T99:00:00Z' }, 'train_until', /train_until/);
     });
   });
 

@@ -35,6 +35,28 @@ describe('PLC simulator', () => {
     }
   });
 
+  it('takes the slow faults over HTTP: a slide with its ramp, a counter that stops; says why it refuses one', async () => {
+    const sim = await startPlcSim({ plcs: 1, tags: 12, seed: 5, controlPort: 0 });
+    const post = (body: object) => fetch(`${sim.controlUrl}/faults`, { method: 'POST', body: JSON.stringify(body) });
+    try {
+      const slide = await post({ kind: 'slide', plc: 'plc-01', sensor_id: 'P01-TT-001', magnitude: 6, ramp_ms: 7_200_000 });
+      expect(slide.status).toBe(201);
+      expect(await slide.json()).toMatchObject({ kind: 'slide', magnitude: 6, ramp_ms: 7_200_000, end: null });
+      expect((await post({ kind: 'counter_stop', plc: 'plc-01', sensor_id: 'P01-QT-012' })).status).toBe(201);
+      const values = await (await fetch(`${sim.controlUrl}/values?plc=plc-01`)).json();
+      expect(values.values['P01-QT-012']).toBe(0);
+      const notCounter = await post({ kind: 'counter_stop', plc: 'plc-01', sensor_id: 'P01-TT-001' });
+      expect(notCounter.status).toBe(400);
+      expect((await notCounter.json()).message).toMatch(/counter_stop needs a count tag/);
+      const badRamp = await post({ kind: 'slide', plc: 'plc-01', sensor_id: 'P01-TT-001', ramp_ms: 'slowly' });
+      expect(badRamp.status).toBe(400);
+      expect((await badRamp.json()).message).toMatch(/^ramp_ms must be a positive number/);
+      expect((await (await fetch(`${sim.controlUrl}/faults`)).json()).map((f: { kind: string }) => f.kind)).toEqual(['slide', 'counter_stop']);
+    } finally {
+      await sim.close();
+    }
+  });
+
   it('runs from the CLI: writes the device file, takes faults over HTTP, stops on SIGTERM', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'plc-sim-'));
     const file = path.join(dir, 'plant.yaml');

@@ -6,7 +6,7 @@ import type { Plant } from './plant';
 /**
  * The simulator's HTTP control API (JSON):
  *   GET /plcs · GET /values?plc=plc-01 · GET /device-file?host=&poll_interval_ms=
- *   GET /faults · POST /faults {kind, plc, sensor_id?, magnitude?, duration_ms?} · DELETE /faults?plc=&id=
+ *   GET /faults · POST /faults {kind, plc, sensor_id?, magnitude?, duration_ms?, ramp_ms?} · DELETE /faults?plc=&id=
  *   GET /stats · GET /requests?plc=&since= · POST /stats/reset
  */
 export function createControlServer(plant: Plant, log: RequestLog): http.Server {

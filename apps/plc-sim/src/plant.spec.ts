@@ -1,5 +1,5 @@
-import { faultedValue } from './faults';
-import { healthyValue, makeSignal } from './plant-model';
+import { DEFAULT_SLIDE_RAMP_MS, faultedValue } from './faults';
+import { COUNT_DUTY, healthyValue, makeSignal } from './plant-model';
 import { Plant } from './plant';
 import { encodeValue } from './register-encoding';
 
@@ -90,6 +90,97 @@ describe('faults', () => {
     expect(p.clearFaults({ plc: 'plc-01' })).toBe(2);
     expect(p.clearFaults()).toBe(1);
     expect(() => p.injectFault({ kind: 'spike', plc: 'plc-01', sensor_id: 'nope' })).toThrow(/needs a sensor_id/);
+  });
+});
+
+describe('the faults that unfold over hours or take a pattern away', () => {
+  const s = makeSignal(1, 0, 0); // a temperature
+  const key = [1, 0, 0];
+  const t0 = 1_000_000;
+  const HOUR = 3_600_000;
+  const f = (kind: any, extra: object = {}) => ({ id: 1, kind, plc: 'plc-01', sensor_id: 'x', start: t0, end: null, ...extra });
+  const departure = (t: number, faults: any[]) => faultedValue(s, key, t, faults) - healthyValue(s, key, t);
+
+  it('slide: starts imperceptibly, grows with the square of time, reaches its magnitude after the ramp and holds it', () => {
+    const slide = [f('slide', { magnitude: 8, ramp_ms: 2 * HOUR })];
+    expect(departure(t0, slide)).toBeCloseTo(0);
+    expect(departure(t0 + 0.5 * HOUR, slide)).toBeCloseTo(0.5); // 8 × (1/4)²
+    expect(departure(t0 + HOUR, slide)).toBeCloseTo(2);
+    expect(departure(t0 + 2 * HOUR, slide)).toBeCloseTo(8);
+    expect(departure(t0 + 5 * HOUR, slide)).toBeCloseTo(8);
+    // First minute: far below the noise, so only its persistence over hours gives it away.
+    expect(departure(t0 + 60_000, slide)).toBeLessThan(s.noise / 10);
+  });
+
+  it('slide: by default takes 4 h to reach twice the cycle amplitude plus 10 σ', () => {
+    expect(DEFAULT_SLIDE_RAMP_MS).toBe(4 * HOUR);
+    expect(departure(t0 + 4 * HOUR, [f('slide')])).toBeCloseTo(2 * s.amplitude + 10 * s.noise);
+    expect(departure(t0 + 2 * HOUR, [f('slide')])).toBeCloseTo((2 * s.amplitude + 10 * s.noise) / 4);
+  });
+
+  it('no_cycle: the cycle dies out over one period, without a jump; level and noise stay', () => {
+    const noCycle = [f('no_cycle')];
+    for (let t = t0; t < t0 + s.periodMs; t += 1000) {
+      expect(Math.abs(faultedValue(s, key, t + 1000, noCycle) - faultedValue(s, key, t, noCycle) - (healthyValue(s, key, t + 1000, 0) - healthyValue(s, key, t, 0)))).toBeLessThan(
+        (s.amplitude * 2 * 1000) / s.periodMs + 8 * s.noise,
+      );
+    }
+    const over = (faults: any[]) => Array.from({ length: 600 }, (_, i) => faultedValue(s, key, t0 + s.periodMs + i * (s.periodMs / 300), faults));
+    const spread = (vs: number[]) => Math.max(...vs) - Math.min(...vs);
+    const mean = (vs: number[]) => vs.reduce((a, v) => a + v, 0) / vs.length;
+    const healthy = over([]);
+    const flat = over([f('no_cycle')]);
+    expect(spread(healthy)).toBeGreaterThan(2 * s.amplitude);
+    expect(spread(flat)).toBeLessThan(10 * s.noise);
+    expect(spread(flat)).toBeGreaterThan(0);
+    expect(Math.abs(mean(flat) - s.base)).toBeLessThan(s.noise);
+    expect(Math.abs(mean(healthy) - mean(flat))).toBeLessThan(s.amplitude / 5);
+  });
+
+  describe('a counter', () => {
+    const c = makeSignal(1, 0, 11);
+    const ckey = [1, 0, 11];
+    const samples = (faults: any[], from = t0, n = 3600) => Array.from({ length: n }, (_, i) => faultedValue(c, ckey, from + i * 1000, faults));
+
+    it('counts whole pieces in bursts, zero most of the time', () => {
+      expect(c).toMatchObject({ kind: 'count', code: 'QT', unit: 'pcs/min' });
+      const vs = samples([]);
+      expect(vs.every((v) => Number.isInteger(v) && v >= 0)).toBe(true);
+      const zeros = vs.filter((v) => v === 0).length / vs.length;
+      expect(zeros).toBeGreaterThan(1 - COUNT_DUTY - 0.05);
+      expect(zeros).toBeLessThan(1 - COUNT_DUTY + 0.05);
+      const running = vs.filter((v) => v > 0);
+      expect(running.reduce((a, v) => a + v, 0) / running.length).toBeCloseTo(c.base, -1);
+    });
+
+    it('counter_stop: the increments stop (zeros where bursts come); no_cycle: the line runs steadily at its average rate', () => {
+      expect(samples([f('counter_stop')]).every((v) => v === 0)).toBe(true);
+      const steady = samples([f('no_cycle')], t0 + c.periodMs);
+      expect(Math.min(...steady)).toBeGreaterThan(0);
+      expect(steady.reduce((a, v) => a + v, 0) / steady.length).toBeCloseTo(COUNT_DUTY * c.base, -1);
+      // Before the fault starts the counter is healthy.
+      expect(samples([f('counter_stop', { start: t0 + 3600_000 })])).toEqual(samples([]));
+    });
+
+    it('is every 12th tag of a PLC, leaving the other tags as they were; only a count too high is an alarm', () => {
+      const p = new Plant({ ...opts, tagsPerPlc: 24 });
+      expect(p.plcs[0].tags.filter((t) => t.signal.kind === 'count').map((t) => t.sensor_id)).toEqual(['P01-QT-012', 'P01-QT-024']);
+      expect(p.plcs[0].tags.slice(0, 11).map((t) => t.signal.kind)).toEqual(['temperature', 'pressure', 'flow', 'level', 'motor_current', 'vibration', 'temperature', 'pressure', 'flow', 'level', 'motor_current']);
+      const limits = p.deviceFile().tags.find((t) => t.sensor_id === 'P01-QT-012')!.limits!;
+      expect(limits.lo).toBeUndefined();
+      expect(limits.lolo).toBeUndefined();
+      expect(limits.hi).toBeGreaterThan(c.base);
+    });
+
+    it('counter_stop is refused on a tag that is not a counter; slide checks its ramp', () => {
+      const p = new Plant(opts);
+      expect(() => p.injectFault({ kind: 'counter_stop', plc: 'plc-01', sensor_id: 'P01-TT-001' })).toThrow(/count tag/);
+      expect(p.injectFault({ kind: 'counter_stop', plc: 'plc-01', sensor_id: 'P01-QT-012' }, 0)).toMatchObject({ kind: 'counter_stop', end: null });
+      expect(() => p.injectFault({ kind: 'slide', plc: 'plc-01', sensor_id: 'P01-TT-001', ramp_ms: -5 })).toThrow(/ramp_ms/);
+      expect(p.injectFault({ kind: 'slide', plc: 'plc-01', sensor_id: 'P01-TT-001', magnitude: 4, ramp_ms: 60_000 }, 0)).toMatchObject({ ramp_ms: 60_000, magnitude: 4, end: null });
+      const t = p.plcs[0].tags[0];
+      expect(p.value(p.plcs[0], t, 60_000) - healthyValue(t.signal, [opts.seed, 0, 0], 60_000)).toBeCloseTo(4);
+    });
   });
 });
 

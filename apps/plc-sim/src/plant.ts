@@ -29,6 +29,17 @@ export interface SimPlc {
   byAddress: Record<'holding' | 'input', Map<number, SimTag>>;
 }
 
+/** What a fault injection asks for (the control API's `POST /faults` body). */
+export interface FaultRequest {
+  kind: FaultKind;
+  plc: string;
+  sensor_id?: string;
+  magnitude?: number;
+  duration_ms?: number;
+  /** `slide` only: time to reach `magnitude` (default 4 h). */
+  ramp_ms?: number;
+}
+
 export interface PlantOptions {
   plcs: number;
   tagsPerPlc: number;
@@ -121,12 +132,18 @@ export class Plant {
     return new Array<boolean>(count).fill(false);
   }
 
-  injectFault(input: { kind: FaultKind; plc: string; sensor_id?: string; magnitude?: number; duration_ms?: number }, now = Date.now()): Fault {
+  injectFault(input: FaultRequest, now = Date.now()): Fault {
     const plc = this.plcById(input.plc);
     if (!plc) throw new Error(`unknown plc "${input.plc}"`);
     if ((TAG_FAULTS as readonly string[]).includes(input.kind)) {
-      if (!input.sensor_id || !plc.tags.some((t) => t.sensor_id === input.sensor_id)) {
-        throw new Error(`fault ${input.kind} needs a sensor_id of ${plc.id}`);
+      const tag = plc.tags.find((t) => t.sensor_id === input.sensor_id);
+      if (!tag) throw new Error(`fault ${input.kind} needs a sensor_id of ${plc.id}`);
+      if (input.kind === 'counter_stop' && tag.signal.kind !== 'count') throw new Error(`fault counter_stop needs a count tag (QT), not ${tag.sensor_id}`);
+    }
+    for (const field of ['magnitude', 'duration_ms', 'ramp_ms'] as const) {
+      const v = input[field];
+      if (v !== undefined && (typeof v !== 'number' || !Number.isFinite(v) || (field !== 'magnitude' && v <= 0))) {
+        throw new Error(`${field} must be a ${field === 'magnitude' ? '' : 'positive '}number`);
       }
     }
     const duration = input.duration_ms ?? defaultDurationMs(input.kind);
@@ -138,6 +155,7 @@ export class Plant {
       start: now,
       end: duration === null ? null : now + duration,
       magnitude: input.magnitude,
+      ...(input.ramp_ms !== undefined ? { ramp_ms: input.ramp_ms } : {}),
     };
     this.faults.push(fault);
     return fault;
@@ -177,6 +195,11 @@ export class Plant {
       p.tags.map((t) => {
         const s = t.signal;
         const band = s.amplitude + 4 * s.noise;
+        // A counter counts 0 between batches: only a count too high for the line is an alarm.
+        const limits =
+          s.kind === 'count'
+            ? { hi: r(1.5 * s.base), hihi: r(2 * s.base), deadband: r(s.noise) }
+            : { lolo: r(s.base - 2 * band), lo: r(s.base - 1.5 * band), hi: r(s.base + 1.5 * band), hihi: r(s.base + 2 * band), deadband: r(s.noise) };
         return {
           sensor_id: t.sensor_id,
           device_id: p.id,
@@ -190,7 +213,7 @@ export class Plant {
           offset: 0,
           unit: s.unit,
           description: `${s.label} ${t.index + 1} of ${p.name}`,
-          limits: { lolo: r(s.base - 2 * band), lo: r(s.base - 1.5 * band), hi: r(s.base + 1.5 * band), hihi: r(s.base + 2 * band), deadband: r(s.noise) },
+          limits,
           physical_min: s.min,
           physical_max: s.max,
         };

@@ -3,9 +3,9 @@ import type { AddressInfo } from 'node:net';
 import type { DeviceFile } from '@idm/contracts';
 import { stringify as toYaml } from 'yaml';
 import { createControlServer } from './control-api';
-import type { Fault, FaultKind } from './faults';
+import type { Fault } from './faults';
 import { ModbusTcpServer, RequestLog } from './modbus-server';
-import { Plant } from './plant';
+import { FaultRequest, Plant } from './plant';
 
 export interface PlcSimOptions {
   plcs?: number;
@@ -31,7 +31,7 @@ export interface PlcSim {
   ports: Record<string, number>;
   controlUrl: string | null;
   deviceFile: DeviceFile;
-  injectFault(f: { kind: FaultKind; plc: string; sensor_id?: string; magnitude?: number; duration_ms?: number }): Fault;
+  injectFault(f: FaultRequest): Fault;
   clearFaults(filter?: { plc?: string; id?: number }): number;
   close(): Promise<void>;
 }

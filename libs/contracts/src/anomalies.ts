@@ -31,15 +31,25 @@ export interface AnomalyEvidence {
   detail?: string;
 }
 
+/**
+ * Status of a checked sample: `normal` / `anomaly` as judged; `learning` while the detector is still warming
+ * up (it has not learned enough to call anything normal; limits and the physical range still give
+ * `anomaly`); `training` for a sample the request declared known normal (learned, not judged).
+ */
+export const CHECK_STATUSES = ['normal', 'anomaly', 'learning', 'training'] as const;
+export type CheckStatus = (typeof CHECK_STATUSES)[number];
+
 /** The judgement of one sample. */
 export interface AnomalyVerdict {
   sensor_id: string;
   /** Epoch milliseconds. */
   timestamp: number;
   value: number;
-  /** 0 = perfectly normal, 1 = certainly anomalous; 0.5 is the anomaly threshold. */
+  /** 0 = perfectly normal, 1 = certainly anomalous; 0.5 is the anomaly threshold (0 while `training`). */
   score: number;
-  status: 'normal' | 'anomaly';
+  status: CheckStatus;
+  /** With `learning`: samples the detector still needs after this one before it judges (0: the next one is judged). */
+  samples_to_learn?: number;
   /** The detector with the highest score (null while warming up or when nothing stands out). */
   anomaly_type: AnomalyType | null;
   evidence: AnomalyEvidence | null;
@@ -82,11 +92,20 @@ export interface AnomalyCheckRequest {
   use_live_state?: boolean;
   /** Store the episodes found (operator role or above). */
   store?: boolean;
+  /** The samples up to this time (inclusive; ISO-8601 or epoch ms) are known normal: learned first, not judged. */
+  train_until?: string | number;
+  /** The first this many samples are known normal (instead of `train_until`). */
+  train_samples?: number;
 }
 
 export interface AnomalyCheckResponse {
   sensor_id: string;
+  /** One per sample, in order (`training` for the known-normal ones). */
   verdicts: AnomalyVerdict[];
+  /** Samples learned as known normal (`train_until` / `train_samples`). */
+  trained: number;
+  /** Samples the detector still needs after the batch before it judges (0: it judges). */
+  samples_to_learn: number;
   /** Episodes found in the checked samples (stored only when `store` was true). */
   episodes: AnomalyEpisode[];
   stored: boolean;

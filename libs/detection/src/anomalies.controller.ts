@@ -8,7 +8,7 @@ import { TagRegistryService } from '@idm/ingestion';
 import { AnomaliesRepository } from './anomalies.repository';
 import { DetectionService, episodeToWire } from './detection.service';
 import { CheckRequestDto, HistoryQueryDto, SENSOR_ID, toEpochMs } from './dto/anomalies.dto';
-import { AnomalyHistoryPageResponse } from './dto/anomaly-episode.dto';
+import { AnomalyCheckResponseDto, AnomalyHistoryPageResponse } from './dto/anomaly-episode.dto';
 import { DetectorOverridesDto } from './dto/detector-overrides.dto';
 import { decodeCursor, encodeCursor, episodesToCsv } from './history-format';
 
@@ -26,7 +26,14 @@ export class AnomaliesController {
   @PlantWrite((req) => (req.body as { store?: unknown } | undefined)?.store === true) // a what-if without store writes nothing
   @HttpCode(200)
   @Roles('viewer')
-  @ApiOperation({ summary: "What-if: run the sensor's detectors over the given samples; stores episodes only with store=true (operator or above)" })
+  @ApiOperation({
+    summary: "What-if: run the sensor's detectors over the given samples; stores episodes only with store=true (operator or above)",
+    description:
+      'A fresh detector (or the live one while it warms up) answers `learning` with `samples_to_learn` until it has learned, never `normal`. ' +
+      'To check history with nothing learned live, declare the leading samples known normal with `train_until` (a time, inclusive) or `train_samples` (a count): ' +
+      'they are learned first and answered `training`, the rest judged.',
+  })
+  @ApiOkResponse({ type: AnomalyCheckResponseDto })
   async check(@Body() body: CheckRequestDto, @CurrentUser() user: AuthUser | undefined): Promise<AnomalyCheckResponse> {
     if (body.store && !satisfiesRoles(user?.roles ?? [], ['operator'])) {
       throw new ForbiddenException({ message: 'store: storing checked episodes needs the operator role or above', details: [{ field: 'store', rule: 'role', message: 'store needs the operator role or above' }] });
@@ -36,10 +43,11 @@ export class AnomaliesController {
     for (let i = 1; i < samples.length; i++) {
       if (samples[i].timestamp < samples[i - 1].timestamp) {
         const field = `samples[${i}].timestamp`;
-        throw new BadRequestException({ message: `${field} must not be earlier than samples[${i - 1}].timestamp`, details: [{ field, rule: 'ascending', message: `${field} must not be earlier than the previous sample` }] });
+        throw badField(field, 'ascending', `${field} must not be earlier than samples[${i - 1}].timestamp`);
       }
     }
-    const result = await this.detection.check({ sensor_id: body.sensor_id, samples, use_live_state: body.use_live_state ?? false });
+    const train = trainingCount(body, samples);
+    const result = await this.detection.check({ sensor_id: body.sensor_id, samples, use_live_state: body.use_live_state ?? false, train });
     if (body.store && result.episodes.length) await this.detection.storeEpisodes(body.sensor_id, result.episodes);
     const area = this.tags.getTag(body.sensor_id)?.area ?? null;
     return {
@@ -47,6 +55,8 @@ export class AnomaliesController {
       verdicts: result.verdicts,
       episodes: result.episodes.map((e) => episodeToWire(body.sensor_id, e, area)),
       stored: Boolean(body.store),
+      trained: train,
+      samples_to_learn: result.samplesToLearn,
     };
   }
 
@@ -105,6 +115,26 @@ export class AnomaliesController {
   async deleteOverride(@Param('scope') scope: string, @Param('key') key: string): Promise<void> {
     if (!(await this.detection.deleteOverride(checkScope(scope, key), key))) throw new NotFoundException({ message: `no detector override for ${scope} ${key}` });
   }
+}
+
+function badField(field: string, rule: string, message: string): BadRequestException {
+  return new BadRequestException({ message, details: [{ field, rule, message }] });
+}
+
+/** How many leading samples the request declares known normal (`train_until` or `train_samples`, not both). */
+function trainingCount(body: CheckRequestDto, samples: readonly { timestamp: number }[]): number {
+  if (body.train_until !== undefined && body.train_samples !== undefined) {
+    throw badField('train_samples', 'exclusive', 'train_samples and train_until cannot both be given: choose one');
+  }
+  if (body.train_samples !== undefined) {
+    if (body.train_samples > samples.length) throw badField('train_samples', 'max', `train_samples must be at most the number of samples (${samples.length})`);
+    return body.train_samples;
+  }
+  if (body.train_until === undefined) return 0;
+  const until = toEpochMs(body.train_until);
+  // Samples are ascending (checked above): the known-normal ones are a prefix.
+  const after = samples.findIndex((s) => s.timestamp > until);
+  return after < 0 ? samples.length : after;
 }
 
 function checkScope(scope: string, key: string): 'sensor' | 'unit' {

@@ -24,6 +24,15 @@ export interface CheckInput {
   sensor_id: string;
   samples: { timestamp: number; value: number }[];
   use_live_state: boolean;
+  /** The first this many samples are known normal: learned, answered `training`, not judged. */
+  train?: number;
+}
+
+export interface CheckResult {
+  verdicts: AnomalyVerdict[];
+  episodes: { episode: EpisodeState; resolved: boolean }[];
+  /** Samples the detector still needs after the batch before it judges. */
+  samplesToLearn: number;
 }
 
 /**
@@ -135,9 +144,11 @@ export class DetectionService implements OnModuleInit, BeforeApplicationShutdown
 
   /**
    * What-if: runs the sensor's detectors (its configuration, and its live state when asked) over the given
-   * samples without touching the live state. Returns per-sample verdicts and the episodes they form.
+   * samples without touching the live state. The first `train` samples are only learned; a sample judged
+   * while the detector is still warming up is `learning`, never `normal`. Returns per-sample verdicts and
+   * the episodes the judged samples form.
    */
-  async check(input: CheckInput): Promise<{ verdicts: AnomalyVerdict[]; episodes: { episode: EpisodeState; resolved: boolean }[] }> {
+  async check(input: CheckInput): Promise<CheckResult> {
     const settings = this.settingsFor(input.sensor_id);
     let detector = new SensorDetector(settings);
     let episodes = new EpisodeTracker(detector.resolved.episodeClearSamples);
@@ -151,14 +162,18 @@ export class DetectionService implements OnModuleInit, BeforeApplicationShutdown
       }
     }
     const found: { episode: EpisodeState; resolved: boolean }[] = [];
-    const verdicts = input.samples.map((s) => {
+    const train = input.train ?? 0;
+    const verdicts = input.samples.map((s, i): AnomalyVerdict => {
       const v = detector.step(s.timestamp, s.value);
+      // Known normal: whatever the detector makes of it, it forms no episode.
+      if (i < train) return { sensor_id: input.sensor_id, timestamp: s.timestamp, value: s.value, score: 0, status: 'training', anomaly_type: null, evidence: null };
       const change = episodes.step(s.timestamp, v);
       if (change?.kind === 'closed') found.push({ episode: change.episode, resolved: true });
-      return toVerdict(input.sensor_id, s.timestamp, s.value, v);
+      const verdict = toVerdict(input.sensor_id, s.timestamp, s.value, v);
+      return verdict.status === 'normal' && detector.warmingUp ? { ...verdict, status: 'learning', samples_to_learn: detector.samplesToLearn } : verdict;
     });
     if (episodes.open) found.push({ episode: { ...episodes.open }, resolved: false });
-    return { verdicts, episodes: found };
+    return { verdicts, episodes: found, samplesToLearn: detector.samplesToLearn };
   }
 
   /**

@@ -1,11 +1,34 @@
 /**
- * Command-line detector: reads a NAB-format CSV (`timestamp,value`, header first) and writes
+ * Command-line detector: reads NAB-format CSVs (`timestamp,value`, header first) and writes
  * `timestamp,value,anomaly_score`, with the server's engine and default configuration. Causal: each row is
- * scored as it is read. Usage: `scripts/detect.sh in.csv [out.csv]` (stdin / stdout when omitted or `-`).
+ * scored as it is read. One process scores any number of files (a directory: every `.csv` under it), each
+ * with a fresh detector. See USAGE; `scripts/detect.sh` runs the compiled build (`dist/detect/main.js`).
  */
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import * as readline from 'node:readline';
 import { AlertScorer } from '../engine/alert-scorer';
+
+export const USAGE = `usage: detect.sh [--train-rows N] [input.csv|-] [output.csv|-]
+       detect.sh [--train-rows N] --out-dir DIR input.csv|directory ...
+
+  --train-rows N   the first N rows of each file are known normal: learned, written with score 0
+  --out-dir DIR    score many files in one process; each output keeps its input's name (and its path
+                   under a directory given as input); a directory means every .csv under it
+`;
+
+export interface DetectOptions {
+  /** Leading rows of each file that are known normal: learned, scored 0. */
+  trainRows: number;
+}
+
+export interface CliArgs extends DetectOptions {
+  inputs: string[];
+  /** Single-file mode: where to write (stdout when absent or `-`). */
+  output?: string;
+  outDir?: string;
+  help: boolean;
+}
 
 /** Accepts `YYYY-MM-DD HH:MM:SS[.fff]` (read as UTC, as NAB does), ISO-8601 or epoch milliseconds. */
 export function parseTimestamp(text: string): number {
@@ -15,7 +38,72 @@ export function parseTimestamp(text: string): number {
   return Date.parse(iso);
 }
 
-export async function detectCsv(input: NodeJS.ReadableStream, output: NodeJS.WritableStream): Promise<number> {
+/** Reads the command line; throws with a message naming the bad argument. */
+export function parseArgs(argv: readonly string[]): CliArgs {
+  const out: CliArgs = { inputs: [], trainRows: 0, help: false };
+  const positional: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const [flag, inline] = a.startsWith('--') && a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, undefined];
+    const value = () => {
+      const v = inline ?? argv[++i];
+      if (v === undefined) throw new Error(`${flag} needs a value`);
+      return v;
+    };
+    if (a === '-h' || a === '--help') out.help = true;
+    else if (flag === '--train-rows') {
+      const v = value();
+      if (!/^\d+$/.test(v)) throw new Error(`--train-rows must be a whole number of rows, 0 or more (got "${v}")`);
+      out.trainRows = Number(v);
+    } else if (flag === '--out-dir') out.outDir = value();
+    else if (a.startsWith('-') && a !== '-') throw new Error(`unknown option ${a}`);
+    else positional.push(a);
+  }
+  if (out.outDir !== undefined) {
+    if (!positional.length) throw new Error('--out-dir needs at least one input file or directory');
+    if (positional.includes('-')) throw new Error('--out-dir reads files, not stdin (-)');
+    out.inputs = positional;
+  } else {
+    if (positional.length > 2) throw new Error('several inputs need --out-dir DIR');
+    out.inputs = positional.slice(0, 1);
+    out.output = positional[1];
+  }
+  return out;
+}
+
+/** Every `.csv` under `dir`, sorted, as paths relative to it (the NAB corpus keeps one folder per category). */
+export function csvFilesUnder(dir: string): string[] {
+  const found: string[] = [];
+  const walk = (rel: string) => {
+    for (const entry of fs.readdirSync(path.join(dir, rel), { withFileTypes: true })) {
+      const child = rel ? path.join(rel, entry.name) : entry.name;
+      if (entry.isDirectory()) walk(child);
+      else if (entry.isFile() && entry.name.toLowerCase().endsWith('.csv')) found.push(child);
+    }
+  };
+  walk('');
+  return found.sort();
+}
+
+/** Input → output pairs for `--out-dir`; a directory contributes every `.csv` under it, keeping its path. */
+export function plan(inputs: readonly string[], outDir: string): { input: string; output: string }[] {
+  const jobs = inputs.flatMap((input) => {
+    if (!fs.existsSync(input)) throw new Error(`${input}: no such file or directory`);
+    if (fs.statSync(input).isDirectory()) return csvFilesUnder(input).map((rel) => ({ input: path.join(input, rel), output: path.join(outDir, rel) }));
+    return [{ input, output: path.join(outDir, path.basename(input)) }];
+  });
+  const seen = new Map<string, string>();
+  for (const j of jobs) {
+    const twin = seen.get(path.resolve(j.output));
+    if (twin !== undefined) throw new Error(`${j.input} and ${twin} would both write ${j.output}`);
+    if (path.resolve(j.output) === path.resolve(j.input)) throw new Error(`${j.input}: --out-dir would overwrite the input`);
+    seen.set(path.resolve(j.output), j.input);
+  }
+  return jobs;
+}
+
+export async function detectCsv(input: NodeJS.ReadableStream, output: NodeJS.WritableStream, options: Partial<DetectOptions> = {}): Promise<number> {
+  const trainRows = options.trainRows ?? 0;
   const scorer = new AlertScorer();
   const lines = readline.createInterface({ input, crlfDelay: Infinity });
   let row = 0;
@@ -36,28 +124,49 @@ export async function detectCsv(input: NodeJS.ReadableStream, output: NodeJS.Wri
     if (comma < 0 || Number.isNaN(ts)) throw new Error(`row ${row + 2}: cannot read "${line}" as timestamp,value`);
     // A missing or non-numeric value is scored 0 and does not touch the detector's state.
     const score = Number.isFinite(value) ? scorer.step(ts, value) : 0;
-    output.write(`${stamp},${valueText},${score.toFixed(6)}\n`);
+    // Known-normal rows are learned like any other and never reported.
+    const flowing = output.write(`${stamp},${valueText},${(row < trainRows ? 0 : score).toFixed(6)}\n`);
     row++;
+    // Honour back-pressure: a large file must not be buffered whole in memory.
+    if (!flowing) await new Promise((resolve) => output.once('drain', resolve));
   }
   return row;
 }
 
-async function main(): Promise<void> {
-  const [inPath, outPath] = process.argv.slice(2);
-  if (inPath === '-h' || inPath === '--help') {
-    process.stdout.write('usage: detect.sh [input.csv|-] [output.csv|-]\n');
-    return;
+async function detectFile(input: string, output: string, options: DetectOptions): Promise<number> {
+  fs.mkdirSync(path.dirname(output), { recursive: true });
+  const out = fs.createWriteStream(output);
+  try {
+    return await detectCsv(fs.createReadStream(input), out, options);
+  } catch (err) {
+    throw new Error(`${input}: ${err instanceof Error ? err.message : String(err)}`);
+  } finally {
+    await new Promise<void>((resolve) => out.end(resolve));
   }
-  const input = !inPath || inPath === '-' ? process.stdin : fs.createReadStream(inPath);
-  const output = !outPath || outPath === '-' ? process.stdout : fs.createWriteStream(outPath);
-  const rows = await detectCsv(input, output);
-  if (output !== process.stdout) await new Promise<void>((resolve) => (output as fs.WriteStream).end(resolve));
-  process.stderr.write(`scored ${rows} rows\n`);
 }
 
-if (require.main === module) {
-  main().catch((err: unknown) => {
-    process.stderr.write(`detect: ${err instanceof Error ? err.message : String(err)}\n`);
-    process.exit(1);
-  });
+/** The command: returns the rows scored; progress and the summary go to `log` (stderr). */
+export async function runCli(argv: readonly string[], log: (line: string) => void = (l) => process.stderr.write(`${l}\n`)): Promise<number> {
+  const args = parseArgs(argv);
+  if (args.help) {
+    process.stdout.write(USAGE);
+    return 0;
+  }
+  const options = { trainRows: args.trainRows };
+  if (args.outDir === undefined) {
+    const [inPath] = args.inputs;
+    if (inPath && inPath !== '-' && fs.existsSync(inPath) && fs.statSync(inPath).isDirectory()) throw new Error(`${inPath} is a directory: give --out-dir DIR`);
+    const input = !inPath || inPath === '-' ? process.stdin : fs.createReadStream(inPath);
+    const output = !args.output || args.output === '-' ? process.stdout : fs.createWriteStream(args.output);
+    const rows = await detectCsv(input, output, options);
+    if (output !== process.stdout) await new Promise<void>((resolve) => (output as fs.WriteStream).end(resolve));
+    log(`scored ${rows} rows`);
+    return rows;
+  }
+  const jobs = plan(args.inputs, args.outDir);
+  const started = Date.now();
+  let rows = 0;
+  for (const job of jobs) rows += await detectFile(job.input, job.output, options);
+  log(`scored ${rows} rows in ${jobs.length} file(s) into ${args.outDir} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+  return rows;
 }

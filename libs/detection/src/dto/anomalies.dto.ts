@@ -74,6 +74,20 @@ export class CheckRequestDto {
   @IsOptional()
   @IsBoolean()
   store?: boolean;
+
+  @ApiPropertyOptional({
+    oneOf: [{ type: 'string', format: 'date-time' }, { type: 'number' }],
+    description: 'samples up to this time (inclusive) are known normal: learned first, answered `training`, not judged; not with train_samples',
+  })
+  @IsOptional()
+  @IsTimestamp()
+  train_until?: string | number;
+
+  @ApiPropertyOptional({ minimum: 0, maximum: MAX_CHECK_SAMPLES, description: 'the first this many samples are known normal (at most the batch); not with train_until' })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  train_samples?: number;
 }
 
 const list = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.split(',').map((v) => v.trim()).filter(Boolean) : value);

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ANOMALY_SEVERITIES, ANOMALY_TYPES } from '@idm/contracts';
-import type { AnomalyEpisode, AnomalyEvidence, AnomalyHistoryPage, AnomalySeverity, AnomalyType } from '@idm/contracts';
+import { ANOMALY_SEVERITIES, ANOMALY_TYPES, CHECK_STATUSES } from '@idm/contracts';
+import type { AnomalyCheckResponse, AnomalyEpisode, AnomalyEvidence, AnomalyHistoryPage, AnomalySeverity, AnomalyType, AnomalyVerdict, CheckStatus } from '@idm/contracts';
 
 /** OpenAPI shape of `AnomalyEvidence` (the wire types live in @idm/contracts). */
 export class AnomalyEvidenceResponse implements AnomalyEvidence {
@@ -33,4 +33,30 @@ export class AnomalyEpisodeResponse implements AnomalyEpisode {
 export class AnomalyHistoryPageResponse implements AnomalyHistoryPage {
   @ApiProperty({ type: [AnomalyEpisodeResponse] }) items!: AnomalyEpisodeResponse[];
   @ApiProperty({ type: String, nullable: true, description: 'pass as `cursor` for the next (older) page' }) next_cursor!: string | null;
+}
+
+/** OpenAPI shape of `AnomalyVerdict`. */
+export class AnomalyVerdictResponse implements AnomalyVerdict {
+  @ApiProperty() sensor_id!: string;
+  @ApiProperty({ description: 'epoch ms' }) timestamp!: number;
+  @ApiProperty() value!: number;
+  @ApiProperty({ description: '0 = normal … 1 = certainly anomalous; 0.5 is the threshold' }) score!: number;
+  @ApiProperty({
+    enum: CHECK_STATUSES,
+    description: 'normal / anomaly as judged; learning: the detector is still warming up (never called normal before it has learned); training: a known-normal sample (train_until / train_samples), learned, not judged',
+  })
+  status!: CheckStatus;
+  @ApiPropertyOptional({ description: 'with learning: samples still needed after this one before the detector judges (0: the next one is judged)' }) samples_to_learn?: number;
+  @ApiProperty({ enum: ANOMALY_TYPES, nullable: true }) anomaly_type!: AnomalyType | null;
+  @ApiProperty({ type: AnomalyEvidenceResponse, nullable: true }) evidence!: AnomalyEvidenceResponse | null;
+}
+
+/** OpenAPI shape of `AnomalyCheckResponse`. */
+export class AnomalyCheckResponseDto implements AnomalyCheckResponse {
+  @ApiProperty() sensor_id!: string;
+  @ApiProperty({ type: [AnomalyVerdictResponse], description: 'one per sample, in order' }) verdicts!: AnomalyVerdictResponse[];
+  @ApiProperty({ type: [AnomalyEpisodeResponse], description: 'episodes formed by the judged samples' }) episodes!: AnomalyEpisodeResponse[];
+  @ApiProperty({ description: 'episodes were stored (store=true)' }) stored!: boolean;
+  @ApiProperty({ description: 'samples learned as known normal (train_until / train_samples)' }) trained!: number;
+  @ApiProperty({ description: 'samples the detector still needs after this batch before it judges (0: it judges)' }) samples_to_learn!: number;
 }

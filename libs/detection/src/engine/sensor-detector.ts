@@ -251,6 +251,11 @@ export class SensorDetector {
     return this.state.n <= this.config.warmupSamples;
   }
 
+  /** Samples still to learn before the statistical detectors judge (0 once warmed up; an estimate while the sample period is being learned). */
+  get samplesToLearn(): number {
+    return Math.max(0, this.config.warmupSamples - this.state.n);
+  }
+
   step(timestamp: number, value: number): EngineVerdict {
     if (!Number.isFinite(value)) {
       this.lastEvidence.fill(0);
