@@ -6,7 +6,7 @@ import { AppConfig, DomainEvents, HealthRegistry, MetricsService } from '@idm/co
 import { IngestionService } from '../ingestion.service';
 import { RegistryService } from '../registry/registry.service';
 import { TagRegistryService } from '../registry/tag-registry.service';
-import { DevicePoller } from './device-poller';
+import { DevicePoller, PollerCarryOver } from './device-poller';
 import { ModbusReader } from './modbus-reader';
 import { ReadOnlyModbusClient } from './read-only-modbus-client';
 
@@ -103,9 +103,11 @@ export class PollerService implements OnApplicationBootstrap, OnApplicationShutd
     this.chain = this.chain.then(async () => {
       for (const id of deviceIds) {
         const old = this.pollers.get(id);
+        let carry: PollerCarryOver | undefined;
         if (old) {
           this.pollers.delete(id);
           await old.stop();
+          carry = old.carryOver();
           this.connected.remove(id);
         }
         const device = this.registry.getDevice(id);
@@ -137,7 +139,7 @@ export class PollerService implements OnApplicationBootstrap, OnApplicationShutd
             }
           },
           onError: (d, message) => this.logger.debug(`device ${d.id}: ${message}`),
-        });
+        }, carry);
         this.pollers.set(id, poller);
         poller.start();
         this.logger.log(`polling ${device.id} (${device.host}:${device.port} unit ${device.unit_id}): ${tags.length} tags in ${poller.plan.length} request(s) every ${device.poll_interval_ms} ms`);
