@@ -120,6 +120,8 @@ export class PollerService implements OnApplicationBootstrap, OnApplicationShutd
             return this.ingestion.publish(batch);
           },
           commFailed: (d, at, reason) => {
+            // A poll that was in flight when its device was deleted: the device's alarms are already ended.
+            if (!this.registry.getDevice(d.id)) return;
             this.connected.set({ device_id: d.id }, 0);
             this.logger.warn(`device ${d.id} (${d.host}:${d.port}) comm failure: ${reason}`);
             this.events.emit('device.comm_failed', { device_id: d.id, device_name: d.name, at, reason });
@@ -139,6 +141,7 @@ export class PollerService implements OnApplicationBootstrap, OnApplicationShutd
             }
           },
           onError: (d, message) => this.logger.debug(`device ${d.id}: ${message}`),
+          replanRetry: this.config.modbus.replanRetry,
         }, carry);
         this.pollers.set(id, poller);
         poller.start();
