@@ -1,6 +1,6 @@
 import type { DomainEventMap, IngestedSample } from '@idm/contracts';
 import { DomainEvents } from '@idm/core';
-import { PollerService, ReadOnlyModbusClient } from '@idm/ingestion';
+import { PollerService, ReadOnlyModbusClient, TagRegistryService } from '@idm/ingestion';
 import { PlcSim, startPlcSim } from '../apps/plc-sim/src/sim';
 import { startTestApp, TestApp } from './support/app';
 import { registerAndLogin } from './support/auth';
@@ -143,6 +143,18 @@ describe('Modbus polling of the PLC simulator', () => {
     // plc-01 kept its 200 ms rhythm meanwhile.
     const fast = polls(sim.log.list({ plc: 'plc-01', since }).map((r) => r.t), 100);
     expect(fast.length).toBeGreaterThanOrEqual(8); // ~12 expected at 200 ms; a stalled loop would give ~5
+
+    // Each block is stamped when its answer came: the input block's samples 250 ms+ after the holding block's.
+    const registry = t.app.get(TagRegistryService);
+    const slowPolls = new Map<number, Set<string>>();
+    for (const s of samples) {
+      if (!s.sensor_id.startsWith('P02-') || s.timestamp < since + 300 || s.timestamp > since + 2500) continue;
+      slowPolls.set(s.timestamp, (slowPolls.get(s.timestamp) ?? new Set()).add(registry.getTag(s.sensor_id)!.register_type));
+    }
+    const stamps = [...slowPolls.keys()].sort((a, b) => a - b);
+    expect([...slowPolls.values()].map((areas) => areas.size)).toEqual(stamps.map(() => 1));
+    expect(stamps.length).toBeGreaterThanOrEqual(2);
+    for (let i = 1; i < stamps.length; i++) expect(stamps[i] - stamps[i - 1]).toBeGreaterThanOrEqual(240);
   });
 
   it('reconnects by itself after a PLC reboot (connections dropped, then refused for 1.5 s)', async () => {
