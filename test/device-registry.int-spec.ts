@@ -72,6 +72,23 @@ describe('device and tag registry over REST', () => {
     expect(unknown.body.message).toBe('tag "FT-11": device "nope" does not exist');
   });
 
+  it('refuses scale and offset on a bool tag (a bit is never scaled), over REST and in a device file', async () => {
+    const coil = (extra: object) => tag('XS-2', 0, { register_type: 'coil', data_type: 'bool', unit: '', ...extra });
+    const scaled = await call(t.url, 'POST', '/tags', admin, coil({ scale: 10 }));
+    expect(scaled.status).toBe(400);
+    expect(scaled.body.message).toBe('tag "XS-2": scale does not apply to a bool tag (got 10; leave it out or use 1)');
+    expect(scaled.body.details).toEqual([expect.objectContaining({ field: 'tags[XS-2].scale', rule: 'notForBool' })]);
+    expect((await call(t.url, 'POST', '/tags', admin, coil({}))).status).toBe(201);
+    const patched = await call(t.url, 'PATCH', '/tags/XS-2', admin, { offset: 5 });
+    expect(patched.status).toBe(400);
+    expect(patched.body.message).toBe('tag "XS-2": offset does not apply to a bool tag (got 5; leave it out or use 0)');
+    const file = { version: 1, devices: [], tags: [{ ...coil({ offset: 1 }), sensor_id: 'XS-3', address: 1 }] };
+    const imported = await call(t.url, 'POST', '/devices/import', admin, file);
+    expect(imported.status).toBe(400);
+    expect(imported.body.message).toBe('tag "XS-3": offset does not apply to a bool tag (got 1; leave it out or use 0)');
+    expect((await call(t.url, 'DELETE', '/tags/XS-2', admin)).status).toBe(204);
+  });
+
   it('imports nothing when any entry of a file is bad, and names every bad tag', async () => {
     const before = (await call(t.url, 'GET', '/tags', admin)).body.length;
     const file = {

@@ -167,7 +167,8 @@ describe('Modbus polling of the PLC simulator', () => {
       (r) => r.body.state === 'connected' && r.body.consecutive_failures === 0 && r.body.last_good_poll_at > since + 1500,
       15000,
     );
-    expect(back.body).toMatchObject({ state: 'connected', connected: true, consecutive_failures: 0 });
+    // The error of the outage is history once the PLC answers again.
+    expect(back.body).toMatchObject({ state: 'connected', connected: true, consecutive_failures: 0, last_error: null });
     const fresh = () => samples.some((s) => s.sensor_id === 'P01-TT-001' && s.quality === 'good' && s.timestamp > since + 1500);
     expect(await eventually(fresh, Boolean, 5000)).toBe(true);
   });
