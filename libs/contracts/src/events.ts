@@ -53,7 +53,7 @@ export type DomainEventName = keyof DomainEventMap;
 /** A sample as it flows through the ingestion pipeline (polled or posted). */
 export interface IngestedSample {
   sensor_id: string;
-  /** Epoch milliseconds, set at the poll (or from the posted timestamp). */
+  /** Epoch milliseconds: when the answer to the block holding it arrived (polled), or the posted timestamp. */
   timestamp: number;
   value: number;
   quality: SampleQuality;
