@@ -10,7 +10,9 @@ const tag = (sensor_id: string, register_type: RegisterType, address: number): T
 
 /** A scriptable fake device: `mode` decides how the next read behaves. */
 class FakeReader implements ModbusReader {
-  static mode: 'ok' | 'down' | 'refuse-input' | 'holes' | 'refuse-85' | 'short-holding' | 'gateway' = 'ok';
+  static mode: 'ok' | 'down' | 'refuse-input' | 'holes' | 'short-holding' | 'gateway' = 'ok';
+  /** Holding registers the device refuses (exception 2) in any read covering them. */
+  static refused: number[] = [];
   static delayMs = 0;
   static reads = 0;
   /** Every read: [area, address, count, time]. */
@@ -30,8 +32,7 @@ class FakeReader implements ModbusReader {
     if (FakeReader.delayMs) await new Promise((r) => setTimeout(r, FakeReader.delayMs));
     if (FakeReader.mode === 'down') throw new Error('Timed out');
     if (FakeReader.mode === 'gateway') throw new ModbusExceptionError(11, 'Modbus exception 11 (gateway target device failed to respond)');
-    // Holding register 85 is not mapped: any read covering it is refused.
-    if (FakeReader.mode === 'refuse-85' && area === 'holding' && address <= 85 && address + count > 85) throw new ModbusExceptionError(2, 'Modbus exception 2');
+    if (area === 'holding' && FakeReader.refused.some((r) => address <= r && address + count > r)) throw new ModbusExceptionError(2, 'Modbus exception 2');
     if (FakeReader.mode === 'short-holding' && area === 'holding') return Array.from({ length: count - 1 }, (_, i) => address + i);
     if (FakeReader.mode === 'refuse-input' && area === 'input') throw new ModbusExceptionError(2, 'Modbus exception 2');
     // A PLC whose holding registers 1..9 are unmapped.
@@ -74,6 +75,7 @@ describe('DevicePoller', () => {
     FakeReader.reads = 0;
     FakeReader.log = [];
     FakeReader.clockStep = 0;
+    FakeReader.refused = [];
   });
   afterEach(async () => {
     await Promise.all(live.splice(0).map((p) => p.stop()));
@@ -140,7 +142,7 @@ describe('DevicePoller', () => {
   });
 
   it('narrows a refused block down to the one register the PLC refuses: only its tag is bad', async () => {
-    FakeReader.mode = 'refuse-85';
+    FakeReader.refused = [85];
     const { poller, batches } = setup(['84', '85', '86', '88', '90'].map((a) => tag(`h${a}`, 'holding', Number(a))), {}, 8);
     expect(poller.plan.map((b) => [b.address, b.count])).toEqual([[84, 7]]);
     poller.start();
@@ -154,8 +156,20 @@ describe('DevicePoller', () => {
     expect(poller.status().last_error).toMatch(/exception 2/);
   });
 
+  it('keeps the tags around a refused register of a large block in few requests', async () => {
+    FakeReader.refused = [25];
+    const { poller, batches } = setup(Array.from({ length: 40 }, (_, i) => tag(`h${i}`, 'holding', i)));
+    expect(poller.plan).toHaveLength(1);
+    poller.start();
+    await until(() => batches.length >= 2);
+    await poller.stop();
+    expect(batches[1].filter((s) => s.quality !== 'good').map((s) => s.sensor_id)).toEqual(['h25']);
+    // Halving the refused part (0+40 → 20+20 → 20+10 → 25+5 → 25+3 → 25+2 → 25): 7 requests, not 40 of one register.
+    expect(poller.plan.map((b) => [b.address, b.count])).toEqual([[0, 20], [20, 5], [25, 1], [26, 1], [27, 1], [28, 2], [30, 10]]);
+  });
+
   it('tries the original plan again after a split: later and later while still refused, merged once accepted', async () => {
-    FakeReader.mode = 'refuse-85';
+    FakeReader.refused = [85];
     FakeReader.clockStep = 10_000; // every read takes 10 s of the poller's clock: the retry schedule is exact
     const { poller, batches } = setup(['84', '85', '86', '88', '90'].map((a) => tag(`h${a}`, 'holding', Number(a))), {
       now: () => FakeReader.clock,
@@ -168,10 +182,10 @@ describe('DevicePoller', () => {
     expect(tries.length).toBeGreaterThanOrEqual(6);
     const gaps = tries.slice(1).map((t, i) => t - tries[i]);
     // retry delay 60 s, 120 s, 240 s, 240 s ... after the poll that split again (each retry poll: 7 reads = 70 s)
-    // A retry poll ends 60 s after its first read (7 reads); the next try comes 60, 120, 240, 240 s later, at
-    // the start of the next poll (a split poll is 5 reads, 50 s): 60 + 60 + 50 = 170, 60 + 120 + 40 = 220 ...
-    expect(gaps.slice(0, 5)).toEqual([170_000, 220_000, 320_000, 320_000, 320_000]);
-    FakeReader.mode = 'ok';
+    // A retry poll ends 70 s after its first read (8 reads); the next try comes 60, 120, 240, 240 s later, at
+    // the start of the next poll (a split poll is 5 reads, 50 s): 70 + 60 + 50 = 180, 70 + 120 + 40 = 230 ...
+    expect(gaps.slice(0, 5)).toEqual([180_000, 230_000, 330_000, 330_000, 330_000]);
+    FakeReader.refused = [];
     await until(() => poller.plan.length === 1 && batches[batches.length - 1]?.every((s) => s.quality === 'good'));
     await poller.stop();
     expect(poller.plan.map((b) => [b.address, b.count])).toEqual([[84, 7]]);

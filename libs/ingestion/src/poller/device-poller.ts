@@ -283,21 +283,19 @@ export class DevicePoller {
   }
 
   /**
-   * The block's tags re-planned without reading over holes, or one request per tag when they are contiguous;
-   * null for a single tag (it is the one refused).
+   * The block's tags re-planned without reading over holes; a contiguous block is halved instead, so the
+   * refused register is found in a few polls' worth of requests and the tags around it stay in few blocks
+   * (one request per tag would multiply the requests of a large block). Null for a single tag: it is the
+   * one refused.
    */
   private splitBlock(block: ReadBlock): ReadBlock[] | null {
     if (block.tags.length < 2) return null;
     const tags = block.tags.map(({ key }) => this.tagsById.get(key) as TagDto);
-    const parts = planBlocks(
-      tags.map((t) => ({ key: t.sensor_id, register_type: t.register_type, address: t.address, width: widthOf(t.data_type) })),
-      { gap: 0 },
-    );
+    const plannable = tags.map((t) => ({ key: t.sensor_id, register_type: t.register_type, address: t.address, width: widthOf(t.data_type) }));
+    const parts = planBlocks(plannable, { gap: 0 });
     if (parts.length > 1) return parts;
-    return block.tags.map(({ key, offset }) => {
-      const t = this.tagsById.get(key) as TagDto;
-      return { register_type: block.register_type, address: block.address + offset, count: widthOf(t.data_type), tags: [{ key, offset: 0 }] };
-    });
+    const half = Math.ceil(plannable.length / 2);
+    return [...planBlocks(plannable.slice(0, half), { gap: 0 }), ...planBlocks(plannable.slice(half), { gap: 0 })];
   }
 
   /** A failed poll; `reconnect` drops the connection (a transport failure, not a device refusing everything). */
