@@ -162,7 +162,9 @@ describe('Modbus field faults against pymodbus', () => {
     expect(ended).toMatchObject({ state: 'normal', active: false });
     const list = (await call(t.url, 'GET', '/alarms', admin)).body as Array<{ id: string }>;
     expect(list.map((a) => a.id)).not.toContain('sensor:ghost-H84|spike');
-    const history = (await call(t.url, 'GET', `/alarms/${encodeURIComponent('sensor:ghost-H84|spike')}`, admin)).body.history;
+    // The audit is written just after the in-memory alarm changed (screens first): wait for it.
+    const auditOf = (id: string) => async () => (await call(t.url, 'GET', `/alarms/${encodeURIComponent(id)}`, admin)).body.history;
+    const history = await eventually(auditOf('sensor:ghost-H84|spike'), (h) => h[0]?.kind === 'cleared');
     expect(history[0]).toMatchObject({ kind: 'cleared', from: 'unack_active', to: 'normal', by: 'system', comment: 'tag removed' });
 
     expect((await call(t.url, 'DELETE', '/devices/ghost', admin)).status).toBe(204);
@@ -170,7 +172,7 @@ describe('Modbus field faults against pymodbus', () => {
     expect(deviceEnded.state).toBe('normal');
     const after = (await call(t.url, 'GET', '/alarms', admin)).body as Array<{ id: string }>;
     expect(after.map((a) => a.id)).not.toContain('device:ghost|comm_failure');
-    const deviceHistory = (await call(t.url, 'GET', `/alarms/${encodeURIComponent('device:ghost|comm_failure')}`, admin)).body.history;
+    const deviceHistory = await eventually(auditOf('device:ghost|comm_failure'), (h) => h[0]?.kind === 'cleared');
     expect(deviceHistory[0]).toMatchObject({ kind: 'cleared', to: 'normal', comment: 'device removed' });
   });
 });
