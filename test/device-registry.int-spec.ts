@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { parse as parseYaml } from 'yaml';
+import { DomainEvents } from '@idm/core';
 import { TagRegistryService } from '@idm/ingestion';
 import { PlcSim, startPlcSim } from '../apps/plc-sim/src/sim';
 import { startTestApp, TestApp, scrapeMetrics } from './support/app';
@@ -72,6 +73,23 @@ describe('device and tag registry over REST', () => {
     expect(unknown.body.message).toBe('tag "FT-11": device "nope" does not exist');
   });
 
+  it('refuses scale and offset on a bool tag (a bit is never scaled), over REST and in a device file', async () => {
+    const coil = (extra: object) => tag('XS-2', 0, { register_type: 'coil', data_type: 'bool', unit: '', ...extra });
+    const scaled = await call(t.url, 'POST', '/tags', admin, coil({ scale: 10 }));
+    expect(scaled.status).toBe(400);
+    expect(scaled.body.message).toBe('tag "XS-2": scale does not apply to a bool tag (got 10; leave it out or use 1)');
+    expect(scaled.body.details).toEqual([expect.objectContaining({ field: 'tags[XS-2].scale', rule: 'notForBool' })]);
+    expect((await call(t.url, 'POST', '/tags', admin, coil({}))).status).toBe(201);
+    const patched = await call(t.url, 'PATCH', '/tags/XS-2', admin, { offset: 5 });
+    expect(patched.status).toBe(400);
+    expect(patched.body.message).toBe('tag "XS-2": offset does not apply to a bool tag (got 5; leave it out or use 0)');
+    const file = { version: 1, devices: [], tags: [{ ...coil({ offset: 1 }), sensor_id: 'XS-3', address: 1 }] };
+    const imported = await call(t.url, 'POST', '/devices/import', admin, file);
+    expect(imported.status).toBe(400);
+    expect(imported.body.message).toBe('tag "XS-3": offset does not apply to a bool tag (got 1; leave it out or use 0)');
+    expect((await call(t.url, 'DELETE', '/tags/XS-2', admin)).status).toBe(204);
+  });
+
   it('imports nothing when any entry of a file is bad, and names every bad tag', async () => {
     const before = (await call(t.url, 'GET', '/tags', admin)).body.length;
     const file = {
@@ -102,8 +120,12 @@ describe('device and tag registry over REST', () => {
     const file = parseYaml(exported.body);
     expect(file.tags.map((x: any) => x.sensor_id)).toEqual(['TT-101', 'TT-103']);
     await call(t.url, 'POST', '/tags', admin, tag('TT-104', 10));
+    const removed: string[] = [];
+    const off = t.app.get(DomainEvents).on('tag.removed', (e) => void removed.push(e.sensor_id));
     const back = await call(t.url, 'POST', '/devices/import?mode=replace', admin, { yaml: exported.body });
+    off();
     expect(back.body).toEqual({ devices: 1, tags: 2, mode: 'replace' });
+    expect(removed).toEqual(['TT-104']); // its alarms end (the alarms module listens)
     const after = parseYaml((await call(t.url, 'GET', '/devices/export?format=yaml', admin)).body);
     expect(after).toEqual(file);
     const bad = await call(t.url, 'POST', '/devices/import?mode=upsert', admin, file);
@@ -114,7 +136,11 @@ describe('device and tag registry over REST', () => {
   });
 
   it('deleting a device removes its tags', async () => {
+    const removed: Array<{ device_id: string; sensor_ids: string[] }> = [];
+    const off = t.app.get(DomainEvents).on('device.removed', (e) => void removed.push({ device_id: e.device_id, sensor_ids: [...e.sensor_ids].sort() }));
     expect((await call(t.url, 'DELETE', '/devices/plc-a', admin)).status).toBe(204);
+    off();
+    expect(removed).toEqual([{ device_id: 'plc-a', sensor_ids: ['TT-101', 'TT-103'] }]);
     expect((await call(t.url, 'GET', '/tags', admin)).body).toEqual([]);
     expect(t.app.get(TagRegistryService).getTag('TT-101')).toBeUndefined();
   });

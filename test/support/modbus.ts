@@ -43,27 +43,42 @@ export interface ReferenceServer {
     coils: boolean[];
     discrete_inputs: boolean[];
   };
+  /** Sets the server's faults (holding addresses it refuses with exception 2 / answers one register short); resolves once applied. */
+  setFaults(faults: { refuse?: number[]; short?: number[] }): Promise<void>;
   stop(): void;
 }
 
 /** Starts the pymodbus reference server (test/support/py/modbus_reference_server.py) and waits until it answers. */
 export async function startReferenceServer(): Promise<ReferenceServer> {
   const port = await freePort();
-  const child: ChildProcess = spawn(PYTHON, [path.join(__dirname, 'py', 'modbus_reference_server.py'), String(port)], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child: ChildProcess = spawn(PYTHON, [path.join(__dirname, 'py', 'modbus_reference_server.py'), String(port)], { stdio: ['pipe', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr!.on('data', (c) => (stderr += c));
+  // Line 1 is the layout; each later line acknowledges one setFaults, in order.
+  const acks: Array<() => void> = [];
   const layout = await new Promise<ReferenceServer['layout']>((resolve, reject) => {
     let out = '';
+    let first = true;
     child.stdout!.on('data', (c) => {
       out += c;
-      const nl = out.indexOf('\n');
-      if (nl >= 0) resolve(JSON.parse(out.slice(0, nl)));
+      for (let nl = out.indexOf('\n'); nl >= 0; nl = out.indexOf('\n')) {
+        const line = out.slice(0, nl);
+        out = out.slice(nl + 1);
+        if (first) resolve(JSON.parse(line));
+        else acks.shift()?.();
+        first = false;
+      }
     });
     child.once('exit', (code) => reject(new Error(`pymodbus server exited (${code}): ${stderr}`)));
   });
   const up = await eventually(() => canConnect(port), (v) => v, 15000, 100);
   if (!up) throw new Error(`pymodbus server did not listen on ${port}: ${stderr}`);
-  return { port, layout, stop: () => void child.kill('SIGKILL') };
+  const setFaults = (faults: { refuse?: number[]; short?: number[] }) =>
+    new Promise<void>((resolve) => {
+      acks.push(resolve);
+      child.stdin!.write(`${JSON.stringify(faults)}\n`);
+    });
+  return { port, layout, setFaults, stop: () => void child.kill('SIGKILL') };
 }
 
 function canConnect(port: number): Promise<boolean> {

@@ -95,6 +95,13 @@ export class AlarmsService implements OnModuleInit, OnModuleDestroy {
         ),
       ),
     ];
+    this.unsubscribe.push(
+      this.domainEvents.on('tag.removed', (e) => this.retire((a) => a.sensor_id === e.sensor_id, 'tag removed')),
+      this.domainEvents.on('device.removed', (e) => {
+        const sensors = new Set(e.sensor_ids);
+        return this.retire((a) => (a.source_type === 'device' && a.source_id === e.device_id) || (a.sensor_id !== null && sensors.has(a.sensor_id)), 'device removed');
+      }),
+    );
     // Delays and shelf expiry must take effect without new input.
     this.ticker = setInterval(() => void this.tickAll(Date.now()), 250);
     this.ticker.unref();
@@ -300,6 +307,16 @@ export class AlarmsService implements OnModuleInit, OnModuleDestroy {
         this.normalized(a, Date.now());
         this.changed$.next(plainRecord(a));
         await this.repo.save(a);
+      }
+    });
+  }
+
+  /** Ends the alarms of a deleted tag or device: back to normal, out of the list, `reason` in the audit. */
+  private retire(matches: (a: Alarm) => boolean, reason: string): Promise<void> {
+    return this.run(async () => {
+      for (const a of this.alarms.values()) {
+        if (!matches(a)) continue;
+        await this.commit(a, this.machine.retire(a, Date.now(), reason));
       }
     });
   }

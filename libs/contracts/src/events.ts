@@ -10,6 +10,10 @@ export interface DomainEventMap {
   'device.comm_failed': { device_id: string; device_name: string; at: number; reason: string };
   /** A device answers again after a comm failure. */
   'device.comm_restored': { device_id: string; device_name: string; at: number; down_ms: number };
+  /** A tag was deleted from the registry: its alarms end (the alarms module returns them to normal). */
+  'tag.removed': { sensor_id: string; device_id: string; at: number };
+  /** A device was deleted with its tags (`sensor_ids`): its device alarms and its tags' alarms end. */
+  'device.removed': { device_id: string; device_name: string; sensor_ids: string[]; at: number };
   /** Detection opened an anomaly episode on a sensor (the alarms module turns it into an alarm condition). */
   'anomaly.opened': AnomalyEpisodeEvent;
   /** An open episode got worse (higher score or severity). */
@@ -49,7 +53,7 @@ export type DomainEventName = keyof DomainEventMap;
 /** A sample as it flows through the ingestion pipeline (polled or posted). */
 export interface IngestedSample {
   sensor_id: string;
-  /** Epoch milliseconds, set at the poll (or from the posted timestamp). */
+  /** Epoch milliseconds: when the answer to the block holding it arrived (polled), or the posted timestamp. */
   timestamp: number;
   value: number;
   quality: SampleQuality;

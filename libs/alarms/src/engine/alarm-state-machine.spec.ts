@@ -22,6 +22,28 @@ describe('AlarmStateMachine (ISA-18.2)', () => {
     expect(ack.ok && ack.transitions[0].to).toBe('normal');
   });
 
+  it('retires an alarm whose source was deleted: normal at once from any state, reason in the transition', () => {
+    const m = new AlarmStateMachine({ on_delay_ms: 0, off_delay_ms: 10 * S });
+    const active = newAlarmRecord('high');
+    m.evaluate(active, true, 0);
+    expect(m.retire(active, S, 'tag removed')).toEqual([{ kind: 'cleared', from: 'unack_active', to: 'normal', at: S, by: 'system', comment: 'tag removed' }]);
+    expect(active).toMatchObject({ state: 'normal', active: false, acked: true, condition_active: false, cleared_at: S });
+    expect(m.tick(active, 60 * S)).toEqual([]); // stays normal
+
+    const shelved = newAlarmRecord('low');
+    m.evaluate(shelved, true, 0);
+    m.shelve(shelved, S, 'olga', 3600 * S, 'maintenance');
+    expect(m.retire(shelved, 2 * S, 'device removed').map((t) => [t.from, t.to, t.comment])).toEqual([['shelved', 'normal', 'device removed']]);
+    expect(shelved).toMatchObject({ state: 'normal', shelved_until: null });
+
+    // A condition still inside its on-delay is dropped without a transition: nothing was annunciated.
+    const slow = new AlarmStateMachine({ on_delay_ms: 10 * S, off_delay_ms: 0 });
+    const pending = newAlarmRecord('medium');
+    slow.evaluate(pending, true, 0);
+    expect(slow.retire(pending, S, 'tag removed')).toEqual([]);
+    expect(slow.tick(pending, 20 * S)).toEqual([]);
+  });
+
   it('refuses to acknowledge an alarm that is not waiting for it', () => {
     const m = new AlarmStateMachine({ on_delay_ms: 0, off_delay_ms: 0 });
     const r = newAlarmRecord('low');

@@ -141,6 +141,25 @@ export class AlarmStateMachine {
     return { ok: true, transitions: out };
   }
 
+  /**
+   * The alarm's source is gone (its tag or device was deleted): nothing is left to watch or acknowledge, so
+   * the alarm returns to normal at once, out of any shelf or out-of-service state, with `reason` in the audit.
+   */
+  retire(r: AlarmRecord, at: number, reason: string): AlarmTransition[] {
+    const from = r.state;
+    const wasActive = r.active;
+    r.condition_active = false;
+    r.condition_since = at;
+    r.active = false;
+    r.acked = true;
+    if (wasActive) r.cleared_at = at;
+    r.shelved_until = null;
+    r.shelved_by = null;
+    r.shelve_reason = null;
+    r.state = 'normal';
+    return from === 'normal' ? [] : [{ kind: 'cleared', from, to: 'normal', at, by: 'system', comment: reason }];
+  }
+
   /** After active/acked changed: move to the annunciated state unless suppressed (then stay silent). */
   private settle(r: AlarmRecord, kind: AlarmEventKind, at: number, by?: string, comment?: string): AlarmTransition[] {
     if (isSuppressed(r)) return [];

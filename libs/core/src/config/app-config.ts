@@ -69,6 +69,8 @@ export abstract class AppConfig {
     /** Absolute path of a JSON/YAML device file, or null. */
     readonly deviceFile: string | null;
     readonly polling: boolean;
+    /** When a block split around a refused register is merged back (first try after baseMs, doubling to maxMs). */
+    readonly replanRetry: { readonly baseMs: number; readonly maxMs: number };
   };
   /** Prefix of every BullMQ key in Redis (several IDM installations or test suites can share one Redis). */
   abstract readonly queuePrefix: string;

@@ -48,6 +48,7 @@ const schema = Joi.object({
   SOCKET_REDIS_ADAPTER: Joi.boolean().truthy('1').falsy('0').default(false),
   DEVICE_FILE: Joi.string().allow(''),
   MODBUS_POLLING: Joi.boolean().truthy('1').falsy('0').default(true),
+  MODBUS_REPLAN_RETRY_MS: Joi.number().integer().min(1000).max(86_400_000).default(60_000),
   IDM_ROLE: Joi.string().valid('all', 'screens').default('all'),
   QUEUE_PREFIX: Joi.string().pattern(/^[A-Za-z0-9_.-]+$/).default('idm').messages({ 'string.pattern.base': 'must contain only letters, digits, _ . -' }),
   REPORT_RETENTION_SECONDS: Joi.number().integer().min(1).default(7 * 86400),
@@ -154,6 +155,8 @@ export function loadConfig(env: Env, cwd = process.cwd()): AppConfig {
       deviceFile: v.DEVICE_FILE ? path.resolve(cwd, v.DEVICE_FILE) : null,
       // A screens-only instance never polls, whatever MODBUS_POLLING says.
       polling: v.MODBUS_POLLING && v.IDM_ROLE !== 'screens',
+      // After a block was split around a refused register: first retry of the original plan, doubling up to 60x.
+      replanRetry: { baseMs: v.MODBUS_REPLAN_RETRY_MS, maxMs: v.MODBUS_REPLAN_RETRY_MS * 60 },
     },
     historian: {
       maxBatch: v.HISTORIAN_MAX_BATCH,

@@ -3,9 +3,24 @@ import { BackoffOptions, backoffDelay, DEFAULT_BACKOFF } from '../modbus/backoff
 import { planBlocks, ReadBlock } from '../modbus/block-planner';
 import { widthOf } from '../modbus/data-types';
 import { readTag } from '../modbus/tag-value';
-import { ModbusExceptionError, ModbusReader } from './modbus-reader';
+import { ModbusExceptionError, ModbusReader, ModbusResponseError } from './modbus-reader';
 
 const ILLEGAL_DATA_ADDRESS = 2;
+
+/**
+ * How long a plan split around a refused register is kept before the original plan is tried again: 1 min,
+ * doubling while the device still refuses, up to 1 h (a PLC program download can map a register later).
+ */
+export const DEFAULT_REPLAN_RETRY: Omit<BackoffOptions, 'jitter'> = { baseMs: 60_000, maxMs: 3_600_000 };
+
+/**
+ * What a poller hands to the one replacing it when the device's settings change: an outstanding comm failure
+ * (so the replacement reports its end and the alarm clears) and the last good values (for stale samples).
+ */
+export interface PollerCarryOver {
+  commFailedSince: number | null;
+  last: ReadonlyMap<string, number>;
+}
 
 export interface DevicePollerDeps {
   createReader(device: DeviceDto): ModbusReader;
@@ -22,6 +37,7 @@ export interface DevicePollerDeps {
   backoff?: BackoffOptions;
   /** Consecutive failed polls before the device is declared in comm failure (one blip is not an alarm). */
   failAfter?: number;
+  replanRetry?: Omit<BackoffOptions, 'jitter'>;
 }
 
 /**
@@ -31,7 +47,11 @@ export interface DevicePollerDeps {
  * that reboots comes back without anyone redeploying anything.
  */
 export class DevicePoller {
-  private readonly blocks: ReadBlock[];
+  /** The plan from the tags and block gap; `blocks` departs from it while the device refuses part of it. */
+  private readonly original: readonly ReadBlock[];
+  private blocks: ReadBlock[];
+  private replanRetryAt: number | null = null;
+  private replanRetryDelay: number;
   private readonly tagsById: Map<string, TagDto>;
   private readonly last = new Map<string, number>();
   private reader: ModbusReader | null = null;
@@ -54,12 +74,28 @@ export class DevicePoller {
     readonly device: DeviceDto,
     tags: readonly TagDto[],
     private readonly deps: DevicePollerDeps,
+    carry?: PollerCarryOver,
   ) {
     this.tagsById = new Map(tags.map((t) => [t.sensor_id, t]));
-    this.blocks = planBlocks(
+    this.original = planBlocks(
       tags.map((t) => ({ key: t.sensor_id, register_type: t.register_type, address: t.address, width: widthOf(t.data_type) })),
       { gap: device.block_gap ?? 8 },
     );
+    this.blocks = [...this.original];
+    this.replanRetryDelay = (deps.replanRetry ?? DEFAULT_REPLAN_RETRY).baseMs;
+    if (carry) {
+      for (const [k, v] of carry.last) if (this.tagsById.has(k)) this.last.set(k, v);
+      if (carry.commFailedSince !== null) {
+        // The comm failure was reported by the poller this one replaces: its end must be reported too.
+        this.state = 'comm_failure';
+        this.failedSince = carry.commFailedSince;
+      }
+    }
+  }
+
+  /** For the poller replacing this one (after `stop`). */
+  carryOver(): PollerCarryOver {
+    return { commFailedSince: this.state === 'comm_failure' ? this.failedSince : null, last: new Map(this.last) };
   }
 
   private get now(): number {
@@ -143,11 +179,20 @@ export class DevicePoller {
     }
   }
 
-  /** One poll of every block; returns false on a transport failure (the caller backs off). */
+  /**
+   * One poll of every block; returns false when the device failed the poll (the caller backs off): a
+   * transport failure, or no block answered with data (every request refused, e.g. exception 11 from a
+   * gateway whose PLC is gone, or a wrong unit id).
+   */
   private async pollOnce(at: number): Promise<boolean> {
     this.counters.polls++;
     const samples: IngestedSample[] = [];
     let refused = 0;
+    let answered = 0;
+    let split = false;
+    let refusal: Error | null = null;
+    const retryingPlan = this.replanRetryAt !== null && at >= this.replanRetryAt;
+    if (retryingPlan) this.blocks = [...this.original];
     try {
       if (!this.reader?.isOpen) {
         await this.reader?.close();
@@ -160,39 +205,56 @@ export class DevicePoller {
         let data: number[] | boolean[];
         try {
           data = await this.reader.read(block.register_type, block.address, block.count);
+          // A short answer would shift every value after the gap: unusable, like a malformed one.
+          if (data.length < block.count) throw new ModbusResponseError(`short response to ${block.register_type} ${block.address}+${block.count}: ${data.length} values`);
           this.deps.onRequest?.(this.device, true);
         } catch (err) {
           this.deps.onRequest?.(this.device, false);
-          if (!(err instanceof ModbusExceptionError)) throw err;
-          const split = err.code === ILLEGAL_DATA_ADDRESS ? this.splitBlock(block) : null;
-          if (split) {
-            // Many PLCs refuse a read that spans unmapped registers: read this span without holes from now on.
-            this.blocks.splice(i, 1, ...split);
-            this.deps.onError?.(this.device, `${block.register_type} ${block.address}+${block.count} refused; read in ${split.length} requests without gaps`);
+          if (!(err instanceof ModbusExceptionError) && !(err instanceof ModbusResponseError)) throw err;
+          const parts = err instanceof ModbusExceptionError && err.code === ILLEGAL_DATA_ADDRESS ? this.splitBlock(block) : null;
+          if (parts) {
+            // Many PLCs refuse a read that spans an unmapped register: narrow down to the tag(s) it refuses.
+            this.blocks.splice(i, 1, ...parts);
+            this.deps.onError?.(this.device, `${block.register_type} ${block.address}+${block.count} refused; read in ${parts.length} requests`);
+            split = true;
             i--;
             continue;
           }
-          // The device answered but refused this block (e.g. illegal address): its tags are bad, the rest are fine.
+          // The device answered but refused this block, or answered it unusably: its tags are bad, the rest are fine.
           this.counters.errors++;
           refused++;
-          this.lastError = err.message;
-          for (const { key } of block.tags) samples.push(this.sample(key, this.last.get(key) ?? 0, 'bad', at));
+          refusal = err;
+          const t = this.now;
+          for (const { key } of block.tags) samples.push(this.sample(key, this.last.get(key) ?? 0, 'bad', t));
           continue;
         }
+        answered++;
+        // Stamped at the response: on a slow device the last block can arrive long after the poll began.
+        const t = this.now;
         for (const { key, offset } of block.tags) {
           const reading = readTag(this.tagsById.get(key) as TagDto, data, offset);
           if (reading.quality === 'good') this.last.set(key, reading.value);
-          samples.push(this.sample(key, reading.value, reading.quality, at));
+          samples.push(this.sample(key, reading.value, reading.quality, t));
         }
       }
+      if (!answered && refusal) {
+        this.afterReplan(retryingPlan, split);
+        await this.onDeviceFailure(at, `every request refused: ${refusal.message}`, false);
+        this.deps.onPoll?.(this.device, this.now - at, false);
+        return false;
+      }
     } catch (err) {
-      await this.onTransportFailure(at, (err as Error).message || String(err));
+      // Without a split the retried plan was not judged: it stays due and is tried on the next poll.
+      if (split) this.afterReplan(retryingPlan, split);
+      await this.onDeviceFailure(at, (err as Error).message || String(err), true);
       this.deps.onPoll?.(this.device, this.now - at, false);
       return false;
     }
+    this.afterReplan(retryingPlan, split);
     this.lastDuration = this.now - at;
     this.deps.onPoll?.(this.device, this.lastDuration, true);
     if (refused === 0) this.lastGoodPollAt = at;
+    this.lastError = refusal?.message ?? null;
     const wasDown = this.state === 'comm_failure';
     this.state = 'connected';
     this.counters.consecutive_failures = 0;
@@ -204,23 +266,48 @@ export class DevicePoller {
     return true;
   }
 
-  /** The block's tags planned without reading over holes, or null if that changes nothing. */
-  private splitBlock(block: ReadBlock): ReadBlock[] | null {
-    const tags = block.tags.map(({ key }) => this.tagsById.get(key) as TagDto);
-    const parts = planBlocks(
-      tags.map((t) => ({ key: t.sensor_id, register_type: t.register_type, address: t.address, width: widthOf(t.data_type) })),
-      { gap: 0 },
-    );
-    return parts.length > 1 ? parts : null;
+  /**
+   * Schedules the next try of the original plan after a split: the refusal may end (a register mapped by a
+   * program download), and the split plan costs requests on every poll for good.
+   */
+  private afterReplan(retried: boolean, split: boolean): void {
+    const { baseMs, maxMs } = this.deps.replanRetry ?? DEFAULT_REPLAN_RETRY;
+    if (split) {
+      if (retried) this.replanRetryDelay = Math.min(maxMs, this.replanRetryDelay * 2);
+      this.replanRetryAt = this.now + this.replanRetryDelay;
+      if (retried) this.deps.onError?.(this.device, `original plan still refused; next try in ${this.replanRetryDelay} ms`);
+    } else if (retried) {
+      this.replanRetryAt = null;
+      this.replanRetryDelay = baseMs;
+    }
   }
 
-  private async onTransportFailure(at: number, reason: string): Promise<void> {
+  /**
+   * The block's tags re-planned without reading over holes; a contiguous block is halved instead, so the
+   * refused register is found in a few polls' worth of requests and the tags around it stay in few blocks
+   * (one request per tag would multiply the requests of a large block). Null for a single tag: it is the
+   * one refused.
+   */
+  private splitBlock(block: ReadBlock): ReadBlock[] | null {
+    if (block.tags.length < 2) return null;
+    const tags = block.tags.map(({ key }) => this.tagsById.get(key) as TagDto);
+    const plannable = tags.map((t) => ({ key: t.sensor_id, register_type: t.register_type, address: t.address, width: widthOf(t.data_type) }));
+    const parts = planBlocks(plannable, { gap: 0 });
+    if (parts.length > 1) return parts;
+    const half = Math.ceil(plannable.length / 2);
+    return [...planBlocks(plannable.slice(0, half), { gap: 0 }), ...planBlocks(plannable.slice(half), { gap: 0 })];
+  }
+
+  /** A failed poll; `reconnect` drops the connection (a transport failure, not a device refusing everything). */
+  private async onDeviceFailure(at: number, reason: string, reconnect: boolean): Promise<void> {
     this.counters.errors++;
     this.counters.consecutive_failures++;
     this.lastError = reason;
     this.deps.onError?.(this.device, reason);
-    await this.reader?.close();
-    this.reader = null;
+    if (reconnect) {
+      await this.reader?.close();
+      this.reader = null;
+    }
     if (this.failedSince === null) this.failedSince = at;
     const failAfter = this.deps.failAfter ?? 2;
     if (this.state === 'comm_failure') return; // already reported; comm_failure samples were sent once

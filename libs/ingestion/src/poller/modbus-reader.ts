@@ -19,9 +19,34 @@ export interface ModbusEndpoint {
   timeout_ms: number;
 }
 
+/** Modbus exception codes (Modbus Application Protocol v1.1b3, section 7), for messages an engineer can act on. */
+const EXCEPTION_NAMES: Record<number, string> = {
+  1: 'illegal function',
+  2: 'illegal data address',
+  3: 'illegal data value',
+  4: 'server device failure',
+  5: 'acknowledge',
+  6: 'server device busy',
+  8: 'memory parity error',
+  10: 'gateway path unavailable',
+  11: 'gateway target device failed to respond',
+};
+
 /** A Modbus exception response (the device answered, but refused this request, e.g. illegal address). */
 export class ModbusExceptionError extends Error {
   constructor(readonly code: number, message: string) {
     super(message);
   }
+
+  /** "Modbus exception 11 (gateway target device failed to respond) reading holding 0+4" */
+  static reading(code: number, what: string): ModbusExceptionError {
+    const name = EXCEPTION_NAMES[code];
+    return new ModbusExceptionError(code, `Modbus exception ${code}${name ? ` (${name})` : ''} reading ${what}`);
+  }
 }
+
+/**
+ * The device answered, but with a response that cannot be used (too few registers, wrong function code or
+ * unit id): like an exception, it fails the block it answered, not the connection.
+ */
+export class ModbusResponseError extends Error {}

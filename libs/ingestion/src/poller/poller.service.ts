@@ -6,7 +6,7 @@ import { AppConfig, DomainEvents, HealthRegistry, MetricsService } from '@idm/co
 import { IngestionService } from '../ingestion.service';
 import { RegistryService } from '../registry/registry.service';
 import { TagRegistryService } from '../registry/tag-registry.service';
-import { DevicePoller } from './device-poller';
+import { DevicePoller, PollerCarryOver } from './device-poller';
 import { ModbusReader } from './modbus-reader';
 import { ReadOnlyModbusClient } from './read-only-modbus-client';
 
@@ -103,9 +103,11 @@ export class PollerService implements OnApplicationBootstrap, OnApplicationShutd
     this.chain = this.chain.then(async () => {
       for (const id of deviceIds) {
         const old = this.pollers.get(id);
+        let carry: PollerCarryOver | undefined;
         if (old) {
           this.pollers.delete(id);
           await old.stop();
+          carry = old.carryOver();
           this.connected.remove(id);
         }
         const device = this.registry.getDevice(id);
@@ -118,6 +120,8 @@ export class PollerService implements OnApplicationBootstrap, OnApplicationShutd
             return this.ingestion.publish(batch);
           },
           commFailed: (d, at, reason) => {
+            // A poll that was in flight when its device was deleted: the device's alarms are already ended.
+            if (!this.registry.getDevice(d.id)) return;
             this.connected.set({ device_id: d.id }, 0);
             this.logger.warn(`device ${d.id} (${d.host}:${d.port}) comm failure: ${reason}`);
             this.events.emit('device.comm_failed', { device_id: d.id, device_name: d.name, at, reason });
@@ -137,7 +141,8 @@ export class PollerService implements OnApplicationBootstrap, OnApplicationShutd
             }
           },
           onError: (d, message) => this.logger.debug(`device ${d.id}: ${message}`),
-        });
+          replanRetry: this.config.modbus.replanRetry,
+        }, carry);
         this.pollers.set(id, poller);
         poller.start();
         this.logger.log(`polling ${device.id} (${device.host}:${device.port} unit ${device.unit_id}): ${tags.length} tags in ${poller.plan.length} request(s) every ${device.poll_interval_ms} ms`);

@@ -1,7 +1,10 @@
 import ModbusRTU from 'modbus-serial';
 import type { RegisterType } from '@idm/contracts';
 import { withTimeout } from '@idm/core';
-import { ModbusEndpoint, ModbusExceptionError, ModbusReader } from './modbus-reader';
+import { ModbusEndpoint, ModbusExceptionError, ModbusReader, ModbusResponseError } from './modbus-reader';
+
+/** modbus-serial's messages for a response that arrived whole (MBAP framing intact) but is unusable. */
+const MALFORMED_RESPONSE = /^(Data length error|Unexpected data error|CRC error)/;
 
 /**
  * The only Modbus client IDM uses. It wraps modbus-serial in a private field and exposes reads only
@@ -47,7 +50,9 @@ export class ReadOnlyModbusClient implements ModbusReader {
       }
     } catch (err) {
       const code = (err as { modbusCode?: number }).modbusCode;
-      if (typeof code === 'number') throw new ModbusExceptionError(code, `Modbus exception ${code} reading ${area} ${address}+${count}`);
+      if (typeof code === 'number') throw ModbusExceptionError.reading(code, `${area} ${address}+${count}`);
+      const message = (err as Error)?.message ?? String(err);
+      if (MALFORMED_RESPONSE.test(message)) throw new ModbusResponseError(`malformed response to ${area} ${address}+${count}: ${message}`);
       throw err;
     }
   }

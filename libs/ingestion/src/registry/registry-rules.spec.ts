@@ -33,6 +33,15 @@ describe('checkTags', () => {
     expect(d.message).toBe('tag "FT-7": float64 at address 65534 ends at 65537, past the last Modbus address 65535');
   });
 
+  it('refuses scale and offset on a bool tag, naming the tag and the field', () => {
+    const bit = (over: Partial<TagDto>) => tag('XS-1', 0, { register_type: 'coil', data_type: 'bool', ...over });
+    expect(checkTags([bit({})], devices)).toEqual([]);
+    expect(checkTags([bit({ scale: 2, offset: -1 })], devices)).toEqual([
+      { field: 'tags[XS-1].scale', rule: 'notForBool', message: 'tag "XS-1": scale does not apply to a bool tag (got 2; leave it out or use 1)' },
+      { field: 'tags[XS-1].offset', rule: 'notForBool', message: 'tag "XS-1": offset does not apply to a bool tag (got -1; leave it out or use 0)' },
+    ]);
+  });
+
   it('rejects bool outside bit areas and words in bit areas', () => {
     expect(checkTags([tag('x', 0, { data_type: 'bool' })], devices)[0].message).toMatch(/"x": data_type bool needs register_type coil/);
     expect(checkTags([tag('y', 0, { register_type: 'coil' })], devices)[0].message).toMatch(/"y": a coil holds one bit/);

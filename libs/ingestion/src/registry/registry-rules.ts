@@ -2,7 +2,7 @@ import { ALARM_PRIORITIES, ANOMALY_TYPES } from '@idm/contracts';
 import type { DeviceDto, ErrorDetail, TagDto } from '@idm/contracts';
 import { isBitArea, MAX_ADDRESS, widthOf } from '../modbus/data-types';
 
-type TagShape = Pick<TagDto, 'sensor_id' | 'device_id' | 'register_type' | 'address' | 'data_type' | 'scale' | 'limits' | 'physical_min' | 'physical_max' | 'alarm_priority'>;
+type TagShape = Pick<TagDto, 'sensor_id' | 'device_id' | 'register_type' | 'address' | 'data_type' | 'scale' | 'offset' | 'limits' | 'physical_min' | 'physical_max' | 'alarm_priority'>;
 
 /**
  * Cross-field and cross-record rules of the registry (the shape of each field is checked by the DTOs).
@@ -39,6 +39,11 @@ export function checkTags(tags: readonly TagShape[], deviceIds: ReadonlySet<stri
       });
     }
     if (t.scale === 0) out.push({ field: at('scale'), rule: 'notZero', message: `${name}: scale must not be 0` });
+    if (t.data_type === 'bool') {
+      // A bit reads as 0 or 1 and is never scaled: a scale or offset here would be silently ignored.
+      if (t.scale !== undefined && t.scale !== 1) out.push({ field: at('scale'), rule: 'notForBool', message: `${name}: scale does not apply to a bool tag (got ${t.scale}; leave it out or use 1)` });
+      if (t.offset !== undefined && t.offset !== 0) out.push({ field: at('offset'), rule: 'notForBool', message: `${name}: offset does not apply to a bool tag (got ${t.offset}; leave it out or use 0)` });
+    }
     if (t.physical_min !== undefined && t.physical_max !== undefined && t.physical_min > t.physical_max) {
       out.push({ field: at('physical_min'), rule: 'ordered', message: `${name}: physical_min ${t.physical_min} is above physical_max ${t.physical_max}` });
     }

@@ -2,7 +2,7 @@ import { BadRequestException, ConflictException, Injectable, NotFoundException }
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import type { DeviceDto, ErrorDetail, ImportResultDto, TagDto } from '@idm/contracts';
-import { flattenValidationErrors } from '@idm/core';
+import { DomainEvents, flattenValidationErrors } from '@idm/core';
 import { CreateDeviceDto, UpdateDeviceDto } from '../dto/device.dto';
 import { CreateTagDto, UpdateTagDto } from '../dto/tag.dto';
 import { DeviceFileError, formatDeviceFile, parseDeviceFile } from './device-file';
@@ -16,6 +16,7 @@ export class RegistryService {
   constructor(
     private readonly repo: RegistryRepository,
     private readonly registry: TagRegistryService,
+    private readonly events: DomainEvents,
   ) {}
 
   getDevice(id: string): DeviceDto {
@@ -49,10 +50,12 @@ export class RegistryService {
 
   /** Removes the device and its tags (their history stays in the historian). */
   async deleteDevice(id: string): Promise<void> {
-    this.getDevice(id);
-    await this.repo.deleteTags(this.registry.tagsOfDevice(id).map((t) => t.sensor_id));
+    const device = this.getDevice(id);
+    const sensorIds = this.registry.tagsOfDevice(id).map((t) => t.sensor_id);
+    await this.repo.deleteTags(sensorIds);
     await this.repo.deleteDevice(id);
     await this.registry.refresh([id]);
+    this.events.emit('device.removed', { device_id: id, device_name: device.name, sensor_ids: sensorIds, at: Date.now() });
   }
 
   async createTag(dto: CreateTagDto): Promise<TagDto> {
@@ -80,6 +83,7 @@ export class RegistryService {
     const t = this.getTag(sensorId);
     await this.repo.deleteTags([sensorId]);
     await this.registry.refresh([t.device_id]);
+    this.events.emit('tag.removed', { sensor_id: sensorId, device_id: t.device_id, at: Date.now() });
   }
 
   /**
@@ -111,17 +115,23 @@ export class RegistryService {
     if (problems.length) throw badRequest(problems);
 
     const changed = new Set<string>([...fileDeviceIds, ...tags.map((t) => t.device_id)]);
+    const goneTags = mode === 'replace' ? this.registry.listTags().filter((t) => !fileTagIds.has(t.sensor_id)) : [];
+    const goneDevices = mode === 'replace' ? this.registry.listDevices().filter((d) => !fileDeviceIds.has(d.id)) : [];
     if (mode === 'replace') {
-      const goneTags = this.registry.listTags().filter((t) => !fileTagIds.has(t.sensor_id));
       await this.repo.deleteTags(goneTags.map((t) => t.sensor_id));
-      for (const d of this.registry.listDevices()) {
-        changed.add(d.id);
-        if (!fileDeviceIds.has(d.id)) await this.repo.deleteDevice(d.id);
-      }
+      for (const d of this.registry.listDevices()) changed.add(d.id);
+      for (const d of goneDevices) await this.repo.deleteDevice(d.id);
     }
     for (const d of devices) await this.repo.saveDevice(d);
     for (const t of tags) await this.repo.saveTag(t);
     await this.registry.refresh([...changed]);
+    const at = Date.now();
+    for (const d of goneDevices) {
+      const sensorIds = goneTags.filter((t) => t.device_id === d.id).map((t) => t.sensor_id);
+      this.events.emit('device.removed', { device_id: d.id, device_name: d.name, sensor_ids: sensorIds, at });
+    }
+    const goneDeviceIds = new Set(goneDevices.map((d) => d.id));
+    for (const t of goneTags) if (!goneDeviceIds.has(t.device_id)) this.events.emit('tag.removed', { sensor_id: t.sensor_id, device_id: t.device_id, at });
     return { devices: devices.length, tags: tags.length, mode };
   }
 
