@@ -21,3 +21,4 @@ export * from './queue/queue.module';
 export * from './async/map-limited';
 export * from './async/with-timeout';
 export * from './database/ferretdb-limits';
+export * from './lifecycle/shutdown-deadline';

@@ -54,6 +54,8 @@ export class HistorianService implements SampleSink, OnModuleInit, OnApplication
    * applies nothing (a screens-only one) never overwrites the writer's newer snapshot with what it loaded. */
   private snapshotDirty = false;
   private loops: Promise<void>[] = [];
+  /** A shutdown cut short by SHUTDOWN_TIMEOUT_MS (process.exit) still leaves the journal flushed and closed. */
+  private readonly closeJournalAtExit = () => this.journal.close();
   private readonly accepted: Counter;
   private readonly written: Counter;
   private readonly failures: Counter;
@@ -100,6 +102,7 @@ export class HistorianService implements SampleSink, OnModuleInit, OnApplication
     this.replayPendingSamples = replay.reduce((n, r) => n + r.samples.length, 0);
     for (const r of replay) this.queue.push({ seq: r.seq, samples: r.samples });
     if (replay.length) this.logger.warn(`replaying ${replay.length} journal record(s) (${replay.reduce((n, r) => n + r.samples.length, 0)} samples) left by the previous run`);
+    process.once('exit', this.closeJournalAtExit);
     this.ingestion.register(this);
     this.health.register('historian', async () => this.healthCheck());
     this.loops = [this.applyLoop(), this.flushLoop()];
@@ -111,9 +114,11 @@ export class HistorianService implements SampleSink, OnModuleInit, OnApplication
     await Promise.all(this.loops);
     // A last write of what is ready; what is not stays in the journal for the next start.
     if (this.config.role === 'screens') return;
-    if (this.ready) await this.flushOnce().catch(() => undefined);
-    if (this.ready) await this.saveSnapshot().catch(() => undefined);
+    // With the database away these would only wait for server selection: the journal keeps everything.
+    if (this.ready && this.dbUp) await this.flushOnce().catch(() => undefined);
+    if (this.ready && this.dbUp) await this.saveSnapshot().catch(() => undefined);
     this.journal.close();
+    process.removeListener('exit', this.closeJournalAtExit);
   }
 
   /**

@@ -38,6 +38,8 @@ export abstract class AppConfig {
   /** Folder of the built client served at `/`; null when not serving it. */
   abstract readonly clientDist: string | null;
   abstract readonly dataDir: string;
+  /** After SIGTERM/SIGINT the process exits within this long, whatever the database and Redis are doing. */
+  abstract readonly shutdownTimeoutMs: number;
   abstract readonly corsOrigins: string[];
   abstract readonly alarms: {
     /** A condition must persist this long before its alarm is raised (ISA-18.2 on-delay). */

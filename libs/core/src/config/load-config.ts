@@ -66,6 +66,7 @@ const schema = Joi.object({
   HISTORIAN_RAW_RETENTION_DAYS: Joi.number().integer().min(1).default(90),
   HISTORIAN_ROLLUP_RETENTION_DAYS: Joi.number().integer().min(1).default(3650),
   HISTORIAN_RETENTION_EVERY_MINUTES: Joi.number().integer().min(1).default(60),
+  SHUTDOWN_TIMEOUT_MS: Joi.number().integer().min(500).max(600_000).default(10_000),
 }).unknown(true);
 
 /**
@@ -133,6 +134,7 @@ export function loadConfig(env: Env, cwd = process.cwd()): AppConfig {
     },
     clientDist,
     dataDir: path.resolve(cwd, v.DATA_DIR),
+    shutdownTimeoutMs: v.SHUTDOWN_TIMEOUT_MS,
     corsOrigins: String(v.CORS_ORIGINS).split(',').map((s) => s.trim()).filter(Boolean),
     alarms: {
       onDelayMs: v.ALARM_ON_DELAY_MS,
