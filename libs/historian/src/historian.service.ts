@@ -36,6 +36,10 @@ export class HistorianService implements SampleSink, OnModuleInit, OnApplication
   private readonly logger = new Logger('Historian');
   private readonly journal: Journal;
   private readonly queue: QueuedRecord[] = [];
+  /** Samples in `queue` (journaled, not yet applied to the writer). */
+  private queuedSamples = 0;
+  /** Samples of REST batches admitted and still passing through the pipeline (see `admit`). */
+  private admittedSamples = 0;
   private wake: (() => void) | null = null;
   /** Set by `drain(true)`: the apply loop closes every open period, then calls it. */
   private closeAllRequest: (() => void) | null = null;
@@ -84,6 +88,8 @@ export class HistorianService implements SampleSink, OnModuleInit, OnApplication
     gauge('historian_replay_records', 'Journal records found at start-up (replayed after a crash or an outage)', () => this.replayTotal);
     gauge('historian_replay_pending_records', 'Replayed journal records not yet applied', () => this.queue.filter((r) => r.seq <= this.replayLastSeq).length);
     gauge('historian_database_up', '1 when the last database write succeeded', () => (this.dbUp ? 1 : 0));
+    gauge('historian_backlog_samples', 'Samples accepted and held in memory until written (REST ingest answers 503 beyond historian_backlog_max_samples)', () => this.backlogSamples());
+    gauge('historian_backlog_max_samples', 'Bound of the in-memory backlog (HISTORIAN_MAX_BACKLOG_SAMPLES)', () => this.config.historian.maxBacklogSamples);
     gauge('historian_sensors', 'Sensors known to the historian', () => this.writer.sensorCount);
   }
 
@@ -100,7 +106,7 @@ export class HistorianService implements SampleSink, OnModuleInit, OnApplication
     this.replayTotal = replay.length;
     this.replayLastSeq = replay.length ? replay[replay.length - 1].seq : 0;
     this.replayPendingSamples = replay.reduce((n, r) => n + r.samples.length, 0);
-    for (const r of replay) this.queue.push({ seq: r.seq, samples: r.samples });
+    for (const r of replay) this.enqueue({ seq: r.seq, samples: r.samples });
     if (replay.length) this.logger.warn(`replaying ${replay.length} journal record(s) (${replay.reduce((n, r) => n + r.samples.length, 0)} samples) left by the previous run`);
     process.once('exit', this.closeJournalAtExit);
     this.ingestion.register(this);
@@ -159,7 +165,7 @@ export class HistorianService implements SampleSink, OnModuleInit, OnApplication
       throw err;
     }
     this.accepted.inc(samples.length);
-    const applied = new Promise<void>((resolve) => this.queue.push({ seq, samples, done: resolve }));
+    const applied = new Promise<void>((resolve) => this.enqueue({ seq, samples, done: resolve }));
     this.wake?.();
     await Promise.race([applied, sleep(APPLY_WAIT_MS)]);
   }
@@ -177,12 +183,44 @@ export class HistorianService implements SampleSink, OnModuleInit, OnApplication
     if (Date.now() >= deadline) throw new Error('historian did not drain in time');
   }
 
+  /**
+   * Backpressure for REST ingest, asked before a batch enters the pipeline (so detection never sees a batch
+   * that storage then refuses): admits `n` samples while the in-memory backlog (accepted, not yet written)
+   * stays within HISTORIAN_MAX_BACKLOG_SAMPLES, or answers how many seconds to wait. An admitted batch is
+   * counted until `release` (after the pipeline), so concurrent requests cannot all slip under the bound.
+   * Polled samples are not asked: a PLC cannot be told to retry, and their rate is bounded by the polling.
+   */
+  admit(n: number): { ok: true } | { ok: false; retryAfterSeconds: number; backlog: number } {
+    const backlog = this.backlogSamples();
+    // A batch larger than the whole bound is still admitted into an empty backlog, or it could never be.
+    if (backlog > 0 && backlog + n > this.config.historian.maxBacklogSamples) {
+      // Written at the measured pace the backlog clears in seconds; with the database away, later.
+      return { ok: false, retryAfterSeconds: this.dbUp ? 1 : 5, backlog };
+    }
+    this.admittedSamples += n;
+    return { ok: true };
+  }
+
+  release(n: number): void {
+    this.admittedSamples -= n;
+  }
+
+  /** Samples accepted (or admitted) and held in memory until written to the database. */
+  backlogSamples(): number {
+    return this.queuedSamples + this.writer.unwrittenSamples + this.admittedSamples;
+  }
+
   get isReady(): boolean {
     return this.ready;
   }
 
   get journalBytes(): number {
     return this.journal.bytes;
+  }
+
+  private enqueue(r: QueuedRecord): void {
+    this.queue.push(r);
+    this.queuedSamples += r.samples.length;
   }
 
   private async applyLoop(): Promise<void> {
@@ -219,6 +257,7 @@ export class HistorianService implements SampleSink, OnModuleInit, OnApplication
       try {
         await this.writer.apply(r.samples, r.seq, Date.now());
         this.queue.shift();
+        this.queuedSamples -= r.samples.length;
         if (r.seq <= this.replayLastSeq) this.replayPendingSamples -= r.samples.length;
         this.snapshotDirty = true;
         r.done?.();
@@ -336,6 +375,8 @@ export class HistorianService implements SampleSink, OnModuleInit, OnApplication
       write_lag_s: Math.round(this.writeLagSeconds() * 10) / 10,
       replay_pending: this.queue.length,
       replay_pending_samples: this.replayPendingSamples,
+      backlog_samples: this.backlogSamples(),
+      backlog_max_samples: this.config.historian.maxBacklogSamples,
     };
     if (this.journal.full) return { status: 'degraded' as const, message: 'journal full: new samples are refused until the database is back', ...extra };
     if (!this.dbUp) return { status: 'degraded' as const, message: 'database unreachable: samples are kept in the local journal', ...extra };

@@ -103,6 +103,11 @@ export abstract class AppConfig {
     readonly idleCloseMs: number;
     /** Bound of the on-disk journal under DATA_DIR; ingest is refused (503) when it is full. */
     readonly journalMaxBytes: number;
+    /**
+     * Samples accepted but not yet written to the database that may wait in memory; beyond it `POST /sensors/data`
+     * answers 503 with Retry-After (backpressure), so memory and write lag stay bounded under a flood.
+     */
+    readonly maxBacklogSamples: number;
     /** How often the latest values are saved (and the journal trimmed behind them). */
     readonly snapshotMs: number;
     readonly rawRetentionDays: number;
