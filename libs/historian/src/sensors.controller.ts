@@ -1,8 +1,8 @@
-import { BadRequestException, Body, Controller, Get, HttpCode, NotFoundException, Param, Post, Query, Res, ServiceUnavailableException } from '@nestjs/common';
+import { BadRequestException, Body, Controller, Get, HttpCode, NotFoundException, Param, Post, Query, Res } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiBadRequestResponse, ApiBearerAuth, ApiBody, ApiOperation, ApiProduces, ApiQuery, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import type { HistoryResponseDto, SampleBatchAccepted, SensorDetailDto, SensorSummaryDto } from '@idm/contracts';
-import { AppConfig, PlantWrite, Roles } from '@idm/core';
+import { AppConfig, PlantWrite, RetryLaterException, Roles } from '@idm/core';
 import { IngestionService } from '@idm/ingestion';
 import { parseIntParam, parseRange, QueryParamError } from './engine/query-params';
 import { DAY, HOUR } from './engine/time';
@@ -58,17 +58,17 @@ export class SensorsController {
   @ApiAcceptedResponse({ description: '{accepted, unregistered}: every sample is durable' })
   @ApiBadRequestResponse({ description: 'the first bad sample and field, e.g. `samples[3].value must be a finite number`' })
   @ApiServiceUnavailableResponse({ description: 'backpressure: the in-memory backlog (HISTORIAN_MAX_BACKLOG_SAMPLES) or the local journal is full; nothing of the batch was stored; see Retry-After' })
-  async ingest(@Body() body: unknown, @Res({ passthrough: true }) res: Response): Promise<SampleBatchAccepted> {
+  async ingest(@Body() body: unknown): Promise<SampleBatchAccepted> {
     const now = Date.now();
     const h = this.config.historian;
     const r = validateSampleBatch(body, { maxBatch: h.maxBatch, minTimestamp: now - h.maxPastDays * DAY, maxTimestamp: now + h.maxFutureSeconds * 1000 });
     if (!r.ok) throw new BadRequestException({ message: r.message, details: r.details });
     const admitted = this.historian.admit(r.samples.length);
     if (!admitted.ok) {
-      res.setHeader('Retry-After', String(admitted.retryAfterSeconds));
-      throw new ServiceUnavailableException({
-        message: `ingest backlog full: ${admitted.backlog} samples wait to be written (HISTORIAN_MAX_BACKLOG_SAMPLES=${h.maxBacklogSamples}); nothing of this batch was stored, retry after ${admitted.retryAfterSeconds} s`,
-      });
+      throw new RetryLaterException(
+        `ingest backlog full: ${admitted.backlog} samples wait to be written (HISTORIAN_MAX_BACKLOG_SAMPLES=${h.maxBacklogSamples}); nothing of this batch was stored, retry after ${admitted.retryAfterSeconds} s`,
+        admitted.retryAfterSeconds,
+      );
     }
     try {
       await this.ingestion.publish(r.samples.map((x) => ({ sensor_id: x.sensor_id, timestamp: x.t, value: x.v, quality: x.q, source: 'rest' as const, ...(x.s === 'anomaly' ? { status: x.s } : {}) })));
