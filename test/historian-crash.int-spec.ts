@@ -2,11 +2,11 @@ import { ChildProcess, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { MongoClient } from 'mongodb';
 import { HistorianService } from '@idm/historian';
 import { scrapeMetrics, startTestApp, TEST_METRICS_TOKEN, TestApp } from './support/app';
 import { authHeader, login, registerAndLogin } from './support/auth';
 import { freePort, PrivateFerretDb } from './support/ferretdb';
+import { expectExactlyOnce, storedSamples } from './support/historian';
 import { ROOT, serviceEnv } from './support/services';
 
 const SENSORS = ['crash-a', 'crash-b', 'crash-c', 'crash-d'];
@@ -55,35 +55,6 @@ class Ingester {
     this.running = false;
     await this.loop;
   }
-}
-
-/** Every raw sample of the test sensors in the database, counted per (sensor, timestamp). */
-async function storedSamples(uri: string): Promise<Map<string, { count: number; value: number }>> {
-  const client = await MongoClient.connect(uri, { serverSelectionTimeoutMS: 5000 });
-  try {
-    const out = new Map<string, { count: number; value: number }>();
-    const docs = await client.db().collection('samples_raw').find({}).toArray();
-    for (const d of docs) {
-      for (const x of d.samples as Array<{ t: number; v: number }>) {
-        const k = `${d.sensor_id}|${x.t}`;
-        const prev = out.get(k);
-        out.set(k, { count: (prev?.count ?? 0) + 1, value: x.v });
-      }
-    }
-    return out;
-  } finally {
-    await client.close();
-  }
-}
-
-function expectExactlyOnce(accepted: Map<string, number>, posted: Set<string>, stored: Map<string, { count: number; value: number }>): void {
-  const missing = [...accepted.keys()].filter((k) => !stored.has(k));
-  expect(missing).toEqual([]);
-  const doubled = [...stored.entries()].filter(([, v]) => v.count !== 1).map(([k]) => k);
-  expect(doubled).toEqual([]);
-  const unknown = [...stored.keys()].filter((k) => !posted.has(k));
-  expect(unknown).toEqual([]);
-  for (const [k, v] of accepted) expect(stored.get(k)?.value).toBe(v);
 }
 
 describe('historian: kill -9 of the database during a sustained ingest', () => {

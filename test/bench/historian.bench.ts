@@ -15,7 +15,9 @@ const DAY = 86_400_000;
 function benchEnv(name: string): Record<string, string> {
   return { DATA_DIR: fs.mkdtempSync(path.join(os.tmpdir(), `idm-bench-${name}-`)), QUEUE_PREFIX: `idm-bench-${name}`, MODBUS_POLLING: '0', LOG_LEVEL: 'error', HISTORIAN_MAX_PAST_DAYS: '400',
     // Detection's periodic state snapshot (one update per sensor) is not part of storing samples.
-    DETECTION_SNAPSHOT_SECONDS: '86400' };
+    DETECTION_SNAPSHOT_SECONDS: '86400',
+    // Throughput of the write path, unbounded: the backpressure of a flood is the ingest-load benchmark's.
+    HISTORIAN_MAX_BACKLOG_SAMPLES: '1000000000' };
 }
 
 /** Posts `total` samples of `sensors` sensors at 1 Hz each (round-robin, in time order), 2 requests in flight. */

@@ -1,9 +1,7 @@
-import { ChildProcess, spawn } from 'node:child_process';
-import * as fs from 'node:fs';
 import * as net from 'node:net';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { MongoClient } from 'mongodb';
+import { PrivateServer } from './private-server';
 import { ROOT } from './services';
 
 export async function freePort(): Promise<number> {
@@ -18,16 +16,10 @@ export async function freePort(): Promise<number> {
   });
 }
 
-/**
- * A private FerretDB of one test suite (same binary as the local default), so a test can stop, kill and
- * restart "the database" without disturbing the other suites.
- */
-export class PrivateFerretDb {
-  readonly dataDir: string;
-  private child: ChildProcess | null = null;
-
-  private constructor(readonly port: number) {
-    this.dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'idm-ferretdb-'));
+/** A private FerretDB of one test suite (same binary as the local default). */
+export class PrivateFerretDb extends PrivateServer {
+  private constructor(port: number) {
+    super(port, 'idm-ferretdb-');
   }
 
   static async create(): Promise<PrivateFerretDb> {
@@ -38,37 +30,8 @@ export class PrivateFerretDb {
     return `mongodb://127.0.0.1:${this.port}/${db}`;
   }
 
-  async start(): Promise<void> {
-    const bin = path.join(ROOT, '.local', 'bin', 'ferretdb');
-    this.child = spawn(bin, [`--listen-addr=127.0.0.1:${this.port}`, `--sqlite-url=file:${this.dataDir}/`, '--log-level=error'], {
-      stdio: 'ignore',
-    });
-    const deadline = Date.now() + 20000;
-    while (Date.now() < deadline) {
-      if (await this.answers()) return;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    throw new Error(`private FerretDB on port ${this.port} did not start`);
-  }
-
-  /** Stops the server the hard way (SIGKILL), as a crash or a pulled cable would. */
-  async kill(): Promise<void> {
-    const child = this.child;
-    if (!child || child.exitCode !== null) return;
-    await new Promise<void>((resolve) => {
-      child.once('exit', () => resolve());
-      child.kill('SIGKILL');
-    });
-    this.child = null;
-  }
-
-  get running(): boolean {
-    return this.child !== null && this.child.exitCode === null;
-  }
-
-  async destroy(): Promise<void> {
-    await this.kill();
-    fs.rmSync(this.dataDir, { recursive: true, force: true });
+  protected command(): [string, string[]] {
+    return [path.join(ROOT, '.local', 'bin', 'ferretdb'), [`--listen-addr=127.0.0.1:${this.port}`, `--sqlite-url=file:${this.dataDir}/`, '--log-level=error']];
   }
 
   async answers(): Promise<boolean> {

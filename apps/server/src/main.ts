@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { Logger } from 'nestjs-pino';
-import { ConfigError, loadConfig } from '@idm/core';
+import { armShutdownDeadline, ConfigError, loadConfig } from '@idm/core';
 import { createApp } from './create-app';
 
 async function main(): Promise<void> {
@@ -15,6 +15,11 @@ async function main(): Promise<void> {
     }
     throw err;
   }
+  // Armed before the app exists: a signal during a start that waits for the database is bounded too.
+  // stderr, not the logger: its buffered output would be lost by the exit that follows.
+  armShutdownDeadline(config.shutdownTimeoutMs, (signal) =>
+    process.stderr.write(`IDM: shutdown after ${signal} did not finish within SHUTDOWN_TIMEOUT_MS=${config.shutdownTimeoutMs}: exiting now (accepted samples are in the journal)\n`),
+  );
   const app = await createApp(config);
   const logger = app.get(Logger);
   if (config.jwt.generated) {

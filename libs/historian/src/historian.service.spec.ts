@@ -6,6 +6,7 @@ import { AppConfig, HealthRegistry, MetricsService } from '@idm/core';
 import { IngestionService } from '@idm/ingestion';
 import { HistorianRepository } from './historian.repository';
 import { HistorianService } from './historian.service';
+import { Journal } from './journal';
 
 /** A repository whose database "fails" while `down` is set; the historian's own state is what is tested. */
 class FlakyRepository {
@@ -80,6 +81,30 @@ describe('HistorianService health', () => {
     // The start-up load is retried every second; afterwards the idle write loop asks the database itself.
     await until(async () => (await historian()).status === 'up', 5000);
     expect(service.isReady).toBe(true);
+  });
+
+  it('is degraded while the journal left by a crash is replayed, and says how many samples are left', async () => {
+    // The previous run left 3 records of 2 samples in the journal (this database's journal directory).
+    const left = new Journal(path.join(dir, 'journal', 'idm_unit'), 1 << 20);
+    left.open();
+    for (let i = 0; i < 3; i++) await left.append([0, 1].map((k) => ({ sensor_id: `unit-${k}`, t: Date.UTC(2026, 0, 1, 0, i), v: i, s: 'normal' as const, q: 'good' as const })));
+    left.close();
+    // The database already knows later samples of these sensors, so the replayed ones are late and applying
+    // them reads the stored buckets: hold those reads so the replay is caught in progress.
+    const knownLast = Date.UTC(2026, 0, 2);
+    repo.latestPages = () => Promise.resolve([{ _id: 'page-00000', sensors: [0, 1].map((k) => ({ sensor_id: `unit-${k}`, known_last: knownLast, open_hour: null, open_day: null, latest: null })) }]) as never;
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    repo.raw = () => held.then(() => null);
+    repo.rollup = () => held.then(() => null);
+    repo.pack = () => held.then(() => null);
+    service.onModuleInit();
+    await until(async () => service.isReady);
+    const replaying = await historian();
+    expect(replaying.status).toBe('degraded');
+    expect(replaying.message).toBe('replaying journal: 6 samples left');
+    release();
+    await until(async () => (await historian()).status === 'up');
   });
 
   it('is degraded while writes fail and up once they succeed, with the samples written', async () => {

@@ -36,6 +36,10 @@ export class HistorianService implements SampleSink, OnModuleInit, OnApplication
   private readonly logger = new Logger('Historian');
   private readonly journal: Journal;
   private readonly queue: QueuedRecord[] = [];
+  /** Samples in `queue` (journaled, not yet applied to the writer). */
+  private queuedSamples = 0;
+  /** Samples of REST batches admitted and still passing through the pipeline (see `admit`). */
+  private admittedSamples = 0;
   private wake: (() => void) | null = null;
   /** Set by `drain(true)`: the apply loop closes every open period, then calls it. */
   private closeAllRequest: (() => void) | null = null;
@@ -46,12 +50,16 @@ export class HistorianService implements SampleSink, OnModuleInit, OnApplication
   private lastDbError = '';
   private replayTotal = 0;
   private replayLastSeq = 0;
+  /** Samples of the replayed records not applied yet: until 0, the history misses what the last run accepted. */
+  private replayPendingSamples = 0;
   private lastFlushOk = Date.now();
   private lastSnapshot = 0;
   /** Whether the latest values changed since the snapshot was saved (or loaded at start): an instance that
    * applies nothing (a screens-only one) never overwrites the writer's newer snapshot with what it loaded. */
   private snapshotDirty = false;
   private loops: Promise<void>[] = [];
+  /** A shutdown cut short by SHUTDOWN_TIMEOUT_MS (process.exit) still leaves the journal flushed and closed. */
+  private readonly closeJournalAtExit = () => this.journal.close();
   private readonly accepted: Counter;
   private readonly written: Counter;
   private readonly failures: Counter;
@@ -80,6 +88,8 @@ export class HistorianService implements SampleSink, OnModuleInit, OnApplication
     gauge('historian_replay_records', 'Journal records found at start-up (replayed after a crash or an outage)', () => this.replayTotal);
     gauge('historian_replay_pending_records', 'Replayed journal records not yet applied', () => this.queue.filter((r) => r.seq <= this.replayLastSeq).length);
     gauge('historian_database_up', '1 when the last database write succeeded', () => (this.dbUp ? 1 : 0));
+    gauge('historian_backlog_samples', 'Samples accepted and held in memory until written (REST ingest answers 503 beyond historian_backlog_max_samples)', () => this.backlogSamples());
+    gauge('historian_backlog_max_samples', 'Bound of the in-memory backlog (HISTORIAN_MAX_BACKLOG_SAMPLES)', () => this.config.historian.maxBacklogSamples);
     gauge('historian_sensors', 'Sensors known to the historian', () => this.writer.sensorCount);
   }
 
@@ -95,8 +105,10 @@ export class HistorianService implements SampleSink, OnModuleInit, OnApplication
     const replay = this.journal.open();
     this.replayTotal = replay.length;
     this.replayLastSeq = replay.length ? replay[replay.length - 1].seq : 0;
-    for (const r of replay) this.queue.push({ seq: r.seq, samples: r.samples });
+    this.replayPendingSamples = replay.reduce((n, r) => n + r.samples.length, 0);
+    for (const r of replay) this.enqueue({ seq: r.seq, samples: r.samples });
     if (replay.length) this.logger.warn(`replaying ${replay.length} journal record(s) (${replay.reduce((n, r) => n + r.samples.length, 0)} samples) left by the previous run`);
+    process.once('exit', this.closeJournalAtExit);
     this.ingestion.register(this);
     this.health.register('historian', async () => this.healthCheck());
     this.loops = [this.applyLoop(), this.flushLoop()];
@@ -108,9 +120,11 @@ export class HistorianService implements SampleSink, OnModuleInit, OnApplication
     await Promise.all(this.loops);
     // A last write of what is ready; what is not stays in the journal for the next start.
     if (this.config.role === 'screens') return;
-    if (this.ready) await this.flushOnce().catch(() => undefined);
-    if (this.ready) await this.saveSnapshot().catch(() => undefined);
+    // With the database away these would only wait for server selection: the journal keeps everything.
+    if (this.ready && this.dbUp) await this.flushOnce().catch(() => undefined);
+    if (this.ready && this.dbUp) await this.saveSnapshot().catch(() => undefined);
     this.journal.close();
+    process.removeListener('exit', this.closeJournalAtExit);
   }
 
   /**
@@ -151,7 +165,7 @@ export class HistorianService implements SampleSink, OnModuleInit, OnApplication
       throw err;
     }
     this.accepted.inc(samples.length);
-    const applied = new Promise<void>((resolve) => this.queue.push({ seq, samples, done: resolve }));
+    const applied = new Promise<void>((resolve) => this.enqueue({ seq, samples, done: resolve }));
     this.wake?.();
     await Promise.race([applied, sleep(APPLY_WAIT_MS)]);
   }
@@ -169,12 +183,44 @@ export class HistorianService implements SampleSink, OnModuleInit, OnApplication
     if (Date.now() >= deadline) throw new Error('historian did not drain in time');
   }
 
+  /**
+   * Backpressure for REST ingest, asked before a batch enters the pipeline (so detection never sees a batch
+   * that storage then refuses): admits `n` samples while the in-memory backlog (accepted, not yet written)
+   * stays within HISTORIAN_MAX_BACKLOG_SAMPLES, or answers how many seconds to wait. An admitted batch is
+   * counted until `release` (after the pipeline), so concurrent requests cannot all slip under the bound.
+   * Polled samples are not asked: a PLC cannot be told to retry, and their rate is bounded by the polling.
+   */
+  admit(n: number): { ok: true } | { ok: false; retryAfterSeconds: number; backlog: number } {
+    const backlog = this.backlogSamples();
+    // A batch larger than the whole bound is still admitted into an empty backlog, or it could never be.
+    if (backlog > 0 && backlog + n > this.config.historian.maxBacklogSamples) {
+      // Written at the measured pace the backlog clears in seconds; with the database away, later.
+      return { ok: false, retryAfterSeconds: this.dbUp ? 1 : 5, backlog };
+    }
+    this.admittedSamples += n;
+    return { ok: true };
+  }
+
+  release(n: number): void {
+    this.admittedSamples -= n;
+  }
+
+  /** Samples accepted (or admitted) and held in memory until written to the database. */
+  backlogSamples(): number {
+    return this.queuedSamples + this.writer.unwrittenSamples + this.admittedSamples;
+  }
+
   get isReady(): boolean {
     return this.ready;
   }
 
   get journalBytes(): number {
     return this.journal.bytes;
+  }
+
+  private enqueue(r: QueuedRecord): void {
+    this.queue.push(r);
+    this.queuedSamples += r.samples.length;
   }
 
   private async applyLoop(): Promise<void> {
@@ -211,6 +257,8 @@ export class HistorianService implements SampleSink, OnModuleInit, OnApplication
       try {
         await this.writer.apply(r.samples, r.seq, Date.now());
         this.queue.shift();
+        this.queuedSamples -= r.samples.length;
+        if (r.seq <= this.replayLastSeq) this.replayPendingSamples -= r.samples.length;
         this.snapshotDirty = true;
         r.done?.();
       } catch (err) {
@@ -326,6 +374,9 @@ export class HistorianService implements SampleSink, OnModuleInit, OnApplication
       uncommitted_records: this.uncommittedRecords(),
       write_lag_s: Math.round(this.writeLagSeconds() * 10) / 10,
       replay_pending: this.queue.length,
+      replay_pending_samples: this.replayPendingSamples,
+      backlog_samples: this.backlogSamples(),
+      backlog_max_samples: this.config.historian.maxBacklogSamples,
     };
     if (this.journal.full) return { status: 'degraded' as const, message: 'journal full: new samples are refused until the database is back', ...extra };
     if (!this.dbUp) return { status: 'degraded' as const, message: 'database unreachable: samples are kept in the local journal', ...extra };
@@ -334,7 +385,9 @@ export class HistorianService implements SampleSink, OnModuleInit, OnApplication
     // Writes stalled well past the flush interval are already an outage for whoever reads the history.
     const stalledAfterS = Math.max(2, (8 * this.config.historian.flushMs) / 1000);
     if (extra.write_lag_s > stalledAfterS) return { status: 'degraded' as const, message: `database writes stalled for ${extra.write_lag_s} s: samples are kept in the local journal`, ...extra };
-    if (this.queue.length > 100) return { status: 'degraded' as const, message: `replaying the journal (${this.queue.length} records to go)`, ...extra };
+    // Queries miss what the previous run accepted until its journal is applied, however short it is.
+    if (this.replayPendingSamples > 0) return { status: 'degraded' as const, message: `replaying journal: ${this.replayPendingSamples} samples left`, ...extra };
+    if (this.queue.length > 100) return { status: 'degraded' as const, message: `applying a backlog of ${this.queue.length} journal records`, ...extra };
     return { status: 'up' as const, ...extra };
   }
 }

@@ -111,8 +111,12 @@ export class Journal {
     });
   }
 
+  /** Flushes what is written to disk and closes; safe to call twice (a forced exit after a normal close). */
   close(): void {
-    if (this.current) fs.closeSync(this.current.fd);
+    if (this.current) {
+      fs.fdatasyncSync(this.current.fd);
+      fs.closeSync(this.current.fd);
+    }
     this.current = null;
   }
 

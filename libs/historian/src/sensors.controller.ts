@@ -2,11 +2,12 @@ import { BadRequestException, Body, Controller, Get, HttpCode, NotFoundException
 import { ApiAcceptedResponse, ApiBadRequestResponse, ApiBearerAuth, ApiBody, ApiOperation, ApiProduces, ApiQuery, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import type { HistoryResponseDto, SampleBatchAccepted, SensorDetailDto, SensorSummaryDto } from '@idm/contracts';
-import { AppConfig, PlantWrite, Roles } from '@idm/core';
+import { AppConfig, PlantWrite, RetryLaterException, Roles } from '@idm/core';
 import { IngestionService } from '@idm/ingestion';
 import { parseIntParam, parseRange, QueryParamError } from './engine/query-params';
 import { DAY, HOUR } from './engine/time';
 import { SENSOR_ID_PATTERN, validateSampleBatch } from './engine/validate-samples';
+import { HistorianService } from './historian.service';
 import { HistoryService } from './history.service';
 
 const SAMPLE_SCHEMA = {
@@ -35,6 +36,7 @@ export class SensorsController {
     private readonly config: AppConfig,
     private readonly ingestion: IngestionService,
     private readonly history: HistoryService,
+    private readonly historian: HistorianService,
   ) {}
 
   @Post('data')
@@ -55,13 +57,24 @@ export class SensorsController {
   @ApiBody({ schema: { oneOf: [SAMPLE_SCHEMA, { type: 'array', items: SAMPLE_SCHEMA }, { type: 'object', required: ['samples'], properties: { samples: { type: 'array', items: SAMPLE_SCHEMA } } }] } })
   @ApiAcceptedResponse({ description: '{accepted, unregistered}: every sample is durable' })
   @ApiBadRequestResponse({ description: 'the first bad sample and field, e.g. `samples[3].value must be a finite number`' })
-  @ApiServiceUnavailableResponse({ description: 'the database has been away so long that the local journal is full' })
+  @ApiServiceUnavailableResponse({ description: 'backpressure: the in-memory backlog (HISTORIAN_MAX_BACKLOG_SAMPLES) or the local journal is full; nothing of the batch was stored; see Retry-After' })
   async ingest(@Body() body: unknown): Promise<SampleBatchAccepted> {
     const now = Date.now();
     const h = this.config.historian;
     const r = validateSampleBatch(body, { maxBatch: h.maxBatch, minTimestamp: now - h.maxPastDays * DAY, maxTimestamp: now + h.maxFutureSeconds * 1000 });
     if (!r.ok) throw new BadRequestException({ message: r.message, details: r.details });
-    await this.ingestion.publish(r.samples.map((x) => ({ sensor_id: x.sensor_id, timestamp: x.t, value: x.v, quality: x.q, source: 'rest' as const, ...(x.s === 'anomaly' ? { status: x.s } : {}) })));
+    const admitted = this.historian.admit(r.samples.length);
+    if (!admitted.ok) {
+      throw new RetryLaterException(
+        `ingest backlog full: ${admitted.backlog} samples wait to be written (HISTORIAN_MAX_BACKLOG_SAMPLES=${h.maxBacklogSamples}); nothing of this batch was stored, retry after ${admitted.retryAfterSeconds} s`,
+        admitted.retryAfterSeconds,
+      );
+    }
+    try {
+      await this.ingestion.publish(r.samples.map((x) => ({ sensor_id: x.sensor_id, timestamp: x.t, value: x.v, quality: x.q, source: 'rest' as const, ...(x.s === 'anomaly' ? { status: x.s } : {}) })));
+    } finally {
+      this.historian.release(r.samples.length);
+    }
     const unregistered = [...new Set(r.samples.map((x) => x.sensor_id))].filter((id) => !this.history.summary(id).registered);
     return { accepted: r.samples.length, unregistered };
   }

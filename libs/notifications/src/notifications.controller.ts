@@ -1,7 +1,7 @@
-import { BadRequestException, Body, Controller, Delete, Get, HttpCode, NotFoundException, Param, Patch, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { BadRequestException, Body, Controller, Delete, Get, Headers, HttpCode, NotFoundException, Param, Patch, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiHeader, ApiOperation, ApiQuery, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import type { DeliveryDto, SendNotificationResponse, SubscriptionDto } from '@idm/contracts';
-import { AuthUser, CurrentUser, Roles } from '@idm/core';
+import { AuthUser, CurrentUser, IDEMPOTENCY_KEY_HEADER, idempotentId, Roles } from '@idm/core';
 import { DigestService } from './digest.service';
 import { CreateSubscriptionDto, SendNotificationDto, UpdateSubscriptionDto } from './dto/subscription.dto';
 import { MailOutbox } from './mail-outbox.service';
@@ -52,8 +52,10 @@ export class NotificationsController {
 
   @Post('subscriptions')
   @ApiOperation({ summary: 'Subscribe to a digest on a cron schedule in a time zone, and optionally to immediate critical alarms (supervisor or above; admins for others)' })
-  create(@Body() body: CreateSubscriptionDto, @CurrentUser() user: AuthUser): Promise<SubscriptionDto> {
-    return this.subscriptions.create(body, user);
+  @ApiHeader({ name: IDEMPOTENCY_KEY_HEADER, required: false, description: 'a retry with the same key (same user) answers the subscription made by the first request instead of making another' })
+  @ApiServiceUnavailableResponse({ description: 'Redis (where schedules live) is unreachable: nothing was changed; see Retry-After' })
+  create(@Body() body: CreateSubscriptionDto, @CurrentUser() user: AuthUser, @Headers('idempotency-key') key?: string): Promise<SubscriptionDto> {
+    return this.subscriptions.create(body, user, idempotentId(key, user.username, 'subscription'));
   }
 
   @Get('subscriptions/:id')
@@ -64,6 +66,7 @@ export class NotificationsController {
 
   @Patch('subscriptions/:id')
   @ApiOperation({ summary: 'Change a subscription; its schedule follows (supervisor or above)' })
+  @ApiServiceUnavailableResponse({ description: 'Redis (where schedules live) is unreachable: nothing was changed; see Retry-After' })
   update(@Param('id') id: string, @Body() body: UpdateSubscriptionDto, @CurrentUser() user: AuthUser): Promise<SubscriptionDto> {
     return this.subscriptions.update(id, body, user);
   }
@@ -71,6 +74,7 @@ export class NotificationsController {
   @Delete('subscriptions/:id')
   @HttpCode(204)
   @ApiOperation({ summary: 'Delete a subscription and its schedule (supervisor or above)' })
+  @ApiServiceUnavailableResponse({ description: 'Redis (where schedules live) is unreachable: nothing was changed; see Retry-After' })
   remove(@Param('id') id: string, @CurrentUser() user: AuthUser): Promise<void> {
     return this.subscriptions.remove(id, user);
   }

@@ -3,7 +3,7 @@ import { BadRequestException, ForbiddenException, Injectable, Logger, NotFoundEx
 import type { Queue } from 'bullmq';
 import { randomUUID } from 'node:crypto';
 import type { SubscriptionDto } from '@idm/contracts';
-import type { AuthUser } from '@idm/core';
+import { AuthUser, RedisGate } from '@idm/core';
 import { CreateSubscriptionDto, UpdateSubscriptionDto } from './dto/subscription.dto';
 import { cronProblem } from './engine/schedule';
 import { DIGEST_JOB, DIGEST_QUEUE, DigestJobData, schedulerId } from './notification-queues';
@@ -27,6 +27,7 @@ export class SubscriptionsService implements OnApplicationBootstrap {
   constructor(
     @InjectQueue(DIGEST_QUEUE) private readonly queue: Queue<DigestJobData>,
     private readonly repo: NotificationsRepository,
+    private readonly redis: RedisGate,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -71,11 +72,12 @@ export class SubscriptionsService implements OnApplicationBootstrap {
     return s;
   }
 
-  async create(body: CreateSubscriptionDto, user: AuthUser): Promise<SubscriptionDto> {
+  /** Creates a subscription; with `idempotentId` (from an Idempotency-Key), one already made under it is answered instead. */
+  async create(body: CreateSubscriptionDto, user: AuthUser, idempotentId?: string): Promise<SubscriptionDto> {
     const owner = this.ownerFor(body.owner, user);
     const now = Date.now();
     const s: Subscription = {
-      _id: randomUUID(),
+      _id: idempotentId ?? randomUUID(),
       owner,
       name: body.name,
       recipients: body.recipients,
@@ -92,6 +94,12 @@ export class SubscriptionsService implements OnApplicationBootstrap {
       updated_at: now,
     };
     checkSchedule(s);
+    // Schedules live in Redis: while it is away, refuse before anything is stored (no change lands later).
+    this.redis.assertUp('changing a subscription');
+    if (idempotentId) {
+      const existing = await this.repo.getSubscription(idempotentId);
+      if (existing) return this.toDto(existing);
+    }
     await this.repo.saveSubscription(s);
     await this.sync(s);
     return this.toDto(s);
@@ -115,6 +123,7 @@ export class SubscriptionsService implements OnApplicationBootstrap {
       updated_at: Date.now(),
     };
     checkSchedule(s);
+    this.redis.assertUp('changing a subscription');
     await this.repo.saveSubscription(s);
     await this.sync(s);
     return this.toDto(s);
@@ -122,6 +131,7 @@ export class SubscriptionsService implements OnApplicationBootstrap {
 
   async remove(id: string, user: AuthUser): Promise<void> {
     const s = await this.mustGetOwned(id, user);
+    this.redis.assertUp('deleting a subscription');
     await this.queue.removeJobScheduler(schedulerId(s._id));
     await this.repo.deleteSubscription(s._id);
     this.cache = this.cache.filter((c) => c._id !== s._id);

@@ -1,5 +1,6 @@
 import { InjectQueue } from '@nestjs/bullmq';
-import { Injectable, Logger, NotFoundException, OnApplicationBootstrap } from '@nestjs/common';
+import { ConflictException, Injectable, Logger, NotFoundException, OnApplicationBootstrap } from '@nestjs/common';
+import { isDeepStrictEqual } from 'node:util';
 import type { Job, Queue } from 'bullmq';
 import { randomUUID } from 'node:crypto';
 import type { ReportFormat, ReportJobDto, ReportScope } from '@idm/contracts';
@@ -32,8 +33,19 @@ export class ReportJobsService implements OnApplicationBootstrap {
     else if (r !== 'ok') this.logger.warn(`report clean-up schedule not set: ${String(r)}`);
   }
 
-  async enqueue(from: number, to: number, scope: ReportScope, format: ReportFormat, requestedBy: string | null): Promise<ReportJobDto> {
-    const id = randomUUID();
+  /** Queues a report; with `idempotentId` (from an Idempotency-Key), a job already queued under it is answered instead. */
+  async enqueue(from: number, to: number, scope: ReportScope, format: ReportFormat, requestedBy: string | null, idempotentId?: string): Promise<ReportJobDto> {
+    if (idempotentId) {
+      const existing = (await this.queue.getJob(idempotentId)) as Job<ReportJobData, ReportJobResult> | undefined;
+      if (existing) {
+        const d = existing.data;
+        if (!isDeepStrictEqual({ from: d.from, to: d.to, scope: d.scope, format: d.format }, { from, to, scope, format })) {
+          throw new ConflictException({ message: 'Idempotency-Key was already used for a different report request', details: [{ field: 'Idempotency-Key', rule: 'unique', message: 'already used for a different request' }] });
+        }
+        return this.get(idempotentId);
+      }
+    }
+    const id = idempotentId ?? randomUUID();
     const data: ReportJobData = { from, to, scope, format, requested_by: requestedBy, created_at: Date.now() };
     const keep = this.config.reports.retentionSeconds;
     const job = await this.queue.add(REPORT_JOB, data, {

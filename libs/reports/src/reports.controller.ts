@@ -1,7 +1,7 @@
-import { Body, Controller, Get, HttpCode, NotFoundException, Param, Post, Query, StreamableFile } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, Headers, HttpCode, NotFoundException, Param, Post, Query, StreamableFile } from '@nestjs/common';
+import { ApiBearerAuth, ApiConflictResponse, ApiHeader, ApiOperation, ApiProduces, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import type { AnomalyReport, ReportJobDto, ReportScope } from '@idm/contracts';
-import { AuthUser, CurrentUser, Roles } from '@idm/core';
+import { AuthUser, CurrentUser, IDEMPOTENCY_KEY_HEADER, idempotentId, RedisGate, Roles } from '@idm/core';
 import { ReportJobRequestDto, ReportQueryDto, ReportScopeDto } from './dto/report-query.dto';
 import { ReportJobsService } from './report-jobs.service';
 import { ReportsRepository } from './reports.repository';
@@ -25,6 +25,7 @@ export class ReportsController {
     private readonly reports: ReportsService,
     private readonly jobs: ReportJobsService,
     private readonly repo: ReportsRepository,
+    private readonly redis: RedisGate,
   ) {}
 
   @Get('anomalies')
@@ -41,9 +42,15 @@ export class ReportsController {
   @Post('jobs')
   @HttpCode(202)
   @ApiOperation({ summary: 'Start a report in the background; poll GET /reports/jobs/:id (supervisor or above)' })
-  createJob(@Body() body: ReportJobRequestDto, @CurrentUser() user: AuthUser | undefined): Promise<ReportJobDto> {
+  @ApiHeader({ name: IDEMPOTENCY_KEY_HEADER, required: false, description: 'a retry with the same key (same user) answers the job made by the first request instead of queueing another' })
+  @ApiConflictResponse({ description: 'the Idempotency-Key was used for a different request' })
+  @ApiServiceUnavailableResponse({ description: 'Redis is unreachable: nothing was queued; see Retry-After' })
+  createJob(@Body() body: ReportJobRequestDto, @CurrentUser() user: AuthUser | undefined, @Headers('idempotency-key') key?: string): Promise<ReportJobDto> {
     const { from, to } = ReportsService.range(body.from, body.to, MAX_RANGE_MS);
-    return this.jobs.enqueue(from, to, scopeOf(body.scope), body.format ?? 'pdf', user?.username ?? null);
+    const requestedBy = user?.username ?? null;
+    const id = idempotentId(key, requestedBy ?? '', 'report-job');
+    this.redis.assertUp('queueing a report');
+    return this.jobs.enqueue(from, to, scopeOf(body.scope), body.format ?? 'pdf', requestedBy, id);
   }
 
   @Get('jobs/:id')

@@ -38,6 +38,8 @@ export abstract class AppConfig {
   /** Folder of the built client served at `/`; null when not serving it. */
   abstract readonly clientDist: string | null;
   abstract readonly dataDir: string;
+  /** After SIGTERM/SIGINT the process exits within this long, whatever the database and Redis are doing. */
+  abstract readonly shutdownTimeoutMs: number;
   abstract readonly corsOrigins: string[];
   abstract readonly alarms: {
     /** A condition must persist this long before its alarm is raised (ISA-18.2 on-delay). */
@@ -103,6 +105,11 @@ export abstract class AppConfig {
     readonly idleCloseMs: number;
     /** Bound of the on-disk journal under DATA_DIR; ingest is refused (503) when it is full. */
     readonly journalMaxBytes: number;
+    /**
+     * Samples accepted but not yet written to the database that may wait in memory; beyond it `POST /sensors/data`
+     * answers 503 with Retry-After (backpressure), so memory and write lag stay bounded under a flood.
+     */
+    readonly maxBacklogSamples: number;
     /** How often the latest values are saved (and the journal trimmed behind them). */
     readonly snapshotMs: number;
     readonly rawRetentionDays: number;

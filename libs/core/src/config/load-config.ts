@@ -63,10 +63,12 @@ const schema = Joi.object({
   HISTORIAN_FLUSH_MS: Joi.number().integer().min(10).max(60_000).default(250),
   HISTORIAN_IDLE_CLOSE_MS: Joi.number().integer().min(100).max(3_600_000).default(5000),
   HISTORIAN_JOURNAL_MAX_MB: Joi.number().integer().min(1).default(1024),
+  HISTORIAN_MAX_BACKLOG_SAMPLES: Joi.number().integer().min(1).default(100_000),
   HISTORIAN_SNAPSHOT_MS: Joi.number().integer().min(100).default(5000),
   HISTORIAN_RAW_RETENTION_DAYS: Joi.number().integer().min(1).default(90),
   HISTORIAN_ROLLUP_RETENTION_DAYS: Joi.number().integer().min(1).default(3650),
   HISTORIAN_RETENTION_EVERY_MINUTES: Joi.number().integer().min(1).default(60),
+  SHUTDOWN_TIMEOUT_MS: Joi.number().integer().min(500).max(600_000).default(10_000),
 }).unknown(true);
 
 /**
@@ -134,6 +136,7 @@ export function loadConfig(env: Env, cwd = process.cwd()): AppConfig {
     },
     clientDist,
     dataDir: path.resolve(cwd, v.DATA_DIR),
+    shutdownTimeoutMs: v.SHUTDOWN_TIMEOUT_MS,
     corsOrigins: String(v.CORS_ORIGINS).split(',').map((s) => s.trim()).filter(Boolean),
     alarms: {
       onDelayMs: v.ALARM_ON_DELAY_MS,
@@ -165,6 +168,7 @@ export function loadConfig(env: Env, cwd = process.cwd()): AppConfig {
       flushMs: v.HISTORIAN_FLUSH_MS,
       idleCloseMs: v.HISTORIAN_IDLE_CLOSE_MS,
       journalMaxBytes: v.HISTORIAN_JOURNAL_MAX_MB * 1024 * 1024,
+      maxBacklogSamples: v.HISTORIAN_MAX_BACKLOG_SAMPLES,
       snapshotMs: v.HISTORIAN_SNAPSHOT_MS,
       rawRetentionDays: v.HISTORIAN_RAW_RETENTION_DAYS,
       rollupRetentionDays: v.HISTORIAN_ROLLUP_RETENTION_DAYS,

@@ -2,6 +2,7 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logge
 import { STATUS_CODES } from 'node:http';
 import type { Response } from 'express';
 import type { ErrorDetail, ErrorResponse } from '@idm/contracts';
+import { RetryLaterException } from './retry-later.exception';
 
 /**
  * Turns every error into IDM's one REST error shape `{statusCode, error, message, details?}`.
@@ -19,6 +20,7 @@ export class HttpExceptionFilter implements ExceptionFilter {
       this.logger.error(exception instanceof Error ? exception.stack ?? exception.message : String(exception));
     }
     if (res.headersSent) return;
+    if (exception instanceof RetryLaterException) res.setHeader('Retry-After', String(exception.retryAfterSeconds));
     res.status(body.statusCode).json(body);
   }
 

@@ -1,6 +1,7 @@
 import { Global, Inject, Logger, Module, OnApplicationShutdown } from '@nestjs/common';
 import Redis, { RedisOptions } from 'ioredis';
 import { AppConfig } from '../config/app-config';
+import { RedisGate } from './redis-gate';
 import { redisOptionsFromUrl } from './redis-options';
 import { REDIS_CLIENT, REDIS_OPTIONS } from './redis.tokens';
 
@@ -39,8 +40,9 @@ import { REDIS_CLIENT, REDIS_OPTIONS } from './redis.tokens';
         return client;
       },
     },
+    RedisGate,
   ],
-  exports: [REDIS_CLIENT, REDIS_OPTIONS],
+  exports: [REDIS_CLIENT, REDIS_OPTIONS, RedisGate],
 })
 export class RedisModule implements OnApplicationShutdown {
   constructor(@Inject(REDIS_CLIENT) private readonly client: Redis) {}

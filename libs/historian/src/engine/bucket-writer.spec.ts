@@ -148,4 +148,18 @@ describe('BucketWriter', () => {
     w.closeIdle(t0 + MINUTE + 1, 5000);
     expect(w.pendingCount).toBe(2); // raw bucket + 1m rollup
   });
+
+  it('counts the samples waiting in unwritten raw minutes (the backlog bound), back to pending after a failed write', async () => {
+    const db = new FakeDb();
+    const w = new BucketWriter(db);
+    await w.apply(Array.from({ length: 150 }, (_, i) => x(t0 + i * 1000, 1)), 1, t0);
+    expect(w.unwrittenSamples).toBe(120); // two closed minutes; the third is still open
+    w.beginFlush();
+    await w.apply([x(t0 + 150_000, 2), x(t0 + 185_000, 2)], 2, t0); // closes the third minute meanwhile
+    expect(w.unwrittenSamples).toBe(120 + 31);
+    w.endFlush(false);
+    expect(w.unwrittenSamples).toBe(151);
+    await flush(w, db);
+    expect(w.unwrittenSamples).toBe(0);
+  });
 });

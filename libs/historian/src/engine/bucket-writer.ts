@@ -80,6 +80,9 @@ export class BucketWriter {
   private readonly sensors = new Map<string, SensorState>();
   private pending: PendingWrites = emptyWrites();
   private inflight: PendingWrites = emptyWrites();
+  /** Samples in raw documents waiting to be written (pending, in flight): the writer's share of the backlog. */
+  private pendingRawSamples = 0;
+  private inflightRawSamples = 0;
 
   constructor(private readonly db: StoredDocs) {}
 
@@ -207,6 +210,8 @@ export class BucketWriter {
     if (this.inflightCount) throw new Error('a flush is already in flight');
     this.inflight = this.pending;
     this.pending = emptyWrites();
+    this.inflightRawSamples = this.pendingRawSamples;
+    this.pendingRawSamples = 0;
     return this.inflight;
   }
 
@@ -220,11 +225,18 @@ export class BucketWriter {
           else to.set(id, { ...p, mayExist: true });
         }
       };
+      for (const [id, p] of this.inflight.raw) if (!this.pending.raw.has(id)) this.pendingRawSamples += p.doc.samples.length;
       back(this.inflight.raw, this.pending.raw);
       back(this.inflight.rollups, this.pending.rollups);
       back(this.inflight.packs, this.pending.packs);
     }
     this.inflight = emptyWrites();
+    this.inflightRawSamples = 0;
+  }
+
+  /** Samples held in memory until their raw documents are written. */
+  get unwrittenSamples(): number {
+    return this.pendingRawSamples + this.inflightRawSamples;
   }
 
   /** A document not yet written (pending or in flight), newest first. */
@@ -381,6 +393,7 @@ export class BucketWriter {
     const prev = map.get(id);
     // A document still in flight may be written by then: the next write must replace, not insert.
     const inflight = (this.inflight[kind] as Map<string, PendingDoc<unknown>>).has(id);
+    if (kind === 'raw') this.pendingRawSamples += (doc as RawBucketDoc).samples.length - ((prev?.doc as RawBucketDoc | undefined)?.samples.length ?? 0);
     map.set(id, { doc: doc as { _id: string }, mayExist: mayExist || inflight || !!prev?.mayExist, seq: Math.min(seq, prev?.seq ?? Infinity) });
   }
 }
