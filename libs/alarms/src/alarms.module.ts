@@ -17,7 +17,7 @@ const models = MongooseModule.forFeature([
   imports: [models, IngestionModule],
   controllers: [AlarmsController],
   providers: [AlarmsRepository, AlarmSequence, AlarmsService, AlarmsGateway],
-  // Reports read alarms and their audit trail.
-  exports: [AlarmsService, models],
+  // Reports read alarms and their audit trail through the service; the models stay private.
+  exports: [AlarmsService],
 })
 export class AlarmsModule {}
