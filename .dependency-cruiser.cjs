@@ -80,6 +80,13 @@ module.exports = {
       },
     },
     {
+      name: 'client-imports-only-contracts',
+      comment: 'The browser client shares wire types with the server (@idm/contracts) and nothing else of it.',
+      severity: 'error',
+      from: { path: '^client/' },
+      to: { path: '^(libs/(?!contracts/)|apps/)' },
+    },
+    {
       name: 'client-features-are-independent',
       comment: 'A client feature never imports another: shared pieces go to client/src/components or client/src/lib.',
       severity: 'error',

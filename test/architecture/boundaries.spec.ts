@@ -88,6 +88,7 @@ describe('architecture boundaries', () => {
 
       write('client/src/components/ui/badge.tsx', `export const Badge = 'badge';\n`);
       write('client/src/features/sensors/sensor-card.tsx', `import { Badge } from '../../components/ui/badge';\nexport const Card = Badge;\n`);
+      write('client/src/lib/config.ts', `import { CORE } from '../../../libs/core/src';\nexport const CONFIG = CORE;\n`);
       write('client/src/features/alarms/alarm-row.tsx', `import { Card } from '../sensors/sensor-card';\nexport const Row = Card;\n`);
     });
 
@@ -109,6 +110,7 @@ describe('architecture boundaries', () => {
           'engine-imports-no-nest-or-io: libs/alarms/src/engine/io.ts',
           'engine-imports-only-engine-and-contracts: libs/alarms/src/engine/shell.ts',
           'client-features-are-independent: client/src/features/alarms/alarm-row.tsx',
+          'client-imports-only-contracts: client/src/lib/config.ts',
         ].sort(),
       );
       const cycles = violations.filter((v) => v.rule === 'no-circular').map((v) => v.from);
