@@ -5,6 +5,7 @@ import { AppConfig, CoreModule, QueueModule } from '@idm/core';
 import { DetectionModule } from '@idm/detection';
 import { HistorianModule } from '@idm/historian';
 import { IngestionModule } from '@idm/ingestion';
+import { LiveModule } from '@idm/live';
 import { NotificationsModule } from '@idm/notifications';
 import { ReportsModule } from '@idm/reports';
 
@@ -14,7 +15,7 @@ export class AppModule {
   static register(config: AppConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [CoreModule.forRoot(config), QueueModule, AuthModule, IngestionModule, DetectionModule, HistorianModule, AlarmsModule, ReportsModule, NotificationsModule],
+      imports: [CoreModule.forRoot(config), QueueModule, AuthModule, IngestionModule, DetectionModule, HistorianModule, AlarmsModule, LiveModule, ReportsModule, NotificationsModule],
     };
   }
 }

@@ -50,6 +50,9 @@ export class AlarmAudit {
   @Prop({ type: String, default: null }) comment!: string | null;
 }
 
+/** An audit-trail transition as reports read it (epoch ms). */
+export type AlarmAuditEntry = Pick<AlarmAudit, 'alarm_id' | 'kind' | 'from' | 'to' | 'at'>;
+
 export const AlarmAuditSchema = SchemaFactory.createForClass(AlarmAudit);
 // Alarm detail: one alarm's history, newest first.
 AlarmAuditSchema.index({ alarm_id: 1, at: -1 });

@@ -4,15 +4,13 @@ import type { Server, Socket } from 'socket.io';
 import type Redis from 'ioredis';
 import type { Subscription } from 'rxjs';
 import { SocketAuth } from '@idm/auth';
-import type { AlarmEventDto, ClientToServerEvents, LiveSampleDto, ServerToClientEvents } from '@idm/contracts';
+import type { AlarmEventDto, ClientToServerEvents, ServerToClientEvents } from '@idm/contracts';
 import { AppConfig, AuthUser, REDIS_CLIENT } from '@idm/core';
 import type { Alarm } from './alarm.schema';
 import { AlarmsService } from './alarms.service';
-import { LiveSamples } from './live-samples';
 
 /** Between IDM instances, through the Redis adapter (never seen by clients). */
 interface InterServerEvents {
-  'samples:ingested': (samples: LiveSampleDto[]) => void;
   'alarms:changed': (record: Alarm) => void;
 }
 type IdmSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, { user?: AuthUser }>;
@@ -35,7 +33,6 @@ export class AlarmsGateway implements OnGatewayInit, OnGatewayConnection, OnModu
 
   constructor(
     private readonly alarms: AlarmsService,
-    private readonly live: LiveSamples,
     private readonly socketAuth: SocketAuth,
     private readonly config: AppConfig,
     @Inject(REDIS_CLIENT) private readonly redis: Redis,
@@ -51,10 +48,7 @@ export class AlarmsGateway implements OnGatewayInit, OnGatewayConnection, OnModu
         if (!f.active) this.flushFlood();
       }),
     );
-    if (this.config.socketRedisAdapter) {
-      this.relayLiveSamples();
-      this.relayAlarmChanges();
-    }
+    if (this.config.socketRedisAdapter) this.relayAlarmChanges();
   }
 
   onModuleDestroy(): void {
@@ -70,7 +64,6 @@ export class AlarmsGateway implements OnGatewayInit, OnGatewayConnection, OnModu
     }
     const seq = await this.alarms.currentSeq();
     socket.emit('alarms:snapshot', { seq, alarms: this.alarms.list(), flood: this.alarms.inFlood });
-    socket.on('disconnect', () => this.live.dropSocket(socket.id));
   }
 
   @SubscribeMessage('alarms:resume')
@@ -81,40 +74,6 @@ export class AlarmsGateway implements OnGatewayInit, OnGatewayConnection, OnModu
     if (!complete) return this.sendSnapshot(socket);
     for (const e of events) socket.emit('alarm', e);
     return { replayed: events.length, snapshot: false };
-  }
-
-  @SubscribeMessage('samples:subscribe')
-  subscribeSamples(@ConnectedSocket() socket: IdmSocket, @MessageBody() body: { sensor_ids?: unknown; min_interval_ms?: unknown }): { ok: boolean; message?: string } {
-    const ids = body?.sensor_ids;
-    if (!Array.isArray(ids) || !ids.length || ids.length > 5000 || !ids.every((i) => typeof i === 'string' && i.length > 0 && i.length <= 200)) {
-      return { ok: false, message: 'sensor_ids must be a non-empty array of at most 5000 sensor ids' };
-    }
-    const interval = body.min_interval_ms === undefined ? 250 : Number(body.min_interval_ms);
-    if (!Number.isFinite(interval) || interval < 50 || interval > 60_000) {
-      return { ok: false, message: 'min_interval_ms must be between 50 and 60000' };
-    }
-    this.live.subscribe(socket, ids as string[], interval);
-    return { ok: true };
-  }
-
-  @SubscribeMessage('samples:unsubscribe')
-  unsubscribeSamples(@ConnectedSocket() socket: IdmSocket, @MessageBody() body: { sensor_ids?: unknown }): { ok: boolean } {
-    const ids = Array.isArray(body?.sensor_ids) ? body.sensor_ids.filter((i): i is string => typeof i === 'string') : [];
-    this.live.unsubscribe(socket.id, ids);
-    return { ok: true };
-  }
-
-  /**
-   * Several instances: the Redis adapter carries alarm events to every instance's sockets, but a sample's
-   * throttle belongs to each subscribing socket, so the samples themselves go to the other instances,
-   * which throttle them for their own sockets. A live value is worth nothing late: while Redis is away,
-   * none are queued for the others.
-   */
-  private relayLiveSamples(): void {
-    this.server.on('samples:ingested', (samples) => this.live.deliver(samples));
-    this.live.relayTo((samples) => {
-      if (this.redis.status === 'ready') this.server.serverSideEmit('samples:ingested', samples);
-    });
   }
 
   /**

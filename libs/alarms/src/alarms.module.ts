@@ -7,7 +7,6 @@ import { AlarmsController } from './alarms.controller';
 import { AlarmsGateway } from './alarms.gateway';
 import { AlarmsRepository } from './alarms.repository';
 import { AlarmsService } from './alarms.service';
-import { LiveSamples } from './live-samples';
 
 const models = MongooseModule.forFeature([
   { name: Alarm.name, schema: AlarmSchema },
@@ -17,8 +16,8 @@ const models = MongooseModule.forFeature([
 @Module({
   imports: [models, IngestionModule],
   controllers: [AlarmsController],
-  providers: [AlarmsRepository, AlarmSequence, AlarmsService, AlarmsGateway, LiveSamples],
-  // Reports read alarms and their audit trail.
-  exports: [AlarmsService, models],
+  providers: [AlarmsRepository, AlarmSequence, AlarmsService, AlarmsGateway],
+  // Reports read alarms and their audit trail through the service; the models stay private.
+  exports: [AlarmsService],
 })
 export class AlarmsModule {}

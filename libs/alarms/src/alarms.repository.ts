@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
-import type { Model } from 'mongoose';
-import { Alarm, AlarmAudit } from './alarm.schema';
+import { trusted, type Model } from 'mongoose';
+import { Alarm, AlarmAudit, type AlarmAuditEntry } from './alarm.schema';
 
 /** The only place that touches the alarm models. */
 @Injectable()
@@ -22,6 +22,13 @@ export class AlarmsRepository {
 
   async appendAudit(entries: AlarmAudit[]): Promise<void> {
     if (entries.length) await this.audit.insertMany(entries, { ordered: true });
+  }
+
+  /** Audit entries with `from <= at < to`, only the fields a report counts. */
+  async auditBetween(from: number, to: number): Promise<AlarmAuditEntry[]> {
+    // sanitizeFilter is on: operators built here from numbers are marked as trusted.
+    const docs = await this.audit.find({ at: trusted({ $gte: from, $lt: to }) }, { alarm_id: 1, kind: 1, from: 1, to: 1, at: 1 }).lean<AlarmAudit[]>().exec();
+    return docs.map((d) => ({ alarm_id: d.alarm_id, kind: d.kind, from: d.from, to: d.to, at: d.at }));
   }
 
   async history(alarmId: string, limit: number): Promise<AlarmAudit[]> {

@@ -5,7 +5,7 @@ import { AppConfig, DomainEvents } from '@idm/core';
 import { TagRegistryService } from '@idm/ingestion';
 import { toAlarmDto, toAuditDto } from './alarm-mapper';
 import { AlarmSequence } from './alarm-sequence';
-import type { Alarm, AlarmAudit } from './alarm.schema';
+import type { Alarm, AlarmAudit, AlarmAuditEntry } from './alarm.schema';
 import { AlarmsRepository } from './alarms.repository';
 import { sensorAlarmMessage } from './engine/alarm-message';
 import { nextAlarmPriority, resolveAlarmPriority, ResolvedPriority } from './engine/alarm-priority';
@@ -136,6 +136,19 @@ export class AlarmsService implements OnModuleInit, OnModuleDestroy {
     const a = this.mustGet(id);
     const history = await this.repo.history(id, 200);
     return { ...toAlarmDto(a), history: history.map(toAuditDto) };
+  }
+
+  /**
+   * Every stored alarm record, whatever its state (for reports). Read from the database, not the in-memory
+   * view, so it is the writer's record on any instance; one document per source and condition: small.
+   */
+  listStored(): Promise<Alarm[]> {
+    return this.repo.loadAll();
+  }
+
+  /** Audit-trail transitions with `from <= at < to` (for reports). */
+  auditBetween(from: number, to: number): Promise<AlarmAuditEntry[]> {
+    return this.repo.auditBetween(from, to);
   }
 
   get inFlood(): boolean {

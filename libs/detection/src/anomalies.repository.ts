@@ -21,6 +21,13 @@ export interface HistoryFilter {
   limit: number;
 }
 
+/** When an anomaly episode started, on which sensor, of which type (epoch ms). */
+export interface EpisodeStart {
+  sensor_id: string;
+  anomaly_type: AnomalyType;
+  timestamp: number;
+}
+
 export const episodeId = (sensorId: string, startMs: number) => `${sensorId}|${startMs}`;
 
 /** The only place that touches the anomalies and detector_states collections. */
@@ -104,6 +111,16 @@ export class AnomaliesRepository {
   /** One `_id` update per episode: FerretDB pushes down only exact `_id` filters (an `$in` would scan). */
   private async setEach(ids: readonly string[], fields: Partial<Pick<Anomaly, 'resolved' | 'alarm_id'>>): Promise<void> {
     for (const id of ids) await this.anomalies.updateOne({ _id: id }, { $set: fields }).exec();
+  }
+
+  /** Episodes that started in [from, to), only the fields a report counts. */
+  async startedBetween(from: number, to: number): Promise<EpisodeStart[]> {
+    // sanitizeFilter is on: operators built here from numbers are marked as trusted.
+    const docs = await this.anomalies
+      .find({ timestamp: trusted({ $gte: new Date(from), $lt: new Date(to) }) }, { sensor_id: 1, anomaly_type: 1, timestamp: 1 })
+      .lean<Array<Pick<Anomaly, 'sensor_id' | 'anomaly_type' | 'timestamp'>>>()
+      .exec();
+    return docs.map((d) => ({ sensor_id: d.sensor_id, anomaly_type: d.anomaly_type, timestamp: new Date(d.timestamp).getTime() }));
   }
 
   async history(f: HistoryFilter): Promise<AnomalyEpisode[]> {

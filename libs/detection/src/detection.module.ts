@@ -17,6 +17,7 @@ const models = MongooseModule.forFeature([
   imports: [models, IngestionModule],
   controllers: [AnomaliesController],
   providers: [AnomaliesRepository, DetectionService],
-  exports: [DetectionService, models],
+  // Reports read episodes through the service; the models stay private.
+  exports: [DetectionService],
 })
 export class DetectionModule {}

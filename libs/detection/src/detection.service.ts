@@ -4,7 +4,7 @@ import type { AnomalyEpisode, AnomalyVerdict, DetectorOverrideDto, DetectorOverr
 import { severityOf } from '@idm/contracts';
 import { AppConfig, DomainEvents, HealthRegistry, mapLimited, MetricsService, UPDATES_PER_COMMAND } from '@idm/core';
 import { IngestionService, SINK_STAGE, TagRegistryService } from '@idm/ingestion';
-import { AnomaliesRepository, episodeId } from './anomalies.repository';
+import { AnomaliesRepository, episodeId, type EpisodeStart } from './anomalies.repository';
 import { ANOMALY_SCORE, DetectorSettings, EngineVerdict, EpisodeChange, EpisodeState, EpisodeTracker, judgeUnusableSample, SensorDetector, settingsFromOverrides } from './engine';
 
 /** One sensor's live detection: its detector, its episode tracker, and whether it changed since the last save. */
@@ -242,6 +242,11 @@ export class DetectionService implements OnModuleInit, BeforeApplicationShutdown
   }
 
   /** The sensor's configuration: its unit's override, then its own, then the tag's limits and physical range. */
+  /** Stored episodes that started in [from, to) (for reports). */
+  episodesStartedBetween(from: number, to: number): Promise<EpisodeStart[]> {
+    return this.repo.startedBetween(from, to);
+  }
+
   settingsFor(sensorId: string): DetectorSettings {
     const tag = this.tags.getTag(sensorId);
     const tuned = settingsFromOverrides(tag?.unit ? this.overrides.get(`unit:${tag.unit}`)?.overrides : null, this.overrides.get(`sensor:${sensorId}`)?.overrides);

@@ -5,6 +5,7 @@ import { AlarmsModule } from '@idm/alarms';
 import { DetectionModule } from '@idm/detection';
 import { HistorianModule } from '@idm/historian';
 import { IngestionModule } from '@idm/ingestion';
+import { ReportFacts } from './report-facts';
 import { ReportFile, ReportFileSchema } from './report-file.schema';
 import { ReportJobsService } from './report-jobs.service';
 import { REPORTS_QUEUE } from './report-queue';
@@ -23,7 +24,7 @@ import { ReportsService } from './reports.service';
     BullModule.registerQueue({ name: REPORTS_QUEUE }),
   ],
   controllers: [ReportsController],
-  providers: [ReportsRepository, ReportsService, ReportJobsService, ReportsProcessor],
+  providers: [ReportsRepository, ReportFacts, ReportsService, ReportJobsService, ReportsProcessor],
   // Notifications attach reports to digests.
   exports: [ReportsService],
 })

@@ -10,7 +10,7 @@ import { reportToPdf } from './engine/report-pdf';
 import { alarmInScope, resolveScope } from './engine/scope';
 import type { RollupFact } from './engine/report-input';
 import { computeSensorStats } from './engine/sensor-stats';
-import { ReportsRepository } from './reports.repository';
+import { ReportFacts } from './report-facts';
 
 /**
  * How far before `from` the audit trail is read. None is needed: each alarm's first entry in the range
@@ -43,7 +43,7 @@ export interface RenderedReport {
 @Injectable()
 export class ReportsService {
   constructor(
-    private readonly repo: ReportsRepository,
+    private readonly facts: ReportFacts,
     private readonly history: HistoryService,
     private readonly registry: TagRegistryService,
     private readonly config: AppConfig,
@@ -69,7 +69,7 @@ export class ReportsService {
     const tags = this.registry.listTags().map((t) => ({ sensor_id: t.sensor_id, device_id: t.device_id, area: t.area, unit: t.unit }));
     const resolved = resolveScope(scope, tags);
     const auditFrom = from - AUDIT_LOOKBACK_MS;
-    const [allAlarms, audit, anomalies] = await Promise.all([this.repo.alarmFacts(), this.repo.auditBetween(auditFrom, to), this.repo.anomaliesBetween(from, to)]);
+    const [allAlarms, audit, anomalies] = await Promise.all([this.facts.alarms(), this.facts.auditBetween(auditFrom, to), this.facts.anomaliesBetween(from, to)]);
     await progress(30);
     const alarms = allAlarms.filter((a) => alarmInScope(a, resolved, scope));
     const figures = computeAlarmFigures({ from, to, alarms, audit, auditFrom, floodThreshold: this.config.alarms.floodThreshold });
