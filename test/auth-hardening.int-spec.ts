@@ -1,6 +1,9 @@
+import type Redis from 'ioredis';
+import { REDIS_CLIENT } from '@idm/core';
 import { startTestApp, TestApp } from './support/app';
-import { clearLoginThrottle, login, registerAndLogin } from './support/auth';
-import { call } from './support/modbus';
+import { clearLoginThrottle, login, registerAndLogin, TEST_PASSWORD } from './support/auth';
+import { call, eventually } from './support/modbus';
+import { PrivateRedis } from './support/private-redis';
 
 const me = (t: TestApp, token: string) => call(t.url, 'GET', '/auth/me', token);
 const refresh = (t: TestApp, token: string) => call(t.url, 'POST', '/auth/refresh', null, { refresh_token: token });
@@ -42,5 +45,50 @@ describe('auth hardening: a replayed refresh token or a logout ends the access t
     expect((await me(t, a.access_token)).status).toBe(401);
     expect((await call(t.url, 'POST', '/auth/logout', b.access_token, { refresh_token: b.refresh_token })).status).toBe(204);
     expect((await me(t, b.access_token)).status).toBe(401);
+  });
+});
+
+const wrong = (t: TestApp, username: string, headers: Record<string, string> = {}) =>
+  fetch(`${t.url}/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ username, password: 'not the password at all' }) });
+
+describe('auth hardening: failed logins are counted per account, with or without Redis', () => {
+  it('counts the username and the e-mail of one account together', async () => {
+    await clearLoginThrottle('idm_test_auth_throttle');
+    const t = await startTestApp('idm_test_auth_throttle', { AUTH_LOGIN_MAX_ATTEMPTS: '6', AUTH_LOGIN_MAX_ATTEMPTS_PER_IP: '1000' });
+    try {
+      await registerAndLogin(t.url, { username: 'carol', email: 'carol@plant.example' });
+      const statuses: number[] = [];
+      for (let i = 0; i < 8; i++) statuses.push((await wrong(t, i % 2 ? 'Carol@Plant.Example' : 'carol')).status);
+      expect(statuses).toEqual([401, 401, 401, 401, 401, 401, 429, 429]);
+      const right = await fetch(`${t.url}/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'carol@plant.example', password: TEST_PASSWORD }) });
+      expect(right.status).toBe(429);
+      expect(Number(right.headers.get('retry-after'))).toBeGreaterThan(0);
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('keeps throttling while Redis is unreachable, and the failures counted meanwhile still count after', async () => {
+    const redis = await PrivateRedis.create();
+    await redis.start();
+    const t = await startTestApp('idm_test_auth_no_redis', { REDIS_URL: redis.url, AUTH_LOGIN_MAX_ATTEMPTS: '5', AUTH_LOGIN_MAX_ATTEMPTS_PER_IP: '1000' });
+    try {
+      await registerAndLogin(t.url, { username: 'dave' });
+      await registerAndLogin(t.url, { username: 'erin' });
+      await redis.kill();
+      const statuses: number[] = [];
+      for (let i = 0; i < 15; i++) statuses.push((await wrong(t, 'dave')).status);
+      expect(statuses).toEqual([...Array(5).fill(401), ...Array(10).fill(429)]);
+      expect((await wrong(t, 'erin')).status).toBe(401);
+
+      await redis.start();
+      await eventually(() => t.app.get<Redis>(REDIS_CLIENT).status, (s) => s === 'ready');
+      expect((await wrong(t, 'dave')).status).toBe(429);
+    } finally {
+      // IDM is closed with its Redis up: a shutdown without Redis is another matter (issue 17, item 14).
+      if (!redis.running) await redis.start();
+      await t.close();
+      await redis.kill();
+    }
   });
 });

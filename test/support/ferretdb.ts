@@ -4,6 +4,7 @@ import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { MongoClient } from 'mongodb';
+import { killHard, waitUntilAnswering } from './child-server';
 import { ROOT } from './services';
 
 export async function freePort(): Promise<number> {
@@ -43,22 +44,12 @@ export class PrivateFerretDb {
     this.child = spawn(bin, [`--listen-addr=127.0.0.1:${this.port}`, `--sqlite-url=file:${this.dataDir}/`, '--log-level=error'], {
       stdio: 'ignore',
     });
-    const deadline = Date.now() + 20000;
-    while (Date.now() < deadline) {
-      if (await this.answers()) return;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    throw new Error(`private FerretDB on port ${this.port} did not start`);
+    await waitUntilAnswering(() => this.answers(), `private FerretDB on port ${this.port}`);
   }
 
   /** Stops the server the hard way (SIGKILL), as a crash or a pulled cable would. */
   async kill(): Promise<void> {
-    const child = this.child;
-    if (!child || child.exitCode !== null) return;
-    await new Promise<void>((resolve) => {
-      child.once('exit', () => resolve());
-      child.kill('SIGKILL');
-    });
+    await killHard(this.child);
     this.child = null;
   }
 
