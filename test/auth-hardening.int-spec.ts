@@ -92,3 +92,34 @@ describe('auth hardening: failed logins are counted per account, with or without
     }
   });
 });
+
+describe('auth hardening: X-Forwarded-For is believed only from proxies named in TRUST_PROXY', () => {
+  const spoofed = async (t: TestApp) => {
+    const statuses: number[] = [];
+    for (let i = 0; i < 5; i++) statuses.push((await wrong(t, `nobody${i}`, { 'x-forwarded-for': `203.0.113.${i + 1}` })).status);
+    return statuses;
+  };
+
+  it('ignores it by default: a local client cannot pick the address it is throttled by', async () => {
+    await clearLoginThrottle('idm_test_auth_xff');
+    const t = await startTestApp('idm_test_auth_xff', { AUTH_LOGIN_MAX_ATTEMPTS: '1000', AUTH_LOGIN_MAX_ATTEMPTS_PER_IP: '3' });
+    try {
+      expect(await spoofed(t)).toEqual([401, 401, 401, 429, 429]);
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('takes the client address from a named proxy', async () => {
+    await clearLoginThrottle('idm_test_auth_xff_proxy');
+    const t = await startTestApp('idm_test_auth_xff_proxy', { TRUST_PROXY: '127.0.0.1', AUTH_LOGIN_MAX_ATTEMPTS: '1000', AUTH_LOGIN_MAX_ATTEMPTS_PER_IP: '3' });
+    try {
+      expect(await spoofed(t)).toEqual([401, 401, 401, 401, 401]);
+      const same: number[] = [];
+      for (let i = 0; i < 4; i++) same.push((await wrong(t, 'nobody', { 'x-forwarded-for': '198.51.100.7' })).status);
+      expect(same).toEqual([401, 401, 401, 429]);
+    } finally {
+      await t.close();
+    }
+  });
+});

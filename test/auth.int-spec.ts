@@ -327,7 +327,8 @@ describe('auth: login throttling', () => {
   let t: TestApp;
   beforeAll(async () => {
     await clearLoginThrottle('idm_test_auth_throttle');
-    t = await startTestApp('idm_test_auth_throttle', { AUTH_LOGIN_MAX_ATTEMPTS: '3', AUTH_LOGIN_MAX_ATTEMPTS_PER_IP: '5', AUTH_LOGIN_WINDOW_SECONDS: '60' });
+    // The test client stands in for a proxy on loopback, so X-Forwarded-For sets the client address.
+    t = await startTestApp('idm_test_auth_throttle', { AUTH_LOGIN_MAX_ATTEMPTS: '3', AUTH_LOGIN_MAX_ATTEMPTS_PER_IP: '5', AUTH_LOGIN_WINDOW_SECONDS: '60', TRUST_PROXY: 'loopback' });
     await registerAndLogin(t.url, { username: 'target' });
     await registerAndLogin(t.url, { username: 'bystander' });
   });

@@ -20,7 +20,8 @@ export async function createApp(config: AppConfig): Promise<NestExpressApplicati
   app.useGlobalInterceptors(new QueryParamsInterceptor());
   app.enableShutdownHooks();
   if (config.socketRedisAdapter) app.useWebSocketAdapter(new RedisIoAdapter(app, app.get(REDIS_OPTIONS), `idm-socket.io:${config.databaseName}`));
-  app.set('trust proxy', 'loopback');
+  // Only named proxies may say who the client is: trusting any loopback peer let a local client pick its address.
+  app.set('trust proxy', config.trustProxy.length ? config.trustProxy : false);
   useMethodNotAllowed(app);
   useJsonBody(app, '10mb');
   if (config.corsOrigins.length) app.enableCors({ origin: config.corsOrigins, credentials: true });
