@@ -49,10 +49,9 @@ describe('API fuzz: schemathesis against /docs-json', () => {
     const { code, output } = await run([
       'run', `${t.url}/docs-json`,
       '--checks', 'not_a_server_error,status_code_conformance',
-      '--max-examples', '8',
+      '--max-examples', '20',
       '--seed', '17',
       '--generation-deterministic',
-      '--max-time', '150',
       '--request-timeout', '20',
       '--header', `Authorization: Bearer ${admin}`,
       // Logging out (all: true) would end the fuzzer's own token and leave every later call a 401.
@@ -60,6 +59,9 @@ describe('API fuzz: schemathesis against /docs-json', () => {
       '--no-color',
     ]);
     if (code !== 0) throw new Error(`schemathesis found problems (exit ${code}):\n${output}`);
-    expect(output).toMatch(/passed/i);
-  }, 300_000);
+    // e.g. "3538 generated, 3538 passed", for the log.
+    const summary = output.split('\n').filter((l) => /\d+ generated/.test(l));
+    expect(summary.length).toBeGreaterThan(0);
+    console.info(`schemathesis: ${summary.map((l) => l.replace(/[=\s]+/g, ' ').trim()).join('; ')}`);
+  }, 480_000);
 });
