@@ -1,4 +1,5 @@
 import type Redis from 'ioredis';
+import { io } from 'socket.io-client';
 import { REDIS_CLIENT } from '@idm/core';
 import { startTestApp, TestApp } from './support/app';
 import { clearLoginThrottle, login, registerAndLogin, TEST_PASSWORD } from './support/auth';
@@ -36,6 +37,24 @@ describe('auth hardening: a replayed refresh token or a logout ends the access t
     }
     // The same user's other session goes on.
     expect((await me(t, other.access_token)).status).toBe(200);
+  });
+
+  it('closes the sockets of a session that ends, not those of the same user in other sessions', async () => {
+    const ended = await login(t.url, 'victor.sessions');
+    const other = await login(t.url, 'victor.sessions');
+    const sockets = [ended, other].map((s) => io(t.url, { auth: { token: s.access_token }, transports: ['websocket'], reconnection: false, forceNew: true }));
+    try {
+      await Promise.all(sockets.map((s) => new Promise<void>((resolve, reject) => {
+        s.once('session', () => resolve());
+        s.once('connect_error', reject);
+      })));
+      const closed = new Promise<string>((resolve) => sockets[0].once('disconnect', (reason) => resolve(reason)));
+      expect((await call(t.url, 'POST', '/auth/logout', ended.access_token, {})).status).toBe(204);
+      expect(await closed).toBe('io server disconnect');
+      expect(sockets[1].connected).toBe(true);
+    } finally {
+      sockets.forEach((s) => s.disconnect());
+    }
   });
 
   it('ends the access token of a session logged out', async () => {

@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { AppConfig, withTimeout } from '@idm/core';
+import { AppConfig, DomainEvents, withTimeout } from '@idm/core';
 import { EndedSessionsRepository } from './ended-sessions.repository';
 
 /**
@@ -27,6 +27,7 @@ export class EndedSessions {
   constructor(
     private readonly repo: EndedSessionsRepository,
     private readonly config: AppConfig,
+    private readonly events: DomainEvents,
   ) {}
 
   async end(sessionId: string, reason: string, now = Date.now()): Promise<void> {
@@ -37,6 +38,7 @@ export class EndedSessions {
       reason,
       expires_at: new Date(now + this.config.jwt.accessTtlSeconds * 1000),
     });
+    this.events.emit('session.ended', { session_id: sessionId, reason, at: now });
   }
 
   async isEnded(sessionId: string, now = Date.now()): Promise<boolean> {
