@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Logger } from 'nestjs-pino';
-import { AppConfig, createValidationPipe, HttpExceptionFilter, REDIS_OPTIONS, RedisIoAdapter, setupOpenApi, useJsonBody } from '@idm/core';
+import { AppConfig, createValidationPipe, HttpExceptionFilter, QueryParamsInterceptor, REDIS_OPTIONS, RedisIoAdapter, setupOpenApi, useJsonBody, useMethodNotAllowed } from '@idm/core';
 import { AppModule } from './app.module';
 import { version } from '../../../package.json';
 
@@ -17,9 +17,12 @@ export async function createApp(config: AppConfig): Promise<NestExpressApplicati
   app.useLogger(app.get(Logger));
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new HttpExceptionFilter());
+  app.useGlobalInterceptors(new QueryParamsInterceptor());
   app.enableShutdownHooks();
   if (config.socketRedisAdapter) app.useWebSocketAdapter(new RedisIoAdapter(app, app.get(REDIS_OPTIONS), `idm-socket.io:${config.databaseName}`));
-  app.set('trust proxy', 'loopback');
+  // Only named proxies may say who the client is: trusting any loopback peer let a local client pick its address.
+  app.set('trust proxy', config.trustProxy.length ? config.trustProxy : false);
+  useMethodNotAllowed(app);
   useJsonBody(app, '10mb');
   if (config.corsOrigins.length) app.enableCors({ origin: config.corsOrigins, credentials: true });
   setupOpenApi(app, version);

@@ -1,10 +1,13 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
 import type { AlarmDetailDto, AlarmDto } from '@idm/contracts';
 import { AuthUser, CurrentUser, PlantWrite, Roles } from '@idm/core';
 import { AlarmsService } from './alarms.service';
 import { AcknowledgeDto, AlarmListQueryDto, BulkAcknowledgeDto, CommentDto, OutOfServiceDto, ShelveDto } from './dto/alarm-actions.dto';
 import { AlarmDetailResponse, AlarmResponse } from './dto/alarm.dto';
+
+/** The alarm state machine refuses an action its state does not allow (ISA-18.2: e.g. acknowledging twice). */
+const NOT_NOW = { description: 'the alarm is not in a state that allows this action (the message says why)' };
 
 @ApiTags('alarms')
 @ApiBearerAuth('access-token')
@@ -39,6 +42,7 @@ export class AlarmsController {
   @HttpCode(200)
   @Roles('operator')
   @ApiOperation({ summary: 'Acknowledge an alarm (operator or above)' })
+  @ApiUnprocessableEntityResponse(NOT_NOW)
   @ApiOkResponse({ type: AlarmResponse })
   acknowledge(@Param('id') id: string, @Body() body: AcknowledgeDto, @CurrentUser() user: AuthUser): Promise<AlarmDto> {
     return this.alarms.acknowledge(id, user.username, body.comment);
@@ -48,6 +52,7 @@ export class AlarmsController {
   @HttpCode(200)
   @Roles('operator')
   @ApiOperation({ summary: 'Shelve an alarm for a time, with a reason (operator or above)' })
+  @ApiUnprocessableEntityResponse(NOT_NOW)
   @ApiOkResponse({ type: AlarmResponse })
   shelve(@Param('id') id: string, @Body() body: ShelveDto, @CurrentUser() user: AuthUser): Promise<AlarmDto> {
     return this.alarms.shelve(id, user.username, body.duration_minutes * 60_000, body.reason);
@@ -57,6 +62,7 @@ export class AlarmsController {
   @HttpCode(200)
   @Roles('operator')
   @ApiOperation({ summary: 'Unshelve an alarm (operator or above)' })
+  @ApiUnprocessableEntityResponse(NOT_NOW)
   @ApiOkResponse({ type: AlarmResponse })
   unshelve(@Param('id') id: string, @CurrentUser() user: AuthUser): Promise<AlarmDto> {
     return this.alarms.unshelve(id, user.username);
@@ -75,6 +81,7 @@ export class AlarmsController {
   @HttpCode(200)
   @Roles('supervisor')
   @ApiOperation({ summary: 'Take an alarm out of service, e.g. for maintenance (supervisor or above)' })
+  @ApiUnprocessableEntityResponse(NOT_NOW)
   @ApiOkResponse({ type: AlarmResponse })
   removeFromService(@Param('id') id: string, @Body() body: OutOfServiceDto, @CurrentUser() user: AuthUser): Promise<AlarmDto> {
     return this.alarms.removeFromService(id, user.username, body.reason);
@@ -84,6 +91,7 @@ export class AlarmsController {
   @HttpCode(200)
   @Roles('supervisor')
   @ApiOperation({ summary: 'Return an alarm to service (supervisor or above)' })
+  @ApiUnprocessableEntityResponse(NOT_NOW)
   @ApiOkResponse({ type: AlarmResponse })
   returnToService(@Param('id') id: string, @CurrentUser() user: AuthUser): Promise<AlarmDto> {
     return this.alarms.returnToService(id, user.username);

@@ -11,6 +11,9 @@ import { JwtStrategy } from './guards/jwt.strategy';
 import { AccessTokens } from './sessions/access-tokens.service';
 import { UserLookup } from './sessions/user-lookup.service';
 import { LOGIN_THROTTLE_LIMITS, LoginThrottle, ThrottleLimits } from './sessions/login-throttle.service';
+import { EndedSession, EndedSessionSchema } from './sessions/ended-session.schema';
+import { EndedSessions } from './sessions/ended-sessions.service';
+import { EndedSessionsRepository } from './sessions/ended-sessions.repository';
 import { RefreshToken, RefreshTokenSchema } from './sessions/refresh-token.schema';
 import { RefreshTokensRepository } from './sessions/refresh-tokens.repository';
 import { SessionsService } from './sessions/sessions.service';
@@ -43,6 +46,7 @@ import { UsersService } from './users/users.service';
       { name: User.name, schema: UserSchema },
       { name: AuthClaim.name, schema: AuthClaimSchema },
       { name: RefreshToken.name, schema: RefreshTokenSchema },
+      { name: EndedSession.name, schema: EndedSessionSchema },
     ]),
   ],
   controllers: [AuthController, UsersController],
@@ -64,6 +68,8 @@ import { UsersService } from './users/users.service';
     },
     JwtStrategy,
     AccessTokens,
+    EndedSessions,
+    EndedSessionsRepository,
     UserLookup,
     AuthService,
     LoginThrottle,

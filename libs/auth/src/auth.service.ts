@@ -51,16 +51,18 @@ export class AuthService implements OnModuleInit {
 
   async login(username: string, password: string, ip: string): Promise<TokenResponse> {
     const key = username.trim().toLowerCase();
-    const wait = await this.throttle.retryAfter(ip, key);
+    const user = await this.users.findByLogin(key);
+    // One counter per account, whether it is tried by username or by e-mail (they had one each: 20 guesses, not 10).
+    const account = user ? `id:${String(user._id)}` : `name:${key}`;
+    const wait = await this.throttle.retryAfter(ip, account);
     if (wait > 0) {
       this.logins.inc({ result: 'throttled' });
       throw new LoginThrottledError(wait);
     }
-    const user = await this.users.findByLogin(key);
     // Unknown users are verified against a dummy hash: same work, same timing, same answer.
     const ok = await verifyPassword(user?.password ?? this.dummyHash, password);
     if (!user || !ok) {
-      await this.throttle.recordFailure(ip, key);
+      await this.throttle.recordFailure(ip, account);
       this.logins.inc({ result: 'bad_credentials' });
       throw new UnauthorizedException({ message: BAD_CREDENTIALS });
     }
@@ -68,7 +70,7 @@ export class AuthService implements OnModuleInit {
       this.logins.inc({ result: 'disabled' });
       throw new UnauthorizedException({ message: 'account is disabled: ask an admin' });
     }
-    await this.throttle.recordSuccess(key);
+    await this.throttle.recordSuccess(account);
     const updated = (await this.users.update(user._id, { last_login_at: new Date() })) ?? user;
     this.logins.inc({ result: 'ok' });
     return this.sessions.start(updated);

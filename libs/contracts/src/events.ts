@@ -31,6 +31,8 @@ export interface DomainEventMap {
   'user.disabled': { user_id: string; username: string; by: string; at: number };
   /** An admin changed a user's roles: they apply to the next request and to open sockets. */
   'user.roles_changed': { user_id: string; username: string; roles: Role[]; by: string; at: number };
+  /** A login session ended (logout, a replayed refresh token): its access tokens stop working, its sockets close. */
+  'session.ended': { session_id: string; reason: string; at: number };
 }
 
 /** Payload of the anomaly episode events (epoch ms times). */

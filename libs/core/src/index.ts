@@ -12,6 +12,8 @@ export * from './redis/redis.tokens';
 export * from './security/public.decorator';
 export * from './security/scrape-token.decorator';
 export * from './errors/json-body';
+export * from './errors/method-not-allowed';
+export * from './errors/query-params.interceptor';
 export * from './events/domain-events';
 export * from './security/current-user';
 export * from './security/roles.decorator';

@@ -1,5 +1,5 @@
 import { BadRequestException, Body, Controller, Delete, Get, Headers, HttpCode, NotFoundException, Param, Patch, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiHeader, ApiOperation, ApiQuery, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiHeader, ApiNotFoundResponse, ApiOperation, ApiQuery, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import type { DeliveryDto, SendNotificationResponse, SubscriptionDto } from '@idm/contracts';
 import { AuthUser, CurrentUser, IDEMPOTENCY_KEY_HEADER, idempotentId, Roles } from '@idm/core';
 import { DigestService } from './digest.service';
@@ -82,6 +82,7 @@ export class NotificationsController {
   @Post('send')
   @HttpCode(202)
   @ApiOperation({ summary: 'Send a subscription\'s digest now, or a plain message (supervisor or admin)' })
+  @ApiNotFoundResponse({ description: 'no subscription of yours has this subscription_id' })
   async send(@Body() body: SendNotificationDto, @CurrentUser() user: AuthUser): Promise<SendNotificationResponse> {
     if (body.kind === 'digest') {
       if (!body.subscription_id) throw bad('subscription_id', 'subscription_id is required to send a digest');

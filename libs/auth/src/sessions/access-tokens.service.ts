@@ -4,6 +4,7 @@ import type { AuthUser } from '@idm/core';
 import { AppConfig } from '@idm/core';
 import type { Role } from '@idm/contracts';
 import type { UserRecord } from '../users/users.repository';
+import { EndedSessions } from './ended-sessions.service';
 import { UserLookup } from './user-lookup.service';
 
 /** Claims of an IDM access token. Roles are informative only: the guard reads them from the user. */
@@ -35,6 +36,7 @@ export class AccessTokens {
     private readonly jwt: JwtService,
     private readonly users: UserLookup,
     private readonly config: AppConfig,
+    private readonly sessions: EndedSessions,
   ) {}
 
   sign(user: UserRecord, sessionId: string): string {
@@ -69,7 +71,7 @@ export class AccessTokens {
   /**
    * The user behind verified claims, read by `_id` on every request (a pushed-down lookup on FerretDB), so
    * disabling a user or changing roles takes effect at once, not when the token expires (see UserLookup
-   * for a database outage).
+   * for a database outage); the same for an ended session (EndedSessions).
    */
   async resolve(claims: Partial<AccessClaims>): Promise<AuthUser> {
     if (typeof claims.sub !== 'string' || typeof claims.tv !== 'number') throw new AuthFailure(AUTH_MESSAGES.invalid);
@@ -77,6 +79,8 @@ export class AccessTokens {
     if (!user) throw new AuthFailure(AUTH_MESSAGES.invalid);
     if (user.disabled) throw new AuthFailure(AUTH_MESSAGES.disabled);
     if (user.token_version !== claims.tv) throw new AuthFailure(AUTH_MESSAGES.ended);
+    // Logout or a replayed refresh token ended the session: its access tokens end with it, not at expiry.
+    if (typeof claims.sid === 'string' && (await this.sessions.isEnded(claims.sid))) throw new AuthFailure(AUTH_MESSAGES.ended);
     return { id: String(user._id), username: user.username, roles: user.roles };
   }
 }

@@ -4,6 +4,7 @@ import { AppConfig } from '@idm/core';
 import type { TokenResponse } from '@idm/contracts';
 import { UserRecord } from '../users/users.repository';
 import { AccessTokens } from './access-tokens.service';
+import { EndedSessions } from './ended-sessions.service';
 import { hashRefreshToken, judgeRefreshToken, newRefreshToken, RefreshVerdict } from './refresh-token';
 import { RefreshTokensRepository } from './refresh-tokens.repository';
 
@@ -21,12 +22,14 @@ export class SessionsService implements OnModuleInit, OnModuleDestroy {
     private readonly tokens: RefreshTokensRepository,
     private readonly access: AccessTokens,
     private readonly config: AppConfig,
+    private readonly ended: EndedSessions,
   ) {}
 
   onModuleInit(): void {
     // Rotated tokens are kept until they expire (to recognise their reuse), then deleted hourly.
     this.cleanup = setInterval(() => {
       this.tokens.deleteExpired(new Date()).catch((err: unknown) => this.logger.warn(`refresh token clean-up failed: ${String(err)}`));
+      this.ended.deleteExpired(new Date()).catch((err: unknown) => this.logger.warn(`ended session clean-up failed: ${String(err)}`));
     }, 3600_000);
     this.cleanup.unref();
   }
@@ -80,11 +83,17 @@ export class SessionsService implements OnModuleInit, OnModuleDestroy {
   async end(token: string, userId: string): Promise<boolean> {
     const doc = await this.tokens.findByHash(hashRefreshToken(token));
     if (!doc || doc.user_id !== userId) return false;
+    await this.ended.end(doc.family_id, 'logout');
     await this.tokens.revokeFamily(doc.family_id, 'logout', new Date());
     return true;
   }
 
+  /**
+   * Ends a session: its refresh tokens (with `userId`, only if the family is that user's) and its access tokens.
+   * Callers pass a session id from a verified access token or a refresh token they have checked.
+   */
   async endFamily(familyId: string, reason: string, userId?: string): Promise<void> {
+    await this.ended.end(familyId, reason);
     await this.tokens.revokeFamily(familyId, reason, new Date(), userId);
   }
 
@@ -94,6 +103,8 @@ export class SessionsService implements OnModuleInit, OnModuleDestroy {
   }
 
   private async revokeFamilyOf(familyId: string, reason: string, at: Date): Promise<void> {
+    // The access tokens first: after a replay the thief may hold one, and each request checks the session.
+    await this.ended.end(familyId, reason, at.getTime());
     const n = await this.tokens.revokeFamily(familyId, reason, at);
     if (reason === 'reused' && n > 0) this.logger.warn(`refresh token reuse detected: session ${familyId} revoked`);
   }

@@ -10,6 +10,8 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /** The room each authenticated socket joins, so a user's sockets can be reached (disable, role change). */
 export const userRoom = (userId: string): string => `user:${userId}`;
+/** The sockets of one login session (the access token's `sid`), closed when the session ends. */
+const sessionRoom = (sessionId: string): string => `session:${sessionId}`;
 
 /** The access token of a handshake: `auth.token` (browsers), else an `Authorization: Bearer` header. */
 export function handshakeToken(socket: Pick<Socket, 'handshake'>): string | undefined {
@@ -24,7 +26,7 @@ export function handshakeToken(socket: Pick<Socket, 'handshake'>): string | unde
  * the access token (refusing a missing, bad or expired one with a `connect_error` whose `data` is IDM's
  * error shape) and puts the `AuthUser` on `socket.data.user`; roles of `@SubscribeMessage` handlers are
  * then enforced by the global guard (`@Roles()` as on REST routes). Protecting the root server also
- * protects every namespace created on it. Disabling a user disconnects their sockets; a role change
+ * protects every namespace created on it. Disabling a user or ending a session disconnects their sockets; a role change
  * updates `socket.data.user` of open ones; a socket is closed when its access token expires.
  */
 @Injectable()
@@ -40,6 +42,9 @@ export class SocketAuth implements OnModuleDestroy {
     this.unsubscribe = [
       events.on('user.disabled', async ({ user_id }) => {
         for (const ns of this.namespaces) ns.in(userRoom(user_id)).disconnectSockets(true);
+      }),
+      events.on('session.ended', async ({ session_id }) => {
+        for (const ns of this.namespaces) ns.in(sessionRoom(session_id)).disconnectSockets(true);
       }),
       events.on('user.roles_changed', async ({ user_id, roles }) => {
         for (const ns of this.namespaces) {
@@ -79,6 +84,8 @@ export class SocketAuth implements OnModuleDestroy {
         (user) => {
           socket.data.user = user;
           void socket.join(userRoom(user.id));
+          const sessionId = this.tokens.sessionOf(token as string);
+          if (sessionId) void socket.join(sessionRoom(sessionId));
           this.endAtExpiry(socket, token as string);
           next();
         },

@@ -27,6 +27,11 @@ export abstract class AppConfig {
     readonly maxAttemptsPerIp: number;
     readonly windowSeconds: number;
   };
+  /**
+   * Proxies whose `X-Forwarded-For` gives the client address (for login throttling and logs): addresses,
+   * subnets or Express' named ranges. Empty (the default): the peer address is the client, whatever it sends.
+   */
+  abstract readonly trustProxy: string[];
   abstract readonly smtp: {
     readonly host: string;
     readonly port: number;

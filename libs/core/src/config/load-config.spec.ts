@@ -37,6 +37,17 @@ describe('loadConfig', () => {
     expect(problem({ ...base, IDM_ROLE: 'reader' }).message).toBe('IDM_ROLE must be one of [all, screens] (got "reader")');
   });
 
+  it('trusts no proxy by default, and only the named proxies when TRUST_PROXY lists them', () => {
+    expect(loadConfig(base).trustProxy).toEqual([]);
+    expect(loadConfig({ ...base, TRUST_PROXY: '' }).trustProxy).toEqual([]);
+    expect(loadConfig({ ...base, TRUST_PROXY: 'off' }).trustProxy).toEqual([]);
+    expect(loadConfig({ ...base, TRUST_PROXY: ' 10.0.0.5, 192.168.0.0/16,loopback, fd00::/8 ' }).trustProxy).toEqual(['10.0.0.5', '192.168.0.0/16', 'loopback', 'fd00::/8']);
+    for (const bad of ['true', '1', 'proxy.plant', '10.0.0.0/33', '10.0.0.1,*']) {
+      const err = problem({ ...base, TRUST_PROXY: bad });
+      expect(err.message).toMatch(/^TRUST_PROXY must be off, or a comma-separated list of proxy addresses, subnets or loopback\/linklocal\/uniquelocal: ".+" is not an IP address/);
+    }
+  });
+
   it('names a missing MONGO_URI in one line', () => {
     const e = problem({ REDIS_URL: base.REDIS_URL });
     expect(e.variable).toBe('MONGO_URI');

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { isIP } from 'node:net';
 import * as path from 'node:path';
 import * as Joi from 'joi';
 import { AppConfig } from './app-config';
@@ -16,6 +17,30 @@ const redisUrl = Joi.string()
   .uri({ scheme: ['redis', 'rediss'] })
   .messages({ 'string.uriCustomScheme': 'must be a redis:// or rediss:// URL', 'string.uri': 'must be a redis:// or rediss:// URL' });
 
+/** Express' named address ranges, usable in TRUST_PROXY next to addresses and subnets. */
+const PROXY_RANGES = ['loopback', 'linklocal', 'uniquelocal'];
+
+/** TRUST_PROXY: off (empty, `false`, `off`) or a comma-separated list of proxy addresses, subnets and named ranges. */
+function parseTrustProxy(text: string): string[] {
+  const items = text.split(',').map((s) => s.trim()).filter(Boolean);
+  if (items.length === 1 && ['false', 'off', 'no', '0'].includes(items[0].toLowerCase())) return [];
+  for (const item of items) {
+    const [addr, bits, extra] = item.split('/');
+    const family = isIP(addr);
+    const okBits = bits === undefined || (/^\d+$/.test(bits) && Number(bits) <= (family === 6 ? 128 : 32));
+    if (!PROXY_RANGES.includes(item) && (!family || !okBits || extra !== undefined)) {
+      throw new Error(`"${item}" is not an IP address, a subnet (10.0.0.0/8) or one of ${PROXY_RANGES.join(', ')}`);
+    }
+  }
+  return items;
+}
+
+const trustProxy = Joi.string()
+  .allow('')
+  .default('')
+  .custom((value: string) => parseTrustProxy(value))
+  .messages({ 'any.custom': 'must be off, or a comma-separated list of proxy addresses, subnets or loopback/linklocal/uniquelocal: {{#error.message}}' });
+
 const schema = Joi.object({
   NODE_ENV: Joi.string().valid('development', 'production', 'test').default('development'),
   HOST: Joi.string().default('0.0.0.0'),
@@ -31,6 +56,7 @@ const schema = Joi.object({
   AUTH_LOGIN_MAX_ATTEMPTS: Joi.number().integer().min(1).default(10),
   AUTH_LOGIN_MAX_ATTEMPTS_PER_IP: Joi.number().integer().min(1).default(100),
   AUTH_LOGIN_WINDOW_SECONDS: Joi.number().integer().min(1).max(86400).default(900),
+  TRUST_PROXY: trustProxy,
   SMTP_HOST: Joi.string().hostname().default('127.0.0.1'),
   SMTP_PORT: Joi.number().integer().min(1).max(65535).default(1025),
   SMTP_SECURE: Joi.boolean().truthy('1').falsy('0').default(false),
@@ -126,6 +152,7 @@ export function loadConfig(env: Env, cwd = process.cwd()): AppConfig {
       maxAttemptsPerIp: v.AUTH_LOGIN_MAX_ATTEMPTS_PER_IP,
       windowSeconds: v.AUTH_LOGIN_WINDOW_SECONDS,
     },
+    trustProxy: v.TRUST_PROXY === '' ? [] : v.TRUST_PROXY,
     smtp: {
       host: v.SMTP_HOST,
       port: v.SMTP_PORT,

@@ -1,5 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { documentErrors } from './document-errors';
 import { BEARER_SCHEME, documentSecurity } from './document-security';
 
 /** OpenAPI 3 document at /docs-json and its browsable UI at /docs. */
@@ -17,6 +18,6 @@ export function setupOpenApi(app: INestApplication, version: string): void {
     .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' }, BEARER_SCHEME)
     .build();
   // Security requirements and roles come from Public()/Roles(), the same metadata the auth guard reads.
-  const document = documentSecurity(SwaggerModule.createDocument(app, config));
+  const document = documentErrors(documentSecurity(SwaggerModule.createDocument(app, config)));
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json', yamlDocumentUrl: 'docs-yaml' });
 }

@@ -2,12 +2,19 @@ import type { INestApplication } from '@nestjs/common';
 import express, { NextFunction, Request, Response } from 'express';
 import type { ErrorResponse } from '@idm/contracts';
 
+const EMPTY = Symbol('idm.emptyBody');
+
 /**
  * JSON body parsing with IDM's error shape. Nest's own parser turns a malformed body into a bare
  * BadRequestException with the JSON engine's message; this one says plainly what is wrong.
  */
 export function useJsonBody(app: INestApplication, limit: string): void {
-  app.use(express.json({ limit }));
+  // An empty body parses as `{}`; the validation pipe must see it as no body at all (a bare POST is refused).
+  app.use(express.json({ limit, verify: (req, _res, buf) => { if (!buf.length) (req as Request & { [EMPTY]?: boolean })[EMPTY] = true; } }));
+  app.use((req: Request & { [EMPTY]?: boolean }, _res: Response, next: NextFunction) => {
+    if (req[EMPTY]) req.body = undefined;
+    next();
+  });
   app.use((err: { type?: string; status?: number; message?: string }, _req: Request, res: Response, next: NextFunction) => {
     if (!err || typeof err.status !== 'number') return next(err);
     const message =
