@@ -52,13 +52,19 @@ describe('foundation: the app on the real local services', () => {
     expect(await ui.text()).toContain('swagger');
   });
 
-  it('gives every documented operation a summary and tells a /docs reader how to authorize', async () => {
+  it('gives every documented operation a summary and a success response, and tells a /docs reader how to authorize', async () => {
     const { body } = await getJson(`${t.url}/docs-json`);
     const missing: string[] = [];
-    for (const [path, item] of Object.entries(body.paths as Record<string, Record<string, { summary?: string }>>)) {
-      for (const [method, op] of Object.entries(item)) if (!op.summary) missing.push(`${method.toUpperCase()} ${path}`);
+    // Its success too: declaring an error response (503, 409) makes the generator drop the default 2xx.
+    const noSuccess: string[] = [];
+    for (const [path, item] of Object.entries(body.paths as Record<string, Record<string, { summary?: string; responses?: Record<string, unknown> }>>)) {
+      for (const [method, op] of Object.entries(item)) {
+        if (!op.summary) missing.push(`${method.toUpperCase()} ${path}`);
+        if (!Object.keys(op.responses ?? {}).some((code) => /^2\d\d$/.test(code))) noSuccess.push(`${method.toUpperCase()} ${path}`);
+      }
     }
     expect(missing).toEqual([]);
+    expect(noSuccess).toEqual([]);
     expect(body.info.description).toContain('`POST /auth/login`');
     expect(body.info.description).toContain('**Authorize**');
   });

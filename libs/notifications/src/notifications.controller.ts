@@ -1,5 +1,5 @@
 import { BadRequestException, Body, Controller, Delete, Get, Headers, HttpCode, NotFoundException, Param, Patch, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiHeader, ApiNotFoundResponse, ApiOperation, ApiQuery, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiBearerAuth, ApiCreatedResponse, ApiHeader, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiQuery, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import type { DeliveryDto, SendNotificationResponse, SubscriptionDto } from '@idm/contracts';
 import { AuthUser, CurrentUser, IDEMPOTENCY_KEY_HEADER, idempotentId, Roles } from '@idm/core';
 import { DigestService } from './digest.service';
@@ -53,6 +53,7 @@ export class NotificationsController {
   @Post('subscriptions')
   @ApiOperation({ summary: 'Subscribe to a digest on a cron schedule in a time zone, and optionally to immediate critical alarms (supervisor or above; admins for others)' })
   @ApiHeader({ name: IDEMPOTENCY_KEY_HEADER, required: false, description: 'a retry with the same key (same user) answers the subscription made by the first request instead of making another' })
+  @ApiCreatedResponse({ description: 'the subscription (or the one an earlier request with the same Idempotency-Key made)' })
   @ApiServiceUnavailableResponse({ description: 'Redis (where schedules live) is unreachable: nothing was changed; see Retry-After' })
   create(@Body() body: CreateSubscriptionDto, @CurrentUser() user: AuthUser, @Headers('idempotency-key') key?: string): Promise<SubscriptionDto> {
     return this.subscriptions.create(body, user, idempotentId(key, user.username, 'subscription'));
@@ -66,6 +67,7 @@ export class NotificationsController {
 
   @Patch('subscriptions/:id')
   @ApiOperation({ summary: 'Change a subscription; its schedule follows (supervisor or above)' })
+  @ApiOkResponse({ description: 'the subscription as changed, with its next run' })
   @ApiServiceUnavailableResponse({ description: 'Redis (where schedules live) is unreachable: nothing was changed; see Retry-After' })
   update(@Param('id') id: string, @Body() body: UpdateSubscriptionDto, @CurrentUser() user: AuthUser): Promise<SubscriptionDto> {
     return this.subscriptions.update(id, body, user);
@@ -74,6 +76,7 @@ export class NotificationsController {
   @Delete('subscriptions/:id')
   @HttpCode(204)
   @ApiOperation({ summary: 'Delete a subscription and its schedule (supervisor or above)' })
+  @ApiNoContentResponse({ description: 'deleted, with its schedule' })
   @ApiServiceUnavailableResponse({ description: 'Redis (where schedules live) is unreachable: nothing was changed; see Retry-After' })
   remove(@Param('id') id: string, @CurrentUser() user: AuthUser): Promise<void> {
     return this.subscriptions.remove(id, user);
@@ -82,6 +85,7 @@ export class NotificationsController {
   @Post('send')
   @HttpCode(202)
   @ApiOperation({ summary: 'Send a subscription\'s digest now, or a plain message (supervisor or admin)' })
+  @ApiAcceptedResponse({ description: 'queued for sending (a digest: built now, mailed by the outbox with retries)' })
   @ApiNotFoundResponse({ description: 'no subscription of yours has this subscription_id' })
   async send(@Body() body: SendNotificationDto, @CurrentUser() user: AuthUser): Promise<SendNotificationResponse> {
     if (body.kind === 'digest') {

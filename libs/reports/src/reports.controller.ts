@@ -1,5 +1,5 @@
 import { Body, Controller, Get, Headers, HttpCode, NotFoundException, Param, Post, Query, StreamableFile } from '@nestjs/common';
-import { ApiBearerAuth, ApiConflictResponse, ApiHeader, ApiOperation, ApiProduces, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiAcceptedResponse, ApiConflictResponse, ApiHeader, ApiOperation, ApiProduces, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import type { AnomalyReport, ReportJobDto, ReportScope } from '@idm/contracts';
 import { AuthUser, CurrentUser, IDEMPOTENCY_KEY_HEADER, idempotentId, RedisGate, Roles } from '@idm/core';
 import { ReportJobRequestDto, ReportQueryDto, ReportScopeDto } from './dto/report-query.dto';
@@ -43,6 +43,7 @@ export class ReportsController {
   @HttpCode(202)
   @ApiOperation({ summary: 'Start a report in the background; poll GET /reports/jobs/:id (supervisor or above)' })
   @ApiHeader({ name: IDEMPOTENCY_KEY_HEADER, required: false, description: 'a retry with the same key (same user) answers the job made by the first request instead of queueing another' })
+  @ApiAcceptedResponse({ description: 'the job, queued (or the one an earlier request with the same Idempotency-Key made)' })
   @ApiConflictResponse({ description: 'the Idempotency-Key was used for a different request' })
   @ApiServiceUnavailableResponse({ description: 'Redis is unreachable: nothing was queued; see Retry-After' })
   createJob(@Body() body: ReportJobRequestDto, @CurrentUser() user: AuthUser | undefined, @Headers('idempotency-key') key?: string): Promise<ReportJobDto> {
