@@ -191,7 +191,9 @@ export function AlarmList({ alarms: given, actions, focusId, firstOut }: { alarm
                   {a.message}
                 </td>
                 <td className="num">{formatValue(a.last_value)}</td>
-                <td className="state">{stateLabel(a)}</td>
+                <td className="state" title={stateLabel(a)}>
+                  {stateLabel(a)}
+                </td>
                 <td>
                   <div className="actions">
                     <button type="button" aria-expanded={isOpen === 'history'} onClick={() => setOpen(isOpen === 'history' ? null : { id: a.id, kind: 'history' })}>
