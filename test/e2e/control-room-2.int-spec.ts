@@ -194,4 +194,58 @@ describe('control room II in Chromium', () => {
     await screenshot(page, 'cr2-tiles-bad-bool');
     expect(errors).toEqual([]);
   });
+
+  it('works on a 390 px phone: banner, alarm list with acknowledge and a sensor trend, without sideways scrolling', async () => {
+    const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, reducedMotion: 'reduce' });
+    phone.setDefaultTimeout(20_000);
+    try {
+      const p = await phone.newPage();
+      const phoneErrors = collectErrors(p);
+      const noSideways = () => p.evaluate(() => ({ scrollWidth: document.documentElement.scrollWidth, innerWidth: window.innerWidth }));
+      await signIn(p, plant.idm.url, 'operator.e2e', plant.password);
+      await p.locator('[data-sensor-id]').first().waitFor();
+      // A fresh alarm of this test's own to acknowledge.
+      const plc1 = plant.sim.plant.plcs[1];
+      const tag = plant.sim.deviceFile.tags.filter((t) => t.device_id === plc1.id && t.limits?.hihi !== undefined && t.limits?.lolo !== undefined)[2];
+      plant.sim.injectFault({ kind: 'step', plc: plc1.id, sensor_id: tag.sensor_id, magnitude: (tag.limits!.hihi! - tag.limits!.lolo!) * 0.75 });
+      const bannerRow = p.getByTestId('alarm-banner').locator(`li[data-alarm-id^="sensor:${tag.sensor_id}|"]`).first();
+      await bannerRow.waitFor({ timeout: 40_000 });
+      const banner = (await p.getByTestId('alarm-banner').boundingBox())!;
+      expect(banner.x).toBeGreaterThanOrEqual(0);
+      expect(banner.x + banner.width).toBeLessThanOrEqual(390);
+      let w = await noSideways();
+      expect(w.scrollWidth).toBeLessThanOrEqual(w.innerWidth);
+      await screenshot(p, 'cr2-phone-overview');
+
+      await p.getByRole('link', { name: /^Alarm list/ }).click();
+      const row = p.locator(`tr[data-alarm-id^="sensor:${tag.sensor_id}|"]`).first();
+      await row.waitFor();
+      const id = (await row.getAttribute('data-alarm-id'))!;
+      // Every part of the card, its buttons too, within the screen.
+      const rightmost = await row.evaluate((r) => Math.max(...[r, ...r.querySelectorAll('*')].map((e) => e.getBoundingClientRect().right)));
+      expect(rightmost).toBeLessThanOrEqual(390);
+      w = await noSideways();
+      expect(w.scrollWidth).toBeLessThanOrEqual(w.innerWidth);
+      await screenshot(p, 'cr2-phone-alarms');
+      const ack = p.locator(`tr[data-alarm-id="${id}"]`).getByRole('button', { name: /^Acknowledge/ });
+      const ackBox = (await ack.boundingBox())!;
+      expect(ackBox.x + ackBox.width).toBeLessThanOrEqual(390);
+      await ack.tap();
+      await p.waitForFunction((alarmId) => !document.querySelector(`tr[data-alarm-id="${alarmId}"]`)?.getAttribute('data-state')?.startsWith('unack_'), id, { timeout: 15_000 });
+
+      await p.locator(`tr[data-alarm-id="${id}"] td.source a`).tap();
+      await p.getByRole('heading', { name: new RegExp(tag.sensor_id) }).waitFor();
+      const chart = p.getByTestId('trend-chart');
+      await until(async () => ((await chart.locator('.recharts-line-curve').getAttribute('d').catch(() => null))?.split(/[LC]/).length ?? 0) > 3, 30_000, 'a trend line on the phone');
+      const chartBox = (await chart.boundingBox())!;
+      expect(chartBox.width).toBeGreaterThan(250);
+      expect(chartBox.x + chartBox.width).toBeLessThanOrEqual(390);
+      w = await noSideways();
+      expect(w.scrollWidth).toBeLessThanOrEqual(w.innerWidth);
+      await screenshot(p, 'cr2-phone-trend');
+      expect(phoneErrors).toEqual([]);
+    } finally {
+      await phone.close();
+    }
+  });
 });

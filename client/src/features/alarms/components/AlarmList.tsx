@@ -140,7 +140,7 @@ export function AlarmList({ alarms: given, actions, focusId, firstOut }: { alarm
           {error}
         </p>
       )}
-      <table className="grid" ref={tableRef}>
+      <table className="grid alarm-table" ref={tableRef}>
         <thead>
           <tr>
             {actions && <th scope="col"><span className="sr-only">Select</span></th>}
