@@ -4,7 +4,7 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { AlarmDto, AlarmPriorityName, TagDto } from '@idm/contracts';
 import { authHeader, clearLoginThrottle } from '../support/auth';
-import { collectErrors, launchChromium, newContext, screenshot, signIn } from './support/browser';
+import { collectErrors, launchChromium, newContext, screenshot, signIn, until } from './support/browser';
 import { startPlant, type Plant } from './support/plant';
 
 /**
@@ -13,18 +13,6 @@ import { startPlant, type Plant } from './support/plant';
  */
 const DB = 'idm_test_e2e_control_room_2';
 jest.setTimeout(120_000);
-
-/** Waits (bounded) until `fn` returns a truthy value. */
-async function until<T>(fn: () => Promise<T>, timeoutMs: number, what: string): Promise<NonNullable<T>> {
-  const deadline = Date.now() + timeoutMs;
-  let last: T | undefined;
-  while (Date.now() < deadline) {
-    last = await fn();
-    if (last) return last as NonNullable<T>;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what} (last: ${JSON.stringify(last)})`);
-}
 
 const PRIORITY_RANK: Record<string, number> = { critical: 0, high: 1, medium: 2, low: 3 };
 
