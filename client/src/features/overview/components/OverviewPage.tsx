@@ -33,8 +33,23 @@ function useTileComm(ids: readonly string[]): { failed: number; withValue: numbe
   const subscribe = useCallback(
     (l: () => void) => {
       if (!live) return () => undefined;
-      const offs = ids.map((id) => live.samples.subscribe(id, l));
-      return () => offs.forEach((off) => off());
+      // A frame of samples notifies each changed tag at once: count once per frame, not once per tag
+      // (a device of 2 000 tags would otherwise recount 2 000 tiles 2 000 times a second).
+      let queued = false;
+      let alive = true;
+      const once = () => {
+        if (queued) return;
+        queued = true;
+        queueMicrotask(() => {
+          queued = false;
+          if (alive) l();
+        });
+      };
+      const offs = ids.map((id) => live.samples.subscribe(id, once));
+      return () => {
+        alive = false;
+        offs.forEach((off) => off());
+      };
     },
     [live, ids],
   );
