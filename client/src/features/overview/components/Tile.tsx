@@ -68,15 +68,28 @@ function TileLive({ tag, alarm, scale, linkDown }: { tag: TileSpec; alarm?: Alar
 /**
  * ISA-101 analog indicator: a grey scale with limit marks and a pointer where the value sits; the pointer
  * takes a colour only when the value is beyond its limits. No pointer without a trustworthy number.
+ * The marks render once per tag; a new value only moves the pointer, by a transform (no layout).
  */
 function AnalogBar({ scale, value, abnormal }: { scale: AnalogScale; value: number | null; abnormal: boolean }) {
   const pos = value === null ? null : analogPosition(scale, value);
   return (
     <span className="analog" data-testid="analog" aria-hidden="true">
-      {scale.marks.map((m) => (
-        <span key={m.kind} className={`mark mark-${m.kind}`} style={{ left: `${(m.at * 100).toFixed(1)}%` }} />
-      ))}
-      {pos && <span className={`pointer${abnormal ? ' abnormal' : ''}${pos.past ? ` past-${pos.past}` : ''}`} data-at={pos.at.toFixed(3)} style={{ left: `${(pos.at * 100).toFixed(1)}%` }} />}
+      <AnalogMarks scale={scale} />
+      {pos && (
+        <span className="track" style={{ transform: `translateX(${(pos.at * 100).toFixed(1)}%)` }}>
+          <span className={`pointer${abnormal ? ' abnormal' : ''}${pos.past ? ` past-${pos.past}` : ''}`} data-at={pos.at.toFixed(3)} />
+        </span>
+      )}
     </span>
   );
 }
+
+const AnalogMarks = memo(function AnalogMarks({ scale }: { scale: AnalogScale }) {
+  return (
+    <>
+      {scale.marks.map((m) => (
+        <span key={m.kind} className={`mark mark-${m.kind}`} style={{ left: `${(m.at * 100).toFixed(1)}%` }} />
+      ))}
+    </>
+  );
+});
