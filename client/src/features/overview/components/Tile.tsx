@@ -44,7 +44,7 @@ function TileLive({ tag, alarm, scale, linkDown }: { tag: TileSpec; alarm?: Alar
     <span className={cls}>
       <span className="tile-row">
         {/* Long words or numbers shrink, then end in an ellipsis; the full text is in the title. */}
-        <span className={`value${text.length > 9 ? ' longer' : text.length > 6 ? ' long' : ''}`} data-testid="tile-value" title={text}>
+        <span className={`value${text.length > 9 ? ' longer' : text.length > 6 ? ' long' : ''}`} data-testid="tile-value" title={text.length > 6 ? text : undefined}>
           {text}
         </span>
         <span className="unit">{tag.data_type === 'bool' ? '' : tag.unit}</span>
