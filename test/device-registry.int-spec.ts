@@ -135,6 +135,24 @@ describe('device and tag registry over REST', () => {
     expect(notYaml.body.message).toMatch(/neither valid JSON nor YAML/);
   });
 
+  it('keeps the state words of a bool tag through create, export/import and PATCH, and names a bad one', async () => {
+    const motor = tag('M-101', 0, { register_type: 'coil', data_type: 'bool', state_words: { '0': 'STOP', '1': 'RUN' } });
+    const created = await call(t.url, 'POST', '/tags', admin, motor);
+    expect(created.status).toBe(201);
+    expect(created.body.state_words).toEqual({ '0': 'STOP', '1': 'RUN' });
+    const exported = await call(t.url, 'GET', '/devices/export?format=json', admin);
+    expect(exported.body.tags.find((x: any) => x.sensor_id === 'M-101').state_words).toEqual({ '0': 'STOP', '1': 'RUN' });
+    const missing = await call(t.url, 'PATCH', '/tags/M-101', admin, { state_words: { '0': 'CLOSED' } });
+    expect(missing.status).toBe(400);
+    expect(missing.body.details.map((d: any) => d.field)).toEqual(['state_words[1]']);
+    const onFloat = await call(t.url, 'PATCH', '/tags/TT-101', admin, { state_words: { '0': 'LOW', '1': 'HIGH' } });
+    expect(onFloat.status).toBe(400);
+    expect(onFloat.body.message).toContain('tag "TT-101": state_words are for bool tags');
+    expect((await call(t.url, 'PATCH', '/tags/M-101', admin, { state_words: null })).body.state_words).toBeUndefined();
+    expect((await call(t.url, 'GET', '/tags/M-101', admin)).body.state_words).toBeUndefined();
+    expect((await call(t.url, 'DELETE', '/tags/M-101', admin)).status).toBe(204);
+  });
+
   it('deleting a device removes its tags', async () => {
     const removed: Array<{ device_id: string; sensor_ids: string[] }> = [];
     const off = t.app.get(DomainEvents).on('device.removed', (e) => void removed.push({ device_id: e.device_id, sensor_ids: [...e.sensor_ids].sort() }));

@@ -4,25 +4,13 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { AlarmDto } from '@idm/contracts';
 import { authHeader, clearLoginThrottle, login } from '../support/auth';
-import { collectErrors, launchChromium, newContext, screenshot, signIn } from './support/browser';
+import { collectErrors, launchChromium, newContext, screenshot, signIn, until } from './support/browser';
 import { startPlant, type Plant } from './support/plant';
 
 const DB = 'idm_test_e2e_control_room';
 // Bounded but generous: CI runs this next to other suites on two shared cores.
 jest.setTimeout(120_000);
 const ACCESS_TTL_S = 30;
-
-/** Waits (bounded) until `fn` returns a truthy value. */
-async function until<T>(fn: () => Promise<T>, timeoutMs: number, what: string): Promise<NonNullable<T>> {
-  const deadline = Date.now() + timeoutMs;
-  let last: T | undefined;
-  while (Date.now() < deadline) {
-    last = await fn();
-    if (last) return last as NonNullable<T>;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what} (last: ${JSON.stringify(last)})`);
-}
 
 /**
  * What a control-room screen at the page's current size shows of the overview: the tile value's font size

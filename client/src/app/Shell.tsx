@@ -4,6 +4,7 @@ import { highestRole } from '@idm/contracts';
 import { useAuth } from '../lib/auth';
 import { LiveProvider } from '../lib/live/LiveProvider';
 import { AlarmBanner } from '../features/alarms/components/AlarmBanner';
+import { useAlarmActions } from '../features/alarms/hooks/use-alarm-actions';
 import { ConnectionIndicator } from './ConnectionIndicator';
 
 /** The signed-in frame: top bar and the alarm banner (on every screen, fixed at the top), then the routed screen. */
@@ -11,6 +12,7 @@ export function Shell() {
   const { user, signOut } = useAuth();
   const location = useLocation();
   const head = useStickyHeadHeight();
+  const actions = useAlarmActions();
   if (!user) return <Navigate to="/login" replace state={{ from: location.pathname }} />;
   return (
     <LiveProvider>
@@ -28,7 +30,7 @@ export function Shell() {
             Sign out
           </button>
         </header>
-        <AlarmBanner />
+        <AlarmBanner actions={actions} />
         </div>
         <main className="content">
           <Suspense fallback={<p className="muted panel">Loading…</p>}>

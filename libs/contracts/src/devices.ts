@@ -27,6 +27,12 @@ export interface TagLimits {
  * priority for all of its conditions, or one per condition (an anomaly type, e.g. `{limit: critical}`);
  * conditions it does not name keep the priority derived from the episode's severity.
  */
+/** Words a `bool` tag shows for its two states on screens, e.g. `{ "0": "STOP", "1": "RUN" }` (default OFF / ON). */
+export interface TagStateWords {
+  '0': string;
+  '1': string;
+}
+
 export type TagAlarmPriority = AlarmPriorityName | Partial<Record<AnomalyType, AlarmPriorityName>>;
 
 /** A PLC polled over Modbus TCP. `id` is a stable slug (e.g. `plc-01`) other records refer to. */
@@ -67,6 +73,8 @@ export interface TagDto {
   physical_max?: number;
   /** Fixed alarm priority of this tag's alarms; absent: derived from each episode's severity. */
   alarm_priority?: TagAlarmPriority;
+  /** `bool` tags only: the words for 0 and 1 on screens. */
+  state_words?: TagStateWords;
 }
 
 /** One file describing devices and their tags (JSON or YAML), for import/export and the simulator. */

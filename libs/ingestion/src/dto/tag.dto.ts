@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional, OmitType, PartialType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { Allow, IsIn, IsInt, IsNumber, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import { Allow, IsIn, IsNotEmpty, IsInt, IsNumber, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
 import { ALARM_PRIORITIES, ANOMALY_TYPES, ENDIANNESS, MODBUS_DATA_TYPES, REGISTER_TYPES } from '@idm/contracts';
 import type { Endianness, ModbusDataType, RegisterType, TagAlarmPriority } from '@idm/contracts';
 import { DEVICE_ID_PATTERN } from './device.dto';
@@ -14,6 +14,11 @@ export class TagLimitsDto {
   @ApiPropertyOptional() @IsOptional() @IsNumber(finite) hi?: number;
   @ApiPropertyOptional() @IsOptional() @IsNumber(finite) hihi?: number;
   @ApiPropertyOptional() @IsOptional() @IsNumber(finite) @Min(0) deadband?: number;
+}
+
+export class TagStateWordsDto {
+  @ApiProperty({ example: 'STOP' }) @IsString() @IsNotEmpty() @MaxLength(16) '0'!: string;
+  @ApiProperty({ example: 'RUN' }) @IsString() @IsNotEmpty() @MaxLength(16) '1'!: string;
 }
 
 export class CreateTagDto {
@@ -91,6 +96,17 @@ export class CreateTagDto {
   })
   @Allow()
   alarm_priority?: TagAlarmPriority | null;
+
+  @ApiPropertyOptional({
+    type: TagStateWordsDto,
+    nullable: true,
+    description: 'bool tags only: the words screens show for 0 and 1 (default OFF / ON). null (in a PATCH) removes them.',
+    example: { '0': 'STOP', '1': 'RUN' },
+  })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => TagStateWordsDto)
+  state_words?: TagStateWordsDto | null;
 }
 
 export class UpdateTagDto extends PartialType(OmitType(CreateTagDto, ['sensor_id'] as const)) {}

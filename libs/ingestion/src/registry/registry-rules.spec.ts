@@ -74,6 +74,14 @@ describe('checkTags', () => {
     expect(bad(['high'])[0].rule).toBe('alarmPriority');
     expect(bad({})[0].message).toBe('tag "TT-1": alarm_priority must name at least one condition');
   });
+
+  it('takes state words on a bool tag only', () => {
+    const words = { '0': 'STOP', '1': 'RUN' };
+    expect(checkTags([tag('M-1', 0, { register_type: 'coil', data_type: 'bool', state_words: words })], devices)).toEqual([]);
+    expect(checkTags([tag('TT-1', 0, { state_words: words })], devices)).toEqual([
+      { field: 'tags[TT-1].state_words', rule: 'boolOnly', message: 'tag "TT-1": state_words are for bool tags (data_type is float32)' },
+    ]);
+  });
 });
 
 describe('checkDevices', () => {

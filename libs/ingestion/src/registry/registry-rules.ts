@@ -2,7 +2,7 @@ import { ALARM_PRIORITIES, ANOMALY_TYPES } from '@idm/contracts';
 import type { DeviceDto, ErrorDetail, TagDto } from '@idm/contracts';
 import { isBitArea, MAX_ADDRESS, widthOf } from '../modbus/data-types';
 
-type TagShape = Pick<TagDto, 'sensor_id' | 'device_id' | 'register_type' | 'address' | 'data_type' | 'scale' | 'offset' | 'limits' | 'physical_min' | 'physical_max' | 'alarm_priority'>;
+type TagShape = Pick<TagDto, 'sensor_id' | 'device_id' | 'register_type' | 'address' | 'data_type' | 'scale' | 'offset' | 'limits' | 'physical_min' | 'physical_max' | 'alarm_priority' | 'state_words'>;
 
 /**
  * Cross-field and cross-record rules of the registry (the shape of each field is checked by the DTOs).
@@ -64,6 +64,9 @@ export function checkTags(tags: readonly TagShape[], deviceIds: ReadonlySet<stri
       }
     }
     out.push(...checkAlarmPriority(t.alarm_priority, name, at));
+    if (t.state_words && t.data_type !== 'bool') {
+      out.push({ field: at('state_words'), rule: 'boolOnly', message: `${name}: state_words are for bool tags (data_type is ${t.data_type})` });
+    }
   }
   out.push(...checkOverlaps(tags));
   return out;

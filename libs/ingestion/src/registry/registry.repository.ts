@@ -87,5 +87,6 @@ function toTag(t: Lean<Tag>): TagDto {
   if (typeof t.physical_min === 'number') out.physical_min = t.physical_min;
   if (typeof t.physical_max === 'number') out.physical_max = t.physical_max;
   if (t.alarm_priority) out.alarm_priority = typeof t.alarm_priority === 'string' ? t.alarm_priority : { ...t.alarm_priority };
+  if (t.state_words) out.state_words = { '0': t.state_words['0'], '1': t.state_words['1'] };
   return out;
 }

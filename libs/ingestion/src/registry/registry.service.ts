@@ -1,7 +1,7 @@
 import { BadRequestException, ConflictException, Injectable, NotFoundException } from '@nestjs/common';
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
-import type { DeviceDto, ErrorDetail, ImportResultDto, TagDto } from '@idm/contracts';
+import type { DeviceDto, ErrorDetail, ImportResultDto, TagDto, TagStateWords } from '@idm/contracts';
 import { DomainEvents, flattenValidationErrors } from '@idm/core';
 import { CreateDeviceDto, UpdateDeviceDto } from '../dto/device.dto';
 import { CreateTagDto, UpdateTagDto } from '../dto/tag.dto';
@@ -69,10 +69,12 @@ export class RegistryService {
 
   async updateTag(sensorId: string, dto: UpdateTagDto): Promise<TagDto> {
     const before = this.getTag(sensorId);
-    const { alarm_priority, ...rest } = dto;
+    const { alarm_priority, state_words, ...rest } = dto;
     const tag: TagDto = { ...before, ...stripUndefined(rest) };
     if (alarm_priority === null) delete tag.alarm_priority; // back to the severity-derived priority
     else if (alarm_priority !== undefined) tag.alarm_priority = alarm_priority;
+    if (state_words === null) delete tag.state_words; // back to OFF / ON
+    else if (state_words !== undefined) tag.state_words = stateWords(state_words);
     this.checkTagChange(tag);
     await this.repo.saveTag(tag);
     await this.registry.refresh([before.device_id, tag.device_id]);
@@ -219,5 +221,11 @@ export function tagWithDefaults(dto: CreateTagDto): TagDto {
   if (dto.physical_min !== undefined) t.physical_min = dto.physical_min;
   if (dto.physical_max !== undefined) t.physical_max = dto.physical_max;
   if (dto.alarm_priority !== undefined && dto.alarm_priority !== null) t.alarm_priority = dto.alarm_priority;
+  if (dto.state_words) t.state_words = stateWords(dto.state_words);
   return t;
+}
+
+/** Only the two words (a validated DTO instance carries nothing else, but a plain copy is what gets stored). */
+function stateWords(w: TagStateWords): TagStateWords {
+  return { '0': w['0'], '1': w['1'] };
 }

@@ -1,7 +1,7 @@
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
 import { SchemaTypes, type HydratedDocument } from 'mongoose';
 import { ENDIANNESS, MODBUS_DATA_TYPES, REGISTER_TYPES } from '@idm/contracts';
-import type { Endianness, ModbusDataType, RegisterType, TagAlarmPriority, TagLimits } from '@idm/contracts';
+import type { Endianness, ModbusDataType, RegisterType, TagAlarmPriority, TagLimits, TagStateWords } from '@idm/contracts';
 
 /**
  * A tag (sensor). `_id` is the sensor_id, so "get tag X" is an `_id` lookup and uniqueness comes for free.
@@ -59,6 +59,9 @@ export class Tag {
   // A priority name or a {condition: priority} object, checked by the registry rules before it is stored.
   @Prop({ type: SchemaTypes.Mixed, required: false })
   alarm_priority?: TagAlarmPriority;
+
+  @Prop({ type: Object, required: false })
+  state_words?: TagStateWords;
 }
 
 export type TagDocument = HydratedDocument<Tag>;

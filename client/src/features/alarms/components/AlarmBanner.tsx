@@ -6,6 +6,8 @@ import { useAlarmState } from '../../../lib/live/LiveProvider';
 import { isUnacked, sortAlarms } from '../../../lib/live/alarm-state';
 import { clock } from '../../../lib/format';
 import { sound } from '../../../lib/annunciator';
+import { toUiError } from '../../../lib/errors';
+import { ShelveForm, type AlarmActions } from './AlarmList';
 
 const SOUND_KEY = 'idm.sound';
 const REPEAT_MS = 10_000;
@@ -14,9 +16,16 @@ const PRIORITIES: AlarmPriorityName[] = ['critical', 'high', 'medium', 'low'];
 
 /**
  * Always on screen: calm grey with nothing to do; otherwise the counts by priority and the most urgent
- * unacknowledged alarms, so a new alarm is impossible to miss from any screen.
+ * unacknowledged alarms, so a new alarm is impossible to miss from any screen. With `actions` (operator
+ * role or above) each row has a small Ack and Shelve, so the operator need not leave the screen they are on.
  */
-export function AlarmBanner() {
+export function AlarmBanner({ actions }: { actions?: AlarmActions }) {
+  const [shelving, setShelving] = useState<string | null>(null);
+  const [actionError, setActionError] = useState<string | null>(null);
+  const ack = (id: string) => {
+    setActionError(null);
+    actions?.acknowledge([id]).catch((err: unknown) => setActionError(toUiError(err).message));
+  };
   const state = useAlarmState();
   const everything = sortAlarms(state.alarms.values());
   // Shelved and out-of-service alarms are suppressed from the banner (ISA-18.2); the list still has them.
@@ -75,9 +84,31 @@ export function AlarmBanner() {
             <span className="src">{a.source_id}</span>
             <span className="msg">{a.message}</span>
             <span className="state">{isUnacked(a) ? 'UNACK' : 'ACK'}</span>
+            {actions && (
+              <span className="row-actions">
+                {isUnacked(a) && (
+                  <button type="button" className="small" onClick={() => ack(a.id)} aria-label={`Acknowledge ${a.message}`} title="Acknowledge">
+                    Ack
+                  </button>
+                )}
+                <button type="button" className="small" aria-expanded={shelving === a.id} onClick={() => setShelving(shelving === a.id ? null : a.id)} aria-label={`Shelve ${a.message}`} title="Shelve">
+                  Shelve
+                </button>
+              </span>
+            )}
           </li>
         ))}
       </ol>
+      {actions && shelving && state.alarms.get(shelving) && (
+        <div className="banner-form">
+          <ShelveForm alarm={state.alarms.get(shelving)!} onSubmit={(m, r) => actions.shelve(shelving, m, r)} onCancel={() => setShelving(null)} onDone={() => setShelving(null)} />
+        </div>
+      )}
+      {actionError && (
+        <p className="banner-error form-error" role="alert">
+          {actionError}
+        </p>
+      )}
       <span className="banner-actions">
         {soundOn && loud.length > 0 && (
           <button type="button" onClick={() => setSilenced(new Set(unacked.map((a) => `${a.id}|${a.raised_at}`)))}>

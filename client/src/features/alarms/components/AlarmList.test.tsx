@@ -203,7 +203,8 @@ describe('a device (comm failure) alarm', () => {
       expect(deviceRow()).toHaveTextContent('plc-02✕ NOT CONNECTED · no good poll since 10:01:00 (5 min 00 s) · 12 failed polls in a row · last error: connect ECONNREFUSED 10.0.0.2:502'),
     );
     expect(seen.map((r) => `${r.method} ${r.url}`)).toEqual(['GET /devices/plc-02/status']);
-    expect(within(rows()[1]).queryByText(/connected/i)).toBeNull();
+    // The list sorts itself (the critical sensor alarm on top): the other row by its id.
+    expect(within(rows().find((r) => r !== deviceRow())!).queryByText(/connected/i)).toBeNull();
   });
 
   test('the list does not wait for the status, and a status that cannot be loaded says so', async () => {
@@ -232,5 +233,70 @@ describe('a device (comm failure) alarm', () => {
     const calls = seen.length;
     await act(() => vi.advanceTimersByTimeAsync(3 * DEVICE_STATUS_REFRESH_MS));
     expect(seen).toHaveLength(calls);
+  });
+});
+
+describe('the alarm summary an operator works', () => {
+  const FLOOD = [
+    ...ALARMS.filter((a) => a.id !== 'TT-101'), // FT-401, PT-201, LT-301, VT-501 (shelved)
+    alarm('ZT-900', { priority: 'medium', raised_at: '2026-11-27T10:06:00Z', in_flood: true, message: 'ZT-900 a very long message '.repeat(8) }),
+  ];
+  const ids = () => rows().map((r) => r.getAttribute('data-alarm-id'));
+
+  test('sorts by a column header, either way, and says so with aria-sort', async () => {
+    const user = userEvent.setup();
+    render(
+      <MemoryRouter>
+        <AlarmList alarms={FLOOD} />
+      </MemoryRouter>,
+    );
+    const header = (name: string) => screen.getByRole('button', { name: new RegExp(`^${name}`) }).closest('th')!;
+    expect(header('Priority')).toHaveAttribute('aria-sort', 'ascending');
+    await user.click(screen.getByRole('button', { name: /^Raised/ }));
+    expect(header('Raised')).toHaveAttribute('aria-sort', 'descending');
+    expect(header('Priority')).not.toHaveAttribute('aria-sort');
+    expect(ids()).toEqual(['ZT-900', 'FT-401', 'LT-301', 'VT-501', 'PT-201']);
+    await user.click(screen.getByRole('button', { name: /^Raised/ }));
+    expect(header('Raised')).toHaveAttribute('aria-sort', 'ascending');
+    expect(ids()).toEqual(['PT-201', 'VT-501', 'LT-301', 'FT-401', 'ZT-900']);
+    await user.click(screen.getByRole('button', { name: /^Source/ }));
+    expect(ids()).toEqual(['FT-401', 'LT-301', 'PT-201', 'VT-501', 'ZT-900']);
+    await user.click(screen.getByRole('button', { name: /^State/ }));
+    // Unacknowledged first (by priority within), then acknowledged, then shelved.
+    expect(ids()).toEqual(['FT-401', 'LT-301', 'ZT-900', 'PT-201', 'VT-501']);
+  });
+
+  test('marks the first-out alarm, keeps a long message on one line with its full text in the title', () => {
+    render(
+      <MemoryRouter>
+        <AlarmList alarms={FLOOD} firstOut={new Set(['PT-201'])} />
+      </MemoryRouter>,
+    );
+    const pt = rows().find((r) => r.getAttribute('data-alarm-id') === 'PT-201')!;
+    expect(within(pt).getByText('1st')).toHaveAttribute('title', 'First out: the first alarm of the flood');
+    expect(screen.getAllByText('1st')).toHaveLength(1);
+    const zt = rows().find((r) => r.getAttribute('data-alarm-id') === 'ZT-900')!;
+    expect(zt.querySelector('td.msg')).toHaveAttribute('title', FLOOD[4].message);
+  });
+
+  test('rows work from the keyboard: arrows move, Enter opens the history, A acknowledges', async () => {
+    initConfig({});
+    fakeApi((req) => ({ status: 200, data: { ...ALARMS[0], history: [], url: req.url } }));
+    const user = userEvent.setup();
+    const actions = fakeActions();
+    show(actions);
+    rows()[0].focus();
+    await user.keyboard('{ArrowDown}');
+    expect(document.activeElement).toBe(rows()[1]);
+    await user.keyboard('{ArrowDown}{ArrowUp}{ArrowUp}{ArrowUp}');
+    expect(document.activeElement).toBe(rows()[0]);
+    await user.keyboard('a');
+    expect(actions.acknowledge).toHaveBeenCalledWith(['FT-401']);
+    // An acknowledged alarm is not acknowledged again.
+    rows()[1].focus();
+    await user.keyboard('A');
+    expect(actions.acknowledge).toHaveBeenCalledTimes(1);
+    await user.keyboard('{Enter}');
+    expect(await screen.findByRole('list', { name: 'History of PT-201 high' })).toBeInTheDocument();
   });
 });

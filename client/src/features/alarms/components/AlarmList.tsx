@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState, type FormEvent } from 'react';
+import { useEffect, useMemo, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
 import { Link } from 'react-router-dom';
 import type { AlarmDto } from '@idm/contracts';
 import { PriorityBadge } from '../../../components/ui/PriorityBadge';
@@ -6,6 +6,7 @@ import { isUnacked } from '../../../lib/live/alarm-state';
 import { clock, formatValue } from '../../../lib/format';
 import { toUiError } from '../../../lib/errors';
 import { stateLabel } from './alarm-labels';
+import { DEFAULT_SORT, sortAlarmsBy, type AlarmSort, type SortKey } from './alarm-summary';
 import { AlarmHistory } from './AlarmHistory';
 import { DeviceCommStatus } from './DeviceCommStatus';
 
@@ -20,13 +21,24 @@ export const SHELVE_MINUTES = [15, 30, 60, 120, 240, 480, 720, 1440];
 
 type Open = { id: string; kind: 'shelve' | 'comment' | 'history' } | null;
 
+const SORT_COLUMNS: { key: SortKey; label: string; className?: string }[] = [
+  { key: 'priority', label: 'Priority' },
+  { key: 'time', label: 'Raised', className: 'num' },
+  { key: 'source', label: 'Source' },
+];
+
 /**
- * The alarm list, already sorted by the caller (priority, then newest). Unacknowledged rows stand out by
- * a filled priority shape, bold text, a left bar in the priority colour and the word UNACK; action
- * buttons exist only when `actions` is given (operator role or above). `focusId` picks out one alarm (from a
- * link such as an anomaly episode's): its row is marked and scrolled to, and its history opened.
+ * The alarm summary: one line per alarm (a long message ends in an ellipsis, the full text in its
+ * title), sorted by a column header (priority, then newest, until another is chosen). Unacknowledged
+ * rows stand out by a filled priority shape, bold text, a left bar in the priority colour and the word
+ * UNACK; `firstOut` alarms (the first of a flood) carry a "1st" marker. Action buttons exist only when
+ * `actions` is given (operator role or above). Rows are focusable: arrows move, Enter opens the
+ * history, A acknowledges. `focusId` picks out one alarm (from a link such as an anomaly episode's): its
+ * row is marked and scrolled to, and its history opened.
  */
-export function AlarmList({ alarms, actions, focusId }: { alarms: readonly AlarmDto[]; actions?: AlarmActions; focusId?: string }) {
+export function AlarmList({ alarms: given, actions, focusId, firstOut }: { alarms: readonly AlarmDto[]; actions?: AlarmActions; focusId?: string; firstOut?: ReadonlySet<string> }) {
+  const [sort, setSort] = useState<AlarmSort>(DEFAULT_SORT);
+  const alarms = useMemo(() => sortAlarmsBy(given, sort), [given, sort]);
   const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
   const [open, setOpen] = useState<Open>(focusId ? { id: focusId, kind: 'history' } : null);
   const tableRef = useRef<HTMLTableElement>(null);
@@ -65,6 +77,34 @@ export function AlarmList({ alarms, actions, focusId }: { alarms: readonly Alarm
       return n;
     });
 
+  const sortBy = (key: SortKey) => setSort((s) => (s.key === key ? { key, dir: s.dir === 'asc' ? 'desc' : 'asc' } : { key, dir: key === 'time' ? 'desc' : 'asc' }));
+  const ariaSort = (key: SortKey) => (sort.key === key ? (sort.dir === 'asc' ? 'ascending' : 'descending') : undefined);
+  const sortHeader = (key: SortKey, label: string, className?: string) => (
+    <th scope="col" key={key} className={className} aria-sort={ariaSort(key)}>
+      <button type="button" className="sort" onClick={() => sortBy(key)} title={`Sort by ${label.toLowerCase()}`}>
+        {label}
+        <span aria-hidden="true">{sort.key === key ? (sort.dir === 'asc' ? ' ▲' : ' ▼') : ''}</span>
+      </button>
+    </th>
+  );
+
+  /** Keys on a focused row (not on its buttons or boxes): arrows move, Enter opens, A acknowledges. */
+  const onRowKey = (e: KeyboardEvent<HTMLTableRowElement>, a: AlarmDto) => {
+    if (e.target !== e.currentTarget || e.altKey || e.ctrlKey || e.metaKey) return;
+    const rowsNow = [...(tableRef.current?.querySelectorAll<HTMLElement>('tr[data-alarm-id]') ?? [])];
+    const i = rowsNow.indexOf(e.currentTarget);
+    if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
+      e.preventDefault();
+      rowsNow[Math.max(0, Math.min(rowsNow.length - 1, i + (e.key === 'ArrowDown' ? 1 : -1)))]?.focus();
+    } else if (e.key === 'Enter') {
+      e.preventDefault();
+      setOpen(open?.id === a.id && open.kind === 'history' ? null : { id: a.id, kind: 'history' });
+    } else if ((e.key === 'a' || e.key === 'A') && actions && isUnacked(a) && !busy) {
+      e.preventDefault();
+      void run(() => actions.acknowledge([a.id]));
+    }
+  };
+
   if (!alarms.length) return <p className="calm">No alarms need attention.</p>;
 
   return (
@@ -100,16 +140,14 @@ export function AlarmList({ alarms, actions, focusId }: { alarms: readonly Alarm
           {error}
         </p>
       )}
-      <table className="grid" ref={tableRef}>
+      <table className="grid alarm-table" ref={tableRef}>
         <thead>
           <tr>
             {actions && <th scope="col"><span className="sr-only">Select</span></th>}
-            <th scope="col">Priority</th>
-            <th scope="col">Raised</th>
-            <th scope="col">Source</th>
-            <th scope="col">Message</th>
+            {SORT_COLUMNS.map((c) => sortHeader(c.key, c.label, c.className))}
+            <th scope="col" className="msg">Message</th>
             <th scope="col" className="num">Value</th>
-            <th scope="col">State</th>
+            {sortHeader('state', 'State')}
             <th scope="col">Actions</th>
           </tr>
         </thead>
@@ -124,6 +162,8 @@ export function AlarmList({ alarms, actions, focusId }: { alarms: readonly Alarm
                 data-alarm-id={a.id}
                 data-state={a.state}
                 aria-current={a.id === focusId ? 'true' : undefined}
+                tabIndex={0}
+                onKeyDown={(e) => onRowKey(e, a)}
               >
                 {actions && (
                   <td>
@@ -133,14 +173,27 @@ export function AlarmList({ alarms, actions, focusId }: { alarms: readonly Alarm
                 <td>
                   <PriorityBadge priority={a.priority} unacked={un} />
                 </td>
-                <td className="num">{clock(a.raised_at)}</td>
-                <td className="source">
-                  {a.sensor_id ? <Link to={`/sensors/${encodeURIComponent(a.sensor_id)}`}>{a.source_id}</Link> : a.source_id}
-                  {a.source_type === 'device' && <DeviceCommStatus deviceId={a.source_id} />}
+                <td className="num raised">
+                  {clock(a.raised_at)}
+                  {firstOut?.has(a.id) && (
+                    <span className="first-out" title="First out: the first alarm of the flood">
+                      1st
+                    </span>
+                  )}
                 </td>
-                <td className="msg">{a.message}</td>
+                <td className="source">
+                  <span className="src-line">
+                    {a.sensor_id ? <Link to={`/sensors/${encodeURIComponent(a.sensor_id)}`}>{a.source_id}</Link> : a.source_id}
+                    {a.source_type === 'device' && <DeviceCommStatus deviceId={a.source_id} />}
+                  </span>
+                </td>
+                <td className="msg" title={a.message}>
+                  {a.message}
+                </td>
                 <td className="num">{formatValue(a.last_value)}</td>
-                <td className="state">{stateLabel(a)}</td>
+                <td className="state" title={stateLabel(a)}>
+                  {stateLabel(a)}
+                </td>
                 <td>
                   <div className="actions">
                     <button type="button" aria-expanded={isOpen === 'history'} onClick={() => setOpen(isOpen === 'history' ? null : { id: a.id, kind: 'history' })}>
@@ -199,7 +252,7 @@ export function AlarmList({ alarms, actions, focusId }: { alarms: readonly Alarm
   );
 }
 
-function ShelveForm({ alarm, onSubmit, onCancel, onDone }: { alarm: AlarmDto; onSubmit(minutes: number, reason: string): Promise<unknown>; onCancel(): void; onDone(): void }) {
+export function ShelveForm({ alarm, onSubmit, onCancel, onDone }: { alarm: AlarmDto; onSubmit(minutes: number, reason: string): Promise<unknown>; onCancel(): void; onDone(): void }) {
   const [error, setError] = useState<{ reason?: string; duration?: string; general?: string }>({});
   const submit = async (e: FormEvent<HTMLFormElement>) => {
     e.preventDefault();

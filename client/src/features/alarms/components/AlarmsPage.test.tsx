@@ -1,4 +1,5 @@
 import { act, cleanup, render, screen, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
 import { createMemoryRouter, RouterProvider } from 'react-router-dom';
 import { afterEach, beforeEach, expect, test } from 'vitest';
 import type { AlarmDetailDto } from '@idm/contracts';
@@ -50,6 +51,14 @@ beforeEach(() => {
     if (req.url === `/alarms/${encodeURIComponent(LIMIT.id)}`) return { status: 200, data: { ...LIMIT, history: [] } };
     if (req.url === `/alarms/${encodeURIComponent(OLD.id)}`) return { status: 200, data: OLD };
     if (req.url === '/anomalies/history') return { status: 200, data: { items: EPISODES, next_cursor: null } };
+    if (req.url === '/tags')
+      return {
+        status: 200,
+        data: [
+          { sensor_id: 'LT-301', device_id: 'plc-1', area: 'Tank farm' },
+          { sensor_id: 'PT-201', device_id: 'plc-2', area: 'Turbine hall' },
+        ],
+      };
     return { status: 404, data: { statusCode: 404, error: 'Not Found', message: 'alarm not found' } };
   });
   socket = new FakeSocket();
@@ -120,4 +129,44 @@ test('without a picked alarm nothing is marked or opened', () => {
   show('/alarms');
   expect(document.querySelector('tr[aria-current]')).toBeNull();
   expect(screen.queryByRole('list', { name: /^History of/ })).toBeNull();
+});
+
+test('filters by area (a device alarm takes its tags’ area), priority and state', async () => {
+  const user = userEvent.setup();
+  show('/alarms');
+  const ids = () => [...document.querySelectorAll('tr[data-alarm-id]')].map((r) => r.getAttribute('data-alarm-id'));
+  expect(ids()).toEqual([COMM.id, LIMIT.id]);
+  await screen.findByRole('option', { name: 'Tank farm' });
+  await user.selectOptions(screen.getByLabelText('Area'), 'Tank farm');
+  expect(ids()).toEqual([LIMIT.id]);
+  await user.selectOptions(screen.getByLabelText('Area'), 'Turbine hall');
+  expect(ids()).toEqual([COMM.id]);
+  await user.selectOptions(screen.getByLabelText('Area'), '');
+  await user.selectOptions(screen.getByLabelText('Priority'), 'high');
+  expect(ids()).toEqual([LIMIT.id]);
+  expect(screen.getByTestId('alarm-count')).toHaveTextContent('1 of 2');
+  await user.selectOptions(screen.getByLabelText('Priority'), '');
+  await user.selectOptions(screen.getByLabelText('State'), 'unack_rtn');
+  expect(ids()).toEqual([]);
+  await user.selectOptions(screen.getByLabelText('State'), 'unacked');
+  expect(ids()).toEqual([COMM.id, LIMIT.id]);
+});
+
+test('the first alarm of a flood is marked first-out, whatever the filter shows', async () => {
+  const user = userEvent.setup();
+  act(() =>
+    socket.fire('alarms:snapshot', {
+      seq: 2,
+      flood: true,
+      alarms: [
+        { ...LIMIT, raised_at: '2026-11-27T10:00:00Z' },
+        { ...COMM, raised_at: '2026-11-27T10:01:00Z', in_flood: true },
+      ],
+    }),
+  );
+  show('/alarms');
+  expect(within(row(LIMIT.id)).getByText('1st')).toBeInTheDocument();
+  expect(within(row(COMM.id)).queryByText('1st')).toBeNull();
+  await user.selectOptions(screen.getByLabelText('Priority'), 'high');
+  expect(within(row(LIMIT.id)).getByText('1st')).toBeInTheDocument();
 });

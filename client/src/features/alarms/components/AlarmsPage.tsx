@@ -1,48 +1,99 @@
 import { useMemo, useState } from 'react';
 import { useSearchParams } from 'react-router-dom';
-import type { AlarmPriorityName } from '@idm/contracts';
+import { ALARM_PRIORITIES, type AlarmDto, type AlarmPriorityName } from '@idm/contracts';
 import { useAlarmState } from '../../../lib/live/LiveProvider';
-import { isUnacked, sortAlarms } from '../../../lib/live/alarm-state';
+import { getTags } from '../../../lib/tags-api';
+import { useResource } from '../../../lib/use-resource';
 import { useAlarmActions } from '../hooks/use-alarm-actions';
 import { AlarmDetailPanel } from './AlarmDetailPanel';
 import { AlarmList } from './AlarmList';
+import { filterAlarms, firstOutIds, NO_FILTER, type AlarmFilter, type StateFilter } from './alarm-summary';
 
-type Filter = 'all' | 'unacked' | AlarmPriorityName;
+const STATE_OPTIONS: [StateFilter, string][] = [
+  ['all', 'All needing attention'],
+  ['unacked', 'Unacknowledged'],
+  ['unack_active', 'Unacknowledged, active'],
+  ['unack_rtn', 'Unacknowledged, returned'],
+  ['ack_active', 'Acknowledged, active'],
+  ['shelved', 'Shelved'],
+  ['out_of_service', 'Out of service'],
+];
 
 export function AlarmsPage() {
   const state = useAlarmState();
   const actions = useAlarmActions();
-  const [filter, setFilter] = useState<Filter>('all');
+  const [filter, setFilter] = useState<AlarmFilter>(NO_FILTER);
+  // Areas come from the tag registry: a sensor's own, a device's that of its tags. Without it (not loaded
+  // yet, or refused) the area filter just has nothing to offer.
+  const tags = useResource(getTags, 'tags');
+  const areaBySource = useMemo(() => {
+    const m = new Map<string, string>();
+    for (const t of tags.data ?? []) {
+      if (!t.area) continue;
+      m.set(t.sensor_id, t.area);
+      if (!m.has(t.device_id)) m.set(t.device_id, t.area);
+    }
+    return m;
+  }, [tags.data]);
+  const areas = useMemo(() => [...new Set(areaBySource.values())].sort((a, b) => a.localeCompare(b)), [areaBySource]);
+  const areaOf = useMemo(() => (a: AlarmDto) => areaBySource.get(a.sensor_id ?? a.source_id) ?? '', [areaBySource]);
   // `?alarm=<id>`: one alarm picked out by a link (an anomaly episode's). One that needs no attention any
   // more is not in the list, so it is shown on its own above it.
   const focusId = useSearchParams()[0].get('alarm') ?? undefined;
   const focusListed = focusId !== undefined && state.alarms.has(focusId);
-  const alarms = useMemo(() => {
-    const all = sortAlarms(state.alarms.values());
-    if (filter === 'all') return all;
-    if (filter === 'unacked') return all.filter(isUnacked);
-    return all.filter((a) => a.priority === filter);
-  }, [state, filter]);
+  const all = useMemo(() => [...state.alarms.values()], [state]);
+  // Over every alarm, not just the filtered ones: the first of a flood stays the first whatever is shown.
+  const firstOut = useMemo(() => firstOutIds(all), [all]);
+  const alarms = useMemo(() => filterAlarms(all, filter, areaOf), [all, filter, areaOf]);
+  const set = <K extends keyof AlarmFilter>(k: K, v: AlarmFilter[K]) => setFilter((f) => ({ ...f, [k]: v }));
 
   return (
     <section className="panel" aria-labelledby="alarms-title">
-      <div className="panel-head">
+      <div className="panel-head alarm-filters">
         <h2 id="alarms-title">Alarms</h2>
         <label>
-          Show{' '}
-          <select value={filter} onChange={(e) => setFilter(e.target.value as Filter)}>
-            <option value="all">All needing attention</option>
-            <option value="unacked">Unacknowledged</option>
-            <option value="critical">Critical</option>
-            <option value="high">High</option>
-            <option value="medium">Medium</option>
-            <option value="low">Low</option>
+          Area{' '}
+          <select value={filter.area} onChange={(e) => set('area', e.target.value)}>
+            <option value="">All areas</option>
+            {areas.map((a) => (
+              <option key={a} value={a}>
+                {a}
+              </option>
+            ))}
           </select>
         </label>
+        <label>
+          Priority{' '}
+          <select value={filter.priority} onChange={(e) => set('priority', e.target.value as AlarmPriorityName | '')}>
+            <option value="">All priorities</option>
+            {ALARM_PRIORITIES.map((p) => (
+              <option key={p} value={p}>
+                {p[0].toUpperCase() + p.slice(1)}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          State{' '}
+          <select value={filter.state} onChange={(e) => set('state', e.target.value as StateFilter)}>
+            {STATE_OPTIONS.map(([v, label]) => (
+              <option key={v} value={v}>
+                {label}
+              </option>
+            ))}
+          </select>
+        </label>
+        <span className="muted" data-testid="alarm-count">
+          {alarms.length} of {all.length}
+        </span>
         {!actions && <span className="muted">View only: acknowledging needs the operator role.</span>}
       </div>
       {state.ready && focusId && !focusListed && <AlarmDetailPanel id={focusId} />}
-      {!state.ready ? <p className="muted">Waiting for the alarm snapshot…</p> : <AlarmList alarms={alarms} actions={actions} focusId={focusListed ? focusId : undefined} />}
+      {!state.ready ? (
+        <p className="muted">Waiting for the alarm snapshot…</p>
+      ) : (
+        <AlarmList alarms={alarms} actions={actions} focusId={focusListed ? focusId : undefined} firstOut={firstOut} />
+      )}
     </section>
   );
 }

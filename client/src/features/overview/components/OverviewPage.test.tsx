@@ -11,11 +11,18 @@ import { OverviewPage } from './OverviewPage';
 
 const tag = (sensor_id: string, device_id: string, area: string, unit: string): TagDto =>
   ({ sensor_id, device_id, area, unit, description: `${sensor_id} desc`, register_type: 'holding', address: 0, data_type: 'float32', word_order: 'big', byte_order: 'big', scale: 1, offset: 0 }) as TagDto;
-const TAGS = [tag('TT-1', 'plc-1', 'Boiler house', '°C'), tag('PT-1', 'plc-1', 'Boiler house', 'bar'), tag('FT-1', 'plc-2', 'Turbine hall', 'm³/h')];
-const DEVICES = [{ id: 'plc-1', name: 'PLC 1' }, { id: 'plc-2', name: 'PLC 2' }] as DeviceDto[];
+const TAGS = [
+  { ...tag('TT-1', 'plc-1', 'Boiler house', '°C'), physical_min: 0, physical_max: 200, limits: { lo: 20, hi: 150 } },
+  tag('PT-1', 'plc-1', 'Boiler house', 'bar'),
+  tag('FT-1', 'plc-2', 'Turbine hall', 'm³/h'),
+  { ...tag('M-1', 'plc-3', 'Pump station', ''), register_type: 'coil', data_type: 'bool', state_words: { '0': 'STOP', '1': 'RUN' } } as TagDto,
+  { ...tag('M-2', 'plc-3', 'Pump station', ''), register_type: 'coil', data_type: 'bool' } as TagDto,
+];
+const DEVICES = [{ id: 'plc-1', name: 'PLC 1' }, { id: 'plc-2', name: 'PLC 2' }, { id: 'plc-3', name: 'PLC 3' }] as DeviceDto[];
 const STATUS = [
   { device_id: 'plc-1', state: 'connected', last_poll_duration_ms: 4, last_good_poll_at: Date.now() },
   { device_id: 'plc-2', state: 'comm_failure', last_poll_duration_ms: null, last_good_poll_at: Date.parse('2026-11-27T09:15:00Z') },
+  { device_id: 'plc-3', state: 'connected', last_poll_duration_ms: 3, last_good_poll_at: Date.now() },
 ] as DeviceStatusDto[];
 
 let socket: FakeSocket;
@@ -56,7 +63,8 @@ afterEach(() => {
 });
 
 const tile = (id: string) => document.querySelector(`[data-sensor-id="${id}"]`) as HTMLElement;
-const sample = (sensor_id: string, value: number) => ({ sensor_id, value, timestamp: new Date().toISOString(), quality: 'good', status: 'normal' });
+const sample = (sensor_id: string, value: number, quality = 'good') => ({ sensor_id, value, timestamp: new Date().toISOString(), quality, status: 'normal' });
+const value = (id: string) => within(tile(id)).getByTestId('tile-value');
 
 test('tiles are grouped by area and device, with the comm status of each device', async () => {
   const boiler = await screen.findByRole('region', { name: 'Boiler house' });
@@ -80,7 +88,7 @@ test('the latest stored value fills a tile at once; sensors that only post over 
 test('only the tiles on screen are subscribed, and live samples show with their unit', async () => {
   await screen.findByRole('region', { name: 'Boiler house' });
   const subscribed = socket.sentOf('samples:subscribe').flatMap((p) => (p as { sensor_ids: string[] }).sensor_ids);
-  expect(subscribed.sort()).toEqual(['FT-1', 'LAB-7', 'PT-1', 'TT-1']);
+  expect(subscribed.sort()).toEqual(['FT-1', 'LAB-7', 'M-1', 'M-2', 'PT-1', 'TT-1']);
   expect(socket.sentOf('samples:unsubscribe')).toEqual([]);
   expect(within(tile('FT-1')).getByText('no data yet')).toBeInTheDocument();
   await act(async () => {
@@ -108,4 +116,85 @@ test('a value that stops arriving is marked stale, and an alarm shows on its til
   expect(within(tile('PT-1')).queryByText('STALE')).toBeNull();
   expect(await within(tile('PT-1')).findByText('STALE', {}, { timeout: 3000 })).toBeInTheDocument();
   expect(tile('TT-1')).not.toHaveClass('alarm-critical');
+});
+
+test('a bad reading shows BAD, never its stored 0.000; a bool shows its state words (OFF/ON by default)', async () => {
+  await screen.findByRole('region', { name: 'Pump station' });
+  await act(async () => {
+    socket.fire('sample', sample('PT-1', 0, 'bad'));
+    socket.fire('sample', sample('M-1', 1));
+    socket.fire('sample', sample('M-2', 0));
+    await new Promise((r) => setTimeout(r, 40));
+  });
+  expect(value('PT-1')).toHaveTextContent(/^BAD$/);
+  expect(value('M-1')).toHaveTextContent(/^RUN$/);
+  expect(value('M-2')).toHaveTextContent(/^OFF$/);
+  // A bool has no unit and no analog scale.
+  expect(tile('M-1').querySelector('[data-testid=analog]')).toBeNull();
+  await act(async () => {
+    socket.fire('sample', sample('M-1', 0));
+    await new Promise((r) => setTimeout(r, 40));
+  });
+  expect(value('M-1')).toHaveTextContent(/^STOP$/);
+});
+
+test('the analog indicator puts the value between its limits and colours it only beyond them', async () => {
+  const pointer = () => tile('TT-1').querySelector('[data-testid=analog] .pointer') as HTMLElement;
+  await screen.findByRole('region', { name: 'Boiler house' });
+  expect(tile('TT-1').querySelectorAll('[data-testid=analog] .mark')).toHaveLength(2);
+  expect(pointer().dataset.at).toBe('0.323'); // 64.5 of 0..200
+  expect(pointer()).not.toHaveClass('abnormal');
+  await act(async () => {
+    socket.fire('sample', sample('TT-1', 170));
+    await new Promise((r) => setTimeout(r, 40));
+  });
+  expect(pointer()).toHaveClass('abnormal');
+  expect(pointer().dataset.at).toBe('0.850');
+  // No pointer for a value that cannot be trusted.
+  await act(async () => {
+    socket.fire('sample', sample('TT-1', 0, 'bad'));
+    await new Promise((r) => setTimeout(r, 40));
+  });
+  expect(pointer()).toBeNull();
+});
+
+test('active and returned-unacknowledged alarms look different on a tile', async () => {
+  await screen.findByRole('region', { name: 'Boiler house' });
+  const alarm = (id: string, sensor_id: string, state: string) => ({ id, sensor_id, source_id: sensor_id, priority: 'high', state, acknowledged: false, raised_at: null, updated_at: '' });
+  await act(async () => {
+    socket.fire('sample', sample('PT-1', 5.5));
+    socket.fire('sample', sample('TT-1', 60));
+    socket.fire('alarms:snapshot', { seq: 1, flood: false, alarms: [alarm('a1', 'PT-1', 'unack_active'), alarm('a2', 'TT-1', 'unack_rtn')] });
+    await new Promise((r) => setTimeout(r, 40));
+  });
+  expect(within(tile('PT-1')).getByText('UNACK')).toBeInTheDocument();
+  expect(tile('PT-1').querySelector('.prio')).toHaveClass('prio-unacked'); // filled and blinking
+  expect(within(tile('TT-1')).getByText('RTN UNACK')).toBeInTheDocument();
+  expect(tile('TT-1').querySelector('.prio')).not.toHaveClass('prio-unacked'); // outline only
+});
+
+test('the device header agrees with its tiles: COMM FAILURE once every tile says COMM FAIL, though the status said OK', async () => {
+  const boiler = await screen.findByRole('region', { name: 'Boiler house' });
+  expect(within(boiler).getByText(/comm OK/)).toBeInTheDocument();
+  await act(async () => {
+    socket.fire('sample', sample('PT-1', 5.5, 'comm_failure'));
+    socket.fire('sample', sample('TT-1', 64.5, 'comm_failure'));
+    await new Promise((r) => setTimeout(r, 40));
+  });
+  expect(within(boiler).queryByText(/comm OK/)).toBeNull();
+  expect(within(boiler).getByText(/COMM FAILURE/)).toBeInTheDocument();
+  expect(within(tile('PT-1')).getByText('COMM FAIL')).toBeInTheDocument();
+});
+
+test('when the screen loses its own connection, tiles and headers say NO LINK rather than STALE', async () => {
+  await screen.findByRole('region', { name: 'Boiler house' });
+  await act(async () => {
+    socket.fire('sample', sample('PT-1', 5.5));
+    socket.disconnect();
+    await new Promise((r) => setTimeout(r, 40));
+  });
+  expect(within(tile('PT-1')).getByText('NO LINK')).toBeInTheDocument();
+  expect(within(tile('TT-1')).getByText('NO LINK')).toBeInTheDocument();
+  expect(within(tile('PT-1')).queryByText('STALE')).toBeNull();
+  expect(within(screen.getByRole('region', { name: 'Boiler house' })).getByText(/NO LINK to IDM/)).toBeInTheDocument();
 });

@@ -1,4 +1,4 @@
-import { useEffect, useMemo } from 'react';
+import { useCallback, useEffect, useMemo, useSyncExternalStore } from 'react';
 import type { AlarmDto, DeviceStatusDto } from '@idm/contracts';
 import { useAlarmState, useConnection, useLive, useWatchSamples } from '../../../lib/live/LiveProvider';
 import { isUnacked, PRIORITY_RANK } from '../../../lib/live/alarm-state';
@@ -11,6 +11,7 @@ import { getSensors } from '../api/get-sensors';
 import { getTags } from '../../../lib/tags-api';
 import { groupTags, type TileSpec } from './group-tags';
 import { Tile } from './Tile';
+import { deviceHeadState, type DeviceHeadState } from './tile-display';
 
 /** The most important alarm per sensor (priority, then unacknowledged first). */
 function alarmsBySensor(alarms: Iterable<AlarmDto>): Map<string, AlarmDto> {
@@ -23,18 +24,93 @@ function alarmsBySensor(alarms: Iterable<AlarmDto>): Map<string, AlarmDto> {
   return out;
 }
 
-function CommStatus({ status }: { status?: DeviceStatusDto }) {
-  if (!status) return <span className="comm">comm: unknown</span>;
-  if (status.state === 'comm_failure') {
-    return (
-      <span className="comm comm-bad" role="status">
-        ✕ COMM FAILURE{status.last_good_poll_at ? ` since ${clock(status.last_good_poll_at)}` : ''}
-      </span>
-    );
+/**
+ * How many of these sensors' tiles say COMM FAIL, and how many have a value at all, from the same live
+ * store the tiles read (a primitive snapshot, so the header re-renders only when the counts change).
+ */
+function useTileComm(ids: readonly string[]): { failed: number; withValue: number } {
+  const live = useLive();
+  const subscribe = useCallback(
+    (l: () => void) => {
+      if (!live) return () => undefined;
+      // A frame of samples notifies each changed tag at once: count once per frame, not once per tag
+      // (a device of 2 000 tags would otherwise recount 2 000 tiles 2 000 times a second).
+      let queued = false;
+      let alive = true;
+      const once = () => {
+        if (queued) return;
+        queued = true;
+        queueMicrotask(() => {
+          queued = false;
+          if (alive) l();
+        });
+      };
+      const offs = ids.map((id) => live.samples.subscribe(id, once));
+      return () => {
+        alive = false;
+        offs.forEach((off) => off());
+      };
+    },
+    [live, ids],
+  );
+  const snapshot = useSyncExternalStore(subscribe, () => {
+    let failed = 0;
+    let withValue = 0;
+    for (const id of ids) {
+      const v = live?.samples.get(id);
+      if (!v) continue;
+      withValue++;
+      if (v.quality === 'comm_failure') failed++;
+    }
+    return `${failed}/${withValue}`;
+  });
+  const [failed, withValue] = snapshot.split('/').map(Number);
+  return { failed, withValue };
+}
+
+function CommStatus({ status, ids, linkDown }: { status?: DeviceStatusDto; ids: readonly string[]; linkDown: boolean }) {
+  const head: DeviceHeadState = deviceHeadState(status, useTileComm(ids), linkDown);
+  switch (head.kind) {
+    case 'no_link':
+      return <span className="comm comm-bad">✕ NO LINK to IDM: device state unknown</span>;
+    case 'comm_failure':
+      return (
+        <span className="comm comm-bad" role="status">
+          ✕ COMM FAILURE{head.since ? ` since ${clock(head.since)}` : ''}
+        </span>
+      );
+    case 'partial':
+      return (
+        <span className="comm comm-bad" role="status">
+          ✕ COMM FAIL on {head.failed} of {head.of} tags
+        </span>
+      );
+    case 'disabled':
+      return <span className="comm">polling disabled</span>;
+    case 'connecting':
+      return <span className="comm">connecting…</span>;
+    case 'unknown':
+      return <span className="comm">comm: unknown</span>;
+    case 'ok':
+      return <span className="comm">comm OK · poll {head.pollMs ?? '—'} ms</span>;
   }
-  if (status.state === 'disabled') return <span className="comm">polling disabled</span>;
-  if (status.state === 'connecting') return <span className="comm">connecting…</span>;
-  return <span className="comm">comm OK · poll {status.last_poll_duration_ms ?? '—'} ms</span>;
+}
+
+function DeviceBlock({ device, tags, status, bySensor, linkDown }: { device: { id: string; name: string }; tags: TileSpec[]; status?: DeviceStatusDto; bySensor: Map<string, AlarmDto>; linkDown: boolean }) {
+  const ids = useMemo(() => tags.map((t) => t.sensor_id), [tags]);
+  return (
+    <div className="device" data-device-id={device.id}>
+      <div className="device-head">
+        <h3>{device.name}</h3>
+        <CommStatus status={status} ids={ids} linkDown={linkDown} />
+      </div>
+      <div className="tiles">
+        {tags.map((t) => (
+          <Tile key={t.sensor_id} tag={t} alarm={bySensor.get(t.sensor_id)} linkDown={linkDown} />
+        ))}
+      </div>
+    </div>
+  );
 }
 
 export function OverviewPage() {
@@ -98,17 +174,7 @@ export function OverviewPage() {
         <section key={g.area} id={areaId(g.area)} className="area" aria-label={g.area}>
           <h2>{g.area}</h2>
           {g.devices.map((d) => (
-            <div key={d.device.id} className="device" data-device-id={d.device.id}>
-              <div className="device-head">
-                <h3>{d.device.name}</h3>
-                <CommStatus status={statusById.get(d.device.id)} />
-              </div>
-              <div className="tiles">
-                {d.tags.map((t) => (
-                  <Tile key={t.sensor_id} tag={t} alarm={bySensor.get(t.sensor_id)} />
-                ))}
-              </div>
-            </div>
+            <DeviceBlock key={d.device.id} device={d.device} tags={d.tags} status={statusById.get(d.device.id)} bySensor={bySensor} linkDown={conn.state === 'offline'} />
           ))}
         </section>
       ))}

@@ -1,7 +1,7 @@
-import type { DeviceDto, TagDto } from '@idm/contracts';
+import type { DeviceDto } from '@idm/contracts';
+import type { TileSpec } from './tile-display';
 
-/** What a tile needs of a tag (sensors posted over REST without a registered tag have only these). */
-export type TileSpec = Pick<TagDto, 'sensor_id' | 'device_id' | 'area' | 'unit' | 'description'>;
+export type { TileSpec };
 
 export interface DeviceGroup {
   device: DeviceDto | { id: string; name: string };

@@ -1,0 +1,73 @@
+import { act, cleanup, render, screen, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { MemoryRouter } from 'react-router-dom';
+import { afterEach, beforeEach, expect, test, vi } from 'vitest';
+import { initConfig } from '../../../config';
+import { LiveClient } from '../../../lib/live/live-client';
+import { LiveProvider } from '../../../lib/live/LiveProvider';
+import { FakeSocket } from '../../../test/fake-socket';
+import { alarmFixture } from '../../../test/fixtures';
+import { AlarmBanner } from './AlarmBanner';
+import type { AlarmActions } from './AlarmList';
+
+let socket: FakeSocket;
+let live: LiveClient;
+
+beforeEach(() => {
+  initConfig({});
+  globalThis.localStorage?.setItem('idm.sound', 'off');
+  socket = new FakeSocket();
+  live = new LiveClient({ url: 'http://idm', staleAfterMs: 10_000, sampleIntervalMs: 500, socketFactory: (() => socket) as never });
+  act(() => socket.connect());
+});
+afterEach(() => {
+  cleanup();
+  live.close();
+});
+
+function show(actions?: AlarmActions) {
+  render(
+    <MemoryRouter>
+      <LiveProvider client={live}>
+        <AlarmBanner actions={actions} />
+      </LiveProvider>
+    </MemoryRouter>,
+  );
+  act(() =>
+    socket.fire('alarms:snapshot', {
+      seq: 1,
+      flood: false,
+      alarms: [alarmFixture('PT-2', { priority: 'critical', message: 'PT-2 very high' }), alarmFixture('TT-1', { state: 'unack_rtn', active: false, message: 'TT-1 high' })],
+    }),
+  );
+}
+
+const row = (id: string) => within(screen.getByTestId('alarm-banner')).getAllByRole('listitem').find((li) => li.getAttribute('data-alarm-id') === id)!;
+
+test('an operator acknowledges and shelves from the banner row, without leaving the screen', async () => {
+  const user = userEvent.setup();
+  const actions = { acknowledge: vi.fn().mockResolvedValue({}), shelve: vi.fn().mockResolvedValue({}), unshelve: vi.fn(), comment: vi.fn() };
+  show(actions);
+  await user.click(within(row('PT-2')).getByRole('button', { name: 'Acknowledge PT-2 very high' }));
+  expect(actions.acknowledge).toHaveBeenCalledWith(['PT-2']);
+  // Returned to normal but unacknowledged: still acknowledged from the banner.
+  expect(within(row('TT-1')).getByRole('button', { name: 'Acknowledge TT-1 high' })).toBeInTheDocument();
+  await user.click(within(row('TT-1')).getByRole('button', { name: 'Shelve TT-1 high' }));
+  const form = screen.getByRole('form', { name: 'Shelve TT-1 high' });
+  await user.selectOptions(within(form).getByLabelText(/Shelve for/), '30');
+  await user.type(within(form).getByLabelText(/Reason/), 'Transmitter being replaced');
+  await user.click(within(form).getByRole('button', { name: 'Shelve' }));
+  expect(actions.shelve).toHaveBeenCalledWith('TT-1', 30, 'Transmitter being replaced');
+  expect(screen.queryByRole('form', { name: 'Shelve TT-1 high' })).toBeNull();
+});
+
+test('a failed acknowledgement says why; a viewer gets no buttons', async () => {
+  const user = userEvent.setup();
+  const actions = { acknowledge: vi.fn().mockRejectedValue(new Error('network down')), shelve: vi.fn(), unshelve: vi.fn(), comment: vi.fn() };
+  show(actions);
+  await user.click(within(row('PT-2')).getByRole('button', { name: /^Acknowledge/ }));
+  expect(await screen.findByRole('alert')).toHaveTextContent('network down');
+  cleanup();
+  show(undefined);
+  expect(within(screen.getByTestId('alarm-banner')).queryAllByRole('button', { name: /^Ack|^Acknowledge|^Shelve/ })).toEqual([]);
+});
