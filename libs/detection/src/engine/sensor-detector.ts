@@ -5,7 +5,8 @@ import { ANOMALY_SCORE, scoreOf } from './score';
 
 /** The serialisable per-sensor state: plain numbers and small fixed-size arrays (bounded memory). */
 export interface SensorState {
-  version: 1;
+  /** 2 since the weekly profile; a version-1 state is migrated on load. */
+  version: 2;
   /** Samples seen. */
   n: number;
   lastTs: number | null;
@@ -40,14 +41,43 @@ export interface SensorState {
   limitActive: { lolo: boolean; lo: boolean; hi: boolean; hihi: boolean };
   /** Signed zone codes (±1..±4, see step) of the last RUN_MEMORY samples, oldest first, for the run rules. */
   zones: number[];
-  /** Daily profile: mean value per time-of-day bin (DAY_BINS), samples per bin, and the residual's spread. */
-  dayMean: number[];
-  dayCount: number[];
-  dayVariance: number;
-  dayEwma: number;
-  /** Lag-1 autocovariance of the daily-profile residual, and the last residual. */
-  dayAcov: number;
-  dayPrevResidual: number;
+  /** Daily profile (half-hour bins) and weekly profile (hour-of-week bins), side by side (see `seasonal`). */
+  day: SeasonalProfile;
+  week: SeasonalProfile;
+  /**
+   * Count model: how often the value is exactly zero, and the mean and variance of ln|value| of the
+   * non-zero samples (burst sizes). A signal that is zero most of the time is judged by its bursts' sizes
+   * and by the absence of bursts, not against a mean that its zeros drag down.
+   */
+  zeroRate: number;
+  burstMean: number;
+  burstVariance: number;
+  burstN: number;
+}
+
+/**
+ * A time-of-day or time-of-week profile: mean value per bin, samples per bin, the residual's spread, an
+ * EWMA chart on the residual, and the residual's lag-1 autocovariance with the last residual.
+ */
+export interface SeasonalProfile {
+  mean: number[];
+  count: number[];
+  variance: number;
+  ewma: number;
+  acov: number;
+  prevResidual: number;
+  /** Mean squared residual learned at one rate for both profiles (about a day), to compare their fit. */
+  fit: number;
+}
+
+/** The daily profile's fields as states saved before the weekly profile held them (version 1, flat). */
+interface LegacyDailyFields {
+  dayMean?: number[];
+  dayCount?: number[];
+  dayVariance?: number;
+  dayEwma?: number;
+  dayAcov?: number;
+  dayPrevResidual?: number;
 }
 
 /** One sample's result in the engine (the server adds sensor id and status for the wire). */
@@ -69,6 +99,20 @@ const DAY_BINS = 48;
 const DAY_MS = 86_400_000;
 /** Each bin's mean follows about the last week of that time of day. */
 const DAY_BIN_ALPHA_DAYS = 3;
+/** Half-hour-of-week bins of the weekly profile (as the daily one: a coarser bin leaves the shape inside it as residual). */
+const WEEK_BINS = 336;
+const WEEK_MS = 7 * DAY_MS;
+/** Each weekly bin's mean follows about the last three weeks. */
+const WEEK_BIN_ALPHA_WEEKS = 3;
+/**
+ * The weekly profile is used instead of the daily one when it explains the signal clearly better: its
+ * residual variance below this fraction of the daily one (a weekend that differs from weekdays).
+ */
+const WEEKLY_EXPLAINS = 0.7;
+/** A signal exactly zero more often than this is judged by the count model (see `SensorState.zeroRate`). */
+const ZERO_INFLATED = 0.5;
+/** Intervals this many periods long are gaps: the per-sample rate of change is not judged across them. */
+const GAP_PERIODS = 3;
 
 /**
  * Collects each detector's finding for one sample without keeping them all: the strongest (the verdict)
@@ -85,11 +129,26 @@ class Findings {
   /** The number the explanation quotes (z, change, EWMA, spread, run length, residual). */
   arg = 0;
   fixedDetail: string | undefined;
-  combined = 0;
+  /** The pattern finding came from the weekly profile (for its explanation). */
+  weekly = false;
+  /** Product of (1 + statistic / threshold) over detectors: one log per sample instead of one per detector. */
+  private product = 1;
 
-  /** Per anomaly type, the strongest statistic / threshold of this sample (1 = at the threshold); reset here. */
-  constructor(private readonly ratios: Float64Array) {
-    ratios.fill(0);
+  /** Per anomaly type, the strongest statistic / threshold of this sample (1 = at the threshold). */
+  constructor(private readonly ratios: Float64Array) {}
+
+  /** One instance serves every sample of a sensor: detection runs on every sample, so nothing is allocated per step. */
+  reset(): void {
+    this.ratios.fill(0);
+    this.type = null;
+    this.score = 0;
+    this.product = 1;
+    this.fixedDetail = undefined;
+    this.weekly = false;
+  }
+
+  get combined(): number {
+    return Math.log(this.product);
   }
 
   add(type: AnomalyType, statistic: number, threshold: number, lo: number | null, hi: number | null, arg: number, fixedDetail?: string): void {
@@ -97,7 +156,7 @@ class Findings {
     const i = EVIDENCE_INDEX[type];
     const ratio = statistic === Infinity ? 1e12 : score > 0 ? statistic / threshold : 0;
     if (ratio > this.ratios[i]) this.ratios[i] = ratio;
-    if (score > 0) this.combined += statistic === Infinity ? Math.log1p(1e12) : Math.log1p(statistic / threshold);
+    if (score > 0) this.product *= 1 + ratio;
     if (this.type === null || score > this.score) {
       this.type = type;
       this.score = score;
@@ -115,7 +174,7 @@ class Findings {
     const ratio = score >= 1 ? 1e12 : score / (1 - score);
     const i = EVIDENCE_INDEX[type];
     if (ratio > this.ratios[i]) this.ratios[i] = ratio;
-    this.combined += Math.log1p(ratio);
+    this.product *= 1 + ratio;
     if (this.type === null || score > this.score) {
       this.type = type;
       this.score = score;
@@ -128,15 +187,15 @@ class Findings {
   }
 
   verdict(): EngineVerdict {
-    if (this.type === null || this.score <= 0) return { score: 0, anomaly_type: null, evidence: null, combined: 0 };
+    if (this.type === null || this.score <= 0) return NOTHING();
     const evidence: AnomalyEvidence = { expected_lo: this.lo, expected_hi: this.hi, statistic: this.statistic, threshold: this.threshold };
-    const detail = this.fixedDetail ?? (this.score >= ANOMALY_SCORE ? describe(this.type, this.arg) : undefined);
+    const detail = this.fixedDetail ?? (this.score >= ANOMALY_SCORE ? describe(this.type, this.arg, this.weekly) : undefined);
     if (detail !== undefined) evidence.detail = detail;
     return { score: this.score, anomaly_type: this.type, evidence, combined: this.combined };
   }
 }
 
-function describe(type: AnomalyType, arg: number): string | undefined {
+function describe(type: AnomalyType, arg: number, weekly: boolean): string | undefined {
   switch (type) {
     case 'spike':
       return `z = ${arg.toFixed(1)}`;
@@ -151,15 +210,48 @@ function describe(type: AnomalyType, arg: number): string | undefined {
     case 'stuck':
       return `unchanged for ${arg} samples`;
     case 'pattern':
-      return `${fmt(arg)} from the usual value at this time of day`;
+      return `${fmt(arg)} from the usual value at this time of ${weekly ? 'week' : 'day'}`;
     default:
       return undefined;
   }
 }
 
+function emptyProfile(bins: number): SeasonalProfile {
+  return { mean: new Array(bins).fill(0), count: new Array(bins).fill(0), variance: 0, ewma: 0, acov: 0, prevResidual: 0, fit: 0 };
+}
+
+/**
+ * A saved state as this version runs it: fields added since it was saved get their initial value, and a
+ * version-1 state's flat daily profile moves into `day` (what it learned is kept).
+ */
+export function migrateState(saved: SensorState): SensorState {
+  const old = structuredClone(saved) as Partial<SensorState> & LegacyDailyFields;
+  const state = { ...initialState(), ...old } as SensorState;
+  if (old.day === undefined && Array.isArray(old.dayMean) && old.dayMean.length === DAY_BINS && Array.isArray(old.dayCount)) {
+    state.day = {
+      mean: old.dayMean,
+      count: old.dayCount,
+      variance: old.dayVariance ?? 0,
+      ewma: old.dayEwma ?? 0,
+      acov: old.dayAcov ?? 0,
+      prevResidual: old.dayPrevResidual ?? 0,
+      fit: old.dayVariance ?? 0,
+    };
+  }
+  const legacy = state as SensorState & LegacyDailyFields;
+  delete legacy.dayMean;
+  delete legacy.dayCount;
+  delete legacy.dayVariance;
+  delete legacy.dayEwma;
+  delete legacy.dayAcov;
+  delete legacy.dayPrevResidual;
+  state.version = 2;
+  return state;
+}
+
 export function initialState(): SensorState {
   return {
-    version: 1,
+    version: 2,
     n: 0,
     lastTs: null,
     periodMs: null,
@@ -180,12 +272,12 @@ export function initialState(): SensorState {
     repeatRate: 0,
     limitActive: { lolo: false, lo: false, hi: false, hihi: false },
     zones: [],
-    dayMean: new Array(DAY_BINS).fill(0),
-    dayCount: new Array(DAY_BINS).fill(0),
-    dayVariance: 0,
-    dayEwma: 0,
-    dayAcov: 0,
-    dayPrevResidual: 0,
+    day: emptyProfile(DAY_BINS),
+    week: emptyProfile(WEEK_BINS),
+    zeroRate: 0,
+    burstMean: 0,
+    burstVariance: 0,
+    burstN: 0,
   };
 }
 
@@ -228,14 +320,33 @@ export class SensorDetector {
    * `EVIDENCE_INDEX`; 0 where a detector did not run). Overwritten by each step (not part of the state).
    */
   readonly lastEvidence = new Float64Array(ANOMALY_TYPES.length);
+  private readonly findings = new Findings(this.lastEvidence);
+  /** Per-sample scratch of the seasonal profiles (fields, not objects, so a step allocates nothing for them). */
+  private readonly dayOut = { residual: 0, raw: 0, mean: 0, rsd: 0, statistic: 0 };
+  private readonly weekOut = { residual: 0, raw: 0, mean: 0, rsd: 0, statistic: 0 };
+  private profileOut = this.dayOut;
+  private dayResidual = 0;
+  private weekResidual = 0;
+  /** The weekly profile's learning rates (see `resolveRates`): its residual spread (a day), its autocovariance and both profiles' fit (a week). */
+  private weekSpreadAlpha = 0;
+  private weekVarianceAlpha = 0;
 
   constructor(
     private readonly settings: DetectorSettings = {},
     state?: SensorState,
   ) {
     // States saved before a field existed get its initial value.
-    this.state = state ? { ...initialState(), ...structuredClone(state) } : initialState();
+    this.state = state ? migrateState(state) : initialState();
     this.config = resolveConfig(this.state.periodMs, settings);
+    this.resolveRates();
+  }
+
+  /** Rates per sample from the sample period. */
+  private resolveRates(): void {
+    const period = this.config.periodMs;
+    const rate = (halfLifeMs: number) => 1 - Math.pow(0.5, 1 / (period && period > 0 ? Math.max(20, halfLifeMs / period) : 20));
+    this.weekSpreadAlpha = rate(DAY_MS);
+    this.weekVarianceAlpha = rate(WEEK_MS);
   }
 
   /** A deep copy of the state, safe to serialise (JSON) and to restore with `new SensorDetector(settings, state)`. */
@@ -252,15 +363,15 @@ export class SensorDetector {
   }
 
   step(timestamp: number, value: number): EngineVerdict {
-    if (!Number.isFinite(value)) {
-      this.lastEvidence.fill(0);
-      return { score: 0, anomaly_type: null, evidence: null, combined: 0 };
-    }
+    const findings = this.findings;
+    findings.reset();
+    if (!Number.isFinite(value)) return NOTHING();
     const s = this.state;
     const c = this.config;
+    // Periods since the last sample: 1 on a regular signal; learning rates and the rate test follow it.
+    const steps = s.lastTs !== null && c.periodMs ? Math.max(0, timestamp - s.lastTs) / c.periodMs : 1;
     this.trackPeriod(timestamp);
     s.n++;
-    const findings = new Findings(this.lastEvidence);
     if (c.enabled.physical) this.physical(value, findings);
     if (c.enabled.limits) this.limits(value, findings);
 
@@ -271,11 +382,13 @@ export class SensorDetector {
       return findings.verdict();
     }
 
+    const warming = this.warmingUp;
     const sd = this.sigma();
     const z = (value - s.mean) / sd;
     const d = value - s.prev;
     const dSd = Math.max(Math.sqrt(s.dVariance), c.minSigma, 1e-9 * Math.abs(s.mean), 1e-12);
     const dz = (d - s.dMean) / dSd;
+    const gap = steps > GAP_PERIODS;
     const lambda = c.ewmaLambda;
     const ewma = lambda * value + (1 - lambda) * s.ewma;
     // The EWMA and CUSUM charts assume independent samples; on a cycling or wandering signal successive
@@ -286,63 +399,69 @@ export class SensorDetector {
     const cusumHi = Math.max(0, s.cusumHi + zc - c.cusumK);
     const cusumLo = Math.max(0, s.cusumLo - zc - c.cusumK);
     // Clipped wider than the baseline so a noise burst shows its full spread while one spike cannot dominate.
-    const fastVariance = (1 - c.fastAlpha) * s.fastVariance + c.fastAlpha * (clip(z, 2 * c.zClip) * sd) ** 2;
+    const zf = clip(z, 2 * c.zClip) * sd;
+    const fastVariance = (1 - c.fastAlpha) * s.fastVariance + c.fastAlpha * zf * zf;
     const flat = Math.abs(d) <= Math.max(c.minSigma * 1e-3, 1e-12 * Math.abs(value));
     const flatRun = flat ? s.flatRun + 1 : 0;
     // Zone code: sign of the deviation × (1 + whole sigmas, at most 3), so 0 never occurs and side is kept.
     const zone = (z >= 0 ? 1 : -1) * (1 + Math.min(3, Math.floor(Math.abs(z))));
-    s.zones.push(zone);
-    if (s.zones.length > RUN_MEMORY) s.zones.shift();
+    const zones = s.zones;
+    if (zones.length < RUN_MEMORY) zones.push(zone);
+    else {
+      // Shifted in place (no array reallocation per sample).
+      for (let i = 1; i < RUN_MEMORY; i++) zones[i - 1] = zones[i];
+      zones[RUN_MEMORY - 1] = zone;
+    }
 
-    const expected = (k: number): [number, number] => [s.mean - k * sd, s.mean + k * sd];
-    if (!this.warmingUp) {
-      if (c.enabled.zscore) {
-        const [lo, hi] = expected(c.zThreshold);
-        findings.add('spike', Math.abs(z), c.zThreshold, lo, hi, z);
-      }
-      if (c.enabled.rate) {
+    const counts = c.countModel && s.zeroRate > ZERO_INFLATED;
+    if (counts) this.countModel(value, warming, findings);
+    if (!warming) {
+      // A count signal's bursts are its ordinary activity: their sizes are judged by the count model, not
+      // as spikes, jumps or noise against a mean its zeros drag down. Sustained changes still are.
+      if (c.enabled.zscore && !counts) findings.add('spike', Math.abs(z), c.zThreshold, s.mean - c.zThreshold * sd, s.mean + c.zThreshold * sd, z);
+      // Across a gap the change is not a per-sample rate.
+      if (c.enabled.rate && !gap && !counts) {
         findings.add(
           'rate_of_change', Math.abs(dz), c.rateThreshold, s.prev + s.dMean - c.rateThreshold * dSd, s.prev + s.dMean + c.rateThreshold * dSd, d,
         );
       }
       if (c.enabled.ewma) {
         const limit = c.ewmaL * sd * Math.sqrt((lambda / (2 - lambda)) * ewmaWidening(rho, lambda));
-        const [lo, hi] = [s.mean - limit, s.mean + limit];
-        findings.add('drift', Math.abs(ewma - s.mean) / (limit / c.ewmaL), c.ewmaL, lo, hi, ewma);
+        findings.add('drift', Math.abs(ewma - s.mean) / (limit / c.ewmaL), c.ewmaL, s.mean - limit, s.mean + limit, ewma);
       }
-      if (c.enabled.cusum) {
-        const [lo, hi] = expected(c.cusumK);
-        findings.add('level_shift', Math.max(cusumHi, cusumLo), c.cusumH, lo, hi, cusumHi >= cusumLo ? 1 : -1);
-      }
-      if (c.enabled.noise && s.variance > 0) {
+      if (c.enabled.cusum) findings.add('level_shift', Math.max(cusumHi, cusumLo), c.cusumH, s.mean - c.cusumK * sd, s.mean + c.cusumK * sd, cusumHi >= cusumLo ? 1 : -1);
+      if (c.enabled.noise && s.variance > 0 && !counts) {
         const ratio = Math.sqrt(fastVariance / (sd * sd));
-        const [lo, hi] = expected(c.zThreshold);
-        findings.add('noise', ratio, c.noiseRatio, lo, hi, ratio);
+        findings.add('noise', ratio, c.noiseRatio, s.mean - c.zThreshold * sd, s.mean + c.zThreshold * sd, ratio);
       }
-      if (c.enabled.stuck && flatRun > 0) {
-        const needed = this.stuckRunThreshold();
-        findings.add('stuck', flatRun, needed, value, value, flatRun);
-      }
-      if (c.enabled.runRules) this.runRules(findings, sd);
+      if (c.enabled.runRules && !counts) this.runRules(findings, sd);
     }
-    const dayResidual = c.enabled.daily ? this.daily(timestamp, value, findings) : null;
+    // Absence of the usual activity (a counter that stops) is a run of repeats as unlikely as a stuck sensor's.
+    if (!warming && c.enabled.stuck && flatRun > 0) findings.add('stuck', flatRun, this.stuckRunThreshold(), value, value, flatRun);
+    const seasonal = c.enabled.daily && c.periodMs !== null && c.periodMs <= DAY_MS / DAY_BINS;
+    if (seasonal) this.seasonal(timestamp, value, warming, findings);
 
     // Learn after judging; residuals are clipped so a spike barely moves the baseline while a lasting shift is absorbed.
-    // Bias-corrected start: a plain average until the exponential window is full.
-    const a = Math.max(c.alpha, 1 / s.n);
+    // Bias-corrected start: a plain average until the exponential window is full. After a longer interval
+    // than usual the baseline forgets as much as it would have over the missed samples.
+    const a = Math.max(steps === 1 ? c.alpha : alphaOver(c.alpha, steps), 1 / s.n);
     const r = s.n > 3 ? clip(value - s.mean, c.zClip * sd) : value - s.mean;
     s.mean += a * r;
     s.variance = (1 - a) * (s.variance + a * r * r);
-    const dr = s.n > 3 ? clip(d - s.dMean, c.zClip * dSd) : d - s.dMean;
-    s.dMean += a * dr;
-    s.dVariance = (1 - a) * (s.dVariance + a * dr * dr);
+    if (!gap) {
+      const da = Math.max(c.alpha, 1 / s.n);
+      const dr = s.n > 3 ? clip(d - s.dMean, c.zClip * dSd) : d - s.dMean;
+      s.dMean += da * dr;
+      s.dVariance = (1 - da) * (s.dVariance + da * dr * dr);
+    }
     s.ewma = ewma;
     s.fastVariance = fastVariance;
     // A flat line after warm-up must not teach the detector that flat lines are normal; one during warm-up
     // (a sensor that idles at a constant value) must.
-    if (this.warmingUp || flatRun <= c.stuckMinSamples) s.repeatRate += a * ((flat ? 1 : 0) - s.repeatRate);
+    if (warming || flatRun <= c.stuckMinSamples) s.repeatRate += a * ((flat ? 1 : 0) - s.repeatRate);
     s.flatRun = flatRun;
     s.prev = value;
+    s.zeroRate += a * ((value === 0 ? 1 : 0) - s.zeroRate);
     const verdict = findings.verdict();
     // How alike successive deviations usually are is learned from usual samples only: during a lasting
     // anomaly they are alike too, and learning that would widen the charts until they fall silent.
@@ -350,10 +469,16 @@ export class SensorDetector {
       // Counted apart from `n`: a state saved before these fields existed learns them as fast as a new sensor.
       const ka = Math.max(c.alpha / AUTOCORRELATION_MEMORY, 1 / ++s.acovN);
       s.acov = (1 - ka) * (s.acov + ka * r * s.prevDev);
-      if (dayResidual !== null) s.dayAcov = (1 - ka) * (s.dayAcov + ka * dayResidual * s.dayPrevResidual);
+      if (seasonal) {
+        learnAcov(s.day, this.dayResidual, ka);
+        learnAcov(s.week, this.weekResidual, Math.max(this.weekVarianceAlpha, 1 / s.acovN));
+      }
     }
     s.prevDev = r;
-    if (dayResidual !== null) s.dayPrevResidual = dayResidual;
+    if (seasonal) {
+      s.day.prevResidual = this.dayResidual;
+      s.week.prevResidual = this.weekResidual;
+    }
     // A CUSUM that signalled starts again, so a lasting shift is reported once and then learned.
     if (verdict.anomaly_type === 'level_shift' && verdict.score >= ANOMALY_SCORE) {
       s.cusumHi = 0;
@@ -366,37 +491,91 @@ export class SensorDetector {
   }
 
   /**
-   * Daily-profile detector: an EWMA chart on the residual from the usual value at this time of day, so a
-   * plant whose values follow a daily cycle is judged against that cycle (a missing peak, a shifted day).
-   * Runs only for sensors sampled at least once per bin, after two days of data.
+   * Count model for a signal that is zero most of the time: a non-zero sample is judged by its size on a
+   * log scale against the usual burst sizes (a burst is this signal's ordinary activity), then learned.
    */
-  private daily(timestamp: number, value: number, out: Findings): number | null {
+  private countModel(value: number, warming: boolean, out: Findings): void {
+    if (value === 0) return;
     const s = this.state;
     const c = this.config;
-    const binMs = DAY_MS / DAY_BINS;
-    if (!c.periodMs || c.periodMs > binMs) return null;
-    const bin = Math.floor((((timestamp % DAY_MS) + DAY_MS) % DAY_MS) / binMs);
-    const perBin = binMs / c.periodMs;
-    const ready = s.n * c.periodMs >= 2 * DAY_MS && s.dayCount[bin] >= perBin;
-    const mean = s.dayCount[bin] > 0 ? s.dayMean[bin] : s.mean;
+    const x = Math.log(Math.abs(value));
+    s.burstN++;
+    const bsd = Math.max(Math.sqrt(s.burstVariance), 1e-3);
+    const z = (x - s.burstMean) / bsd;
+    if (!warming && s.burstN > 10 && c.enabled.zscore) {
+      const lo = Math.exp(s.burstMean - c.zThreshold * bsd);
+      const hi = Math.exp(s.burstMean + c.zThreshold * bsd);
+      out.add('spike', Math.abs(z), c.zThreshold, value > 0 ? lo : -hi, value > 0 ? hi : -lo, z);
+    }
+    const a = Math.max(c.alpha, 1 / s.burstN);
+    const r = s.burstN > 3 ? clip(x - s.burstMean, c.zClip * bsd) : x - s.burstMean;
+    s.burstMean += a * r;
+    s.burstVariance = (1 - a) * (s.burstVariance + a * r * r);
+  }
+
+  /**
+   * Seasonal detectors: an EWMA chart on the residual from the usual value at this time of day, and
+   * another at this time of week. Which rhythm the signal has is found from the data: the weekly profile
+   * is judged when its residual spread is clearly smaller than the daily one's (weekends that differ from
+   * weekdays), else the daily. Runs only for sensors sampled at least once per half hour, after two days
+   * of data (two weeks for the weekly profile).
+   */
+  private seasonal(timestamp: number, value: number, warming: boolean, out: Findings): void {
+    const s = this.state;
+    const c = this.config;
+    const period = c.periodMs!;
+    const elapsed = s.n * period;
+    const va = Math.max(c.alpha, 1 / s.n);
+    const dayReady = this.profileStep(s.day, DAY_BINS, DAY_MS, DAY_BIN_ALPHA_DAYS, timestamp, value, elapsed >= 2 * DAY_MS, va);
+    const day = this.profileOut;
+    this.dayResidual = day.residual;
+    // The weekly residual's spread is learned over about a day, not the baseline's hours: on a slowly
+    // sampled demand signal hours are few samples, and a day-long departure would teach itself as usual.
+    const weekVa = Math.max(this.weekSpreadAlpha, 1 / s.n);
+    const weekReady = this.profileStep(s.week, WEEK_BINS, WEEK_MS, WEEK_BIN_ALPHA_WEEKS, timestamp, value, elapsed >= 2 * WEEK_MS, weekVa);
+    this.weekResidual = this.profileOut.residual;
+    if (warming) return;
+    const useWeek = weekReady && s.week.fit < WEEKLY_EXPLAINS * s.day.fit;
+    if (!useWeek && !dayReady) return;
+    const p = useWeek ? this.weekOut : day;
+    // One sigma wider than the EWMA chart: each bin's mean is itself estimated from few samples.
+    const L = c.ewmaL + 1;
+    out.add('pattern', p.statistic, L, p.mean - L * p.rsd, p.mean + L * p.rsd, p.raw);
+    if (useWeek) out.weekly = true;
+  }
+
+  /** One profile's chart statistic (into `profileOut`) and learning; returns whether it may be judged. */
+  private profileStep(p: SeasonalProfile, bins: number, spanMs: number, keepSpans: number, timestamp: number, value: number, oldEnough: boolean, va: number): boolean {
+    const c = this.config;
+    const binMs = spanMs / bins;
+    const bin = Math.floor((((timestamp % spanMs) + spanMs) % spanMs) / binMs);
+    const perBin = binMs / c.periodMs!;
+    const ready = oldEnough && p.count[bin] >= perBin;
+    const mean = p.count[bin] > 0 ? p.mean[bin] : this.state.mean;
     const residual = value - mean;
     const lambda = c.ewmaLambda;
-    const rsd = Math.max(Math.sqrt(s.dayVariance), c.minSigma, 1e-6 * Math.abs(mean), 1e-9);
+    const rsd = Math.max(Math.sqrt(p.variance), c.minSigma, 1e-6 * Math.abs(mean), 1e-9);
     const rc = clip(residual, c.zClip * rsd);
-    const ewma = lambda * rc + (1 - lambda) * s.dayEwma;
-    if (ready && !this.warmingUp) {
-      const limit = rsd * Math.sqrt((lambda / (2 - lambda)) * ewmaWidening(autocorrelation(s.dayAcov, s.dayVariance), lambda));
-      // One sigma wider than the EWMA chart: each bin's mean is itself estimated from few samples.
-      const L = c.ewmaL + 1;
-      out.add('pattern', Math.abs(ewma) / limit, L, mean - L * rsd, mean + L * rsd, residual);
+    const ewma = lambda * rc + (1 - lambda) * p.ewma;
+    const o = bins === DAY_BINS ? this.dayOut : this.weekOut;
+    this.profileOut = o;
+    o.residual = rc;
+    o.raw = residual;
+    o.mean = mean;
+    o.rsd = rsd;
+    o.statistic = ready ? Math.abs(ewma) / (rsd * Math.sqrt((lambda / (2 - lambda)) * ewmaWidening(autocorrelation(p.acov, p.variance), lambda))) : 0;
+    p.ewma = ewma;
+    // Counted up to where the bin's weight stops falling, so the state stays the same size for ever.
+    const keep = keepSpans * perBin;
+    const count = p.count[bin] < keep ? ++p.count[bin] : p.count[bin];
+    const a = Math.max(1 / count, 1 / keep);
+    p.mean[bin] = count === 1 ? value : p.mean[bin] + a * rc;
+    if (count > 1) {
+      p.variance = (1 - va) * (p.variance + va * rc * rc);
+      const fa = Math.max(this.weekVarianceAlpha, 1 / this.state.n);
+      p.fit = (1 - fa) * (p.fit + fa * rc * rc);
     }
-    s.dayEwma = ewma;
-    const count = ++s.dayCount[bin];
-    const a = Math.max(1 / count, 1 / (DAY_BIN_ALPHA_DAYS * perBin));
-    s.dayMean[bin] = count === 1 ? value : s.dayMean[bin] + a * rc;
-    const va = Math.max(c.alpha, 1 / s.n);
-    if (count > 1) s.dayVariance = (1 - va) * (s.dayVariance + va * rc * rc);
-    return rc;
+    return ready;
   }
 
   private sigma(): number {
@@ -422,6 +601,7 @@ export class SensorDetector {
         s.periodMs = median(s.dts);
         s.dts = [];
         this.config = resolveConfig(s.periodMs, this.settings);
+        this.resolveRates();
       }
     }
     s.lastTs = ts;
@@ -480,6 +660,23 @@ export class SensorDetector {
     if (!check(3, 2, 2, '2 of 3 beyond 2σ on one side') && !check(5, 4, 1, '4 of 5 beyond 1σ on one side')) check(9, 9, 0, '9 in a row on one side');
   }
 
+}
+
+/** An empty verdict (a new object: callers may keep verdicts). */
+const NOTHING = (): EngineVerdict => ({ score: 0, anomaly_type: null, evidence: null, combined: 0 });
+
+/**
+ * The exponential weight of `steps` sample periods at per-sample weight `alpha`: 1 − (1 − α)^steps, by
+ * its first-order form for intervals near the usual one (no exp/log per sample), exactly across gaps.
+ */
+function alphaOver(alpha: number, steps: number): number {
+  if (steps <= 2) return Math.min(0.5, alpha * steps);
+  return 1 - Math.pow(1 - alpha, steps);
+}
+
+/** Learns a seasonal profile's lag-1 autocovariance of the residual. */
+function learnAcov(p: SeasonalProfile, residual: number, ka: number): void {
+  p.acov = (1 - ka) * (p.acov + ka * residual * p.prevResidual);
 }
 
 function clip(v: number, k: number): number {
