@@ -1,12 +1,13 @@
 /**
- * `npx ts-node test/bench/nab/offline.ts [nab] [synthetic] [detector-throughput]`: the detection
- * benchmarks that need no services (NAB, the synthetic failure classes, throughput), without starting
- * FerretDB/Redis. Same table as `npm run bench`.
+ * `npm run bench:detection [-- nab detection-sim detector-throughput]`: the detection benchmarks, which
+ * need no services (NAB with its cross-validation and the synthetic failure classes, the PLC simulator's
+ * plant, throughput), without starting FerretDB/Redis. Same table as `npm run bench`.
  */
 import { formatTable, Benchmark, BenchRow } from '../harness';
 import { detectorThroughputBenchmark, nabBenchmark } from './nab.bench';
+import { detectionSimBenchmark } from '../detection-sim.bench';
 
-const OFFLINE: Benchmark[] = [nabBenchmark, detectorThroughputBenchmark];
+const OFFLINE: Benchmark[] = [nabBenchmark, detectionSimBenchmark, detectorThroughputBenchmark];
 
 async function main(): Promise<void> {
   const wanted = process.argv.slice(2);

@@ -1,5 +1,6 @@
 import { DETECTOR_NAMES, DetectorSettings } from './config';
 import { EngineVerdict, SensorDetector, SensorState } from './sensor-detector';
+import { EpisodeTracker } from './episode-tracker';
 import { FIVE_MIN_MS, gaussian, HALF_HOUR_MS, MONDAY, tsOf, weeklyRhythm } from './testing/signals';
 import savedBeforeWeekly from './testing/state-saved-before-weekly.json';
 
@@ -112,5 +113,38 @@ describe('SensorDetector: a state saved by the previous version (flat daily prof
     for (let i = 0; i < half; i++) a.step(MONDAY + i * HALF_HOUR_MS, x[i]);
     const b = new SensorDetector({}, JSON.parse(JSON.stringify(a.snapshot())));
     for (let i = half; i < x.length; i++) expect(b.step(MONDAY + i * HALF_HOUR_MS, x[i])).toEqual(a.step(MONDAY + i * HALF_HOUR_MS, x[i]));
+  });
+});
+
+describe('SensorDetector: the score-only path', () => {
+  it('update() + lastVerdict() give what step() gives, sample by sample (faults, limits, non-finite values included)', () => {
+    const x = gaussian(4000, 14);
+    x[3000] += 15;
+    x[3100] = Number.NaN;
+    for (let i = 3200; i < 4000; i++) x[i] += 3;
+    const settings: DetectorSettings = { limits: { hi: 56, deadband: 1 } };
+    const a = new SensorDetector(settings);
+    const b = new SensorDetector(settings);
+    x.forEach((v, i) => {
+      const verdict = a.step(tsOf(i), v);
+      const score = b.update(tsOf(i), v);
+      expect(score).toBe(verdict.score);
+      expect(b.lastVerdict()).toEqual(verdict);
+      expect(b.lastCombined).toBe(verdict.combined);
+      expect(Array.from(b.lastEvidence)).toEqual(Array.from(a.lastEvidence));
+    });
+  });
+
+  it('EpisodeTracker.observe() opens, updates and closes episodes as step() does', () => {
+    const x = gaussian(4000, 15);
+    for (let i = 3000; i < 3050; i++) x[i] += 8;
+    const a = new SensorDetector();
+    const b = new SensorDetector();
+    const ea = new EpisodeTracker(12);
+    const eb = new EpisodeTracker(12);
+    const changes: [unknown, unknown][] = [];
+    x.forEach((v, i) => changes.push([ea.step(tsOf(i), a.step(tsOf(i), v)), eb.observe(tsOf(i), b, b.update(tsOf(i), v))]));
+    for (const [viaStep, viaObserve] of changes) expect(viaObserve).toEqual(viaStep);
+    expect(changes.filter(([c]) => c !== null).length).toBeGreaterThan(1);
   });
 });

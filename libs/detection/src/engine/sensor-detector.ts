@@ -41,9 +41,22 @@ export interface SensorState {
   limitActive: { lolo: boolean; lo: boolean; hi: boolean; hihi: boolean };
   /** Signed zone codes (±1..±4, see step) of the last RUN_MEMORY samples, oldest first, for the run rules. */
   zones: number[];
-  /** Daily profile (half-hour bins) and weekly profile (hour-of-week bins), side by side (see `seasonal`). */
+  /** Daily profile (half-hour bins) and weekly profile (half-hour-of-week bins), side by side (see `seasonal`). */
   day: SeasonalProfile;
   week: SeasonalProfile;
+  /**
+   * The profiles learn from block means (about six per bin), not from every sample: a half-hour profile
+   * has no use for second-by-second values. Sum, count and first timestamp of the current block, and the
+   * last block's pattern finding (statistic, expected range, residual, 1 if weekly), reported until the next.
+   */
+  blockSum: number;
+  blockN: number;
+  blockTs: number;
+  patternStatistic: number;
+  patternLo: number;
+  patternHi: number;
+  patternResidual: number;
+  patternWeekly: number;
   /**
    * Count model: how often the value is exactly zero, and the mean and variance of ln|value| of the
    * non-zero samples (burst sizes). A signal that is zero most of the time is judged by its bursts' sizes
@@ -91,6 +104,16 @@ export interface EngineVerdict {
 
 /** Index of each anomaly type in `SensorDetector.lastEvidence`. */
 export const EVIDENCE_INDEX = Object.fromEntries(ANOMALY_TYPES.map((t, i) => [t, i])) as Record<AnomalyType, number>;
+const I_LIMIT = EVIDENCE_INDEX.limit;
+const I_RANGE = EVIDENCE_INDEX.out_of_range;
+const I_SPIKE = EVIDENCE_INDEX.spike;
+const I_RATE = EVIDENCE_INDEX.rate_of_change;
+const I_SHIFT = EVIDENCE_INDEX.level_shift;
+const I_DRIFT = EVIDENCE_INDEX.drift;
+const I_STUCK = EVIDENCE_INDEX.stuck;
+const I_NOISE = EVIDENCE_INDEX.noise;
+const I_RUN = EVIDENCE_INDEX.run_rule;
+const I_PATTERN = EVIDENCE_INDEX.pattern;
 
 const PERIOD_PROBE = 5;
 const RUN_MEMORY = 9;
@@ -109,89 +132,132 @@ const WEEK_BIN_ALPHA_WEEKS = 3;
  * residual variance below this fraction of the daily one (a weekend that differs from weekdays).
  */
 const WEEKLY_EXPLAINS = 0.7;
+/** Block means per profile bin (as a 5-minute signal gives a half-hour bin). */
+const BLOCKS_PER_BIN = 6;
 /** A signal exactly zero more often than this is judged by the count model (see `SensorState.zeroRate`). */
 const ZERO_INFLATED = 0.5;
 /** Intervals this many periods long are gaps: the per-sample rate of change is not judged across them. */
 const GAP_PERIODS = 3;
 
+/** The order detectors report in: on equal scores the earlier one is the verdict. */
+const REPORT_ORDER = [I_RANGE, I_LIMIT, I_SPIKE, I_RATE, I_DRIFT, I_SHIFT, I_NOISE, I_STUCK, I_RUN, I_PATTERN];
+
 /**
- * Collects each detector's finding for one sample without keeping them all: the strongest (the verdict)
- * and the joint weight of evidence. It holds plain numbers, and formats text only for an anomalous
- * verdict: detection runs on every sample, so it avoids allocating per detector.
+ * Collects each detector's finding for one sample, one slot per anomaly type, in typed arrays: detection
+ * runs on every sample, and a call passing a handful of numbers would box each of them (an allocation)
+ * unless inlined, while a write to a typed array never allocates. The strongest finding (the verdict) and
+ * the joint weight of evidence are worked out once per sample in `finish`; text only for a verdict.
  */
 class Findings {
-  type: AnomalyType | null = null;
-  score = 0;
-  statistic = 0;
-  threshold = 0;
-  lo: number | null = null;
-  hi: number | null = null;
+  readonly statistic = new Float64Array(ANOMALY_TYPES.length);
+  readonly threshold = new Float64Array(ANOMALY_TYPES.length);
+  /** Expected range; NaN for none. */
+  readonly lo = new Float64Array(ANOMALY_TYPES.length);
+  readonly hi = new Float64Array(ANOMALY_TYPES.length);
   /** The number the explanation quotes (z, change, EWMA, spread, run length, residual). */
-  arg = 0;
-  fixedDetail: string | undefined;
+  readonly arg = new Float64Array(ANOMALY_TYPES.length);
+  /** Score of a fixed-score finding (limits, physical range, run rules); NaN for a statistical one. */
+  readonly fixed = new Float64Array(ANOMALY_TYPES.length);
+  readonly present = new Uint8Array(ANOMALY_TYPES.length);
+  private readonly details: (string | undefined)[] = new Array<string | undefined>(ANOMALY_TYPES.length).fill(undefined);
   /** The pattern finding came from the weekly profile (for its explanation). */
   weekly = false;
-  /** Product of (1 + statistic / threshold) over detectors: one log per sample instead of one per detector. */
-  private product = 1;
+  /** After `finish`: the verdict's slot (-1 for none), its score, and the joint weight of evidence. */
+  best = -1;
+  score = 0;
+  combined = 0;
 
   /** Per anomaly type, the strongest statistic / threshold of this sample (1 = at the threshold). */
   constructor(private readonly ratios: Float64Array) {}
 
-  /** One instance serves every sample of a sensor: detection runs on every sample, so nothing is allocated per step. */
   reset(): void {
-    this.ratios.fill(0);
-    this.type = null;
-    this.score = 0;
-    this.product = 1;
-    this.fixedDetail = undefined;
+    const present = this.present;
+    const fixed = this.fixed;
+    for (let i = 0; i < present.length; i++) {
+      present[i] = 0;
+      fixed[i] = NaN;
+    }
     this.weekly = false;
+    this.best = -1;
+    this.score = 0;
+    this.combined = 0;
   }
 
-  get combined(): number {
-    return Math.log(this.product);
+  /** `i` is `EVIDENCE_INDEX[type]`. */
+  add(i: number, statistic: number, threshold: number, lo: number, hi: number, arg: number): void {
+    this.present[i] = 1;
+    this.statistic[i] = statistic;
+    this.threshold[i] = threshold;
+    this.lo[i] = lo;
+    this.hi[i] = hi;
+    this.arg[i] = arg;
+    this.fixed[i] = NaN;
   }
 
-  add(type: AnomalyType, statistic: number, threshold: number, lo: number | null, hi: number | null, arg: number, fixedDetail?: string): void {
-    const score = scoreOf(statistic, threshold);
-    const i = EVIDENCE_INDEX[type];
-    const ratio = statistic === Infinity ? 1e12 : score > 0 ? statistic / threshold : 0;
-    if (ratio > this.ratios[i]) this.ratios[i] = ratio;
-    if (score > 0) this.product *= 1 + ratio;
-    if (this.type === null || score > this.score) {
-      this.type = type;
-      this.score = score;
-      this.statistic = statistic;
-      this.threshold = threshold;
-      this.lo = lo;
-      this.hi = hi;
-      this.arg = arg;
-      this.fixedDetail = fixedDetail;
+  /** A finding with a fixed score (limits, physical range, run rules); rare, so plain arguments. */
+  addFixed(i: number, score: number, statistic: number, threshold: number, lo: number | null, hi: number | null, detail: string): void {
+    if (this.present[i] && this.fixed[i] >= score) return;
+    this.add(i, statistic, threshold, lo ?? NaN, hi ?? NaN, 0);
+    this.fixed[i] = score;
+    this.details[i] = detail;
+  }
+
+  /**
+   * Strongest finding, per-type ratios and joint evidence, into `best`, `score` and `combined`. Returns
+   * nothing: a number returned from a call that is not inlined is boxed.
+   */
+  finish(): void {
+    let product = 1;
+    let best = -1;
+    let bestScore = 0;
+    for (let k = 0; k < REPORT_ORDER.length; k++) {
+      const i = REPORT_ORDER[k];
+      if (!this.present[i]) {
+        this.ratios[i] = 0;
+        continue;
+      }
+      let score: number;
+      let ratio: number;
+      const f = this.fixed[i];
+      if (f === f) {
+        score = f;
+        ratio = f >= 1 ? 1e12 : f / (1 - f);
+        product *= 1 + ratio;
+      } else {
+        const st = this.statistic[i];
+        score = scoreOf(st, this.threshold[i]);
+        ratio = st === Infinity ? 1e12 : score > 0 ? st / this.threshold[i] : 0;
+        if (score > 0) product *= 1 + ratio;
+      }
+      this.ratios[i] = ratio;
+      if (best < 0 || score > bestScore) {
+        best = i;
+        bestScore = score;
+      }
     }
+    this.best = bestScore > 0 ? best : -1;
+    this.score = bestScore > 0 ? bestScore : 0;
+    this.combined = this.best >= 0 ? Math.log(product) : 0;
   }
 
-  /** A finding with a fixed score (limits, physical range, run rules). */
-  addFixed(type: AnomalyType, score: number, statistic: number, threshold: number, lo: number | null, hi: number | null, detail: string): void {
-    const ratio = score >= 1 ? 1e12 : score / (1 - score);
-    const i = EVIDENCE_INDEX[type];
-    if (ratio > this.ratios[i]) this.ratios[i] = ratio;
-    this.product *= 1 + ratio;
-    if (this.type === null || score > this.score) {
-      this.type = type;
-      this.score = score;
-      this.statistic = statistic;
-      this.threshold = threshold;
-      this.lo = lo;
-      this.hi = hi;
-      this.fixedDetail = detail;
-    }
+  get type(): AnomalyType | null {
+    return this.best < 0 ? null : ANOMALY_TYPES[this.best];
   }
 
   verdict(): EngineVerdict {
-    if (this.type === null || this.score <= 0) return NOTHING();
-    const evidence: AnomalyEvidence = { expected_lo: this.lo, expected_hi: this.hi, statistic: this.statistic, threshold: this.threshold };
-    const detail = this.fixedDetail ?? (this.score >= ANOMALY_SCORE ? describe(this.type, this.arg, this.weekly) : undefined);
+    const i = this.best;
+    if (i < 0) return NOTHING();
+    const type = ANOMALY_TYPES[i];
+    const evidence: AnomalyEvidence = {
+      expected_lo: Number.isNaN(this.lo[i]) ? null : this.lo[i],
+      expected_hi: Number.isNaN(this.hi[i]) ? null : this.hi[i],
+      statistic: this.statistic[i],
+      threshold: this.threshold[i],
+    };
+    const isFixed = this.fixed[i] === this.fixed[i];
+    const detail = isFixed ? this.details[i] : this.score >= ANOMALY_SCORE ? describe(type, this.arg[i], this.weekly) : undefined;
     if (detail !== undefined) evidence.detail = detail;
-    return { score: this.score, anomaly_type: this.type, evidence, combined: this.combined };
+    return { score: this.score, anomaly_type: type, evidence, combined: this.combined };
   }
 }
 
@@ -226,9 +292,15 @@ function emptyProfile(bins: number): SeasonalProfile {
  */
 export function migrateState(saved: SensorState): SensorState {
   const old = structuredClone(saved) as Partial<SensorState> & LegacyDailyFields;
-  const state = { ...initialState(), ...old } as SensorState;
+  // Built key by key from the current shape (no `delete`): every sensor's state has the same layout.
+  const state = initialState() as unknown as Record<string, unknown>;
+  for (const key of Object.keys(state)) {
+    const v = (old as Record<string, unknown>)[key];
+    if (v !== undefined && key !== 'version') state[key] = v;
+  }
+  const migrated = state as unknown as SensorState;
   if (old.day === undefined && Array.isArray(old.dayMean) && old.dayMean.length === DAY_BINS && Array.isArray(old.dayCount)) {
-    state.day = {
+    migrated.day = {
       mean: old.dayMean,
       count: old.dayCount,
       variance: old.dayVariance ?? 0,
@@ -238,15 +310,54 @@ export function migrateState(saved: SensorState): SensorState {
       fit: old.dayVariance ?? 0,
     };
   }
-  const legacy = state as SensorState & LegacyDailyFields;
-  delete legacy.dayMean;
-  delete legacy.dayCount;
-  delete legacy.dayVariance;
-  delete legacy.dayEwma;
-  delete legacy.dayAcov;
-  delete legacy.dayPrevResidual;
-  state.version = 2;
-  return state;
+  return migrated;
+}
+
+/**
+ * The state as `step` works on it: one object literal (the same layout for every sensor) whose numbers
+ * are all numbers from the start, `NaN` standing for "none" in `lastTs` and `prev`. A field that once
+ * held null keeps a boxed representation in V8, and each write of a number to it would allocate.
+ */
+type LiveState = Omit<SensorState, 'lastTs' | 'prev'> & { lastTs: number; prev: number };
+
+function toLive(s: SensorState): LiveState {
+  return {
+    version: 2,
+    n: s.n,
+    lastTs: s.lastTs ?? NaN,
+    periodMs: s.periodMs,
+    dts: s.dts,
+    prev: s.prev ?? NaN,
+    mean: s.mean,
+    variance: s.variance,
+    acov: s.acov,
+    prevDev: s.prevDev,
+    acovN: s.acovN,
+    dMean: s.dMean,
+    dVariance: s.dVariance,
+    ewma: s.ewma,
+    cusumHi: s.cusumHi,
+    cusumLo: s.cusumLo,
+    fastVariance: s.fastVariance,
+    flatRun: s.flatRun,
+    repeatRate: s.repeatRate,
+    limitActive: s.limitActive,
+    zones: s.zones,
+    day: s.day,
+    week: s.week,
+    blockSum: s.blockSum,
+    blockN: s.blockN,
+    blockTs: s.blockTs,
+    patternStatistic: s.patternStatistic,
+    patternLo: s.patternLo,
+    patternHi: s.patternHi,
+    patternResidual: s.patternResidual,
+    patternWeekly: s.patternWeekly,
+    zeroRate: s.zeroRate,
+    burstMean: s.burstMean,
+    burstVariance: s.burstVariance,
+    burstN: s.burstN,
+  };
 }
 
 export function initialState(): SensorState {
@@ -274,6 +385,14 @@ export function initialState(): SensorState {
     zones: [],
     day: emptyProfile(DAY_BINS),
     week: emptyProfile(WEEK_BINS),
+    blockSum: 0,
+    blockN: 0,
+    blockTs: 0,
+    patternStatistic: 0,
+    patternLo: 0,
+    patternHi: 0,
+    patternResidual: 0,
+    patternWeekly: 0,
     zeroRate: 0,
     burstMean: 0,
     burstVariance: 0,
@@ -313,7 +432,7 @@ export function sumWidening(rho: number): number {
  * threshold); the verdict is the strongest one.
  */
 export class SensorDetector {
-  private state: SensorState;
+  private state: LiveState;
   private config: ResolvedConfig;
   /**
    * Per-detector evidence of the last sample (statistic / threshold per anomaly type, indexed by
@@ -330,28 +449,39 @@ export class SensorDetector {
   /** The weekly profile's learning rates (see `resolveRates`): its residual spread (a day), its autocovariance and both profiles' fit (a week). */
   private weekSpreadAlpha = 0;
   private weekVarianceAlpha = 0;
+  private dayVarianceAlpha = 0;
+  private dayAcovAlpha = 0;
+  /** Samples per block of the seasonal profiles. */
+  private blockSamples = 1;
 
   constructor(
     private readonly settings: DetectorSettings = {},
     state?: SensorState,
   ) {
     // States saved before a field existed get its initial value.
-    this.state = state ? migrateState(state) : initialState();
+    this.state = toLive(state ? migrateState(state) : initialState());
     this.config = resolveConfig(this.state.periodMs, settings);
     this.resolveRates();
   }
 
-  /** Rates per sample from the sample period. */
+  /** The seasonal profiles' block length and learning rates per block, from the sample period. */
   private resolveRates(): void {
     const period = this.config.periodMs;
-    const rate = (halfLifeMs: number) => 1 - Math.pow(0.5, 1 / (period && period > 0 ? Math.max(20, halfLifeMs / period) : 20));
+    const perBin = period && period > 0 ? DAY_MS / DAY_BINS / period : 1;
+    this.blockSamples = Math.max(1, Math.floor(perBin / BLOCKS_PER_BIN));
+    const blockMs = (period ?? 0) * this.blockSamples;
+    const rate = (halfLifeMs: number) => 1 - Math.pow(0.5, 1 / (blockMs > 0 ? Math.max(1, halfLifeMs / blockMs) : 20));
+    const baselineMs = 1 / -Math.log2(1 - this.config.alpha) * (period ?? 0);
+    this.dayVarianceAlpha = blockMs > 0 ? rate(baselineMs) : this.config.alpha;
+    this.dayAcovAlpha = blockMs > 0 ? rate(AUTOCORRELATION_MEMORY * baselineMs) : this.config.alpha / AUTOCORRELATION_MEMORY;
     this.weekSpreadAlpha = rate(DAY_MS);
     this.weekVarianceAlpha = rate(WEEK_MS);
   }
 
   /** A deep copy of the state, safe to serialise (JSON) and to restore with `new SensorDetector(settings, state)`. */
   snapshot(): SensorState {
-    return structuredClone(this.state);
+    const s = this.state;
+    return structuredClone({ ...s, lastTs: Number.isNaN(s.lastTs) ? null : s.lastTs, prev: Number.isNaN(s.prev) ? null : s.prev });
   }
 
   get resolved(): ResolvedConfig {
@@ -362,28 +492,44 @@ export class SensorDetector {
     return this.state.n <= this.config.warmupSamples;
   }
 
+  /** Judges one sample and learns from it; the verdict with its evidence (a new object each call). */
   step(timestamp: number, value: number): EngineVerdict {
+    this.update(timestamp, value);
+    return this.findings.verdict();
+  }
+
+  /**
+   * `step` without building the verdict: judges and learns, returns the score. For callers that need the
+   * verdict only now and then (`lastVerdict()`, e.g. when the score reaches the anomaly threshold): the
+   * hot path then allocates nothing per sample.
+   */
+  update(timestamp: number, value: number): number {
     const findings = this.findings;
     findings.reset();
-    if (!Number.isFinite(value)) return NOTHING();
+    if (!Number.isFinite(value)) {
+      findings.finish();
+      return 0;
+    }
     const s = this.state;
     const c = this.config;
     // Periods since the last sample: 1 on a regular signal; learning rates and the rate test follow it.
-    const steps = s.lastTs !== null && c.periodMs ? Math.max(0, timestamp - s.lastTs) / c.periodMs : 1;
-    this.trackPeriod(timestamp);
+    const steps = !Number.isNaN(s.lastTs) && c.periodMs ? Math.max(0, timestamp - s.lastTs) / c.periodMs : 1;
+    if (s.periodMs === null) this.trackPeriod(timestamp);
+    s.lastTs = timestamp;
     s.n++;
-    if (c.enabled.physical) this.physical(value, findings);
-    if (c.enabled.limits) this.limits(value, findings);
+    if (c.enabled.physical && (c.physicalMin !== null || c.physicalMax !== null)) this.physical(value, findings);
+    if (c.enabled.limits && c.limits) this.limits(value, findings);
 
-    if (s.prev === null) {
+    if (Number.isNaN(s.prev)) {
       s.mean = value;
       s.ewma = value;
       s.prev = value;
-      return findings.verdict();
+      findings.finish();
+      return findings.score;
     }
 
     const warming = this.warmingUp;
-    const sd = this.sigma();
+    const sd = Math.max(Math.sqrt(s.variance), c.minSigma, 1e-6 * Math.abs(s.mean), 1e-9); // sigma(), inline
     const z = (value - s.mean) / sd;
     const d = value - s.prev;
     const dSd = Math.max(Math.sqrt(s.dVariance), c.minSigma, 1e-9 * Math.abs(s.mean), 1e-12);
@@ -394,12 +540,12 @@ export class SensorDetector {
     // The EWMA and CUSUM charts assume independent samples; on a cycling or wandering signal successive
     // deviations are alike and both charts would signal every half cycle. They are widened by the
     // signal's own lag-1 autocorrelation, so they signal a departure from how the signal usually moves.
-    const rho = autocorrelation(s.acov, s.variance);
-    const zc = clip(z, c.zClip) / Math.sqrt(sumWidening(rho));
+    const rho = s.variance > 0 ? Math.min(MAX_AUTOCORRELATION, Math.max(0, s.acov / s.variance)) : 0; // autocorrelation(), inline
+    const zc = Math.max(-c.zClip, Math.min(c.zClip, z)) / Math.sqrt((1 + rho) / (1 - rho));
     const cusumHi = Math.max(0, s.cusumHi + zc - c.cusumK);
     const cusumLo = Math.max(0, s.cusumLo - zc - c.cusumK);
     // Clipped wider than the baseline so a noise burst shows its full spread while one spike cannot dominate.
-    const zf = clip(z, 2 * c.zClip) * sd;
+    const zf = Math.max(-2 * c.zClip, Math.min(2 * c.zClip, z)) * sd;
     const fastVariance = (1 - c.fastAlpha) * s.fastVariance + c.fastAlpha * zf * zf;
     const flat = Math.abs(d) <= Math.max(c.minSigma * 1e-3, 1e-12 * Math.abs(value));
     const flatRun = flat ? s.flatRun + 1 : 0;
@@ -418,28 +564,76 @@ export class SensorDetector {
     if (!warming) {
       // A count signal's bursts are its ordinary activity: their sizes are judged by the count model, not
       // as spikes, jumps or noise against a mean its zeros drag down. Sustained changes still are.
-      if (c.enabled.zscore && !counts) findings.add('spike', Math.abs(z), c.zThreshold, s.mean - c.zThreshold * sd, s.mean + c.zThreshold * sd, z);
+      // The hot detectors write their slots directly (see `Findings`): a call with these numbers as
+      // arguments, if not inlined, would box each of them. Fixed-score slots stay NaN (reset).
+      const { present, statistic, threshold, lo, hi, arg } = findings;
+      if (c.enabled.zscore && !counts) {
+        present[I_SPIKE] = 1;
+        statistic[I_SPIKE] = Math.abs(z);
+        threshold[I_SPIKE] = c.zThreshold;
+        lo[I_SPIKE] = s.mean - c.zThreshold * sd;
+        hi[I_SPIKE] = s.mean + c.zThreshold * sd;
+        arg[I_SPIKE] = z;
+      }
       // Across a gap the change is not a per-sample rate.
       if (c.enabled.rate && !gap && !counts) {
-        findings.add(
-          'rate_of_change', Math.abs(dz), c.rateThreshold, s.prev + s.dMean - c.rateThreshold * dSd, s.prev + s.dMean + c.rateThreshold * dSd, d,
-        );
+        present[I_RATE] = 1;
+        statistic[I_RATE] = Math.abs(dz);
+        threshold[I_RATE] = c.rateThreshold;
+        lo[I_RATE] = s.prev + s.dMean - c.rateThreshold * dSd;
+        hi[I_RATE] = s.prev + s.dMean + c.rateThreshold * dSd;
+        arg[I_RATE] = d;
       }
       if (c.enabled.ewma) {
-        const limit = c.ewmaL * sd * Math.sqrt((lambda / (2 - lambda)) * ewmaWidening(rho, lambda));
-        findings.add('drift', Math.abs(ewma - s.mean) / (limit / c.ewmaL), c.ewmaL, s.mean - limit, s.mean + limit, ewma);
+        const phi = rho * (1 - lambda); // ewmaWidening, inline
+        const limit = c.ewmaL * sd * Math.sqrt((lambda / (2 - lambda)) * ((1 + phi) / (1 - phi)));
+        present[I_DRIFT] = 1;
+        statistic[I_DRIFT] = Math.abs(ewma - s.mean) / (limit / c.ewmaL);
+        threshold[I_DRIFT] = c.ewmaL;
+        lo[I_DRIFT] = s.mean - limit;
+        hi[I_DRIFT] = s.mean + limit;
+        arg[I_DRIFT] = ewma;
       }
-      if (c.enabled.cusum) findings.add('level_shift', Math.max(cusumHi, cusumLo), c.cusumH, s.mean - c.cusumK * sd, s.mean + c.cusumK * sd, cusumHi >= cusumLo ? 1 : -1);
+      if (c.enabled.cusum) {
+        present[I_SHIFT] = 1;
+        statistic[I_SHIFT] = Math.max(cusumHi, cusumLo);
+        threshold[I_SHIFT] = c.cusumH;
+        lo[I_SHIFT] = s.mean - c.cusumK * sd;
+        hi[I_SHIFT] = s.mean + c.cusumK * sd;
+        arg[I_SHIFT] = cusumHi >= cusumLo ? 1 : -1;
+      }
       if (c.enabled.noise && s.variance > 0 && !counts) {
         const ratio = Math.sqrt(fastVariance / (sd * sd));
-        findings.add('noise', ratio, c.noiseRatio, s.mean - c.zThreshold * sd, s.mean + c.zThreshold * sd, ratio);
+        present[I_NOISE] = 1;
+        statistic[I_NOISE] = ratio;
+        threshold[I_NOISE] = c.noiseRatio;
+        lo[I_NOISE] = s.mean - c.zThreshold * sd;
+        hi[I_NOISE] = s.mean + c.zThreshold * sd;
+        arg[I_NOISE] = ratio;
       }
-      if (c.enabled.runRules && !counts) this.runRules(findings, sd);
+      if (c.enabled.runRules && !counts) this.runRules(findings);
     }
     // Absence of the usual activity (a counter that stops) is a run of repeats as unlikely as a stuck sensor's.
-    if (!warming && c.enabled.stuck && flatRun > 0) findings.add('stuck', flatRun, this.stuckRunThreshold(), value, value, flatRun);
-    const seasonal = c.enabled.daily && c.periodMs !== null && c.periodMs <= DAY_MS / DAY_BINS;
-    if (seasonal) this.seasonal(timestamp, value, warming, findings);
+    if (!warming && c.enabled.stuck && flatRun > 0) findings.add(I_STUCK, flatRun, this.stuckRunThreshold(), value, value, flatRun);
+    // Seasonal profiles learn from block means; the per-sample part is inline (no numbers passed in calls).
+    let seasonal = false;
+    if (c.enabled.daily && c.periodMs !== null && c.periodMs <= DAY_MS / DAY_BINS) {
+      if (s.blockN === 0) s.blockTs = timestamp;
+      s.blockSum += value;
+      if (++s.blockN >= this.blockSamples) {
+        this.seasonalBlock();
+        seasonal = true;
+      }
+      if (!warming && s.patternStatistic > 0) {
+        findings.present[I_PATTERN] = 1;
+        findings.statistic[I_PATTERN] = s.patternStatistic;
+        findings.threshold[I_PATTERN] = c.ewmaL + 1;
+        findings.lo[I_PATTERN] = s.patternLo;
+        findings.hi[I_PATTERN] = s.patternHi;
+        findings.arg[I_PATTERN] = s.patternResidual;
+        if (s.patternWeekly === 1) findings.weekly = true;
+      }
+    }
 
     // Learn after judging; residuals are clipped so a spike barely moves the baseline while a lasting shift is absorbed.
     // Bias-corrected start: a plain average until the exponential window is full. After a longer interval
@@ -462,16 +656,18 @@ export class SensorDetector {
     s.flatRun = flatRun;
     s.prev = value;
     s.zeroRate += a * ((value === 0 ? 1 : 0) - s.zeroRate);
-    const verdict = findings.verdict();
+    findings.finish();
+    const score = findings.score;
     // How alike successive deviations usually are is learned from usual samples only: during a lasting
     // anomaly they are alike too, and learning that would widen the charts until they fall silent.
-    if (verdict.score < ANOMALY_SCORE) {
+    if (score < ANOMALY_SCORE) {
       // Counted apart from `n`: a state saved before these fields existed learns them as fast as a new sensor.
       const ka = Math.max(c.alpha / AUTOCORRELATION_MEMORY, 1 / ++s.acovN);
       s.acov = (1 - ka) * (s.acov + ka * r * s.prevDev);
       if (seasonal) {
-        learnAcov(s.day, this.dayResidual, ka);
-        learnAcov(s.week, this.weekResidual, Math.max(this.weekVarianceAlpha, 1 / s.acovN));
+        const blocks = s.n / this.blockSamples;
+        learnAcov(s.day, this.dayResidual, Math.max(this.dayAcovAlpha, 1 / blocks));
+        learnAcov(s.week, this.weekResidual, Math.max(this.weekVarianceAlpha, 1 / blocks));
       }
     }
     s.prevDev = r;
@@ -480,14 +676,24 @@ export class SensorDetector {
       s.week.prevResidual = this.weekResidual;
     }
     // A CUSUM that signalled starts again, so a lasting shift is reported once and then learned.
-    if (verdict.anomaly_type === 'level_shift' && verdict.score >= ANOMALY_SCORE) {
+    if (findings.type === 'level_shift' && score >= ANOMALY_SCORE) {
       s.cusumHi = 0;
       s.cusumLo = 0;
     } else {
       s.cusumHi = cusumHi;
       s.cusumLo = cusumLo;
     }
-    return verdict;
+    return score;
+  }
+
+  /** The verdict of the last `update` (or `step`): a new object. */
+  lastVerdict(): EngineVerdict {
+    return this.findings.verdict();
+  }
+
+  /** Joint weight of evidence of the last sample (`EngineVerdict.combined`) without building the verdict. */
+  get lastCombined(): number {
+    return this.findings.combined;
   }
 
   /**
@@ -505,7 +711,7 @@ export class SensorDetector {
     if (!warming && s.burstN > 10 && c.enabled.zscore) {
       const lo = Math.exp(s.burstMean - c.zThreshold * bsd);
       const hi = Math.exp(s.burstMean + c.zThreshold * bsd);
-      out.add('spike', Math.abs(z), c.zThreshold, value > 0 ? lo : -hi, value > 0 ? hi : -lo, z);
+      out.add(I_SPIKE, Math.abs(z), c.zThreshold, value > 0 ? lo : -hi, value > 0 ? hi : -lo, z);
     }
     const a = Math.max(c.alpha, 1 / s.burstN);
     const r = s.burstN > 3 ? clip(x - s.burstMean, c.zClip * bsd) : x - s.burstMean;
@@ -516,32 +722,37 @@ export class SensorDetector {
   /**
    * Seasonal detectors: an EWMA chart on the residual from the usual value at this time of day, and
    * another at this time of week. Which rhythm the signal has is found from the data: the weekly profile
-   * is judged when its residual spread is clearly smaller than the daily one's (weekends that differ from
-   * weekdays), else the daily. Runs only for sensors sampled at least once per half hour, after two days
-   * of data (two weeks for the weekly profile).
+   * is judged when its residual fits clearly better than the daily one's (weekends that differ from
+   * weekdays), else the daily. They run on block means (see `SensorState.blockSum`; this is called when
+   * a block completes), only for sensors sampled at least once per half hour, after two days of data (two
+   * weeks for the weekly profile).
    */
-  private seasonal(timestamp: number, value: number, warming: boolean, out: Findings): void {
+  private seasonalBlock(): void {
     const s = this.state;
     const c = this.config;
-    const period = c.periodMs!;
-    const elapsed = s.n * period;
-    const va = Math.max(c.alpha, 1 / s.n);
-    const dayReady = this.profileStep(s.day, DAY_BINS, DAY_MS, DAY_BIN_ALPHA_DAYS, timestamp, value, elapsed >= 2 * DAY_MS, va);
+    const mean = s.blockSum / s.blockN;
+    s.blockSum = 0;
+    s.blockN = 0;
+    const elapsed = s.n * c.periodMs!;
+    const blocks = s.n / this.blockSamples;
+    const va = Math.max(this.dayVarianceAlpha, 1 / blocks);
+    const dayReady = this.profileStep(s.day, DAY_BINS, DAY_MS, DAY_BIN_ALPHA_DAYS, s.blockTs, mean, elapsed >= 2 * DAY_MS, va);
     const day = this.profileOut;
     this.dayResidual = day.residual;
     // The weekly residual's spread is learned over about a day, not the baseline's hours: on a slowly
     // sampled demand signal hours are few samples, and a day-long departure would teach itself as usual.
-    const weekVa = Math.max(this.weekSpreadAlpha, 1 / s.n);
-    const weekReady = this.profileStep(s.week, WEEK_BINS, WEEK_MS, WEEK_BIN_ALPHA_WEEKS, timestamp, value, elapsed >= 2 * WEEK_MS, weekVa);
+    const weekVa = Math.max(this.weekSpreadAlpha, 1 / blocks);
+    const weekReady = this.profileStep(s.week, WEEK_BINS, WEEK_MS, WEEK_BIN_ALPHA_WEEKS, s.blockTs, mean, elapsed >= 2 * WEEK_MS, weekVa);
     this.weekResidual = this.profileOut.residual;
-    if (warming) return;
     const useWeek = weekReady && s.week.fit < WEEKLY_EXPLAINS * s.day.fit;
-    if (!useWeek && !dayReady) return;
     const p = useWeek ? this.weekOut : day;
     // One sigma wider than the EWMA chart: each bin's mean is itself estimated from few samples.
     const L = c.ewmaL + 1;
-    out.add('pattern', p.statistic, L, p.mean - L * p.rsd, p.mean + L * p.rsd, p.raw);
-    if (useWeek) out.weekly = true;
+    s.patternStatistic = useWeek || dayReady ? p.statistic : 0;
+    s.patternLo = p.mean - L * p.rsd;
+    s.patternHi = p.mean + L * p.rsd;
+    s.patternResidual = p.raw;
+    s.patternWeekly = useWeek ? 1 : 0;
   }
 
   /** One profile's chart statistic (into `profileOut`) and learning; returns whether it may be judged. */
@@ -549,7 +760,7 @@ export class SensorDetector {
     const c = this.config;
     const binMs = spanMs / bins;
     const bin = Math.floor((((timestamp % spanMs) + spanMs) % spanMs) / binMs);
-    const perBin = binMs / c.periodMs!;
+    const perBin = binMs / (c.periodMs! * this.blockSamples);
     const ready = oldEnough && p.count[bin] >= perBin;
     const mean = p.count[bin] > 0 ? p.mean[bin] : this.state.mean;
     const residual = value - mean;
@@ -572,7 +783,7 @@ export class SensorDetector {
     p.mean[bin] = count === 1 ? value : p.mean[bin] + a * rc;
     if (count > 1) {
       p.variance = (1 - va) * (p.variance + va * rc * rc);
-      const fa = Math.max(this.weekVarianceAlpha, 1 / this.state.n);
+      const fa = Math.max(this.weekVarianceAlpha, this.blockSamples / this.state.n);
       p.fit = (1 - fa) * (p.fit + fa * rc * rc);
     }
     return ready;
@@ -594,7 +805,7 @@ export class SensorDetector {
 
   private trackPeriod(ts: number): void {
     const s = this.state;
-    if (s.lastTs !== null && s.periodMs === null) {
+    if (!Number.isNaN(s.lastTs) && s.periodMs === null) {
       const dt = ts - s.lastTs;
       if (dt > 0) s.dts.push(dt);
       if (s.dts.length >= PERIOD_PROBE) {
@@ -609,8 +820,8 @@ export class SensorDetector {
 
   private physical(value: number, out: Findings): void {
     const { physicalMin: lo, physicalMax: hi } = this.config;
-    if (lo !== null && value < lo) out.addFixed('out_of_range', 1, value, lo, lo, hi, `below physical minimum ${lo}`);
-    if (hi !== null && value > hi) out.addFixed('out_of_range', 1, value, hi, lo, hi, `above physical maximum ${hi}`);
+    if (lo !== null && value < lo) out.addFixed(I_RANGE, 1, value, lo, lo, hi, `below physical minimum ${lo}`);
+    if (hi !== null && value > hi) out.addFixed(I_RANGE, 1, value, hi, lo, hi, `above physical maximum ${hi}`);
   }
 
   /** lo/lolo/hi/hihi with deadband: a crossed limit stays active until the value is back by the deadband. */
@@ -632,34 +843,37 @@ export class SensorDetector {
     const lo = l.lo ?? l.lolo ?? null;
     const hi = l.hi ?? l.hihi ?? null;
     // hihi/lolo are near-certain trouble; hi/lo clear the anomaly threshold with margin.
-    if (act.hihi) out.addFixed('limit', 0.95, value, l.hihi!, lo, hi, `hihi limit ${l.hihi} crossed`);
-    else if (act.hi) out.addFixed('limit', 0.75, value, l.hi!, lo, hi, `hi limit ${l.hi} crossed`);
-    if (act.lolo) out.addFixed('limit', 0.95, value, l.lolo!, lo, hi, `lolo limit ${l.lolo} crossed`);
-    else if (act.lo) out.addFixed('limit', 0.75, value, l.lo!, lo, hi, `lo limit ${l.lo} crossed`);
+    if (act.hihi) out.addFixed(I_LIMIT, 0.95, value, l.hihi!, lo, hi, `hihi limit ${l.hihi} crossed`);
+    else if (act.hi) out.addFixed(I_LIMIT, 0.75, value, l.hi!, lo, hi, `hi limit ${l.hi} crossed`);
+    if (act.lolo) out.addFixed(I_LIMIT, 0.95, value, l.lolo!, lo, hi, `lolo limit ${l.lolo} crossed`);
+    else if (act.lo) out.addFixed(I_LIMIT, 0.75, value, l.lo!, lo, hi, `lo limit ${l.lo} crossed`);
   }
 
   /** Western Electric rules 2–3 and Nelson rule 2 on the zones of recent samples (rule 1 is the z-score). */
-  private runRules(out: Findings, sd: number): void {
-    const zones = this.state.zones;
-    const check = (window: number, need: number, sigmas: number, rule: string): boolean => {
-      if (zones.length < window) return false;
-      const minZone = sigmas + 1;
-      let up = 0;
-      let down = 0;
-      for (let i = zones.length - window; i < zones.length; i++) {
-        if (zones[i] >= minZone) up++;
-        else if (-zones[i] >= minZone) down++;
-      }
-      const hits = Math.max(up, down);
-      if (hits < need) return false;
-      const mean = this.state.mean;
-      out.addFixed('run_rule', this.config.runRuleScore, hits, need, mean - sigmas * sd, mean + sigmas * sd, rule);
-      return true;
-    };
-    // Called per sample: loops, not slices, to keep detection allocation-light.
-    if (!check(3, 2, 2, '2 of 3 beyond 2σ on one side') && !check(5, 4, 1, '4 of 5 beyond 1σ on one side')) check(9, 9, 0, '9 in a row on one side');
+  private runRules(out: Findings): void {
+    // Called per sample: a method and loops, not closures or slices, so nothing is allocated.
+    if (!this.runRule(out, 3, 2, 2, '2 of 3 beyond 2σ on one side') && !this.runRule(out, 5, 4, 1, '4 of 5 beyond 1σ on one side')) {
+      this.runRule(out, 9, 9, 0, '9 in a row on one side');
+    }
   }
 
+  private runRule(out: Findings, window: number, need: number, sigmas: number, rule: string): boolean {
+    const zones = this.state.zones;
+    if (zones.length < window) return false;
+    const minZone = sigmas + 1;
+    let up = 0;
+    let down = 0;
+    for (let i = zones.length - window; i < zones.length; i++) {
+      if (zones[i] >= minZone) up++;
+      else if (-zones[i] >= minZone) down++;
+    }
+    const hits = Math.max(up, down);
+    if (hits < need) return false;
+    const mean = this.state.mean;
+    const sd = this.sigma();
+    out.addFixed(I_RUN, this.config.runRuleScore, hits, need, mean - sigmas * sd, mean + sigmas * sd, rule);
+    return true;
+  }
 }
 
 /** An empty verdict (a new object: callers may keep verdicts). */
