@@ -143,12 +143,12 @@ const GAP_PERIODS = 3;
 const REPORT_ORDER = [I_RANGE, I_LIMIT, I_SPIKE, I_RATE, I_DRIFT, I_SHIFT, I_NOISE, I_STUCK, I_RUN, I_PATTERN];
 
 /**
- * Collects each detector's finding for one sample, one slot per anomaly type, in typed arrays: detection
- * runs on every sample, and a call passing a handful of numbers would box each of them (an allocation)
- * unless inlined, while a write to a typed array never allocates. The strongest finding (the verdict) and
- * the joint weight of evidence are worked out once per sample in `finish`; text only for a verdict.
+ * One sample's findings, one slot per anomaly type, in typed arrays: detection runs on every sample, and
+ * a call passing a handful of numbers would box each of them (an allocation) unless inlined, while a
+ * write to a typed array never allocates. Scratch shared by every detector (a sample is judged start to
+ * end in one synchronous `update`): over thousands of sensors, memory touched per sample is what costs.
  */
-class Findings {
+class Slots {
   readonly statistic = new Float64Array(ANOMALY_TYPES.length);
   readonly threshold = new Float64Array(ANOMALY_TYPES.length);
   /** Expected range; NaN for none. */
@@ -159,20 +159,36 @@ class Findings {
   /** Score of a fixed-score finding (limits, physical range, run rules); NaN for a statistical one. */
   readonly fixed = new Float64Array(ANOMALY_TYPES.length);
   readonly present = new Uint8Array(ANOMALY_TYPES.length);
-  private readonly details: (string | undefined)[] = new Array<string | undefined>(ANOMALY_TYPES.length).fill(undefined);
+  readonly details: (string | undefined)[] = new Array<string | undefined>(ANOMALY_TYPES.length).fill(undefined);
+}
+const SLOTS = new Slots();
+
+/**
+ * A detector's findings: it fills the shared slots during `update`, then `finish` keeps what outlives
+ * the sample (the strongest finding, its evidence, per-type ratios, the joint weight of evidence), and
+ * text is formatted only when a verdict is asked for.
+ */
+class Findings {
   /** The pattern finding came from the weekly profile (for its explanation). */
   weekly = false;
-  /** After `finish`: the verdict's slot (-1 for none), its score, and the joint weight of evidence. */
+  /** After `finish`: the verdict's type index (-1 for none), its score, and the joint weight of evidence. */
   best = -1;
   score = 0;
   combined = 0;
+  /** After `finish`: the verdict's evidence. */
+  private bStatistic = 0;
+  private bThreshold = 0;
+  private bLo = NaN;
+  private bHi = NaN;
+  private bArg = 0;
+  private bDetail: string | undefined = undefined;
 
   /** Per anomaly type, the strongest statistic / threshold of this sample (1 = at the threshold). */
   constructor(private readonly ratios: Float64Array) {}
 
   reset(): void {
-    const present = this.present;
-    const fixed = this.fixed;
+    const present = SLOTS.present;
+    const fixed = SLOTS.fixed;
     for (let i = 0; i < present.length; i++) {
       present[i] = 0;
       fixed[i] = NaN;
@@ -185,21 +201,21 @@ class Findings {
 
   /** `i` is `EVIDENCE_INDEX[type]`. */
   add(i: number, statistic: number, threshold: number, lo: number, hi: number, arg: number): void {
-    this.present[i] = 1;
-    this.statistic[i] = statistic;
-    this.threshold[i] = threshold;
-    this.lo[i] = lo;
-    this.hi[i] = hi;
-    this.arg[i] = arg;
-    this.fixed[i] = NaN;
+    SLOTS.present[i] = 1;
+    SLOTS.statistic[i] = statistic;
+    SLOTS.threshold[i] = threshold;
+    SLOTS.lo[i] = lo;
+    SLOTS.hi[i] = hi;
+    SLOTS.arg[i] = arg;
+    SLOTS.fixed[i] = NaN;
   }
 
   /** A finding with a fixed score (limits, physical range, run rules); rare, so plain arguments. */
   addFixed(i: number, score: number, statistic: number, threshold: number, lo: number | null, hi: number | null, detail: string): void {
-    if (this.present[i] && this.fixed[i] >= score) return;
+    if (SLOTS.present[i] && SLOTS.fixed[i] >= score) return;
     this.add(i, statistic, threshold, lo ?? NaN, hi ?? NaN, 0);
-    this.fixed[i] = score;
-    this.details[i] = detail;
+    SLOTS.fixed[i] = score;
+    SLOTS.details[i] = detail;
   }
 
   /**
@@ -207,26 +223,27 @@ class Findings {
    * nothing: a number returned from a call that is not inlined is boxed.
    */
   finish(): void {
+    const { present, fixed, statistic, threshold } = SLOTS;
     let product = 1;
     let best = -1;
     let bestScore = 0;
     for (let k = 0; k < REPORT_ORDER.length; k++) {
       const i = REPORT_ORDER[k];
-      if (!this.present[i]) {
+      if (!present[i]) {
         this.ratios[i] = 0;
         continue;
       }
       let score: number;
       let ratio: number;
-      const f = this.fixed[i];
+      const f = fixed[i];
       if (f === f) {
         score = f;
         ratio = f >= 1 ? 1e12 : f / (1 - f);
         product *= 1 + ratio;
       } else {
-        const st = this.statistic[i];
-        score = scoreOf(st, this.threshold[i]);
-        ratio = st === Infinity ? 1e12 : score > 0 ? st / this.threshold[i] : 0;
+        const st = statistic[i];
+        score = scoreOf(st, threshold[i]);
+        ratio = st === Infinity ? 1e12 : score > 0 ? st / threshold[i] : 0;
         if (score > 0) product *= 1 + ratio;
       }
       this.ratios[i] = ratio;
@@ -235,9 +252,16 @@ class Findings {
         bestScore = score;
       }
     }
-    this.best = bestScore > 0 ? best : -1;
-    this.score = bestScore > 0 ? bestScore : 0;
-    this.combined = this.best >= 0 ? Math.log(product) : 0;
+    if (!(bestScore > 0)) return;
+    this.best = best;
+    this.score = bestScore;
+    this.combined = Math.log(product);
+    this.bStatistic = statistic[best];
+    this.bThreshold = threshold[best];
+    this.bLo = SLOTS.lo[best];
+    this.bHi = SLOTS.hi[best];
+    this.bArg = SLOTS.arg[best];
+    this.bDetail = fixed[best] === fixed[best] ? SLOTS.details[best] : undefined;
   }
 
   get type(): AnomalyType | null {
@@ -249,13 +273,12 @@ class Findings {
     if (i < 0) return NOTHING();
     const type = ANOMALY_TYPES[i];
     const evidence: AnomalyEvidence = {
-      expected_lo: Number.isNaN(this.lo[i]) ? null : this.lo[i],
-      expected_hi: Number.isNaN(this.hi[i]) ? null : this.hi[i],
-      statistic: this.statistic[i],
-      threshold: this.threshold[i],
+      expected_lo: Number.isNaN(this.bLo) ? null : this.bLo,
+      expected_hi: Number.isNaN(this.bHi) ? null : this.bHi,
+      statistic: this.bStatistic,
+      threshold: this.bThreshold,
     };
-    const isFixed = this.fixed[i] === this.fixed[i];
-    const detail = isFixed ? this.details[i] : this.score >= ANOMALY_SCORE ? describe(type, this.arg[i], this.weekly) : undefined;
+    const detail = this.bDetail ?? (this.score >= ANOMALY_SCORE ? describe(type, this.bArg, this.weekly) : undefined);
     if (detail !== undefined) evidence.detail = detail;
     return { score: this.score, anomaly_type: type, evidence, combined: this.combined };
   }
@@ -566,7 +589,7 @@ export class SensorDetector {
       // as spikes, jumps or noise against a mean its zeros drag down. Sustained changes still are.
       // The hot detectors write their slots directly (see `Findings`): a call with these numbers as
       // arguments, if not inlined, would box each of them. Fixed-score slots stay NaN (reset).
-      const { present, statistic, threshold, lo, hi, arg } = findings;
+      const { present, statistic, threshold, lo, hi, arg } = SLOTS;
       if (c.enabled.zscore && !counts) {
         present[I_SPIKE] = 1;
         statistic[I_SPIKE] = Math.abs(z);
@@ -625,12 +648,12 @@ export class SensorDetector {
         seasonal = true;
       }
       if (!warming && s.patternStatistic > 0) {
-        findings.present[I_PATTERN] = 1;
-        findings.statistic[I_PATTERN] = s.patternStatistic;
-        findings.threshold[I_PATTERN] = c.ewmaL + 1;
-        findings.lo[I_PATTERN] = s.patternLo;
-        findings.hi[I_PATTERN] = s.patternHi;
-        findings.arg[I_PATTERN] = s.patternResidual;
+        SLOTS.present[I_PATTERN] = 1;
+        SLOTS.statistic[I_PATTERN] = s.patternStatistic;
+        SLOTS.threshold[I_PATTERN] = c.ewmaL + 1;
+        SLOTS.lo[I_PATTERN] = s.patternLo;
+        SLOTS.hi[I_PATTERN] = s.patternHi;
+        SLOTS.arg[I_PATTERN] = s.patternResidual;
         if (s.patternWeekly === 1) findings.weekly = true;
       }
     }
