@@ -39,6 +39,22 @@ describe('SensorDetector: weekly profile (seasonality found from the data)', () 
   });
 });
 
+describe('SensorDetector: seasonal profiles on block means (a fast sensor)', () => {
+  it('at one sample a minute, finds a day whose high fades away within an hour as pattern, quiet on the two days before', () => {
+    const DAY = 1440;
+    const from = 5 * DAY + 11 * 60; // day 6 from 11:00: the daily cycle fades out over an hour (no jump)
+    const amplitude = (i: number) => (i < from || i >= from + 360 ? 1 : Math.max(0, 1 - (i - from) / 60));
+    const x = gaussian(6 * DAY, 16, 0, 0.3).map((e, i) => 50 + amplitude(i) * 5 * Math.sin((2 * Math.PI * ((i % DAY) - 360)) / DAY) + e);
+    const verdicts = run(x, 60_000);
+    expect(verdicts.slice(3 * DAY, from).filter(anomalous)).toHaveLength(0);
+    const first = verdicts.findIndex((v, i) => i >= from && anomalous(v));
+    expect(first).toBeGreaterThanOrEqual(from);
+    expect(first - from).toBeLessThanOrEqual(60);
+    // The value-level charts follow the slow change; only the daily profile sees it.
+    expect(verdicts[first].anomaly_type).toBe('pattern');
+  });
+});
+
 describe('SensorDetector: irregular time steps', () => {
   it('does not report a rate of change across a gap of hours, and still does on regular steps', () => {
     const x = gaussian(3000, 12);
@@ -52,8 +68,8 @@ describe('SensorDetector: irregular time steps', () => {
     expect(x.map((v, i) => d2.step(ts[i], v))[2700].anomaly_type).toBe('rate_of_change');
   });
 
-  it('forgets over a gap as over the samples it missed: after a long gap the baseline follows a new level sooner', () => {
-    const x = gaussian(3000, 13);
+  it('forgets over a gap as over the samples it missed: after two days without samples the baseline follows a new level at once', () => {
+    const x = gaussian(2010, 13);
     const shifted = x.map((v, i) => (i >= 2000 ? v + 6 : v));
     const afterGap = new SensorDetector();
     const regular = new SensorDetector();
@@ -61,9 +77,10 @@ describe('SensorDetector: irregular time steps', () => {
       afterGap.step(tsOf(i) + (i >= 2000 ? 2 * 86_400_000 : 0), v);
       regular.step(tsOf(i), v);
     });
-    const mean = (d: SensorDetector) => d.snapshot().mean;
-    // Same samples; two days of missed samples count as time, so the gap detector's baseline is nearer 56.
-    expect(Math.abs(mean(afterGap) - 56)).toBeLessThanOrEqual(Math.abs(mean(regular) - 56));
+    // Same samples; the two missed days count as time, so that baseline has moved most of the way to the
+    // new level (56; a step per sample is clipped at 4.5σ), the other barely (half-life 6 h = 360 samples).
+    expect(afterGap.snapshot().mean).toBeGreaterThan(53.5);
+    expect(regular.snapshot().mean).toBeLessThan(51.5);
   });
 });
 
