@@ -55,6 +55,19 @@ describe('SensorDetector: seasonal profiles on block means (a fast sensor)', () 
   });
 });
 
+describe('SensorDetector: robust start (wild values among the very first)', () => {
+  it('a 60σ value at the second sample does not hide a 6σ spike right after the warm-up', () => {
+    for (const at of [1, 2, 5]) {
+      const x = gaussian(2000, 21);
+      x[at] += 60;
+      x[1500] += 6;
+      const verdicts = run(x, 60_000);
+      expect({ at, spike: anomalous(verdicts[1500]) }).toEqual({ at, spike: true });
+      expect(verdicts.slice(1441, 1500).filter(anomalous)).toHaveLength(0);
+    }
+  });
+});
+
 describe('SensorDetector: irregular time steps', () => {
   it('does not report a rate of change across a gap of hours, and still does on regular steps', () => {
     const x = gaussian(3000, 12);

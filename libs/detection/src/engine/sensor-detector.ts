@@ -15,6 +15,12 @@ export interface SensorState {
   /** The first few intervals (at most PERIOD_PROBE), to estimate the period. */
   dts: number[];
   prev: number | null;
+  /**
+   * The first ROBUST_START values. Then the baseline restarts from their median and median absolute
+   * deviation: one wild value among the very first (before any spread is known to clip it) would
+   * otherwise inflate the learned spread for a day and hide real anomalies after the warm-up.
+   */
+  probe: number[];
   /** Baseline: exponentially weighted mean and variance of the value. */
   mean: number;
   variance: number;
@@ -116,6 +122,8 @@ const I_RUN = EVIDENCE_INDEX.run_rule;
 const I_PATTERN = EVIDENCE_INDEX.pattern;
 
 const PERIOD_PROBE = 5;
+/** Values the baseline's robust start is taken from (see `SensorState.probe`). */
+const ROBUST_START = 9;
 const RUN_MEMORY = 9;
 /** Half-hour bins of the daily profile (bounded memory whatever the sample rate). */
 const DAY_BINS = 48;
@@ -351,6 +359,7 @@ function toLive(s: SensorState): LiveState {
     periodMs: s.periodMs,
     dts: s.dts,
     prev: s.prev ?? NaN,
+    probe: s.probe,
     mean: s.mean,
     variance: s.variance,
     acov: s.acov,
@@ -391,6 +400,7 @@ export function initialState(): SensorState {
     periodMs: null,
     dts: [],
     prev: null,
+    probe: [],
     mean: 0,
     variance: 0,
     acov: 0,
@@ -547,6 +557,7 @@ export class SensorDetector {
       s.mean = value;
       s.ewma = value;
       s.prev = value;
+      this.robustStart(value);
       findings.finish();
       return findings.score;
     }
@@ -677,6 +688,7 @@ export class SensorDetector {
     // (a sensor that idles at a constant value) must.
     if (warming || flatRun <= c.stuckMinSamples) s.repeatRate += a * ((flat ? 1 : 0) - s.repeatRate);
     s.flatRun = flatRun;
+    if (s.n <= ROBUST_START) this.robustStart(value);
     s.prev = value;
     s.zeroRate += a * ((value === 0 ? 1 : 0) - s.zeroRate);
     findings.finish();
@@ -707,6 +719,29 @@ export class SensorDetector {
       s.cusumLo = cusumLo;
     }
     return score;
+  }
+
+  /** Collects the first values; after the last, restarts the baseline from their median and MAD. */
+  private robustStart(value: number): void {
+    const s = this.state;
+    s.probe.push(value);
+    if (s.probe.length < ROBUST_START) return;
+    const xs = s.probe;
+    const diffs = xs.slice(1).map((x, i) => x - xs[i]);
+    const mad = (v: number[], m: number) => 1.4826 * median(v.map((x) => Math.abs(x - m)));
+    const m = median(xs);
+    const dm = median(diffs);
+    s.mean = m;
+    s.ewma = m;
+    const sd = mad(xs, m);
+    // A MAD of 0 (mostly repeated values) says nothing about the spread: keep what was learned then.
+    if (sd > 0) s.variance = sd * sd;
+    const dsd = mad(diffs, dm);
+    if (dsd > 0) {
+      s.dMean = dm;
+      s.dVariance = dsd * dsd;
+    }
+    s.probe = [];
   }
 
   /** The verdict of the last `update` (or `step`): a new object. */
