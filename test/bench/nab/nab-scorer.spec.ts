@@ -1,4 +1,5 @@
-import { PROFILES, probationaryRows, scaledSigmoid, scoreCorpus, ScoredSeries } from './nab-scorer';
+import { PROFILES, probationaryRows, scaledSigmoid, scoreCorpus, scoreCorpusAt, ScoredSeries } from './nab-scorer';
+import { folds } from './nab.bench';
 import { windowedGaussianScores } from './windowed-gaussian';
 
 // 100 rows one minute apart; probation = 15 rows; one window over rows 40..49.
@@ -72,5 +73,27 @@ describe('NAB scoring', () => {
     expect(scores[0]).toBe(0);
     expect(scores[6]).toBeGreaterThan(0.999);
     expect(scores[5]).toBeLessThan(0.9);
+  });
+
+  it('scores held-out files at a threshold chosen elsewhere, not at their own best', () => {
+    const s = zeros();
+    s[20] = 0.9;
+    s[40] = 0.5;
+    // At 0.95 nothing is detected: the null score, though 0.5 would have been best for this file.
+    const [std] = scoreCorpusAt([series(s)], [0.95, 0.95, 0.95]);
+    expect(std.score).toBeCloseTo(0, 6);
+    expect(std.counts).toEqual({ tp: 0, fp: 0, fn: 1 });
+    const [own] = scoreCorpus([series(s)]);
+    expect(scoreCorpusAt([series(s)], [own.threshold, own.threshold, own.threshold])[0].raw).toBeCloseTo(own.raw, 9);
+  });
+
+  it('cross-validation folds never score a file they chose the threshold on', () => {
+    const corpus = ['a/1', 'a/2', 'b/1', 'b/2', 'c/1'].map((name) => ({ ...series(zeros()), name }));
+    const all = folds(corpus);
+    expect(all.map(([name]) => name)).toEqual(['odd -> even', 'even -> odd', 'leave out a', 'leave out b', 'leave out c']);
+    for (const [, train, test] of all) {
+      expect(test.length).toBeGreaterThan(0);
+      for (const t of test) expect(train).not.toContain(t);
+    }
   });
 });

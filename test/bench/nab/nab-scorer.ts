@@ -140,6 +140,26 @@ export interface ProfileResult {
  * false positive or moves its window's first detection earlier.
  */
 export function scoreCorpus(corpus: ScoredSeries[], profiles: Profile[] = PROFILES): ProfileResult[] {
+  return scoreCorpusWith(corpus, profiles);
+}
+
+/**
+ * Scores a corpus at given thresholds (one per profile, chosen elsewhere): the held-out half of a
+ * cross-validation, where the threshold must not be chosen on the files it is scored on.
+ */
+export function scoreCorpusAt(corpus: ScoredSeries[], thresholds: number[], profiles: Profile[] = PROFILES): ProfileResult[] {
+  const prepared = corpus.map(prepare);
+  return profiles.map((profile, i) => {
+    const nullRaw = prepared.reduce((sum, p) => sum - profile.fn * p.windows.length, 0);
+    const perfectRaw = prepared.reduce((sum, p) => sum + p.windows.length * profile.tp * scaledSigmoid(-1), 0);
+    const counts: SeriesCounts = { tp: 0, fp: 0, fn: 0 };
+    const raw = prepared.reduce((sum, p) => sum + rawScore(p, thresholds[i], profile, counts), 0);
+    const score = perfectRaw === nullRaw ? 0 : (100 * (raw - nullRaw)) / (perfectRaw - nullRaw);
+    return { profile: profile.name, score, threshold: thresholds[i], raw, counts };
+  });
+}
+
+function scoreCorpusWith(corpus: ScoredSeries[], profiles: Profile[]): ProfileResult[] {
   const prepared = corpus.map(prepare);
   const events: { score: number; file: number; row: number }[] = [];
   prepared.forEach((p, file) => {

@@ -70,15 +70,16 @@ export class AlertScorer {
   }
 
   step(timestamp: number, value: number): number {
-    const verdict = this.detector.step(timestamp, value);
+    // The score and joint evidence only: building a verdict object per sample would be wasted here.
+    const score = this.detector.update(timestamp, value);
     if (this.detector.warmingUp) return 0;
-    const evidence = this.useCombined ? verdict.combined : Math.log1p(verdict.score >= 1 ? 1e12 : verdict.score / (1 - verdict.score));
+    const evidence = this.useCombined ? this.detector.lastCombined : Math.log1p(score >= 1 ? 1e12 : score / (1 - score));
     this.n++;
     const a = Math.max(this.alpha, 1 / this.n);
     const surprise = this.surprise(evidence, this.joint, a);
     // Both must hold: the engine finds the sample anomalous (statistic / threshold) and that is unusual for
     // this sensor (surprise / its threshold); the joint strength is the weaker of the two.
-    const engineStrength = verdict.score >= 1 ? Infinity : verdict.score / (1 - verdict.score);
+    const engineStrength = score >= 1 ? Infinity : score / (1 - score);
     let strength = Math.min(Math.max(0, surprise) / this.surpriseThreshold, engineStrength);
     // The same for each own-evidence detector, on its own statistic and its own history.
     for (const o of this.own) {

@@ -42,6 +42,12 @@ export interface DetectorSettings {
   physicalMin?: number | null;
   physicalMax?: number | null;
   enabled?: Partial<Record<DetectorName, boolean>>;
+  /**
+   * Judge a signal that is zero most of the time (a byte or event counter) by its burst sizes on a log
+   * scale and by the absence of bursts, instead of spikes against its mean. Off by default: on the NAB
+   * cross-validation folds it did not pay (see README, detection quality).
+   */
+  countModel?: boolean;
 }
 
 /** The configuration the engine runs with: every window expressed in samples. */
@@ -67,6 +73,7 @@ export interface ResolvedConfig {
   physicalMin: number | null;
   physicalMax: number | null;
   enabled: Record<DetectorName, boolean>;
+  countModel: boolean;
 }
 
 export const DEFAULT_SETTINGS = {
@@ -122,6 +129,7 @@ export function resolveConfig(periodMs: number | null, settings: DetectorSetting
     physicalMin: settings.physicalMin ?? null,
     physicalMax: settings.physicalMax ?? null,
     enabled,
+    countModel: settings.countModel ?? false,
   };
 }
 

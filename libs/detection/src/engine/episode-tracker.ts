@@ -1,7 +1,10 @@
 import type { AnomalyEvidence, AnomalyType } from '@idm/contracts';
 import { ANOMALY_SEVERITIES, severityOf } from '@idm/contracts';
 import { ANOMALY_SCORE } from './score';
-import type { EngineVerdict } from './sensor-detector';
+import type { EngineVerdict, SensorDetector } from './sensor-detector';
+
+/** A normal sample's verdict as the tracker reads it (score and type only; never stored). */
+const NORMAL: EngineVerdict = Object.freeze({ score: 0, anomaly_type: null, evidence: null, combined: 0 });
 
 /** An anomaly episode as the engine sees it (times in epoch ms). */
 export interface EpisodeState {
@@ -28,6 +31,15 @@ export class EpisodeTracker {
     private readonly clearSamples: number,
     public open: EpisodeState | null = null,
   ) {}
+
+  /**
+   * `step` for a sample judged with `detector.update` (score only): the verdict object is built only for
+   * an anomalous sample, where the episode keeps its evidence, so a normal sample allocates nothing.
+   */
+  observe(timestamp: number, detector: SensorDetector, score: number): EpisodeChange {
+    if (score < ANOMALY_SCORE) return this.open ? this.step(timestamp, NORMAL) : null;
+    return this.step(timestamp, detector.lastVerdict());
+  }
 
   step(timestamp: number, verdict: EngineVerdict): EpisodeChange {
     const anomalous = verdict.score >= ANOMALY_SCORE && verdict.anomaly_type !== null;

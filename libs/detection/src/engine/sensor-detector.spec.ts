@@ -199,10 +199,12 @@ describe('SensorDetector: state', () => {
 
   it('keeps bounded memory: the state does not grow with the number of samples', () => {
     const d = new SensorDetector();
-    const x = gaussian(20_000, 6);
-    x.slice(0, 5000).forEach((v, i) => d.step(tsOf(i), v)); // every daily-profile bin filled
+    const week = 7 * 1440;
+    const x = gaussian(6 * week, 6);
+    const filled = 3 * week + 1440; // every daily- and weekly-profile bin at its full count
+    x.slice(0, filled).forEach((v, i) => d.step(tsOf(i), v));
     const small = JSON.stringify(d.snapshot()).length;
-    x.slice(5000).forEach((v, i) => d.step(tsOf(i + 5000), v));
+    x.slice(filled).forEach((v, i) => d.step(tsOf(i + filled), v));
     expect(JSON.stringify(d.snapshot()).length).toBeLessThanOrEqual(small + 50); // digits only
   });
 

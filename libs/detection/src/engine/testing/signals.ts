@@ -51,3 +51,24 @@ export function cycling(n: number, seed: number, base = 65, amplitude = 5, perio
   const e = gaussian(n, seed, 0, noise);
   return e.map((x, i) => base + amplitude * Math.sin((2 * Math.PI * i) / periodSamples + seed) + x);
 }
+
+/**
+ * Demand with a daily and a weekly rhythm, one sample every 30 minutes from a Monday: weekdays peak
+ * morning and evening, weekends are flat and low. On `holiday` (a day index) a weekday looks like a Sunday.
+ */
+export function weeklyRhythm(n: number, seed: number, holiday = -1): number[] {
+  const e = gaussian(n, seed, 0, 0.03);
+  return e.map((x, i) => {
+    const day = Math.floor(i / 48);
+    const hour = (i % 48) / 2;
+    const weekend = day % 7 >= 5 || day === holiday;
+    const shape = weekend
+      ? 0.6 + 0.4 * Math.exp(-(((hour - 14) / 4) ** 2))
+      : 0.4 + 0.9 * Math.exp(-(((hour - 8.5) / 1.5) ** 2)) + 0.8 * Math.exp(-(((hour - 18) / 2) ** 2));
+    return 1000 * shape * (1 + x);
+  });
+}
+export const HALF_HOUR_MS = 1_800_000;
+/** 2026-01-05, a Monday. */
+export const MONDAY = Date.UTC(2026, 0, 5);
+export const FIVE_MIN_MS = 300_000;

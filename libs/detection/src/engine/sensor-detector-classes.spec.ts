@@ -1,0 +1,180 @@
+import { DETECTOR_NAMES, DetectorSettings } from './config';
+import { EngineVerdict, SensorDetector, SensorState } from './sensor-detector';
+import { EpisodeTracker } from './episode-tracker';
+import { FIVE_MIN_MS, gaussian, HALF_HOUR_MS, MONDAY, tsOf, weeklyRhythm } from './testing/signals';
+import savedBeforeWeekly from './testing/state-saved-before-weekly.json';
+
+function run(values: number[], stepMs: number, settings: DetectorSettings = {}): EngineVerdict[] {
+  const d = new SensorDetector(settings);
+  return values.map((v, i) => d.step(MONDAY + i * stepMs, v));
+}
+const anomalous = (v: EngineVerdict) => v.score >= 0.5;
+
+describe('SensorDetector: weekly profile (seasonality found from the data)', () => {
+  const WEEK = 7 * 48;
+  const holiday = 4 * 7 + 2; // the Wednesday of week 5
+
+  it('finds a weekday that behaves like a Sunday within 6 hours of its morning peak, and is quiet on weeks 3-5 before it', () => {
+    for (const seed of [1, 2, 3]) {
+      const verdicts = run(weeklyRhythm(6 * WEEK, seed, holiday), HALF_HOUR_MS);
+      const start = holiday * 48;
+      expect({ seed, before: verdicts.slice(2 * WEEK + 48, start).filter(anomalous).length }).toEqual({ seed, before: 0 });
+      const first = verdicts.findIndex((v, i) => i >= start && anomalous(v));
+      // The morning peak is at 08:30 (row 17 of the day); 6 hours after it at most.
+      expect(first - start).toBeGreaterThanOrEqual(0);
+      expect(first - start).toBeLessThanOrEqual(17 + 12);
+      expect(verdicts[first].anomaly_type).toBe('pattern');
+      expect(verdicts[first].evidence!.detail).toMatch(/time of week$/);
+    }
+  });
+
+  it('keeps judging a signal without a weekly rhythm against its daily profile', () => {
+    const daily = gaussian(6 * WEEK, 4, 0, 0.03).map((x, i) => 1000 * (1 + 0.5 * Math.sin((2 * Math.PI * (i % 48)) / 48)) * (1 + x));
+    daily.fill(1000, 5 * WEEK + 10, 5 * WEEK + 34); // the cycle stops for half a day
+    const verdicts = run(daily, HALF_HOUR_MS);
+    const first = verdicts.findIndex((v, i) => i >= 5 * WEEK && anomalous(v));
+    expect(first).toBeGreaterThanOrEqual(5 * WEEK + 10);
+    expect(verdicts[first].evidence!.detail ?? '').not.toMatch(/time of week/);
+    expect(verdicts.slice(2 * WEEK, 5 * WEEK).filter(anomalous)).toHaveLength(0);
+  });
+});
+
+describe('SensorDetector: seasonal profiles on block means (a fast sensor)', () => {
+  it('at one sample a minute, finds a day whose high fades away within an hour as pattern, quiet on the two days before', () => {
+    const DAY = 1440;
+    const from = 5 * DAY + 11 * 60; // day 6 from 11:00: the daily cycle fades out over an hour (no jump)
+    const amplitude = (i: number) => (i < from || i >= from + 360 ? 1 : Math.max(0, 1 - (i - from) / 60));
+    const x = gaussian(6 * DAY, 16, 0, 0.3).map((e, i) => 50 + amplitude(i) * 5 * Math.sin((2 * Math.PI * ((i % DAY) - 360)) / DAY) + e);
+    const verdicts = run(x, 60_000);
+    expect(verdicts.slice(3 * DAY, from).filter(anomalous)).toHaveLength(0);
+    const first = verdicts.findIndex((v, i) => i >= from && anomalous(v));
+    expect(first).toBeGreaterThanOrEqual(from);
+    expect(first - from).toBeLessThanOrEqual(60);
+    // The value-level charts follow the slow change; only the daily profile sees it.
+    expect(verdicts[first].anomaly_type).toBe('pattern');
+  });
+});
+
+describe('SensorDetector: robust start (wild values among the very first)', () => {
+  it('a 60σ value at the second sample does not hide a 6σ spike right after the warm-up', () => {
+    for (const at of [1, 2, 5]) {
+      const x = gaussian(2000, 21);
+      x[at] += 60;
+      x[1500] += 6;
+      const verdicts = run(x, 60_000);
+      expect({ at, spike: anomalous(verdicts[1500]) }).toEqual({ at, spike: true });
+      expect(verdicts.slice(1441, 1500).filter(anomalous)).toHaveLength(0);
+    }
+  });
+});
+
+describe('SensorDetector: irregular time steps', () => {
+  it('does not report a rate of change across a gap of hours, and still does on regular steps', () => {
+    const x = gaussian(3000, 12);
+    const ts = x.map((_, i) => tsOf(i) + (i >= 2500 ? 6 * 3600_000 : 0)); // 6 hours missing before row 2500
+    x[2500] += 3; // moved while nobody watched: 3σ over 6 hours is no jump
+    const d = new SensorDetector({ enabled: Object.fromEntries(DETECTOR_NAMES.map((n) => [n, n === 'rate'])) });
+    const verdicts = x.map((v, i) => d.step(ts[i], v));
+    expect(verdicts[2500].score).toBe(0);
+    x[2700] += 30;
+    const d2 = new SensorDetector({ enabled: Object.fromEntries(DETECTOR_NAMES.map((n) => [n, n === 'rate'])) });
+    expect(x.map((v, i) => d2.step(ts[i], v))[2700].anomaly_type).toBe('rate_of_change');
+  });
+
+  it('forgets over a gap as over the samples it missed: after two days without samples the baseline follows a new level at once', () => {
+    const x = gaussian(2010, 13);
+    const shifted = x.map((v, i) => (i >= 2000 ? v + 6 : v));
+    const afterGap = new SensorDetector();
+    const regular = new SensorDetector();
+    shifted.forEach((v, i) => {
+      afterGap.step(tsOf(i) + (i >= 2000 ? 2 * 86_400_000 : 0), v);
+      regular.step(tsOf(i), v);
+    });
+    // Same samples; the two missed days count as time, so that baseline has moved most of the way to the
+    // new level (56; a step per sample is clipped at 4.5σ), the other barely (half-life 6 h = 360 samples).
+    expect(afterGap.snapshot().mean).toBeGreaterThan(53.5);
+    expect(regular.snapshot().mean).toBeLessThan(51.5);
+  });
+});
+
+describe('SensorDetector: count model (opt-in)', () => {
+  /** Bursts at the start of every hour (5-minute samples), zero otherwise; from `stopAt` no bursts. */
+  const counter = (n: number, seed: number, stopAt: number) =>
+    gaussian(n, seed, 0, 0.5).map((x, i) => (i % 12 < 2 && i < stopAt ? Math.round(2e6 * Math.exp(x)) : 0));
+
+  it('does not report ordinary bursts of a counter that is zero most of the time, and reports when they stop', () => {
+    const stopAt = 2500;
+    const verdicts = run(counter(3000, 5, stopAt), FIVE_MIN_MS, { countModel: true });
+    expect(verdicts.slice(400, stopAt).filter(anomalous)).toHaveLength(0);
+    const first = verdicts.findIndex((v, i) => i >= stopAt && anomalous(v));
+    expect(first - stopAt).toBeGreaterThanOrEqual(0);
+    expect(first - stopAt).toBeLessThanOrEqual(48);
+    expect(verdicts[first].anomaly_type).toBe('stuck');
+  });
+
+  it('reports a burst far larger than the usual ones', () => {
+    const values = counter(3000, 6, 3000);
+    values[2400] = 2e6 * Math.exp(5);
+    const verdicts = run(values, FIVE_MIN_MS, { countModel: true });
+    expect(anomalous(verdicts[2400])).toBe(true);
+  });
+});
+
+describe('SensorDetector: a state saved by the previous version (flat daily profile, no weekly profile)', () => {
+  const old = savedBeforeWeekly as unknown as SensorState & { dayMean: number[] };
+
+  it('loads, keeps what the daily profile learned, and continues quietly', () => {
+    expect(old.version).toBe(1);
+    const d = new SensorDetector({}, old);
+    const state = d.snapshot();
+    expect(state.version).toBe(2);
+    expect(state.day.mean).toEqual(old.dayMean);
+    expect(state.mean).toBe(old.mean);
+    expect('dayMean' in state).toBe(false);
+    const x = gaussian(3000, 32);
+    const verdicts = x.map((v, i) => d.step(tsOf(3000 + i), v));
+    expect(verdicts.filter(anomalous)).toHaveLength(0);
+  });
+
+  it('round-trips the new state through JSON with identical verdicts', () => {
+    const x = weeklyRhythm(5 * 7 * 48, 9, 4 * 7 + 1);
+    const a = new SensorDetector();
+    const half = 3 * 7 * 48;
+    for (let i = 0; i < half; i++) a.step(MONDAY + i * HALF_HOUR_MS, x[i]);
+    const b = new SensorDetector({}, JSON.parse(JSON.stringify(a.snapshot())));
+    for (let i = half; i < x.length; i++) expect(b.step(MONDAY + i * HALF_HOUR_MS, x[i])).toEqual(a.step(MONDAY + i * HALF_HOUR_MS, x[i]));
+  });
+});
+
+describe('SensorDetector: the score-only path', () => {
+  it('update() + lastVerdict() give what step() gives, sample by sample (faults, limits, non-finite values included)', () => {
+    const x = gaussian(4000, 14);
+    x[3000] += 15;
+    x[3100] = Number.NaN;
+    for (let i = 3200; i < 4000; i++) x[i] += 3;
+    const settings: DetectorSettings = { limits: { hi: 56, deadband: 1 } };
+    const a = new SensorDetector(settings);
+    const b = new SensorDetector(settings);
+    x.forEach((v, i) => {
+      const verdict = a.step(tsOf(i), v);
+      const score = b.update(tsOf(i), v);
+      expect(score).toBe(verdict.score);
+      expect(b.lastVerdict()).toEqual(verdict);
+      expect(b.lastCombined).toBe(verdict.combined);
+      expect(Array.from(b.lastEvidence)).toEqual(Array.from(a.lastEvidence));
+    });
+  });
+
+  it('EpisodeTracker.observe() opens, updates and closes episodes as step() does', () => {
+    const x = gaussian(4000, 15);
+    for (let i = 3000; i < 3050; i++) x[i] += 8;
+    const a = new SensorDetector();
+    const b = new SensorDetector();
+    const ea = new EpisodeTracker(12);
+    const eb = new EpisodeTracker(12);
+    const changes: [unknown, unknown][] = [];
+    x.forEach((v, i) => changes.push([ea.step(tsOf(i), a.step(tsOf(i), v)), eb.observe(tsOf(i), b, b.update(tsOf(i), v))]));
+    for (const [viaStep, viaObserve] of changes) expect(viaObserve).toEqual(viaStep);
+    expect(changes.filter(([c]) => c !== null).length).toBeGreaterThan(1);
+  });
+});
