@@ -36,7 +36,7 @@ describe('PLC simulator', () => {
   });
 
   it('takes the slow faults over HTTP: a slide with its ramp, a counter that stops; says why it refuses one', async () => {
-    const sim = await startPlcSim({ plcs: 1, tags: 12, seed: 5, controlPort: 0 });
+    const sim = await startPlcSim({ plcs: 1, tags: 12, seed: 5, controlPort: 0, counters: true });
     const post = (body: object) => fetch(`${sim.controlUrl}/faults`, { method: 'POST', body: JSON.stringify(body) });
     try {
       const slide = await post({ kind: 'slide', plc: 'plc-01', sensor_id: 'P01-TT-001', magnitude: 6, ramp_ms: 7_200_000 });

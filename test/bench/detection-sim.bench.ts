@@ -30,7 +30,7 @@ function sensors(plcs: number, tags: number, which: (s: SignalSpec) => boolean):
   const out: SimSensor[] = [];
   for (let plc = 0; plc < plcs; plc++) {
     for (let tag = 0; tag < tags; tag++) {
-      const signal = makeSignal(SEED, plc, tag);
+      const signal = makeSignal(SEED, plc, tag, true);
       if (which(signal)) out.push({ plc, tag, signal });
     }
   }

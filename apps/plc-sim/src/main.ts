@@ -11,6 +11,7 @@ const USAGE = `plc-sim: a plant of simulated Modbus TCP PLCs for IDM
   --seed S            plant model seed (default 1): same seed, same values
   --device-file F     write the matching IDM device file (.json or .yaml)
   --poll-interval-ms  poll interval written into the device file (default 1000)
+  --counters yes|no   every 12th tag a batch counter (default no: the detector raises false episodes on them yet)
 `;
 
 function parseArgs(argv: string[]): Record<string, string> {
@@ -48,6 +49,11 @@ async function main(): Promise<void> {
   }
   const layout = (args.layout ?? 'ports') as 'ports' | 'units';
   if (layout !== 'ports' && layout !== 'units') throw new Error('--layout must be ports or units');
+  const yesNo = (a: Record<string, string>, key: string): boolean => {
+    if (a[key] === undefined || a[key] === 'no') return false;
+    if (a[key] === 'yes') return true;
+    throw new Error(`--${key} must be yes or no (got ${a[key]})`);
+  };
   const sim = await startPlcSim({
     plcs: int(args, 'plcs', 3, 1, 247),
     tags: int(args, 'tags', 24, 1, 5000),
@@ -58,6 +64,7 @@ async function main(): Promise<void> {
     seed: int(args, 'seed', 1, 0, 2 ** 31 - 1),
     deviceFile: args['device-file'],
     pollIntervalMs: int(args, 'poll-interval-ms', 1000, 50, 3_600_000),
+    counters: yesNo(args, 'counters'),
   });
   const ports = [...new Set(Object.values(sim.ports))];
   process.stdout.write(

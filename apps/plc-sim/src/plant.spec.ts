@@ -138,7 +138,7 @@ describe('the faults that unfold over hours or take a pattern away', () => {
   });
 
   describe('a counter', () => {
-    const c = makeSignal(1, 0, 11);
+    const c = makeSignal(1, 0, 11, true);
     const ckey = [1, 0, 11];
     const samples = (faults: any[], from = t0, n = 3600) => Array.from({ length: n }, (_, i) => faultedValue(c, ckey, from + i * 1000, faults));
 
@@ -162,8 +162,9 @@ describe('the faults that unfold over hours or take a pattern away', () => {
       expect(samples([f('counter_stop', { start: t0 + 3600_000 })])).toEqual(samples([]));
     });
 
-    it('is every 12th tag of a PLC, leaving the other tags as they were; only a count too high is an alarm', () => {
-      const p = new Plant({ ...opts, tagsPerPlc: 24 });
+    it('is every 12th tag of a PLC when counters are on (off by default), leaving the other tags as they were; only a count too high is an alarm', () => {
+      expect(new Plant({ ...opts, tagsPerPlc: 24 }).plcs[0].tags.some((t) => t.signal.kind === 'count')).toBe(false);
+      const p = new Plant({ ...opts, tagsPerPlc: 24, counters: true });
       expect(p.plcs[0].tags.filter((t) => t.signal.kind === 'count').map((t) => t.sensor_id)).toEqual(['P01-QT-012', 'P01-QT-024']);
       expect(p.plcs[0].tags.slice(0, 11).map((t) => t.signal.kind)).toEqual(['temperature', 'pressure', 'flow', 'level', 'motor_current', 'vibration', 'temperature', 'pressure', 'flow', 'level', 'motor_current']);
       const limits = p.deviceFile().tags.find((t) => t.sensor_id === 'P01-QT-012')!.limits!;
@@ -173,7 +174,7 @@ describe('the faults that unfold over hours or take a pattern away', () => {
     });
 
     it('counter_stop is refused on a tag that is not a counter; slide checks its ramp', () => {
-      const p = new Plant(opts);
+      const p = new Plant({ ...opts, counters: true });
       expect(() => p.injectFault({ kind: 'counter_stop', plc: 'plc-01', sensor_id: 'P01-TT-001' })).toThrow(/count tag/);
       expect(p.injectFault({ kind: 'counter_stop', plc: 'plc-01', sensor_id: 'P01-QT-012' }, 0)).toMatchObject({ kind: 'counter_stop', end: null });
       expect(() => p.injectFault({ kind: 'slide', plc: 'plc-01', sensor_id: 'P01-TT-001', ramp_ms: -5 })).toThrow(/ramp_ms/);

@@ -47,6 +47,8 @@ export interface PlantOptions {
   /** `ports`: PLC i listens on basePort + i with unit id 1; `units`: all on basePort with unit ids 1..n. */
   layout: 'ports' | 'units';
   basePort: number;
+  /** Every 12th tag a batch counter (see COUNT_TAG_EVERY); off by default. */
+  counters?: boolean;
 }
 
 /**
@@ -75,7 +77,7 @@ export class Plant {
       let holding = 0;
       let input = 0;
       for (let j = 0; j < options.tagsPerPlc; j++) {
-        const signal = makeSignal(options.seed, i, j);
+        const signal = makeSignal(options.seed, i, j, options.counters ?? false);
         const asInt = j % 5 === 4;
         const tag: SimTag = {
           sensor_id: `P${String(i + 1).padStart(2, '0')}-${signal.code}-${String(j + 1).padStart(3, '0')}`,

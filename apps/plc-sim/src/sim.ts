@@ -22,6 +22,8 @@ export interface PlcSimOptions {
   /** Host written into the device file (where IDM reaches the simulator). */
   advertiseHost?: string;
   pollIntervalMs?: number;
+  /** Every 12th tag a batch counter (off by default; see COUNT_TAG_EVERY). */
+  counters?: boolean;
 }
 
 export interface PlcSim {
@@ -47,7 +49,7 @@ export async function startPlcSim(opts: PlcSimOptions = {}): Promise<PlcSim> {
   const ports: Record<string, number> = {};
 
   // With port 0 each server takes any free port; the plant then learns the real ports.
-  const plant = new Plant({ plcs, tagsPerPlc: opts.tags ?? 24, seed: opts.seed ?? 1, layout, basePort });
+  const plant = new Plant({ plcs, tagsPerPlc: opts.tags ?? 24, seed: opts.seed ?? 1, layout, basePort, counters: opts.counters ?? false });
   const listenCount = layout === 'ports' ? plcs : 1;
   try {
     for (let i = 0; i < listenCount; i++) {
