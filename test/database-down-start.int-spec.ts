@@ -2,6 +2,7 @@ import { ChildProcess, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { MongoClient } from 'mongodb';
 import { PlcSim, startPlcSim } from '../apps/plc-sim/src/sim';
 import { scrapeMetrics, TEST_METRICS_TOKEN } from './support/app';
 import { authHeader, login, registerAndLogin } from './support/auth';
@@ -123,7 +124,19 @@ describe('start while the database is down', () => {
     const alarms = (await (await fetch(`${url()}/alarms?source_id=${encodeURIComponent(tag.sensor_id)}`, { headers: authHeader(token) })).json()) as Array<{ id: string; raised_at: string | null }>;
     expect(alarms.length).toBeGreaterThan(0);
     expect(new Set(alarms.map((a) => a.id)).size).toBe(alarms.length);
-    expect(alarms.some((a) => a.raised_at !== null && Date.parse(a.raised_at) < dbBackAt)).toBe(true);
+    const raisedWhileDown = alarms.filter((a) => a.raised_at !== null && Date.parse(a.raised_at) < dbBackAt);
+    expect(raisedWhileDown.length).toBeGreaterThan(0);
+    // The alarms raised from memory, and their audit trail, are written once the database answers.
+    const client = await MongoClient.connect(db.uri(dbName));
+    try {
+      const ids = raisedWhileDown.map((a) => a.id);
+      const storedAlarms = await eventually(() => client.db().collection('alarms').find({ _id: { $in: ids } } as object).toArray(), (d) => d.length === ids.length, 20_000, 250);
+      expect(storedAlarms.map((a) => a._id).sort()).toEqual([...ids].sort());
+      const raisedAudit = await eventually(() => client.db().collection('alarm_audit').find({ alarm_id: ids[0], kind: 'raised' }).toArray(), (d) => d.length > 0, 20_000, 250);
+      expect(raisedAudit).toHaveLength(1);
+    } finally {
+      await client.close();
+    }
 
     // The samples polled while the database was down reach it.
     const stored = await eventually(

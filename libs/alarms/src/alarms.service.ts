@@ -36,6 +36,7 @@ export interface AlarmPush {
  */
 /** Audit entries kept in memory while the database is away (the oldest are dropped beyond it). */
 const MAX_UNSAVED_AUDIT = 50_000;
+const WRITE_RETRY_MS = 5000;
 
 @Injectable()
 export class AlarmsService implements OnModuleInit, OnModuleDestroy {
@@ -53,6 +54,8 @@ export class AlarmsService implements OnModuleInit, OnModuleDestroy {
   private readonly unsaved = new Set<string>();
   private unsavedAudit: AlarmAudit[] = [];
   private loaded = false;
+  private writeRetryAt = 0;
+  private writeFailing = false;
 
   /** Numbered alarm events, for the gateway to push. */
   readonly events$ = new Subject<AlarmEventDto>();
@@ -418,10 +421,22 @@ export class AlarmsService implements OnModuleInit, OnModuleDestroy {
    * or while the database is away, they wait in memory (audit bounded) and go with the next change or tick.
    */
   private async writeUnsaved(): Promise<void> {
-    if (!this.loaded || !this.database.connected) {
-      if (this.unsavedAudit.length > MAX_UNSAVED_AUDIT) this.unsavedAudit.splice(0, this.unsavedAudit.length - MAX_UNSAVED_AUDIT);
+    if (this.unsavedAudit.length > MAX_UNSAVED_AUDIT) this.unsavedAudit.splice(0, this.unsavedAudit.length - MAX_UNSAVED_AUDIT);
+    // A failed write is retried after a pause, not on every change: each try waits for server selection.
+    if (!this.loaded || !this.database.connected || Date.now() < this.writeRetryAt) return;
+    try {
+      await this.writeUnsavedNow();
+    } catch (err) {
+      this.writeRetryAt = Date.now() + WRITE_RETRY_MS;
+      if (!this.writeFailing) this.logger.warn(`alarm changes are kept in memory until the database answers: ${String(err)}`);
+      this.writeFailing = true;
       return;
     }
+    if (this.writeFailing) this.logger.log('alarm changes are written again');
+    this.writeFailing = false;
+  }
+
+  private async writeUnsavedNow(): Promise<void> {
     if (this.unsavedAudit.length) {
       // In slices: after an outage this can be many entries, and one command per slice stays small.
       while (this.unsavedAudit.length) {
