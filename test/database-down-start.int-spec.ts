@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { MongoClient } from 'mongodb';
 import { PlcSim, startPlcSim } from '../apps/plc-sim/src/sim';
 import { scrapeMetrics, TEST_METRICS_TOKEN } from './support/app';
-import { authHeader, login, registerAndLogin } from './support/auth';
+import { authHeader, login, registerAndLogin, TEST_PASSWORD } from './support/auth';
 import { freePort, PrivateFerretDb } from './support/ferretdb';
 import { storedSamples } from './support/historian';
 import { eventually } from './support/modbus';
@@ -107,6 +107,11 @@ describe('start while the database is down', () => {
     const refused = await fetch(`${url()}/alarms`, { headers: authHeader(admin) });
     expect(refused.status).toBe(503);
     expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+
+    // Signing in needs the database: 503 with Retry-After (it was a 500), after Mongoose's bounded wait.
+    const signIn = await fetch(`${url()}/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin.dbdown', password: TEST_PASSWORD }) });
+    expect(signIn.status).toBe(503);
+    expect(Number(signIn.headers.get('retry-after'))).toBeGreaterThan(0);
 
     // A limit is crossed while the database is away: the alarm is raised from memory.
     const plc = sim.plant.plcs[0];
