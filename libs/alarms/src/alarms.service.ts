@@ -1,7 +1,8 @@
 import { Injectable, Logger, NotFoundException, OnModuleDestroy, OnModuleInit, UnprocessableEntityException } from '@nestjs/common';
 import { Subject } from 'rxjs';
 import type { AlarmDetailDto, AlarmDto, AlarmEventDto, AnomalyEpisodeEvent } from '@idm/contracts';
-import { AppConfig, DomainEvents } from '@idm/core';
+import { Gauge } from 'prom-client';
+import { AppConfig, DatabaseState, DomainEvents, MetricsService, retryInBackground } from '@idm/core';
 import { TagRegistryService } from '@idm/ingestion';
 import { toAlarmDto, toAuditDto } from './alarm-mapper';
 import { AlarmSequence } from './alarm-sequence';
@@ -33,6 +34,10 @@ export interface AlarmPush {
  * state machine to detection episodes, device comm events and operator actions, and is the single writer
  * of the alarms collection: all changes run one after another through `serial`.
  */
+/** Audit entries kept in memory while the database is away (the oldest are dropped beyond it). */
+const MAX_UNSAVED_AUDIT = 50_000;
+const WRITE_RETRY_MS = 5000;
+
 @Injectable()
 export class AlarmsService implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger('AlarmsService');
@@ -45,6 +50,12 @@ export class AlarmsService implements OnModuleInit, OnModuleDestroy {
   private floodActive = false;
   /** Alarms whose current record came from the writer instance (`applyRelayed`): this instance never ticks them. */
   private readonly relayed = new Set<string>();
+  /** Changes made while the database was away (or before the stored alarms were loaded), written once it answers. */
+  private readonly unsaved = new Set<string>();
+  private unsavedAudit: AlarmAudit[] = [];
+  private loaded = false;
+  private writeRetryAt = 0;
+  private writeFailing = false;
 
   /** Numbered alarm events, for the gateway to push. */
   readonly events$ = new Subject<AlarmEventDto>();
@@ -62,14 +73,36 @@ export class AlarmsService implements OnModuleInit, OnModuleDestroy {
     private readonly domainEvents: DomainEvents,
     private readonly config: AppConfig,
     private readonly registry: TagRegistryService,
+    private readonly database: DatabaseState,
+    metrics: MetricsService,
   ) {
+    const alarms = this.alarms;
+    // Read from memory: tells whether alarms are standing even while the database (and sign-in) is away.
+    new Gauge({
+      name: 'idm_alarms_active',
+      help: 'Alarms whose condition is active (in memory)',
+      registers: [metrics.registry],
+      collect() {
+        this.set([...alarms.values()].filter((a) => a.active).length);
+      },
+    });
     this.machine = new AlarmStateMachine({ on_delay_ms: config.alarms.onDelayMs, off_delay_ms: config.alarms.offDelayMs });
     this.flood = new FloodDetector(config.alarms.floodThreshold);
   }
 
   async onModuleInit(): Promise<void> {
-    for (const a of await this.repo.loadAll()) this.alarms.set(a._id, a);
-    this.logger.log(`loaded ${this.alarms.size} alarms`);
+    // While the database is away alarms work from memory; the stored ones are merged when they load.
+    await retryInBackground('loading the stored alarms', this.logger, async () => {
+      await this.database.ready;
+      const stored = await this.repo.loadAll();
+      await this.run(async () => {
+        // An alarm changed in memory meanwhile is newer than its stored record (same id: no duplicate).
+        for (const a of stored) if (!this.alarms.has(a._id)) this.alarms.set(a._id, a);
+        this.loaded = true;
+        this.logger.log(`loaded ${stored.length} alarms`);
+        await this.writeUnsaved();
+      });
+    }, this.database.initialised ? 30_000 : 0, 'the database');
     this.unsubscribe = [
       this.domainEvents.on('anomaly.opened', (e) => this.onAnomaly(e, true)),
       this.domainEvents.on('anomaly.updated', (e) => this.onAnomaly(e, true)),
@@ -319,7 +352,8 @@ export class AlarmsService implements OnModuleInit, OnModuleDestroy {
         // acknowledge, so its episodes are resolved now.
         this.normalized(a, Date.now());
         this.changed$.next(plainRecord(a));
-        await this.repo.save(a);
+        this.unsaved.add(a._id);
+        await this.writeUnsaved();
       }
     });
   }
@@ -346,6 +380,7 @@ export class AlarmsService implements OnModuleInit, OnModuleDestroy {
         await this.commit(a, this.machine.tick(a, now));
         this.linkEpisodes(a, before);
       }
+      if (this.unsaved.size) await this.writeUnsaved();
       const wasFlood = this.floodActive;
       this.floodActive = this.flood.update(now);
       if (wasFlood !== this.floodActive) this.announceFlood();
@@ -389,8 +424,44 @@ export class AlarmsService implements OnModuleInit, OnModuleDestroy {
       by: t.by ?? null,
       comment: t.comment ?? null,
     }));
-    await this.repo.appendAudit(audit);
-    await this.repo.save(a);
+    this.unsavedAudit.push(...audit);
+    this.unsaved.add(a._id);
+    await this.writeUnsaved();
+  }
+
+  /**
+   * Writes the changed alarms and their audit entries (audit first). Before the stored alarms are loaded,
+   * or while the database is away, they wait in memory (audit bounded) and go with the next change or tick.
+   */
+  private async writeUnsaved(): Promise<void> {
+    if (this.unsavedAudit.length > MAX_UNSAVED_AUDIT) this.unsavedAudit.splice(0, this.unsavedAudit.length - MAX_UNSAVED_AUDIT);
+    // A failed write is retried after a pause, not on every change: each try waits for server selection.
+    if (!this.loaded || !this.database.connected || Date.now() < this.writeRetryAt) return;
+    try {
+      await this.writeUnsavedNow();
+    } catch (err) {
+      this.writeRetryAt = Date.now() + WRITE_RETRY_MS;
+      if (!this.writeFailing) this.logger.warn(`alarm changes are kept in memory until the database answers: ${String(err)}`);
+      this.writeFailing = true;
+      return;
+    }
+    if (this.writeFailing) this.logger.log('alarm changes are written again');
+    this.writeFailing = false;
+  }
+
+  private async writeUnsavedNow(): Promise<void> {
+    if (this.unsavedAudit.length) {
+      // In slices: after an outage this can be many entries, and one command per slice stays small.
+      while (this.unsavedAudit.length) {
+        await this.repo.appendAudit(this.unsavedAudit.slice(0, 500));
+        this.unsavedAudit.splice(0, 500);
+      }
+    }
+    for (const id of [...this.unsaved]) {
+      const a = this.alarms.get(id);
+      if (a) await this.repo.save(a);
+      this.unsaved.delete(id);
+    }
   }
 
   /**

@@ -35,7 +35,7 @@ export class CoreModule implements NestModule {
       ],
       controllers: [HealthController, MetricsController],
       providers: [HealthRegistry, DependencyHealth, MetricsService, DomainEvents],
-      exports: [HealthRegistry, MetricsService, DomainEvents],
+      exports: [HealthRegistry, MetricsService, DomainEvents, DatabaseModule],
     };
   }
 

@@ -27,3 +27,5 @@ export * from './async/with-timeout';
 export * from './database/ferretdb-limits';
 export * from './lifecycle/shutdown-deadline';
 export * from './http/idempotency-key';
+export * from './async/retry-in-background';
+export * from './database/database-state';

@@ -2,7 +2,7 @@ import { BeforeApplicationShutdown, Injectable, Logger, OnModuleInit } from '@ne
 import { Counter, Gauge } from 'prom-client';
 import type { AnomalyEpisode, AnomalyVerdict, DetectorOverrideDto, DetectorOverrides, IngestedSample } from '@idm/contracts';
 import { severityOf } from '@idm/contracts';
-import { AppConfig, DomainEvents, HealthRegistry, mapLimited, MetricsService, UPDATES_PER_COMMAND } from '@idm/core';
+import { AppConfig, DatabaseState, DomainEvents, HealthRegistry, mapLimited, MetricsService, retryInBackground, UPDATES_PER_COMMAND } from '@idm/core';
 import { IngestionService, SINK_STAGE, TagRegistryService } from '@idm/ingestion';
 import { AnomaliesRepository, episodeId, type EpisodeStart } from './anomalies.repository';
 import { ANOMALY_SCORE, DetectorSettings, EngineVerdict, EpisodeChange, EpisodeState, EpisodeTracker, judgeUnusableSample, SensorDetector, settingsFromOverrides } from './engine';
@@ -67,6 +67,7 @@ export class DetectionService implements OnModuleInit, BeforeApplicationShutdown
     private readonly config: AppConfig,
     metrics: MetricsService,
     private readonly health: HealthRegistry,
+    private readonly database: DatabaseState,
   ) {
     this.samplesTotal = new Counter({ name: 'idm_detection_samples_total', help: 'Samples judged by anomaly detection, by status', labelNames: ['status'], registers: [metrics.registry] });
     this.episodesTotal = new Counter({ name: 'idm_detection_episodes_opened_total', help: 'Anomaly episodes opened, by type', labelNames: ['anomaly_type'], registers: [metrics.registry] });
@@ -80,8 +81,12 @@ export class DetectionService implements OnModuleInit, BeforeApplicationShutdown
   }
 
   async onModuleInit(): Promise<void> {
-    await this.repo.init();
-    await this.reloadOverrides();
+    // Without the database, detection starts from the tag limits and learns afresh; overrides load when it answers.
+    await retryInBackground('loading the detection overrides', this.logger, async () => {
+      await this.database.ready;
+      await this.repo.init();
+      await this.reloadOverrides();
+    }, this.database.initialised ? 30_000 : 0, 'the database');
     this.ingestion.register({ name: 'detection', stage: SINK_STAGE.detection, accept: (batch) => this.accept(batch) });
     // A limit or range changed in the registry applies to the next sample, keeping what was learned.
     this.tags.onChange(() => this.applySettings());
@@ -289,7 +294,9 @@ export class DetectionService implements OnModuleInit, BeforeApplicationShutdown
 
   private async load(sensorId: string): Promise<SensorRuntime> {
     const settings = this.settingsFor(sensorId);
-    const saved = await this.repo.loadState(sensorId).catch((err: unknown) => {
+    // While the database is away a saved state cannot be read: waiting for it would hold up ingestion.
+    const stored = this.database.initialised && this.database.connected ? this.repo.loadState(sensorId) : Promise.reject(new Error('the database is away'));
+    const saved = await stored.catch((err: unknown) => {
       this.logger.warn(`could not load detector state of ${sensorId}, starting fresh: ${String(err)}`);
       return null;
     });

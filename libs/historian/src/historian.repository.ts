@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectConnection } from '@nestjs/mongoose';
 import type { AnyBulkWriteOperation, Collection, Document } from 'mongodb';
 import type { Connection } from 'mongoose';
-import { UPDATES_PER_COMMAND } from '@idm/core';
+import { DatabaseState, UPDATES_PER_COMMAND } from '@idm/core';
 import type { PendingDoc, PendingWrites, StoredDocs } from './engine/bucket-writer';
 import type { RawBucketDoc, RollupDoc, RollupPackDoc } from './engine/docs';
 import type { SnapshotEntry } from './engine/bucket-writer';
@@ -24,9 +24,16 @@ type IdDoc = Document & { _id: string };
 /** The only place the historian touches the database: inserts and replaces by `_id`, lookups by `_id`. */
 @Injectable()
 export class HistorianRepository implements StoredDocs {
-  constructor(@InjectConnection() private readonly connection: Connection) {}
+  constructor(
+    @InjectConnection() private readonly connection: Connection,
+    private readonly database: DatabaseState,
+  ) {}
 
   private col<T extends IdDoc>(name: string): Collection<T> {
+    // Before Mongoose's first connection its collections buffer every call, and a cursor method (find) then
+    // returns a promise whose buffering timeout rejects unhandled, ending the process: fail at once instead
+    // (callers retry; samples stay in the journal). Also keeps writes off collections not yet created.
+    if (!this.database.initialised) throw new Error('the database is not connected yet');
     return this.connection.collection<T>(name) as unknown as Collection<T>;
   }
 
@@ -37,13 +44,13 @@ export class HistorianRepository implements StoredDocs {
     await this.col(PACKS_COLLECTION).createIndex({ start: 1 });
   }
 
-  raw(id: string): Promise<RawBucketDoc | null> {
+  async raw(id: string): Promise<RawBucketDoc | null> {
     return this.col<RawBucketDoc>(RAW_COLLECTION).findOne({ _id: id }) as Promise<RawBucketDoc | null>;
   }
-  rollup(id: string): Promise<RollupDoc | null> {
+  async rollup(id: string): Promise<RollupDoc | null> {
     return this.col<RollupDoc>(ROLLUPS_COLLECTION).findOne({ _id: id }) as Promise<RollupDoc | null>;
   }
-  pack(id: string): Promise<RollupPackDoc | null> {
+  async pack(id: string): Promise<RollupPackDoc | null> {
     return this.col<RollupPackDoc>(PACKS_COLLECTION).findOne({ _id: id }) as Promise<RollupPackDoc | null>;
   }
 

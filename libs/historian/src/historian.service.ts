@@ -167,6 +167,9 @@ export class HistorianService implements SampleSink, OnModuleInit, OnApplication
     this.accepted.inc(samples.length);
     const applied = new Promise<void>((resolve) => this.enqueue({ seq, samples, done: resolve }));
     this.wake?.();
+    // Until the latest values have loaded (a start while the database is away) nothing is applied: waiting
+    // would only slow polling and ingest down to one batch per APPLY_WAIT_MS. The journal has the batch.
+    if (!this.ready) return;
     await Promise.race([applied, sleep(APPLY_WAIT_MS)]);
   }
 

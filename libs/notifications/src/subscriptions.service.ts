@@ -3,13 +3,13 @@ import { BadRequestException, ForbiddenException, Injectable, Logger, NotFoundEx
 import type { Queue } from 'bullmq';
 import { randomUUID } from 'node:crypto';
 import type { SubscriptionDto } from '@idm/contracts';
-import { AuthUser, RedisGate } from '@idm/core';
+import { AuthUser, DatabaseState, RedisGate, retryInBackground } from '@idm/core';
 import { CreateSubscriptionDto, UpdateSubscriptionDto } from './dto/subscription.dto';
 import { cronProblem } from './engine/schedule';
 import { DIGEST_JOB, DIGEST_QUEUE, DigestJobData, schedulerId } from './notification-queues';
 import { Subscription } from './notification.schema';
 import { NotificationsRepository } from './notifications.repository';
-import { retryInBackground } from './retry-in-background';
+
 
 const iso = (ms: number | null | undefined): string | null => (ms === null || ms === undefined ? null : new Date(ms).toISOString());
 
@@ -28,12 +28,18 @@ export class SubscriptionsService implements OnApplicationBootstrap {
     @InjectQueue(DIGEST_QUEUE) private readonly queue: Queue<DigestJobData>,
     private readonly repo: NotificationsRepository,
     private readonly redis: RedisGate,
+    private readonly database: DatabaseState,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    await this.repo.init();
-    this.cache = (await this.repo.listSubscriptions()).filter((s) => s.enabled);
-    await retryInBackground('reconciling digest schedules', this.logger, () => this.reconcile());
+    // Neither the database nor Redis being away may stop the start: both steps finish in the background.
+    const { done } = await retryInBackground('loading the notification subscriptions', this.logger, async () => {
+      await this.database.ready;
+      await this.repo.init();
+      this.cache = (await this.repo.listSubscriptions()).filter((s) => s.enabled);
+    }, this.database.initialised ? 30_000 : 0, 'the database');
+    if (this.database.initialised) await retryInBackground('reconciling digest schedules', this.logger, () => this.reconcile());
+    else void done.then(() => retryInBackground('reconciling digest schedules', this.logger, () => this.reconcile()));
   }
 
   /** Adds the schedulers of enabled subscriptions and removes those whose subscription is gone or disabled. */

@@ -1,5 +1,5 @@
-import { Injectable, Logger, ServiceUnavailableException } from '@nestjs/common';
-import { withTimeout } from '@idm/core';
+import { Injectable, Logger } from '@nestjs/common';
+import { RetryLaterException, withTimeout } from '@idm/core';
 import { UserRecord, UsersRepository } from '../users/users.repository';
 
 /** How long a user checked against the database may stand in for it while the database is away. */
@@ -39,7 +39,8 @@ export class UserLookup {
       if (!this.warned) this.logger.warn(`user lookup failed (${err instanceof Error ? err.message : String(err)}): users checked in the last ${FAIL_STATIC_MS / 60_000} min are served from memory until the database answers`);
       this.warned = true;
       if (usable) return usable;
-      throw new ServiceUnavailableException({ message: USER_DB_UNAVAILABLE });
+      // 503 with Retry-After (not 401: the token may well be valid; not 500: nothing is broken in IDM).
+      throw new RetryLaterException(USER_DB_UNAVAILABLE, RETRY_AFTER_MS / 1000);
     }
     if (this.warned) this.logger.log('user lookups answer again');
     this.warned = false;

@@ -3,6 +3,7 @@ import { MongooseModule } from '@nestjs/mongoose';
 import mongoose from 'mongoose';
 import { AppConfig } from '../config/app-config';
 import { CollectionsInitializer } from './collections-initializer';
+import { DatabaseState, mongooseOptions } from './database-state';
 
 // Filters built from request data can never carry query operators ({"$gt": ""} is cast to a literal),
 // and a filter on a path the schema does not know is an error instead of a silent full match.
@@ -16,18 +17,14 @@ mongoose.set('strictQuery', 'throw');
       inject: [AppConfig],
       useFactory: (config: AppConfig) => ({
         uri: config.mongoUri,
-        // Fail fast on a query while the database is away (health reports it; the driver reconnects).
-        serverSelectionTimeoutMS: 5000,
-        heartbeatFrequencyMS: 2000,
-        // FerretDB does not do retryable writes (no sessions); MongoDB 7 does not need them here.
-        retryWrites: false,
-        // CollectionsInitializer creates collections and indexes once, in order, at start-up.
-        autoIndex: false,
-        autoCreate: false,
-        sanitizeFilter: true,
+        ...mongooseOptions(),
+        // Start without waiting for the database: Mongoose does not retry a failed first connection and
+        // @nestjs/mongoose would fail the start after its retries; DatabaseState connects in the background.
+        lazyConnection: true,
       }),
     }),
   ],
-  providers: [CollectionsInitializer],
+  providers: [CollectionsInitializer, DatabaseState],
+  exports: [DatabaseState],
 })
 export class DatabaseModule {}

@@ -21,6 +21,7 @@ export class HttpExceptionFilter implements ExceptionFilter {
     }
     if (res.headersSent) return;
     if (exception instanceof RetryLaterException) res.setHeader('Retry-After', String(exception.retryAfterSeconds));
+    else if (body.statusCode === HttpStatus.SERVICE_UNAVAILABLE && isDatabaseUnavailable(exception)) res.setHeader('Retry-After', String(DATABASE_RETRY_AFTER_S));
     res.status(body.statusCode).json(body);
   }
 
@@ -34,6 +35,9 @@ export class HttpExceptionFilter implements ExceptionFilter {
       const message = Array.isArray(r.message) ? r.message.join('; ') : String(r.message ?? exception.message);
       return { statusCode, error, message, ...(r.details ? { details: r.details } : {}) };
     }
+    if (isDatabaseUnavailable(exception)) {
+      return { statusCode: HttpStatus.SERVICE_UNAVAILABLE, error: 'Service Unavailable', message: 'the database is unreachable: retry when it is back' };
+    }
     // Body-parser errors (malformed JSON, too large) carry an HTTP status of their own.
     const e = exception as { status?: number; statusCode?: number; type?: string; message?: string };
     const status = e?.status ?? e?.statusCode;
@@ -43,4 +47,15 @@ export class HttpExceptionFilter implements ExceptionFilter {
     }
     return { statusCode: HttpStatus.INTERNAL_SERVER_ERROR, error: 'Internal Server Error', message: 'internal error' };
   }
+}
+
+const DATABASE_RETRY_AFTER_S = 5;
+const DATABASE_AWAY_ERRORS = new Set(['MongoServerSelectionError', 'MongoNetworkError', 'MongoNetworkTimeoutError', 'MongoNotConnectedError', 'MongoTopologyClosedError']);
+
+/** The database did not answer (away, or not connected yet): the request may succeed later, so 503, not 500. */
+function isDatabaseUnavailable(exception: unknown): boolean {
+  if (!(exception instanceof Error)) return false;
+  if (DATABASE_AWAY_ERRORS.has(exception.name)) return true;
+  // Mongoose buffers calls until its first connection, then gives up with this message.
+  return exception.name === 'MongooseError' && /buffering timed out/.test(exception.message);
 }

@@ -5,7 +5,7 @@ import type { Connection } from 'mongoose';
 import { REDIS_CLIENT } from '../redis/redis.tokens';
 import { HealthRegistry } from './health-registry';
 
-/** Registers the MongoDB and Redis checks: each must answer a ping. */
+/** Registers the MongoDB and Redis checks: each must answer a ping (the database down only degrades IDM). */
 @Injectable()
 export class DependencyHealth implements OnModuleInit {
   constructor(
@@ -21,7 +21,7 @@ export class DependencyHealth implements OnModuleInit {
       const started = Date.now();
       await db.admin().command({ ping: 1 }, { timeoutMS: 1500 });
       return { status: 'up', latency_ms: Date.now() - started };
-    });
+    }, { essential: false });
     this.registry.register('redis', async () => {
       const started = Date.now();
       await this.redis.ping();

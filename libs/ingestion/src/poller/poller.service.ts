@@ -65,7 +65,9 @@ export class PollerService implements OnApplicationBootstrap, OnApplicationShutd
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    await this.importDeviceFileIfEmpty();
+    // DEVICE_FILE fills an empty registry in the database, so it waits for the database's registry.
+    if (this.registry.loaded) await this.importDeviceFileIfEmpty();
+    else void this.registry.loadedFromDatabase.then(() => this.importDeviceFileIfEmpty());
     if (!this.config.modbus.polling) {
       this.logger.log('Modbus polling is off (MODBUS_POLLING=false)');
       return;

@@ -1,6 +1,13 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { isDeepStrictEqual } from 'node:util';
 import type { DeviceDto, TagDto } from '@idm/contracts';
+import { AppConfig, DatabaseState, retryInBackground } from '@idm/core';
 import { RegistryRepository } from './registry.repository';
+
+/** The local copy of the registry under DATA_DIR, used at a start while the database is away. */
+export const REGISTRY_COPY_FILE = 'registry.json';
 
 export interface RegistryChange {
   /** Devices whose own settings or tags changed (including removed ones). */
@@ -10,7 +17,9 @@ export interface RegistryChange {
 /**
  * The read side of the device/tag registry other modules use (the historian for unit/area/description,
  * detection for limits, the poller for the plan). Everything is held in memory and reloaded after each
- * change made through IDM's API, so reads cost nothing and never touch the database.
+ * change made through IDM's API, so reads cost nothing and never touch the database. Each load from the
+ * database is also written to DATA_DIR/registry.json: a start while the database is away begins from that
+ * copy (so polling starts), and the database's registry replaces it when it answers.
  */
 @Injectable()
 export class TagRegistryService implements OnModuleInit {
@@ -19,11 +28,36 @@ export class TagRegistryService implements OnModuleInit {
   private devices = new Map<string, DeviceDto>();
   private readonly listeners = new Set<(change: RegistryChange) => void>();
 
-  constructor(private readonly repo: RegistryRepository) {}
+  private resolveLoaded!: () => void;
+  /** Resolves once the registry has been read from the database (not just from the local copy). */
+  readonly loadedFromDatabase = new Promise<void>((resolve) => (this.resolveLoaded = resolve));
+  private fromDatabase = false;
+
+  constructor(
+    private readonly repo: RegistryRepository,
+    private readonly database: DatabaseState,
+    private readonly config: AppConfig,
+  ) {}
 
   async onModuleInit(): Promise<void> {
-    await this.repo.init();
-    await this.reload();
+    await retryInBackground('loading the device and tag registry', this.logger, async () => {
+      await this.database.ready;
+      await this.repo.init();
+      const before = this.snapshot();
+      await this.reload();
+      this.fromDatabase = true;
+      this.resolveLoaded();
+      // Devices started from the local copy are restarted where the database's registry differs.
+      const after = this.snapshot();
+      const changed = [...new Set([...before.keys(), ...after.keys()])].filter((id) => !isDeepStrictEqual(before.get(id), after.get(id)));
+      if (changed.length) this.notify(changed);
+    }, this.database.initialised ? 30_000 : 0, 'the database');
+    if (!this.fromDatabase) this.loadCopy();
+  }
+
+  /** Read from the database at least once (false while working from the local copy). */
+  get loaded(): boolean {
+    return this.fromDatabase;
   }
 
   getTag(sensorId: string): TagDto | undefined {
@@ -55,6 +89,10 @@ export class TagRegistryService implements OnModuleInit {
   /** Reloads from the database and tells listeners which devices changed. */
   async refresh(deviceIds: readonly string[]): Promise<void> {
     await this.reload();
+    this.notify(deviceIds);
+  }
+
+  private notify(deviceIds: readonly string[]): void {
     const change = { deviceIds: [...new Set(deviceIds)] };
     for (const l of this.listeners) {
       try {
@@ -69,5 +107,42 @@ export class TagRegistryService implements OnModuleInit {
     const [devices, tags] = await Promise.all([this.repo.listDevices(), this.repo.listTags()]);
     this.devices = new Map(devices.map((d) => [d.id, d]));
     this.tags = new Map(tags.map((t) => [t.sensor_id, t]));
+    this.saveCopy(devices, tags);
+  }
+
+  /** Each device with its tags, to tell which devices a reload changed. */
+  private snapshot(): Map<string, { device: DeviceDto; tags: TagDto[] }> {
+    return new Map(this.listDevices().map((d) => [d.id, { device: d, tags: this.tagsOfDevice(d.id) }]));
+  }
+
+  private get copyPath(): string {
+    return path.join(this.config.dataDir, REGISTRY_COPY_FILE);
+  }
+
+  private saveCopy(devices: DeviceDto[], tags: TagDto[]): void {
+    try {
+      fs.mkdirSync(this.config.dataDir, { recursive: true });
+      // Written aside and renamed, so a crash mid-write never leaves a torn copy.
+      const tmp = `${this.copyPath}.tmp`;
+      fs.writeFileSync(tmp, JSON.stringify({ saved_at: new Date().toISOString(), devices, tags }));
+      fs.renameSync(tmp, this.copyPath);
+    } catch (err) {
+      this.logger.warn(`local registry copy not written: ${String(err)}`);
+    }
+  }
+
+  private loadCopy(): void {
+    if (!fs.existsSync(this.copyPath)) {
+      this.logger.warn('no local registry copy: no devices are polled until the database answers');
+      return;
+    }
+    try {
+      const copy = JSON.parse(fs.readFileSync(this.copyPath, 'utf8')) as { saved_at: string; devices: DeviceDto[]; tags: TagDto[] };
+      this.devices = new Map(copy.devices.map((d) => [d.id, d]));
+      this.tags = new Map(copy.tags.map((t) => [t.sensor_id, t]));
+      this.logger.warn(`the database is away: ${copy.devices.length} device(s) and ${copy.tags.length} tag(s) from the local copy of ${copy.saved_at}`);
+    } catch (err) {
+      this.logger.error(`local registry copy ${this.copyPath} is unreadable: ${String(err)}`);
+    }
   }
 }
