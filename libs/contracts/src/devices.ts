@@ -35,6 +35,61 @@ export interface TagStateWords {
 
 export type TagAlarmPriority = AlarmPriorityName | Partial<Record<AnomalyType, AlarmPriorityName>>;
 
+/** How IDM talks to a device. A device without `protocol` (stored before sources existed, version-1 files) is `modbus`. */
+export const DEVICE_PROTOCOLS = ['modbus', 'opcua'] as const;
+export type DeviceProtocol = (typeof DEVICE_PROTOCOLS)[number];
+
+/** Where a Modbus tag's value lives in its device and how its registers are decoded. */
+export interface ModbusTagBinding {
+  register_type: RegisterType;
+  /** 0-based protocol address (register 40001 in 1-based PLC notation is holding address 0). */
+  address: number;
+  data_type: ModbusDataType;
+  word_order: Endianness;
+  byte_order: Endianness;
+}
+
+export const OPCUA_SECURITY_MODES = ['None', 'Sign', 'SignAndEncrypt'] as const;
+export type OpcuaSecurityMode = (typeof OPCUA_SECURITY_MODES)[number];
+/** The common OPC UA security policies (names as in the specification's policy URIs). */
+export const OPCUA_SECURITY_POLICIES = ['None', 'Basic256Sha256', 'Aes128_Sha256_RsaOaep', 'Aes256_Sha256_RsaPss'] as const;
+export type OpcuaSecurityPolicy = (typeof OPCUA_SECURITY_POLICIES)[number];
+
+/** An OPC UA server IDM subscribes to (read-only: IDM never calls Write, Call or any service that changes it). */
+export interface OpcuaDeviceDto {
+  id: string;
+  name: string;
+  protocol: 'opcua';
+  /** e.g. `opc.tcp://plc-07:4840/UA/Server` */
+  endpoint_url: string;
+  security_mode: OpcuaSecurityMode;
+  security_policy: OpcuaSecurityPolicy;
+  /** User name and password; both absent: anonymous. */
+  username?: string;
+  password?: string;
+  /** How often the server sends the subscription's changed values. */
+  publishing_interval_ms: number;
+  /** Connect/request timeout; also how long without a publish/keep-alive before comm failure. */
+  timeout_ms: number;
+  enabled: boolean;
+}
+
+export const OPCUA_DEADBAND_TYPES = ['none', 'absolute', 'percent'] as const;
+export type OpcuaDeadbandType = (typeof OPCUA_DEADBAND_TYPES)[number];
+
+/** Where an OPC UA tag's value lives: a Variable node, watched by a monitored item. */
+export interface OpcuaTagBinding {
+  /** NodeId in the standard string form, e.g. `ns=2;s=Boiler.Drum.Pressure` or `ns=3;i=1001`. */
+  node_id: string;
+  /** Server-side sampling interval; absent: the device's publishing interval. */
+  sampling_interval_ms?: number;
+  /** Values the server queues between publishes (absent: 1 = latest only). */
+  queue_size?: number;
+  /** Data-change filter: report only changes beyond the deadband (percent = of the node's EURange). */
+  deadband_type?: OpcuaDeadbandType;
+  deadband_value?: number;
+}
+
 /** A PLC polled over Modbus TCP. `id` is a stable slug (e.g. `plc-01`) other records refer to. */
 export interface DeviceDto {
   id: string;
