@@ -8,6 +8,10 @@ const swc = ['@swc/jest', {
   module: { type: 'commonjs' },
 }];
 
+// node-opcua requires hexy, an ES module Node loads but Jest's CommonJS runtime cannot: compile it like our code.
+const transform = { '^.+\\.ts$': swc, '/node_modules/hexy/.+\\.js$': swc };
+const transformIgnorePatterns = ['/node_modules/(?!hexy/)'];
+
 const moduleNameMapper = {
   '^@idm/([a-z-]+)$': '<rootDir>/libs/$1/src',
   '^@idm/([a-z-]+)/(.*)$': '<rootDir>/libs/$1/src/$2',
@@ -22,7 +26,8 @@ module.exports = {
       displayName: 'unit',
       rootDir: __dirname,
       testEnvironment: 'node',
-      transform: { '^.+\\.ts$': swc },
+      transform,
+      transformIgnorePatterns,
       moduleNameMapper,
       testMatch: ['<rootDir>/libs/**/*.spec.ts', '<rootDir>/apps/**/*.spec.ts', '<rootDir>/test/bench/**/*.spec.ts', '<rootDir>/test/architecture/**/*.spec.ts'],
     },
@@ -30,7 +35,8 @@ module.exports = {
       displayName: 'integration',
       rootDir: __dirname,
       testEnvironment: 'node',
-      transform: { '^.+\\.ts$': swc },
+      transform,
+      transformIgnorePatterns,
       moduleNameMapper,
       testMatch: ['<rootDir>/test/**/*.int-spec.ts'],
       globalSetup: '<rootDir>/test/support/global-setup.js',
