@@ -1,0 +1,25 @@
+import type { Provider } from '@nestjs/common';
+import { AppConfig } from '@idm/core';
+import { OpcuaSourceDriver, opcuaPkiDir } from './opcua-source-driver';
+
+export { OpcuaSourceDriver, opcuaPkiDir } from './opcua-source-driver';
+export type { OpcuaSourceDriverOptions } from './opcua-source-driver';
+export { OpcuaConnection } from './opcua-connection';
+export type { OpcuaTag, OpcuaConnectionOptions } from './opcua-connection';
+export { OpcuaTrustStore } from './opcua-trust-store';
+export type { OpcuaCertificateInfo } from './opcua-trust-store';
+export type { OpcuaBrowseNode } from './browse';
+export { nodeIdError } from './engine/node-id';
+export { dataChangeFilterFor } from './engine/deadband';
+
+/**
+ * The OPC UA driver as a Nest provider (PKI under `DATA_DIR/opcua/pki`). Register it in the ingestion
+ * module's providers and hand it to the sources service; close it at shutdown (`driver.close()`).
+ */
+export function opcuaSourceDriverProvider(): Provider {
+  return {
+    provide: OpcuaSourceDriver,
+    inject: [AppConfig],
+    useFactory: (config: AppConfig) => new OpcuaSourceDriver({ pkiDir: opcuaPkiDir(config.dataDir) }),
+  };
+}

@@ -1,0 +1,79 @@
+import * as path from 'node:path';
+import type { OpcuaDeviceDto } from '@idm/contracts';
+import { MessageSecurityMode, OPCUACertificateManager, OPCUAClient, SecurityPolicy, UserTokenType } from 'node-opcua';
+import type { BackoffOptions } from '../../modbus/backoff';
+import type { SourceCarryOver, SourceDeps, SourceDriver } from '../source-driver';
+import { browseChildren, OpcuaBrowseNode, OPCUA_OBJECTS_FOLDER } from './browse';
+import { OpcuaConnection, OpcuaTag } from './opcua-connection';
+import { OpcuaTrustStore } from './opcua-trust-store';
+import { ReadOnlySession } from './read-only-session';
+
+export interface OpcuaSourceDriverOptions {
+  /** IDM's OPC UA PKI folder (its own certificate and key, trusted and rejected server certificates). */
+  pkiDir: string;
+  backoff?: BackoffOptions;
+  failAfter?: number;
+  onRequest?(device: OpcuaDeviceDto, requestType: string): void;
+}
+
+/** Where IDM keeps its OPC UA certificates: `DATA_DIR/opcua/pki`. */
+export function opcuaPkiDir(dataDir: string): string {
+  return path.join(dataDir, 'opcua', 'pki');
+}
+
+/**
+ * The OPC UA source: one subscription per server. IDM's application certificate is made on first use in
+ * the PKI folder and kept; server certificates are never accepted automatically (an admin trusts them
+ * through `trustStore`).
+ */
+export class OpcuaSourceDriver implements SourceDriver<OpcuaDeviceDto, OpcuaTag> {
+  readonly protocol = 'opcua' as const;
+  readonly certificateManager: OPCUACertificateManager;
+  readonly trustStore: OpcuaTrustStore;
+
+  constructor(private readonly opts: OpcuaSourceDriverOptions) {
+    this.certificateManager = new OPCUACertificateManager({ rootFolder: opts.pkiDir, automaticallyAcceptUnknownCertificate: false });
+    this.trustStore = new OpcuaTrustStore(this.certificateManager);
+  }
+
+  open(device: OpcuaDeviceDto, tags: readonly OpcuaTag[], deps: SourceDeps<OpcuaDeviceDto>, carry?: SourceCarryOver): OpcuaConnection {
+    return new OpcuaConnection(device, tags, deps, { certificateManager: this.certificateManager, backoff: this.opts.backoff, failAfter: this.opts.failAfter, onRequest: this.opts.onRequest }, carry);
+  }
+
+  describe(device: OpcuaDeviceDto, tags: readonly OpcuaTag[]): string {
+    return `${device.endpoint_url} (${device.security_mode}/${device.security_policy}): ${tags.length} monitored items at ${device.publishing_interval_ms} ms`;
+  }
+
+  /** The Objects and Variables below `nodeId` on the device's server (a short session of its own). */
+  async browse(device: OpcuaDeviceDto, nodeId = OPCUA_OBJECTS_FOLDER): Promise<OpcuaBrowseNode[]> {
+    const client = OPCUAClient.create({
+      applicationName: 'IDM',
+      endpointMustExist: false,
+      securityMode: MessageSecurityMode[device.security_mode],
+      securityPolicy: SecurityPolicy[device.security_policy],
+      clientCertificateManager: this.certificateManager,
+      connectionStrategy: { maxRetry: 0, initialDelay: 100, maxDelay: 1000 },
+      transportTimeout: device.timeout_ms,
+      defaultTransactionTimeout: device.timeout_ms,
+    });
+    try {
+      await client.connect(device.endpoint_url);
+      const session = await client.createSession(
+        device.username ? { type: UserTokenType.UserName, userName: device.username, password: device.password ?? '' } : { type: UserTokenType.Anonymous },
+      );
+      const ro = new ReadOnlySession(session);
+      try {
+        return await browseChildren(ro, nodeId);
+      } finally {
+        await ro.close().catch(() => undefined);
+      }
+    } finally {
+      await client.disconnect().catch(() => undefined);
+    }
+  }
+
+  /** Releases the certificate manager (its folder watchers) at shutdown. */
+  async close(): Promise<void> {
+    await this.certificateManager.dispose();
+  }
+}
