@@ -1,6 +1,7 @@
 import * as http from 'node:http';
 import { DEVICE_FAULTS, FaultKind, TAG_FAULTS } from './faults';
 import type { RequestLog } from './modbus-server';
+import type { OpcuaTestVariable, PlcSimOpcuaServer } from './opcua-server';
 import type { Plant } from './plant';
 
 /**
@@ -8,8 +9,10 @@ import type { Plant } from './plant';
  *   GET /plcs · GET /values?plc=plc-01 · GET /device-file?host=&poll_interval_ms=
  *   GET /faults · POST /faults {kind, plc, sensor_id?, magnitude?, duration_ms?, ramp_ms?} · DELETE /faults?plc=&id=
  *   GET /stats · GET /requests?plc=&since= · POST /stats/reset
+ *   with the OPC UA server: GET /opcua (endpoint, requests by service type) · POST /opcua/values {name, value}
+ *   (a `Types.<name>` test variable) · POST /opcua/stop · POST /opcua/start (a server restart, same port)
  */
-export function createControlServer(plant: Plant, log: RequestLog): http.Server {
+export function createControlServer(plant: Plant, log: RequestLog, opcua: PlcSimOpcuaServer | null = null): http.Server {
   return http.createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://sim');
     const send = (status: number, body: unknown) => {
@@ -53,6 +56,15 @@ export function createControlServer(plant: Plant, log: RequestLog): http.Server 
           case 'POST /stats/reset':
             log.reset();
             return send(200, { reset: true });
+          case 'GET /opcua':
+          case 'POST /opcua/values':
+          case 'POST /opcua/stop':
+          case 'POST /opcua/start':
+            if (!opcua) return send(404, { message: 'the OPC UA server is off (--opcua-port)' });
+            return void opcuaRoute(opcua, route, raw).then(
+              (body) => send(200, body),
+              (err: Error) => send(400, { message: err.message }),
+            );
           default:
             return send(404, { message: `no route ${route}` });
         }
@@ -61,4 +73,22 @@ export function createControlServer(plant: Plant, log: RequestLog): http.Server 
       }
     });
   });
+}
+
+async function opcuaRoute(opcua: PlcSimOpcuaServer, route: string, raw: string): Promise<unknown> {
+  switch (route) {
+    case 'POST /opcua/values': {
+      const body = JSON.parse(raw || '{}') as { name: OpcuaTestVariable; value: number | boolean };
+      opcua.setTestValue(body.name, body.value);
+      return { set: body.name };
+    }
+    case 'POST /opcua/stop':
+      await opcua.stop();
+      return { running: false };
+    case 'POST /opcua/start':
+      await opcua.start();
+      return { running: true };
+    default:
+      return { endpoint_url: opcua.endpointUrl, running: opcua.running, requests: opcua.requests.byType };
+  }
 }

@@ -12,6 +12,10 @@ const USAGE = `plc-sim: a plant of simulated Modbus TCP PLCs for IDM
   --device-file F     write the matching IDM device file (.json or .yaml)
   --poll-interval-ms  poll interval written into the device file (default 1000)
   --counters yes|no   every 12th tag a batch counter (default no: the detector raises false episodes on them yet)
+  --opcua-port P      also serve the plant over OPC UA on port P (default $SIM_OPCUA_PORT, else 0 = off);
+                      endpoint opc.tcp://HOST:P/UA/PlcSim, NodeIds ns=1;s=<sensor_id>
+  --opcua-pki DIR     the OPC UA server's certificate folder (default: the OS temp folder)
+  --opcua-user U:P    a user name and password the OPC UA server accepts besides anonymous
 `;
 
 function parseArgs(argv: string[]): Record<string, string> {
@@ -33,6 +37,17 @@ function int(args: Record<string, string>, key: string, def: number, min: number
   const v = Number(args[key]);
   if (!Number.isInteger(v) || v < min || v > max) throw new Error(`--${key} must be an integer from ${min} to ${max} (got ${args[key]})`);
   return v;
+}
+
+/** OPC UA options: off unless a port is given (0 = off here, as a CLI cannot ask for a random port usefully). */
+function opcuaOptions(args: Record<string, string>) {
+  const env = process.env.SIM_OPCUA_PORT;
+  const port = int({ 'opcua-port': args['opcua-port'] ?? env ?? '0' }, 'opcua-port', 0, 0, 65535);
+  if (port === 0) return {};
+  const user = args['opcua-user'];
+  if (user !== undefined && !/^[^:]+:.+$/.test(user)) throw new Error('--opcua-user must be name:password');
+  const [username, ...rest] = user?.split(':') ?? [];
+  return { opcuaPort: port, opcuaPkiDir: args['opcua-pki'], opcuaUsers: user ? [{ username, password: rest.join(':') }] : undefined };
 }
 
 async function main(): Promise<void> {
@@ -65,11 +80,13 @@ async function main(): Promise<void> {
     deviceFile: args['device-file'],
     pollIntervalMs: int(args, 'poll-interval-ms', 1000, 50, 3_600_000),
     counters: yesNo(args, 'counters'),
+    ...opcuaOptions(args),
   });
   const ports = [...new Set(Object.values(sim.ports))];
   process.stdout.write(
     `plc-sim: ${sim.plant.plcs.length} PLC(s) × ${sim.plant.options.tagsPerPlc} tags on Modbus TCP port(s) ${ports[0]}${ports.length > 1 ? `-${ports[ports.length - 1]}` : ''}; ` +
-      `control API ${sim.controlUrl}${args['device-file'] ? `; device file ${args['device-file']}` : ''}\n`,
+      `control API ${sim.controlUrl}${args['device-file'] ? `; device file ${args['device-file']}` : ''}` +
+      `${sim.opcua ? `; OPC UA ${sim.opcua.endpointUrl}` : ''}\n`,
   );
   const stop = () => {
     setTimeout(() => process.exit(0), 2000).unref(); // never hang on a lingering client

@@ -5,6 +5,7 @@ import { stringify as toYaml } from 'yaml';
 import { createControlServer } from './control-api';
 import type { Fault } from './faults';
 import { ModbusTcpServer, RequestLog } from './modbus-server';
+import type { PlcSimOpcuaServer } from './opcua-server';
 import { FaultRequest, Plant } from './plant';
 
 export interface PlcSimOptions {
@@ -24,6 +25,14 @@ export interface PlcSimOptions {
   pollIntervalMs?: number;
   /** Every 12th tag a batch counter (off by default; see COUNT_TAG_EVERY). */
   counters?: boolean;
+  /** OPC UA server port; undefined = no OPC UA server, 0 = any free port (see opcua-server.ts). */
+  opcuaPort?: number;
+  /** The OPC UA server's PKI folder (its certificate is kept there across restarts). */
+  opcuaPkiDir?: string;
+  /** User names and passwords the OPC UA server accepts besides anonymous. */
+  opcuaUsers?: { username: string; password: string }[];
+  /** How often the OPC UA variables take new plant values (ms, default 500). */
+  opcuaUpdateMs?: number;
 }
 
 export interface PlcSim {
@@ -32,6 +41,8 @@ export interface PlcSim {
   /** Modbus port of each PLC, by PLC id. */
   ports: Record<string, number>;
   controlUrl: string | null;
+  /** The OPC UA server, when asked for. */
+  opcua: PlcSimOpcuaServer | null;
   deviceFile: DeviceFile;
   injectFault(f: FaultRequest): Fault;
   clearFaults(filter?: { plc?: string; id?: number }): number;
@@ -71,10 +82,23 @@ export async function startPlcSim(opts: PlcSimOptions = {}): Promise<PlcSim> {
     throw err;
   }
 
+  let opcua: PlcSimOpcuaServer | null = null;
+  if (opts.opcuaPort !== undefined) {
+    // Loaded only when asked for: node-opcua takes a second to load, and the Modbus-only simulator starts at once.
+    const { PlcSimOpcuaServer: Server } = await import('./opcua-server');
+    opcua = new Server(plant, { port: opts.opcuaPort, host, pkiDir: opts.opcuaPkiDir, users: opts.opcuaUsers, updateMs: opts.opcuaUpdateMs });
+    try {
+      await opcua.start();
+    } catch (err) {
+      await Promise.all(servers.map((s) => s.close()));
+      throw err;
+    }
+  }
+
   let control: ReturnType<typeof createControlServer> | null = null;
   let controlUrl: string | null = null;
   if (opts.controlPort !== undefined) {
-    control = createControlServer(plant, log);
+    control = createControlServer(plant, log, opcua);
     await new Promise<void>((resolve, reject) => {
       control!.once('error', reject);
       control!.listen(opts.controlPort, host, () => resolve());
@@ -93,11 +117,13 @@ export async function startPlcSim(opts: PlcSimOptions = {}): Promise<PlcSim> {
     log,
     ports,
     controlUrl,
+    opcua,
     deviceFile,
     injectFault: (f) => plant.injectFault(f),
     clearFaults: (filter) => plant.clearFaults(filter),
     close: async () => {
       await Promise.all(servers.map((s) => s.close()));
+      await opcua?.stop();
       if (control) {
         control.closeAllConnections();
         await new Promise<void>((resolve) => control!.close(() => resolve()));
