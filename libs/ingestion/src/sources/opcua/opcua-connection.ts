@@ -1,21 +1,11 @@
 import type { DeviceState, DeviceStatusDto, IngestedSample, OpcuaDeviceDto, OpcuaTagBinding, SampleQuality, TagDto } from '@idm/contracts';
-import {
-  ClientMonitoredItemGroup,
-  DataChangeFilter,
-  DataValue,
-  MessageSecurityMode,
-  MonitoringParametersOptions,
-  OPCUACertificateManager,
-  OPCUAClient,
-  SecurityPolicy,
-  UserIdentityInfo,
-  UserTokenType,
-} from 'node-opcua';
+import { ClientMonitoredItemGroup, DataChangeFilter, DataValue, MonitoringParametersOptions, OPCUACertificateManager, OPCUAClient } from 'node-opcua';
 import { BackoffOptions, backoffDelay, DEFAULT_BACKOFF } from '../../modbus/backoff';
 import type { SourceCarryOver, SourceConnection, SourceDeps } from '../source-driver';
 import { dataChangeFilterFor } from './engine/deadband';
 import { nodeIdError } from './engine/node-id';
 import { readingOf } from './engine/tag-sample';
+import { identityOf, opcuaClientFor } from './opcua-client';
 import { ReadOnlySession, ReadOnlySubscription } from './read-only-session';
 
 /** An OPC UA tag as this source needs it (the registry's tag with an OPC UA binding is assignable to it). */
@@ -164,17 +154,8 @@ export class OpcuaConnection implements SourceConnection {
   private async connect(): Promise<void> {
     const gen = ++this.gen;
     const d = this.device;
-    const client = OPCUAClient.create({
-      applicationName: 'IDM',
+    const client = opcuaClientFor(d, this.opts.certificateManager, {
       clientName: `IDM ${d.id}`,
-      endpointMustExist: false,
-      securityMode: MessageSecurityMode[d.security_mode],
-      securityPolicy: SecurityPolicy[d.security_policy],
-      clientCertificateManager: this.opts.certificateManager,
-      // One try per connect: the retries (with backoff and comm-failure counting) are this class's.
-      connectionStrategy: { maxRetry: 0, initialDelay: 100, maxDelay: 1000 },
-      transportTimeout: d.timeout_ms,
-      defaultTransactionTimeout: d.timeout_ms,
       requestedSessionTimeout: Math.max(60_000, 10 * this.silenceLimitMs),
       keepSessionAlive: false,
     });
@@ -187,10 +168,7 @@ export class OpcuaConnection implements SourceConnection {
     try {
       await client.connect(d.endpoint_url);
       if (gen !== this.gen) return;
-      const identity: UserIdentityInfo = d.username
-        ? { type: UserTokenType.UserName, userName: d.username, password: d.password ?? '' }
-        : { type: UserTokenType.Anonymous };
-      live.session = new ReadOnlySession(await client.createSession(identity));
+      live.session = new ReadOnlySession(await client.createSession(identityOf(d)));
       if (gen !== this.gen) return;
       // Keep-alives at least twice within the silence limit, so silence really means a lost server.
       const maxKeepAliveCount = Math.max(1, Math.floor(this.silenceLimitMs / 2 / d.publishing_interval_ms));

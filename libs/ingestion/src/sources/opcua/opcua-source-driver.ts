@@ -1,9 +1,10 @@
 import * as path from 'node:path';
 import type { OpcuaDeviceDto } from '@idm/contracts';
-import { MessageSecurityMode, OPCUACertificateManager, OPCUAClient, SecurityPolicy, UserTokenType } from 'node-opcua';
+import { OPCUACertificateManager } from 'node-opcua';
 import type { BackoffOptions } from '../../modbus/backoff';
 import type { SourceCarryOver, SourceDeps, SourceDriver } from '../source-driver';
 import { browseChildren, OpcuaBrowseNode, OPCUA_OBJECTS_FOLDER } from './browse';
+import { identityOf, opcuaClientFor } from './opcua-client';
 import { OpcuaConnection, OpcuaTag } from './opcua-connection';
 import { OpcuaTrustStore } from './opcua-trust-store';
 import { ReadOnlySession } from './read-only-session';
@@ -46,21 +47,10 @@ export class OpcuaSourceDriver implements SourceDriver<OpcuaDeviceDto, OpcuaTag>
 
   /** The Objects and Variables below `nodeId` on the device's server (a short session of its own). */
   async browse(device: OpcuaDeviceDto, nodeId = OPCUA_OBJECTS_FOLDER): Promise<OpcuaBrowseNode[]> {
-    const client = OPCUAClient.create({
-      applicationName: 'IDM',
-      endpointMustExist: false,
-      securityMode: MessageSecurityMode[device.security_mode],
-      securityPolicy: SecurityPolicy[device.security_policy],
-      clientCertificateManager: this.certificateManager,
-      connectionStrategy: { maxRetry: 0, initialDelay: 100, maxDelay: 1000 },
-      transportTimeout: device.timeout_ms,
-      defaultTransactionTimeout: device.timeout_ms,
-    });
+    const client = opcuaClientFor(device, this.certificateManager);
     try {
       await client.connect(device.endpoint_url);
-      const session = await client.createSession(
-        device.username ? { type: UserTokenType.UserName, userName: device.username, password: device.password ?? '' } : { type: UserTokenType.Anonymous },
-      );
+      const session = await client.createSession(identityOf(device));
       const ro = new ReadOnlySession(session);
       try {
         return await browseChildren(ro, nodeId);
