@@ -177,6 +177,24 @@ describe('OPC UA source (simulator OPC UA server)', () => {
     await stop(p);
   });
 
+  it('a hung server (sockets open, no answers) is detected by its silence, and recovered when it answers again', async () => {
+    const id = plant.plcs[0].tags[2].sensor_id;
+    const p = start(device({ timeout_ms: 1500 }), plantTags(0));
+    await eventually(() => latest(p, id), (s) => s?.quality === 'good', 30000);
+    sim.freeze();
+    try {
+      await eventually(() => p.failed.length, (n) => n === 1, 30000);
+    } finally {
+      sim.thaw();
+    }
+    // Noticed by node-opcua's request timeout or by the source's silence watchdog, whichever comes first.
+    expect(p.failed).toHaveLength(1);
+    expect(await eventually(() => p.restored.length, (n) => n === 1, 60000)).toBe(1);
+    const after = p.samples.length;
+    expect(await eventually(() => p.samples.slice(after).filter((s) => s.sensor_id === id && s.quality === 'good').length, (n) => n >= 2, 30000)).toBeGreaterThanOrEqual(2);
+    await stop(p);
+  });
+
   it('SignAndEncrypt: an unknown server certificate is refused and listed as rejected; once an admin trusts it, values flow', async () => {
     const id = plant.plcs[0].tags[0].sensor_id;
     const p = start(device({ security_mode: 'SignAndEncrypt', security_policy: 'Basic256Sha256' }), [tag(id, opcuaNodeIdOf(id))]);

@@ -12,6 +12,9 @@ export interface OpcuaSimProcess {
   control<T = unknown>(method: 'GET' | 'POST' | 'DELETE', route: string, body?: unknown): Promise<T>;
   /** Service requests the OPC UA server received, by type. */
   requests(): Promise<Record<string, number>>;
+  /** Freezes the whole process (SIGSTOP): a hung server that keeps its sockets open but answers nothing. */
+  freeze(): void;
+  thaw(): void;
   stop(): Promise<void>;
 }
 
@@ -57,8 +60,13 @@ export async function startOpcuaSim(opts: { plcs?: number; tags?: number; pkiDir
     controlUrl,
     control,
     requests: async () => (await control<{ requests: Record<string, number> }>('GET', '/opcua')).requests,
+    freeze: () => void child.kill('SIGSTOP'),
+    thaw: () => void child.kill('SIGCONT'),
     stop: async () => {
-      if (child.exitCode === null) child.kill('SIGTERM');
+      if (child.exitCode === null) {
+        child.kill('SIGCONT'); // a frozen process would never handle the SIGTERM
+        child.kill('SIGTERM');
+      }
       await exited;
     },
   };
