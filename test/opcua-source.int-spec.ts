@@ -4,7 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { IngestedSample, OpcuaDeviceDto } from '@idm/contracts';
 import { OpcuaSourceDriver, OpcuaTag } from '@idm/ingestion/sources/opcua';
-import type { SourceConnection } from '@idm/ingestion/sources/source-driver';
+import type { SourceCarryOver, SourceConnection } from '@idm/ingestion/sources/source-driver';
 import { OPCUA_TEST_VARIABLES, opcuaNodeIdOf } from '../apps/plc-sim/src/opcua-server';
 import { Plant } from '../apps/plc-sim/src/plant';
 import { eventually } from './support/modbus';
@@ -49,14 +49,14 @@ describe('OPC UA source (simulator OPC UA server)', () => {
   const tag = (sensor_id: string, node_id: string, over: Partial<OpcuaTag> = {}): OpcuaTag => ({ sensor_id, scale: 1, offset: 0, source: { node_id }, ...over });
   const plantTags = (plc: number) => plant.plcs[plc].tags.map((t) => tag(t.sensor_id, opcuaNodeIdOf(t.sensor_id)));
 
-  function start(d: OpcuaDeviceDto, tags: OpcuaTag[]): Probe {
+  function start(d: OpcuaDeviceDto, tags: OpcuaTag[], carry?: SourceCarryOver): Probe {
     const p: Probe = { conn: null as unknown as SourceConnection, samples: [], failed: [], restored: [], errors: [] };
     p.conn = driver.open(d, tags, {
       publish: async (batch) => void p.samples.push(...batch),
       commFailed: (_d, _at, reason) => void p.failed.push(reason),
       commRestored: (_d, _at, downMs) => void p.restored.push(downMs),
       onError: (_d, message) => void p.errors.push(message),
-    });
+    }, carry);
     p.conn.start();
     open.push(p.conn);
     return p;
@@ -174,6 +174,17 @@ describe('OPC UA source (simulator OPC UA server)', () => {
     const flowing = await eventually(() => p.samples.slice(afterRestart).filter((s) => s.sensor_id === id && s.quality === 'good').length, (n) => n >= 2, 30000);
     expect(flowing).toBeGreaterThanOrEqual(2);
     expect(p.conn.status()).toMatchObject({ state: 'connected', consecutive_failures: 0 });
+    await stop(p);
+  });
+
+  it('a connection replacing one in comm failure (device settings changed) reports the end of that failure', async () => {
+    const id = plant.plcs[0].tags[3].sensor_id;
+    const since = Date.now() - 5000;
+    const p = start(device(), plantTags(0), { commFailedSince: since, last: new Map([[id, 42]]) });
+    expect(p.conn.status().state).toBe('comm_failure');
+    expect(await eventually(() => p.restored.length, (n) => n === 1, 30000)).toBe(1);
+    expect(p.restored[0]).toBeGreaterThanOrEqual(5000);
+    expect(p.conn.carryOver().commFailedSince).toBeNull();
     await stop(p);
   });
 
