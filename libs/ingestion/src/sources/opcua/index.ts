@@ -14,7 +14,8 @@ export { dataChangeFilterFor } from './engine/deadband';
 
 /**
  * The OPC UA driver as a Nest provider (PKI under `DATA_DIR/opcua/pki`). Register it in the ingestion
- * module's providers and hand it to the sources service; close it at shutdown (`driver.close()`).
+ * module's providers and hand it to the sources service; it closes its certificate manager itself at
+ * application shutdown (after the modules' onModuleDestroy, where the connections stop).
  */
 export function opcuaSourceDriverProvider(): Provider {
   return {

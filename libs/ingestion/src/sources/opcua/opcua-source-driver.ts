@@ -62,8 +62,13 @@ export class OpcuaSourceDriver implements SourceDriver<OpcuaDeviceDto, OpcuaTag>
     }
   }
 
-  /** Releases the certificate manager (its folder watchers) at shutdown. */
+  /** Releases the certificate manager (its folder watchers); after every connection has stopped. */
   async close(): Promise<void> {
     await this.certificateManager.dispose();
+  }
+
+  /** Nest calls this after every module's onModuleDestroy, so the connections are stopped by then. */
+  async onApplicationShutdown(): Promise<void> {
+    await this.close();
   }
 }
