@@ -3,7 +3,7 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { IngestedSample, OpcuaDeviceDto } from '@idm/contracts';
-import { OpcuaSourceDriver, OpcuaTag } from '@idm/ingestion/sources/opcua';
+import { OpcuaConnection, OpcuaSourceDriver, OpcuaTag } from '@idm/ingestion/sources/opcua';
 import type { SourceCarryOver, SourceConnection } from '@idm/ingestion/sources/source-driver';
 import { OPCUA_TEST_VARIABLES, opcuaNodeIdOf } from '../apps/plc-sim/src/opcua-server';
 import { Plant } from '../apps/plc-sim/src/plant';
@@ -186,6 +186,38 @@ describe('OPC UA source (simulator OPC UA server)', () => {
     expect(p.restored[0]).toBeGreaterThanOrEqual(5000);
     expect(p.conn.carryOver().commFailedSince).toBeNull();
     await stop(p);
+  });
+
+  it('while ingestion lags, only the latest waiting value of each tag is kept (bounded memory), and it says so', async () => {
+    const tags = plantTags(0);
+    const batches: IngestedSample[][] = [];
+    const errors: string[] = [];
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const conn = new OpcuaConnection(
+      device({ id: 'ua-lag' }),
+      tags,
+      {
+        publish: async (batch) => {
+          batches.push(batch);
+          if (batches.length === 1) await gate; // the pipeline stalls on the first batch
+        },
+        commFailed: () => undefined,
+        commRestored: () => undefined,
+        onError: (_d, m) => void errors.push(m),
+      },
+      { certificateManager: driver.certificateManager, maxPendingSamples: tags.length + 2 },
+    );
+    conn.start();
+    open.push(conn);
+    await eventually(() => errors, (e) => e.some((m) => m.startsWith('ingestion is slower than the server publishes')), 30000);
+    release();
+    const caughtUp = await eventually(() => errors.find((m) => m.startsWith('ingestion caught up')), (m) => !!m, 30000);
+    expect(caughtUp).toMatch(/^ingestion caught up; [1-9]\d* intermediate samples were dropped$/);
+    // What waited during the stall was kept within the bound (without it, every sample of the stall would be here).
+    expect(batches[1].length).toBeLessThanOrEqual(tags.length + 2);
+    await conn.stop();
+    open.splice(open.indexOf(conn), 1);
   });
 
   it('a hung server (sockets open, no answers) is detected by its silence, and recovered when it answers again', async () => {

@@ -20,6 +20,11 @@ export interface OpcuaConnectionOptions {
   failAfter?: number;
   /** Most monitored items created per CreateMonitoredItems request (servers limit it). */
   itemsPerRequest?: number;
+  /**
+   * Samples waiting for the ingestion pipeline beyond which only each tag's latest is kept (default 10 per
+   * tag, at least 10 000): a server keeps publishing however slow the pipeline is, unlike a poll that waits.
+   */
+  maxPendingSamples?: number;
   /** Every service request the client sends, by type name (metrics, and the read-only test). */
   onRequest?(device: OpcuaDeviceDto, requestType: string): void;
 }
@@ -70,6 +75,8 @@ export class OpcuaConnection implements SourceConnection {
   private pending: IngestedSample[] = [];
   private flushScheduled = false;
   private publishing: Promise<void> | null = null;
+  /** Samples dropped since the pipeline last caught up (reported once per episode). */
+  private coalesced = 0;
   private monitoredItems = 0;
 
   constructor(
@@ -359,6 +366,7 @@ export class OpcuaConnection implements SourceConnection {
   private queue(...samples: IngestedSample[]): void {
     if (!samples.length) return;
     this.pending.push(...samples);
+    if (this.pending.length > (this.opts.maxPendingSamples ?? Math.max(10_000, 10 * this.tagsById.size))) this.coalesce();
     if (this.flushScheduled) return;
     this.flushScheduled = true;
     // One batch per publish response: its data changes arrive as events in the same tick.
@@ -366,6 +374,20 @@ export class OpcuaConnection implements SourceConnection {
       this.flushScheduled = false;
       if (!this.publishing) this.publishing = this.flush().finally(() => (this.publishing = null));
     });
+  }
+
+  /** Keeps the latest waiting sample of each tag: memory stays bounded while the pipeline lags. */
+  private coalesce(): void {
+    const latest = new Map<string, IngestedSample>();
+    for (const s of this.pending) {
+      latest.delete(s.sensor_id); // re-inserted last: the batch stays in arrival order
+      latest.set(s.sensor_id, s);
+    }
+    if (this.coalesced === 0) {
+      this.deps.onError?.(this.device, `ingestion is slower than the server publishes: keeping only the latest value of each tag until it catches up`);
+    }
+    this.coalesced += this.pending.length - latest.size;
+    this.pending = [...latest.values()];
   }
 
   /** Hands batches on one at a time (backpressure: the next waits for the pipeline to accept this one). */
@@ -379,6 +401,10 @@ export class OpcuaConnection implements SourceConnection {
       } catch (err) {
         this.deps.onError?.(this.device, `publish failed: ${(err as Error).message}`);
       }
+    }
+    if (this.coalesced) {
+      this.deps.onError?.(this.device, `ingestion caught up; ${this.coalesced} intermediate samples were dropped`);
+      this.coalesced = 0;
     }
   }
 

@@ -14,6 +14,7 @@ export interface OpcuaSourceDriverOptions {
   pkiDir: string;
   backoff?: BackoffOptions;
   failAfter?: number;
+  maxPendingSamples?: number;
   onRequest?(device: OpcuaDeviceDto, requestType: string): void;
 }
 
@@ -38,7 +39,7 @@ export class OpcuaSourceDriver implements SourceDriver<OpcuaDeviceDto, OpcuaTag>
   }
 
   open(device: OpcuaDeviceDto, tags: readonly OpcuaTag[], deps: SourceDeps<OpcuaDeviceDto>, carry?: SourceCarryOver): OpcuaConnection {
-    return new OpcuaConnection(device, tags, deps, { certificateManager: this.certificateManager, backoff: this.opts.backoff, failAfter: this.opts.failAfter, onRequest: this.opts.onRequest }, carry);
+    return new OpcuaConnection(device, tags, deps, { certificateManager: this.certificateManager, backoff: this.opts.backoff, failAfter: this.opts.failAfter, maxPendingSamples: this.opts.maxPendingSamples, onRequest: this.opts.onRequest }, carry);
   }
 
   describe(device: OpcuaDeviceDto, tags: readonly OpcuaTag[]): string {
