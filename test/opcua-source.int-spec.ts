@@ -10,6 +10,9 @@ import { Plant } from '../apps/plc-sim/src/plant';
 import { eventually } from './support/modbus';
 import { OpcuaSimProcess, startOpcuaSim } from './support/opcua-sim';
 
+// Generous: the simulator starts in a child process and the machine may be loaded; every wait polls a condition.
+jest.setTimeout(180_000);
+
 /** Services IDM must never call: they write values, call methods, or change the address space or history. */
 const CHANGING_REQUESTS = ['WriteRequest', 'CallRequest', 'HistoryUpdateRequest', 'AddNodesRequest', 'AddReferencesRequest', 'DeleteNodesRequest', 'DeleteReferencesRequest'];
 
