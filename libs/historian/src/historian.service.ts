@@ -1,8 +1,8 @@
-import { Injectable, Logger, OnApplicationShutdown, OnModuleInit, ServiceUnavailableException } from '@nestjs/common';
+import { Injectable, Logger, OnApplicationShutdown, OnModuleInit, Optional, ServiceUnavailableException } from '@nestjs/common';
 import * as path from 'node:path';
 import { Counter, Gauge } from 'prom-client';
 import type { IngestedSample } from '@idm/contracts';
-import { AppConfig, HealthRegistry, MetricsService } from '@idm/core';
+import { AppConfig, HealthRegistry, MetricsService, WriterRole } from '@idm/core';
 import { IngestionService, SampleSink, SINK_STAGE } from '@idm/ingestion';
 import { BucketWriter, SnapshotEntry } from './engine/bucket-writer';
 import type { StoredSample } from './engine/summary';
@@ -70,6 +70,7 @@ export class HistorianService implements SampleSink, OnModuleInit, OnApplication
     private readonly ingestion: IngestionService,
     private readonly health: HealthRegistry,
     metrics: MetricsService,
+    @Optional() private readonly role?: WriterRole,
   ) {
     this.writer = new BucketWriter(repo);
     // One journal per database: two IDM databases on one machine (or test suites) never replay each other's samples.
@@ -112,6 +113,18 @@ export class HistorianService implements SampleSink, OnModuleInit, OnApplication
     this.ingestion.register(this);
     this.health.register('historian', async () => this.healthCheck());
     this.loops = [this.applyLoop(), this.flushLoop()];
+    // IDM_ROLE=auto: every instance keeps its journal (a restarted writer replays whatever its role); a standby
+    // takes no samples. Taking over, it reloads the latest values (and open hours) the old writer saved.
+    this.role?.onChange((e) => {
+      if (!e.is_writer) return;
+      this.ready = false;
+      this.wake?.();
+    });
+  }
+
+  /** A standby (IDM_ROLE=auto) neither saves latest values nor finishes hours: the writer does. */
+  private get standby(): boolean {
+    return this.config.role === 'auto' && !!this.role && !this.role.isWriter;
   }
 
   async onApplicationShutdown(): Promise<void> {
@@ -122,7 +135,7 @@ export class HistorianService implements SampleSink, OnModuleInit, OnApplication
     if (this.config.role === 'screens') return;
     // With the database away these would only wait for server selection: the journal keeps everything.
     if (this.ready && this.dbUp) await this.flushOnce().catch(() => undefined);
-    if (this.ready && this.dbUp) await this.saveSnapshot().catch(() => undefined);
+    if (this.ready && this.dbUp && !this.standby) await this.saveSnapshot().catch(() => undefined);
     this.journal.close();
     process.removeListener('exit', this.closeJournalAtExit);
   }
@@ -232,7 +245,8 @@ export class HistorianService implements SampleSink, OnModuleInit, OnApplication
         try {
           await this.repo.init();
           const pages = await this.repo.latestPages();
-          this.writer.restore(pages.flatMap((p) => p.sensors));
+          const standby = this.standby;
+          this.writer.restore(pages.flatMap((p) => p.sensors).map((e) => (standby ? { ...e, open_hour: null, open_day: null } : e)));
           this.ready = true;
           this.noteDbOk();
           this.logger.log(`historian ready: ${this.writer.sensorCount} sensor(s) known, ${this.queue.length} journal record(s) to apply`);
@@ -297,7 +311,7 @@ export class HistorianService implements SampleSink, OnModuleInit, OnApplication
       if (!this.ready) continue;
       try {
         await this.flushOnce();
-        if (Date.now() - this.lastSnapshot >= this.config.historian.snapshotMs) await this.saveSnapshot();
+        if (Date.now() - this.lastSnapshot >= this.config.historian.snapshotMs) await (this.standby ? this.followWriter() : this.saveSnapshot());
       } catch (err) {
         this.noteDbError(err);
         this.failures.inc();
@@ -325,6 +339,18 @@ export class HistorianService implements SampleSink, OnModuleInit, OnApplication
       this.writer.endFlush(false);
       throw err;
     }
+  }
+
+  /**
+   * A standby follows the latest values the writer saves (so its reads keep up, as on a screens-only instance),
+   * without the open hours/days: only the writer finishes those. Its journal (a replay) is trimmed behind
+   * what it has written.
+   */
+  private async followWriter(): Promise<void> {
+    const checkpoint = this.checkpoint();
+    if (!this.queue.length) this.writer.restore((await this.repo.latestPages()).flatMap((p) => p.sensors).map((e) => ({ ...e, open_hour: null, open_day: null })));
+    this.lastSnapshot = Date.now();
+    this.journal.truncateBelow(checkpoint);
   }
 
   /** Saves the latest values, then trims the journal behind everything written before the snapshot. */
