@@ -168,15 +168,20 @@ describe('hot-standby writer (IDM_ROLE=auto)', () => {
     }, 20_000, 'the alarm raised by A, listed on B');
     const raisedBefore = onB.alarms.filter((e) => e.alarm.id === alarmId && e.kind === 'raised').length;
 
-    // REST samples accepted (202) by A right up to its death, an hour back so no other sample shares their minutes.
+    // REST samples accepted (202) by A right up to its death, in a minute an hour back that B writes to as well
+    // after the takeover (A's first half, B's second half), so A's replay meets a minute open on B.
+    const minute = Math.floor((Date.now() - 3_600_000) / 60_000) * 60_000;
     const accepted = new Set<string>();
-    let t = Date.now() - 3_600_000;
+    const postTo = async (i: Instance, samples: Array<{ sensor_id: string; timestamp: number; value: number }>) => {
+      const res = await fetch(`${i.url}/sensors/data`, { method: 'POST', headers: authHeader(tokens.operator), body: JSON.stringify({ samples }) }).catch(() => null);
+      if (res?.status === 202) samples.forEach((x) => accepted.add(`${x.sensor_id}|${x.timestamp}`));
+      return res?.status ?? 0;
+    };
+    let t = minute;
     let posting = true;
     const poster = (async () => {
-      while (posting) {
-        const samples = Array.from({ length: 20 }, () => ({ sensor_id: REST_SENSOR, timestamp: (t += 100), value: t % 1000 }));
-        const res = await fetch(`${a.url}/sensors/data`, { method: 'POST', headers: authHeader(tokens.operator), body: JSON.stringify({ samples }) }).catch(() => null);
-        if (res?.status === 202) samples.forEach((s) => accepted.add(`${s.sensor_id}|${s.timestamp}`));
+      while (posting && t < minute + 25_000) {
+        await postTo(a, Array.from({ length: 20 }, () => ({ sensor_id: REST_SENSOR, timestamp: (t += 10), value: t % 1000 })));
         await sleep(30);
       }
     })();
@@ -185,7 +190,8 @@ describe('hot-standby writer (IDM_ROLE=auto)', () => {
     const killedAt = Date.now();
     posting = false;
     await poster;
-    expect(accepted.size).toBeGreaterThan(100);
+    const acceptedByA = accepted.size;
+    expect(acceptedByA).toBeGreaterThan(100);
 
     await untilAsync(() => b.isWriter(), 30_000, 'B takes over');
     const takeoverMs = Date.now() - killedAt;
@@ -208,14 +214,35 @@ describe('hot-standby writer (IDM_ROLE=auto)', () => {
     await until(() => onB.alarms.find((e) => e.kind === 'acknowledged' && e.alarm.id === alarmId), 5000, 'acknowledged on B');
     expectContinuous(onB, snapshot.seq);
 
-    // A comes back as a standby and replays its journal: every sample it answered 202 is in the database once.
+    // A comes back as a standby and replays its journal while B keeps that minute open with samples of its own:
+    // every sample either answered 202 is in the database once.
+    let tb = minute + 30_000;
+    let feeding = true;
+    const feeder = (async () => {
+      while (feeding && tb < minute + 59_000) {
+        expect(await postTo(b, Array.from({ length: 10 }, () => ({ sensor_id: REST_SENSOR, timestamp: (tb += 10), value: tb % 1000 })))).toBe(202);
+        await sleep(100);
+      }
+    })();
     await a.start();
     await untilAsync(async () => (await a.writer())?.body.writer?.instance_id === 'idm-b', 10_000, 'A sees B as the writer');
     expect(await a.isWriter()).toBe(false);
+    await untilAsync(async () => {
+      const h = await fetch(`${a.url}/health`).then((r) => r.json() as Promise<{ components: Record<string, { replay_pending_samples?: number }> }>);
+      return h.components.historian?.replay_pending_samples === 0;
+    }, 30_000, "A's journal replay done");
+    await sleep(1000);
+    feeding = false;
+    await feeder;
+    expect(accepted.size).toBeGreaterThan(acceptedByA);
     const stored = await untilAsync(async () => {
       const s = await storedSamples(mongoUriFor(DB));
       return [...accepted].every((k) => s.has(k)) ? s : undefined;
-    }, 60_000, 'every accepted sample stored');
+    }, 30_000, 'every accepted sample stored').catch(async (err: Error) => {
+      const s = await storedSamples(mongoUriFor(DB));
+      const missing = [...accepted].filter((k) => !s.has(k));
+      throw new Error(`${err.message}: ${missing.length} of ${accepted.size} missing (${missing.filter((k) => Number(k.split('|')[1]) < minute + 30_000).length} accepted by A)`);
+    });
     expect([...stored].filter(([k, v]) => k.startsWith(`${REST_SENSOR}|`) && v.count !== 1)).toEqual([]);
   }, 180_000);
 

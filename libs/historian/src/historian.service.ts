@@ -1,13 +1,15 @@
-import { Injectable, Logger, OnApplicationShutdown, OnModuleInit, Optional, ServiceUnavailableException } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit, Optional, ServiceUnavailableException } from '@nestjs/common';
+import type Redis from 'ioredis';
 import * as path from 'node:path';
 import { Counter, Gauge } from 'prom-client';
 import type { IngestedSample } from '@idm/contracts';
-import { AppConfig, HealthRegistry, MetricsService, WriterRole } from '@idm/core';
+import { AppConfig, HealthRegistry, MetricsService, REDIS_CLIENT, WriterRole } from '@idm/core';
 import { IngestionService, SampleSink, SINK_STAGE } from '@idm/ingestion';
 import { BucketWriter, SnapshotEntry } from './engine/bucket-writer';
 import type { StoredSample } from './engine/summary';
 import { HistorianRepository, LatestPage } from './historian.repository';
 import { Journal, JournalFullError } from './journal';
+import { JournalHandover } from './journal-handover';
 
 const PAGE_SIZE = 500;
 /** How long `accept` waits for a journaled batch to be applied (visible to queries) before answering anyway. */
@@ -58,6 +60,8 @@ export class HistorianService implements SampleSink, OnModuleInit, OnApplication
    * applies nothing (a screens-only one) never overwrites the writer's newer snapshot with what it loaded. */
   private snapshotDirty = false;
   private loops: Promise<void>[] = [];
+  /** IDM_ROLE=auto: replayed samples a standby hands to the writer (see JournalHandover). */
+  private readonly handover: JournalHandover | null;
   /** A shutdown cut short by SHUTDOWN_TIMEOUT_MS (process.exit) still leaves the journal flushed and closed. */
   private readonly closeJournalAtExit = () => this.journal.close();
   private readonly accepted: Counter;
@@ -71,8 +75,10 @@ export class HistorianService implements SampleSink, OnModuleInit, OnApplication
     private readonly health: HealthRegistry,
     metrics: MetricsService,
     @Optional() private readonly role?: WriterRole,
+    @Optional() @Inject(REDIS_CLIENT) redis?: Redis,
   ) {
     this.writer = new BucketWriter(repo);
+    this.handover = config.role === 'auto' && redis ? new JournalHandover(redis, config.databaseName) : null;
     // One journal per database: two IDM databases on one machine (or test suites) never replay each other's samples.
     const dbName = /^mongodb(?:\+srv)?:\/\/[^/]*\/([^?]*)/.exec(config.mongoUri)?.[1] || 'test';
     this.journal = new Journal(path.join(config.dataDir, 'journal', dbName.replace(/[^A-Za-z0-9_.-]/g, '_')), config.historian.journalMaxBytes);
@@ -169,7 +175,10 @@ export class HistorianService implements SampleSink, OnModuleInit, OnApplication
 
   /** Makes a batch durable (journal fsync) and hands it to the writer; rejects with 503 when the journal is full. */
   async accept(batch: readonly IngestedSample[]): Promise<void> {
-    const samples: StoredSample[] = batch.map((x) => ({ sensor_id: x.sensor_id, t: x.timestamp, v: x.value, s: x.status ?? 'normal', q: x.quality }));
+    return this.acceptStored(batch.map((x) => ({ sensor_id: x.sensor_id, t: x.timestamp, v: x.value, s: x.status ?? 'normal', q: x.quality })));
+  }
+
+  private async acceptStored(samples: StoredSample[]): Promise<void> {
     let seq: number;
     try {
       seq = await this.journal.append(samples);
@@ -271,6 +280,22 @@ export class HistorianService implements SampleSink, OnModuleInit, OnApplication
         await this.idle(this.config.historian.flushMs);
         continue;
       }
+      if (this.handover && this.standby) {
+        // A standby writes no buckets: its replayed samples go to the writer (kept here until pushed).
+        try {
+          await this.handover.push(r.samples);
+        } catch (err) {
+          this.logger.warn(`replayed samples not handed to the writer yet (Redis): ${String(err)}`);
+          await sleep(1000);
+          continue;
+        }
+        this.queue.shift();
+        this.queuedSamples -= r.samples.length;
+        if (r.seq <= this.replayLastSeq) this.replayPendingSamples -= r.samples.length;
+        r.done?.();
+        if (this.replayPendingSamples === 0) this.logger.log('journal replay handed to the writer');
+        continue;
+      }
       try {
         await this.writer.apply(r.samples, r.seq, Date.now());
         this.queue.shift();
@@ -312,6 +337,7 @@ export class HistorianService implements SampleSink, OnModuleInit, OnApplication
       try {
         await this.flushOnce();
         if (Date.now() - this.lastSnapshot >= this.config.historian.snapshotMs) await (this.standby ? this.followWriter() : this.saveSnapshot());
+        if (this.handover && !this.standby) await this.takeHandover();
       } catch (err) {
         this.noteDbError(err);
         this.failures.inc();
@@ -338,6 +364,16 @@ export class HistorianService implements SampleSink, OnModuleInit, OnApplication
     } catch (err) {
       this.writer.endFlush(false);
       throw err;
+    }
+  }
+
+  /** The writer journals and applies samples a restarted standby handed over (see JournalHandover). */
+  private async takeHandover(): Promise<void> {
+    try {
+      const n = await this.handover!.drain((samples) => this.acceptStored(samples));
+      if (n) this.logger.log(`took ${n} replayed batch(es) handed over by a standby`);
+    } catch (err) {
+      this.logger.warn(`replayed samples of a standby not taken yet: ${String(err)}`);
     }
   }
 
