@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { MongoClient } from 'mongodb';
 import type { Role, WriterChangedEvent } from '@idm/contracts';
 import { startPlcSim, PlcSim } from '../apps/plc-sim/src/sim';
-import { TEST_METRICS_TOKEN } from './support/app';
+import { scrapeMetrics, TEST_METRICS_TOKEN } from './support/app';
 import { authHeader, loginAllRoles } from './support/auth';
 import { storedSamples } from './support/historian';
 import { LiveScreen, openLiveScreen, sleep, until } from './support/live-screen';
@@ -71,6 +71,12 @@ class Instance {
     });
     this.child = null;
   }
+}
+
+/** Modbus requests an instance has sent (0 when it never polled). */
+async function modbusRequests(i: Instance): Promise<number> {
+  const m = /^idm_modbus_requests_total\{[^}]*\} (\d+)/m.exec(await scrapeMetrics(i.url));
+  return m ? Number(m[1]) : 0;
 }
 
 async function untilAsync<T>(fn: () => Promise<T | undefined | null | false>, timeoutMs: number, what: string): Promise<T> {
@@ -148,6 +154,10 @@ describe('hot-standby writer (IDM_ROLE=auto)', () => {
 
   it('takes over within the lease when the writer is killed: polling resumes, no accepted sample lost, the alarm not raised twice, the sequence continuous', async () => {
     expect(await b.writer()).toMatchObject({ status: 503, body: { is_writer: false, instance_id: 'idm-b', writer: { instance_id: 'idm-a', url: a.url } } });
+    // Only the writer polls.
+    await untilAsync(async () => (await modbusRequests(a)) > 2, 10_000, 'A polling');
+    expect(await modbusRequests(b)).toBe(0);
+    expect(await scrapeMetrics(b.url)).toMatch(/^idm_writer_is_writer\{[^}]*\} 0$/m);
     // A standby refuses plant writes with 503, Retry-After and the writer's address.
     const refused = await fetch(`${b.url}/sensors/data`, { method: 'POST', headers: authHeader(tokens.operator), body: JSON.stringify({ samples: [{ sensor_id: REST_SENSOR, timestamp: Date.now(), value: 1 }] }) });
     expect(refused.status).toBe(503);
@@ -159,6 +169,7 @@ describe('hot-standby writer (IDM_ROLE=auto)', () => {
     const changes: WriterChangedEvent[] = [];
     onB.socket.on('writer:changed', (e) => changes.push(e));
     const snapshot = await onB.snapshot;
+    expect(await onB.subscribe([polled], 50)).toEqual({ ok: true });
     await until(() => changes.length > 0, 5000, 'writer:changed on connect');
     expect(changes[0].writer?.instance_id).toBe('idm-a');
     // A raised the alarm (before or after this screen connected; B knows it through A's relay).
@@ -203,6 +214,7 @@ describe('hot-standby writer (IDM_ROLE=auto)', () => {
       const r = await call(b.url, 'GET', `/sensors/${polled}`, tokens.viewer);
       return r.status === 200 && Date.parse(r.body.latest?.timestamp) > killedAt + 500;
     }, 20_000, 'polled samples after the takeover');
+    expect(await scrapeMetrics(b.url)).toMatch(/^idm_writer_is_writer\{[^}]*\} 1$/m);
     // Several polls later the alarm is still the one A raised: B did not raise it again.
     await sleep(3000);
     expect(onB.alarms.filter((e) => e.alarm.id === alarmId && e.kind === 'raised')).toHaveLength(raisedBefore);
@@ -244,6 +256,9 @@ describe('hot-standby writer (IDM_ROLE=auto)', () => {
       throw new Error(`${err.message}: ${missing.length} of ${accepted.size} missing (${missing.filter((k) => Number(k.split('|')[1]) < minute + 30_000).length} accepted by A)`);
     });
     expect([...stored].filter(([k, v]) => k.startsWith(`${REST_SENSOR}|`) && v.count !== 1)).toEqual([]);
+    // The polled tag's longest gap on the screen around the kill: reported, not asserted (no timing assertions).
+    const around = onB.samplesOf(polled).map((x) => Date.parse(x.timestamp)).filter((x) => x > killedAt - 10_000 && x < killedAt + 10_000);
+    console.log(`polled ${polled} on B's screen: longest gap around the kill ${Math.max(0, ...around.slice(1).map((x, i) => x - around[i]))} ms (poll interval 1000 ms, ${around.length} samples)`);
   }, 180_000);
 
   it('a frozen writer (SIGSTOP) loses the lease; resumed, it stops writing and stays a standby while the other writes', async () => {
@@ -261,8 +276,11 @@ describe('hot-standby writer (IDM_ROLE=auto)', () => {
     b.signal('SIGCONT');
     await untilAsync(async () => (await b.writer())?.body.writer?.instance_id === 'idm-a', 10_000, 'B sees A as the writer');
     expect(await b.isWriter()).toBe(false);
-    // A keeps polling and writing with its epoch; the stored alarm and detector states carry it, none an older one.
+    // B polls no more once resumed.
+    const polledByB = await modbusRequests(b);
     await sleep(2500);
+    expect(await modbusRequests(b)).toBe(polledByB);
+    // A keeps polling and writing with its epoch; the stored alarm and detector states carry it, none an older one.
     const client = await MongoClient.connect(mongoUriFor(DB));
     try {
       const alarm = await client.db().collection('alarms').findOne({ _id: alarmId as never });
