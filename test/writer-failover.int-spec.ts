@@ -146,6 +146,27 @@ describe('hot-standby writer (IDM_ROLE=auto)', () => {
     await redis?.destroy();
   });
 
+  type Sample = { sensor_id: string; timestamp: number; value: number };
+  /** Posts samples; remembers those answered 202 in `accepted`. Returns the status (0: no answer). */
+  async function post(i: Instance, samples: Sample[], accepted: Set<string>): Promise<number> {
+    const res = await fetch(`${i.url}/sensors/data`, { method: 'POST', headers: authHeader(tokens.operator), body: JSON.stringify({ samples }), signal: AbortSignal.timeout(5000) }).catch(() => null);
+    if (res?.status === 202) samples.forEach((x) => accepted.add(`${x.sensor_id}|${x.timestamp}`));
+    return res?.status ?? 0;
+  }
+
+  /** Waits until every accepted sample is stored, then checks none of `sensor` is stored twice. */
+  async function expectStoredOnce(accepted: Set<string>, sensor: string, split: number): Promise<void> {
+    const stored = await untilAsync(async () => {
+      const s = await storedSamples(mongoUriFor(DB));
+      return [...accepted].every((k) => s.has(k)) ? s : undefined;
+    }, 30_000, 'every accepted sample stored').catch(async (err: Error) => {
+      const s = await storedSamples(mongoUriFor(DB));
+      const missing = [...accepted].filter((k) => !s.has(k));
+      throw new Error(`${err.message}: ${missing.length} of ${accepted.size} missing (${missing.filter((k) => Number(k.split('|')[1]) < split).length} accepted by the old writer)`);
+    });
+    expect([...stored].filter(([k, v]) => k.startsWith(`${sensor}|`) && v.count !== 1)).toEqual([]);
+  }
+
   function screen(i: Instance): LiveScreen {
     const s = openLiveScreen(i.url, tokens.viewer);
     screens.push(s);
@@ -183,11 +204,7 @@ describe('hot-standby writer (IDM_ROLE=auto)', () => {
     // after the takeover (A's first half, B's second half), so A's replay meets a minute open on B.
     const minute = Math.floor((Date.now() - 3_600_000) / 60_000) * 60_000;
     const accepted = new Set<string>();
-    const postTo = async (i: Instance, samples: Array<{ sensor_id: string; timestamp: number; value: number }>) => {
-      const res = await fetch(`${i.url}/sensors/data`, { method: 'POST', headers: authHeader(tokens.operator), body: JSON.stringify({ samples }) }).catch(() => null);
-      if (res?.status === 202) samples.forEach((x) => accepted.add(`${x.sensor_id}|${x.timestamp}`));
-      return res?.status ?? 0;
-    };
+    const postTo = (i: Instance, samples: Sample[]) => post(i, samples, accepted);
     let t = minute;
     let posting = true;
     const poster = (async () => {
@@ -247,15 +264,7 @@ describe('hot-standby writer (IDM_ROLE=auto)', () => {
     feeding = false;
     await feeder;
     expect(accepted.size).toBeGreaterThan(acceptedByA);
-    const stored = await untilAsync(async () => {
-      const s = await storedSamples(mongoUriFor(DB));
-      return [...accepted].every((k) => s.has(k)) ? s : undefined;
-    }, 30_000, 'every accepted sample stored').catch(async (err: Error) => {
-      const s = await storedSamples(mongoUriFor(DB));
-      const missing = [...accepted].filter((k) => !s.has(k));
-      throw new Error(`${err.message}: ${missing.length} of ${accepted.size} missing (${missing.filter((k) => Number(k.split('|')[1]) < minute + 30_000).length} accepted by A)`);
-    });
-    expect([...stored].filter(([k, v]) => k.startsWith(`${REST_SENSOR}|`) && v.count !== 1)).toEqual([]);
+    await expectStoredOnce(accepted, REST_SENSOR, minute + 30_000);
     // The polled tag's longest gap on the screen around the kill: reported, not asserted (no timing assertions).
     const around = onB.samplesOf(polled).map((x) => Date.parse(x.timestamp)).filter((x) => x > killedAt - 10_000 && x < killedAt + 10_000);
     console.log(`polled ${polled} on B's screen: longest gap around the kill ${Math.max(0, ...around.slice(1).map((x, i) => x - around[i]))} ms (poll interval 1000 ms, ${around.length} samples)`);
@@ -266,20 +275,39 @@ describe('hot-standby writer (IDM_ROLE=auto)', () => {
     expect(await b.isWriter()).toBe(true);
     const onA = screen(a);
     await onA.snapshot;
+    // B accepts samples of a minute two hours back, then freezes with them unwritten (the minute still open).
+    const sensor = `${REST_SENSOR}-2`;
+    const minute = Math.floor((Date.now() - 7_200_000) / 60_000) * 60_000;
+    const accepted = new Set<string>();
+    let t = minute;
+    for (let i = 0; i < 20; i++) expect(await post(b, Array.from({ length: 20 }, () => ({ sensor_id: sensor, timestamp: (t += 10), value: t % 1000 })), accepted)).toBe(202);
     b.signal('SIGSTOP');
     const frozenAt = Date.now();
     await untilAsync(() => a.isWriter(), 30_000, 'A takes over from the frozen B');
     console.log(`takeover after SIGSTOP of the writer: ${Date.now() - frozenAt} ms`);
+    // A takes samples of the same minute and keeps it open while B wakes up.
+    let ta = minute + 30_000;
+    let feeding = true;
+    const feeder = (async () => {
+      while (feeding && ta < minute + 59_000) {
+        expect(await post(a, Array.from({ length: 10 }, () => ({ sensor_id: sensor, timestamp: (ta += 10), value: ta % 1000 })), accepted)).toBe(202);
+        await sleep(100);
+      }
+    })();
     const epochA = (await a.writer())!.body.writer!.epoch;
     // A changes the alarm while B is frozen: the stored record now carries A's epoch.
     expect((await call(a.url, 'POST', `/alarms/${encodeURIComponent(alarmId)}/comments`, tokens.operator, { text: 'A took over' })).status).toBeLessThan(300);
     b.signal('SIGCONT');
     await untilAsync(async () => (await b.writer())?.body.writer?.instance_id === 'idm-a', 10_000, 'B sees A as the writer');
     expect(await b.isWriter()).toBe(false);
-    // B polls no more once resumed.
+    // B polls no more once resumed, and hands what it had not written to A: every sample either took is stored once.
     const polledByB = await modbusRequests(b);
+    await until(() => /unwritten sample\(s\) handed to the writer/.test(b.log), 10_000, 'B hands its unwritten samples over');
     await sleep(2500);
     expect(await modbusRequests(b)).toBe(polledByB);
+    feeding = false;
+    await feeder;
+    await expectStoredOnce(accepted, sensor, minute + 30_000);
     // A keeps polling and writing with its epoch; the stored alarm and detector states carry it, none an older one.
     const client = await MongoClient.connect(mongoUriFor(DB));
     try {

@@ -34,7 +34,8 @@ const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms).unref()
 export class HistorianService implements SampleSink, OnModuleInit, OnApplicationShutdown {
   readonly name = 'historian';
   readonly stage = SINK_STAGE.storage;
-  readonly writer: BucketWriter;
+  /** Replaced (IDM_ROLE=auto) when this instance stops being the writer and hands its unwritten samples over. */
+  private bucketWriter: BucketWriter;
   private readonly logger = new Logger('Historian');
   private readonly journal: Journal;
   private readonly queue: QueuedRecord[] = [];
@@ -77,7 +78,7 @@ export class HistorianService implements SampleSink, OnModuleInit, OnApplication
     @Optional() private readonly role?: WriterRole,
     @Optional() @Inject(REDIS_CLIENT) redis?: Redis,
   ) {
-    this.writer = new BucketWriter(repo);
+    this.bucketWriter = new BucketWriter(repo);
     this.handover = config.role === 'auto' && redis ? new JournalHandover(redis, config.databaseName) : null;
     // One journal per database: two IDM databases on one machine (or test suites) never replay each other's samples.
     const dbName = /^mongodb(?:\+srv)?:\/\/[^/]*\/([^?]*)/.exec(config.mongoUri)?.[1] || 'test';
@@ -122,10 +123,51 @@ export class HistorianService implements SampleSink, OnModuleInit, OnApplication
     // IDM_ROLE=auto: every instance keeps its journal (a restarted writer replays whatever its role); a standby
     // takes no samples. Taking over, it reloads the latest values (and open hours) the old writer saved.
     this.role?.onChange((e) => {
-      if (!e.is_writer) return;
+      if (!e.is_writer) {
+        void this.handOverUnwritten();
+        return;
+      }
       this.ready = false;
       this.wake?.();
     });
+  }
+
+  get writer(): BucketWriter {
+    return this.bucketWriter;
+  }
+
+  /**
+   * IDM_ROLE=auto, this instance stopped being the writer (frozen past its lease, cut off from Redis): it
+   * writes no bucket from now on, since the new writer holds the same minutes. What it accepted and has not
+   * written is all in its journal: that goes to the writer (JournalHandover), then this instance starts over
+   * as a standby with the latest values the writer saves. Retried until Redis takes it; abandoned if this
+   * instance is the writer again meanwhile (then it simply writes them itself).
+   */
+  private handingOver = false;
+  private async handOverUnwritten(): Promise<void> {
+    if (!this.handover || this.handingOver) return;
+    this.handingOver = true;
+    try {
+      while (!this.stopped && this.standby) {
+        const records = this.journal.readFrom(this.checkpoint());
+        try {
+          for (const r of records) await this.handover.push(r.samples);
+        } catch (err) {
+          this.logger.warn(`unwritten samples not handed to the writer yet (Redis): ${String(err)}`);
+          await sleep(1000);
+          continue;
+        }
+        if (!this.standby) return;
+        const last = records.length ? records[records.length - 1].seq : 0;
+        this.bucketWriter = new BucketWriter(this.repo);
+        this.ready = false;
+        this.journal.truncateBelow(last + 1);
+        this.logger.warn(`no longer the writer: ${records.reduce((n, r) => n + r.samples.length, 0)} unwritten sample(s) handed to the writer`);
+        return;
+      }
+    } finally {
+      this.handingOver = false;
+    }
   }
 
   /** A standby (IDM_ROLE=auto) neither saves latest values nor finishes hours: the writer does. */
@@ -335,8 +377,13 @@ export class HistorianService implements SampleSink, OnModuleInit, OnApplication
       await sleep(this.config.historian.flushMs);
       if (!this.ready) continue;
       try {
+        if (this.standby) {
+          // The writer writes the buckets; a standby's unwritten ones are handed over (handOverUnwritten).
+          if (Date.now() - this.lastSnapshot >= this.config.historian.snapshotMs && !this.handingOver) await this.followWriter();
+          continue;
+        }
         await this.flushOnce();
-        if (Date.now() - this.lastSnapshot >= this.config.historian.snapshotMs) await (this.standby ? this.followWriter() : this.saveSnapshot());
+        if (Date.now() - this.lastSnapshot >= this.config.historian.snapshotMs) await this.saveSnapshot();
         if (this.handover && !this.standby) await this.takeHandover();
       } catch (err) {
         this.noteDbError(err);
