@@ -175,6 +175,9 @@ describe('hot-standby writer (IDM_ROLE=auto)', () => {
 
   it('takes over within the lease when the writer is killed: polling resumes, no accepted sample lost, the alarm not raised twice, the sequence continuous', async () => {
     expect(await b.writer()).toMatchObject({ status: 503, body: { is_writer: false, instance_id: 'idm-b', writer: { instance_id: 'idm-a', url: a.url } } });
+    // /health on the standby names the writer.
+    const health = (await (await fetch(`${b.url}/health`)).json()) as { components: Record<string, { writer?: { instance_id: string }; is_writer?: boolean }> };
+    expect(health.components.writer).toMatchObject({ status: 'up', is_writer: false, writer: { instance_id: 'idm-a' } });
     // Only the writer polls.
     await untilAsync(async () => (await modbusRequests(a)) > 2, 10_000, 'A polling');
     expect(await modbusRequests(b)).toBe(0);

@@ -40,10 +40,10 @@ export class WriterRole implements OnModuleInit, OnApplicationShutdown {
     health: HealthRegistry,
   ) {
     const registers = [metrics.registry];
+    const self = this;
     new Gauge({ name: 'idm_writer_is_writer', help: '1 while this instance is the writer (polls, ingests, raises alarms)', registers, collect: function () { this.set(self.isWriter ? 1 : 0); } });
     new Gauge({ name: 'idm_writer_epoch', help: "Epoch (fencing token) of the writer lease as this instance knows it (0: IDM_ROLE=all)", registers, collect: function () { this.set(self.writerInfo()?.epoch ?? 0); } });
     this.changes = new Counter({ name: 'idm_writer_changes_total', help: 'Times this instance became or stopped being the writer', registers });
-    const self = this;
     health.register('writer', async () => {
       const writer = this.writerInfo();
       const base = { role: this.config.role, instance_id: this.instanceId, is_writer: this.isWriter, writer };
