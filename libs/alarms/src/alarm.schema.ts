@@ -32,6 +32,8 @@ export class Alarm {
   @Prop({ type: [String], default: [] }) anomaly_ids!: string[];
   @Prop({ type: Boolean, default: false }) in_flood!: boolean;
   @Prop({ type: Number, required: true }) updated_at!: number;
+  /** IDM_ROLE=auto: epoch of the writer that saved it (fencing: a stale writer cannot overwrite it). */
+  @Prop({ type: Number }) epoch?: number;
 }
 
 export const AlarmSchema = SchemaFactory.createForClass(Alarm);

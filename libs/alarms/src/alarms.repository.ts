@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { trusted, type Model } from 'mongoose';
+import { fencedFilter } from '@idm/core';
 import { Alarm, AlarmAudit, type AlarmAuditEntry } from './alarm.schema';
 
 /** The only place that touches the alarm models. */
@@ -15,9 +16,12 @@ export class AlarmsRepository {
     return this.alarms.find({}).lean<Alarm[]>().exec();
   }
 
-  /** Whole-document replace by `_id`: the alarms service is the single writer, so no read-modify-write races. */
-  async save(alarm: Alarm): Promise<void> {
-    await this.alarms.replaceOne({ _id: alarm._id }, alarm, { upsert: true }).exec();
+  /**
+   * Whole-document replace by `_id`: the alarms service is the single writer, so no read-modify-write races.
+   * With an epoch (IDM_ROLE=auto) the replace is fenced: it fails (11000) when a newer writer saved the alarm.
+   */
+  async save(alarm: Alarm, epoch: number | null = null): Promise<void> {
+    await this.alarms.replaceOne(fencedFilter(alarm._id, epoch), epoch === null ? alarm : { ...alarm, epoch }, { upsert: true }).exec();
   }
 
   async appendAudit(entries: AlarmAudit[]): Promise<void> {

@@ -2,7 +2,7 @@ import { Injectable, Logger, NotFoundException, OnModuleDestroy, OnModuleInit, U
 import { Subject } from 'rxjs';
 import type { AlarmDetailDto, AlarmDto, AlarmEventDto, AnomalyEpisodeEvent } from '@idm/contracts';
 import { Gauge } from 'prom-client';
-import { AppConfig, DatabaseState, DomainEvents, MetricsService, retryInBackground } from '@idm/core';
+import { AppConfig, DatabaseState, DomainEvents, isFencedOut, MetricsService, retryInBackground, WriterRole } from '@idm/core';
 import { TagRegistryService } from '@idm/ingestion';
 import { toAlarmDto, toAuditDto } from './alarm-mapper';
 import { AlarmSequence } from './alarm-sequence';
@@ -75,6 +75,7 @@ export class AlarmsService implements OnModuleInit, OnModuleDestroy {
     private readonly registry: TagRegistryService,
     private readonly database: DatabaseState,
     metrics: MetricsService,
+    private readonly role: WriterRole,
   ) {
     const alarms = this.alarms;
     // Read from memory: tells whether alarms are standing even while the database (and sign-in) is away.
@@ -135,6 +136,9 @@ export class AlarmsService implements OnModuleInit, OnModuleDestroy {
         return this.retire((a) => (a.source_type === 'device' && a.source_id === e.device_id) || (a.sensor_id !== null && sensors.has(a.sensor_id)), 'device removed');
       }),
     );
+    // IDM_ROLE=auto: taking over, the stored alarms newer than the relayed view are taken, and this instance
+    // ticks them all from now on (the alarm sequence is in Redis: numbering continues where the old writer left).
+    if (this.config.role === 'auto') this.unsubscribe.push(this.role.onChange((e) => (e.is_writer ? this.takeOver() : undefined)));
     // Delays and shelf expiry must take effect without new input.
     this.ticker = setInterval(() => void this.tickAll(Date.now()), 250);
     this.ticker.unref();
@@ -147,6 +151,27 @@ export class AlarmsService implements OnModuleInit, OnModuleDestroy {
     this.events$.complete();
     this.changed$.complete();
     this.flood$.complete();
+  }
+
+  private takeOver(): Promise<void> {
+    return this.run(async () => {
+      try {
+        const stored = await this.repo.loadAll();
+        for (const a of stored) {
+          const held = this.alarms.get(a._id);
+          if (!held || held.updated_at < a.updated_at) this.alarms.set(a._id, a);
+        }
+      } catch (err) {
+        this.logger.warn(`stored alarms not reloaded at takeover (the relayed view is used): ${String(err)}`);
+      }
+      this.relayed.clear();
+      this.logger.log(`took over ${this.alarms.size} alarms as the writer`);
+    });
+  }
+
+  /** IDM_ROLE=auto: a standby changes no alarm (the writer does and relays it); `all`/`screens` as before. */
+  private get standby(): boolean {
+    return this.config.role === 'auto' && !this.role.isWriter;
   }
 
   // --- queries -----------------------------------------------------------------------------------------
@@ -317,6 +342,7 @@ export class AlarmsService implements OnModuleInit, OnModuleDestroy {
     anomalyId?: string,
   ): Promise<void> {
     return this.run(async () => {
+      if (this.standby) return;
       let a = this.alarms.get(key.id);
       if (!a) {
         if (!active) return; // a condition clearing on an alarm we never had is nothing to report
@@ -361,6 +387,7 @@ export class AlarmsService implements OnModuleInit, OnModuleDestroy {
   /** Ends the alarms of a deleted tag or device: back to normal, out of the list, `reason` in the audit. */
   private retire(matches: (a: Alarm) => boolean, reason: string): Promise<void> {
     return this.run(async () => {
+      if (this.standby) return;
       for (const a of this.alarms.values()) {
         if (!matches(a)) continue;
         await this.commit(a, this.machine.retire(a, Date.now(), reason));
@@ -370,6 +397,7 @@ export class AlarmsService implements OnModuleInit, OnModuleDestroy {
 
   private tickAll(now: number): Promise<void> {
     return this.run(async () => {
+      if (this.standby) return;
       for (const a of this.alarms.values()) {
         // The writer instance ticks the alarms it relayed here; ticking them too would write them twice.
         if (this.relayed.has(a._id)) continue;
@@ -459,7 +487,16 @@ export class AlarmsService implements OnModuleInit, OnModuleDestroy {
     }
     for (const id of [...this.unsaved]) {
       const a = this.alarms.get(id);
-      if (a) await this.repo.save(a);
+      try {
+        if (a) await this.repo.save(a, this.role.fencingEpoch);
+      } catch (err) {
+        if (!isFencedOut(err)) throw err;
+        // A newer writer saved this alarm: this instance is stale (frozen past its lease) and stops.
+        this.role.fenced();
+        this.unsaved.clear();
+        this.logger.warn(`alarm ${id} not saved: a newer writer has saved it (stale epoch ${this.role.epoch})`);
+        return;
+      }
       this.unsaved.delete(id);
     }
   }

@@ -1,6 +1,7 @@
 /** Wire types of alarms (REST and Socket.IO). Times are ISO-8601 strings on the wire. */
 import type { SessionEvent } from './auth';
 import type { ErrorResponse } from './errors';
+import type { WriterChangedEvent } from './events';
 
 /** ISA-18.2 alarm states. */
 export const ALARM_STATES = ['normal', 'unack_active', 'ack_active', 'unack_rtn', 'shelved', 'out_of_service'] as const;
@@ -93,6 +94,8 @@ export interface ServerToClientEvents {
   session: (session: SessionEvent) => void;
   /** A socket event was refused (e.g. 403: the user's role is below the handler's minimum). */
   exception: (error: ErrorResponse) => void;
+  /** IDM_ROLE=auto: on connecting, and whenever another instance takes over as the writer. */
+  'writer:changed': (event: WriterChangedEvent) => void;
 }
 
 /** Socket.IO events the client emits (with acknowledgements). */

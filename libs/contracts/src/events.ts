@@ -33,6 +33,23 @@ export interface DomainEventMap {
   'user.roles_changed': { user_id: string; username: string; roles: Role[]; by: string; at: number };
   /** A login session ended (logout, a replayed refresh token): its access tokens stop working, its sockets close. */
   'session.ended': { session_id: string; reason: string; at: number };
+  /**
+   * IDM_ROLE=auto: the writer changed (this instance became or stopped being the writer, or another one took
+   * over). Processing starts or stops on `is_writer`; screens get it as the `writer:changed` socket event.
+   */
+  'writer.changed': WriterChangedEvent;
+}
+
+/** Who processes the plant now (IDM_ROLE=auto), as seen by one instance. */
+export interface WriterChangedEvent {
+  /** The writer holding the lease, or null while none is known (lease expired, Redis away). */
+  writer: { instance_id: string; url: string | null; epoch: number } | null;
+  /** The instance that says so. */
+  instance_id: string;
+  /** Whether that instance is the writer now. */
+  is_writer: boolean;
+  /** Epoch ms. */
+  at: number;
 }
 
 /** Payload of the anomaly episode events (epoch ms times). */

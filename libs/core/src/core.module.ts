@@ -1,5 +1,7 @@
 import { DynamicModule, Global, MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
+import { WriterController } from './cluster/writer.controller';
+import { WriterRole } from './cluster/writer-role';
 import { AppConfig } from './config/app-config';
 import { DatabaseModule } from './database/database.module';
 import { DomainEvents } from './events/domain-events';
@@ -33,9 +35,9 @@ export class CoreModule implements NestModule {
         DatabaseModule,
         RedisModule,
       ],
-      controllers: [HealthController, MetricsController],
-      providers: [HealthRegistry, DependencyHealth, MetricsService, DomainEvents],
-      exports: [HealthRegistry, MetricsService, DomainEvents, DatabaseModule],
+      controllers: [HealthController, WriterController, MetricsController],
+      providers: [HealthRegistry, DependencyHealth, MetricsService, DomainEvents, WriterRole],
+      exports: [HealthRegistry, MetricsService, DomainEvents, DatabaseModule, WriterRole],
     };
   }
 

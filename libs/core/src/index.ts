@@ -29,3 +29,7 @@ export * from './lifecycle/shutdown-deadline';
 export * from './http/idempotency-key';
 export * from './async/retry-in-background';
 export * from './database/database-state';
+export * from './cluster/writer-role';
+export * from './cluster/redis-writer-lease';
+export * from './cluster/engine/writer-lease';
+export * from './cluster/fencing';

@@ -4,7 +4,7 @@ import { trusted, type FilterQuery, type Model } from 'mongoose';
 import type { AnomalyEpisode, AnomalySeverity, AnomalyType, DetectorOverrideDto, DetectorOverrides } from '@idm/contracts';
 import type { EpisodeState, SensorState } from './engine';
 import { severityOf } from '@idm/contracts';
-import { mapLimited, UPDATES_PER_COMMAND } from '@idm/core';
+import { fencedFilter, mapLimited, UPDATES_PER_COMMAND } from '@idm/core';
 import { Anomaly, DetectorOverrideDoc, DetectorStateDoc } from './anomaly.schema';
 
 export interface HistoryFilter {
@@ -152,14 +152,15 @@ export class AnomaliesRepository {
     return { state: doc.state as unknown as SensorState, episode: (doc.episode as unknown as EpisodeState | null) ?? null };
   }
 
-  async saveStates(items: { sensorId: string; state: SensorState; episode: EpisodeState | null }[]): Promise<void> {
+  /** With an epoch (IDM_ROLE=auto) each replace is fenced: it fails (11000) where a newer writer saved the state. */
+  async saveStates(items: { sensorId: string; state: SensorState; episode: EpisodeState | null }[], epoch: number | null = null): Promise<void> {
     if (!items.length) return;
     const now = new Date();
     // One replaceOne per sensor (an `_id` upsert FerretDB pushes down): bulkWrite replaceOne upserts stored
     // nothing against FerretDB 1.24 in our tests, and reported no error.
     await mapLimited(items, 8, async (i) => {
-      const replacement = { state: finite(i.state) as unknown as Record<string, unknown>, episode: i.episode ? (finite(i.episode) as unknown as Record<string, unknown>) : null, saved_at: now };
-      await this.states.replaceOne({ _id: i.sensorId }, replacement, { upsert: true }).exec();
+      const replacement = { state: finite(i.state) as unknown as Record<string, unknown>, episode: i.episode ? (finite(i.episode) as unknown as Record<string, unknown>) : null, saved_at: now, ...(epoch === null ? {} : { epoch }) };
+      await this.states.replaceOne(fencedFilter(i.sensorId, epoch), replacement, { upsert: true }).exec();
     });
   }
 }

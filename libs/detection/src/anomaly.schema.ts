@@ -47,6 +47,8 @@ export class DetectorStateDoc {
   /** The open episode, if any (so a restart continues it instead of opening a second one). */
   @Prop({ type: Object, default: null }) episode!: Record<string, unknown> | null;
   @Prop({ type: Date, required: true }) saved_at!: Date;
+  /** IDM_ROLE=auto: epoch of the writer that saved it (fencing: a stale writer cannot overwrite it). */
+  @Prop({ type: Number }) epoch?: number;
 }
 
 export const DetectorStateSchema = SchemaFactory.createForClass(DetectorStateDoc);

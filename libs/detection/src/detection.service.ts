@@ -2,7 +2,7 @@ import { BeforeApplicationShutdown, Injectable, Logger, OnModuleInit } from '@ne
 import { Counter, Gauge } from 'prom-client';
 import type { AnomalyEpisode, AnomalyVerdict, DetectorOverrideDto, DetectorOverrides, IngestedSample } from '@idm/contracts';
 import { severityOf } from '@idm/contracts';
-import { AppConfig, DatabaseState, DomainEvents, HealthRegistry, mapLimited, MetricsService, retryInBackground, UPDATES_PER_COMMAND } from '@idm/core';
+import { AppConfig, DatabaseState, DomainEvents, HealthRegistry, isFencedOut, mapLimited, MetricsService, retryInBackground, UPDATES_PER_COMMAND, WriterRole } from '@idm/core';
 import { IngestionService, SINK_STAGE, TagRegistryService } from '@idm/ingestion';
 import { AnomaliesRepository, episodeId, type EpisodeStart } from './anomalies.repository';
 import { ANOMALY_SCORE, DetectorSettings, EngineVerdict, EpisodeChange, EpisodeState, EpisodeTracker, judgeUnusableSample, SensorDetector, settingsFromOverrides } from './engine';
@@ -68,6 +68,7 @@ export class DetectionService implements OnModuleInit, BeforeApplicationShutdown
     metrics: MetricsService,
     private readonly health: HealthRegistry,
     private readonly database: DatabaseState,
+    private readonly role: WriterRole,
   ) {
     this.samplesTotal = new Counter({ name: 'idm_detection_samples_total', help: 'Samples judged by anomaly detection, by status', labelNames: ['status'], registers: [metrics.registry] });
     this.episodesTotal = new Counter({ name: 'idm_detection_episodes_opened_total', help: 'Anomaly episodes opened, by type', labelNames: ['anomaly_type'], registers: [metrics.registry] });
@@ -95,6 +96,10 @@ export class DetectionService implements OnModuleInit, BeforeApplicationShutdown
     this.refreshTimer = setInterval(() => void this.refreshOpenEpisodes(), this.config.detection.episodeRefreshSeconds * 1000);
     this.refreshTimer.unref();
     this.health.register('detection', async () => ({ status: 'up', sensors: this.sensorCount }));
+    // IDM_ROLE=auto: taking over, each sensor's detector reloads the state the old writer saved (at its next sample).
+    if (this.config.role === 'auto') this.role.onChange((e) => {
+      if (e.is_writer) this.sensors.clear();
+    });
     // Queued behind the episode writes, so the episode exists (and a later write of it keeps the link).
     this.events.on('alarm.linked', ({ alarm_id, anomaly_ids }) => this.enqueue(() => this.repo.linkAlarm(anomaly_ids, alarm_id)));
     this.events.on('alarm.normalized', ({ anomaly_ids }) => this.enqueue(() => this.repo.markResolved(anomaly_ids)));
@@ -199,7 +204,7 @@ export class DetectionService implements OnModuleInit, BeforeApplicationShutdown
    * long pass.
    */
   refreshOpenEpisodes(): Promise<void> {
-    if (this.config.role === 'screens') return Promise.resolve(); // the writer instance owns episodes
+    if (!this.role.isWriter) return Promise.resolve(); // the writer instance owns episodes
     if (this.refreshing) return this.refreshing;
     const due = [...this.sensors.entries()].filter(([, rt]) => storedBehind(rt)).map(([sensorId]) => sensorId);
     if (!due.length) return Promise.resolve();
@@ -234,13 +239,17 @@ export class DetectionService implements OnModuleInit, BeforeApplicationShutdown
 
   /** Saves every changed sensor's state (periodically and at shutdown). */
   async saveStates(): Promise<void> {
-    if (this.config.role === 'screens') return; // the writer instance owns detector state
+    if (!this.role.isWriter) return; // the writer instance owns detector state
     const dirty = [...this.sensors.entries()].filter(([, rt]) => rt.dirty);
     if (!dirty.length) return;
     for (const [, rt] of dirty) rt.dirty = false;
     try {
-      await this.repo.saveStates(dirty.map(([sensorId, rt]) => ({ sensorId, state: rt.detector.snapshot(), episode: rt.episodes.open })));
+      await this.repo.saveStates(dirty.map(([sensorId, rt]) => ({ sensorId, state: rt.detector.snapshot(), episode: rt.episodes.open })), this.role.fencingEpoch);
     } catch (err) {
+      if (isFencedOut(err)) {
+        this.role.fenced(); // a newer writer saved these states: this instance is stale
+        return;
+      }
       for (const [, rt] of dirty) rt.dirty = true;
       this.logger.error(`saving detector state failed (will retry): ${String(err)}`);
     }

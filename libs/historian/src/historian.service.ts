@@ -1,13 +1,15 @@
-import { Injectable, Logger, OnApplicationShutdown, OnModuleInit, ServiceUnavailableException } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit, Optional, ServiceUnavailableException } from '@nestjs/common';
+import type Redis from 'ioredis';
 import * as path from 'node:path';
 import { Counter, Gauge } from 'prom-client';
 import type { IngestedSample } from '@idm/contracts';
-import { AppConfig, HealthRegistry, MetricsService } from '@idm/core';
+import { AppConfig, HealthRegistry, MetricsService, REDIS_CLIENT, WriterRole } from '@idm/core';
 import { IngestionService, SampleSink, SINK_STAGE } from '@idm/ingestion';
 import { BucketWriter, SnapshotEntry } from './engine/bucket-writer';
 import type { StoredSample } from './engine/summary';
 import { HistorianRepository, LatestPage } from './historian.repository';
 import { Journal, JournalFullError } from './journal';
+import { JournalHandover } from './journal-handover';
 
 const PAGE_SIZE = 500;
 /** How long `accept` waits for a journaled batch to be applied (visible to queries) before answering anyway. */
@@ -32,7 +34,8 @@ const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms).unref()
 export class HistorianService implements SampleSink, OnModuleInit, OnApplicationShutdown {
   readonly name = 'historian';
   readonly stage = SINK_STAGE.storage;
-  readonly writer: BucketWriter;
+  /** Replaced (IDM_ROLE=auto) when this instance stops being the writer and hands its unwritten samples over. */
+  private bucketWriter: BucketWriter;
   private readonly logger = new Logger('Historian');
   private readonly journal: Journal;
   private readonly queue: QueuedRecord[] = [];
@@ -58,6 +61,8 @@ export class HistorianService implements SampleSink, OnModuleInit, OnApplication
    * applies nothing (a screens-only one) never overwrites the writer's newer snapshot with what it loaded. */
   private snapshotDirty = false;
   private loops: Promise<void>[] = [];
+  /** IDM_ROLE=auto: replayed samples a standby hands to the writer (see JournalHandover). */
+  private readonly handover: JournalHandover | null;
   /** A shutdown cut short by SHUTDOWN_TIMEOUT_MS (process.exit) still leaves the journal flushed and closed. */
   private readonly closeJournalAtExit = () => this.journal.close();
   private readonly accepted: Counter;
@@ -70,8 +75,11 @@ export class HistorianService implements SampleSink, OnModuleInit, OnApplication
     private readonly ingestion: IngestionService,
     private readonly health: HealthRegistry,
     metrics: MetricsService,
+    @Optional() private readonly role?: WriterRole,
+    @Optional() @Inject(REDIS_CLIENT) redis?: Redis,
   ) {
-    this.writer = new BucketWriter(repo);
+    this.bucketWriter = new BucketWriter(repo);
+    this.handover = config.role === 'auto' && redis ? new JournalHandover(redis, config.databaseName) : null;
     // One journal per database: two IDM databases on one machine (or test suites) never replay each other's samples.
     const dbName = /^mongodb(?:\+srv)?:\/\/[^/]*\/([^?]*)/.exec(config.mongoUri)?.[1] || 'test';
     this.journal = new Journal(path.join(config.dataDir, 'journal', dbName.replace(/[^A-Za-z0-9_.-]/g, '_')), config.historian.journalMaxBytes);
@@ -112,6 +120,59 @@ export class HistorianService implements SampleSink, OnModuleInit, OnApplication
     this.ingestion.register(this);
     this.health.register('historian', async () => this.healthCheck());
     this.loops = [this.applyLoop(), this.flushLoop()];
+    // IDM_ROLE=auto: every instance keeps its journal (a restarted writer replays whatever its role); a standby
+    // takes no samples. Taking over, it reloads the latest values (and open hours) the old writer saved.
+    this.role?.onChange((e) => {
+      if (!e.is_writer) {
+        void this.handOverUnwritten();
+        return;
+      }
+      this.ready = false;
+      this.wake?.();
+    });
+  }
+
+  get writer(): BucketWriter {
+    return this.bucketWriter;
+  }
+
+  /**
+   * IDM_ROLE=auto, this instance stopped being the writer (frozen past its lease, cut off from Redis): it
+   * writes no bucket from now on, since the new writer holds the same minutes. What it accepted and has not
+   * written is all in its journal: that goes to the writer (JournalHandover), then this instance starts over
+   * as a standby with the latest values the writer saves. Retried until Redis takes it; abandoned if this
+   * instance is the writer again meanwhile (then it simply writes them itself).
+   */
+  private handingOver = false;
+  private async handOverUnwritten(): Promise<void> {
+    if (!this.handover || this.handingOver) return;
+    this.handingOver = true;
+    try {
+      while (!this.stopped && this.standby) {
+        const records = this.journal.readFrom(this.checkpoint());
+        try {
+          for (const r of records) await this.handover.push(r.samples);
+        } catch (err) {
+          this.logger.warn(`unwritten samples not handed to the writer yet (Redis): ${String(err)}`);
+          await sleep(1000);
+          continue;
+        }
+        if (!this.standby) return;
+        const last = records.length ? records[records.length - 1].seq : 0;
+        this.bucketWriter = new BucketWriter(this.repo);
+        this.ready = false;
+        this.journal.truncateBelow(last + 1);
+        this.logger.warn(`no longer the writer: ${records.reduce((n, r) => n + r.samples.length, 0)} unwritten sample(s) handed to the writer`);
+        return;
+      }
+    } finally {
+      this.handingOver = false;
+    }
+  }
+
+  /** A standby (IDM_ROLE=auto) neither saves latest values nor finishes hours: the writer does. */
+  private get standby(): boolean {
+    return this.config.role === 'auto' && !!this.role && !this.role.isWriter;
   }
 
   async onApplicationShutdown(): Promise<void> {
@@ -122,7 +183,7 @@ export class HistorianService implements SampleSink, OnModuleInit, OnApplication
     if (this.config.role === 'screens') return;
     // With the database away these would only wait for server selection: the journal keeps everything.
     if (this.ready && this.dbUp) await this.flushOnce().catch(() => undefined);
-    if (this.ready && this.dbUp) await this.saveSnapshot().catch(() => undefined);
+    if (this.ready && this.dbUp && !this.standby) await this.saveSnapshot().catch(() => undefined);
     this.journal.close();
     process.removeListener('exit', this.closeJournalAtExit);
   }
@@ -156,7 +217,10 @@ export class HistorianService implements SampleSink, OnModuleInit, OnApplication
 
   /** Makes a batch durable (journal fsync) and hands it to the writer; rejects with 503 when the journal is full. */
   async accept(batch: readonly IngestedSample[]): Promise<void> {
-    const samples: StoredSample[] = batch.map((x) => ({ sensor_id: x.sensor_id, t: x.timestamp, v: x.value, s: x.status ?? 'normal', q: x.quality }));
+    return this.acceptStored(batch.map((x) => ({ sensor_id: x.sensor_id, t: x.timestamp, v: x.value, s: x.status ?? 'normal', q: x.quality })));
+  }
+
+  private async acceptStored(samples: StoredSample[]): Promise<void> {
     let seq: number;
     try {
       seq = await this.journal.append(samples);
@@ -232,7 +296,8 @@ export class HistorianService implements SampleSink, OnModuleInit, OnApplication
         try {
           await this.repo.init();
           const pages = await this.repo.latestPages();
-          this.writer.restore(pages.flatMap((p) => p.sensors));
+          const standby = this.standby;
+          this.writer.restore(pages.flatMap((p) => p.sensors).map((e) => (standby ? { ...e, open_hour: null, open_day: null } : e)));
           this.ready = true;
           this.noteDbOk();
           this.logger.log(`historian ready: ${this.writer.sensorCount} sensor(s) known, ${this.queue.length} journal record(s) to apply`);
@@ -255,6 +320,22 @@ export class HistorianService implements SampleSink, OnModuleInit, OnApplication
       }
       if (!r) {
         await this.idle(this.config.historian.flushMs);
+        continue;
+      }
+      if (this.handover && this.standby) {
+        // A standby writes no buckets: its replayed samples go to the writer (kept here until pushed).
+        try {
+          await this.handover.push(r.samples);
+        } catch (err) {
+          this.logger.warn(`replayed samples not handed to the writer yet (Redis): ${String(err)}`);
+          await sleep(1000);
+          continue;
+        }
+        this.queue.shift();
+        this.queuedSamples -= r.samples.length;
+        if (r.seq <= this.replayLastSeq) this.replayPendingSamples -= r.samples.length;
+        r.done?.();
+        if (this.replayPendingSamples === 0) this.logger.log('journal replay handed to the writer');
         continue;
       }
       try {
@@ -296,8 +377,14 @@ export class HistorianService implements SampleSink, OnModuleInit, OnApplication
       await sleep(this.config.historian.flushMs);
       if (!this.ready) continue;
       try {
+        if (this.standby) {
+          // The writer writes the buckets; a standby's unwritten ones are handed over (handOverUnwritten).
+          if (Date.now() - this.lastSnapshot >= this.config.historian.snapshotMs && !this.handingOver) await this.followWriter();
+          continue;
+        }
         await this.flushOnce();
         if (Date.now() - this.lastSnapshot >= this.config.historian.snapshotMs) await this.saveSnapshot();
+        if (this.handover && !this.standby) await this.takeHandover();
       } catch (err) {
         this.noteDbError(err);
         this.failures.inc();
@@ -325,6 +412,28 @@ export class HistorianService implements SampleSink, OnModuleInit, OnApplication
       this.writer.endFlush(false);
       throw err;
     }
+  }
+
+  /** The writer journals and applies samples a restarted standby handed over (see JournalHandover). */
+  private async takeHandover(): Promise<void> {
+    try {
+      const n = await this.handover!.drain((samples) => this.acceptStored(samples));
+      if (n) this.logger.log(`took ${n} replayed batch(es) handed over by a standby`);
+    } catch (err) {
+      this.logger.warn(`replayed samples of a standby not taken yet: ${String(err)}`);
+    }
+  }
+
+  /**
+   * A standby follows the latest values the writer saves (so its reads keep up, as on a screens-only instance),
+   * without the open hours/days: only the writer finishes those. Its journal (a replay) is trimmed behind
+   * what it has written.
+   */
+  private async followWriter(): Promise<void> {
+    const checkpoint = this.checkpoint();
+    if (!this.queue.length) this.writer.restore((await this.repo.latestPages()).flatMap((p) => p.sensors).map((e) => ({ ...e, open_hour: null, open_day: null })));
+    this.lastSnapshot = Date.now();
+    this.journal.truncateBelow(checkpoint);
   }
 
   /** Saves the latest values, then trims the journal behind everything written before the snapshot. */

@@ -100,6 +100,14 @@ export class Journal {
     return seq;
   }
 
+  /** The records kept on disk with `seq >= from`, in order (what is not yet known to be in the database). */
+  readFrom(from: number): JournalRecord[] {
+    return this.segments
+      .filter((seg) => seg.lastSeq >= from && fs.existsSync(seg.file))
+      .flatMap((seg) => decodeSegment(fs.readFileSync(seg.file, 'utf8')))
+      .filter((r) => r.seq >= from);
+  }
+
   /** Deletes segments whose records are all below `seq` (they are in the database). */
   truncateBelow(seq: number): void {
     const cur = this.current?.seg;

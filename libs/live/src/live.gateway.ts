@@ -4,7 +4,7 @@ import type { Server, Socket } from 'socket.io';
 import type Redis from 'ioredis';
 import { SocketAuth } from '@idm/auth';
 import type { ClientToServerEvents, LiveSampleDto, ServerToClientEvents } from '@idm/contracts';
-import { AppConfig, AuthUser, REDIS_CLIENT } from '@idm/core';
+import { AppConfig, AuthUser, REDIS_CLIENT, WriterRole } from '@idm/core';
 import { LiveSamples } from './live-samples';
 
 /** Between IDM instances, through the Redis adapter (never seen by clients). */
@@ -26,16 +26,20 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection {
     private readonly socketAuth: SocketAuth,
     private readonly config: AppConfig,
     @Inject(REDIS_CLIENT) private readonly redis: Redis,
+    private readonly role: WriterRole,
   ) {}
 
   afterInit(server: Server): void {
     // Idempotent: whichever gateway initialises first protects the shared server.
     this.socketAuth.protect(server);
     if (this.config.socketRedisAdapter) this.relayLiveSamples();
+    // IDM_ROLE=auto: each instance tells its own screens (local emit: every instance sees the lease itself).
+    if (this.config.role === 'auto') this.role.onChange((e) => void this.server.local.emit('writer:changed', e));
   }
 
   handleConnection(socket: IdmSocket): void {
     socket.on('disconnect', () => this.live.dropSocket(socket.id));
+    if (this.config.role === 'auto') socket.emit('writer:changed', this.role.current());
   }
 
   @SubscribeMessage('samples:subscribe')

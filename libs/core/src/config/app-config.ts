@@ -1,3 +1,5 @@
+import type { LeaseTiming } from '../cluster/engine/writer-lease';
+
 /** The validated, typed configuration every module reads (never `process.env`). */
 export abstract class AppConfig {
   abstract readonly nodeEnv: 'development' | 'production' | 'test';
@@ -68,9 +70,18 @@ export abstract class AppConfig {
   /**
    * `all`: this instance processes (polls, ingests, raises and acts on alarms). `screens`: it only serves
    * screens next to a writer instance: no polling, routes marked `@PlantWrite()` answer 409, and the
-   * historian and detection keep no journal and save no state.
+   * historian and detection keep no journal and save no state. `auto`: instances elect the writer through a
+   * lease in Redis; the others are hot standbys (see WriterRole).
    */
-  abstract readonly role: 'all' | 'screens';
+  abstract readonly role: 'all' | 'screens' | 'auto';
+  /** IDM_ROLE=auto: the writer lease, and how this instance names itself to the others. */
+  abstract readonly cluster: {
+    readonly lease: LeaseTiming;
+    /** IDM_INSTANCE_ID, or hostname:pid. */
+    readonly instanceId: string;
+    /** IDM_ADVERTISE_URL: where clients reach this instance; a standby sends them there when it is the writer. */
+    readonly advertiseUrl: string | null;
+  };
   /** Modbus polling: a device file imported at start while the registry is empty, and the poller switch. */
   abstract readonly modbus: {
     /** Absolute path of a JSON/YAML device file, or null. */

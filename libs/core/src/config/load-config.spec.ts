@@ -34,7 +34,22 @@ describe('loadConfig', () => {
     expect(screens.role).toBe('screens');
     expect(screens.modbus.polling).toBe(false);
     expect(loadConfig({ ...base, IDM_ROLE: 'all', MODBUS_POLLING: '0' }).modbus.polling).toBe(false);
-    expect(problem({ ...base, IDM_ROLE: 'reader' }).message).toBe('IDM_ROLE must be one of [all, screens] (got "reader")');
+    expect(problem({ ...base, IDM_ROLE: 'reader' }).message).toBe('IDM_ROLE must be one of [all, screens, auto] (got "reader")');
+  });
+
+  it('reads IDM_ROLE=auto with the writer lease: 3 s renewed every second by default, a renew interval that leaves no slack refused', () => {
+    const auto = loadConfig({ ...base, IDM_ROLE: 'auto', IDM_INSTANCE_ID: 'idm-a', IDM_ADVERTISE_URL: 'http://idm-a:3000/' });
+    expect(auto.role).toBe('auto');
+    expect(auto.modbus.polling).toBe(true); // polled only while this instance is the writer (WriterRole)
+    expect(auto.cluster).toEqual({ lease: { leaseMs: 3000, renewMs: 1000, marginMs: 600 }, instanceId: 'idm-a', advertiseUrl: 'http://idm-a:3000' });
+    expect(loadConfig(base).cluster.instanceId).toMatch(/^.+:\d+$/); // hostname:pid
+    expect(loadConfig({ ...base, IDM_LEASE_MS: '6000', IDM_LEASE_RENEW_MS: '1500' }).cluster.lease).toEqual({ leaseMs: 6000, renewMs: 1500, marginMs: 1200 });
+    expect(problem({ ...base, IDM_LEASE_MS: '500' }).message).toBe('IDM_LEASE_MS must be greater than or equal to 1000 (got 500)');
+    expect(problem({ ...base, IDM_LEASE_MS: '3000', IDM_LEASE_RENEW_MS: '1500' }).message).toBe(
+      'IDM_LEASE_RENEW_MS renew interval 1500 ms is too long for a lease of 3000 ms: two renews must fit in lease - margin (2400 ms)',
+    );
+    expect(problem({ ...base, IDM_ADVERTISE_URL: 'idm-a:3000' }).message).toBe('IDM_ADVERTISE_URL must be an http:// or https:// URL (got "idm-a:3000")');
+    expect(problem({ ...base, IDM_INSTANCE_ID: 'a b' }).message).toBe('IDM_INSTANCE_ID must be 1-100 letters, digits, _ . : - (got "a b")');
   });
 
   it('trusts no proxy by default, and only the named proxies when TRUST_PROXY lists them', () => {

@@ -1,7 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { isIP } from 'node:net';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import * as Joi from 'joi';
+import { leaseTiming, LeaseTiming } from '../cluster/engine/writer-lease';
 import { AppConfig } from './app-config';
 import { ConfigError } from './config-error';
 
@@ -75,7 +77,11 @@ const schema = Joi.object({
   DEVICE_FILE: Joi.string().allow(''),
   MODBUS_POLLING: Joi.boolean().truthy('1').falsy('0').default(true),
   MODBUS_REPLAN_RETRY_MS: Joi.number().integer().min(1000).max(86_400_000).default(60_000),
-  IDM_ROLE: Joi.string().valid('all', 'screens').default('all'),
+  IDM_ROLE: Joi.string().valid('all', 'screens', 'auto').default('all'),
+  IDM_LEASE_MS: Joi.number().integer().min(1000).max(60_000).default(3000),
+  IDM_LEASE_RENEW_MS: Joi.number().integer().min(50),
+  IDM_INSTANCE_ID: Joi.string().pattern(/^[A-Za-z0-9_.:-]{1,100}$/).messages({ 'string.pattern.base': 'must be 1-100 letters, digits, _ . : -' }),
+  IDM_ADVERTISE_URL: Joi.string().uri({ scheme: ['http', 'https'] }).messages({ 'string.uriCustomScheme': 'must be an http:// or https:// URL', 'string.uri': 'must be an http:// or https:// URL' }),
   QUEUE_PREFIX: Joi.string().pattern(/^[A-Za-z0-9_.-]+$/).default('idm').messages({ 'string.pattern.base': 'must contain only letters, digits, _ . -' }),
   REPORT_RETENTION_SECONDS: Joi.number().integer().min(1).default(7 * 86400),
   REPORT_CLEANUP_EVERY_SECONDS: Joi.number().integer().min(1).default(600),
@@ -128,6 +134,13 @@ export function loadConfig(env: Env, cwd = process.cwd()): AppConfig {
     generated = true;
   }
 
+  let lease: LeaseTiming;
+  try {
+    lease = leaseTiming(v.IDM_LEASE_MS, v.IDM_LEASE_RENEW_MS);
+  } catch (err) {
+    throw new ConfigError('IDM_LEASE_RENEW_MS', (err as Error).message);
+  }
+
   let clientDist: string | null = v.CLIENT_DIST ? path.resolve(cwd, v.CLIENT_DIST) : null;
   if (!clientDist && nodeEnv === 'production') clientDist = path.resolve(cwd, 'client/dist');
 
@@ -173,6 +186,11 @@ export function loadConfig(env: Env, cwd = process.cwd()): AppConfig {
     detection: { snapshotSeconds: v.DETECTION_SNAPSHOT_SECONDS, episodeRefreshSeconds: v.DETECTION_EPISODE_REFRESH_SECONDS },
     socketRedisAdapter: v.SOCKET_REDIS_ADAPTER,
     role: v.IDM_ROLE,
+    cluster: {
+      lease,
+      instanceId: v.IDM_INSTANCE_ID ?? `${os.hostname()}:${process.pid}`,
+      advertiseUrl: v.IDM_ADVERTISE_URL ? String(v.IDM_ADVERTISE_URL).replace(/\/+$/, '') : null,
+    },
     queuePrefix: v.QUEUE_PREFIX,
     reports: { retentionSeconds: v.REPORT_RETENTION_SECONDS, cleanupEverySeconds: v.REPORT_CLEANUP_EVERY_SECONDS },
     notifications: {

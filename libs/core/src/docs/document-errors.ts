@@ -21,6 +21,10 @@ export function documentErrors(document: OpenAPIObject): OpenAPIObject {
       if (path.includes('{')) op.responses['404'] ??= { description: 'not found: nothing has this id' };
       if (op[PLANT_WRITE_EXTENSION] && method !== 'get' && method !== 'head') {
         op.responses['409'] ??= { description: 'this instance serves screens only (IDM_ROLE=screens): send it to the writer instance' };
+        op.responses['503'] ??= {
+          description: 'this instance is a standby (IDM_ROLE=auto), or a service is unreachable. On a standby: retry after `Retry-After` seconds (a takeover), or at the writer, whose address is in the `X-IDM-Writer-Url` header and the message',
+          headers: { 'Retry-After': { schema: { type: 'integer' }, description: 'seconds' }, 'X-IDM-Writer-Url': { schema: { type: 'string' }, description: "the writer's IDM_ADVERTISE_URL, when it advertises one" } },
+        };
       }
       if (!op[PUBLIC_EXTENSION]) op.responses['503'] ??= { description: 'a service is unreachable: the user database (for an account not checked in the last 15 minutes), or one this operation needs' };
     }

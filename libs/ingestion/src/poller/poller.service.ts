@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import { Inject, Injectable, Logger, Optional, NotFoundException, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { Counter, Gauge, Histogram } from 'prom-client';
 import type { DeviceDto, DeviceStatusDto } from '@idm/contracts';
-import { AppConfig, DomainEvents, HealthRegistry, MetricsService } from '@idm/core';
+import { AppConfig, DomainEvents, HealthRegistry, MetricsService, WriterRole } from '@idm/core';
 import { IngestionService } from '../ingestion.service';
 import { RegistryService } from '../registry/registry.service';
 import { TagRegistryService } from '../registry/tag-registry.service';
@@ -40,6 +40,7 @@ export class PollerService implements OnApplicationBootstrap, OnApplicationShutd
     private readonly config: AppConfig,
     metrics: MetricsService,
     health: HealthRegistry,
+    private readonly writer: WriterRole,
     @Optional() @Inject(MODBUS_READER_FACTORY) createReader?: ModbusReaderFactory,
   ) {
     this.createReader = createReader ?? defaultReaderFactory;
@@ -72,15 +73,32 @@ export class PollerService implements OnApplicationBootstrap, OnApplicationShutd
       this.logger.log('Modbus polling is off (MODBUS_POLLING=false)');
       return;
     }
+    if (this.config.role === 'auto') {
+      // A hot standby polls nothing; it starts (with the registry as stored now) when it takes over.
+      this.events.on('writer.changed', (e) => (e.is_writer ? this.startPolling(true) : this.stopPolling()));
+      if (!this.writer.isWriter) return;
+    }
+    await this.startPolling(false);
+  }
+
+  private async startPolling(takeover: boolean): Promise<void> {
+    if (this.unsubscribe) return;
     this.unsubscribe = this.registry.onChange((c) => void this.restart(c.deviceIds));
+    if (takeover) await this.registry.refresh([]).catch((err: unknown) => this.logger.warn(`registry not reloaded at takeover: ${String(err)}`));
     await this.restart(this.registry.listDevices().map((d) => d.id));
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  private async stopPolling(): Promise<void> {
     this.unsubscribe?.();
+    this.unsubscribe = null;
     await this.chain;
-    await Promise.all([...this.pollers.values()].map((p) => p.stop()));
+    const stopping = [...this.pollers.values()].map((p) => p.stop());
     this.pollers.clear();
+    await Promise.all(stopping);
+  }
+
+  onApplicationShutdown(): Promise<void> {
+    return this.stopPolling();
   }
 
   status(deviceId: string): DeviceStatusDto {
