@@ -1,3 +1,4 @@
+import { modbusBinding } from '@idm/contracts';
 import type { DomainEventMap, IngestedSample } from '@idm/contracts';
 import { DomainEvents } from '@idm/core';
 import { PollerService, ReadOnlyModbusClient, TagRegistryService } from '@idm/ingestion';
@@ -141,7 +142,7 @@ describe('Modbus polling of the PLC simulator', () => {
     const slowPolls = new Map<number, Set<string>>();
     for (const s of samples) {
       if (!s.sensor_id.startsWith('P02-') || s.timestamp < since + 300 || s.timestamp > since + 2500) continue;
-      slowPolls.set(s.timestamp, (slowPolls.get(s.timestamp) ?? new Set()).add(registry.getTag(s.sensor_id)!.register_type));
+      slowPolls.set(s.timestamp, (slowPolls.get(s.timestamp) ?? new Set()).add(modbusBinding(registry.getTag(s.sensor_id)!)!.register_type));
     }
     const stamps = [...slowPolls.keys()].sort((a, b) => a - b);
     expect([...slowPolls.values()].map((areas) => areas.size)).toEqual(stamps.map(() => 1));

@@ -328,7 +328,7 @@ describe('control room in Chromium', () => {
       await admin.getByText('Renamed by the e2e import').waitFor();
 
       const bad = structuredClone(plant.sim.deviceFile);
-      bad.tags[1].address = -5;
+      (bad.tags[1].source as { address: number }).address = -5;
       await admin.locator('input[type=file]').setInputFiles({ name: 'bad.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(bad)) });
       await admin.getByRole('button', { name: 'Import' }).click();
       const alert = admin.getByRole('alert');

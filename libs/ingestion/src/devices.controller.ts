@@ -5,6 +5,7 @@ import type { DeviceDto, DeviceStatusDto, ImportResultDto } from '@idm/contracts
 import { PlantWrite, Roles } from '@idm/core';
 import { CreateDeviceDto, UpdateDeviceDto } from './dto/device.dto';
 import { PollerService } from './poller/poller.service';
+import { publicDevice } from './registry/registry-shapes';
 import { RegistryService } from './registry/registry.service';
 import { TagRegistryService } from './registry/tag-registry.service';
 
@@ -21,7 +22,7 @@ export class DevicesController {
   @Get()
   @ApiOperation({ summary: 'List devices (PLCs)' })
   list(): DeviceDto[] {
-    return this.registry.listDevices().sort((a, b) => a.id.localeCompare(b.id));
+    return this.registry.listDevices().sort((a, b) => a.id.localeCompare(b.id)).map(publicDevice);
   }
 
   @Get('status')
@@ -49,7 +50,9 @@ export class DevicesController {
   @HttpCode(200)
   @ApiOperation({
     summary: 'Import a device file',
-    description: 'Body: the device file as JSON ({version: 1, devices: [...], tags: [...]}) or {"yaml": "<file text>"}. ' +
+    description: 'Body: the device file as JSON ({version: 2, devices: [...], tags: [...]}) or {"yaml": "<file text>"}. ' +
+      'Version 2 devices carry protocol (modbus, opcua) and tags their binding in source; version 1 (Modbus, the binding flat on each tag) is still read. ' +
+      'OPC UA passwords are never exported; an imported device without one keeps the password stored for it (same id and username). ' +
       'mode=merge (default) upserts devices by id and tags by sensor_id; mode=replace also removes what the file does not list. ' +
       'Nothing is written unless the whole file is valid; every problem names the device or tag.',
   })
@@ -63,9 +66,9 @@ export class DevicesController {
   }
 
   @Get(':id')
-  @ApiOperation({ summary: 'One device (PLC): address, unit id, poll interval, timeout' })
+  @ApiOperation({ summary: 'One device: its protocol and connection settings (an OPC UA password is never returned: password_set)' })
   getOne(@Param('id') id: string): DeviceDto {
-    return this.admin.getDevice(id);
+    return publicDevice(this.admin.getDevice(id));
   }
 
   @Get(':id/status')
@@ -76,16 +79,16 @@ export class DevicesController {
 
   @Post()
   @Roles('admin')
-  @ApiOperation({ summary: 'Add a device (PLC) to poll' })
-  create(@Body() dto: CreateDeviceDto): Promise<DeviceDto> {
-    return this.admin.createDevice(dto);
+  @ApiOperation({ summary: 'Add a device: a Modbus PLC (protocol modbus, the default: host, port, unit_id, ...) or an OPC UA server (protocol opcua: endpoint_url, security, credentials)' })
+  async create(@Body() dto: CreateDeviceDto): Promise<DeviceDto> {
+    return publicDevice(await this.admin.createDevice(dto));
   }
 
   @Patch(':id')
   @Roles('admin')
   @ApiOperation({ summary: 'Change a device: the fields given (address, poll interval, enabled, ...) replace the stored ones' })
-  update(@Param('id') id: string, @Body() dto: UpdateDeviceDto): Promise<DeviceDto> {
-    return this.admin.updateDevice(id, dto);
+  async update(@Param('id') id: string, @Body() dto: UpdateDeviceDto): Promise<DeviceDto> {
+    return publicDevice(await this.admin.updateDevice(id, dto));
   }
 
   @Delete(':id')

@@ -3,7 +3,7 @@ export * from './ingestion.service';
 export * from './registry/tag-registry.service';
 export { Device, DeviceSchema } from './registry/device.schema';
 export { Tag, TagSchema } from './registry/tag.schema';
-export { PollerService, MODBUS_READER_FACTORY } from './poller/poller.service';
+export { PollerService, MODBUS_READER_FACTORY, flatModbusTag } from './poller/poller.service';
 export type { ModbusReaderFactory } from './poller/poller.service';
 export type { ModbusReader } from './poller/modbus-reader';
 export { ReadOnlyModbusClient } from './poller/read-only-modbus-client';

@@ -1,4 +1,4 @@
-import type { DeviceDto, DeviceState, DeviceStatusDto, IngestedSample, SampleQuality, TagDto } from '@idm/contracts';
+import type { DeviceState, DeviceStatusDto, FlatModbusTagDto, IngestedSample, ModbusDeviceDto, SampleQuality } from '@idm/contracts';
 import { BackoffOptions, backoffDelay, DEFAULT_BACKOFF } from '../modbus/backoff';
 import { planBlocks, ReadBlock } from '../modbus/block-planner';
 import { widthOf } from '../modbus/data-types';
@@ -6,6 +6,9 @@ import { readTag } from '../modbus/tag-value';
 import { ModbusExceptionError, ModbusReader, ModbusResponseError } from './modbus-reader';
 
 const ILLEGAL_DATA_ADDRESS = 2;
+
+/** A tag as the poller reads it: the shared fields with the Modbus binding flat beside them. */
+export type ModbusTag = FlatModbusTagDto;
 
 /**
  * How long a plan split around a refused register is kept before the original plan is tried again: 1 min,
@@ -23,15 +26,15 @@ export interface PollerCarryOver {
 }
 
 export interface DevicePollerDeps {
-  createReader(device: DeviceDto): ModbusReader;
+  createReader(device: ModbusDeviceDto): ModbusReader;
   /** Resolves when the ingestion pipeline accepted the batch (backpressure: the next poll waits). */
   publish(batch: IngestedSample[]): Promise<void>;
-  commFailed(device: DeviceDto, at: number, reason: string): void;
-  commRestored(device: DeviceDto, at: number, downMs: number): void;
+  commFailed(device: ModbusDeviceDto, at: number, reason: string): void;
+  commRestored(device: ModbusDeviceDto, at: number, downMs: number): void;
   /** One Modbus request finished (for metrics). */
-  onRequest?(device: DeviceDto, ok: boolean): void;
-  onPoll?(device: DeviceDto, durationMs: number, ok: boolean): void;
-  onError?(device: DeviceDto, message: string): void;
+  onRequest?(device: ModbusDeviceDto, ok: boolean): void;
+  onPoll?(device: ModbusDeviceDto, durationMs: number, ok: boolean): void;
+  onError?(device: ModbusDeviceDto, message: string): void;
   now?: () => number;
   random?: () => number;
   backoff?: BackoffOptions;
@@ -52,7 +55,7 @@ export class DevicePoller {
   private blocks: ReadBlock[];
   private replanRetryAt: number | null = null;
   private replanRetryDelay: number;
-  private readonly tagsById: Map<string, TagDto>;
+  private readonly tagsById: Map<string, ModbusTag>;
   private readonly last = new Map<string, number>();
   private reader: ModbusReader | null = null;
   private timer: NodeJS.Timeout | null = null;
@@ -71,8 +74,8 @@ export class DevicePoller {
   maxInFlight = 0;
 
   constructor(
-    readonly device: DeviceDto,
-    tags: readonly TagDto[],
+    readonly device: ModbusDeviceDto,
+    tags: readonly ModbusTag[],
     private readonly deps: DevicePollerDeps,
     carry?: PollerCarryOver,
   ) {
@@ -232,7 +235,7 @@ export class DevicePoller {
         // Stamped at the response: on a slow device the last block can arrive long after the poll began.
         const t = this.now;
         for (const { key, offset } of block.tags) {
-          const reading = readTag(this.tagsById.get(key) as TagDto, data, offset);
+          const reading = readTag(this.tagsById.get(key) as ModbusTag, data, offset);
           if (reading.quality === 'good') this.last.set(key, reading.value);
           samples.push(this.sample(key, reading.value, reading.quality, t));
         }
@@ -290,7 +293,7 @@ export class DevicePoller {
    */
   private splitBlock(block: ReadBlock): ReadBlock[] | null {
     if (block.tags.length < 2) return null;
-    const tags = block.tags.map(({ key }) => this.tagsById.get(key) as TagDto);
+    const tags = block.tags.map(({ key }) => this.tagsById.get(key) as ModbusTag);
     const plannable = tags.map((t) => ({ key: t.sensor_id, register_type: t.register_type, address: t.address, width: widthOf(t.data_type) }));
     const parts = planBlocks(plannable, { gap: 0 });
     if (parts.length > 1) return parts;

@@ -1,18 +1,19 @@
 import * as fs from 'node:fs';
 import { Inject, Injectable, Logger, Optional, NotFoundException, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { Counter, Gauge, Histogram } from 'prom-client';
-import type { DeviceDto, DeviceStatusDto } from '@idm/contracts';
+import { isModbusDevice, modbusBinding } from '@idm/contracts';
+import type { DeviceDto, DeviceStatusDto, ModbusDeviceDto, TagDto } from '@idm/contracts';
 import { AppConfig, DomainEvents, HealthRegistry, MetricsService } from '@idm/core';
 import { IngestionService } from '../ingestion.service';
 import { RegistryService } from '../registry/registry.service';
 import { TagRegistryService } from '../registry/tag-registry.service';
-import { DevicePoller, PollerCarryOver } from './device-poller';
+import { DevicePoller, ModbusTag, PollerCarryOver } from './device-poller';
 import { ModbusReader } from './modbus-reader';
 import { ReadOnlyModbusClient } from './read-only-modbus-client';
 
 /** Creates the Modbus connection of a device; an injected provider so tests can substitute it. */
 export const MODBUS_READER_FACTORY = Symbol('MODBUS_READER_FACTORY');
-export type ModbusReaderFactory = (device: DeviceDto) => ModbusReader;
+export type ModbusReaderFactory = (device: ModbusDeviceDto) => ModbusReader;
 export const defaultReaderFactory: ModbusReaderFactory = (d) => new ReadOnlyModbusClient(d);
 
 /**
@@ -113,8 +114,9 @@ export class PollerService implements OnApplicationBootstrap, OnApplicationShutd
           this.connected.remove(id);
         }
         const device = this.registry.getDevice(id);
-        const tags = this.registry.tagsOfDevice(id);
-        if (!device || !device.enabled || !tags.length) continue;
+        if (!device || !isModbusDevice(device) || !device.enabled) continue;
+        const tags = this.registry.tagsOfDevice(id).flatMap(flatModbusTag);
+        if (!tags.length) continue;
         const poller = new DevicePoller(device, tags, {
           createReader: this.createReader,
           publish: (batch) => {
@@ -176,4 +178,12 @@ function idleStatus(d: DeviceDto, tags: number, state: DeviceStatusDto['state'])
     polls: 0, requests: 0, errors: 0, consecutive_failures: 0, last_poll_duration_ms: null, requests_per_poll: 0,
     tags, next_retry_at: null,
   };
+}
+
+/** The poller reads the Modbus binding flat on the tag, as the block planner and decoder always have. */
+export function flatModbusTag(t: TagDto): ModbusTag[] {
+  const b = modbusBinding(t);
+  if (!b) return [];
+  const { source: _source, ...shared } = t;
+  return [{ ...shared, ...b }];
 }
