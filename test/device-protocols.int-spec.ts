@@ -3,7 +3,7 @@ import { parse as parseYaml } from 'yaml';
 import { TagRegistryService } from '@idm/ingestion';
 import { dropDatabase, startTestApp, TestApp } from './support/app';
 import { registerAndLogin } from './support/auth';
-import { call } from './support/modbus';
+import { call, eventually } from './support/modbus';
 import { mongoUriFor } from './support/services';
 
 /** Documents exactly as IDM stored them before devices had a protocol and tags a `source`. */
@@ -119,6 +119,22 @@ describe('registry: stored documents from before sources, OPC UA devices and dev
     // A PATCH of part of the binding keeps the rest.
     const patched = await call(t.url, 'PATCH', '/tags/PT-701', admin, { source: { deadband_value: 0.1 } });
     expect(patched.body.source).toEqual({ node_id: 'ns=2;s=Line7.Pressure', sampling_interval_ms: 250, deadband_type: 'absolute', deadband_value: 0.1 });
+  });
+
+  it('an enabled device whose protocol has no driver here stays unread, says why, and IDM runs on', async () => {
+    // Written while this IDM had only the Modbus driver; once the OPC UA one is registered, the device is read
+    // instead (and, with nothing listening at its endpoint, ends in comm failure).
+    const hasOpcuaDriver = 'opcua' in (await call(t.url, 'GET', '/health', null)).body.components;
+    expect((await call(t.url, 'PATCH', '/devices/ua-01', admin, { enabled: true })).status).toBe(200);
+    if (hasOpcuaDriver) {
+      await eventually(() => call(t.url, 'GET', '/devices/ua-01/status', admin), (r) => r.body.state === 'comm_failure', 30_000);
+    } else {
+      const status = await eventually(() => call(t.url, 'GET', '/devices/ua-01/status', admin), (r) => r.body.last_error !== null);
+      expect(status.body).toMatchObject({ state: 'disabled', connected: false, last_error: expect.stringContaining('no source driver for protocol "opcua"') });
+      expect((await call(t.url, 'GET', '/health', null)).body.components.sources).toMatchObject({ status: 'degraded' });
+    }
+    expect((await call(t.url, 'PATCH', '/devices/ua-01', admin, { enabled: false })).status).toBe(200);
+    await eventually(() => call(t.url, 'GET', '/devices/ua-01/status', admin), (r) => r.body.state === 'disabled' && r.body.last_error === null);
   });
 
   it('exports version 2 without the password, and importing it back keeps the stored password', async () => {

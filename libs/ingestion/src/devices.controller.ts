@@ -4,7 +4,7 @@ import { ApiBody, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { DeviceDto, DeviceStatusDto, ImportResultDto } from '@idm/contracts';
 import { PlantWrite, Roles } from '@idm/core';
 import { CreateDeviceDto, UpdateDeviceDto } from './dto/device.dto';
-import { PollerService } from './poller/poller.service';
+import { SourcesService } from './sources/sources.service';
 import { publicDevice } from './registry/registry-shapes';
 import { RegistryService } from './registry/registry.service';
 import { TagRegistryService } from './registry/tag-registry.service';
@@ -16,7 +16,7 @@ export class DevicesController {
   constructor(
     private readonly admin: RegistryService,
     private readonly registry: TagRegistryService,
-    private readonly poller: PollerService,
+    private readonly sources: SourcesService,
   ) {}
 
   @Get()
@@ -26,9 +26,9 @@ export class DevicesController {
   }
 
   @Get('status')
-  @ApiOperation({ summary: 'Poller status and counters of every device' })
+  @ApiOperation({ summary: 'Connection status and counters of every device' })
   statuses(): DeviceStatusDto[] {
-    return this.poller.statuses();
+    return this.sources.statuses();
   }
 
   @Get('export')
@@ -72,9 +72,9 @@ export class DevicesController {
   }
 
   @Get(':id/status')
-  @ApiOperation({ summary: 'Poller status of one device: connected, last good poll, requests, errors, poll duration' })
+  @ApiOperation({ summary: 'Connection status of one device: connected, last good read, requests, errors, poll duration (a device IDM cannot read says why in last_error)' })
   status(@Param('id') id: string): DeviceStatusDto {
-    return this.poller.status(id);
+    return this.sources.status(id);
   }
 
   @Post()

@@ -2,7 +2,9 @@ import { Module } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
 import { DevicesController } from './devices.controller';
 import { IngestionService } from './ingestion.service';
-import { PollerService } from './poller/poller.service';
+import { ModbusSourceDriver } from './sources/modbus/modbus-source.driver';
+import { SOURCE_DRIVERS } from './sources/source-driver';
+import { SourcesService } from './sources/sources.service';
 import { Device, DeviceSchema } from './registry/device.schema';
 import { RegistryRepository } from './registry/registry.repository';
 import { RegistryService } from './registry/registry.service';
@@ -17,10 +19,21 @@ const models = MongooseModule.forFeature([
   { name: Tag.name, schema: TagSchema },
 ]);
 
+/** One driver per protocol (`libs/ingestion/src/sources/<protocol>/`); SourcesService gets them all. */
+const SOURCE_DRIVER_CLASSES = [ModbusSourceDriver];
+
 @Module({
   imports: [models],
   controllers: [DevicesController, TagsController],
-  providers: [IngestionService, RegistryRepository, TagRegistryService, RegistryService, PollerService],
-  exports: [IngestionService, TagRegistryService, PollerService, models],
+  providers: [
+    IngestionService,
+    RegistryRepository,
+    TagRegistryService,
+    RegistryService,
+    ...SOURCE_DRIVER_CLASSES,
+    { provide: SOURCE_DRIVERS, useFactory: (...drivers: unknown[]) => drivers, inject: SOURCE_DRIVER_CLASSES },
+    SourcesService,
+  ],
+  exports: [IngestionService, TagRegistryService, SourcesService, models],
 })
 export class IngestionModule {}

@@ -1,7 +1,7 @@
 import { ALARM_PRIORITIES, ANOMALY_TYPES, isModbusBinding, isOpcuaBinding } from '@idm/contracts';
 import type { DeviceDto, DeviceProtocol, ErrorDetail, ModbusTagBinding, OpcuaTagBinding, TagDto } from '@idm/contracts';
 import { OPCUA_ENDPOINT_PATTERN } from '../dto/device.dto';
-import { isBitArea, MAX_ADDRESS, widthOf } from '../modbus/data-types';
+import { isBitArea, MAX_ADDRESS, widthOf } from '../sources/modbus/data-types';
 
 type TagShape = Pick<TagDto, 'sensor_id' | 'device_id' | 'source' | 'scale' | 'offset' | 'limits' | 'physical_min' | 'physical_max' | 'alarm_priority' | 'state_words'>;
 type ModbusShape = TagShape & { source: ModbusTagBinding };
