@@ -3,6 +3,7 @@ export * from './ingestion.service';
 export * from './registry/tag-registry.service';
 export { Device, DeviceSchema } from './registry/device.schema';
 export { Tag, TagSchema } from './registry/tag.schema';
+export { SENSOR_ID_PATTERN } from './dto/tag.dto';
 export { SourcesService } from './sources/sources.service';
 export { SOURCE_DRIVERS } from './sources/source-driver';
 export type { SourceCarryOver, SourceConnection, SourceDeps, SourceDriver } from './sources/source-driver';

@@ -10,6 +10,7 @@ import { RegistryRepository } from './registry/registry.repository';
 import { RegistryService } from './registry/registry.service';
 import { Tag, TagSchema } from './registry/tag.schema';
 import { TagRegistryService } from './registry/tag-registry.service';
+import { SensorDataController } from './sources/rest/sensor-data.controller';
 import { TagsController } from './tags.controller';
 
 // Device and Tag models are owned here; other modules read them through TagRegistryService (or the
@@ -24,7 +25,7 @@ const SOURCE_DRIVER_CLASSES = [ModbusSourceDriver];
 
 @Module({
   imports: [models],
-  controllers: [DevicesController, TagsController],
+  controllers: [DevicesController, TagsController, SensorDataController],
   providers: [
     IngestionService,
     RegistryRepository,

@@ -6,6 +6,7 @@ import type { Endianness, ModbusDataType, RegisterType, TagAlarmPriority } from 
 import { DEVICE_ID_PATTERN } from './device.dto';
 import { ModbusTagBindingDto, OpcuaTagBindingDto } from './tag-binding.dto';
 
+/** Sensor ids: letters, digits and `_ - . : /`, starting with a letter or digit (the historian uses `|` to join `_id` parts). */
 export const SENSOR_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.:/-]{0,127}$/;
 const finite = { allowNaN: false, allowInfinity: false };
 
