@@ -7,6 +7,7 @@ import { toUiError, type UiError } from '../../../lib/errors';
 import { useResource } from '../../../lib/use-resource';
 import { getTags } from '../../../lib/tags-api';
 import { importDeviceFile, listDevices, listDeviceStatuses } from '../api/devices';
+import { DeviceForm } from './DeviceForm';
 
 /** Admin: devices with their poller state, their tags, and import/export of the device file. */
 export function DevicesPage() {
@@ -18,6 +19,8 @@ export function DevicesPage() {
   const [error, setError] = useState<UiError | null>(null);
   const [busy, setBusy] = useState(false);
   const [query, setQuery] = useState('');
+  /** The device being changed, `'new'` while adding one, null when the form is closed. */
+  const [editing, setEditing] = useState<DeviceDto | 'new' | null>(null);
 
   if (!can('admin')) return <p className="panel">Only admins manage devices.</p>;
   const statusOf = new Map((statuses.data ?? []).map((s) => [s.device_id, s]));
@@ -91,6 +94,23 @@ export function DevicesPage() {
       </section>
       <section className="panel" aria-labelledby="devices-title">
         <h2 id="devices-title">Devices</h2>
+        {editing ? (
+          <DeviceForm
+            key={editing === 'new' ? 'new' : editing.id}
+            device={editing === 'new' ? undefined : editing}
+            onSaved={() => {
+              setEditing(null);
+              devices.reload();
+            }}
+            onCancel={() => setEditing(null)}
+          />
+        ) : (
+          <p>
+            <button type="button" onClick={() => setEditing('new')}>
+              Add device
+            </button>
+          </p>
+        )}
         <table className="grid">
           <thead>
             <tr>
@@ -110,7 +130,10 @@ export function DevicesPage() {
               return (
                 <tr key={d.id}>
                   <td>
-                    <strong>{d.name}</strong> <span className="muted">{d.id}</span>
+                    <strong>{d.name}</strong> <span className="muted">{d.id}</span>{' '}
+                    <button type="button" aria-label={`Change ${d.id}`} onClick={() => setEditing(d)}>
+                      Change
+                    </button>
                   </td>
                   <td>{deviceAddress(d)}</td>
                   <td className="num">{d.protocol === 'opcua' ? d.publishing_interval_ms : d.poll_interval_ms} ms</td>
