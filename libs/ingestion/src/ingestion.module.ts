@@ -1,4 +1,4 @@
-import { Module } from '@nestjs/common';
+import { Module, type Provider, type Type } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
 import { DevicesController } from './devices.controller';
 import { IngestionService } from './ingestion.service';
@@ -20,8 +20,12 @@ const models = MongooseModule.forFeature([
   { name: Tag.name, schema: TagSchema },
 ]);
 
-/** One driver per protocol (`libs/ingestion/src/sources/<protocol>/`); SourcesService gets them all. */
-const SOURCE_DRIVER_CLASSES = [ModbusSourceDriver];
+/**
+ * One driver per protocol (`libs/ingestion/src/sources/<protocol>/`): its DI token and its provider (a class,
+ * or a factory such as the OPC UA driver's `opcuaSourceDriverProvider()`). SourcesService gets them all
+ * through SOURCE_DRIVERS, so a protocol is added with one line here.
+ */
+const SOURCE_DRIVER_CLASSES: ReadonlyArray<{ token: Type<unknown>; provider: Provider }> = [{ token: ModbusSourceDriver, provider: ModbusSourceDriver }];
 
 @Module({
   imports: [models],
@@ -31,8 +35,8 @@ const SOURCE_DRIVER_CLASSES = [ModbusSourceDriver];
     RegistryRepository,
     TagRegistryService,
     RegistryService,
-    ...SOURCE_DRIVER_CLASSES,
-    { provide: SOURCE_DRIVERS, useFactory: (...drivers: unknown[]) => drivers, inject: SOURCE_DRIVER_CLASSES },
+    ...SOURCE_DRIVER_CLASSES.map((d) => d.provider),
+    { provide: SOURCE_DRIVERS, useFactory: (...drivers: unknown[]) => drivers, inject: SOURCE_DRIVER_CLASSES.map((d) => d.token) },
     SourcesService,
   ],
   exports: [IngestionService, TagRegistryService, SourcesService, models],
