@@ -1,5 +1,6 @@
 import { getModelToken } from '@nestjs/mongoose';
 import type { Model } from 'mongoose';
+import { modbusBinding } from '@idm/contracts';
 import type { AnomalyEpisodeEvent, IngestedSample } from '@idm/contracts';
 import { DomainEvents } from '@idm/core';
 import { Anomaly } from '@idm/detection';
@@ -28,7 +29,7 @@ describe('detection of a fault injected in the PLC simulator', () => {
 
   it('a stuck transmitter becomes one stuck episode in the database', async () => {
     const admin = (await registerAndLogin(t.url, { username: 'admin.detection' })).access_token;
-    const tag = sim.deviceFile.tags.find((x) => x.data_type === 'float32')!;
+    const tag = sim.deviceFile.tags.find((x) => modbusBinding(x)?.data_type === 'float32')!;
     // Learn in seconds instead of a day, and leave out the detectors a few seconds cannot train
     // (a slow plant cycle looks like a drift to a baseline learned over 3 s).
     const override = { warmup_ms: 3000, baseline_half_life_ms: 2000, enabled: { ewma: false, cusum: false, daily: false, runRules: false } };

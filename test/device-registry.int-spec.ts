@@ -30,11 +30,15 @@ describe('device and tag registry over REST', () => {
     expect((await call(t.url, 'POST', '/devices', admin, device)).status).toBe(201);
     const created = await call(t.url, 'POST', '/tags', admin, tag('TT-101', 0, { limits: { hi: 80, hihi: 90, deadband: 1 } }));
     expect(created.status).toBe(201);
-    expect(created.body).toEqual({ ...tag('TT-101', 0), word_order: 'big', byte_order: 'big', scale: 1, offset: 0, limits: { hi: 80, hihi: 90, deadband: 1 } });
+    // Posted in the first API's flat form, answered in the current one: the Modbus binding in `source`.
+    const { register_type, address, data_type, ...shared } = tag('TT-101', 0);
+    expect(created.body).toEqual({
+      ...shared, source: { register_type, address, data_type, word_order: 'big', byte_order: 'big' }, scale: 1, offset: 0, limits: { hi: 80, hihi: 90, deadband: 1 },
+    });
     const list = await call(t.url, 'GET', '/tags?device_id=plc-a', viewer);
     expect(list.status).toBe(200);
     expect(list.body.map((x: any) => x.sensor_id)).toEqual(['TT-101']);
-    expect((await call(t.url, 'GET', '/devices', viewer)).body[0]).toMatchObject({ id: 'plc-a', block_gap: 8 });
+    expect((await call(t.url, 'GET', '/devices', viewer)).body[0]).toMatchObject({ id: 'plc-a', protocol: 'modbus', block_gap: 8 });
     // Other modules read the registry from memory.
     expect(t.app.get(TagRegistryService).getTag('TT-101')?.limits?.hihi).toBe(90);
     expect((await call(t.url, 'GET', '/devices/plc-a/status', viewer)).body).toMatchObject({ state: 'disabled', connected: false });
@@ -49,7 +53,7 @@ describe('device and tag registry over REST', () => {
     const r = await call(t.url, 'POST', '/tags', admin, tag('TT-102', 1));
     expect(r.status).toBe(400);
     expect(r.body.message).toBe('tag "TT-102" (holding 1..2) overlaps tag "TT-101" (holding 0..1) on device "plc-a"');
-    expect(r.body.details[0]).toMatchObject({ field: 'tags[TT-102].address', rule: 'noOverlap' });
+    expect(r.body.details[0]).toMatchObject({ field: 'tags[TT-102].source.address', rule: 'noOverlap' });
     expect(t.app.get(TagRegistryService).getTag('TT-102')).toBeUndefined();
   });
 

@@ -1,6 +1,7 @@
+import { modbusBinding } from '@idm/contracts';
 import type { DomainEventMap, IngestedSample } from '@idm/contracts';
 import { DomainEvents } from '@idm/core';
-import { PollerService, ReadOnlyModbusClient, TagRegistryService } from '@idm/ingestion';
+import { DevicePoller, ReadOnlyModbusClient, SourcesService, TagRegistryService } from '@idm/ingestion';
 import { PlcSim, startPlcSim } from '../apps/plc-sim/src/sim';
 import { startTestApp, TestApp } from './support/app';
 import { registerAndLogin } from './support/auth';
@@ -63,7 +64,7 @@ describe('Modbus polling of the PLC simulator', () => {
     for (const pair of pairs) expect(pair).toEqual(['3:0+40', '4:0+4']);
     // Counted exactly: the simulator received what the poller sent, 2 per poll (read in the same tick).
     const received = sim.log.byPlc['plc-01'];
-    const sent = t.app.get(PollerService).poller('plc-01')!.status();
+    const sent = t.app.get(SourcesService).connection('plc-01')!.status();
     expect(received).toBeGreaterThanOrEqual(sent.requests - 1); // at most one request in flight
     expect(received).toBeLessThanOrEqual(sent.requests);
     expect(sent.requests).toBeGreaterThanOrEqual(2 * sent.polls - 2);
@@ -124,7 +125,7 @@ describe('Modbus polling of the PLC simulator', () => {
     await new Promise((r) => setTimeout(r, 2500));
     sim.clearFaults({ plc: 'plc-02' });
 
-    const poller = t.app.get(PollerService).poller('plc-02')!;
+    const poller = t.app.get(SourcesService).connection('plc-02') as DevicePoller;
     expect(poller.maxInFlight).toBe(1);
     // Each request is sent only after the previous answer (250 ms late) came back: never two at once.
     const times = sim.log.list({ plc: 'plc-02', since }).map((r) => r.t).slice(1);
@@ -141,7 +142,7 @@ describe('Modbus polling of the PLC simulator', () => {
     const slowPolls = new Map<number, Set<string>>();
     for (const s of samples) {
       if (!s.sensor_id.startsWith('P02-') || s.timestamp < since + 300 || s.timestamp > since + 2500) continue;
-      slowPolls.set(s.timestamp, (slowPolls.get(s.timestamp) ?? new Set()).add(registry.getTag(s.sensor_id)!.register_type));
+      slowPolls.set(s.timestamp, (slowPolls.get(s.timestamp) ?? new Set()).add(modbusBinding(registry.getTag(s.sensor_id)!)!.register_type));
     }
     const stamps = [...slowPolls.keys()].sort((a, b) => a - b);
     expect([...slowPolls.values()].map((areas) => areas.size)).toEqual(stamps.map(() => 1));

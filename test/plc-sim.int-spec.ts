@@ -14,7 +14,7 @@ describe('PLC simulator', () => {
     const client = new ModbusRTU();
     try {
       expect(new Set(Object.values(sim.ports)).size).toBe(1);
-      expect(sim.deviceFile.devices.map((d) => d.unit_id)).toEqual([1, 2, 3]);
+      expect(sim.deviceFile.devices.map((d) => d.protocol === 'modbus' && d.unit_id)).toEqual([1, 2, 3]);
       await client.connectTCP('127.0.0.1', { port: sim.ports['plc-02'] });
       client.setTimeout(1000);
       client.setID(2);

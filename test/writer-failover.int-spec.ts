@@ -4,6 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { MongoClient } from 'mongodb';
 import type { Role, WriterChangedEvent } from '@idm/contracts';
+import { modbusBinding } from '@idm/contracts';
 import { startPlcSim, PlcSim } from '../apps/plc-sim/src/sim';
 import { scrapeMetrics, TEST_METRICS_TOKEN } from './support/app';
 import { authHeader, loginAllRoles } from './support/auth';
@@ -124,7 +125,7 @@ describe('hot-standby writer (IDM_ROLE=auto)', () => {
     tokens = await loginAllRoles(a.url);
     const device = sim.deviceFile.devices[0];
     expect((await call(a.url, 'POST', '/devices', tokens.admin, { ...device, poll_interval_ms: 1000 })).status).toBe(201);
-    const tag = sim.deviceFile.tags.find((t) => t.device_id === device.id && t.data_type === 'float32')!;
+    const tag = sim.deviceFile.tags.find((t) => t.device_id === device.id && modbusBinding(t)?.data_type === 'float32')!;
     polled = tag.sensor_id;
     alarmId = `sensor:${polled}|limit`;
     // A high limit the value always stands above: one alarm, active for the whole test.

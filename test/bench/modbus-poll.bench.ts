@@ -2,8 +2,12 @@ import { ChildProcess, spawn } from 'node:child_process';
 import * as net from 'node:net';
 import * as path from 'node:path';
 import ModbusRTU from 'modbus-serial';
-import type { DeviceFile, IngestedSample } from '@idm/contracts';
-import { DevicePoller, IngestionService, planBlocks, ReadOnlyModbusClient } from '@idm/ingestion';
+import type { DeviceFile, IngestedSample, ModbusDeviceDto } from '@idm/contracts';
+import { DevicePoller, flatModbusTag, IngestionService, planBlocks, ReadOnlyModbusClient } from '@idm/ingestion';
+
+// The simulator's plant is Modbus only.
+const modbusDevices = (file: DeviceFile) => file.devices as ModbusDeviceDto[];
+const modbusTags = (file: DeviceFile) => file.tags.flatMap(flatModbusTag);
 import type { Benchmark, BenchRow } from './harness';
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -27,10 +31,10 @@ export const modbusPollBench: Benchmark = {
     try {
       const file = await fetchDeviceFile(sim.controlUrl);
       const blocksByDevice = new Map(
-        file.devices.map((d) => [
+        modbusDevices(file).map((d) => [
           d.id,
           planBlocks(
-            file.tags.filter((t) => t.device_id === d.id).map((t) => ({ key: t.sensor_id, register_type: t.register_type, address: t.address, width: t.data_type === 'float32' ? 2 : 1 })),
+            modbusTags(file).filter((t) => t.device_id === d.id).map((t) => ({ key: t.sensor_id, register_type: t.register_type, address: t.address, width: t.data_type === 'float32' ? 2 : 1 })),
             { gap: d.block_gap ?? 8 },
           ),
         ]),
@@ -111,7 +115,7 @@ async function measure<T>(fn: () => Promise<T>): Promise<{ result: T; cpuFractio
 async function bareLoop(file: DeviceFile, blocks: Map<string, ReturnType<typeof planBlocks>>, seconds: number) {
   let tags = 0;
   const clients = await Promise.all(
-    file.devices.map(async (d) => {
+    modbusDevices(file).map(async (d) => {
       const c = new ModbusRTU();
       c.setTimeout(d.timeout_ms);
       await c.connectTCP(d.host, { port: d.port });
@@ -149,9 +153,9 @@ async function idmLoop(file: DeviceFile, intervalMs: number, seconds: number) {
       for (const s of batch) if (s.quality !== 'good') bad++;
     },
   });
-  const pollers = file.devices.map(
+  const pollers = modbusDevices(file).map(
     (d) =>
-      new DevicePoller({ ...d, poll_interval_ms: intervalMs }, file.tags.filter((t) => t.device_id === d.id), {
+      new DevicePoller({ ...d, poll_interval_ms: intervalMs }, modbusTags(file).filter((t) => t.device_id === d.id), {
         createReader: (dev) => new ReadOnlyModbusClient(dev),
         publish: (b) => ingestion.publish(b),
         commFailed: () => undefined,

@@ -312,7 +312,7 @@ describe('control room in Chromium', () => {
   });
 
 
-  it('an admin imports a device file on the Devices screen; a bad file is refused with the tag named', async () => {
+  it('an admin imports a device file on the Devices screen; a bad file is refused with the tag named; an OPC UA server is added with the form', async () => {
     const adminCtx = await newContext(browser);
     try {
       const admin = await adminCtx.newPage();
@@ -328,13 +328,29 @@ describe('control room in Chromium', () => {
       await admin.getByText('Renamed by the e2e import').waitFor();
 
       const bad = structuredClone(plant.sim.deviceFile);
-      bad.tags[1].address = -5;
+      (bad.tags[1].source as { address: number }).address = -5;
       await admin.locator('input[type=file]').setInputFiles({ name: 'bad.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(bad)) });
       await admin.getByRole('button', { name: 'Import' }).click();
       const alert = admin.getByRole('alert');
       await alert.waitFor();
       expect(await alert.textContent()).toContain(bad.tags[1].sensor_id);
       await screenshot(admin, 'admin-devices');
+
+      // An OPC UA server added with the device form (disabled: nothing listens there); its password never comes back.
+      await admin.getByRole('button', { name: 'Add device' }).click();
+      const form = admin.getByRole('form', { name: 'Add a device' });
+      await form.getByLabel('Protocol').selectOption('opcua');
+      await form.getByLabel('Id', { exact: true }).fill('ua-e2e');
+      await form.getByLabel('Name', { exact: true }).fill('Line 7 OPC UA');
+      await form.getByLabel('Endpoint URL').fill('opc.tcp://127.0.0.1:48401/UA');
+      await form.getByLabel('User name').fill('reader');
+      await form.getByLabel('Password').fill('e2e-secret');
+      await form.getByLabel('Enabled').uncheck();
+      await form.getByRole('button', { name: 'Add device' }).click();
+      await admin.getByText('opc.tcp://127.0.0.1:48401/UA').waitFor();
+      const token = (await login(plant.idm.url, 'admin.e2e', plant.password)).access_token;
+      const stored = await fetch(`${plant.idm.url}/devices/ua-e2e`, { headers: authHeader(token) });
+      expect(await stored.json()).toMatchObject({ protocol: 'opcua', username: 'reader', password_set: true, enabled: false });
 
       await admin.getByRole('link', { name: 'Users' }).click();
       const viewerRow = admin.locator('tr', { hasText: 'viewer.e2e' });

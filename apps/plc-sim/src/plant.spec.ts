@@ -28,12 +28,12 @@ describe('plant model', () => {
   it('writes a device file that matches its layout', () => {
     const p = new Plant(opts);
     const file = p.deviceFile('10.0.0.5', 500);
-    expect(file.devices.map((d) => [d.id, d.port, d.host, d.poll_interval_ms])).toEqual([['plc-01', 5020, '10.0.0.5', 500], ['plc-02', 5021, '10.0.0.5', 500]]);
+    expect(file.devices.map((d) => d.protocol === 'modbus' && [d.id, d.port, d.host, d.poll_interval_ms])).toEqual([['plc-01', 5020, '10.0.0.5', 500], ['plc-02', 5021, '10.0.0.5', 500]]);
     expect(file.tags).toHaveLength(24);
     const t4 = file.tags.find((t) => t.sensor_id === 'P01-PT-002')!;
-    expect(t4).toMatchObject({ register_type: 'holding', address: 2, data_type: 'float32', unit: 'bar', area: 'Boiler house' });
-    expect(file.tags.find((t) => t.sensor_id === 'P02-FT-003')!.word_order).toBe('little');
-    expect(file.tags.find((t) => t.sensor_id === 'P01-IT-005')).toMatchObject({ register_type: 'input', address: 0, data_type: 'int16', scale: 0.1 });
+    expect(t4).toMatchObject({ source: { register_type: 'holding', address: 2, data_type: 'float32' }, unit: 'bar', area: 'Boiler house' });
+    expect(file.tags.find((t) => t.sensor_id === 'P02-FT-003')!.source).toMatchObject({ word_order: 'little' });
+    expect(file.tags.find((t) => t.sensor_id === 'P01-IT-005')).toMatchObject({ source: { register_type: 'input', address: 0, data_type: 'int16' }, scale: 0.1 });
   });
 
   it('serves registers that decode to the model value', () => {

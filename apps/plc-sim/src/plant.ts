@@ -185,6 +185,7 @@ export class Plant {
     const devices = this.plcs.map((p) => ({
       id: p.id,
       name: p.name,
+      protocol: 'modbus' as const,
       host,
       port: p.port,
       unit_id: p.unit_id,
@@ -206,11 +207,7 @@ export class Plant {
           sensor_id: t.sensor_id,
           device_id: p.id,
           area: p.area,
-          register_type: t.register_type,
-          address: t.address,
-          data_type: t.data_type,
-          word_order: t.word_order,
-          byte_order: t.byte_order,
+          source: { register_type: t.register_type, address: t.address, data_type: t.data_type, word_order: t.word_order, byte_order: t.byte_order },
           scale: t.scale,
           offset: 0,
           unit: s.unit,
@@ -221,7 +218,7 @@ export class Plant {
         };
       }),
     );
-    return { version: 1, devices, tags };
+    return { version: 2, devices, tags };
   }
 }
 

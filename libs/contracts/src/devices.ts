@@ -66,7 +66,10 @@ export interface OpcuaDeviceDto {
   security_policy: OpcuaSecurityPolicy;
   /** User name and password; both absent: anonymous. */
   username?: string;
+  /** Write-only: accepted on create/update/import, never returned by the API nor written in an export. */
   password?: string;
+  /** In API answers: a password is stored (the password itself is never returned). */
+  password_set?: boolean;
   /** How often the server sends the subscription's changed values. */
   publishing_interval_ms: number;
   /** Connect/request timeout; also how long without a publish/keep-alive before comm failure. */
@@ -91,9 +94,10 @@ export interface OpcuaTagBinding {
 }
 
 /** A PLC polled over Modbus TCP. `id` is a stable slug (e.g. `plc-01`) other records refer to. */
-export interface DeviceDto {
+export interface ModbusDeviceDto {
   id: string;
   name: string;
+  protocol: 'modbus';
   host: string;
   port: number;
   unit_id: number;
@@ -104,19 +108,23 @@ export interface DeviceDto {
   block_gap?: number;
 }
 
-/** A sensor: where its value lives in a device and how to turn registers into engineering units. */
-export interface TagDto {
+/** A device of any protocol; `protocol` says which shape (and which tag binding its tags carry). */
+export type DeviceDto = ModbusDeviceDto | OpcuaDeviceDto;
+
+/** A tag's binding to its device: its shape is given by the device's protocol. */
+export type TagSource = ModbusTagBinding | OpcuaTagBinding;
+
+/**
+ * A sensor: the fields every protocol shares, plus `source`, where its value lives in its device (shape by
+ * the device's protocol). `S` narrows the binding, e.g. `TagDto<ModbusTagBinding>` inside the Modbus source.
+ */
+export interface TagDto<S extends TagSource = TagSource> {
   /** Unique; the key every other module (historian, detection, alarms) uses. */
   sensor_id: string;
   device_id: string;
   /** Plant area, e.g. "Boiler house" (the client groups tiles by area and device). */
   area: string;
-  register_type: RegisterType;
-  /** 0-based protocol address (register 40001 in 1-based PLC notation is holding address 0). */
-  address: number;
-  data_type: ModbusDataType;
-  word_order: Endianness;
-  byte_order: Endianness;
+  source: S;
   /** value = raw * scale + offset */
   scale: number;
   offset: number;
@@ -128,15 +136,66 @@ export interface TagDto {
   physical_max?: number;
   /** Fixed alarm priority of this tag's alarms; absent: derived from each episode's severity. */
   alarm_priority?: TagAlarmPriority;
-  /** `bool` tags only: the words for 0 and 1 on screens. */
+  /** Two-state tags only (Modbus `bool`, OPC UA Boolean): the words for 0 and 1 on screens. */
   state_words?: TagStateWords;
 }
 
-/** One file describing devices and their tags (JSON or YAML), for import/export and the simulator. */
+/** The device's protocol; a device stored before protocols existed has none and is Modbus. */
+export function deviceProtocol(d: { protocol?: DeviceProtocol }): DeviceProtocol {
+  return d.protocol ?? 'modbus';
+}
+
+export function isModbusDevice(d: DeviceDto): d is ModbusDeviceDto {
+  return deviceProtocol(d) === 'modbus';
+}
+
+export function isOpcuaDevice(d: DeviceDto): d is OpcuaDeviceDto {
+  return d.protocol === 'opcua';
+}
+
+export function isModbusBinding(s: TagSource | undefined | null): s is ModbusTagBinding {
+  return !!s && typeof s === 'object' && 'register_type' in s;
+}
+
+export function isOpcuaBinding(s: TagSource | undefined | null): s is OpcuaTagBinding {
+  return !!s && typeof s === 'object' && 'node_id' in s;
+}
+
+/** The tag's Modbus binding, or undefined for a tag of another protocol. */
+export function modbusBinding(t: Pick<TagDto, 'source'>): ModbusTagBinding | undefined {
+  return isModbusBinding(t.source) ? t.source : undefined;
+}
+
+export function opcuaBinding(t: Pick<TagDto, 'source'>): OpcuaTagBinding | undefined {
+  return isOpcuaBinding(t.source) ? t.source : undefined;
+}
+
+/** True when the tag is known to hold one bit (a Modbus `bool`); OPC UA types are only known from the server. */
+export function isBoolTag(t: { source?: TagSource }): boolean {
+  return isModbusBinding(t.source) && t.source.data_type === 'bool';
+}
+
+/** The fields a version-1 device file and stored documents carried on the tag itself, before `source`. */
+export const MODBUS_BINDING_FIELDS = ['register_type', 'address', 'data_type', 'word_order', 'byte_order'] as const;
+
+/** A tag as version-1 device files and the first REST API wrote it: the Modbus binding flat on the tag. */
+export type FlatModbusTagDto = Omit<TagDto, 'source'> & ModbusTagBinding;
+
+/**
+ * One file describing devices and their tags (JSON or YAML), for import/export and the simulator.
+ * Version 2 carries each device's `protocol` and each tag's `source`; version 1 (Modbus only, the binding
+ * flat on the tag) is still accepted on import.
+ */
 export interface DeviceFile {
-  version: 1;
+  version: 2;
   devices: DeviceDto[];
   tags: TagDto[];
+}
+
+export interface DeviceFileV1 {
+  version: 1;
+  devices: Array<Omit<ModbusDeviceDto, 'protocol'>>;
+  tags: FlatModbusTagDto[];
 }
 
 export interface ImportResultDto {

@@ -5,6 +5,7 @@ import { Counter, Gauge } from 'prom-client';
 import type { IngestedSample } from '@idm/contracts';
 import { AppConfig, HealthRegistry, MetricsService, REDIS_CLIENT, WriterRole } from '@idm/core';
 import { IngestionService, SampleSink, SINK_STAGE } from '@idm/ingestion';
+import type { Admission } from '@idm/ingestion';
 import { BucketWriter, SnapshotEntry } from './engine/bucket-writer';
 import type { StoredSample } from './engine/summary';
 import { HistorianRepository, LatestPage } from './historian.repository';
@@ -257,12 +258,13 @@ export class HistorianService implements SampleSink, OnModuleInit, OnApplication
    * counted until `release` (after the pipeline), so concurrent requests cannot all slip under the bound.
    * Polled samples are not asked: a PLC cannot be told to retry, and their rate is bounded by the polling.
    */
-  admit(n: number): { ok: true } | { ok: false; retryAfterSeconds: number; backlog: number } {
+  admit(n: number): Admission & ({ ok: true } | { backlog: number }) {
     const backlog = this.backlogSamples();
     // A batch larger than the whole bound is still admitted into an empty backlog, or it could never be.
     if (backlog > 0 && backlog + n > this.config.historian.maxBacklogSamples) {
       // Written at the measured pace the backlog clears in seconds; with the database away, later.
-      return { ok: false, retryAfterSeconds: this.dbUp ? 1 : 5, backlog };
+      const reason = `ingest backlog full: ${backlog} samples wait to be written (HISTORIAN_MAX_BACKLOG_SAMPLES=${this.config.historian.maxBacklogSamples})`;
+      return { ok: false, retryAfterSeconds: this.dbUp ? 1 : 5, reason, backlog };
     }
     this.admittedSamples += n;
     return { ok: true };

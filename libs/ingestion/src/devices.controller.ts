@@ -4,7 +4,8 @@ import { ApiBody, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { DeviceDto, DeviceStatusDto, ImportResultDto } from '@idm/contracts';
 import { PlantWrite, Roles } from '@idm/core';
 import { CreateDeviceDto, UpdateDeviceDto } from './dto/device.dto';
-import { PollerService } from './poller/poller.service';
+import { SourcesService } from './sources/sources.service';
+import { publicDevice } from './registry/registry-shapes';
 import { RegistryService } from './registry/registry.service';
 import { TagRegistryService } from './registry/tag-registry.service';
 
@@ -15,19 +16,19 @@ export class DevicesController {
   constructor(
     private readonly admin: RegistryService,
     private readonly registry: TagRegistryService,
-    private readonly poller: PollerService,
+    private readonly sources: SourcesService,
   ) {}
 
   @Get()
   @ApiOperation({ summary: 'List devices (PLCs)' })
   list(): DeviceDto[] {
-    return this.registry.listDevices().sort((a, b) => a.id.localeCompare(b.id));
+    return this.registry.listDevices().sort((a, b) => a.id.localeCompare(b.id)).map(publicDevice);
   }
 
   @Get('status')
-  @ApiOperation({ summary: 'Poller status and counters of every device' })
+  @ApiOperation({ summary: 'Connection status and counters of every device' })
   statuses(): DeviceStatusDto[] {
-    return this.poller.statuses();
+    return this.sources.statuses();
   }
 
   @Get('export')
@@ -49,7 +50,9 @@ export class DevicesController {
   @HttpCode(200)
   @ApiOperation({
     summary: 'Import a device file',
-    description: 'Body: the device file as JSON ({version: 1, devices: [...], tags: [...]}) or {"yaml": "<file text>"}. ' +
+    description: 'Body: the device file as JSON ({version: 2, devices: [...], tags: [...]}) or {"yaml": "<file text>"}. ' +
+      'Version 2 devices carry protocol (modbus, opcua) and tags their binding in source; version 1 (Modbus, the binding flat on each tag) is still read. ' +
+      'OPC UA passwords are never exported; an imported device without one keeps the password stored for it (same id and username). ' +
       'mode=merge (default) upserts devices by id and tags by sensor_id; mode=replace also removes what the file does not list. ' +
       'Nothing is written unless the whole file is valid; every problem names the device or tag.',
   })
@@ -63,29 +66,29 @@ export class DevicesController {
   }
 
   @Get(':id')
-  @ApiOperation({ summary: 'One device (PLC): address, unit id, poll interval, timeout' })
+  @ApiOperation({ summary: 'One device: its protocol and connection settings (an OPC UA password is never returned: password_set)' })
   getOne(@Param('id') id: string): DeviceDto {
-    return this.admin.getDevice(id);
+    return publicDevice(this.admin.getDevice(id));
   }
 
   @Get(':id/status')
-  @ApiOperation({ summary: 'Poller status of one device: connected, last good poll, requests, errors, poll duration' })
+  @ApiOperation({ summary: 'Connection status of one device: connected, last good read, requests, errors, poll duration (a device IDM cannot read says why in last_error)' })
   status(@Param('id') id: string): DeviceStatusDto {
-    return this.poller.status(id);
+    return this.sources.status(id);
   }
 
   @Post()
   @Roles('admin')
-  @ApiOperation({ summary: 'Add a device (PLC) to poll' })
-  create(@Body() dto: CreateDeviceDto): Promise<DeviceDto> {
-    return this.admin.createDevice(dto);
+  @ApiOperation({ summary: 'Add a device: a Modbus PLC (protocol modbus, the default: host, port, unit_id, ...) or an OPC UA server (protocol opcua: endpoint_url, security, credentials)' })
+  async create(@Body() dto: CreateDeviceDto): Promise<DeviceDto> {
+    return publicDevice(await this.admin.createDevice(dto));
   }
 
   @Patch(':id')
   @Roles('admin')
   @ApiOperation({ summary: 'Change a device: the fields given (address, poll interval, enabled, ...) replace the stored ones' })
-  update(@Param('id') id: string, @Body() dto: UpdateDeviceDto): Promise<DeviceDto> {
-    return this.admin.updateDevice(id, dto);
+  async update(@Param('id') id: string, @Body() dto: UpdateDeviceDto): Promise<DeviceDto> {
+    return publicDevice(await this.admin.updateDevice(id, dto));
   }
 
   @Delete(':id')

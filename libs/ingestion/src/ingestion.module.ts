@@ -1,13 +1,17 @@
-import { Module } from '@nestjs/common';
+import { Module, type Provider, type Type } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
 import { DevicesController } from './devices.controller';
 import { IngestionService } from './ingestion.service';
-import { PollerService } from './poller/poller.service';
+import { ModbusSourceDriver } from './sources/modbus/modbus-source.driver';
+import { OpcuaSourceDriver, opcuaSourceDriverProvider } from './sources/opcua';
+import { SOURCE_DRIVERS } from './sources/source-driver';
+import { SourcesService } from './sources/sources.service';
 import { Device, DeviceSchema } from './registry/device.schema';
 import { RegistryRepository } from './registry/registry.repository';
 import { RegistryService } from './registry/registry.service';
 import { Tag, TagSchema } from './registry/tag.schema';
 import { TagRegistryService } from './registry/tag-registry.service';
+import { SensorDataController } from './sources/rest/sensor-data.controller';
 import { TagsController } from './tags.controller';
 
 // Device and Tag models are owned here; other modules read them through TagRegistryService (or the
@@ -17,10 +21,28 @@ const models = MongooseModule.forFeature([
   { name: Tag.name, schema: TagSchema },
 ]);
 
+/**
+ * One driver per protocol (`libs/ingestion/src/sources/<protocol>/`): its DI token and its provider (a class,
+ * or a factory such as the OPC UA driver's `opcuaSourceDriverProvider()`). SourcesService gets them all
+ * through SOURCE_DRIVERS, so a protocol is added with one line here.
+ */
+const SOURCE_DRIVER_CLASSES: ReadonlyArray<{ token: Type<unknown>; provider: Provider }> = [
+  { token: ModbusSourceDriver, provider: ModbusSourceDriver },
+  { token: OpcuaSourceDriver, provider: opcuaSourceDriverProvider() },
+];
+
 @Module({
   imports: [models],
-  controllers: [DevicesController, TagsController],
-  providers: [IngestionService, RegistryRepository, TagRegistryService, RegistryService, PollerService],
-  exports: [IngestionService, TagRegistryService, PollerService, models],
+  controllers: [DevicesController, TagsController, SensorDataController],
+  providers: [
+    IngestionService,
+    RegistryRepository,
+    TagRegistryService,
+    RegistryService,
+    ...SOURCE_DRIVER_CLASSES.map((d) => d.provider),
+    { provide: SOURCE_DRIVERS, useFactory: (...drivers: unknown[]) => drivers, inject: SOURCE_DRIVER_CLASSES.map((d) => d.token) },
+    SourcesService,
+  ],
+  exports: [IngestionService, TagRegistryService, SourcesService, models],
 })
 export class IngestionModule {}

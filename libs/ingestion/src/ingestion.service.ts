@@ -11,7 +11,16 @@ export interface SampleSink {
   readonly name: string;
   readonly stage: number;
   accept(batch: readonly IngestedSample[]): Promise<void> | void;
+  /**
+   * Backpressure for sources that can be told to retry (REST): asked before a batch enters the pipeline, so
+   * an earlier stage never sees a batch a later one refuses. An admitted batch is `release`d after `publish`.
+   */
+  admit?(samples: number): Admission;
+  release?(samples: number): void;
 }
+
+/** A sink's answer to `admit`: `reason` says what is full (e.g. the historian's backlog), for the 503. */
+export type Admission = { ok: true } | { ok: false; retryAfterSeconds: number; reason: string };
 
 export const SINK_STAGE = { detection: 10, storage: 20, live: 30 } as const;
 
@@ -30,6 +39,29 @@ export class IngestionService {
   async publish(batch: readonly IngestedSample[]): Promise<void> {
     if (!batch.length) return;
     for (const sink of this.sinks) await sink.accept(batch);
+  }
+
+  /**
+   * Asks every sink that bounds its backlog to take `samples` more; all or none admit it. Polled sources do
+   * not ask (a PLC cannot be told to retry; their rate is bounded by the polling).
+   */
+  admit(samples: number): Admission {
+    const admitted: SampleSink[] = [];
+    for (const sink of this.sinks) {
+      if (!sink.admit) continue;
+      const a = sink.admit(samples);
+      if (!a.ok) {
+        for (const s of admitted) s.release?.(samples);
+        return a;
+      }
+      admitted.push(sink);
+    }
+    return { ok: true };
+  }
+
+  /** Ends an `admit` once its batch went through `publish` (or failed). */
+  release(samples: number): void {
+    for (const sink of this.sinks) if (sink.admit) sink.release?.(samples);
   }
 
   get sinkNames(): string[] {

@@ -1,7 +1,18 @@
 import { ApiProperty, ApiPropertyOptional, PartialType, OmitType } from '@nestjs/swagger';
-import { IsBoolean, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength, ValidateIf } from 'class-validator';
+import { DEVICE_PROTOCOLS, deviceProtocol, OPCUA_SECURITY_MODES, OPCUA_SECURITY_POLICIES } from '@idm/contracts';
+import type { DeviceProtocol, OpcuaSecurityMode, OpcuaSecurityPolicy } from '@idm/contracts';
 
 export const DEVICE_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
+/** `opc.tcp://host:port[/path]`; host a name, an IPv4 address or a bracketed IPv6 address. */
+export const OPCUA_ENDPOINT_PATTERN = /^opc\.tcp:\/\/(?:[A-Za-z0-9][A-Za-z0-9.-]{0,252}|\[[0-9A-Fa-f:.]+\]):(\d{1,5})(?:\/\S*)?$/;
+
+/** Fields only a device of the other protocol has: given for this one, they are refused rather than ignored. */
+export const MODBUS_DEVICE_FIELDS = ['host', 'port', 'unit_id', 'poll_interval_ms', 'block_gap'] as const;
+export const OPCUA_DEVICE_FIELDS = ['endpoint_url', 'security_mode', 'security_policy', 'username', 'password', 'publishing_interval_ms'] as const;
+
+const isModbus = (o: { protocol?: DeviceProtocol }) => deviceProtocol(o) === 'modbus';
+const isOpcua = (o: { protocol?: DeviceProtocol }) => o.protocol === 'opcua';
 
 export class CreateDeviceDto {
   @ApiPropertyOptional({ example: 'plc-01', description: 'Stable slug; made from the name when omitted' })
@@ -16,33 +27,39 @@ export class CreateDeviceDto {
   @MaxLength(200)
   name!: string;
 
-  @ApiProperty({ example: '192.168.10.21' })
+  @ApiPropertyOptional({ enum: DEVICE_PROTOCOLS, default: 'modbus', description: 'How IDM reads the device; the other fields and the tag bindings follow it. Cannot be changed by PATCH.' })
+  @IsOptional()
+  @IsIn(DEVICE_PROTOCOLS as unknown as string[], { message: `protocol must be one of ${DEVICE_PROTOCOLS.join(', ')}` })
+  protocol?: DeviceProtocol;
+
+  @ApiPropertyOptional({ example: '192.168.10.21', description: 'Modbus: required' })
+  @ValidateIf(isModbus)
   @IsString()
   @Matches(/^[A-Za-z0-9.:\-[\]]{1,253}$/, { message: 'host must be a host name or IP address' })
-  host!: string;
+  host?: string;
 
-  @ApiPropertyOptional({ default: 502 })
+  @ApiPropertyOptional({ default: 502, description: 'Modbus' })
   @IsOptional()
   @IsInt()
   @Min(1)
   @Max(65535)
   port?: number;
 
-  @ApiPropertyOptional({ default: 1, description: 'Modbus unit id (slave id), 0-255' })
+  @ApiPropertyOptional({ default: 1, description: 'Modbus: unit id (slave id), 0-255' })
   @IsOptional()
   @IsInt()
   @Min(0)
   @Max(255)
   unit_id?: number;
 
-  @ApiPropertyOptional({ default: 1000 })
+  @ApiPropertyOptional({ default: 1000, description: 'Modbus' })
   @IsOptional()
   @IsInt()
   @Min(50)
   @Max(3_600_000)
   poll_interval_ms?: number;
 
-  @ApiPropertyOptional({ default: 1000 })
+  @ApiPropertyOptional({ default: 1000, description: 'Request timeout (OPC UA: also connect, and how long without a keep-alive before comm failure; default 10000)' })
   @IsOptional()
   @IsInt()
   @Min(50)
@@ -54,12 +71,55 @@ export class CreateDeviceDto {
   @IsBoolean()
   enabled?: boolean;
 
-  @ApiPropertyOptional({ default: 8, description: 'Unused registers that may be read over to merge two tags into one request' })
+  @ApiPropertyOptional({ default: 8, description: 'Modbus: unused registers that may be read over to merge two tags into one request' })
   @IsOptional()
   @IsInt()
   @Min(0)
   @Max(124)
   block_gap?: number;
+
+  @ApiPropertyOptional({ example: 'opc.tcp://plc-07:4840/UA/Server', description: 'OPC UA: required' })
+  @ValidateIf(isOpcua)
+  @IsString()
+  @MaxLength(500)
+  @Matches(OPCUA_ENDPOINT_PATTERN, { message: 'endpoint_url must be opc.tcp://host:port[/path]' })
+  endpoint_url?: string;
+
+  @ApiPropertyOptional({ enum: OPCUA_SECURITY_MODES, default: 'None', description: 'OPC UA; None exactly when security_policy is None' })
+  @IsOptional()
+  @IsIn(OPCUA_SECURITY_MODES as unknown as string[], { message: `security_mode must be one of ${OPCUA_SECURITY_MODES.join(', ')}` })
+  security_mode?: OpcuaSecurityMode;
+
+  @ApiPropertyOptional({ enum: OPCUA_SECURITY_POLICIES, default: 'None', description: 'OPC UA' })
+  @IsOptional()
+  @IsIn(OPCUA_SECURITY_POLICIES as unknown as string[], { message: `security_policy must be one of ${OPCUA_SECURITY_POLICIES.join(', ')}` })
+  security_policy?: OpcuaSecurityPolicy;
+
+  @ApiPropertyOptional({ nullable: true, description: 'OPC UA: user name (with password); absent: anonymous. null (in a PATCH) removes user name and password.' })
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(200)
+  username?: string | null;
+
+  @ApiPropertyOptional({ writeOnly: true, description: 'OPC UA: write-only, never returned (answers say password_set). Left out on update or import: the stored one is kept.' })
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(500)
+  password?: string;
+
+  @ApiPropertyOptional({ readOnly: true, description: 'OPC UA, in answers: a password is stored. Ignored when sent back.' })
+  @IsOptional()
+  @IsBoolean()
+  password_set?: boolean;
+
+  @ApiPropertyOptional({ default: 1000, description: 'OPC UA: how often the server publishes changed values, ms' })
+  @IsOptional()
+  @IsInt()
+  @Min(50)
+  @Max(3_600_000)
+  publishing_interval_ms?: number;
 }
 
 export class UpdateDeviceDto extends PartialType(OmitType(CreateDeviceDto, ['id'] as const)) {}

@@ -1,10 +1,12 @@
-import { ApiProperty, ApiPropertyOptional, OmitType, PartialType } from '@nestjs/swagger';
+import { ApiExtraModels, ApiProperty, ApiPropertyOptional, getSchemaPath, OmitType, PartialType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { Allow, IsIn, IsNotEmpty, IsInt, IsNumber, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import { Allow, IsIn, IsNotEmpty, IsInt, IsNumber, IsObject, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
 import { ALARM_PRIORITIES, ANOMALY_TYPES, ENDIANNESS, MODBUS_DATA_TYPES, REGISTER_TYPES } from '@idm/contracts';
 import type { Endianness, ModbusDataType, RegisterType, TagAlarmPriority } from '@idm/contracts';
 import { DEVICE_ID_PATTERN } from './device.dto';
+import { ModbusTagBindingDto, OpcuaTagBindingDto } from './tag-binding.dto';
 
+/** Sensor ids: letters, digits and `_ - . : /`, starting with a letter or digit (the historian uses `|` to join `_id` parts). */
 export const SENSOR_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.:/-]{0,127}$/;
 const finite = { allowNaN: false, allowInfinity: false };
 
@@ -21,6 +23,7 @@ export class TagStateWordsDto {
   @ApiProperty({ example: 'RUN' }) @IsString() @IsNotEmpty() @MaxLength(16) '1'!: string;
 }
 
+@ApiExtraModels(ModbusTagBindingDto, OpcuaTagBindingDto)
 export class CreateTagDto {
   @ApiProperty({ example: 'TT-101' })
   @IsString()
@@ -38,26 +41,40 @@ export class CreateTagDto {
   @MaxLength(200)
   area?: string;
 
-  @ApiProperty({ enum: REGISTER_TYPES })
-  @IsIn(REGISTER_TYPES as unknown as string[], { message: `register_type must be one of ${REGISTER_TYPES.join(', ')}` })
-  register_type!: RegisterType;
+  // Where the value lives in the device: `source`, shaped by the device's protocol (checked by the registry
+  // service against the device, so its messages name the tag). The flat Modbus fields below are the first
+  // API's form of a Modbus binding, still accepted.
+  @ApiPropertyOptional({
+    description: "The tag's binding to its device, shaped by the device's protocol (required unless the flat Modbus fields are given)",
+    oneOf: [{ $ref: getSchemaPath(ModbusTagBindingDto) }, { $ref: getSchemaPath(OpcuaTagBindingDto) }],
+  })
+  @IsOptional()
+  @IsObject({ message: 'source must be an object (the Modbus or OPC UA binding of the tag)' })
+  source?: Record<string, unknown>;
 
-  @ApiProperty({ description: '0-based protocol address', example: 0 })
+  @ApiPropertyOptional({ enum: REGISTER_TYPES, deprecated: true, description: 'Modbus tags: same as source.register_type (first API form)' })
+  @IsOptional()
+  @IsIn(REGISTER_TYPES as unknown as string[], { message: `register_type must be one of ${REGISTER_TYPES.join(', ')}` })
+  register_type?: RegisterType;
+
+  @ApiPropertyOptional({ deprecated: true, description: 'Modbus tags: same as source.address (0-based protocol address)' })
+  @IsOptional()
   @IsInt()
   @Min(0)
   @Max(65535)
-  address!: number;
+  address?: number;
 
-  @ApiProperty({ enum: MODBUS_DATA_TYPES })
+  @ApiPropertyOptional({ enum: MODBUS_DATA_TYPES, deprecated: true, description: 'Modbus tags: same as source.data_type' })
+  @IsOptional()
   @IsIn(MODBUS_DATA_TYPES as unknown as string[], { message: `data_type must be one of ${MODBUS_DATA_TYPES.join(', ')}` })
-  data_type!: ModbusDataType;
+  data_type?: ModbusDataType;
 
-  @ApiPropertyOptional({ enum: ENDIANNESS, default: 'big' })
+  @ApiPropertyOptional({ enum: ENDIANNESS, deprecated: true, description: 'Modbus tags: same as source.word_order' })
   @IsOptional()
   @IsIn(ENDIANNESS as unknown as string[], { message: 'word_order must be big or little' })
   word_order?: Endianness;
 
-  @ApiPropertyOptional({ enum: ENDIANNESS, default: 'big' })
+  @ApiPropertyOptional({ enum: ENDIANNESS, deprecated: true, description: 'Modbus tags: same as source.byte_order' })
   @IsOptional()
   @IsIn(ENDIANNESS as unknown as string[], { message: 'byte_order must be big or little' })
   byte_order?: Endianness;

@@ -1,7 +1,7 @@
 import { parse as parseYaml, stringify as toYaml } from 'yaml';
 import type { DeviceDto, DeviceFile, TagDto } from '@idm/contracts';
 
-/** Parses a device file body: a DeviceFile object, `{yaml: "<text>"}`, or JSON/YAML text. */
+/** Parses a device file body (version 1 or 2): a DeviceFile object, `{yaml: "<text>"}`, or JSON/YAML text. */
 export function parseDeviceFile(body: unknown): { devices: unknown[]; tags: unknown[] } {
   let data: unknown = body;
   if (typeof body === 'string') data = parseText(body);
@@ -10,7 +10,9 @@ export function parseDeviceFile(body: unknown): { devices: unknown[]; tags: unkn
   }
   if (!data || typeof data !== 'object' || Array.isArray(data)) throw new DeviceFileError('file', 'the device file must be an object with "devices" and "tags" lists');
   const f = data as Record<string, unknown>;
-  if (f.version !== undefined && f.version !== 1) throw new DeviceFileError('version', `version must be 1 (got ${JSON.stringify(f.version)})`);
+  // Version 1 (Modbus only, the binding flat on each tag) reads as Modbus devices; version 2 adds `protocol`
+  // and `source`. Each entry is validated the same way in both (a flat Modbus tag is accepted in either).
+  if (f.version !== undefined && f.version !== 1 && f.version !== 2) throw new DeviceFileError('version', `version must be 1 or 2 (got ${JSON.stringify(f.version)})`);
   const devices = f.devices ?? [];
   const tags = f.tags ?? [];
   if (!Array.isArray(devices)) throw new DeviceFileError('devices', 'devices must be a list');
@@ -29,7 +31,7 @@ function parseText(text: string): unknown {
 }
 
 export function formatDeviceFile(devices: DeviceDto[], tags: TagDto[], format: 'json' | 'yaml'): string {
-  const file: DeviceFile = { version: 1, devices, tags };
+  const file: DeviceFile = { version: 2, devices, tags };
   return format === 'yaml' ? toYaml(file) : `${JSON.stringify(file, null, 2)}\n`;
 }
 

@@ -1,9 +1,13 @@
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
 import type { HydratedDocument } from 'mongoose';
+import { DEVICE_PROTOCOLS, OPCUA_SECURITY_MODES, OPCUA_SECURITY_POLICIES } from '@idm/contracts';
+import type { DeviceProtocol, OpcuaSecurityMode, OpcuaSecurityPolicy } from '@idm/contracts';
 
 /**
- * A PLC. `_id` is the device id slug: every read is by `_id` (FerretDB pushes only exact `_id` filters down)
- * or a full list (a plant has tens of devices, not millions).
+ * A device (PLC, OPC UA server). `_id` is the device id slug: every read is by `_id` (FerretDB pushes only
+ * exact `_id` filters down) or a full list (a plant has tens of devices, not millions). The fields present
+ * depend on `protocol`; a document stored before protocols existed has none and is Modbus (read by
+ * `deviceFromStored`).
  */
 @Schema({ collection: 'devices', timestamps: { createdAt: 'created_at', updatedAt: 'updated_at' }, versionKey: false })
 export class Device {
@@ -13,17 +17,8 @@ export class Device {
   @Prop({ required: true })
   name!: string;
 
-  @Prop({ required: true })
-  host!: string;
-
-  @Prop({ required: true })
-  port!: number;
-
-  @Prop({ required: true })
-  unit_id!: number;
-
-  @Prop({ required: true })
-  poll_interval_ms!: number;
+  @Prop({ type: String, enum: DEVICE_PROTOCOLS })
+  protocol?: DeviceProtocol;
 
   @Prop({ required: true })
   timeout_ms!: number;
@@ -31,8 +26,21 @@ export class Device {
   @Prop({ required: true })
   enabled!: boolean;
 
-  @Prop({ required: true, default: 8 })
-  block_gap!: number;
+  // Modbus
+  @Prop({ type: String }) host?: string;
+  @Prop({ type: Number }) port?: number;
+  @Prop({ type: Number }) unit_id?: number;
+  @Prop({ type: Number }) poll_interval_ms?: number;
+  @Prop({ type: Number }) block_gap?: number;
+
+  // OPC UA
+  @Prop({ type: String }) endpoint_url?: string;
+  @Prop({ type: String, enum: OPCUA_SECURITY_MODES }) security_mode?: OpcuaSecurityMode;
+  @Prop({ type: String, enum: OPCUA_SECURITY_POLICIES }) security_policy?: OpcuaSecurityPolicy;
+  @Prop({ type: String }) username?: string;
+  // IDM must present it to the server, so it is kept as given; the API never returns it (publicDevice).
+  @Prop({ type: String }) password?: string;
+  @Prop({ type: Number }) publishing_interval_ms?: number;
 }
 
 export type DeviceDocument = HydratedDocument<Device>;

@@ -1,11 +1,16 @@
-import type { TagDto } from '@idm/contracts';
+import type { DeviceDto, DeviceProtocol, FlatModbusTagDto, OpcuaDeviceDto, OpcuaTagBinding, TagDto } from '@idm/contracts';
 import { checkDevices, checkTags } from './registry-rules';
 
-const tag = (sensor_id: string, address: number, over: Partial<TagDto> = {}): TagDto => ({
-  sensor_id, device_id: 'plc-01', area: '', register_type: 'holding', address, data_type: 'float32',
-  word_order: 'big', byte_order: 'big', scale: 1, offset: 0, unit: '', description: '', ...over,
+/** A Modbus tag written flat (as the first API took it), its binding moved into `source`. */
+const tag = (sensor_id: string, address: number, over: Partial<FlatModbusTagDto> = {}): TagDto => {
+  const flat = { sensor_id, device_id: 'plc-01', area: '', register_type: 'holding', address, data_type: 'float32', word_order: 'big', byte_order: 'big', scale: 1, offset: 0, unit: '', description: '', ...over } as FlatModbusTagDto;
+  const { register_type, address: a, data_type, word_order, byte_order, ...shared } = flat;
+  return { ...shared, source: { register_type, address: a, data_type, word_order, byte_order } };
+};
+const opcTag = (sensor_id: string, source: OpcuaTagBinding, over: Partial<TagDto> = {}): TagDto => ({
+  sensor_id, device_id: 'ua-01', area: '', source, scale: 1, offset: 0, unit: '', description: '', ...over,
 });
-const devices = new Set(['plc-01']);
+const devices = new Map<string, DeviceProtocol>([['plc-01', 'modbus'], ['ua-01', 'opcua']]);
 
 describe('checkTags', () => {
   it('accepts adjacent tags', () => {
@@ -14,18 +19,18 @@ describe('checkTags', () => {
 
   it('names both tags of an overlap', () => {
     const [d] = checkTags([tag('TT-101', 10), tag('TT-102', 11)], devices);
-    expect(d.field).toBe('tags[TT-102].address');
+    expect(d.field).toBe('tags[TT-102].source.address');
     expect(d.message).toBe('tag "TT-102" (holding 11..12) overlaps tag "TT-101" (holding 10..11) on device "plc-01"');
   });
 
   it('finds an overlap hidden behind a short tag', () => {
     const errs = checkTags([tag('long', 0, { data_type: 'float64' }), tag('short', 1, { data_type: 'int16' }), tag('late', 3, { data_type: 'int16' })], devices);
-    expect(errs.map((e) => e.field)).toEqual(['tags[short].address', 'tags[late].address']);
+    expect(errs.map((e) => e.field)).toEqual(['tags[short].source.address', 'tags[late].source.address']);
   });
 
   it('allows the same address in another area or device', () => {
     expect(checkTags([tag('a', 0), tag('b', 0, { register_type: 'input' })], devices)).toEqual([]);
-    expect(checkTags([tag('a', 0), tag('b', 0, { device_id: 'plc-02' })], new Set(['plc-01', 'plc-02']))).toEqual([]);
+    expect(checkTags([tag('a', 0), tag('b', 0, { device_id: 'plc-02' })], new Map<string, DeviceProtocol>([['plc-01', 'modbus'], ['plc-02', 'modbus']]))).toEqual([]);
   });
 
   it('rejects a value running past the last address, naming the tag', () => {
@@ -34,7 +39,7 @@ describe('checkTags', () => {
   });
 
   it('refuses scale and offset on a bool tag, naming the tag and the field', () => {
-    const bit = (over: Partial<TagDto>) => tag('XS-1', 0, { register_type: 'coil', data_type: 'bool', ...over });
+    const bit = (over: Partial<FlatModbusTagDto>) => tag('XS-1', 0, { register_type: 'coil', data_type: 'bool', ...over });
     expect(checkTags([bit({})], devices)).toEqual([]);
     expect(checkTags([bit({ scale: 2, offset: -1 })], devices)).toEqual([
       { field: 'tags[XS-1].scale', rule: 'notForBool', message: 'tag "XS-1": scale does not apply to a bool tag (got 2; leave it out or use 1)' },
@@ -84,9 +89,45 @@ describe('checkTags', () => {
   });
 });
 
+describe('checkTags: bindings by protocol', () => {
+  it('refuses a binding that does not match its device protocol, naming the tag', () => {
+    expect(checkTags([tag('TT-1', 0, { device_id: 'ua-01' })], devices)).toEqual([
+      { field: 'tags[TT-1].source', rule: 'matchesProtocol', message: 'tag "TT-1": device "ua-01" speaks opcua, so the tag needs an OPC UA binding (node_id)' },
+    ]);
+    expect(checkTags([opcTag('PT-1', { node_id: 'ns=2;s=P' }, { device_id: 'plc-01' })], devices)[0].message).toBe(
+      'tag "PT-1": device "plc-01" speaks modbus, so the tag needs a Modbus binding (register_type, address, data_type)',
+    );
+  });
+
+  it('checks OPC UA deadbands and refuses one node bound twice on a device', () => {
+    expect(checkTags([opcTag('a', { node_id: 'ns=2;s=A', deadband_type: 'percent', deadband_value: 2 }), opcTag('b', { node_id: 'ns=2;i=7' })], devices)).toEqual([]);
+    const rules = (b: OpcuaTagBinding) => checkTags([opcTag('a', b)], devices).map((e) => [e.field, e.rule]);
+    expect(rules({ node_id: 'i=1', deadband_type: 'percent', deadband_value: 101 })).toEqual([['tags[a].source.deadband_value', 'max']]);
+    expect(rules({ node_id: 'i=1', deadband_type: 'absolute' })).toEqual([['tags[a].source.deadband_value', 'required']]);
+    expect(rules({ node_id: 'i=1', deadband_value: 3 })).toEqual([['tags[a].source.deadband_type', 'required']]);
+    const twice = checkTags([opcTag('a', { node_id: 'ns=2;s=A' }), opcTag('b', { node_id: 'ns=2;s=A' })], devices);
+    expect(twice.map((e) => e.message)).toEqual(['tag "b" binds node ns=2;s=A of device "ua-01", already bound by tag "a"']);
+  });
+});
+
 describe('checkDevices', () => {
+  const ua = (over: Partial<OpcuaDeviceDto> = {}): DeviceDto => ({
+    id: 'ua-01', name: 'UA', protocol: 'opcua', endpoint_url: 'opc.tcp://plc-07:4840/UA/Server', security_mode: 'None', security_policy: 'None',
+    publishing_interval_ms: 1000, timeout_ms: 10_000, enabled: true, ...over,
+  });
+
+  it('accepts consistent OPC UA security and credentials, and names the field of inconsistent ones', () => {
+    expect(checkDevices([ua(), ua({ id: 'ua-02', security_mode: 'SignAndEncrypt', security_policy: 'Basic256Sha256', username: 'u', password: 'p' })])).toEqual([]);
+    const one = (over: Partial<OpcuaDeviceDto>) => checkDevices([ua(over)]).map((e) => [e.field, e.rule, e.message]);
+    expect(one({ security_policy: 'Basic256Sha256' })).toEqual([['devices[ua-01].security_policy', 'matchesSecurityMode', 'device "ua-01": security_mode None needs security_policy None (got Basic256Sha256)']]);
+    expect(one({ security_mode: 'Sign' })[0][1]).toBe('matchesSecurityMode');
+    expect(one({ username: 'u' })).toEqual([['devices[ua-01].password', 'credentials', 'device "ua-01": username and password go together (password is missing; leave both out for anonymous)']]);
+    expect(one({ password: 'p' })[0][0]).toBe('devices[ua-01].username');
+    expect(one({ endpoint_url: 'opc.tcp://h:70000' })[0][1]).toBe('endpointUrl');
+  });
+
   it('rejects two devices pointing at the same PLC', () => {
-    const base = { host: '10.0.0.1', port: 502, unit_id: 1, timeout_ms: 1000, poll_interval_ms: 1000 };
+    const base = { protocol: 'modbus' as const, name: 'x', enabled: true, host: '10.0.0.1', port: 502, unit_id: 1, timeout_ms: 1000, poll_interval_ms: 1000 };
     const errs = checkDevices([{ id: 'a', ...base }, { id: 'b', ...base }, { id: 'c', ...base, unit_id: 2 }]);
     expect(errs.map((e) => e.message)).toEqual(['device "b" points at the same PLC (10.0.0.1:502/1) as device "a"']);
   });

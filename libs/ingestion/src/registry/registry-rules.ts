@@ -1,15 +1,23 @@
-import { ALARM_PRIORITIES, ANOMALY_TYPES } from '@idm/contracts';
-import type { DeviceDto, ErrorDetail, TagDto } from '@idm/contracts';
-import { isBitArea, MAX_ADDRESS, widthOf } from '../modbus/data-types';
+import { ALARM_PRIORITIES, ANOMALY_TYPES, isModbusBinding, isOpcuaBinding } from '@idm/contracts';
+import type { DeviceDto, DeviceProtocol, ErrorDetail, ModbusTagBinding, OpcuaTagBinding, TagDto } from '@idm/contracts';
+import { OPCUA_ENDPOINT_PATTERN } from '../dto/device.dto';
+import { isBitArea, MAX_ADDRESS, widthOf } from '../sources/modbus/data-types';
 
-type TagShape = Pick<TagDto, 'sensor_id' | 'device_id' | 'register_type' | 'address' | 'data_type' | 'scale' | 'offset' | 'limits' | 'physical_min' | 'physical_max' | 'alarm_priority' | 'state_words'>;
+type TagShape = Pick<TagDto, 'sensor_id' | 'device_id' | 'source' | 'scale' | 'offset' | 'limits' | 'physical_min' | 'physical_max' | 'alarm_priority' | 'state_words'>;
+type ModbusShape = TagShape & { source: ModbusTagBinding };
+
+const BINDING_OF: Record<DeviceProtocol, string> = {
+  modbus: 'a Modbus binding (register_type, address, data_type)',
+  opcua: 'an OPC UA binding (node_id)',
+};
 
 /**
  * Cross-field and cross-record rules of the registry (the shape of each field is checked by the DTOs).
  * Every message names the tag, because an engineer importing 500 tags needs to know which one to fix.
- * `tags` is the complete set the device(s) would have after the change.
+ * `tags` is the complete set the device(s) would have after the change; `devices` maps each device id to its
+ * protocol, which decides the binding (`source`) its tags carry.
  */
-export function checkTags(tags: readonly TagShape[], deviceIds: ReadonlySet<string>): ErrorDetail[] {
+export function checkTags(tags: readonly TagShape[], devices: ReadonlyMap<string, DeviceProtocol>): ErrorDetail[] {
   const out: ErrorDetail[] = [];
   const seen = new Set<string>();
   for (const t of tags) {
@@ -17,33 +25,15 @@ export function checkTags(tags: readonly TagShape[], deviceIds: ReadonlySet<stri
     const name = `tag "${t.sensor_id}"`;
     if (seen.has(t.sensor_id)) out.push({ field: at('sensor_id'), rule: 'unique', message: `${name} is defined more than once` });
     seen.add(t.sensor_id);
-    if (!deviceIds.has(t.device_id)) {
+    const protocol = devices.get(t.device_id);
+    if (!protocol) {
       out.push({ field: at('device_id'), rule: 'exists', message: `${name}: device "${t.device_id}" does not exist` });
-    }
-    const bits = isBitArea(t.register_type);
-    if (bits !== (t.data_type === 'bool')) {
-      out.push({
-        field: at('data_type'),
-        rule: 'matchesRegisterType',
-        message: bits
-          ? `${name}: a ${t.register_type} holds one bit, so data_type must be bool (got ${t.data_type})`
-          : `${name}: data_type bool needs register_type coil or discrete_input (got ${t.register_type})`,
-      });
-    }
-    const last = t.address + widthOf(t.data_type) - 1;
-    if (last > MAX_ADDRESS) {
-      out.push({
-        field: at('address'),
-        rule: 'inRange',
-        message: `${name}: ${t.data_type} at address ${t.address} ends at ${last}, past the last Modbus address ${MAX_ADDRESS}`,
-      });
+    } else if (protocol === 'modbus' ? !isModbusBinding(t.source) : !isOpcuaBinding(t.source)) {
+      out.push({ field: at('source'), rule: 'matchesProtocol', message: `${name}: device "${t.device_id}" speaks ${protocol}, so the tag needs ${BINDING_OF[protocol]}` });
     }
     if (t.scale === 0) out.push({ field: at('scale'), rule: 'notZero', message: `${name}: scale must not be 0` });
-    if (t.data_type === 'bool') {
-      // A bit reads as 0 or 1 and is never scaled: a scale or offset here would be silently ignored.
-      if (t.scale !== undefined && t.scale !== 1) out.push({ field: at('scale'), rule: 'notForBool', message: `${name}: scale does not apply to a bool tag (got ${t.scale}; leave it out or use 1)` });
-      if (t.offset !== undefined && t.offset !== 0) out.push({ field: at('offset'), rule: 'notForBool', message: `${name}: offset does not apply to a bool tag (got ${t.offset}; leave it out or use 0)` });
-    }
+    if (isModbusBinding(t.source)) out.push(...checkModbusBinding(t as ModbusShape, name, at));
+    if (isOpcuaBinding(t.source)) out.push(...checkOpcuaBinding(t.source, name, at));
     if (t.physical_min !== undefined && t.physical_max !== undefined && t.physical_min > t.physical_max) {
       out.push({ field: at('physical_min'), rule: 'ordered', message: `${name}: physical_min ${t.physical_min} is above physical_max ${t.physical_max}` });
     }
@@ -64,11 +54,55 @@ export function checkTags(tags: readonly TagShape[], deviceIds: ReadonlySet<stri
       }
     }
     out.push(...checkAlarmPriority(t.alarm_priority, name, at));
-    if (t.state_words && t.data_type !== 'bool') {
-      out.push({ field: at('state_words'), rule: 'boolOnly', message: `${name}: state_words are for bool tags (data_type is ${t.data_type})` });
-    }
   }
-  out.push(...checkOverlaps(tags));
+  out.push(...checkOverlaps(tags.filter((t): t is ModbusShape => isModbusBinding(t.source))));
+  out.push(...checkSameNode(tags));
+  return out;
+}
+
+function checkModbusBinding(t: ModbusShape, name: string, at: (f: string) => string): ErrorDetail[] {
+  const out: ErrorDetail[] = [];
+  const b = t.source;
+  const bits = isBitArea(b.register_type);
+  if (bits !== (b.data_type === 'bool')) {
+    out.push({
+      field: at('source.data_type'),
+      rule: 'matchesRegisterType',
+      message: bits
+        ? `${name}: a ${b.register_type} holds one bit, so data_type must be bool (got ${b.data_type})`
+        : `${name}: data_type bool needs register_type coil or discrete_input (got ${b.register_type})`,
+    });
+  }
+  const last = b.address + widthOf(b.data_type) - 1;
+  if (last > MAX_ADDRESS) {
+    out.push({
+      field: at('source.address'),
+      rule: 'inRange',
+      message: `${name}: ${b.data_type} at address ${b.address} ends at ${last}, past the last Modbus address ${MAX_ADDRESS}`,
+    });
+  }
+  if (b.data_type === 'bool') {
+    // A bit reads as 0 or 1 and is never scaled: a scale or offset here would be silently ignored.
+    if (t.scale !== undefined && t.scale !== 1) out.push({ field: at('scale'), rule: 'notForBool', message: `${name}: scale does not apply to a bool tag (got ${t.scale}; leave it out or use 1)` });
+    if (t.offset !== undefined && t.offset !== 0) out.push({ field: at('offset'), rule: 'notForBool', message: `${name}: offset does not apply to a bool tag (got ${t.offset}; leave it out or use 0)` });
+  } else if (t.state_words) {
+    out.push({ field: at('state_words'), rule: 'boolOnly', message: `${name}: state_words are for bool tags (data_type is ${b.data_type})` });
+  }
+  return out;
+}
+
+function checkOpcuaBinding(b: OpcuaTagBinding, name: string, at: (f: string) => string): ErrorDetail[] {
+  const out: ErrorDetail[] = [];
+  const filtered = b.deadband_type === 'absolute' || b.deadband_type === 'percent';
+  if (filtered && b.deadband_value === undefined) {
+    out.push({ field: at('source.deadband_value'), rule: 'required', message: `${name}: deadband_type ${b.deadband_type} needs a deadband_value` });
+  }
+  if (!filtered && b.deadband_value !== undefined && b.deadband_value !== 0) {
+    out.push({ field: at('source.deadband_type'), rule: 'required', message: `${name}: deadband_value needs deadband_type absolute or percent` });
+  }
+  if (b.deadband_type === 'percent' && (b.deadband_value ?? 0) > 100) {
+    out.push({ field: at('source.deadband_value'), rule: 'max', message: `${name}: a percent deadband_value must be at most 100 (got ${b.deadband_value})` });
+  }
   return out;
 }
 
@@ -108,24 +142,24 @@ function checkAlarmPriority(value: unknown, name: string, at: (field: string) =>
 }
 
 /** Two tags of one device and area must not share a register (or bit). */
-export function checkOverlaps(tags: readonly TagShape[]): ErrorDetail[] {
+export function checkOverlaps(tags: readonly ModbusShape[]): ErrorDetail[] {
   const out: ErrorDetail[] = [];
-  const groups = new Map<string, TagShape[]>();
+  const groups = new Map<string, ModbusShape[]>();
   for (const t of tags) {
-    const k = `${t.device_id}\u0000${t.register_type}`;
+    const k = `${t.device_id}\u0000${t.source.register_type}`;
     groups.set(k, [...(groups.get(k) ?? []), t]);
   }
   for (const group of groups.values()) {
-    const sorted = [...group].sort((a, b) => a.address - b.address || a.sensor_id.localeCompare(b.sensor_id));
-    let reach: TagShape | null = null; // the tag reaching furthest so far
+    const sorted = [...group].sort((a, b) => a.source.address - b.source.address || a.sensor_id.localeCompare(b.sensor_id));
+    let reach: ModbusShape | null = null; // the tag reaching furthest so far
     for (const t of sorted) {
-      if (reach && t.address <= lastOf(reach)) {
+      if (reach && t.source.address <= lastOf(reach)) {
         out.push({
-          field: `tags[${t.sensor_id}].address`,
+          field: `tags[${t.sensor_id}].source.address`,
           rule: 'noOverlap',
           message:
-            `tag "${t.sensor_id}" (${t.register_type} ${t.address}..${lastOf(t)}) overlaps tag "${reach.sensor_id}" ` +
-            `(${reach.register_type} ${reach.address}..${lastOf(reach)}) on device "${t.device_id}"`,
+            `tag "${t.sensor_id}" (${t.source.register_type} ${t.source.address}..${lastOf(t)}) overlaps tag "${reach.sensor_id}" ` +
+            `(${reach.source.register_type} ${reach.source.address}..${lastOf(reach)}) on device "${t.device_id}"`,
         });
       }
       if (!reach || lastOf(t) > lastOf(reach)) reach = t;
@@ -134,25 +168,74 @@ export function checkOverlaps(tags: readonly TagShape[]): ErrorDetail[] {
   return out;
 }
 
-function lastOf(t: TagShape): number {
-  return t.address + widthOf(t.data_type) - 1;
+function lastOf(t: ModbusShape): number {
+  return t.source.address + widthOf(t.source.data_type) - 1;
 }
 
-type DeviceShape = Pick<DeviceDto, 'id' | 'host' | 'port' | 'unit_id' | 'timeout_ms' | 'poll_interval_ms'>;
+/** Two tags of one OPC UA device watching the same node would be one value under two names. */
+function checkSameNode(tags: readonly TagShape[]): ErrorDetail[] {
+  const out: ErrorDetail[] = [];
+  const byNode = new Map<string, string>();
+  for (const t of tags) {
+    if (!isOpcuaBinding(t.source)) continue;
+    const k = `${t.device_id}\u0000${t.source.node_id}`;
+    const other = byNode.get(k);
+    if (other !== undefined) {
+      out.push({
+        field: `tags[${t.sensor_id}].source.node_id`,
+        rule: 'unique',
+        message: `tag "${t.sensor_id}" binds node ${t.source.node_id} of device "${t.device_id}", already bound by tag "${other}"`,
+      });
+    } else byNode.set(k, t.sensor_id);
+  }
+  return out;
+}
 
-/** Device ids are unique, and two devices may not point at the same PLC (it would be polled twice). */
-export function checkDevices(devices: readonly DeviceShape[]): ErrorDetail[] {
+/**
+ * Device ids are unique, two devices may not point at the same PLC (it would be polled twice), and an OPC UA
+ * device's security mode, policy and credentials must agree with each other.
+ */
+export function checkDevices(devices: readonly DeviceDto[]): ErrorDetail[] {
   const out: ErrorDetail[] = [];
   const ids = new Set<string>();
   const endpoints = new Map<string, string>();
   for (const d of devices) {
-    if (ids.has(d.id)) out.push({ field: `devices[${d.id}].id`, rule: 'unique', message: `device "${d.id}" is defined more than once` });
+    const at = (f: string) => `devices[${d.id}].${f}`;
+    const name = `device "${d.id}"`;
+    if (ids.has(d.id)) out.push({ field: at('id'), rule: 'unique', message: `${name} is defined more than once` });
     ids.add(d.id);
+    if (d.protocol === 'opcua') {
+      out.push(...checkOpcuaDevice(d, name, at));
+      continue;
+    }
     const ep = `${d.host.toLowerCase()}:${d.port}/${d.unit_id}`;
     const other = endpoints.get(ep);
     if (other && other !== d.id) {
-      out.push({ field: `devices[${d.id}].host`, rule: 'unique', message: `device "${d.id}" points at the same PLC (${ep}) as device "${other}"` });
+      out.push({ field: at('host'), rule: 'unique', message: `${name} points at the same PLC (${ep}) as device "${other}"` });
     } else endpoints.set(ep, d.id);
+  }
+  return out;
+}
+
+function checkOpcuaDevice(d: Extract<DeviceDto, { protocol: 'opcua' }>, name: string, at: (f: string) => string): ErrorDetail[] {
+  const out: ErrorDetail[] = [];
+  const port = Number(OPCUA_ENDPOINT_PATTERN.exec(d.endpoint_url)?.[1]);
+  if (!(port >= 1 && port <= 65535)) {
+    out.push({ field: at('endpoint_url'), rule: 'endpointUrl', message: `${name}: endpoint_url must be opc.tcp://host:port[/path] with a port 1-65535 (got ${JSON.stringify(d.endpoint_url)})` });
+  }
+  // Mode None is a plain channel; any policy but None needs a signed channel, and the reverse (OPC UA Part 4, 7.15).
+  if ((d.security_mode === 'None') !== (d.security_policy === 'None')) {
+    out.push({
+      field: at('security_policy'),
+      rule: 'matchesSecurityMode',
+      message: d.security_mode === 'None'
+        ? `${name}: security_mode None needs security_policy None (got ${d.security_policy})`
+        : `${name}: security_mode ${d.security_mode} needs a security_policy other than None`,
+    });
+  }
+  if ((d.username === undefined) !== (d.password === undefined)) {
+    const missing = d.username === undefined ? 'username' : 'password';
+    out.push({ field: at(missing), rule: 'credentials', message: `${name}: username and password go together (${missing} is missing; leave both out for anonymous)` });
   }
   return out;
 }

@@ -3,6 +3,7 @@ import { InjectModel } from '@nestjs/mongoose';
 import type { Model } from 'mongoose';
 import type { DeviceDto, TagDto } from '@idm/contracts';
 import { Device } from './device.schema';
+import { deviceFromStored, tagFromStored } from './registry-shapes';
 import { Tag } from './tag.schema';
 
 /** The only place that touches the device and tag collections. Every single-record access is by `_id`. */
@@ -19,12 +20,12 @@ export class RegistryRepository {
 
   async listDevices(): Promise<DeviceDto[]> {
     const docs = await this.devices.find().lean().exec();
-    return docs.map(toDevice).sort((a, b) => a.id.localeCompare(b.id));
+    return docs.map((d) => deviceFromStored(d as unknown as Parameters<typeof deviceFromStored>[0])).sort((a, b) => a.id.localeCompare(b.id));
   }
 
   async listTags(): Promise<TagDto[]> {
     const docs = await this.tags.find().lean().exec();
-    return docs.map(toTag).sort((a, b) => a.sensor_id.localeCompare(b.sensor_id));
+    return docs.map((t) => tagFromStored(t as unknown as Parameters<typeof tagFromStored>[0])).sort((a, b) => a.sensor_id.localeCompare(b.sensor_id));
   }
 
   async countDevices(): Promise<number> {
@@ -52,41 +53,3 @@ export class RegistryRepository {
   }
 }
 
-type Lean<T> = T & { created_at?: Date; updated_at?: Date };
-
-function toDevice(d: Lean<Device>): DeviceDto {
-  return {
-    id: d._id,
-    name: d.name,
-    host: d.host,
-    port: d.port,
-    unit_id: d.unit_id,
-    poll_interval_ms: d.poll_interval_ms,
-    timeout_ms: d.timeout_ms,
-    enabled: d.enabled,
-    block_gap: d.block_gap ?? 8,
-  };
-}
-
-function toTag(t: Lean<Tag>): TagDto {
-  const out: TagDto = {
-    sensor_id: t._id,
-    device_id: t.device_id,
-    area: t.area ?? '',
-    register_type: t.register_type,
-    address: t.address,
-    data_type: t.data_type,
-    word_order: t.word_order ?? 'big',
-    byte_order: t.byte_order ?? 'big',
-    scale: t.scale ?? 1,
-    offset: t.offset ?? 0,
-    unit: t.unit ?? '',
-    description: t.description ?? '',
-  };
-  if (t.limits && Object.keys(t.limits).length) out.limits = { ...t.limits };
-  if (typeof t.physical_min === 'number') out.physical_min = t.physical_min;
-  if (typeof t.physical_max === 'number') out.physical_max = t.physical_max;
-  if (t.alarm_priority) out.alarm_priority = typeof t.alarm_priority === 'string' ? t.alarm_priority : { ...t.alarm_priority };
-  if (t.state_words) out.state_words = { '0': t.state_words['0'], '1': t.state_words['1'] };
-  return out;
-}

@@ -1,11 +1,14 @@
 import { BadRequestException, ConflictException, Injectable, NotFoundException } from '@nestjs/common';
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
-import type { DeviceDto, ErrorDetail, ImportResultDto, TagDto, TagStateWords } from '@idm/contracts';
+import { deviceProtocol, isModbusBinding, isOpcuaBinding, MODBUS_BINDING_FIELDS } from '@idm/contracts';
+import type { DeviceDto, DeviceProtocol, ErrorDetail, ImportResultDto, OpcuaDeviceDto, TagDto, TagSource, TagStateWords } from '@idm/contracts';
 import { DomainEvents, flattenValidationErrors } from '@idm/core';
-import { CreateDeviceDto, UpdateDeviceDto } from '../dto/device.dto';
+import { CreateDeviceDto, MODBUS_DEVICE_FIELDS, OPCUA_DEVICE_FIELDS, UpdateDeviceDto } from '../dto/device.dto';
+import { ModbusTagBindingDto, OpcuaTagBindingDto } from '../dto/tag-binding.dto';
 import { CreateTagDto, UpdateTagDto } from '../dto/tag.dto';
 import { DeviceFileError, formatDeviceFile, parseDeviceFile } from './device-file';
+import { bindingProtocol, bindingWithDefaults, exportedDevice, flatBindingFields } from './registry-shapes';
 import { checkDevices, checkTags } from './registry-rules';
 import { RegistryRepository } from './registry.repository';
 import { TagRegistryService } from './tag-registry.service';
@@ -32,6 +35,7 @@ export class RegistryService {
   }
 
   async createDevice(dto: CreateDeviceDto): Promise<DeviceDto> {
+    assertValid(foreignDeviceFields(dto, deviceProtocol(dto), '', ''));
     const device = deviceWithDefaults(dto);
     if (this.registry.getDevice(device.id)) throw new ConflictException({ message: `device "${device.id}" already exists` });
     assertValid(checkDevices([...this.registry.listDevices(), device]));
@@ -41,7 +45,20 @@ export class RegistryService {
   }
 
   async updateDevice(id: string, dto: UpdateDeviceDto): Promise<DeviceDto> {
-    const device = { ...this.getDevice(id), ...stripUndefined(dto) };
+    const before = this.getDevice(id);
+    if (dto.protocol !== undefined && dto.protocol !== before.protocol) {
+      const message = `protocol cannot be changed (device "${id}" is ${before.protocol}): delete the device and add it again with its tags`;
+      throw badRequest([{ field: 'protocol', rule: 'immutable', message }]);
+    }
+    assertValid(foreignDeviceFields(dto, before.protocol, '', ''));
+    const { username, password_set: _ignored, ...rest } = dto;
+    const merged = { ...before, ...stripUndefined(rest) } as CreateDeviceDto;
+    if (username === null) {
+      // null: back to anonymous, so the password goes too
+      delete merged.username;
+      delete merged.password;
+    } else if (username !== undefined) merged.username = username;
+    const device = deviceWithDefaults(merged);
     assertValid(checkDevices(this.registry.listDevices().map((d) => (d.id === id ? device : d))));
     await this.repo.saveDevice(device);
     await this.registry.refresh([id]);
@@ -59,7 +76,10 @@ export class RegistryService {
   }
 
   async createTag(dto: CreateTagDto): Promise<TagDto> {
-    const tag = tagWithDefaults(dto);
+    const problems: ErrorDetail[] = [];
+    const source = bindingOfInput(dto, undefined, { label: '', path: '' }, problems);
+    assertValid(problems);
+    const tag = tagWithDefaults(dto, source as TagSource);
     if (this.registry.getTag(tag.sensor_id)) throw new ConflictException({ message: `tag "${tag.sensor_id}" already exists`, details: [{ field: 'sensor_id', rule: 'unique', message: `tag "${tag.sensor_id}" already exists` }] });
     this.checkTagChange(tag);
     await this.repo.saveTag(tag);
@@ -69,8 +89,12 @@ export class RegistryService {
 
   async updateTag(sensorId: string, dto: UpdateTagDto): Promise<TagDto> {
     const before = this.getTag(sensorId);
-    const { alarm_priority, state_words, ...rest } = dto;
-    const tag: TagDto = { ...before, ...stripUndefined(rest) };
+    const problems: ErrorDetail[] = [];
+    const source = bindingOfInput(dto, before.source, { label: '', path: '' }, problems);
+    assertValid(problems);
+    const { alarm_priority, state_words, source: _source, ...rest } = dto;
+    for (const k of MODBUS_BINDING_FIELDS) delete (rest as Record<string, unknown>)[k];
+    const tag: TagDto = { ...before, ...stripUndefined(rest), source: source as TagSource };
     if (alarm_priority === null) delete tag.alarm_priority; // back to the severity-derived priority
     else if (alarm_priority !== undefined) tag.alarm_priority = alarm_priority;
     if (state_words === null) delete tag.state_words; // back to OFF / ON
@@ -102,10 +126,25 @@ export class RegistryService {
     }
     const details: ErrorDetail[] = [];
     const devices = raw.devices.map((d, i) => {
-      const dto = validateItem(CreateDeviceDto, d, labelOf(d, 'id', 'device', i), `devices[${i}]`, details);
+      const at = { label: labelOf(d, 'id', 'device', i), path: `devices[${i}]` };
+      const before = details.length;
+      const dto = validateItem(CreateDeviceDto, d, at.label, at.path, details);
+      if (details.length === before) details.push(...foreignDeviceFields(dto, deviceProtocol(dto), `${at.path}.`, `${at.label}: `));
+      // An export has no passwords: importing it back keeps the stored one of the same device.
+      const stored = this.registry.getDevice(dto.id ?? '');
+      if (dto.protocol === 'opcua' && dto.password === undefined && stored?.protocol === 'opcua' && dto.username !== undefined && dto.username === stored.username) {
+        dto.password = stored.password;
+      }
       return deviceWithDefaults(dto);
     });
-    const tags = raw.tags.map((t, i) => tagWithDefaults(validateItem(CreateTagDto, t, labelOf(t, 'sensor_id', 'tag', i), `tags[${i}]`, details)));
+    const tags = raw.tags.map((t, i) => {
+      const at = { label: labelOf(t, 'sensor_id', 'tag', i), path: `tags[${i}]` };
+      const before = details.length;
+      const dto = validateItem(CreateTagDto, t, at.label, at.path, details);
+      // A tag whose fields already failed is not checked twice (flat Modbus fields are validated by both).
+      const source = details.length === before ? bindingOfInput(dto, undefined, at, details) : undefined;
+      return tagWithDefaults(dto, source as TagSource);
+    });
     if (details.length) throw badRequest(details);
 
     const fileDeviceIds = new Set(devices.map((d) => d.id));
@@ -113,7 +152,7 @@ export class RegistryService {
     const keptDevices = mode === 'replace' ? [] : this.registry.listDevices().filter((d) => !fileDeviceIds.has(d.id));
     const keptTags = mode === 'replace' ? [] : this.registry.listTags().filter((t) => !fileTagIds.has(t.sensor_id));
     const allDevices = [...keptDevices, ...devices];
-    const problems = [...checkDevices(allDevices), ...checkTags([...keptTags, ...tags], new Set(allDevices.map((d) => d.id)))];
+    const problems = [...checkDevices(allDevices), ...checkTags([...keptTags, ...tags], protocolsOf(allDevices))];
     if (problems.length) throw badRequest(problems);
 
     const changed = new Set<string>([...fileDeviceIds, ...tags.map((t) => t.device_id)]);
@@ -137,17 +176,17 @@ export class RegistryService {
     return { devices: devices.length, tags: tags.length, mode };
   }
 
+  /** A version-2 device file of the whole registry; passwords are never written (re-import keeps the stored ones). */
   exportFile(format: 'json' | 'yaml'): string {
-    const devices = this.registry.listDevices().sort((a, b) => a.id.localeCompare(b.id));
-    const tags = this.registry.listTags().sort((a, b) => a.device_id.localeCompare(b.device_id) || a.register_type.localeCompare(b.register_type) || a.address - b.address);
+    const devices = this.registry.listDevices().sort((a, b) => a.id.localeCompare(b.id)).map(exportedDevice);
+    const tags = this.registry.listTags().sort((a, b) => a.device_id.localeCompare(b.device_id) || bindingOrder(a.source, b.source) || a.sensor_id.localeCompare(b.sensor_id));
     return formatDeviceFile(devices, tags, format);
   }
 
   /** Checks one new or changed tag against the rest of the registry; reports only problems involving it. */
   private checkTagChange(tag: TagDto): void {
     const others = this.registry.listTags().filter((t) => t.sensor_id !== tag.sensor_id);
-    const ids = new Set(this.registry.listDevices().map((d) => d.id));
-    const problems = checkTags([...others, tag], ids).filter((p) => p.message.includes(`"${tag.sensor_id}"`));
+    const problems = checkTags([...others, tag], protocolsOf(this.registry.listDevices())).filter((p) => p.message.includes(`"${tag.sensor_id}"`));
     assertValid(problems);
   }
 
@@ -189,10 +228,28 @@ function slug(name: string): string {
 }
 
 export function deviceWithDefaults(dto: CreateDeviceDto): DeviceDto {
+  const id = dto.id ?? slug(dto.name ?? '');
+  if (dto.protocol === 'opcua') {
+    const d: OpcuaDeviceDto = {
+      id,
+      name: dto.name,
+      protocol: 'opcua',
+      endpoint_url: dto.endpoint_url as string,
+      security_mode: dto.security_mode ?? 'None',
+      security_policy: dto.security_policy ?? 'None',
+      publishing_interval_ms: dto.publishing_interval_ms ?? 1000,
+      timeout_ms: dto.timeout_ms ?? 10_000,
+      enabled: dto.enabled ?? true,
+    };
+    if (dto.username !== undefined && dto.username !== null) d.username = dto.username;
+    if (dto.password !== undefined && dto.password !== null) d.password = dto.password;
+    return d;
+  }
   return {
-    id: dto.id ?? slug(dto.name ?? ''),
+    id,
     name: dto.name,
-    host: dto.host,
+    protocol: 'modbus',
+    host: dto.host as string,
     port: dto.port ?? 502,
     unit_id: dto.unit_id ?? 1,
     poll_interval_ms: dto.poll_interval_ms ?? 1000,
@@ -202,16 +259,13 @@ export function deviceWithDefaults(dto: CreateDeviceDto): DeviceDto {
   };
 }
 
-export function tagWithDefaults(dto: CreateTagDto): TagDto {
+/** The shared fields from the DTO and the binding already validated (`bindingOfInput`). */
+export function tagWithDefaults(dto: CreateTagDto, source: TagSource): TagDto {
   const t: TagDto = {
     sensor_id: dto.sensor_id,
     device_id: dto.device_id,
     area: dto.area ?? '',
-    register_type: dto.register_type,
-    address: dto.address,
-    data_type: dto.data_type,
-    word_order: dto.word_order ?? 'big',
-    byte_order: dto.byte_order ?? 'big',
+    source,
     scale: dto.scale ?? 1,
     offset: dto.offset ?? 0,
     unit: dto.unit ?? '',
@@ -223,6 +277,67 @@ export function tagWithDefaults(dto: CreateTagDto): TagDto {
   if (dto.alarm_priority !== undefined && dto.alarm_priority !== null) t.alarm_priority = dto.alarm_priority;
   if (dto.state_words) t.state_words = stateWords(dto.state_words);
   return t;
+}
+
+/**
+ * The binding of a posted tag: `source`, or the first API's flat Modbus fields; on a change, merged into the
+ * stored binding when it is of the same protocol. Validated by its protocol's DTO (the protocol match with the
+ * device is a registry rule); problems are added to `out`, named by `at`.
+ */
+function bindingOfInput(
+  dto: Partial<CreateTagDto>,
+  stored: TagSource | undefined,
+  at: { label: string; path: string },
+  out: ErrorDetail[],
+): TagSource | undefined {
+  const prefix = at.label ? `${at.label}: ` : '';
+  const path = at.path ? `${at.path}.` : '';
+  const flat = flatBindingFields(dto as Record<string, unknown>);
+  const posted = dto.source !== undefined && dto.source !== null ? dto.source : null;
+  if (flat && posted) {
+    const message = `${prefix}give the binding either as source or as the flat Modbus fields (${Object.keys(flat).join(', ')}), not both`;
+    out.push({ field: `${path}source`, rule: 'oneForm', message });
+    return undefined;
+  }
+  const given = posted ?? flat;
+  if (!given) {
+    if (stored) return stored;
+    out.push({ field: `${path}source`, rule: 'required', message: `${prefix}source is required (the tag's binding to its device: register_type, address, data_type for Modbus, node_id for OPC UA)` });
+    return undefined;
+  }
+  const kind = bindingProtocol(given) ?? (stored && isOpcuaBinding(stored) ? 'opcua' : 'modbus');
+  const sameKind = stored && (kind === 'opcua') === isOpcuaBinding(stored);
+  const raw: Record<string, unknown> = sameKind ? { ...stored, ...stripUndefined(given) } : { ...given };
+  const cls: new () => object = kind === 'opcua' ? OpcuaTagBindingDto : ModbusTagBindingDto;
+  const errors = validateSync(plainToInstance(cls, raw), {
+    whitelist: true,
+    forbidNonWhitelisted: true,
+    validationError: { target: false, value: true },
+  });
+  for (const d of flattenValidationErrors(errors, posted ? 'source' : '')) {
+    out.push({ field: `${path}${d.field}`, rule: d.rule, message: `${prefix}${d.message}` });
+  }
+  return errors.length ? undefined : bindingWithDefaults(raw);
+}
+
+/** Fields of the other protocol's devices, refused rather than silently dropped. */
+function foreignDeviceFields(dto: object, protocol: DeviceProtocol, path: string, prefix: string): ErrorDetail[] {
+  const foreign = protocol === 'opcua' ? MODBUS_DEVICE_FIELDS : OPCUA_DEVICE_FIELDS;
+  const o = dto as Record<string, unknown>;
+  return foreign
+    .filter((k) => o[k] !== undefined && o[k] !== null)
+    .map((k) => ({ field: `${path}${k}`, rule: 'matchesProtocol', message: `${prefix}${k} is not a field of ${protocol === 'opcua' ? 'an opcua' : 'a modbus'} device` }));
+}
+
+function protocolsOf(devices: readonly DeviceDto[]): Map<string, DeviceProtocol> {
+  return new Map(devices.map((d) => [d.id, deviceProtocol(d)]));
+}
+
+/** Export order within a device: Modbus by area and address, OPC UA by node id. */
+function bindingOrder(a: TagSource, b: TagSource): number {
+  if (isModbusBinding(a) && isModbusBinding(b)) return a.register_type.localeCompare(b.register_type) || a.address - b.address;
+  if (isOpcuaBinding(a) && isOpcuaBinding(b)) return a.node_id.localeCompare(b.node_id);
+  return isModbusBinding(a) ? -1 : 1;
 }
 
 /** Only the two words (a validated DTO instance carries nothing else, but a plain copy is what gets stored). */

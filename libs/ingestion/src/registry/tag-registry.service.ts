@@ -4,6 +4,7 @@ import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { isDeepStrictEqual } from 'node:util';
 import type { DeviceDto, TagDto } from '@idm/contracts';
 import { AppConfig, DatabaseState, retryInBackground } from '@idm/core';
+import { deviceFromStored, tagFromStored } from './registry-shapes';
 import { RegistryRepository } from './registry.repository';
 
 /** The local copy of the registry under DATA_DIR, used at a start while the database is away. */
@@ -138,8 +139,9 @@ export class TagRegistryService implements OnModuleInit {
     }
     try {
       const copy = JSON.parse(fs.readFileSync(this.copyPath, 'utf8')) as { saved_at: string; devices: DeviceDto[]; tags: TagDto[] };
-      this.devices = new Map(copy.devices.map((d) => [d.id, d]));
-      this.tags = new Map(copy.tags.map((t) => [t.sensor_id, t]));
+      // Read like stored documents: a copy written before protocols existed has flat Modbus tags.
+      this.devices = new Map(copy.devices.map((d) => [d.id, deviceFromStored({ ...d, _id: d.id })]));
+      this.tags = new Map(copy.tags.map((t) => [t.sensor_id, tagFromStored({ ...t, _id: t.sensor_id })]));
       this.logger.warn(`the database is away: ${copy.devices.length} device(s) and ${copy.tags.length} tag(s) from the local copy of ${copy.saved_at}`);
     } catch (err) {
       this.logger.error(`local registry copy ${this.copyPath} is unreadable: ${String(err)}`);

@@ -1,7 +1,6 @@
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
 import { SchemaTypes, type HydratedDocument } from 'mongoose';
-import { ENDIANNESS, MODBUS_DATA_TYPES, REGISTER_TYPES } from '@idm/contracts';
-import type { Endianness, ModbusDataType, RegisterType, TagAlarmPriority, TagLimits, TagStateWords } from '@idm/contracts';
+import type { TagAlarmPriority, TagLimits, TagSource, TagStateWords } from '@idm/contracts';
 
 /**
  * A tag (sensor). `_id` is the sensor_id, so "get tag X" is an `_id` lookup and uniqueness comes for free.
@@ -19,20 +18,13 @@ export class Tag {
   @Prop({ required: true, default: '' })
   area!: string;
 
-  @Prop({ type: String, required: true, enum: REGISTER_TYPES })
-  register_type!: RegisterType;
-
-  @Prop({ required: true })
-  address!: number;
-
-  @Prop({ type: String, required: true, enum: MODBUS_DATA_TYPES })
-  data_type!: ModbusDataType;
-
-  @Prop({ type: String, required: true, enum: ENDIANNESS, default: 'big' })
-  word_order!: Endianness;
-
-  @Prop({ type: String, required: true, enum: ENDIANNESS, default: 'big' })
-  byte_order!: Endianness;
+  /**
+   * Where the value lives in the device, shaped by the device's protocol (Modbus or OPC UA binding). Documents
+   * stored before protocols existed carry the Modbus binding flat (register_type, address, ...) instead: they
+   * are read by `tagFromStored` and rewritten in this shape on their next change.
+   */
+  @Prop({ type: SchemaTypes.Mixed, required: true })
+  source!: TagSource;
 
   @Prop({ required: true, default: 1 })
   scale!: number;

@@ -38,4 +38,12 @@ export interface SourceDriver<D, T> {
   open(device: D, tags: readonly T[], deps: SourceDeps<D>, carry?: SourceCarryOver): SourceConnection;
   /** One line for the log when a connection starts, e.g. "opc.tcp://host:4840: 12 monitored items at 1000 ms". */
   describe(device: D, tags: readonly T[]): string;
+  /** Where the device is reached, for log lines (e.g. "10.0.0.5:502", "opc.tcp://plc-07:4840"). */
+  endpoint?(device: D): string;
 }
+
+/**
+ * The DI token of every registered driver (a factory provider collecting them): a protocol is added by
+ * writing its driver and listing it in `SOURCE_DRIVER_CLASSES` (ingestion.module.ts).
+ */
+export const SOURCE_DRIVERS = Symbol('SOURCE_DRIVERS');

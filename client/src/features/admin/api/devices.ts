@@ -19,3 +19,15 @@ export async function importDeviceFile(fileName: string, text: string, mode: 'me
   const { data } = await api.post<ImportResultDto>('/devices/import', body, { params: { mode } });
   return data;
 }
+
+/** `POST /devices`: a Modbus PLC or an OPC UA server; the answer never holds a password (`password_set`). */
+export async function createDevice(body: Record<string, unknown>): Promise<DeviceDto> {
+  const { data } = await api.post<DeviceDto>('/devices', body);
+  return data;
+}
+
+/** `PATCH /devices/:id`: the fields given replace the stored ones; a password left out is kept. */
+export async function updateDevice(id: string, body: Record<string, unknown>): Promise<DeviceDto> {
+  const { data } = await api.patch<DeviceDto>(`/devices/${encodeURIComponent(id)}`, body);
+  return data;
+}

@@ -10,7 +10,7 @@ import { fakeApi, fakeToken } from '../../../test/fake-api';
 import { DevicesPage } from './DevicesPage';
 
 const tag = (sensor_id: string, device_id: string, area: string, description: string): TagDto => ({
-  sensor_id, device_id, area, description, register_type: 'holding', address: 0, data_type: 'float32', word_order: 'big', byte_order: 'big', scale: 1, offset: 0, unit: '°C',
+  sensor_id, device_id, area, description, source: { register_type: 'holding', address: 0, data_type: 'float32', word_order: 'big', byte_order: 'big' }, scale: 1, offset: 0, unit: '°C',
 });
 const TAGS = [
   tag('TT-101', 'plc-01', 'Boiler house', 'Boiler outlet temperature'),
@@ -18,7 +18,17 @@ const TAGS = [
   tag('TT-201', 'plc-02', 'Water treatment', 'Raw water temperature'),
   tag('FT-202', 'plc-02', 'Water treatment', 'Filter backwash flow'),
 ];
-const device = (id: string, name: string) => ({ id, name, host: '10.0.0.1', port: 502, unit_id: 1, poll_interval_ms: 1000, timeout_ms: 500, enabled: true });
+const device = (id: string, name: string) => ({ id, name, protocol: 'modbus', host: '10.0.0.1', port: 502, unit_id: 1, poll_interval_ms: 1000, timeout_ms: 500, enabled: true });
+
+function renderPage() {
+  render(
+    <AuthProvider>
+      <MemoryRouter>
+        <DevicesPage />
+      </MemoryRouter>
+    </AuthProvider>,
+  );
+}
 
 beforeEach(() => {
   initConfig({});
@@ -31,13 +41,7 @@ beforeEach(() => {
 
 test('the tag table can be filtered by sensor id, description, area or device, and says how many tags it shows', async () => {
   const user = userEvent.setup();
-  render(
-    <AuthProvider>
-      <MemoryRouter>
-        <DevicesPage />
-      </MemoryRouter>
-    </AuthProvider>,
-  );
+  renderPage();
   const table = within(screen.getByRole('region', { name: 'Tags' })).getByRole('table');
   const shown = () => within(table).queryAllByRole('row').slice(1).map((r) => within(r).queryAllByRole('cell')[0]?.querySelector('strong')?.textContent ?? r.textContent);
   expect(await screen.findByText('4 of 4 tags')).toBeInTheDocument();
@@ -67,4 +71,15 @@ test('the tag table can be filtered by sensor id, description, area or device, a
   await user.type(filter, 'XT-9');
   expect(shown()).toEqual(['No tag matches “XT-9”.']);
   expect(screen.getByText('0 of 4 tags')).toBeInTheDocument();
+});
+
+test('an OPC UA device shows its endpoint and security, and its tags their node and sampling', async () => {
+  const ua = { id: 'ua-01', name: 'Line 7', protocol: 'opcua', endpoint_url: 'opc.tcp://line7:4840', security_mode: 'SignAndEncrypt', security_policy: 'Basic256Sha256', publishing_interval_ms: 500, timeout_ms: 10000, enabled: true, username: 'idm', password_set: true };
+  const uaTag: TagDto = { ...tag('PT-701', 'ua-01', 'Line 7', 'Line pressure'), source: { node_id: 'ns=2;s=Line7.Pressure', sampling_interval_ms: 250, deadband_type: 'absolute', deadband_value: 0.5 } };
+  fakeApi((req) => ({ status: 200, data: req.url === '/tags' ? [uaTag] : req.url === '/devices' ? [ua] : [] }));
+  renderPage();
+  expect(await screen.findByText('opc.tcp://line7:4840 (SignAndEncrypt, Basic256Sha256)')).toBeInTheDocument();
+  expect(screen.getByText('500 ms')).toBeInTheDocument();
+  expect(await screen.findByText('ns=2;s=Line7.Pressure')).toBeInTheDocument();
+  expect(screen.getByText('every 250 ms, deadband 0.5')).toBeInTheDocument();
 });

@@ -1,5 +1,5 @@
 import { useState, type FormEvent } from 'react';
-import type { ImportResultDto, TagDto } from '@idm/contracts';
+import type { DeviceDto, ImportResultDto, TagDto, TagSource } from '@idm/contracts';
 import { useAuth } from '../../../lib/auth';
 import { clock } from '../../../lib/format';
 import { downloadFile } from '../../../lib/download';
@@ -7,6 +7,7 @@ import { toUiError, type UiError } from '../../../lib/errors';
 import { useResource } from '../../../lib/use-resource';
 import { getTags } from '../../../lib/tags-api';
 import { importDeviceFile, listDevices, listDeviceStatuses } from '../api/devices';
+import { DeviceForm } from './DeviceForm';
 
 /** Admin: devices with their poller state, their tags, and import/export of the device file. */
 export function DevicesPage() {
@@ -18,6 +19,8 @@ export function DevicesPage() {
   const [error, setError] = useState<UiError | null>(null);
   const [busy, setBusy] = useState(false);
   const [query, setQuery] = useState('');
+  /** The device being changed, `'new'` while adding one, null when the form is closed. */
+  const [editing, setEditing] = useState<DeviceDto | 'new' | null>(null);
 
   if (!can('admin')) return <p className="panel">Only admins manage devices.</p>;
   const statusOf = new Map((statuses.data ?? []).map((s) => [s.device_id, s]));
@@ -91,12 +94,29 @@ export function DevicesPage() {
       </section>
       <section className="panel" aria-labelledby="devices-title">
         <h2 id="devices-title">Devices</h2>
+        {editing ? (
+          <DeviceForm
+            key={editing === 'new' ? 'new' : editing.id}
+            device={editing === 'new' ? undefined : editing}
+            onSaved={() => {
+              setEditing(null);
+              devices.reload();
+            }}
+            onCancel={() => setEditing(null)}
+          />
+        ) : (
+          <p>
+            <button type="button" onClick={() => setEditing('new')}>
+              Add device
+            </button>
+          </p>
+        )}
         <table className="grid">
           <thead>
             <tr>
               <th scope="col">Device</th>
               <th scope="col">Address</th>
-              <th scope="col" className="num">Poll</th>
+              <th scope="col" className="num">Interval</th>
               <th scope="col">State</th>
               <th scope="col">Last good poll</th>
               <th scope="col" className="num">Requests/poll</th>
@@ -110,12 +130,13 @@ export function DevicesPage() {
               return (
                 <tr key={d.id}>
                   <td>
-                    <strong>{d.name}</strong> <span className="muted">{d.id}</span>
+                    <strong>{d.name}</strong> <span className="muted">{d.id}</span>{' '}
+                    <button type="button" aria-label={`Change ${d.id}`} onClick={() => setEditing(d)}>
+                      Change
+                    </button>
                   </td>
-                  <td>
-                    {d.host}:{d.port} unit {d.unit_id}
-                  </td>
-                  <td className="num">{d.poll_interval_ms} ms</td>
+                  <td>{deviceAddress(d)}</td>
+                  <td className="num">{d.protocol === 'opcua' ? d.publishing_interval_ms : d.poll_interval_ms} ms</td>
                   <td>{s?.state === 'comm_failure' ? <strong className="quality">✕ COMM FAILURE</strong> : (s?.state ?? '—')}</td>
                   <td className="num">{s?.last_good_poll_at ? clock(s.last_good_poll_at) : '—'}</td>
                   <td className="num">{s?.requests_per_poll ?? '—'}</td>
@@ -143,8 +164,8 @@ export function DevicesPage() {
               <th scope="col">Sensor</th>
               <th scope="col">Device</th>
               <th scope="col">Area</th>
-              <th scope="col">Register</th>
-              <th scope="col">Type</th>
+              <th scope="col">Binding</th>
+              <th scope="col">Read as</th>
               <th scope="col">Unit</th>
               <th scope="col">Limits (LL / L / H / HH)</th>
             </tr>
@@ -164,13 +185,8 @@ export function DevicesPage() {
                 </td>
                 <td>{t.device_id}</td>
                 <td>{t.area}</td>
-                <td className="num">
-                  {t.register_type} {t.address}
-                </td>
-                <td>
-                  {t.data_type}
-                  {t.data_type !== 'bool' && t.data_type !== 'int16' && t.data_type !== 'uint16' ? ` ${t.word_order}/${t.byte_order}` : ''}
-                </td>
+                <td className="num">{bindingWhere(t.source)}</td>
+                <td>{bindingHow(t.source)}</td>
                 <td>{t.unit}</td>
                 <td className="num">{[t.limits?.lolo, t.limits?.lo, t.limits?.hi, t.limits?.hihi].map((v) => v ?? '—').join(' / ')}</td>
               </tr>
@@ -180,6 +196,28 @@ export function DevicesPage() {
       </section>
     </>
   );
+}
+
+/** Where IDM reaches a device: a Modbus PLC's address and unit, or an OPC UA server's endpoint and security. */
+export function deviceAddress(d: DeviceDto): string {
+  if (d.protocol === 'opcua') return `${d.endpoint_url}${d.security_mode === 'None' ? '' : ` (${d.security_mode}, ${d.security_policy})`}`;
+  return `${d.host}:${d.port} unit ${d.unit_id}`;
+}
+
+/** Where a tag's value lives: Modbus area and address, or the OPC UA node. */
+export function bindingWhere(s: TagSource): string {
+  return 'node_id' in s ? s.node_id : `${s.register_type} ${s.address}`;
+}
+
+/** How it is read: the Modbus type and register orders, or the OPC UA sampling interval and deadband. */
+export function bindingHow(s: TagSource): string {
+  if ('node_id' in s) {
+    const sampling = s.sampling_interval_ms !== undefined ? `every ${s.sampling_interval_ms} ms` : 'at publishing interval';
+    const deadband = s.deadband_type && s.deadband_type !== 'none' ? `, deadband ${s.deadband_value}${s.deadband_type === 'percent' ? ' %' : ''}` : '';
+    return `${sampling}${deadband}`;
+  }
+  const wide = s.data_type !== 'bool' && s.data_type !== 'int16' && s.data_type !== 'uint16';
+  return `${s.data_type}${wide ? ` ${s.word_order}/${s.byte_order}` : ''}`;
 }
 
 /**

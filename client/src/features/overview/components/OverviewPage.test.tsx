@@ -10,13 +10,13 @@ import { FakeSocket } from '../../../test/fake-socket';
 import { OverviewPage } from './OverviewPage';
 
 const tag = (sensor_id: string, device_id: string, area: string, unit: string): TagDto =>
-  ({ sensor_id, device_id, area, unit, description: `${sensor_id} desc`, register_type: 'holding', address: 0, data_type: 'float32', word_order: 'big', byte_order: 'big', scale: 1, offset: 0 }) as TagDto;
+  ({ sensor_id, device_id, area, unit, description: `${sensor_id} desc`, source: { register_type: 'holding', address: 0, data_type: 'float32', word_order: 'big', byte_order: 'big' }, scale: 1, offset: 0 }) as TagDto;
 const TAGS = [
   { ...tag('TT-1', 'plc-1', 'Boiler house', '°C'), physical_min: 0, physical_max: 200, limits: { lo: 20, hi: 150 } },
   tag('PT-1', 'plc-1', 'Boiler house', 'bar'),
   tag('FT-1', 'plc-2', 'Turbine hall', 'm³/h'),
-  { ...tag('M-1', 'plc-3', 'Pump station', ''), register_type: 'coil', data_type: 'bool', state_words: { '0': 'STOP', '1': 'RUN' } } as TagDto,
-  { ...tag('M-2', 'plc-3', 'Pump station', ''), register_type: 'coil', data_type: 'bool' } as TagDto,
+  { ...tag('M-1', 'plc-3', 'Pump station', ''), source: { register_type: 'coil', address: 0, data_type: 'bool', word_order: 'big', byte_order: 'big' }, state_words: { '0': 'STOP', '1': 'RUN' } } as TagDto,
+  { ...tag('M-2', 'plc-3', 'Pump station', ''), source: { register_type: 'coil', address: 0, data_type: 'bool', word_order: 'big', byte_order: 'big' } } as TagDto,
 ];
 const DEVICES = [{ id: 'plc-1', name: 'PLC 1' }, { id: 'plc-2', name: 'PLC 2' }, { id: 'plc-3', name: 'PLC 3' }] as DeviceDto[];
 const STATUS = [

@@ -1,6 +1,6 @@
 import { memo, useMemo } from 'react';
 import { Link } from 'react-router-dom';
-import type { AlarmDto } from '@idm/contracts';
+import { isBoolTag, type AlarmDto } from '@idm/contracts';
 import { PriorityBadge } from '../../../components/ui/PriorityBadge';
 import { Sparkline } from '../../../components/ui/Sparkline';
 import { useLiveValue } from '../../../lib/live/LiveProvider';
@@ -37,7 +37,7 @@ function TileLive({ tag, alarm, scale, linkDown }: { tag: TileSpec; alarm?: Alar
   // Nothing on this screen is current while its own connection is down: that, not the data, is the news.
   const untrusted = linkDown ? 'NO LINK' : badQuality ?? (live?.stale ? 'STALE' : null);
   const text = valueText(live, tag);
-  const numeric = !!live && live.quality !== 'bad' && Number.isFinite(live.value) && tag.data_type !== 'bool';
+  const numeric = !!live && live.quality !== 'bad' && Number.isFinite(live.value) && !isBoolTag(tag);
   const cls = ['tile-live', live?.stale || linkDown ? 'stale' : '', badQuality ? 'bad' : '', linkDown ? 'no-link' : ''].filter(Boolean).join(' ');
   const word = alarm ? ALARM_WORD[alarm.state] : undefined;
   return (
@@ -47,7 +47,7 @@ function TileLive({ tag, alarm, scale, linkDown }: { tag: TileSpec; alarm?: Alar
         <span className={`value${text.length > 9 ? ' longer' : text.length > 6 ? ' long' : ''}`} data-testid="tile-value" title={text.length > 6 ? text : undefined}>
           {text}
         </span>
-        <span className="unit">{tag.data_type === 'bool' ? '' : tag.unit}</span>
+        <span className="unit">{isBoolTag(tag) ? '' : tag.unit}</span>
       </span>
       {scale && <AnalogBar scale={scale} value={numeric ? live!.value : null} abnormal={numeric && outsideLimits(tag, live!.value)} />}
       <Sparkline values={live?.trend ?? []} />

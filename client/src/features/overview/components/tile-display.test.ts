@@ -11,11 +11,11 @@ test('a bad reading reads BAD and a non-number its name, never a number; bools r
   expect(valueText({ value: Number.NEGATIVE_INFINITY, quality: 'bad' }, {})).toBe('-Inf');
   expect(valueText(good(0.5), {})).toBe('0.500');
   expect(valueText(undefined, {})).toBe('—');
-  expect(valueText(good(1), { data_type: 'bool' })).toBe('ON');
-  expect(valueText(good(0), { data_type: 'bool' })).toBe('OFF');
+  expect(valueText(good(1), { source: { register_type: 'coil', address: 0, data_type: 'bool', word_order: 'big', byte_order: 'big' } })).toBe('ON');
+  expect(valueText(good(0), { source: { register_type: 'coil', address: 0, data_type: 'bool', word_order: 'big', byte_order: 'big' } })).toBe('OFF');
   const words = { '0': 'STOP', '1': 'RUN' };
-  expect(valueText(good(1), { data_type: 'bool', state_words: words })).toBe('RUN');
-  expect(valueText(good(0), { data_type: 'bool', state_words: words })).toBe('STOP');
+  expect(valueText(good(1), { source: { register_type: 'coil', address: 0, data_type: 'bool', word_order: 'big', byte_order: 'big' }, state_words: words })).toBe('RUN');
+  expect(valueText(good(0), { source: { register_type: 'coil', address: 0, data_type: 'bool', word_order: 'big', byte_order: 'big' }, state_words: words })).toBe('STOP');
 });
 
 const tag = { sensor_id: 'TT-1', device_id: 'plc', area: '', unit: '', description: '' };
@@ -37,7 +37,7 @@ test('the analog scale spans the physical range with a mark per limit; none with
   expect(l.max).toBeGreaterThan(20);
   expect(analogScale(tag)).toBeNull();
   expect(analogScale({ ...tag, limits: { hi: 5 } })).toBeNull();
-  expect(analogScale({ ...tag, data_type: 'bool', physical_min: 0, physical_max: 1 })).toBeNull();
+  expect(analogScale({ ...tag, source: { register_type: 'coil', address: 0, data_type: 'bool', word_order: 'big', byte_order: 'big' }, physical_min: 0, physical_max: 1 })).toBeNull();
 });
 
 test('the indicator is abnormal beyond lo/hi (or lolo/hihi when those are all there is)', () => {

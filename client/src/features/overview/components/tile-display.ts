@@ -1,9 +1,9 @@
-import type { DeviceStatusDto, TagDto, TagStateWords } from '@idm/contracts';
+import { isBoolTag, type DeviceStatusDto, type TagDto, type TagStateWords } from '@idm/contracts';
 import { formatValue } from '../../../lib/format';
 
 /** What a tile needs of a tag (sensors posted over REST without a registered tag have only the first five). */
 export type TileSpec = Pick<TagDto, 'sensor_id' | 'device_id' | 'area' | 'unit' | 'description'> &
-  Partial<Pick<TagDto, 'data_type' | 'limits' | 'physical_min' | 'physical_max' | 'state_words'>>;
+  Partial<Pick<TagDto, 'source' | 'limits' | 'physical_min' | 'physical_max' | 'state_words'>>;
 
 export const DEFAULT_STATE_WORDS: TagStateWords = { '0': 'OFF', '1': 'ON' };
 
@@ -17,11 +17,11 @@ export function nonFiniteText(v: number): string {
  * must never read as a measured 0.000), `NaN`/`+Inf`/`-Inf` for such values, the tag's state word for a
  * bool, else the number.
  */
-export function valueText(live: { value: number; quality: string } | undefined, tag: Pick<TileSpec, 'data_type' | 'state_words'>): string {
+export function valueText(live: { value: number; quality: string } | undefined, tag: Pick<TileSpec, 'source' | 'state_words'>): string {
   if (!live) return '—';
   if (!Number.isFinite(live.value)) return nonFiniteText(live.value);
   if (live.quality === 'bad') return 'BAD';
-  if (tag.data_type === 'bool') return (tag.state_words ?? DEFAULT_STATE_WORDS)[live.value ? '1' : '0'];
+  if (isBoolTag(tag)) return (tag.state_words ?? DEFAULT_STATE_WORDS)[live.value ? '1' : '0'];
   return formatValue(live.value);
 }
 
@@ -38,7 +38,7 @@ export interface AnalogScale {
  * is nothing to show.
  */
 export function analogScale(tag: TileSpec): AnalogScale | null {
-  if (tag.data_type === 'bool') return null;
+  if (isBoolTag(tag)) return null;
   const l = tag.limits ?? {};
   const limits = (['lolo', 'lo', 'hi', 'hihi'] as const).filter((k) => typeof l[k] === 'number').map((k) => ({ kind: k, v: l[k] as number }));
   const ends = [tag.physical_min, tag.physical_max, ...limits.map((x) => x.v)].filter((v): v is number => typeof v === 'number' && Number.isFinite(v));

@@ -1,6 +1,6 @@
 import type { DeviceState, DeviceStatusDto, IngestedSample, OpcuaDeviceDto, OpcuaTagBinding, SampleQuality, TagDto } from '@idm/contracts';
 import { ClientMonitoredItemGroup, DataChangeFilter, DataValue, MonitoringParametersOptions, OPCUACertificateManager, OPCUAClient } from 'node-opcua';
-import { BackoffOptions, backoffDelay, DEFAULT_BACKOFF } from '../../modbus/backoff';
+import { BackoffOptions, backoffDelay, DEFAULT_BACKOFF } from '../backoff';
 import type { SourceCarryOver, SourceConnection, SourceDeps } from '../source-driver';
 import { dataChangeFilterFor } from './engine/deadband';
 import { nodeIdError } from './engine/node-id';

@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import type { OpcuaDeviceDto } from '@idm/contracts';
 import { OPCUACertificateManager } from 'node-opcua';
-import type { BackoffOptions } from '../../modbus/backoff';
+import type { BackoffOptions } from '../backoff';
 import type { SourceCarryOver, SourceDeps, SourceDriver } from '../source-driver';
 import { browseChildren, OpcuaBrowseNode, OPCUA_OBJECTS_FOLDER } from './browse';
 import { identityOf, opcuaClientFor } from './opcua-client';

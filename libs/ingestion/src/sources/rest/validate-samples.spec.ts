@@ -13,8 +13,8 @@ describe('validateSampleBatch', () => {
   it('accepts one object, a bare array and {samples}, with ISO-8601 or epoch-ms timestamps and defaults', () => {
     const r = validateSampleBatch({ samples: [ok, { ...ok, timestamp: '2026-06-01T00:00:01.5+00:00', quality: 'stale', status: 'anomaly' }] }, limits);
     expect(r).toEqual({ ok: true, samples: [
-      { sensor_id: 'boiler-1.temp', t: now, v: 1.5, q: 'good', s: 'normal' },
-      { sensor_id: 'boiler-1.temp', t: now + 1500, v: 1.5, q: 'stale', s: 'anomaly' },
+      { sensor_id: 'boiler-1.temp', timestamp: now, value: 1.5, quality: 'good', source: 'rest' },
+      { sensor_id: 'boiler-1.temp', timestamp: now + 1500, value: 1.5, quality: 'stale', source: 'rest', status: 'anomaly' },
     ] });
     expect(validateSampleBatch(ok, limits).ok).toBe(true);
     expect(validateSampleBatch([ok], limits).ok).toBe(true);

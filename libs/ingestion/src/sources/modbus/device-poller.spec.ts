@@ -1,8 +1,8 @@
-import type { DeviceDto, IngestedSample, RegisterType, TagDto } from '@idm/contracts';
+import type { FlatModbusTagDto as TagDto, IngestedSample, ModbusDeviceDto, RegisterType } from '@idm/contracts';
 import { DevicePoller, DevicePollerDeps, PollerCarryOver } from './device-poller';
 import { ModbusExceptionError, ModbusReader } from './modbus-reader';
 
-const device: DeviceDto = { id: 'd1', name: 'D1', host: 'h', port: 502, unit_id: 1, poll_interval_ms: 20, timeout_ms: 50, enabled: true, block_gap: 0 };
+const device: ModbusDeviceDto = { id: 'd1', name: 'D1', protocol: 'modbus', host: 'h', port: 502, unit_id: 1, poll_interval_ms: 20, timeout_ms: 50, enabled: true, block_gap: 0 };
 const tag = (sensor_id: string, register_type: RegisterType, address: number): TagDto => ({
   sensor_id, device_id: 'd1', area: '', register_type, address, data_type: register_type === 'coil' ? 'bool' : 'uint16',
   word_order: 'big', byte_order: 'big', scale: 1, offset: 0, unit: '', description: '',

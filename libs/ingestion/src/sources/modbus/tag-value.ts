@@ -1,8 +1,8 @@
-import type { SampleQuality, TagDto } from '@idm/contracts';
+import type { FlatModbusTagDto, SampleQuality } from '@idm/contracts';
 import { decodeRegisters, scaleValue } from './decode';
 
 export type DecodableTag = Pick<
-  TagDto,
+  FlatModbusTagDto,
   'sensor_id' | 'data_type' | 'word_order' | 'byte_order' | 'scale' | 'offset' | 'physical_min' | 'physical_max'
 >;
 

@@ -1,11 +1,15 @@
-import type { DeviceDto, DeviceState, DeviceStatusDto, IngestedSample, SampleQuality, TagDto } from '@idm/contracts';
-import { BackoffOptions, backoffDelay, DEFAULT_BACKOFF } from '../modbus/backoff';
-import { planBlocks, ReadBlock } from '../modbus/block-planner';
-import { widthOf } from '../modbus/data-types';
-import { readTag } from '../modbus/tag-value';
+import type { DeviceState, DeviceStatusDto, FlatModbusTagDto, IngestedSample, ModbusDeviceDto, SampleQuality } from '@idm/contracts';
+import { BackoffOptions, backoffDelay, DEFAULT_BACKOFF } from '../backoff';
+import { planBlocks, ReadBlock } from './block-planner';
+import { widthOf } from './data-types';
+import { readTag } from './tag-value';
+import type { SourceCarryOver, SourceConnection, SourceDeps } from '../source-driver';
 import { ModbusExceptionError, ModbusReader, ModbusResponseError } from './modbus-reader';
 
 const ILLEGAL_DATA_ADDRESS = 2;
+
+/** A tag as the poller reads it: the shared fields with the Modbus binding flat beside them. */
+export type ModbusTag = FlatModbusTagDto;
 
 /**
  * How long a plan split around a refused register is kept before the original plan is tried again: 1 min,
@@ -17,27 +21,29 @@ export const DEFAULT_REPLAN_RETRY: Omit<BackoffOptions, 'jitter'> = { baseMs: 60
  * What a poller hands to the one replacing it when the device's settings change: an outstanding comm failure
  * (so the replacement reports its end and the alarm clears) and the last good values (for stale samples).
  */
-export interface PollerCarryOver {
-  commFailedSince: number | null;
-  last: ReadonlyMap<string, number>;
-}
+export type PollerCarryOver = SourceCarryOver;
 
-export interface DevicePollerDeps {
-  createReader(device: DeviceDto): ModbusReader;
-  /** Resolves when the ingestion pipeline accepted the batch (backpressure: the next poll waits). */
-  publish(batch: IngestedSample[]): Promise<void>;
-  commFailed(device: DeviceDto, at: number, reason: string): void;
-  commRestored(device: DeviceDto, at: number, downMs: number): void;
+/** The sources service's callbacks (publish, comm failure/restore, errors) and the Modbus-only hooks. */
+export interface DevicePollerDeps extends SourceDeps<ModbusDeviceDto> {
+  createReader(device: ModbusDeviceDto): ModbusReader;
   /** One Modbus request finished (for metrics). */
-  onRequest?(device: DeviceDto, ok: boolean): void;
-  onPoll?(device: DeviceDto, durationMs: number, ok: boolean): void;
-  onError?(device: DeviceDto, message: string): void;
-  now?: () => number;
+  onRequest?(device: ModbusDeviceDto, ok: boolean): void;
+  onPoll?(device: ModbusDeviceDto, durationMs: number, ok: boolean): void;
+  /** The poller stopped: nothing more will be read or published (metrics drop the device's series). */
+  onStopped?(device: ModbusDeviceDto): void;
   random?: () => number;
   backoff?: BackoffOptions;
   /** Consecutive failed polls before the device is declared in comm failure (one blip is not an alarm). */
   failAfter?: number;
   replanRetry?: Omit<BackoffOptions, 'jitter'>;
+}
+
+/** The read requests of a device's tags with its block gap. */
+export function planDevice(device: Pick<ModbusDeviceDto, 'block_gap'>, tags: readonly ModbusTag[]): ReadBlock[] {
+  return planBlocks(
+    tags.map((t) => ({ key: t.sensor_id, register_type: t.register_type, address: t.address, width: widthOf(t.data_type) })),
+    { gap: device.block_gap ?? 8 },
+  );
 }
 
 /**
@@ -46,13 +52,13 @@ export interface DevicePollerDeps {
  * failure the connection is dropped and re-made with exponential backoff and jitter, forever, so a PLC
  * that reboots comes back without anyone redeploying anything.
  */
-export class DevicePoller {
+export class DevicePoller implements SourceConnection {
   /** The plan from the tags and block gap; `blocks` departs from it while the device refuses part of it. */
   private readonly original: readonly ReadBlock[];
   private blocks: ReadBlock[];
   private replanRetryAt: number | null = null;
   private replanRetryDelay: number;
-  private readonly tagsById: Map<string, TagDto>;
+  private readonly tagsById: Map<string, ModbusTag>;
   private readonly last = new Map<string, number>();
   private reader: ModbusReader | null = null;
   private timer: NodeJS.Timeout | null = null;
@@ -71,16 +77,13 @@ export class DevicePoller {
   maxInFlight = 0;
 
   constructor(
-    readonly device: DeviceDto,
-    tags: readonly TagDto[],
+    readonly device: ModbusDeviceDto,
+    tags: readonly ModbusTag[],
     private readonly deps: DevicePollerDeps,
     carry?: PollerCarryOver,
   ) {
     this.tagsById = new Map(tags.map((t) => [t.sensor_id, t]));
-    this.original = planBlocks(
-      tags.map((t) => ({ key: t.sensor_id, register_type: t.register_type, address: t.address, width: widthOf(t.data_type) })),
-      { gap: device.block_gap ?? 8 },
-    );
+    this.original = planDevice(device, tags);
     this.blocks = [...this.original];
     this.replanRetryDelay = (deps.replanRetry ?? DEFAULT_REPLAN_RETRY).baseMs;
     if (carry) {
@@ -119,6 +122,7 @@ export class DevicePoller {
     await this.running;
     await this.reader?.close();
     this.reader = null;
+    this.deps.onStopped?.(this.device);
   }
 
   status(): DeviceStatusDto {
@@ -232,7 +236,7 @@ export class DevicePoller {
         // Stamped at the response: on a slow device the last block can arrive long after the poll began.
         const t = this.now;
         for (const { key, offset } of block.tags) {
-          const reading = readTag(this.tagsById.get(key) as TagDto, data, offset);
+          const reading = readTag(this.tagsById.get(key) as ModbusTag, data, offset);
           if (reading.quality === 'good') this.last.set(key, reading.value);
           samples.push(this.sample(key, reading.value, reading.quality, t));
         }
@@ -290,7 +294,7 @@ export class DevicePoller {
    */
   private splitBlock(block: ReadBlock): ReadBlock[] | null {
     if (block.tags.length < 2) return null;
-    const tags = block.tags.map(({ key }) => this.tagsById.get(key) as TagDto);
+    const tags = block.tags.map(({ key }) => this.tagsById.get(key) as ModbusTag);
     const plannable = tags.map((t) => ({ key: t.sensor_id, register_type: t.register_type, address: t.address, width: widthOf(t.data_type) }));
     const parts = planBlocks(plannable, { gap: 0 });
     if (parts.length > 1) return parts;

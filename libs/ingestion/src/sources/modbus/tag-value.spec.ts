@@ -1,4 +1,4 @@
-import type { TagDto } from '@idm/contracts';
+import type { FlatModbusTagDto as TagDto } from '@idm/contracts';
 import { encodeRegisters } from './decode';
 import { readTag } from './tag-value';
 

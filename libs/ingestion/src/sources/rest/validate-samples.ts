@@ -1,8 +1,5 @@
-import type { ErrorDetail, SampleQuality, SampleStatus } from '@idm/contracts';
-import type { StoredSample } from './summary';
-
-/** Sensor ids: letters, digits and `_ - . : /`, starting with a letter or digit (`|` separates `_id` parts). */
-export const SENSOR_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.:/-]{0,127}$/;
+import type { ErrorDetail, IngestedSample, SampleQuality, SampleStatus } from '@idm/contracts';
+import { SENSOR_ID_PATTERN } from '../../dto/tag.dto';
 const QUALITIES: readonly SampleQuality[] = ['good', 'bad', 'comm_failure', 'stale'];
 const STATUSES: readonly SampleStatus[] = ['normal', 'anomaly'];
 const ALLOWED = new Set(['sensor_id', 'timestamp', 'value', 'quality', 'status']);
@@ -17,15 +14,16 @@ export interface SampleLimits {
   maxTimestamp: number;
 }
 
-export type ValidationResult = { ok: true; samples: StoredSample[] } | { ok: false; message: string; details: ErrorDetail[] };
+export type ValidationResult = { ok: true; samples: IngestedSample[] } | { ok: false; message: string; details: ErrorDetail[] };
 
 function fail(field: string, rule: string, message: string): ValidationResult {
   return { ok: false, message, details: [{ field, rule, message }] };
 }
 
 /**
- * Validates a whole `POST /sensors/data` body: one sample, `{samples: [...]}` or a bare array. Stops at
- * the first bad sample and names it (`samples[3].value`); a rejected batch stores nothing.
+ * Validates a whole `POST /sensors/data` body: one sample, `{samples: [...]}` or a bare array, into
+ * ingestion samples (`source: 'rest'`). Stops at the first bad sample and names it (`samples[3].value`);
+ * a rejected batch stores nothing.
  */
 export function validateSampleBatch(body: unknown, limits: SampleLimits): ValidationResult {
   let items: unknown[];
@@ -50,7 +48,7 @@ export function validateSampleBatch(body: unknown, limits: SampleLimits): Valida
   if (items.length > limits.maxBatch) {
     return fail(Array.isArray(body) ? 'body' : 'samples', 'arrayMaxSize', `a batch holds at most ${limits.maxBatch} samples (got ${items.length})`);
   }
-  const out: StoredSample[] = new Array(items.length);
+  const out: IngestedSample[] = new Array(items.length);
   for (let i = 0; i < items.length; i++) {
     const p = prefix(i);
     const f = (name: string) => (p ? `${p}.${name}` : name);
@@ -81,7 +79,8 @@ export function validateSampleBatch(body: unknown, limits: SampleLimits): Valida
     if (!QUALITIES.includes(q as SampleQuality)) return fail(f('quality'), 'isIn', `${f('quality')} must be one of ${QUALITIES.join(', ')}`);
     const s = x.status ?? 'normal';
     if (!STATUSES.includes(s as SampleStatus)) return fail(f('status'), 'isIn', `${f('status')} must be one of ${STATUSES.join(', ')}`);
-    out[i] = { sensor_id: id, t, v, q: q as SampleQuality, s: s as SampleStatus };
+    // `status` is detection's to set; a posted `anomaly` is kept (e.g. history replayed from another system).
+    out[i] = { sensor_id: id, timestamp: t, value: v, quality: q as SampleQuality, source: 'rest', ...(s === 'anomaly' ? { status: s as SampleStatus } : {}) };
   }
   return { ok: true, samples: out };
 }
