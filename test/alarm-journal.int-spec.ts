@@ -8,6 +8,7 @@ import { AlarmAudit } from '@idm/alarms';
 import { DomainEvents } from '@idm/core';
 import { startTestApp, TestApp } from './support/app';
 import { authHeader, clearLoginThrottle, loginAllRoles } from './support/auth';
+import { parseCsv } from './support/csv';
 import { call, eventually } from './support/modbus';
 
 const device = { id: 'plc-j', name: 'PLC J', host: '127.0.0.1', port: 1502, unit_id: 1, poll_interval_ms: 1000, timeout_ms: 500, enabled: false };
@@ -19,27 +20,6 @@ let seq = 0;
 const anomaly = (sensor: string, type: string): AnomalyEpisodeEvent => ({
   anomaly_id: `j-${++seq}`, sensor_id: sensor, anomaly_type: type, severity: 'high', score: 0.9, timestamp: Date.now(), end_timestamp: null, value: 120,
 });
-
-/** RFC 4180 parser (quoted fields with commas, quotes and line breaks), enough to read the export back. */
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') (field += '"'), i++;
-      else if (c === '"') quoted = false;
-      else field += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') row.push(field), (field = '');
-    else if (c === '\r' && text[i + 1] === '\n') row.push(field), rows.push(row), (row = []), (field = ''), i++;
-    else field += c;
-  }
-  if (field || row.length) row.push(field), rows.push(row);
-  return rows;
-}
 
 describe('alarm journal: GET /alarms/journal', () => {
   const db = 'idm_test_alarm_journal';

@@ -49,6 +49,7 @@ export function ScreenNav() {
     <nav aria-label="Screens">
       <NavLink to="/overview">Overview</NavLink>
       <NavLink to="/alarms">Alarms</NavLink>
+      <NavLink to="/journal">Journal</NavLink>
       <NavLink to="/anomalies">Anomalies</NavLink>
       {can('supervisor') && <NavLink to="/reports">Reports</NavLink>}
       {can('admin') && <NavLink to="/admin/users">Users</NavLink>}

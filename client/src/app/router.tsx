@@ -23,6 +23,7 @@ export function createRouter() {
             { index: true, element: <Navigate to="/overview" replace /> },
             { path: 'overview', lazy: () => import('../features/overview/components/OverviewPage').then((m) => ({ Component: m.OverviewPage })) },
             { path: 'alarms', lazy: () => import('../features/alarms/components/AlarmsPage').then((m) => ({ Component: m.AlarmsPage })) },
+            { path: 'journal', lazy: () => import('../features/journal/components/JournalPage').then((m) => ({ Component: m.JournalPage })) },
             { path: 'sensors/:id', lazy: () => import('../features/sensors/components/SensorDetailPage').then((m) => ({ Component: m.SensorDetailPage })) },
             { path: 'anomalies', lazy: () => import('../features/anomalies/components/AnomalyHistoryPage').then((m) => ({ Component: m.AnomalyHistoryPage })) },
             { path: 'reports', lazy: () => import('../features/reports/components/ReportsPage').then((m) => ({ Component: m.ReportsPage })) },
