@@ -56,6 +56,7 @@ export function ScreenNav() {
       <NavLink to="/overview">Overview</NavLink>
       <NavLink to="/alarms">Alarms</NavLink>
       <NavLink to="/journal">Journal</NavLink>
+      <NavLink to="/trends">Trends</NavLink>
       <NavLink to="/anomalies">Anomalies</NavLink>
       {can('supervisor') && <NavLink to="/reports">Reports</NavLink>}
       {can('admin') && <NavLink to="/admin/users">Users</NavLink>}

@@ -25,6 +25,7 @@ export function createRouter() {
             { path: 'alarms', lazy: () => import('../features/alarms/components/AlarmsPage').then((m) => ({ Component: m.AlarmsPage })) },
             { path: 'journal', lazy: () => import('../features/journal/components/JournalPage').then((m) => ({ Component: m.JournalPage })) },
             { path: 'sensors/:id', lazy: () => import('../features/sensors/components/SensorDetailPage').then((m) => ({ Component: m.SensorDetailPage })) },
+            { path: 'trends', lazy: () => import('../features/trends/components/TrendsPage').then((m) => ({ Component: m.TrendsPage })) },
             { path: 'anomalies', lazy: () => import('../features/anomalies/components/AnomalyHistoryPage').then((m) => ({ Component: m.AnomalyHistoryPage })) },
             { path: 'reports', lazy: () => import('../features/reports/components/ReportsPage').then((m) => ({ Component: m.ReportsPage })) },
             { path: 'admin/users', lazy: () => import('../features/admin/components/UsersPage').then((m) => ({ Component: m.UsersPage })) },

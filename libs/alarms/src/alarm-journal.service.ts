@@ -1,6 +1,6 @@
 import { BadRequestException, Injectable, UnprocessableEntityException } from '@nestjs/common';
+import { toCsv } from '@idm/contracts';
 import type { AlarmDto, AlarmEventKindName, AlarmJournalEntryDto, AlarmJournalPageDto, AlarmPriorityName, AlarmStateName } from '@idm/contracts';
-import { toCsv } from '@idm/core';
 import type { AlarmAudit } from './alarm.schema';
 import { AlarmsRepository } from './alarms.repository';
 import { AlarmsService } from './alarms.service';

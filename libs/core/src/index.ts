@@ -29,4 +29,3 @@ export * from './lifecycle/shutdown-deadline';
 export * from './http/idempotency-key';
 export * from './async/retry-in-background';
 export * from './database/database-state';
-export * from './format/csv';

@@ -1,3 +1,5 @@
+/** CSV as IDM writes it (server exports and the client's own), one definition for both. */
+
 /**
  * One CSV field (RFC 4180: quoted when it holds a comma, quote or line break), with spreadsheet formula
  * injection neutralised: a text cell starting with = + - @ (or a tab / carriage return) would run as a
