@@ -100,6 +100,16 @@ describe('multi-pen trends in Chromium', () => {
     await page.getByRole('button', { name: 'Save group' }).click();
     await page.reload();
     await page.getByLabel('Saved groups').locator('option', { hasText: 'Boiler check (3 pens)' }).waitFor({ state: 'attached' });
+    // Saved for the user, not the browser: another browser signed in as them opens it.
+    const elsewhere = await newContext(browser);
+    const desk = await elsewhere.newPage();
+    await signIn(desk, plant.idm.url, 'viewer.e2e', plant.password);
+    await desk.goto(`${plant.idm.url}/#/trends`);
+    await desk.getByLabel('Saved groups').locator('option', { hasText: 'Boiler check (3 pens)' }).waitFor({ state: 'attached' });
+    await desk.getByLabel('Saved groups').selectOption('Boiler check');
+    await desk.locator('.pen-chip').nth(2).waitFor();
+    expect(await desk.locator('.pen-chip').evaluateAll((cs) => cs.map((c) => c.getAttribute('data-pen')))).toEqual(pens);
+    await elsewhere.close();
 
     // Export: a column per pen.
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export CSV' }).click()]);

@@ -12,3 +12,4 @@ export * from './reports';
 export * from './notifications';
 export * from './sensors';
 export * from './csv';
+export * from './trends';

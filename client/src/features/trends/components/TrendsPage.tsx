@@ -1,6 +1,5 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useSearchParams } from 'react-router-dom';
-import { useAuth } from '../../../lib/auth';
 import { useLiveValue, useWatchSamples } from '../../../lib/live/LiveProvider';
 import { useNow } from '../../../lib/use-now';
 import { saveText, toCsv } from '../../../lib/csv';
@@ -9,7 +8,9 @@ import { useResource } from '../../../lib/use-resource';
 import { getPenHistory } from '../api/get-pen-history';
 import { MultiPenChart, type Pen } from './MultiPenChart';
 import { addLive, MAX_PENS, mergeLive, PEN_COLORS, pensTable, readTrendLink, TREND_RANGES, trendLinkParams, type PenPoint, type TrendView } from './pens';
-import { loadGroups, saveGroups, upsertGroup } from './trend-groups';
+import { getTrendGroups, putTrendGroups, upsertGroup } from '../api/trend-groups';
+import type { TrendGroupDto, TrendRangeKey } from '@idm/contracts';
+import { toUiError } from '../../../lib/errors';
 
 const MAX_POINTS = 400;
 
@@ -25,7 +26,7 @@ function PenFeed({ id, onPoints }: { id: string; onPoints(id: string, points: Pe
 /**
  * Multi-pen trends: up to 8 tags overlaid on their own or a shared value axis, a cursor readout of every
  * pen, drag to zoom, CSV export; the view lives in the address (a link to share) and can be saved as a
- * named group.
+ * named group (kept on the server, per user).
  */
 export function TrendsPage() {
   const [params, setParams] = useSearchParams();
@@ -34,9 +35,10 @@ export function TrendsPage() {
   const view = useMemo(() => readTrendLink(params, openedAt), [params, openedAt]);
   const show = (next: Partial<TrendView>) => setParams(trendLinkParams({ ...view, ...next }));
   const tags = useResource(getTags, 'tags');
-  const { user } = useAuth();
-  const username = user?.username ?? '';
-  const [groups, setGroups] = useState(() => loadGroups(username));
+  const saved = useResource(getTrendGroups, 'trend-groups');
+  const [changed, setChanged] = useState<TrendGroupDto[] | null>(null);
+  const groups = changed ?? saved.data ?? [];
+  const [groupError, setGroupError] = useState<string | null>(null);
   const [groupName, setGroupName] = useState('');
   const [copied, setCopied] = useState(false);
 
@@ -66,13 +68,16 @@ export function TrendsPage() {
     show({ range, from: t - r.ms, to: t });
   };
   const link = `${window.location.origin}${window.location.pathname}#/trends?${trendLinkParams(view).toString()}`;
-  const saveGroup = () => {
+  const saveGroup = async () => {
     const name = groupName.trim();
     if (!name || !view.pens.length) return;
-    const next = upsertGroup(groups, { name, pens: view.pens, axes: view.axes, range: view.range === 'custom' ? '1h' : view.range });
-    setGroups(next);
-    saveGroups(username, next);
-    setGroupName('');
+    setGroupError(null);
+    try {
+      setChanged(await putTrendGroups(upsertGroup(groups, { name, pens: view.pens, axes: view.axes, range: (view.range === 'custom' ? '1h' : view.range) as TrendRangeKey })));
+      setGroupName('');
+    } catch (err) {
+      setGroupError(toUiError(err).message);
+    }
   };
 
   return (
@@ -142,9 +147,10 @@ export function TrendsPage() {
         <label>
           Name <input value={groupName} onChange={(e) => setGroupName(e.target.value)} size={14} maxLength={60} />
         </label>
-        <button type="button" disabled={!groupName.trim() || !view.pens.length} onClick={saveGroup}>
+        <button type="button" disabled={!groupName.trim() || !view.pens.length} onClick={() => void saveGroup()}>
           Save group
         </button>
+        {groupError && <span className="form-error">{groupError}</span>}
       </div>
       {view.pens.map((id) => (
         <PenFeed key={id} id={id} onPoints={onPoints} />

@@ -1,7 +1,8 @@
+import { MAX_TREND_PENS } from '@idm/contracts';
 import { dateTime } from '../../../lib/format';
 
 /** At most this many pens on one trend (more cannot be told apart). */
-export const MAX_PENS = 8;
+export const MAX_PENS = MAX_TREND_PENS;
 /** Pen colours that stay apart on the grey background, also for colour-blind eyes (Okabe–Ito, then two greys-safe). */
 export const PEN_COLORS = ['#0072b2', '#d55e00', '#009e73', '#cc79a7', '#e69f00', '#56b4e9', '#000000', '#8c564b'];
 
