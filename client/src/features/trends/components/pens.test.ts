@@ -1,5 +1,6 @@
 import { expect, test } from 'vitest';
 import { formatTimeTick, timeTicks } from '../../../lib/chart-scale';
+import { trendPath } from '../../../lib/routes';
 import { MAX_PENS, pensTable, readTrendLink, trendLinkParams, valueAt } from './pens';
 
 test('a trend link carries the pens (at most 8, no repeats), the range and the axes, and reads back the same', () => {
@@ -13,6 +14,9 @@ test('a trend link carries the pens (at most 8, no repeats), the range and the a
   const many = readTrendLink(new URLSearchParams(`pens=${Array.from({ length: 12 }, (_, i) => `T${i}`).join(',')}`), now);
   expect(many.pens).toHaveLength(MAX_PENS);
   expect(many.range).toBe('1h');
+  // The sensor screen's link opens that sensor as the first pen.
+  const fromSensor = trendPath(['P01-TT-001']);
+  expect(readTrendLink(new URLSearchParams(fromSensor.split('?')[1]), now)).toMatchObject({ pens: ['P01-TT-001'], range: '1h' });
 });
 
 test('the cursor reads the nearest point, and nothing across a gap', () => {
