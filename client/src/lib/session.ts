@@ -28,7 +28,7 @@ export interface Session {
  * one browser share one session: each keeps it in sessionStorage (it survives a reload) and the latest one is
  * also in localStorage, whose `storage` event hands every renewal and the sign-out to the other tabs at once.
  * Renewing happens under a Web Lock (see `withRenewLock`), so one tab renews at a time and the others take the
- * rotated pair instead of spending the old refresh token again. The shared copy lives only while a tab of
+ * rotated pair (handed over through IndexedDB) instead of spending the old refresh token again. The shared copy lives only while a tab of
  * the session is open: every tab holds a shared Web Lock, and a tab that finds none held (the browser was
  * closed) forgets the copy instead of adopting it. Without Web Locks (an insecure http:// origin) tabs do
  * not share: each signs in on its own, as before.
@@ -109,6 +109,7 @@ export function setSession(next: Session | null): void {
     } catch {
       /* storage full or refused: this tab still works */
     }
+    if (!next) void forgetRenewed().catch(() => undefined);
   }
   adopt(next);
 }
@@ -136,6 +137,7 @@ export async function startSessionSharing(): Promise<void> {
       // No other tab open: this tab's own session (a reload) is the one; a copy without it is left over.
       if (session) localStorage.setItem(SHARED_KEY, JSON.stringify(session));
       else localStorage.removeItem(SHARED_KEY);
+      void forgetRenewed().catch(() => undefined);
     } else if (shared?.refreshToken !== session?.refreshToken) {
       // Another tab signed in, renewed or signed out since this tab last looked.
       adopt(shared);
@@ -149,15 +151,73 @@ export async function startSessionSharing(): Promise<void> {
 }
 
 /**
+ * The last renewed session, kept in IndexedDB for the renew lock: unlike localStorage, whose copy in another
+ * tab's process may lag a write by a moment, a committed IndexedDB write is what every tab reads next.
+ */
+const DB_NAME = 'idm-session';
+const STORE = 'kv';
+
+function openDb(): Promise<IDBDatabase> {
+  return new Promise((resolve, reject) => {
+    const req = indexedDB.open(DB_NAME, 1);
+    req.onupgradeneeded = () => req.result.createObjectStore(STORE);
+    req.onsuccess = () => resolve(req.result);
+    req.onerror = () => reject(req.error);
+  });
+}
+
+async function renewed(write?: Session): Promise<Session | null> {
+  const db = await openDb();
+  try {
+    return await new Promise<Session | null>((resolve, reject) => {
+      const tx = db.transaction(STORE, write ? 'readwrite' : 'readonly');
+      const store = tx.objectStore(STORE);
+      let value: Session | null = write ?? null;
+      if (write) store.put(write, 'session');
+      else {
+        const req = store.get('session');
+        req.onsuccess = () => (value = (req.result as Session | undefined) ?? null);
+      }
+      tx.oncomplete = () => resolve(value);
+      tx.onerror = () => reject(tx.error);
+    });
+  } finally {
+    db.close();
+  }
+}
+
+/** Drops the renewed copy (signed out, or left over from a closed browser). */
+async function forgetRenewed(): Promise<void> {
+  const db = await openDb();
+  try {
+    await new Promise<void>((resolve, reject) => {
+      const tx = db.transaction(STORE, 'readwrite');
+      tx.objectStore(STORE).delete('session');
+      tx.oncomplete = () => resolve();
+      tx.onerror = () => reject(tx.error);
+    });
+  } finally {
+    db.close();
+  }
+}
+
+/**
  * Runs a renewal with the browser-wide renew lock (one tab at a time). `fn` gets the session as it is once
- * the lock is held, with the latest shared copy adopted: when another tab renewed meanwhile, it holds the
- * rotated pair, which `fn` then uses instead of spending the old refresh token.
+ * the lock is held, with a newer one that another tab renewed meanwhile adopted: `fn` then uses that
+ * rotated pair instead of spending the old refresh token. The renewed session is committed before the lock
+ * is released, so the next tab to hold it sees it.
  */
 export async function withRenewLock<T>(fn: (latest: Session | null) => Promise<T>): Promise<T> {
   if (!sharing) return fn(session);
   return navigator.locks.request(RENEW_LOCK, async () => {
-    const shared = parse(localStorage.getItem(SHARED_KEY));
-    if (shared?.refreshToken !== session?.refreshToken) adopt(shared);
-    return fn(session);
+    const latest = await renewed().catch(() => null);
+    // Only a newer pair: a tab that signed in since has not necessarily written here yet.
+    if (latest && session && latest.refreshToken !== session.refreshToken && latest.expiresAt >= session.expiresAt) adopt(latest);
+    const before = session?.refreshToken;
+    try {
+      return await fn(session);
+    } finally {
+      if (session && session.refreshToken !== before) await renewed(session).catch(() => null);
+    }
   });
 }
