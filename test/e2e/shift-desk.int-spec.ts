@@ -131,7 +131,11 @@ describe('a shift desk in Chromium', () => {
     await until(async () => {
       const [sa, sb] = await Promise.all([storedSession(a), storedSession(b)]);
       return sa && sb && sa.accessToken !== before.accessToken && sa.refreshToken === sb.refreshToken;
-    }, 90_000, 'both tabs on one renewed session');
+    }, 90_000, 'both tabs on one renewed session').catch(async (err: Error) => {
+      // Say why: a replayed refresh token (both tabs signed out) or a tab left behind.
+      const [sa, sb] = await Promise.all([storedSession(a), storedSession(b)]);
+      throw new Error(`${err.message}; reused=${await refreshCount('reused')} ok=${await refreshCount('ok')} a=${sa?.refreshToken.slice(0, 8)} b=${sb?.refreshToken.slice(0, 8)} refreshes=${JSON.stringify(refreshes)}`);
+    });
     // One renewal for both: the other tab took the rotated pair instead of spending the old refresh token.
     expect(await refreshCount('reused')).toBe(0);
     expect(await refreshCount('ok')).toBeGreaterThanOrEqual(1);
