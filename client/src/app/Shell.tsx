@@ -2,6 +2,7 @@ import { Suspense, useCallback, useEffect, useRef } from 'react';
 import { Navigate, NavLink, Outlet, useLocation } from 'react-router-dom';
 import { highestRole } from '@idm/contracts';
 import { useAuth } from '../lib/auth';
+import { isKiosk } from '../lib/kiosk';
 import { LiveProvider } from '../lib/live/LiveProvider';
 import { AlarmBanner } from '../features/alarms/components/AlarmBanner';
 import { useAlarmActions } from '../features/alarms/hooks/use-alarm-actions';
@@ -14,21 +15,26 @@ export function Shell() {
   const head = useStickyHeadHeight();
   const actions = useAlarmActions();
   if (!user) return <Navigate to="/login" replace state={{ from: location.pathname }} />;
+  // A wall screen (kiosk mode) shows the overview and the alarms only: no way to wander off or sign out.
+  const kiosk = isKiosk();
+  if (kiosk && location.pathname !== '/overview') return <Navigate to="/overview" replace />;
   return (
     <LiveProvider>
-      <div className="shell">
+      <div className={kiosk ? 'shell kiosk' : 'shell'}>
         {/* Fixed at the top while the screen scrolls: a new alarm or a lost connection is never out of sight. */}
         <div className="shell-head" ref={head}>
         <header className="topbar">
           <span className="brand">IDM</span>
-          <ScreenNav />
+          {!kiosk && <ScreenNav />}
           <ConnectionIndicator />
-          <span className="user" data-testid="user">
+          <span className="user" data-testid="user" hidden={kiosk}>
             {user.username} · {highestRole(user.roles)}
           </span>
-          <button type="button" onClick={() => void signOut()}>
-            Sign out
-          </button>
+          {!kiosk && (
+            <button type="button" onClick={() => void signOut()}>
+              Sign out
+            </button>
+          )}
         </header>
         <AlarmBanner actions={actions} />
         </div>
@@ -49,6 +55,8 @@ export function ScreenNav() {
     <nav aria-label="Screens">
       <NavLink to="/overview">Overview</NavLink>
       <NavLink to="/alarms">Alarms</NavLink>
+      <NavLink to="/journal">Journal</NavLink>
+      <NavLink to="/trends">Trends</NavLink>
       <NavLink to="/anomalies">Anomalies</NavLink>
       {can('supervisor') && <NavLink to="/reports">Reports</NavLink>}
       {can('admin') && <NavLink to="/admin/users">Users</NavLink>}

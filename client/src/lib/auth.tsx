@@ -1,6 +1,6 @@
 import { createContext, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
 import { satisfiesRoles, type Role } from '@idm/contracts';
-import { api } from './api';
+import { endSession } from './api';
 import { getSession, onSessionChange, setSession, type Session, type SessionUser } from './session';
 
 export interface AuthState {
@@ -23,8 +23,9 @@ export function AuthProvider({ children }: { children: ReactNode }) {
       can: (role) => !!user && satisfiesRoles(user.roles, [role]),
       signOut: async () => {
         const s = getSession();
-        if (s) await api.post('/auth/logout', { refresh_token: s.refreshToken }).catch(() => undefined);
+        // Every tab leaves first, so none tries to renew the session while the server ends it.
         setSession(null);
+        if (s) await endSession(s).catch(() => undefined);
       },
     };
   }, [session]);

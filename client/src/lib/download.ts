@@ -7,8 +7,12 @@ import { api } from './api';
 export async function downloadFile(url: string, params: Record<string, unknown>, fallbackName: string): Promise<void> {
   const res = await api.get<Blob>(url, { params, responseType: 'blob', timeout: 120_000 });
   const disposition = String(res.headers['content-disposition'] ?? '');
-  const name = /filename="?([^";]+)"?/.exec(disposition)?.[1] ?? fallbackName;
-  const href = URL.createObjectURL(res.data);
+  saveBlob(res.data, /filename="?([^";]+)"?/.exec(disposition)?.[1] ?? fallbackName);
+}
+
+/** Hands a blob to the browser as a file download named `name`. */
+export function saveBlob(blob: Blob, name: string): void {
+  const href = URL.createObjectURL(blob);
   const a = document.createElement('a');
   a.href = href;
   a.download = name;

@@ -5,3 +5,6 @@ export const alarmPath = (alarmId: string): string => `/alarms?alarm=${encodeURI
 
 /** The anomaly history of one sensor. */
 export const anomalyHistoryPath = (sensorId: string): string => `/anomalies?sensor_id=${encodeURIComponent(sensorId)}`;
+
+/** The multi-pen trend with these pens (a shareable view). */
+export const trendPath = (sensorIds: readonly string[], range = '1h'): string => `/trends?pens=${encodeURIComponent(sensorIds.join(','))}&range=${range}`;

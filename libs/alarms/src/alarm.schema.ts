@@ -50,6 +50,15 @@ export class AlarmAudit {
   @Prop({ type: Number, required: true }) at!: number;
   @Prop({ type: String, default: null }) by!: string | null;
   @Prop({ type: String, default: null }) comment!: string | null;
+  // What the alarm was when this happened (the journal shows it even after the tag is renamed or removed).
+  // Entries written before these existed have them missing: the journal falls back to the current alarm.
+  @Prop({ type: String, default: null }) source_type?: 'sensor' | 'device' | null;
+  @Prop({ type: String, default: null }) source_id?: string | null;
+  @Prop({ type: String, default: null }) sensor_id?: string | null;
+  @Prop({ type: String, default: null }) condition?: string | null;
+  @Prop({ type: String, default: null }) area?: string | null;
+  @Prop({ type: String, default: null }) priority?: AlarmPriority | null;
+  @Prop({ type: String, default: null }) message?: string | null;
 }
 
 /** An audit-trail transition as reports read it (epoch ms). */
@@ -58,5 +67,5 @@ export type AlarmAuditEntry = Pick<AlarmAudit, 'alarm_id' | 'kind' | 'from' | 't
 export const AlarmAuditSchema = SchemaFactory.createForClass(AlarmAudit);
 // Alarm detail: one alarm's history, newest first.
 AlarmAuditSchema.index({ alarm_id: 1, at: -1 });
-// Reports: everything that happened in a time range.
+// Reports and the alarm journal: everything that happened in a time range.
 AlarmAuditSchema.index({ at: 1 });

@@ -1,8 +1,11 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
-import type { AlarmDetailDto, AlarmDto } from '@idm/contracts';
+import { Body, Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
+import { ApiBadRequestResponse, ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProduces, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
+import type { Response } from 'express';
+import type { AlarmDetailDto, AlarmDto, AlarmJournalPageDto } from '@idm/contracts';
 import { AuthUser, CurrentUser, PlantWrite, Roles } from '@idm/core';
+import { AlarmJournalService } from './alarm-journal.service';
 import { AlarmsService } from './alarms.service';
+import { AlarmJournalPageResponse, AlarmJournalQueryDto } from './dto/alarm-journal.dto';
 import { AcknowledgeDto, AlarmListQueryDto, BulkAcknowledgeDto, CommentDto, OutOfServiceDto, ShelveDto } from './dto/alarm-actions.dto';
 import { AlarmDetailResponse, AlarmResponse } from './dto/alarm.dto';
 
@@ -14,7 +17,10 @@ const NOT_NOW = { description: 'the alarm is not in a state that allows this act
 @Controller('alarms')
 @PlantWrite() // every alarm action (the POST routes); reads stay open on a screens-only instance
 export class AlarmsController {
-  constructor(private readonly alarms: AlarmsService) {}
+  constructor(
+    private readonly alarms: AlarmsService,
+    private readonly journal: AlarmJournalService,
+  ) {}
 
   @Get()
   @ApiOperation({ summary: 'Alarms needing attention, by priority then newest (any signed-in user)' })
@@ -29,6 +35,23 @@ export class AlarmsController {
   @ApiOperation({ summary: 'Acknowledge several alarms (operator or above)' })
   acknowledgeMany(@Body() body: BulkAcknowledgeDto, @CurrentUser() user: AuthUser) {
     return this.alarms.acknowledgeMany(body.ids, user.username, body.comment);
+  }
+
+  // Before `:id`, which would take "journal" for an alarm id.
+  @Get('journal')
+  @ApiOperation({
+    summary: 'Alarm journal: every alarm event of a range (default: the last 8 h), searched, paginated; format=csv exports all of it (any signed-in user)',
+  })
+  @ApiProduces('application/json', 'text/csv')
+  @ApiOkResponse({ type: AlarmJournalPageResponse, description: 'a page of events, or with format=csv every matching event as text/csv (attachment named with the range)' })
+  @ApiBadRequestResponse({ description: 'a parameter is not valid, from is not before to, or the range is longer than 31 days (details name the field)' })
+  @ApiUnprocessableEntityResponse({ description: 'more than 100 000 events in the range: narrow it' })
+  async journalPage(@Query() q: AlarmJournalQueryDto, @Res({ passthrough: true }) res: Response): Promise<AlarmJournalPageDto | string> {
+    if (q.format !== 'csv') return this.journal.page(q);
+    const file = await this.journal.csv(q, q.tz ?? 'UTC');
+    res.setHeader('content-type', 'text/csv; charset=utf-8');
+    res.setHeader('content-disposition', `attachment; filename="${file.filename}"`);
+    return file.body;
   }
 
   @Get(':id')

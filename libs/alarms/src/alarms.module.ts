@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
 import { IngestionModule } from '@idm/ingestion';
 import { Alarm, AlarmAudit, AlarmAuditSchema, AlarmSchema } from './alarm.schema';
+import { AlarmJournalService } from './alarm-journal.service';
 import { AlarmSequence } from './alarm-sequence';
 import { AlarmsController } from './alarms.controller';
 import { AlarmsGateway } from './alarms.gateway';
@@ -16,7 +17,7 @@ const models = MongooseModule.forFeature([
 @Module({
   imports: [models, IngestionModule],
   controllers: [AlarmsController],
-  providers: [AlarmsRepository, AlarmSequence, AlarmsService, AlarmsGateway],
+  providers: [AlarmsRepository, AlarmSequence, AlarmsService, AlarmJournalService, AlarmsGateway],
   // Reports read alarms and their audit trail through the service; the models stay private.
   exports: [AlarmsService],
 })

@@ -35,6 +35,19 @@ export class AlarmsRepository {
     return docs.map((d) => ({ alarm_id: d.alarm_id, kind: d.kind, from: d.from, to: d.to, at: d.at }));
   }
 
+  /**
+   * Audit entries with `from <= at < to` for the alarm journal, at most `cap` of them (the caller asks for one
+   * more than it accepts, to tell a range that is too busy). `kinds` and `user` narrow the read; sanitizeFilter
+   * keeps `user` a literal string, and the kinds are validated names.
+   */
+  async journalBetween(from: number, to: number, opts: { kinds?: readonly string[]; user?: string; cap: number }): Promise<Array<AlarmAudit & { _id: unknown }>> {
+    const filter: Record<string, unknown> = { at: trusted({ $gte: from, $lt: to }) };
+    if (opts.kinds?.length) filter.kind = trusted({ $in: [...opts.kinds] });
+    if (opts.user !== undefined) filter.by = opts.user;
+    // FerretDB filters this in Go (only `_id` lookups reach SQL) and sorts in memory: the range and the cap bound both.
+    return this.audit.find(filter).sort({ at: -1, _id: -1 }).limit(opts.cap).lean<Array<AlarmAudit & { _id: unknown }>>().exec();
+  }
+
   async history(alarmId: string, limit: number): Promise<AlarmAudit[]> {
     return this.audit.find({ alarm_id: alarmId }).sort({ at: -1, _id: -1 }).limit(limit).lean<AlarmAudit[]>().exec();
   }

@@ -209,6 +209,12 @@ export class AlarmsService implements OnModuleInit, OnModuleDestroy {
     return this.repo.auditBetween(from, to);
   }
 
+  /** The plant area of a sensor, or of a device (its tags'), from the registry. */
+  areaOf(sourceType: 'sensor' | 'device', sourceId: string): string | null {
+    if (sourceType === 'sensor') return this.registry.getTag(sourceId)?.area ?? null;
+    return this.registry.tagsOfDevice(sourceId)[0]?.area ?? null;
+  }
+
   get inFlood(): boolean {
     return this.floodActive;
   }
@@ -451,6 +457,14 @@ export class AlarmsService implements OnModuleInit, OnModuleDestroy {
       at: t.at,
       by: t.by ?? null,
       comment: t.comment ?? null,
+      // The journal shows the alarm as it was at this event, even after its tag is renamed or removed.
+      source_type: a.source_type,
+      source_id: a.source_id,
+      sensor_id: a.sensor_id,
+      condition: a.condition,
+      area: this.areaOf(a.source_type, a.source_id),
+      priority: a.priority,
+      message: a.message,
     }));
     this.unsavedAudit.push(...audit);
     this.unsaved.add(a._id);

@@ -106,3 +106,37 @@ export interface ClientToServerEvents {
   /** Answers the same as the `session` event. */
   'session:whoami': (ack: (session: SessionEvent) => void) => void;
 }
+
+/** One line of the alarm journal (`GET /alarms/journal`): an alarm event with what the alarm was at that time. */
+export interface AlarmJournalEntryDto {
+  /** Stable id of the event (for keys and de-duplication). */
+  id: string;
+  at: string;
+  kind: AlarmEventKindName;
+  alarm_id: string;
+  source_type: 'sensor' | 'device';
+  /** The sensor's `sensor_id` or the device's id. */
+  source_id: string;
+  sensor_id: string | null;
+  area: string | null;
+  condition: string;
+  priority: AlarmPriorityName | null;
+  from: AlarmStateName;
+  to: AlarmStateName;
+  /** Who did it (null for process events: raised, cleared...). */
+  user: string | null;
+  /** The alarm's message at that time. */
+  message: string | null;
+  comment: string | null;
+}
+
+/** A page of the alarm journal, newest first unless `order=asc`; `from`/`to` as resolved (repeat them to page). */
+export interface AlarmJournalPageDto {
+  items: AlarmJournalEntryDto[];
+  total: number;
+  page: number;
+  limit: number;
+  pages: number;
+  from: string;
+  to: string;
+}

@@ -11,3 +11,5 @@ export * from './auth';
 export * from './reports';
 export * from './notifications';
 export * from './sensors';
+export * from './csv';
+export * from './trends';

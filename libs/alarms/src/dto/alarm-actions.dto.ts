@@ -52,18 +52,18 @@ export class OutOfServiceDto {
   reason!: string;
 }
 
-const csv = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.split(',').map((v) => v.trim()).filter(Boolean) : value);
+export const csvList = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.split(',').map((v) => v.trim()).filter(Boolean) : value);
 
 export class AlarmListQueryDto {
   @ApiPropertyOptional({ description: 'comma-separated priorities', example: 'critical,high' })
   @IsOptional()
-  @Transform(csv)
+  @Transform(csvList)
   @IsIn(ALARM_PRIORITIES, { each: true })
   priority?: AlarmPriorityName[];
 
   @ApiPropertyOptional({ description: 'comma-separated states', example: 'unack_active,unack_rtn' })
   @IsOptional()
-  @Transform(csv)
+  @Transform(csvList)
   @IsIn(ALARM_STATES, { each: true })
   state?: AlarmStateName[];
 

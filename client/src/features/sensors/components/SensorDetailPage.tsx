@@ -7,7 +7,7 @@ import { formatValue, clock } from '../../../lib/format';
 import { useResource } from '../../../lib/use-resource';
 import { useNow } from '../../../lib/use-now';
 import { downloadFile } from '../../../lib/download';
-import { anomalyHistoryPath } from '../../../lib/routes';
+import { anomalyHistoryPath, trendPath } from '../../../lib/routes';
 import { toUiError } from '../../../lib/errors';
 import { getEpisodes } from '../api/get-episodes';
 import { getHistory } from '../api/get-history';
@@ -142,7 +142,7 @@ export function SensorDetailPage() {
 
       <p className="muted">
         {model.episodes.length ? `${model.episodes.length} anomaly episode(s) in this range.` : 'No anomaly episodes in this range.'}{' '}
-        <Link to={anomalyHistoryPath(id)}>Anomaly history of {id}</Link>
+        <Link to={anomalyHistoryPath(id)}>Anomaly history of {id}</Link> · <Link to={trendPath([id])}>Compare with other tags</Link>
       </p>
       <EpisodeList episodes={episodes.data ?? []} />
     </section>

@@ -1,18 +1,11 @@
 import { useRef, useState, type PointerEvent } from 'react';
 import { Area, CartesianGrid, ComposedChart, Line, ReferenceArea, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { formatTimeTick, timeTicks } from '../../../lib/chart-scale';
 import { dateTime, formatValue } from '../../../lib/format';
 import { useRemPx } from '../../../lib/use-rem-px';
 import type { ChartModel } from './chart-data';
 
 const SEVERITY_FILL = { low: '#8e44ad', medium: '#e8c100', high: '#ef7d00', critical: '#d0021b' } as const;
-
-function tick(range: number) {
-  return (t: number) => {
-    const d = new Date(t);
-    if (range > 2 * 86_400_000) return `${d.toLocaleDateString('en-GB', { day: '2-digit', month: 'short' })} ${d.toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit' })}`;
-    return d.toLocaleTimeString('en-GB', range > 3_600_000 ? { hour: '2-digit', minute: '2-digit' } : { hour12: false });
-  };
-}
 
 /**
  * The trend: min/max band with the mean line, limit lines, anomaly episodes shaded; drag across the
@@ -22,9 +15,10 @@ export function TrendChart({ model, unit, onZoom, heightRem = 24 }: { model: Cha
   const [sel, setSel] = useState<{ a: number; b: number } | null>(null);
   const rem = useRemPx();
   const px = (r: number) => Math.round(r * rem);
-  const fmt = tick(model.domain[1] - model.domain[0]);
   const [d0, d1] = model.domain;
-  const ticks = Array.from({ length: 7 }, (_, i) => Math.round(d0 + ((d1 - d0) * i) / 6));
+  // Round local times (10:00, 10:15...) rather than the range split in six.
+  const { ticks, step } = timeTicks(d0, d1);
+  const fmt = (t: number) => formatTimeTick(t, step, d1 - d0);
   const margin = { top: px(1.05), right: px(5.6), bottom: px(0.5), left: px(0.5) };
   const yAxisWidth = px(4.2);
   const plotRef = useRef<HTMLDivElement>(null);

@@ -1,4 +1,7 @@
+import { niceDomain } from '../../../lib/chart-scale';
 import { codeWords } from '../../../lib/format';
+
+export { niceDomain };
 import type { AnomalyEpisode, AnomalySeverity, TagLimits } from '@idm/contracts';
 
 /** One bucket of history as the chart needs it: the spread (min..max) and the mean over [t, t + width). */
@@ -119,12 +122,4 @@ export function shapeChart(input: {
   }
   const pad = (hi - lo) * 0.05;
   return { points, episodes, limits, domain: [from, to], yDomain: niceDomain(lo - pad, hi + pad) };
-}
-
-/** Widens [lo, hi] to round numbers (steps of 1, 2 or 5 × 10ⁿ, about five of them) so axis ticks read easily. */
-export function niceDomain(lo: number, hi: number): [number, number] {
-  const raw = (hi - lo) / 5;
-  const mag = 10 ** Math.floor(Math.log10(raw));
-  const step = [1, 2, 5, 10].map((m) => m * mag).find((s) => s >= raw) ?? 10 * mag;
-  return [Math.floor(lo / step) * step, Math.ceil(hi / step) * step];
 }

@@ -1,0 +1,69 @@
+import { render, screen, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { createMemoryRouter, RouterProvider, useLocation } from 'react-router-dom';
+import { beforeEach, expect, test } from 'vitest';
+import type { AlarmJournalEntryDto, AlarmJournalPageDto } from '@idm/contracts';
+import { initConfig } from '../../../config';
+import { fakeApi, type FakeRequest } from '../../../test/fake-api';
+import { JournalPage } from './JournalPage';
+import { presetRange, shiftStart } from './journal-range';
+
+const entry = (id: string, over: Partial<AlarmJournalEntryDto>): AlarmJournalEntryDto => ({
+  id, at: '2026-12-07T04:00:00.000Z', kind: 'raised', alarm_id: 'sensor:TT-101|limit', source_type: 'sensor', source_id: 'TT-101', sensor_id: 'TT-101',
+  area: 'Boiler house', condition: 'limit', priority: 'critical', from: 'normal', to: 'unack_active', user: null, message: 'TT-101 above high limit', comment: null, ...over,
+});
+const PAGE: AlarmJournalPageDto = {
+  items: [
+    entry('e2', { kind: 'acknowledged', at: '2026-12-07T04:05:00.000Z', from: 'unack_active', to: 'ack_active', user: 'j.smith', comment: 'valve closed' }),
+    entry('e1', {}),
+  ],
+  total: 102, page: 1, limit: 100, pages: 2, from: '2026-12-06T20:00:00.000Z', to: '2026-12-07T04:10:00.000Z',
+};
+
+function Where() {
+  return <p data-testid="where">{useLocation().search}</p>;
+}
+let seen: FakeRequest[];
+
+beforeEach(() => {
+  initConfig({});
+  seen = fakeApi((req) => (req.url === '/alarms/journal' ? { status: 200, data: PAGE } : { status: 404, data: {} }));
+});
+
+test('one line per event with its time, kind, priority, sensor, user and comment; a search goes to the address and pages from 1', async () => {
+  const user = userEvent.setup();
+  render(<RouterProvider router={createMemoryRouter([{ path: '/journal', element: <><JournalPage /><Where /></> }], { initialEntries: ['/journal'] })} />);
+  const ack = (await screen.findByText('j.smith')).closest('tr')!;
+  expect(ack).toHaveAttribute('data-kind', 'acknowledged');
+  expect(within(ack).getByRole('link', { name: 'TT-101' })).toHaveAttribute('href', '/sensors/TT-101');
+  expect(ack).toHaveTextContent('j.smith');
+  expect(ack).toHaveTextContent('unack active → ack active');
+  expect(ack).toHaveTextContent('TT-101 above high limit — “valve closed”');
+  expect(screen.getAllByRole('row')).toHaveLength(3);
+  expect(screen.getByTestId('journal-pages')).toHaveTextContent('Page 1 of 2 · 102 events');
+  expect(screen.getByRole('button', { name: '← Newer' })).toBeDisabled();
+
+  await user.selectOptions(screen.getByLabelText('Event'), 'acknowledged');
+  await user.type(screen.getByLabelText('Text'), 'valve');
+  await user.click(screen.getByRole('button', { name: 'Search' }));
+  const search = new URLSearchParams(screen.getByTestId('where').textContent!);
+  expect(search.get('event')).toBe('acknowledged');
+  expect(search.get('q')).toBe('valve');
+  expect(search.get('range')).toBe('8h');
+  expect(Date.parse(search.get('to')!) - Date.parse(search.get('from')!)).toBe(8 * 3600_000);
+
+  const before = seen.length;
+  await user.click(screen.getByRole('button', { name: 'Older →' }));
+  expect(new URLSearchParams(screen.getByTestId('where').textContent!).get('page')).toBe('2');
+  await screen.findByText('j.smith');
+  expect(seen.length).toBeGreaterThan(before);
+});
+
+test('the current shift starts at the last of 06:00, 14:00 and 22:00 (local), the night shift the day before', () => {
+  expect(shiftStart(new Date(2026, 11, 7, 15, 30)).getTime()).toBe(new Date(2026, 11, 7, 14, 0).getTime());
+  expect(shiftStart(new Date(2026, 11, 7, 3, 0)).getTime()).toBe(new Date(2026, 11, 6, 22, 0).getTime());
+  expect(shiftStart(new Date(2026, 11, 7, 6, 0)).getTime()).toBe(new Date(2026, 11, 7, 6, 0).getTime());
+  const now = new Date(2026, 11, 7, 9, 0).getTime();
+  expect(presetRange('prev-shift', now)).toEqual({ from: new Date(2026, 11, 6, 22, 0).getTime(), to: new Date(2026, 11, 7, 6, 0).getTime() });
+  expect(presetRange('custom', now)).toBeNull();
+});

@@ -1,0 +1,44 @@
+/** Axis scales shared by the trend charts: round value ranges and tidy, 24 h ISO-like time ticks. */
+
+/** Widens [lo, hi] to round numbers (steps of 1, 2 or 5 × 10ⁿ, about five of them) so axis ticks read easily. */
+export function niceDomain(lo: number, hi: number): [number, number] {
+  const raw = (hi - lo) / 5;
+  const mag = 10 ** Math.floor(Math.log10(raw));
+  const step = [1, 2, 5, 10].map((m) => m * mag).find((s) => s >= raw) ?? 10 * mag;
+  return [Math.floor(lo / step) * step, Math.ceil(hi / step) * step];
+}
+
+const S = 1000;
+const M = 60 * S;
+const H = 60 * M;
+const D = 24 * H;
+/** Tick steps a person counts in: seconds, minutes, hours, days. */
+const TIME_STEPS = [S, 2 * S, 5 * S, 10 * S, 15 * S, 30 * S, M, 2 * M, 5 * M, 10 * M, 15 * M, 30 * M, H, 2 * H, 3 * H, 6 * H, 12 * H, D, 2 * D, 7 * D, 14 * D, 30 * D];
+
+/**
+ * Ticks on round local times (every 5 min on the 5, every 6 h at 00/06/12/18, days at midnight), at most
+ * `maxTicks` of them across [from, to]; the step goes with them for the label format.
+ */
+export function timeTicks(from: number, to: number, maxTicks = 7): { ticks: number[]; step: number } {
+  const span = Math.max(1, to - from);
+  const step = TIME_STEPS.find((s) => span / s <= maxTicks) ?? Math.ceil(span / maxTicks / D) * D;
+  // Local time: aligned on the zone's offset (from the range's start; a DST change inside shifts an hour).
+  const offset = -new Date(from).getTimezoneOffset() * M;
+  const first = Math.ceil((from + offset) / step) * step - offset;
+  const ticks: number[] = [];
+  for (let t = first; t <= to; t += step) ticks.push(t);
+  return { ticks, step };
+}
+
+const two = (n: number) => String(n).padStart(2, '0');
+
+/** A tick label in the one date-time format of the client (24 h, ISO-like), as short as the step allows. */
+export function formatTimeTick(t: number, step: number, span: number): string {
+  const d = new Date(t);
+  const date = `${d.getFullYear()}-${two(d.getMonth() + 1)}-${two(d.getDate())}`;
+  const hm = `${two(d.getHours())}:${two(d.getMinutes())}`;
+  if (step >= D) return date;
+  if (span > D) return `${date.slice(5)} ${hm}`;
+  if (step < M) return `${hm}:${two(d.getSeconds())}`;
+  return hm;
+}
