@@ -111,27 +111,39 @@ export class DetectionService implements OnModuleInit, BeforeApplicationShutdown
 
   /** The sink: judges a batch in order and marks each sample's status. */
   async accept(batch: readonly IngestedSample[]): Promise<void> {
-    // Sensors seen for the first time load their saved state first; many at once (10 000 new sensors one
-    // after the other would hold up ingestion). A batch of known sensors (the usual case) awaits nothing.
+    // Each sample's runtime, looked up once (reused over a run of one sensor's samples). Sensors seen for
+    // the first time load their saved state first, many at once (10 000 new sensors one after the other
+    // would hold up ingestion); a batch of known sensors (the usual case) awaits nothing.
+    const runtimes = new Array<SensorRuntime | undefined>(batch.length);
     let unknown: Set<string> | undefined;
-    for (let i = 0; i < batch.length; i++) {
-      const id = batch[i].sensor_id;
-      if (!this.sensors.has(id)) (unknown ??= new Set()).add(id);
-    }
-    if (unknown) await mapLimited([...unknown], STATE_LOAD_CONCURRENCY, (id) => this.runtime(id));
-    // Per sample: one lookup (the last sensor's runtime is reused for a run of its samples), the score
-    // only (`update`), and a verdict object only for anomalous samples (`observe`); counters once per batch.
-    let changes: { sensorId: string; change: NonNullable<EpisodeChange>; value: number }[] | undefined;
-    let anomalies = 0;
     let lastId = '';
     let rt: SensorRuntime | undefined;
     for (let i = 0; i < batch.length; i++) {
-      const sample = batch[i];
-      if (sample.sensor_id !== lastId || !rt) {
-        lastId = sample.sensor_id;
-        rt = this.sensors.get(lastId)!;
-        rt.dirty = true;
+      const id = batch[i].sensor_id;
+      if (id !== lastId || !rt) {
+        lastId = id;
+        rt = this.sensors.get(id);
+        if (rt) rt.dirty = true;
+        else (unknown ??= new Set()).add(id);
       }
+      runtimes[i] = rt;
+    }
+    if (unknown) {
+      const ids = [...unknown];
+      const loaded = new Map((await mapLimited(ids, STATE_LOAD_CONCURRENCY, (id) => this.runtime(id))).map((r, i) => [ids[i], r]));
+      for (let i = 0; i < batch.length; i++) {
+        const r = runtimes[i] ?? loaded.get(batch[i].sensor_id)!;
+        r.dirty = true;
+        runtimes[i] = r;
+      }
+    }
+    // Per sample: the score only (`update`), and a verdict object only for anomalous samples (`observe`);
+    // the samples counter once per batch.
+    let changes: { sensorId: string; change: NonNullable<EpisodeChange>; value: number }[] | undefined;
+    let anomalies = 0;
+    for (let i = 0; i < batch.length; i++) {
+      const sample = batch[i];
+      const rt = runtimes[i]!;
       let change: EpisodeChange;
       if (sample.quality === 'good') {
         const score = rt.detector.update(sample.timestamp, sample.value);

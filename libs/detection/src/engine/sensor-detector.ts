@@ -263,7 +263,10 @@ const P_STATISTIC = 9;
  * above / below, of the last 5 beyond 1σ, of the last 9 on each side.
  */
 const RUN_COUNTS = WEEK + 10;
-const SLOT_COUNT = RUN_COUNTS + 6;
+/** The sample being judged (passed in the array: doubles passed to a call that is not inlined are boxed). */
+const IN_TS = RUN_COUNTS + 6;
+const IN_VALUE = IN_TS + 1;
+const SLOT_COUNT = IN_VALUE + 1;
 /** The run rules' windows, and the smallest |zone| each counts (zone = 1 + whole sigmas, see `update`). */
 const RUN_WINDOWS = [3, 5, 9];
 const RUN_MIN_ZONE = [3, 2, 1];
@@ -700,12 +703,38 @@ export class SensorDetector {
    * hot path then allocates nothing per sample.
    */
   update(timestamp: number, value: number): number {
+    // A number returned from a call that is not inlined is boxed (an allocation per sample): the work is
+    // in `judge`, which returns a boolean, and this small wrapper is inlined into its caller.
     const h = this.h;
+    h[IN_TS] = timestamp;
+    h[IN_VALUE] = value;
+    this.judgeInput();
+    return h[F_SCORE];
+  }
+
+  /** The score of the last `update` (or `step`). */
+  get lastScore(): number {
+    return this.h[F_SCORE];
+  }
+
+  /** Judges and learns; returns whether the sample is anomalous (the score: `lastScore`). */
+  judge(timestamp: number, value: number): boolean {
+    const h = this.h;
+    h[IN_TS] = timestamp;
+    h[IN_VALUE] = value;
+    return this.judgeInput();
+  }
+
+  /** `judge` of the sample in IN_TS / IN_VALUE. */
+  private judgeInput(): boolean {
+    const h = this.h;
+    const timestamp = h[IN_TS];
+    const value = h[IN_VALUE];
     const findings = this.findings;
     findings.reset();
     if (!Number.isFinite(value)) {
       findings.finish();
-      return 0;
+      return false;
     }
     // The configuration as this sample starts (the sample period may become known during it).
     const period = h[PERIOD];
@@ -719,8 +748,8 @@ export class SensorDetector {
     if (period !== period) this.trackPeriod(timestamp);
     h[LAST_TS] = timestamp;
     const n = ++h[N];
-    if (flags & FLAG_PHYSICAL) this.physical(value, findings);
-    if (flags & FLAG_LIMITS) this.limits(value, findings);
+    if (flags & FLAG_PHYSICAL) this.physical(findings);
+    if (flags & FLAG_LIMITS) this.limits(findings);
 
     const prev = h[PREV];
     if (prev !== prev) {
@@ -729,7 +758,7 @@ export class SensorDetector {
       h[PREV] = value;
       this.robustStart(value);
       findings.finish();
-      return h[F_SCORE];
+      return h[F_SCORE] >= ANOMALY_SCORE;
     }
 
     const warming = n <= h[C_WARMUP];
@@ -763,7 +792,7 @@ export class SensorDetector {
     this.pushZone(zone);
 
     const counts = (flags & FLAG_COUNT_MODEL) !== 0 && h[ZERO_RATE] > ZERO_INFLATED;
-    if (counts) this.countModel(value, warming, findings);
+    if (counts) this.countModel(warming, findings);
     if (!warming) {
       // A count signal's bursts are its ordinary activity: their sizes are judged by the count model, not
       // as spikes, jumps or noise against a mean its zeros drag down. Sustained changes still are.
@@ -821,7 +850,17 @@ export class SensorDetector {
       if (flags & FLAG_RUN_RULES && !counts) this.runRules(findings);
     }
     // Absence of the usual activity (a counter that stops) is a run of repeats as unlikely as a stuck sensor's.
-    if (!warming && flags & FLAG_STUCK && flatRun > 0) findings.add(I_STUCK, flatRun, this.stuckRunThreshold(), value, value, flatRun);
+    if (!warming && flags & FLAG_STUCK && flatRun > 0) {
+      // Written directly, like the detectors above (a quantised signal repeats often).
+      const p = h[REPEAT_RATE];
+      SLOTS.present[I_STUCK] = 1;
+      SLOTS.statistic[I_STUCK] = flatRun;
+      // The run length as unlikely as `stuckProbability` given how often the value repeats.
+      SLOTS.threshold[I_STUCK] = p <= 0 ? h[C_STUCK_MIN] : p >= 0.999 ? Number.MAX_SAFE_INTEGER : Math.max(h[C_STUCK_MIN], Math.ceil(h[C_STUCK_LN_P] / Math.log(p)));
+      SLOTS.lo[I_STUCK] = value;
+      SLOTS.hi[I_STUCK] = value;
+      SLOTS.arg[I_STUCK] = flatRun;
+    }
     // Seasonal profiles learn from block means; the per-sample part is inline (no numbers passed in calls).
     let seasonal = false;
     if (flags & FLAG_DAILY && period <= DAY_MS / DAY_BINS) {
@@ -893,7 +932,7 @@ export class SensorDetector {
       h[CUSUM_HI] = cusumHi;
       h[CUSUM_LO] = cusumLo;
     }
-    return score;
+    return score >= ANOMALY_SCORE;
   }
 
   /** Collects the first values; after the last, restarts the baseline from their median and MAD. */
@@ -933,9 +972,10 @@ export class SensorDetector {
    * Count model for a signal that is zero most of the time: a non-zero sample is judged by its size on a
    * log scale against the usual burst sizes (a burst is this signal's ordinary activity), then learned.
    */
-  private countModel(value: number, warming: boolean, out: Findings): void {
-    if (value === 0) return;
+  private countModel(warming: boolean, out: Findings): void {
     const h = this.h;
+    const value = h[IN_VALUE];
+    if (value === 0) return;
     const c = this.config;
     const x = Math.log(Math.abs(value));
     const burstN = ++h[BURST_N];
@@ -1030,15 +1070,6 @@ export class SensorDetector {
     return Math.max(Math.sqrt(h[VARIANCE]), this.config.minSigma, 1e-6 * Math.abs(h[MEAN]), 1e-9);
   }
 
-  /** Run length that is as unlikely as `stuckProbability` given how often the value repeats. */
-  private stuckRunThreshold(): number {
-    const h = this.h;
-    const p = h[REPEAT_RATE];
-    if (p <= 0) return h[C_STUCK_MIN];
-    if (p >= 0.999) return Number.MAX_SAFE_INTEGER;
-    return Math.max(h[C_STUCK_MIN], Math.ceil(h[C_STUCK_LN_P] / Math.log(p)));
-  }
-
   private trackPeriod(ts: number): void {
     const h = this.h;
     const lastTs = h[LAST_TS];
@@ -1056,28 +1087,25 @@ export class SensorDetector {
     h[LAST_TS] = ts;
   }
 
-  private physical(value: number, out: Findings): void {
+  private physical(out: Findings): void {
+    const value = this.h[IN_VALUE];
     const { physicalMin: lo, physicalMax: hi } = this.config;
     if (lo !== null && value < lo) out.addFixed(I_RANGE, 1, value, lo, lo, hi, `below physical minimum ${lo}`);
     if (hi !== null && value > hi) out.addFixed(I_RANGE, 1, value, hi, lo, hi, `above physical maximum ${hi}`);
   }
 
   /** lo/lolo/hi/hihi with deadband: a crossed limit stays active until the value is back by the deadband. */
-  private limits(value: number, out: Findings): void {
+  private limits(out: Findings): void {
     const l = this.config.limits;
     if (!l) return;
+    const value = this.h[IN_VALUE];
     const db = Math.max(0, l.deadband ?? 0);
     const act = this.limitActive;
-    const high = (name: 'hi' | 'hihi', lim: number | null | undefined) => {
-      act[name] = lim != null && (value >= lim || (act[name] && value > lim - db));
-    };
-    const low = (name: 'lo' | 'lolo', lim: number | null | undefined) => {
-      act[name] = lim != null && (value <= lim || (act[name] && value < lim + db));
-    };
-    high('hi', l.hi);
-    high('hihi', l.hihi);
-    low('lo', l.lo);
-    low('lolo', l.lolo);
+    // Per sample, so no closures.
+    act.hi = l.hi != null && (value >= l.hi || (act.hi && value > l.hi - db));
+    act.hihi = l.hihi != null && (value >= l.hihi || (act.hihi && value > l.hihi - db));
+    act.lo = l.lo != null && (value <= l.lo || (act.lo && value < l.lo + db));
+    act.lolo = l.lolo != null && (value <= l.lolo || (act.lolo && value < l.lolo + db));
     const lo = l.lo ?? l.lolo ?? null;
     const hi = l.hi ?? l.hihi ?? null;
     // hihi/lolo are near-certain trouble; hi/lo clear the anomaly threshold with margin.
