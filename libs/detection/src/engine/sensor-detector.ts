@@ -703,8 +703,9 @@ export class SensorDetector {
    * hot path then allocates nothing per sample.
    */
   update(timestamp: number, value: number): number {
-    // A number returned from a call that is not inlined is boxed (an allocation per sample): the work is
-    // in `judge`, which returns a boolean, and this small wrapper is inlined into its caller.
+    // Numbers passed to or returned from a call that is not inlined are boxed (allocations per sample):
+    // the sample goes in the detector's array, the work is in `judgeInput`, which returns nothing, and this
+    // small wrapper is inlined into its caller.
     const h = this.h;
     h[IN_TS] = timestamp;
     h[IN_VALUE] = value;
@@ -712,21 +713,8 @@ export class SensorDetector {
     return h[F_SCORE];
   }
 
-  /** The score of the last `update` (or `step`). */
-  get lastScore(): number {
-    return this.h[F_SCORE];
-  }
-
-  /** Judges and learns; returns whether the sample is anomalous (the score: `lastScore`). */
-  judge(timestamp: number, value: number): boolean {
-    const h = this.h;
-    h[IN_TS] = timestamp;
-    h[IN_VALUE] = value;
-    return this.judgeInput();
-  }
-
-  /** `judge` of the sample in IN_TS / IN_VALUE. */
-  private judgeInput(): boolean {
+  /** Judges and learns the sample in IN_TS / IN_VALUE (the score and findings go to F_*). */
+  private judgeInput(): void {
     const h = this.h;
     const timestamp = h[IN_TS];
     const value = h[IN_VALUE];
@@ -734,7 +722,7 @@ export class SensorDetector {
     findings.reset();
     if (!Number.isFinite(value)) {
       findings.finish();
-      return false;
+      return;
     }
     // The configuration as this sample starts (the sample period may become known during it).
     const period = h[PERIOD];
@@ -758,7 +746,7 @@ export class SensorDetector {
       h[PREV] = value;
       this.robustStart(value);
       findings.finish();
-      return h[F_SCORE] >= ANOMALY_SCORE;
+      return;
     }
 
     const warming = n <= h[C_WARMUP];
@@ -932,7 +920,6 @@ export class SensorDetector {
       h[CUSUM_HI] = cusumHi;
       h[CUSUM_LO] = cusumLo;
     }
-    return score >= ANOMALY_SCORE;
   }
 
   /** Collects the first values; after the last, restarts the baseline from their median and MAD. */
