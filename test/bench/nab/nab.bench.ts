@@ -197,8 +197,9 @@ export const detectorThroughputBenchmark: Benchmark = {
  */
 export async function serviceStage(sensors: number, total: number, values: number[], t0: number, Service: typeof DetectionService = DetectionService) {
   const batch = 1000;
-  const stub = <T>(o: object) => o as unknown as T;
-  const service = new Service(
+  const stub = (o: object): unknown => o;
+  // As Nest would build it, from stubs; the last is a writer role (`isWriter`) for builds whose service takes one.
+  const deps = [
     stub({ register: () => undefined }),
     stub({ getTag: () => undefined, onChange: () => undefined }),
     stub({ loadState: async () => null, saveStates: async () => undefined, saveEpisode: async () => undefined }),
@@ -207,7 +208,9 @@ export async function serviceStage(sensors: number, total: number, values: numbe
     stub({ registry: new Registry() }),
     stub({ register: () => undefined }),
     stub({ initialised: true, connected: true }),
-  );
+    stub({ isWriter: true, onChange: () => undefined }),
+  ] as unknown as ConstructorParameters<typeof DetectionService>;
+  const service = new Service(...deps);
   const sample = (i: number): IngestedSample => ({
     sensor_id: `TT-${i % sensors}`,
     timestamp: t0 + Math.floor(i / sensors) * 60_000,
