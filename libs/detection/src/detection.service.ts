@@ -116,30 +116,65 @@ export class DetectionService implements OnModuleInit, BeforeApplicationShutdown
 
   /** The sink: judges a batch in order and marks each sample's status. */
   async accept(batch: readonly IngestedSample[]): Promise<void> {
-    // Sensors seen for the first time load their saved state; many at once (10 000 new sensors one after the other would hold up ingestion).
-    const ids = [...new Set(batch.map((s) => s.sensor_id))];
-    const runtimes = new Map<string, SensorRuntime>((await mapLimited(ids, STATE_LOAD_CONCURRENCY, (id) => this.runtime(id))).map((rt, i) => [ids[i], rt]));
-    const changes: { sensorId: string; change: NonNullable<EpisodeChange>; value: number }[] = [];
-    for (const sample of batch) {
-      const rt = runtimes.get(sample.sensor_id)!;
-      const verdict = sample.quality === 'good' ? rt.detector.step(sample.timestamp, sample.value) : judgeUnusableSample(sample.value, this.settingsFor(sample.sensor_id));
-      const anomalous = verdict.score >= ANOMALY_SCORE;
-      sample.status = anomalous ? 'anomaly' : 'normal';
-      this.samplesTotal.inc({ status: sample.status });
-      rt.dirty = true;
-      const change = rt.episodes.step(sample.timestamp, verdict);
+    // Each sample's runtime, looked up once (reused over a run of one sensor's samples). Sensors seen for
+    // the first time load their saved state first, many at once (10 000 new sensors one after the other
+    // would hold up ingestion); a batch of known sensors (the usual case) awaits nothing.
+    const runtimes = new Array<SensorRuntime | undefined>(batch.length);
+    let unknown: Set<string> | undefined;
+    let lastId = '';
+    let rt: SensorRuntime | undefined;
+    for (let i = 0; i < batch.length; i++) {
+      const id = batch[i].sensor_id;
+      if (id !== lastId || !rt) {
+        lastId = id;
+        rt = this.sensors.get(id);
+        if (rt) rt.dirty = true;
+        else (unknown ??= new Set()).add(id);
+      }
+      runtimes[i] = rt;
+    }
+    if (unknown) {
+      const ids = [...unknown];
+      const loaded = new Map((await mapLimited(ids, STATE_LOAD_CONCURRENCY, (id) => this.runtime(id))).map((r, i) => [ids[i], r]));
+      for (let i = 0; i < batch.length; i++) {
+        const r = runtimes[i] ?? loaded.get(batch[i].sensor_id)!;
+        r.dirty = true;
+        runtimes[i] = r;
+      }
+    }
+    // Per sample: the score only (`update`), and a verdict object only for anomalous samples (`observe`);
+    // the samples counter once per batch.
+    let changes: { sensorId: string; change: NonNullable<EpisodeChange>; value: number }[] | undefined;
+    let anomalies = 0;
+    for (let i = 0; i < batch.length; i++) {
+      const sample = batch[i];
+      const rt = runtimes[i]!;
+      let change: EpisodeChange;
+      if (sample.quality === 'good') {
+        const score = rt.detector.update(sample.timestamp, sample.value);
+        change = rt.episodes.observe(sample.timestamp, rt.detector, score);
+        sample.status = score >= ANOMALY_SCORE ? 'anomaly' : 'normal';
+      } else {
+        const verdict = judgeUnusableSample(sample.value, this.settingsFor(sample.sensor_id));
+        change = rt.episodes.step(sample.timestamp, verdict);
+        sample.status = verdict.score >= ANOMALY_SCORE ? 'anomaly' : 'normal';
+      }
+      if (sample.status === 'anomaly') anomalies++;
       if (change) {
-        changes.push({ sensorId: sample.sensor_id, change, value: sample.value });
+        (changes ??= []).push({ sensorId: sample.sensor_id, change, value: sample.value });
         // The write queued below stores the episode as it is now; the refresh picks up from there.
         rt.written = change.kind === 'closed' ? undefined : { start: change.episode.start, last: change.episode.last };
       }
     }
-    if (!changes.length) return;
+    if (batch.length > anomalies) this.samplesTotal.inc({ status: 'normal' }, batch.length - anomalies);
+    if (anomalies) this.samplesTotal.inc({ status: 'anomaly' }, anomalies);
+    if (!changes) return;
     // Announce first (the alarm path is latency-critical), then write; the ids are deterministic. The
     // write is queued, not awaited: episodes must never hold up ingestion, least of all while the
     // database is away (the historian journals samples then).
-    this.announce(changes);
-    void this.enqueue(() => this.recordChanges(changes));
+    const recorded = changes;
+    this.announce(recorded);
+    void this.enqueue(() => this.recordChanges(recorded));
   }
 
   /** Sensors with a detector in memory. */

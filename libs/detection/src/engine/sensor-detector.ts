@@ -165,46 +165,147 @@ class Slots {
   /** The number the explanation quotes (z, change, EWMA, spread, run length, residual). */
   readonly arg = new Float64Array(ANOMALY_TYPES.length);
   /** Score of a fixed-score finding (limits, physical range, run rules); NaN for a statistical one. */
-  readonly fixed = new Float64Array(ANOMALY_TYPES.length);
+  readonly fixed = new Float64Array(ANOMALY_TYPES.length).fill(NaN);
   readonly present = new Uint8Array(ANOMALY_TYPES.length);
   readonly details: (string | undefined)[] = new Array<string | undefined>(ANOMALY_TYPES.length).fill(undefined);
 }
 const SLOTS = new Slots();
 
 /**
+ * Where a detector keeps its numbers: one Float64Array per detector holding the learned state, the hot
+ * part of the configuration, the last sample's verdict and its per-type evidence, side by side. Over
+ * thousands of sensors a sample costs mostly the memory it touches, and in V8 each number field of an
+ * object is a separate heap box (a field that is not a small integer): ~70 boxes scattered over the heap
+ * per sensor, against 9 adjacent cache lines here. The saved form (`SensorState`) is unchanged.
+ */
+const N = 0;
+const LAST_TS = 1; // NaN: none
+const PERIOD = 2; // NaN: not known yet (the resolved configuration's period is the same)
+const PREV = 3; // NaN: none
+const MEAN = 4;
+const VARIANCE = 5;
+const ACOV = 6;
+const PREV_DEV = 7;
+const ACOV_N = 8;
+const D_MEAN = 9;
+const D_VARIANCE = 10;
+const EWMA = 11;
+const CUSUM_HI = 12;
+const CUSUM_LO = 13;
+const FAST_VARIANCE = 14;
+const FLAT_RUN = 15;
+const REPEAT_RATE = 16;
+const BLOCK_SUM = 17;
+const BLOCK_N = 18;
+const BLOCK_TS = 19;
+const PATTERN_STATISTIC = 20;
+const PATTERN_LO = 21;
+const PATTERN_HI = 22;
+const PATTERN_RESIDUAL = 23;
+const PATTERN_WEEKLY = 24;
+const ZERO_RATE = 25;
+const BURST_MEAN = 26;
+const BURST_VARIANCE = 27;
+const BURST_N = 28;
+/** Zone codes held (at most RUN_MEMORY), then the codes, oldest first. */
+const ZONE_COUNT = 29;
+const ZONES = 30;
+/** The last sample's findings (see `Findings`). */
+const F_BEST = ZONES + 9;
+const F_SCORE = F_BEST + 1;
+/** The product of (1 + ratio) over the findings; its log is the joint evidence (taken only when asked for). */
+const F_PRODUCT = F_BEST + 2;
+const F_STATISTIC = F_BEST + 3;
+const F_THRESHOLD = F_BEST + 4;
+const F_LO = F_BEST + 5;
+const F_HI = F_BEST + 6;
+const F_ARG = F_BEST + 7;
+const F_WEEKLY = F_BEST + 8;
+/** Per anomaly type, the strongest statistic / threshold of the last sample (`lastEvidence`). */
+const EVIDENCE = F_WEEKLY + 1;
+/** The configuration each sample reads (copied from `ResolvedConfig` when it is resolved). */
+const C_WARMUP = EVIDENCE + ANOMALY_TYPES.length;
+const C_ALPHA = C_WARMUP + 1;
+const C_FAST_ALPHA = C_WARMUP + 2;
+const C_Z = C_WARMUP + 3;
+const C_Z_CLIP = C_WARMUP + 4;
+const C_RATE = C_WARMUP + 5;
+const C_LAMBDA = C_WARMUP + 6;
+const C_L = C_WARMUP + 7;
+const C_K = C_WARMUP + 8;
+const C_H = C_WARMUP + 9;
+const C_MIN_SIGMA = C_WARMUP + 10;
+/** Bits of the detectors that run (see `FLAG_*`). */
+const C_FLAGS = C_WARMUP + 11;
+const C_NOISE = C_WARMUP + 12;
+const C_STUCK_MIN = C_WARMUP + 13;
+/** ln(stuckProbability). */
+const C_STUCK_LN_P = C_WARMUP + 14;
+/**
+ * The daily and the weekly profile's numbers (`SeasonalProfile` without its bins, which are a Float64Array
+ * of mean and count side by side, one cache line per bin visited), then the last block's results.
+ */
+const DAY = C_STUCK_LN_P + 1;
+const WEEK = DAY + 10;
+const P_VARIANCE = 0;
+const P_EWMA = 1;
+const P_ACOV = 2;
+const P_PREV_RESIDUAL = 3;
+const P_FIT = 4;
+/** The last block's clipped residual, raw residual, expected value, residual spread and chart statistic. */
+const P_RESIDUAL = 5;
+const P_RAW = 6;
+const P_MEAN = 7;
+const P_RSD = 8;
+const P_STATISTIC = 9;
+/**
+ * Zones in the run rules' windows (derived from the held zones, not saved): of the last 3 at or beyond 2σ
+ * above / below, of the last 5 beyond 1σ, of the last 9 on each side.
+ */
+const RUN_COUNTS = WEEK + 10;
+/** The sample being judged (passed in the array: doubles passed to a call that is not inlined are boxed). */
+const IN_TS = RUN_COUNTS + 6;
+const IN_VALUE = IN_TS + 1;
+const SLOT_COUNT = IN_VALUE + 1;
+/** The run rules' windows, and the smallest |zone| each counts (zone = 1 + whole sigmas, see `update`). */
+const RUN_WINDOWS = [3, 5, 9];
+const RUN_MIN_ZONE = [3, 2, 1];
+
+const FLAG_ZSCORE = 1;
+const FLAG_RATE = 2;
+const FLAG_EWMA = 4;
+const FLAG_CUSUM = 8;
+const FLAG_NOISE = 16;
+const FLAG_RUN_RULES = 32;
+const FLAG_STUCK = 64;
+const FLAG_DAILY = 128;
+/** Physical range enabled and set. */
+const FLAG_PHYSICAL = 256;
+/** Limits enabled and set. */
+const FLAG_LIMITS = 512;
+const FLAG_COUNT_MODEL = 1024;
+
+/**
  * A detector's findings: it fills the shared slots during `update`, then `finish` keeps what outlives
- * the sample (the strongest finding, its evidence, per-type ratios, the joint weight of evidence), and
- * text is formatted only when a verdict is asked for.
+ * the sample (the strongest finding, its evidence, per-type ratios, the joint weight of evidence) in the
+ * detector's numbers, and text is formatted only when a verdict is asked for.
  */
 class Findings {
-  /** The pattern finding came from the weekly profile (for its explanation). */
-  weekly = false;
-  /** After `finish`: the verdict's type index (-1 for none), its score, and the joint weight of evidence. */
-  best = -1;
-  score = 0;
-  combined = 0;
-  /** After `finish`: the verdict's evidence. */
-  private bStatistic = 0;
-  private bThreshold = 0;
-  private bLo = NaN;
-  private bHi = NaN;
-  private bArg = 0;
+  /** The fixed-score finding's text, when the verdict is one. */
   private bDetail: string | undefined = undefined;
 
-  /** Per anomaly type, the strongest statistic / threshold of this sample (1 = at the threshold). */
-  constructor(private readonly ratios: Float64Array) {}
+  constructor(private readonly h: Float64Array) {}
 
   reset(): void {
+    // Only `present`: a fixed score is read only where present, and every write that makes a slot present
+    // either sets its fixed score (`addFixed`) or is for a slot whose fixed score is always NaN.
     const present = SLOTS.present;
-    const fixed = SLOTS.fixed;
-    for (let i = 0; i < present.length; i++) {
-      present[i] = 0;
-      fixed[i] = NaN;
-    }
-    this.weekly = false;
-    this.best = -1;
-    this.score = 0;
-    this.combined = 0;
+    for (let i = 0; i < present.length; i++) present[i] = 0;
+    const h = this.h;
+    h[F_WEEKLY] = 0;
+    h[F_BEST] = -1;
+    h[F_SCORE] = 0;
+    h[F_PRODUCT] = 1;
   }
 
   /** `i` is `EVIDENCE_INDEX[type]`. */
@@ -227,18 +328,19 @@ class Findings {
   }
 
   /**
-   * Strongest finding, per-type ratios and joint evidence, into `best`, `score` and `combined`. Returns
-   * nothing: a number returned from a call that is not inlined is boxed.
+   * Strongest finding, per-type ratios and joint evidence, into the detector's numbers. Returns nothing:
+   * a number returned from a call that is not inlined is boxed.
    */
   finish(): void {
     const { present, fixed, statistic, threshold } = SLOTS;
+    const h = this.h;
     let product = 1;
     let best = -1;
     let bestScore = 0;
     for (let k = 0; k < REPORT_ORDER.length; k++) {
       const i = REPORT_ORDER[k];
       if (!present[i]) {
-        this.ratios[i] = 0;
+        h[EVIDENCE + i] = 0;
         continue;
       }
       let score: number;
@@ -254,43 +356,44 @@ class Findings {
         ratio = st === Infinity ? 1e12 : score > 0 ? st / threshold[i] : 0;
         if (score > 0) product *= 1 + ratio;
       }
-      this.ratios[i] = ratio;
+      h[EVIDENCE + i] = ratio;
       if (best < 0 || score > bestScore) {
         best = i;
         bestScore = score;
       }
     }
     if (!(bestScore > 0)) return;
-    this.best = best;
-    this.score = bestScore;
-    this.combined = Math.log(product);
-    this.bStatistic = statistic[best];
-    this.bThreshold = threshold[best];
-    this.bLo = SLOTS.lo[best];
-    this.bHi = SLOTS.hi[best];
-    this.bArg = SLOTS.arg[best];
+    h[F_BEST] = best;
+    h[F_SCORE] = bestScore;
+    h[F_PRODUCT] = product;
+    h[F_STATISTIC] = statistic[best];
+    h[F_THRESHOLD] = threshold[best];
+    h[F_LO] = SLOTS.lo[best];
+    h[F_HI] = SLOTS.hi[best];
+    h[F_ARG] = SLOTS.arg[best];
     this.bDetail = fixed[best] === fixed[best] ? SLOTS.details[best] : undefined;
   }
 
-  get type(): AnomalyType | null {
-    return this.best < 0 ? null : ANOMALY_TYPES[this.best];
-  }
-
   verdict(): EngineVerdict {
-    const i = this.best;
+    const h = this.h;
+    const i = h[F_BEST];
     if (i < 0) return NOTHING();
     const type = ANOMALY_TYPES[i];
+    const lo = h[F_LO];
+    const hi = h[F_HI];
     const evidence: AnomalyEvidence = {
-      expected_lo: Number.isNaN(this.bLo) ? null : this.bLo,
-      expected_hi: Number.isNaN(this.bHi) ? null : this.bHi,
-      statistic: this.bStatistic,
-      threshold: this.bThreshold,
+      expected_lo: Number.isNaN(lo) ? null : lo,
+      expected_hi: Number.isNaN(hi) ? null : hi,
+      statistic: h[F_STATISTIC],
+      threshold: h[F_THRESHOLD],
     };
-    const detail = this.bDetail ?? (this.score >= ANOMALY_SCORE ? describe(type, this.bArg, this.weekly) : undefined);
+    const score = h[F_SCORE];
+    const detail = this.bDetail ?? (score >= ANOMALY_SCORE ? describe(type, h[F_ARG], h[F_WEEKLY] === 1) : undefined);
     if (detail !== undefined) evidence.detail = detail;
-    return { score: this.score, anomaly_type: type, evidence, combined: this.combined };
+    return { score, anomaly_type: type, evidence, combined: Math.log(h[F_PRODUCT]) };
   }
 }
+
 
 function describe(type: AnomalyType, arg: number, weekly: boolean): string | undefined {
   switch (type) {
@@ -342,54 +445,6 @@ export function migrateState(saved: SensorState): SensorState {
     };
   }
   return migrated;
-}
-
-/**
- * The state as `step` works on it: one object literal (the same layout for every sensor) whose numbers
- * are all numbers from the start, `NaN` standing for "none" in `lastTs` and `prev`. A field that once
- * held null keeps a boxed representation in V8, and each write of a number to it would allocate.
- */
-type LiveState = Omit<SensorState, 'lastTs' | 'prev'> & { lastTs: number; prev: number };
-
-function toLive(s: SensorState): LiveState {
-  return {
-    version: 2,
-    n: s.n,
-    lastTs: s.lastTs ?? NaN,
-    periodMs: s.periodMs,
-    dts: s.dts,
-    prev: s.prev ?? NaN,
-    probe: s.probe,
-    mean: s.mean,
-    variance: s.variance,
-    acov: s.acov,
-    prevDev: s.prevDev,
-    acovN: s.acovN,
-    dMean: s.dMean,
-    dVariance: s.dVariance,
-    ewma: s.ewma,
-    cusumHi: s.cusumHi,
-    cusumLo: s.cusumLo,
-    fastVariance: s.fastVariance,
-    flatRun: s.flatRun,
-    repeatRate: s.repeatRate,
-    limitActive: s.limitActive,
-    zones: s.zones,
-    day: s.day,
-    week: s.week,
-    blockSum: s.blockSum,
-    blockN: s.blockN,
-    blockTs: s.blockTs,
-    patternStatistic: s.patternStatistic,
-    patternLo: s.patternLo,
-    patternHi: s.patternHi,
-    patternResidual: s.patternResidual,
-    patternWeekly: s.patternWeekly,
-    zeroRate: s.zeroRate,
-    burstMean: s.burstMean,
-    burstVariance: s.burstVariance,
-    burstN: s.burstN,
-  };
 }
 
 export function initialState(): SensorState {
@@ -465,20 +520,22 @@ export function sumWidening(rho: number): number {
  * threshold); the verdict is the strongest one.
  */
 export class SensorDetector {
-  private state: LiveState;
+  /** The detector's numbers (see `N` … `C_FLAGS`). */
+  private readonly h = new Float64Array(SLOT_COUNT);
+  /** The parts of the state that are not per-sample numbers. */
+  private dts: number[];
+  private probe: number[];
+  private readonly limitActive: { lolo: boolean; lo: boolean; hi: boolean; hihi: boolean };
+  /** Per bin of the daily / weekly profile: its mean at 2·bin, its count at 2·bin + 1. */
+  private readonly dayBins = new Float64Array(2 * DAY_BINS);
+  private readonly weekBins = new Float64Array(2 * WEEK_BINS);
   private config: ResolvedConfig;
   /**
    * Per-detector evidence of the last sample (statistic / threshold per anomaly type, indexed by
    * `EVIDENCE_INDEX`; 0 where a detector did not run). Overwritten by each step (not part of the state).
    */
-  readonly lastEvidence = new Float64Array(ANOMALY_TYPES.length);
-  private readonly findings = new Findings(this.lastEvidence);
-  /** Per-sample scratch of the seasonal profiles (fields, not objects, so a step allocates nothing for them). */
-  private readonly dayOut = { residual: 0, raw: 0, mean: 0, rsd: 0, statistic: 0 };
-  private readonly weekOut = { residual: 0, raw: 0, mean: 0, rsd: 0, statistic: 0 };
-  private profileOut = this.dayOut;
-  private dayResidual = 0;
-  private weekResidual = 0;
+  readonly lastEvidence = this.h.subarray(EVIDENCE, EVIDENCE + ANOMALY_TYPES.length);
+  private readonly findings = new Findings(this.h);
   /** The weekly profile's learning rates (see `resolveRates`): its residual spread (a day), its autocovariance and both profiles' fit (a week). */
   private weekSpreadAlpha = 0;
   private weekVarianceAlpha = 0;
@@ -492,29 +549,133 @@ export class SensorDetector {
     state?: SensorState,
   ) {
     // States saved before a field existed get its initial value.
-    this.state = toLive(state ? migrateState(state) : initialState());
-    this.config = resolveConfig(this.state.periodMs, settings);
+    const s = state ? migrateState(state) : initialState();
+    const h = this.h;
+    h[N] = s.n;
+    h[LAST_TS] = s.lastTs ?? NaN;
+    h[PERIOD] = s.periodMs ?? NaN;
+    h[PREV] = s.prev ?? NaN;
+    h[MEAN] = s.mean;
+    h[VARIANCE] = s.variance;
+    h[ACOV] = s.acov;
+    h[PREV_DEV] = s.prevDev;
+    h[ACOV_N] = s.acovN;
+    h[D_MEAN] = s.dMean;
+    h[D_VARIANCE] = s.dVariance;
+    h[EWMA] = s.ewma;
+    h[CUSUM_HI] = s.cusumHi;
+    h[CUSUM_LO] = s.cusumLo;
+    h[FAST_VARIANCE] = s.fastVariance;
+    h[FLAT_RUN] = s.flatRun;
+    h[REPEAT_RATE] = s.repeatRate;
+    h[BLOCK_SUM] = s.blockSum;
+    h[BLOCK_N] = s.blockN;
+    h[BLOCK_TS] = s.blockTs;
+    h[PATTERN_STATISTIC] = s.patternStatistic;
+    h[PATTERN_LO] = s.patternLo;
+    h[PATTERN_HI] = s.patternHi;
+    h[PATTERN_RESIDUAL] = s.patternResidual;
+    h[PATTERN_WEEKLY] = s.patternWeekly;
+    h[ZERO_RATE] = s.zeroRate;
+    h[BURST_MEAN] = s.burstMean;
+    h[BURST_VARIANCE] = s.burstVariance;
+    h[BURST_N] = s.burstN;
+    for (const zone of s.zones.slice(-RUN_MEMORY)) this.pushZone(zone);
+    h[F_BEST] = -1;
+    this.dts = s.dts;
+    this.probe = s.probe;
+    this.limitActive = s.limitActive;
+    loadProfile(h, DAY, this.dayBins, s.day);
+    loadProfile(h, WEEK, this.weekBins, s.week);
+    this.config = resolveConfig(s.periodMs, settings);
     this.resolveRates();
   }
 
-  /** The seasonal profiles' block length and learning rates per block, from the sample period. */
+  /** The seasonal profiles' block length and learning rates per block, from the sample period; the configuration's per-sample numbers. */
   private resolveRates(): void {
-    const period = this.config.periodMs;
+    const c = this.config;
+    const h = this.h;
+    h[C_WARMUP] = c.warmupSamples;
+    h[C_ALPHA] = c.alpha;
+    h[C_FAST_ALPHA] = c.fastAlpha;
+    h[C_Z] = c.zThreshold;
+    h[C_Z_CLIP] = c.zClip;
+    h[C_RATE] = c.rateThreshold;
+    h[C_LAMBDA] = c.ewmaLambda;
+    h[C_L] = c.ewmaL;
+    h[C_K] = c.cusumK;
+    h[C_H] = c.cusumH;
+    h[C_MIN_SIGMA] = c.minSigma;
+    h[C_NOISE] = c.noiseRatio;
+    h[C_STUCK_MIN] = c.stuckMinSamples;
+    h[C_STUCK_LN_P] = Math.log(c.stuckProbability);
+    const e = c.enabled;
+    h[C_FLAGS] =
+      (e.zscore ? FLAG_ZSCORE : 0) |
+      (e.rate ? FLAG_RATE : 0) |
+      (e.ewma ? FLAG_EWMA : 0) |
+      (e.cusum ? FLAG_CUSUM : 0) |
+      (e.noise ? FLAG_NOISE : 0) |
+      (e.runRules ? FLAG_RUN_RULES : 0) |
+      (e.stuck ? FLAG_STUCK : 0) |
+      (e.daily ? FLAG_DAILY : 0) |
+      (e.physical && (c.physicalMin !== null || c.physicalMax !== null) ? FLAG_PHYSICAL : 0) |
+      (e.limits && c.limits ? FLAG_LIMITS : 0) |
+      (c.countModel ? FLAG_COUNT_MODEL : 0);
+    const period = c.periodMs;
     const perBin = period && period > 0 ? DAY_MS / DAY_BINS / period : 1;
     this.blockSamples = Math.max(1, Math.floor(perBin / BLOCKS_PER_BIN));
     const blockMs = (period ?? 0) * this.blockSamples;
     const rate = (halfLifeMs: number) => 1 - Math.pow(0.5, 1 / (blockMs > 0 ? Math.max(1, halfLifeMs / blockMs) : 20));
-    const baselineMs = 1 / -Math.log2(1 - this.config.alpha) * (period ?? 0);
-    this.dayVarianceAlpha = blockMs > 0 ? rate(baselineMs) : this.config.alpha;
-    this.dayAcovAlpha = blockMs > 0 ? rate(AUTOCORRELATION_MEMORY * baselineMs) : this.config.alpha / AUTOCORRELATION_MEMORY;
+    const baselineMs = 1 / -Math.log2(1 - c.alpha) * (period ?? 0);
+    this.dayVarianceAlpha = blockMs > 0 ? rate(baselineMs) : c.alpha;
+    this.dayAcovAlpha = blockMs > 0 ? rate(AUTOCORRELATION_MEMORY * baselineMs) : c.alpha / AUTOCORRELATION_MEMORY;
     this.weekSpreadAlpha = rate(DAY_MS);
     this.weekVarianceAlpha = rate(WEEK_MS);
   }
 
   /** A deep copy of the state, safe to serialise (JSON) and to restore with `new SensorDetector(settings, state)`. */
   snapshot(): SensorState {
-    const s = this.state;
-    return structuredClone({ ...s, lastTs: Number.isNaN(s.lastTs) ? null : s.lastTs, prev: Number.isNaN(s.prev) ? null : s.prev });
+    const h = this.h;
+    const orNull = (v: number) => (Number.isNaN(v) ? null : v);
+    return structuredClone({
+      version: 2,
+      n: h[N],
+      lastTs: orNull(h[LAST_TS]),
+      periodMs: orNull(h[PERIOD]),
+      dts: this.dts,
+      prev: orNull(h[PREV]),
+      probe: this.probe,
+      mean: h[MEAN],
+      variance: h[VARIANCE],
+      acov: h[ACOV],
+      prevDev: h[PREV_DEV],
+      acovN: h[ACOV_N],
+      dMean: h[D_MEAN],
+      dVariance: h[D_VARIANCE],
+      ewma: h[EWMA],
+      cusumHi: h[CUSUM_HI],
+      cusumLo: h[CUSUM_LO],
+      fastVariance: h[FAST_VARIANCE],
+      flatRun: h[FLAT_RUN],
+      repeatRate: h[REPEAT_RATE],
+      limitActive: this.limitActive,
+      zones: Array.from(h.subarray(ZONES, ZONES + h[ZONE_COUNT])),
+      day: saveProfile(h, DAY, this.dayBins),
+      week: saveProfile(h, WEEK, this.weekBins),
+      blockSum: h[BLOCK_SUM],
+      blockN: h[BLOCK_N],
+      blockTs: h[BLOCK_TS],
+      patternStatistic: h[PATTERN_STATISTIC],
+      patternLo: h[PATTERN_LO],
+      patternHi: h[PATTERN_HI],
+      patternResidual: h[PATTERN_RESIDUAL],
+      patternWeekly: h[PATTERN_WEEKLY],
+      zeroRate: h[ZERO_RATE],
+      burstMean: h[BURST_MEAN],
+      burstVariance: h[BURST_VARIANCE],
+      burstN: h[BURST_N],
+    });
   }
 
   get resolved(): ResolvedConfig {
@@ -522,12 +683,12 @@ export class SensorDetector {
   }
 
   get warmingUp(): boolean {
-    return this.state.n <= this.config.warmupSamples;
+    return this.h[N] <= this.h[C_WARMUP];
   }
 
   /** Samples still to learn before the statistical detectors judge (0 once warmed up; an estimate while the sample period is being learned). */
   get samplesToLearn(): number {
-    return Math.max(0, this.config.warmupSamples - this.state.n);
+    return Math.max(0, this.config.warmupSamples - this.h[N]);
   }
 
   /** Judges one sample and learns from it; the verdict with its evidence (a new object each call). */
@@ -542,211 +703,246 @@ export class SensorDetector {
    * hot path then allocates nothing per sample.
    */
   update(timestamp: number, value: number): number {
+    // Numbers passed to or returned from a call that is not inlined are boxed (allocations per sample):
+    // the sample goes in the detector's array, the work is in `judgeInput`, which returns nothing, and this
+    // small wrapper is inlined into its caller.
+    const h = this.h;
+    h[IN_TS] = timestamp;
+    h[IN_VALUE] = value;
+    this.judgeInput();
+    return h[F_SCORE];
+  }
+
+  /** Judges and learns the sample in IN_TS / IN_VALUE (the score and findings go to F_*). */
+  private judgeInput(): void {
+    const h = this.h;
+    const timestamp = h[IN_TS];
+    const value = h[IN_VALUE];
     const findings = this.findings;
     findings.reset();
     if (!Number.isFinite(value)) {
       findings.finish();
-      return 0;
+      return;
     }
-    const s = this.state;
-    const c = this.config;
+    // The configuration as this sample starts (the sample period may become known during it).
+    const period = h[PERIOD];
+    const flags = h[C_FLAGS];
+    const alpha = h[C_ALPHA];
+    const zClip = h[C_Z_CLIP];
+    const minSigma = h[C_MIN_SIGMA];
     // Periods since the last sample: 1 on a regular signal; learning rates and the rate test follow it.
-    const steps = !Number.isNaN(s.lastTs) && c.periodMs ? Math.max(0, timestamp - s.lastTs) / c.periodMs : 1;
-    if (s.periodMs === null) this.trackPeriod(timestamp);
-    s.lastTs = timestamp;
-    s.n++;
-    if (c.enabled.physical && (c.physicalMin !== null || c.physicalMax !== null)) this.physical(value, findings);
-    if (c.enabled.limits && c.limits) this.limits(value, findings);
+    const lastTs = h[LAST_TS];
+    const steps = lastTs === lastTs && period > 0 ? Math.max(0, timestamp - lastTs) / period : 1;
+    if (period !== period) this.trackPeriod(timestamp);
+    h[LAST_TS] = timestamp;
+    const n = ++h[N];
+    if (flags & FLAG_PHYSICAL) this.physical(findings);
+    if (flags & FLAG_LIMITS) this.limits(findings);
 
-    if (Number.isNaN(s.prev)) {
-      s.mean = value;
-      s.ewma = value;
-      s.prev = value;
+    const prev = h[PREV];
+    if (prev !== prev) {
+      h[MEAN] = value;
+      h[EWMA] = value;
+      h[PREV] = value;
       this.robustStart(value);
       findings.finish();
-      return findings.score;
+      return;
     }
 
-    const warming = this.warmingUp;
-    const sd = Math.max(Math.sqrt(s.variance), c.minSigma, 1e-6 * Math.abs(s.mean), 1e-9); // sigma(), inline
-    const z = (value - s.mean) / sd;
-    const d = value - s.prev;
-    const dSd = Math.max(Math.sqrt(s.dVariance), c.minSigma, 1e-9 * Math.abs(s.mean), 1e-12);
-    const dz = (d - s.dMean) / dSd;
+    const warming = n <= h[C_WARMUP];
+    const mean = h[MEAN];
+    const variance = h[VARIANCE];
+    const sd = Math.max(Math.sqrt(variance), minSigma, 1e-6 * Math.abs(mean), 1e-9); // sigma(), inline
+    const z = (value - mean) / sd;
+    const d = value - prev;
+    const dMean = h[D_MEAN];
+    const dSd = Math.max(Math.sqrt(h[D_VARIANCE]), minSigma, 1e-9 * Math.abs(mean), 1e-12);
+    const dz = (d - dMean) / dSd;
     const gap = steps > GAP_PERIODS;
-    const lambda = c.ewmaLambda;
-    const ewma = lambda * value + (1 - lambda) * s.ewma;
+    const lambda = h[C_LAMBDA];
+    const ewma = lambda * value + (1 - lambda) * h[EWMA];
     // The EWMA and CUSUM charts assume independent samples; on a cycling or wandering signal successive
     // deviations are alike and both charts would signal every half cycle. They are widened by the
     // signal's own lag-1 autocorrelation, so they signal a departure from how the signal usually moves.
-    const rho = s.variance > 0 ? Math.min(MAX_AUTOCORRELATION, Math.max(0, s.acov / s.variance)) : 0; // autocorrelation(), inline
-    const zc = Math.max(-c.zClip, Math.min(c.zClip, z)) / Math.sqrt((1 + rho) / (1 - rho));
-    const cusumHi = Math.max(0, s.cusumHi + zc - c.cusumK);
-    const cusumLo = Math.max(0, s.cusumLo - zc - c.cusumK);
+    const rho = variance > 0 ? Math.min(MAX_AUTOCORRELATION, Math.max(0, h[ACOV] / variance)) : 0; // autocorrelation(), inline
+    const cusumK = h[C_K];
+    const zc = Math.max(-zClip, Math.min(zClip, z)) / Math.sqrt((1 + rho) / (1 - rho));
+    const cusumHi = Math.max(0, h[CUSUM_HI] + zc - cusumK);
+    const cusumLo = Math.max(0, h[CUSUM_LO] - zc - cusumK);
     // Clipped wider than the baseline so a noise burst shows its full spread while one spike cannot dominate.
-    const zf = Math.max(-2 * c.zClip, Math.min(2 * c.zClip, z)) * sd;
-    const fastVariance = (1 - c.fastAlpha) * s.fastVariance + c.fastAlpha * zf * zf;
-    const flat = Math.abs(d) <= Math.max(c.minSigma * 1e-3, 1e-12 * Math.abs(value));
-    const flatRun = flat ? s.flatRun + 1 : 0;
+    const zf = Math.max(-2 * zClip, Math.min(2 * zClip, z)) * sd;
+    const fastAlpha = h[C_FAST_ALPHA];
+    const fastVariance = (1 - fastAlpha) * h[FAST_VARIANCE] + fastAlpha * zf * zf;
+    const flat = Math.abs(d) <= Math.max(minSigma * 1e-3, 1e-12 * Math.abs(value));
+    const flatRun = flat ? h[FLAT_RUN] + 1 : 0;
     // Zone code: sign of the deviation × (1 + whole sigmas, at most 3), so 0 never occurs and side is kept.
     const zone = (z >= 0 ? 1 : -1) * (1 + Math.min(3, Math.floor(Math.abs(z))));
-    const zones = s.zones;
-    if (zones.length < RUN_MEMORY) zones.push(zone);
-    else {
-      // Shifted in place (no array reallocation per sample).
-      for (let i = 1; i < RUN_MEMORY; i++) zones[i - 1] = zones[i];
-      zones[RUN_MEMORY - 1] = zone;
-    }
+    this.pushZone(zone);
 
-    const counts = c.countModel && s.zeroRate > ZERO_INFLATED;
-    if (counts) this.countModel(value, warming, findings);
+    const counts = (flags & FLAG_COUNT_MODEL) !== 0 && h[ZERO_RATE] > ZERO_INFLATED;
+    if (counts) this.countModel(warming, findings);
     if (!warming) {
       // A count signal's bursts are its ordinary activity: their sizes are judged by the count model, not
       // as spikes, jumps or noise against a mean its zeros drag down. Sustained changes still are.
       // The hot detectors write their slots directly (see `Findings`): a call with these numbers as
       // arguments, if not inlined, would box each of them. Fixed-score slots stay NaN (reset).
       const { present, statistic, threshold, lo, hi, arg } = SLOTS;
-      if (c.enabled.zscore && !counts) {
+      if (flags & FLAG_ZSCORE && !counts) {
+        const zThreshold = h[C_Z];
         present[I_SPIKE] = 1;
         statistic[I_SPIKE] = Math.abs(z);
-        threshold[I_SPIKE] = c.zThreshold;
-        lo[I_SPIKE] = s.mean - c.zThreshold * sd;
-        hi[I_SPIKE] = s.mean + c.zThreshold * sd;
+        threshold[I_SPIKE] = zThreshold;
+        lo[I_SPIKE] = mean - zThreshold * sd;
+        hi[I_SPIKE] = mean + zThreshold * sd;
         arg[I_SPIKE] = z;
       }
       // Across a gap the change is not a per-sample rate.
-      if (c.enabled.rate && !gap && !counts) {
+      if (flags & FLAG_RATE && !gap && !counts) {
+        const rateThreshold = h[C_RATE];
         present[I_RATE] = 1;
         statistic[I_RATE] = Math.abs(dz);
-        threshold[I_RATE] = c.rateThreshold;
-        lo[I_RATE] = s.prev + s.dMean - c.rateThreshold * dSd;
-        hi[I_RATE] = s.prev + s.dMean + c.rateThreshold * dSd;
+        threshold[I_RATE] = rateThreshold;
+        lo[I_RATE] = prev + dMean - rateThreshold * dSd;
+        hi[I_RATE] = prev + dMean + rateThreshold * dSd;
         arg[I_RATE] = d;
       }
-      if (c.enabled.ewma) {
+      if (flags & FLAG_EWMA) {
+        const ewmaL = h[C_L];
         const phi = rho * (1 - lambda); // ewmaWidening, inline
-        const limit = c.ewmaL * sd * Math.sqrt((lambda / (2 - lambda)) * ((1 + phi) / (1 - phi)));
+        const limit = ewmaL * sd * Math.sqrt((lambda / (2 - lambda)) * ((1 + phi) / (1 - phi)));
         present[I_DRIFT] = 1;
-        statistic[I_DRIFT] = Math.abs(ewma - s.mean) / (limit / c.ewmaL);
-        threshold[I_DRIFT] = c.ewmaL;
-        lo[I_DRIFT] = s.mean - limit;
-        hi[I_DRIFT] = s.mean + limit;
+        statistic[I_DRIFT] = Math.abs(ewma - mean) / (limit / ewmaL);
+        threshold[I_DRIFT] = ewmaL;
+        lo[I_DRIFT] = mean - limit;
+        hi[I_DRIFT] = mean + limit;
         arg[I_DRIFT] = ewma;
       }
-      if (c.enabled.cusum) {
+      if (flags & FLAG_CUSUM) {
         present[I_SHIFT] = 1;
         statistic[I_SHIFT] = Math.max(cusumHi, cusumLo);
-        threshold[I_SHIFT] = c.cusumH;
-        lo[I_SHIFT] = s.mean - c.cusumK * sd;
-        hi[I_SHIFT] = s.mean + c.cusumK * sd;
+        threshold[I_SHIFT] = h[C_H];
+        lo[I_SHIFT] = mean - cusumK * sd;
+        hi[I_SHIFT] = mean + cusumK * sd;
         arg[I_SHIFT] = cusumHi >= cusumLo ? 1 : -1;
       }
-      if (c.enabled.noise && s.variance > 0 && !counts) {
+      if (flags & FLAG_NOISE && variance > 0 && !counts) {
         const ratio = Math.sqrt(fastVariance / (sd * sd));
+        const zThreshold = h[C_Z];
         present[I_NOISE] = 1;
         statistic[I_NOISE] = ratio;
-        threshold[I_NOISE] = c.noiseRatio;
-        lo[I_NOISE] = s.mean - c.zThreshold * sd;
-        hi[I_NOISE] = s.mean + c.zThreshold * sd;
+        threshold[I_NOISE] = h[C_NOISE];
+        lo[I_NOISE] = mean - zThreshold * sd;
+        hi[I_NOISE] = mean + zThreshold * sd;
         arg[I_NOISE] = ratio;
       }
-      if (c.enabled.runRules && !counts) this.runRules(findings);
+      if (flags & FLAG_RUN_RULES && !counts) this.runRules(findings);
     }
     // Absence of the usual activity (a counter that stops) is a run of repeats as unlikely as a stuck sensor's.
-    if (!warming && c.enabled.stuck && flatRun > 0) findings.add(I_STUCK, flatRun, this.stuckRunThreshold(), value, value, flatRun);
+    if (!warming && flags & FLAG_STUCK && flatRun > 0) {
+      // Written directly, like the detectors above (a quantised signal repeats often).
+      const p = h[REPEAT_RATE];
+      SLOTS.present[I_STUCK] = 1;
+      SLOTS.statistic[I_STUCK] = flatRun;
+      // The run length as unlikely as `stuckProbability` given how often the value repeats.
+      SLOTS.threshold[I_STUCK] = p <= 0 ? h[C_STUCK_MIN] : p >= 0.999 ? Number.MAX_SAFE_INTEGER : Math.max(h[C_STUCK_MIN], Math.ceil(h[C_STUCK_LN_P] / Math.log(p)));
+      SLOTS.lo[I_STUCK] = value;
+      SLOTS.hi[I_STUCK] = value;
+      SLOTS.arg[I_STUCK] = flatRun;
+    }
     // Seasonal profiles learn from block means; the per-sample part is inline (no numbers passed in calls).
     let seasonal = false;
-    if (c.enabled.daily && c.periodMs !== null && c.periodMs <= DAY_MS / DAY_BINS) {
-      if (s.blockN === 0) s.blockTs = timestamp;
-      s.blockSum += value;
-      if (++s.blockN >= this.blockSamples) {
+    if (flags & FLAG_DAILY && period <= DAY_MS / DAY_BINS) {
+      if (h[BLOCK_N] === 0) h[BLOCK_TS] = timestamp;
+      h[BLOCK_SUM] += value;
+      if (++h[BLOCK_N] >= this.blockSamples) {
         this.seasonalBlock();
         seasonal = true;
       }
-      if (!warming && s.patternStatistic > 0) {
+      const patternStatistic = h[PATTERN_STATISTIC];
+      if (!warming && patternStatistic > 0) {
         SLOTS.present[I_PATTERN] = 1;
-        SLOTS.statistic[I_PATTERN] = s.patternStatistic;
-        SLOTS.threshold[I_PATTERN] = c.ewmaL + 1;
-        SLOTS.lo[I_PATTERN] = s.patternLo;
-        SLOTS.hi[I_PATTERN] = s.patternHi;
-        SLOTS.arg[I_PATTERN] = s.patternResidual;
-        if (s.patternWeekly === 1) findings.weekly = true;
+        SLOTS.statistic[I_PATTERN] = patternStatistic;
+        SLOTS.threshold[I_PATTERN] = h[C_L] + 1;
+        SLOTS.lo[I_PATTERN] = h[PATTERN_LO];
+        SLOTS.hi[I_PATTERN] = h[PATTERN_HI];
+        SLOTS.arg[I_PATTERN] = h[PATTERN_RESIDUAL];
+        if (h[PATTERN_WEEKLY] === 1) h[F_WEEKLY] = 1;
       }
     }
 
     // Learn after judging; residuals are clipped so a spike barely moves the baseline while a lasting shift is absorbed.
     // Bias-corrected start: a plain average until the exponential window is full. After a longer interval
     // than usual the baseline forgets as much as it would have over the missed samples.
-    const a = Math.max(steps === 1 ? c.alpha : alphaOver(c.alpha, steps), 1 / s.n);
-    const r = s.n > 3 ? clip(value - s.mean, c.zClip * sd) : value - s.mean;
-    s.mean += a * r;
-    s.variance = (1 - a) * (s.variance + a * r * r);
+    const a = Math.max(steps === 1 ? alpha : alphaOver(alpha, steps), 1 / n);
+    const r = n > 3 ? clip(value - mean, zClip * sd) : value - mean;
+    h[MEAN] = mean + a * r;
+    h[VARIANCE] = (1 - a) * (variance + a * r * r);
     if (!gap) {
-      const da = Math.max(c.alpha, 1 / s.n);
-      const dr = s.n > 3 ? clip(d - s.dMean, c.zClip * dSd) : d - s.dMean;
-      s.dMean += da * dr;
-      s.dVariance = (1 - da) * (s.dVariance + da * dr * dr);
+      const da = Math.max(alpha, 1 / n);
+      const dr = n > 3 ? clip(d - dMean, zClip * dSd) : d - dMean;
+      h[D_MEAN] = dMean + da * dr;
+      h[D_VARIANCE] = (1 - da) * (h[D_VARIANCE] + da * dr * dr);
     }
-    s.ewma = ewma;
-    s.fastVariance = fastVariance;
+    h[EWMA] = ewma;
+    h[FAST_VARIANCE] = fastVariance;
     // A flat line after warm-up must not teach the detector that flat lines are normal; one during warm-up
     // (a sensor that idles at a constant value) must.
-    if (warming || flatRun <= c.stuckMinSamples) s.repeatRate += a * ((flat ? 1 : 0) - s.repeatRate);
-    s.flatRun = flatRun;
-    if (s.n <= ROBUST_START) this.robustStart(value);
-    s.prev = value;
-    s.zeroRate += a * ((value === 0 ? 1 : 0) - s.zeroRate);
+    if (warming || flatRun <= h[C_STUCK_MIN]) h[REPEAT_RATE] += a * ((flat ? 1 : 0) - h[REPEAT_RATE]);
+    h[FLAT_RUN] = flatRun;
+    if (n <= ROBUST_START) this.robustStart(value);
+    h[PREV] = value;
+    h[ZERO_RATE] += a * ((value === 0 ? 1 : 0) - h[ZERO_RATE]);
     findings.finish();
-    const score = findings.score;
+    const score = h[F_SCORE];
+    const prevDev = h[PREV_DEV];
     // How alike successive deviations usually are is learned from usual samples only: during a lasting
     // anomaly they are alike too, and learning that would widen the charts until they fall silent.
     if (score < ANOMALY_SCORE) {
       // Counted apart from `n`: a state saved before these fields existed learns them as fast as a new sensor.
-      const ka = Math.max(c.alpha / AUTOCORRELATION_MEMORY, 1 / ++s.acovN);
-      s.acov = (1 - ka) * (s.acov + ka * r * s.prevDev);
+      const ka = Math.max(alpha / AUTOCORRELATION_MEMORY, 1 / ++h[ACOV_N]);
+      h[ACOV] = (1 - ka) * (h[ACOV] + ka * r * prevDev);
       if (seasonal) {
-        const blocks = s.n / this.blockSamples;
-        learnAcov(s.day, this.dayResidual, Math.max(this.dayAcovAlpha, 1 / blocks));
-        learnAcov(s.week, this.weekResidual, Math.max(this.weekVarianceAlpha, 1 / blocks));
+        const blocks = n / this.blockSamples;
+        learnAcov(h, DAY, Math.max(this.dayAcovAlpha, 1 / blocks));
+        learnAcov(h, WEEK, Math.max(this.weekVarianceAlpha, 1 / blocks));
       }
     }
-    s.prevDev = r;
+    h[PREV_DEV] = r;
     if (seasonal) {
-      s.day.prevResidual = this.dayResidual;
-      s.week.prevResidual = this.weekResidual;
+      h[DAY + P_PREV_RESIDUAL] = h[DAY + P_RESIDUAL];
+      h[WEEK + P_PREV_RESIDUAL] = h[WEEK + P_RESIDUAL];
     }
     // A CUSUM that signalled starts again, so a lasting shift is reported once and then learned.
-    if (findings.type === 'level_shift' && score >= ANOMALY_SCORE) {
-      s.cusumHi = 0;
-      s.cusumLo = 0;
+    if (h[F_BEST] === I_SHIFT && score >= ANOMALY_SCORE) {
+      h[CUSUM_HI] = 0;
+      h[CUSUM_LO] = 0;
     } else {
-      s.cusumHi = cusumHi;
-      s.cusumLo = cusumLo;
+      h[CUSUM_HI] = cusumHi;
+      h[CUSUM_LO] = cusumLo;
     }
-    return score;
   }
 
   /** Collects the first values; after the last, restarts the baseline from their median and MAD. */
   private robustStart(value: number): void {
-    const s = this.state;
-    s.probe.push(value);
-    if (s.probe.length < ROBUST_START) return;
-    const xs = s.probe;
+    const h = this.h;
+    this.probe.push(value);
+    if (this.probe.length < ROBUST_START) return;
+    const xs = this.probe;
     const diffs = xs.slice(1).map((x, i) => x - xs[i]);
     const mad = (v: number[], m: number) => 1.4826 * median(v.map((x) => Math.abs(x - m)));
     const m = median(xs);
     const dm = median(diffs);
-    s.mean = m;
-    s.ewma = m;
+    h[MEAN] = m;
+    h[EWMA] = m;
     const sd = mad(xs, m);
     // A MAD of 0 (mostly repeated values) says nothing about the spread: keep what was learned then.
-    if (sd > 0) s.variance = sd * sd;
+    if (sd > 0) h[VARIANCE] = sd * sd;
     const dsd = mad(diffs, dm);
     if (dsd > 0) {
-      s.dMean = dm;
-      s.dVariance = dsd * dsd;
+      h[D_MEAN] = dm;
+      h[D_VARIANCE] = dsd * dsd;
     }
-    s.probe = [];
+    this.probe = [];
   }
 
   /** The verdict of the last `update` (or `step`): a new object. */
@@ -756,30 +952,32 @@ export class SensorDetector {
 
   /** Joint weight of evidence of the last sample (`EngineVerdict.combined`) without building the verdict. */
   get lastCombined(): number {
-    return this.findings.combined;
+    return Math.log(this.h[F_PRODUCT]);
   }
 
   /**
    * Count model for a signal that is zero most of the time: a non-zero sample is judged by its size on a
    * log scale against the usual burst sizes (a burst is this signal's ordinary activity), then learned.
    */
-  private countModel(value: number, warming: boolean, out: Findings): void {
+  private countModel(warming: boolean, out: Findings): void {
+    const h = this.h;
+    const value = h[IN_VALUE];
     if (value === 0) return;
-    const s = this.state;
     const c = this.config;
     const x = Math.log(Math.abs(value));
-    s.burstN++;
-    const bsd = Math.max(Math.sqrt(s.burstVariance), 1e-3);
-    const z = (x - s.burstMean) / bsd;
-    if (!warming && s.burstN > 10 && c.enabled.zscore) {
-      const lo = Math.exp(s.burstMean - c.zThreshold * bsd);
-      const hi = Math.exp(s.burstMean + c.zThreshold * bsd);
+    const burstN = ++h[BURST_N];
+    const burstMean = h[BURST_MEAN];
+    const bsd = Math.max(Math.sqrt(h[BURST_VARIANCE]), 1e-3);
+    const z = (x - burstMean) / bsd;
+    if (!warming && burstN > 10 && c.enabled.zscore) {
+      const lo = Math.exp(burstMean - c.zThreshold * bsd);
+      const hi = Math.exp(burstMean + c.zThreshold * bsd);
       out.add(I_SPIKE, Math.abs(z), c.zThreshold, value > 0 ? lo : -hi, value > 0 ? hi : -lo, z);
     }
-    const a = Math.max(c.alpha, 1 / s.burstN);
-    const r = s.burstN > 3 ? clip(x - s.burstMean, c.zClip * bsd) : x - s.burstMean;
-    s.burstMean += a * r;
-    s.burstVariance = (1 - a) * (s.burstVariance + a * r * r);
+    const a = Math.max(c.alpha, 1 / burstN);
+    const r = burstN > 3 ? clip(x - burstMean, c.zClip * bsd) : x - burstMean;
+    h[BURST_MEAN] = burstMean + a * r;
+    h[BURST_VARIANCE] = (1 - a) * (h[BURST_VARIANCE] + a * r * r);
   }
 
   /**
@@ -791,118 +989,110 @@ export class SensorDetector {
    * weeks for the weekly profile).
    */
   private seasonalBlock(): void {
-    const s = this.state;
+    const h = this.h;
     const c = this.config;
-    const mean = s.blockSum / s.blockN;
-    s.blockSum = 0;
-    s.blockN = 0;
-    const elapsed = s.n * c.periodMs!;
-    const blocks = s.n / this.blockSamples;
+    const mean = h[BLOCK_SUM] / h[BLOCK_N];
+    h[BLOCK_SUM] = 0;
+    h[BLOCK_N] = 0;
+    const n = h[N];
+    const elapsed = n * c.periodMs!;
+    const blocks = n / this.blockSamples;
     const va = Math.max(this.dayVarianceAlpha, 1 / blocks);
-    const dayReady = this.profileStep(s.day, DAY_BINS, DAY_MS, DAY_BIN_ALPHA_DAYS, s.blockTs, mean, elapsed >= 2 * DAY_MS, va);
-    const day = this.profileOut;
-    this.dayResidual = day.residual;
+    const blockTs = h[BLOCK_TS];
+    const dayReady = this.profileStep(DAY, this.dayBins, DAY_MS, DAY_BIN_ALPHA_DAYS, blockTs, mean, elapsed >= 2 * DAY_MS, va);
     // The weekly residual's spread is learned over about a day, not the baseline's hours: on a slowly
     // sampled demand signal hours are few samples, and a day-long departure would teach itself as usual.
     const weekVa = Math.max(this.weekSpreadAlpha, 1 / blocks);
-    const weekReady = this.profileStep(s.week, WEEK_BINS, WEEK_MS, WEEK_BIN_ALPHA_WEEKS, s.blockTs, mean, elapsed >= 2 * WEEK_MS, weekVa);
-    this.weekResidual = this.profileOut.residual;
-    const useWeek = weekReady && s.week.fit < WEEKLY_EXPLAINS * s.day.fit;
-    const p = useWeek ? this.weekOut : day;
+    const weekReady = this.profileStep(WEEK, this.weekBins, WEEK_MS, WEEK_BIN_ALPHA_WEEKS, blockTs, mean, elapsed >= 2 * WEEK_MS, weekVa);
+    const useWeek = weekReady && h[WEEK + P_FIT] < WEEKLY_EXPLAINS * h[DAY + P_FIT];
+    const p = useWeek ? WEEK : DAY;
     // One sigma wider than the EWMA chart: each bin's mean is itself estimated from few samples.
     const L = c.ewmaL + 1;
-    s.patternStatistic = useWeek || dayReady ? p.statistic : 0;
-    s.patternLo = p.mean - L * p.rsd;
-    s.patternHi = p.mean + L * p.rsd;
-    s.patternResidual = p.raw;
-    s.patternWeekly = useWeek ? 1 : 0;
+    h[PATTERN_STATISTIC] = useWeek || dayReady ? h[p + P_STATISTIC] : 0;
+    h[PATTERN_LO] = h[p + P_MEAN] - L * h[p + P_RSD];
+    h[PATTERN_HI] = h[p + P_MEAN] + L * h[p + P_RSD];
+    h[PATTERN_RESIDUAL] = h[p + P_RAW];
+    h[PATTERN_WEEKLY] = useWeek ? 1 : 0;
   }
-
-  /** One profile's chart statistic (into `profileOut`) and learning; returns whether it may be judged. */
-  private profileStep(p: SeasonalProfile, bins: number, spanMs: number, keepSpans: number, timestamp: number, value: number, oldEnough: boolean, va: number): boolean {
+  /** One profile's chart statistic (into its `P_*` results) and learning; returns whether it may be judged. */
+  private profileStep(p: number, binsOf: Float64Array, spanMs: number, keepSpans: number, timestamp: number, value: number, oldEnough: boolean, va: number): boolean {
     const c = this.config;
+    const h = this.h;
+    const bins = binsOf.length / 2;
     const binMs = spanMs / bins;
     const bin = Math.floor((((timestamp % spanMs) + spanMs) % spanMs) / binMs);
     const perBin = binMs / (c.periodMs! * this.blockSamples);
-    const ready = oldEnough && p.count[bin] >= perBin;
-    const mean = p.count[bin] > 0 ? p.mean[bin] : this.state.mean;
+    const at = 2 * bin;
+    const binCount = binsOf[at + 1];
+    const ready = oldEnough && binCount >= perBin;
+    const mean = binCount > 0 ? binsOf[at] : h[MEAN];
     const residual = value - mean;
     const lambda = c.ewmaLambda;
-    const rsd = Math.max(Math.sqrt(p.variance), c.minSigma, 1e-6 * Math.abs(mean), 1e-9);
+    const variance = h[p + P_VARIANCE];
+    const rsd = Math.max(Math.sqrt(variance), c.minSigma, 1e-6 * Math.abs(mean), 1e-9);
     const rc = clip(residual, c.zClip * rsd);
-    const ewma = lambda * rc + (1 - lambda) * p.ewma;
-    const o = bins === DAY_BINS ? this.dayOut : this.weekOut;
-    this.profileOut = o;
-    o.residual = rc;
-    o.raw = residual;
-    o.mean = mean;
-    o.rsd = rsd;
-    o.statistic = ready ? Math.abs(ewma) / (rsd * Math.sqrt((lambda / (2 - lambda)) * ewmaWidening(autocorrelation(p.acov, p.variance), lambda))) : 0;
-    p.ewma = ewma;
+    const ewma = lambda * rc + (1 - lambda) * h[p + P_EWMA];
+    h[p + P_RESIDUAL] = rc;
+    h[p + P_RAW] = residual;
+    h[p + P_MEAN] = mean;
+    h[p + P_RSD] = rsd;
+    h[p + P_STATISTIC] = ready ? Math.abs(ewma) / (rsd * Math.sqrt((lambda / (2 - lambda)) * ewmaWidening(autocorrelation(h[p + P_ACOV], variance), lambda))) : 0;
+    h[p + P_EWMA] = ewma;
     // Counted up to where the bin's weight stops falling, so the state stays the same size for ever.
     const keep = keepSpans * perBin;
-    const count = p.count[bin] < keep ? ++p.count[bin] : p.count[bin];
+    const count = binCount < keep ? binCount + 1 : binCount;
+    binsOf[at + 1] = count;
     const a = Math.max(1 / count, 1 / keep);
-    p.mean[bin] = count === 1 ? value : p.mean[bin] + a * rc;
+    binsOf[at] = count === 1 ? value : binsOf[at] + a * rc;
     if (count > 1) {
-      p.variance = (1 - va) * (p.variance + va * rc * rc);
-      const fa = Math.max(this.weekVarianceAlpha, this.blockSamples / this.state.n);
-      p.fit = (1 - fa) * (p.fit + fa * rc * rc);
+      h[p + P_VARIANCE] = (1 - va) * (variance + va * rc * rc);
+      const fa = Math.max(this.weekVarianceAlpha, this.blockSamples / h[N]);
+      h[p + P_FIT] = (1 - fa) * (h[p + P_FIT] + fa * rc * rc);
     }
     return ready;
   }
 
   private sigma(): number {
-    const s = this.state;
-    return Math.max(Math.sqrt(s.variance), this.config.minSigma, 1e-6 * Math.abs(s.mean), 1e-9);
-  }
-
-  /** Run length that is as unlikely as `stuckProbability` given how often the value repeats. */
-  private stuckRunThreshold(): number {
-    const c = this.config;
-    const p = this.state.repeatRate;
-    if (p <= 0) return c.stuckMinSamples;
-    if (p >= 0.999) return Number.MAX_SAFE_INTEGER;
-    return Math.max(c.stuckMinSamples, Math.ceil(Math.log(c.stuckProbability) / Math.log(p)));
+    const h = this.h;
+    return Math.max(Math.sqrt(h[VARIANCE]), this.config.minSigma, 1e-6 * Math.abs(h[MEAN]), 1e-9);
   }
 
   private trackPeriod(ts: number): void {
-    const s = this.state;
-    if (!Number.isNaN(s.lastTs) && s.periodMs === null) {
-      const dt = ts - s.lastTs;
-      if (dt > 0) s.dts.push(dt);
-      if (s.dts.length >= PERIOD_PROBE) {
-        s.periodMs = median(s.dts);
-        s.dts = [];
-        this.config = resolveConfig(s.periodMs, this.settings);
+    const h = this.h;
+    const lastTs = h[LAST_TS];
+    if (!Number.isNaN(lastTs) && Number.isNaN(h[PERIOD])) {
+      const dt = ts - lastTs;
+      if (dt > 0) this.dts.push(dt);
+      if (this.dts.length >= PERIOD_PROBE) {
+        const period = median(this.dts);
+        h[PERIOD] = period;
+        this.dts = [];
+        this.config = resolveConfig(period, this.settings);
         this.resolveRates();
       }
     }
-    s.lastTs = ts;
+    h[LAST_TS] = ts;
   }
 
-  private physical(value: number, out: Findings): void {
+  private physical(out: Findings): void {
+    const value = this.h[IN_VALUE];
     const { physicalMin: lo, physicalMax: hi } = this.config;
     if (lo !== null && value < lo) out.addFixed(I_RANGE, 1, value, lo, lo, hi, `below physical minimum ${lo}`);
     if (hi !== null && value > hi) out.addFixed(I_RANGE, 1, value, hi, lo, hi, `above physical maximum ${hi}`);
   }
 
   /** lo/lolo/hi/hihi with deadband: a crossed limit stays active until the value is back by the deadband. */
-  private limits(value: number, out: Findings): void {
+  private limits(out: Findings): void {
     const l = this.config.limits;
     if (!l) return;
+    const value = this.h[IN_VALUE];
     const db = Math.max(0, l.deadband ?? 0);
-    const act = this.state.limitActive;
-    const high = (name: 'hi' | 'hihi', lim: number | null | undefined) => {
-      act[name] = lim != null && (value >= lim || (act[name] && value > lim - db));
-    };
-    const low = (name: 'lo' | 'lolo', lim: number | null | undefined) => {
-      act[name] = lim != null && (value <= lim || (act[name] && value < lim + db));
-    };
-    high('hi', l.hi);
-    high('hihi', l.hihi);
-    low('lo', l.lo);
-    low('lolo', l.lolo);
+    const act = this.limitActive;
+    // Per sample, so no closures.
+    act.hi = l.hi != null && (value >= l.hi || (act.hi && value > l.hi - db));
+    act.hihi = l.hihi != null && (value >= l.hihi || (act.hihi && value > l.hihi - db));
+    act.lo = l.lo != null && (value <= l.lo || (act.lo && value < l.lo + db));
+    act.lolo = l.lolo != null && (value <= l.lolo || (act.lolo && value < l.lolo + db));
     const lo = l.lo ?? l.lolo ?? null;
     const hi = l.hi ?? l.hihi ?? null;
     // hihi/lolo are near-certain trouble; hi/lo clear the anomaly threshold with margin.
@@ -912,30 +1102,50 @@ export class SensorDetector {
     else if (act.lo) out.addFixed(I_LIMIT, 0.75, value, l.lo!, lo, hi, `lo limit ${l.lo} crossed`);
   }
 
-  /** Western Electric rules 2–3 and Nelson rule 2 on the zones of recent samples (rule 1 is the z-score). */
-  private runRules(out: Findings): void {
-    // Called per sample: a method and loops, not closures or slices, so nothing is allocated.
-    if (!this.runRule(out, 3, 2, 2, '2 of 3 beyond 2σ on one side') && !this.runRule(out, 5, 4, 1, '4 of 5 beyond 1σ on one side')) {
-      this.runRule(out, 9, 9, 0, '9 in a row on one side');
+  /** Holds the newest zone (the last RUN_MEMORY) and keeps the run rules' window counts. */
+  private pushZone(zone: number): void {
+    const h = this.h;
+    const count = h[ZONE_COUNT];
+    for (let w = 0; w < RUN_WINDOWS.length; w++) {
+      const window = RUN_WINDOWS[w];
+      const min = RUN_MIN_ZONE[w];
+      // The zone leaving this window as the new one enters.
+      if (count >= window) {
+        const out = h[ZONES + count - window];
+        if (out >= min) h[RUN_COUNTS + 2 * w]--;
+        else if (out <= -min) h[RUN_COUNTS + 2 * w + 1]--;
+      }
+      if (zone >= min) h[RUN_COUNTS + 2 * w]++;
+      else if (zone <= -min) h[RUN_COUNTS + 2 * w + 1]++;
+    }
+    if (count < RUN_MEMORY) {
+      h[ZONES + count] = zone;
+      h[ZONE_COUNT] = count + 1;
+    } else {
+      for (let i = ZONES + 1; i < ZONES + RUN_MEMORY; i++) h[i - 1] = h[i];
+      h[ZONES + RUN_MEMORY - 1] = zone;
     }
   }
 
-  private runRule(out: Findings, window: number, need: number, sigmas: number, rule: string): boolean {
-    const zones = this.state.zones;
-    if (zones.length < window) return false;
-    const minZone = sigmas + 1;
-    let up = 0;
-    let down = 0;
-    for (let i = zones.length - window; i < zones.length; i++) {
-      if (zones[i] >= minZone) up++;
-      else if (-zones[i] >= minZone) down++;
-    }
-    const hits = Math.max(up, down);
-    if (hits < need) return false;
-    const mean = this.state.mean;
+  /**
+   * Western Electric rules 2–3 and Nelson rule 2 on the zones of recent samples (rule 1 is the z-score):
+   * 2 of the last 3 beyond 2σ on one side, else 4 of the last 5 beyond 1σ, else the last 9 on one side.
+   */
+  private runRules(out: Findings): void {
+    const h = this.h;
+    const count = h[ZONE_COUNT];
+    const hits2 = Math.max(h[RUN_COUNTS], h[RUN_COUNTS + 1]);
+    const hits1 = Math.max(h[RUN_COUNTS + 2], h[RUN_COUNTS + 3]);
+    const hits0 = Math.max(h[RUN_COUNTS + 4], h[RUN_COUNTS + 5]);
+    if (count >= 3 && hits2 >= 2) this.runRuleHit(out, hits2, 2, 2, '2 of 3 beyond 2σ on one side');
+    else if (count >= 5 && hits1 >= 4) this.runRuleHit(out, hits1, 4, 1, '4 of 5 beyond 1σ on one side');
+    else if (count >= 9 && hits0 >= 9) this.runRuleHit(out, hits0, 9, 0, '9 in a row on one side');
+  }
+
+  private runRuleHit(out: Findings, hits: number, need: number, sigmas: number, rule: string): void {
+    const mean = this.h[MEAN];
     const sd = this.sigma();
     out.addFixed(I_RUN, this.config.runRuleScore, hits, need, mean - sigmas * sd, mean + sigmas * sd, rule);
-    return true;
   }
 }
 
@@ -952,8 +1162,32 @@ function alphaOver(alpha: number, steps: number): number {
 }
 
 /** Learns a seasonal profile's lag-1 autocovariance of the residual. */
-function learnAcov(p: SeasonalProfile, residual: number, ka: number): void {
-  p.acov = (1 - ka) * (p.acov + ka * residual * p.prevResidual);
+function learnAcov(h: Float64Array, p: number, ka: number): void {
+  h[p + P_ACOV] = (1 - ka) * (h[p + P_ACOV] + ka * h[p + P_RESIDUAL] * h[p + P_PREV_RESIDUAL]);
+}
+
+/** A saved profile into the detector's numbers and bins. */
+function loadProfile(h: Float64Array, p: number, bins: Float64Array, saved: SeasonalProfile): void {
+  h[p + P_VARIANCE] = saved.variance;
+  h[p + P_EWMA] = saved.ewma;
+  h[p + P_ACOV] = saved.acov;
+  h[p + P_PREV_RESIDUAL] = saved.prevResidual;
+  h[p + P_FIT] = saved.fit;
+  for (let i = 0; i < bins.length / 2; i++) {
+    bins[2 * i] = saved.mean[i] ?? 0;
+    bins[2 * i + 1] = saved.count[i] ?? 0;
+  }
+}
+
+/** A profile in its saved form. */
+function saveProfile(h: Float64Array, p: number, bins: Float64Array): SeasonalProfile {
+  const mean: number[] = [];
+  const count: number[] = [];
+  for (let i = 0; i < bins.length; i += 2) {
+    mean.push(bins[i]);
+    count.push(bins[i + 1]);
+  }
+  return { mean, count, variance: h[p + P_VARIANCE], ewma: h[p + P_EWMA], acov: h[p + P_ACOV], prevResidual: h[p + P_PREV_RESIDUAL], fit: h[p + P_FIT] };
 }
 
 function clip(v: number, k: number): number {
