@@ -1,25 +1,11 @@
+import type { ScreenBindingDto, ScreenBindingKind } from '@idm/contracts';
 import { SvgElement, walk } from './svg-tree';
 
-export const BINDING_KINDS = ['value', 'state', 'level', 'visible', 'link'] as const;
-export type BindingKind = (typeof BINDING_KINDS)[number];
+export const BINDING_KINDS: readonly ScreenBindingKind[] = ['value', 'state', 'level', 'visible', 'link'];
+export type BindingKind = ScreenBindingKind;
 
 /** How one element of a screen shows live data (README "Process graphics" lists the attributes). */
-export interface ScreenBinding {
-  element_id: string;
-  kind: BindingKind;
-  /** The sensor (tag) id; absent only on a pure `link`. */
-  tag?: string;
-  /** `value`: decimals as a pattern such as `0.0`. */
-  format?: string;
-  unit?: string;
-  /** `level`: the range the fill spans. */
-  min?: number;
-  max?: number;
-  /** Click-through target: `screen:<id>` or `sensor:<id>`. */
-  link?: string;
-  /** `attributes` (data-idm-*) or `id` (the element id is a sensor id). */
-  source: 'attributes' | 'id';
-}
+export type ScreenBinding = Omit<ScreenBindingDto, 'known'>;
 
 export interface BindingProblem {
   element_id: string;
