@@ -48,6 +48,7 @@ export function ScreenNav() {
   return (
     <nav aria-label="Screens">
       <NavLink to="/overview">Overview</NavLink>
+      <NavLink to="/graphics">Graphics</NavLink>
       <NavLink to="/alarms">Alarms</NavLink>
       <NavLink to="/anomalies">Anomalies</NavLink>
       {can('supervisor') && <NavLink to="/reports">Reports</NavLink>}
