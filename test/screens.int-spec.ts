@@ -152,3 +152,25 @@ describe('process-graphics screens over REST (sanitised, versioned, bound to tag
     expect((await call(t.url, 'GET', '/screens', tokens.viewer)).body.map((s: ScreenSummaryDto) => s.id)).toEqual(['boiler-house']);
   });
 });
+
+describe('SCREENS_DIR: the demo plant’s screens are imported at start while none is stored', () => {
+  let t: TestApp;
+  afterAll(async () => t?.close());
+
+  it('imports every screen of demo/screens into an empty database, parents first', async () => {
+    t = await startTestApp('idm_test_screens_import', { MODBUS_POLLING: '0', SCREENS_DIR: path.join(__dirname, '..', 'demo', 'screens') });
+    const { viewer, admin } = await loginAllRoles(t.url);
+    const list = await eventually(
+      () => call(t.url, 'GET', '/screens', viewer),
+      (r) => Array.isArray(r.body) && r.body.length === 7,
+      15_000,
+      100,
+    );
+    const screens = list.body as ScreenSummaryDto[];
+    expect(screens.filter((s) => s.parent_id === null).map((s) => s.id)).toEqual(['plant']);
+    expect(screens.find((s) => s.id === 'boiler-house')).toMatchObject({ area: 'Boiler house', parent_id: 'plant', version: 1, updated_by: null });
+    expect(screens.find((s) => s.id === 'boiler-house')!.tags).toContain('P01-LT-004');
+    const versions = await call(t.url, 'GET', '/screens/plant/versions', admin);
+    expect(versions.body[0].note).toBe('imported from plant.svg');
+  });
+});

@@ -4,6 +4,7 @@ import { AlarmsModule } from '@idm/alarms';
 import { IngestionModule } from '@idm/ingestion';
 import { Screen, ScreenSchema, ScreenVersion, ScreenVersionSchema } from './screen.schema';
 import { ScreensController } from './screens.controller';
+import { ScreensImport } from './screens-import';
 import { ScreensRepository } from './screens.repository';
 import { ScreensService } from './screens.service';
 
@@ -18,7 +19,7 @@ import { ScreensService } from './screens.service';
     ]),
   ],
   controllers: [ScreensController],
-  providers: [ScreensRepository, ScreensService],
+  providers: [ScreensRepository, ScreensService, ScreensImport],
   exports: [ScreensService],
 })
 export class ScreensModule {}
