@@ -175,8 +175,10 @@ export class LiveScreen {
   }
 
   private flag(box: Box, id: string): SVGGElement {
-    // A fixed-size marker at the element's top-right corner, scaled to the drawing.
-    const size = Math.max(8, Math.min(24, Math.max(box.width, box.height) * 0.4));
+    // A marker at the element's top-right corner, sized to the drawing (about 1/40 of its width) so it reads
+    // the same on a small detail and on a whole-plant overview.
+    const drawingWidth = this.svg.viewBox?.baseVal?.width || Number(this.svg.getAttribute('width')) || 400;
+    const size = Math.max(6, Math.min(drawingWidth / 40, Math.max(box.width, box.height) * 0.6));
     const g = make('g', { class: 'idm-flag', 'data-idm-flag-for': id, transform: `translate(${box.x + box.width + 1} ${box.y - size / 2}) scale(${size / 20})` });
     g.style.display = 'none';
     g.append(make('path', { class: 'idm-flag-shape', d: '' }), make('text', { class: 'idm-flag-num', x: '10', y: '14', 'text-anchor': 'middle' }), make('text', { class: 'idm-flag-word', x: '22', y: '14' }));
