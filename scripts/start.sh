@@ -41,6 +41,8 @@ if [ "${IDM_PLC_SIM:-1}" = "1" ]; then
   fi
   # Imported at start only while IDM has no devices registered.
   export DEVICE_FILE="${DEVICE_FILE:-$sim_file}"
+  # The demo plant's process graphics (one screen per area), imported while no screen is stored.
+  export SCREENS_DIR="${SCREENS_DIR:-demo/screens}"
 fi
 
 echo "[start] IDM on http://localhost:$PORT (API docs: /docs, mail sink: ${SMTP_WEB_URL:-n/a}); Ctrl-C stops it"

@@ -9,6 +9,7 @@ import { Benchmark, BenchRow, formatTable } from './harness';
 import { alarmLatencyBench } from './alarm-latency.bench';
 import { authBench } from './auth.bench';
 import { overviewBench } from './overview.bench';
+import { graphicsBench } from './graphics.bench';
 import { insertManyBaseline } from './insert-many.bench';
 import { historianHistoryBench, historianIngestBench } from './historian.bench';
 import { modbusPollBench } from './modbus-poll.bench';
@@ -18,7 +19,7 @@ import { detectionSimBenchmark } from './detection-sim.bench';
 import { ingestLoadBench } from './ingest-load.bench';
 
 // Baselines first: later benchmarks report ratios against rows measured earlier in the same run.
-const BENCHMARKS: Benchmark[] = [insertManyBaseline, historianIngestBench, historianHistoryBench, nabBenchmark, detectionSimBenchmark, detectorThroughputBenchmark, modbusPollBench, authBench, overviewBench, reportsBench, alarmLatencyBench, ingestLoadBench];
+const BENCHMARKS: Benchmark[] = [insertManyBaseline, historianIngestBench, historianHistoryBench, nabBenchmark, detectionSimBenchmark, detectorThroughputBenchmark, modbusPollBench, authBench, overviewBench, graphicsBench, reportsBench, alarmLatencyBench, ingestLoadBench];
 
 async function main(): Promise<void> {
   const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

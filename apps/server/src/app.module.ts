@@ -8,6 +8,7 @@ import { IngestionModule } from '@idm/ingestion';
 import { LiveModule } from '@idm/live';
 import { NotificationsModule } from '@idm/notifications';
 import { ReportsModule } from '@idm/reports';
+import { ScreensModule } from '@idm/screens';
 
 /** Composition root of the modular monolith: imports the feature modules, nothing else. */
 @Module({})
@@ -15,7 +16,7 @@ export class AppModule {
   static register(config: AppConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [CoreModule.forRoot(config), QueueModule, AuthModule, IngestionModule, DetectionModule, HistorianModule, AlarmsModule, LiveModule, ReportsModule, NotificationsModule],
+      imports: [CoreModule.forRoot(config), QueueModule, AuthModule, IngestionModule, DetectionModule, HistorianModule, AlarmsModule, LiveModule, ReportsModule, NotificationsModule, ScreensModule],
     };
   }
 }

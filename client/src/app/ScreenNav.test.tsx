@@ -23,8 +23,8 @@ function navFor(roles: string[]): string[] {
 }
 
 test('the top bar offers only the screens the role may use (no Reports link that only says "not for you")', () => {
-  expect(navFor(['viewer'])).toEqual(['Overview', 'Alarms', 'Journal', 'Trends', 'Anomalies']);
-  expect(navFor(['operator'])).toEqual(['Overview', 'Alarms', 'Journal', 'Trends', 'Anomalies']);
-  expect(navFor(['supervisor'])).toEqual(['Overview', 'Alarms', 'Journal', 'Trends', 'Anomalies', 'Reports']);
-  expect(navFor(['admin'])).toEqual(['Overview', 'Alarms', 'Journal', 'Trends', 'Anomalies', 'Reports', 'Users', 'Devices']);
+  expect(navFor(['viewer'])).toEqual(['Overview', 'Graphics', 'Alarms', 'Journal', 'Trends', 'Anomalies']);
+  expect(navFor(['operator'])).toEqual(['Overview', 'Graphics', 'Alarms', 'Journal', 'Trends', 'Anomalies']);
+  expect(navFor(['supervisor'])).toEqual(['Overview', 'Graphics', 'Alarms', 'Journal', 'Trends', 'Anomalies', 'Reports']);
+  expect(navFor(['admin'])).toEqual(['Overview', 'Graphics', 'Alarms', 'Journal', 'Trends', 'Anomalies', 'Reports', 'Users', 'Devices']);
 });

@@ -54,6 +54,7 @@ export function ScreenNav() {
   return (
     <nav aria-label="Screens">
       <NavLink to="/overview">Overview</NavLink>
+      <NavLink to="/graphics">Graphics</NavLink>
       <NavLink to="/alarms">Alarms</NavLink>
       <NavLink to="/journal">Journal</NavLink>
       <NavLink to="/trends">Trends</NavLink>

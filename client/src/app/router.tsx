@@ -22,6 +22,9 @@ export function createRouter() {
           children: [
             { index: true, element: <Navigate to="/overview" replace /> },
             { path: 'overview', lazy: () => import('../features/overview/components/OverviewPage').then((m) => ({ Component: m.OverviewPage })) },
+            { path: 'graphics', lazy: () => import('../features/screens/components/ScreensPage').then((m) => ({ Component: m.ScreensPage })) },
+            { path: 'graphics/:id', lazy: () => import('../features/screens/components/ScreensPage').then((m) => ({ Component: m.ScreensPage })) },
+            { path: 'graphics/:id/edit', lazy: () => import('../features/screens/components/ScreenEditorPage').then((m) => ({ Component: m.ScreenEditorPage })) },
             { path: 'alarms', lazy: () => import('../features/alarms/components/AlarmsPage').then((m) => ({ Component: m.AlarmsPage })) },
             { path: 'journal', lazy: () => import('../features/journal/components/JournalPage').then((m) => ({ Component: m.JournalPage })) },
             { path: 'sensors/:id', lazy: () => import('../features/sensors/components/SensorDetailPage').then((m) => ({ Component: m.SensorDetailPage })) },

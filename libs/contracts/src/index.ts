@@ -13,3 +13,4 @@ export * from './notifications';
 export * from './sensors';
 export * from './csv';
 export * from './trends';
+export * from './screens';

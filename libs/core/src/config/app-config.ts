@@ -132,4 +132,6 @@ export abstract class AppConfig {
     readonly rollupRetentionDays: number;
     readonly retentionEveryMinutes: number;
   };
+  /** Folder of process-graphics screens (screens.json + SVG files) imported at start while none is stored, or null. */
+  abstract readonly screensDir: string | null;
 }

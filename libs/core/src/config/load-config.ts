@@ -75,6 +75,7 @@ const schema = Joi.object({
   DETECTION_EPISODE_REFRESH_SECONDS: Joi.number().integer().min(1).max(3600).default(10),
   SOCKET_REDIS_ADAPTER: Joi.boolean().truthy('1').falsy('0').default(false),
   DEVICE_FILE: Joi.string().allow(''),
+  SCREENS_DIR: Joi.string().allow(''),
   MODBUS_POLLING: Joi.boolean().truthy('1').falsy('0').default(true),
   MODBUS_REPLAN_RETRY_MS: Joi.number().integer().min(1000).max(86_400_000).default(60_000),
   IDM_ROLE: Joi.string().valid('all', 'screens', 'auto').default('all'),
@@ -219,5 +220,6 @@ export function loadConfig(env: Env, cwd = process.cwd()): AppConfig {
       rollupRetentionDays: v.HISTORIAN_ROLLUP_RETENTION_DAYS,
       retentionEveryMinutes: v.HISTORIAN_RETENTION_EVERY_MINUTES,
     },
+    screensDir: v.SCREENS_DIR ? path.resolve(cwd, v.SCREENS_DIR) : null,
   };
 }

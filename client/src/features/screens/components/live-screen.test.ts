@@ -1,0 +1,32 @@
+import { expect, test } from 'vitest';
+import type { LiveValue } from '../../../lib/live/sample-store';
+import { formatBound, levelFraction, untrustedWord, valueLabel } from './live-screen';
+import { alarmCounts, breadcrumb, flattenTree } from './screen-tree';
+import { alarmFixture } from '../../../test/fixtures';
+import type { ScreenSummaryDto } from '@idm/contracts';
+
+const lv = (value: number, quality = 'good', stale = false) => ({ value, quality, stale, at: 0, status: 'normal', receivedAt: 0, trend: [], trendAt: [] }) as LiveValue;
+
+test('values follow data-idm-format with fixed decimals and the unit; non-good quality never shows a number', () => {
+  expect(formatBound(3.14159, '0.00')).toBe('3.14');
+  expect(formatBound(3.6, '0')).toBe('4');
+  expect(valueLabel({ format: '0.0', unit: 'bar' }, lv(5))).toBe('5.0 bar');
+  expect(valueLabel({}, lv(0, 'bad'))).toBe('BAD');
+  expect(valueLabel({}, lv(0, 'comm_failure'))).toBe('COMM FAIL');
+  expect(valueLabel({}, undefined)).toBe('—');
+  expect(untrustedWord(lv(1, 'good', true), false)).toBe('STALE');
+  expect(untrustedWord(lv(1), true)).toBe('NO LINK');
+  expect(untrustedWord(lv(1), false)).toBeNull();
+  expect(levelFraction(15, 0, 10)).toBe(1);
+  expect(levelFraction(-1, 0, 10)).toBe(0);
+});
+
+const s = (id: string, parent_id: string | null, name: string, tags: string[] = []) => ({ id, parent_id, name, tags }) as ScreenSummaryDto;
+
+test('the navigation tree nests children under parents, the breadcrumb walks up, alarm counts add per screen', () => {
+  const list = [s('pumps', 'plant', 'Pumps', ['P-1']), s('plant', null, 'Plant', ['P-1', 'T-1']), s('boiler', 'plant', 'Boiler', ['T-1'])];
+  expect(flattenTree(list).map((n) => [n.screen.id, n.depth])).toEqual([['plant', 0], ['boiler', 1], ['pumps', 1]]);
+  expect(breadcrumb(list, 'pumps').map((x) => x.id)).toEqual(['plant', 'pumps']);
+  const counts = alarmCounts(list, [alarmFixture('T-1'), alarmFixture('X', { sensor_id: 'P-1', active: false })]);
+  expect(Object.fromEntries(counts)).toEqual({ pumps: 0, plant: 1, boiler: 1 });
+});

@@ -1,0 +1,3 @@
+export * from './svg-tree';
+export * from './svg-sanitiser';
+export * from './bindings';

@@ -1,0 +1,3 @@
+export * from './screens.module';
+export * from './screens.service';
+export * from './engine';
