@@ -51,7 +51,7 @@ export const MULTIVARIATE_DEFAULTS: Readonly<MultivariateSettings> = Object.free
   explainedVariance: 0.9,
   thresholdSigma: 3,
   smoothing: 0.2,
-  forgetting: 5000,
+  forgetting: 1000,
   refitEvery: 0,
   exitRatio: 0.8,
   clip: 6,
@@ -247,8 +247,7 @@ export class MultivariateDetector {
     v.score = ratio / (1 + ratio);
     v.anomaly = s.inEpisode;
     v.contributions = this.shares();
-    // Learn only from samples judged normal, so an episode does not become the new normal.
-    if (!s.inEpisode) this.learn();
+    this.learn(ratio);
     return v;
   }
 
@@ -276,6 +275,32 @@ export class MultivariateDetector {
       this.standardise(r);
       return this.z.map((v) => clip(v, s.settings.clip));
     });
+    // The limits come from how a model of the first half of the training samples scores the second half:
+    // in-sample statistics are too small (the model has fitted their own noise) and a plant drifts, so
+    // unseen normal samples score higher than the ones learned.
+    const half = zs.length >> 1;
+    this.learnBatch(zs.slice(0, half));
+    const a = s.settings.smoothing;
+    const lt: number[] = [];
+    const lq: number[] = [];
+    rows.slice(half).forEach((r, n) => {
+      this.standardise(r);
+      const { t2, spe } = this.statistics();
+      s.t2 = n === 0 ? t2 : a * t2 + (1 - a) * s.t2;
+      s.spe = n === 0 ? spe : a * spe + (1 - a) * s.spe;
+      lt.push(Math.log(s.t2 + TINY));
+      lq.push(Math.log(s.spe + TINY));
+    });
+    s.logT2 = meanVariance(lt);
+    s.logSpe = meanVariance(lq);
+    this.learnBatch(zs);
+    s.train = [];
+  }
+
+  /** Mean, covariance and PCA model of a batch of (clipped) standardised samples. */
+  private learnBatch(zs: readonly number[][]): void {
+    const s = this.s;
+    const k = this.k;
     s.mean.fill(0);
     for (const z of zs) for (let i = 0; i < k; i++) s.mean[i] += z[i] / zs.length;
     s.cov.fill(0);
@@ -286,21 +311,6 @@ export class MultivariateDetector {
       }
     }
     this.refit();
-    // The limits start from the smoothed statistics of the training samples themselves.
-    const a = s.settings.smoothing;
-    const lt: number[] = [];
-    const lq: number[] = [];
-    rows.forEach((r, n) => {
-      this.standardise(r);
-      const { t2, spe } = this.statistics();
-      s.t2 = n === 0 ? t2 : a * t2 + (1 - a) * s.t2;
-      s.spe = n === 0 ? spe : a * spe + (1 - a) * s.spe;
-      lt.push(Math.log(s.t2 + TINY));
-      lq.push(Math.log(s.spe + TINY));
-    });
-    s.logT2 = meanVariance(lt);
-    s.logSpe = meanVariance(lq);
-    s.train = [];
   }
 
   /** PCA of the current covariance: the principal subspace keeps `explainedVariance` (at least one residual direction). */
@@ -379,18 +389,28 @@ export class MultivariateDetector {
       .sort((p, q) => q.share - p.share);
   }
 
-  /** Exponential forgetting of mean, covariance and the limits' distributions on a normal sample. O(k²). */
-  private learn(): void {
+  /**
+   * Exponential forgetting of mean and covariance, O(k²). Every sample teaches, with bounded influence
+   * (Huber-like): a sample beyond the limit counts 1/ratio, so a fault far out is learned so slowly that it
+   * stays an episode, while a lasting new operating point a little off the old one (the plant after a
+   * repair, a slow drift) becomes normal instead of an episode that never ends. The limits learn only from
+   * samples outside episodes, so an episode cannot raise its own limit.
+   */
+  private learn(ratio: number): void {
     const s = this.s;
     const k = this.k;
-    const w = 1 / s.settings.forgetting;
+    const w = (1 / s.settings.forgetting) * Math.min(1, 1 / ratio);
+    // Winsorised in training units: a fault far out (a closed valve) cannot drag the model after it.
     for (let i = 0; i < k; i++) this.y[i] = clip(this.z[i], s.settings.clip) - s.mean[i];
     for (let i = 0; i < k; i++) {
       s.mean[i] += w * this.y[i];
       for (let j = 0; j < k; j++) s.cov[i * k + j] = (1 - w) * (s.cov[i * k + j] + w * this.y[i] * this.y[j]);
     }
-    updateLogStat(s.logT2, Math.log(s.t2 + TINY), w);
-    updateLogStat(s.logSpe, Math.log(s.spe + TINY), w);
+    if (!s.inEpisode) {
+      const wl = 1 / s.settings.forgetting;
+      updateLogStat(s.logT2, Math.log(s.t2 + TINY), wl);
+      updateLogStat(s.logSpe, Math.log(s.spe + TINY), wl);
+    }
     const every = s.settings.refitEvery > 0 ? s.settings.refitEvery : Math.max(50, 2 * k);
     if (++s.sinceRefit >= every) this.refit();
   }
