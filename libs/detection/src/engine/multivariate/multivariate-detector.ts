@@ -11,9 +11,9 @@
  * - a PCA model of that covariance (refitted every `refitEvery` samples, so O(k²) amortised per update):
  *   Hotelling's T² in the principal subspace (the usual variation, grown too large) and the residual SPE/Q
  *   (a break of the correlation structure, even with every sensor inside its normal range),
- * - adaptive limits: each statistic (EWMA-smoothed, so one noisy sample is not an episode) has its own
- *   learned log-normal distribution on normal samples; the limit is exp(mean + thresholdSigma·sd) of it
- *   and follows the plant as it drifts,
+ * - adaptive limits: each statistic (of the EWMA-smoothed vector, see `smooth`) has its own
+ *   learned mean and variance on normal samples, read as a scaled chi-square (see `limitOf`); the limit
+ *   follows the plant as it drifts,
  * - per-sensor contributions by reconstruction (Alcala & Qin 2009) on the combined index T²/τT + Q/τQ:
  *   how much of the deviation disappears when that one sensor is reconstructed from the others.
  *
@@ -31,9 +31,9 @@ export interface MultivariateSettings {
   maxHoldMs: number;
   /** Share of the standardised variance the principal subspace keeps (T²); the rest is residual (Q). */
   explainedVariance: number;
-  /** Limit = exp(mean + thresholdSigma·sd) of the statistic's learned log distribution. */
+  /** Limit: the upper quantile at this many standard normal deviations of the statistic's learned distribution. */
   thresholdSigma: number;
-  /** EWMA weight of a new statistic value (1 = no smoothing). */
+  /** EWMA weight of a new sample in the smoothed vector the statistics are taken of (1 = no smoothing). */
   smoothing: number;
   /** Effective memory (samples) of the covariance and the limits once training is over. */
   forgetting: number;
@@ -49,8 +49,8 @@ export const MULTIVARIATE_DEFAULTS: Readonly<MultivariateSettings> = Object.free
   trainSamples: 400,
   maxHoldMs: 10_000,
   explainedVariance: 0.9,
-  thresholdSigma: 3,
-  smoothing: 0.2,
+  thresholdSigma: 3.5,
+  smoothing: 0.05,
   forgetting: 1000,
   refitEvery: 0,
   exitRatio: 0.8,
@@ -82,7 +82,8 @@ export interface MultivariateVerdict {
   contributions: SensorContribution[];
 }
 
-interface LogStat {
+/** Exponentially weighted mean and variance of a statistic on normal samples. */
+interface Moments {
   mean: number;
   variance: number;
 }
@@ -114,8 +115,10 @@ export interface MultivariateState {
   cov: number[];
   model: PcaModel | null;
   sinceRefit: number;
-  logT2: LogStat;
-  logSpe: LogStat;
+  t2Dist: Moments;
+  speDist: Moments;
+  /** EWMA of the standardised vector, and its statistics and contributions. */
+  zbar: number[];
   t2: number;
   spe: number;
   contrib: number[];
@@ -162,8 +165,9 @@ export class MultivariateDetector {
       cov: new Array<number>(k * k).fill(0),
       model: null,
       sinceRefit: 0,
-      logT2: { mean: 0, variance: 0 },
-      logSpe: { mean: 0, variance: 0 },
+      t2Dist: { mean: 0, variance: 0 },
+      speDist: { mean: 0, variance: 0 },
+      zbar: new Array<number>(k).fill(0),
       t2: 0,
       spe: 0,
       contrib: new Array<number>(k).fill(0),
@@ -229,12 +233,12 @@ export class MultivariateDetector {
       return this.verdict(ts, 'training', []);
     }
     this.standardise(x);
+    this.smooth(false);
     const { t2, spe } = this.statistics();
-    const a = s.settings.smoothing;
-    s.t2 = a * t2 + (1 - a) * s.t2;
-    s.spe = a * spe + (1 - a) * s.spe;
-    const t2Limit = limitOf(s.logT2, s.settings.thresholdSigma);
-    const speLimit = limitOf(s.logSpe, s.settings.thresholdSigma);
+    s.t2 = t2;
+    s.spe = spe;
+    const t2Limit = limitOf(s.t2Dist, s.settings.thresholdSigma);
+    const speLimit = limitOf(s.speDist, s.settings.thresholdSigma);
     this.contributions(t2Limit, speLimit);
     const ratio = Math.max(s.t2 / t2Limit, s.spe / speLimit);
     s.inEpisode = s.inEpisode ? ratio >= s.settings.exitRatio : ratio > 1;
@@ -269,7 +273,13 @@ export class MultivariateDetector {
       s.centre[i] = m;
       // A sensor that barely moved in training (MAD 0: quantised or constant) falls back to its spread, then to
       // a small fraction of its level, so it still standardises to finite values.
-      s.scale[i] = mad > TINY ? mad : sd > TINY ? sd : 1e-3 * Math.max(Math.abs(m), 1e-3);
+      const noise = mad > TINY ? mad : sd > TINY ? sd : 1e-3 * Math.max(Math.abs(m), 1e-3);
+      // A slow sensor (a temperature) wanders further than its short-term spread says: how far its level moved
+      // between the two halves of the training samples is part of its normal variation, so its wander does
+      // not dominate the statistic and blunt it for the sensors that hold their level.
+      const half = col.length >> 1;
+      const wander = Math.abs(median(col.slice(half)) - median(col.slice(0, half)));
+      s.scale[i] = Math.sqrt(noise * noise + wander * wander);
     }
     const zs = rows.map((r) => {
       this.standardise(r);
@@ -280,19 +290,19 @@ export class MultivariateDetector {
     // unseen normal samples score higher than the ones learned.
     const half = zs.length >> 1;
     this.learnBatch(zs.slice(0, half));
-    const a = s.settings.smoothing;
     const lt: number[] = [];
     const lq: number[] = [];
     rows.slice(half).forEach((r, n) => {
       this.standardise(r);
+      this.smooth(n === 0);
       const { t2, spe } = this.statistics();
-      s.t2 = n === 0 ? t2 : a * t2 + (1 - a) * s.t2;
-      s.spe = n === 0 ? spe : a * spe + (1 - a) * s.spe;
-      lt.push(Math.log(s.t2 + TINY));
-      lq.push(Math.log(s.spe + TINY));
+      s.t2 = t2;
+      s.spe = spe;
+      lt.push(s.t2);
+      lq.push(s.spe);
     });
-    s.logT2 = meanVariance(lt);
-    s.logSpe = meanVariance(lq);
+    s.t2Dist = meanVariance(lt);
+    s.speDist = meanVariance(lq);
     this.learnBatch(zs);
     s.train = [];
   }
@@ -341,13 +351,23 @@ export class MultivariateDetector {
     for (let i = 0; i < this.k; i++) this.z[i] = (x[i] - this.s.centre[i]) / this.s.scale[i];
   }
 
-  /** T² and Q of `this.z`, leaving the centred vector, its residual and V_a Λ⁻¹ V_aᵀ y in scratch. O(k·a). */
+  /**
+   * The EWMA of the standardised vector (a MEWMA chart, Lowry et al. 1992): a small lasting shift of a
+   * noisy or coarsely quantised sensor (a flow reading stepping between 31 and 33) stands out of the noise
+   * once averaged, which smoothing the statistic of single samples does not achieve.
+   */
+  private smooth(restart: boolean): void {
+    const a = restart ? 1 : this.s.settings.smoothing;
+    for (let i = 0; i < this.k; i++) this.s.zbar[i] = a * this.z[i] + (1 - a) * this.s.zbar[i];
+  }
+
+  /** T² and Q of the smoothed vector, leaving the centred vector, its residual and V_a Λ⁻¹ V_aᵀ y in scratch. O(k·a). */
   private statistics(): { t2: number; spe: number } {
     const s = this.s;
     const m = s.model as PcaModel;
     const k = this.k;
     for (let i = 0; i < k; i++) {
-      this.y[i] = this.z[i] - s.mean[i];
+      this.y[i] = s.zbar[i] - s.mean[i];
       this.e[i] = this.y[i];
       this.dy[i] = 0;
     }
@@ -368,17 +388,16 @@ export class MultivariateDetector {
 
   /**
    * Reconstruction-based contributions on the combined index φ = T²/τT + Q/τQ = yᵀMy:
-   * RBC_i = (My)_i² / M_ii, smoothed like the statistics.
+   * RBC_i = (My)_i² / M_ii of the smoothed vector.
    */
   private contributions(t2Limit: number, speLimit: number): void {
     const s = this.s;
     const m = s.model as PcaModel;
-    const a = s.settings.smoothing;
     for (let i = 0; i < this.k; i++) {
       const my = this.dy[i] / t2Limit + this.e[i] / speLimit;
       const mii = m.t2Diag[i] / t2Limit + Math.max(1 - m.projDiag[i], 0) / speLimit;
       const rbc = mii > TINY ? (my * my) / mii : 0;
-      s.contrib[i] = a * rbc + (1 - a) * s.contrib[i];
+      s.contrib[i] = rbc;
     }
   }
 
@@ -408,8 +427,8 @@ export class MultivariateDetector {
     }
     if (!s.inEpisode) {
       const wl = 1 / s.settings.forgetting;
-      updateLogStat(s.logT2, Math.log(s.t2 + TINY), wl);
-      updateLogStat(s.logSpe, Math.log(s.spe + TINY), wl);
+      updateMoments(s.t2Dist, s.t2, wl);
+      updateMoments(s.speDist, s.spe, wl);
     }
     const every = s.settings.refitEvery > 0 ? s.settings.refitEvery : Math.max(50, 2 * k);
     if (++s.sinceRefit >= every) this.refit();
@@ -432,16 +451,25 @@ function clip(v: number, c: number): number {
   return v > c ? c : v < -c ? -c : v;
 }
 
-function limitOf(stat: LogStat, sigma: number): number {
-  return Math.exp(stat.mean + sigma * Math.sqrt(Math.max(stat.variance, 0)));
+/**
+ * The upper limit of a statistic with these moments, read as a scaled chi-square g·χ²_h (Box 1954; the usual
+ * SPE limit of Nomikos & MacGregor): g = var/(2·mean), h = 2·mean²/var, so the limit follows the learned
+ * distribution's shape whatever the number of sensors or the smoothing. Quantile by Wilson–Hilferty at
+ * `sigma` standard normal deviations (3 ≈ 1 false sample in 740 if the samples were independent).
+ */
+function limitOf(stat: Moments, sigma: number): number {
+  const mean = Math.max(stat.mean, TINY);
+  const h = (2 * mean * mean) / Math.max(stat.variance, TINY * mean * mean);
+  const c = 2 / (9 * h);
+  return mean * Math.max(1 - c + sigma * Math.sqrt(c), 1e-3) ** 3;
 }
 
-function meanVariance(values: readonly number[]): LogStat {
+function meanVariance(values: readonly number[]): Moments {
   const mean = values.reduce((a, v) => a + v, 0) / values.length;
   return { mean, variance: values.reduce((a, v) => a + (v - mean) ** 2, 0) / values.length };
 }
 
-function updateLogStat(stat: LogStat, v: number, w: number): void {
+function updateMoments(stat: Moments, v: number, w: number): void {
   const d = v - stat.mean;
   stat.mean += w * d;
   stat.variance = (1 - w) * (stat.variance + w * d * d);
