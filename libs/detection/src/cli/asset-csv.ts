@@ -3,7 +3,13 @@
  * separated by `,` or `;` (the header decides: whichever occurs more), e.g. SKAB's
  * `datetime;Accelerometer1RMS;...`. Pure parsing, shared by the command line and the SKAB bench.
  */
-import { parseTimestamp } from './detect';
+/** Accepts `YYYY-MM-DD HH:MM:SS[.fff]` (read as UTC, as NAB does), ISO-8601 or epoch milliseconds. */
+export function parseTimestamp(text: string): number {
+  const t = text.trim();
+  if (/^\d+(\.\d+)?$/.test(t)) return Number(t);
+  const iso = /^\d{4}-\d{2}-\d{2} \d/.test(t) ? t.replace(' ', 'T').replace(/(\.\d{3})\d*$/, '$1') + (/[zZ]|[+-]\d{2}:?\d{2}$/.test(t) ? '' : 'Z') : t;
+  return Date.parse(iso);
+}
 
 export interface AssetHeader {
   delimiter: ',' | ';';
