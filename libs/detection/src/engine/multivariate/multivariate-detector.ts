@@ -276,9 +276,10 @@ export class MultivariateDetector {
       const noise = mad > TINY ? mad : sd > TINY ? sd : 1e-3 * Math.max(Math.abs(m), 1e-3);
       // A slow sensor (a temperature) wanders further than its short-term spread says: how far its level moved
       // between the two halves of the training samples is part of its normal variation, so its wander does
-      // not dominate the statistic and blunt it for the sensors that hold their level.
+      // not dominate the statistic and blunt it for the sensors that hold their level. Means, not medians: a
+      // quantised sensor's median jumps by a whole step between halves without the level having moved.
       const half = col.length >> 1;
-      const wander = Math.abs(median(col.slice(half)) - median(col.slice(0, half)));
+      const wander = Math.abs(average(col.slice(half)) - average(col.slice(0, half)));
       s.scale[i] = Math.sqrt(noise * noise + wander * wander);
     }
     const zs = rows.map((r) => {
@@ -445,6 +446,10 @@ function validateSettings(sensorIds: readonly string[], s: MultivariateSettings)
   if (s.smoothing > 1) throw new Error('smoothing must be at most 1');
   if (!(s.exitRatio > 0 && s.exitRatio <= 1)) throw new Error('exitRatio must be in (0, 1]');
   if (!(Number.isInteger(s.refitEvery) && s.refitEvery >= 0)) throw new Error('refitEvery must be a whole number, 0 for automatic');
+}
+
+function average(values: readonly number[]): number {
+  return values.reduce((a, v) => a + v, 0) / values.length;
 }
 
 function clip(v: number, c: number): number {
