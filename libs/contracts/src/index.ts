@@ -11,3 +11,4 @@ export * from './auth';
 export * from './reports';
 export * from './notifications';
 export * from './sensors';
+export * from './assets';
