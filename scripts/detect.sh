@@ -2,6 +2,8 @@
 # Command-line detector: `scripts/detect.sh [--train-rows N] in.csv [out.csv]`, or many files / directories in
 # one process with `--out-dir DIR`. Reads NAB-format `timestamp,value` and writes
 # `timestamp,value,anomaly_score` with the server's detection engine (causal; scores in [0, 1]).
+# `--asset`: one asset per CSV (timestamp, then a column per sensor), scored by the multivariate detector into
+# `timestamp,anomaly_score,anomaly,top_sensor`.
 # Runs the compiled build (dist/libs/detection/main.js), building it first when missing or older than the
 # engine's sources.
 set -euo pipefail

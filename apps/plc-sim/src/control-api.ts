@@ -1,4 +1,5 @@
 import * as http from 'node:http';
+import { ASSET_FAULTS } from './asset-faults';
 import { DEVICE_FAULTS, FaultKind, TAG_FAULTS } from './faults';
 import type { RequestLog } from './modbus-server';
 import type { OpcuaTestVariable, PlcSimOpcuaServer } from './opcua-server';
@@ -8,6 +9,8 @@ import type { Plant } from './plant';
  * The simulator's HTTP control API (JSON):
  *   GET /plcs · GET /values?plc=plc-01 · GET /device-file?host=&poll_interval_ms=
  *   GET /faults · POST /faults {kind, plc, sensor_id?, magnitude?, duration_ms?, ramp_ms?} · DELETE /faults?plc=&id=
+ *   GET /assets (the plant's pumps and their sensors by role) · POST /faults {kind: valve_closing|rotor_imbalance,
+ *   asset, magnitude?, duration_ms?, ramp_ms?} (moves the asset's sensors together, see asset-faults.ts)
  *   GET /stats · GET /requests?plc=&since= · POST /stats/reset
  *   with the OPC UA server: GET /opcua (endpoint, requests by service type) · POST /opcua/values {name, value}
  *   (a `Types.<name>` test variable) · POST /opcua/stop · POST /opcua/start (a server restart, same port)
@@ -35,12 +38,15 @@ export function createControlServer(plant: Plant, log: RequestLog, opcua: PlcSim
           }
           case 'GET /device-file':
             return send(200, plant.deviceFile(url.searchParams.get('host') ?? '127.0.0.1', Number(url.searchParams.get('poll_interval_ms') ?? 1000)));
+          case 'GET /assets':
+            return send(200, plant.assets);
           case 'GET /faults':
             return send(200, plant.activeFaults());
           case 'POST /faults': {
             const body = JSON.parse(raw || '{}');
-            if (![...TAG_FAULTS, ...DEVICE_FAULTS].includes(body.kind)) {
-              return send(400, { message: `kind must be one of ${[...TAG_FAULTS, ...DEVICE_FAULTS].join(', ')}` });
+            const kinds: string[] = [...TAG_FAULTS, ...DEVICE_FAULTS, ...ASSET_FAULTS];
+            if (!kinds.includes(body.kind)) {
+              return send(400, { message: `kind must be one of ${kinds.join(', ')}` });
             }
             return send(201, plant.injectFault({ ...body, kind: body.kind as FaultKind }));
           }

@@ -1,10 +1,11 @@
+import type { AssetFaultKind } from './asset-faults';
 import { healthyValue, SignalSpec } from './plant-model';
 
 export const TAG_FAULTS = ['spike', 'step', 'drift', 'stuck', 'noise_burst', 'out_of_range', 'slide', 'no_cycle', 'counter_stop'] as const;
 export const DEVICE_FAULTS = ['stop_answering', 'slow', 'reboot'] as const;
 export type TagFaultKind = (typeof TAG_FAULTS)[number];
 export type DeviceFaultKind = (typeof DEVICE_FAULTS)[number];
-export type FaultKind = TagFaultKind | DeviceFaultKind;
+export type FaultKind = TagFaultKind | DeviceFaultKind | AssetFaultKind;
 
 /**
  * A fault injected into the plant. Tag faults change one sensor's value; device faults change how a
@@ -24,6 +25,8 @@ export interface Fault {
   plc: string;
   /** Sensor id for tag faults. */
   sensor_id?: string;
+  /** Asset id for asset faults (see asset-faults.ts). */
+  asset?: string;
   start: number;
   /** Epoch ms when the fault ends; null = until cleared. */
   end: number | null;

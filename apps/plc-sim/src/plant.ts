@@ -1,4 +1,5 @@
 import type { DeviceFile, Endianness, ModbusDataType, RegisterType, TagDto } from '@idm/contracts';
+import { ASSET_ROLES, assetFaultOffset, AssetRole, isAssetFault, SimAsset } from './asset-faults';
 import { defaultDurationMs, Fault, faultedValue, FaultKind, isActive, TAG_FAULTS } from './faults';
 import { makeSignal, SignalSpec } from './plant-model';
 import { encodeValue } from './register-encoding';
@@ -32,8 +33,11 @@ export interface SimPlc {
 /** What a fault injection asks for (the control API's `POST /faults` body). */
 export interface FaultRequest {
   kind: FaultKind;
-  plc: string;
+  /** Required except for asset faults (the asset's PLC). */
+  plc?: string;
   sensor_id?: string;
+  /** Asset faults: the asset's id (`plc` may then be left out). */
+  asset?: string;
   magnitude?: number;
   duration_ms?: number;
   /** `slide` only: time to reach `magnitude` (default 4 h). */
@@ -58,6 +62,10 @@ export interface PlantOptions {
  */
 export class Plant {
   readonly plcs: SimPlc[] = [];
+  /** One pump per PLC that has a flow, a pressure, a motor current and a vibration tag. */
+  readonly assets: SimAsset[] = [];
+  /** sensor id → its asset and role, for applying asset faults. */
+  private readonly assetRoles = new Map<string, { asset: string; role: AssetRole }>();
   private faults: Fault[] = [];
   private nextFaultId = 1;
 
@@ -96,7 +104,17 @@ export class Plant {
         plc.byAddress[tag.register_type as 'holding' | 'input'].set(tag.address, tag);
       }
       this.plcs.push(plc);
+      this.addPump(plc);
     }
+  }
+
+  private addPump(plc: SimPlc): void {
+    const first = (kind: string) => plc.tags.find((t) => t.signal.kind === kind)?.sensor_id;
+    const sensors = { flow: first('flow'), pressure: first('pressure'), current: first('motor_current'), vibration: first('vibration') };
+    if (Object.values(sensors).some((id) => id === undefined)) return;
+    const asset: SimAsset = { id: `${plc.id}-pump`, name: `Pump ${plc.id.slice(4)} (${plc.area})`, area: plc.area, plc: plc.id, sensors: sensors as Record<AssetRole, string> };
+    this.assets.push(asset);
+    for (const role of ASSET_ROLES) this.assetRoles.set(asset.sensors[role], { asset: asset.id, role });
   }
 
   plcAt(port: number, unitId: number): SimPlc | undefined {
@@ -109,7 +127,12 @@ export class Plant {
 
   value(plc: SimPlc, tag: SimTag, t: number): number {
     const faults = this.faults.filter((f) => f.plc === plc.id && f.sensor_id === tag.sensor_id);
-    return faultedValue(tag.signal, [this.options.seed, plc.index, tag.index], t, faults);
+    const v = faultedValue(tag.signal, [this.options.seed, plc.index, tag.index], t, faults);
+    const member = this.assetRoles.get(tag.sensor_id);
+    if (!member) return v;
+    let offset = 0;
+    for (const f of this.faults) if (f.asset === member.asset && isAssetFault(f.kind) && isActive(f, t)) offset += assetFaultOffset({ ...f, kind: f.kind }, member.role, tag.signal, t);
+    return v + offset;
   }
 
   /** Registers as the PLC would send them; unused addresses read as 0 like real PLC memory. */
@@ -135,8 +158,14 @@ export class Plant {
   }
 
   injectFault(input: FaultRequest, now = Date.now()): Fault {
-    const plc = this.plcById(input.plc);
-    if (!plc) throw new Error(`unknown plc "${input.plc}"`);
+    if (isAssetFault(input.kind)) {
+      const asset = this.assets.find((a) => a.id === input.asset);
+      if (!asset) throw new Error(`fault ${input.kind} needs an asset: one of ${this.assets.map((a) => a.id).join(', ')}`);
+      if (input.plc !== undefined && input.plc !== asset.plc) throw new Error(`asset ${asset.id} belongs to ${asset.plc}, not ${input.plc}`);
+      input = { ...input, plc: asset.plc, sensor_id: undefined };
+    }
+    const plc = this.plcById(input.plc ?? '');
+    if (!plc) throw new Error(`unknown plc "${input.plc ?? ''}"`);
     if ((TAG_FAULTS as readonly string[]).includes(input.kind)) {
       const tag = plc.tags.find((t) => t.sensor_id === input.sensor_id);
       if (!tag) throw new Error(`fault ${input.kind} needs a sensor_id of ${plc.id}`);
@@ -154,6 +183,7 @@ export class Plant {
       kind: input.kind,
       plc: plc.id,
       sensor_id: input.sensor_id,
+      ...(input.asset !== undefined && isAssetFault(input.kind) ? { asset: input.asset } : {}),
       start: now,
       end: duration === null ? null : now + duration,
       magnitude: input.magnitude,

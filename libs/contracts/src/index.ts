@@ -14,3 +14,4 @@ export * from './sensors';
 export * from './csv';
 export * from './trends';
 export * from './screens';
+export * from './assets';

@@ -5,18 +5,23 @@ import { AnomaliesController } from './anomalies.controller';
 import { AnomaliesRepository } from './anomalies.repository';
 import { Anomaly, AnomalySchema, DetectorOverrideDoc, DetectorOverrideSchema, DetectorStateDoc, DetectorStateSchema } from './anomaly.schema';
 import { DetectionService } from './detection.service';
+import { AssetDoc, AssetSchema } from './assets/asset.schema';
+import { AssetsController } from './assets/assets.controller';
+import { AssetsRepository } from './assets/assets.repository';
+import { AssetsService } from './assets/assets.service';
 
 // The anomalies model is owned here; reports read it through the exported model.
 const models = MongooseModule.forFeature([
   { name: Anomaly.name, schema: AnomalySchema },
   { name: DetectorStateDoc.name, schema: DetectorStateSchema },
   { name: DetectorOverrideDoc.name, schema: DetectorOverrideSchema },
+  { name: AssetDoc.name, schema: AssetSchema },
 ]);
 
 @Module({
   imports: [models, IngestionModule],
-  controllers: [AnomaliesController],
-  providers: [AnomaliesRepository, DetectionService],
+  controllers: [AnomaliesController, AssetsController],
+  providers: [AnomaliesRepository, DetectionService, AssetsRepository, AssetsService],
   // Reports read episodes through the service; the models stay private.
   exports: [DetectionService],
 })

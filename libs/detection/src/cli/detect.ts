@@ -8,18 +8,31 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as readline from 'node:readline';
 import { AlertScorer } from '../engine/alert-scorer';
+import { MultivariateDetector } from '../engine/multivariate';
+import { parseAssetHeader, parseAssetRow, parseTimestamp } from './asset-csv';
+
+export { parseTimestamp };
 
 export const USAGE = `usage: detect.sh [--train-rows N] [input.csv|-] [output.csv|-]
        detect.sh [--train-rows N] --out-dir DIR input.csv|directory ...
+       detect.sh --asset [--train-rows N] [--exclude COL,...] input.csv output.csv   (or --out-dir DIR ...)
 
   --train-rows N   the first N rows of each file are known normal: learned, written with score 0
   --out-dir DIR    score many files in one process; each output keeps its input's name (and its path
                    under a directory given as input); a directory means every .csv under it
+  --asset          one asset per file: first column a timestamp, every other column a sensor (',' or ';'
+                   separated, detected); writes timestamp,anomaly_score,anomaly,top_sensor with the
+                   multivariate detector (learns the first N rows, 400 when --train-rows is not given)
+  --exclude COLS   with --asset: columns that are not sensors (e.g. labels: anomaly,changepoint)
 `;
 
 export interface DetectOptions {
   /** Leading rows of each file that are known normal: learned, scored 0. */
   trainRows: number;
+  /** Multivariate mode: the file is one asset, its columns its sensors. */
+  asset?: boolean;
+  /** Asset mode: columns that are not sensors. */
+  exclude?: string[];
 }
 
 export interface CliArgs extends DetectOptions {
@@ -30,17 +43,9 @@ export interface CliArgs extends DetectOptions {
   help: boolean;
 }
 
-/** Accepts `YYYY-MM-DD HH:MM:SS[.fff]` (read as UTC, as NAB does), ISO-8601 or epoch milliseconds. */
-export function parseTimestamp(text: string): number {
-  const t = text.trim();
-  if (/^\d+(\.\d+)?$/.test(t)) return Number(t);
-  const iso = /^\d{4}-\d{2}-\d{2} \d/.test(t) ? t.replace(' ', 'T').replace(/(\.\d{3})\d*$/, '$1') + (/[zZ]|[+-]\d{2}:?\d{2}$/.test(t) ? '' : 'Z') : t;
-  return Date.parse(iso);
-}
-
 /** Reads the command line; throws with a message naming the bad argument. */
 export function parseArgs(argv: readonly string[]): CliArgs {
-  const out: CliArgs = { inputs: [], trainRows: 0, help: false };
+  const out: CliArgs = { inputs: [], trainRows: 0, help: false, asset: false, exclude: [] };
   const positional: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
@@ -56,9 +61,12 @@ export function parseArgs(argv: readonly string[]): CliArgs {
       if (!/^\d+$/.test(v)) throw new Error(`--train-rows must be a whole number of rows, 0 or more (got "${v}")`);
       out.trainRows = Number(v);
     } else if (flag === '--out-dir') out.outDir = value();
+    else if (a === '--asset') out.asset = true;
+    else if (flag === '--exclude') out.exclude = value().split(',').map((c) => c.trim()).filter(Boolean);
     else if (a.startsWith('-') && a !== '-') throw new Error(`unknown option ${a}`);
     else positional.push(a);
   }
+  if (out.exclude?.length && !out.asset) throw new Error('--exclude needs --asset');
   if (out.outDir !== undefined) {
     if (!positional.length) throw new Error('--out-dir needs at least one input file or directory');
     if (positional.includes('-')) throw new Error('--out-dir reads files, not stdin (-)');
@@ -133,11 +141,49 @@ export async function detectCsv(input: NodeJS.ReadableStream, output: NodeJS.Wri
   return row;
 }
 
+/** A CSV cell, quoted when it holds the separator or a quote. */
+function cell(text: string): string {
+  return /[",\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+/**
+ * Asset mode: one asset per CSV (timestamp, then one column per sensor), scored row by row (causal) by the
+ * multivariate detector. Writes `timestamp,anomaly_score,anomaly,top_sensor`: the score in [0, 1) is 0.5 at
+ * the asset's limit; top_sensor is the sensor contributing most while the row is anomalous. A row with a
+ * sensor missing too long (see `maxHoldMs`) scores 0 and names no sensor.
+ */
+export async function detectAssetCsv(input: NodeJS.ReadableStream, output: NodeJS.WritableStream, options: Partial<DetectOptions> = {}): Promise<number> {
+  const lines = readline.createInterface({ input, crlfDelay: Infinity });
+  let detector: MultivariateDetector | undefined;
+  let header: ReturnType<typeof parseAssetHeader> | undefined;
+  let row = 0;
+  for await (const raw of lines) {
+    const line = raw.trim();
+    if (!line) continue;
+    if (!header) {
+      header = parseAssetHeader(line, options.exclude ?? []);
+      const trainRows = options.trainRows ?? 0;
+      if (trainRows > 0 && trainRows <= header.sensors.length) throw new Error(`--train-rows must exceed the number of sensors (${header.sensors.length})`);
+      detector = new MultivariateDetector(header.sensors, trainRows > 0 ? { trainSamples: trainRows } : {});
+      output.write('timestamp,anomaly_score,anomaly,top_sensor\n');
+      continue;
+    }
+    const r = parseAssetRow(line, header, row + 2);
+    const v = (detector as MultivariateDetector).update(r.ts, r.values);
+    const top = v.anomaly ? v.contributions[0].sensorId : '';
+    const flowing = output.write(`${cell(r.stamp)},${v.score.toFixed(6)},${v.anomaly ? 1 : 0},${cell(top)}\n`);
+    row++;
+    if (!flowing) await new Promise((resolve) => output.once('drain', resolve));
+  }
+  if (!header) throw new Error('empty file: no header');
+  return row;
+}
+
 async function detectFile(input: string, output: string, options: DetectOptions): Promise<number> {
   fs.mkdirSync(path.dirname(output), { recursive: true });
   const out = fs.createWriteStream(output);
   try {
-    return await detectCsv(fs.createReadStream(input), out, options);
+    return await (options.asset ? detectAssetCsv : detectCsv)(fs.createReadStream(input), out, options);
   } catch (err) {
     throw new Error(`${input}: ${err instanceof Error ? err.message : String(err)}`);
   } finally {
@@ -152,13 +198,13 @@ export async function runCli(argv: readonly string[], log: (line: string) => voi
     process.stdout.write(USAGE);
     return 0;
   }
-  const options = { trainRows: args.trainRows };
+  const options: DetectOptions = { trainRows: args.trainRows, asset: args.asset, exclude: args.exclude };
   if (args.outDir === undefined) {
     const [inPath] = args.inputs;
     if (inPath && inPath !== '-' && fs.existsSync(inPath) && fs.statSync(inPath).isDirectory()) throw new Error(`${inPath} is a directory: give --out-dir DIR`);
     const input = !inPath || inPath === '-' ? process.stdin : fs.createReadStream(inPath);
     const output = !args.output || args.output === '-' ? process.stdout : fs.createWriteStream(args.output);
-    const rows = await detectCsv(input, output, options);
+    const rows = await (options.asset ? detectAssetCsv : detectCsv)(input, output, options);
     if (output !== process.stdout) await new Promise<void>((resolve) => (output as fs.WriteStream).end(resolve));
     log(`scored ${rows} rows`);
     return rows;
