@@ -6,7 +6,7 @@ import { startTestApp, TEST_METRICS_TOKEN, TestApp } from './support/app';
 import { registerAndLogin } from './support/auth';
 
 /** The only routes reachable without a token (the docs, /docs and /docs-json, are not Nest routes). */
-const PUBLIC = ['POST /auth/login', 'POST /auth/register', 'POST /auth/refresh', 'GET /health'];
+const PUBLIC = ['POST /auth/login', 'POST /auth/register', 'POST /auth/refresh', 'GET /health', 'GET /health/writer'];
 const METHODS = ['get', 'put', 'post', 'delete', 'patch'] as const;
 const SOME_ID = '0123456789abcdef01234567';
 
