@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiBearerAuth, ApiConflictResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBadRequestResponse, ApiBearerAuth, ApiConflictResponse, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { ScreenDto, ScreenSummaryDto, ScreenVersionDto, ScreenWriteResultDto } from '@idm/contracts';
 import { AuthUser, CurrentUser, Roles } from '@idm/core';
 import { CreateScreenDto, PatchBindingDto, RollbackScreenDto, UpdateScreenDto } from './dto/screen.dto';
@@ -15,6 +15,7 @@ export class ScreensController {
   constructor(private readonly screens: ScreensService) {}
 
   @Post()
+  @ApiCreatedResponse({ description: 'the screen, stored as version 1 (with what the sanitiser removed)' })
   @ApiOperation({ summary: 'Upload an SVG as a new process-graphics screen (admin); the answer lists what the sanitiser removed' })
   @ApiBadRequestResponse({ description: REFUSED })
   @ApiConflictResponse({ description: 'a screen with this id exists' })
@@ -37,6 +38,7 @@ export class ScreensController {
   }
 
   @Put(':id')
+  @ApiOkResponse({ description: 'the screen with its new version' })
   @ApiOperation({ summary: 'Save a new version of a screen’s drawing (and optionally its name, area or parent) (admin)' })
   @ApiBadRequestResponse({ description: REFUSED })
   @ApiConflictResponse({ description: 'someone else saved a version meanwhile' })
@@ -51,6 +53,7 @@ export class ScreensController {
   }
 
   @Post(':id/rollback')
+  @ApiOkResponse({ description: 'the screen with a new version equal to the one rolled back to' })
   @HttpCode(200)
   @ApiConflictResponse({ description: 'someone else saved a version meanwhile' })
   @ApiOperation({ summary: 'Restore an earlier version: saved as a new version equal to it (admin)' })
@@ -59,6 +62,7 @@ export class ScreensController {
   }
 
   @Patch(':id/bindings')
+  @ApiOkResponse({ description: 'the screen with a new version carrying the binding' })
   @ApiOperation({ summary: 'Set, fix or remove the binding of one element by id: rewrites its data-idm-* attributes as a new version (admin)' })
   @ApiConflictResponse({ description: 'someone else saved a version meanwhile' })
   @ApiBadRequestResponse({ description: 'no such element, or the binding is invalid (the message says which rule)' })
@@ -67,6 +71,7 @@ export class ScreensController {
   }
 
   @Delete(':id')
+  @ApiNoContentResponse({ description: 'the screen and its versions are deleted' })
   @HttpCode(204)
   @ApiOperation({ summary: 'Delete a screen and its versions (refused while it has child screens) (admin)' })
   @ApiConflictResponse({ description: 'the screen has child screens' })
