@@ -2,11 +2,12 @@ import type { Provider } from '@nestjs/common';
 import { AppConfig } from '@idm/core';
 import { OpcuaSourceDriver, opcuaPkiDir } from './opcua-source-driver';
 
-export { OpcuaSourceDriver, opcuaPkiDir } from './opcua-source-driver';
+export { OpcuaServerUnreachableError, OpcuaSourceDriver, opcuaPkiDir } from './opcua-source-driver';
 export type { OpcuaSourceDriverOptions } from './opcua-source-driver';
 export { OpcuaConnection } from './opcua-connection';
 export type { OpcuaTag, OpcuaConnectionOptions } from './opcua-connection';
 export { OpcuaTrustStore } from './opcua-trust-store';
+export { OpcuaCertificatesController } from './opcua-certificates.controller';
 export type { OpcuaCertificateInfo } from './opcua-trust-store';
 export type { OpcuaBrowseNode } from './browse';
 export { nodeIdError } from './engine/node-id';
