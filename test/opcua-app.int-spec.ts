@@ -22,6 +22,7 @@ describe('OPC UA in the app (simulator OPC UA server)', () => {
   let admin: string;
   let viewer: string;
   const warnings: string[] = [];
+  const consoleLines: string[] = [];
 
   const uaDevice = (id: string, over: object = {}) => ({
     id, name: `UA ${id}`, protocol: 'opcua', endpoint_url: sim.endpointUrl, security_mode: 'None', security_policy: 'None',
@@ -38,6 +39,8 @@ describe('OPC UA in the app (simulator OPC UA server)', () => {
       warnings.push(String(message));
       return warn.call(this, message, ...(rest as [string]));
     });
+    // node-opcua prints to the console unless its loggers are routed to IDM's (the app does so).
+    jest.spyOn(console, 'log').mockImplementation((...args: unknown[]) => void consoleLines.push(args.map(String).join(' ')));
     sim = await startOpcuaSim({ plcs: 2, tags: 4, seed: 5, pkiDir: path.join(tmp, 'sim-pki') });
     t = await startTestApp('idm_test_opcua_app', { DATA_DIR: path.join(tmp, 'idm-data'), ALARM_OFF_DELAY_MS: '0', HISTORIAN_FLUSH_MS: '50' });
     admin = (await registerAndLogin(t.url, { username: 'admin.opcua' })).access_token;
@@ -158,6 +161,13 @@ describe('OPC UA in the app (simulator OPC UA server)', () => {
     const rejected = await call(t.url, 'POST', `/opcua/certificates/${thumbprint}/reject`, admin);
     expect(rejected.body).toMatchObject({ thumbprint, status: 'rejected' });
     expect(warnings.some((w) => w.includes(`${thumbprint}`) && w.includes('rejected by admin.opcua'))).toBe(true);
+  });
+
+  it("node-opcua's own log lines (e.g. the untrusted certificate chain) went to the app's logger, not the console", () => {
+    // node-opcua's lines start "HH:MM:SS.mmmZ :<file> :<line>"; node-opcua-crypto's one-off Node-version notice
+    // (verify_pcks1) has a console of its own and is left.
+    const fromNodeOpcua = consoleLines.filter((l) => /^\d\d:\d\d:\d\d\.\d{3}Z :/.test(l) && !/:verify_pcks1 /.test(l));
+    expect(fromNodeOpcua).toEqual([]);
   });
 
   it('never sent the server a service that changes it', async () => {
