@@ -282,8 +282,9 @@ describe('OPC UA source (simulator OPC UA server)', () => {
       node_class: 'Variable',
       data_type: 'Int64',
       value_rank: -1,
+      readable: true,
     });
-    expect(types.find((n) => n.node_id === 'ns=1;s=Types.DoubleArray')).toMatchObject({ data_type: 'Double', value_rank: 1 });
+    expect(types.find((n) => n.node_id === 'ns=1;s=Types.DoubleArray')).toMatchObject({ data_type: 'Double', value_rank: 1, readable: false });
   });
 
   it('never sent a service that changes the server (Write, Call, node management, history update)', async () => {

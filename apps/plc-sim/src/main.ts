@@ -16,6 +16,8 @@ const USAGE = `plc-sim: a plant of simulated Modbus TCP PLCs for IDM
                       endpoint opc.tcp://HOST:P/UA/PlcSim, NodeIds ns=1;s=<sensor_id>
   --opcua-pki DIR     the OPC UA server's certificate folder (default: the OS temp folder)
   --opcua-user U:P    a user name and password the OPC UA server accepts besides anonymous
+  --opcua-plcs N      the device file lists the last N PLCs as OPC UA devices of this server (security
+                      None) instead of Modbus (default 0; needs --opcua-port)
 `;
 
 function parseArgs(argv: string[]): Record<string, string> {
@@ -47,7 +49,12 @@ function opcuaOptions(args: Record<string, string>) {
   const user = args['opcua-user'];
   if (user !== undefined && !/^[^:]+:.+$/.test(user)) throw new Error('--opcua-user must be name:password');
   const [username, ...rest] = user?.split(':') ?? [];
-  return { opcuaPort: port, opcuaPkiDir: args['opcua-pki'], opcuaUsers: user ? [{ username, password: rest.join(':') }] : undefined };
+  return {
+    opcuaPort: port,
+    opcuaPkiDir: args['opcua-pki'],
+    opcuaUsers: user ? [{ username, password: rest.join(':') }] : undefined,
+    opcuaDevicePlcs: int(args, 'opcua-plcs', 0, 0, 247),
+  };
 }
 
 async function main(): Promise<void> {

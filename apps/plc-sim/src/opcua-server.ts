@@ -2,6 +2,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import {
   DataType,
+  makeEUInformation,
   MessageSecurityMode,
   OPCUACertificateManager,
   OPCUAServer,
@@ -67,7 +68,7 @@ export function opcuaNodeIdOf(sensorId: string): string {
 }
 
 /**
- * The plant over OPC UA: `Objects/Plant/<plc id>/<sensor_id>` as Double AnalogItems (EURange = the tag's
+ * The plant over OPC UA: `Objects/Plant/<plc id>/<sensor_id>` as Double AnalogItems (EngineeringUnits = the tag's unit, EURange = the tag's
  * physical range, for percent deadbands) with NodeId `ns=1;s=<sensor_id>`, values from the same plant model
  * and tag faults as Modbus. A PLC in `stop_answering` or `reboot` has its variables go BadNoCommunication, as
  * an OPC UA gateway reports a PLC it lost (the server itself stays up: it serves the whole plant); `slow`
@@ -164,6 +165,8 @@ export class PlcSimOpcuaServer {
           nodeId: `s=${tag.sensor_id}`,
           dataType: 'Double',
           engineeringUnitsRange: { low: tag.signal.min, high: tag.signal.max },
+          // No UNECE code: the display name is the unit a client shows.
+          engineeringUnits: makeEUInformation('', tag.signal.unit, tag.signal.unit),
           minimumSamplingInterval: 50,
         });
         this.plantVars.push({ plc: plc.index, tag: tag.index, variable });

@@ -36,6 +36,18 @@ describe('plant model', () => {
     expect(file.tags.find((t) => t.sensor_id === 'P01-IT-005')).toMatchObject({ source: { register_type: 'input', address: 0, data_type: 'int16' }, scale: 0.1 });
   });
 
+  it('writes the PLCs it is asked to as OPC UA devices of its server, their tags bound to the variables', () => {
+    const p = new Plant(opts);
+    const file = p.deviceFile('10.0.0.5', 500, { endpointUrl: 'opc.tcp://10.0.0.5:4840/UA/PlcSim', plcIds: new Set(['plc-02']) });
+    expect(file.devices.map((d) => [d.id, d.protocol])).toEqual([['plc-01', 'modbus'], ['plc-02', 'opcua']]);
+    expect(file.devices[1]).toMatchObject({ endpoint_url: 'opc.tcp://10.0.0.5:4840/UA/PlcSim', security_mode: 'None', security_policy: 'None', publishing_interval_ms: 500, enabled: true });
+    // Same tags, limits and units as over Modbus; OPC UA serves engineering values, so no scaling.
+    const ua = file.tags.find((t) => t.sensor_id === 'P02-FT-003')!;
+    expect(ua).toMatchObject({ device_id: 'plc-02', source: { node_id: 'ns=1;s=P02-FT-003' }, scale: 1, unit: 'm³/h' });
+    expect(ua.limits).toEqual(p.deviceFile().tags.find((t) => t.sensor_id === 'P02-FT-003')!.limits);
+    expect(file.tags.find((t) => t.sensor_id === 'P01-IT-005')).toMatchObject({ source: { register_type: 'input' }, scale: 0.1 });
+  });
+
   it('serves registers that decode to the model value', () => {
     const p = new Plant(opts);
     const plc = p.plcs[1];

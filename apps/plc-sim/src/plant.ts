@@ -210,20 +210,39 @@ export class Plant {
     return { stopped: active.some((f) => f.kind === 'stop_answering'), delayMs: slow, offline: active.some((f) => f.kind === 'reboot') };
   }
 
-  /** The matching IDM device file: same ids, addresses, types and orders, so the two agree by construction. */
-  deviceFile(host = '127.0.0.1', pollIntervalMs = 1000): DeviceFile {
-    const devices = this.plcs.map((p) => ({
-      id: p.id,
-      name: p.name,
-      protocol: 'modbus' as const,
-      host,
-      port: p.port,
-      unit_id: p.unit_id,
-      poll_interval_ms: pollIntervalMs,
-      timeout_ms: 1000,
-      enabled: true,
-      block_gap: 8,
-    }));
+  /**
+   * The matching IDM device file: same ids, addresses, types and orders, so the two agree by construction.
+   * PLCs listed in `opcua.plcIds` are written as OPC UA devices of the simulator's OPC UA server (security
+   * None, each tag bound to its variable `ns=1;s=<sensor_id>`, engineering values so scale 1) instead of Modbus.
+   */
+  deviceFile(host = '127.0.0.1', pollIntervalMs = 1000, opcua?: { endpointUrl: string; plcIds: ReadonlySet<string> }): DeviceFile {
+    const overOpcua = (p: SimPlc) => opcua?.plcIds.has(p.id) ?? false;
+    const devices: DeviceFile['devices'] = this.plcs.map((p) =>
+      overOpcua(p)
+        ? {
+            id: p.id,
+            name: p.name,
+            protocol: 'opcua' as const,
+            endpoint_url: opcua!.endpointUrl,
+            security_mode: 'None' as const,
+            security_policy: 'None' as const,
+            publishing_interval_ms: pollIntervalMs,
+            timeout_ms: 5000,
+            enabled: true,
+          }
+        : {
+            id: p.id,
+            name: p.name,
+            protocol: 'modbus' as const,
+            host,
+            port: p.port,
+            unit_id: p.unit_id,
+            poll_interval_ms: pollIntervalMs,
+            timeout_ms: 1000,
+            enabled: true,
+            block_gap: 8,
+          },
+    );
     const tags: TagDto[] = this.plcs.flatMap((p) =>
       p.tags.map((t) => {
         const s = t.signal;
@@ -237,8 +256,10 @@ export class Plant {
           sensor_id: t.sensor_id,
           device_id: p.id,
           area: p.area,
-          source: { register_type: t.register_type, address: t.address, data_type: t.data_type, word_order: t.word_order, byte_order: t.byte_order },
-          scale: t.scale,
+          source: overOpcua(p)
+            ? { node_id: `ns=1;s=${t.sensor_id}` }
+            : { register_type: t.register_type, address: t.address, data_type: t.data_type, word_order: t.word_order, byte_order: t.byte_order },
+          scale: overOpcua(p) ? 1 : t.scale,
           offset: 0,
           unit: s.unit,
           description: `${s.label} ${t.index + 1} of ${p.name}`,

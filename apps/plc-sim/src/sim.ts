@@ -31,6 +31,8 @@ export interface PlcSimOptions {
   opcuaPkiDir?: string;
   /** User names and passwords the OPC UA server accepts besides anonymous. */
   opcuaUsers?: { username: string; password: string }[];
+  /** The last N PLCs are written into the device file as OPC UA devices (needs opcuaPort), the others as Modbus. */
+  opcuaDevicePlcs?: number;
   /** How often the OPC UA variables take new plant values (ms, default 500). */
   opcuaUpdateMs?: number;
 }
@@ -106,7 +108,9 @@ export async function startPlcSim(opts: PlcSimOptions = {}): Promise<PlcSim> {
     controlUrl = `http://${host}:${(control.address() as AddressInfo).port}`;
   }
 
-  const deviceFile = plant.deviceFile(opts.advertiseHost ?? host, opts.pollIntervalMs ?? 1000);
+  const fileHost = opts.advertiseHost ?? host;
+  const opcuaPlcIds = new Set(opcua ? plant.plcs.slice(plant.plcs.length - Math.min(opts.opcuaDevicePlcs ?? 0, plant.plcs.length)).map((p) => p.id) : []);
+  const deviceFile = plant.deviceFile(fileHost, opts.pollIntervalMs ?? 1000, opcua && opcuaPlcIds.size ? { endpointUrl: advertised(opcua.endpointUrl, fileHost), plcIds: opcuaPlcIds } : undefined);
   if (opts.deviceFile) {
     const text = /\.ya?ml$/i.test(opts.deviceFile) ? toYaml(deviceFile) : JSON.stringify(deviceFile, null, 2);
     fs.writeFileSync(opts.deviceFile, text);
@@ -130,4 +134,11 @@ export async function startPlcSim(opts: PlcSimOptions = {}): Promise<PlcSim> {
       }
     },
   };
+}
+
+/** The server's endpoint URL with the host IDM reaches the simulator at. */
+function advertised(endpointUrl: string, host: string): string {
+  const url = new URL(endpointUrl.replace(/^opc\.tcp:/, 'http:'));
+  url.hostname = host;
+  return url.toString().replace(/^http:/, 'opc.tcp:');
 }

@@ -228,3 +228,38 @@ export interface DeviceStatusDto {
   /** Epoch ms of the next reconnect attempt while in comm failure. */
   next_retry_at: number | null;
 }
+
+/** `GET /devices/:id/browse`: one child of a node in an OPC UA server's address space. */
+export interface OpcuaBrowseNodeDto {
+  node_id: string;
+  browse_name: string;
+  display_name: string;
+  node_class: 'Object' | 'Variable';
+  /** Variables only: the built-in type name (e.g. `Double`) or the data type's NodeId for other types. */
+  data_type?: string;
+  /** Variables only: -1 scalar, ≥ 0 an array. */
+  value_rank?: number;
+  /** IDM can bind a tag to it: a Variable of a numeric or Boolean scalar type. */
+  readable: boolean;
+  /** Variables with the EngineeringUnits property: its display name (e.g. `°C`), to prefill a tag's unit. */
+  engineering_units?: string;
+  /** Variables with the EURange property, to prefill a tag's physical range. */
+  eu_range?: { low: number; high: number };
+}
+
+/** A server certificate IDM has met (`trusted` by an admin, or `rejected`: refused until an admin trusts it). */
+export interface OpcuaCertificateDto {
+  /** SHA-1 thumbprint, lower-case hex without separators. */
+  thumbprint: string;
+  subject: string;
+  issuer: string;
+  valid_from: string;
+  valid_to: string;
+  status: 'trusted' | 'rejected';
+}
+
+/** `GET /opcua/certificates`: IDM's own application certificate and the server certificates it has met. */
+export interface OpcuaCertificatesDto {
+  own: { thumbprint: string; subject: string; valid_to: string } | null;
+  certificates: OpcuaCertificateDto[];
+}

@@ -1,10 +1,11 @@
-import { BadRequestException, Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, Res } from '@nestjs/common';
+import { BadGatewayException, BadRequestException, Body, ConflictException, Controller, Delete, Get, HttpCode, NotFoundException, Param, Patch, Post, Query, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { ApiBody, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
-import type { DeviceDto, DeviceStatusDto, ImportResultDto } from '@idm/contracts';
+import { isOpcuaDevice, type DeviceDto, type DeviceStatusDto, type ImportResultDto, type OpcuaBrowseNodeDto } from '@idm/contracts';
 import { PlantWrite, Roles } from '@idm/core';
 import { CreateDeviceDto, UpdateDeviceDto } from './dto/device.dto';
 import { SourcesService } from './sources/sources.service';
+import { nodeIdError, OpcuaServerUnreachableError, OpcuaSourceDriver } from './sources/opcua';
 import { publicDevice } from './registry/registry-shapes';
 import { RegistryService } from './registry/registry.service';
 import { TagRegistryService } from './registry/tag-registry.service';
@@ -17,6 +18,7 @@ export class DevicesController {
     private readonly admin: RegistryService,
     private readonly registry: TagRegistryService,
     private readonly sources: SourcesService,
+    private readonly opcua: OpcuaSourceDriver,
   ) {}
 
   @Get()
@@ -69,6 +71,36 @@ export class DevicesController {
   @ApiOperation({ summary: 'One device: its protocol and connection settings (an OPC UA password is never returned: password_set)' })
   getOne(@Param('id') id: string): DeviceDto {
     return publicDevice(this.admin.getDevice(id));
+  }
+
+  @Get(':id/browse')
+  @Roles('admin')
+  @ApiOperation({
+    summary: "Browse an OPC UA server's address space: the Objects and Variables below a node",
+    description:
+      'node: a NodeId (e.g. ns=1;s=Plant), default the Objects folder (i=85). Variables carry data_type, value_rank, ' +
+      'readable (IDM can bind a tag to it: a numeric or Boolean scalar) and, where the server has them, engineering_units and eu_range. ' +
+      '409 for a device that is not OPC UA, 404 for an unknown node, 502 when the server cannot be reached or refuses IDM (e.g. its certificate is not trusted yet: the message names it).',
+  })
+  @ApiQuery({ name: 'node', required: false, example: 'ns=1;s=Plant' })
+  async browse(@Param('id') id: string, @Query() query: Record<string, unknown>): Promise<OpcuaBrowseNodeDto[]> {
+    const unknown = Object.keys(query).filter((k) => k !== 'node');
+    if (unknown.length) {
+      throw new BadRequestException({ message: `${unknown[0]} is not a parameter of browse (only node)`, details: unknown.map((field) => ({ field, rule: 'whitelist', message: `${field} is not a parameter of browse` })) });
+    }
+    const node = query.node;
+    const idError = node === undefined ? null : nodeIdError(node)?.replace(/^node_id/, 'node');
+    if (idError) throw new BadRequestException({ message: idError, details: [{ field: 'node', rule: 'isNodeId', message: idError }] });
+    const device = this.admin.getDevice(id);
+    if (!isOpcuaDevice(device)) throw new ConflictException({ message: `device "${id}" speaks ${device.protocol}, not OPC UA: it has no address space to browse` });
+    try {
+      return await this.opcua.browse(device, node as string | undefined);
+    } catch (err) {
+      const message = (err as Error).message;
+      if (err instanceof OpcuaServerUnreachableError) throw new BadGatewayException({ message: `device "${id}": ${message}` });
+      if (/BadNodeIdUnknown|BadNodeIdInvalid/.test(message)) throw new NotFoundException({ message: `node ${String(node)} does not exist on device "${id}"` });
+      throw new BadGatewayException({ message: `device "${id}": browse failed: ${message.split('\n')[0]}` });
+    }
   }
 
   @Get(':id/status')

@@ -3,7 +3,7 @@ import { MongooseModule } from '@nestjs/mongoose';
 import { DevicesController } from './devices.controller';
 import { IngestionService } from './ingestion.service';
 import { ModbusSourceDriver } from './sources/modbus/modbus-source.driver';
-import { OpcuaSourceDriver, opcuaSourceDriverProvider } from './sources/opcua';
+import { OpcuaCertificatesController, OpcuaSourceDriver, opcuaSourceDriverProvider } from './sources/opcua';
 import { SOURCE_DRIVERS } from './sources/source-driver';
 import { SourcesService } from './sources/sources.service';
 import { Device, DeviceSchema } from './registry/device.schema';
@@ -33,7 +33,7 @@ const SOURCE_DRIVER_CLASSES: ReadonlyArray<{ token: Type<unknown>; provider: Pro
 
 @Module({
   imports: [models],
-  controllers: [DevicesController, TagsController, SensorDataController],
+  controllers: [DevicesController, TagsController, SensorDataController, OpcuaCertificatesController],
   providers: [
     IngestionService,
     RegistryRepository,

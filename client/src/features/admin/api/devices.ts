@@ -1,4 +1,4 @@
-import type { DeviceDto, DeviceStatusDto, ImportResultDto } from '@idm/contracts';
+import type { DeviceDto, DeviceStatusDto, ImportResultDto, OpcuaBrowseNodeDto, OpcuaCertificateDto, OpcuaCertificatesDto, TagDto } from '@idm/contracts';
 import { api } from '../../../lib/api';
 
 export async function listDevices(): Promise<DeviceDto[]> {
@@ -29,5 +29,29 @@ export async function createDevice(body: Record<string, unknown>): Promise<Devic
 /** `PATCH /devices/:id`: the fields given replace the stored ones; a password left out is kept. */
 export async function updateDevice(id: string, body: Record<string, unknown>): Promise<DeviceDto> {
   const { data } = await api.patch<DeviceDto>(`/devices/${encodeURIComponent(id)}`, body);
+  return data;
+}
+
+/** `GET /devices/:id/browse`: the children of an OPC UA node (the Objects folder without `node`). */
+export async function browseDevice(id: string, node?: string): Promise<OpcuaBrowseNodeDto[]> {
+  const { data } = await api.get<OpcuaBrowseNodeDto[]>(`/devices/${encodeURIComponent(id)}/browse${node ? `?node=${encodeURIComponent(node)}` : ''}`);
+  return data;
+}
+
+/** `GET /opcua/certificates`: IDM's own certificate and the server certificates trusted or rejected. */
+export async function listOpcuaCertificates(): Promise<OpcuaCertificatesDto> {
+  const { data } = await api.get<OpcuaCertificatesDto>('/opcua/certificates');
+  return data;
+}
+
+/** `POST /opcua/certificates/:thumbprint/trust|reject`; OPC UA devices waiting for it retry at once. */
+export async function setOpcuaCertificateTrust(thumbprint: string, action: 'trust' | 'reject'): Promise<OpcuaCertificateDto> {
+  const { data } = await api.post<OpcuaCertificateDto>(`/opcua/certificates/${encodeURIComponent(thumbprint)}/${action}`);
+  return data;
+}
+
+/** `POST /tags`: one tag (refused with a 400 naming the tag and field). */
+export async function createTag(body: Record<string, unknown>): Promise<TagDto> {
+  const { data } = await api.post<TagDto>('/tags', body);
   return data;
 }

@@ -83,3 +83,29 @@ test('an OPC UA device shows its endpoint and security, and its tags their node 
   expect(await screen.findByText('ns=2;s=Line7.Pressure')).toBeInTheDocument();
   expect(screen.getByText('every 250 ms, deadband 0.5')).toBeInTheDocument();
 });
+
+test('an OPC UA device has a Browse button opening its address space, and the page a certificates panel', async () => {
+  const user = userEvent.setup();
+  const ua = { id: 'ua-01', name: 'Line 7', protocol: 'opcua', endpoint_url: 'opc.tcp://line7:4840', security_mode: 'None', security_policy: 'None', publishing_interval_ms: 500, timeout_ms: 10000, enabled: true };
+  const seen = fakeApi((req) => ({
+    status: 200,
+    data:
+      req.url === '/devices' ? [device('plc-01', 'Boiler PLC'), ua]
+      : req.url === '/opcua/certificates' ? { own: null, certificates: [] }
+      : req.url === '/devices/ua-01/browse' ? [{ node_id: 'ns=1;s=Plant', browse_name: '1:Plant', display_name: 'Plant', node_class: 'Object', readable: false }]
+      : [],
+  }));
+  renderPage();
+  expect(await screen.findByRole('region', { name: 'OPC UA certificates' })).toBeInTheDocument();
+  expect(screen.queryByRole('button', { name: 'Browse plc-01' })).not.toBeInTheDocument();
+  await user.click(screen.getByRole('button', { name: 'Browse ua-01' }));
+  expect(await within(screen.getByRole('region', { name: 'Browse ua-01' })).findByRole('button', { name: /Plant/ })).toBeInTheDocument();
+  expect(seen.map((r) => r.url)).toContain('/devices/ua-01/browse');
+});
+
+test('without an OPC UA device there is no certificates panel', async () => {
+  renderPage();
+  expect(await screen.findByText('Boiler PLC')).toBeInTheDocument();
+  expect(screen.queryByRole('region', { name: 'OPC UA certificates' })).not.toBeInTheDocument();
+});
+

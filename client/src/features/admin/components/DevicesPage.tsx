@@ -1,5 +1,5 @@
 import { useState, type FormEvent } from 'react';
-import type { DeviceDto, ImportResultDto, TagDto, TagSource } from '@idm/contracts';
+import type { DeviceDto, ImportResultDto, OpcuaDeviceDto, TagDto, TagSource } from '@idm/contracts';
 import { useAuth } from '../../../lib/auth';
 import { clock } from '../../../lib/format';
 import { downloadFile } from '../../../lib/download';
@@ -8,6 +8,8 @@ import { useResource } from '../../../lib/use-resource';
 import { getTags } from '../../../lib/tags-api';
 import { importDeviceFile, listDevices, listDeviceStatuses } from '../api/devices';
 import { DeviceForm } from './DeviceForm';
+import { OpcuaBrowser } from './OpcuaBrowser';
+import { OpcuaCertificates } from './OpcuaCertificates';
 
 /** Admin: devices with their poller state, their tags, and import/export of the device file. */
 export function DevicesPage() {
@@ -21,6 +23,8 @@ export function DevicesPage() {
   const [query, setQuery] = useState('');
   /** The device being changed, `'new'` while adding one, null when the form is closed. */
   const [editing, setEditing] = useState<DeviceDto | 'new' | null>(null);
+  /** The OPC UA device whose address space is open in the browser. */
+  const [browsing, setBrowsing] = useState<OpcuaDeviceDto | null>(null);
 
   if (!can('admin')) return <p className="panel">Only admins manage devices.</p>;
   const statusOf = new Map((statuses.data ?? []).map((s) => [s.device_id, s]));
@@ -134,6 +138,14 @@ export function DevicesPage() {
                     <button type="button" aria-label={`Change ${d.id}`} onClick={() => setEditing(d)}>
                       Change
                     </button>
+                    {d.protocol === 'opcua' && (
+                      <>
+                        {' '}
+                        <button type="button" aria-label={`Browse ${d.id}`} onClick={() => setBrowsing(d)}>
+                          Browse
+                        </button>
+                      </>
+                    )}
                   </td>
                   <td>{deviceAddress(d)}</td>
                   <td className="num">{d.protocol === 'opcua' ? d.publishing_interval_ms : d.poll_interval_ms} ms</td>
@@ -147,7 +159,9 @@ export function DevicesPage() {
             })}
           </tbody>
         </table>
+        {browsing && <OpcuaBrowser key={browsing.id} device={browsing} onAdded={() => tags.reload()} onClose={() => setBrowsing(null)} />}
       </section>
+      {(devices.data ?? []).some((d) => d.protocol === 'opcua') && <OpcuaCertificates />}
       <section className="panel" aria-labelledby="tags-title">
         <h2 id="tags-title">Tags</h2>
         <div className="filters">

@@ -1,3 +1,4 @@
+import { X509Certificate } from 'node:crypto';
 import type { OpcuaDeviceDto } from '@idm/contracts';
 import { MessageSecurityMode, OPCUACertificateManager, OPCUAClient, OPCUAClientOptions, SecurityPolicy, UserIdentityInfo, UserTokenType } from 'node-opcua';
 
@@ -19,4 +20,41 @@ export function opcuaClientFor(device: OpcuaDeviceDto, certificateManager: OPCUA
 /** The device's login: user name and password, or anonymous when no user name is set. */
 export function identityOf(device: OpcuaDeviceDto): UserIdentityInfo {
   return device.username ? { type: UserTokenType.UserName, userName: device.username, password: device.password ?? '' } : { type: UserTokenType.Anonymous };
+}
+
+/**
+ * SHA-1 thumbprint (lower-case hex) of the certificate the device's server shows on the device's endpoint, read
+ * with a discovery-only GetEndpoints over an unsecured channel (the refused client keeps none); null if that fails.
+ */
+export async function serverThumbprintOf(device: OpcuaDeviceDto): Promise<string | null> {
+  const discovery = OPCUAClient.create({ applicationName: 'IDM', endpointMustExist: false, connectionStrategy: { maxRetry: 0 }, transportTimeout: device.timeout_ms });
+  try {
+    await discovery.connect(device.endpoint_url);
+    const endpoints = await discovery.getEndpoints();
+    const match =
+      endpoints.find((e) => e.securityMode === MessageSecurityMode[device.security_mode] && e.securityPolicyUri === SecurityPolicy[device.security_policy]) ??
+      endpoints.find((e) => e.serverCertificate?.length);
+    const der = match?.serverCertificate;
+    return der?.length ? new X509Certificate(der).fingerprint.replace(/:/g, '').toLowerCase() : null;
+  } catch {
+    return null;
+  } finally {
+    await discovery.disconnect().catch(() => undefined);
+  }
+}
+
+/** One line saying why a connect or a browse failed; an untrusted server certificate names the thumbprint to trust. */
+export async function describeOpcuaError(err: unknown, device: OpcuaDeviceDto): Promise<string> {
+  const message = (err as Error)?.message ?? String(err);
+  if (/BadCertificateUntrusted/.test(message)) {
+    const thumbprint = await serverThumbprintOf(device);
+    return (
+      `server certificate ${thumbprint ? `${thumbprint} ` : ''}of ${device.endpoint_url} is not trusted (BadCertificateUntrusted): ` +
+      `an administrator must trust it among the rejected OPC UA certificates (POST /opcua/certificates/${thumbprint ?? '<thumbprint>'}/trust)`
+    );
+  }
+  if (/BadIdentityTokenRejected|BadUserAccessDenied|BadIdentityTokenInvalid/.test(message)) {
+    return `${device.endpoint_url} refused the ${device.username ? `user "${device.username}"` : 'anonymous login'}: ${message}`;
+  }
+  return message.split('\n')[0];
 }

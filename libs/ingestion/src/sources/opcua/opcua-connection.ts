@@ -5,7 +5,7 @@ import type { SourceCarryOver, SourceConnection, SourceDeps } from '../source-dr
 import { dataChangeFilterFor } from './engine/deadband';
 import { nodeIdError } from './engine/node-id';
 import { readingOf } from './engine/tag-sample';
-import { identityOf, opcuaClientFor } from './opcua-client';
+import { describeOpcuaError, identityOf, opcuaClientFor } from './opcua-client';
 import { ReadOnlySession, ReadOnlySubscription } from './read-only-session';
 
 /** An OPC UA tag as this source needs it (the registry's tag with an OPC UA binding is assignable to it). */
@@ -192,7 +192,9 @@ export class OpcuaConnection implements SourceConnection {
       await this.monitorAll(gen, live.subscription);
     } catch (err) {
       if (gen !== this.gen) return;
-      await this.failed(this.describeError(err));
+      const reason = await describeOpcuaError(err, d);
+      if (gen !== this.gen) return;
+      await this.failed(reason);
     }
   }
 
@@ -350,17 +352,6 @@ export class OpcuaConnection implements SourceConnection {
     live.client.removeAllListeners('close');
     await bounded(live.session?.close());
     await bounded(live.client.disconnect());
-  }
-
-  private describeError(err: unknown): string {
-    const message = (err as Error)?.message ?? String(err);
-    if (/BadCertificateUntrusted/.test(message)) {
-      return `server certificate of ${this.device.endpoint_url} is not trusted (BadCertificateUntrusted): an administrator must trust it among the rejected OPC UA certificates`;
-    }
-    if (/BadIdentityTokenRejected|BadUserAccessDenied|BadIdentityTokenInvalid/.test(message)) {
-      return `${this.device.endpoint_url} refused the ${this.device.username ? `user "${this.device.username}"` : 'anonymous login'}: ${message}`;
-    }
-    return message.split('\n')[0];
   }
 
   private queue(...samples: IngestedSample[]): void {

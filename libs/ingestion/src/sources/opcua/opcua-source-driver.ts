@@ -1,10 +1,12 @@
+import { X509Certificate } from 'node:crypto';
+import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type { OpcuaDeviceDto } from '@idm/contracts';
 import { OPCUACertificateManager } from 'node-opcua';
 import type { BackoffOptions } from '../backoff';
 import type { SourceCarryOver, SourceDeps, SourceDriver } from '../source-driver';
 import { browseChildren, OpcuaBrowseNode, OPCUA_OBJECTS_FOLDER } from './browse';
-import { identityOf, opcuaClientFor } from './opcua-client';
+import { describeOpcuaError, identityOf, opcuaClientFor } from './opcua-client';
 import { OpcuaConnection, OpcuaTag } from './opcua-connection';
 import { OpcuaTrustStore } from './opcua-trust-store';
 import { ReadOnlySession } from './read-only-session';
@@ -17,6 +19,9 @@ export interface OpcuaSourceDriverOptions {
   maxPendingSamples?: number;
   onRequest?(device: OpcuaDeviceDto, requestType: string): void;
 }
+
+/** The server could not be reached or refused the session (the message says why, e.g. the certificate to trust). */
+export class OpcuaServerUnreachableError extends Error {}
 
 /** Where IDM keeps its OPC UA certificates: `DATA_DIR/opcua/pki`. */
 export function opcuaPkiDir(dataDir: string): string {
@@ -50,9 +55,13 @@ export class OpcuaSourceDriver implements SourceDriver<OpcuaDeviceDto, OpcuaTag>
   async browse(device: OpcuaDeviceDto, nodeId = OPCUA_OBJECTS_FOLDER): Promise<OpcuaBrowseNode[]> {
     const client = opcuaClientFor(device, this.certificateManager);
     try {
-      await client.connect(device.endpoint_url);
-      const session = await client.createSession(identityOf(device));
-      const ro = new ReadOnlySession(session);
+      let ro: ReadOnlySession;
+      try {
+        await client.connect(device.endpoint_url);
+        ro = new ReadOnlySession(await client.createSession(identityOf(device)));
+      } catch (err) {
+        throw new OpcuaServerUnreachableError(await describeOpcuaError(err, device));
+      }
       try {
         return await browseChildren(ro, nodeId);
       } finally {
@@ -60,6 +69,18 @@ export class OpcuaSourceDriver implements SourceDriver<OpcuaDeviceDto, OpcuaTag>
       }
     } finally {
       await client.disconnect().catch(() => undefined);
+    }
+  }
+
+  /** IDM's own application certificate (made on the first connect), as servers see it; null before that. */
+  async ownCertificate(): Promise<{ thumbprint: string; subject: string; valid_to: string } | null> {
+    await this.certificateManager.initialize();
+    const file = path.join(this.certificateManager.rootDir, 'own', 'certs', 'client_certificate.pem');
+    try {
+      const x509 = new X509Certificate(await fs.readFile(file));
+      return { thumbprint: x509.fingerprint.replace(/:/g, '').toLowerCase(), subject: x509.subject.replace(/\n/g, ', '), valid_to: new Date(x509.validTo).toISOString() };
+    } catch {
+      return null;
     }
   }
 

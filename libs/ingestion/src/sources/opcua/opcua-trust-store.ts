@@ -1,17 +1,10 @@
 import { X509Certificate } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
+import type { OpcuaCertificateDto } from '@idm/contracts';
 import type { OPCUACertificateManager } from 'node-opcua';
 
-export interface OpcuaCertificateInfo {
-  /** SHA-1 thumbprint, lower-case hex without separators (as OPC UA shows it). */
-  thumbprint: string;
-  subject: string;
-  issuer: string;
-  valid_from: string;
-  valid_to: string;
-  status: 'trusted' | 'rejected';
-}
+export type OpcuaCertificateInfo = OpcuaCertificateDto;
 
 /**
  * The server certificates IDM has met, for an admin to trust or untrust. A certificate IDM does not know
