@@ -1,0 +1,262 @@
+// The MQTT source against the real broker (Mosquitto from scripts/services.sh), with a Sparkplug B edge
+// node (the simulator's) and plain publishers on the same broker.
+import type { IngestedSample, MqttDeviceDto } from '@idm/contracts';
+import { MqttSourceDriver, MqttTag } from '@idm/ingestion/sources/mqtt';
+import type { SourceConnection } from '@idm/ingestion/sources/source-driver';
+import { connect, MqttClient, Packet } from 'mqtt';
+import { get as sparkplugCodec } from 'sparkplug-payload';
+import { SparkplugEdgeNode } from '../apps/plc-sim/src/sparkplug-edge-node';
+import { eventually } from './support/modbus';
+import { serviceEnv } from './support/services';
+
+jest.setTimeout(120_000);
+
+interface Probe {
+  conn: SourceConnection & { stats(): { malformed: number; rebirths_requested: number } };
+  samples: IngestedSample[];
+  failed: string[];
+  restored: number[];
+  errors: string[];
+  scopes: { scope: string; ids: string[]; kind: 'failed' | 'restored' }[];
+}
+
+const run = `${process.pid}-${Date.now().toString(36)}`;
+
+describe('MQTT source (Mosquitto)', () => {
+  const url = serviceEnv().MQTT_URL;
+  /** Every packet IDM's clients sent, for the proof that IDM publishes only STATE and rebirth requests. */
+  const sent: Packet[] = [];
+  const driver = new MqttSourceDriver({ backoff: { baseMs: 100, maxMs: 1000, jitter: 0.3 }, onSend: (_d, p) => void sent.push(p) });
+  const open: SourceConnection[] = [];
+  const edges: SparkplugEdgeNode[] = [];
+  let pub: MqttClient;
+
+  const device = (over: Partial<MqttDeviceDto> = {}): MqttDeviceDto => ({
+    id: 'mqtt-01',
+    name: 'Broker',
+    protocol: 'mqtt',
+    broker_url: url,
+    client_id: `idm-test-${run}`,
+    mode: 'plain',
+    timeout_ms: 3000,
+    enabled: true,
+    ...over,
+  });
+  const tag = (sensor_id: string, source: MqttTag['source'], over: Partial<MqttTag> = {}): MqttTag => ({ sensor_id, scale: 1, offset: 0, source, ...over });
+
+  function start(d: MqttDeviceDto, tags: MqttTag[]): Probe {
+    const p = { samples: [], failed: [], restored: [], errors: [], scopes: [] } as unknown as Probe;
+    p.conn = driver.open(d, tags, {
+      publish: async (batch) => void p.samples.push(...batch),
+      commFailed: (_d, _at, reason) => void p.failed.push(reason),
+      commRestored: (_d, _at, downMs) => void p.restored.push(downMs),
+      onError: (_d, message) => void p.errors.push(message),
+      scopeFailed: (_d, scope, ids) => void p.scopes.push({ scope, ids, kind: 'failed' }),
+      scopeRestored: (_d, scope, ids) => void p.scopes.push({ scope, ids, kind: 'restored' }),
+    });
+    p.conn.start();
+    open.push(p.conn);
+    return p;
+  }
+  async function stop(p: Probe) {
+    await p.conn.stop();
+    open.splice(open.indexOf(p.conn), 1);
+  }
+  const values = (p: Probe, id: string) => p.samples.filter((s) => s.sensor_id === id && s.quality === 'good').map((s) => s.value);
+  const latest = (p: Probe, id: string) => [...p.samples].reverse().find((s) => s.sensor_id === id);
+  const connected = (p: Probe) => eventually(() => p.conn.status().state, (s) => s === 'connected', 30_000);
+
+  beforeAll(async () => {
+    pub = connect(url, { clientId: `pub-${run}`, protocolVersion: 4 });
+    await new Promise((r, j) => (pub.once('connect', r), pub.once('error', j)));
+  });
+
+  afterAll(async () => {
+    await Promise.all(open.map((c) => c.stop()));
+    await Promise.all(edges.map((e) => e.stop().catch(() => undefined)));
+    await pub?.endAsync();
+  });
+
+  it('plain topics: JSON field paths with timestamps, raw numbers, wildcards; malformed payloads counted while other tags flow', async () => {
+    const base = `plant-${run}`;
+    const p = start(device({ client_id: `idm-plain-${run}` }), [
+      tag('json.temp', { topic: `${base}/boiler/json`, value_path: 'd.values[1].v', timestamp_path: 'd.ts' }),
+      tag('raw.level', { topic: `${base}/tank/level` }, { scale: 10, offset: 1 }),
+      tag('wild.flow', { topic: `${base}/+/flow` }),
+    ]);
+    await connected(p);
+    await pub.publishAsync(`${base}/boiler/json`, JSON.stringify({ d: { ts: 1_700_000_000_123, values: [{ v: 1 }, { v: 42.5 }] } }), { qos: 1 });
+    await pub.publishAsync(`${base}/tank/level`, '3.5', { qos: 1 });
+    await pub.publishAsync(`${base}/pump7/flow`, '17', { qos: 1 });
+    // Malformed: not JSON, a missing field, not a number; each counted, none stops the others.
+    await pub.publishAsync(`${base}/boiler/json`, '{"d":', { qos: 1 });
+    await pub.publishAsync(`${base}/boiler/json`, '{"d":{"ts":1,"values":[]}}', { qos: 1 });
+    await pub.publishAsync(`${base}/tank/level`, 'NaN%', { qos: 1 });
+    await pub.publishAsync(`${base}/tank/level`, '4', { qos: 1 });
+    await eventually(() => values(p, 'raw.level'), (v) => v.includes(41), 30_000);
+    expect(latest(p, 'json.temp')).toMatchObject({ value: 42.5, quality: 'good', timestamp: 1_700_000_000_123, source: 'mqtt' });
+    expect(values(p, 'raw.level')).toEqual([36, 41]);
+    expect(values(p, 'wild.flow')).toEqual([17]);
+    expect(p.conn.stats().malformed).toBe(3);
+    expect(p.errors.filter((e) => e.startsWith('malformed message on'))).toEqual([
+      expect.stringMatching(new RegExp(`^malformed message on ${base}/boiler/json: json.temp: payload is not JSON`)),
+      `malformed message on ${base}/boiler/json: json.temp: no field d.values[1].v in the payload`,
+      `malformed message on ${base}/tank/level: raw.level: payload is not a number: "NaN%"`,
+    ]);
+    expect(p.conn.status()).toMatchObject({ state: 'connected', tags: 3, requests_per_poll: 3 });
+    await stop(p);
+  });
+
+  it('persistent session: messages published while IDM restarts are all delivered after it (QoS 1)', async () => {
+    const topic = `plant-${run}/persist/v`;
+    const d = device({ client_id: `idm-persist-${run}` });
+    const tags = [tag('persist.v', { topic })];
+    const first = start(d, tags);
+    await connected(first);
+    for (let i = 1; i <= 20; i++) await pub.publishAsync(topic, String(i), { qos: 1 });
+    await eventually(() => values(first, 'persist.v').length, (n) => n === 20, 30_000);
+    await stop(first);
+    // IDM is away; the edge keeps publishing.
+    for (let i = 21; i <= 220; i++) await pub.publishAsync(topic, String(i), { qos: 1 });
+    const second = start(d, tags);
+    for (let i = 221; i <= 240; i++) await pub.publishAsync(topic, String(i), { qos: 1 });
+    const got = await eventually(() => values(second, 'persist.v'), (v) => v.length >= 220, 30_000);
+    expect([...values(first, 'persist.v'), ...got]).toEqual(Array.from({ length: 240 }, (_, i) => i + 1));
+    await stop(second);
+  });
+
+  describe('Sparkplug B host application', () => {
+    const group = `G-${run}`;
+    const specs = {
+      boiler: [
+        { name: 'Drum/Pressure', alias: 10, unit: 'bar', value: 12.5 },
+        { name: 'Drum/Temperature', alias: 11, unit: '°C', value: 180 },
+      ],
+      pump: [{ name: 'Flow', alias: 20, unit: 'm3/h', value: 30 }],
+    };
+    const sparkTags = [
+      tag('sp.press', { edge_node_id: 'gw1', device_id: 'boiler', metric: 'Drum/Pressure' }),
+      tag('sp.temp', { edge_node_id: 'gw1', device_id: 'boiler', metric: 'Drum/Temperature' }),
+      tag('sp.flow', { edge_node_id: 'gw1', device_id: 'pump', metric: 'Flow' }, { scale: 2, offset: 0 }),
+    ];
+    const spDevice = (over: Partial<MqttDeviceDto> = {}) => device({ id: 'sp-01', client_id: `idm-sp-${run}`, mode: 'sparkplug', group_id: group, host_id: `idm-${run}`, ...over });
+    let edge: SparkplugEdgeNode;
+    let p: Probe;
+    let spy: MqttClient;
+    const ncmds: string[] = [];
+    const states: { online: boolean; timestamp: number }[] = [];
+
+    beforeAll(async () => {
+      spy = connect(url, { clientId: `spy-${run}`, protocolVersion: 4 });
+      await new Promise((r, j) => (spy.once('connect', r), spy.once('error', j)));
+      spy.on('message', (t, payload) => {
+        if (t.includes('/NCMD/')) ncmds.push(t);
+        else states.push(JSON.parse(payload.toString()));
+      });
+      await spy.subscribeAsync([`spBv1.0/${group}/NCMD/#`, `spBv1.0/STATE/idm-${run}`], { qos: 1 });
+      p = start(spDevice(), sparkTags);
+      await connected(p);
+      edge = new SparkplugEdgeNode({ url, groupId: group, edgeNodeId: 'gw1', devices: specs, dataQos: 1 });
+      edges.push(edge);
+      await edge.start();
+    });
+    afterAll(async () => {
+      await spy?.endAsync();
+    });
+
+    it('publishes its STATE birth (retained, JSON online + timestamp)', async () => {
+      const s = await eventually(() => states, (v) => v.some((x) => x.online), 30_000);
+      expect(s.find((x) => x.online)).toEqual({ online: true, timestamp: expect.any(Number) });
+    });
+
+    it('NBIRTH/DBIRTH: tags get the birth values; metrics are discovered with aliases and units', async () => {
+      await eventually(() => [latest(p, 'sp.press'), latest(p, 'sp.temp'), latest(p, 'sp.flow')], (v) => v.every((s) => s?.quality === 'good'), 30_000);
+      expect(latest(p, 'sp.flow')?.value).toBe(60);
+      expect(driver.discovered('sp-01')).toEqual([
+        expect.objectContaining({ edge_node_id: 'gw1', device_id: 'boiler', name: 'Drum/Pressure', alias: 10, datatype: 'Double', unit: 'bar' }),
+        expect.objectContaining({ edge_node_id: 'gw1', device_id: 'boiler', name: 'Drum/Temperature', alias: 11, unit: '°C' }),
+        expect.objectContaining({ edge_node_id: 'gw1', device_id: 'pump', name: 'Flow', alias: 20, unit: 'm3/h' }),
+      ]);
+    });
+
+    it('DDATA by alias: samples with the metric timestamps', async () => {
+      await edge.data('boiler', { 'Drum/Pressure': 13.25 }, 1_700_000_000_500);
+      await edge.data('pump', { Flow: 31 }, 1_700_000_000_600);
+      const s = await eventually(() => latest(p, 'sp.flow'), (v) => v?.value === 62, 30_000);
+      expect(s).toMatchObject({ timestamp: 1_700_000_000_600, quality: 'good', source: 'mqtt' });
+      expect(latest(p, 'sp.press')).toMatchObject({ value: 13.25, timestamp: 1_700_000_000_500 });
+    });
+
+    it('malformed Sparkplug payloads are counted; data keeps flowing', async () => {
+      const before = p.conn.stats().malformed;
+      await edge.raw('DDATA', 'boiler', Buffer.from([0xff, 0xff, 0xff, 0x01]));
+      await edge.data('pump', { Flow: 32 }, Date.now());
+      await eventually(() => latest(p, 'sp.flow')?.value, (v) => v === 64, 30_000);
+      expect(p.conn.stats().malformed).toBe(before + 1);
+      // An unreadable message is not a lost one: no rebirth is asked for it.
+      expect(p.conn.stats().rebirths_requested).toBe(0);
+    });
+
+    it('a sequence gap asks for exactly one rebirth (not one per message), and the rebirth restores the flow', async () => {
+      const answered = edge.births;
+      edge.opts.answerRebirth = false;
+      const before = p.conn.stats().rebirths_requested;
+      for (const v of [14, 15, 16]) {
+        edge.skipSeq(2);
+        await edge.data('boiler', { 'Drum/Pressure': v }, Date.now());
+      }
+      await eventually(() => values(p, 'sp.press'), (v) => v.includes(16), 30_000);
+      expect(p.conn.stats().rebirths_requested).toBe(before + 1);
+      await eventually(() => edge.rebirthRequests, (n) => n >= 1, 30_000);
+      await eventually(() => ncmds.length, (n) => n >= 1, 30_000);
+      expect(ncmds).toEqual([`spBv1.0/${group}/NCMD/gw1`]);
+      // The node answers with a rebirth now; afterwards a gap asks again (once).
+      edge.opts.answerRebirth = true;
+      await edge.birth();
+      expect(edge.births).toBe(answered + 1);
+      await edge.data('boiler', { 'Drum/Pressure': 17 }, Date.now());
+      await eventually(() => values(p, 'sp.press'), (v) => v.includes(17), 30_000);
+      expect(p.conn.stats().rebirths_requested).toBe(before + 1);
+    });
+
+    it('NDEATH: every tag of the node in comm failure at once (one report); the next births clear it', async () => {
+      const n = p.samples.length;
+      await edge.die();
+      const ev = await eventually(() => p.scopes.filter((s) => s.kind === 'failed'), (v) => v.length >= 1, 30_000);
+      expect(ev).toEqual([{ scope: 'gw1', ids: ['sp.press', 'sp.temp', 'sp.flow'], kind: 'failed' }]);
+      const failedSamples = await eventually(() => p.samples.slice(n).filter((s) => s.quality === 'comm_failure'), (v) => v.length === 3, 30_000);
+      expect(new Set(failedSamples.map((s) => s.timestamp)).size).toBe(1);
+      await edge.start(); // a new session: births with the next bdSeq
+      const back = await eventually(() => p.scopes.filter((s) => s.kind === 'restored'), (v) => v.length >= 2, 30_000);
+      expect(back).toEqual([
+        { scope: 'gw1/boiler', ids: ['sp.press', 'sp.temp'], kind: 'restored' },
+        { scope: 'gw1/pump', ids: ['sp.flow'], kind: 'restored' },
+      ]);
+      await eventually(() => latest(p, 'sp.flow'), (s) => s?.quality === 'good', 30_000);
+      expect(p.failed).toEqual([]); // the broker connection itself never failed
+    });
+
+    it('stopping publishes the STATE death with the birth timestamp', async () => {
+      const birth = states.filter((s) => s.online).at(-1)!;
+      await stop(p);
+      const death = await eventually(() => states.filter((s) => !s.online), (v) => v.length >= 1, 30_000);
+      expect(death.at(-1)).toEqual({ online: false, timestamp: birth.timestamp });
+    });
+  });
+
+  it('IDM never published anything but its STATE and the Node Control/Rebirth NCMD', () => {
+    const publishes = sent.filter((p): p is Packet & { cmd: 'publish'; topic: string; payload: Buffer } => p.cmd === 'publish');
+    expect(publishes.length).toBeGreaterThan(0);
+    const codec = sparkplugCodec('spBv1.0')!;
+    for (const p of publishes) {
+      if (/^spBv1\.0\/STATE\/[^/]+$/.test(p.topic)) {
+        expect(Object.keys(JSON.parse(p.payload.toString())).sort()).toEqual(['online', 'timestamp']);
+        continue;
+      }
+      expect(p.topic).toMatch(/^spBv1\.0\/[^/]+\/NCMD\/[^/]+$/);
+      const metrics = codec.decodePayload(p.payload).metrics ?? [];
+      expect(metrics.map((m) => [m.name, m.value])).toEqual([['Node Control/Rebirth', true]]);
+    }
+    expect(publishes.some((p) => p.topic.includes('/NCMD/'))).toBe(true);
+  });
+});
