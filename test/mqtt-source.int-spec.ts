@@ -3,6 +3,11 @@
 import type { IngestedSample, MqttDeviceDto } from '@idm/contracts';
 import { MqttSourceDriver, MqttTag } from '@idm/ingestion/sources/mqtt';
 import type { SourceConnection } from '@idm/ingestion/sources/source-driver';
+import { ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { connect, MqttClient, Packet } from 'mqtt';
 import { get as sparkplugCodec } from 'sparkplug-payload';
 import { SparkplugEdgeNode } from '../apps/plc-sim/src/sparkplug-edge-node';
@@ -75,6 +80,12 @@ describe('MQTT source (Mosquitto)', () => {
     await Promise.all(open.map((c) => c.stop()));
     await Promise.all(edges.map((e) => e.stop().catch(() => undefined)));
     await pub?.endAsync();
+    // Leave no persistent sessions of this run on the development broker.
+    for (const id of ['plain', 'persist', 'sp'].map((k) => `idm-${k}-${run}`)) {
+      const c = connect(url, { clientId: id, clean: true, protocolVersion: 4, reconnectPeriod: 0 });
+      await new Promise((r) => (c.once('connect', r), c.once('error', r)));
+      await c.endAsync();
+    }
   });
 
   it('plain topics: JSON field paths with timestamps, raw numbers, wildcards; malformed payloads counted while other tags flow', async () => {
@@ -123,6 +134,46 @@ describe('MQTT source (Mosquitto)', () => {
     const got = await eventually(() => values(second, 'persist.v'), (v) => v.length >= 220, 30_000);
     expect([...values(first, 'persist.v'), ...got]).toEqual(Array.from({ length: 240 }, (_, i) => i + 1));
     await stop(second);
+  });
+
+  it('broker lost: comm failure on every tag (after the failed reconnect), restored when the broker is back', async () => {
+    // A broker of this test's own, so stopping it disturbs nothing else.
+    const port = await new Promise<number>((resolve) => {
+      const srv = createServer().listen(0, '127.0.0.1', () => {
+        const { port: p } = srv.address() as { port: number };
+        srv.close(() => resolve(p));
+      });
+    });
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'idm-mosq-'));
+    const conf = path.join(dir, 'mosquitto.conf');
+    writeFileSync(conf, [`listener ${port} 127.0.0.1`, 'allow_anonymous true', `user ${os.userInfo().username}`, 'log_dest none'].join('\n'));
+    const bin = execFileSync('bash', ['-c', 'command -v mosquitto || echo /usr/sbin/mosquitto']).toString().trim();
+    let broker: ChildProcess = spawn(bin, ['-c', conf], { stdio: 'ignore' });
+    const brokerUp = () =>
+      eventually(
+        () => new Promise<boolean>((r) => { const c = connect(`mqtt://127.0.0.1:${port}`, { reconnectPeriod: 0, connectTimeout: 1000 }); c.once('connect', () => (c.end(true), r(true))); c.once('error', () => (c.end(true), r(false))); c.once('close', () => r(false)); }),
+        (ok) => ok,
+        30_000,
+      );
+    try {
+      await brokerUp();
+      const topic = `plant-${run}/lost/v`;
+      const p = start(device({ id: 'lost-01', broker_url: `mqtt://127.0.0.1:${port}`, client_id: `idm-lost-${run}` }), [tag('lost.v', { topic }), tag('lost.w', { topic: `${topic}2` })]);
+      await connected(p);
+      broker.kill('SIGKILL');
+      await eventually(() => p.failed, (f) => f.length === 1, 30_000);
+      const failedSamples = p.samples.filter((s) => s.quality === 'comm_failure');
+      expect(failedSamples.map((s) => s.sensor_id).sort()).toEqual(['lost.v', 'lost.w']);
+      expect(p.conn.status().state).toBe('comm_failure');
+      broker = spawn(bin, ['-c', conf], { stdio: 'ignore' });
+      await eventually(() => p.restored, (r) => r.length === 1, 30_000);
+      expect(p.conn.status()).toMatchObject({ state: 'connected', consecutive_failures: 0, last_error: null });
+      expect(p.failed).toHaveLength(1);
+      await stop(p);
+    } finally {
+      broker.kill('SIGKILL');
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   describe('Sparkplug B host application', () => {
