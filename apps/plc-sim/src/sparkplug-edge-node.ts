@@ -42,6 +42,11 @@ export class SparkplugEdgeNode {
     for (const ms of [opts.nodeMetrics ?? [], ...Object.values(opts.devices)]) for (const m of ms) this.values.set(m.name, m.value);
   }
 
+  /** Connected with its births sent (until `die()`). */
+  get online(): boolean {
+    return this.client !== null;
+  }
+
   private topic(type: string, device?: string): string {
     return ['spBv1.0', this.opts.groupId, type, this.opts.edgeNodeId, ...(device ? [device] : [])].join('/');
   }
@@ -60,11 +65,11 @@ export class SparkplugEdgeNode {
       protocolVersion: 4,
       will: { topic: this.topic('NDEATH'), payload: this.ndeath(bdSeq), qos: 1, retain: false },
     });
-    this.client = client;
     await new Promise<void>((resolve, reject) => {
       client.once('connect', () => resolve());
-      client.once('error', reject);
+      client.once('error', (err) => (client.end(true), reject(err)));
     });
+    this.client = client;
     client.on('message', (topic, payload) => {
       if (topic !== this.topic('NCMD')) return;
       try {
