@@ -40,6 +40,11 @@ export interface MqttConnectionOptions {
   onSend?(device: MqttDeviceDto, packet: Packet): void;
 }
 
+/** What a Sparkplug connection takes over from the one it replaces: the births seen (see MqttSourceDriver). */
+export interface MqttCarry {
+  host?: SparkplugHost;
+}
+
 const DEFAULT_HOST_ID = 'idm';
 
 /** Node TLS options from a path or PEM text. */
@@ -91,6 +96,7 @@ export class MqttConnection implements SourceConnection {
     private readonly deps: MqttSourceDeps,
     private readonly opts: MqttConnectionOptions = {},
     carry?: SourceCarryOver,
+    taken: MqttCarry = {},
   ) {
     this.tagsById = new Map(tags.map((t) => [t.sensor_id, t]));
     if (device.mode === 'sparkplug') {
@@ -100,7 +106,10 @@ export class MqttConnection implements SourceConnection {
         if (!b.edge_node_id || !b.metric) this.refuseLater(t, 'a Sparkplug tag needs edge_node_id and metric');
         else bindings.push({ sensor_id: t.sensor_id, edge_node_id: b.edge_node_id, metric: b.metric, ...(b.device_id ? { device_id: b.device_id } : {}) });
       }
-      this.host = new SparkplugHost(device.group_id ?? '', bindings);
+      if (taken.host && taken.host.groupId === (device.group_id ?? '')) {
+        taken.host.bind(bindings);
+        this.host = taken.host;
+      } else this.host = new SparkplugHost(device.group_id ?? '', bindings);
     } else {
       for (const t of tags) {
         try {
@@ -187,6 +196,11 @@ export class MqttConnection implements SourceConnection {
   /** MQTT-specific counters: unreadable messages and rebirth requests sent. */
   stats(): { malformed: number; rebirths_requested: number; messages: number } {
     return { malformed: this.malformedCount, rebirths_requested: this.rebirthsRequested, messages: this.counters.requests };
+  }
+
+  /** The Sparkplug host state, for the connection that replaces this one (null in plain mode). */
+  sparkplugHost(): SparkplugHost | null {
+    return this.host;
   }
 
   /** The metrics announced by the edge nodes' births (Sparkplug mode), for adopting them as tags. */

@@ -1,6 +1,6 @@
 import type { MqttDeviceDto } from '@idm/contracts';
 import type { SourceCarryOver, SourceDeps, SourceDriver } from '../source-driver';
-import type { DiscoveredMetric } from './engine/sparkplug-host';
+import type { DiscoveredMetric, SparkplugHost } from './engine/sparkplug-host';
 import { MqttConnection, MqttConnectionOptions, MqttSourceDeps, MqttTag } from './mqtt-connection';
 
 export type MqttSourceDriverOptions = MqttConnectionOptions;
@@ -12,13 +12,22 @@ export type MqttSourceDriverOptions = MqttConnectionOptions;
 export class MqttSourceDriver implements SourceDriver<MqttDeviceDto, MqttTag> {
   readonly protocol = 'mqtt' as const;
   private readonly live = new Map<string, MqttConnection>();
+  /**
+   * The Sparkplug host state of each device's last connection. The sources service restarts a connection
+   * when the device or its tags change; the next one reads the persistent session's queued data by the
+   * aliases already learnt instead of asking every edge node for a rebirth (and losing that data).
+   */
+  private readonly hosts = new Map<string, SparkplugHost>();
 
   constructor(private readonly opts: MqttSourceDriverOptions = {}) {}
 
   /** `deps` may carry `scopeFailed`/`scopeRestored` (Sparkplug node and device deaths, one report each). */
   open(device: MqttDeviceDto, tags: readonly MqttTag[], deps: SourceDeps<MqttDeviceDto> & MqttSourceDeps, carry?: SourceCarryOver): MqttConnection {
-    const conn = new MqttConnection(device, tags, deps, this.opts, carry);
+    const conn = new MqttConnection(device, tags, deps, this.opts, carry, { host: this.hosts.get(device.id) });
     this.live.set(device.id, conn);
+    const host = conn.sparkplugHost();
+    if (host) this.hosts.set(device.id, host);
+    else this.hosts.delete(device.id);
     const stop = conn.stop.bind(conn);
     conn.stop = async () => {
       if (this.live.get(device.id) === conn) this.live.delete(device.id);

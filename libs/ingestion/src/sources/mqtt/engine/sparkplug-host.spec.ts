@@ -166,6 +166,14 @@ describe('SparkplugHost', () => {
     expect([...a, ...b].filter((e) => e.kind === 'rebirth')).toEqual([{ kind: 'rebirth', edge_node_id: 'gw2', reason: 'DDATA from edge node "gw2" without a current NBIRTH' }]);
   });
 
+  it('a new tag list keeps what the births taught: data by alias goes on without a rebirth', () => {
+    const h = born();
+    h.bind([{ sensor_id: 'new.temp', edge_node_id: 'gw1', device_id: 'boiler', metric: 'Temp' }]);
+    expect(h.handle(topic('DDATA', 'gw1', 'boiler'), { seq: 3, metrics: [{ alias: 10, value: 90 }, { alias: 11, value: 3 }] }, 5)).toEqual([{ kind: 'sample', sensor_id: 'new.temp', raw: 90, timestamp: 5 }]);
+    const death = h.handle(topic('NDEATH'), { metrics: [{ name: 'bdSeq', value: 1 }] }, 6);
+    expect(death).toEqual([expect.objectContaining({ kind: 'offline', sensor_ids: ['new.temp'] })]);
+  });
+
   it('ignores other groups and commands', () => {
     const h = born();
     expect(h.handle({ group: 'Other', type: 'NDEATH', edgeNode: 'gw1' }, { metrics: [{ name: 'bdSeq', value: 1 }] }, 1)).toEqual([]);

@@ -68,6 +68,15 @@ export class SparkplugHost {
   private readonly bindings = new Map<string, Map<string, string[]>>();
 
   constructor(readonly groupId: string, tags: readonly SparkplugBinding[]) {
+    this.bind(tags);
+  }
+
+  /**
+   * Binds another tag list, keeping what the births taught (a connection restarted for a tag change goes
+   * on reading the nodes' data by alias, without asking them all for a rebirth).
+   */
+  bind(tags: readonly SparkplugBinding[]): void {
+    this.bindings.clear();
     for (const t of tags) {
       const key = scopeKey(t.edge_node_id, t.device_id);
       const byMetric = this.bindings.get(key) ?? new Map<string, string[]>();
