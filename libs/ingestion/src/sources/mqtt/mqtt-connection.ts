@@ -47,6 +47,12 @@ export interface MqttCarry {
 
 const DEFAULT_HOST_ID = 'idm';
 
+interface PlainEntry {
+  tag: MqttTag;
+  topic: string;
+  sel: PlainSelector;
+}
+
 /** Node TLS options from a path or PEM text. */
 function pem(v: string | undefined): Buffer | string | undefined {
   if (!v) return undefined;
@@ -66,7 +72,10 @@ export class MqttConnection implements SourceConnection {
   private readonly tagsById: Map<string, MqttTag>;
   private readonly last = new Map<string, number>();
   private readonly refused = new Map<string, string>();
-  private readonly plain: { tag: MqttTag; topic: string; sel: PlainSelector }[] = [];
+  private readonly plain: PlainEntry[] = [];
+  /** Plain tags by exact topic (a map lookup per message) and those with wildcards (matched one by one). */
+  private readonly plainExact = new Map<string, PlainEntry[]>();
+  private readonly plainWild: PlainEntry[] = [];
   private readonly host: SparkplugHost | null = null;
   private readonly scopeDownSince = new Map<string, number>();
   private client: MqttClient | null = null;
@@ -120,7 +129,10 @@ export class MqttConnection implements SourceConnection {
             value: t.source.value_path ? parseJsonPath(t.source.value_path) : null,
             timestamp: t.source.timestamp_path ? parseJsonPath(t.source.timestamp_path) : null,
           };
-          this.plain.push({ tag: t, topic, sel });
+          const entry = { tag: t, topic, sel };
+          this.plain.push(entry);
+          if (/[+#]/.test(topic)) this.plainWild.push(entry);
+          else this.plainExact.set(topic, [...(this.plainExact.get(topic) ?? []), entry]);
         } catch (err) {
           this.refuseLater(t, (err as Error).message);
         }
@@ -317,8 +329,9 @@ export class MqttConnection implements SourceConnection {
   private onPlain(topic: string, payload: Buffer): void {
     const now = this.now;
     let parsed: { doc?: unknown; error?: string } | undefined;
-    for (const p of this.plain) {
-      if (!topicMatches(p.topic, topic)) continue;
+    const exact = this.plainExact.get(topic);
+    const matching = this.plainWild.length ? [...(exact ?? []), ...this.plainWild.filter((p) => topicMatches(p.topic, topic))] : (exact ?? []);
+    for (const p of matching) {
       if (p.sel.value || p.sel.timestamp) parsed ??= parseJson(payload.toString('utf8'));
       const r = readPlain(payload, p.sel, parsed);
       if (!r.ok) {
