@@ -82,7 +82,7 @@ describe('MQTT source (Mosquitto)', () => {
     await Promise.all(edges.map((e) => e.stop().catch(() => undefined)));
     await pub?.endAsync();
     // Leave no persistent sessions of this run on the development broker.
-    for (const id of ['plain', 'persist', 'sp', 'simsp', 'simplain'].map((k) => `idm-${k}-${run}`)) {
+    for (const id of ['plain', 'persist', 'sp', 'spq', 'simsp', 'simplain'].map((k) => `idm-${k}-${run}`)) {
       const c = connect(url, { clientId: id, clean: true, protocolVersion: 4, reconnectPeriod: 0 });
       await new Promise((r) => (c.once('connect', r), c.once('error', r)));
       await c.endAsync();
@@ -300,6 +300,28 @@ describe('MQTT source (Mosquitto)', () => {
       ]);
       await eventually(() => latest(p, 'sp.flow'), (s) => s?.quality === 'good', 30_000);
       expect(p.failed).toEqual([]); // the broker connection itself never failed
+    });
+
+    it('rebirth requests turned off: the need is logged, no NCMD is sent; a tag with an unusable binding is bad once with the reason', async () => {
+      const gw9 = new SparkplugEdgeNode({ url, groupId: group, edgeNodeId: 'gw9', devices: { d: [{ name: 'X', alias: 1, value: 1 }] }, dataQos: 1 });
+      edges.push(gw9);
+      await gw9.start(); // born before this connection subscribed: its data will need a rebirth
+      const q = start(spDevice({ id: 'sp-quiet', client_id: `idm-spq-${run}`, host_id: `idm-q-${run}`, rebirth_requests: false }), [
+        tag('q.x', { edge_node_id: 'gw9', device_id: 'd', metric: 'X' }),
+        tag('q.bad', { edge_node_id: 'gw9', device_id: 'd' }),
+      ]);
+      await connected(q);
+      await gw9.data('d', { X: 2 });
+      await eventually(() => q.errors, (e) => e.some((m) => m.includes('rebirth requests are turned off')), 30_000);
+      expect(q.errors).toContain('edge node "gw9" needs a rebirth (DDATA from edge node "gw9" without a current NBIRTH), but rebirth requests are turned off');
+      expect(q.errors).toContain('q.bad: source.metric is required (the metric name from the birth)');
+      expect(latest(q, 'q.bad')).toMatchObject({ quality: 'bad' });
+      expect(q.conn.stats().rebirths_requested).toBe(0);
+      // The node's own answer to a rebirth (here: it is born again by itself) makes its data readable.
+      await gw9.birth();
+      await eventually(() => latest(q, 'q.x'), (s) => s?.quality === 'good', 30_000);
+      await stop(q);
+      expect(ncmds.filter((t) => t.endsWith('/gw9'))).toEqual([]);
     });
 
     it('stopping publishes the STATE death with the birth timestamp', async () => {

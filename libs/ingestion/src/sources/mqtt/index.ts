@@ -8,6 +8,7 @@ export type { MqttTag, MqttConnectionOptions, MqttSourceDeps, SparkplugScopeDeps
 export type { DiscoveredMetric } from './engine/sparkplug-host';
 export { topicFilterError } from './engine/topic';
 export { parseJsonPath } from './engine/json-path';
+export { mqttBindingError, mqttDeviceError } from './engine/validate';
 
 /**
  * The MQTT driver as a Nest provider. Register it in the ingestion module's providers and hand it to the

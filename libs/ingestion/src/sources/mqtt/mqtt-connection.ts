@@ -9,7 +9,8 @@ import { parseJsonPath } from './engine/json-path';
 import { parseJson, PlainSelector, readPlain } from './engine/plain-payload';
 import { DiscoveredMetric, HostEvent, SparkplugBinding, SparkplugHost } from './engine/sparkplug-host';
 import { normalizeSparkplugPayload, parseSparkplugTopic, SPARKPLUG_NAMESPACE } from './engine/sparkplug-types';
-import { topicFilterError, topicMatches } from './engine/topic';
+import { topicMatches } from './engine/topic';
+import { mqttBindingError } from './engine/validate';
 import { HostPublisher, hostPublisher, statePayload, stateTopic } from './host-publisher';
 
 /** An MQTT tag as this source needs it (the registry's tag with an MQTT binding is assignable to it). */
@@ -112,8 +113,9 @@ export class MqttConnection implements SourceConnection {
       const bindings: SparkplugBinding[] = [];
       for (const t of tags) {
         const b = t.source;
-        if (!b.edge_node_id || !b.metric) this.refuseLater(t, 'a Sparkplug tag needs edge_node_id and metric');
-        else bindings.push({ sensor_id: t.sensor_id, edge_node_id: b.edge_node_id, metric: b.metric, ...(b.device_id ? { device_id: b.device_id } : {}) });
+        const error = mqttBindingError('sparkplug', b);
+        if (error) this.refuseLater(t, error);
+        else if (b.edge_node_id && b.metric) bindings.push({ sensor_id: t.sensor_id, edge_node_id: b.edge_node_id, metric: b.metric, ...(b.device_id ? { device_id: b.device_id } : {}) });
       }
       if (taken.host && taken.host.groupId === (device.group_id ?? '')) {
         taken.host.bind(bindings);
@@ -121,21 +123,20 @@ export class MqttConnection implements SourceConnection {
       } else this.host = new SparkplugHost(device.group_id ?? '', bindings);
     } else {
       for (const t of tags) {
-        try {
-          const topic = t.source.topic ?? '';
-          const err = topicFilterError(topic);
-          if (err) throw new Error(err);
-          const sel: PlainSelector = {
-            value: t.source.value_path ? parseJsonPath(t.source.value_path) : null,
-            timestamp: t.source.timestamp_path ? parseJsonPath(t.source.timestamp_path) : null,
-          };
-          const entry = { tag: t, topic, sel };
-          this.plain.push(entry);
-          if (/[+#]/.test(topic)) this.plainWild.push(entry);
-          else this.plainExact.set(topic, [...(this.plainExact.get(topic) ?? []), entry]);
-        } catch (err) {
-          this.refuseLater(t, (err as Error).message);
+        const error = mqttBindingError('plain', t.source);
+        if (error) {
+          this.refuseLater(t, error);
+          continue;
         }
+        const topic = t.source.topic!;
+        const sel: PlainSelector = {
+          value: t.source.value_path ? parseJsonPath(t.source.value_path) : null,
+          timestamp: t.source.timestamp_path ? parseJsonPath(t.source.timestamp_path) : null,
+        };
+        const entry = { tag: t, topic, sel };
+        this.plain.push(entry);
+        if (/[+#]/.test(topic)) this.plainWild.push(entry);
+        else this.plainExact.set(topic, [...(this.plainExact.get(topic) ?? []), entry]);
       }
     }
     if (carry) {
@@ -394,6 +395,7 @@ export class MqttConnection implements SourceConnection {
 
   /** The only message IDM sends to an edge node, and only when the device allows it. */
   private requestRebirth(edgeNode: string, reason: string): void {
+    this.counters.errors++;
     if (this.device.rebirth_requests === false) {
       this.deps.onError?.(this.device, `edge node "${edgeNode}" needs a rebirth (${reason}), but rebirth requests are turned off`);
       return;
@@ -401,6 +403,7 @@ export class MqttConnection implements SourceConnection {
     const publisher = this.publisher;
     if (!publisher) return;
     this.rebirthsRequested++;
+    this.deps.onError?.(this.device, `asking edge node "${edgeNode}" for a rebirth: ${reason}`);
     publisher.rebirth(this.host!.groupId, edgeNode, this.now).catch((err) => this.deps.onError?.(this.device, `rebirth request to "${edgeNode}" failed: ${(err as Error).message}`));
   }
 

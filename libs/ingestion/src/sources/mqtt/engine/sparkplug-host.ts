@@ -277,8 +277,8 @@ export class SparkplugHost {
     node.seq = p.seq;
   }
 
+  /** The reason is reported with the request; until the next NBIRTH further reasons are expected and silent. */
   private askRebirth(id: string, node: NodeState, reason: string, out: HostEvent[]): void {
-    out.push({ kind: 'error', message: reason });
     if (node.rebirthAsked) return;
     node.rebirthAsked = true;
     out.push({ kind: 'rebirth', edge_node_id: id, reason });
