@@ -82,7 +82,7 @@ describe('MQTT source (Mosquitto)', () => {
     await Promise.all(edges.map((e) => e.stop().catch(() => undefined)));
     await pub?.endAsync();
     // Leave no persistent sessions of this run on the development broker.
-    for (const id of ['plain', 'persist', 'sp', 'spq', 'simsp', 'simplain'].map((k) => `idm-${k}-${run}`)) {
+    for (const id of ['plain', 'persist', 'stall', 'sp', 'spq', 'simsp', 'simplain'].map((k) => `idm-${k}-${run}`)) {
       const c = connect(url, { clientId: id, clean: true, protocolVersion: 4, reconnectPeriod: 0 });
       await new Promise((r) => (c.once('connect', r), c.once('error', r)));
       await c.endAsync();
@@ -135,6 +135,40 @@ describe('MQTT source (Mosquitto)', () => {
     const got = await eventually(() => values(second, 'persist.v'), (v) => v.length >= 220, 30_000);
     expect([...values(first, 'persist.v'), ...got]).toEqual(Array.from({ length: 240 }, (_, i) => i + 1));
     await stop(second);
+  });
+
+  it('ingestion stalled: IDM stops taking messages at the queue limit (the broker keeps them), then delivers every one', async () => {
+    const topic = `plant-${run}/stall/v`;
+    let release: () => void = () => undefined;
+    const stalled = new Promise<void>((r) => (release = r));
+    const got: number[] = [];
+    const stallDriver = new MqttSourceDriver({ maxPendingSamples: 10 });
+    const conn = stallDriver.open(device({ id: 'stall', client_id: `idm-stall-${run}` }), [tag('stall.v', { topic })], {
+      publish: async (batch) => {
+        await stalled;
+        got.push(...batch.map((s) => s.value));
+      },
+      commFailed: () => undefined,
+      commRestored: () => undefined,
+    });
+    conn.start();
+    open.push(conn);
+    await eventually(() => conn.status().state, (s) => s === 'connected', 30_000);
+    const spy = connect(url, { clientId: `stall-spy-${run}`, protocolVersion: 4 });
+    const spied: string[] = [];
+    spy.on('message', (_t, m) => spied.push(m.toString()));
+    await new Promise((r) => spy.once('connect', r));
+    await spy.subscribeAsync(topic, { qos: 1 });
+    for (let i = 1; i <= 100; i++) await pub.publishAsync(topic, String(i), { qos: 1 });
+    // The broker delivered all 100 to another subscriber; IDM took only up to its limit.
+    await eventually(() => spied.length, (n) => n === 100, 30_000);
+    expect(conn.stats().messages).toBeLessThanOrEqual(12);
+    release();
+    await eventually(() => got.length, (n) => n === 100, 30_000);
+    expect(got).toEqual(Array.from({ length: 100 }, (_, i) => i + 1));
+    await spy.endAsync();
+    await conn.stop();
+    open.splice(open.indexOf(conn), 1);
   });
 
   it('broker lost: comm failure on every tag (after the failed reconnect), restored when the broker is back', async () => {
