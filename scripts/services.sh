@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# Local services for IDM: FerretDB (MongoDB wire, SQLite backend), Redis and an SMTP sink (maildev).
+# Local services for IDM: FerretDB (MongoDB wire, SQLite backend), Redis, an SMTP sink (maildev) and an
+# MQTT broker (Mosquitto, for the MQTT / Sparkplug B source and the simulator's edge node).
 #
 #   scripts/services.sh up       start what is not running (idempotent, quick on a second run)
 #   scripts/services.sh down     stop what this script started
 #   scripts/services.sh status   say what runs where
-#   scripts/services.sh env      print the MONGO_URI / REDIS_URL / SMTP_* lines for the local services
+#   scripts/services.sh env      print the MONGO_URI / REDIS_URL / SMTP_* / MQTT_URL lines for the local services
 #
 # When MONGO_URI or REDIS_URL are set in the environment, those servers are used (and checked) instead of
 # starting local ones. Everything local lives in the ignored .local/ folder: binaries, data, logs, pids.
@@ -19,6 +20,7 @@ FERRETDB_PORT="${IDM_FERRETDB_PORT:-27027}"
 REDIS_PORT="${IDM_REDIS_PORT:-6389}"
 SMTP_PORT="${IDM_SMTP_PORT:-1025}"
 SMTP_WEB_PORT="${IDM_SMTP_WEB_PORT:-1080}"
+MQTT_PORT="${IDM_MQTT_PORT:-1893}" # not 1883: a plant broker or the distribution's own Mosquitto may hold that
 ENV_FILE="$LOCAL/services.env"
 
 mkdir -p "$LOGS" "$RUN"
@@ -139,6 +141,53 @@ start_smtp() {
   say "SMTP sink started: smtp 127.0.0.1:$SMTP_PORT, read mail at http://127.0.0.1:$SMTP_WEB_PORT"
 }
 
+# --- MQTT broker (Mosquitto) -----------------------------------------------------------------------------
+ensure_mosquitto_installed() {
+  command -v mosquitto >/dev/null && return 0
+  [ -x /usr/sbin/mosquitto ] && return 0
+  if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null; then
+    say "installing mosquitto with apt-get..."
+    (DEBIAN_FRONTEND=noninteractive apt-get install -y -qq mosquitto || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq mosquitto; }) \
+      >"$LOGS/mosquitto-install.log" 2>&1 || die "apt-get install mosquitto failed (log: $LOGS/mosquitto-install.log)"
+    # Like redis-server, the package may start a system-wide broker on 1883; IDM runs its own on $MQTT_PORT.
+  else
+    die "mosquitto is not installed. Install it with: sudo apt-get install mosquitto"
+  fi
+}
+
+mosquitto_bin() {
+  command -v mosquitto 2>/dev/null || echo /usr/sbin/mosquitto
+}
+
+start_mosquitto() {
+  if pid_alive "$RUN/mosquitto.pid" && port_busy "$MQTT_PORT"; then
+    say "Mosquitto already running on 127.0.0.1:$MQTT_PORT (pid $(cat "$RUN/mosquitto.pid"))"
+    return 0
+  fi
+  ensure_mosquitto_installed
+  refuse_busy_port "Mosquitto" "$MQTT_PORT" IDM_MQTT_PORT
+  mkdir -p "$LOCAL/mosquitto/data"
+  # Persistence on: a persistent session (clean start off) keeps its subscriptions and queued QoS 1
+  # messages across a broker restart too. The queue limit is raised so a client that is away for a while
+  # (IDM restarting) finds everything that arrived meanwhile.
+  # `user`: started as root, Mosquitto would switch to the "mosquitto" user and could not write .local/.
+  printf '%s\n' \
+    "listener $MQTT_PORT 127.0.0.1" \
+    "allow_anonymous true" \
+    "user $(id -un)" \
+    "persistence true" \
+    "persistence_location $LOCAL/mosquitto/data/" \
+    "autosave_interval 10" \
+    "max_queued_messages 100000" \
+    "log_dest stdout" \
+    "log_type error" "log_type warning" "log_type notice" \
+    >"$LOCAL/mosquitto/mosquitto.conf"
+  nohup "$(mosquitto_bin)" -c "$LOCAL/mosquitto/mosquitto.conf" >>"$LOGS/mosquitto.log" 2>&1 </dev/null &
+  echo $! >"$RUN/mosquitto.pid"
+  wait_for "Mosquitto" 15 port_busy "$MQTT_PORT"
+  say "Mosquitto started on mqtt://127.0.0.1:$MQTT_PORT (data: .local/mosquitto/data, log: .local/logs/mosquitto.log)"
+}
+
 write_env() {
   local mongo="${MONGO_URI:-mongodb://127.0.0.1:$FERRETDB_PORT/idm}"
   local redis="${REDIS_URL:-redis://127.0.0.1:$REDIS_PORT}"
@@ -148,6 +197,7 @@ REDIS_URL=$redis
 SMTP_HOST=127.0.0.1
 SMTP_PORT=$SMTP_PORT
 SMTP_WEB_URL=http://127.0.0.1:$SMTP_WEB_PORT
+MQTT_URL=mqtt://127.0.0.1:$MQTT_PORT
 FERRETDB_BIN=$FERRETDB_BIN
 EOF
 }
@@ -167,6 +217,7 @@ up() {
     start_redis
   fi
   start_smtp
+  start_mosquitto
   write_env
   say "ready; connection settings in .local/services.env"
 }
@@ -184,6 +235,7 @@ stop_one() { # name pidfile
 }
 
 down() {
+  stop_one "Mosquitto" "$RUN/mosquitto.pid"
   stop_one "SMTP sink" "$RUN/maildev.pid"
   stop_one "Redis" "$RUN/redis.pid"
   stop_one "FerretDB" "$RUN/ferretdb.pid"
@@ -197,6 +249,8 @@ status() {
   say "Redis     redis://127.0.0.1:$REDIS_PORT  $state"
   if pid_alive "$RUN/maildev.pid"; then state="running (pid $(cat "$RUN/maildev.pid"))"; else state="stopped"; fi
   say "SMTP sink smtp://127.0.0.1:$SMTP_PORT web http://127.0.0.1:$SMTP_WEB_PORT  $state"
+  if pid_alive "$RUN/mosquitto.pid"; then state="running (pid $(cat "$RUN/mosquitto.pid"))"; else state="stopped"; fi
+  say "Mosquitto mqtt://127.0.0.1:$MQTT_PORT  $state"
   [ -n "${MONGO_URI:-}" ] && say "MONGO_URI from the environment: $MONGO_URI"
   [ -n "${REDIS_URL:-}" ] && say "REDIS_URL from the environment: $REDIS_URL"
   return 0

@@ -18,6 +18,10 @@ const USAGE = `plc-sim: a plant of simulated Modbus TCP PLCs for IDM
   --opcua-user U:P    a user name and password the OPC UA server accepts besides anonymous
   --opcua-plcs N      the device file lists the last N PLCs as OPC UA devices of this server (security
                       None) instead of Modbus (default 0; needs --opcua-port)
+  --mqtt-url URL      also publish the plant to this MQTT broker (default $SIM_MQTT_URL, else off): each PLC a
+                      Sparkplug B edge node (group --mqtt-group, device "io", metric = sensor id), and
+                      the first 3 tags of each PLC as plain JSON on plc-sim/<plc id>/<sensor id>
+  --mqtt-group G      Sparkplug group id (default PlcSim)
 `;
 
 function parseArgs(argv: string[]): Record<string, string> {
@@ -88,12 +92,14 @@ async function main(): Promise<void> {
     pollIntervalMs: int(args, 'poll-interval-ms', 1000, 50, 3_600_000),
     counters: yesNo(args, 'counters'),
     ...opcuaOptions(args),
+    ...(args['mqtt-url'] || process.env.SIM_MQTT_URL ? { mqttUrl: args['mqtt-url'] || process.env.SIM_MQTT_URL, mqtt: { groupId: args['mqtt-group'] } } : {}),
   });
   const ports = [...new Set(Object.values(sim.ports))];
   process.stdout.write(
     `plc-sim: ${sim.plant.plcs.length} PLC(s) × ${sim.plant.options.tagsPerPlc} tags on Modbus TCP port(s) ${ports[0]}${ports.length > 1 ? `-${ports[ports.length - 1]}` : ''}; ` +
       `control API ${sim.controlUrl}${args['device-file'] ? `; device file ${args['device-file']}` : ''}` +
-      `${sim.opcua ? `; OPC UA ${sim.opcua.endpointUrl}` : ''}\n`,
+      `${sim.opcua ? `; OPC UA ${sim.opcua.endpointUrl}` : ''}` +
+      `${sim.mqtt ? `; MQTT Sparkplug group ${sim.mqtt.groupId}` : ''}\n`,
   );
   const stop = () => {
     setTimeout(() => process.exit(0), 2000).unref(); // never hang on a lingering client

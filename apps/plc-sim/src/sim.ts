@@ -5,6 +5,7 @@ import { stringify as toYaml } from 'yaml';
 import { createControlServer } from './control-api';
 import type { Fault } from './faults';
 import { ModbusTcpServer, RequestLog } from './modbus-server';
+import { PlcSimMqtt, PlcSimMqttOptions } from './mqtt-publisher';
 import type { PlcSimOpcuaServer } from './opcua-server';
 import { FaultRequest, Plant } from './plant';
 
@@ -35,6 +36,9 @@ export interface PlcSimOptions {
   opcuaDevicePlcs?: number;
   /** How often the OPC UA variables take new plant values (ms, default 500). */
   opcuaUpdateMs?: number;
+  /** MQTT broker URL: the PLCs also publish as Sparkplug B edge nodes (and a few tags as plain JSON); off when absent. */
+  mqttUrl?: string;
+  mqtt?: Omit<PlcSimMqttOptions, 'url'>;
 }
 
 export interface PlcSim {
@@ -45,6 +49,8 @@ export interface PlcSim {
   controlUrl: string | null;
   /** The OPC UA server, when asked for. */
   opcua: PlcSimOpcuaServer | null;
+  /** The Sparkplug edge nodes and plain publisher, when asked for. */
+  mqtt: PlcSimMqtt | null;
   deviceFile: DeviceFile;
   injectFault(f: FaultRequest): Fault;
   clearFaults(filter?: { plc?: string; id?: number }): number;
@@ -97,6 +103,19 @@ export async function startPlcSim(opts: PlcSimOptions = {}): Promise<PlcSim> {
     }
   }
 
+  let mqtt: PlcSimMqtt | null = null;
+  if (opts.mqttUrl) {
+    mqtt = new PlcSimMqtt(plant, { ...opts.mqtt, url: opts.mqttUrl });
+    try {
+      await mqtt.start();
+    } catch (err) {
+      await mqtt.stop();
+      await Promise.all(servers.map((s) => s.close()));
+      await opcua?.stop();
+      throw err;
+    }
+  }
+
   let control: ReturnType<typeof createControlServer> | null = null;
   let controlUrl: string | null = null;
   if (opts.controlPort !== undefined) {
@@ -122,12 +141,14 @@ export async function startPlcSim(opts: PlcSimOptions = {}): Promise<PlcSim> {
     ports,
     controlUrl,
     opcua,
+    mqtt,
     deviceFile,
     injectFault: (f) => plant.injectFault(f),
     clearFaults: (filter) => plant.clearFaults(filter),
     close: async () => {
       await Promise.all(servers.map((s) => s.close()));
       await opcua?.stop();
+      await mqtt?.stop();
       if (control) {
         control.closeAllConnections();
         await new Promise<void>((resolve) => control!.close(() => resolve()));

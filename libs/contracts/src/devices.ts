@@ -36,7 +36,7 @@ export interface TagStateWords {
 export type TagAlarmPriority = AlarmPriorityName | Partial<Record<AnomalyType, AlarmPriorityName>>;
 
 /** How IDM talks to a device. A device without `protocol` (stored before sources existed, version-1 files) is `modbus`. */
-export const DEVICE_PROTOCOLS = ['modbus', 'opcua'] as const;
+export const DEVICE_PROTOCOLS = ['modbus', 'opcua', 'mqtt'] as const;
 export type DeviceProtocol = (typeof DEVICE_PROTOCOLS)[number];
 
 /** Where a Modbus tag's value lives in its device and how its registers are decoded. */
@@ -262,4 +262,58 @@ export interface OpcuaCertificateDto {
 export interface OpcuaCertificatesDto {
   own: { thumbprint: string; subject: string; valid_to: string } | null;
   certificates: OpcuaCertificateDto[];
+}
+
+/**
+ * `plain`: tags bind topics and read numbers (raw or a JSON field). `sparkplug`: IDM is a Sparkplug B 3.0
+ * host application: edge nodes and devices are discovered from their births.
+ */
+export const MQTT_MODES = ['plain', 'sparkplug'] as const;
+export type MqttMode = (typeof MQTT_MODES)[number];
+
+/**
+ * An MQTT broker IDM subscribes to (QoS 1, persistent session). IDM publishes nothing but its own Sparkplug
+ * host `STATE` and, unless turned off, the `Node Control/Rebirth` command to an edge node.
+ */
+export interface MqttDeviceDto {
+  id: string;
+  name: string;
+  protocol: 'mqtt';
+  /** `mqtt://`, `mqtts://`, `ws://` or `wss://` with host and port, e.g. `mqtts://broker.plant:8883`. */
+  broker_url: string;
+  /** Fixed, so the broker keeps the persistent session (and its queued messages) while IDM restarts. */
+  client_id: string;
+  username?: string;
+  password?: string;
+  /** TLS: the broker's CA, and a client certificate and key; each a file path or PEM text. */
+  tls_ca?: string;
+  tls_cert?: string;
+  tls_key?: string;
+  /** Default true: a broker certificate that does not verify against the CA is refused. */
+  tls_reject_unauthorized?: boolean;
+  mode: MqttMode;
+  /** Sparkplug: the group whose edge nodes are read (`spBv1.0/<group_id>/#`). */
+  group_id?: string;
+  /** Sparkplug: IDM's host application id (its `spBv1.0/STATE/<host_id>` message). */
+  host_id?: string;
+  /** Sparkplug: ask an edge node for a rebirth on a sequence gap or unknown alias (default true). */
+  rebirth_requests?: boolean;
+  /** Connect timeout, and the keep-alive after which a silent broker counts as lost. */
+  timeout_ms: number;
+  enabled: boolean;
+}
+
+/**
+ * Where an MQTT tag's value comes from. Plain mode: `topic` (wildcards `+`/`#` allowed) and `value_path`
+ * (a JSON field path like `data.values[0].v`; absent: the payload is a raw number), optional
+ * `timestamp_path` (epoch ms or ISO 8601). Sparkplug mode: `edge_node_id`, optional `device_id` (absent: a
+ * node metric) and the `metric` name from the birth.
+ */
+export interface MqttTagBinding {
+  topic?: string;
+  value_path?: string;
+  timestamp_path?: string;
+  edge_node_id?: string;
+  device_id?: string;
+  metric?: string;
 }

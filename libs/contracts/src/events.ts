@@ -76,7 +76,7 @@ export interface IngestedSample {
   timestamp: number;
   value: number;
   quality: SampleQuality;
-  source: 'modbus' | 'opcua' | 'rest';
+  source: 'modbus' | 'opcua' | 'mqtt' | 'rest';
   /** Set by detection before storage: `anomaly` when the sample is anomalous. */
   status?: 'normal' | 'anomaly';
 }

@@ -9,6 +9,7 @@ type ModbusShape = TagShape & { source: ModbusTagBinding };
 const BINDING_OF: Record<DeviceProtocol, string> = {
   modbus: 'a Modbus binding (register_type, address, data_type)',
   opcua: 'an OPC UA binding (node_id)',
+  mqtt: 'an MQTT binding (topic, or edge_node_id and metric)',
 };
 
 /**
@@ -206,6 +207,10 @@ export function checkDevices(devices: readonly DeviceDto[]): ErrorDetail[] {
     ids.add(d.id);
     if (d.protocol === 'opcua') {
       out.push(...checkOpcuaDevice(d, name, at));
+      continue;
+    }
+    if ((d as { protocol?: string }).protocol === 'mqtt') {
+      out.push({ field: at('protocol'), rule: 'registered', message: `${name}: MQTT devices are not taken by the registry yet (the MQTT source runs on its own)` });
       continue;
     }
     const ep = `${d.host.toLowerCase()}:${d.port}/${d.unit_id}`;
