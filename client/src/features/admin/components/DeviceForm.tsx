@@ -5,7 +5,8 @@ import { toUiError, type UiError } from '../../../lib/errors';
 import { createDevice, updateDevice } from '../api/devices';
 
 const NUMBERS = new Set(['port', 'unit_id', 'poll_interval_ms', 'block_gap', 'timeout_ms', 'publishing_interval_ms']);
-const FIELDS: Record<DeviceProtocol, readonly string[]> = {
+/** The protocols the form offers (the registry refuses the others). */
+const FIELDS: Partial<Record<DeviceProtocol, readonly string[]>> = {
   modbus: ['host', 'port', 'unit_id', 'poll_interval_ms', 'block_gap', 'timeout_ms'],
   opcua: ['endpoint_url', 'security_mode', 'security_policy', 'username', 'password', 'publishing_interval_ms', 'timeout_ms'],
 };
@@ -30,7 +31,7 @@ export function DeviceForm({ device, onSaved, onCancel }: { device?: DeviceDto; 
       body.protocol = protocol;
       if (f.get('id')) body.id = f.get('id');
     }
-    for (const k of FIELDS[protocol]) {
+    for (const k of FIELDS[protocol] ?? []) {
       const v = String(f.get(k) ?? '').trim();
       if (!v) {
         // Left empty: the default (the password: the stored one). An emptied user name goes back to anonymous.
@@ -59,7 +60,7 @@ export function DeviceForm({ device, onSaved, onCancel }: { device?: DeviceDto; 
         <label>
           Protocol
           <select name="protocol" value={protocol} disabled={!!device} onChange={(e) => setProtocol(e.target.value as DeviceProtocol)}>
-            {DEVICE_PROTOCOLS.map((p) => (
+            {DEVICE_PROTOCOLS.filter((p) => FIELDS[p]).map((p) => (
               <option key={p} value={p}>
                 {p === 'opcua' ? 'OPC UA' : 'Modbus TCP'}
               </option>
@@ -107,7 +108,7 @@ export function DeviceForm({ device, onSaved, onCancel }: { device?: DeviceDto; 
           Cancel
         </button>
       </div>
-      {error && !Object.keys(error.fields).some((k) => k === 'id' || k === 'name' || FIELDS[protocol].includes(k)) && (
+      {error && !Object.keys(error.fields).some((k) => k === 'id' || k === 'name' || (FIELDS[protocol] ?? []).includes(k)) && (
         <p className="form-error" role="alert">
           {error.message}
         </p>
