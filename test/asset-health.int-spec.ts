@@ -1,4 +1,6 @@
-import type { AlarmDto, AnomalyEpisode, Role } from '@idm/contracts';
+import type { AlarmDto, AnomalyEpisode, AnomalyEpisodeEvent, IngestedSample, Role } from '@idm/contracts';
+import { DomainEvents } from '@idm/core';
+import { IngestionService } from '@idm/ingestion';
 import { rng } from '../libs/detection/src/engine/testing/signals';
 import { startTestApp, TestApp } from './support/app';
 import { clearLoginThrottle, loginAllRoles } from './support/auth';
@@ -124,5 +126,43 @@ describe('equipment health: one multivariate detector per asset in the server', 
     const raised = await alarms('pump-2');
     expect(raised).toHaveLength(1);
     expect(raised[0]).toMatchObject({ source_type: 'asset', source_id: 'pump-2', priority: 'low' });
+  });
+});
+
+describe('equipment health survives a restart', () => {
+  const db = 'idm_test_asset_health_restart';
+  let t: TestApp | undefined;
+  afterAll(async () => t?.close());
+
+  const T0 = Date.now() - 3 * 3600_000;
+  const rowsToSamples = (rows: number[][], from: number): IngestedSample[] =>
+    rows.flatMap((r, i) => ['FT-R', 'PT-R', 'IT-R'].map((sensor_id, k) => ({ sensor_id, timestamp: T0 + (from + i) * 1000, value: r[k], quality: 'good' as const, source: 'rest' as const })));
+
+  it('continues the learned detector after a restart instead of training again', async () => {
+    const sample = pump(23);
+    const healthy = Array.from({ length: TRAIN + SETTLE }, () => sample());
+    const ranges = [0, 1, 2].map((k) => [Math.min(...healthy.map((r) => r[k])), Math.max(...healthy.map((r) => r[k]))]);
+    const broken = Array.from({ length: TRAIN - 20 }, () => sample(true)).filter((r) => r.every((v, k) => v >= ranges[k][0] && v <= ranges[k][1]));
+    // Fewer broken rows than a fresh detector needs to train: only a restored one can judge them.
+    expect(broken.length).toBeLessThan(TRAIN);
+    expect(broken.length).toBeGreaterThan(TRAIN / 2);
+
+    await clearLoginThrottle(db);
+    t = await startTestApp(db, { MODBUS_POLLING: '0' });
+    const tokens = await loginAllRoles(t.url);
+    expect((await call(t.url, 'POST', '/devices', tokens.admin, { ...device, id: 'plc-r' })).status).toBe(201);
+    for (const [i, id] of ['FT-R', 'PT-R', 'IT-R'].entries()) expect((await call(t.url, 'POST', '/tags', tokens.admin, { ...tag(id, i * 2), device_id: 'plc-r' })).status).toBe(201);
+    const asset = { id: 'pump-r', name: 'Feed pump R', area: 'Pump house', sensor_ids: ['FT-R', 'PT-R', 'IT-R'], settings: { train_samples: TRAIN, threshold_sigma: THRESHOLD_SIGMA } };
+    expect((await call(t.url, 'POST', '/assets', tokens.admin, asset)).status).toBe(201);
+    for (let i = 0; i < healthy.length; i += BATCH_ROWS) await t.app.get(IngestionService).publish(rowsToSamples(healthy.slice(i, i + BATCH_ROWS), i));
+    await t.close(); // saves the asset's detector state at shutdown
+    t = undefined;
+
+    t = await startTestApp(db, { MODBUS_POLLING: '0', KEEP_DB: '1' });
+    const opened: AnomalyEpisodeEvent[] = [];
+    t.app.get(DomainEvents).on('anomaly.opened', (e) => void (e.asset ? opened.push(e) : undefined));
+    await t.app.get(IngestionService).publish(rowsToSamples(broken, healthy.length));
+    expect(opened).toHaveLength(1);
+    expect(opened[0]).toMatchObject({ sensor_id: 'asset:pump-r', anomaly_type: 'multivariate', asset: { id: 'pump-r', top_sensors: expect.arrayContaining(['PT-R']) } });
   });
 });
