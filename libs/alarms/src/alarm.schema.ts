@@ -9,7 +9,7 @@ import type { AlarmPriority, AlarmState } from './engine/alarm-types';
 @Schema({ collection: 'alarms', versionKey: false, _id: false })
 export class Alarm {
   @Prop({ type: String, required: true }) _id!: string;
-  @Prop({ type: String, required: true }) source_type!: 'sensor' | 'device';
+  @Prop({ type: String, required: true }) source_type!: 'sensor' | 'device' | 'asset';
   @Prop({ type: String, required: true }) source_id!: string;
   @Prop({ type: String, default: null }) sensor_id!: string | null;
   @Prop({ type: String, required: true }) condition!: string;
@@ -52,7 +52,7 @@ export class AlarmAudit {
   @Prop({ type: String, default: null }) comment!: string | null;
   // What the alarm was when this happened (the journal shows it even after the tag is renamed or removed).
   // Entries written before these existed have them missing: the journal falls back to the current alarm.
-  @Prop({ type: String, default: null }) source_type?: 'sensor' | 'device' | null;
+  @Prop({ type: String, default: null }) source_type?: 'sensor' | 'device' | 'asset' | null;
   @Prop({ type: String, default: null }) source_id?: string | null;
   @Prop({ type: String, default: null }) sensor_id?: string | null;
   @Prop({ type: String, default: null }) condition?: string | null;

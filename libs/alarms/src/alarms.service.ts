@@ -209,8 +209,10 @@ export class AlarmsService implements OnModuleInit, OnModuleDestroy {
     return this.repo.auditBetween(from, to);
   }
 
-  /** The plant area of a sensor, or of a device (its tags'), from the registry. */
-  areaOf(sourceType: 'sensor' | 'device', sourceId: string): string | null {
+  /** The plant area of a sensor, or of a device (its tags'), from the registry; none for an asset. */
+  areaOf(sourceType: 'sensor' | 'device' | 'asset', sourceId: string): string | null {
+    // An asset's area is the assets module's (detection); alarms do not read it.
+    if (sourceType === 'asset') return null;
     if (sourceType === 'sensor') return this.registry.getTag(sourceId)?.area ?? null;
     return this.registry.tagsOfDevice(sourceId)[0]?.area ?? null;
   }
@@ -327,6 +329,20 @@ export class AlarmsService implements OnModuleInit, OnModuleDestroy {
   // --- process inputs --------------------------------------------------------------------------------------
 
   private onAnomaly(e: AnomalyEpisodeEvent, active: boolean): Promise<void> {
+    if (e.asset) {
+      // An asset's equipment-health episode: one alarm per asset, priority as the asset configures it.
+      const a = e.asset;
+      const top = a.top_sensors.length ? ` (most deviating: ${a.top_sensors.join(', ')})` : '';
+      return this.onCondition(
+        { id: `asset:${a.id}|${e.anomaly_type}`, source_type: 'asset', source_id: a.id, sensor_id: null, condition: e.anomaly_type },
+        `Equipment health: ${a.name} behaves unlike normal${top}`,
+        resolveAlarmPriority(a.alarm_priority ?? undefined, e.anomaly_type, e.severity),
+        active,
+        active ? Math.max(e.timestamp, Date.now() - 60_000) : Date.now(),
+        null,
+        e.anomaly_id,
+      );
+    }
     return this.onCondition(
       { id: `sensor:${e.sensor_id}|${e.anomaly_type}`, source_type: 'sensor', source_id: e.sensor_id, sensor_id: e.sensor_id, condition: e.anomaly_type },
       sensorAlarmMessage(e.sensor_id, e.anomaly_type, this.registry.getTag(e.sensor_id), e.value),
@@ -339,7 +355,7 @@ export class AlarmsService implements OnModuleInit, OnModuleDestroy {
   }
 
   private onCondition(
-    key: { id: string; source_type: 'sensor' | 'device'; source_id: string; sensor_id: string | null; condition: string },
+    key: { id: string; source_type: 'sensor' | 'device' | 'asset'; source_id: string; sensor_id: string | null; condition: string },
     message: string,
     priority: ResolvedPriority,
     active: boolean,

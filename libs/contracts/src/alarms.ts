@@ -14,7 +14,7 @@ export type AlarmEventKindName = (typeof ALARM_EVENT_KINDS)[number];
 
 export interface AlarmDto {
   id: string;
-  source_type: 'sensor' | 'device';
+  source_type: 'sensor' | 'device' | 'asset';
   /** The sensor's `sensor_id` or the device's id. */
   source_id: string;
   sensor_id: string | null;
@@ -114,7 +114,7 @@ export interface AlarmJournalEntryDto {
   at: string;
   kind: AlarmEventKindName;
   alarm_id: string;
-  source_type: 'sensor' | 'device';
+  source_type: 'sensor' | 'device' | 'asset';
   /** The sensor's `sensor_id` or the device's id. */
   source_id: string;
   sensor_id: string | null;

@@ -15,6 +15,14 @@ export const ANOMALY_TYPES = [
 ] as const;
 export type AnomalyType = (typeof ANOMALY_TYPES)[number];
 
+/**
+ * Types of a stored episode: a sensor's (above), or `multivariate`, an asset's equipment-health episode (its
+ * sensors stopped moving together as they normally do). Kept apart from ANOMALY_TYPES, which indexes the
+ * per-sensor detector's state.
+ */
+export const EPISODE_TYPES = [...ANOMALY_TYPES, 'multivariate'] as const;
+export type EpisodeType = (typeof EPISODE_TYPES)[number];
+
 export const ANOMALY_SEVERITIES = ['low', 'medium', 'high', 'critical'] as const;
 export type AnomalySeverity = (typeof ANOMALY_SEVERITIES)[number];
 
@@ -29,6 +37,8 @@ export interface AnomalyEvidence {
   threshold: number;
   /** A short plain-language reason, e.g. `hi limit 80 crossed`. */
   detail?: string;
+  /** Multivariate episodes: the asset's sensors by share of the deviation, largest first (shares sum to 1). */
+  contributions?: { sensor_id: string; share: number }[];
 }
 
 /**
@@ -61,7 +71,7 @@ export interface AnomalyEpisode {
   sensor_id: string;
   /** ISO-8601 start (first anomalous sample). */
   timestamp: string;
-  anomaly_type: AnomalyType;
+  anomaly_type: EpisodeType;
   resolved: boolean;
   /** Highest score seen in the episode. */
   score: number;
@@ -80,6 +90,8 @@ export interface AnomalyEpisode {
    */
   active: boolean;
   area?: string | null;
+  /** Multivariate episodes: the asset (their `sensor_id` is `asset:<asset_id>`); null for a sensor's episode. */
+  asset_id?: string | null;
   /** The alarm raised for this episode (`GET /alarms/{alarm_id}`); null while none was. */
   alarm_id: string | null;
 }

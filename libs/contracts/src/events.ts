@@ -63,9 +63,17 @@ export interface AnomalyEpisodeEvent {
   timestamp: number;
   /** End of the episode; null while open. */
   end_timestamp: number | null;
-  /** The sample value that opened, worsened or closed the episode. */
+  /** The sample value that opened, worsened or closed the episode (a multivariate episode: its statistic/limit ratio). */
   value: number;
+  /**
+   * A multivariate (equipment-health) episode of an asset: the asset, its name, its configured alarm priority
+   * and its top contributing sensors. Absent for a sensor's episode.
+   */
+  asset?: { id: string; name: string; alarm_priority: AssetAlarmPriority | null; top_sensors: string[] };
 }
+
+/** AlarmPriorityName, spelt out: alarms.ts imports this file (no import cycle between contracts). */
+type AssetAlarmPriority = 'critical' | 'high' | 'medium' | 'low';
 
 export type DomainEventName = keyof DomainEventMap;
 

@@ -70,6 +70,7 @@ export class AnomaliesController {
     const limit = q.limit ?? (q.format === 'csv' ? 1000 : 50);
     const items = await this.repo.history({
       sensor_id: q.sensor_id,
+      asset_id: q.asset_id,
       area: q.area,
       anomaly_type: q.anomaly_type,
       severity: q.severity,

@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { trusted, type FilterQuery, type Model } from 'mongoose';
-import type { AnomalyEpisode, AnomalySeverity, AnomalyType, DetectorOverrideDto, DetectorOverrides } from '@idm/contracts';
+import type { AnomalyEpisode, AnomalySeverity, DetectorOverrideDto, DetectorOverrides, EpisodeType } from '@idm/contracts';
 import type { EpisodeState, SensorState } from './engine';
+import type { MultivariateState } from './engine/multivariate';
 import { severityOf } from '@idm/contracts';
 import { fencedFilter, mapLimited, UPDATES_PER_COMMAND } from '@idm/core';
 import { Anomaly, DetectorOverrideDoc, DetectorStateDoc } from './anomaly.schema';
@@ -10,7 +11,9 @@ import { Anomaly, DetectorOverrideDoc, DetectorStateDoc } from './anomaly.schema
 export interface HistoryFilter {
   sensor_id?: string;
   area?: string;
-  anomaly_type?: AnomalyType[];
+  anomaly_type?: EpisodeType[];
+  /** An asset's multivariate episodes. */
+  asset_id?: string;
   severity?: AnomalySeverity[];
   resolved?: boolean;
   /** Episodes overlapping [from, to] (epoch ms). */
@@ -24,11 +27,14 @@ export interface HistoryFilter {
 /** When an anomaly episode started, on which sensor, of which type (epoch ms). */
 export interface EpisodeStart {
   sensor_id: string;
-  anomaly_type: AnomalyType;
+  anomaly_type: EpisodeType;
   timestamp: number;
 }
 
 export const episodeId = (sensorId: string, startMs: number) => `${sensorId}|${startMs}`;
+
+/** The `sensor_id` an asset's multivariate episodes are stored under (one source field keeps history, cursors and alarms uniform). */
+export const assetSource = (assetId: string) => `asset:${assetId}`;
 
 /** The only place that touches the anomalies and detector_states collections. */
 @Injectable()
@@ -66,7 +72,7 @@ export class AnomaliesRepository {
    * `$set`, not a replacement: `alarm_id`, written when the alarm links the episode, must survive the
    * episode's later writes (worse, closed).
    */
-  async saveEpisode(sensorId: string, ep: EpisodeState, resolved: boolean, area: string | null, active: boolean): Promise<string> {
+  async saveEpisode(sensorId: string, ep: EpisodeState, resolved: boolean, area: string | null, active: boolean, assetId: string | null = null): Promise<string> {
     const id = episodeId(sensorId, ep.start);
     const doc = {
       sensor_id: sensorId,
@@ -80,6 +86,7 @@ export class AnomaliesRepository {
       samples: ep.samples,
       active,
       area,
+      asset_id: assetId,
     };
     await this.anomalies.updateOne({ _id: id }, { $set: doc }, { upsert: true }).exec();
     return id;
@@ -127,6 +134,8 @@ export class AnomaliesRepository {
     // sanitizeFilter is on: operators built here from validated values are marked as trusted.
     const q: FilterQuery<Anomaly> = {};
     if (f.sensor_id !== undefined) q.sensor_id = f.sensor_id;
+    // Both given and different: nothing matches (an asset's episodes are stored under its source id).
+    if (f.asset_id !== undefined) q.sensor_id = f.sensor_id !== undefined && f.sensor_id !== assetSource(f.asset_id) ? trusted({ $in: [] }) : assetSource(f.asset_id);
     if (f.area !== undefined) q.area = f.area;
     if (f.anomaly_type?.length) q.anomaly_type = trusted({ $in: f.anomaly_type });
     if (f.severity?.length) q.severity = trusted({ $in: f.severity });
@@ -152,8 +161,19 @@ export class AnomaliesRepository {
     return { state: doc.state as unknown as SensorState, episode: (doc.episode as unknown as EpisodeState | null) ?? null };
   }
 
+  /** An asset's saved multivariate detector (kept beside the sensors' states, under its source id). */
+  async loadAssetState(assetId: string): Promise<{ state: MultivariateState; episode: EpisodeState | null } | null> {
+    const doc = await this.states.findById(assetSource(assetId)).lean().exec();
+    if (!doc) return null;
+    return { state: doc.state as unknown as MultivariateState, episode: (doc.episode as unknown as EpisodeState | null) ?? null };
+  }
+
+  saveAssetStates(items: { assetId: string; state: MultivariateState; episode: EpisodeState | null }[], epoch: number | null = null): Promise<void> {
+    return this.saveStates(items.map((i) => ({ sensorId: assetSource(i.assetId), state: i.state, episode: i.episode })), epoch);
+  }
+
   /** With an epoch (IDM_ROLE=auto) each replace is fenced: it fails (11000) where a newer writer saved the state. */
-  async saveStates(items: { sensorId: string; state: SensorState; episode: EpisodeState | null }[], epoch: number | null = null): Promise<void> {
+  async saveStates(items: { sensorId: string; state: SensorState | MultivariateState; episode: EpisodeState | null }[], epoch: number | null = null): Promise<void> {
     if (!items.length) return;
     const now = new Date();
     // One replaceOne per sensor (an `_id` upsert FerretDB pushes down): bulkWrite replaceOne upserts stored
@@ -185,6 +205,7 @@ export function toEpisode(d: Anomaly): AnomalyEpisode {
     // Documents stored before `active` existed have none: they count as not active.
     active: d.active === true,
     area: d.area ?? null,
+    asset_id: d.asset_id ?? null,
     alarm_id: d.alarm_id ?? null,
   };
 }

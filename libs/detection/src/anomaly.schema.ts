@@ -1,5 +1,5 @@
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
-import type { AnomalyEvidence, AnomalySeverity, AnomalyType } from '@idm/contracts';
+import type { AnomalyEvidence, AnomalySeverity, EpisodeType } from '@idm/contracts';
 
 /**
  * One anomaly episode. `_id` is `<sensor_id>|<start epoch ms>`: deterministic, so every write of an episode
@@ -12,7 +12,7 @@ export class Anomaly {
   @Prop({ type: String, required: true }) sensor_id!: string;
   /** Start of the episode (original contract name). */
   @Prop({ type: Date, required: true }) timestamp!: Date;
-  @Prop({ type: String, required: true }) anomaly_type!: AnomalyType;
+  @Prop({ type: String, required: true }) anomaly_type!: EpisodeType;
   @Prop({ type: Boolean, required: true }) resolved!: boolean;
   @Prop({ type: Number, required: true }) score!: number;
   @Prop({ type: String, required: true }) severity!: AnomalySeverity;
@@ -29,6 +29,8 @@ export class Anomaly {
    */
   @Prop({ type: Boolean, default: false }) active!: boolean;
   @Prop({ type: String, default: null }) area!: string | null;
+  /** A multivariate episode's asset (its `sensor_id` is `asset:<id>`, which the history filter uses). */
+  @Prop({ type: String, default: null }) asset_id!: string | null;
   /** The alarm raised for this episode (announced by the alarms module with `alarm.linked`). */
   @Prop({ type: String, default: null }) alarm_id!: string | null;
 }

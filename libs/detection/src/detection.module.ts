@@ -5,6 +5,7 @@ import { AnomaliesController } from './anomalies.controller';
 import { AnomaliesRepository } from './anomalies.repository';
 import { Anomaly, AnomalySchema, DetectorOverrideDoc, DetectorOverrideSchema, DetectorStateDoc, DetectorStateSchema } from './anomaly.schema';
 import { DetectionService } from './detection.service';
+import { AssetHealthService } from './assets/asset-health.service';
 import { AssetDoc, AssetSchema } from './assets/asset.schema';
 import { AssetsController } from './assets/assets.controller';
 import { AssetsRepository } from './assets/assets.repository';
@@ -21,7 +22,7 @@ const models = MongooseModule.forFeature([
 @Module({
   imports: [models, IngestionModule],
   controllers: [AnomaliesController, AssetsController],
-  providers: [AnomaliesRepository, DetectionService, AssetsRepository, AssetsService],
+  providers: [AnomaliesRepository, DetectionService, AssetsRepository, AssetsService, AssetHealthService],
   // Reports read episodes through the service; the models stay private.
   exports: [DetectionService],
 })

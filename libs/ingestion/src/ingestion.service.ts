@@ -22,7 +22,8 @@ export interface SampleSink {
 /** A sink's answer to `admit`: `reason` says what is full (e.g. the historian's backlog), for the 503. */
 export type Admission = { ok: true } | { ok: false; retryAfterSeconds: number; reason: string };
 
-export const SINK_STAGE = { detection: 10, storage: 20, live: 30 } as const;
+// assetHealth: right after detection (samples carry their status), before storage; it awaits nothing.
+export const SINK_STAGE = { detection: 10, assetHealth: 11, storage: 20, live: 30 } as const;
 
 /** The one seam every sample passes through, polled or posted; producers know nothing of the sinks. */
 @Injectable()

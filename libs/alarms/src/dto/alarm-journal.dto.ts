@@ -98,7 +98,7 @@ export class AlarmJournalEntryResponse implements AlarmJournalEntryDto {
   @ApiProperty({ format: 'date-time' }) at!: string;
   @ApiProperty({ enum: ALARM_EVENT_KINDS }) kind!: AlarmEventKindName;
   @ApiProperty({ example: 'sensor:TT-101|limit' }) alarm_id!: string;
-  @ApiProperty({ enum: ['sensor', 'device'] }) source_type!: 'sensor' | 'device';
+  @ApiProperty({ enum: ['sensor', 'device', 'asset'] }) source_type!: 'sensor' | 'device' | 'asset';
   @ApiProperty() source_id!: string;
   @ApiProperty({ type: String, nullable: true }) sensor_id!: string | null;
   @ApiProperty({ type: String, nullable: true }) area!: string | null;

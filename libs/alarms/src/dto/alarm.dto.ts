@@ -5,7 +5,7 @@ import type { AlarmAuditEntryDto, AlarmDetailDto, AlarmDto, AlarmEventKindName, 
 /** OpenAPI shape of `AlarmDto` (the wire types live in @idm/contracts). */
 export class AlarmResponse implements AlarmDto {
   @ApiProperty({ example: 'sensor:TT-101|limit', description: '`sensor:<sensor_id>|<condition>` or `device:<device_id>|comm_failure`' }) id!: string;
-  @ApiProperty({ enum: ['sensor', 'device'] }) source_type!: 'sensor' | 'device';
+  @ApiProperty({ enum: ['sensor', 'device', 'asset'] }) source_type!: 'sensor' | 'device' | 'asset';
   @ApiProperty({ description: "the sensor's sensor_id or the device's id" }) source_id!: string;
   @ApiProperty({ type: String, nullable: true }) sensor_id!: string | null;
   @ApiProperty({ example: 'limit', description: 'the anomaly type for a sensor, comm_failure for a device' }) condition!: string;

@@ -20,9 +20,9 @@ export interface JournalFilter {
 
 /** Source and condition of an alarm, read from its deterministic id (`sensor:<id>|<condition>`, `device:<id>|comm_failure`). */
 export function parseAlarmId(id: string): Pick<AlarmJournalEntryDto, 'source_type' | 'source_id' | 'sensor_id' | 'condition'> {
-  const m = /^(sensor|device):(.*)\|([^|]*)$/.exec(id);
+  const m = /^(sensor|device|asset):(.*)\|([^|]*)$/.exec(id);
   if (!m) return { source_type: 'sensor', source_id: id, sensor_id: null, condition: '' };
-  const type = m[1] as 'sensor' | 'device';
+  const type = m[1] as 'sensor' | 'device' | 'asset';
   return { source_type: type, source_id: m[2], sensor_id: type === 'sensor' ? m[2] : null, condition: m[3] };
 }
 

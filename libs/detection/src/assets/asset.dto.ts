@@ -5,7 +5,7 @@ import { ALARM_PRIORITIES } from '@idm/contracts';
 import type { AlarmPriorityName, AssetInput, AssetSettings } from '@idm/contracts';
 
 /** Ids are plain names: no `$` or `.` (operators, field paths) can reach a query. */
-const ID = /^[A-Za-z0-9][A-Za-z0-9_\-:/ ]{0,99}$/;
+export const ASSET_ID = /^[A-Za-z0-9][A-Za-z0-9_\-:/ ]{0,99}$/;
 
 export class AssetSettingsDto implements AssetSettings {
   @ApiPropertyOptional({ enum: ALARM_PRIORITIES }) @IsOptional() @IsIn(ALARM_PRIORITIES) alarm_priority?: AlarmPriorityName;
@@ -14,7 +14,7 @@ export class AssetSettingsDto implements AssetSettings {
 }
 
 export class AssetInputDto implements AssetInput {
-  @ApiProperty({ example: 'plc-01-pump' }) @IsString() @Matches(ID, { message: 'id must be 1-100 letters, digits, spaces or _-:/ (starting with a letter or digit)' }) id!: string;
+  @ApiProperty({ example: 'plc-01-pump' }) @IsString() @Matches(ASSET_ID, { message: 'id must be 1-100 letters, digits, spaces or _-:/ (starting with a letter or digit)' }) id!: string;
   @ApiProperty({ example: 'Feed pump 1' }) @IsString() @MaxLength(200) name!: string;
   @ApiPropertyOptional({ nullable: true, example: 'Boiler house' }) @IsOptional() @IsString() @MaxLength(200) area?: string | null;
   @ApiProperty({ type: [String], minItems: 2, example: ['P01-FT-003', 'P01-PT-002', 'P01-IT-005'] })

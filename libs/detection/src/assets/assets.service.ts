@@ -6,10 +6,17 @@ import { AssetsRepository } from './assets.repository';
 /** Asset definitions: validated as a whole against the tag registry, then stored. */
 @Injectable()
 export class AssetsService {
+  private readonly listeners: (() => void)[] = [];
+
   constructor(
     private readonly repo: AssetsRepository,
     private readonly tags: TagRegistryService,
   ) {}
+
+  /** Called after every change of the definitions (this instance's API), e.g. to rebuild the asset detectors. */
+  onChange(listener: () => void): void {
+    this.listeners.push(listener);
+  }
 
   list(): Promise<AssetDto[]> {
     return this.repo.list();
@@ -26,6 +33,7 @@ export class AssetsService {
     if (!(await this.repo.insert(asset))) {
       throw new ConflictException({ message: `asset "${asset.id}" exists already`, details: [{ field: 'id', rule: 'unique', message: `asset "${asset.id}" exists already` }] });
     }
+    this.changed();
     return asset;
   }
 
@@ -33,11 +41,17 @@ export class AssetsService {
     if (input.id !== id) throw new BadRequestException({ message: `asset "${id}": id ${JSON.stringify(input.id)} differs from the path`, details: [{ field: 'id', rule: 'matchesPath', message: 'id must equal the id in the path' }] });
     const asset = this.validate(input);
     if (!(await this.repo.replace(asset))) throw new NotFoundException({ message: `no asset "${id}"` });
+    this.changed();
     return asset;
   }
 
   async remove(id: string): Promise<void> {
     if (!(await this.repo.remove(id))) throw new NotFoundException({ message: `no asset "${id}"` });
+    this.changed();
+  }
+
+  private changed(): void {
+    for (const l of this.listeners) l();
   }
 
   /** Every problem of the definition at once (duplicate and unknown sensors), each naming the asset and the field. */

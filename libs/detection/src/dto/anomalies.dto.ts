@@ -18,8 +18,9 @@ import {
   ValidateNested,
   ValidationOptions,
 } from 'class-validator';
-import { ANOMALY_SEVERITIES, ANOMALY_TYPES } from '@idm/contracts';
-import type { AnomalySeverity, AnomalyType } from '@idm/contracts';
+import { ANOMALY_SEVERITIES, ANOMALY_TYPES, EPISODE_TYPES } from '@idm/contracts';
+import type { AnomalySeverity, AnomalyType, EpisodeType } from '@idm/contracts';
+import { ASSET_ID } from '../assets/asset.dto';
 
 /** Same rule as the tag registry's sensor_id. */
 export const SENSOR_ID = /^[A-Za-z0-9][A-Za-z0-9_.:/-]{0,127}$/;
@@ -105,12 +106,18 @@ export class HistoryQueryDto {
   @MaxLength(200)
   area?: string;
 
-  @ApiPropertyOptional({ description: `comma-separated: ${ANOMALY_TYPES.join(', ')}` })
+  @ApiPropertyOptional({ description: "an asset's multivariate (equipment-health) episodes" })
+  @IsOptional()
+  @IsString()
+  @Matches(ASSET_ID, { message: 'asset_id must be an asset id' })
+  asset_id?: string;
+
+  @ApiPropertyOptional({ description: `comma-separated: ${EPISODE_TYPES.join(', ')}` })
   @IsOptional()
   @Transform(list)
   @IsArray()
-  @IsIn(ANOMALY_TYPES, { each: true, message: `anomaly_type must be among ${ANOMALY_TYPES.join(', ')}` })
-  anomaly_type?: AnomalyType[];
+  @IsIn(EPISODE_TYPES, { each: true, message: `anomaly_type must be among ${EPISODE_TYPES.join(', ')}` })
+  anomaly_type?: EpisodeType[];
 
   @ApiPropertyOptional({ description: `comma-separated: ${ANOMALY_SEVERITIES.join(', ')}` })
   @IsOptional()

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ANOMALY_SEVERITIES, ANOMALY_TYPES, CHECK_STATUSES } from '@idm/contracts';
-import type { AnomalyCheckResponse, AnomalyEpisode, AnomalyEvidence, AnomalyHistoryPage, AnomalySeverity, AnomalyType, AnomalyVerdict, CheckStatus } from '@idm/contracts';
+import { ANOMALY_SEVERITIES, ANOMALY_TYPES, CHECK_STATUSES, EPISODE_TYPES } from '@idm/contracts';
+import type { AnomalyCheckResponse, AnomalyEpisode, AnomalyEvidence, AnomalyHistoryPage, AnomalySeverity, AnomalyType, AnomalyVerdict, CheckStatus, EpisodeType } from '@idm/contracts';
 
 /** OpenAPI shape of `AnomalyEvidence` (the wire types live in @idm/contracts). */
 export class AnomalyEvidenceResponse implements AnomalyEvidence {
@@ -9,6 +9,8 @@ export class AnomalyEvidenceResponse implements AnomalyEvidence {
   @ApiProperty({ description: "the detector's statistic (z, CUSUM sum, run length, value...)" }) statistic!: number;
   @ApiProperty({ description: 'statistic ≥ threshold ⇔ score ≥ 0.5' }) threshold!: number;
   @ApiPropertyOptional({ example: 'hi limit 80 crossed' }) detail?: string;
+  @ApiPropertyOptional({ description: "multivariate episodes: the asset's sensors by share of the deviation, largest first", example: [{ sensor_id: 'FT-101', share: 0.7 }] })
+  contributions?: { sensor_id: string; share: number }[];
 }
 
 /** OpenAPI shape of `AnomalyEpisode`. */
@@ -16,7 +18,7 @@ export class AnomalyEpisodeResponse implements AnomalyEpisode {
   @ApiProperty({ example: 'TT-101|1767225600000' }) id!: string;
   @ApiProperty() sensor_id!: string;
   @ApiProperty({ format: 'date-time', description: 'first anomalous sample' }) timestamp!: string;
-  @ApiProperty({ enum: ANOMALY_TYPES }) anomaly_type!: AnomalyType;
+  @ApiProperty({ enum: EPISODE_TYPES }) anomaly_type!: EpisodeType;
   @ApiProperty({ description: 'its alarm returned to normal and was acknowledged' }) resolved!: boolean;
   @ApiProperty({ description: 'highest score in the episode' }) score!: number;
   @ApiProperty({ enum: ANOMALY_SEVERITIES }) severity!: AnomalySeverity;
@@ -25,6 +27,7 @@ export class AnomalyEpisodeResponse implements AnomalyEpisode {
   @ApiProperty({ description: 'anomalous samples (so far, while active)' }) samples!: number;
   @ApiProperty({ description: 'still going on: true from its opening until the detector closes it (not the same as resolved)' }) active!: boolean;
   @ApiPropertyOptional({ type: String, nullable: true }) area?: string | null;
+  @ApiPropertyOptional({ type: String, nullable: true, description: 'multivariate episodes: the asset (sensor_id is asset:<asset_id>)' }) asset_id?: string | null;
   @ApiProperty({ type: String, nullable: true, example: 'sensor:TT-101|limit', description: 'the alarm raised for this episode; null while none was' })
   alarm_id!: string | null;
 }

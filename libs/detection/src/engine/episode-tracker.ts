@@ -1,4 +1,4 @@
-import type { AnomalyEvidence, AnomalyType } from '@idm/contracts';
+import type { AnomalyEvidence, EpisodeType } from '@idm/contracts';
 import { ANOMALY_SEVERITIES, severityOf } from '@idm/contracts';
 import { ANOMALY_SCORE } from './score';
 import type { EngineVerdict, SensorDetector } from './sensor-detector';
@@ -11,7 +11,7 @@ export interface EpisodeState {
   start: number;
   last: number;
   peak: number;
-  type: AnomalyType;
+  type: EpisodeType;
   evidence: AnomalyEvidence;
   samples: number;
   /** Consecutive normal samples since the last anomalous one. */
@@ -41,7 +41,7 @@ export class EpisodeTracker {
     return this.step(timestamp, detector.lastVerdict());
   }
 
-  step(timestamp: number, verdict: EngineVerdict): EpisodeChange {
+  step(timestamp: number, verdict: Pick<EngineVerdict, 'score' | 'evidence'> & { anomaly_type: EpisodeType | null }): EpisodeChange {
     const anomalous = verdict.score >= ANOMALY_SCORE && verdict.anomaly_type !== null;
     const ep = this.open;
     if (!ep) {
