@@ -71,6 +71,7 @@ export class AnomaliesController {
     const items = await this.repo.history({
       sensor_id: q.sensor_id,
       area: q.area,
+      match: q.match,
       anomaly_type: q.anomaly_type,
       severity: q.severity,
       resolved: q.resolved,

@@ -10,6 +10,8 @@ import { Anomaly, DetectorOverrideDoc, DetectorStateDoc } from './anomaly.schema
 export interface HistoryFilter {
   sensor_id?: string;
   area?: string;
+  /** `prefix`: sensor_id and area match as a case-insensitive beginning (default: exactly). */
+  match?: 'exact' | 'prefix';
   anomaly_type?: AnomalyType[];
   severity?: AnomalySeverity[];
   resolved?: boolean;
@@ -126,8 +128,9 @@ export class AnomaliesRepository {
   async history(f: HistoryFilter): Promise<AnomalyEpisode[]> {
     // sanitizeFilter is on: operators built here from validated values are marked as trusted.
     const q: FilterQuery<Anomaly> = {};
-    if (f.sensor_id !== undefined) q.sensor_id = f.sensor_id;
-    if (f.area !== undefined) q.area = f.area;
+    const text = (v: string) => (f.match === 'prefix' ? trusted(startsWith(v)) : v);
+    if (f.sensor_id !== undefined) q.sensor_id = text(f.sensor_id);
+    if (f.area !== undefined) q.area = text(f.area);
     if (f.anomaly_type?.length) q.anomaly_type = trusted({ $in: f.anomaly_type });
     if (f.severity?.length) q.severity = trusted({ $in: f.severity });
     if (f.resolved !== undefined) q.resolved = f.resolved;
@@ -163,6 +166,14 @@ export class AnomaliesRepository {
       await this.states.replaceOne(fencedFilter(i.sensorId, epoch), replacement, { upsert: true }).exec();
     });
   }
+}
+
+/**
+ * What an operator types in a filter ("tank farm", "P06"): a case-insensitive prefix, every character
+ * literal (sensor ids may hold "." and areas anything).
+ */
+function startsWith(prefix: string): { $regex: string; $options: string } {
+  return { $regex: `^${prefix.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`, $options: 'i' };
 }
 
 /** MongoDB/FerretDB store no NaN or ±Infinity: a JSON round trip turns them into null. */
