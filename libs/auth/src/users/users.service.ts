@@ -112,6 +112,23 @@ export class UsersService {
     await this.sessions.endAll(userId, 'password_changed');
   }
 
+  /**
+   * An admin sets a user's password (forgotten, or handed over): the same policy as any password; every
+   * session and access token of that user ends, so only the new password signs in.
+   */
+  async resetPassword(actor: AuthUser, id: string, next: string): Promise<UserDto> {
+    const user = await this.load(id);
+    const problem = checkPassword(next, user);
+    if (problem) {
+      const message = problem.message.replace(/^password/, 'new_password');
+      throw new BadRequestException({ message, details: [{ field: 'new_password', rule: problem.rule, message }] });
+    }
+    const updated = await this.users.update(user._id, { password: await hashPassword(next) }, true);
+    if (!updated) throw this.notFound(id);
+    await this.sessions.endAll(id, `password_reset_by:${actor.username}`);
+    return toUserDto(updated);
+  }
+
   private async insert(input: { username: string; email: string; password: string }, roles: Role[]): Promise<UserDto> {
     const usernameLower = input.username.toLowerCase();
     const emailLower = input.email.toLowerCase();
