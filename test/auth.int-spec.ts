@@ -282,6 +282,27 @@ describe('auth: accounts, sessions and roles on the real database', () => {
     expect((await call(`${t.url}/auth/login`, 'POST', { username: 'pat', password: 'a brand new passphrase' })).status).toBe(200);
   });
 
+  it("lets an admin reset a user's password: the policy applies, every session ends, only the new one signs in", async () => {
+    const pw = 'forgotten long password';
+    const u = await registerAndLogin(t.url, { username: 'quinn', password: pw }, admin.access_token);
+    const weak = await call(`${t.url}/users/${u.user.id}/password`, 'POST', { new_password: 'quinn' }, admin.access_token);
+    expect(weak.status).toBe(400);
+    expect(weak.body.details[0]).toMatchObject({ field: 'new_password' });
+    expect((await call(`${t.url}/users/${u.user.id}/password`, 'POST', {}, admin.access_token)).body.details[0]).toMatchObject({ field: 'new_password' });
+    // Only admins: the user themself (a viewer) cannot use it to skip the current-password check.
+    expect((await call(`${t.url}/users/${u.user.id}/password`, 'POST', { new_password: 'set by myself, sneaky' }, u.access_token)).status).toBe(403);
+
+    const ok = await call(`${t.url}/users/${u.user.id}/password`, 'POST', { new_password: 'handed over at shift start' }, admin.access_token);
+    expect(ok.status).toBe(200);
+    expect(ok.body).toMatchObject({ id: u.user.id, username: 'quinn' });
+    expect(JSON.stringify(ok.body)).not.toMatch(/argon2|password/);
+    expect((await call(`${t.url}/auth/me`, 'GET', undefined, u.access_token)).status).toBe(401);
+    expect((await call(`${t.url}/auth/refresh`, 'POST', { refresh_token: u.refresh_token })).status).toBe(401);
+    expect((await call(`${t.url}/auth/login`, 'POST', { username: 'quinn', password: pw })).status).toBe(401);
+    expect((await call(`${t.url}/auth/login`, 'POST', { username: 'quinn', password: 'handed over at shift start' })).status).toBe(200);
+    expect((await call(`${t.url}/users/0123456789abcdef01234567/password`, 'POST', { new_password: 'handed over at shift start' }, admin.access_token)).status).toBe(404);
+  });
+
   it('keeps at least one active admin and applies role changes on the next request', async () => {
     const self = await call(`${t.url}/users/${admin.user.id}/roles`, 'PATCH', { roles: ['viewer'] }, admin.access_token);
     expect(self.status).toBe(409);

@@ -402,6 +402,19 @@ describe('detection: the ingestion stage, anomaly episodes, /anomalies/check and
       expect(await ids(`sensor_id=H-B&anomaly_type=spike&severity=high&resolved=true`)).toEqual(expected((f) => f[1] === 'H-B' && f[3] === 'spike'));
     });
 
+    it('matches sensor and area by case-insensitive prefix with match=prefix, every character literal', async () => {
+      expect(await ids(`match=prefix&sensor_id=h-&to=${to}`)).toEqual(expected(inH));
+      expect(await ids(`match=prefix&sensor_id=h-c`)).toEqual(expected((f) => f[1] === 'H-C'));
+      expect(await ids(`match=prefix&area=AREA-2&to=${to}`)).toEqual(expected((f) => f[2] === 'area-2'));
+      expect(await ids(`match=prefix&area=Area&sensor_id=H&to=${to}`)).toEqual(expected(inH));
+      // "." is a character of the id, not "any character": H.A finds nothing.
+      expect(await ids(`match=prefix&sensor_id=H.A`)).toEqual([]);
+      expect(await ids(`match=prefix&area=${encodeURIComponent('area.*')}&to=${to}`)).toEqual([]);
+      // Without it, sensor_id stays exact (a sensor's own page must not show its namesakes').
+      expect(await ids(`sensor_id=h-a`)).toEqual([]);
+      expect((await get('/anomalies/history?match=fuzzy')).status).toBe(400);
+    });
+
     it('pages newest first with a cursor, without gaps or repeats', async () => {
       const all = expected(inH);
       const seen: string[] = [];

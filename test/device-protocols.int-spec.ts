@@ -147,7 +147,7 @@ describe('registry: stored documents from before sources, OPC UA devices and dev
     expect(file.devices.find((d: any) => d.id === 'ua-01')).not.toHaveProperty('password_set');
     expect(file.tags.find((x: any) => x.sensor_id === 'TT-OLD').source).toMatchObject({ register_type: 'input' });
     const back = await call(t.url, 'POST', '/devices/import?mode=replace', admin, { yaml: exported.body });
-    expect(back.body).toEqual({ devices: 2, tags: 2, mode: 'replace' });
+    expect(back.body).toMatchObject({ devices: 2, tags: 2, mode: 'replace' });
     expect(t.app.get(TagRegistryService).getDevice('ua-01')).toMatchObject({ password: UA.password });
     expect(parseYaml((await call(t.url, 'GET', '/devices/export?format=yaml', admin)).body)).toEqual(file);
   });
@@ -158,7 +158,7 @@ describe('registry: stored documents from before sources, OPC UA devices and dev
       devices: [{ id: 'plc-v1', name: 'V1', host: '10.1.1.1', port: 502, unit_id: 1, poll_interval_ms: 1000, timeout_ms: 500, enabled: false }],
       tags: [{ sensor_id: 'FT-V1', device_id: 'plc-v1', area: 'A', register_type: 'holding', address: 0, data_type: 'float32', unit: 'm3/h', description: '' }],
     };
-    expect((await call(t.url, 'POST', '/devices/import', admin, v1)).body).toEqual({ devices: 1, tags: 1, mode: 'merge' });
+    expect((await call(t.url, 'POST', '/devices/import', admin, v1)).body).toMatchObject({ devices: 1, tags: 1, mode: 'merge' });
     expect((await call(t.url, 'GET', '/devices/plc-v1', admin)).body.protocol).toBe('modbus');
     expect((await call(t.url, 'GET', '/tags/FT-V1', admin)).body.source).toEqual({ register_type: 'holding', address: 0, data_type: 'float32', word_order: 'big', byte_order: 'big' });
     const v2 = {
@@ -173,7 +173,7 @@ describe('registry: stored documents from before sources, OPC UA devices and dev
     expect(r.status).toBe(400);
     expect(r.body.details).toEqual([expect.objectContaining({ field: 'tags[1].source.node_id', message: expect.stringMatching(/^tag "LT-2": source.node_id must be a NodeId/) })]);
     v2.tags[1].source.node_id = 'ns=2;s=Level2';
-    expect((await call(t.url, 'POST', '/devices/import', admin, v2)).body).toEqual({ devices: 1, tags: 2, mode: 'merge' });
+    expect((await call(t.url, 'POST', '/devices/import', admin, v2)).body).toMatchObject({ devices: 1, tags: 2, mode: 'merge' });
     expect((await call(t.url, 'GET', '/tags?device_id=ua-02', admin)).body.map((x: any) => x.source.node_id)).toEqual(['ns=2;s=Level', 'ns=2;s=Level2']);
   });
 });

@@ -126,12 +126,36 @@ describe('device and tag registry over REST', () => {
     await call(t.url, 'POST', '/tags', admin, tag('TT-104', 10));
     const removed: string[] = [];
     const off = t.app.get(DomainEvents).on('tag.removed', (e) => void removed.push(e.sensor_id));
+    // A dry run says what replace would remove, and writes nothing.
+    const preview = await call(t.url, 'POST', '/devices/import?mode=replace&dry_run=true', admin, { yaml: exported.body });
+    expect(preview.body).toEqual({ devices: 1, tags: 2, mode: 'replace', dry_run: true, removed_devices: [], removed_tags: ['TT-104'], changed_devices: [] });
+    expect((await call(t.url, 'GET', '/tags/TT-104', admin)).status).toBe(200);
+    expect(removed).toEqual([]);
     const back = await call(t.url, 'POST', '/devices/import?mode=replace', admin, { yaml: exported.body });
     off();
-    expect(back.body).toEqual({ devices: 1, tags: 2, mode: 'replace' });
+    expect(back.body).toEqual({ devices: 1, tags: 2, mode: 'replace', dry_run: false, removed_devices: [], removed_tags: ['TT-104'], changed_devices: ['plc-a'] });
     expect(removed).toEqual(['TT-104']); // its alarms end (the alarms module listens)
     const after = parseYaml((await call(t.url, 'GET', '/devices/export?format=yaml', admin)).body);
     expect(after).toEqual(file);
+
+    // The same file again changes nothing: no device is announced as changed, so no poller restarts.
+    const announced: string[][] = [];
+    const unsubscribe = t.app.get(TagRegistryService).onChange((c) => void announced.push(c.deviceIds));
+    try {
+      const again = await call(t.url, 'POST', '/devices/import?mode=replace', admin, { yaml: exported.body });
+      expect(again.body).toMatchObject({ removed_tags: [], changed_devices: [] });
+      const merged = await call(t.url, 'POST', '/devices/import', admin, file);
+      expect(merged.body).toMatchObject({ mode: 'merge', changed_devices: [] });
+      expect(announced.flat()).toEqual([]);
+      // One changed tag restarts its device only.
+      const edited = { ...file, tags: file.tags.map((x: any) => (x.sensor_id === 'TT-103' ? { ...x, offset: 4 } : x)) };
+      expect((await call(t.url, 'POST', '/devices/import', admin, edited)).body).toMatchObject({ changed_devices: ['plc-a'] });
+      expect(announced.flat()).toEqual(['plc-a']);
+      await call(t.url, 'POST', '/devices/import', admin, file);
+    } finally {
+      unsubscribe();
+    }
+    expect((await call(t.url, 'POST', '/devices/import?dry_run=yes', admin, file)).body.details[0].field).toBe('dry_run');
     const bad = await call(t.url, 'POST', '/devices/import?mode=upsert', admin, file);
     expect(bad.body.details[0].field).toBe('mode');
     const notYaml = await call(t.url, 'POST', '/devices/import', admin, { yaml: 'devices: [' });

@@ -141,7 +141,8 @@ describe('notifications: digests, schedules and critical alerts through real Red
     expect(m.html).toContain('IDM digest: Digest test');
     // Worst alarms (critical first) and the alarms still waiting for an acknowledgement.
     const worst = m.text.slice(m.text.indexOf('Worst alarms:'), m.text.indexOf('Waiting for acknowledgement:'));
-    expect(worst).toMatch(/\[critical\] sensor:dg[123]\|limit/);
+    expect(worst).toMatch(/\[critical\] dg[123] limit/);
+    expect(m.text).not.toContain('sensor:');
     expect(worst.indexOf('[critical]')).toBeLessThan(worst.indexOf('[high]'));
     const waiting = m.text.slice(m.text.indexOf('Waiting for acknowledgement:'));
     for (const s of ['dg1', 'dg2', 'dg3', 'dg4', 'dg5']) expect(waiting).toContain(`${s}: limit`);
@@ -151,6 +152,38 @@ describe('notifications: digests, schedules and critical alerts through real Red
     expect(delivery).toMatchObject({ status: 'sent', attempts: 1, kind: 'digest', subscription_id: sub.id, last_error: null });
     const after = await body(call(t, 'GET', `/notifications/subscriptions/${sub.id}`, tokens.supervisor));
     expect(after.last_sent_at).not.toBeNull();
+  });
+
+  it("a new subscription's first digest lists what still waits for an acknowledgement, in local time, without shelved alarms", async () => {
+    // Raised before the subscription exists: its period has no alarm, but two still wait, one is shelved.
+    raiseCritical(t, ['fd1', 'fd2', 'fd3']);
+    const stored = t.app.get<Connection>(getConnectionToken()).collection('alarms');
+    await eventually(() => stored.countDocuments({ sensor_id: { $in: ['fd1', 'fd2', 'fd3'] }, state: 'unack_active' }), (n) => n === 3);
+    const list: any[] = await body(call(t, 'GET', '/alarms', tokens.supervisor));
+    const shelvedId = list.find((a) => a.sensor_id === 'fd3').id;
+    expect((await call(t, 'POST', `/alarms/${encodeURIComponent(shelvedId)}/shelve`, tokens.operator, { duration_minutes: 60, reason: 'maintenance' })).status).toBe(200);
+    await eventually(() => stored.countDocuments({ sensor_id: 'fd3', state: 'shelved' }), (n) => n === 1);
+    const raisedAt = Date.parse(list.find((a) => a.sensor_id === 'fd1').raised_at);
+
+    const to = `first-${RUN}@plant.example`;
+    const sub = await body(call(t, 'POST', '/notifications/subscriptions', tokens.supervisor, {
+      name: 'First digest', recipients: [to], cron: '0 6 * * *', time_zone: 'Asia/Tokyo', format: 'none', scope: { sensor_ids: ['fd1', 'fd2', 'fd3'] },
+    }));
+    // A digest covers at least the last second: let the raises fall before the subscription's period.
+    await sleep(1100);
+    const sent = await body(call(t, 'POST', '/notifications/send', tokens.supervisor, { kind: 'digest', subscription_id: sub.id }));
+    expect(sent.delivery_ids).toHaveLength(1);
+    const [m] = await eventually(() => mailsTo(webUrl, to), (l) => l.length > 0);
+    expect(m.subject).toBe('[IDM] First digest: no alarms, 2 unacknowledged');
+    const waiting = m.text.slice(m.text.indexOf('Waiting for acknowledgement:'));
+    expect(waiting).toContain('fd1: limit');
+    expect(waiting).toContain('fd2: limit');
+    expect(waiting).not.toContain('fd3');
+    // Tokyo wall-clock time of the raise, not the UTC ISO stamp.
+    const tokyo = new Intl.DateTimeFormat('en-GB', { timeZone: 'Asia/Tokyo', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(new Date(raisedAt));
+    expect(waiting).toContain(`(since ${new Date(raisedAt + 9 * 3_600_000).toISOString().slice(0, 10)} ${tokyo})`);
+    expect(m.text + m.html).not.toMatch(/\d{2}:\d{2}:\d{2}\.\d{3}Z/);
+    expect(m.text + m.html).not.toContain('sensor:');
   });
 
   it('fires the schedule at the right time in the subscription time zone', async () => {
@@ -217,7 +250,10 @@ describe('notifications: digests, schedules and critical alerts through real Red
     const reconciled = await eventually(scheduled, (keys) => keys.includes(`digest:${sub.id}`) && !keys.includes('digest:orphan'));
     expect(reconciled).toContain(`digest:${sub.id}`);
     expect(reconciled).not.toContain('digest:orphan');
-    // An unscoped subscription covers the whole plant; nothing was raised since it was made.
+    // An unscoped subscription covers the whole plant; nothing was raised since it was made, but alarms of
+    // the tests before still wait for an acknowledgement: its first digest lists them, the next is skipped.
+    const first = await body(call(t, 'POST', '/notifications/send', tokens.supervisor, { kind: 'digest', subscription_id: sub.id }));
+    expect(first.delivery_ids).toHaveLength(1);
     const now = await body(call(t, 'POST', '/notifications/send', tokens.supervisor, { kind: 'digest', subscription_id: sub.id }));
     expect(now).toEqual({ delivery_ids: [], skipped_reason: expect.stringContaining('nothing happened') });
     await call(t, 'DELETE', `/notifications/subscriptions/${sub.id}`, tokens.supervisor);
@@ -239,7 +275,9 @@ describe('notifications: digests, schedules and critical alerts through real Red
     const all = await mailsTo(webUrl, to);
     expect(all).toHaveLength(1);
     expect(mails[0].subject).toBe('[IDM] 40 CRITICAL alarms raised (Critical)');
-    for (const s of sensors) expect(all[0].text).toContain(`[sensor:${s}|limit]`);
+    // Each alarm by its tag's message, never by its internal id.
+    for (const s of sensors) expect(all[0].text).toContain(`${s}: limit`);
+    expect(all[0].text).not.toContain('sensor:');
   });
 });
 

@@ -6,6 +6,8 @@ export interface FakeRequest {
   url: string;
   auth: string | null;
   body: unknown;
+  /** Query parameters given to axios as `params`. */
+  params?: Record<string, unknown>;
 }
 
 type Handler = (req: FakeRequest) => { status: number; data?: unknown } | Promise<{ status: number; data?: unknown }>;
@@ -20,6 +22,7 @@ export function fakeApi(handler: Handler): FakeRequest[] {
       url: `${config.baseURL ?? ''}${config.url ?? ''}`.replace(/^https?:\/\/[^/]+/, ''),
       auth: (headers.get('Authorization') as string | null) ?? null,
       body: typeof config.data === 'string' ? JSON.parse(config.data) : config.data,
+      ...(config.params ? { params: config.params as Record<string, unknown> } : {}),
     };
     seen.push(req);
     const { status, data } = await handler(req);

@@ -58,6 +58,12 @@ export interface LogoutRequest {
 }
 
 /** `POST /auth/password` (authenticated): answers 204; every session of the user ends, so log in again. */
+/** An admin sets another user's password (`POST /users/:id/password`). */
+export interface ResetPasswordRequest {
+  /** The password policy of `RegisterRequest.password` applies. */
+  new_password: string;
+}
+
 export interface ChangePasswordRequest {
   current_password: string;
   /** The password policy of `RegisterRequest.password` applies. */

@@ -203,6 +203,13 @@ export interface ImportResultDto {
   tags: number;
   /** `replace` removed what was not in the file; `merge` upserted by id / sensor_id. */
   mode: 'merge' | 'replace';
+  /** Nothing was written (`dry_run=true`): the answer says what the import would do. */
+  dry_run: boolean;
+  /** Devices and tags that `replace` removes (removed, or would remove on a dry run); empty for `merge`. */
+  removed_devices: string[];
+  removed_tags: string[];
+  /** Devices whose settings or tags changed, whose connections restarted (empty on a dry run). */
+  changed_devices: string[];
 }
 
 export type DeviceState = 'disabled' | 'connecting' | 'connected' | 'comm_failure';

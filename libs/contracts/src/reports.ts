@@ -83,7 +83,7 @@ export interface SensorStatsRow {
   std: number | null;
   min: number | null;
   max: number | null;
-  /** Percentiles of the per-rollup-bucket means (1-minute buckets up to 48 h, hourly beyond). */
+  /** Percentiles of the samples, estimated from the rollup buckets (1-minute up to 48 h, hourly beyond). */
   p05: number | null;
   p50: number | null;
   p95: number | null;

@@ -72,6 +72,7 @@ export class AnomaliesController {
       sensor_id: q.sensor_id,
       asset_id: q.asset_id,
       area: q.area,
+      match: q.match,
       anomaly_type: q.anomaly_type,
       severity: q.severity,
       resolved: q.resolved,

@@ -14,6 +14,8 @@ export interface HistoryFilter {
   anomaly_type?: EpisodeType[];
   /** An asset's multivariate episodes. */
   asset_id?: string;
+  /** `prefix`: sensor_id and area match as a case-insensitive beginning (default: exactly). */
+  match?: 'exact' | 'prefix';
   severity?: AnomalySeverity[];
   resolved?: boolean;
   /** Episodes overlapping [from, to] (epoch ms). */
@@ -133,10 +135,15 @@ export class AnomaliesRepository {
   async history(f: HistoryFilter): Promise<AnomalyEpisode[]> {
     // sanitizeFilter is on: operators built here from validated values are marked as trusted.
     const q: FilterQuery<Anomaly> = {};
-    if (f.sensor_id !== undefined) q.sensor_id = f.sensor_id;
-    // Both given and different: nothing matches (an asset's episodes are stored under its source id).
-    if (f.asset_id !== undefined) q.sensor_id = f.sensor_id !== undefined && f.sensor_id !== assetSource(f.asset_id) ? trusted({ $in: [] }) : assetSource(f.asset_id);
-    if (f.area !== undefined) q.area = f.area;
+    const text = (v: string) => (f.match === 'prefix' ? trusted(startsWith(v)) : v);
+    if (f.sensor_id !== undefined) q.sensor_id = text(f.sensor_id);
+    // An asset's episodes are stored under its source id; with a sensor filter that excludes it, nothing matches.
+    if (f.asset_id !== undefined) {
+      const source = assetSource(f.asset_id);
+      const excluded = f.sensor_id !== undefined && (f.match === 'prefix' ? !source.toLowerCase().startsWith(f.sensor_id.toLowerCase()) : f.sensor_id !== source);
+      q.sensor_id = excluded ? trusted({ $in: [] }) : source;
+    }
+    if (f.area !== undefined) q.area = text(f.area);
     if (f.anomaly_type?.length) q.anomaly_type = trusted({ $in: f.anomaly_type });
     if (f.severity?.length) q.severity = trusted({ $in: f.severity });
     if (f.resolved !== undefined) q.resolved = f.resolved;
@@ -183,6 +190,14 @@ export class AnomaliesRepository {
       await this.states.replaceOne(fencedFilter(i.sensorId, epoch), replacement, { upsert: true }).exec();
     });
   }
+}
+
+/**
+ * What an operator types in a filter ("tank farm", "P06"): a case-insensitive prefix, every character
+ * literal (sensor ids may hold "." and areas anything).
+ */
+function startsWith(prefix: string): { $regex: string; $options: string } {
+  return { $regex: `^${prefix.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`, $options: 'i' };
 }
 
 /** MongoDB/FerretDB store no NaN or ±Infinity: a JSON round trip turns them into null. */

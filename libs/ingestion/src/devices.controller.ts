@@ -1,6 +1,6 @@
 import { BadGatewayException, BadRequestException, Body, ConflictException, Controller, Delete, Get, HttpCode, NotFoundException, Param, Patch, Post, Query, Res } from '@nestjs/common';
 import type { Response } from 'express';
-import { ApiBody, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { isOpcuaDevice, type DeviceDto, type DeviceStatusDto, type ImportResultDto, type OpcuaBrowseNodeDto } from '@idm/contracts';
 import { PlantWrite, Roles } from '@idm/core';
 import { CreateDeviceDto, UpdateDeviceDto } from './dto/device.dto';
@@ -56,15 +56,22 @@ export class DevicesController {
       'Version 2 devices carry protocol (modbus, opcua) and tags their binding in source; version 1 (Modbus, the binding flat on each tag) is still read. ' +
       'OPC UA passwords are never exported; an imported device without one keeps the password stored for it (same id and username). ' +
       'mode=merge (default) upserts devices by id and tags by sensor_id; mode=replace also removes what the file does not list. ' +
-      'Nothing is written unless the whole file is valid; every problem names the device or tag.',
+      'Nothing is written unless the whole file is valid; every problem names the device or tag. ' +
+      'dry_run=true writes nothing and answers what the import would remove (removed_devices, removed_tags), to ask before a replace. ' +
+      'Only devices whose settings or tags changed restart their connection (changed_devices): an unchanged file imported again restarts none.',
   })
   @ApiQuery({ name: 'mode', enum: ['merge', 'replace'], required: false })
+  @ApiQuery({ name: 'dry_run', enum: ['true', 'false'], required: false })
   @ApiBody({ schema: { type: 'object' } })
-  import(@Body() body: unknown, @Query('mode') mode?: string): Promise<ImportResultDto> {
+  @ApiOkResponse({ description: 'what was imported (or would be, on a dry run), removed and restarted' })
+  import(@Body() body: unknown, @Query('mode') mode?: string, @Query('dry_run') dryRun?: string): Promise<ImportResultDto> {
     if (mode !== undefined && mode !== 'merge' && mode !== 'replace') {
       throw new BadRequestException({ message: 'mode must be merge or replace', details: [{ field: 'mode', rule: 'isIn', message: 'mode must be merge or replace' }] });
     }
-    return this.admin.importFile(body, mode === 'replace' ? 'replace' : 'merge');
+    if (dryRun !== undefined && dryRun !== 'true' && dryRun !== 'false') {
+      throw new BadRequestException({ message: 'dry_run must be true or false', details: [{ field: 'dry_run', rule: 'isBoolean', message: 'dry_run must be true or false' }] });
+    }
+    return this.admin.importFile(body, mode === 'replace' ? 'replace' : 'merge', dryRun === 'true');
   }
 
   @Get(':id')

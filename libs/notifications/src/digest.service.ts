@@ -4,7 +4,7 @@ import type { AlarmDto, ReportScope } from '@idm/contracts';
 import { AppConfig } from '@idm/core';
 import { TagRegistryService } from '@idm/ingestion';
 import { AlarmFacts, alarmInScope, ReportsService, resolveScope, ResolvedScope } from '@idm/reports';
-import { composeCriticalAlert, composeDigest } from './engine/digest';
+import { composeCriticalAlert, composeDigest, waitingForAck } from './engine/digest';
 import { MailOutbox } from './mail-outbox.service';
 import { Subscription } from './notification.schema';
 import { NotificationsRepository } from './notifications.repository';
@@ -39,6 +39,10 @@ export class DigestService {
     private readonly config: AppConfig,
   ) {}
 
+  private descriptions(): Map<string, string> {
+    return new Map(this.registry.listTags().filter((t) => t.description).map((t) => [t.sensor_id, t.description]));
+  }
+
   resolve(scope: ReportScope): ResolvedScope {
     return resolveScope(scope, this.registry.listTags());
   }
@@ -57,8 +61,11 @@ export class DigestService {
     const scope: ReportScope = { ...sub.scope, min_priority: sub.min_priority };
     const report = await this.reports.build({ from: since, to: until, scope });
     const resolved = this.resolve(sub.scope);
-    const unacknowledged = this.alarms.list({}).filter((a) => !a.acknowledged && this.inScope(a, sub, resolved));
-    const mail = composeDigest({ name: sub.name, timeZone: sub.time_zone, since, until, report, unacknowledged, publicUrl: this.config.notifications.publicUrl });
+    const unacknowledged = waitingForAck(this.alarms.list({})).filter((a) => this.inScope(a, sub, resolved));
+    const mail = composeDigest({
+      name: sub.name, timeZone: sub.time_zone, since, until, report, unacknowledged, publicUrl: this.config.notifications.publicUrl,
+      descriptions: this.descriptions(), first: sub.last_sent_at === null || sub.last_sent_at === undefined,
+    });
     if (mail.empty && !sub.send_empty) {
       this.logger.log(`digest "${sub.name}" skipped: nothing happened since ${new Date(since).toISOString()}`);
       return { sent: false, reason: 'nothing happened since the last digest (send_empty is false)' };
@@ -75,7 +82,7 @@ export class DigestService {
 
   /** One e-mail listing critical alarms raised since the previous one for this subscription. */
   sendCritical(sub: Subscription, alarms: AlarmDto[]): Promise<string> {
-    const mail = composeCriticalAlert(sub.name, alarms, sub.time_zone, this.config.notifications.publicUrl);
+    const mail = composeCriticalAlert(sub.name, alarms, sub.time_zone, this.config.notifications.publicUrl, this.descriptions());
     return this.outbox.send({ kind: 'critical', subscription_id: sub._id, to: sub.recipients, subject: mail.subject, text: mail.text, html: mail.html });
   }
 }

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsBoolean, IsEmail, IsIn, IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
 import { ROLES, type Role } from '@idm/contracts';
-import type { ChangePasswordRequest, CreateUserRequest, LoginRequest, LogoutRequest, RefreshRequest, RegisterRequest, UpdateRolesRequest } from '@idm/contracts';
+import type { ChangePasswordRequest, CreateUserRequest, LoginRequest, LogoutRequest, RefreshRequest, RegisterRequest, ResetPasswordRequest, UpdateRolesRequest } from '@idm/contracts';
 
 export const USERNAME_PATTERN = /^[A-Za-z0-9._-]{3,32}$/;
 
@@ -88,6 +88,13 @@ export class ChangePasswordDto implements ChangePasswordRequest {
 
   @ApiProperty({ description: 'at least 10 characters, not the username or e-mail, not a common password' })
   @IsString()
+  @MaxLength(1024)
+  new_password!: string;
+}
+
+export class ResetPasswordDto implements ResetPasswordRequest {
+  @ApiProperty({ description: 'at least 10 characters, not the username or e-mail, not a common password' })
+  @IsString({ message: 'new_password must be a string' })
   @MaxLength(1024)
   new_password!: string;
 }

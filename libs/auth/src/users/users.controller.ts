@@ -1,9 +1,9 @@
 import { BadRequestException, Body, Controller, Get, HttpCode, HttpStatus, Param, Patch, PipeTransform, Post } from '@nestjs/common';
-import { ApiConflictResponse, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import { ApiBadRequestResponse, ApiConflictResponse, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { CurrentUser, Roles } from '@idm/core';
 import type { AuthUser } from '@idm/core';
 import type { UserDto } from '@idm/contracts';
-import { CreateUserDto, UpdateRolesDto } from '../dto/auth.dto';
+import { CreateUserDto, ResetPasswordDto, UpdateRolesDto } from '../dto/auth.dto';
 import { UserResponse } from '../dto/user-response.dto';
 import { UsersService } from './users.service';
 
@@ -54,6 +54,16 @@ export class UsersController {
   @ApiConflictResponse({ description: 'would leave IDM without an active admin' })
   setRoles(@CurrentUser() actor: AuthUser, @Param('id', UserIdPipe) id: string, @Body() body: UpdateRolesDto): Promise<UserDto> {
     return this.users.setRoles(actor, id, body.roles);
+  }
+
+  @Post(':id/password')
+  @HttpCode(HttpStatus.OK)
+  @ApiOperation({ summary: "Reset a user's password (admin): every session and token of that user ends; they sign in with the new one" })
+  @ApiParam({ name: 'id' })
+  @ApiOkResponse({ type: UserResponse })
+  @ApiBadRequestResponse({ description: 'new_password breaks the password policy' })
+  resetPassword(@CurrentUser() actor: AuthUser, @Param('id', UserIdPipe) id: string, @Body() body: ResetPasswordDto): Promise<UserDto> {
+    return this.users.resetPassword(actor, id, body.new_password);
   }
 
   @Post(':id/disable')

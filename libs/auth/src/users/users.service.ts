@@ -99,17 +99,26 @@ export class UsersService {
       const message = 'current_password is not the current password';
       throw new BadRequestException({ message, details: [{ field: 'current_password', rule: 'matches', message }] });
     }
-    const problem = checkPassword(next, user);
-    if (problem) {
-      const message = problem.message.replace(/^password/, 'new_password');
-      throw new BadRequestException({ message, details: [{ field: 'new_password', rule: problem.rule, message }] });
-    }
+    this.assertNewPassword(next, user);
     if (await verifyPassword(user.password, next)) {
       const message = 'new_password must differ from the current password';
       throw new BadRequestException({ message, details: [{ field: 'new_password', rule: 'notCurrent', message }] });
     }
     await this.users.update(user._id, { password: await hashPassword(next) }, true);
     await this.sessions.endAll(userId, 'password_changed');
+  }
+
+  /**
+   * An admin sets a user's password (forgotten, or handed over): the same policy as any password; every
+   * session and access token of that user ends, so only the new password signs in.
+   */
+  async resetPassword(actor: AuthUser, id: string, next: string): Promise<UserDto> {
+    const user = await this.load(id);
+    this.assertNewPassword(next, user);
+    const updated = await this.users.update(user._id, { password: await hashPassword(next) }, true);
+    if (!updated) throw this.notFound(id);
+    await this.sessions.endAll(id, `password_reset_by:${actor.username}`);
+    return toUserDto(updated);
   }
 
   private async insert(input: { username: string; email: string; password: string }, roles: Role[]): Promise<UserDto> {
@@ -133,6 +142,15 @@ export class UsersService {
     } catch (err) {
       if (err instanceof DuplicateUserError) throw this.duplicate(err.field, input[err.field]);
       throw err;
+    }
+  }
+
+  /** The password policy for a `new_password` field (a user's own change or an admin's reset). */
+  private assertNewPassword(next: string, user: UserRecord): void {
+    const problem = checkPassword(next, user);
+    if (problem) {
+      const message = problem.message.replace(/^password/, 'new_password');
+      throw new BadRequestException({ message, details: [{ field: 'new_password', rule: problem.rule, message }] });
     }
   }
 

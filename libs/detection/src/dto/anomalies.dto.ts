@@ -94,13 +94,13 @@ export class CheckRequestDto {
 const list = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.split(',').map((v) => v.trim()).filter(Boolean) : value);
 
 export class HistoryQueryDto {
-  @ApiPropertyOptional()
+  @ApiPropertyOptional({ description: 'the sensor id (with match=prefix: its beginning, any case, "p06" finds P06-PT-01)' })
   @IsOptional()
   @IsString()
   @Matches(SENSOR_ID, { message: SENSOR_ID_MESSAGE })
   sensor_id?: string;
 
-  @ApiPropertyOptional({ description: 'plant area of the sensor' })
+  @ApiPropertyOptional({ description: 'plant area of the sensor (with match=prefix: its beginning, any case, "tank farm" finds "Tank farm 2")' })
   @IsOptional()
   @IsString()
   @MaxLength(200)
@@ -155,6 +155,11 @@ export class HistoryQueryDto {
   @IsString()
   @MaxLength(600)
   cursor?: string;
+
+  @ApiPropertyOptional({ enum: ['exact', 'prefix'], default: 'exact', description: 'how sensor_id and area match: exactly, or as a case-insensitive beginning (search boxes)' })
+  @IsOptional()
+  @IsIn(['exact', 'prefix'], { message: 'match must be exact or prefix' })
+  match?: 'exact' | 'prefix';
 
   @ApiPropertyOptional({ enum: ['json', 'csv'], default: 'json' })
   @IsOptional()

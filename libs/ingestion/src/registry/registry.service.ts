@@ -40,7 +40,7 @@ export class RegistryService {
     if (this.registry.getDevice(device.id)) throw new ConflictException({ message: `device "${device.id}" already exists` });
     assertValid(checkDevices([...this.registry.listDevices(), device]));
     await this.repo.saveDevice(device);
-    await this.registry.refresh([device.id]);
+    await this.registry.refresh();
     return device;
   }
 
@@ -61,7 +61,7 @@ export class RegistryService {
     const device = deviceWithDefaults(merged);
     assertValid(checkDevices(this.registry.listDevices().map((d) => (d.id === id ? device : d))));
     await this.repo.saveDevice(device);
-    await this.registry.refresh([id]);
+    await this.registry.refresh();
     return device;
   }
 
@@ -71,7 +71,7 @@ export class RegistryService {
     const sensorIds = this.registry.tagsOfDevice(id).map((t) => t.sensor_id);
     await this.repo.deleteTags(sensorIds);
     await this.repo.deleteDevice(id);
-    await this.registry.refresh([id]);
+    await this.registry.refresh();
     this.events.emit('device.removed', { device_id: id, device_name: device.name, sensor_ids: sensorIds, at: Date.now() });
   }
 
@@ -83,7 +83,7 @@ export class RegistryService {
     if (this.registry.getTag(tag.sensor_id)) throw new ConflictException({ message: `tag "${tag.sensor_id}" already exists`, details: [{ field: 'sensor_id', rule: 'unique', message: `tag "${tag.sensor_id}" already exists` }] });
     this.checkTagChange(tag);
     await this.repo.saveTag(tag);
-    await this.registry.refresh([tag.device_id]);
+    await this.registry.refresh();
     return tag;
   }
 
@@ -101,22 +101,23 @@ export class RegistryService {
     else if (state_words !== undefined) tag.state_words = stateWords(state_words);
     this.checkTagChange(tag);
     await this.repo.saveTag(tag);
-    await this.registry.refresh([before.device_id, tag.device_id]);
+    await this.registry.refresh();
     return tag;
   }
 
   async deleteTag(sensorId: string): Promise<void> {
     const t = this.getTag(sensorId);
     await this.repo.deleteTags([sensorId]);
-    await this.registry.refresh([t.device_id]);
+    await this.registry.refresh();
     this.events.emit('tag.removed', { sensor_id: sensorId, device_id: t.device_id, at: Date.now() });
   }
 
   /**
    * Imports a device file. `merge` upserts devices by id and tags by sensor_id; `replace` also removes
-   * what the file does not list. Nothing is written unless the whole result is valid.
+   * what the file does not list. Nothing is written unless the whole result is valid, nor on a dry run.
+   * Only devices whose settings or tags really changed restart their connection.
    */
-  async importFile(body: unknown, mode: 'merge' | 'replace'): Promise<ImportResultDto> {
+  async importFile(body: unknown, mode: 'merge' | 'replace', dryRun = false): Promise<ImportResultDto> {
     let raw: { devices: unknown[]; tags: unknown[] };
     try {
       raw = parseDeviceFile(body);
@@ -155,17 +156,24 @@ export class RegistryService {
     const problems = [...checkDevices(allDevices), ...checkTags([...keptTags, ...tags], protocolsOf(allDevices))];
     if (problems.length) throw badRequest(problems);
 
-    const changed = new Set<string>([...fileDeviceIds, ...tags.map((t) => t.device_id)]);
     const goneTags = mode === 'replace' ? this.registry.listTags().filter((t) => !fileTagIds.has(t.sensor_id)) : [];
     const goneDevices = mode === 'replace' ? this.registry.listDevices().filter((d) => !fileDeviceIds.has(d.id)) : [];
+    const result = {
+      devices: devices.length,
+      tags: tags.length,
+      mode,
+      removed_devices: goneDevices.map((d) => d.id).sort(),
+      removed_tags: goneTags.map((t) => t.sensor_id).sort(),
+    };
+    // A dry run answers what the import would remove, so a screen can ask before it does.
+    if (dryRun) return { ...result, dry_run: true, changed_devices: [] };
     if (mode === 'replace') {
       await this.repo.deleteTags(goneTags.map((t) => t.sensor_id));
-      for (const d of this.registry.listDevices()) changed.add(d.id);
       for (const d of goneDevices) await this.repo.deleteDevice(d.id);
     }
     for (const d of devices) await this.repo.saveDevice(d);
     for (const t of tags) await this.repo.saveTag(t);
-    await this.registry.refresh([...changed]);
+    const changed = await this.registry.refresh();
     const at = Date.now();
     for (const d of goneDevices) {
       const sensorIds = goneTags.filter((t) => t.device_id === d.id).map((t) => t.sensor_id);
@@ -173,7 +181,7 @@ export class RegistryService {
     }
     const goneDeviceIds = new Set(goneDevices.map((d) => d.id));
     for (const t of goneTags) if (!goneDeviceIds.has(t.device_id)) this.events.emit('tag.removed', { sensor_id: t.sensor_id, device_id: t.device_id, at });
-    return { devices: devices.length, tags: tags.length, mode };
+    return { ...result, dry_run: false, changed_devices: changed.sort() };
   }
 
   /** A version-2 device file of the whole registry; passwords are never written (re-import keeps the stored ones). */

@@ -49,8 +49,7 @@ export class TagRegistryService implements OnModuleInit {
       this.fromDatabase = true;
       this.resolveLoaded();
       // Devices started from the local copy are restarted where the database's registry differs.
-      const after = this.snapshot();
-      const changed = [...new Set([...before.keys(), ...after.keys()])].filter((id) => !isDeepStrictEqual(before.get(id), after.get(id)));
+      const changed = changedDevices(before, this.snapshot());
       if (changed.length) this.notify(changed);
     }, this.database.initialised ? 30_000 : 0, 'the database');
     if (!this.fromDatabase) this.loadCopy();
@@ -87,10 +86,17 @@ export class TagRegistryService implements OnModuleInit {
     return () => this.listeners.delete(listener);
   }
 
-  /** Reloads from the database and tells listeners which devices changed. */
-  async refresh(deviceIds: readonly string[]): Promise<void> {
+  /**
+   * Reloads from the database and tells listeners which devices changed: those whose settings or tags
+   * differ after the reload (added and removed ones included), so storing what is already there (an
+   * unchanged device file imported again) restarts no connection. Returns their ids.
+   */
+  async refresh(): Promise<string[]> {
+    const before = this.snapshot();
     await this.reload();
-    this.notify(deviceIds);
+    const changed = changedDevices(before, this.snapshot());
+    this.notify(changed);
+    return changed;
   }
 
   private notify(deviceIds: readonly string[]): void {
@@ -111,9 +117,9 @@ export class TagRegistryService implements OnModuleInit {
     this.saveCopy(devices, tags);
   }
 
-  /** Each device with its tags, to tell which devices a reload changed. */
+  /** Each device with its tags (by sensor id: the database's order may move), to tell which devices a reload changed. */
   private snapshot(): Map<string, { device: DeviceDto; tags: TagDto[] }> {
-    return new Map(this.listDevices().map((d) => [d.id, { device: d, tags: this.tagsOfDevice(d.id) }]));
+    return new Map(this.listDevices().map((d) => [d.id, { device: d, tags: this.tagsOfDevice(d.id).sort((a, b) => a.sensor_id.localeCompare(b.sensor_id)) }]));
   }
 
   private get copyPath(): string {
@@ -147,4 +153,9 @@ export class TagRegistryService implements OnModuleInit {
       this.logger.error(`local registry copy ${this.copyPath} is unreadable: ${String(err)}`);
     }
   }
+}
+
+/** Ids of the devices present in either snapshot whose device or tags differ. */
+function changedDevices(before: Map<string, unknown>, after: Map<string, unknown>): string[] {
+  return [...new Set([...before.keys(), ...after.keys()])].filter((id) => !isDeepStrictEqual(before.get(id), after.get(id)));
 }

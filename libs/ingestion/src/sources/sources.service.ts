@@ -77,7 +77,7 @@ export class SourcesService implements OnApplicationBootstrap, OnApplicationShut
   private async startReading(takeover: boolean): Promise<void> {
     if (this.unsubscribe) return;
     this.unsubscribe = this.registry.onChange((c) => void this.restart(c.deviceIds));
-    if (takeover) await this.registry.refresh([]).catch((err: unknown) => this.logger.warn(`registry not reloaded at takeover: ${String(err)}`));
+    if (takeover) await this.registry.refresh().catch((err: unknown) => this.logger.warn(`registry not reloaded at takeover: ${String(err)}`));
     await this.restart(this.registry.listDevices().map((d) => d.id));
   }
 

@@ -1,5 +1,5 @@
 import type { AlarmDto, AnomalyReport } from '@idm/contracts';
-import { composeCriticalAlert, composeDigest, formatInZone } from './digest';
+import { composeCriticalAlert, composeDigest, formatInZone, waitingForAck } from './digest';
 
 function report(alarms: number, critical: number, anomalies = 0): AnomalyReport {
   return {
@@ -18,7 +18,8 @@ function report(alarms: number, critical: number, anomalies = 0): AnomalyReport 
   };
 }
 
-const unack = { id: 'sensor:t1|limit', priority: 'critical', message: 't1: <limit> & more', raised_at: '2026-01-01T06:00:00.000Z' } as AlarmDto;
+const unack = { id: 'sensor:t1|limit', source_id: 't1', priority: 'critical', state: 'unack_active', acknowledged: false, message: 't1: <limit> & more', raised_at: '2026-01-01T06:00:00.000Z' } as AlarmDto;
+const descriptions = new Map([['t1', 'Tank 1 temperature'], ['p1', 'Feed pump pressure']]);
 
 describe('composeDigest', () => {
   const base = { name: 'Night shift', timeZone: 'Europe/Paris', since: Date.parse('2026-01-01T21:00:00Z'), until: Date.parse('2026-01-02T05:00:00Z'), publicUrl: 'http://idm.local' };
@@ -30,10 +31,40 @@ describe('composeDigest', () => {
     expect(m.text).toContain('2026-01-01 22:00 to 2026-01-02 06:00 (Europe/Paris)');
     expect(m.text).toContain('Alarms raised: 10');
     expect(m.text).toContain('Anomaly episodes: 2');
-    expect(m.text.indexOf('sensor:t1|limit: 1 activation')).toBeLessThan(m.text.indexOf('sensor:p1|spike: 5'));
+    expect(m.text.indexOf('t1 limit: 1 activation')).toBeLessThan(m.text.indexOf('p1 spike: 5'));
     expect(m.text).toContain('[critical] t1: <limit> & more');
     expect(m.html).toContain('t1: &lt;limit&gt; &amp; more');
     expect(m.html).not.toContain('<limit>');
+  });
+
+  it('names tags with their descriptions and local times, never internal alarm ids or UTC stamps', () => {
+    const m = composeDigest({ ...base, report: report(10, 1), unacknowledged: [unack], descriptions });
+    expect(m.text).toContain('[critical] t1 (Tank 1 temperature) limit: 1 activation');
+    expect(m.text).toContain('[low] p1 (Feed pump pressure) spike: 5 activation');
+    expect(m.text).toContain('t1: <limit> & more — Tank 1 temperature (since 2026-01-01 07:00)');
+    expect(m.html).toContain('t1 (Tank 1 temperature) limit');
+    expect(m.html).toContain('(since 2026-01-01 07:00)');
+    for (const body of [m.text, m.html]) {
+      expect(body).not.toContain('sensor:');
+      expect(body).not.toContain('06:00:00.000Z');
+    }
+  });
+
+  it('leaves shelved, out-of-service and acknowledged alarms out of the waiting list', () => {
+    const list = [
+      unack,
+      { ...unack, id: 'a2', state: 'shelved' },
+      { ...unack, id: 'a3', state: 'out_of_service' },
+      { ...unack, id: 'a4', state: 'ack_active', acknowledged: true },
+      { ...unack, id: 'a5', state: 'unack_rtn', active: false },
+    ] as AlarmDto[];
+    expect(waitingForAck(list).map((a) => a.id)).toEqual(['sensor:t1|limit', 'a5']);
+  });
+
+  it('sends a first digest while anything waits for an acknowledgement, even if nothing happened since', () => {
+    expect(composeDigest({ ...base, report: report(0, 0), unacknowledged: [unack], first: true }).empty).toBe(false);
+    expect(composeDigest({ ...base, report: report(0, 0), unacknowledged: [unack], first: false }).empty).toBe(true);
+    expect(composeDigest({ ...base, report: report(0, 0), unacknowledged: [], first: true }).empty).toBe(true);
   });
 
   it('is empty when no alarm was raised and no anomaly seen', () => {
@@ -46,9 +77,11 @@ describe('composeDigest', () => {
 describe('composeCriticalAlert', () => {
   it('names a single alarm in the subject and counts a group', () => {
     expect(composeCriticalAlert('s', [unack], 'UTC', 'http://x').subject).toBe('[IDM] CRITICAL alarm: t1: <limit> & more');
-    const g = composeCriticalAlert('Boiler', [unack, { ...unack, id: 'b', message: 'b' }], 'UTC', 'http://x');
+    const g = composeCriticalAlert('Boiler', [unack, { ...unack, id: 'sensor:b|limit', source_id: 'b', message: 'b' }], 'Europe/Paris', 'http://x', descriptions);
     expect(g.subject).toBe('[IDM] 2 CRITICAL alarms raised (Boiler)');
-    expect(g.text).toContain('2026-01-01 06:00 b [b]');
+    expect(g.text).toContain('2026-01-01 07:00 t1: <limit> & more — Tank 1 temperature');
+    expect(g.text).toContain('2026-01-01 07:00 b\n');
+    expect(g.text).not.toContain('sensor:');
   });
 
   it('formats times in the given zone', () => {

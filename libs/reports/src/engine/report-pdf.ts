@@ -61,7 +61,7 @@ export function reportToPdf(r: AnomalyReport): Promise<Buffer> {
     k.chattering.map((c) => [c.alarm_id, String(c.max_per_minute), String(c.activations)]), [280, 90, 80]);
   table(doc, 'Stale alarms', ['Alarm', 'Priority', 'Active since', 'Hours'],
     k.stale.map((s) => [s.alarm_id, s.priority, s.active_since, String(s.active_hours)]), [200, 60, 150, 60]);
-  table(doc, 'Sensor statistics (percentiles of 1-minute or hourly means)', ['Sensor', 'Unit', 'Samples', 'Mean', 'Std', 'Min', 'Max', 'P5', 'P50', 'P95'],
+  table(doc, 'Sensor statistics (percentiles estimated from 1-minute or hourly rollups)', ['Sensor', 'Unit', 'Samples', 'Mean', 'Std', 'Min', 'Max', 'P5', 'P50', 'P95'],
     r.sensor_stats.map((s) => [s.sensor_id, s.unit, String(s.samples), num(s.mean), num(s.std), num(s.min), num(s.max), num(s.p05), num(s.p50), num(s.p95)]),
     [95, 40, 50, 48, 45, 43, 43, 43, 43, 43]);
 

@@ -11,12 +11,15 @@ export async function listDeviceStatuses(): Promise<DeviceStatusDto[]> {
   return data;
 }
 
-/** `POST /devices/import`: JSON files go as they are, YAML as `{yaml: text}`; nothing is written unless the whole file is valid. */
-export async function importDeviceFile(fileName: string, text: string, mode: 'merge' | 'replace'): Promise<ImportResultDto> {
+/**
+ * `POST /devices/import`: JSON files go as they are, YAML as `{yaml: text}`; nothing is written unless the
+ * whole file is valid, nor with `dryRun` (the answer then says what the import would remove).
+ */
+export async function importDeviceFile(fileName: string, text: string, mode: 'merge' | 'replace', dryRun = false): Promise<ImportResultDto> {
   let body: unknown;
   if (/\.json$/i.test(fileName)) body = JSON.parse(text);
   else body = { yaml: text };
-  const { data } = await api.post<ImportResultDto>('/devices/import', body, { params: { mode } });
+  const { data } = await api.post<ImportResultDto>('/devices/import', body, { params: dryRun ? { mode, dry_run: 'true' } : { mode } });
   return data;
 }
 

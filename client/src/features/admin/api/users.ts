@@ -20,3 +20,9 @@ export async function setUserDisabled(id: string, disabled: boolean): Promise<Us
   const { data } = await api.post<UserDto>(`/users/${encodeURIComponent(id)}/${disabled ? 'disable' : 'enable'}`, {});
   return data;
 }
+
+/** An admin sets a user's password; that user's sessions all end. */
+export async function resetUserPassword(id: string, newPassword: string): Promise<UserDto> {
+  const { data } = await api.post<UserDto>(`/users/${encodeURIComponent(id)}/password`, { new_password: newPassword });
+  return data;
+}

@@ -1,7 +1,7 @@
 import { render, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { MemoryRouter } from 'react-router-dom';
-import { beforeEach, expect, test } from 'vitest';
+import { beforeEach, expect, test, vi } from 'vitest';
 import type { TagDto } from '@idm/contracts';
 import { initConfig } from '../../../config';
 import { AuthProvider } from '../../../lib/auth';
@@ -20,11 +20,11 @@ const TAGS = [
 ];
 const device = (id: string, name: string) => ({ id, name, protocol: 'modbus', host: '10.0.0.1', port: 502, unit_id: 1, poll_interval_ms: 1000, timeout_ms: 500, enabled: true });
 
-function renderPage() {
+function renderPage(confirm?: (text: string) => boolean) {
   render(
     <AuthProvider>
       <MemoryRouter>
-        <DevicesPage />
+        <DevicesPage confirm={confirm} />
       </MemoryRouter>
     </AuthProvider>,
   );
@@ -109,3 +109,45 @@ test('without an OPC UA device there is no certificates panel', async () => {
   expect(screen.queryByRole('region', { name: 'OPC UA certificates' })).not.toBeInTheDocument();
 });
 
+
+test('a replace import lists what it would remove and asks first; declined, nothing is imported', async () => {
+  const user = userEvent.setup();
+  const result = (over: object) => ({ devices: 1, tags: 1, mode: 'replace', dry_run: false, removed_devices: ['plc-02'], removed_tags: ['PT-201', 'PT-202'], changed_devices: ['plc-01', 'plc-02'], ...over });
+  const seen = fakeApi((req) =>
+    req.url === '/devices/import'
+      ? { status: 200, data: req.params?.dry_run === 'true' ? result({ dry_run: true, changed_devices: [] }) : result({}) }
+      : { status: 200, data: req.url === '/tags' ? TAGS : req.url === '/devices' ? [device('plc-01', 'Boiler PLC'), device('plc-02', 'Water PLC')] : [] },
+  );
+  const confirm = vi.fn((_text: string) => false);
+  renderPage(confirm);
+  const file = new File([JSON.stringify({ version: 2, devices: [], tags: [] })], 'plant.json', { type: 'application/json' });
+  await user.upload(screen.getByLabelText(/^File/), file);
+  await user.selectOptions(screen.getByRole('combobox', { name: 'Mode' }), 'replace');
+  await user.click(screen.getByRole('button', { name: 'Import' }));
+  expect(await screen.findByText('Import cancelled: nothing was changed.')).toBeInTheDocument();
+  expect(confirm).toHaveBeenCalledTimes(1);
+  expect(confirm.mock.calls[0][0]).toContain('1 device(s): plc-02');
+  expect(confirm.mock.calls[0][0]).toContain('2 tag(s): PT-201, PT-202');
+  const imports = () => seen.filter((r) => r.url === '/devices/import').map((r) => r.params);
+  expect(imports()).toEqual([{ mode: 'replace', dry_run: 'true' }]);
+
+  confirm.mockReturnValue(true);
+  await user.click(screen.getByRole('button', { name: 'Import' }));
+  expect(await screen.findByText(/Removed 1 device\(s\) and 2 tag\(s\)\. Restarted: plc-01, plc-02\./)).toBeInTheDocument();
+  expect(imports()).toEqual([{ mode: 'replace', dry_run: 'true' }, { mode: 'replace', dry_run: 'true' }, { mode: 'replace' }]);
+});
+
+test('a merge import does not ask, and says when nothing changed so no device restarted', async () => {
+  const user = userEvent.setup();
+  fakeApi((req) =>
+    req.url === '/devices/import'
+      ? { status: 200, data: { devices: 2, tags: 3, mode: 'merge', dry_run: false, removed_devices: [], removed_tags: [], changed_devices: [] } }
+      : { status: 200, data: req.url === '/tags' ? TAGS : [] },
+  );
+  const confirm = vi.fn((_text: string) => true);
+  renderPage(confirm);
+  await user.upload(screen.getByLabelText(/^File/), new File(['{}'], 'plant.json', { type: 'application/json' }));
+  await user.click(screen.getByRole('button', { name: 'Import' }));
+  expect(await screen.findByText(/Imported 2 device\(s\) and 3 tag\(s\) \(merge\)\. Nothing changed: no device restarted\./)).toBeInTheDocument();
+  expect(confirm).not.toHaveBeenCalled();
+});

@@ -11,13 +11,17 @@ import { DeviceForm } from './DeviceForm';
 import { OpcuaBrowser } from './OpcuaBrowser';
 import { OpcuaCertificates } from './OpcuaCertificates';
 
-/** Admin: devices with their poller state, their tags, and import/export of the device file. */
-export function DevicesPage() {
+/**
+ * Admin: devices with their poller state, their tags, and import/export of the device file (a replace that
+ * would remove devices or tags lists them and asks first).
+ */
+export function DevicesPage({ confirm = (text: string) => window.confirm(text) }: { confirm?(text: string): boolean }) {
   const { can } = useAuth();
   const devices = useResource(listDevices, 'devices');
   const statuses = useResource(listDeviceStatuses, 'statuses', 5000);
   const tags = useResource(getTags, 'tags');
   const [result, setResult] = useState<ImportResultDto | null>(null);
+  const [cancelled, setCancelled] = useState(false);
   const [error, setError] = useState<UiError | null>(null);
   const [busy, setBusy] = useState(false);
   const [query, setQuery] = useState('');
@@ -34,16 +38,26 @@ export function DevicesPage() {
   const upload = async (e: FormEvent<HTMLFormElement>) => {
     e.preventDefault();
     const f = new FormData(e.currentTarget);
-    const file = f.get('file');
-    if (!(file instanceof File) || !file.size) {
+    const file = (e.currentTarget.elements.namedItem('file') as HTMLInputElement | null)?.files?.[0];
+    if (!file?.size) {
       setError({ message: 'Choose a device file (.json or .yaml) first', fields: {}, status: null });
       return;
     }
     setBusy(true);
     setError(null);
     setResult(null);
+    setCancelled(false);
     try {
-      setResult(await importDeviceFile(file.name, await file.text(), f.get('mode') === 'replace' ? 'replace' : 'merge'));
+      const mode = f.get('mode') === 'replace' ? 'replace' : 'merge';
+      const text = await readText(file);
+      if (mode === 'replace') {
+        const preview = await importDeviceFile(file.name, text, mode, true);
+        if ((preview.removed_devices.length || preview.removed_tags.length) && !confirm(removalQuestion(preview))) {
+          setCancelled(true);
+          return;
+        }
+      }
+      setResult(await importDeviceFile(file.name, text, mode));
       devices.reload();
       tags.reload();
     } catch (err) {
@@ -79,6 +93,13 @@ export function DevicesPage() {
         {result && (
           <p className="notice" role="status">
             Imported {result.devices} device(s) and {result.tags} tag(s) ({result.mode}).
+            {result.removed_devices.length + result.removed_tags.length > 0 && ` Removed ${result.removed_devices.length} device(s) and ${result.removed_tags.length} tag(s).`}{' '}
+            {result.changed_devices.length ? `Restarted: ${result.changed_devices.join(', ')}.` : 'Nothing changed: no device restarted.'}
+          </p>
+        )}
+        {cancelled && (
+          <p className="notice" role="status">
+            Import cancelled: nothing was changed.
           </p>
         )}
         {error && (
@@ -244,5 +265,25 @@ function filterTags(tags: readonly TagDto[], query: string, deviceNames: Readonl
   return tags.filter((t) => {
     const text = [t.sensor_id, t.description, t.area, t.device_id, deviceNames.get(t.device_id) ?? ''].join(' ').toLowerCase();
     return words.every((w) => text.includes(w));
+  });
+}
+
+/** What a replace import would remove, as the question put to the admin (long lists shortened). */
+function removalQuestion(r: ImportResultDto): string {
+  const list = (ids: string[]) => (ids.length > 20 ? `${ids.slice(0, 20).join(', ')} and ${ids.length - 20} more` : ids.join(', '));
+  const lines = ['Replace removes what the file does not list:'];
+  if (r.removed_devices.length) lines.push(`${r.removed_devices.length} device(s): ${list(r.removed_devices)}`);
+  if (r.removed_tags.length) lines.push(`${r.removed_tags.length} tag(s): ${list(r.removed_tags)}`);
+  lines.push('Their alarms end and their values stop. Import and remove them?');
+  return lines.join('\n');
+}
+
+/** A file's text through FileReader (Blob.text() is missing in older browsers and in jsdom). */
+function readText(file: Blob): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const reader = new FileReader();
+    reader.onload = () => resolve(String(reader.result));
+    reader.onerror = () => reject(reader.error ?? new Error('the file cannot be read'));
+    reader.readAsText(file);
   });
 }

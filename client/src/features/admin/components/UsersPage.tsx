@@ -5,15 +5,21 @@ import { useAuth } from '../../../lib/auth';
 import { dateTime } from '../../../lib/format';
 import { toUiError, type UiError } from '../../../lib/errors';
 import { useResource } from '../../../lib/use-resource';
-import { createUser, listUsers, setUserDisabled, setUserRoles } from '../api/users';
+import { createUser, listUsers, resetUserPassword, setUserDisabled, setUserRoles } from '../api/users';
 
-/** Admin: every user with their role; change a role, disable or enable, add a user. */
-export function UsersPage() {
+/**
+ * Admin: every user with their role; change a role or reset a password (each after a confirmation naming
+ * the user), disable or enable, add a user.
+ */
+export function UsersPage({ confirm = (text: string) => window.confirm(text) }: { confirm?(text: string): boolean }) {
   const { can, user: me } = useAuth();
   const users = useResource(listUsers, 'users');
   const [error, setError] = useState<string | null>(null);
   const [createError, setCreateError] = useState<UiError | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
+  // The user whose password is being reset (the form shows under their row), and its error.
+  const [resetting, setResetting] = useState<UserDto | null>(null);
+  const [resetError, setResetError] = useState<UiError | null>(null);
 
   if (!can('admin')) return <p className="panel">Only admins manage users.</p>;
 
@@ -26,6 +32,29 @@ export function UsersPage() {
       users.reload();
     } catch (err) {
       setError(toUiError(err).message);
+    }
+  };
+
+  const changeRole = (u: UserDto, role: Role) => {
+    const from = highestRole(u.roles);
+    if (role === from) return;
+    const self = u.id === me?.id ? ' This is your own account.' : '';
+    if (!confirm(`Change the role of ${u.username} from ${from} to ${role}?${self} It applies to their next action.`)) return;
+    void act(() => setUserRoles(u.id, [role]), `${u.username} is now ${role}.`);
+  };
+
+  const resetPassword = async (e: FormEvent<HTMLFormElement>) => {
+    e.preventDefault();
+    if (!resetting) return;
+    const password = String(new FormData(e.currentTarget).get('new_password'));
+    if (!confirm(`Set a new password for ${resetting.username}? Every session of ${resetting.username} ends; they sign in with the new password.`)) return;
+    setResetError(null);
+    try {
+      await resetUserPassword(resetting.id, password);
+      setNotice(`Password of ${resetting.username} reset; their sessions have ended.`);
+      setResetting(null);
+    } catch (err) {
+      setResetError(toUiError(err, ['new_password']));
     }
   };
 
@@ -72,7 +101,7 @@ export function UsersPage() {
                 <td>{u.username}</td>
                 <td>{u.email}</td>
                 <td>
-                  <select aria-label={`Role of ${u.username}`} value={highestRole(u.roles)} onChange={(e) => void act(() => setUserRoles(u.id, [e.target.value as Role]), `${u.username} is now ${e.target.value}.`)}>
+                  <select aria-label={`Role of ${u.username}`} value={highestRole(u.roles)} onChange={(e) => changeRole(u, e.target.value as Role)}>
                     {ROLES.map((r) => (
                       <option key={r} value={r}>
                         {r}
@@ -87,12 +116,33 @@ export function UsersPage() {
                     <button type="button" onClick={() => void act(() => setUserDisabled(u.id, !u.disabled), `${u.username} ${u.disabled ? 'enabled' : 'disabled'}.`)}>
                       {u.disabled ? 'Enable' : 'Disable'}
                     </button>
-                  )}
+                  )}{' '}
+                  <button
+                    type="button"
+                    onClick={() => {
+                      setResetError(null);
+                      setResetting(u);
+                    }}
+                  >
+                    Reset password
+                  </button>
                 </td>
               </tr>
             ))}
           </tbody>
         </table>
+        {resetting && (
+          <form className="filters" onSubmit={(e) => void resetPassword(e)} noValidate aria-label={`Reset the password of ${resetting.username}`}>
+            <Field label={`New password for ${resetting.username}`} name="new_password" type="password" autoComplete="new-password" required error={resetError?.fields.new_password} />
+            <button type="submit" className="primary">
+              Set password
+            </button>
+            <button type="button" onClick={() => setResetting(null)}>
+              Cancel
+            </button>
+            {resetError && !Object.keys(resetError.fields).length && <span className="form-error">{resetError.message}</span>}
+          </form>
+        )}
       </section>
       <section className="panel" aria-labelledby="add-user-title">
         <h2 id="add-user-title">Add a user</h2>

@@ -12,10 +12,14 @@ export interface AnomalyFilter {
   to?: string;
 }
 
-/** Query parameters of `GET /anomalies/history` (empty filters left out). */
+/**
+ * Query parameters of `GET /anomalies/history` (empty filters left out). Sensor and area are what an operator
+ * types ("tank farm", "P06"): they match as a case-insensitive beginning.
+ */
 export function historyParams(f: AnomalyFilter, extra: Record<string, string | number | undefined> = {}): Record<string, string | number> {
   const out: Record<string, string | number> = {};
-  for (const [k, v] of Object.entries({ ...f, ...extra })) if (v !== undefined && v !== '') out[k] = v;
+  for (const [k, v] of Object.entries({ ...f, ...extra })) if (v !== undefined && v !== '') out[k] = typeof v === 'string' ? v.trim() : v;
+  if (out.sensor_id !== undefined || out.area !== undefined) out.match = 'prefix';
   return out;
 }
 

@@ -5,6 +5,7 @@ import { beforeEach, expect, test } from 'vitest';
 import { initConfig } from '../../../config';
 import { fakeApi } from '../../../test/fake-api';
 import { episodeFixture } from '../../../test/fixtures';
+import { historyParams } from '../api/get-anomaly-history';
 import { AnomalyHistoryPage } from './AnomalyHistoryPage';
 
 const RAISED = episodeFixture('TT-101', '2026-11-27T10:00:00Z', { alarm_id: 'sensor:TT-101|limit' });
@@ -50,4 +51,18 @@ test('the End column says "ongoing" while an episode is still going on, and the 
   const end = async (sensor: string) => within((await screen.findByText(sensor)).closest('tr')!).getAllByRole('cell')[1];
   expect(await end('FT-301')).toHaveTextContent(/^ongoing \(\d/);
   expect(await end('LT-401')).toHaveTextContent(/^2026-11-27 \d{2}:01:00$/);
+});
+
+test('the Status column says OPEN only while an episode goes on; an ended one never reads OPEN', async () => {
+  render(<RouterProvider router={createMemoryRouter([{ path: '/anomalies', element: <AnomalyHistoryPage /> }], { initialEntries: ['/anomalies'] })} />);
+  const status = async (sensor: string) => within((await screen.findByText(sensor)).closest('tr')!).getAllByRole('cell')[9];
+  expect(screen.getByRole('columnheader', { name: 'Status' })).toBeInTheDocument();
+  expect(await status('FT-301')).toHaveTextContent(/^OPEN$/);
+  expect(await status('LT-401')).toHaveTextContent(/^ended, unacknowledged$/);
+  expect(await status('TT-101')).not.toHaveTextContent('OPEN');
+});
+
+test('the sensor and area filters are sent as a case-insensitive prefix search, trimmed', () => {
+  expect(historyParams({ area: ' tank farm ', sensor_id: 'P06', severity: '' }, { limit: 50 })).toEqual({ area: 'tank farm', sensor_id: 'P06', match: 'prefix', limit: 50 });
+  expect(historyParams({ severity: 'high' })).toEqual({ severity: 'high' });
 });

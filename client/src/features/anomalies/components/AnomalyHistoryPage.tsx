@@ -3,6 +3,7 @@ import { Link, useSearchParams } from 'react-router-dom';
 import { ANOMALY_SEVERITIES, ANOMALY_TYPES } from '@idm/contracts';
 import { EpisodeAlarmLink } from '../../../components/ui/EpisodeAlarmLink';
 import { EpisodeEnd } from '../../../components/ui/EpisodeEnd';
+import { EpisodeStatus } from '../../../components/ui/EpisodeStatus';
 import { codeWords, dateTime, formatValue } from '../../../lib/format';
 import { downloadFile } from '../../../lib/download';
 import { toUiError } from '../../../lib/errors';
@@ -142,7 +143,9 @@ export function AnomalyHistoryPage() {
               <td className="num">{formatValue(e.score)}</td>
               <td className="num">{e.samples}</td>
               <td>{e.evidence.detail ?? `${formatValue(e.evidence.statistic)} ≥ ${formatValue(e.evidence.threshold)}`}</td>
-              <td>{e.resolved ? 'resolved' : <strong>OPEN</strong>}</td>
+              <td>
+                <EpisodeStatus episode={e} />
+              </td>
               <td>
                 <EpisodeAlarmLink alarmId={e.alarm_id} />
               </td>

@@ -1,4 +1,4 @@
-import type { CreateSubscriptionRequest, SubscriptionDto } from '@idm/contracts';
+import type { CreateSubscriptionRequest, SendNotificationResponse, SubscriptionDto } from '@idm/contracts';
 import { api } from '../../../lib/api';
 
 const BASE = '/notifications/subscriptions';
@@ -20,4 +20,10 @@ export async function setSubscriptionEnabled(id: string, enabled: boolean): Prom
 
 export async function deleteSubscription(id: string): Promise<void> {
   await api.delete(`${BASE}/${encodeURIComponent(id)}`);
+}
+
+/** Sends a subscription's digest now (covering everything since its last one); its schedule is unchanged. */
+export async function sendDigestNow(id: string): Promise<SendNotificationResponse> {
+  const { data } = await api.post<SendNotificationResponse>('/notifications/send', { kind: 'digest', subscription_id: id });
+  return data;
 }

@@ -74,3 +74,23 @@ test('when the areas cannot be loaded the form says so and still reports on all 
   await user.click(screen.getByRole('button', { name: 'Generate' }));
   await waitFor(() => expect(seen.find((r) => r.url === '/reports/jobs')?.body).toMatchObject({ scope: {} }));
 });
+
+test('"Send now" sends a subscription\'s digest at once and says when the server had nothing to send', async () => {
+  const user = userEvent.setup();
+  const sub = { id: 'sub-1', name: 'Night shift', recipients: ['n@plant.example'], cron: '0 6 * * *', time_zone: 'Europe/Paris', format: 'pdf', enabled: true, next_run_at: '2026-11-28T05:00:00Z', last_sent_at: null };
+  let sends = 0;
+  seen = fakeApi((req) => {
+    if (req.method === 'POST' && req.url === '/notifications/send') {
+      sends += 1;
+      return { status: 202, data: sends === 1 ? { delivery_ids: ['d1'] } : { delivery_ids: [], skipped_reason: 'nothing happened since the last digest' } };
+    }
+    return { status: 200, data: req.url === '/notifications/subscriptions' ? [sub] : [] };
+  });
+  showPage();
+  const row = (await screen.findByText(/Night shift/)).closest('tr')!;
+  await user.click(within(row).getByRole('button', { name: 'Send now' }));
+  expect(await screen.findByText('Digest Night shift sent.')).toBeInTheDocument();
+  expect(seen.filter((r) => r.url === '/notifications/send').map((r) => r.body)).toEqual([{ kind: 'digest', subscription_id: 'sub-1' }]);
+  await user.click(within(row).getByRole('button', { name: 'Send now' }));
+  expect(await screen.findByText('Digest Night shift not sent: nothing happened since the last digest.')).toBeInTheDocument();
+});

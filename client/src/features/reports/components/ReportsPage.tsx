@@ -8,7 +8,7 @@ import { useResource } from '../../../lib/use-resource';
 import { Field } from '../../../components/ui/Field';
 import { getAreas } from '../api/get-areas';
 import { createReportJob, getReportJob } from '../api/report-jobs';
-import { createSubscription, deleteSubscription, listSubscriptions, setSubscriptionEnabled } from '../api/subscriptions';
+import { createSubscription, deleteSubscription, listSubscriptions, sendDigestNow, setSubscriptionEnabled } from '../api/subscriptions';
 
 function localInput(t: number): string {
   return new Date(t - new Date(t).getTimezoneOffset() * 60_000).toISOString().slice(0, 16);
@@ -135,6 +135,22 @@ function Subscriptions() {
     }
   };
 
+  const [sending, setSending] = useState<string | null>(null);
+  const sendNow = async (id: string, name: string) => {
+    setError(null);
+    setSending(id);
+    try {
+      const r = await sendDigestNow(id);
+      // A digest with nothing to say is skipped by the server: say why rather than claim it was sent.
+      setNotice(r.delivery_ids.length ? `Digest ${name} sent.` : `Digest ${name} not sent: ${r.skipped_reason ?? 'nothing to report'}.`);
+      subs.reload();
+    } catch (err) {
+      setError(toUiError(err));
+    } finally {
+      setSending(null);
+    }
+  };
+
   const create = async (e: FormEvent<HTMLFormElement>) => {
     e.preventDefault();
     const form = e.currentTarget;
@@ -198,6 +214,9 @@ function Subscriptions() {
               <td className="num">{dateTime(s.next_run_at)}</td>
               <td className="num">{dateTime(s.last_sent_at)}</td>
               <td>
+                <button type="button" disabled={sending === s.id} onClick={() => void sendNow(s.id, s.name)}>
+                  {sending === s.id ? 'Sending…' : 'Send now'}
+                </button>{' '}
                 <button type="button" onClick={() => void act(() => setSubscriptionEnabled(s.id, !s.enabled), `${s.name} ${s.enabled ? 'paused' : 'resumed'}.`)}>
                   {s.enabled ? 'Pause' : 'Resume'}
                 </button>{' '}

@@ -19,7 +19,9 @@ test('lists the newest episodes of the range, each with a link to the alarm it r
   );
   const rows = within(screen.getByRole('table', { name: 'Anomaly episodes in this range' })).getAllByRole('row').slice(1);
   expect(rows).toHaveLength(10);
-  expect(rows[0]).toHaveTextContent('OPEN');
+  // Ended but its alarm not acknowledged: never OPEN (that is for an episode still going on).
+  expect(rows[0]).not.toHaveTextContent('OPEN');
+  expect(rows[0]).toHaveTextContent('ended, unacknowledged');
   expect(within(rows[0]).getByRole('link', { name: 'Alarm sensor:TT-101|limit' })).toHaveAttribute('href', '/alarms?alarm=sensor%3ATT-101%7Climit');
   expect(rows[1]).toHaveTextContent('stuck');
   expect(within(rows[1]).queryByRole('link')).toBeNull();
@@ -45,6 +47,8 @@ test('an episode still going on says so instead of an end time, its duration cou
   expect(lastSample(rows[0])).toHaveTextContent(/^ongoing \(4 min 05 s\)$/);
   act(() => vi.advanceTimersByTime(60_000));
   expect(lastSample(rows[0])).toHaveTextContent('ongoing (5 min 05 s)');
+  expect(rows[0]).toHaveTextContent('OPEN');
+  expect(rows[1]).not.toHaveTextContent('OPEN');
   // A closed one shows its last anomalous sample.
   expect(lastSample(rows[1])).not.toHaveTextContent('ongoing');
   expect(lastSample(rows[1]).textContent).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:00$/);

@@ -1,6 +1,7 @@
 import type { AnomalyEpisode } from '@idm/contracts';
 import { EpisodeAlarmLink } from '../../../components/ui/EpisodeAlarmLink';
 import { EpisodeEnd } from '../../../components/ui/EpisodeEnd';
+import { EpisodeStatus } from '../../../components/ui/EpisodeStatus';
 import { codeWords, dateTime } from '../../../lib/format';
 
 /** The anomaly episodes of the shown range (newest first, the first `max`), each with the alarm it raised. */
@@ -27,7 +28,9 @@ export function EpisodeList({ episodes, max = 10 }: { episodes: readonly Anomaly
             </td>
             <td>{codeWords(e.anomaly_type)}</td>
             <td>{e.severity}</td>
-            <td>{e.resolved ? 'resolved' : <strong>OPEN</strong>}</td>
+            <td>
+              <EpisodeStatus episode={e} />
+            </td>
             <td>
               <EpisodeAlarmLink alarmId={e.alarm_id} />
             </td>
