@@ -84,6 +84,19 @@ test('an OPC UA device shows its endpoint and security, and its tags their node 
   expect(screen.getByText('every 250 ms, deadband 0.5')).toBeInTheDocument();
 });
 
+test('an MQTT device shows its broker and mode, and its tags their Sparkplug metric or topic', async () => {
+  const mq = { id: 'mq-01', name: 'Broker', protocol: 'mqtt', broker_url: 'mqtt://broker:1883', client_id: 'idm', mode: 'sparkplug', group_id: 'plant-a', timeout_ms: 10000, enabled: true };
+  const spb: TagDto = { ...tag('TT-901', 'mq-01', 'Gateway', 'Gateway temperature'), source: { edge_node_id: 'gw-1', device_id: 'plc-01', metric: 'Boiler/Temp' } };
+  const json: TagDto = { ...tag('TT-902', 'mq-01', 'Gateway', 'Roof temperature'), source: { topic: 'plant/roof/temp', value_path: 'data.v' } };
+  fakeApi((req) => ({ status: 200, data: req.url === '/tags' ? [spb, json] : req.url === '/devices' ? [mq] : [] }));
+  renderPage();
+  expect(await screen.findByText('mqtt://broker:1883 (Sparkplug group plant-a)')).toBeInTheDocument();
+  expect(await screen.findByText('gw-1/plc-01 Boiler/Temp')).toBeInTheDocument();
+  expect(screen.getByText('Sparkplug B')).toBeInTheDocument();
+  expect(screen.getByText('plant/roof/temp')).toBeInTheDocument();
+  expect(screen.getByText('JSON data.v')).toBeInTheDocument();
+});
+
 test('an OPC UA device has a Browse button opening its address space, and the page a certificates panel', async () => {
   const user = userEvent.setup();
   const ua = { id: 'ua-01', name: 'Line 7', protocol: 'opcua', endpoint_url: 'opc.tcp://line7:4840', security_mode: 'None', security_policy: 'None', publishing_interval_ms: 500, timeout_ms: 10000, enabled: true };
