@@ -154,7 +154,7 @@ export class RegistryService {
     const keptDevices = mode === 'replace' ? [] : this.registry.listDevices().filter((d) => !fileDeviceIds.has(d.id));
     const keptTags = mode === 'replace' ? [] : this.registry.listTags().filter((t) => !fileTagIds.has(t.sensor_id));
     const allDevices = [...keptDevices, ...devices];
-    const problems = [...checkDevices(allDevices), ...checkTags([...keptTags, ...tags], protocolsOf(allDevices))];
+    const problems = [...checkDevices(allDevices), ...checkTags([...keptTags, ...tags], protocolsOf(allDevices), mqttModesOf(allDevices))];
     if (problems.length) throw badRequest(problems);
 
     const changed = new Set<string>([...fileDeviceIds, ...tags.map((t) => t.device_id)]);
