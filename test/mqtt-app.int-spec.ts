@@ -60,6 +60,21 @@ describe('MQTT in the app (simulator as Sparkplug B edge node, Mosquitto)', () =
     }
   });
 
+  it('lists the metrics the births announced, with units and the tag bound to each, for adoption', async () => {
+    const plc = sim.plant.plcs[0];
+    const r = await call(t.url, 'GET', '/devices/mq-sp/discovered', admin);
+    expect(r.status).toBe(200);
+    expect(r.body.map((m: any) => [m.edge_node_id, m.device_id, m.name, m.unit, m.sensor_id])).toEqual(
+      plc.tags.map((x) => [plc.id, 'io', x.sensor_id, x.signal.unit, x.sensor_id]),
+    );
+    expect((await call(t.url, 'DELETE', `/tags/${plc.tags[3].sensor_id}`, admin)).status).toBe(204);
+    const after = await eventually(async () => (await call(t.url, 'GET', '/devices/mq-sp/discovered', admin)).body, (b) => b.length === plc.tags.length && b[3].sensor_id === null, 30_000);
+    expect(after.map((m: any) => m.sensor_id)).toEqual([...plc.tags.slice(0, 3).map((x) => x.sensor_id), null]);
+    const x = plc.tags[3];
+    expect((await call(t.url, 'POST', '/tags', admin, { sensor_id: x.sensor_id, device_id: 'mq-sp', area: 'Gateway', unit: x.signal.unit, source: { edge_node_id: plc.id, device_id: 'io', metric: x.sensor_id } })).status).toBe(201);
+    expect((await call(t.url, 'GET', '/devices/mq-missing/discovered', admin)).status).toBe(404);
+  });
+
   it('a PLC that stops answering (NDEATH) raises ONE comm-failure alarm for its edge node, cleared after its births', async () => {
     const plc = sim.plant.plcs[0];
     sim.injectFault({ kind: 'stop_answering', plc: plc.id });
@@ -118,6 +133,7 @@ describe('MQTT in the app (simulator as Sparkplug B edge node, Mosquitto)', () =
     ]);
     expect((await bad('/tags', { sensor_id: 'x2', device_id: 'mq-plain', source: { topic: 'a/#/b' } }))[0][0]).toBe('tags[x2].source.topic');
     expect((await bad('/tags', { sensor_id: 'x3', device_id: 'mq-sp', source: { node_id: 'ns=2;s=A' } }))[0][0]).toBe('tags[x3].source');
+    expect((await call(t.url, 'GET', '/devices/mq-plain/discovered', admin)).status).toBe(409);
     expect((await bad('/tags', { sensor_id: 'x4', device_id: 'mq-plain', source: { topic: 'a', bogus: 1 } }))[0][0]).toBe('source.bogus');
   });
 

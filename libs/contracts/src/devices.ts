@@ -335,3 +335,18 @@ export interface MqttTagBinding {
   device_id?: string;
   metric?: string;
 }
+
+/** `GET /devices/:id/discovered`: a metric a Sparkplug edge node announced in its birth, for adopting as a tag. */
+export interface SparkplugMetricDto {
+  edge_node_id: string;
+  /** Absent: a metric of the edge node itself. */
+  device_id?: string;
+  name: string;
+  alias?: number;
+  datatype?: string;
+  /** The metric's `engUnit` property, to prefill the tag's unit. */
+  unit?: string;
+  properties: Record<string, unknown>;
+  /** The tag already bound to this metric on this device, or null (not adopted yet). */
+  sensor_id: string | null;
+}
