@@ -1,5 +1,5 @@
 import { useState, type FormEvent } from 'react';
-import type { DeviceDto, ImportResultDto, OpcuaDeviceDto, TagDto, TagSource } from '@idm/contracts';
+import type { DeviceDto, ImportResultDto, MqttDeviceDto, OpcuaDeviceDto, TagDto, TagSource } from '@idm/contracts';
 import { isMqttBinding } from '@idm/contracts';
 import { useAuth } from '../../../lib/auth';
 import { clock } from '../../../lib/format';
@@ -11,6 +11,7 @@ import { importDeviceFile, listDevices, listDeviceStatuses } from '../api/device
 import { DeviceForm } from './DeviceForm';
 import { OpcuaBrowser } from './OpcuaBrowser';
 import { OpcuaCertificates } from './OpcuaCertificates';
+import { SparkplugDiscovered } from './SparkplugDiscovered';
 
 /** Admin: devices with their poller state, their tags, and import/export of the device file. */
 export function DevicesPage() {
@@ -26,6 +27,7 @@ export function DevicesPage() {
   const [editing, setEditing] = useState<DeviceDto | 'new' | null>(null);
   /** The OPC UA device whose address space is open in the browser. */
   const [browsing, setBrowsing] = useState<OpcuaDeviceDto | null>(null);
+  const [discovering, setDiscovering] = useState<MqttDeviceDto | null>(null);
 
   if (!can('admin')) return <p className="panel">Only admins manage devices.</p>;
   const statusOf = new Map((statuses.data ?? []).map((s) => [s.device_id, s]));
@@ -147,6 +149,14 @@ export function DevicesPage() {
                         </button>
                       </>
                     )}
+                    {d.protocol === 'mqtt' && d.mode === 'sparkplug' && (
+                      <>
+                        {' '}
+                        <button type="button" aria-label={`Discovered ${d.id}`} onClick={() => setDiscovering(d)}>
+                          Discovered
+                        </button>
+                      </>
+                    )}
                   </td>
                   <td>{deviceAddress(d)}</td>
                   <td className="num">{d.protocol === 'opcua' ? `${d.publishing_interval_ms} ms` : d.protocol === 'mqtt' ? 'on publish' : `${d.poll_interval_ms} ms`}</td>
@@ -160,6 +170,7 @@ export function DevicesPage() {
             })}
           </tbody>
         </table>
+        {discovering && <SparkplugDiscovered key={discovering.id} device={discovering} onAdded={() => tags.reload()} onClose={() => setDiscovering(null)} />}
         {browsing && <OpcuaBrowser key={browsing.id} device={browsing} onAdded={() => tags.reload()} onClose={() => setBrowsing(null)} />}
       </section>
       {(devices.data ?? []).some((d) => d.protocol === 'opcua') && <OpcuaCertificates />}
