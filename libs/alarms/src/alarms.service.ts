@@ -25,6 +25,19 @@ export interface AlarmListFilter {
 /** A device that stops answering blinds the operator to all its tags. */
 const COMM_FAILURE_PRIORITY: ResolvedPriority = { priority: 'high', configured: false };
 
+/**
+ * One comm-failure alarm per device, or per failed scope of it (`device:<device_id>/<scope>|comm_failure`,
+ * e.g. one Sparkplug edge node of a broker); `source_id` stays the device, so removing the device ends them all.
+ */
+function commFailureKey(e: { device_id: string; scope?: string }) {
+  const id = `device:${e.device_id}${e.scope ? `/${e.scope}` : ''}|comm_failure`;
+  return { id, source_type: 'device' as const, source_id: e.device_id, sensor_id: null, condition: 'comm_failure' };
+}
+
+function commFailureName(e: { device_name: string; scope?: string }): string {
+  return e.scope ? `${e.device_name} / ${e.scope}` : e.device_name;
+}
+
 export interface AlarmPush {
   events: AlarmEventDto[];
 }
@@ -109,24 +122,10 @@ export class AlarmsService implements OnModuleInit, OnModuleDestroy {
       this.domainEvents.on('anomaly.updated', (e) => this.onAnomaly(e, true)),
       this.domainEvents.on('anomaly.closed', (e) => this.onAnomaly(e, false)),
       this.domainEvents.on('device.comm_failed', (e) =>
-        this.onCondition(
-          { id: `device:${e.device_id}|comm_failure`, source_type: 'device', source_id: e.device_id, sensor_id: null, condition: 'comm_failure' },
-          `Communication failure: ${e.device_name} (${e.reason})`,
-          COMM_FAILURE_PRIORITY,
-          true,
-          e.at,
-          null,
-        ),
+        this.onCondition(commFailureKey(e), `Communication failure: ${commFailureName(e)} (${e.reason})`, COMM_FAILURE_PRIORITY, true, e.at, null),
       ),
       this.domainEvents.on('device.comm_restored', (e) =>
-        this.onCondition(
-          { id: `device:${e.device_id}|comm_failure`, source_type: 'device', source_id: e.device_id, sensor_id: null, condition: 'comm_failure' },
-          `Communication failure: ${e.device_name}`,
-          COMM_FAILURE_PRIORITY,
-          false,
-          e.at,
-          null,
-        ),
+        this.onCondition(commFailureKey(e), `Communication failure: ${commFailureName(e)}`, COMM_FAILURE_PRIORITY, false, e.at, null),
       ),
     ];
     this.unsubscribe.push(

@@ -109,10 +109,10 @@ export interface ModbusDeviceDto {
 }
 
 /** A device of any protocol; `protocol` says which shape (and which tag binding its tags carry). */
-export type DeviceDto = ModbusDeviceDto | OpcuaDeviceDto;
+export type DeviceDto = ModbusDeviceDto | OpcuaDeviceDto | MqttDeviceDto;
 
 /** A tag's binding to its device: its shape is given by the device's protocol. */
-export type TagSource = ModbusTagBinding | OpcuaTagBinding;
+export type TagSource = ModbusTagBinding | OpcuaTagBinding | MqttTagBinding;
 
 /**
  * A sensor: the fields every protocol shares, plus `source`, where its value lives in its device (shape by
@@ -153,12 +153,23 @@ export function isOpcuaDevice(d: DeviceDto): d is OpcuaDeviceDto {
   return d.protocol === 'opcua';
 }
 
+export function isMqttDevice(d: DeviceDto): d is MqttDeviceDto {
+  return d.protocol === 'mqtt';
+}
+
 export function isModbusBinding(s: TagSource | undefined | null): s is ModbusTagBinding {
   return !!s && typeof s === 'object' && 'register_type' in s;
 }
 
 export function isOpcuaBinding(s: TagSource | undefined | null): s is OpcuaTagBinding {
   return !!s && typeof s === 'object' && 'node_id' in s;
+}
+
+/** The fields an MQTT binding may carry; a binding with none of them is not an MQTT binding. */
+export const MQTT_BINDING_FIELDS = ['topic', 'value_path', 'timestamp_path', 'edge_node_id', 'device_id', 'metric'] as const;
+
+export function isMqttBinding(s: TagSource | undefined | null): s is MqttTagBinding {
+  return !!s && typeof s === 'object' && !isModbusBinding(s) && !isOpcuaBinding(s) && MQTT_BINDING_FIELDS.some((k) => k in s);
 }
 
 /** The tag's Modbus binding, or undefined for a tag of another protocol. */
@@ -168,6 +179,10 @@ export function modbusBinding(t: Pick<TagDto, 'source'>): ModbusTagBinding | und
 
 export function opcuaBinding(t: Pick<TagDto, 'source'>): OpcuaTagBinding | undefined {
   return isOpcuaBinding(t.source) ? t.source : undefined;
+}
+
+export function mqttBinding(t: Pick<TagDto, 'source'>): MqttTagBinding | undefined {
+  return isMqttBinding(t.source) ? t.source : undefined;
 }
 
 /** True when the tag is known to hold one bit (a Modbus `bool`); OPC UA types are only known from the server. */
@@ -291,7 +306,10 @@ export interface MqttDeviceDto {
   /** Fixed, so the broker keeps the persistent session (and its queued messages) while IDM restarts. */
   client_id: string;
   username?: string;
+  /** Write-only: accepted on create/update/import, never returned by the API nor written in an export. */
   password?: string;
+  /** In API answers: a password is stored (the password itself is never returned). */
+  password_set?: boolean;
   /** TLS: the broker's CA, and a client certificate and key; each a file path or PEM text. */
   tls_ca?: string;
   tls_cert?: string;
@@ -323,4 +341,19 @@ export interface MqttTagBinding {
   edge_node_id?: string;
   device_id?: string;
   metric?: string;
+}
+
+/** `GET /devices/:id/discovered`: a metric a Sparkplug edge node announced in its birth, for adopting as a tag. */
+export interface SparkplugMetricDto {
+  edge_node_id: string;
+  /** Absent: a metric of the edge node itself. */
+  device_id?: string;
+  name: string;
+  alias?: number;
+  datatype?: string;
+  /** The metric's `engUnit` property, to prefill the tag's unit. */
+  unit?: string;
+  properties: Record<string, unknown>;
+  /** The tag already bound to this metric on this device, or null (not adopted yet). */
+  sensor_id: string | null;
 }

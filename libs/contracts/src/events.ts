@@ -6,10 +6,14 @@ import type { SampleQuality } from './sample';
  * data so the same map can later cross process boundaries.
  */
 export interface DomainEventMap {
-  /** A device stopped answering polls (timeouts, refused connections); the alarms module raises an alarm. */
-  'device.comm_failed': { device_id: string; device_name: string; at: number; reason: string };
-  /** A device answers again after a comm failure. */
-  'device.comm_restored': { device_id: string; device_name: string; at: number; down_ms: number };
+  /**
+   * A device stopped answering polls (timeouts, refused connections); the alarms module raises an alarm.
+   * `scope`: only a part of the device failed (a Sparkplug edge node or device behind an MQTT broker, e.g.
+   * `gw-1` or `gw-1/plc-01`), with its tags `sensor_ids`: one alarm per scope.
+   */
+  'device.comm_failed': { device_id: string; device_name: string; at: number; reason: string; scope?: string; sensor_ids?: string[] };
+  /** A device (or the `scope` of it that failed) answers again after a comm failure. */
+  'device.comm_restored': { device_id: string; device_name: string; at: number; down_ms: number; scope?: string; sensor_ids?: string[] };
   /** A tag was deleted from the registry: its alarms end (the alarms module returns them to normal). */
   'tag.removed': { sensor_id: string; device_id: string; at: number };
   /** A device was deleted with its tags (`sensor_ids`): its device alarms and its tags' alarms end. */

@@ -1,10 +1,11 @@
 import { BadGatewayException, BadRequestException, Body, ConflictException, Controller, Delete, Get, HttpCode, NotFoundException, Param, Patch, Post, Query, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { ApiBody, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
-import { isOpcuaDevice, type DeviceDto, type DeviceStatusDto, type ImportResultDto, type OpcuaBrowseNodeDto } from '@idm/contracts';
+import { isMqttDevice, isOpcuaDevice, mqttBinding, type DeviceDto, type SparkplugMetricDto, type DeviceStatusDto, type ImportResultDto, type OpcuaBrowseNodeDto } from '@idm/contracts';
 import { PlantWrite, Roles } from '@idm/core';
 import { CreateDeviceDto, UpdateDeviceDto } from './dto/device.dto';
 import { SourcesService } from './sources/sources.service';
+import { MqttSourceDriver } from './sources/mqtt';
 import { nodeIdError, OpcuaServerUnreachableError, OpcuaSourceDriver } from './sources/opcua';
 import { publicDevice } from './registry/registry-shapes';
 import { RegistryService } from './registry/registry.service';
@@ -19,6 +20,7 @@ export class DevicesController {
     private readonly registry: TagRegistryService,
     private readonly sources: SourcesService,
     private readonly opcua: OpcuaSourceDriver,
+    private readonly mqtt: MqttSourceDriver,
   ) {}
 
   @Get()
@@ -108,6 +110,25 @@ export class DevicesController {
       if (/BadNodeIdUnknown|BadNodeIdInvalid/.test(message)) throw new NotFoundException({ message: `node ${String(node)} does not exist on device "${id}"` });
       throw new BadGatewayException({ message: `device "${id}": browse failed: ${message.split('\n')[0]}` });
     }
+  }
+
+  @Get(':id/discovered')
+  @Roles('admin')
+  @ApiOperation({
+    summary: 'The metrics the edge nodes of a Sparkplug B device announced in their births since its connection started, for adopting as tags',
+    description: 'Each with its edge node, device, alias, datatype, unit (engUnit) and the tag already bound to it (sensor_id, null if none). 409 for a device that is not MQTT in sparkplug mode.',
+  })
+  discovered(@Param('id') id: string): SparkplugMetricDto[] {
+    const device = this.admin.getDevice(id);
+    if (!isMqttDevice(device) || device.mode !== 'sparkplug') {
+      throw new ConflictException({ message: `device "${id}" is not an MQTT device in sparkplug mode: it discovers no metrics` });
+    }
+    const bound = new Map<string, string>();
+    for (const t of this.registry.tagsOfDevice(id)) {
+      const b = mqttBinding(t);
+      if (b?.metric) bound.set(`${b.edge_node_id}\u0000${b.device_id ?? ''}\u0000${b.metric}`, t.sensor_id);
+    }
+    return this.mqtt.discovered(id).map((m) => ({ ...m, sensor_id: bound.get(`${m.edge_node_id}\u0000${m.device_id ?? ''}\u0000${m.name}`) ?? null }));
   }
 
   @Get(':id/status')

@@ -3,6 +3,7 @@ import { MongooseModule } from '@nestjs/mongoose';
 import { DevicesController } from './devices.controller';
 import { IngestionService } from './ingestion.service';
 import { ModbusSourceDriver } from './sources/modbus/modbus-source.driver';
+import { MqttSourceDriver, mqttSourceDriverProvider } from './sources/mqtt';
 import { OpcuaCertificatesController, OpcuaSourceDriver, opcuaSourceDriverProvider } from './sources/opcua';
 import { SOURCE_DRIVERS } from './sources/source-driver';
 import { SourcesService } from './sources/sources.service';
@@ -29,6 +30,7 @@ const models = MongooseModule.forFeature([
 const SOURCE_DRIVER_CLASSES: ReadonlyArray<{ token: Type<unknown>; provider: Provider }> = [
   { token: ModbusSourceDriver, provider: ModbusSourceDriver },
   { token: OpcuaSourceDriver, provider: opcuaSourceDriverProvider() },
+  { token: MqttSourceDriver, provider: mqttSourceDriverProvider() },
 ];
 
 @Module({

@@ -24,6 +24,7 @@ describe('alarm journal', () => {
   it('reads source and condition from an alarm id', () => {
     expect(parseAlarmId('sensor:TT-101|limit')).toEqual({ source_type: 'sensor', source_id: 'TT-101', sensor_id: 'TT-101', condition: 'limit' });
     expect(parseAlarmId('device:plc-1|comm_failure')).toEqual({ source_type: 'device', source_id: 'plc-1', sensor_id: null, condition: 'comm_failure' });
+    expect(parseAlarmId('device:mq-1/gw-1/plc-01|comm_failure')).toEqual({ source_type: 'device', source_id: 'mq-1', sensor_id: null, condition: 'comm_failure' });
   });
 
   it('matches area and sensor in any case, priority from a list, and text as a literal substring', () => {

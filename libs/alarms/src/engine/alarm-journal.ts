@@ -18,12 +18,16 @@ export interface JournalFilter {
   priority?: readonly AlarmPriorityName[];
 }
 
-/** Source and condition of an alarm, read from its deterministic id (`sensor:<id>|<condition>`, `device:<id>|comm_failure`). */
+/**
+ * Source and condition of an alarm, read from its deterministic id (`sensor:<id>|<condition>`,
+ * `device:<id>|comm_failure`, `device:<id>/<scope>|comm_failure`: device ids never hold a `/`).
+ */
 export function parseAlarmId(id: string): Pick<AlarmJournalEntryDto, 'source_type' | 'source_id' | 'sensor_id' | 'condition'> {
   const m = /^(sensor|device|asset):(.*)\|([^|]*)$/.exec(id);
   if (!m) return { source_type: 'sensor', source_id: id, sensor_id: null, condition: '' };
   const type = m[1] as 'sensor' | 'device' | 'asset';
-  return { source_type: type, source_id: m[2], sensor_id: type === 'sensor' ? m[2] : null, condition: m[3] };
+  const source = type === 'device' ? m[2].split('/')[0] : m[2];
+  return { source_type: type, source_id: source, sensor_id: type === 'sensor' ? m[2] : null, condition: m[3] };
 }
 
 const same = (a: string | null, b: string) => a !== null && a.toLowerCase() === b.toLowerCase();

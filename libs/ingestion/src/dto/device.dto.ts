@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional, PartialType, OmitType } from '@nestjs/swagger';
 import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength, ValidateIf } from 'class-validator';
-import { DEVICE_PROTOCOLS, deviceProtocol, OPCUA_SECURITY_MODES, OPCUA_SECURITY_POLICIES } from '@idm/contracts';
-import type { DeviceProtocol, OpcuaSecurityMode, OpcuaSecurityPolicy } from '@idm/contracts';
+import { DEVICE_PROTOCOLS, deviceProtocol, MQTT_MODES, OPCUA_SECURITY_MODES, OPCUA_SECURITY_POLICIES } from '@idm/contracts';
+import type { DeviceProtocol, MqttMode, OpcuaSecurityMode, OpcuaSecurityPolicy } from '@idm/contracts';
 
 export const DEVICE_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
 /** `opc.tcp://host:port[/path]`; host a name, an IPv4 address or a bracketed IPv6 address. */
@@ -10,9 +10,16 @@ export const OPCUA_ENDPOINT_PATTERN = /^opc\.tcp:\/\/(?:[A-Za-z0-9][A-Za-z0-9.-]
 /** Fields only a device of the other protocol has: given for this one, they are refused rather than ignored. */
 export const MODBUS_DEVICE_FIELDS = ['host', 'port', 'unit_id', 'poll_interval_ms', 'block_gap'] as const;
 export const OPCUA_DEVICE_FIELDS = ['endpoint_url', 'security_mode', 'security_policy', 'username', 'password', 'publishing_interval_ms'] as const;
+export const MQTT_DEVICE_FIELDS = [
+  'broker_url', 'client_id', 'mode', 'group_id', 'host_id', 'rebirth_requests', 'username', 'password',
+  'tls_ca', 'tls_cert', 'tls_key', 'tls_reject_unauthorized',
+] as const;
+/** The protocol-specific fields of each protocol's devices (username and password are OPC UA's and MQTT's). */
+export const DEVICE_FIELDS_OF: Record<DeviceProtocol, readonly string[]> = { modbus: MODBUS_DEVICE_FIELDS, opcua: OPCUA_DEVICE_FIELDS, mqtt: MQTT_DEVICE_FIELDS };
 
 const isModbus = (o: { protocol?: DeviceProtocol }) => deviceProtocol(o) === 'modbus';
 const isOpcua = (o: { protocol?: DeviceProtocol }) => o.protocol === 'opcua';
+const isMqtt = (o: { protocol?: DeviceProtocol }) => o.protocol === 'mqtt';
 
 export class CreateDeviceDto {
   @ApiPropertyOptional({ example: 'plc-01', description: 'Stable slug; made from the name when omitted' })
@@ -95,21 +102,79 @@ export class CreateDeviceDto {
   @IsIn(OPCUA_SECURITY_POLICIES as unknown as string[], { message: `security_policy must be one of ${OPCUA_SECURITY_POLICIES.join(', ')}` })
   security_policy?: OpcuaSecurityPolicy;
 
-  @ApiPropertyOptional({ nullable: true, description: 'OPC UA: user name (with password); absent: anonymous. null (in a PATCH) removes user name and password.' })
+  @ApiPropertyOptional({ example: 'mqtts://broker.plant:8883', description: 'MQTT: required; mqtt://, mqtts://, ws:// or wss://' })
+  @ValidateIf(isMqtt)
+  @IsString()
+  @MaxLength(500)
+  broker_url?: string;
+
+  @ApiPropertyOptional({ example: 'idm-plant-a', description: 'MQTT: required; fixed, it names the persistent session on the broker' })
+  @ValidateIf(isMqtt)
+  @IsString()
+  @MinLength(1)
+  @MaxLength(128)
+  client_id?: string;
+
+  @ApiPropertyOptional({ enum: MQTT_MODES, description: 'MQTT: required; plain (tags bind topics) or sparkplug (IDM is a Sparkplug B host application)' })
+  @ValidateIf(isMqtt)
+  @IsIn(MQTT_MODES as unknown as string[], { message: `mode must be one of ${MQTT_MODES.join(', ')}` })
+  mode?: MqttMode;
+
+  @ApiPropertyOptional({ example: 'plant-a', description: 'MQTT sparkplug: required; the group whose edge nodes are read' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  group_id?: string;
+
+  @ApiPropertyOptional({ example: 'idm', description: "MQTT sparkplug: IDM's host application id (its STATE message)" })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  host_id?: string;
+
+  @ApiPropertyOptional({ default: true, description: 'MQTT sparkplug: ask an edge node for a rebirth on a sequence gap or unknown alias' })
+  @IsOptional()
+  @IsBoolean()
+  rebirth_requests?: boolean;
+
+  @ApiPropertyOptional({ description: "MQTT: the broker's CA (file path or PEM); needs mqtts:// or wss://" })
+  @IsOptional()
+  @IsString()
+  @MaxLength(20_000)
+  tls_ca?: string;
+
+  @ApiPropertyOptional({ description: 'MQTT: client certificate (file path or PEM), with tls_key' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(20_000)
+  tls_cert?: string;
+
+  @ApiPropertyOptional({ description: 'MQTT: client key (file path or PEM), with tls_cert' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(20_000)
+  tls_key?: string;
+
+  @ApiPropertyOptional({ default: true, description: 'MQTT: refuse a broker certificate that does not verify against the CA' })
+  @IsOptional()
+  @IsBoolean()
+  tls_reject_unauthorized?: boolean;
+
+  @ApiPropertyOptional({ nullable: true, description: 'OPC UA / MQTT: user name (with password); absent: anonymous. null (in a PATCH) removes user name and password.' })
   @IsOptional()
   @IsString()
   @MinLength(1)
   @MaxLength(200)
   username?: string | null;
 
-  @ApiPropertyOptional({ writeOnly: true, description: 'OPC UA: write-only, never returned (answers say password_set). Left out on update or import: the stored one is kept.' })
+  @ApiPropertyOptional({ writeOnly: true, description: 'OPC UA / MQTT: write-only, never returned (answers say password_set). Left out on update or import: the stored one is kept.' })
   @IsOptional()
   @IsString()
   @MinLength(1)
   @MaxLength(500)
   password?: string;
 
-  @ApiPropertyOptional({ readOnly: true, description: 'OPC UA, in answers: a password is stored. Ignored when sent back.' })
+  @ApiPropertyOptional({ readOnly: true, description: 'OPC UA / MQTT, in answers: a password is stored. Ignored when sent back.' })
   @IsOptional()
   @IsBoolean()
   password_set?: boolean;

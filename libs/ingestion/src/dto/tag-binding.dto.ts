@@ -70,3 +70,45 @@ export class OpcuaTagBindingDto {
   @Min(0)
   deadband_value?: number;
 }
+
+/**
+ * `source` of a tag on an MQTT device. Plain mode: `topic` (+ `value_path`, `timestamp_path`); Sparkplug mode:
+ * `edge_node_id`, `device_id`, `metric`. Which fields the device's mode needs is a registry rule.
+ */
+export class MqttTagBindingDto {
+  @ApiPropertyOptional({ example: 'plant/boiler/+/temperature', description: 'Plain: the topic (wildcards + and # allowed)' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(1024)
+  topic?: string;
+
+  @ApiPropertyOptional({ example: 'data.values[0].v', description: 'Plain: the JSON field with the value; absent: the payload is a raw number' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(500)
+  value_path?: string;
+
+  @ApiPropertyOptional({ example: 'ts', description: 'Plain: the JSON field with the timestamp (epoch ms or ISO 8601)' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(500)
+  timestamp_path?: string;
+
+  @ApiPropertyOptional({ example: 'boiler-gw', description: 'Sparkplug: the edge node id' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  edge_node_id?: string;
+
+  @ApiPropertyOptional({ example: 'plc-01', description: 'Sparkplug: the device id under the edge node; absent: a node metric' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  device_id?: string;
+
+  @ApiPropertyOptional({ example: 'Drum/Pressure', description: 'Sparkplug: the metric name from the birth' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(500)
+  metric?: string;
+}

@@ -4,7 +4,7 @@ import { Allow, IsIn, IsNotEmpty, IsInt, IsNumber, IsObject, IsOptional, IsStrin
 import { ALARM_PRIORITIES, ANOMALY_TYPES, ENDIANNESS, MODBUS_DATA_TYPES, REGISTER_TYPES } from '@idm/contracts';
 import type { Endianness, ModbusDataType, RegisterType, TagAlarmPriority } from '@idm/contracts';
 import { DEVICE_ID_PATTERN } from './device.dto';
-import { ModbusTagBindingDto, OpcuaTagBindingDto } from './tag-binding.dto';
+import { ModbusTagBindingDto, MqttTagBindingDto, OpcuaTagBindingDto } from './tag-binding.dto';
 
 /** Sensor ids: letters, digits and `_ - . : /`, starting with a letter or digit (the historian uses `|` to join `_id` parts). */
 export const SENSOR_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.:/-]{0,127}$/;
@@ -23,7 +23,7 @@ export class TagStateWordsDto {
   @ApiProperty({ example: 'RUN' }) @IsString() @IsNotEmpty() @MaxLength(16) '1'!: string;
 }
 
-@ApiExtraModels(ModbusTagBindingDto, OpcuaTagBindingDto)
+@ApiExtraModels(ModbusTagBindingDto, OpcuaTagBindingDto, MqttTagBindingDto)
 export class CreateTagDto {
   @ApiProperty({ example: 'TT-101' })
   @IsString()
@@ -46,10 +46,10 @@ export class CreateTagDto {
   // API's form of a Modbus binding, still accepted.
   @ApiPropertyOptional({
     description: "The tag's binding to its device, shaped by the device's protocol (required unless the flat Modbus fields are given)",
-    oneOf: [{ $ref: getSchemaPath(ModbusTagBindingDto) }, { $ref: getSchemaPath(OpcuaTagBindingDto) }],
+    oneOf: [{ $ref: getSchemaPath(ModbusTagBindingDto) }, { $ref: getSchemaPath(OpcuaTagBindingDto) }, { $ref: getSchemaPath(MqttTagBindingDto) }],
   })
   @IsOptional()
-  @IsObject({ message: 'source must be an object (the Modbus or OPC UA binding of the tag)' })
+  @IsObject({ message: 'source must be an object (the Modbus, OPC UA or MQTT binding of the tag)' })
   source?: Record<string, unknown>;
 
   @ApiPropertyOptional({ enum: REGISTER_TYPES, deprecated: true, description: 'Modbus tags: same as source.register_type (first API form)' })

@@ -1,10 +1,10 @@
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
 import type { HydratedDocument } from 'mongoose';
-import { DEVICE_PROTOCOLS, OPCUA_SECURITY_MODES, OPCUA_SECURITY_POLICIES } from '@idm/contracts';
-import type { DeviceProtocol, OpcuaSecurityMode, OpcuaSecurityPolicy } from '@idm/contracts';
+import { DEVICE_PROTOCOLS, MQTT_MODES, OPCUA_SECURITY_MODES, OPCUA_SECURITY_POLICIES } from '@idm/contracts';
+import type { DeviceProtocol, MqttMode, OpcuaSecurityMode, OpcuaSecurityPolicy } from '@idm/contracts';
 
 /**
- * A device (PLC, OPC UA server). `_id` is the device id slug: every read is by `_id` (FerretDB pushes only
+ * A device (PLC, OPC UA server, MQTT broker). `_id` is the device id slug: every read is by `_id` (FerretDB pushes only
  * exact `_id` filters down) or a full list (a plant has tens of devices, not millions). The fields present
  * depend on `protocol`; a document stored before protocols existed has none and is Modbus (read by
  * `deviceFromStored`).
@@ -41,6 +41,18 @@ export class Device {
   // IDM must present it to the server, so it is kept as given; the API never returns it (publicDevice).
   @Prop({ type: String }) password?: string;
   @Prop({ type: Number }) publishing_interval_ms?: number;
+
+  // MQTT (username and password above, shared with OPC UA)
+  @Prop({ type: String }) broker_url?: string;
+  @Prop({ type: String }) client_id?: string;
+  @Prop({ type: String, enum: MQTT_MODES }) mode?: MqttMode;
+  @Prop({ type: String }) group_id?: string;
+  @Prop({ type: String }) host_id?: string;
+  @Prop({ type: Boolean }) rebirth_requests?: boolean;
+  @Prop({ type: String }) tls_ca?: string;
+  @Prop({ type: String }) tls_cert?: string;
+  @Prop({ type: String }) tls_key?: string;
+  @Prop({ type: Boolean }) tls_reject_unauthorized?: boolean;
 }
 
 export type DeviceDocument = HydratedDocument<Device>;

@@ -1,4 +1,4 @@
-import type { DeviceDto, DeviceProtocol, FlatModbusTagDto, OpcuaDeviceDto, OpcuaTagBinding, TagDto } from '@idm/contracts';
+import type { DeviceDto, DeviceProtocol, FlatModbusTagDto, MqttDeviceDto, MqttMode, MqttTagBinding, OpcuaDeviceDto, OpcuaTagBinding, TagDto } from '@idm/contracts';
 import { checkDevices, checkTags } from './registry-rules';
 
 /** A Modbus tag written flat (as the first API took it), its binding moved into `source`. */
@@ -110,7 +110,68 @@ describe('checkTags: bindings by protocol', () => {
   });
 });
 
+describe('checkTags: MQTT bindings follow the device mode', () => {
+  const mqttTag = (sensor_id: string, device_id: string, source: MqttTagBinding): TagDto => ({
+    sensor_id, device_id, area: '', source, scale: 1, offset: 0, unit: '', description: '',
+  });
+  const protocols = new Map<string, DeviceProtocol>([['plc-01', 'modbus'], ['spb', 'mqtt'], ['json', 'mqtt']]);
+  const modes = new Map<string, MqttMode>([['spb', 'sparkplug'], ['json', 'plain']]);
+  const check = (...tags: TagDto[]) => checkTags(tags, protocols, modes).map((e) => [e.field, e.rule, e.message]);
+
+  it('accepts a topic on a plain device and edge node + metric on a sparkplug device', () => {
+    expect(check(
+      mqttTag('a', 'json', { topic: 'plant/+/temp', value_path: 'data.v', timestamp_path: 'ts' }),
+      mqttTag('b', 'spb', { edge_node_id: 'gw-1', device_id: 'plc-01', metric: 'Drum/Pressure' }),
+      mqttTag('c', 'spb', { edge_node_id: 'gw-1', metric: 'Drum/Pressure' }),
+    )).toEqual([]);
+  });
+
+  it('refuses a binding of the other mode, naming the tag and the field', () => {
+    expect(check(mqttTag('a', 'spb', { topic: 'plant/temp' }))).toEqual([
+      ['tags[a].source.edge_node_id', 'mqttBinding', 'tag "a" (sparkplug mode): source.edge_node_id is required and must not contain /, + or #'],
+    ]);
+    expect(check(mqttTag('b', 'json', { edge_node_id: 'gw-1', metric: 'm' }))[0].slice(0, 2)).toEqual(['tags[b].source.topic', 'mqttBinding']);
+    expect(check(mqttTag('c', 'spb', { edge_node_id: 'gw-1' }))[0].slice(0, 2)).toEqual(['tags[c].source.metric', 'mqttBinding']);
+    expect(check(mqttTag('d', 'json', { topic: 'a/#/b' }))[0].slice(0, 2)).toEqual(['tags[d].source.topic', 'mqttBinding']);
+    expect(check(mqttTag('e', 'json', { topic: 'a', value_path: 'x[' }))[0].slice(0, 2)).toEqual(['tags[e].source.value_path', 'mqttBinding']);
+  });
+
+  it('refuses an MQTT binding on another protocol and another binding on an MQTT device', () => {
+    expect(check(mqttTag('a', 'plc-01', { topic: 't' }))[0].slice(0, 2)).toEqual(['tags[a].source', 'matchesProtocol']);
+    expect(check(tag('b', 0, { device_id: 'json' }))[0]).toEqual([
+      'tags[b].source', 'matchesProtocol', 'tag "b": device "json" speaks mqtt, so the tag needs an MQTT binding (topic, or edge_node_id and metric)',
+    ]);
+  });
+
+  it('refuses one Sparkplug metric bound twice on a device', () => {
+    const b = { edge_node_id: 'gw-1', device_id: 'plc-01', metric: 'T' };
+    expect(check(mqttTag('a', 'spb', b), mqttTag('b', 'spb', b), mqttTag('c', 'spb', { ...b, device_id: 'plc-02' }))).toEqual([
+      ['tags[b].source.metric', 'unique', 'tag "b" binds metric "T" of gw-1/plc-01 on device "spb", already bound by tag "a"'],
+    ]);
+  });
+});
+
 describe('checkDevices', () => {
+  const mq = (over: Partial<MqttDeviceDto> = {}): DeviceDto => ({
+    id: 'mq-01', name: 'Broker', protocol: 'mqtt', broker_url: 'mqtt://broker:1883', client_id: 'idm', mode: 'sparkplug', group_id: 'plant',
+    timeout_ms: 10_000, enabled: true, ...over,
+  });
+
+  it('accepts MQTT devices (the temporary refusal is gone) and names the field of a bad one', () => {
+    expect(checkDevices([mq(), mq({ id: 'mq-02', client_id: 'idm-2', mode: 'plain', group_id: undefined })])).toEqual([]);
+    const one = (over: Partial<MqttDeviceDto>) => checkDevices([mq(over)]).map((e) => [e.field, e.rule]);
+    expect(one({ broker_url: 'http://broker' })).toEqual([['devices[mq-01].broker_url', 'mqttDevice']]);
+    expect(one({ group_id: undefined })).toEqual([['devices[mq-01].group_id', 'mqttDevice']]);
+    expect(one({ password: 'p' })).toEqual([['devices[mq-01].password', 'mqttDevice']]);
+    expect(one({ tls_ca: '/etc/ca.pem' })).toEqual([['devices[mq-01].tls_ca', 'mqttDevice']]);
+    expect(checkDevices([mq({ tls_ca: 'x' })])[0].message).toBe('device "mq-01": tls_ca/tls_cert need an mqtts:// or wss:// broker_url');
+  });
+
+  it('refuses two MQTT devices with one client id on one broker', () => {
+    const errs = checkDevices([mq(), mq({ id: 'mq-02' }), mq({ id: 'mq-03', broker_url: 'mqtt://other:1883' })]);
+    expect(errs.map((e) => [e.field, e.rule])).toEqual([['devices[mq-02].client_id', 'unique']]);
+  });
+
   const ua = (over: Partial<OpcuaDeviceDto> = {}): DeviceDto => ({
     id: 'ua-01', name: 'UA', protocol: 'opcua', endpoint_url: 'opc.tcp://plc-07:4840/UA/Server', security_mode: 'None', security_policy: 'None',
     publishing_interval_ms: 1000, timeout_ms: 10_000, enabled: true, ...over,

@@ -1,10 +1,13 @@
-import { ALARM_PRIORITIES, ANOMALY_TYPES, isModbusBinding, isOpcuaBinding } from '@idm/contracts';
-import type { DeviceDto, DeviceProtocol, ErrorDetail, ModbusTagBinding, OpcuaTagBinding, TagDto } from '@idm/contracts';
+import { ALARM_PRIORITIES, ANOMALY_TYPES, isModbusBinding, isMqttBinding, isOpcuaBinding } from '@idm/contracts';
+import type { DeviceDto, DeviceProtocol, ErrorDetail, ModbusTagBinding, MqttDeviceDto, MqttMode, MqttTagBinding, OpcuaTagBinding, TagDto } from '@idm/contracts';
 import { OPCUA_ENDPOINT_PATTERN } from '../dto/device.dto';
 import { isBitArea, MAX_ADDRESS, widthOf } from '../sources/modbus/data-types';
+import { mqttBindingError, mqttDeviceError } from '../sources/mqtt/engine/validate';
 
 type TagShape = Pick<TagDto, 'sensor_id' | 'device_id' | 'source' | 'scale' | 'offset' | 'limits' | 'physical_min' | 'physical_max' | 'alarm_priority' | 'state_words'>;
 type ModbusShape = TagShape & { source: ModbusTagBinding };
+
+const IS_BINDING_OF: Record<DeviceProtocol, (s: TagShape['source']) => boolean> = { modbus: isModbusBinding, opcua: isOpcuaBinding, mqtt: isMqttBinding };
 
 const BINDING_OF: Record<DeviceProtocol, string> = {
   modbus: 'a Modbus binding (register_type, address, data_type)',
@@ -16,9 +19,10 @@ const BINDING_OF: Record<DeviceProtocol, string> = {
  * Cross-field and cross-record rules of the registry (the shape of each field is checked by the DTOs).
  * Every message names the tag, because an engineer importing 500 tags needs to know which one to fix.
  * `tags` is the complete set the device(s) would have after the change; `devices` maps each device id to its
- * protocol, which decides the binding (`source`) its tags carry.
+ * protocol, which decides the binding (`source`) its tags carry; `mqttModes` maps each MQTT device to its mode,
+ * which decides the fields of its tags' bindings (plain: topic; sparkplug: edge_node_id and metric).
  */
-export function checkTags(tags: readonly TagShape[], devices: ReadonlyMap<string, DeviceProtocol>): ErrorDetail[] {
+export function checkTags(tags: readonly TagShape[], devices: ReadonlyMap<string, DeviceProtocol>, mqttModes: ReadonlyMap<string, MqttMode> = new Map()): ErrorDetail[] {
   const out: ErrorDetail[] = [];
   const seen = new Set<string>();
   for (const t of tags) {
@@ -29,8 +33,10 @@ export function checkTags(tags: readonly TagShape[], devices: ReadonlyMap<string
     const protocol = devices.get(t.device_id);
     if (!protocol) {
       out.push({ field: at('device_id'), rule: 'exists', message: `${name}: device "${t.device_id}" does not exist` });
-    } else if (protocol === 'modbus' ? !isModbusBinding(t.source) : !isOpcuaBinding(t.source)) {
+    } else if (!IS_BINDING_OF[protocol](t.source)) {
       out.push({ field: at('source'), rule: 'matchesProtocol', message: `${name}: device "${t.device_id}" speaks ${protocol}, so the tag needs ${BINDING_OF[protocol]}` });
+    } else if (protocol === 'mqtt') {
+      out.push(...checkMqttBinding(t.source as MqttTagBinding, mqttModes.get(t.device_id) ?? 'plain', name, at));
     }
     if (t.scale === 0) out.push({ field: at('scale'), rule: 'notZero', message: `${name}: scale must not be 0` });
     if (isModbusBinding(t.source)) out.push(...checkModbusBinding(t as ModbusShape, name, at));
@@ -58,6 +64,39 @@ export function checkTags(tags: readonly TagShape[], devices: ReadonlyMap<string
   }
   out.push(...checkOverlaps(tags.filter((t): t is ModbusShape => isModbusBinding(t.source))));
   out.push(...checkSameNode(tags));
+  out.push(...checkSameMetric(tags, mqttModes));
+  return out;
+}
+
+/** The MQTT source's own validator decides; its message starts with the field it is about. */
+function checkMqttBinding(b: MqttTagBinding, mode: MqttMode, name: string, at: (f: string) => string): ErrorDetail[] {
+  const error = mqttBindingError(mode, b);
+  if (!error) return [];
+  return [{ field: at(fieldOf(error, 'source')), rule: 'mqttBinding', message: `${name} (${mode} mode): ${error}` }];
+}
+
+/** The leading field name of a validator message (`source.topic: ...`, `client_id must ...`), else `fallback`. */
+function fieldOf(message: string, fallback: string): string {
+  return /^[a-z_]+(?:\.[a-z_]+)?/.exec(message)?.[0] ?? fallback;
+}
+
+/** Two tags of one Sparkplug device reading the same metric would be one value under two names. */
+function checkSameMetric(tags: readonly TagShape[], modes: ReadonlyMap<string, MqttMode>): ErrorDetail[] {
+  const out: ErrorDetail[] = [];
+  const byMetric = new Map<string, string>();
+  for (const t of tags) {
+    if (!isMqttBinding(t.source) || modes.get(t.device_id) !== 'sparkplug' || !t.source.metric) continue;
+    const b = t.source;
+    const k = [t.device_id, b.edge_node_id, b.device_id ?? '', b.metric].join('\u0000');
+    const other = byMetric.get(k);
+    if (other !== undefined) {
+      out.push({
+        field: `tags[${t.sensor_id}].source.metric`,
+        rule: 'unique',
+        message: `tag "${t.sensor_id}" binds metric "${b.metric}" of ${b.edge_node_id}${b.device_id ? `/${b.device_id}` : ''} on device "${t.device_id}", already bound by tag "${other}"`,
+      });
+    } else byMetric.set(k, t.sensor_id);
+  }
   return out;
 }
 
@@ -209,8 +248,14 @@ export function checkDevices(devices: readonly DeviceDto[]): ErrorDetail[] {
       out.push(...checkOpcuaDevice(d, name, at));
       continue;
     }
-    if ((d as { protocol?: string }).protocol === 'mqtt') {
-      out.push({ field: at('protocol'), rule: 'registered', message: `${name}: MQTT devices are not taken by the registry yet (the MQTT source runs on its own)` });
+    if (d.protocol === 'mqtt') {
+      out.push(...checkMqttDevice(d, name, at));
+      // One client id per broker: a second session with the same id makes the broker drop the first.
+      const session = `${d.broker_url.toLowerCase()}#${d.client_id}`;
+      const same = endpoints.get(session);
+      if (same && same !== d.id) {
+        out.push({ field: at('client_id'), rule: 'unique', message: `${name} uses client_id "${d.client_id}" on ${d.broker_url} like device "${same}" (the broker would drop one session for the other)` });
+      } else endpoints.set(session, d.id);
       continue;
     }
     const ep = `${d.host.toLowerCase()}:${d.port}/${d.unit_id}`;
@@ -220,6 +265,11 @@ export function checkDevices(devices: readonly DeviceDto[]): ErrorDetail[] {
     } else endpoints.set(ep, d.id);
   }
   return out;
+}
+
+function checkMqttDevice(d: MqttDeviceDto, name: string, at: (f: string) => string): ErrorDetail[] {
+  const error = mqttDeviceError(d);
+  return error ? [{ field: at(fieldOf(error, 'broker_url')), rule: 'mqttDevice', message: `${name}: ${error}` }] : [];
 }
 
 function checkOpcuaDevice(d: Extract<DeviceDto, { protocol: 'opcua' }>, name: string, at: (f: string) => string): ErrorDetail[] {

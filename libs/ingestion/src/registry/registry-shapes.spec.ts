@@ -27,6 +27,19 @@ describe('reading stored registry documents', () => {
     expect(ua.source).toEqual({ node_id: 'ns=2;s=P', queue_size: 5 });
   });
 
+  it('reads an MQTT device and tag, and never shows the MQTT password either', () => {
+    const stored = {
+      _id: 'mq', name: 'Broker', protocol: 'mqtt', broker_url: 'mqtt://b:1883', client_id: 'idm', mode: 'sparkplug', group_id: 'plant',
+      username: 'u', password: 'secret', rebirth_requests: false, timeout_ms: 5000, enabled: true,
+    };
+    const d = deviceFromStored(stored);
+    expect(d).toEqual({ ...stored, _id: undefined, id: 'mq' });
+    expect(publicDevice(d)).toEqual({ ...stored, _id: undefined, id: 'mq', password: undefined, password_set: true });
+    expect('password' in exportedDevice(d) || 'password_set' in exportedDevice(d)).toBe(false);
+    const t = tagFromStored({ _id: 'T', device_id: 'mq', source: { edge_node_id: 'gw', device_id: 'plc', metric: 'Temp' }, scale: 1, offset: 0, unit: '', description: '' });
+    expect(t.source).toEqual({ edge_node_id: 'gw', device_id: 'plc', metric: 'Temp' });
+  });
+
   it('never shows an OPC UA password: answers say password_set, exports leave both out', () => {
     const d = deviceFromStored({ _id: 'ua', name: 'UA', protocol: 'opcua', endpoint_url: 'opc.tcp://h:4840', security_mode: 'None', security_policy: 'None', username: 'op', password: 's3cret', publishing_interval_ms: 500, timeout_ms: 5000, enabled: true });
     expect(d).toMatchObject({ protocol: 'opcua', username: 'op', password: 's3cret' });

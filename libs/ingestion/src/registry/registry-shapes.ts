@@ -1,5 +1,5 @@
-import { MODBUS_BINDING_FIELDS } from '@idm/contracts';
-import type { DeviceDto, ModbusDeviceDto, ModbusTagBinding, OpcuaDeviceDto, OpcuaTagBinding, TagDto, TagSource } from '@idm/contracts';
+import { MODBUS_BINDING_FIELDS, MQTT_BINDING_FIELDS } from '@idm/contracts';
+import type { DeviceDto, ModbusDeviceDto, ModbusTagBinding, MqttDeviceDto, MqttTagBinding, OpcuaDeviceDto, OpcuaTagBinding, TagDto, TagSource } from '@idm/contracts';
 
 /**
  * How registry records are read from their stored and posted forms. Pure: no Nest, no Mongoose.
@@ -29,6 +29,7 @@ export function deviceFromStored(d: Stored): DeviceDto {
     if (typeof d.password === 'string') out.password = d.password;
     return out;
   }
+  if (d.protocol === 'mqtt') return mqttDeviceFromStored(d);
   const out: ModbusDeviceDto = {
     id: d._id,
     name: str(d.name, d._id),
@@ -42,6 +43,33 @@ export function deviceFromStored(d: Stored): DeviceDto {
     block_gap: num(d.block_gap, 8),
   };
   return out;
+}
+
+/** The MQTT fields of a stored or posted device; absent optional ones are left out (the driver has defaults). */
+export const MQTT_OPTIONAL_FIELDS = ['username', 'password', 'tls_ca', 'tls_cert', 'tls_key', 'tls_reject_unauthorized', 'group_id', 'host_id', 'rebirth_requests'] as const;
+
+function mqttDeviceFromStored(d: Stored): MqttDeviceDto {
+  const out: MqttDeviceDto = {
+    id: d._id,
+    name: str(d.name, d._id),
+    protocol: 'mqtt',
+    broker_url: str(d.broker_url, ''),
+    client_id: str(d.client_id, ''),
+    mode: d.mode === 'sparkplug' ? 'sparkplug' : 'plain',
+    timeout_ms: num(d.timeout_ms, 10_000),
+    enabled: d.enabled !== false,
+  };
+  return withMqttOptionals(out, d);
+}
+
+/** Copies the optional MQTT fields present (strings and booleans) from `from` onto `d`. */
+export function withMqttOptionals(d: MqttDeviceDto, from: Record<string, unknown>): MqttDeviceDto {
+  const target = d as unknown as Record<string, unknown>;
+  for (const k of MQTT_OPTIONAL_FIELDS) {
+    const v = from[k];
+    if (typeof v === 'string' || typeof v === 'boolean') target[k] = v;
+  }
+  return d;
 }
 
 export function tagFromStored(t: Stored): TagDto {
@@ -92,14 +120,23 @@ export function opcuaBindingWithDefaults(b: Record<string, unknown>): OpcuaTagBi
   return out;
 }
 
+/** Only the MQTT binding's string fields that are present. */
+export function mqttBindingOf(b: Record<string, unknown>): MqttTagBinding {
+  return Object.fromEntries(MQTT_BINDING_FIELDS.filter((k) => typeof b[k] === 'string').map((k) => [k, b[k]])) as MqttTagBinding;
+}
+
 export function bindingWithDefaults(b: Record<string, unknown>): TagSource {
-  return 'node_id' in b ? opcuaBindingWithDefaults(b) : modbusBindingWithDefaults(b);
+  const protocol = bindingProtocol(b);
+  if (protocol === 'opcua') return opcuaBindingWithDefaults(b);
+  if (protocol === 'mqtt') return mqttBindingOf(b);
+  return modbusBindingWithDefaults(b);
 }
 
 /** What protocol a posted binding is written for: by its fields (a binding carries no protocol of its own). */
-export function bindingProtocol(b: Record<string, unknown>): 'modbus' | 'opcua' | null {
+export function bindingProtocol(b: Record<string, unknown>): 'modbus' | 'opcua' | 'mqtt' | null {
   if ('node_id' in b) return 'opcua';
   if (MODBUS_BINDING_FIELDS.some((k) => k in b)) return 'modbus';
+  if (MQTT_BINDING_FIELDS.some((k) => k in b)) return 'mqtt';
   return null;
 }
 
@@ -111,14 +148,14 @@ export function flatBindingFields(t: Record<string, unknown>): Record<string, un
 
 /** A device as the API and exports show it: the password never leaves IDM, `password_set` says one is stored. */
 export function publicDevice(d: DeviceDto): DeviceDto {
-  if (d.protocol !== 'opcua') return d;
+  if (d.protocol !== 'opcua' && d.protocol !== 'mqtt') return d;
   const { password, ...rest } = d;
   return { ...rest, password_set: password !== undefined };
 }
 
 /** A device as written in a device file: no password, and no `password_set` (not a field of the file). */
 export function exportedDevice(d: DeviceDto): DeviceDto {
-  if (d.protocol !== 'opcua') return d;
+  if (d.protocol !== 'opcua' && d.protocol !== 'mqtt') return d;
   const { password: _password, password_set: _set, ...rest } = d;
   return rest;
 }

@@ -1,14 +1,14 @@
 import { BadRequestException, ConflictException, Injectable, NotFoundException } from '@nestjs/common';
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
-import { deviceProtocol, isModbusBinding, isOpcuaBinding, MODBUS_BINDING_FIELDS } from '@idm/contracts';
-import type { DeviceDto, DeviceProtocol, ErrorDetail, ImportResultDto, OpcuaDeviceDto, TagDto, TagSource, TagStateWords } from '@idm/contracts';
+import { deviceProtocol, isModbusBinding, isMqttBinding, isOpcuaBinding, MODBUS_BINDING_FIELDS } from '@idm/contracts';
+import type { DeviceDto, DeviceProtocol, ErrorDetail, ImportResultDto, MqttDeviceDto, MqttMode, OpcuaDeviceDto, TagDto, TagSource, TagStateWords } from '@idm/contracts';
 import { DomainEvents, flattenValidationErrors } from '@idm/core';
-import { CreateDeviceDto, MODBUS_DEVICE_FIELDS, OPCUA_DEVICE_FIELDS, UpdateDeviceDto } from '../dto/device.dto';
-import { ModbusTagBindingDto, OpcuaTagBindingDto } from '../dto/tag-binding.dto';
+import { CreateDeviceDto, DEVICE_FIELDS_OF, UpdateDeviceDto } from '../dto/device.dto';
+import { ModbusTagBindingDto, MqttTagBindingDto, OpcuaTagBindingDto } from '../dto/tag-binding.dto';
 import { CreateTagDto, UpdateTagDto } from '../dto/tag.dto';
 import { DeviceFileError, formatDeviceFile, parseDeviceFile } from './device-file';
-import { bindingProtocol, bindingWithDefaults, exportedDevice, flatBindingFields } from './registry-shapes';
+import { bindingProtocol, bindingWithDefaults, exportedDevice, flatBindingFields, withMqttOptionals } from './registry-shapes';
 import { checkDevices, checkTags } from './registry-rules';
 import { RegistryRepository } from './registry.repository';
 import { TagRegistryService } from './tag-registry.service';
@@ -133,8 +133,10 @@ export class RegistryService {
       if (details.length === before) details.push(...foreignDeviceFields(dto, deviceProtocol(dto), `${at.path}.`, `${at.label}: `));
       // An export has no passwords: importing it back keeps the stored one of the same device.
       const stored = this.registry.getDevice(dto.id ?? '');
-      if (dto.protocol === 'opcua' && dto.password === undefined && stored?.protocol === 'opcua' && dto.username !== undefined && dto.username === stored.username) {
-        dto.password = stored.password;
+      const hasPassword = (p?: DeviceProtocol) => p === 'opcua' || p === 'mqtt';
+      if (hasPassword(dto.protocol) && dto.password === undefined && stored && stored.protocol === dto.protocol && hasPassword(stored.protocol)) {
+        const storedCreds = stored as OpcuaDeviceDto | MqttDeviceDto;
+        if (dto.username !== undefined && dto.username === storedCreds.username) dto.password = storedCreds.password;
       }
       return deviceWithDefaults(dto);
     });
@@ -153,7 +155,7 @@ export class RegistryService {
     const keptDevices = mode === 'replace' ? [] : this.registry.listDevices().filter((d) => !fileDeviceIds.has(d.id));
     const keptTags = mode === 'replace' ? [] : this.registry.listTags().filter((t) => !fileTagIds.has(t.sensor_id));
     const allDevices = [...keptDevices, ...devices];
-    const problems = [...checkDevices(allDevices), ...checkTags([...keptTags, ...tags], protocolsOf(allDevices))];
+    const problems = [...checkDevices(allDevices), ...checkTags([...keptTags, ...tags], protocolsOf(allDevices), mqttModesOf(allDevices))];
     if (problems.length) throw badRequest(problems);
 
     const goneTags = mode === 'replace' ? this.registry.listTags().filter((t) => !fileTagIds.has(t.sensor_id)) : [];
@@ -194,7 +196,8 @@ export class RegistryService {
   /** Checks one new or changed tag against the rest of the registry; reports only problems involving it. */
   private checkTagChange(tag: TagDto): void {
     const others = this.registry.listTags().filter((t) => t.sensor_id !== tag.sensor_id);
-    const problems = checkTags([...others, tag], protocolsOf(this.registry.listDevices())).filter((p) => p.message.includes(`"${tag.sensor_id}"`));
+    const devices = this.registry.listDevices();
+    const problems = checkTags([...others, tag], protocolsOf(devices), mqttModesOf(devices)).filter((p) => p.message.includes(`"${tag.sensor_id}"`));
     assertValid(problems);
   }
 
@@ -237,6 +240,19 @@ function slug(name: string): string {
 
 export function deviceWithDefaults(dto: CreateDeviceDto): DeviceDto {
   const id = dto.id ?? slug(dto.name ?? '');
+  if (dto.protocol === 'mqtt') {
+    const d: MqttDeviceDto = {
+      id,
+      name: dto.name,
+      protocol: 'mqtt',
+      broker_url: dto.broker_url as string,
+      client_id: dto.client_id as string,
+      mode: dto.mode as MqttMode,
+      timeout_ms: dto.timeout_ms ?? 10_000,
+      enabled: dto.enabled ?? true,
+    };
+    return withMqttOptionals(d, dto as unknown as Record<string, unknown>);
+  }
   if (dto.protocol === 'opcua') {
     const d: OpcuaDeviceDto = {
       id,
@@ -310,13 +326,14 @@ function bindingOfInput(
   const given = posted ?? flat;
   if (!given) {
     if (stored) return stored;
-    out.push({ field: `${path}source`, rule: 'required', message: `${prefix}source is required (the tag's binding to its device: register_type, address, data_type for Modbus, node_id for OPC UA)` });
+    out.push({ field: `${path}source`, rule: 'required', message: `${prefix}source is required (the tag's binding to its device: register_type, address, data_type for Modbus, node_id for OPC UA, topic or edge_node_id and metric for MQTT)` });
     return undefined;
   }
-  const kind = bindingProtocol(given) ?? (stored && isOpcuaBinding(stored) ? 'opcua' : 'modbus');
-  const sameKind = stored && (kind === 'opcua') === isOpcuaBinding(stored);
+  const storedKind = stored ? (isOpcuaBinding(stored) ? 'opcua' : isMqttBinding(stored) ? 'mqtt' : 'modbus') : undefined;
+  const kind = bindingProtocol(given) ?? storedKind ?? 'modbus';
+  const sameKind = stored && kind === storedKind;
   const raw: Record<string, unknown> = sameKind ? { ...stored, ...stripUndefined(given) } : { ...given };
-  const cls: new () => object = kind === 'opcua' ? OpcuaTagBindingDto : ModbusTagBindingDto;
+  const cls: new () => object = kind === 'opcua' ? OpcuaTagBindingDto : kind === 'mqtt' ? MqttTagBindingDto : ModbusTagBindingDto;
   const errors = validateSync(plainToInstance(cls, raw), {
     whitelist: true,
     forbidNonWhitelisted: true,
@@ -330,22 +347,32 @@ function bindingOfInput(
 
 /** Fields of the other protocol's devices, refused rather than silently dropped. */
 function foreignDeviceFields(dto: object, protocol: DeviceProtocol, path: string, prefix: string): ErrorDetail[] {
-  const foreign = protocol === 'opcua' ? MODBUS_DEVICE_FIELDS : OPCUA_DEVICE_FIELDS;
+  const own = new Set(DEVICE_FIELDS_OF[protocol]);
+  const foreign = new Set(Object.values(DEVICE_FIELDS_OF).flat().filter((k) => !own.has(k)));
   const o = dto as Record<string, unknown>;
-  return foreign
+  return [...foreign]
     .filter((k) => o[k] !== undefined && o[k] !== null)
-    .map((k) => ({ field: `${path}${k}`, rule: 'matchesProtocol', message: `${prefix}${k} is not a field of ${protocol === 'opcua' ? 'an opcua' : 'a modbus'} device` }));
+    .map((k) => ({ field: `${path}${k}`, rule: 'matchesProtocol', message: `${prefix}${k} is not a field of ${protocol === 'modbus' ? 'a' : 'an'} ${protocol} device` }));
 }
 
 function protocolsOf(devices: readonly DeviceDto[]): Map<string, DeviceProtocol> {
   return new Map(devices.map((d) => [d.id, deviceProtocol(d)]));
 }
 
-/** Export order within a device: Modbus by area and address, OPC UA by node id. */
+function mqttModesOf(devices: readonly DeviceDto[]): Map<string, MqttMode> {
+  return new Map(devices.flatMap((d) => (d.protocol === 'mqtt' ? [[d.id, d.mode] as const] : [])));
+}
+
+/** Export order within a device: Modbus by area and address, OPC UA by node id, MQTT by topic or metric. */
 function bindingOrder(a: TagSource, b: TagSource): number {
   if (isModbusBinding(a) && isModbusBinding(b)) return a.register_type.localeCompare(b.register_type) || a.address - b.address;
   if (isOpcuaBinding(a) && isOpcuaBinding(b)) return a.node_id.localeCompare(b.node_id);
+  if (isMqttBinding(a) && isMqttBinding(b)) return mqttKey(a).localeCompare(mqttKey(b));
   return isModbusBinding(a) ? -1 : 1;
+}
+
+function mqttKey(b: { topic?: string; edge_node_id?: string; device_id?: string; metric?: string }): string {
+  return b.topic ?? [b.edge_node_id, b.device_id ?? '', b.metric].join('/');
 }
 
 /** Only the two words (a validated DTO instance carries nothing else, but a plain copy is what gets stored). */

@@ -19,6 +19,9 @@ export interface SourceDeps<D> {
   /** The device stopped answering (after the protocol's own confirmation: one blip is not an alarm). */
   commFailed(device: D, at: number, reason: string): void;
   commRestored(device: D, at: number, downMs: number): void;
+  /** Only a part of the device failed (`scope`, e.g. a Sparkplug edge node behind a broker), with its tags: one alarm per scope. */
+  scopeFailed?(device: D, scope: string, sensorIds: string[], at: number, reason: string): void;
+  scopeRestored?(device: D, scope: string, sensorIds: string[], at: number, downMs: number): void;
   onError?(device: D, message: string): void;
   now?: () => number;
 }

@@ -77,6 +77,22 @@ describe('SourcesService', () => {
     expect(service.status('ua-1').state).toBe('connected');
   });
 
+  it('reports the failure of a part of a device (a Sparkplug edge node) as a comm failure of that scope, with its tags', async () => {
+    const ua = new FakeDriver('opcua');
+    const { service, events } = setup([opcua('ua-1')], [tag('b', 'ua-1')], [ua]);
+    const seen: unknown[] = [];
+    events.on('device.comm_failed', (e) => void seen.push(e));
+    events.on('device.comm_restored', (e) => void seen.push(e));
+    await service.onApplicationBootstrap();
+    const deps = ua.opened[0].deps;
+    deps.scopeFailed!(opcua('ua-1'), 'gw-1', ['b'], 100, 'NDEATH');
+    deps.scopeRestored!(opcua('ua-1'), 'gw-1', ['b'], 300, 200);
+    expect(seen).toEqual([
+      { device_id: 'ua-1', device_name: 'UA ua-1', at: 100, reason: 'NDEATH', scope: 'gw-1', sensor_ids: ['b'] },
+      { device_id: 'ua-1', device_name: 'UA ua-1', at: 300, down_ms: 200, scope: 'gw-1', sensor_ids: ['b'] },
+    ]);
+  });
+
   it('restarts a changed device with the carry-over of the connection it replaces', async () => {
     const mb = new FakeDriver('modbus');
     const { service, change } = setup([modbus('plc-1')], [tag('a', 'plc-1')], [mb]);

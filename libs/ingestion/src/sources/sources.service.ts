@@ -170,6 +170,16 @@ export class SourcesService implements OnApplicationBootstrap, OnApplicationShut
         this.logger.log(`device ${d.id} answers again after ${downMs} ms`);
         this.events.emit('device.comm_restored', { device_id: d.id, device_name: d.name, at, down_ms: downMs });
       },
+      // A part of a device (a Sparkplug edge node or device behind an MQTT broker): one alarm per part.
+      scopeFailed: (d, scope, sensorIds, at, reason) => {
+        if (!this.registry.getDevice(d.id)) return;
+        this.logger.warn(`device ${d.id}${where(d)} ${scope} comm failure (${sensorIds.length} tags): ${reason}`);
+        this.events.emit('device.comm_failed', { device_id: d.id, device_name: d.name, at, reason, scope, sensor_ids: sensorIds });
+      },
+      scopeRestored: (d, scope, sensorIds, at, downMs) => {
+        this.logger.log(`device ${d.id} ${scope} answers again after ${downMs} ms`);
+        this.events.emit('device.comm_restored', { device_id: d.id, device_name: d.name, at, down_ms: downMs, scope, sensor_ids: sensorIds });
+      },
       onError: (d, message) => this.logger.debug(`device ${d.id}: ${message}`),
     };
   }

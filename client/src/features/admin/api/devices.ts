@@ -1,4 +1,4 @@
-import type { DeviceDto, DeviceStatusDto, ImportResultDto, OpcuaBrowseNodeDto, OpcuaCertificateDto, OpcuaCertificatesDto, TagDto } from '@idm/contracts';
+import type { DeviceDto, DeviceStatusDto, ImportResultDto, OpcuaBrowseNodeDto, OpcuaCertificateDto, OpcuaCertificatesDto, SparkplugMetricDto, TagDto } from '@idm/contracts';
 import { api } from '../../../lib/api';
 
 export async function listDevices(): Promise<DeviceDto[]> {
@@ -56,5 +56,11 @@ export async function setOpcuaCertificateTrust(thumbprint: string, action: 'trus
 /** `POST /tags`: one tag (refused with a 400 naming the tag and field). */
 export async function createTag(body: Record<string, unknown>): Promise<TagDto> {
   const { data } = await api.post<TagDto>('/tags', body);
+  return data;
+}
+
+/** `GET /devices/:id/discovered`: the metrics a Sparkplug device's edge nodes announced in their births. */
+export async function listDiscoveredMetrics(id: string): Promise<SparkplugMetricDto[]> {
+  const { data } = await api.get<SparkplugMetricDto[]>(`/devices/${encodeURIComponent(id)}/discovered`);
   return data;
 }

@@ -69,3 +69,38 @@ test("shows the server's message under the field it names, also for registry rul
   expect(await screen.findByText(message)).toBeInTheDocument();
   expect(screen.getByLabelText('Security policy')).toHaveAttribute('aria-invalid', 'true');
 });
+
+test('adds an MQTT Sparkplug device with broker, session, group and credentials, and shows a rule error under its field', async () => {
+  const user = userEvent.setup();
+  const message = 'device "mq-01": group_id is required in sparkplug mode and must not contain /, + or #';
+  let calls = 0;
+  const seen = fakeApi((req) =>
+    ++calls === 1
+      ? { status: 400, data: { statusCode: 400, error: 'Bad Request', message, details: [{ field: 'devices[mq-01].group_id', rule: 'mqttDevice', message }] } }
+      : { status: 201, data: { ...(req.body as object), password: undefined, password_set: true } },
+  );
+  const onSaved = vi.fn();
+  render(<DeviceForm onSaved={onSaved} onCancel={() => undefined} />);
+  await user.selectOptions(screen.getByLabelText('Protocol'), 'mqtt');
+  expect(screen.queryByLabelText('Host')).toBeNull();
+  await user.type(screen.getByLabelText('Id'), 'mq-01');
+  await user.type(screen.getByLabelText('Name'), 'Plant broker');
+  await user.type(screen.getByLabelText('Broker URL'), 'mqtts://broker:8883');
+  await user.type(screen.getByLabelText('Client id'), 'idm-a');
+  expect(screen.getByLabelText('Mode')).toHaveValue('sparkplug');
+  await user.type(screen.getByLabelText('User name'), 'idm');
+  await user.type(screen.getByLabelText('Password'), 's3cret');
+  expect(screen.getByLabelText('Password')).toHaveAttribute('type', 'password');
+  await user.type(screen.getByLabelText('TLS CA (path or PEM)'), '/etc/idm/ca.pem');
+  await user.click(screen.getByRole('button', { name: 'Add device' }));
+  expect(await screen.findByText(message)).toBeInTheDocument();
+  expect(screen.getByLabelText('Sparkplug group id')).toHaveAttribute('aria-invalid', 'true');
+  await user.type(screen.getByLabelText('Sparkplug group id'), 'plant-a');
+  await user.click(screen.getByRole('button', { name: 'Add device' }));
+  expect(seen).toHaveLength(2);
+  expect(seen[1].body).toEqual({
+    id: 'mq-01', name: 'Plant broker', enabled: true, protocol: 'mqtt', broker_url: 'mqtts://broker:8883', client_id: 'idm-a', mode: 'sparkplug',
+    group_id: 'plant-a', username: 'idm', password: 's3cret', tls_ca: '/etc/idm/ca.pem',
+  });
+  expect(onSaved).toHaveBeenCalledWith(expect.objectContaining({ protocol: 'mqtt', password_set: true }));
+});

@@ -1,5 +1,5 @@
 import { useState, type FormEvent } from 'react';
-import { DEVICE_PROTOCOLS, OPCUA_SECURITY_MODES, OPCUA_SECURITY_POLICIES, type DeviceDto, type DeviceProtocol } from '@idm/contracts';
+import { DEVICE_PROTOCOLS, MQTT_MODES, OPCUA_SECURITY_MODES, OPCUA_SECURITY_POLICIES, type DeviceDto, type DeviceProtocol } from '@idm/contracts';
 import { Field } from '../../../components/ui/Field';
 import { toUiError, type UiError } from '../../../lib/errors';
 import { createDevice, updateDevice } from '../api/devices';
@@ -9,11 +9,14 @@ const NUMBERS = new Set(['port', 'unit_id', 'poll_interval_ms', 'block_gap', 'ti
 const FIELDS: Partial<Record<DeviceProtocol, readonly string[]>> = {
   modbus: ['host', 'port', 'unit_id', 'poll_interval_ms', 'block_gap', 'timeout_ms'],
   opcua: ['endpoint_url', 'security_mode', 'security_policy', 'username', 'password', 'publishing_interval_ms', 'timeout_ms'],
+  mqtt: ['broker_url', 'client_id', 'mode', 'group_id', 'host_id', 'username', 'password', 'tls_ca', 'timeout_ms'],
 };
+const PROTOCOL_NAMES: Record<DeviceProtocol, string> = { modbus: 'Modbus TCP', opcua: 'OPC UA', mqtt: 'MQTT / Sparkplug B' };
 
 /**
  * Adds a device or changes one, with the settings of its protocol: a Modbus PLC's address, unit and poll
- * interval, or an OPC UA server's endpoint, security and credentials. The password is write-only: the form
+ * interval, an OPC UA server's endpoint, security and credentials, or an MQTT broker's URL, session, mode
+ * (plain topics or Sparkplug B group) and credentials. The password is write-only: the form
  * never shows the stored one, and leaving it empty keeps it.
  */
 export function DeviceForm({ device, onSaved, onCancel }: { device?: DeviceDto; onSaved: (d: DeviceDto) => void; onCancel: () => void }) {
@@ -62,7 +65,7 @@ export function DeviceForm({ device, onSaved, onCancel }: { device?: DeviceDto; 
           <select name="protocol" value={protocol} disabled={!!device} onChange={(e) => setProtocol(e.target.value as DeviceProtocol)}>
             {DEVICE_PROTOCOLS.filter((p) => FIELDS[p]).map((p) => (
               <option key={p} value={p}>
-                {p === 'opcua' ? 'OPC UA' : 'Modbus TCP'}
+                {PROTOCOL_NAMES[p]}
               </option>
             ))}
           </select>
@@ -81,6 +84,25 @@ export function DeviceForm({ device, onSaved, onCancel }: { device?: DeviceDto; 
           <Field label="Poll interval (ms)" name="poll_interval_ms" inputMode="numeric" placeholder="1000" defaultValue={value('poll_interval_ms')} error={fieldError('poll_interval_ms')} />
           <Field label="Block gap" name="block_gap" inputMode="numeric" placeholder="8" defaultValue={value('block_gap')} error={fieldError('block_gap')} />
           <Field label="Timeout (ms)" name="timeout_ms" inputMode="numeric" placeholder="1000" defaultValue={value('timeout_ms')} error={fieldError('timeout_ms')} />
+        </div>
+      ) : protocol === 'mqtt' ? (
+        <div className="filters" key="mqtt">
+          <Field label="Broker URL" name="broker_url" required placeholder="mqtt://broker:1883" size={30} defaultValue={value('broker_url')} error={fieldError('broker_url')} />
+          <Field label="Client id" name="client_id" required placeholder="idm" defaultValue={value('client_id')} error={fieldError('client_id')} />
+          <Choice label="Mode" name="mode" options={MQTT_MODES} defaultValue={value('mode') ?? 'sparkplug'} error={fieldError('mode')} />
+          <Field label="Sparkplug group id" name="group_id" placeholder="sparkplug only" defaultValue={value('group_id')} error={fieldError('group_id')} />
+          <Field label="Host id" name="host_id" placeholder="sparkplug only" defaultValue={value('host_id')} error={fieldError('host_id')} />
+          <Field label="User name" name="username" autoComplete="off" placeholder="anonymous" defaultValue={value('username')} error={fieldError('username')} />
+          <Field
+            label="Password"
+            name="password"
+            type="password"
+            autoComplete="new-password"
+            placeholder={device && 'password_set' in device && device.password_set ? 'stored (leave empty to keep)' : ''}
+            error={fieldError('password')}
+          />
+          <Field label="TLS CA (path or PEM)" name="tls_ca" placeholder="mqtts:// only" defaultValue={value('tls_ca')} error={fieldError('tls_ca')} />
+          <Field label="Timeout (ms)" name="timeout_ms" inputMode="numeric" placeholder="10000" defaultValue={value('timeout_ms')} error={fieldError('timeout_ms')} />
         </div>
       ) : (
         <div className="filters" key="opcua">

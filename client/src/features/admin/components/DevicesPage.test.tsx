@@ -84,6 +84,52 @@ test('an OPC UA device shows its endpoint and security, and its tags their node 
   expect(screen.getByText('every 250 ms, deadband 0.5')).toBeInTheDocument();
 });
 
+test('an MQTT device shows its broker and mode, and its tags their Sparkplug metric or topic', async () => {
+  const mq = { id: 'mq-01', name: 'Broker', protocol: 'mqtt', broker_url: 'mqtt://broker:1883', client_id: 'idm', mode: 'sparkplug', group_id: 'plant-a', timeout_ms: 10000, enabled: true };
+  const spb: TagDto = { ...tag('TT-901', 'mq-01', 'Gateway', 'Gateway temperature'), source: { edge_node_id: 'gw-1', device_id: 'plc-01', metric: 'Boiler/Temp' } };
+  const json: TagDto = { ...tag('TT-902', 'mq-01', 'Gateway', 'Roof temperature'), source: { topic: 'plant/roof/temp', value_path: 'data.v' } };
+  fakeApi((req) => ({ status: 200, data: req.url === '/tags' ? [spb, json] : req.url === '/devices' ? [mq] : [] }));
+  renderPage();
+  expect(await screen.findByText('mqtt://broker:1883 (Sparkplug group plant-a)')).toBeInTheDocument();
+  expect(await screen.findByText('gw-1/plc-01 Boiler/Temp')).toBeInTheDocument();
+  expect(screen.getByText('Sparkplug B')).toBeInTheDocument();
+  expect(screen.getByText('plant/roof/temp')).toBeInTheDocument();
+  expect(screen.getByText('JSON data.v')).toBeInTheDocument();
+});
+
+test('a Sparkplug device lists the metrics its births announced; Adopt creates the tag with its unit, id and area editable', async () => {
+  const user = userEvent.setup();
+  const mq = { id: 'mq-01', name: 'Broker', protocol: 'mqtt', broker_url: 'mqtt://broker:1883', client_id: 'idm', mode: 'sparkplug', group_id: 'plant-a', timeout_ms: 10000, enabled: true };
+  const metrics = [
+    { edge_node_id: 'gw-1', device_id: 'plc-01', name: 'Boiler/Temp', alias: 1, datatype: 'Double', unit: '°C', properties: {}, sensor_id: 'TT-901' },
+    { edge_node_id: 'gw-1', device_id: 'plc-01', name: 'Boiler/Press', alias: 2, datatype: 'Float', unit: 'bar', properties: {}, sensor_id: null as string | null },
+  ];
+  const seen = fakeApi((req) => {
+    if (req.method === 'POST' && req.url === '/tags') {
+      metrics[1].sensor_id = (req.body as { sensor_id: string }).sensor_id;
+      return { status: 201, data: req.body };
+    }
+    return { status: 200, data: req.url === '/devices' ? [mq] : req.url === '/devices/mq-01/discovered' ? metrics : [] };
+  });
+  renderPage();
+  await user.click(await screen.findByRole('button', { name: 'Discovered mq-01' }));
+  const panel = await screen.findByRole('region', { name: 'Discovered metrics of mq-01' });
+  expect(await within(panel).findByText('Boiler/Press')).toBeInTheDocument();
+  expect(within(panel).getByText('TT-901')).toBeInTheDocument();
+  expect(within(panel).getByLabelText('Sensor id for Boiler/Press')).toHaveValue('Boiler_Press');
+  await user.clear(within(panel).getByLabelText('Sensor id for Boiler/Press'));
+  await user.type(within(panel).getByLabelText('Sensor id for Boiler/Press'), 'PT-901');
+  await user.click(within(panel).getByRole('button', { name: 'Adopt' }));
+  expect(seen.filter((r) => r.method === 'POST')).toEqual([
+    expect.objectContaining({
+      url: '/tags',
+      body: { sensor_id: 'PT-901', device_id: 'mq-01', area: 'gw-1', unit: 'bar', source: { edge_node_id: 'gw-1', device_id: 'plc-01', metric: 'Boiler/Press' } },
+    }),
+  ]);
+  expect(await within(panel).findByText('PT-901')).toBeInTheDocument();
+  expect(within(panel).queryByRole('button', { name: 'Adopt' })).toBeNull();
+});
+
 test('an OPC UA device has a Browse button opening its address space, and the page a certificates panel', async () => {
   const user = userEvent.setup();
   const ua = { id: 'ua-01', name: 'Line 7', protocol: 'opcua', endpoint_url: 'opc.tcp://line7:4840', security_mode: 'None', security_policy: 'None', publishing_interval_ms: 500, timeout_ms: 10000, enabled: true };

@@ -1,5 +1,6 @@
 import { useState, type FormEvent } from 'react';
-import type { DeviceDto, ImportResultDto, OpcuaDeviceDto, TagDto, TagSource } from '@idm/contracts';
+import type { DeviceDto, ImportResultDto, MqttDeviceDto, OpcuaDeviceDto, TagDto, TagSource } from '@idm/contracts';
+import { isMqttBinding } from '@idm/contracts';
 import { useAuth } from '../../../lib/auth';
 import { clock } from '../../../lib/format';
 import { downloadFile } from '../../../lib/download';
@@ -10,6 +11,7 @@ import { importDeviceFile, listDevices, listDeviceStatuses } from '../api/device
 import { DeviceForm } from './DeviceForm';
 import { OpcuaBrowser } from './OpcuaBrowser';
 import { OpcuaCertificates } from './OpcuaCertificates';
+import { SparkplugDiscovered } from './SparkplugDiscovered';
 
 /**
  * Admin: devices with their poller state, their tags, and import/export of the device file (a replace that
@@ -29,6 +31,7 @@ export function DevicesPage({ confirm = (text: string) => window.confirm(text) }
   const [editing, setEditing] = useState<DeviceDto | 'new' | null>(null);
   /** The OPC UA device whose address space is open in the browser. */
   const [browsing, setBrowsing] = useState<OpcuaDeviceDto | null>(null);
+  const [discovering, setDiscovering] = useState<MqttDeviceDto | null>(null);
 
   if (!can('admin')) return <p className="panel">Only admins manage devices.</p>;
   const statusOf = new Map((statuses.data ?? []).map((s) => [s.device_id, s]));
@@ -167,9 +170,17 @@ export function DevicesPage({ confirm = (text: string) => window.confirm(text) }
                         </button>
                       </>
                     )}
+                    {d.protocol === 'mqtt' && d.mode === 'sparkplug' && (
+                      <>
+                        {' '}
+                        <button type="button" aria-label={`Discovered ${d.id}`} onClick={() => setDiscovering(d)}>
+                          Discovered
+                        </button>
+                      </>
+                    )}
                   </td>
                   <td>{deviceAddress(d)}</td>
-                  <td className="num">{d.protocol === 'opcua' ? d.publishing_interval_ms : d.poll_interval_ms} ms</td>
+                  <td className="num">{d.protocol === 'opcua' ? `${d.publishing_interval_ms} ms` : d.protocol === 'mqtt' ? 'on publish' : `${d.poll_interval_ms} ms`}</td>
                   <td>{s?.state === 'comm_failure' ? <strong className="quality">✕ COMM FAILURE</strong> : (s?.state ?? '—')}</td>
                   <td className="num">{s?.last_good_poll_at ? clock(s.last_good_poll_at) : '—'}</td>
                   <td className="num">{s?.requests_per_poll ?? '—'}</td>
@@ -180,6 +191,7 @@ export function DevicesPage({ confirm = (text: string) => window.confirm(text) }
             })}
           </tbody>
         </table>
+        {discovering && <SparkplugDiscovered key={discovering.id} device={discovering} onAdded={() => tags.reload()} onClose={() => setDiscovering(null)} />}
         {browsing && <OpcuaBrowser key={browsing.id} device={browsing} onAdded={() => tags.reload()} onClose={() => setBrowsing(null)} />}
       </section>
       {(devices.data ?? []).some((d) => d.protocol === 'opcua') && <OpcuaCertificates />}
@@ -233,19 +245,22 @@ export function DevicesPage({ confirm = (text: string) => window.confirm(text) }
   );
 }
 
-/** Where IDM reaches a device: a Modbus PLC's address and unit, or an OPC UA server's endpoint and security. */
+/** Where IDM reaches a device: a Modbus PLC's address and unit, an OPC UA server's endpoint and security, an MQTT broker. */
 export function deviceAddress(d: DeviceDto): string {
   if (d.protocol === 'opcua') return `${d.endpoint_url}${d.security_mode === 'None' ? '' : ` (${d.security_mode}, ${d.security_policy})`}`;
+  if (d.protocol === 'mqtt') return `${d.broker_url} (${d.mode === 'sparkplug' ? `Sparkplug group ${d.group_id ?? ''}` : 'plain'})`;
   return `${d.host}:${d.port} unit ${d.unit_id}`;
 }
 
-/** Where a tag's value lives: Modbus area and address, or the OPC UA node. */
+/** Where a tag's value lives: Modbus area and address, the OPC UA node, the MQTT topic or Sparkplug metric. */
 export function bindingWhere(s: TagSource): string {
+  if (isMqttBinding(s)) return s.topic ?? `${[s.edge_node_id, s.device_id].filter(Boolean).join('/')} ${s.metric ?? ''}`;
   return 'node_id' in s ? s.node_id : `${s.register_type} ${s.address}`;
 }
 
 /** How it is read: the Modbus type and register orders, or the OPC UA sampling interval and deadband. */
 export function bindingHow(s: TagSource): string {
+  if (isMqttBinding(s)) return s.topic === undefined ? 'Sparkplug B' : s.value_path ? `JSON ${s.value_path}` : 'raw number';
   if ('node_id' in s) {
     const sampling = s.sampling_interval_ms !== undefined ? `every ${s.sampling_interval_ms} ms` : 'at publishing interval';
     const deadband = s.deadband_type && s.deadband_type !== 'none' ? `, deadband ${s.deadband_value}${s.deadband_type === 'percent' ? ' %' : ''}` : '';

@@ -98,7 +98,7 @@ describe('SparkplugHost', () => {
     ]);
   });
 
-  it('NDEATH with the birth bdSeq fails all the node and device tags in one event; births restore them', () => {
+  it('NDEATH with the birth bdSeq fails all the node and device tags in one event; the NBIRTH restores that same scope once', () => {
     const h = born();
     const death = h.handle(topic('NDEATH'), { metrics: [{ name: 'bdSeq', value: 1 }] }, 9000);
     expect(death).toEqual([{ kind: 'offline', scope: 'gw1', sensor_ids: ['gw1.uptime', 'boiler.temp', 'boiler.press', 'pump.flow'], at: 9000, reason: 'edge node "gw1" died (NDEATH)' }]);
@@ -106,10 +106,20 @@ describe('SparkplugHost', () => {
     expect(h.handle(topic('NDEATH'), { metrics: [{ name: 'bdSeq', value: 1 }] }, 9001)).toEqual([]);
     expect(h.isOnline('gw1')).toBe(false);
     const nb = h.handle(topic('NBIRTH'), nbirth(0, 2), 10_000);
-    expect(nb[0]).toEqual({ kind: 'online', scope: 'gw1', sensor_ids: ['gw1.uptime'], at: 10_000 });
+    // The scope reported failed is the one restored (one alarm raised, the same one cleared).
+    expect(nb[0]).toEqual({ kind: 'online', scope: 'gw1', sensor_ids: ['gw1.uptime', 'boiler.temp', 'boiler.press', 'pump.flow'], at: 10_000 });
+    const db = h.handle(topic('DBIRTH', 'gw1', 'boiler'), dbirth(1, [{ name: 'Temp', alias: 10, value: 70 }, { name: 'Press', alias: 11, value: 1 }]), 10_001);
+    expect(kinds(db)).toEqual(['sample', 'sample']);
+  });
+
+  it('a device that died on its own before its node keeps its own report: its DBIRTH restores it', () => {
+    const h = born();
+    expect(kinds(h.handle(topic('DDEATH', 'gw1', 'boiler'), { seq: 3, metrics: [] }, 8000))).toEqual(['offline']);
+    const death = h.handle(topic('NDEATH'), { metrics: [{ name: 'bdSeq', value: 1 }] }, 9000);
+    expect(death[0].kind === 'offline' && death[0].sensor_ids).toEqual(['gw1.uptime', 'pump.flow']);
+    expect(h.handle(topic('NBIRTH'), nbirth(0, 2), 10_000)[0]).toEqual({ kind: 'online', scope: 'gw1', sensor_ids: ['gw1.uptime', 'pump.flow'], at: 10_000 });
     const db = h.handle(topic('DBIRTH', 'gw1', 'boiler'), dbirth(1, [{ name: 'Temp', alias: 10, value: 70 }, { name: 'Press', alias: 11, value: 1 }]), 10_001);
     expect(db[0]).toEqual({ kind: 'online', scope: 'gw1/boiler', sensor_ids: ['boiler.temp', 'boiler.press'], at: 10_001 });
-    expect(kinds(db)).toEqual(['online', 'sample', 'sample']);
   });
 
   it('an NDEATH whose bdSeq is not the current birth (an old session will) is ignored', () => {
@@ -171,6 +181,15 @@ describe('SparkplugHost', () => {
     expect(h.handle(topic('DDATA', 'gw1', 'boiler'), { seq: 3, metrics: [{ alias: 10, value: 90 }, { alias: 11, value: 3 }] }, 5)).toEqual([{ kind: 'sample', sensor_id: 'new.temp', raw: 90, timestamp: 5 }]);
     const death = h.handle(topic('NDEATH'), { metrics: [{ name: 'bdSeq', value: 1 }] }, 6);
     expect(death).toEqual([expect.objectContaining({ kind: 'offline', sensor_ids: ['new.temp'] })]);
+  });
+
+  it('a new tag list (a restarted connection) may ask again: the NBIRTH answering the old one went to a closed client', () => {
+    const fresh = new SparkplugHost(G, tags);
+    const data = () => fresh.handle(topic('NDATA', 'gw2'), { seq: 4, metrics: [] }, 1).filter((e) => e.kind === 'rebirth');
+    expect(data()).toHaveLength(1);
+    expect(data()).toHaveLength(0);
+    fresh.bind(tags);
+    expect(data()).toEqual([{ kind: 'rebirth', edge_node_id: 'gw2', reason: 'NDATA from edge node "gw2" without a current NBIRTH' }]);
   });
 
   it('ignores other groups and commands', () => {

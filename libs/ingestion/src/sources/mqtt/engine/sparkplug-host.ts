@@ -46,6 +46,8 @@ interface NodeState extends Scope {
   seq: number | null;
   rebirthAsked: boolean;
   devices: Map<string, Scope>;
+  /** What the last NDEATH reported (one report for the node and the devices that died with it), until the next NBIRTH. */
+  died: { sensor_ids: string[]; devices: string[] } | null;
 }
 
 const emptyScope = (): Scope => ({ born: false, failed: false, aliases: new Map(), metrics: new Map() });
@@ -76,6 +78,9 @@ export class SparkplugHost {
    * on reading the nodes' data by alias, without asking them all for a rebirth).
    */
   bind(tags: readonly SparkplugBinding[]): void {
+    // A rebirth asked by the connection this one replaces may have been answered while no client listened
+    // (an NBIRTH is QoS 0, not kept in the session): the new connection may ask once more.
+    for (const node of this.nodes.values()) node.rebirthAsked = false;
     this.bindings.clear();
     for (const t of tags) {
       const key = scopeKey(t.edge_node_id, t.device_id);
@@ -134,7 +139,7 @@ export class SparkplugHost {
   private nodeState(id: string): NodeState {
     let n = this.nodes.get(id);
     if (!n) {
-      n = { ...emptyScope(), bdSeq: null, seq: null, rebirthAsked: false, devices: new Map() };
+      n = { ...emptyScope(), bdSeq: null, seq: null, rebirthAsked: false, devices: new Map(), died: null };
       this.nodes.set(id, n);
     }
     return n;
@@ -148,6 +153,14 @@ export class SparkplugHost {
     if (p.seq === undefined) out.push({ kind: 'error', message: `NBIRTH of "${id}" has no seq` });
     // A new session: devices must be born again (their DBIRTHs follow).
     for (const dev of node.devices.values()) dev.born = false;
+    if (node.died) {
+      // The death was reported once for the node: it is restored once, with the same tags, when the node is
+      // back (the devices that died with it were not reported on their own, so their births report nothing).
+      node.failed = false;
+      for (const devId of node.died.devices) node.devices.get(devId)!.failed = false;
+      out.push({ kind: 'online', scope: id, sensor_ids: node.died.sensor_ids, at: now });
+      node.died = null;
+    }
     this.birth(id, undefined, node, p, now, out);
   }
 
@@ -163,14 +176,21 @@ export class SparkplugHost {
     node.born = false;
     node.seq = null;
     const ids: string[] = [];
-    const fail = (scope: Scope, key: string) => {
-      if (!scope.failed) ids.push(...this.sensorsOf(key));
+    const devices: string[] = [];
+    const fail = (scope: Scope, key: string, devId?: string) => {
+      if (!scope.failed) {
+        ids.push(...this.sensorsOf(key));
+        if (devId !== undefined) devices.push(devId);
+      }
       scope.failed = true;
       scope.born = false;
     };
     fail(node, id);
-    for (const [devId, dev] of node.devices) fail(dev, scopeKey(id, devId));
-    if (ids.length) out.push({ kind: 'offline', scope: id, sensor_ids: ids, at: now, reason: `edge node "${id}" died (NDEATH)` });
+    for (const [devId, dev] of node.devices) fail(dev, scopeKey(id, devId), devId);
+    if (ids.length) {
+      out.push({ kind: 'offline', scope: id, sensor_ids: ids, at: now, reason: `edge node "${id}" died (NDEATH)` });
+      node.died = { sensor_ids: ids, devices };
+    }
   }
 
   private deviceMessage(topic: SparkplugTopic, node: NodeState, p: SparkplugPayload, now: number, out: HostEvent[]): void {
