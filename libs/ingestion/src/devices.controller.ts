@@ -1,6 +1,6 @@
 import { BadGatewayException, BadRequestException, Body, ConflictException, Controller, Delete, Get, HttpCode, NotFoundException, Param, Patch, Post, Query, Res } from '@nestjs/common';
 import type { Response } from 'express';
-import { ApiBody, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiBadGatewayResponse, ApiBody, ApiConflictResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { isMqttDevice, isOpcuaDevice, mqttBinding, type DeviceDto, type SparkplugMetricDto, type DeviceStatusDto, type ImportResultDto, type OpcuaBrowseNodeDto } from '@idm/contracts';
 import { PlantWrite, Roles } from '@idm/core';
 import { CreateDeviceDto, UpdateDeviceDto } from './dto/device.dto';
@@ -92,6 +92,10 @@ export class DevicesController {
       '409 for a device that is not OPC UA, 404 for an unknown node, 502 when the server cannot be reached or refuses IDM (e.g. its certificate is not trusted yet: the message names it).',
   })
   @ApiQuery({ name: 'node', required: false, example: 'ns=1;s=Plant' })
+  @ApiOkResponse({ description: 'the children of the node' })
+  @ApiConflictResponse({ description: 'the device is not an OPC UA device' })
+  @ApiNotFoundResponse({ description: 'no such device, or no such node on its server' })
+  @ApiBadGatewayResponse({ description: 'the server cannot be reached or refuses IDM (the message says why, e.g. which certificate to trust)' })
   async browse(@Param('id') id: string, @Query() query: Record<string, unknown>): Promise<OpcuaBrowseNodeDto[]> {
     const unknown = Object.keys(query).filter((k) => k !== 'node');
     if (unknown.length) {
@@ -118,6 +122,8 @@ export class DevicesController {
     summary: 'The metrics the edge nodes of a Sparkplug B device announced in their births since its connection started, for adopting as tags',
     description: 'Each with its edge node, device, alias, datatype, unit (engUnit) and the tag already bound to it (sensor_id, null if none). 409 for a device that is not MQTT in sparkplug mode.',
   })
+  @ApiOkResponse({ description: 'the metrics announced in births' })
+  @ApiConflictResponse({ description: 'the device is not an MQTT device in sparkplug mode' })
   discovered(@Param('id') id: string): SparkplugMetricDto[] {
     const device = this.admin.getDevice(id);
     if (!isMqttDevice(device) || device.mode !== 'sparkplug') {
