@@ -50,9 +50,10 @@ describe('MQTT source (Mosquitto)', () => {
   });
   const tag = (sensor_id: string, source: MqttTag['source'], over: Partial<MqttTag> = {}): MqttTag => ({ sensor_id, scale: 1, offset: 0, source, ...over });
 
-  function start(d: MqttDeviceDto, tags: MqttTag[]): Probe {
+  const start = (d: MqttDeviceDto, tags: MqttTag[]): Probe => startWith(driver, d, tags);
+  function startWith(drv: MqttSourceDriver, d: MqttDeviceDto, tags: MqttTag[]): Probe {
     const p = { samples: [], failed: [], restored: [], errors: [], scopes: [] } as unknown as Probe;
-    p.conn = driver.open(d, tags, {
+    p.conn = drv.open(d, tags, {
       publish: async (batch) => void p.samples.push(...batch),
       commFailed: (_d, _at, reason) => void p.failed.push(reason),
       commRestored: (_d, _at, downMs) => void p.restored.push(downMs),
@@ -82,7 +83,7 @@ describe('MQTT source (Mosquitto)', () => {
     await Promise.all(edges.map((e) => e.stop().catch(() => undefined)));
     await pub?.endAsync();
     // Leave no persistent sessions of this run on the development broker.
-    for (const id of ['plain', 'persist', 'stall', 'sp', 'spq', 'simsp', 'simplain'].map((k) => `idm-${k}-${run}`)) {
+    for (const id of ['plain', 'persist', 'stall', 'sp', 'spd', 'spq', 'simsp', 'simplain'].map((k) => `idm-${k}-${run}`)) {
       const c = connect(url, { clientId: id, clean: true, protocolVersion: 4, reconnectPeriod: 0 });
       await new Promise((r) => (c.once('connect', r), c.once('error', r)));
       await c.endAsync();
@@ -317,6 +318,36 @@ describe('MQTT source (Mosquitto)', () => {
       expect(got).toEqual([...sent.map((v) => 2 * v), 1000]);
       expect(p.conn.stats().rebirths_requested).toBe(0);
       expect(ncmds.length).toBe(asked);
+    });
+
+    it('IDM process restarted (a new driver, the births only on disk) while the edge node publishes by alias (QoS 1): no sample lost, no rebirth asked', async () => {
+      const dataDir = mkdtempSync(path.join(os.tmpdir(), 'idm-mqtt-births-'));
+      const process1 = new MqttSourceDriver({ stateDir: path.join(dataDir, 'mqtt'), onSend: (_d, pk) => void sent.push(pk) });
+      const d = spDevice({ id: 'sp-disk', client_id: `idm-spd-${run}`, host_id: `idm-spd-${run}` });
+      const first = startWith(process1, d, sparkTags);
+      try {
+        await connected(first);
+        await edge.birth();
+        await eventually(() => latest(first, 'sp.flow')?.quality, (q) => q === 'good', 30_000);
+        await edge.data('pump', { Flow: 40 });
+        await eventually(() => values(first, 'sp.flow'), (v) => v.includes(80), 30_000);
+        await stop(first);
+        const asked = ncmds.length;
+        // While no IDM runs: DDATA by alias only, queued in the persistent session; no new birth.
+        const published = Array.from({ length: 20 }, (_, i) => 200 + i);
+        for (const v of published) await edge.data('pump', { Flow: v });
+        await edge.data('boiler', { 'Drum/Pressure': 21.5 });
+        const second = startWith(new MqttSourceDriver({ stateDir: path.join(dataDir, 'mqtt'), onSend: (_d, pk) => void sent.push(pk) }), d, sparkTags);
+        await edge.data('pump', { Flow: 300 });
+        const got = await eventually(() => values(second, 'sp.flow'), (v) => v.includes(600), 30_000);
+        expect(got).toEqual([...published.map((v) => 2 * v), 600]);
+        expect(values(second, 'sp.press')).toEqual([21.5]);
+        expect(second.conn.stats().rebirths_requested).toBe(0);
+        expect(ncmds.length).toBe(asked);
+        await stop(second);
+      } finally {
+        rmSync(dataDir, { recursive: true, force: true });
+      }
     });
 
     it('NDEATH: every tag of the node in comm failure at once (one report); the next births clear it', async () => {

@@ -44,6 +44,8 @@ export interface MqttConnectionOptions {
 /** What a Sparkplug connection takes over from the one it replaces: the births seen (see MqttSourceDriver). */
 export interface MqttCarry {
   host?: SparkplugHost;
+  /** Stores the host state (after a birth or death changed it, and at stop) for a process restart. */
+  save?(host: SparkplugHost): void;
 }
 
 const DEFAULT_HOST_ID = 'idm';
@@ -78,6 +80,8 @@ export class MqttConnection implements SourceConnection {
   private readonly plainExact = new Map<string, PlainEntry[]>();
   private readonly plainWild: PlainEntry[] = [];
   private readonly host: SparkplugHost | null = null;
+  private readonly saveHost?: (host: SparkplugHost) => void;
+  private savedRevision = -1;
   private readonly scopeDownSince = new Map<string, number>();
   private client: MqttClient | null = null;
   private publisher: HostPublisher | null = null;
@@ -121,6 +125,8 @@ export class MqttConnection implements SourceConnection {
         taken.host.bind(bindings);
         this.host = taken.host;
       } else this.host = new SparkplugHost(device.group_id ?? '', bindings);
+      this.saveHost = taken.save;
+      this.savedRevision = this.host.revision;
     } else {
       for (const t of tags) {
         const error = mqttBindingError('plain', t.source);
@@ -180,6 +186,8 @@ export class MqttConnection implements SourceConnection {
       await this.publishing;
     }
     this.releaseWaiters();
+    // The last seq too, so the next process checks the queued data's sequence from where this one stopped.
+    if (this.host) this.saveHost?.(this.host);
     if (client) {
       if (publisher && this.host && client.connected) {
         await Promise.race([publisher.state(this.hostId, false, this.stateTimestamp).catch(() => undefined), delay(1000)]);
@@ -354,7 +362,13 @@ export class MqttConnection implements SourceConnection {
       this.malformed(topic, `not a Sparkplug B payload: ${(err as Error).message}`);
       return;
     }
-    this.apply(this.host!.handle(t, normalizeSparkplugPayload(decoded), this.now));
+    const host = this.host!;
+    const events = host.handle(t, normalizeSparkplugPayload(decoded), this.now);
+    if (host.revision !== this.savedRevision) {
+      this.savedRevision = host.revision;
+      this.saveHost?.(host);
+    }
+    this.apply(events);
   }
 
   private apply(events: HostEvent[]): void {

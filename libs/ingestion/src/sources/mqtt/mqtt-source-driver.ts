@@ -1,9 +1,14 @@
+import { Logger } from '@nestjs/common';
 import type { MqttDeviceDto } from '@idm/contracts';
 import type { SourceCarryOver, SourceDeps, SourceDriver } from '../source-driver';
 import type { DiscoveredMetric, SparkplugHost } from './engine/sparkplug-host';
 import { MqttConnection, MqttConnectionOptions, MqttSourceDeps, MqttTag } from './mqtt-connection';
+import { SparkplugHostStore } from './sparkplug-host-store';
 
-export type MqttSourceDriverOptions = MqttConnectionOptions;
+export interface MqttSourceDriverOptions extends MqttConnectionOptions {
+  /** Where each device's Sparkplug host state is kept across process restarts (`DATA_DIR/mqtt`); none: memory only. */
+  stateDir?: string;
+}
 
 /**
  * The MQTT source: one persistent session per broker device, plain topics or a Sparkplug B group. Keeps
@@ -19,14 +24,24 @@ export class MqttSourceDriver implements SourceDriver<MqttDeviceDto, MqttTag> {
    */
   private readonly hosts = new Map<string, SparkplugHost>();
 
-  constructor(private readonly opts: MqttSourceDriverOptions = {}) {}
+  private readonly store: SparkplugHostStore | null;
+
+  constructor(private readonly opts: MqttSourceDriverOptions = {}) {
+    const log = new Logger('MqttSourceDriver');
+    this.store = opts.stateDir ? new SparkplugHostStore(opts.stateDir, (m) => log.warn(m)) : null;
+  }
 
   /** `deps` may carry `scopeFailed`/`scopeRestored` (Sparkplug node and device deaths, one report each). */
   open(device: MqttDeviceDto, tags: readonly MqttTag[], deps: SourceDeps<MqttDeviceDto> & MqttSourceDeps, carry?: SourceCarryOver): MqttConnection {
-    const conn = new MqttConnection(device, tags, deps, this.opts, carry, { host: this.hosts.get(device.id) });
+    const store = this.store;
+    // After a process restart the births are known from the disk, not from a previous connection.
+    let host = this.hosts.get(device.id);
+    if (!host && store && device.mode === 'sparkplug') host = store.load(device.id, device.group_id ?? '', []) ?? undefined;
+    const save = store ? (h: SparkplugHost) => store.save(device.id, h) : undefined;
+    const conn = new MqttConnection(device, tags, deps, this.opts, carry, { host, ...(save ? { save } : {}) });
     this.live.set(device.id, conn);
-    const host = conn.sparkplugHost();
-    if (host) this.hosts.set(device.id, host);
+    const taken = conn.sparkplugHost();
+    if (taken) this.hosts.set(device.id, taken);
     else this.hosts.delete(device.id);
     const stop = conn.stop.bind(conn);
     conn.stop = async () => {

@@ -50,6 +50,27 @@ interface NodeState extends Scope {
   died: { sensor_ids: string[]; devices: string[] } | null;
 }
 
+/** The host state as stored under `DATA_DIR/mqtt` (plain JSON; `version` changes when the shape does). */
+export interface SparkplugHostSnapshot {
+  version: 1;
+  group_id: string;
+  nodes: SnapshotNode[];
+}
+interface SnapshotScope {
+  born: boolean;
+  failed: boolean;
+  /** The birth's metrics (their aliases are rebuilt from them). */
+  metrics: DiscoveredMetric[];
+}
+interface SnapshotNode extends SnapshotScope {
+  id: string;
+  bdSeq: number | null;
+  seq: number | null;
+  died: { sensor_ids: string[]; devices: string[] } | null;
+  devices: (SnapshotScope & { id: string })[];
+}
+export const SPARKPLUG_SNAPSHOT_VERSION = 1;
+
 const emptyScope = (): Scope => ({ born: false, failed: false, aliases: new Map(), metrics: new Map() });
 const scopeKey = (node: string, device?: string): string => (device === undefined ? node : `${node}/${device}`);
 /** Birth metrics that are Sparkplug mechanics, not process values. */
@@ -68,6 +89,8 @@ export class SparkplugHost {
   private readonly nodes = new Map<string, NodeState>();
   /** scope key → metric name → sensor ids bound to it. */
   private readonly bindings = new Map<string, Map<string, string[]>>();
+  /** Bumped by every birth and death: the stored snapshot is rewritten when it changes, not per data message. */
+  private revisionCount = 0;
 
   constructor(readonly groupId: string, tags: readonly SparkplugBinding[]) {
     this.bind(tags);
@@ -88,6 +111,56 @@ export class SparkplugHost {
       byMetric.set(t.metric, [...(byMetric.get(t.metric) ?? []), t.sensor_id]);
       this.bindings.set(key, byMetric);
     }
+  }
+
+  get revision(): number {
+    return this.revisionCount;
+  }
+
+  /** What the births taught (aliases, metrics, bdSeq, seq, deaths), to be restored after a process restart. */
+  snapshot(): SparkplugHostSnapshot {
+    const scope = (s: Scope): SnapshotScope => ({ born: s.born, failed: s.failed, metrics: [...s.metrics.values()] });
+    return {
+      version: SPARKPLUG_SNAPSHOT_VERSION,
+      group_id: this.groupId,
+      nodes: [...this.nodes].map(([id, n]) => ({
+        id,
+        ...scope(n),
+        bdSeq: n.bdSeq,
+        seq: n.seq,
+        died: n.died,
+        devices: [...n.devices].map(([devId, d]) => ({ id: devId, ...scope(d) })),
+      })),
+    };
+  }
+
+  /**
+   * A host for `groupId` knowing what a snapshot holds, or the reason it cannot be used (another shape or
+   * version, another group). A stale snapshot is harmless: a seq gap or an unknown alias asks for a rebirth.
+   */
+  static restore(groupId: string, tags: readonly SparkplugBinding[], snap: unknown): SparkplugHost | { error: string } {
+    const error = snapshotError(snap);
+    if (error) return { error };
+    const s = snap as SparkplugHostSnapshot;
+    if (s.group_id !== groupId) return { error: `snapshot is of group "${s.group_id}", not "${groupId}"` };
+    const host = new SparkplugHost(groupId, tags);
+    const scope = (x: SnapshotScope): Scope => ({
+      born: x.born,
+      failed: x.failed,
+      metrics: new Map(x.metrics.map((m) => [m.name, m])),
+      aliases: new Map(x.metrics.filter((m) => m.alias !== undefined).map((m) => [m.alias!, m.name])),
+    });
+    for (const n of s.nodes) {
+      host.nodes.set(n.id, {
+        ...scope(n),
+        bdSeq: n.bdSeq,
+        seq: n.seq,
+        rebirthAsked: false,
+        died: n.died,
+        devices: new Map(n.devices.map((d) => [d.id, scope(d)])),
+      });
+    }
+    return host;
   }
 
   /** Every metric announced by the births seen so far (node metrics first, then each device's). */
@@ -175,6 +248,7 @@ export class SparkplugHost {
     }
     node.born = false;
     node.seq = null;
+    this.revisionCount++;
     const ids: string[] = [];
     const devices: string[] = [];
     const fail = (scope: Scope, key: string, devId?: string) => {
@@ -207,6 +281,7 @@ export class SparkplugHost {
     }
     if (topic.type === 'DDEATH') {
       dev.born = false;
+      this.revisionCount++;
       if (!dev.failed) {
         dev.failed = true;
         const ids = this.sensorsOf(scopeKey(topic.edgeNode, devId));
@@ -240,6 +315,7 @@ export class SparkplugHost {
       if (m.alias !== undefined) scope.aliases.set(m.alias, m.name);
     }
     scope.born = true;
+    this.revisionCount++;
     const key = scopeKey(node, device);
     if (scope.failed) {
       scope.failed = false;
@@ -307,6 +383,39 @@ export class SparkplugHost {
   private sensorsOf(key: string): string[] {
     return [...(this.bindings.get(key)?.values() ?? [])].flat();
   }
+}
+
+const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isNumOrNull = (v: unknown): boolean => v === null || typeof v === 'number';
+const isStrings = (v: unknown): boolean => Array.isArray(v) && v.every((x) => typeof x === 'string');
+
+function scopeError(s: unknown, where: string): string | null {
+  if (!isObj(s) || typeof s.born !== 'boolean' || typeof s.failed !== 'boolean' || !Array.isArray(s.metrics)) return `${where}: born, failed and metrics expected`;
+  for (const m of s.metrics) {
+    if (!isObj(m) || typeof m.name !== 'string' || typeof m.edge_node_id !== 'string' || !isObj(m.properties)) return `${where}: a metric without name, edge_node_id or properties`;
+    if (m.alias !== undefined && typeof m.alias !== 'number') return `${where}: metric "${m.name}" has a non-numeric alias`;
+  }
+  return null;
+}
+
+/** Why a parsed snapshot file cannot be restored (null when it can). */
+function snapshotError(s: unknown): string | null {
+  if (!isObj(s)) return 'not an object';
+  if (s.version !== SPARKPLUG_SNAPSHOT_VERSION) return `version ${JSON.stringify(s.version)}, expected ${SPARKPLUG_SNAPSHOT_VERSION}`;
+  if (typeof s.group_id !== 'string' || !Array.isArray(s.nodes)) return 'group_id and nodes expected';
+  for (const n of s.nodes) {
+    const where = `node ${isObj(n) ? JSON.stringify(n.id) : '?'}`;
+    const e = scopeError(n, where);
+    if (e) return e;
+    const node = n as Record<string, unknown>;
+    if (typeof node.id !== 'string' || !isNumOrNull(node.bdSeq) || !isNumOrNull(node.seq) || !Array.isArray(node.devices)) return `${where}: id, bdSeq, seq and devices expected`;
+    if (node.died !== null && !(isObj(node.died) && isStrings(node.died.sensor_ids) && isStrings(node.died.devices))) return `${where}: bad died`;
+    for (const d of node.devices) {
+      const de = scopeError(d, `${where} device`) ?? (typeof (d as Record<string, unknown>).id !== 'string' ? `${where}: a device without id` : null);
+      if (de) return de;
+    }
+  }
+  return null;
 }
 
 /** The engineering unit among a metric's properties (`engUnit`, as Ignition and most edge nodes name it). */
