@@ -1,8 +1,9 @@
 import * as fs from 'node:fs';
-import type { DeviceState, DeviceStatusDto, IngestedSample, MqttDeviceDto, MqttTagBinding, SampleQuality, TagDto } from '@idm/contracts';
+import type { DeviceStatusDto, IngestedSample, MqttDeviceDto, MqttTagBinding, SampleQuality, TagDto } from '@idm/contracts';
 import { connect, IClientOptions, IPublishPacket, MqttClient, Packet } from 'mqtt';
 import { get as sparkplugCodec } from 'sparkplug-payload';
 import { BackoffOptions, backoffDelay, DEFAULT_BACKOFF } from '../backoff';
+import { CommHealth } from '../comm-health';
 import type { SourceCarryOver, SourceConnection, SourceDeps } from '../source-driver';
 import { engineering } from './engine/engineering';
 import { parseJsonPath } from './engine/json-path';
@@ -73,7 +74,6 @@ function pem(v: string | undefined): Buffer | string | undefined {
  */
 export class MqttConnection implements SourceConnection {
   private readonly tagsById: Map<string, MqttTag>;
-  private readonly last = new Map<string, number>();
   private readonly refused = new Map<string, string>();
   private readonly plain: PlainEntry[] = [];
   /** Plain tags by exact topic (a map lookup per message) and those with wildcards (matched one by one). */
@@ -88,8 +88,7 @@ export class MqttConnection implements SourceConnection {
   private gen = 0;
   private stopped = false;
   private retryTimer: NodeJS.Timeout | null = null;
-  private state: DeviceState = 'connecting';
-  private failedSince: number | null = null;
+  private readonly health: CommHealth;
   private counters = { polls: 0, requests: 0, errors: 0, consecutive_failures: 0 };
   /** Messages that could not be read (not JSON, no such field, not a number, not a Sparkplug payload). */
   private malformedCount = 0;
@@ -145,13 +144,7 @@ export class MqttConnection implements SourceConnection {
         else this.plainExact.set(topic, [...(this.plainExact.get(topic) ?? []), entry]);
       }
     }
-    if (carry) {
-      for (const [k, v] of carry.last) if (this.tagsById.has(k)) this.last.set(k, v);
-      if (carry.commFailedSince !== null) {
-        this.state = 'comm_failure';
-        this.failedSince = carry.commFailedSince;
-      }
-    }
+    this.health = new CommHealth(this.tagsById, carry);
   }
 
   private get now(): number {
@@ -164,7 +157,7 @@ export class MqttConnection implements SourceConnection {
 
   start(): void {
     if (!this.device.enabled) {
-      this.state = 'disabled';
+      this.health.state = 'disabled';
       return;
     }
     for (const [id, reason] of this.deferredRefusals) this.refuse(this.tagsById.get(id)!, reason, this.now);
@@ -201,8 +194,8 @@ export class MqttConnection implements SourceConnection {
     return {
       device_id: this.device.id,
       name: this.device.name,
-      state: this.state,
-      connected: this.state === 'connected',
+      state: this.health.state,
+      connected: this.health.state === 'connected',
       // For a subscription: the last value, batches handed on, messages received, subscriptions.
       last_good_poll_at: this.lastValueAt,
       last_error: this.lastError,
@@ -210,7 +203,7 @@ export class MqttConnection implements SourceConnection {
       last_poll_duration_ms: null,
       requests_per_poll: this.subscriptions().length,
       tags: this.tagsById.size,
-      next_retry_at: this.state === 'comm_failure' || this.counters.consecutive_failures > 0 ? this.nextRetryAt : null,
+      next_retry_at: this.health.state === 'comm_failure' || this.counters.consecutive_failures > 0 ? this.nextRetryAt : null,
     };
   }
 
@@ -230,7 +223,7 @@ export class MqttConnection implements SourceConnection {
   }
 
   carryOver(): SourceCarryOver {
-    return { commFailedSince: this.state === 'comm_failure' ? this.failedSince : null, last: new Map(this.last) };
+    return this.health.carryOver();
   }
 
   private get hostId(): string {
@@ -317,10 +310,8 @@ export class MqttConnection implements SourceConnection {
     this.counters.consecutive_failures = 0;
     this.nextRetryAt = null;
     this.lastError = null;
-    const wasDown = this.state === 'comm_failure';
-    this.state = 'connected';
-    if (wasDown && this.failedSince !== null) this.deps.commRestored(this.device, this.now, this.now - this.failedSince);
-    this.failedSince = null;
+    const downMs = this.health.restored(this.now);
+    if (downMs !== null) this.deps.commRestored(this.device, this.now, downMs);
   }
 
   private onMessage(gen: number, topic: string, payload: Buffer): void {
@@ -376,7 +367,7 @@ export class MqttConnection implements SourceConnection {
       switch (e.kind) {
         case 'sample': {
           const tag = this.tagsById.get(e.sensor_id)!;
-          if (e.raw === null) this.queue(this.sample(tag.sensor_id, this.last.get(tag.sensor_id) ?? 0, 'bad', e.timestamp));
+          if (e.raw === null) this.queue(this.sample(tag.sensor_id, this.health.last.get(tag.sensor_id) ?? 0, 'bad', e.timestamp));
           else this.value(tag, e.raw, e.timestamp);
           break;
         }
@@ -386,7 +377,7 @@ export class MqttConnection implements SourceConnection {
         case 'offline':
           this.scopeDownSince.set(e.scope, e.at);
           // One batch, one report: every tag of the node or device at once.
-          this.queue(...e.sensor_ids.map((id) => this.sample(id, this.last.get(id) ?? 0, 'comm_failure', e.at)));
+          this.queue(...e.sensor_ids.map((id) => this.sample(id, this.health.last.get(id) ?? 0, 'comm_failure', e.at)));
           if (this.deps.scopeFailed) this.deps.scopeFailed(this.device, e.scope, e.sensor_ids, e.at, e.reason);
           else this.deps.onError?.(this.device, `${e.reason}: ${e.sensor_ids.length} tags in comm failure`);
           break;
@@ -424,7 +415,7 @@ export class MqttConnection implements SourceConnection {
   private value(tag: MqttTag, raw: number, timestamp: number): void {
     const r = engineering(tag, raw);
     this.refused.delete(tag.sensor_id);
-    if (r.quality === 'good') this.last.set(tag.sensor_id, r.value);
+    if (r.quality === 'good') this.health.last.set(tag.sensor_id, r.value);
     this.lastValueAt = this.now;
     this.queue(this.sample(tag.sensor_id, r.value, r.quality, timestamp));
   }
@@ -448,7 +439,7 @@ export class MqttConnection implements SourceConnection {
     this.refused.set(tag.sensor_id, reason);
     this.counters.errors++;
     this.deps.onError?.(this.device, `${tag.sensor_id}: ${reason}`);
-    this.queue(this.sample(tag.sensor_id, this.last.get(tag.sensor_id) ?? 0, 'bad', at));
+    this.queue(this.sample(tag.sensor_id, this.health.last.get(tag.sensor_id) ?? 0, 'bad', at));
   }
 
   private onLost(gen: number, reason: string): void {
@@ -469,17 +460,8 @@ export class MqttConnection implements SourceConnection {
     client?.end(true);
     this.releaseWaiters();
     if (this.stopped) return;
-    if (this.failedSince === null) this.failedSince = at;
     this.connectSoon(backoffDelay(this.counters.consecutive_failures - 1, this.opts.backoff ?? DEFAULT_BACKOFF, this.opts.random));
-    if (this.state === 'comm_failure') return;
-    if (this.counters.consecutive_failures >= (this.opts.failAfter ?? 2)) {
-      this.state = 'comm_failure';
-      this.deps.commFailed(this.device, at, reason);
-      this.queue(...[...this.tagsById.keys()].map((k) => this.sample(k, this.last.get(k) ?? 0, 'comm_failure', at)));
-    } else {
-      if (this.state !== 'connected') this.state = 'connecting';
-      this.queue(...[...this.last.entries()].map(([k, v]) => this.sample(k, v, 'stale', at)));
-    }
+    this.reportFailure(at, reason);
   }
 
   /** Messages held back for a full queue: the client is gone, so they stay unacknowledged (the broker redelivers). */
@@ -487,6 +469,18 @@ export class MqttConnection implements SourceConnection {
     const w = this.drainWaiters;
     this.drainWaiters = [];
     for (const f of w) f();
+  }
+
+  /** Reports a failure as comm failure once (comm_failure samples for every tag), or repeats last values as stale. */
+  private reportFailure(at: number, reason: string): void {
+    const outcome = this.health.failed(at, this.counters.consecutive_failures, this.opts.failAfter ?? 2);
+    if (outcome === 'comm_failure') {
+      this.deps.commFailed(this.device, at, reason);
+      this.queue(...[...this.tagsById.keys()].map((k) => this.sample(k, this.health.last.get(k) ?? 0, 'comm_failure', at)));
+    } else if (outcome === 'stale') {
+      // Below the threshold the last values are repeated as stale: the screen must not show them as fresh.
+      this.queue(...[...this.health.last.entries()].map(([k, v]) => this.sample(k, v, 'stale', at)));
+    }
   }
 
   private queue(...samples: IngestedSample[]): void {

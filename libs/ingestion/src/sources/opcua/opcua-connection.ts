@@ -1,6 +1,7 @@
-import type { DeviceState, DeviceStatusDto, IngestedSample, OpcuaDeviceDto, OpcuaTagBinding, SampleQuality, TagDto } from '@idm/contracts';
+import type { DeviceStatusDto, IngestedSample, OpcuaDeviceDto, OpcuaTagBinding, SampleQuality, TagDto } from '@idm/contracts';
 import { ClientMonitoredItemGroup, DataChangeFilter, DataValue, MonitoringParametersOptions, OPCUACertificateManager, OPCUAClient } from 'node-opcua';
 import { BackoffOptions, backoffDelay, DEFAULT_BACKOFF } from '../backoff';
+import { CommHealth } from '../comm-health';
 import type { SourceCarryOver, SourceConnection, SourceDeps } from '../source-driver';
 import { dataChangeFilterFor } from './engine/deadband';
 import { nodeIdError } from './engine/node-id';
@@ -54,7 +55,6 @@ interface ItemParams {
  */
 export class OpcuaConnection implements SourceConnection {
   private readonly tagsById: Map<string, OpcuaTag>;
-  private readonly last = new Map<string, number>();
   /** Tags whose value cannot be a sample, with the reason already published and logged (once). */
   private readonly refused = new Map<string, string>();
   private live: Live | null = null;
@@ -63,8 +63,7 @@ export class OpcuaConnection implements SourceConnection {
   private retryTimer: NodeJS.Timeout | null = null;
   private watchdog: NodeJS.Timeout | null = null;
   private attempt: Promise<void> | null = null;
-  private state: DeviceState = 'connecting';
-  private failedSince: number | null = null;
+  private readonly health: CommHealth;
   /** Set after a (re)connect until the first notification proves values flow again. */
   private awaitingFlow = false;
   private lastHeardAt = 0;
@@ -87,14 +86,7 @@ export class OpcuaConnection implements SourceConnection {
     carry?: SourceCarryOver,
   ) {
     this.tagsById = new Map(tags.map((t) => [t.sensor_id, t]));
-    if (carry) {
-      for (const [k, v] of carry.last) if (this.tagsById.has(k)) this.last.set(k, v);
-      if (carry.commFailedSince !== null) {
-        // Reported by the connection this one replaces: its end must be reported too.
-        this.state = 'comm_failure';
-        this.failedSince = carry.commFailedSince;
-      }
-    }
+    this.health = new CommHealth(this.tagsById, carry);
   }
 
   private get now(): number {
@@ -108,7 +100,7 @@ export class OpcuaConnection implements SourceConnection {
 
   start(): void {
     if (!this.device.enabled) {
-      this.state = 'disabled';
+      this.health.state = 'disabled';
       return;
     }
     this.connectSoon(0);
@@ -132,8 +124,8 @@ export class OpcuaConnection implements SourceConnection {
     return {
       device_id: this.device.id,
       name: this.device.name,
-      state: this.state,
-      connected: this.state === 'connected',
+      state: this.health.state,
+      connected: this.health.state === 'connected',
       // For a subscription: the last data change, publishes carrying data, data changes, monitored items.
       last_good_poll_at: this.lastValueAt,
       last_error: this.lastError,
@@ -141,12 +133,12 @@ export class OpcuaConnection implements SourceConnection {
       last_poll_duration_ms: null,
       requests_per_poll: this.monitoredItems,
       tags: this.tagsById.size,
-      next_retry_at: this.state === 'comm_failure' || this.counters.consecutive_failures > 0 ? this.nextRetryAt : null,
+      next_retry_at: this.health.state === 'comm_failure' || this.counters.consecutive_failures > 0 ? this.nextRetryAt : null,
     };
   }
 
   carryOver(): SourceCarryOver {
-    return { commFailedSince: this.state === 'comm_failure' ? this.failedSince : null, last: new Map(this.last) };
+    return this.health.carryOver();
   }
 
   private connectSoon(delayMs: number): void {
@@ -267,13 +259,13 @@ export class OpcuaConnection implements SourceConnection {
     if (gen !== this.gen || this.stopped) return;
     this.heard(gen);
     this.counters.requests++;
-    const reading = readingOf(tag, { value: dv.value, statusCode: dv.statusCode.value, sourceTimestamp: dv.sourceTimestamp, serverTimestamp: dv.serverTimestamp }, this.last.get(tag.sensor_id), this.now);
+    const reading = readingOf(tag, { value: dv.value, statusCode: dv.statusCode.value, sourceTimestamp: dv.sourceTimestamp, serverTimestamp: dv.serverTimestamp }, this.health.last.get(tag.sensor_id), this.now);
     if (reading.kind === 'refused') {
       this.refuse(tag, `${tag.source.node_id}: ${reading.error}`, reading.timestamp);
       return;
     }
     this.refused.delete(tag.sensor_id);
-    if (reading.quality === 'good') this.last.set(tag.sensor_id, reading.value);
+    if (reading.quality === 'good') this.health.last.set(tag.sensor_id, reading.value);
     this.lastValueAt = this.now;
     this.queue(this.sample(tag.sensor_id, reading.value, reading.quality, reading.timestamp));
   }
@@ -284,7 +276,7 @@ export class OpcuaConnection implements SourceConnection {
     this.refused.set(tag.sensor_id, reason);
     this.counters.errors++;
     this.deps.onError?.(this.device, `${tag.sensor_id}: ${reason}`);
-    this.queue(this.sample(tag.sensor_id, this.last.get(tag.sensor_id) ?? 0, 'bad', at));
+    this.queue(this.sample(tag.sensor_id, this.health.last.get(tag.sensor_id) ?? 0, 'bad', at));
   }
 
   /** Something arrived from the subscription: the server is alive, and after a reconnect values flow again. */
@@ -296,10 +288,8 @@ export class OpcuaConnection implements SourceConnection {
     this.counters.consecutive_failures = 0;
     this.nextRetryAt = null;
     this.lastError = null;
-    const wasDown = this.state === 'comm_failure';
-    this.state = 'connected';
-    if (wasDown && this.failedSince !== null) this.deps.commRestored(this.device, this.now, this.now - this.failedSince);
-    this.failedSince = null;
+    const downMs = this.health.restored(this.now);
+    if (downMs !== null) this.deps.commRestored(this.device, this.now, downMs);
   }
 
   private checkSilence(): void {
@@ -325,19 +315,9 @@ export class OpcuaConnection implements SourceConnection {
     this.deps.onError?.(this.device, reason);
     await this.teardown();
     if (this.stopped) return;
-    if (this.failedSince === null) this.failedSince = at;
     const delay = backoffDelay(this.counters.consecutive_failures - 1, this.opts.backoff ?? DEFAULT_BACKOFF, this.opts.random);
     this.connectSoon(delay);
-    if (this.state === 'comm_failure') return; // already reported; comm_failure samples were sent once
-    if (this.counters.consecutive_failures >= (this.opts.failAfter ?? 2)) {
-      this.state = 'comm_failure';
-      this.deps.commFailed(this.device, at, reason);
-      this.queue(...[...this.tagsById.keys()].map((k) => this.sample(k, this.last.get(k) ?? 0, 'comm_failure', at)));
-    } else {
-      // Below the threshold the last values are repeated as stale: the screen must not show them as fresh.
-      if (this.state !== 'connected') this.state = 'connecting';
-      this.queue(...[...this.last.entries()].map(([k, v]) => this.sample(k, v, 'stale', at)));
-    }
+    this.reportFailure(at, reason);
   }
 
   /** Closes what the last connect built; a server that is gone must not hold this up. */
@@ -352,6 +332,18 @@ export class OpcuaConnection implements SourceConnection {
     live.client.removeAllListeners('close');
     await bounded(live.session?.close());
     await bounded(live.client.disconnect());
+  }
+
+  /** Reports a failure as comm failure once (comm_failure samples for every tag), or repeats last values as stale. */
+  private reportFailure(at: number, reason: string): void {
+    const outcome = this.health.failed(at, this.counters.consecutive_failures, this.opts.failAfter ?? 2);
+    if (outcome === 'comm_failure') {
+      this.deps.commFailed(this.device, at, reason);
+      this.queue(...[...this.tagsById.keys()].map((k) => this.sample(k, this.health.last.get(k) ?? 0, 'comm_failure', at)));
+    } else if (outcome === 'stale') {
+      // Below the threshold the last values are repeated as stale: the screen must not show them as fresh.
+      this.queue(...[...this.health.last.entries()].map(([k, v]) => this.sample(k, v, 'stale', at)));
+    }
   }
 
   private queue(...samples: IngestedSample[]): void {
