@@ -3,7 +3,7 @@ import { DomainEvents } from '@idm/core';
 import { IngestionService } from '@idm/ingestion';
 import { rng } from '../libs/detection/src/engine/testing/signals';
 import { startTestApp, TestApp } from './support/app';
-import { clearLoginThrottle, loginAllRoles } from './support/auth';
+import { clearLoginThrottle, login, loginAllRoles, TEST_PASSWORD } from './support/auth';
 import { call, eventually } from './support/modbus';
 
 /**
@@ -196,5 +196,12 @@ describe('equipment health survives a restart', () => {
     await t.app.get(IngestionService).publish(rowsToSamples(broken, healthy.length));
     expect(opened).toHaveLength(1);
     expect(opened[0]).toMatchObject({ sensor_id: 'asset:pump-r', anomaly_type: 'multivariate', asset: { id: 'pump-r', top_sensors: expect.arrayContaining(['PT-R']) } });
+    // The health statistic of before the restart was saved at shutdown and is read back from the database.
+    const viewer = (await login(t.url, 'viewer.test', TEST_PASSWORD)).access_token;
+    const before = await call(t.url, 'GET', `/assets/pump-r/health?from=${new Date(T0).toISOString()}&to=${new Date(T0 + healthy.length * 1000).toISOString()}`, viewer);
+    expect(before.status).toBe(200);
+    const states = (before.body.points as { state: string }[]).map((p) => p.state);
+    expect(states.filter((x) => x === 'training').length).toBeGreaterThan(10);
+    expect(states.filter((x) => x === 'scored').length).toBeGreaterThan(30);
   });
 });

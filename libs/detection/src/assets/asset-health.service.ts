@@ -4,7 +4,7 @@ import { severityOf } from '@idm/contracts';
 import { AppConfig, DatabaseState, DomainEvents, HealthRegistry, isFencedOut, retryInBackground, WriterRole } from '@idm/core';
 import { IngestionService, SINK_STAGE } from '@idm/ingestion';
 import { AnomaliesRepository, assetSource, episodeId } from '../anomalies.repository';
-import { ANOMALY_SCORE, AssetHealthHistory, EpisodeChange, EpisodeTracker, HEALTH_HOUR_MS, mergeHealthHours } from '../engine';
+import { ANOMALY_SCORE, AssetHealthHistory, EpisodeChange, EpisodeTracker, HEALTH_HOUR_MS, mergeHealthHours, type HealthHour } from '../engine';
 import { MultivariateDetector, MultivariateSettings, MultivariateVerdict, SensorContribution } from '../engine/multivariate';
 import { AssetHealthRepository } from './asset-health.repository';
 import { AssetsService } from './assets.service';
@@ -148,12 +148,6 @@ export class AssetHealthService implements OnModuleInit, BeforeApplicationShutdo
     }
     const episode = known?.episodes.open ?? saved?.episode ?? null;
     const history = known?.history ?? new AssetHealthHistory();
-    if (!known) {
-      // The hour under way was partly saved before a restart: keep it, or saving this hour again would drop it.
-      const now = Date.now();
-      const stored = await this.healthRepo.load(asset.id, [now - (now % HEALTH_HOUR_MS)]).catch(() => []);
-      for (const h of stored) history.seed(h);
-    }
     return {
       asset, key, detector, episodes: new EpisodeTracker(ASSET_EPISODE_CLEAR_TICKS, episode), pendingTs: null, dirty: false, stale: false,
       history, last: null,
@@ -274,10 +268,17 @@ export class AssetHealthService implements OnModuleInit, BeforeApplicationShutdo
   /** Saves the health statistic's changed hours; once an hour, deletes those past retention. */
   private async persistHealth(): Promise<void> {
     for (const rt of this.assets.values()) {
-      const hours = rt.history.takeUnsaved();
-      if (!hours.length) continue;
+      let hours: HealthHour[] = [];
       try {
-        await this.healthRepo.save(rt.asset.id, hours);
+        // An hour this process did not start (a restart, a takeover) may be partly stored: take that in first,
+        // or writing the hour whole would drop it.
+        const unseeded = rt.history.unseeded();
+        if (unseeded.length) {
+          const stored = await this.healthRepo.load(rt.asset.id, unseeded);
+          for (const hour of unseeded) rt.history.seed(stored.find((h) => h.hour === hour) ?? { hour, points: [] });
+        }
+        hours = rt.history.takeUnsaved();
+        if (hours.length) await this.healthRepo.save(rt.asset.id, hours);
       } catch (err) {
         rt.history.retry(hours);
         this.logger.error(`saving the health history of asset ${rt.asset.id} failed (will retry): ${String(err)}`);

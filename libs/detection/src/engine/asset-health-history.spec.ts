@@ -36,11 +36,14 @@ describe('asset health history', () => {
     expect(h.takeUnsaved().map((x) => x.hour)).toEqual([h0 + 2 * HEALTH_HOUR_MS]);
   });
 
-  it('takes back a stored hour after a restart, before its own points', () => {
+  it('takes in a stored hour it did not hold (after a restart), keeping its own points where both have one', () => {
     const h = new AssetHealthHistory();
     h.add(h0 + 2 * HEALTH_BUCKET_MS, 'scored', 5);
-    h.seed({ hour: h0, points: [{ t: h0, ratio: 1, state: 'scored' }, { t: h0 + 2 * HEALTH_BUCKET_MS, ratio: 9, state: 'scored' }] });
-    expect(h.recent()[0].points.map((p) => p.ratio)).toEqual([1, 5]);
+    h.add(h0 + HEALTH_HOUR_MS, 'scored', 6);
+    expect(h.unseeded()).toEqual([h0, h0 + HEALTH_HOUR_MS]);
+    h.seed({ hour: h0, points: [{ t: h0, ratio: 1, state: 'scored' }, { t: h0 + 2 * HEALTH_BUCKET_MS, ratio: 9, state: 'scored' }, { t: h0 + 3 * HEALTH_BUCKET_MS, ratio: 2, state: 'scored' }] });
+    expect(h.unseeded()).toEqual([h0 + HEALTH_HOUR_MS]);
+    expect(h.recent()[0].points.map((p) => p.ratio)).toEqual([1, 5, 2]);
   });
 
   it('merges stored and in-memory hours (memory wins) within the range', () => {
@@ -48,6 +51,8 @@ describe('asset health history', () => {
     const stored = [{ hour: h0, points: [p(h0, 1), p(h0 + HEALTH_BUCKET_MS, 2)] }, { hour: h0 + HEALTH_HOUR_MS, points: [p(h0 + HEALTH_HOUR_MS, 3)] }];
     const memory = [{ hour: h0 + HEALTH_HOUR_MS, points: [p(h0 + HEALTH_HOUR_MS, 3), p(h0 + HEALTH_HOUR_MS + HEALTH_BUCKET_MS, 4)] }];
     expect(mergeHealthHours(stored, memory, h0 + 5000, h0 + HEALTH_HOUR_MS + HEALTH_BUCKET_MS).map((x) => x.ratio)).toEqual([1, 2, 3, 4]);
+    // A bucket in both: memory's (newer) value.
+    expect(mergeHealthHours(stored, [{ hour: h0, points: [p(h0 + HEALTH_BUCKET_MS, 7)] }], h0, h0 + HEALTH_BUCKET_MS).map((x) => x.ratio)).toEqual([1, 7]);
     expect(mergeHealthHours(stored, memory, h0 + HEALTH_BUCKET_MS, h0 + HEALTH_BUCKET_MS).map((x) => x.ratio)).toEqual([2]);
   });
 });

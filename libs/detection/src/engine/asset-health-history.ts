@@ -26,12 +26,21 @@ export class AssetHealthHistory {
   /** Hours still open or not yet saved, by start. */
   private readonly hours = new Map<number, HealthPoint[]>();
   private readonly unsaved = new Set<number>();
+  private readonly seeded = new Set<number>();
 
-  /** Takes back a stored hour (after a restart), so saving that hour again keeps what was stored before. */
+  /**
+   * Takes in what was stored of an hour before this process held it (a restart, another writer), so saving
+   * that hour again keeps it: the stored buckets this one has no point for are added.
+   */
   seed(hour: HealthHour): void {
     const mine = this.hours.get(hour.hour) ?? [];
-    const first = mine[0]?.t ?? Infinity;
-    this.hours.set(hour.hour, [...hour.points.filter((p) => p.t < first).map((p) => ({ ...p })), ...mine]);
+    this.hours.set(hour.hour, unionByBucket(hour.points, mine));
+    this.seeded.add(hour.hour);
+  }
+
+  /** Hours held that were not taken in from the store yet (to load and `seed` before they are saved). */
+  unseeded(): number[] {
+    return [...this.hours.keys()].filter((h) => !this.seeded.has(h));
   }
 
   /** Records one verdict of the asset's clock. Verdicts older than the last bucket of their hour are folded into it. */
@@ -56,7 +65,12 @@ export class AssetHealthHistory {
     const out = [...this.unsaved].sort((a, b) => a - b).map((hour) => ({ hour, points: this.hours.get(hour)!.map((p) => ({ ...p })) }));
     this.unsaved.clear();
     const newest = Math.max(...this.hours.keys());
-    for (const hour of [...this.hours.keys()]) if (hour < newest - HEALTH_HOUR_MS) this.hours.delete(hour);
+    for (const hour of [...this.hours.keys()]) {
+      if (hour < newest - HEALTH_HOUR_MS && !this.unsaved.has(hour)) {
+        this.hours.delete(hour);
+        this.seeded.delete(hour);
+      }
+    }
     return out;
   }
 
@@ -71,13 +85,13 @@ export class AssetHealthHistory {
   }
 }
 
-/** The points of `hours` (stored and in memory; memory wins for an hour both have) within [from, to], in time order. */
+/** The points of stored and in-memory hours (memory wins for a bucket both have) within [from, to], in time order. */
 export function mergeHealthHours(stored: readonly HealthHour[], memory: readonly HealthHour[], from: number, to: number): HealthPoint[] {
-  const byHour = new Map<number, HealthPoint[]>();
-  for (const h of stored) byHour.set(h.hour, h.points);
-  for (const h of memory) byHour.set(h.hour, h.points);
-  return [...byHour.entries()]
-    .sort((a, b) => a[0] - b[0])
-    .flatMap(([, points]) => points)
-    .filter((p) => p.t + HEALTH_BUCKET_MS > from && p.t <= to);
+  return unionByBucket(stored.flatMap((h) => h.points), memory.flatMap((h) => h.points)).filter((p) => p.t + HEALTH_BUCKET_MS > from && p.t <= to);
+}
+
+/** `older`'s points for buckets `newer` has none of, with all of `newer`'s, in time order. */
+function unionByBucket(older: readonly HealthPoint[], newer: readonly HealthPoint[]): HealthPoint[] {
+  const have = new Set(newer.map((p) => p.t));
+  return [...older.filter((p) => !have.has(p.t)).map((p) => ({ ...p })), ...newer].sort((a, b) => a.t - b.t);
 }
