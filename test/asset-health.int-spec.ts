@@ -3,7 +3,7 @@ import { DomainEvents } from '@idm/core';
 import { IngestionService } from '@idm/ingestion';
 import { rng } from '../libs/detection/src/engine/testing/signals';
 import { startTestApp, TestApp } from './support/app';
-import { clearLoginThrottle, loginAllRoles } from './support/auth';
+import { clearLoginThrottle, login, loginAllRoles, TEST_PASSWORD } from './support/auth';
 import { call, eventually } from './support/modbus';
 
 /**
@@ -113,6 +113,38 @@ describe('equipment health: one multivariate detector per asset in the server', 
     expect(episodes[0].alarm_id).toBe(raised[0].id);
   });
 
+  it('answers the health statistic over time against its limit (learning, then scored; over 1 in the break), bounded, and each asset\'s latest verdict', async () => {
+    const from = new Date(next[1] - (TRAIN + SETTLE + BROKEN) * 1000 - 60_000).toISOString();
+    const to = new Date(next[1]).toISOString();
+    const r = await call(t.url, 'GET', `/assets/pump-1/health?from=${from}&to=${to}`, tokens.viewer);
+    expect(r.status).toBe(200);
+    expect(r.body).toMatchObject({ asset_id: 'pump-1', bucket_ms: 10_000, limit: 1 });
+    const points = r.body.points as { t: number; ratio: number | null; state: string }[];
+    expect(points[0]).toMatchObject({ state: 'training', ratio: null });
+    const scored = points.filter((p) => p.state === 'scored');
+    expect(scored.length).toBeGreaterThan(50);
+    const episode = (await history('pump-1'))[0];
+    const start = Date.parse(episode.timestamp);
+    // Under the limit before the episode, over it once it opened.
+    expect(Math.max(...scored.filter((p) => p.t + 10_000 <= start).map((p) => p.ratio!))).toBeLessThan(1);
+    expect(Math.max(...scored.filter((p) => p.t >= start).map((p) => p.ratio!))).toBeGreaterThan(1);
+    expect(points.every((p, i) => i === 0 || p.t > points[i - 1].t)).toBe(true);
+
+    const tooLong = await call(t.url, 'GET', `/assets/pump-1/health?from=2024-01-01T00:00:00Z&to=2024-01-03T00:00:00Z`, tokens.viewer);
+    expect(tooLong.status).toBe(400);
+    expect(tooLong.body.details).toEqual([expect.objectContaining({ field: 'to', rule: 'maxRange' })]);
+    expect((await call(t.url, 'GET', `/assets/pump-1/health?from=yesterday`, tokens.viewer)).body.details).toEqual([expect.objectContaining({ field: 'from' })]);
+    expect((await call(t.url, 'GET', '/assets/pump-9/health', tokens.viewer)).status).toBe(404);
+
+    const summaries = await call(t.url, 'GET', '/assets/health', tokens.viewer);
+    expect(summaries.status).toBe(200);
+    const byId = new Map((summaries.body as { asset_id: string; state: string; ratio: number | null; at: number | null }[]).map((x) => [x.asset_id, x]));
+    // Its last verdict is the row before the last one sent (a moment is scored when the next arrives); pump-2 has had no sample yet.
+    expect(byId.get('pump-1')).toMatchObject({ at: next[1] - 2000, ratio: expect.any(Number) });
+    expect(['healthy', 'anomaly']).toContain(byId.get('pump-1')!.state);
+    expect(byId.get('pump-2')).toEqual({ asset_id: 'pump-2', state: 'unknown', ratio: null, at: null });
+  });
+
   it('raises nothing on healthy data: the first episode of a long healthy run comes with its break, at the priority the asset configures', async () => {
     const sample = pump(11);
     await ingest(2, Array.from({ length: TRAIN + SETTLE + BROKEN }, () => sample()));
@@ -164,5 +196,12 @@ describe('equipment health survives a restart', () => {
     await t.app.get(IngestionService).publish(rowsToSamples(broken, healthy.length));
     expect(opened).toHaveLength(1);
     expect(opened[0]).toMatchObject({ sensor_id: 'asset:pump-r', anomaly_type: 'multivariate', asset: { id: 'pump-r', top_sensors: expect.arrayContaining(['PT-R']) } });
+    // The health statistic of before the restart was saved at shutdown and is read back from the database.
+    const viewer = (await login(t.url, 'viewer.test', TEST_PASSWORD)).access_token;
+    const before = await call(t.url, 'GET', `/assets/pump-r/health?from=${new Date(T0).toISOString()}&to=${new Date(T0 + healthy.length * 1000).toISOString()}`, viewer);
+    expect(before.status).toBe(200);
+    const states = (before.body.points as { state: string }[]).map((p) => p.state);
+    expect(states.filter((x) => x === 'training').length).toBeGreaterThan(10);
+    expect(states.filter((x) => x === 'scored').length).toBeGreaterThan(30);
   });
 });

@@ -1,3 +1,4 @@
+import { parse as parseYaml } from 'yaml';
 import { startTestApp, TestApp } from './support/app';
 import { registerAndLogin } from './support/auth';
 import { call } from './support/modbus';
@@ -68,5 +69,96 @@ describe('assets over REST', () => {
     const extra = await call(t.url, 'POST', '/assets', admin, { ...pump, id: 'pump-7', $where: '1' });
     expect(extra.status).toBe(400);
     expect((await call(t.url, 'GET', '/assets/%24gt', viewer)).status).toBe(404);
+  });
+
+  describe('in the device file', () => {
+    const exportJson = async () => (await call(t.url, 'GET', '/devices/export?format=json', admin)).body;
+    const pumpA = { id: 'pump-a', name: 'Pump A', area: 'Boiler house', sensor_ids: ['FT-1', 'PT-1'], settings: {} };
+    const pumpB = { id: 'pump-b', name: 'Pump B', area: null, sensor_ids: ['IT-1', 'VT-1', 'FT-1'], settings: { alarm_priority: 'low', train_samples: 100 } };
+
+    beforeAll(async () => {
+      for (const a of [pumpA, pumpB]) expect((await call(t.url, 'POST', '/assets', admin, a)).status).toBe(201);
+    });
+
+    it('exports the assets with the devices and tags, and a replace import of the export changes nothing', async () => {
+      const file = await exportJson();
+      expect(file.assets).toEqual([pumpA, pumpB]);
+      const yaml = (await call(t.url, 'GET', '/devices/export?format=yaml', admin)).body;
+      expect(parseYaml(yaml).assets).toEqual([pumpA, pumpB]);
+      const back = await call(t.url, 'POST', '/devices/import?mode=replace', admin, { yaml });
+      expect(back.status).toBe(200);
+      expect(back.body).toMatchObject({ assets: 2, removed_assets: [], removed_tags: [] });
+      expect(await exportJson()).toEqual(file);
+    });
+
+    it('merge upserts assets by id and keeps the others; replace removes what the file omits, after a dry run that writes nothing', async () => {
+      const file = await exportJson();
+      const changedA = { ...pumpA, name: 'Pump A (rebuilt)', sensor_ids: ['FT-1', 'PT-1', 'VT-1'] };
+      const pumpC = { id: 'pump-c', name: 'Pump C', area: 'Boiler house', sensor_ids: ['PT-1', 'IT-1'], settings: {} };
+      const merged = await call(t.url, 'POST', '/devices/import', admin, { ...file, assets: [changedA, pumpC] });
+      expect(merged.status).toBe(200);
+      expect(merged.body).toMatchObject({ mode: 'merge', assets: 2, removed_assets: [] });
+      expect((await call(t.url, 'GET', '/assets', viewer)).body).toEqual([changedA, pumpB, pumpC]);
+
+      const preview = await call(t.url, 'POST', '/devices/import?mode=replace&dry_run=true', admin, { ...file, assets: [pumpA] });
+      expect(preview.body).toMatchObject({ dry_run: true, assets: 1, removed_assets: ['pump-b', 'pump-c'] });
+      expect((await call(t.url, 'GET', '/assets', viewer)).body.map((a: { id: string }) => a.id)).toEqual(['pump-a', 'pump-b', 'pump-c']);
+
+      const replaced = await call(t.url, 'POST', '/devices/import?mode=replace', admin, { ...file, assets: [pumpA] });
+      expect(replaced.body).toMatchObject({ dry_run: false, assets: 1, removed_assets: ['pump-b', 'pump-c'] });
+      expect((await call(t.url, 'GET', '/assets', viewer)).body).toEqual([pumpA]);
+      // A file written before assets existed has none: replace removes them, like devices and tags it omits.
+      const { assets: _omitted, ...older } = file;
+      const old = await call(t.url, 'POST', '/devices/import?mode=replace&dry_run=true', admin, older);
+      expect(old.body).toMatchObject({ assets: 0, removed_assets: ['pump-a'] });
+      expect((await call(t.url, 'POST', '/devices/import?mode=replace', admin, file)).status).toBe(200);
+      expect((await call(t.url, 'GET', '/assets', viewer)).body).toEqual([pumpA, pumpB]);
+    });
+
+    it('takes an asset whose sensors the same file adds', async () => {
+      const file = await exportJson();
+      const r = await call(t.url, 'POST', '/devices/import', admin, {
+        ...file,
+        tags: [...file.tags, tag('ZT-1', 20), tag('ZT-2', 22)],
+        assets: [...file.assets, { id: 'pump-z', name: 'Pump Z', sensor_ids: ['ZT-1', 'ZT-2'] }],
+      });
+      expect(r.status).toBe(200);
+      expect((await call(t.url, 'GET', '/assets/pump-z', viewer)).body).toEqual({ id: 'pump-z', name: 'Pump Z', area: null, sensor_ids: ['ZT-1', 'ZT-2'], settings: {} });
+      expect((await call(t.url, 'POST', '/devices/import?mode=replace', admin, file)).body).toMatchObject({ removed_assets: ['pump-z'], removed_tags: ['ZT-1', 'ZT-2'] });
+    });
+
+    it('refuses a file with bad assets as a whole, each problem naming the asset and the field, writing nothing', async () => {
+      const file = await exportJson();
+      const bad = {
+        ...file,
+        tags: [...file.tags, tag('ZT-9', 30)],
+        assets: [
+          { id: 'pump-x', name: 'X', sensor_ids: ['FT-1', 'NOPE-1', 'FT-1'] },
+          { id: 'pump-y', name: 'Y', sensor_ids: ['FT-1'] },
+          { id: 'pump-x', name: 'X again', sensor_ids: ['PT-1', 'IT-1'] },
+          { id: 'pump-w', name: 'W', sensor_ids: ['PT-1', 'IT-1'], settings: { alarm_priority: 'urgent' }, colour: 'red' },
+          'pump-v',
+        ],
+      };
+      const r = await call(t.url, 'POST', '/devices/import', admin, bad);
+      expect(r.status).toBe(400);
+      expect(r.body.details).toEqual([
+        expect.objectContaining({ field: 'assets[0].sensor_ids[1]', rule: 'knownSensor' }),
+        expect.objectContaining({ field: 'assets[0].sensor_ids[2]', rule: 'unique' }),
+        expect.objectContaining({ field: 'assets[1].sensor_ids', message: 'asset "pump-y": sensor_ids must name at least 2 sensors' }),
+        expect.objectContaining({ field: 'assets[2].id', rule: 'unique' }),
+        expect.objectContaining({ field: 'assets[3].colour' }),
+        expect.objectContaining({ field: 'assets[3].settings.alarm_priority' }),
+        expect.objectContaining({ field: 'assets[4]', rule: 'isObject' }),
+      ]);
+      expect(r.body.message).toContain('asset "pump-x": sensor "NOPE-1" is not in the registry after this import');
+      expect(r.body.message).toContain('asset "pump-x": id is listed twice (assets[0] and assets[2])');
+      // Replace drops the tags a listed asset needs: refused, naming the asset and its sensor.
+      const dropped = await call(t.url, 'POST', '/devices/import?mode=replace', admin, { ...file, tags: file.tags.filter((x: { sensor_id: string }) => x.sensor_id !== 'PT-1') });
+      expect(dropped.status).toBe(400);
+      expect(dropped.body.details).toEqual([expect.objectContaining({ field: 'assets[0].sensor_ids[1]', message: 'asset "pump-a": sensor "PT-1" is not in the registry after this import' })]);
+      expect(await exportJson()).toEqual(file);
+      expect((await call(t.url, 'GET', '/tags/ZT-9', admin)).status).toBe(404);
+    });
   });
 });

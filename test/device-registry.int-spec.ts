@@ -128,12 +128,12 @@ describe('device and tag registry over REST', () => {
     const off = t.app.get(DomainEvents).on('tag.removed', (e) => void removed.push(e.sensor_id));
     // A dry run says what replace would remove, and writes nothing.
     const preview = await call(t.url, 'POST', '/devices/import?mode=replace&dry_run=true', admin, { yaml: exported.body });
-    expect(preview.body).toEqual({ devices: 1, tags: 2, mode: 'replace', dry_run: true, removed_devices: [], removed_tags: ['TT-104'], changed_devices: [] });
+    expect(preview.body).toEqual({ devices: 1, tags: 2, mode: 'replace', dry_run: true, removed_devices: [], removed_tags: ['TT-104'], assets: 0, removed_assets: [], changed_devices: [] });
     expect((await call(t.url, 'GET', '/tags/TT-104', admin)).status).toBe(200);
     expect(removed).toEqual([]);
     const back = await call(t.url, 'POST', '/devices/import?mode=replace', admin, { yaml: exported.body });
     off();
-    expect(back.body).toEqual({ devices: 1, tags: 2, mode: 'replace', dry_run: false, removed_devices: [], removed_tags: ['TT-104'], changed_devices: ['plc-a'] });
+    expect(back.body).toEqual({ devices: 1, tags: 2, mode: 'replace', dry_run: false, removed_devices: [], removed_tags: ['TT-104'], assets: 0, removed_assets: [], changed_devices: ['plc-a'] });
     expect(removed).toEqual(['TT-104']); // its alarms end (the alarms module listens)
     const after = parseYaml((await call(t.url, 'GET', '/devices/export?format=yaml', admin)).body);
     expect(after).toEqual(file);

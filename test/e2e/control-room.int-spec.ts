@@ -324,7 +324,7 @@ describe('control room in Chromium', () => {
       renamed.description = 'Renamed by the e2e import';
       await admin.locator('input[type=file]').setInputFiles({ name: 'plant.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(file)) });
       await admin.getByRole('button', { name: 'Import' }).click();
-      await admin.getByText(`Imported ${file.devices.length} device(s) and ${file.tags.length} tag(s) (merge).`).waitFor();
+      await admin.getByText(`Imported ${file.devices.length} device(s), ${file.tags.length} tag(s) and ${file.assets?.length ?? 0} asset(s) (merge).`).waitFor();
       await admin.getByText('Renamed by the e2e import').waitFor();
 
       const bad = structuredClone(plant.sim.deviceFile);

@@ -62,16 +62,16 @@ export function isActive(f: Fault, t: number): boolean {
 }
 
 /** A sensor's value at `t` with its active faults applied (pure: same inputs, same value). */
-export function faultedValue(s: SignalSpec, key: readonly number[], t: number, faults: readonly Fault[]): number {
+export function faultedValue(s: SignalSpec, key: readonly number[], t: number, faults: readonly Fault[], cycleFactor = 1): number {
   const active = faults.filter((f) => isActive(f, t));
   const stuck = active.find((f) => f.kind === 'stuck');
   // A stuck transmitter repeats the value it had when it froze.
-  if (stuck) return healthyValue(s, key, stuck.start);
+  if (stuck) return healthyValue(s, key, stuck.start, 1, cycleFactor);
   // A stopped counter counts nothing more, whatever else is wrong with the line.
   if (active.some((f) => f.kind === 'counter_stop')) return 0;
   const burst = active.filter((f) => f.kind === 'noise_burst').reduce((m, f) => m * magnitudeOf(f, s), 1);
   // A stopping cycle dies out over one period: cut at once it would jump to the base, a step, not a missing pattern.
-  const cycle = active.filter((f) => f.kind === 'no_cycle').reduce((m, f) => Math.min(m, Math.max(0, 1 - (t - f.start) / s.periodMs)), 1);
+  const cycle = active.filter((f) => f.kind === 'no_cycle').reduce((m, f) => Math.min(m, Math.max(0, 1 - (t - f.start) / s.periodMs)), cycleFactor);
   let v = healthyValue(s, key, t, burst, cycle);
   for (const f of active) {
     const m = magnitudeOf(f, s);

@@ -12,6 +12,7 @@ const USAGE = `plc-sim: a plant of simulated Modbus TCP PLCs for IDM
   --device-file F     write the matching IDM device file (.json or .yaml)
   --poll-interval-ms  poll interval written into the device file (default 1000)
   --counters yes|no   every 12th tag a batch counter (default no: the detector raises false episodes on them yet)
+  --assets yes|no     list the plant's pumps as assets in the device file (default yes), for equipment health
   --opcua-port P      also serve the plant over OPC UA on port P (default $SIM_OPCUA_PORT, else 0 = off);
                       endpoint opc.tcp://HOST:P/UA/PlcSim, NodeIds ns=1;s=<sensor_id>
   --opcua-pki DIR     the OPC UA server's certificate folder (default: the OS temp folder)
@@ -75,8 +76,9 @@ async function main(): Promise<void> {
   }
   const layout = (args.layout ?? 'ports') as 'ports' | 'units';
   if (layout !== 'ports' && layout !== 'units') throw new Error('--layout must be ports or units');
-  const yesNo = (a: Record<string, string>, key: string): boolean => {
-    if (a[key] === undefined || a[key] === 'no') return false;
+  const yesNo = (a: Record<string, string>, key: string, byDefault = false): boolean => {
+    if (a[key] === undefined) return byDefault;
+    if (a[key] === 'no') return false;
     if (a[key] === 'yes') return true;
     throw new Error(`--${key} must be yes or no (got ${a[key]})`);
   };
@@ -91,6 +93,7 @@ async function main(): Promise<void> {
     deviceFile: args['device-file'],
     pollIntervalMs: int(args, 'poll-interval-ms', 1000, 50, 3_600_000),
     counters: yesNo(args, 'counters'),
+    assetsInDeviceFile: yesNo(args, 'assets', true),
     ...opcuaOptions(args),
     ...(args['mqtt-url'] || process.env.SIM_MQTT_URL ? { mqttUrl: args['mqtt-url'] || process.env.SIM_MQTT_URL, mqtt: { groupId: args['mqtt-group'] } } : {}),
   });

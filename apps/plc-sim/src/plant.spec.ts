@@ -36,6 +36,35 @@ describe('plant model', () => {
     expect(file.tags.find((t) => t.sensor_id === 'P01-IT-005')).toMatchObject({ source: { register_type: 'input', address: 0, data_type: 'int16' }, scale: 0.1 });
   });
 
+  it('lists its pumps as assets in the device file when asked, sensors in role order', () => {
+    const p = new Plant(opts);
+    expect(p.deviceFile().assets).toBeUndefined();
+    const file = p.deviceFile('10.0.0.5', 500, undefined, true);
+    expect(file.assets).toEqual([
+      { id: 'plc-01-pump', name: 'Pump 01 (Boiler house)', area: 'Boiler house', sensor_ids: ['P01-FT-003', 'P01-PT-002', 'P01-IT-005', 'P01-VT-006'], settings: {} },
+      expect.objectContaining({ id: 'plc-02-pump', sensor_ids: ['P02-FT-003', 'P02-PT-002', 'P02-IT-005', 'P02-VT-006'] }),
+    ]);
+    const tagIds = new Set(file.tags.map((t) => t.sensor_id));
+    for (const a of file.assets!) for (const id of a.sensor_ids) expect(tagIds.has(id)).toBe(true);
+  });
+
+  it('a steady plant has no slow cycles, only noise around each base; asset faults still move its pumps', () => {
+    const p = new Plant({ ...opts, cycles: false });
+    const cycling = new Plant(opts);
+    const plc = p.plcs[0];
+    const flow = plc.tags.find((t) => t.sensor_id === 'P01-FT-003')!;
+    const t0 = 1_700_000_000_000;
+    const spread = (plant: Plant) => {
+      const vs = Array.from({ length: 300 }, (_, i) => plant.value(plant.plcs[0], plant.plcs[0].tags[flow.index], t0 + i * 1000));
+      return Math.max(...vs) - Math.min(...vs);
+    };
+    expect(spread(p)).toBeLessThan(10 * flow.signal.noise);
+    expect(spread(cycling)).toBeGreaterThan(flow.signal.amplitude);
+    const before = p.value(plc, flow, t0 + 60_000);
+    p.injectFault({ kind: 'valve_closing', asset: 'plc-01-pump', ramp_ms: 1000 }, t0);
+    expect(p.value(plc, flow, t0 + 60_000) - before).toBeCloseTo(-(flow.signal.amplitude + 4 * flow.signal.noise));
+  });
+
   it('writes the PLCs it is asked to as OPC UA devices of its server, their tags bound to the variables', () => {
     const p = new Plant(opts);
     const file = p.deviceFile('10.0.0.5', 500, { endpointUrl: 'opc.tcp://10.0.0.5:4840/UA/PlcSim', plcIds: new Set(['plc-02']) });

@@ -53,6 +53,11 @@ export interface PlantOptions {
   basePort: number;
   /** Every 12th tag a batch counter (see COUNT_TAG_EVERY); off by default. */
   counters?: boolean;
+  /**
+   * false: a steady plant, every signal at its base plus noise (no slow cycles). For tests whose detectors
+   * learn in seconds: a few seconds of a cycle of minutes teach nothing about the rest of it.
+   */
+  cycles?: boolean;
 }
 
 /**
@@ -127,7 +132,7 @@ export class Plant {
 
   value(plc: SimPlc, tag: SimTag, t: number): number {
     const faults = this.faults.filter((f) => f.plc === plc.id && f.sensor_id === tag.sensor_id);
-    const v = faultedValue(tag.signal, [this.options.seed, plc.index, tag.index], t, faults);
+    const v = faultedValue(tag.signal, [this.options.seed, plc.index, tag.index], t, faults, this.options.cycles === false ? 0 : 1);
     const member = this.assetRoles.get(tag.sensor_id);
     if (!member) return v;
     let offset = 0;
@@ -215,7 +220,7 @@ export class Plant {
    * PLCs listed in `opcua.plcIds` are written as OPC UA devices of the simulator's OPC UA server (security
    * None, each tag bound to its variable `ns=1;s=<sensor_id>`, engineering values so scale 1) instead of Modbus.
    */
-  deviceFile(host = '127.0.0.1', pollIntervalMs = 1000, opcua?: { endpointUrl: string; plcIds: ReadonlySet<string> }): DeviceFile {
+  deviceFile(host = '127.0.0.1', pollIntervalMs = 1000, opcua?: { endpointUrl: string; plcIds: ReadonlySet<string> }, withAssets = false): DeviceFile {
     const overOpcua = (p: SimPlc) => opcua?.plcIds.has(p.id) ?? false;
     const devices: DeviceFile['devices'] = this.plcs.map((p) =>
       overOpcua(p)
@@ -269,7 +274,10 @@ export class Plant {
         };
       }),
     );
-    return { version: 2, devices, tags };
+    if (!withAssets) return { version: 2, devices, tags };
+    // Each pump watched by IDM's multivariate detector, its sensors in role order (flow, pressure, current, vibration).
+    const assets = this.assets.map((a) => ({ id: a.id, name: a.name, area: a.area, sensor_ids: ASSET_ROLES.map((role) => a.sensors[role]), settings: {} }));
+    return { version: 2, devices, tags, assets };
   }
 }
 

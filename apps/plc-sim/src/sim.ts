@@ -26,6 +26,13 @@ export interface PlcSimOptions {
   pollIntervalMs?: number;
   /** Every 12th tag a batch counter (off by default; see COUNT_TAG_EVERY). */
   counters?: boolean;
+  /** false: a steady plant without slow cycles (see PlantOptions.cycles). */
+  cycles?: boolean;
+  /**
+   * List the plant's pumps as assets in the device file (the command line's default). Off by default here, so
+   * the tests that import the plant do not get asset detectors (and their episodes) they did not ask for.
+   */
+  assetsInDeviceFile?: boolean;
   /** OPC UA server port; undefined = no OPC UA server, 0 = any free port (see opcua-server.ts). */
   opcuaPort?: number;
   /** The OPC UA server's PKI folder (its certificate is kept there across restarts). */
@@ -68,7 +75,7 @@ export async function startPlcSim(opts: PlcSimOptions = {}): Promise<PlcSim> {
   const ports: Record<string, number> = {};
 
   // With port 0 each server takes any free port; the plant then learns the real ports.
-  const plant = new Plant({ plcs, tagsPerPlc: opts.tags ?? 24, seed: opts.seed ?? 1, layout, basePort, counters: opts.counters ?? false });
+  const plant = new Plant({ plcs, tagsPerPlc: opts.tags ?? 24, seed: opts.seed ?? 1, layout, basePort, counters: opts.counters ?? false, cycles: opts.cycles ?? true });
   const listenCount = layout === 'ports' ? plcs : 1;
   try {
     for (let i = 0; i < listenCount; i++) {
@@ -129,7 +136,7 @@ export async function startPlcSim(opts: PlcSimOptions = {}): Promise<PlcSim> {
 
   const fileHost = opts.advertiseHost ?? host;
   const opcuaPlcIds = new Set(opcua ? plant.plcs.slice(plant.plcs.length - Math.min(opts.opcuaDevicePlcs ?? 0, plant.plcs.length)).map((p) => p.id) : []);
-  const deviceFile = plant.deviceFile(fileHost, opts.pollIntervalMs ?? 1000, opcua && opcuaPlcIds.size ? { endpointUrl: advertised(opcua.endpointUrl, fileHost), plcIds: opcuaPlcIds } : undefined);
+  const deviceFile = plant.deviceFile(fileHost, opts.pollIntervalMs ?? 1000, opcua && opcuaPlcIds.size ? { endpointUrl: advertised(opcua.endpointUrl, fileHost), plcIds: opcuaPlcIds } : undefined, opts.assetsInDeviceFile ?? false);
   if (opts.deviceFile) {
     const text = /\.ya?ml$/i.test(opts.deviceFile) ? toYaml(deviceFile) : JSON.stringify(deviceFile, null, 2);
     fs.writeFileSync(opts.deviceFile, text);

@@ -31,7 +31,8 @@ export async function createApp(config: AppConfig): Promise<NestExpressApplicati
     const index = path.join(config.clientDist, 'index.html');
     if (fs.existsSync(index)) {
       // The client uses hash routes, so `/` and its assets are all that is served; API paths stay API paths.
-      app.useStaticAssets(config.clientDist, { index: 'index.html', maxAge: '1h' });
+      // No redirect of a folder to its trailing slash: the build's `assets/` folder would turn the API's `GET /assets` into a 301.
+      app.useStaticAssets(config.clientDist, { index: 'index.html', maxAge: '1h', redirect: false });
     } else {
       app.get(Logger).warn(`client build not found at ${config.clientDist}; run \`npm run build\` to serve the control-room screen`);
     }

@@ -27,6 +27,7 @@ export function createRouter() {
             { path: 'graphics/:id/edit', lazy: () => import('../features/screens/components/ScreenEditorPage').then((m) => ({ Component: m.ScreenEditorPage })) },
             { path: 'alarms', lazy: () => import('../features/alarms/components/AlarmsPage').then((m) => ({ Component: m.AlarmsPage })) },
             { path: 'journal', lazy: () => import('../features/journal/components/JournalPage').then((m) => ({ Component: m.JournalPage })) },
+            { path: 'assets/:id', lazy: () => import('../features/assets/components/AssetPage').then((m) => ({ Component: m.AssetPage })) },
             { path: 'sensors/:id', lazy: () => import('../features/sensors/components/SensorDetailPage').then((m) => ({ Component: m.SensorDetailPage })) },
             { path: 'trends', lazy: () => import('../features/trends/components/TrendsPage').then((m) => ({ Component: m.TrendsPage })) },
             { path: 'anomalies', lazy: () => import('../features/anomalies/components/AnomalyHistoryPage').then((m) => ({ Component: m.AnomalyHistoryPage })) },

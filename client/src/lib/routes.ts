@@ -8,3 +8,6 @@ export const anomalyHistoryPath = (sensorId: string): string => `/anomalies?sens
 
 /** The multi-pen trend with these pens (a shareable view). */
 export const trendPath = (sensorIds: readonly string[], range = '1h'): string => `/trends?pens=${encodeURIComponent(sensorIds.join(','))}&range=${range}`;
+
+/** The asset view: its sensors' trends aligned, its health statistic and episodes. */
+export const assetPath = (assetId: string): string => `/assets/${encodeURIComponent(assetId)}`;

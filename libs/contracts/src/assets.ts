@@ -31,3 +31,32 @@ export interface AssetInput {
   sensor_ids: string[];
   settings?: AssetSettings;
 }
+
+/** One bucket of an asset's health statistic: `ratio` is the highest statistic/limit scored in it (1 = at the limit). */
+export interface AssetHealthPointDto {
+  /** Bucket start, epoch ms. */
+  t: number;
+  /** null when nothing was scored in the bucket (learning, or a sensor missing). */
+  ratio: number | null;
+  state: 'training' | 'scored' | 'missing';
+}
+
+/** `GET /assets/{id}/health`: the health statistic over [from, to] against its limit (always 1). */
+export interface AssetHealthHistoryDto {
+  asset_id: string;
+  from: string;
+  to: string;
+  bucket_ms: number;
+  limit: 1;
+  points: AssetHealthPointDto[];
+}
+
+/** `GET /assets/health`: each asset's latest verdict, for the overview. */
+export interface AssetHealthSummaryDto {
+  asset_id: string;
+  /** `unknown`: this instance does not run the detectors (a standby) or the asset has no verdict yet. */
+  state: 'learning' | 'healthy' | 'anomaly' | 'missing' | 'unknown';
+  ratio: number | null;
+  /** Epoch ms of the latest verdict. */
+  at: number | null;
+}

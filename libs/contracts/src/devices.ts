@@ -1,5 +1,6 @@
 import type { AlarmPriorityName } from './alarms';
 import type { AnomalyType } from './anomalies';
+import type { AssetDto } from './assets';
 
 /** Modbus register area a tag is read from (IDM only ever reads: function codes 1, 2, 3, 4). */
 export const REGISTER_TYPES = ['holding', 'input', 'coil', 'discrete_input'] as const;
@@ -205,6 +206,8 @@ export interface DeviceFile {
   version: 2;
   devices: DeviceDto[];
   tags: TagDto[];
+  /** Groups of tags of one piece of equipment (optional on import: a file without it has no assets). */
+  assets?: AssetDto[];
 }
 
 export interface DeviceFileV1 {
@@ -223,6 +226,9 @@ export interface ImportResultDto {
   /** Devices and tags that `replace` removes (removed, or would remove on a dry run); empty for `merge`. */
   removed_devices: string[];
   removed_tags: string[];
+  /** Assets in the file, and those `replace` removes (or would remove). */
+  assets: number;
+  removed_assets: string[];
   /** Devices whose settings or tags changed, whose connections restarted (empty on a dry run). */
   changed_devices: string[];
 }

@@ -6,6 +6,8 @@ import { AnomaliesRepository } from './anomalies.repository';
 import { Anomaly, AnomalySchema, DetectorOverrideDoc, DetectorOverrideSchema, DetectorStateDoc, DetectorStateSchema } from './anomaly.schema';
 import { DetectionService } from './detection.service';
 import { AssetHealthService } from './assets/asset-health.service';
+import { AssetHealthRepository } from './assets/asset-health.repository';
+import { AssetHealthDoc, AssetHealthSchema } from './assets/asset-health.schema';
 import { AssetDoc, AssetSchema } from './assets/asset.schema';
 import { AssetsController } from './assets/assets.controller';
 import { AssetsRepository } from './assets/assets.repository';
@@ -17,12 +19,13 @@ const models = MongooseModule.forFeature([
   { name: DetectorStateDoc.name, schema: DetectorStateSchema },
   { name: DetectorOverrideDoc.name, schema: DetectorOverrideSchema },
   { name: AssetDoc.name, schema: AssetSchema },
+  { name: AssetHealthDoc.name, schema: AssetHealthSchema },
 ]);
 
 @Module({
   imports: [models, IngestionModule],
   controllers: [AnomaliesController, AssetsController],
-  providers: [AnomaliesRepository, DetectionService, AssetsRepository, AssetsService, AssetHealthService],
+  providers: [AnomaliesRepository, DetectionService, AssetsRepository, AssetsService, AssetHealthService, AssetHealthRepository],
   // Reports read episodes through the service; the models stay private.
   exports: [DetectionService],
 })

@@ -37,9 +37,9 @@ export class DevicesController {
 
   @Get('export')
   @Roles('admin')
-  @ApiOperation({ summary: 'Export all devices and tags as one JSON or YAML device file' })
+  @ApiOperation({ summary: 'Export all devices, tags and assets as one JSON or YAML device file' })
   @ApiQuery({ name: 'format', enum: ['json', 'yaml'], required: false })
-  export(@Res({ passthrough: true }) res: Response, @Query('format') format?: string): string {
+  async export(@Res({ passthrough: true }) res: Response, @Query('format') format?: string): Promise<string> {
     if (format !== undefined && format !== 'json' && format !== 'yaml') {
       throw new BadRequestException({ message: 'format must be json or yaml', details: [{ field: 'format', rule: 'isIn', message: 'format must be json or yaml' }] });
     }
@@ -54,12 +54,13 @@ export class DevicesController {
   @HttpCode(200)
   @ApiOperation({
     summary: 'Import a device file',
-    description: 'Body: the device file as JSON ({version: 2, devices: [...], tags: [...]}) or {"yaml": "<file text>"}. ' +
+    description: 'Body: the device file as JSON ({version: 2, devices: [...], tags: [...], assets: [...]}) or {"yaml": "<file text>"}. ' +
       'Version 2 devices carry protocol (modbus, opcua) and tags their binding in source; version 1 (Modbus, the binding flat on each tag) is still read. ' +
       'OPC UA passwords are never exported; an imported device without one keeps the password stored for it (same id and username). ' +
-      'mode=merge (default) upserts devices by id and tags by sensor_id; mode=replace also removes what the file does not list. ' +
-      'Nothing is written unless the whole file is valid; every problem names the device or tag. ' +
-      'dry_run=true writes nothing and answers what the import would remove (removed_devices, removed_tags), to ask before a replace. ' +
+      'Assets (optional; a file without them has none) name at least 2 distinct sensors that the registry holds after the import. ' +
+      'mode=merge (default) upserts devices by id, tags by sensor_id and assets by id; mode=replace also removes what the file does not list. ' +
+      'Nothing is written unless the whole file is valid; every problem names the device, tag or asset and the field. ' +
+      'dry_run=true writes nothing and answers what the import would remove (removed_devices, removed_tags, removed_assets), to ask before a replace. ' +
       'Only devices whose settings or tags changed restart their connection (changed_devices): an unchanged file imported again restarts none.',
   })
   @ApiQuery({ name: 'mode', enum: ['merge', 'replace'], required: false })

@@ -45,6 +45,6 @@ const SOURCE_DRIVER_CLASSES: ReadonlyArray<{ token: Type<unknown>; provider: Pro
     { provide: SOURCE_DRIVERS, useFactory: (...drivers: unknown[]) => drivers, inject: SOURCE_DRIVER_CLASSES.map((d) => d.token) },
     SourcesService,
   ],
-  exports: [IngestionService, TagRegistryService, SourcesService, models],
+  exports: [IngestionService, TagRegistryService, RegistryService, SourcesService, models],
 })
 export class IngestionModule {}

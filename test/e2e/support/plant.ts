@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Role } from '@idm/contracts';
-import { startPlcSim, type PlcSim } from '../../../apps/plc-sim/src/sim';
+import { startPlcSim, type PlcSim, type PlcSimOptions } from '../../../apps/plc-sim/src/sim';
 import { startTestApp, type TestApp } from '../../support/app';
 import { authHeader, registerAndLogin, TEST_PASSWORD } from '../../support/auth';
 import { ROOT } from '../../support/services';
@@ -22,9 +22,12 @@ export interface Plant {
  * IDM in production mode (serving the built client) polling an in-process PLC simulator, with one user
  * per role. The client must have been built (`scripts/test.sh` builds it before the tests).
  */
-export async function startPlant(db: string, opts: { plcs?: number; tags?: number; pollIntervalMs?: number; env?: Record<string, string> } = {}): Promise<Plant> {
+export async function startPlant(
+  db: string,
+  opts: { plcs?: number; tags?: number; pollIntervalMs?: number; env?: Record<string, string>; sim?: Pick<PlcSimOptions, 'cycles' | 'assetsInDeviceFile' | 'controlPort'> } = {},
+): Promise<Plant> {
   if (!fs.existsSync(path.join(CLIENT_DIST, 'index.html'))) throw new Error('client/dist is missing: npm run build --workspace client');
-  const sim = await startPlcSim({ plcs: opts.plcs ?? 2, tags: opts.tags ?? 8, seed: 7, pollIntervalMs: opts.pollIntervalMs ?? 500 });
+  const sim = await startPlcSim({ plcs: opts.plcs ?? 2, tags: opts.tags ?? 8, seed: 7, pollIntervalMs: opts.pollIntervalMs ?? 500, ...opts.sim });
   let idm: TestApp | undefined;
   // Its own journal folder and queue names: nothing from another run or suite leaks into this plant.
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `${db}-`));

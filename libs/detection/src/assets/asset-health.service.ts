@@ -1,12 +1,16 @@
 import { BeforeApplicationShutdown, Injectable, Logger, OnModuleInit } from '@nestjs/common';
-import type { AnomalyEvidence, AssetDto, IngestedSample } from '@idm/contracts';
+import type { AnomalyEvidence, AssetDto, AssetHealthPointDto, AssetHealthSummaryDto, IngestedSample } from '@idm/contracts';
 import { severityOf } from '@idm/contracts';
 import { AppConfig, DatabaseState, DomainEvents, HealthRegistry, isFencedOut, retryInBackground, WriterRole } from '@idm/core';
 import { IngestionService, SINK_STAGE } from '@idm/ingestion';
 import { AnomaliesRepository, assetSource, episodeId } from '../anomalies.repository';
-import { ANOMALY_SCORE, EpisodeChange, EpisodeTracker } from '../engine';
+import { ANOMALY_SCORE, AssetHealthHistory, EpisodeChange, EpisodeTracker, HEALTH_HOUR_MS, mergeHealthHours, type HealthHour } from '../engine';
 import { MultivariateDetector, MultivariateSettings, MultivariateVerdict, SensorContribution } from '../engine/multivariate';
+import { AssetHealthRepository } from './asset-health.repository';
 import { AssetsService } from './assets.service';
+
+/** How long the health statistic's history is kept (the asset view reads it; deleted hourly after that). */
+export const HEALTH_RETENTION_MS = 30 * 86_400_000;
 
 /**
  * Ticks below the limit (after the detector's own hysteresis) that close an asset episode (half a minute at
@@ -32,6 +36,10 @@ interface AssetRuntime {
   dirty: boolean;
   /** The open episode changed since it was last written (its end and sample count). */
   stale: boolean;
+  /** The health statistic per bucket, for the asset view. */
+  history: AssetHealthHistory;
+  /** The latest verdict (the overview's health chip). */
+  last: { at: number; state: 'training' | 'scored' | 'missing'; ratio: number; anomaly: boolean } | null;
 }
 
 type AssetChange = { rt: AssetRuntime; change: NonNullable<EpisodeChange>; ratio: number };
@@ -54,6 +62,7 @@ export class AssetHealthService implements OnModuleInit, BeforeApplicationShutdo
   private writes: Promise<unknown> = Promise.resolve();
   private reloading: Promise<void> = Promise.resolve();
   private timer?: NodeJS.Timeout;
+  private lastRetention = 0;
 
   constructor(
     private readonly ingestion: IngestionService,
@@ -64,6 +73,7 @@ export class AssetHealthService implements OnModuleInit, BeforeApplicationShutdo
     private readonly health: HealthRegistry,
     private readonly database: DatabaseState,
     private readonly role: WriterRole,
+    private readonly healthRepo: AssetHealthRepository,
   ) {}
 
   async onModuleInit(): Promise<void> {
@@ -137,7 +147,11 @@ export class AssetHealthService implements OnModuleInit, BeforeApplicationShutdo
       }
     }
     const episode = known?.episodes.open ?? saved?.episode ?? null;
-    return { asset, key, detector, episodes: new EpisodeTracker(ASSET_EPISODE_CLEAR_TICKS, episode), pendingTs: null, dirty: false, stale: false };
+    const history = known?.history ?? new AssetHealthHistory();
+    return {
+      asset, key, detector, episodes: new EpisodeTracker(ASSET_EPISODE_CLEAR_TICKS, episode), pendingTs: null, dirty: false, stale: false,
+      history, last: null,
+    };
   }
 
   /** The sink: feeds each asset its sensors' good samples and scores it as its clock advances. */
@@ -164,6 +178,23 @@ export class AssetHealthService implements OnModuleInit, BeforeApplicationShutdo
     void this.enqueue(() => this.record(recorded));
   }
 
+  /** Each asset's latest verdict (`unknown` on an instance that does not score, or before its first verdict). */
+  summaries(): AssetHealthSummaryDto[] {
+    return [...this.assets.values()].map((rt) => {
+      const l = rt.last;
+      const state = !l ? 'unknown' : l.state === 'training' ? 'learning' : l.state === 'missing' ? 'missing' : l.anomaly || rt.episodes.open ? 'anomaly' : 'healthy';
+      return { asset_id: rt.asset.id, state, ratio: l && l.state === 'scored' ? l.ratio : null, at: l?.at ?? null };
+    });
+  }
+
+  /** The health statistic of an asset over [from, to]: the stored hours with the ones this instance holds in memory. */
+  async healthHistory(assetId: string, from: number, to: number): Promise<AssetHealthPointDto[]> {
+    const hours: number[] = [];
+    for (let h = from - (from % HEALTH_HOUR_MS); h <= to; h += HEALTH_HOUR_MS) hours.push(h);
+    const stored = await this.healthRepo.load(assetId, hours);
+    return mergeHealthHours(stored, this.assets.get(assetId)?.history.recent() ?? [], from, to);
+  }
+
   /** Open multivariate episode of an asset (tests, diagnostics). */
   openEpisode(assetId: string) {
     return this.assets.get(assetId)?.episodes.open ?? null;
@@ -171,6 +202,8 @@ export class AssetHealthService implements OnModuleInit, BeforeApplicationShutdo
 
   private score(rt: AssetRuntime, ts: number): AssetChange | null {
     const v = rt.detector.tick(ts);
+    rt.history.add(ts, v.status, v.ratio);
+    rt.last = { at: ts, state: v.status, ratio: v.ratio, anomaly: v.anomaly };
     if (v.status !== 'scored') return null;
     const change = rt.episodes.step(ts, v.anomaly ? { score: Math.max(v.score, ANOMALY_SCORE), anomaly_type: 'multivariate', evidence: evidenceOf(v) } : { score: 0, anomaly_type: null, evidence: null });
     if (rt.episodes.open && v.anomaly) rt.stale = true;
@@ -216,6 +249,7 @@ export class AssetHealthService implements OnModuleInit, BeforeApplicationShutdo
       const ep = { ...rt.episodes.open! };
       void this.enqueue(() => this.repo.saveEpisode(assetSource(rt.asset.id), ep, false, rt.asset.area, true, rt.asset.id).then(() => undefined));
     }
+    await this.persistHealth();
     const dirty = [...this.assets.values()].filter((rt) => rt.dirty);
     if (!dirty.length) return;
     for (const rt of dirty) rt.dirty = false;
@@ -229,6 +263,31 @@ export class AssetHealthService implements OnModuleInit, BeforeApplicationShutdo
       for (const rt of dirty) rt.dirty = true;
       this.logger.error(`saving asset detector state failed (will retry): ${String(err)}`);
     }
+  }
+
+  /** Saves the health statistic's changed hours; once an hour, deletes those past retention. */
+  private async persistHealth(): Promise<void> {
+    for (const rt of this.assets.values()) {
+      let hours: HealthHour[] = [];
+      try {
+        // An hour this process did not start (a restart, a takeover) may be partly stored: take that in first,
+        // or writing the hour whole would drop it.
+        const unseeded = rt.history.unseeded();
+        if (unseeded.length) {
+          const stored = await this.healthRepo.load(rt.asset.id, unseeded);
+          for (const hour of unseeded) rt.history.seed(stored.find((h) => h.hour === hour) ?? { hour, points: [] });
+        }
+        hours = rt.history.takeUnsaved();
+        if (hours.length) await this.healthRepo.save(rt.asset.id, hours);
+      } catch (err) {
+        rt.history.retry(hours);
+        this.logger.error(`saving the health history of asset ${rt.asset.id} failed (will retry): ${String(err)}`);
+      }
+    }
+    const now = Date.now();
+    if (now - this.lastRetention < HEALTH_HOUR_MS) return;
+    this.lastRetention = now;
+    await this.healthRepo.deleteBefore(now - HEALTH_RETENTION_MS).catch((err: unknown) => this.logger.error(`deleting old asset health history failed: ${String(err)}`));
   }
 
   private enqueue(task: () => Promise<void>): Promise<void> {

@@ -1,8 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsInt, IsNumber, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsInt, IsISO8601, IsNumber, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
 import { ALARM_PRIORITIES } from '@idm/contracts';
-import type { AlarmPriorityName, AssetInput, AssetSettings } from '@idm/contracts';
+import type { AlarmPriorityName, AssetHealthHistoryDto, AssetHealthPointDto, AssetHealthSummaryDto, AssetInput, AssetSettings } from '@idm/contracts';
 
 /** Ids are plain names: no `$` or `.` (operators, field paths) can reach a query. */
 export const ASSET_ID = /^[A-Za-z0-9][A-Za-z0-9_\-:/ ]{0,99}$/;
@@ -24,4 +24,41 @@ export class AssetInputDto implements AssetInput {
   @IsString({ each: true })
   sensor_ids!: string[];
   @ApiPropertyOptional({ type: AssetSettingsDto }) @IsOptional() @ValidateNested() @Type(() => AssetSettingsDto) settings?: AssetSettingsDto;
+}
+
+/** Longest range of `GET /assets/{id}/health` (8 640 buckets of 10 s). */
+export const HEALTH_MAX_RANGE_MS = 86_400_000;
+
+export class AssetHealthQueryDto {
+  @ApiPropertyOptional({ format: 'date-time', description: 'start of the range (ISO-8601); default: 1 h before `to`' })
+  @IsOptional()
+  @IsISO8601({ strict: true }, { message: 'from must be an ISO-8601 date-time' })
+  from?: string;
+
+  @ApiPropertyOptional({ format: 'date-time', description: 'end of the range (ISO-8601; at most 24 h after `from`); default: now' })
+  @IsOptional()
+  @IsISO8601({ strict: true }, { message: 'to must be an ISO-8601 date-time' })
+  to?: string;
+}
+
+class AssetHealthPointResponse implements AssetHealthPointDto {
+  @ApiProperty({ description: 'bucket start, epoch ms' }) t!: number;
+  @ApiProperty({ type: Number, nullable: true, description: 'highest statistic/limit ratio scored in the bucket (1 = at the limit); null when nothing was scored' }) ratio!: number | null;
+  @ApiProperty({ enum: ['training', 'scored', 'missing'] }) state!: AssetHealthPointDto['state'];
+}
+
+export class AssetHealthHistoryResponse implements AssetHealthHistoryDto {
+  @ApiProperty() asset_id!: string;
+  @ApiProperty({ format: 'date-time' }) from!: string;
+  @ApiProperty({ format: 'date-time' }) to!: string;
+  @ApiProperty({ example: 10_000 }) bucket_ms!: number;
+  @ApiProperty({ enum: [1], description: 'the limit the ratio is measured against' }) limit!: 1;
+  @ApiProperty({ type: [AssetHealthPointResponse], description: 'in time order, at most one per bucket_ms' }) points!: AssetHealthPointResponse[];
+}
+
+export class AssetHealthSummaryResponse implements AssetHealthSummaryDto {
+  @ApiProperty() asset_id!: string;
+  @ApiProperty({ enum: ['learning', 'healthy', 'anomaly', 'missing', 'unknown'] }) state!: AssetHealthSummaryDto['state'];
+  @ApiProperty({ type: Number, nullable: true }) ratio!: number | null;
+  @ApiProperty({ type: Number, nullable: true, description: 'epoch ms of the latest verdict' }) at!: number | null;
 }

@@ -4,3 +4,4 @@ export * from './sensor-detector';
 export * from './episode-tracker';
 export * from './alert-scorer';
 export * from './unusable-sample';
+export * from './asset-health-history';

@@ -7,7 +7,7 @@ import { DomainEvents, flattenValidationErrors } from '@idm/core';
 import { CreateDeviceDto, DEVICE_FIELDS_OF, UpdateDeviceDto } from '../dto/device.dto';
 import { ModbusTagBindingDto, MqttTagBindingDto, OpcuaTagBindingDto } from '../dto/tag-binding.dto';
 import { CreateTagDto, UpdateTagDto } from '../dto/tag.dto';
-import { DeviceFileError, formatDeviceFile, parseDeviceFile } from './device-file';
+import { DeviceFileError, fileEntryLabel, formatDeviceFile, parseDeviceFile, validateFileEntry, type AssetFileSection } from './device-file';
 import { bindingProtocol, bindingWithDefaults, exportedDevice, flatBindingFields, withMqttOptionals } from './registry-shapes';
 import { checkDevices, checkTags } from './registry-rules';
 import { RegistryRepository } from './registry.repository';
@@ -16,11 +16,18 @@ import { TagRegistryService } from './tag-registry.service';
 /** Admin use cases of the registry: every change is validated as a whole before anything is written. */
 @Injectable()
 export class RegistryService {
+  private assets: AssetFileSection | null = null;
+
   constructor(
     private readonly repo: RegistryRepository,
     private readonly registry: TagRegistryService,
     private readonly events: DomainEvents,
   ) {}
+
+  /** The detection module hands over the assets part of the device file (assets depend on tags, not the reverse). */
+  setAssetFileSection(section: AssetFileSection): void {
+    this.assets = section;
+  }
 
   getDevice(id: string): DeviceDto {
     const d = this.registry.getDevice(id);
@@ -118,7 +125,7 @@ export class RegistryService {
    * Only devices whose settings or tags really changed restart their connection.
    */
   async importFile(body: unknown, mode: 'merge' | 'replace', dryRun = false): Promise<ImportResultDto> {
-    let raw: { devices: unknown[]; tags: unknown[] };
+    let raw: { devices: unknown[]; tags: unknown[]; assets: unknown[] };
     try {
       raw = parseDeviceFile(body);
     } catch (err) {
@@ -127,9 +134,9 @@ export class RegistryService {
     }
     const details: ErrorDetail[] = [];
     const devices = raw.devices.map((d, i) => {
-      const at = { label: labelOf(d, 'id', 'device', i), path: `devices[${i}]` };
+      const at = { label: fileEntryLabel(d, 'id', 'device', i), path: `devices[${i}]` };
       const before = details.length;
-      const dto = validateItem(CreateDeviceDto, d, at.label, at.path, details);
+      const dto = validateFileEntry(CreateDeviceDto, d, at.label, at.path, details);
       if (details.length === before) details.push(...foreignDeviceFields(dto, deviceProtocol(dto), `${at.path}.`, `${at.label}: `));
       // An export has no passwords: importing it back keeps the stored one of the same device.
       const stored = this.registry.getDevice(dto.id ?? '');
@@ -141,19 +148,22 @@ export class RegistryService {
       return deviceWithDefaults(dto);
     });
     const tags = raw.tags.map((t, i) => {
-      const at = { label: labelOf(t, 'sensor_id', 'tag', i), path: `tags[${i}]` };
+      const at = { label: fileEntryLabel(t, 'sensor_id', 'tag', i), path: `tags[${i}]` };
       const before = details.length;
-      const dto = validateItem(CreateTagDto, t, at.label, at.path, details);
+      const dto = validateFileEntry(CreateTagDto, t, at.label, at.path, details);
       // A tag whose fields already failed is not checked twice (flat Modbus fields are validated by both).
       const source = details.length === before ? bindingOfInput(dto, undefined, at, details) : undefined;
       return tagWithDefaults(dto, source as TagSource);
     });
-    if (details.length) throw badRequest(details);
-
     const fileDeviceIds = new Set(devices.map((d) => d.id));
     const fileTagIds = new Set(tags.map((t) => t.sensor_id));
     const keptDevices = mode === 'replace' ? [] : this.registry.listDevices().filter((d) => !fileDeviceIds.has(d.id));
     const keptTags = mode === 'replace' ? [] : this.registry.listTags().filter((t) => !fileTagIds.has(t.sensor_id));
+    // Assets are checked against the sensors the registry will hold after the import, with the entries' own problems.
+    const assets = await this.planAssets(raw.assets, mode, new Set([...keptTags, ...tags].map((t) => t.sensor_id)));
+    details.push(...assets.problems);
+    if (details.length) throw badRequest(details);
+
     const allDevices = [...keptDevices, ...devices];
     const problems = [...checkDevices(allDevices), ...checkTags([...keptTags, ...tags], protocolsOf(allDevices), mqttModesOf(allDevices))];
     if (problems.length) throw badRequest(problems);
@@ -166,6 +176,8 @@ export class RegistryService {
       mode,
       removed_devices: goneDevices.map((d) => d.id).sort(),
       removed_tags: goneTags.map((t) => t.sensor_id).sort(),
+      assets: assets.count,
+      removed_assets: assets.removed,
     };
     // A dry run answers what the import would remove, so a screen can ask before it does.
     if (dryRun) return { ...result, dry_run: true, changed_devices: [] };
@@ -176,6 +188,7 @@ export class RegistryService {
     for (const d of devices) await this.repo.saveDevice(d);
     for (const t of tags) await this.repo.saveTag(t);
     const changed = await this.registry.refresh();
+    await assets.apply();
     const at = Date.now();
     for (const d of goneDevices) {
       const sensorIds = goneTags.filter((t) => t.device_id === d.id).map((t) => t.sensor_id);
@@ -187,10 +200,17 @@ export class RegistryService {
   }
 
   /** A version-2 device file of the whole registry; passwords are never written (re-import keeps the stored ones). */
-  exportFile(format: 'json' | 'yaml'): string {
+  async exportFile(format: 'json' | 'yaml'): Promise<string> {
     const devices = this.registry.listDevices().sort((a, b) => a.id.localeCompare(b.id)).map(exportedDevice);
     const tags = this.registry.listTags().sort((a, b) => a.device_id.localeCompare(b.device_id) || bindingOrder(a.source, b.source) || a.sensor_id.localeCompare(b.sensor_id));
-    return formatDeviceFile(devices, tags, format);
+    return formatDeviceFile(devices, tags, this.assets ? await this.assets.list() : [], format);
+  }
+
+  private async planAssets(entries: unknown[], mode: 'merge' | 'replace', sensorIds: ReadonlySet<string>) {
+    if (this.assets) return this.assets.plan(entries, mode, sensorIds);
+    // Only a server without the detection module (some tests) has no assets section: refuse rather than drop them.
+    const problems: ErrorDetail[] = entries.length ? [{ field: 'assets', rule: 'supported', message: 'this server does not handle assets' }] : [];
+    return { problems, count: 0, removed: [] as string[], apply: async () => undefined };
   }
 
   /** Checks one new or changed tag against the rest of the registry; reports only problems involving it. */
@@ -209,25 +229,6 @@ function assertValid(problems: ErrorDetail[]): void {
 
 function badRequest(details: ErrorDetail[]): BadRequestException {
   return new BadRequestException({ message: details.map((d) => d.message).join('; '), details });
-}
-
-function labelOf(item: unknown, key: string, kind: string, i: number): string {
-  const v = item && typeof item === 'object' ? (item as Record<string, unknown>)[key] : undefined;
-  return typeof v === 'string' && v ? `${kind} "${v}"` : `${kind} #${i + 1}`;
-}
-
-/** Validates one file entry with the same DTO rules as the REST API; messages name the entry. */
-function validateItem<T extends object>(cls: new () => T, item: unknown, label: string, path: string, out: ErrorDetail[]): T {
-  if (!item || typeof item !== 'object' || Array.isArray(item)) {
-    out.push({ field: path, rule: 'isObject', message: `${label} must be an object` });
-    return {} as T;
-  }
-  const dto = plainToInstance(cls, item);
-  const errors = validateSync(dto, { whitelist: true, forbidNonWhitelisted: true });
-  for (const d of flattenValidationErrors(errors)) {
-    out.push({ field: `${path}.${d.field}`, rule: d.rule, message: `${label}: ${d.message}` });
-  }
-  return dto;
 }
 
 function stripUndefined<T extends object>(o: T): Partial<T> {

@@ -158,7 +158,7 @@ test('without an OPC UA device there is no certificates panel', async () => {
 
 test('a replace import lists what it would remove and asks first; declined, nothing is imported', async () => {
   const user = userEvent.setup();
-  const result = (over: object) => ({ devices: 1, tags: 1, mode: 'replace', dry_run: false, removed_devices: ['plc-02'], removed_tags: ['PT-201', 'PT-202'], changed_devices: ['plc-01', 'plc-02'], ...over });
+  const result = (over: object) => ({ devices: 1, tags: 1, mode: 'replace', dry_run: false, removed_devices: ['plc-02'], removed_tags: ['PT-201', 'PT-202'], assets: 0, removed_assets: ['plc-02-pump'], changed_devices: ['plc-01', 'plc-02'], ...over });
   const seen = fakeApi((req) =>
     req.url === '/devices/import'
       ? { status: 200, data: req.params?.dry_run === 'true' ? result({ dry_run: true, changed_devices: [] }) : result({}) }
@@ -174,12 +174,13 @@ test('a replace import lists what it would remove and asks first; declined, noth
   expect(confirm).toHaveBeenCalledTimes(1);
   expect(confirm.mock.calls[0][0]).toContain('1 device(s): plc-02');
   expect(confirm.mock.calls[0][0]).toContain('2 tag(s): PT-201, PT-202');
+  expect(confirm.mock.calls[0][0]).toContain('1 asset(s): plc-02-pump');
   const imports = () => seen.filter((r) => r.url === '/devices/import').map((r) => r.params);
   expect(imports()).toEqual([{ mode: 'replace', dry_run: 'true' }]);
 
   confirm.mockReturnValue(true);
   await user.click(screen.getByRole('button', { name: 'Import' }));
-  expect(await screen.findByText(/Removed 1 device\(s\) and 2 tag\(s\)\. Restarted: plc-01, plc-02\./)).toBeInTheDocument();
+  expect(await screen.findByText(/Removed 1 device\(s\), 2 tag\(s\) and 1 asset\(s\)\. Restarted: plc-01, plc-02\./)).toBeInTheDocument();
   expect(imports()).toEqual([{ mode: 'replace', dry_run: 'true' }, { mode: 'replace', dry_run: 'true' }, { mode: 'replace' }]);
 });
 
@@ -187,13 +188,13 @@ test('a merge import does not ask, and says when nothing changed so no device re
   const user = userEvent.setup();
   fakeApi((req) =>
     req.url === '/devices/import'
-      ? { status: 200, data: { devices: 2, tags: 3, mode: 'merge', dry_run: false, removed_devices: [], removed_tags: [], changed_devices: [] } }
+      ? { status: 200, data: { devices: 2, tags: 3, mode: 'merge', dry_run: false, removed_devices: [], removed_tags: [], assets: 1, removed_assets: [], changed_devices: [] } }
       : { status: 200, data: req.url === '/tags' ? TAGS : [] },
   );
   const confirm = vi.fn((_text: string) => true);
   renderPage(confirm);
   await user.upload(screen.getByLabelText(/^File/), new File(['{}'], 'plant.json', { type: 'application/json' }));
   await user.click(screen.getByRole('button', { name: 'Import' }));
-  expect(await screen.findByText(/Imported 2 device\(s\) and 3 tag\(s\) \(merge\)\. Nothing changed: no device restarted\./)).toBeInTheDocument();
+  expect(await screen.findByText(/Imported 2 device\(s\), 3 tag\(s\) and 1 asset\(s\) \(merge\)\. Nothing changed: no device restarted\./)).toBeInTheDocument();
   expect(confirm).not.toHaveBeenCalled();
 });

@@ -55,7 +55,7 @@ export function DevicesPage({ confirm = (text: string) => window.confirm(text) }
       const text = await readText(file);
       if (mode === 'replace') {
         const preview = await importDeviceFile(file.name, text, mode, true);
-        if ((preview.removed_devices.length || preview.removed_tags.length) && !confirm(removalQuestion(preview))) {
+        if ((preview.removed_devices.length || preview.removed_tags.length || preview.removed_assets.length) && !confirm(removalQuestion(preview))) {
           setCancelled(true);
           return;
         }
@@ -95,8 +95,9 @@ export function DevicesPage({ confirm = (text: string) => window.confirm(text) }
         </form>
         {result && (
           <p className="notice" role="status">
-            Imported {result.devices} device(s) and {result.tags} tag(s) ({result.mode}).
-            {result.removed_devices.length + result.removed_tags.length > 0 && ` Removed ${result.removed_devices.length} device(s) and ${result.removed_tags.length} tag(s).`}{' '}
+            Imported {result.devices} device(s), {result.tags} tag(s) and {result.assets} asset(s) ({result.mode}).
+            {result.removed_devices.length + result.removed_tags.length + result.removed_assets.length > 0 &&
+              ` Removed ${result.removed_devices.length} device(s), ${result.removed_tags.length} tag(s) and ${result.removed_assets.length} asset(s).`}{' '}
             {result.changed_devices.length ? `Restarted: ${result.changed_devices.join(', ')}.` : 'Nothing changed: no device restarted.'}
           </p>
         )}
@@ -289,6 +290,7 @@ function removalQuestion(r: ImportResultDto): string {
   const lines = ['Replace removes what the file does not list:'];
   if (r.removed_devices.length) lines.push(`${r.removed_devices.length} device(s): ${list(r.removed_devices)}`);
   if (r.removed_tags.length) lines.push(`${r.removed_tags.length} tag(s): ${list(r.removed_tags)}`);
+  if (r.removed_assets.length) lines.push(`${r.removed_assets.length} asset(s): ${list(r.removed_assets)}`);
   lines.push('Their alarms end and their values stop. Import and remove them?');
   return lines.join('\n');
 }

@@ -34,6 +34,23 @@ beforeEach(async () => {
     if (req.url === '/tags') return { status: 200, data: TAGS };
     if (req.url === '/devices') return { status: 200, data: DEVICES };
     if (req.url === '/devices/status') return { status: 200, data: STATUS };
+    if (req.url === '/assets')
+      return {
+        status: 200,
+        data: [
+          { id: 'boiler-pump', name: 'Boiler pump', area: 'Boiler house', sensor_ids: ['TT-1', 'PT-1'], settings: {} },
+          { id: 'feed-pump', name: 'Feed pump', area: 'Boiler house', sensor_ids: ['TT-1', 'PT-1'], settings: {} },
+          { id: 'spare', name: 'Spare skid', area: null, sensor_ids: ['FT-1', 'PT-1'], settings: {} },
+        ],
+      };
+    if (req.url === '/assets/health')
+      return {
+        status: 200,
+        data: [
+          { asset_id: 'boiler-pump', state: 'anomaly', ratio: 4.2, at: Date.now() },
+          { asset_id: 'feed-pump', state: 'healthy', ratio: 0.3, at: Date.now() },
+        ],
+      };
     if (req.url === '/sensors')
       return {
         status: 200,
@@ -197,4 +214,17 @@ test('when the screen loses its own connection, tiles and headers say NO LINK ra
   expect(within(tile('TT-1')).getByText('NO LINK')).toBeInTheDocument();
   expect(within(tile('PT-1')).queryByText('STALE')).toBeNull();
   expect(within(screen.getByRole('region', { name: 'Boiler house' })).getByText(/NO LINK to IDM/)).toBeInTheDocument();
+});
+
+test('assets appear in their area with their health in words, linking to the asset view', async () => {
+  const boiler = await screen.findByRole('region', { name: 'Boiler house' });
+  const chips = await within(boiler).findByRole('list', { name: 'Equipment health' });
+  const items = within(chips).getAllByRole('listitem');
+  expect(items.map((i) => i.textContent)).toEqual(['Boiler pumpANOMALY', 'Feed pumpHEALTHY']);
+  expect(items[0]).toHaveClass('abnormal');
+  expect(items[1]).not.toHaveClass('abnormal');
+  expect(items[0]).toHaveAttribute('href', '/assets/boiler-pump');
+  // An asset of no area shown still appears, without a verdict yet.
+  const other = screen.getByRole('region', { name: 'Other equipment' });
+  expect(within(other).getByRole('listitem')).toHaveTextContent('Spare skidNO VERDICT');
 });

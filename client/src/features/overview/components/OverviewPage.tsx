@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useMemo, useSyncExternalStore } from 'react';
-import type { AlarmDto, DeviceStatusDto } from '@idm/contracts';
+import { Link } from 'react-router-dom';
+import type { AlarmDto, AssetDto, AssetHealthSummaryDto, DeviceStatusDto } from '@idm/contracts';
 import { useAlarmState, useConnection, useLive, useWatchSamples } from '../../../lib/live/LiveProvider';
 import { isUnacked, PRIORITY_RANK } from '../../../lib/live/alarm-state';
 import { PriorityBadge } from '../../../components/ui/PriorityBadge';
@@ -9,6 +10,8 @@ import { getDevices } from '../api/get-devices';
 import { getDeviceStatuses } from '../api/get-device-statuses';
 import { getSensors } from '../api/get-sensors';
 import { getTags } from '../../../lib/tags-api';
+import { ASSET_STATE_WORD, getAssetHealthSummaries, getAssets } from '../../../lib/assets-api';
+import { assetPath } from '../../../lib/routes';
 import { groupTags, type TileSpec } from './group-tags';
 import { Tile } from './Tile';
 import { deviceHeadState, type DeviceHeadState } from './tile-display';
@@ -113,11 +116,48 @@ function DeviceBlock({ device, tags, status, bySensor, linkDown }: { device: { i
   );
 }
 
+/**
+ * The equipment of an area: one chip per asset with its health verdict in words, its alarm's priority badge,
+ * linking to the asset view. Abnormal (an anomaly, a sensor missing, an alarm) is the only thing given weight.
+ */
+function AssetChips({ assets, health, alarms }: { assets: AssetDto[]; health: Map<string, AssetHealthSummaryDto>; alarms: Map<string, AlarmDto> }) {
+  if (!assets.length) return null;
+  return (
+    <div className="asset-chips" role="list" aria-label="Equipment health">
+      {assets.map((a) => {
+        const state = health.get(a.id)?.state ?? 'unknown';
+        const alarm = alarms.get(a.id);
+        const abnormal = state === 'anomaly' || state === 'missing' || !!alarm;
+        return (
+          <Link key={a.id} role="listitem" to={assetPath(a.id)} className={abnormal ? 'asset-chip abnormal' : 'asset-chip'} data-asset-id={a.id}>
+            <strong>{a.name}</strong>
+            {alarm && <PriorityBadge priority={alarm.priority} unacked={isUnacked(alarm)} />}
+            <span className={abnormal ? 'asset-state-word abnormal' : 'asset-state-word muted'}>{ASSET_STATE_WORD[state]}</span>
+          </Link>
+        );
+      })}
+    </div>
+  );
+}
+
+/** The most important standing alarm per asset. */
+function alarmsByAsset(alarms: Iterable<AlarmDto>): Map<string, AlarmDto> {
+  const out = new Map<string, AlarmDto>();
+  for (const a of alarms) {
+    if (a.source_type !== 'asset' || a.state === 'normal' || a.state === 'shelved' || a.state === 'out_of_service') continue;
+    const cur = out.get(a.source_id);
+    if (!cur || PRIORITY_RANK[a.priority] < PRIORITY_RANK[cur.priority]) out.set(a.source_id, a);
+  }
+  return out;
+}
+
 export function OverviewPage() {
   const tags = useResource(getTags, 'tags');
   const sensors = useResource(getSensors, 'sensors');
   const devices = useResource(getDevices, 'devices');
   const statuses = useResource(getDeviceStatuses, 'statuses', 5000);
+  const assets = useResource(getAssets, 'assets');
+  const assetHealth = useResource(getAssetHealthSummaries, 'asset-health', 5000);
   const alarmState = useAlarmState();
   const conn = useConnection();
   const live = useLive();
@@ -144,6 +184,11 @@ export function OverviewPage() {
   useWatchSamples(ids);
   const bySensor = useMemo(() => alarmsBySensor(alarmState.alarms.values()), [alarmState]);
   const statusById = useMemo(() => new Map((statuses.data ?? []).map((s) => [s.device_id, s])), [statuses.data]);
+  const healthById = useMemo(() => new Map((assetHealth.data ?? []).map((h) => [h.asset_id, h])), [assetHealth.data]);
+  const byAsset = useMemo(() => alarmsByAsset(alarmState.alarms.values()), [alarmState]);
+  const assetsIn = (area: string | null) => (assets.data ?? []).filter((a) => a.area === area);
+  const areaNames = new Set(groups.map((g) => g.area));
+  const elsewhere = (assets.data ?? []).filter((a) => a.area === null || !areaNames.has(a.area));
 
   if (tags.error) return <p className="panel form-error">Tags could not be loaded: {tags.error.message}</p>;
   if (tags.loading && !tags.data) return <p className="panel muted">Loading the plant…</p>;
@@ -173,11 +218,18 @@ export function OverviewPage() {
       {groups.map((g) => (
         <section key={g.area} id={areaId(g.area)} className="area" aria-label={g.area}>
           <h2>{g.area}</h2>
+          <AssetChips assets={assetsIn(g.area)} health={healthById} alarms={byAsset} />
           {g.devices.map((d) => (
             <DeviceBlock key={d.device.id} device={d.device} tags={d.tags} status={statusById.get(d.device.id)} bySensor={bySensor} linkDown={conn.state === 'offline'} />
           ))}
         </section>
       ))}
+      {elsewhere.length > 0 && (
+        <section className="area" aria-label="Other equipment">
+          <h2>Other equipment</h2>
+          <AssetChips assets={elsewhere} health={healthById} alarms={byAsset} />
+        </section>
+      )}
     </div>
   );
 }
