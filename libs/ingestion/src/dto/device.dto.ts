@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional, PartialType, OmitType } from '@nestjs/swagger';
-import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength, ValidateIf } from 'class-validator';
+import { IsArray, IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength, ValidateIf } from 'class-validator';
 import { DEVICE_PROTOCOLS, deviceProtocol, MQTT_MODES, OPCUA_SECURITY_MODES, OPCUA_SECURITY_POLICIES } from '@idm/contracts';
-import type { DeviceProtocol, MqttMode, OpcuaSecurityMode, OpcuaSecurityPolicy } from '@idm/contracts';
+import type { DeviceProtocol, MqttAutoAdoptRule, MqttMode, OpcuaSecurityMode, OpcuaSecurityPolicy } from '@idm/contracts';
 
 export const DEVICE_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
 /** `opc.tcp://host:port[/path]`; host a name, an IPv4 address or a bracketed IPv6 address. */
@@ -11,7 +11,7 @@ export const OPCUA_ENDPOINT_PATTERN = /^opc\.tcp:\/\/(?:[A-Za-z0-9][A-Za-z0-9.-]
 export const MODBUS_DEVICE_FIELDS = ['host', 'port', 'unit_id', 'poll_interval_ms', 'block_gap'] as const;
 export const OPCUA_DEVICE_FIELDS = ['endpoint_url', 'security_mode', 'security_policy', 'username', 'password', 'publishing_interval_ms'] as const;
 export const MQTT_DEVICE_FIELDS = [
-  'broker_url', 'client_id', 'mode', 'group_id', 'host_id', 'rebirth_requests', 'username', 'password',
+  'broker_url', 'client_id', 'mode', 'group_id', 'host_id', 'rebirth_requests', 'auto_adopt', 'username', 'password',
   'tls_ca', 'tls_cert', 'tls_key', 'tls_reject_unauthorized',
 ] as const;
 /** The protocol-specific fields of each protocol's devices (username and password are OPC UA's and MQTT's). */
@@ -136,6 +136,18 @@ export class CreateDeviceDto {
   @IsOptional()
   @IsBoolean()
   rebirth_requests?: boolean;
+
+  @ApiPropertyOptional({
+    type: 'array',
+    items: { type: 'object' },
+    example: [{ match: 'line1/*/Temp*', sensor_id: 'L1.{device}.{metric}', area: 'Line 1', alarm_priority: 'high', limits: { hi: 80 } }],
+    description:
+      'MQTT sparkplug: rules adopting metrics announced in births as tags: match (glob over <edge node>/<device>/<metric>), sensor_id template ' +
+      '({edge_node}, {device}, {metric}), area, description, alarm_priority, limits. Checked as a whole (400 naming auto_adopt[i].field).',
+  })
+  @IsOptional()
+  @IsArray()
+  auto_adopt?: MqttAutoAdoptRule[];
 
   @ApiPropertyOptional({ description: "MQTT: the broker's CA (file path or PEM); needs mqtts:// or wss://" })
   @IsOptional()

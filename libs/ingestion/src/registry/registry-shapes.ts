@@ -69,6 +69,8 @@ export function withMqttOptionals(d: MqttDeviceDto, from: Record<string, unknown
     const v = from[k];
     if (typeof v === 'string' || typeof v === 'boolean') target[k] = v;
   }
+  // Rules as given (the registry rules check them); a copy, so the stored list is never shared.
+  if (Array.isArray(from.auto_adopt) && from.auto_adopt.length) d.auto_adopt = JSON.parse(JSON.stringify(from.auto_adopt)) as MqttDeviceDto['auto_adopt'];
   return d;
 }
 

@@ -9,6 +9,8 @@ import { ModbusTagBindingDto, MqttTagBindingDto, OpcuaTagBindingDto } from '../d
 import { CreateTagDto, UpdateTagDto } from '../dto/tag.dto';
 import { DeviceFileError, formatDeviceFile, parseDeviceFile } from './device-file';
 import { bindingProtocol, bindingWithDefaults, exportedDevice, flatBindingFields, withMqttOptionals } from './registry-shapes';
+import { Adoption, adoptions } from '../sources/mqtt/engine/auto-adopt';
+import type { DiscoveredMetric } from '../sources/mqtt/engine/sparkplug-host';
 import { checkDevices, checkTags } from './registry-rules';
 import { RegistryRepository } from './registry.repository';
 import { TagRegistryService } from './tag-registry.service';
@@ -191,6 +193,29 @@ export class RegistryService {
     const devices = this.registry.listDevices().sort((a, b) => a.id.localeCompare(b.id)).map(exportedDevice);
     const tags = this.registry.listTags().sort((a, b) => a.device_id.localeCompare(b.device_id) || bindingOrder(a.source, b.source) || a.sensor_id.localeCompare(b.sensor_id));
     return formatDeviceFile(devices, tags, format);
+  }
+
+  /**
+   * Adopts the metrics an MQTT device's `auto_adopt` rules match among those discovered in births: new tags
+   * only (a metric already bound, or a sensor id taken, is left alone), each checked against the registry
+   * like a posted tag; those refused are returned with the reason, the others stored in one change.
+   */
+  async adoptDiscovered(deviceId: string, metrics: readonly DiscoveredMetric[]): Promise<{ adopted: Adoption[]; refused: { metric: string; why: string }[] }> {
+    const device = this.registry.getDevice(deviceId);
+    if (!device || device.protocol !== 'mqtt' || device.mode !== 'sparkplug' || !device.auto_adopt?.length) return { adopted: [], refused: [] };
+    const { adopt, skipped } = adoptions(deviceId, device.auto_adopt, metrics, this.registry.listTags());
+    const devices = this.registry.listDevices();
+    const adopted: Adoption[] = [];
+    const refused = [...skipped];
+    for (const a of adopt) {
+      const problems = checkTags([...this.registry.listTags(), ...adopted.map((x) => x.tag), a.tag], protocolsOf(devices), mqttModesOf(devices)).filter((p) => p.message.includes(`"${a.tag.sensor_id}"`));
+      if (problems.length) refused.push({ metric: a.metric, why: problems.map((p) => p.message).join('; ') });
+      else adopted.push(a);
+    }
+    if (!adopted.length) return { adopted, refused };
+    for (const a of adopted) await this.repo.saveTag(a.tag);
+    await this.registry.refresh();
+    return { adopted, refused };
   }
 
   /** Checks one new or changed tag against the rest of the registry; reports only problems involving it. */
