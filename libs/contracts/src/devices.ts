@@ -313,7 +313,10 @@ export interface MqttDeviceDto {
   /** TLS: the broker's CA, and a client certificate and key; each a file path or PEM text. */
   tls_ca?: string;
   tls_cert?: string;
+  /** Write-only like the password: accepted on create/update/import, never returned by the API nor written in an export. */
   tls_key?: string;
+  /** In API answers: a client key is stored (the key itself is never returned). */
+  tls_key_set?: boolean;
   /** Default true: a broker certificate that does not verify against the CA is refused. */
   tls_reject_unauthorized?: boolean;
   mode: MqttMode;

@@ -12,7 +12,7 @@ export const MODBUS_DEVICE_FIELDS = ['host', 'port', 'unit_id', 'poll_interval_m
 export const OPCUA_DEVICE_FIELDS = ['endpoint_url', 'security_mode', 'security_policy', 'username', 'password', 'publishing_interval_ms'] as const;
 export const MQTT_DEVICE_FIELDS = [
   'broker_url', 'client_id', 'mode', 'group_id', 'host_id', 'rebirth_requests', 'auto_adopt', 'username', 'password',
-  'tls_ca', 'tls_cert', 'tls_key', 'tls_reject_unauthorized',
+  'tls_ca', 'tls_cert', 'tls_key', 'tls_key_set', 'tls_reject_unauthorized',
 ] as const;
 /** The protocol-specific fields of each protocol's devices (username and password are OPC UA's and MQTT's). */
 export const DEVICE_FIELDS_OF: Record<DeviceProtocol, readonly string[]> = { modbus: MODBUS_DEVICE_FIELDS, opcua: OPCUA_DEVICE_FIELDS, mqtt: MQTT_DEVICE_FIELDS };
@@ -161,11 +161,16 @@ export class CreateDeviceDto {
   @MaxLength(20_000)
   tls_cert?: string;
 
-  @ApiPropertyOptional({ description: 'MQTT: client key (file path or PEM), with tls_cert' })
+  @ApiPropertyOptional({ writeOnly: true, description: 'MQTT: client key (file path or PEM), with tls_cert; write-only, never returned (answers say tls_key_set). Left out on update or import: the stored one is kept.' })
   @IsOptional()
   @IsString()
   @MaxLength(20_000)
   tls_key?: string;
+
+  @ApiPropertyOptional({ readOnly: true, description: 'MQTT, in answers: a client key is stored. Ignored when sent back.' })
+  @IsOptional()
+  @IsBoolean()
+  tls_key_set?: boolean;
 
   @ApiPropertyOptional({ default: true, description: 'MQTT: refuse a broker certificate that does not verify against the CA' })
   @IsOptional()

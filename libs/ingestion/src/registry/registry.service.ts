@@ -53,7 +53,7 @@ export class RegistryService {
       throw badRequest([{ field: 'protocol', rule: 'immutable', message }]);
     }
     assertValid(foreignDeviceFields(dto, before.protocol, '', ''));
-    const { username, password_set: _ignored, ...rest } = dto;
+    const { username, password_set: _ignored, tls_key_set: _keyIgnored, ...rest } = dto;
     const merged = { ...before, ...stripUndefined(rest) } as CreateDeviceDto;
     if (username === null) {
       // null: back to anonymous, so the password goes too
@@ -139,6 +139,10 @@ export class RegistryService {
       if (hasPassword(dto.protocol) && dto.password === undefined && stored && stored.protocol === dto.protocol && hasPassword(stored.protocol)) {
         const storedCreds = stored as OpcuaDeviceDto | MqttDeviceDto;
         if (dto.username !== undefined && dto.username === storedCreds.username) dto.password = storedCreds.password;
+      }
+      // Nor the MQTT client key: the stored one stays with the same client certificate.
+      if (dto.protocol === 'mqtt' && dto.tls_key === undefined && stored?.protocol === 'mqtt' && stored.tls_key !== undefined && dto.tls_cert !== undefined && dto.tls_cert === stored.tls_cert) {
+        dto.tls_key = stored.tls_key;
       }
       return deviceWithDefaults(dto);
     });
