@@ -319,7 +319,10 @@ export interface MqttDeviceDto {
   /** TLS: the broker's CA, and a client certificate and key; each a file path or PEM text. */
   tls_ca?: string;
   tls_cert?: string;
+  /** Write-only like the password: accepted on create/update/import, never returned by the API nor written in an export. */
   tls_key?: string;
+  /** In API answers: a client key is stored (the key itself is never returned). */
+  tls_key_set?: boolean;
   /** Default true: a broker certificate that does not verify against the CA is refused. */
   tls_reject_unauthorized?: boolean;
   mode: MqttMode;
@@ -329,9 +332,28 @@ export interface MqttDeviceDto {
   host_id?: string;
   /** Sparkplug: ask an edge node for a rebirth on a sequence gap or unknown alias (default true). */
   rebirth_requests?: boolean;
+  /** Sparkplug: rules that adopt metrics announced in births as tags, without an admin clicking Adopt. */
+  auto_adopt?: MqttAutoAdoptRule[];
   /** Connect timeout, and the keep-alive after which a silent broker counts as lost. */
   timeout_ms: number;
   enabled: boolean;
+}
+
+/**
+ * A rule adopting Sparkplug metrics as tags when a birth announces them (the first rule that matches decides).
+ * A metric already bound to a tag of the device is never adopted again nor changed, so a rebirth adds nothing
+ * twice and keeps what an admin edited.
+ */
+export interface MqttAutoAdoptRule {
+  /** Glob over `<edge node>/<device>/<metric>` (`*` within a level, `**` across levels; a node's own metric has an empty device: `gw1//Uptime`). */
+  match: string;
+  /** Template of the new tag's sensor id with `{edge_node}`, `{device}`, `{metric}` (default `{edge_node}.{device}.{metric}`). */
+  sensor_id?: string;
+  area?: string;
+  description?: string;
+  alarm_priority?: AlarmPriorityName;
+  /** Alarm limits of the adopted tags; a metric's own properties named `lolo`, `lo`, `hi`, `hihi`, `deadband` win. */
+  limits?: TagLimits;
 }
 
 /**

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional, PartialType, OmitType } from '@nestjs/swagger';
-import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength, ValidateIf } from 'class-validator';
+import { IsArray, IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength, ValidateIf } from 'class-validator';
 import { DEVICE_PROTOCOLS, deviceProtocol, MQTT_MODES, OPCUA_SECURITY_MODES, OPCUA_SECURITY_POLICIES } from '@idm/contracts';
-import type { DeviceProtocol, MqttMode, OpcuaSecurityMode, OpcuaSecurityPolicy } from '@idm/contracts';
+import type { DeviceProtocol, MqttAutoAdoptRule, MqttMode, OpcuaSecurityMode, OpcuaSecurityPolicy } from '@idm/contracts';
 
 export const DEVICE_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
 /** `opc.tcp://host:port[/path]`; host a name, an IPv4 address or a bracketed IPv6 address. */
@@ -11,8 +11,8 @@ export const OPCUA_ENDPOINT_PATTERN = /^opc\.tcp:\/\/(?:[A-Za-z0-9][A-Za-z0-9.-]
 export const MODBUS_DEVICE_FIELDS = ['host', 'port', 'unit_id', 'poll_interval_ms', 'block_gap'] as const;
 export const OPCUA_DEVICE_FIELDS = ['endpoint_url', 'security_mode', 'security_policy', 'username', 'password', 'publishing_interval_ms'] as const;
 export const MQTT_DEVICE_FIELDS = [
-  'broker_url', 'client_id', 'mode', 'group_id', 'host_id', 'rebirth_requests', 'username', 'password',
-  'tls_ca', 'tls_cert', 'tls_key', 'tls_reject_unauthorized',
+  'broker_url', 'client_id', 'mode', 'group_id', 'host_id', 'rebirth_requests', 'auto_adopt', 'username', 'password',
+  'tls_ca', 'tls_cert', 'tls_key', 'tls_key_set', 'tls_reject_unauthorized',
 ] as const;
 /** The protocol-specific fields of each protocol's devices (username and password are OPC UA's and MQTT's). */
 export const DEVICE_FIELDS_OF: Record<DeviceProtocol, readonly string[]> = { modbus: MODBUS_DEVICE_FIELDS, opcua: OPCUA_DEVICE_FIELDS, mqtt: MQTT_DEVICE_FIELDS };
@@ -137,6 +137,18 @@ export class CreateDeviceDto {
   @IsBoolean()
   rebirth_requests?: boolean;
 
+  @ApiPropertyOptional({
+    type: 'array',
+    items: { type: 'object' },
+    example: [{ match: 'line1/*/Temp*', sensor_id: 'L1.{device}.{metric}', area: 'Line 1', alarm_priority: 'high', limits: { hi: 80 } }],
+    description:
+      'MQTT sparkplug: rules adopting metrics announced in births as tags: match (glob over <edge node>/<device>/<metric>), sensor_id template ' +
+      '({edge_node}, {device}, {metric}), area, description, alarm_priority, limits. Checked as a whole (400 naming auto_adopt[i].field).',
+  })
+  @IsOptional()
+  @IsArray()
+  auto_adopt?: MqttAutoAdoptRule[];
+
   @ApiPropertyOptional({ description: "MQTT: the broker's CA (file path or PEM); needs mqtts:// or wss://" })
   @IsOptional()
   @IsString()
@@ -149,11 +161,16 @@ export class CreateDeviceDto {
   @MaxLength(20_000)
   tls_cert?: string;
 
-  @ApiPropertyOptional({ description: 'MQTT: client key (file path or PEM), with tls_cert' })
+  @ApiPropertyOptional({ writeOnly: true, description: 'MQTT: client key (file path or PEM), with tls_cert; write-only, never returned (answers say tls_key_set). Left out on update or import: the stored one is kept.' })
   @IsOptional()
   @IsString()
   @MaxLength(20_000)
   tls_key?: string;
+
+  @ApiPropertyOptional({ readOnly: true, description: 'MQTT, in answers: a client key is stored. Ignored when sent back.' })
+  @IsOptional()
+  @IsBoolean()
+  tls_key_set?: boolean;
 
   @ApiPropertyOptional({ default: true, description: 'MQTT: refuse a broker certificate that does not verify against the CA' })
   @IsOptional()

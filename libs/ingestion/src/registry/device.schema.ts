@@ -1,7 +1,8 @@
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
+import { SchemaTypes } from 'mongoose';
 import type { HydratedDocument } from 'mongoose';
 import { DEVICE_PROTOCOLS, MQTT_MODES, OPCUA_SECURITY_MODES, OPCUA_SECURITY_POLICIES } from '@idm/contracts';
-import type { DeviceProtocol, MqttMode, OpcuaSecurityMode, OpcuaSecurityPolicy } from '@idm/contracts';
+import type { DeviceProtocol, MqttAutoAdoptRule, MqttMode, OpcuaSecurityMode, OpcuaSecurityPolicy } from '@idm/contracts';
 
 /**
  * A device (PLC, OPC UA server, MQTT broker). `_id` is the device id slug: every read is by `_id` (FerretDB pushes only
@@ -49,6 +50,8 @@ export class Device {
   @Prop({ type: String }) group_id?: string;
   @Prop({ type: String }) host_id?: string;
   @Prop({ type: Boolean }) rebirth_requests?: boolean;
+  // Sparkplug auto-adoption rules, kept as given (validated by the registry rules); absent when none.
+  @Prop({ type: [SchemaTypes.Mixed], default: undefined }) auto_adopt?: MqttAutoAdoptRule[];
   @Prop({ type: String }) tls_ca?: string;
   @Prop({ type: String }) tls_cert?: string;
   @Prop({ type: String }) tls_key?: string;

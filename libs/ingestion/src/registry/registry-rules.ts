@@ -2,6 +2,7 @@ import { ALARM_PRIORITIES, ANOMALY_TYPES, isModbusBinding, isMqttBinding, isOpcu
 import type { DeviceDto, DeviceProtocol, ErrorDetail, ModbusTagBinding, MqttDeviceDto, MqttMode, MqttTagBinding, OpcuaTagBinding, TagDto } from '@idm/contracts';
 import { OPCUA_ENDPOINT_PATTERN } from '../dto/device.dto';
 import { isBitArea, MAX_ADDRESS, widthOf } from '../sources/modbus/data-types';
+import { autoAdoptRulesErrors } from '../sources/mqtt/engine/auto-adopt';
 import { mqttBindingError, mqttDeviceError } from '../sources/mqtt/engine/validate';
 
 type TagShape = Pick<TagDto, 'sensor_id' | 'device_id' | 'source' | 'scale' | 'offset' | 'limits' | 'physical_min' | 'physical_max' | 'alarm_priority' | 'state_words'>;
@@ -269,7 +270,12 @@ export function checkDevices(devices: readonly DeviceDto[]): ErrorDetail[] {
 
 function checkMqttDevice(d: MqttDeviceDto, name: string, at: (f: string) => string): ErrorDetail[] {
   const error = mqttDeviceError(d);
-  return error ? [{ field: at(fieldOf(error, 'broker_url')), rule: 'mqttDevice', message: `${name}: ${error}` }] : [];
+  const out: ErrorDetail[] = error ? [{ field: at(fieldOf(error, 'broker_url')), rule: 'mqttDevice', message: `${name}: ${error}` }] : [];
+  if (d.auto_adopt !== undefined && d.mode !== 'sparkplug') {
+    out.push({ field: at('auto_adopt'), rule: 'autoAdopt', message: `${name}: auto_adopt is for sparkplug mode (plain topics announce no metrics)` });
+  }
+  for (const p of autoAdoptRulesErrors(d.auto_adopt)) out.push({ field: at(p.field), rule: 'autoAdopt', message: `${name}: ${p.message}` });
+  return out;
 }
 
 function checkOpcuaDevice(d: Extract<DeviceDto, { protocol: 'opcua' }>, name: string, at: (f: string) => string): ErrorDetail[] {

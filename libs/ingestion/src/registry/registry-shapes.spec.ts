@@ -34,7 +34,10 @@ describe('reading stored registry documents', () => {
     };
     const d = deviceFromStored(stored);
     expect(d).toEqual({ ...stored, _id: undefined, id: 'mq' });
-    expect(publicDevice(d)).toEqual({ ...stored, _id: undefined, id: 'mq', password: undefined, password_set: true });
+    expect(publicDevice(d)).toEqual({ ...stored, _id: undefined, id: 'mq', password: undefined, password_set: true, tls_key_set: false });
+    const withKey = { ...d, tls_cert: 'CERT', tls_key: '-----BEGIN PRIVATE KEY-----' } as typeof d;
+    expect(publicDevice(withKey)).toMatchObject({ tls_cert: 'CERT', tls_key_set: true });
+    expect('tls_key' in publicDevice(withKey) || 'tls_key' in exportedDevice(withKey) || 'tls_key_set' in exportedDevice(withKey)).toBe(false);
     expect('password' in exportedDevice(d) || 'password_set' in exportedDevice(d)).toBe(false);
     const t = tagFromStored({ _id: 'T', device_id: 'mq', source: { edge_node_id: 'gw', device_id: 'plc', metric: 'Temp' }, scale: 1, offset: 0, unit: '', description: '' });
     expect(t.source).toEqual({ edge_node_id: 'gw', device_id: 'plc', metric: 'Temp' });

@@ -69,6 +69,8 @@ export function withMqttOptionals(d: MqttDeviceDto, from: Record<string, unknown
     const v = from[k];
     if (typeof v === 'string' || typeof v === 'boolean') target[k] = v;
   }
+  // Rules as given (the registry rules check them); a copy, so the stored list is never shared.
+  if (Array.isArray(from.auto_adopt) && from.auto_adopt.length) d.auto_adopt = JSON.parse(JSON.stringify(from.auto_adopt)) as MqttDeviceDto['auto_adopt'];
   return d;
 }
 
@@ -146,16 +148,27 @@ export function flatBindingFields(t: Record<string, unknown>): Record<string, un
   return present.length ? Object.fromEntries(present.map((k) => [k, t[k]])) : null;
 }
 
-/** A device as the API and exports show it: the password never leaves IDM, `password_set` says one is stored. */
+/**
+ * A device as the API shows it: secrets never leave IDM. The password (OPC UA, MQTT) and an MQTT client's TLS
+ * private key (`tls_key`, PEM text or a path) are write-only; `password_set` and `tls_key_set` say one is stored.
+ */
 export function publicDevice(d: DeviceDto): DeviceDto {
-  if (d.protocol !== 'opcua' && d.protocol !== 'mqtt') return d;
+  if (d.protocol === 'mqtt') {
+    const { password, tls_key, ...rest } = d;
+    return { ...rest, password_set: password !== undefined, tls_key_set: tls_key !== undefined };
+  }
+  if (d.protocol !== 'opcua') return d;
   const { password, ...rest } = d;
   return { ...rest, password_set: password !== undefined };
 }
 
-/** A device as written in a device file: no password, and no `password_set` (not a field of the file). */
+/** A device as written in a device file: no secrets, and no `password_set`/`tls_key_set` (not fields of the file). */
 export function exportedDevice(d: DeviceDto): DeviceDto {
-  if (d.protocol !== 'opcua' && d.protocol !== 'mqtt') return d;
+  if (d.protocol === 'mqtt') {
+    const { password: _password, password_set: _set, tls_key: _key, tls_key_set: _keySet, ...rest } = d;
+    return rest;
+  }
+  if (d.protocol !== 'opcua') return d;
   const { password: _password, password_set: _set, ...rest } = d;
   return rest;
 }

@@ -9,6 +9,8 @@ import { ModbusTagBindingDto, MqttTagBindingDto, OpcuaTagBindingDto } from '../d
 import { CreateTagDto, UpdateTagDto } from '../dto/tag.dto';
 import { DeviceFileError, fileEntryLabel, formatDeviceFile, parseDeviceFile, validateFileEntry, type AssetFileSection } from './device-file';
 import { bindingProtocol, bindingWithDefaults, exportedDevice, flatBindingFields, withMqttOptionals } from './registry-shapes';
+import { Adoption, adoptions } from '../sources/mqtt/engine/auto-adopt';
+import type { DiscoveredMetric } from '../sources/mqtt/engine/sparkplug-host';
 import { checkDevices, checkTags } from './registry-rules';
 import { RegistryRepository } from './registry.repository';
 import { TagRegistryService } from './tag-registry.service';
@@ -58,7 +60,7 @@ export class RegistryService {
       throw badRequest([{ field: 'protocol', rule: 'immutable', message }]);
     }
     assertValid(foreignDeviceFields(dto, before.protocol, '', ''));
-    const { username, password_set: _ignored, ...rest } = dto;
+    const { username, password_set: _ignored, tls_key_set: _keyIgnored, ...rest } = dto;
     const merged = { ...before, ...stripUndefined(rest) } as CreateDeviceDto;
     if (username === null) {
       // null: back to anonymous, so the password goes too
@@ -145,6 +147,10 @@ export class RegistryService {
         const storedCreds = stored as OpcuaDeviceDto | MqttDeviceDto;
         if (dto.username !== undefined && dto.username === storedCreds.username) dto.password = storedCreds.password;
       }
+      // Nor the MQTT client key: the stored one stays with the same client certificate.
+      if (dto.protocol === 'mqtt' && dto.tls_key === undefined && stored?.protocol === 'mqtt' && stored.tls_key !== undefined && dto.tls_cert !== undefined && dto.tls_cert === stored.tls_cert) {
+        dto.tls_key = stored.tls_key;
+      }
       return deviceWithDefaults(dto);
     });
     const tags = raw.tags.map((t, i) => {
@@ -211,6 +217,29 @@ export class RegistryService {
     // Only a server without the detection module (some tests) has no assets section: refuse rather than drop them.
     const problems: ErrorDetail[] = entries.length ? [{ field: 'assets', rule: 'supported', message: 'this server does not handle assets' }] : [];
     return { problems, count: 0, removed: [] as string[], apply: async () => undefined };
+  }
+
+  /**
+   * Adopts the metrics an MQTT device's `auto_adopt` rules match among those discovered in births: new tags
+   * only (a metric already bound, or a sensor id taken, is left alone), each checked against the registry
+   * like a posted tag; those refused are returned with the reason, the others stored in one change.
+   */
+  async adoptDiscovered(deviceId: string, metrics: readonly DiscoveredMetric[]): Promise<{ adopted: Adoption[]; refused: { metric: string; why: string }[] }> {
+    const device = this.registry.getDevice(deviceId);
+    if (!device || device.protocol !== 'mqtt' || device.mode !== 'sparkplug' || !device.auto_adopt?.length) return { adopted: [], refused: [] };
+    const { adopt, skipped } = adoptions(deviceId, device.auto_adopt, metrics, this.registry.listTags());
+    const devices = this.registry.listDevices();
+    const adopted: Adoption[] = [];
+    const refused = [...skipped];
+    for (const a of adopt) {
+      const problems = checkTags([...this.registry.listTags(), ...adopted.map((x) => x.tag), a.tag], protocolsOf(devices), mqttModesOf(devices)).filter((p) => p.message.includes(`"${a.tag.sensor_id}"`));
+      if (problems.length) refused.push({ metric: a.metric, why: problems.map((p) => p.message).join('; ') });
+      else adopted.push(a);
+    }
+    if (!adopted.length) return { adopted, refused };
+    for (const a of adopted) await this.repo.saveTag(a.tag);
+    await this.registry.refresh();
+    return { adopted, refused };
   }
 
   /** Checks one new or changed tag against the rest of the registry; reports only problems involving it. */

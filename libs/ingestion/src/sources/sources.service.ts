@@ -6,6 +6,8 @@ import { AppConfig, DomainEvents, HealthRegistry, WriterRole } from '@idm/core';
 import { IngestionService } from '../ingestion.service';
 import { RegistryService } from '../registry/registry.service';
 import { TagRegistryService } from '../registry/tag-registry.service';
+import type { DiscoveredMetric } from './mqtt/engine/sparkplug-host';
+import { SparkplugAutoAdopter } from './mqtt/sparkplug-auto-adopter';
 import { SOURCE_DRIVERS, SourceCarryOver, SourceConnection, SourceDeps, SourceDriver } from './source-driver';
 
 type AnyDriver = SourceDriver<DeviceDto, TagDto>;
@@ -24,6 +26,10 @@ export class SourcesService implements OnApplicationBootstrap, OnApplicationShut
   /** Devices that could not be opened (no driver for their protocol, or the driver refused): why. */
   private readonly unreadable = new Map<string, string>();
   private chain: Promise<void> = Promise.resolve();
+  private readonly adopter = new SparkplugAutoAdopter(
+    (deviceId, metrics) => this.adoptDiscovered(deviceId, metrics),
+    (deviceId, err) => this.logger.error(`device ${deviceId}: adopting discovered metrics failed: ${String(err)}`),
+  );
   private unsubscribe: (() => void) | null = null;
 
   constructor(
@@ -90,8 +96,9 @@ export class SourcesService implements OnApplicationBootstrap, OnApplicationShut
     await Promise.all(stopping);
   }
 
-  onApplicationShutdown(): Promise<void> {
-    return this.stopReading();
+  async onApplicationShutdown(): Promise<void> {
+    await this.adopter.stop();
+    await this.stopReading();
   }
 
   status(deviceId: string): DeviceStatusDto {
@@ -126,7 +133,9 @@ export class SourcesService implements OnApplicationBootstrap, OnApplicationShut
           this.unreadable.delete(id);
           const device = this.registry.getDevice(id);
           const tags = this.registry.tagsOfDevice(id);
-          if (!device || !device.enabled || !tags.length) continue;
+          // A Sparkplug device is read with no tags too: its births are what an admin or an auto_adopt rule adopts tags from.
+          const discovers = device?.protocol === 'mqtt' && device.mode === 'sparkplug';
+          if (!device || !device.enabled || (!tags.length && !discovers)) continue;
           this.open(device, tags, carry);
         }
       })
@@ -181,7 +190,18 @@ export class SourcesService implements OnApplicationBootstrap, OnApplicationShut
         this.events.emit('device.comm_restored', { device_id: d.id, device_name: d.name, at, down_ms: downMs, scope, sensor_ids: sensorIds });
       },
       onError: (d, message) => this.logger.debug(`device ${d.id}: ${message}`),
-    };
+      // Sparkplug births: the device's auto_adopt rules turn matching metrics into tags (MQTT connections only).
+      birthsChanged: (d: DeviceDto, metrics: DiscoveredMetric[]) => this.adopter.birthsChanged(d.id, metrics),
+    } as SourceDeps<DeviceDto>;
+  }
+
+  /** Audited like an admin's change: one warn line per adopted tag, naming the rule; refusals too. */
+  private async adoptDiscovered(deviceId: string, metrics: DiscoveredMetric[]): Promise<void> {
+    const r = await this.registryAdmin.adoptDiscovered(deviceId, metrics);
+    for (const a of r.adopted) {
+      this.logger.warn(`tag ${a.tag.sensor_id} adopted from Sparkplug metric ${a.metric} of device ${deviceId} by auto_adopt rule #${a.rule + 1} (area "${a.tag.area}", unit "${a.tag.unit}")`);
+    }
+    for (const x of r.refused) this.logger.warn(`device ${deviceId}: Sparkplug metric ${x.metric} matches an auto_adopt rule but is not adopted: ${x.why}`);
   }
 
   private protocolOf(deviceId: string): DeviceProtocol {

@@ -104,3 +104,35 @@ test('adds an MQTT Sparkplug device with broker, session, group and credentials,
   });
   expect(onSaved).toHaveBeenCalledWith(expect.objectContaining({ protocol: 'mqtt', password_set: true }));
 });
+
+test('edits Sparkplug auto-adopt rules as JSON: sent as a list, a rule error shown under them, emptied = none', async () => {
+  const user = userEvent.setup();
+  const rules = [{ match: 'line1/*/*', area: 'Line 1' }];
+  const MQ: DeviceDto = { id: 'mq-01', name: 'Plant broker', protocol: 'mqtt', broker_url: 'mqtt://broker:1883', client_id: 'idm-a', mode: 'sparkplug', group_id: 'plant-a', timeout_ms: 10000, enabled: true, auto_adopt: rules };
+  const message = 'device "mq-01": auto_adopt[0].alarm_priority must be one of critical, high, medium, low';
+  let calls = 0;
+  const seen = fakeApi((req) =>
+    ++calls === 1
+      ? { status: 400, data: { statusCode: 400, error: 'Bad Request', message, details: [{ field: 'devices[mq-01].auto_adopt[0].alarm_priority', rule: 'autoAdopt', message }] } }
+      : { status: 200, data: { ...MQ, ...(req.body as object) } },
+  );
+  render(<DeviceForm device={MQ} onSaved={() => undefined} onCancel={() => undefined} />);
+  const box = screen.getByLabelText('Auto-adopt rules (JSON, sparkplug only)');
+  expect(JSON.parse((box as HTMLTextAreaElement).value)).toEqual(rules);
+  await user.clear(box);
+  await user.click(box);
+  await user.paste('[{"match": "**", "alarm_priority": "urgent"}]');
+  await user.click(screen.getByRole('button', { name: 'Save' }));
+  expect(seen[0].body).toMatchObject({ auto_adopt: [{ match: '**', alarm_priority: 'urgent' }] });
+  expect(await screen.findByText(message)).toBeInTheDocument();
+  expect(box).toHaveAttribute('aria-invalid', 'true');
+  await user.clear(box);
+  await user.click(box);
+  await user.paste('[{oops');
+  await user.click(screen.getByRole('button', { name: 'Save' }));
+  expect(seen).toHaveLength(1);
+  expect(await screen.findByText(/not JSON/)).toBeInTheDocument();
+  await user.clear(box);
+  await user.click(screen.getByRole('button', { name: 'Save' }));
+  expect(seen[1].body).toMatchObject({ auto_adopt: [] });
+});

@@ -9,7 +9,7 @@ const NUMBERS = new Set(['port', 'unit_id', 'poll_interval_ms', 'block_gap', 'ti
 const FIELDS: Partial<Record<DeviceProtocol, readonly string[]>> = {
   modbus: ['host', 'port', 'unit_id', 'poll_interval_ms', 'block_gap', 'timeout_ms'],
   opcua: ['endpoint_url', 'security_mode', 'security_policy', 'username', 'password', 'publishing_interval_ms', 'timeout_ms'],
-  mqtt: ['broker_url', 'client_id', 'mode', 'group_id', 'host_id', 'username', 'password', 'tls_ca', 'timeout_ms'],
+  mqtt: ['broker_url', 'client_id', 'mode', 'group_id', 'host_id', 'username', 'password', 'tls_ca', 'timeout_ms', 'auto_adopt'],
 };
 const PROTOCOL_NAMES: Record<DeviceProtocol, string> = { modbus: 'Modbus TCP', opcua: 'OPC UA', mqtt: 'MQTT / Sparkplug B' };
 
@@ -35,6 +35,7 @@ export function DeviceForm({ device, onSaved, onCancel }: { device?: DeviceDto; 
       if (f.get('id')) body.id = f.get('id');
     }
     for (const k of FIELDS[protocol] ?? []) {
+      if (k === 'auto_adopt') continue; // JSON, below
       const v = String(f.get(k) ?? '').trim();
       if (!v) {
         // Left empty: the default (the password: the stored one). An emptied user name goes back to anonymous.
@@ -42,6 +43,18 @@ export function DeviceForm({ device, onSaved, onCancel }: { device?: DeviceDto; 
         continue;
       }
       body[k] = NUMBERS.has(k) && /^-?\d+$/.test(v) ? Number(v) : v;
+    }
+    if (protocol === 'mqtt') {
+      // Sparkplug auto-adoption rules as JSON (the server checks each rule and names the field); emptied: none.
+      const rules = String(f.get('auto_adopt') ?? '').trim();
+      if (rules) {
+        try {
+          body.auto_adopt = JSON.parse(rules);
+        } catch (err) {
+          setError({ message: 'Auto-adopt rules are not JSON', fields: { auto_adopt: `not JSON: ${(err as Error).message}` }, status: null });
+          return;
+        }
+      } else if (device && d.auto_adopt !== undefined) body.auto_adopt = [];
     }
     setBusy(true);
     setError(null);
@@ -103,6 +116,24 @@ export function DeviceForm({ device, onSaved, onCancel }: { device?: DeviceDto; 
           />
           <Field label="TLS CA (path or PEM)" name="tls_ca" placeholder="mqtts:// only" defaultValue={value('tls_ca')} error={fieldError('tls_ca')} />
           <Field label="Timeout (ms)" name="timeout_ms" inputMode="numeric" placeholder="10000" defaultValue={value('timeout_ms')} error={fieldError('timeout_ms')} />
+          <div className="field">
+            <label>
+              Auto-adopt rules (JSON, sparkplug only)
+              <textarea
+                name="auto_adopt"
+                rows={3}
+                cols={60}
+                placeholder='[{"match": "line1/*/*", "sensor_id": "{edge_node}.{device}.{metric}", "area": "Line 1", "alarm_priority": "high"}]'
+                defaultValue={d.auto_adopt === undefined ? undefined : JSON.stringify(d.auto_adopt, null, 2)}
+                aria-invalid={!!fieldError('auto_adopt')}
+              />
+            </label>
+            {fieldError('auto_adopt') && (
+              <p className="field-error" role="alert">
+                {fieldError('auto_adopt')}
+              </p>
+            )}
+          </div>
         </div>
       ) : (
         <div className="filters" key="opcua">
@@ -165,7 +196,8 @@ function Choice({ label, name, options, defaultValue, error }: { label: string; 
 function fieldErrors(e: UiError): UiError {
   const fields: Record<string, string> = {};
   for (const [path, msg] of Object.entries(e.fields)) {
-    const leaf = path.split('.').pop() as string;
+    // A rule's field (`devices[mq-01].auto_adopt[0].match`) shows under the rules.
+    const leaf = /(^|\.)auto_adopt\b/.test(path) ? 'auto_adopt' : (path.split('.').pop() as string);
     if (!fields[leaf]) fields[leaf] = msg;
   }
   return { ...e, fields };

@@ -24,6 +24,11 @@ export type MqttTag = Pick<TagDto, 'sensor_id' | 'scale' | 'offset' | 'physical_
 export interface SparkplugScopeDeps {
   scopeFailed?(device: MqttDeviceDto, scope: string, sensorIds: string[], at: number, reason: string): void;
   scopeRestored?(device: MqttDeviceDto, scope: string, sensorIds: string[], at: number, downMs: number): void;
+  /**
+   * A birth (or death) changed what the edge nodes announce, and once at start when births are known from
+   * before: every metric discovered so far, for adoption rules (`auto_adopt`).
+   */
+  birthsChanged?(device: MqttDeviceDto, metrics: DiscoveredMetric[]): void;
 }
 export type MqttSourceDeps = SourceDeps<MqttDeviceDto> & SparkplugScopeDeps;
 
@@ -161,6 +166,11 @@ export class MqttConnection implements SourceConnection {
       return;
     }
     for (const [id, reason] of this.deferredRefusals) this.refuse(this.tagsById.get(id)!, reason, this.now);
+    // Births taken over (a restart for a registry change, or from the disk) may hold metrics a new rule adopts.
+    if (this.host && this.deps.birthsChanged) {
+      const known = this.host.discovered();
+      if (known.length) this.deps.birthsChanged(this.device, known);
+    }
     this.connectSoon(0);
   }
 
@@ -358,6 +368,7 @@ export class MqttConnection implements SourceConnection {
     if (host.revision !== this.savedRevision) {
       this.savedRevision = host.revision;
       this.saveHost?.(host);
+      this.deps.birthsChanged?.(this.device, host.discovered());
     }
     this.apply(events);
   }
