@@ -180,6 +180,12 @@ describe('control room II in Chromium', () => {
     expect(overflow).toEqual([]);
     await page.locator('[data-sensor-id="M-E2E-RUN"]').scrollIntoViewIfNeeded();
     await screenshot(page, 'cr2-tiles-bad-bool');
+    // Its bad readings (0, below the physical range) raise an out-of-range alarm: the alarm list says BAD too.
+    await page.getByRole('link', { name: 'Alarms' }).first().click();
+    const badRow = page.locator('tr[data-alarm-id="sensor:TT-E2E-BAD|out_of_range"]');
+    await badRow.waitFor({ timeout: 30_000 });
+    expect(await badRow.locator('td.num').nth(1).textContent()).toBe('BAD');
+    await screenshot(page, 'cr2-alarm-bad-reading');
     expect(errors).toEqual([]);
   });
 

@@ -302,6 +302,23 @@ describe('the alarm summary an operator works', () => {
   });
 });
 
+test('an alarm from a bad or non-number reading shows BAD, NaN or +Inf as the tiles do, never its placeholder 0.000', () => {
+  render(
+    <MemoryRouter>
+      <AlarmList
+        alarms={[
+          alarm('TT-BAD', { last_value: 0, last_reading: 'bad' }),
+          alarm('TT-NAN', { last_value: null, last_reading: 'NaN' }),
+          alarm('TT-INF', { last_value: null, last_reading: '+Inf' }),
+          alarm('TT-OK', { last_value: 0, last_reading: 'good' }),
+        ]}
+      />
+    </MemoryRouter>,
+  );
+  const value = (id: string) => rows().find((r) => r.getAttribute('data-alarm-id') === id)!.querySelectorAll('td.num')[1].textContent;
+  expect(['TT-BAD', 'TT-NAN', 'TT-INF', 'TT-OK'].map(value)).toEqual(['BAD', 'NaN', '+Inf', '0.000']);
+});
+
 describe('a flood of a thousand alarms', () => {
   const MANY = Array.from({ length: 1000 }, (_, i) =>
     alarm(`S-${String(i).padStart(4, '0')}`, { priority: (['critical', 'high', 'medium', 'low'] as const)[i % 4], raised_at: new Date(Date.parse('2026-11-27T08:00:00Z') + i * 1000).toISOString() }),
