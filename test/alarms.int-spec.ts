@@ -48,9 +48,9 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const MINUTE = 60_000;
 
 let anomalySeq = 0;
-function anomaly(sensor: string, type: string, severity: AnomalyEpisodeEvent['severity'] = 'high', value = 120): AnomalyEpisodeEvent {
+function anomaly(sensor: string, type: string, severity: AnomalyEpisodeEvent['severity'] = 'high', value = 120, quality?: AnomalyEpisodeEvent['quality']): AnomalyEpisodeEvent {
   anomalySeq += 1;
-  return { anomaly_id: `an-${anomalySeq}`, sensor_id: sensor, anomaly_type: type, severity, score: 0.9, timestamp: Date.now(), end_timestamp: null, value };
+  return { anomaly_id: `an-${anomalySeq}`, sensor_id: sensor, anomaly_type: type, severity, score: 0.9, timestamp: Date.now(), end_timestamp: null, value, ...(quality ? { quality } : {}) };
 }
 
 describe('alarms: ISA-18.2 lifecycle over REST and Socket.IO', () => {
@@ -94,6 +94,21 @@ describe('alarms: ISA-18.2 lifecycle over REST and Socket.IO', () => {
       expect(err.data?.statusCode).toBe(401);
       socket.disconnect();
     }
+  });
+
+  it('says when the reading behind an alarm was bad: its placeholder value never passes for a measurement', async () => {
+    const a = screen(tokens.viewer);
+    await a.snapshot;
+    // A device flagged the reading (a NaN float becomes 0 with quality bad) below the physical range.
+    events.emit('anomaly.opened', anomaly('TT-BAD-1', 'out_of_range', 'high', 0, 'bad'));
+    const raised = await until(() => a.events.find((e) => e.kind === 'raised' && e.alarm.sensor_id === 'TT-BAD-1'));
+    expect(raised.alarm).toMatchObject({ last_value: 0, last_reading: 'bad' });
+    const listed = (await get('/alarms')).body.find((x: AlarmDto) => x.sensor_id === 'TT-BAD-1');
+    expect(listed).toMatchObject({ last_value: 0, last_reading: 'bad' });
+    // A good reading afterwards is a measurement again.
+    events.emit('anomaly.updated', anomaly('TT-BAD-1', 'out_of_range', 'high', 140));
+    const updated = await until(() => get('/alarms').then((r) => r.body.find((x: AlarmDto) => x.sensor_id === 'TT-BAD-1' && x.last_value === 140)));
+    expect(updated.last_reading).toBe('good');
   });
 
   it('raises an alarm on every screen, and an operator acknowledgement reaches every screen', async () => {

@@ -43,6 +43,8 @@ describe('auth: accounts, sessions and roles on the real database', () => {
       disabled: false,
       created_at: expect.any(String),
       last_login_at: null,
+      locale: null,
+      time_zone: null,
     });
     const second = await call(`${t.url}/auth/register`, 'POST', { username: 'victor', email: 'victor@plant.example', password: TEST_PASSWORD });
     expect(second.status).toBe(201);
@@ -71,6 +73,30 @@ describe('auth: accounts, sessions and roles on the real database', () => {
     const byEmail = await call(`${t.url}/auth/login`, 'POST', { username: 'ALICE@plant.example', password: TEST_PASSWORD });
     expect(byEmail.status).toBe(200);
     expect(byEmail.body.user.username).toBe('Alice');
+  });
+
+  it('keeps your own date-time settings (locale, time zone), validated, naming the bad field', async () => {
+    const patch = (body: unknown) => call(`${t.url}/auth/me`, 'PATCH', body, admin.access_token);
+    const set = await patch({ locale: 'en-US', time_zone: 'Europe/Berlin' });
+    expect(set.status).toBe(200);
+    expect(set.body).toMatchObject({ username: 'Alice', locale: 'en-US', time_zone: 'Europe/Berlin' });
+    expect((await call(`${t.url}/auth/me`, 'GET', undefined, admin.access_token)).body).toMatchObject({ locale: 'en-US', time_zone: 'Europe/Berlin' });
+    // A field left out stays; null resets one to the default.
+    expect((await patch({ time_zone: null })).body).toMatchObject({ locale: 'en-US', time_zone: null });
+    for (const [body, field] of [
+      [{ locale: 'en_US!' }, 'locale'],
+      [{ locale: 42 }, 'locale'],
+      [{ time_zone: 'Mars/Olympus' }, 'time_zone'],
+      [{ time_zone: 'x'.repeat(100) }, 'time_zone'],
+      [{ roles: ['admin'] }, 'roles'],
+    ] as const) {
+      const bad = await patch(body);
+      expect(bad.status).toBe(400);
+      expect(bad.body.details.map((d: { field: string }) => d.field)).toEqual([field]);
+    }
+    expect((await call(`${t.url}/auth/me`, 'GET', undefined, admin.access_token)).body).toMatchObject({ locale: 'en-US', time_zone: null });
+    expect((await call(`${t.url}/auth/me`, 'PATCH', { locale: null })).status).toBe(401);
+    expect((await patch({ locale: null })).body).toMatchObject({ locale: null, time_zone: null });
   });
 
   it('answers a wrong password and an unknown user with the same 401', async () => {

@@ -180,6 +180,12 @@ describe('control room II in Chromium', () => {
     expect(overflow).toEqual([]);
     await page.locator('[data-sensor-id="M-E2E-RUN"]').scrollIntoViewIfNeeded();
     await screenshot(page, 'cr2-tiles-bad-bool');
+    // Its bad readings (0, below the physical range) raise an out-of-range alarm: the alarm list says BAD too.
+    await page.getByRole('link', { name: 'Alarms' }).first().click();
+    const badRow = page.locator('tr[data-alarm-id="sensor:TT-E2E-BAD|out_of_range"]');
+    await badRow.waitFor({ timeout: 30_000 });
+    expect(await badRow.locator('td.num').nth(1).textContent()).toBe('BAD');
+    await screenshot(page, 'cr2-alarm-bad-reading');
     expect(errors).toEqual([]);
   });
 
@@ -235,5 +241,39 @@ describe('control room II in Chromium', () => {
     } finally {
       await phone.close();
     }
+  });
+
+  it("reads times ISO-like 24 h by default, and in the user's own locale and zone once set, on every screen and after a reload", async () => {
+    const raised = page.locator('tr.alarm-row td.raised').first();
+    const sample = page.getByTestId('date-time-sample');
+    await page.getByRole('link', { name: 'Alarms' }).first().click();
+    await raised.waitFor();
+    expect(await raised.textContent()).toMatch(/^\d{2}:\d{2}:\d{2}/);
+    await page.getByTestId('user').getByRole('link').click();
+    expect(await sample.textContent()).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/);
+
+    // A locale the browser does not know is refused, naming the field.
+    await page.getByLabel(/Date and time format/).fill('en_US!');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByText(/locale must be a language tag/).waitFor();
+    await page.getByLabel(/Date and time format/).fill('en-US');
+    await page.getByLabel(/Time zone/).fill('UTC');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await until(async () => /^\d{2}\/\d{2}\/\d{4} \d{1,2}:\d{2}:\d{2} [AP]M$/.test((await sample.textContent()) ?? ''), 10_000, 'the sample in en-US format');
+    await page.getByRole('link', { name: 'Alarms' }).first().click();
+    await until(async () => / [AP]M/.test((await raised.textContent()) ?? ''), 10_000, 'alarm times in en-US format');
+    // Kept with the account: a reload (and the server's copy) keeps it.
+    await page.reload();
+    await until(async () => / [AP]M/.test((await raised.textContent().catch(() => '')) ?? ''), 20_000, 'alarm times in en-US format after a reload');
+    const me = (await (await fetch(`${plant.idm.url}/auth/me`, { headers: authHeader(plant.tokens.operator) })).json()) as { locale: string; time_zone: string };
+    expect(me).toMatchObject({ locale: 'en-US', time_zone: 'UTC' });
+    await screenshot(page, 'cr2-alarms-en-US');
+
+    await page.getByTestId('user').getByRole('link').click();
+    await page.getByLabel(/Date and time format/).fill('');
+    await page.getByLabel(/Time zone/).fill('');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await until(async () => /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/.test((await sample.textContent()) ?? ''), 10_000, 'the ISO-like default again');
+    expect(errors).toEqual([]);
   });
 });

@@ -3,6 +3,7 @@ import { Navigate, NavLink, Outlet, useLocation } from 'react-router-dom';
 import { highestRole } from '@idm/contracts';
 import { useAuth } from '../lib/auth';
 import { isKiosk } from '../lib/kiosk';
+import { useDateTimeVersion, useUserSettingsSync } from '../lib/user-settings';
 import { LiveProvider } from '../lib/live/LiveProvider';
 import { AlarmBanner } from '../features/alarms/components/AlarmBanner';
 import { useAlarmActions } from '../features/alarms/hooks/use-alarm-actions';
@@ -14,13 +15,16 @@ export function Shell() {
   const location = useLocation();
   const head = useStickyHeadHeight();
   const actions = useAlarmActions();
+  useUserSettingsSync(user?.id);
+  // A new date-time format re-renders every screen (memoised rows and tiles included).
+  const dateTimeVersion = useDateTimeVersion();
   if (!user) return <Navigate to="/login" replace state={{ from: location.pathname }} />;
   // A wall screen (kiosk mode) shows the overview and the alarms only: no way to wander off or sign out.
   const kiosk = isKiosk();
   if (kiosk && location.pathname !== '/overview') return <Navigate to="/overview" replace />;
   return (
     <LiveProvider>
-      <div className={kiosk ? 'shell kiosk' : 'shell'}>
+      <div className={kiosk ? 'shell kiosk' : 'shell'} key={dateTimeVersion}>
         {/* Fixed at the top while the screen scrolls: a new alarm or a lost connection is never out of sight. */}
         <div className="shell-head" ref={head}>
         <header className="topbar">
@@ -28,7 +32,9 @@ export function Shell() {
           {!kiosk && <ScreenNav />}
           <ConnectionIndicator />
           <span className="user" data-testid="user" hidden={kiosk}>
-            {user.username} · {highestRole(user.roles)}
+            <NavLink to="/settings" title="Your settings: date-time format and time zone">
+              {user.username} · {highestRole(user.roles)}
+            </NavLink>
           </span>
           {!kiosk && (
             <button type="button" onClick={() => void signOut()}>

@@ -32,6 +32,7 @@ export function createRouter() {
             { path: 'trends', lazy: () => import('../features/trends/components/TrendsPage').then((m) => ({ Component: m.TrendsPage })) },
             { path: 'anomalies', lazy: () => import('../features/anomalies/components/AnomalyHistoryPage').then((m) => ({ Component: m.AnomalyHistoryPage })) },
             { path: 'reports', lazy: () => import('../features/reports/components/ReportsPage').then((m) => ({ Component: m.ReportsPage })) },
+            { path: 'settings', lazy: () => import('../features/settings/components/SettingsPage').then((m) => ({ Component: m.SettingsPage })) },
             { path: 'admin/users', lazy: () => import('../features/admin/components/UsersPage').then((m) => ({ Component: m.UsersPage })) },
             { path: 'admin/devices', lazy: () => import('../features/admin/components/DevicesPage').then((m) => ({ Component: m.DevicesPage })) },
           ],

@@ -1,4 +1,5 @@
-/** Axis scales shared by the trend charts: round value ranges and tidy, 24 h ISO-like time ticks. */
+/** Axis scales shared by the trend charts: round value ranges and tidy time ticks in the client's one date-time format. */
+import { dateOnly, hoursMinutes, zoneOffsetMs } from './format';
 
 /** Widens [lo, hi] to round numbers (steps of 1, 2 or 5 × 10ⁿ, about five of them) so axis ticks read easily. */
 export function niceDomain(lo: number, hi: number): [number, number] {
@@ -22,23 +23,23 @@ const TIME_STEPS = [S, 2 * S, 5 * S, 10 * S, 15 * S, 30 * S, M, 2 * M, 5 * M, 10
 export function timeTicks(from: number, to: number, maxTicks = 7): { ticks: number[]; step: number } {
   const span = Math.max(1, to - from);
   const step = TIME_STEPS.find((s) => span / s <= maxTicks) ?? Math.ceil(span / maxTicks / D) * D;
-  // Local time: aligned on the zone's offset (from the range's start; a DST change inside shifts an hour).
-  const offset = -new Date(from).getTimezoneOffset() * M;
+  // Local time (the user's zone): aligned on the zone's offset (from the range's start; a DST change inside shifts an hour).
+  const offset = zoneOffsetMs(from);
   const first = Math.ceil((from + offset) / step) * step - offset;
   const ticks: number[] = [];
   for (let t = first; t <= to; t += step) ticks.push(t);
   return { ticks, step };
 }
 
-const two = (n: number) => String(n).padStart(2, '0');
-
-/** A tick label in the one date-time format of the client (24 h, ISO-like), as short as the step allows. */
+/** A tick label in the one date-time format of the client (24 h, ISO-like by default), as short as the step allows. */
 export function formatTimeTick(t: number, step: number, span: number): string {
-  const d = new Date(t);
-  const date = `${d.getFullYear()}-${two(d.getMonth() + 1)}-${two(d.getDate())}`;
-  const hm = `${two(d.getHours())}:${two(d.getMinutes())}`;
-  if (step >= D) return date;
-  if (span > D) return `${date.slice(5)} ${hm}`;
-  if (step < M) return `${hm}:${two(d.getSeconds())}`;
-  return hm;
+  if (step >= D) return dateOnly(t);
+  if (span > D) return `${dayMonth(t)} ${hoursMinutes(t)}`;
+  return hoursMinutes(t, step < M);
+}
+
+/** The date without its year: `12-07` (ISO-like), or the locale's date with the year left out. */
+function dayMonth(t: number): string {
+  const date = dateOnly(t);
+  return /^\d{4}-/.test(date) ? date.slice(5) : date.replace(/[^\d]?\d{4}[^\d]?/, '').replace(/^[./-]|[./-]$/g, '');
 }

@@ -1,16 +1,120 @@
-/** Time of day as the control room reads it (24 h, seconds). */
-export function clock(iso: string | number | null | undefined): string {
-  if (iso === null || iso === undefined) return '—';
-  const d = new Date(iso);
-  if (Number.isNaN(d.getTime())) return '—';
-  return d.toLocaleTimeString('en-GB', { hour12: false });
+/**
+ * The one date-time format of the client. Default: ISO-like, 24 h (`2026-12-07 08:15:30`) in the browser's
+ * time zone. A user's settings (`PATCH /auth/me`: `locale`, `time_zone`) switch every screen to that
+ * locale's own format (e.g. en-US: `12/7/26, 8:15:30 AM`) and/or that zone, through `setDateTimeSettings`.
+ */
+export interface DateTimeSettings {
+  locale: string | null;
+  time_zone: string | null;
 }
 
-export function dateTime(iso: string | number | null | undefined): string {
-  if (iso === null || iso === undefined) return '—';
+interface Parts {
+  y: string;
+  mo: string;
+  d: string;
+  h: string;
+  mi: string;
+  s: string;
+}
+
+interface Formatters {
+  settings: DateTimeSettings;
+  /** Calendar and clock fields in the chosen zone (for ISO-like text, ticks and their alignment). */
+  parts(d: Date): Parts;
+  date(d: Date): string;
+  time(d: Date): string;
+  /** Hours and minutes only (axis ticks). */
+  hm(d: Date): string;
+}
+
+function build(settings: DateTimeSettings): Formatters {
+  const timeZone = settings.time_zone ?? undefined;
+  const fields = new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' });
+  const parts = (d: Date): Parts => {
+    const o: Record<string, string> = {};
+    for (const p of fields.formatToParts(d)) o[p.type] = p.value;
+    return { y: o.year, mo: o.month, d: o.day, h: o.hour === '24' ? '00' : o.hour, mi: o.minute, s: o.second };
+  };
+  if (!settings.locale) {
+    return {
+      settings,
+      parts,
+      date: (d) => {
+        const p = parts(d);
+        return `${p.y}-${p.mo}-${p.d}`;
+      },
+      time: (d) => {
+        const p = parts(d);
+        return `${p.h}:${p.mi}:${p.s}`;
+      },
+      hm: (d) => {
+        const p = parts(d);
+        return `${p.h}:${p.mi}`;
+      },
+    };
+  }
+  const date = new Intl.DateTimeFormat(settings.locale, { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
+  const time = new Intl.DateTimeFormat(settings.locale, { timeZone, hour: 'numeric', minute: '2-digit', second: '2-digit' });
+  const hm = new Intl.DateTimeFormat(settings.locale, { timeZone, hour: '2-digit', minute: '2-digit' });
+  return { settings, parts, date: (d) => date.format(d), time: (d) => time.format(d), hm: (d) => hm.format(d) };
+}
+
+export const DEFAULT_DATE_TIME: DateTimeSettings = { locale: null, time_zone: null };
+let current = build(DEFAULT_DATE_TIME);
+
+/** Applies a user's settings to every date and time the client shows from now on; a setting Intl refuses falls back to the default. */
+export function setDateTimeSettings(settings: DateTimeSettings): void {
+  if (settings.locale === current.settings.locale && settings.time_zone === current.settings.time_zone) return;
+  try {
+    current = build(settings);
+  } catch {
+    current = build(DEFAULT_DATE_TIME);
+  }
+}
+
+export function dateTimeSettings(): DateTimeSettings {
+  return current.settings;
+}
+
+/** The time zone times are shown in: the user's, else this browser's. */
+export function displayTimeZone(): string {
+  return current.settings.time_zone ?? (Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC');
+}
+
+function toDate(iso: string | number | null | undefined): Date | null {
+  if (iso === null || iso === undefined) return null;
   const d = new Date(iso);
-  if (Number.isNaN(d.getTime())) return '—';
-  return `${d.toLocaleDateString('en-CA')} ${d.toLocaleTimeString('en-GB', { hour12: false })}`;
+  return Number.isNaN(d.getTime()) ? null : d;
+}
+
+/** Time of day as the control room reads it (24 h with seconds by default). */
+export function clock(iso: string | number | null | undefined): string {
+  const d = toDate(iso);
+  return d ? current.time(d) : '—';
+}
+
+/** Date and time (`2026-12-07 08:15:30` by default). */
+export function dateTime(iso: string | number | null | undefined): string {
+  const d = toDate(iso);
+  return d ? `${current.date(d)} ${current.time(d)}` : '—';
+}
+
+/** Date only (`2026-12-07` by default). */
+export function dateOnly(t: number): string {
+  return current.date(new Date(t));
+}
+
+/** Hours and minutes (`08:15` by default), with seconds when `seconds`. */
+export function hoursMinutes(t: number, seconds = false): string {
+  const d = new Date(t);
+  return seconds ? current.time(d) : current.hm(d);
+}
+
+/** The chosen zone's offset from UTC at `t`, in ms (for ticks on round local times). */
+export function zoneOffsetMs(t: number): number {
+  const p = current.parts(new Date(t));
+  const asUtc = Date.UTC(Number(p.y), Number(p.mo) - 1, Number(p.d), Number(p.h), Number(p.mi), Number(p.s));
+  return asUtc - Math.floor(t / 1000) * 1000;
 }
 
 /** A value with a sensible number of digits for its size (tabular numerals keep the width steady). */

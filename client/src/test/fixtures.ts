@@ -21,6 +21,7 @@ export function alarmFixture(id: string, over: Partial<AlarmDto> = {}): AlarmDto
     shelved_by: null,
     shelve_reason: null,
     last_value: 81.5,
+    last_reading: 'good',
     activation_count: 1,
     in_flood: false,
     anomaly_ids: [],

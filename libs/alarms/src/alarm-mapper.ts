@@ -23,6 +23,8 @@ export function toAlarmDto(a: Alarm): AlarmDto {
     shelved_by: a.shelved_by,
     shelve_reason: a.shelve_reason,
     last_value: a.last_value,
+    // Stored before readings were told apart: unknown.
+    last_reading: a.last_reading ?? null,
     activation_count: a.activation_count,
     in_flood: a.in_flood,
     anomaly_ids: [...a.anomaly_ids],

@@ -1,4 +1,5 @@
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
+import type { AlarmReadingKind } from '@idm/contracts';
 import type { AlarmPriority, AlarmState } from './engine/alarm-types';
 
 /**
@@ -28,6 +29,7 @@ export class Alarm {
   @Prop({ type: String, default: null }) shelved_by!: string | null;
   @Prop({ type: String, default: null }) shelve_reason!: string | null;
   @Prop({ type: Number, default: null }) last_value!: number | null;
+  @Prop({ type: String, default: null }) last_reading?: AlarmReadingKind | null;
   @Prop({ type: Number, default: 0 }) activation_count!: number;
   @Prop({ type: [String], default: [] }) anomaly_ids!: string[];
   @Prop({ type: Boolean, default: false }) in_flood!: boolean;

@@ -1,6 +1,6 @@
 import { Injectable, Logger, NotFoundException, OnModuleDestroy, OnModuleInit, UnprocessableEntityException } from '@nestjs/common';
 import { Subject } from 'rxjs';
-import type { AlarmDetailDto, AlarmDto, AlarmEventDto, AnomalyEpisodeEvent } from '@idm/contracts';
+import type { AlarmDetailDto, AlarmDto, AlarmEventDto, AnomalyEpisodeEvent, SampleQuality } from '@idm/contracts';
 import { Gauge } from 'prom-client';
 import { AppConfig, DatabaseState, DomainEvents, isFencedOut, MetricsService, retryInBackground, WriterRole } from '@idm/core';
 import { TagRegistryService } from '@idm/ingestion';
@@ -348,7 +348,7 @@ export class AlarmsService implements OnModuleInit, OnModuleDestroy {
       resolveAlarmPriority(this.registry.getTag(e.sensor_id)?.alarm_priority, e.anomaly_type, e.severity),
       active,
       active ? Math.max(e.timestamp, Date.now() - 60_000) : Date.now(),
-      e.value,
+      { value: e.value, quality: e.quality ?? 'good' },
       e.anomaly_id,
     );
   }
@@ -359,7 +359,8 @@ export class AlarmsService implements OnModuleInit, OnModuleDestroy {
     priority: ResolvedPriority,
     active: boolean,
     at: number,
-    value: number | null,
+    /** The sample behind the condition, if any (its quality tells a bad reading's placeholder from a value). */
+    reading: { value: number; quality: SampleQuality } | null,
     anomalyId?: string,
   ): Promise<void> {
     return this.run(async () => {
@@ -390,7 +391,7 @@ export class AlarmsService implements OnModuleInit, OnModuleDestroy {
         a.message = message;
         if (anomalyId && !a.anomaly_ids.includes(anomalyId)) a.anomaly_ids = [...a.anomaly_ids.slice(-19), anomalyId];
       }
-      const transitions = this.machine.evaluate(a, active, Math.min(at, Date.now()), value);
+      const transitions = this.machine.evaluate(a, active, Math.min(at, Date.now()), reading?.value ?? null, reading?.quality);
       if (reprioritized && !transitions.length) transitions.push({ kind: 'updated', from: a.state, to: a.state, at: Date.now() });
       await this.commit(a, transitions);
       this.linkEpisodes(a, before);

@@ -1,11 +1,11 @@
-import { Body, Controller, Get, Headers, HttpCode, HttpException, HttpStatus, Ip, Post, Res } from '@nestjs/common';
+import { Body, Controller, Get, Headers, HttpCode, HttpException, HttpStatus, Ip, Patch, Post, Res } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiConflictResponse, ApiCreatedResponse, ApiForbiddenResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags, ApiTooManyRequestsResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { CurrentUser, Public } from '@idm/core';
 import type { AuthUser } from '@idm/core';
 import type { TokenResponse, UserDto } from '@idm/contracts';
 import { AuthService, LoginThrottledError } from './auth.service';
-import { ChangePasswordDto, LoginDto, LogoutDto, RefreshDto, RegisterDto } from './dto/auth.dto';
+import { ChangePasswordDto, LoginDto, LogoutDto, RefreshDto, RegisterDto, UpdateMeDto } from './dto/auth.dto';
 import { TokenResponseDto, UserResponse } from './dto/user-response.dto';
 import { AccessTokens } from './sessions/access-tokens.service';
 import { UsersService } from './users/users.service';
@@ -80,5 +80,13 @@ export class AuthController {
   @ApiOkResponse({ type: UserResponse })
   me(@CurrentUser() user: AuthUser): Promise<UserDto> {
     return this.auth.me(user.id);
+  }
+
+  @Patch('me')
+  @ApiOperation({ summary: 'Your own display settings: locale (date-time format) and time zone; a field left out stays, null resets it' })
+  @ApiOkResponse({ type: UserResponse })
+  @ApiBadRequestResponse({ description: 'locale is not a language tag, or time_zone not an IANA time zone (the answer names the field)' })
+  updateMe(@CurrentUser() user: AuthUser, @Body() body: UpdateMeDto): Promise<UserDto> {
+    return this.users.updateOwnSettings(user.id, body);
   }
 }

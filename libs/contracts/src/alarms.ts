@@ -12,6 +12,9 @@ export type AlarmPriorityName = (typeof ALARM_PRIORITIES)[number];
 export const ALARM_EVENT_KINDS = ['raised', 'cleared', 'acknowledged', 'shelved', 'unshelved', 'removed_from_service', 'returned_to_service', 'updated', 'commented'] as const;
 export type AlarmEventKindName = (typeof ALARM_EVENT_KINDS)[number];
 
+export const ALARM_READING_KINDS = ['good', 'bad', 'comm_failure', 'stale', 'NaN', '+Inf', '-Inf'] as const;
+export type AlarmReadingKind = (typeof ALARM_READING_KINDS)[number];
+
 export interface AlarmDto {
   id: string;
   source_type: 'sensor' | 'device' | 'asset';
@@ -33,6 +36,12 @@ export interface AlarmDto {
   shelved_by: string | null;
   shelve_reason: string | null;
   last_value: number | null;
+  /**
+   * What `last_value` is: a measurement (`good`), a reading its source flagged (`bad`, `comm_failure`,
+   * `stale`: the value is a placeholder, never a measured 0), or not a number (`NaN`, `+Inf`, `-Inf`:
+   * `last_value` is then null). Null when the alarm has no reading (device, asset) or none yet.
+   */
+  last_reading: AlarmReadingKind | null;
   activation_count: number;
   /** Raised while an alarm flood was in progress. */
   in_flood: boolean;

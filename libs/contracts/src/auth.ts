@@ -11,6 +11,18 @@ export interface UserDto {
   created_at: string;
   /** ISO-8601, null before the first login. */
   last_login_at: string | null;
+  /** How the client shows dates and times to this user: null = ISO-like 24 h (`2026-12-07 08:15:30`). */
+  locale: string | null;
+  /** IANA time zone the client shows times in; null = the browser's. */
+  time_zone: string | null;
+}
+
+/** `PATCH /auth/me`: the signed-in user's own display settings (a field left out stays as it is; null resets it). */
+export interface UpdateMeRequest {
+  /** A BCP 47 language tag such as `en-US` or `de-DE`: dates and times in that locale's format; null = ISO-like 24 h. */
+  locale?: string | null;
+  /** An IANA time zone such as `Europe/Berlin`; null = the browser's. */
+  time_zone?: string | null;
 }
 
 /** `POST /auth/register` (public while `AUTH_REGISTRATION=open`); answers 201 with a `UserDto`. */

@@ -69,6 +69,8 @@ export interface AnomalyEpisodeEvent {
   end_timestamp: number | null;
   /** The sample value that opened, worsened or closed the episode (a multivariate episode: its statistic/limit ratio). */
   value: number;
+  /** Quality of the sample behind `value` (absent: good); a bad reading's value is a placeholder, not a measurement. */
+  quality?: SampleQuality;
   /**
    * A multivariate (equipment-health) episode of an asset: the asset, its name, its configured alarm priority
    * and its top contributing sensors. Absent for a sensor's episode.

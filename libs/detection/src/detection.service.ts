@@ -1,11 +1,14 @@
 import { BeforeApplicationShutdown, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { Counter, Gauge } from 'prom-client';
-import type { AnomalyEpisode, AnomalyVerdict, DetectorOverrideDto, DetectorOverrides, IngestedSample } from '@idm/contracts';
+import type { AnomalyEpisode, AnomalyVerdict, DetectorOverrideDto, DetectorOverrides, IngestedSample, SampleQuality } from '@idm/contracts';
 import { severityOf } from '@idm/contracts';
 import { AppConfig, DatabaseState, DomainEvents, HealthRegistry, isFencedOut, mapLimited, MetricsService, retryInBackground, UPDATES_PER_COMMAND, WriterRole } from '@idm/core';
 import { IngestionService, SINK_STAGE, TagRegistryService } from '@idm/ingestion';
 import { AnomaliesRepository, episodeId, type EpisodeStart } from './anomalies.repository';
 import { ANOMALY_SCORE, DetectorSettings, EngineVerdict, EpisodeChange, EpisodeState, EpisodeTracker, judgeUnusableSample, SensorDetector, settingsFromOverrides } from './engine';
+
+/** An episode change and the sample that made it (its value and quality go with the announcement). */
+type EpisodeNews = { sensorId: string; change: NonNullable<EpisodeChange>; value: number; quality: SampleQuality };
 
 /** One sensor's live detection: its detector, its episode tracker, and whether it changed since the last save. */
 interface SensorRuntime {
@@ -144,7 +147,7 @@ export class DetectionService implements OnModuleInit, BeforeApplicationShutdown
     }
     // Per sample: the score only (`update`), and a verdict object only for anomalous samples (`observe`);
     // the samples counter once per batch.
-    let changes: { sensorId: string; change: NonNullable<EpisodeChange>; value: number }[] | undefined;
+    let changes: EpisodeNews[] | undefined;
     let anomalies = 0;
     for (let i = 0; i < batch.length; i++) {
       const sample = batch[i];
@@ -161,7 +164,7 @@ export class DetectionService implements OnModuleInit, BeforeApplicationShutdown
       }
       if (sample.status === 'anomaly') anomalies++;
       if (change) {
-        (changes ??= []).push({ sensorId: sample.sensor_id, change, value: sample.value });
+        (changes ??= []).push({ sensorId: sample.sensor_id, change, value: sample.value, quality: sample.quality });
         // The write queued below stores the episode as it is now; the refresh picks up from there.
         rt.written = change.kind === 'closed' ? undefined : { start: change.episode.start, last: change.episode.last };
       }
@@ -375,8 +378,8 @@ export class DetectionService implements OnModuleInit, BeforeApplicationShutdown
     return logged;
   }
 
-  private announce(changes: { sensorId: string; change: NonNullable<EpisodeChange>; value: number }[]): void {
-    for (const { sensorId, change, value } of changes) {
+  private announce(changes: EpisodeNews[]): void {
+    for (const { sensorId, change, value, quality } of changes) {
       const ep = change.episode;
       const closed = change.kind === 'closed';
       if (change.kind === 'opened') this.episodesTotal.inc({ anomaly_type: ep.type });
@@ -389,6 +392,7 @@ export class DetectionService implements OnModuleInit, BeforeApplicationShutdown
         timestamp: ep.start,
         end_timestamp: closed ? ep.last : null,
         value,
+        quality,
       });
     }
   }
@@ -398,7 +402,7 @@ export class DetectionService implements OnModuleInit, BeforeApplicationShutdown
    * its alarm has returned to normal and been acknowledged (ISA-18.2), which the alarms module announces
    * with `alarm.normalized`; that update is queued behind these writes, so it is never overwritten.
    */
-  private async recordChanges(changes: { sensorId: string; change: NonNullable<EpisodeChange>; value: number }[]): Promise<void> {
+  private async recordChanges(changes: EpisodeNews[]): Promise<void> {
     for (const { sensorId, change } of changes) {
       await this.repo.saveEpisode(sensorId, change.episode, false, this.tags.getTag(sensorId)?.area ?? null, change.kind !== 'closed');
     }

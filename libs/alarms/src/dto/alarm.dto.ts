@@ -1,6 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { ALARM_EVENT_KINDS, ALARM_PRIORITIES, ALARM_STATES } from '@idm/contracts';
-import type { AlarmAuditEntryDto, AlarmDetailDto, AlarmDto, AlarmEventKindName, AlarmPriorityName, AlarmStateName } from '@idm/contracts';
+import { ALARM_EVENT_KINDS, ALARM_PRIORITIES, ALARM_READING_KINDS, ALARM_STATES } from '@idm/contracts';
+import type { AlarmAuditEntryDto, AlarmDetailDto, AlarmDto, AlarmEventKindName, AlarmPriorityName, AlarmReadingKind, AlarmStateName } from '@idm/contracts';
 
 /** OpenAPI shape of `AlarmDto` (the wire types live in @idm/contracts). */
 export class AlarmResponse implements AlarmDto {
@@ -22,6 +22,12 @@ export class AlarmResponse implements AlarmDto {
   @ApiProperty({ type: String, nullable: true }) shelved_by!: string | null;
   @ApiProperty({ type: String, nullable: true }) shelve_reason!: string | null;
   @ApiProperty({ type: Number, nullable: true }) last_value!: number | null;
+  @ApiProperty({
+    enum: ALARM_READING_KINDS,
+    nullable: true,
+    description: 'What last_value is: a measurement (good), a reading its source flagged (bad, comm_failure, stale: the value is a placeholder) or not a number (NaN, +Inf, -Inf: last_value is null). Null without a reading.',
+  })
+  last_reading!: AlarmReadingKind | null;
   @ApiProperty() activation_count!: number;
   @ApiProperty({ description: 'raised while an alarm flood was in progress' }) in_flood!: boolean;
   @ApiProperty({

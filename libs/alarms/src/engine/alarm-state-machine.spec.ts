@@ -1,4 +1,4 @@
-import { AlarmStateMachine, newAlarmRecord } from './alarm-state-machine';
+import { AlarmStateMachine, newAlarmRecord, readingKind } from './alarm-state-machine';
 
 const S = 1000;
 
@@ -11,6 +11,24 @@ describe('AlarmStateMachine (ISA-18.2)', () => {
     expect(ack.ok && ack.transitions.map((t) => [t.kind, t.to, t.by])).toEqual([['acknowledged', 'ack_active', 'olga']]);
     expect(m.evaluate(r, false, 3 * S).map((t) => [t.kind, t.to])).toEqual([['cleared', 'normal']]);
     expect(r.activation_count).toBe(1);
+  });
+
+  it('keeps what kind of reading its value is: a bad reading keeps its quality, a non-number keeps no value', () => {
+    const m = new AlarmStateMachine({ on_delay_ms: 0, off_delay_ms: 0 });
+    const r = newAlarmRecord('high');
+    expect(r).toMatchObject({ last_value: null, last_reading: null });
+    m.evaluate(r, true, S, 0, 'bad');
+    expect(r).toMatchObject({ last_value: 0, last_reading: 'bad' });
+    m.evaluate(r, true, 2 * S, Number.NaN, 'good');
+    expect(r).toMatchObject({ last_value: null, last_reading: 'NaN' });
+    m.evaluate(r, true, 3 * S, Number.POSITIVE_INFINITY);
+    expect(r).toMatchObject({ last_value: null, last_reading: '+Inf' });
+    m.evaluate(r, true, 4 * S, 101.5);
+    expect(r).toMatchObject({ last_value: 101.5, last_reading: 'good' });
+    // No reading (a device's comm failure): the last one stays.
+    m.evaluate(r, true, 5 * S);
+    expect(r).toMatchObject({ last_value: 101.5, last_reading: 'good' });
+    expect([readingKind(Number.NEGATIVE_INFINITY, 'good'), readingKind(3, 'comm_failure'), readingKind(3, 'stale')]).toEqual(['-Inf', 'comm_failure', 'stale']);
   });
 
   it('returns to normal unacknowledged and needs an acknowledgement to become normal', () => {

@@ -1,3 +1,4 @@
+import type { AlarmReadingKind, SampleQuality } from '@idm/contracts';
 import type { AlarmEventKind, AlarmPriority, AlarmRecord, AlarmState, AlarmTiming } from './alarm-types';
 
 /** One transition produced by the state machine; the shell persists it, audits it and pushes it. */
@@ -28,8 +29,19 @@ export function newAlarmRecord(priority: AlarmPriority): AlarmRecord {
     shelved_by: null,
     shelve_reason: null,
     last_value: null,
+    last_reading: null,
     activation_count: 0,
   };
+}
+
+/**
+ * What a reading is, for showing it: a non-number says so (JSON and the screens have no NaN), a reading its
+ * source flagged keeps its quality (its value is a placeholder, often 0), else it is a measurement.
+ */
+export function readingKind(value: number, quality: SampleQuality): AlarmReadingKind {
+  if (Number.isNaN(value)) return 'NaN';
+  if (!Number.isFinite(value)) return value > 0 ? '+Inf' : '-Inf';
+  return quality;
 }
 
 /** The annunciated state of an alarm that is neither shelved nor out of service. */
@@ -54,8 +66,11 @@ export class AlarmStateMachine {
    * Feeds the process condition (already with its deadband applied) at time `at`. Call it for every
    * evaluation, and `tick` periodically so delays and shelf expiry take effect without new samples.
    */
-  evaluate(r: AlarmRecord, conditionActive: boolean, at: number, value: number | null = null): AlarmTransition[] {
-    if (value !== null) r.last_value = value;
+  evaluate(r: AlarmRecord, conditionActive: boolean, at: number, value: number | null = null, quality: SampleQuality = 'good'): AlarmTransition[] {
+    if (value !== null) {
+      r.last_reading = readingKind(value, quality);
+      r.last_value = Number.isFinite(value) ? value : null;
+    }
     if (conditionActive !== r.condition_active) {
       r.condition_active = conditionActive;
       r.condition_since = at;

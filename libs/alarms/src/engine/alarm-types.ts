@@ -1,4 +1,4 @@
-import type { AlarmEventKindName, AlarmPriorityName, AlarmStateName } from '@idm/contracts';
+import type { AlarmEventKindName, AlarmPriorityName, AlarmReadingKind, AlarmStateName } from '@idm/contracts';
 
 /**
  * ISA-18.2 alarm states: normal, unack_active (operator must look), ack_active, unack_rtn (returned to
@@ -40,6 +40,8 @@ export interface AlarmRecord {
   shelved_by: string | null;
   shelve_reason: string | null;
   last_value: number | null;
+  /** What `last_value` is: a measurement, a flagged reading (placeholder value) or a non-number (value null). */
+  last_reading?: AlarmReadingKind | null;
   /** How many times the alarm was raised (for chattering and bad-actor KPIs). */
   activation_count: number;
 }

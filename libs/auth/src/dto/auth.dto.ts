@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsBoolean, IsEmail, IsIn, IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsBoolean, IsEmail, IsIn, IsOptional, IsString, Matches, MaxLength, MinLength, ValidateBy, type ValidationOptions } from 'class-validator';
 import { ROLES, type Role } from '@idm/contracts';
-import type { ChangePasswordRequest, CreateUserRequest, LoginRequest, LogoutRequest, RefreshRequest, RegisterRequest, ResetPasswordRequest, UpdateRolesRequest } from '@idm/contracts';
+import type { ChangePasswordRequest, CreateUserRequest, LoginRequest, LogoutRequest, RefreshRequest, RegisterRequest, ResetPasswordRequest, UpdateMeRequest, UpdateRolesRequest } from '@idm/contracts';
 
 export const USERNAME_PATTERN = /^[A-Za-z0-9._-]{3,32}$/;
 
@@ -97,4 +97,40 @@ export class ResetPasswordDto implements ResetPasswordRequest {
   @IsString({ message: 'new_password must be a string' })
   @MaxLength(1024)
   new_password!: string;
+}
+
+/** A language tag the browser's Intl (and Node's) can format dates with: a tag Intl rejects would break every screen. */
+function isDateLocale(v: unknown): boolean {
+  if (typeof v !== 'string' || v.length > 35) return false;
+  try {
+    return Intl.DateTimeFormat.supportedLocalesOf([v]).length === 1;
+  } catch {
+    return false;
+  }
+}
+
+/** An IANA time zone Intl knows (`Europe/Berlin`, `UTC`). */
+function isTimeZone(v: unknown): boolean {
+  if (typeof v !== 'string' || v.length > 64) return false;
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: v });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const check = (name: string, test: (v: unknown) => boolean, message: string, options?: ValidationOptions) =>
+  ValidateBy({ name, validator: { validate: (v) => v === null || test(v), defaultMessage: () => message } }, options);
+
+export class UpdateMeDto implements UpdateMeRequest {
+  @ApiPropertyOptional({ type: String, nullable: true, example: 'en-US', description: 'BCP 47 language tag: dates and times in its format; null = ISO-like 24 h (2026-12-07 08:15:30)' })
+  @IsOptional()
+  @check('isDateLocale', isDateLocale, 'locale must be a language tag such as en-GB, en-US or de-DE (or null for ISO-like 24 h)')
+  locale?: string | null;
+
+  @ApiPropertyOptional({ type: String, nullable: true, example: 'Europe/Berlin', description: 'IANA time zone; null = the browser\'s' })
+  @IsOptional()
+  @check('isTimeZone', isTimeZone, 'time_zone must be an IANA time zone such as Europe/Berlin or UTC (or null for the browser\'s)')
+  time_zone?: string | null;
 }

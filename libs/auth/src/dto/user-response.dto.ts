@@ -10,6 +10,8 @@ export class UserResponse implements UserDto {
   @ApiProperty() disabled!: boolean;
   @ApiProperty({ format: 'date-time' }) created_at!: string;
   @ApiProperty({ format: 'date-time', nullable: true, type: String }) last_login_at!: string | null;
+  @ApiProperty({ type: String, nullable: true, description: 'BCP 47 tag the client formats dates and times with; null = ISO-like 24 h' }) locale!: string | null;
+  @ApiProperty({ type: String, nullable: true, description: "IANA time zone the client shows times in; null = the browser's" }) time_zone!: string | null;
 }
 
 class TokenUser {

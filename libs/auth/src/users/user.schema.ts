@@ -39,6 +39,13 @@ export class User {
 
   @Prop({ type: Date, default: null })
   last_login_at!: Date | null;
+
+  /** Display settings of the user's own (`PATCH /auth/me`); null = the defaults (ISO-like 24 h, the browser's zone). */
+  @Prop({ type: String, default: null })
+  locale!: string | null;
+
+  @Prop({ type: String, default: null })
+  time_zone!: string | null;
 }
 
 export const UserSchema = SchemaFactory.createForClass(User);

@@ -20,7 +20,7 @@ export class UsersRepository {
     @InjectModel(AuthClaim.name) private readonly claims: Model<AuthClaim>,
   ) {}
 
-  async insert(user: Omit<User, 'token_version' | 'last_login_at' | 'disabled'>): Promise<UserRecord> {
+  async insert(user: Omit<User, 'token_version' | 'last_login_at' | 'disabled' | 'locale' | 'time_zone'>): Promise<UserRecord> {
     try {
       const doc = await this.users.create({ ...user, disabled: false, token_version: 0, last_login_at: null });
       return doc.toObject() as UserRecord;
@@ -61,7 +61,7 @@ export class UsersRepository {
     return this.users.countDocuments({ roles: 'admin', disabled: false }).exec();
   }
 
-  async update(id: Types.ObjectId, set: Partial<Pick<User, 'roles' | 'disabled' | 'last_login_at' | 'password'>>, bumpTokenVersion = false): Promise<UserRecord | null> {
+  async update(id: Types.ObjectId, set: Partial<Pick<User, 'roles' | 'disabled' | 'last_login_at' | 'password' | 'locale' | 'time_zone'>>, bumpTokenVersion = false): Promise<UserRecord | null> {
     // No projection here: FerretDB rejects findOneAndUpdate with one.
     return this.users
       .findByIdAndUpdate(id, { ...(Object.keys(set).length ? { $set: set } : {}), ...(bumpTokenVersion ? { $inc: { token_version: 1 } } : {}) }, { new: true })

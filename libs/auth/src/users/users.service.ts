@@ -1,7 +1,7 @@
 import { BadRequestException, ConflictException, ForbiddenException, Injectable, NotFoundException } from '@nestjs/common';
 import { AppConfig, DomainEvents } from '@idm/core';
 import type { AuthUser } from '@idm/core';
-import type { Role, UserDto } from '@idm/contracts';
+import type { Role, UpdateMeRequest, UserDto } from '@idm/contracts';
 import { hashPassword, verifyPassword } from '../policy/password-hashing';
 import { checkPassword } from '../policy/password-policy';
 import { SessionsService } from '../sessions/sessions.service';
@@ -18,6 +18,9 @@ export function toUserDto(u: UserRecord): UserDto {
     disabled: u.disabled,
     created_at: u.created_at.toISOString(),
     last_login_at: u.last_login_at ? u.last_login_at.toISOString() : null,
+    // Users stored before these settings existed have neither: the defaults.
+    locale: u.locale ?? null,
+    time_zone: u.time_zone ?? null,
   };
 }
 
@@ -53,6 +56,16 @@ export class UsersService {
   async create(input: { username: string; email: string; password: string; roles: Role[] }): Promise<UserDto> {
     this.assertPassword(input);
     return this.insert(input, input.roles);
+  }
+
+  /** The user's own display settings; fields not given stay as they are. */
+  async updateOwnSettings(id: string, input: UpdateMeRequest): Promise<UserDto> {
+    const set: { locale?: string | null; time_zone?: string | null } = {};
+    if (input.locale !== undefined) set.locale = input.locale;
+    if (input.time_zone !== undefined) set.time_zone = input.time_zone;
+    const updated = await this.users.update((await this.load(id))._id, set);
+    if (!updated) throw this.notFound(id);
+    return toUserDto(updated);
   }
 
   async list(): Promise<UserDto[]> {

@@ -64,3 +64,9 @@ export async function listDiscoveredMetrics(id: string): Promise<SparkplugMetric
   const { data } = await api.get<SparkplugMetricDto[]>(`/devices/${encodeURIComponent(id)}/discovered`);
   return data;
 }
+
+/** `PATCH /tags/:sensor_id`: the fields given replace the stored ones (limits as a whole; null removes alarm_priority or state_words). */
+export async function updateTag(sensorId: string, body: Record<string, unknown>): Promise<TagDto> {
+  const { data } = await api.patch<TagDto>(`/tags/${encodeURIComponent(sensorId)}`, body);
+  return data;
+}

@@ -198,3 +198,40 @@ test('a merge import does not ask, and says when nothing changed so no device re
   expect(await screen.findByText(/Imported 2 device\(s\), 3 tag\(s\) and 1 asset\(s\) \(merge\)\. Nothing changed: no device restarted\./)).toBeInTheDocument();
   expect(confirm).not.toHaveBeenCalled();
 });
+
+test('an admin changes a tag on screen: limits, range, priority; the server’s 400 shows at the field it names', async () => {
+  const user = userEvent.setup();
+  const patches: { url: string; body: unknown }[] = [];
+  fakeApi((req) => {
+    if (req.method === 'PATCH') {
+      patches.push({ url: req.url, body: req.body });
+      const body = req.body as { limits?: { lo?: number; hi?: number } };
+      if (body.limits?.lo !== undefined && body.limits.hi !== undefined && body.limits.lo >= body.limits.hi)
+        return { status: 400, data: { statusCode: 400, message: 'tag "TT-101": limits.lo must be below limits.hi', details: [{ field: 'tags[TT-101].limits.lo', rule: 'order', message: 'tag "TT-101": limits.lo must be below limits.hi' }] } };
+      return { status: 200, data: { ...TAGS[0], ...(req.body as object) } };
+    }
+    return { status: 200, data: req.url === '/tags' ? TAGS : req.url === '/devices' ? [device('plc-01', 'Boiler PLC')] : [] };
+  });
+  renderPage();
+  await user.click(await screen.findByRole('button', { name: 'Change tag TT-101' }));
+  const form = screen.getByRole('form', { name: 'Change tag TT-101' });
+  const field = (name: RegExp) => within(form).getByLabelText(name);
+  await user.clear(field(/^Description/));
+  await user.type(field(/^Description/), 'Boiler outlet temperature (new TT)');
+  await user.type(field(/^Low \(L\)/), '90');
+  await user.type(field(/^High \(H\)/), '80');
+  await user.type(field(/^Physical minimum/), '-20');
+  await user.selectOptions(within(form).getByLabelText(/Alarm priority/), 'critical');
+  await user.click(within(form).getByRole('button', { name: 'Save tag' }));
+  expect(await within(form).findByText('tag "TT-101": limits.lo must be below limits.hi')).toBeInTheDocument();
+  expect(field(/^Low \(L\)/)).toHaveAttribute('aria-invalid', 'true');
+
+  await user.clear(field(/^High \(H\)/));
+  await user.type(field(/^High \(H\)/), '130');
+  await user.click(within(form).getByRole('button', { name: 'Save tag' }));
+  await vi.waitFor(() => expect(screen.queryByRole('form', { name: 'Change tag TT-101' })).not.toBeInTheDocument());
+  expect(patches.at(-1)).toEqual({
+    url: '/tags/TT-101',
+    body: { description: 'Boiler outlet temperature (new TT)', area: 'Boiler house', unit: '°C', limits: { lo: 90, hi: 130 }, physical_min: -20, alarm_priority: 'critical' },
+  });
+});

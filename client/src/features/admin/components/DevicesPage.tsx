@@ -9,6 +9,7 @@ import { useResource } from '../../../lib/use-resource';
 import { getTags } from '../../../lib/tags-api';
 import { importDeviceFile, listDevices, listDeviceStatuses } from '../api/devices';
 import { DeviceForm } from './DeviceForm';
+import { TagForm } from './TagForm';
 import { OpcuaBrowser } from './OpcuaBrowser';
 import { OpcuaCertificates } from './OpcuaCertificates';
 import { SparkplugDiscovered } from './SparkplugDiscovered';
@@ -32,6 +33,8 @@ export function DevicesPage({ confirm = (text: string) => window.confirm(text) }
   /** The OPC UA device whose address space is open in the browser. */
   const [browsing, setBrowsing] = useState<OpcuaDeviceDto | null>(null);
   const [discovering, setDiscovering] = useState<MqttDeviceDto | null>(null);
+  /** The tag being changed on screen. */
+  const [editingTag, setEditingTag] = useState<TagDto | null>(null);
 
   if (!can('admin')) return <p className="panel">Only admins manage devices.</p>;
   const statusOf = new Map((statuses.data ?? []).map((s) => [s.device_id, s]));
@@ -206,6 +209,17 @@ export function DevicesPage({ confirm = (text: string) => window.confirm(text) }
             {shownTags.length} of {allTags.length} tags
           </span>
         </div>
+        {editingTag && (
+          <TagForm
+            key={editingTag.sensor_id}
+            tag={editingTag}
+            onSaved={() => {
+              setEditingTag(null);
+              tags.reload();
+            }}
+            onCancel={() => setEditingTag(null)}
+          />
+        )}
         <table className="grid">
           <thead>
             <tr>
@@ -216,12 +230,15 @@ export function DevicesPage({ confirm = (text: string) => window.confirm(text) }
               <th scope="col">Read as</th>
               <th scope="col">Unit</th>
               <th scope="col">Limits (LL / L / H / HH)</th>
+              <th scope="col">
+                <span className="sr-only">Change</span>
+              </th>
             </tr>
           </thead>
           <tbody>
             {!shownTags.length && allTags.length > 0 && (
               <tr>
-                <td colSpan={7} className="muted">
+                <td colSpan={8} className="muted">
                   No tag matches “{query.trim()}”.
                 </td>
               </tr>
@@ -237,6 +254,11 @@ export function DevicesPage({ confirm = (text: string) => window.confirm(text) }
                 <td>{bindingHow(t.source)}</td>
                 <td>{t.unit}</td>
                 <td className="num">{[t.limits?.lolo, t.limits?.lo, t.limits?.hi, t.limits?.hihi].map((v) => v ?? '—').join(' / ')}</td>
+                <td>
+                  <button type="button" aria-label={`Change tag ${t.sensor_id}`} onClick={() => setEditingTag(t)}>
+                    Change
+                  </button>
+                </td>
               </tr>
             ))}
           </tbody>

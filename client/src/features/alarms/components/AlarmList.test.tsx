@@ -9,6 +9,7 @@ import { fakeApi } from '../../../test/fake-api';
 import { alarmFixture } from '../../../test/fixtures';
 import { sortAlarms } from '../../../lib/live/alarm-state';
 import { AlarmList, type AlarmActions } from './AlarmList';
+import { sortAlarmsBy } from './alarm-summary';
 import { DEVICE_STATUS_REFRESH_MS } from './DeviceCommStatus';
 
 const alarm = alarmFixture;
@@ -299,4 +300,81 @@ describe('the alarm summary an operator works', () => {
     await user.keyboard('{Enter}');
     expect(await screen.findByRole('list', { name: 'History of PT-201 high' })).toBeInTheDocument();
   });
+});
+
+test('an alarm from a bad or non-number reading shows BAD, NaN or +Inf as the tiles do, never its placeholder 0.000', () => {
+  render(
+    <MemoryRouter>
+      <AlarmList
+        alarms={[
+          alarm('TT-BAD', { last_value: 0, last_reading: 'bad' }),
+          alarm('TT-NAN', { last_value: null, last_reading: 'NaN' }),
+          alarm('TT-INF', { last_value: null, last_reading: '+Inf' }),
+          alarm('TT-OK', { last_value: 0, last_reading: 'good' }),
+        ]}
+      />
+    </MemoryRouter>,
+  );
+  const value = (id: string) => rows().find((r) => r.getAttribute('data-alarm-id') === id)!.querySelectorAll('td.num')[1].textContent;
+  expect(['TT-BAD', 'TT-NAN', 'TT-INF', 'TT-OK'].map(value)).toEqual(['BAD', 'NaN', '+Inf', '0.000']);
+});
+
+describe('a flood of a thousand alarms', () => {
+  const MANY = Array.from({ length: 1000 }, (_, i) =>
+    alarm(`S-${String(i).padStart(4, '0')}`, { priority: (['critical', 'high', 'medium', 'low'] as const)[i % 4], raised_at: new Date(Date.parse('2026-11-27T08:00:00Z') + i * 1000).toISOString() }),
+  );
+  afterEach(() => vi.restoreAllMocks());
+
+  test('renders only the rows near the viewport, with the rest as spacer height; sorting and first-out still cover all of them', async () => {
+    const user = userEvent.setup();
+    render(
+      <MemoryRouter>
+        <AlarmList alarms={MANY} actions={fakeActions()} firstOut={new Set(['S-0000'])} />
+      </MemoryRouter>,
+    );
+    const shown = rows();
+    expect(shown.length).toBeGreaterThan(20);
+    expect(shown.length).toBeLessThan(100);
+    const spacer = document.querySelector<HTMLElement>('tr.row-spacer')!;
+    expect(parseFloat(spacer.style.height)).toBe((1000 - shown.length) * 30);
+    // "Acknowledge all" covers every alarm, not just the rendered ones.
+    expect(screen.getByRole('button', { name: 'Acknowledge all (1000)' })).toBeInTheDocument();
+    // Oldest first: the first-out alarm (the oldest) comes to the top, marked.
+    await user.click(screen.getByRole('button', { name: /^Raised/ }));
+    await user.click(screen.getByRole('button', { name: /^Raised/ }));
+    expect(rows()[0]).toHaveAttribute('data-alarm-id', 'S-0000');
+    expect(within(rows()[0]).getByText('1st')).toBeInTheDocument();
+  }, 20_000);
+
+  test('scrolling renders the rows then in view, and the arrow keys walk past the rendered ones', async () => {
+    const user = userEvent.setup();
+    render(
+      <MemoryRouter>
+        <AlarmList alarms={MANY} />
+      </MemoryRouter>,
+    );
+    const body = document.querySelector('tbody')!;
+    // jsdom has no layout: the page scrolled 3 000 px (row 100 at the top) stands in for scrolling.
+    let scrollY = 3000;
+    vi.spyOn(window, 'scrollY', 'get').mockImplementation(() => scrollY);
+    vi.spyOn(body, 'getBoundingClientRect').mockImplementation(() => ({ top: -scrollY }) as DOMRect);
+    window.scrollTo = vi.fn((opts?: ScrollToOptions | number) => {
+      scrollY = (opts as ScrollToOptions).top ?? 0;
+    }) as typeof window.scrollTo;
+    await act(async () => {
+      window.dispatchEvent(new Event('scroll'));
+      await new Promise((r) => requestAnimationFrame(r));
+    });
+    const ids = rows().map((r) => r.getAttribute('data-alarm-id'));
+    const sorted = sortAlarmsBy(MANY, { key: 'priority', dir: 'asc' }).map((a) => a.id);
+    expect(ids).toContain(sorted[100]);
+    expect(ids).not.toContain(sorted[0]);
+    // The last rendered row, then one more down: a row not rendered a moment ago gets the focus.
+    const last = rows().at(-1)!;
+    const i = sorted.indexOf(last.getAttribute('data-alarm-id')!);
+    last.focus();
+    await user.keyboard('{ArrowDown}');
+    await waitFor(() => expect(document.activeElement?.getAttribute('data-alarm-id')).toBe(sorted[i + 1]));
+    expect(window.scrollTo).toHaveBeenCalled();
+  }, 20_000);
 });

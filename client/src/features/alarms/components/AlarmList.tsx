@@ -1,11 +1,12 @@
-import { useEffect, useMemo, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
+import { memo, useCallback, useEffect, useMemo, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
 import { Link } from 'react-router-dom';
 import type { AlarmDto } from '@idm/contracts';
 import { PriorityBadge } from '../../../components/ui/PriorityBadge';
 import { isUnacked } from '../../../lib/live/alarm-state';
-import { clock, formatValue } from '../../../lib/format';
+import { clock } from '../../../lib/format';
 import { toUiError } from '../../../lib/errors';
-import { stateLabel } from './alarm-labels';
+import { useRowWindow } from '../../../lib/use-row-window';
+import { alarmValueText, stateLabel } from './alarm-labels';
 import { DEFAULT_SORT, sortAlarmsBy, type AlarmSort, type SortKey } from './alarm-summary';
 import { AlarmHistory } from './AlarmHistory';
 import { DeviceCommStatus } from './DeviceCommStatus';
@@ -35,27 +36,54 @@ const SORT_COLUMNS: { key: SortKey; label: string; className?: string }[] = [
  * `actions` is given (operator role or above). Rows are focusable: arrows move, Enter opens the
  * history, A acknowledges. `focusId` picks out one alarm (from a link such as an anomaly episode's): its
  * row is marked and scrolled to, and its history opened.
+ *
+ * A flood of a thousand alarms stays quick: rows are memoised (a sort or a filter re-renders only rows
+ * whose alarm or flags changed) and above a few screens of rows only those near the viewport are in the
+ * DOM (`useRowWindow`), the rest being spacer height.
  */
 export function AlarmList({ alarms: given, actions, focusId, firstOut }: { alarms: readonly AlarmDto[]; actions?: AlarmActions; focusId?: string; firstOut?: ReadonlySet<string> }) {
   const [sort, setSort] = useState<AlarmSort>(DEFAULT_SORT);
   const alarms = useMemo(() => sortAlarmsBy(given, sort), [given, sort]);
   const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
   const [open, setOpen] = useState<Open>(focusId ? { id: focusId, kind: 'history' } : null);
-  const tableRef = useRef<HTMLTableElement>(null);
+  const bodyRef = useRef<HTMLTableSectionElement>(null);
+  const rowWin = useRowWindow(alarms.length, bodyRef, 'tr.alarm-row');
+  /** A row to focus (or scroll to) once it is rendered: the window may not hold it yet. */
+  const pending = useRef<{ id: string; how: 'focus' | 'scroll' } | null>(null);
+  const rowEl = (id: string) => [...(bodyRef.current?.querySelectorAll<HTMLElement>('tr[data-alarm-id]') ?? [])].find((r) => r.getAttribute('data-alarm-id') === id);
+  useEffect(() => {
+    const p = pending.current;
+    const row = p && rowEl(p.id);
+    if (!p || !row) return;
+    pending.current = null;
+    if (p.how === 'focus') row.focus();
+    else row.scrollIntoView?.({ block: 'center' });
+  });
+  const latest = useRef({ alarms, reveal: rowWin.reveal });
+  latest.current = { alarms, reveal: rowWin.reveal };
+  const bring = useCallback((id: string, how: 'focus' | 'scroll') => {
+    const row = rowEl(id);
+    if (row) {
+      if (how === 'focus') row.focus();
+      else row.scrollIntoView?.({ block: 'center' });
+      return;
+    }
+    pending.current = { id, how };
+    latest.current.reveal(latest.current.alarms.findIndex((a) => a.id === id));
+  }, []);
   useEffect(() => {
     if (!focusId) return;
     setOpen({ id: focusId, kind: 'history' });
-    const row = [...(tableRef.current?.querySelectorAll('tr[data-alarm-id]') ?? [])].find((r) => r.getAttribute('data-alarm-id') === focusId);
-    row?.scrollIntoView?.({ block: 'center' });
-  }, [focusId]);
+    bring(focusId, 'scroll');
+  }, [focusId, bring]);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   /** The alarms an "acknowledge all" would cover, while it waits for confirmation (ISA-18.2: no blind acknowledgement). */
   const [confirmAll, setConfirmAll] = useState<string[] | null>(null);
-  const unacked = alarms.filter(isUnacked);
+  const unacked = useMemo(() => alarms.filter(isUnacked), [alarms]);
   const chosen = unacked.filter((a) => selected.has(a.id)).map((a) => a.id);
 
-  const run = async (fn: () => Promise<unknown>) => {
+  const run = useCallback(async (fn: () => Promise<unknown>) => {
     setBusy(true);
     setError(null);
     try {
@@ -67,15 +95,50 @@ export function AlarmList({ alarms: given, actions, focusId, firstOut }: { alarm
     } finally {
       setBusy(false);
     }
-  };
+  }, []);
 
-  const toggle = (id: string) =>
-    setSelected((s) => {
-      const n = new Set(s);
-      if (n.has(id)) n.delete(id);
-      else n.add(id);
-      return n;
-    });
+  // Stable handlers, so a memoised row re-renders only when its own props change.
+  const toggle = useCallback(
+    (id: string) =>
+      setSelected((s) => {
+        const n = new Set(s);
+        if (n.has(id)) n.delete(id);
+        else n.add(id);
+        return n;
+      }),
+    [],
+  );
+  const toggleOpen = useCallback((id: string, kind: NonNullable<Open>['kind']) => setOpen((o) => (o?.id === id && o.kind === kind ? null : { id, kind })), []);
+  const rowActions = useMemo<RowActions | undefined>(
+    () =>
+      actions && {
+        acknowledge: (id) => void run(() => actions.acknowledge([id])),
+        unshelve: (id) => void run(() => actions.unshelve(id)),
+      },
+    [actions, run],
+  );
+  const busyRef = useRef(busy);
+  busyRef.current = busy;
+  /** Keys on a focused row (not on its buttons or boxes): arrows move, Enter opens, A acknowledges. */
+  const onRowKey = useCallback(
+    (e: KeyboardEvent<HTMLTableRowElement>, a: AlarmDto) => {
+      if (e.target !== e.currentTarget || e.altKey || e.ctrlKey || e.metaKey) return;
+      const list = latest.current.alarms;
+      if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
+        e.preventDefault();
+        const i = list.findIndex((x) => x.id === a.id);
+        const next = list[Math.max(0, Math.min(list.length - 1, i + (e.key === 'ArrowDown' ? 1 : -1)))];
+        if (next) bring(next.id, 'focus');
+      } else if (e.key === 'Enter') {
+        e.preventDefault();
+        toggleOpen(a.id, 'history');
+      } else if ((e.key === 'a' || e.key === 'A') && rowActions && isUnacked(a) && !busyRef.current) {
+        e.preventDefault();
+        rowActions.acknowledge(a.id);
+      }
+    },
+    [bring, toggleOpen, rowActions],
+  );
 
   const sortBy = (key: SortKey) => setSort((s) => (s.key === key ? { key, dir: s.dir === 'asc' ? 'desc' : 'asc' } : { key, dir: key === 'time' ? 'desc' : 'asc' }));
   const ariaSort = (key: SortKey) => (sort.key === key ? (sort.dir === 'asc' ? 'ascending' : 'descending') : undefined);
@@ -88,25 +151,10 @@ export function AlarmList({ alarms: given, actions, focusId, firstOut }: { alarm
     </th>
   );
 
-  /** Keys on a focused row (not on its buttons or boxes): arrows move, Enter opens, A acknowledges. */
-  const onRowKey = (e: KeyboardEvent<HTMLTableRowElement>, a: AlarmDto) => {
-    if (e.target !== e.currentTarget || e.altKey || e.ctrlKey || e.metaKey) return;
-    const rowsNow = [...(tableRef.current?.querySelectorAll<HTMLElement>('tr[data-alarm-id]') ?? [])];
-    const i = rowsNow.indexOf(e.currentTarget);
-    if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
-      e.preventDefault();
-      rowsNow[Math.max(0, Math.min(rowsNow.length - 1, i + (e.key === 'ArrowDown' ? 1 : -1)))]?.focus();
-    } else if (e.key === 'Enter') {
-      e.preventDefault();
-      setOpen(open?.id === a.id && open.kind === 'history' ? null : { id: a.id, kind: 'history' });
-    } else if ((e.key === 'a' || e.key === 'A') && actions && isUnacked(a) && !busy) {
-      e.preventDefault();
-      void run(() => actions.acknowledge([a.id]));
-    }
-  };
-
   if (!alarms.length) return <p className="calm">No alarms need attention.</p>;
 
+  const columns = actions ? 8 : 7;
+  const shown = alarms.slice(rowWin.start, rowWin.end);
   return (
     <div className="alarm-list">
       {actions && (
@@ -140,7 +188,7 @@ export function AlarmList({ alarms: given, actions, focusId, firstOut }: { alarm
           {error}
         </p>
       )}
-      <table className="grid alarm-table" ref={tableRef}>
+      <table className="grid alarm-table" aria-rowcount={rowWin.enabled ? alarms.length + 1 : undefined}>
         <thead>
           <tr>
             {actions && <th scope="col"><span className="sr-only">Select</span></th>}
@@ -151,83 +199,27 @@ export function AlarmList({ alarms: given, actions, focusId, firstOut }: { alarm
             <th scope="col">Actions</th>
           </tr>
         </thead>
-        <tbody>
-          {alarms.map((a) => {
-            const un = isUnacked(a);
+        <tbody ref={bodyRef}>
+          {rowWin.start > 0 && <tr className="row-spacer" aria-hidden="true" style={{ height: rowWin.start * rowWin.rowHeight }} />}
+          {shown.map((a) => {
             const isOpen = open?.id === a.id ? open.kind : null;
             return [
-              <tr
+              <AlarmRow
                 key={a.id}
-                className={`alarm-row prio-row-${a.priority}${un ? ' unacked' : ''}${a.state === 'shelved' ? ' shelved' : ''}${a.id === focusId ? ' focused' : ''}`}
-                data-alarm-id={a.id}
-                data-state={a.state}
-                aria-current={a.id === focusId ? 'true' : undefined}
-                tabIndex={0}
-                onKeyDown={(e) => onRowKey(e, a)}
-              >
-                {actions && (
-                  <td>
-                    {un && <input type="checkbox" aria-label={`Select ${a.message}`} checked={selected.has(a.id)} onChange={() => toggle(a.id)} />}
-                  </td>
-                )}
-                <td>
-                  <PriorityBadge priority={a.priority} unacked={un} />
-                </td>
-                <td className="num raised">
-                  {clock(a.raised_at)}
-                  {firstOut?.has(a.id) && (
-                    <span className="first-out" title="First out: the first alarm of the flood">
-                      1st
-                    </span>
-                  )}
-                </td>
-                <td className="source">
-                  <span className="src-line">
-                    {a.sensor_id ? <Link to={`/sensors/${encodeURIComponent(a.sensor_id)}`}>{a.source_id}</Link> : a.source_id}
-                    {a.source_type === 'device' && <DeviceCommStatus deviceId={a.source_id} />}
-                  </span>
-                </td>
-                <td className="msg" title={a.message}>
-                  {a.message}
-                </td>
-                <td className="num">{formatValue(a.last_value)}</td>
-                <td className="state" title={stateLabel(a)}>
-                  {stateLabel(a)}
-                </td>
-                <td>
-                  <div className="actions">
-                    <button type="button" aria-expanded={isOpen === 'history'} onClick={() => setOpen(isOpen === 'history' ? null : { id: a.id, kind: 'history' })}>
-                      History
-                    </button>
-                    {actions && (
-                    <>
-                    {un && (
-                      <button type="button" disabled={busy} onClick={() => void run(() => actions.acknowledge([a.id]))} aria-label={`Acknowledge ${a.message}`}>
-                        Ack
-                      </button>
-                    )}
-                    {a.state === 'shelved' ? (
-                      <button type="button" disabled={busy} onClick={() => void run(() => actions.unshelve(a.id))}>
-                        Unshelve
-                      </button>
-                    ) : (
-                      a.state !== 'out_of_service' && (
-                        <button type="button" aria-expanded={isOpen === 'shelve'} onClick={() => setOpen(isOpen === 'shelve' ? null : { id: a.id, kind: 'shelve' })}>
-                          Shelve
-                        </button>
-                      )
-                    )}
-                    <button type="button" aria-expanded={isOpen === 'comment'} onClick={() => setOpen(isOpen === 'comment' ? null : { id: a.id, kind: 'comment' })}>
-                      Comment
-                    </button>
-                    </>
-                    )}
-                  </div>
-                </td>
-              </tr>,
+                alarm={a}
+                openKind={isOpen}
+                selected={selected.has(a.id)}
+                firstOut={!!firstOut?.has(a.id)}
+                focused={a.id === focusId}
+                busy={busy}
+                actions={rowActions}
+                onToggle={toggle}
+                onOpen={toggleOpen}
+                onKey={onRowKey}
+              />,
               isOpen && (isOpen === 'history' || actions) && (
                 <tr key={`${a.id}-form`} className="alarm-form-row">
-                  <td colSpan={8}>
+                  <td colSpan={columns}>
                     {isOpen === 'history' ? (
                       <AlarmHistory alarm={a} />
                     ) : !actions ? null : isOpen === 'shelve' ? (
@@ -237,7 +229,7 @@ export function AlarmList({ alarms: given, actions, focusId, firstOut }: { alarm
                         alarm={a}
                         onCancel={() => setOpen(null)}
                         onSubmit={(t) => actions.comment(a.id, t)}
-                        onAcknowledge={un ? (t) => actions.acknowledge([a.id], t) : undefined}
+                        onAcknowledge={isUnacked(a) ? (t) => actions.acknowledge([a.id], t) : undefined}
                         onDone={() => setOpen(null)}
                       />
                     )}
@@ -246,11 +238,111 @@ export function AlarmList({ alarms: given, actions, focusId, firstOut }: { alarm
               ),
             ];
           })}
+          {rowWin.end < alarms.length && <tr className="row-spacer" aria-hidden="true" style={{ height: (alarms.length - rowWin.end) * rowWin.rowHeight }} />}
         </tbody>
       </table>
     </div>
   );
 }
+
+/** What a row can do by itself (bound to the list's error and busy state). */
+interface RowActions {
+  acknowledge(id: string): void;
+  unshelve(id: string): void;
+}
+
+/** One alarm's line; memoised: it renders again only when its alarm, its flags or the busy state change. */
+const AlarmRow = memo(function AlarmRow({
+  alarm: a,
+  openKind,
+  selected,
+  firstOut,
+  focused,
+  busy,
+  actions,
+  onToggle,
+  onOpen,
+  onKey,
+}: {
+  alarm: AlarmDto;
+  openKind: NonNullable<Open>['kind'] | null;
+  selected: boolean;
+  firstOut: boolean;
+  focused: boolean;
+  busy: boolean;
+  actions?: RowActions;
+  onToggle(id: string): void;
+  onOpen(id: string, kind: NonNullable<Open>['kind']): void;
+  onKey(e: KeyboardEvent<HTMLTableRowElement>, a: AlarmDto): void;
+}) {
+  const un = isUnacked(a);
+  return (
+    <tr
+      className={`alarm-row prio-row-${a.priority}${un ? ' unacked' : ''}${a.state === 'shelved' ? ' shelved' : ''}${focused ? ' focused' : ''}`}
+      data-alarm-id={a.id}
+      data-state={a.state}
+      aria-current={focused ? 'true' : undefined}
+      tabIndex={0}
+      onKeyDown={(e) => onKey(e, a)}
+    >
+      {actions && <td>{un && <input type="checkbox" aria-label={`Select ${a.message}`} checked={selected} onChange={() => onToggle(a.id)} />}</td>}
+      <td>
+        <PriorityBadge priority={a.priority} unacked={un} />
+      </td>
+      <td className="num raised">
+        {clock(a.raised_at)}
+        {firstOut && (
+          <span className="first-out" title="First out: the first alarm of the flood">
+            1st
+          </span>
+        )}
+      </td>
+      <td className="source">
+        <span className="src-line">
+          {a.sensor_id ? <Link to={`/sensors/${encodeURIComponent(a.sensor_id)}`}>{a.source_id}</Link> : a.source_id}
+          {a.source_type === 'device' && <DeviceCommStatus deviceId={a.source_id} />}
+        </span>
+      </td>
+      <td className="msg" title={a.message}>
+        {a.message}
+      </td>
+      <td className={a.last_reading && a.last_reading !== 'good' ? 'num bad-reading' : 'num'}>{alarmValueText(a)}</td>
+      <td className="state" title={stateLabel(a)}>
+        {stateLabel(a)}
+      </td>
+      <td>
+        <div className="actions">
+          <button type="button" aria-expanded={openKind === 'history'} onClick={() => onOpen(a.id, 'history')}>
+            History
+          </button>
+          {actions && (
+            <>
+              {un && (
+                <button type="button" disabled={busy} onClick={() => actions.acknowledge(a.id)} aria-label={`Acknowledge ${a.message}`}>
+                  Ack
+                </button>
+              )}
+              {a.state === 'shelved' ? (
+                <button type="button" disabled={busy} onClick={() => actions.unshelve(a.id)}>
+                  Unshelve
+                </button>
+              ) : (
+                a.state !== 'out_of_service' && (
+                  <button type="button" aria-expanded={openKind === 'shelve'} onClick={() => onOpen(a.id, 'shelve')}>
+                    Shelve
+                  </button>
+                )
+              )}
+              <button type="button" aria-expanded={openKind === 'comment'} onClick={() => onOpen(a.id, 'comment')}>
+                Comment
+              </button>
+            </>
+          )}
+        </div>
+      </td>
+    </tr>
+  );
+});
 
 export function ShelveForm({ alarm, onSubmit, onCancel, onDone }: { alarm: AlarmDto; onSubmit(minutes: number, reason: string): Promise<unknown>; onCancel(): void; onDone(): void }) {
   const [error, setError] = useState<{ reason?: string; duration?: string; general?: string }>({});

@@ -1,5 +1,5 @@
 import type { DeviceStatusDto } from '@idm/contracts';
-import { clock, dateTime, duration } from '../../../lib/format';
+import { clock, dateOnly, dateTime, duration } from '../../../lib/format';
 import { useResource } from '../../../lib/use-resource';
 import { getDeviceStatus } from '../api/get-device-status';
 
@@ -53,7 +53,7 @@ function describe(s: DeviceStatusDto, now: number): string[] {
   return parts;
 }
 
-/** Time of day for today's polls; with the date when the last good poll is older (a long outage). */
+/** Time of day for today's polls (today in the user's time zone); with the date when the last good poll is older (a long outage). */
 function when(ms: number): string {
-  return new Date(ms).toDateString() === new Date().toDateString() ? clock(ms) : dateTime(ms);
+  return dateOnly(ms) === dateOnly(Date.now()) ? clock(ms) : dateTime(ms);
 }

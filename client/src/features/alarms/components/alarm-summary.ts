@@ -24,16 +24,22 @@ export function raisedMs(a: AlarmDto): number {
  */
 export function sortAlarmsBy(list: Iterable<AlarmDto>, sort: AlarmSort): AlarmDto[] {
   const sign = sort.dir === 'asc' ? 1 : -1;
-  const primary: (a: AlarmDto, b: AlarmDto) => number =
+  // Times parsed once per alarm, not once per comparison (a thousand alarms: ~10 000 comparisons).
+  const rows = [...list].map((a) => ({ a, t: raisedMs(a), p: PRIORITY_RANK[a.priority] }));
+  type Row = (typeof rows)[number];
+  const primary: (x: Row, y: Row) => number =
     sort.key === 'priority'
-      ? (a, b) => PRIORITY_RANK[a.priority] - PRIORITY_RANK[b.priority]
+      ? (x, y) => x.p - y.p
       : sort.key === 'time'
-        ? (a, b) => raisedMs(a) - raisedMs(b)
+        ? (x, y) => x.t - y.t
         : sort.key === 'source'
-          ? (a, b) => a.source_id.localeCompare(b.source_id, undefined, { numeric: true })
-          : (a, b) => STATE_RANK[a.state] - STATE_RANK[b.state];
-  return [...list].sort((a, b) => sign * primary(a, b) || PRIORITY_RANK[a.priority] - PRIORITY_RANK[b.priority] || raisedMs(b) - raisedMs(a) || a.id.localeCompare(b.id));
+          ? (x, y) => SOURCE_ORDER.compare(x.a.source_id, y.a.source_id)
+          : (x, y) => STATE_RANK[x.a.state] - STATE_RANK[y.a.state];
+  return rows.sort((x, y) => sign * primary(x, y) || x.p - y.p || y.t - x.t || (x.a.id < y.a.id ? -1 : x.a.id > y.a.id ? 1 : 0)).map((r) => r.a);
 }
+
+/** Source ids as people read them: P2 before P10. */
+const SOURCE_ORDER = new Intl.Collator(undefined, { numeric: true });
 
 export type StateFilter = 'all' | 'unacked' | 'unack_active' | 'unack_rtn' | 'ack_active' | 'shelved' | 'out_of_service';
 export interface AlarmFilter {

@@ -1,4 +1,5 @@
 import type { AlarmEventKindName, AlarmJournalPageDto, AlarmPriorityName } from '@idm/contracts';
+import { displayTimeZone } from '../../../lib/format';
 import { api } from '../../../lib/api';
 import { downloadFile } from '../../../lib/download';
 
@@ -26,8 +27,8 @@ export async function getJournal(s: JournalSearch, page: number, limit: number):
   return data;
 }
 
-/** The whole search as a CSV file, local times in this browser's time zone. */
+/** The whole search as a CSV file, local times in the user's time zone (their setting, else this browser's). */
 export function exportJournal(s: JournalSearch): Promise<void> {
-  const tz = Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
+  const tz = displayTimeZone();
   return downloadFile('/alarms/journal', journalParams(s, { format: 'csv', tz }), 'alarm-journal.csv');
 }

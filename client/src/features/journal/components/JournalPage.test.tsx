@@ -67,3 +67,15 @@ test('the current shift starts at the last of 06:00, 14:00 and 22:00 (local), th
   expect(presetRange('prev-shift', now)).toEqual({ from: new Date(2026, 11, 6, 22, 0).getTime(), to: new Date(2026, 11, 7, 6, 0).getTime() });
   expect(presetRange('custom', now)).toBeNull();
 });
+
+test("shifts change on the user's own time zone when they set one", async () => {
+  const { setDateTimeSettings, DEFAULT_DATE_TIME } = await import('../../../lib/format');
+  setDateTimeSettings({ locale: null, time_zone: 'Asia/Kolkata' });
+  try {
+    // 15:30 in India (UTC+5:30): the shift began at 14:00 there, 08:30 UTC; at 03:00 there, 22:00 the day before.
+    expect(shiftStart(new Date('2026-12-07T10:00:00Z')).toISOString()).toBe('2026-12-07T08:30:00.000Z');
+    expect(shiftStart(new Date('2026-12-06T21:30:00Z')).toISOString()).toBe('2026-12-06T16:30:00.000Z');
+  } finally {
+    setDateTimeSettings(DEFAULT_DATE_TIME);
+  }
+});

@@ -1,3 +1,5 @@
+import { zoneOffsetMs } from '../../../lib/format';
+
 /** Ranges the journal offers; a shift handover looks at the current shift or the last 8 h. */
 export const RANGE_PRESETS = [
   { id: '8h', label: 'Last 8 h' },
@@ -12,18 +14,19 @@ export type RangePreset = (typeof RANGE_PRESETS)[number]['id'];
 /** Shift changes, local time: the common three-shift pattern (06-14, 14-22, 22-06). */
 export const SHIFT_STARTS_H = [6, 14, 22];
 const HOUR = 3600_000;
+const DAY = 24 * HOUR;
 
-/** Start of the shift running at `now` (local time). */
+/** Start of the shift running at `now`, local time of the user's zone (their setting, else the browser's). */
 export function shiftStart(now: Date): Date {
-  const d = new Date(now);
-  const h = d.getHours();
+  const t = now.getTime();
+  const off = zoneOffsetMs(t);
+  const local = t + off;
+  const day = Math.floor(local / DAY) * DAY;
+  const h = Math.floor((local - day) / HOUR);
   const start = [...SHIFT_STARTS_H].reverse().find((s) => s <= h);
-  if (start === undefined) {
-    // Before the first change of the day: the night shift that began yesterday.
-    d.setDate(d.getDate() - 1);
-    d.setHours(SHIFT_STARTS_H[SHIFT_STARTS_H.length - 1], 0, 0, 0);
-  } else d.setHours(start, 0, 0, 0);
-  return d;
+  // Before the first change of the day: the night shift that began yesterday.
+  const startLocal = start === undefined ? day - DAY + SHIFT_STARTS_H[SHIFT_STARTS_H.length - 1] * HOUR : day + start * HOUR;
+  return new Date(startLocal - zoneOffsetMs(startLocal - off));
 }
 
 /** The range of a preset at `now` (custom: null, the pickers decide). */

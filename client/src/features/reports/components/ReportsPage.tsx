@@ -1,7 +1,7 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import type { DigestAttachmentFormat, ReportFormat, ReportJobDto } from '@idm/contracts';
 import { useAuth } from '../../../lib/auth';
-import { dateTime } from '../../../lib/format';
+import { dateTime, displayTimeZone } from '../../../lib/format';
 import { downloadFile } from '../../../lib/download';
 import { toUiError, type UiError } from '../../../lib/errors';
 import { useResource } from '../../../lib/use-resource';
@@ -173,8 +173,8 @@ function Subscriptions() {
     }
   };
 
-  // Schedules run in this browser's time zone (the server keeps it with the subscription).
-  const timeZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+  // Schedules run in the user's time zone (their setting, else this browser's; the server keeps it with the subscription).
+  const timeZone = displayTimeZone();
   if (subs.error?.status === 404) return <p className="panel muted">Notification subscriptions are not available on this server yet.</p>;
   return (
     <section className="panel" aria-labelledby="subs-title">

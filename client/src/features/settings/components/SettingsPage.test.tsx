@@ -1,0 +1,73 @@
+import { render, screen, waitFor } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { MemoryRouter } from 'react-router-dom';
+import { afterEach, beforeEach, expect, test } from 'vitest';
+import { initConfig } from '../../../config';
+import { AuthProvider } from '../../../lib/auth';
+import { DEFAULT_DATE_TIME, setDateTimeSettings } from '../../../lib/format';
+import { sessionFromTokens, setSession } from '../../../lib/session';
+import { useDateTimeVersion } from '../../../lib/user-settings';
+import { fakeApi, fakeToken, type FakeRequest } from '../../../test/fake-api';
+import { alarmFixture } from '../../../test/fixtures';
+import { AlarmList } from '../../alarms/components/AlarmList';
+import { SettingsPage } from './SettingsPage';
+
+const ME = { id: 'id-ada', username: 'ada', email: 'ada@plant.example', roles: ['operator'], disabled: false, created_at: '2026-01-01T00:00:00Z', last_login_at: null, locale: null, time_zone: null };
+let seen: FakeRequest[];
+
+/** What the shell does: a new date-time format re-renders the screens (memoised alarm rows included). */
+function Screens() {
+  const version = useDateTimeVersion();
+  return (
+    <div key={version}>
+      <SettingsPage />
+      <AlarmList alarms={[alarmFixture('TT-101', { raised_at: '2026-12-07T20:15:30Z' })]} />
+    </div>
+  );
+}
+
+beforeEach(() => {
+  initConfig({});
+  localStorage.clear();
+  setSession(sessionFromTokens({ access_token: fakeToken('ada', ['operator']), refresh_token: 'r', expires_in: 900 }));
+  seen = fakeApi((req) => {
+    if (req.method === 'GET' && req.url === '/auth/me') return { status: 200, data: ME };
+    if (req.method === 'PATCH' && req.url === '/auth/me') {
+      const body = req.body as { locale: string | null; time_zone: string | null };
+      if (body.locale === 'en_US!')
+        return { status: 400, data: { statusCode: 400, message: 'locale must be a language tag such as en-GB, en-US or de-DE (or null for ISO-like 24 h)', details: [{ field: 'locale', rule: 'isDateLocale', message: 'locale must be a language tag such as en-GB, en-US or de-DE (or null for ISO-like 24 h)' }] } };
+      return { status: 200, data: { ...ME, ...body } };
+    }
+    return { status: 404, data: {} };
+  });
+});
+afterEach(() => setDateTimeSettings(DEFAULT_DATE_TIME));
+
+test('times read ISO-like 24 h by default; a saved locale and time zone change them on every screen, and stay with the user', async () => {
+  const user = userEvent.setup();
+  render(
+    <AuthProvider>
+      <MemoryRouter>
+        <Screens />
+      </MemoryRouter>
+    </AuthProvider>,
+  );
+  const raised = () => document.querySelector('td.raised')!.textContent;
+  expect(screen.getByTestId('date-time-sample').textContent).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/);
+  expect(raised()).toMatch(/^\d{2}:\d{2}:\d{2}$/);
+
+  // A locale Intl does not know: the server's 400 shows at the field, nothing changes.
+  await user.type(screen.getByLabelText(/Date and time format/), 'en_US!');
+  await user.click(screen.getByRole('button', { name: 'Save' }));
+  expect(await screen.findByText(/locale must be a language tag/)).toBeInTheDocument();
+  expect(raised()).toMatch(/^\d{2}:\d{2}:\d{2}$/);
+
+  await user.clear(screen.getByLabelText(/Date and time format/));
+  await user.type(screen.getByLabelText(/Date and time format/), 'en-US');
+  await user.type(screen.getByLabelText(/Time zone/), 'UTC');
+  await user.click(screen.getByRole('button', { name: 'Save' }));
+  await waitFor(() => expect(raised()).toBe('8:15:30 PM'));
+  expect(screen.getByTestId('date-time-sample').textContent).toMatch(/^\d{2}\/\d{2}\/\d{4} \d{1,2}:\d{2}:\d{2} [AP]M$/);
+  expect(seen.filter((r) => r.method === 'PATCH').at(-1)!.body).toEqual({ locale: 'en-US', time_zone: 'UTC' });
+  expect(JSON.parse(localStorage.getItem('idm.dateTime.id-ada')!)).toEqual({ locale: 'en-US', time_zone: 'UTC' });
+});
