@@ -1,5 +1,5 @@
 import { AlertScorer } from './alert-scorer';
-import { tsOf, withFault } from './testing/signals';
+import { gaussian, MONDAY, tsOf, withFault } from './testing/signals';
 
 describe('AlertScorer (the command-line score)', () => {
   const alertsOf = (x: number[]) => {
@@ -20,6 +20,36 @@ describe('AlertScorer (the command-line score)', () => {
     expect(alerts.length).toBeLessThanOrEqual(3);
     expect(alerts[0]).toBeGreaterThanOrEqual(3000);
     expect(alerts[0]).toBeLessThanOrEqual(3200);
+  });
+
+  describe('a routine event at the same time every day (a nightly job)', () => {
+    // Five-minute samples for ten days; from day 1 a jump at 03:00 every day (the job), on day 7 the same
+    // jump at 15:00 (not routine), on day 8 a much bigger one at 03:00 (an escalation).
+    const PER_DAY = 288;
+    const at = (day: number, hour: number) => day * PER_DAY + hour * 12;
+    const x = gaussian(10 * PER_DAY, 5);
+    for (let day = 1; day < 10; day++) x[at(day, 3)] += day === 8 ? 40 : 12;
+    x[at(7, 15)] += 12;
+    const alerts = (options = {}) => {
+      const scorer = new AlertScorer({}, options);
+      return x.map((v, i) => [i, scorer.step(MONDAY + i * 300_000, v)]).filter(([, s]) => s >= 0.5).map(([i]) => i);
+    };
+
+    it('is reported on the first days only, then not while it recurs; the same jump at another hour and a bigger one at its hour are', () => {
+      const got = alerts();
+      const routine = [2, 3, 4, 5, 6, 7, 9].map((d) => at(d, 3)).filter((i) => got.includes(i));
+      // Days 1 and 2 (no routine yet: it must have come on each of the two days before), then quiet.
+      expect(routine.filter((i) => i >= at(4, 0))).toEqual([]);
+      expect(got).toContain(at(7, 15));
+      expect(got).toContain(at(8, 3));
+      // Nothing else on the clean part after the warm-up.
+      expect(got.filter((i) => i > at(2, 0) && ![at(2, 3), at(3, 3), at(7, 15), at(8, 3)].includes(i))).toEqual([]);
+    });
+
+    it('without the recurrence test it is reported every day (what the test adds)', () => {
+      const got = alerts({ recurrence: false });
+      expect([4, 5, 6, 7].map((d) => at(d, 3)).filter((i) => got.includes(i)).length).toBeGreaterThanOrEqual(3);
+    });
   });
 
   it('is causal: a row\'s score does not change when later rows change', () => {

@@ -24,13 +24,28 @@ export interface AlertScorerOptions {
   ownEvidence?: AnomalyType[];
   /** Weight of an own-evidence alert against the joint one (below 1: a second test, so a little stricter). */
   ownWeight?: number;
+  /**
+   * Judge recurrence (default on): the same kind of evidence at about this time of day as on each of the
+   * two previous days, and not clearly stronger (a nightly job, a daily batch), is the signal's routine,
+   * not news.
+   */
+  recurrence?: boolean;
+  /** A recurring event is news again when its strength exceeds this many times the routine one (daily jobs vary). */
+  recurrenceMargin?: number;
 }
+
+/** Hour-of-day bins of the recurrence memory; an event also matches the neighbouring hours (daily jobs wander). */
+const RECUR_BINS = 24;
+const HOUR_MS = 3_600_000;
+const DAY_MS = 24 * HOUR_MS;
 
 /**
  * The per-row alert score the command-line detector writes, in [0, 1]. Two causal steps on top of the
  * engine's score: (1) how unusual the engine's evidence is for this sensor (a bursty sensor's routine
  * bursts stop being news), (2) an operator hears about a problem once, not on every sample of it: a score
- * is reported only when it beats the fading memory of what was already reported, else 0.
+ * is reported only when it beats the fading memory of what was already reported, else 0; (3) nor about
+ * the routine: the same kind of event at about the same time on each of the last two days (see
+ * `recurrence`), whose aftermath then counts as reported.
  */
 export class AlertScorer {
   readonly detector: SensorDetector;
@@ -46,6 +61,20 @@ export class AlertScorer {
   private readonly evidenceWarmup: number;
   private readonly own: { index: number; mean: number; variance: number }[];
   private readonly ownWeight: number;
+  /**
+   * Per hour of the day, the strongest evidence on the day `recurDay` (today's so far) and on the one and
+   * two days before it.
+   */
+  private readonly recurToday = new Float64Array(RECUR_BINS);
+  private readonly recurDay = new Float64Array(RECUR_BINS).fill(-Infinity);
+  private readonly recurYesterday = new Float64Array(RECUR_BINS);
+  private readonly recurBefore = new Float64Array(RECUR_BINS);
+  /** The kind of finding (`EVIDENCE_INDEX`) each of those was: a routine is the same kind of event each day. */
+  private readonly recurTodayKind = new Int8Array(RECUR_BINS).fill(-1);
+  private readonly recurYesterdayKind = new Int8Array(RECUR_BINS).fill(-1);
+  private readonly recurBeforeKind = new Int8Array(RECUR_BINS).fill(-1);
+  private readonly recurOn: boolean;
+  private readonly recurMargin: number;
 
   constructor(settings: DetectorSettings = {}, options: AlertScorerOptions = {}) {
     this.detector = new SensorDetector(settings);
@@ -57,6 +86,8 @@ export class AlertScorer {
     this.evidenceWarmup = options.evidenceWarmup ?? 100;
     this.own = (options.ownEvidence ?? ['pattern']).map((t) => ({ index: EVIDENCE_INDEX[t], mean: 0, variance: 0 }));
     this.ownWeight = options.ownWeight ?? 0.8;
+    this.recurOn = options.recurrence ?? true;
+    this.recurMargin = options.recurrenceMargin ?? 1.5;
   }
 
   /** Surprise of `evidence` under a learned mean / variance, then learns it (outliers clipped at 4 sd). */
@@ -67,6 +98,42 @@ export class AlertScorer {
     stats.mean += a * r;
     stats.variance = (1 - a) * (stats.variance + a * r * r);
     return surprise;
+  }
+
+  /**
+   * The routine evidence at about this time of day: the weaker of yesterday's and the day before's
+   * strongest in this hour or a neighbouring one (a daily job wanders), then remembers this sample's.
+   */
+  private recurrence(timestamp: number, strength: number): number {
+    const day = Math.floor(timestamp / DAY_MS);
+    const bin = Math.floor((timestamp - day * DAY_MS) / HOUR_MS);
+    const kind = this.detector.lastBest;
+    let yesterday = 0;
+    let before = 0;
+    for (let d = -1; d <= 1; d++) {
+      const b = (bin + d + RECUR_BINS) % RECUR_BINS;
+      this.roll(b, day);
+      if (this.recurYesterdayKind[b] === kind) yesterday = Math.max(yesterday, this.recurYesterday[b]);
+      if (this.recurBeforeKind[b] === kind) before = Math.max(before, this.recurBefore[b]);
+    }
+    if (strength > this.recurToday[bin]) {
+      this.recurToday[bin] = strength;
+      this.recurTodayKind[bin] = kind;
+    }
+    return Math.min(yesterday, before);
+  }
+
+  /** Moves an hour's memory on to `day` (days without samples remember nothing). */
+  private roll(b: number, day: number): void {
+    const last = this.recurDay[b];
+    if (last === day) return;
+    this.recurBefore[b] = last === day - 1 ? this.recurYesterday[b] : last === day - 2 ? this.recurToday[b] : 0;
+    this.recurBeforeKind[b] = last === day - 1 ? this.recurYesterdayKind[b] : last === day - 2 ? this.recurTodayKind[b] : -1;
+    this.recurYesterday[b] = last === day - 1 ? this.recurToday[b] : 0;
+    this.recurYesterdayKind[b] = last === day - 1 ? this.recurTodayKind[b] : -1;
+    this.recurToday[b] = 0;
+    this.recurTodayKind[b] = -1;
+    this.recurDay[b] = day;
   }
 
   step(timestamp: number, value: number): number {
@@ -88,9 +155,15 @@ export class AlertScorer {
       strength = Math.max(strength, this.ownWeight * Math.min(Math.max(0, own) / this.surpriseThreshold, ratio));
     }
     this.memory *= this.decay;
+    const usual = this.recurOn ? this.recurrence(timestamp, strength) : 0;
     // Its own warm-up: surprise means nothing until the evidence distribution has been seen for a while.
     if (this.n <= this.evidenceWarmup) return 0;
     if (!(strength > this.memory)) return 0;
+    if (!(strength > this.recurMargin * usual)) {
+      // Known routine: its aftermath (the charts catching up with it) is a repeat too, as if reported.
+      this.memory = Math.max(this.memory, strength * this.renotify);
+      return 0;
+    }
     this.memory = strength * this.renotify;
     return scoreOf(strength, 1);
   }

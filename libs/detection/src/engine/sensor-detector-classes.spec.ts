@@ -120,6 +120,37 @@ describe('SensorDetector: count model (opt-in)', () => {
   });
 });
 
+describe('SensorDetector: a line that idles between batches (stuck judged against its own idle stretches)', () => {
+  /** One sample a minute: 20 minutes counting about 60 a minute, 70 minutes at exactly 0; from `stopAt` only 0. */
+  const line = (n: number, seed: number, stopAt: number) => gaussian(n, seed, 60, 3).map((x, i) => (i % 90 < 20 && i < stopAt ? Math.round(x) : 0));
+
+  it('does not call its ordinary idle stretches stuck, and reports a stop within twice its longest idle stretch', () => {
+    const stopAt = 2700; // the start of a batch that never comes
+    const verdicts = run(line(3200, 3, stopAt), 60_000);
+    // After the 24 h warm-up, no stuck finding on any ordinary idle stretch.
+    expect(verdicts.slice(1500, stopAt).filter((v) => anomalous(v) && v.anomaly_type === 'stuck')).toHaveLength(0);
+    const first = verdicts.findIndex((v, i) => i >= stopAt && anomalous(v) && v.anomaly_type === 'stuck');
+    // Idle since the end of the last batch (sample 2720 - 90 + 20): judged stuck once the run passes 2 × 70.
+    expect(first).toBeGreaterThan(stopAt);
+    expect(first - (stopAt - 70)).toBeLessThanOrEqual(2 * 70 + 5);
+  });
+
+  it('a state saved before the idle stretches were learned (no flatRunMax) loads and learns them', () => {
+    const x = line(3200, 4, 3200);
+    const a = new SensorDetector();
+    for (let i = 0; i < 1600; i++) a.step(tsOf(i), x[i]);
+    const saved = a.snapshot() as Partial<SensorState>;
+    expect(saved.flatRunMax).toBeGreaterThanOrEqual(60);
+    delete saved.flatRunMax;
+    const b = new SensorDetector({}, saved as SensorState);
+    expect(b.snapshot().flatRunMax).toBe(0);
+    // It learns the idle stretch from the next one on; later stretches are not stuck.
+    const verdicts = x.slice(1600).map((v, i) => b.step(tsOf(1600 + i), v));
+    expect(verdicts.slice(200).filter((v) => anomalous(v) && v.anomaly_type === 'stuck')).toHaveLength(0);
+    expect(b.snapshot().flatRunMax).toBeGreaterThanOrEqual(60);
+  });
+});
+
 describe('SensorDetector: a state saved by the previous version (flat daily profile, no weekly profile)', () => {
   const old = savedBeforeWeekly as unknown as SensorState & { dayMean: number[] };
 

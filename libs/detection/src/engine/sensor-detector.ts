@@ -43,6 +43,12 @@ export interface SensorState {
   /** Consecutive samples without change, and how often the value usually repeats. */
   flatRun: number;
   repeatRate: number;
+  /**
+   * The longest ordinary flat run seen lately (samples; fades over a few baseline half-lives). A signal
+   * that idles between bursts (a counter, a batch line) repeats in long stretches, not in independent
+   * repeats: a run is judged stuck only once it also outlasts twice its usual longest.
+   */
+  flatRunMax: number;
   /** Active static limits (for the deadband). */
   limitActive: { lolo: boolean; lo: boolean; hi: boolean; hihi: boolean };
   /** Signed zone codes (±1..±4, see step) of the last RUN_MEMORY samples, oldest first, for the run rules. */
@@ -144,6 +150,8 @@ const WEEKLY_EXPLAINS = 0.7;
 const BLOCKS_PER_BIN = 6;
 /** A signal exactly zero more often than this is judged by the count model (see `SensorState.zeroRate`). */
 const ZERO_INFLATED = 0.5;
+/** A flat run is judged stuck only once it outlasts this many times the usual longest one (see `flatRunMax`). */
+const STUCK_RUN_MARGIN = 2;
 /** Intervals this many periods long are gaps: the per-sample rate of change is not judged across them. */
 const GAP_PERIODS = 3;
 
@@ -266,7 +274,8 @@ const RUN_COUNTS = WEEK + 10;
 /** The sample being judged (passed in the array: doubles passed to a call that is not inlined are boxed). */
 const IN_TS = RUN_COUNTS + 6;
 const IN_VALUE = IN_TS + 1;
-const SLOT_COUNT = IN_VALUE + 1;
+const FLAT_RUN_MAX = IN_VALUE + 1;
+const SLOT_COUNT = FLAT_RUN_MAX + 1;
 /** The run rules' windows, and the smallest |zone| each counts (zone = 1 + whole sigmas, see `update`). */
 const RUN_WINDOWS = [3, 5, 9];
 const RUN_MIN_ZONE = [3, 2, 1];
@@ -469,6 +478,7 @@ export function initialState(): SensorState {
     fastVariance: 0,
     flatRun: 0,
     repeatRate: 0,
+    flatRunMax: 0,
     limitActive: { lolo: false, lo: false, hi: false, hihi: false },
     zones: [],
     day: emptyProfile(DAY_BINS),
@@ -568,6 +578,7 @@ export class SensorDetector {
     h[FAST_VARIANCE] = s.fastVariance;
     h[FLAT_RUN] = s.flatRun;
     h[REPEAT_RATE] = s.repeatRate;
+    h[FLAT_RUN_MAX] = s.flatRunMax;
     h[BLOCK_SUM] = s.blockSum;
     h[BLOCK_N] = s.blockN;
     h[BLOCK_TS] = s.blockTs;
@@ -659,6 +670,7 @@ export class SensorDetector {
       fastVariance: h[FAST_VARIANCE],
       flatRun: h[FLAT_RUN],
       repeatRate: h[REPEAT_RATE],
+      flatRunMax: h[FLAT_RUN_MAX],
       limitActive: this.limitActive,
       zones: Array.from(h.subarray(ZONES, ZONES + h[ZONE_COUNT])),
       day: saveProfile(h, DAY, this.dayBins),
@@ -837,14 +849,21 @@ export class SensorDetector {
       }
       if (flags & FLAG_RUN_RULES && !counts) this.runRules(findings);
     }
-    // Absence of the usual activity (a counter that stops) is a run of repeats as unlikely as a stuck sensor's.
+    // Absence of the usual activity (a counter that stops) is a run of repeats as unlikely as a stuck sensor's,
+    // and longer than the signal's own idle stretches (repeats come in runs there, not one by one).
+    const runEnded = !flat && h[FLAT_RUN] > 0;
+    let stuckThreshold = 0;
+    if (flatRun > 0 || runEnded) {
+      const p = h[REPEAT_RATE];
+      // The run length as unlikely as `stuckProbability` given how often the value repeats.
+      const geometric = p <= 0 ? h[C_STUCK_MIN] : p >= 0.999 ? Number.MAX_SAFE_INTEGER : Math.max(h[C_STUCK_MIN], Math.ceil(h[C_STUCK_LN_P] / Math.log(p)));
+      stuckThreshold = Math.max(geometric, Math.ceil(STUCK_RUN_MARGIN * h[FLAT_RUN_MAX]));
+    }
     if (!warming && flags & FLAG_STUCK && flatRun > 0) {
       // Written directly, like the detectors above (a quantised signal repeats often).
-      const p = h[REPEAT_RATE];
       SLOTS.present[I_STUCK] = 1;
       SLOTS.statistic[I_STUCK] = flatRun;
-      // The run length as unlikely as `stuckProbability` given how often the value repeats.
-      SLOTS.threshold[I_STUCK] = p <= 0 ? h[C_STUCK_MIN] : p >= 0.999 ? Number.MAX_SAFE_INTEGER : Math.max(h[C_STUCK_MIN], Math.ceil(h[C_STUCK_LN_P] / Math.log(p)));
+      SLOTS.threshold[I_STUCK] = stuckThreshold;
       SLOTS.lo[I_STUCK] = value;
       SLOTS.hi[I_STUCK] = value;
       SLOTS.arg[I_STUCK] = flatRun;
@@ -888,6 +907,12 @@ export class SensorDetector {
     // A flat line after warm-up must not teach the detector that flat lines are normal; one during warm-up
     // (a sensor that idles at a constant value) must.
     if (warming || flatRun <= h[C_STUCK_MIN]) h[REPEAT_RATE] += a * ((flat ? 1 : 0) - h[REPEAT_RATE]);
+    // A run that ended teaches the usual longest run: any during warm-up; after it, at most up to twice the
+    // threshold (a stuck sensor that recovers must not teach its whole outage, while a state saved before
+    // this was learned still catches up within a few idle stretches).
+    let runMax = h[FLAT_RUN_MAX] * (1 - alpha / AUTOCORRELATION_MEMORY);
+    if (runEnded) runMax = Math.max(runMax, warming ? h[FLAT_RUN] : Math.min(h[FLAT_RUN], 2 * stuckThreshold));
+    h[FLAT_RUN_MAX] = runMax;
     h[FLAT_RUN] = flatRun;
     if (n <= ROBUST_START) this.robustStart(value);
     h[PREV] = value;
@@ -948,6 +973,11 @@ export class SensorDetector {
   /** The verdict of the last `update` (or `step`): a new object. */
   lastVerdict(): EngineVerdict {
     return this.findings.verdict();
+  }
+
+  /** Index (`EVIDENCE_INDEX`) of the last sample's strongest finding, -1 for none, without building the verdict. */
+  get lastBest(): number {
+    return this.h[F_BEST];
   }
 
   /** Joint weight of evidence of the last sample (`EngineVerdict.combined`) without building the verdict. */
