@@ -1,9 +1,10 @@
 /**
  * `npm run bench:skab`: the multivariate asset detector on the SKAB dev set under SKAB's protocol
  * (see skab-scorer.ts), with settings chosen by leave-one-file-out cross-validation over the experiment
- * files (each fold picks on the other files, is scored on its own; every fold reported), and the update
- * cost per asset for 8, 16, 32 and 64 sensors and per ingested sample for 100 assets of 16. Prints a table; writes bench-results/skab-<stamp>.json and
- * bench-results/skab-latest.json. `SKAB_DIR` points at another copy of the dev set.
+ * files (each fold picks on the other files, is scored on its own; every fold reported), for each of the
+ * detector's models (`pca`, the default, and `mewma`), and the update cost per asset for 8, 16, 32 and 64
+ * sensors and per ingested sample for 100 assets of 16. Prints a table; writes bench-results/skab-<stamp>.json
+ * and bench-results/skab-latest.json. `SKAB_DIR` points at another copy of the dev set.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -18,6 +19,8 @@ export const SKAB_TRAIN_ROWS = 400;
 const MAX_FAR = 0.15;
 
 type Candidate = Pick<MultivariateSettings, 'thresholdSigma' | 'smoothing' | 'forgetting'>;
+type Model = MultivariateSettings['model'];
+const MODELS: Model[] = ['pca', 'mewma'];
 
 /**
  * A small grid of settings with a meaning, not a search over every knob: the limit's width in learned
@@ -49,8 +52,8 @@ function total(runs: FileRun[]): Confusion {
 }
 
 /** The candidate with the best F1 among those within the FAR goal on `files` (best F1 overall when none is). */
-export function choose(files: SkabFile[], grid: Candidate[]): Candidate {
-  const scored = grid.map((c) => ({ c, r: rates(total(files.map((f) => runFile(f, c)))) }));
+export function choose(files: SkabFile[], grid: Candidate[], model: Model = 'pca'): Candidate {
+  const scored = grid.map((c) => ({ c, r: rates(total(files.map((f) => runFile(f, { ...c, model })))) }));
   const within = scored.filter((s) => s.r.far <= MAX_FAR);
   const pool = within.length ? within : scored;
   return pool.reduce((best, s) => (s.r.f1 > best.r.f1 ? s : best)).c;
@@ -59,7 +62,7 @@ export function choose(files: SkabFile[], grid: Candidate[]): Candidate {
 const pct = (v: number) => Math.round(v * 1000) / 10;
 const describe = (c: Candidate) => `sigma=${c.thresholdSigma} smoothing=${c.smoothing} forgetting=${c.forgetting}`;
 
-export function skabRows(files: SkabFile[]): { rows: BenchRow[]; folds: unknown[] } {
+export function skabRows(files: SkabFile[], model: Model = 'pca'): { rows: BenchRow[]; folds: unknown[] } {
   const experiments = files.filter((f) => f.anomaly.some((a) => a === 1));
   const normalOnly = files.filter((f) => !f.anomaly.some((a) => a === 1));
   const grid = candidates();
@@ -67,28 +70,29 @@ export function skabRows(files: SkabFile[]): { rows: BenchRow[]; folds: unknown[
   const folds: unknown[] = [];
   const heldOut: FileRun[] = [];
   for (const test of experiments) {
-    const chosen = choose(
+    const chosen = { ...choose(
       experiments.filter((f) => f !== test),
       grid,
-    );
+      model,
+    ), model };
     const run = runFile(test, chosen);
     heldOut.push(run);
     const r = rates(run.confusion);
     const freeFar = normalOnly.map((f) => rates(runFile(f, chosen).confusion).far);
-    folds.push({ heldOut: test.name, settings: chosen, ...r, confusion: run.confusion, onsets: run.onsets, anomalyFreeFar: freeFar });
+    folds.push({ model, heldOut: test.name, settings: chosen, ...r, confusion: run.confusion, onsets: run.onsets, anomalyFreeFar: freeFar });
     const note = `${describe(chosen)}; onsets ${run.onsets.detected}/${run.onsets.anomalies} delay ${run.onsets.delays.join(',') || '-'} rows, ${run.onsets.falseOnsets} false`;
-    rows.push({ benchmark: 'skab-lofo', case: `${test.name} F1`, value: r.f1, unit: 'F1', notes: note });
-    rows.push({ benchmark: 'skab-lofo', case: `${test.name} FAR`, value: pct(r.far), unit: '%', notes: `MAR ${pct(r.mar)} %; anomaly-free FAR ${freeFar.map(pct).join(', ')} %` });
+    rows.push({ benchmark: `skab-lofo ${model}`, case: `${test.name} F1`, value: r.f1, unit: 'F1', notes: note });
+    rows.push({ benchmark: `skab-lofo ${model}`, case: `${test.name} FAR`, value: pct(r.far), unit: '%', notes: `MAR ${pct(r.mar)} %; anomaly-free FAR ${freeFar.map(pct).join(', ')} %` });
   }
   const pooled = rates(total(heldOut));
-  rows.push({ benchmark: 'skab-lofo', case: 'held-out pooled F1', value: pooled.f1, unit: 'F1', notes: `goal ≥ 0.80; leaderboard best Conv-AE 0.78` });
-  rows.push({ benchmark: 'skab-lofo', case: 'held-out pooled FAR', value: pct(pooled.far), unit: '%', notes: `goal ≤ 15 %; MAR ${pct(pooled.mar)} %` });
-  // The defaults, the same on every file (what the server and the CLI run).
-  const defaults = experiments.map((f) => runFile(f, {}));
+  rows.push({ benchmark: `skab-lofo ${model}`, case: 'held-out pooled F1', value: pooled.f1, unit: 'F1', notes: `goal ≥ 0.80; leaderboard best Conv-AE 0.78` });
+  rows.push({ benchmark: `skab-lofo ${model}`, case: 'held-out pooled FAR', value: pct(pooled.far), unit: '%', notes: `goal ≤ 15 %; MAR ${pct(pooled.mar)} %` });
+  // The defaults with this model, the same on every file (what the server and the CLI run for an asset of that model).
+  const defaults = experiments.map((f) => runFile(f, { model }));
   const d = rates(total(defaults));
-  const free = normalOnly.map((f) => rates(runFile(f, {}).confusion).far);
+  const free = normalOnly.map((f) => rates(runFile(f, { model }).confusion).far);
   rows.push({
-    benchmark: 'skab-defaults',
+    benchmark: `skab-defaults ${model}`,
     case: 'dev F1 / FAR / MAR',
     value: d.f1,
     unit: 'F1',
@@ -108,12 +112,12 @@ function syntheticRows(k: number, count: number): number[][] {
   });
 }
 
-export function updateCostRows(): BenchRow[] {
+export function updateCostRows(model: Model): BenchRow[] {
   return [8, 16, 32, 64].map((k) => {
     const ids = Array.from({ length: k }, (_, i) => `s${i}`);
     const train = Math.max(400, 4 * k);
     const rows = syntheticRows(k, train + 20_000);
-    const d = new MultivariateDetector(ids, { trainSamples: train });
+    const d = new MultivariateDetector(ids, { trainSamples: train, model });
     rows.slice(0, train).forEach((r, i) => d.update(i * 1000, r));
     const timed = rows.slice(train);
     // CPU time of the process: neighbours on a shared machine count less than in wall time.
@@ -122,7 +126,7 @@ export function updateCostRows(): BenchRow[] {
     const cpu = process.cpuUsage(cpu0);
     const us = (cpu.user + cpu.system) / timed.length;
     const bytes = JSON.stringify(d.toState()).length;
-    return { benchmark: 'multivariate-update', case: `${k} sensors`, value: us, unit: 'µs CPU/update', notes: `mean over ${timed.length} updates incl. PCA refits; state ${Math.round(bytes / 1024)} KiB JSON` };
+    return { benchmark: `multivariate-update ${model}`, case: `${k} sensors`, value: us, unit: 'µs CPU/update', notes: `mean over ${timed.length} updates incl. PCA refits; state ${Math.round(bytes / 1024)} KiB JSON` };
   });
 }
 
@@ -130,13 +134,13 @@ export function updateCostRows(): BenchRow[] {
  * What 100 assets of 16 sensors would add to ingestion: each asset ticks once per round of its sensors'
  * samples (16 `observe` + 1 `tick`), so the cost per ingested sample is the asset update / 16.
  */
-export function plantCostRow(): BenchRow {
+export function plantCostRow(model: Model): BenchRow {
   const assets = 100;
   const k = 16;
   const rounds = 2000;
   const ids = Array.from({ length: k }, (_, i) => `s${i}`);
   const rows = syntheticRows(k, 400 + rounds);
-  const detectors = Array.from({ length: assets }, () => new MultivariateDetector(ids, { trainSamples: 400 }));
+  const detectors = Array.from({ length: assets }, () => new MultivariateDetector(ids, { trainSamples: 400, model }));
   for (const d of detectors) rows.slice(0, 400).forEach((r, i) => d.update(i * 1000, r));
   const cpu0 = process.cpuUsage();
   for (let n = 0; n < rounds; n++) {
@@ -150,14 +154,20 @@ export function plantCostRow(): BenchRow {
   const cpu = process.cpuUsage(cpu0);
   const samples = rounds * assets * k;
   const us = (cpu.user + cpu.system) / samples;
-  return { benchmark: 'multivariate-update', case: '100 assets × 16 sensors', value: us, unit: 'µs CPU/sample', notes: `added CPU per ingested sample (${samples} samples; the per-sensor engine inside ingestion: about 1.3 µs)` };
+  return { benchmark: `multivariate-update ${model}`, case: '100 assets × 16 sensors', value: us, unit: 'µs CPU/sample', notes: `added CPU per ingested sample (${samples} samples; the per-sensor engine inside ingestion: about 1.3 µs)` };
 }
 
 function main(): void {
   const files = readSkabDir();
   process.stderr.write(`SKAB dev set: ${skabDir()} (${files.map((f) => f.name).join(', ')})\n`);
-  const { rows, folds } = skabRows(files);
-  rows.push(...updateCostRows(), plantCostRow());
+  const rows: BenchRow[] = [];
+  const folds: unknown[] = [];
+  for (const model of MODELS) {
+    const r = skabRows(files, model);
+    rows.push(...r.rows);
+    folds.push(...r.folds);
+  }
+  for (const model of MODELS) rows.push(...updateCostRows(model), plantCostRow(model));
   console.log(formatTable(rows));
   const dir = path.resolve(__dirname, '../../../bench-results');
   fs.mkdirSync(dir, { recursive: true });
