@@ -520,8 +520,8 @@ export function sumWidening(rho: number): number {
  * threshold); the verdict is the strongest one.
  */
 export class SensorDetector {
-  /** The detector's numbers (see `N` … `C_FLAGS`). */
-  private readonly h = new Float64Array(SLOT_COUNT);
+  /** The detector's numbers (see `N` … `C_FLAGS`): its own array, or its row of a `DetectorBank`. */
+  private readonly h: Float64Array;
   /** The parts of the state that are not per-sample numbers. */
   private dts: number[];
   private probe: number[];
@@ -534,8 +534,8 @@ export class SensorDetector {
    * Per-detector evidence of the last sample (statistic / threshold per anomaly type, indexed by
    * `EVIDENCE_INDEX`; 0 where a detector did not run). Overwritten by each step (not part of the state).
    */
-  readonly lastEvidence = this.h.subarray(EVIDENCE, EVIDENCE + ANOMALY_TYPES.length);
-  private readonly findings = new Findings(this.h);
+  readonly lastEvidence: Float64Array;
+  private readonly findings: Findings;
   /** The weekly profile's learning rates (see `resolveRates`): its residual spread (a day), its autocovariance and both profiles' fit (a week). */
   private weekSpreadAlpha = 0;
   private weekVarianceAlpha = 0;
@@ -544,13 +544,19 @@ export class SensorDetector {
   /** Samples per block of the seasonal profiles. */
   private blockSamples = 1;
 
+  /** `storage`: a row from `DetectorBank.row()` to keep the numbers in (overwritten), else the detector's own array. */
   constructor(
     private readonly settings: DetectorSettings = {},
     state?: SensorState,
+    storage?: Float64Array,
   ) {
+    if (storage && storage.length !== SLOT_COUNT) throw new RangeError(`a detector row holds ${SLOT_COUNT} numbers, not ${storage.length}`);
+    const h = storage ? storage.fill(0) : new Float64Array(SLOT_COUNT);
+    this.h = h;
+    this.lastEvidence = h.subarray(EVIDENCE, EVIDENCE + ANOMALY_TYPES.length);
+    this.findings = new Findings(h);
     // States saved before a field existed get its initial value.
     const s = state ? migrateState(state) : initialState();
-    const h = this.h;
     h[N] = s.n;
     h[LAST_TS] = s.lastTs ?? NaN;
     h[PERIOD] = s.periodMs ?? NaN;
@@ -1146,6 +1152,34 @@ export class SensorDetector {
     const mean = this.h[MEAN];
     const sd = this.sigma();
     out.addFixed(I_RUN, this.config.runRuleScore, hits, need, mean - sigmas * sd, mean + sigmas * sd, rule);
+  }
+}
+
+/**
+ * Where many detectors keep their numbers (see `SLOT_COUNT`): rows of a few large arrays, handed out in
+ * order, each starting on a 64-byte line. Over thousands of sensors a sample costs mostly the memory it
+ * touches; a detector's own array is a separate allocation placed between its profile bins and every
+ * other object, while rows of a bank lie next to each other in the order sensors were first seen (the
+ * order ingestion usually visits them), so a sample's row is a short, predictable read. Rows are never
+ * reused: a sensor whose detector is rebuilt passes its own row again.
+ */
+export class DetectorBank {
+  /** Doubles per row: a detector's numbers rounded up to whole cache lines. */
+  static readonly ROW = Math.ceil(SLOT_COUNT / 8) * 8;
+  private chunk = new Float64Array(0);
+  private next = 0;
+
+  constructor(private readonly rowsPerChunk = 1024) {}
+
+  /** A fresh row for one detector (`new SensorDetector(settings, state, row)`). */
+  row(): Float64Array {
+    if (this.next + DetectorBank.ROW > this.chunk.length) {
+      this.chunk = new Float64Array(this.rowsPerChunk * DetectorBank.ROW);
+      this.next = 0;
+    }
+    const row = this.chunk.subarray(this.next, this.next + SLOT_COUNT);
+    this.next += DetectorBank.ROW;
+    return row;
   }
 }
 
