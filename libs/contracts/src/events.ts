@@ -1,5 +1,5 @@
 import type { Role } from './roles';
-import type { SampleQuality } from './sample';
+import type { SampleQuality, SampleStatus } from './sample';
 
 /**
  * Typed events between IDM modules (past tense). Each feature adds its events here; payloads are plain
@@ -93,4 +93,13 @@ export interface IngestedSample {
   source: 'modbus' | 'opcua' | 'mqtt' | 'rest';
   /** Set by detection before storage: `anomaly` when the sample is anomalous. */
   status?: 'normal' | 'anomaly';
+}
+
+/**
+ * An ingested sample, every field present (`status` undefined until detection sets it) and always in the
+ * same order: all samples then share one object shape, and detection setting `status` on a sample
+ * created without it would change the shape and allocate a property store for every sample.
+ */
+export function ingestedSample(sensor_id: string, timestamp: number, value: number, quality: SampleQuality, source: IngestedSample['source'], status?: SampleStatus): IngestedSample {
+  return { sensor_id, timestamp, value, quality, source, status };
 }

@@ -5,7 +5,7 @@ import { severityOf } from '@idm/contracts';
 import { AppConfig, DatabaseState, DomainEvents, HealthRegistry, isFencedOut, mapLimited, MetricsService, retryInBackground, UPDATES_PER_COMMAND, WriterRole } from '@idm/core';
 import { IngestionService, SINK_STAGE, TagRegistryService } from '@idm/ingestion';
 import { AnomaliesRepository, episodeId, type EpisodeStart } from './anomalies.repository';
-import { ANOMALY_SCORE, DetectorSettings, EngineVerdict, EpisodeChange, EpisodeState, EpisodeTracker, judgeUnusableSample, SensorDetector, settingsFromOverrides } from './engine';
+import { ANOMALY_SCORE, DetectorBank, DetectorSettings, EngineVerdict, EpisodeChange, EpisodeState, EpisodeTracker, judgeUnusableSample, SensorDetector, settingsFromOverrides } from './engine';
 
 /** An episode change and the sample that made it (its value and quality go with the announcement). */
 type EpisodeNews = { sensorId: string; change: NonNullable<EpisodeChange>; value: number; quality: SampleQuality };
@@ -13,6 +13,8 @@ type EpisodeNews = { sensorId: string; change: NonNullable<EpisodeChange>; value
 /** One sensor's live detection: its detector, its episode tracker, and whether it changed since the last save. */
 interface SensorRuntime {
   detector: SensorDetector;
+  /** Where its detector keeps its numbers (a row of the service's bank; a rebuilt detector reuses it). */
+  row: Float64Array;
   episodes: EpisodeTracker;
   settingsKey: string;
   dirty: boolean;
@@ -49,6 +51,8 @@ export class DetectionService implements OnModuleInit, BeforeApplicationShutdown
   private readonly logger = new Logger('Detection');
   private readonly sensors = new Map<string, SensorRuntime>();
   private readonly loading = new Map<string, Promise<SensorRuntime>>();
+  /** The live detectors' numbers, side by side (see `DetectorBank`). */
+  private bank = new DetectorBank();
   /** Admin overrides by `sensor:<id>` / `unit:<unit>`, held in memory (a small collection). */
   private overrides = new Map<string, DetectorOverrideDto>();
   /** Episode writes run one after another, so a sensor's open/update/close reach the database in order. */
@@ -101,7 +105,11 @@ export class DetectionService implements OnModuleInit, BeforeApplicationShutdown
     this.health.register('detection', async () => ({ status: 'up', sensors: this.sensorCount }));
     // IDM_ROLE=auto: taking over, each sensor's detector reloads the state the old writer saved (at its next sample).
     if (this.config.role === 'auto') this.role.onChange((e) => {
-      if (e.is_writer) this.sensors.clear();
+      if (e.is_writer) {
+        this.sensors.clear();
+        // Rows of the dropped runtimes stay theirs (a batch in flight may still judge with them).
+        this.bank = new DetectorBank();
+      }
     });
     // Queued behind the episode writes, so the episode exists (and a later write of it keeps the link).
     this.events.on('alarm.linked', ({ alarm_id, anomaly_ids }) => this.enqueue(() => this.repo.linkAlarm(anomaly_ids, alarm_id)));
@@ -347,12 +355,15 @@ export class DetectionService implements OnModuleInit, BeforeApplicationShutdown
       this.logger.warn(`could not load detector state of ${sensorId}, starting fresh: ${String(err)}`);
       return null;
     });
-    const detector = new SensorDetector(settings, saved?.state);
+    const row = this.bank.row();
+    const detector = new SensorDetector(settings, saved?.state, row);
     const rt: SensorRuntime = {
       detector,
+      row,
       episodes: new EpisodeTracker(detector.resolved.episodeClearSamples, saved?.episode ?? null),
       settingsKey: JSON.stringify(settings),
       dirty: false,
+      written: undefined,
     };
     this.sensors.set(sensorId, rt);
     return rt;
@@ -363,7 +374,7 @@ export class DetectionService implements OnModuleInit, BeforeApplicationShutdown
       const settings = this.settingsFor(sensorId);
       const key = JSON.stringify(settings);
       if (key === rt.settingsKey) continue;
-      rt.detector = new SensorDetector(settings, rt.detector.snapshot());
+      rt.detector = new SensorDetector(settings, rt.detector.snapshot(), rt.row);
       rt.episodes = new EpisodeTracker(rt.detector.resolved.episodeClearSamples, rt.episodes.open);
       rt.settingsKey = key;
     }

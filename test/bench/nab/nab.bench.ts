@@ -1,6 +1,7 @@
 import { Registry } from 'prom-client';
 import type { IngestedSample } from '@idm/contracts';
-import { AlertScorer, AlertScorerOptions, DetectionService, DetectorSettings, EpisodeTracker, SensorDetector } from '@idm/detection';
+import { ingestedSample } from '@idm/contracts';
+import { AlertScorer, AlertScorerOptions, DetectionService, DetectorBank, DetectorSettings, EpisodeTracker, SensorDetector } from '@idm/detection';
 import type { Benchmark, BenchRow } from '../harness';
 import { loadNabCorpus, nabDir, NabSeries } from './nab-corpus';
 import { perSeries, ProfileResult, PROFILES, scoreCorpus, scoreCorpusAt, ScoredSeries } from './nab-scorer';
@@ -133,7 +134,8 @@ export const detectorThroughputBenchmark: Benchmark = {
     const stage = (scoreOnlyPath: boolean) => {
       const plant = new Map<string, { d: SensorDetector; e: EpisodeTracker }>();
       const ids = Array.from({ length: sensors }, (_, i) => `TT-${i}`);
-      for (const id of ids) plant.set(id, { d: new SensorDetector(), e: new EpisodeTracker(12) });
+      const bank = new DetectorBank(); // as DetectionService keeps its detectors
+      for (const id of ids) plant.set(id, { d: new SensorDetector({}, undefined, bank.row()), e: new EpisodeTracker(12) });
       const stageTotal = Math.min(total, 1_000_000);
       let anomalies = 0;
       const step = (i: number) => {
@@ -195,7 +197,15 @@ export const detectorThroughputBenchmark: Benchmark = {
  * samples counter, episodes), with no database: every sensor starts fresh and episode writes go nowhere.
  * Batches as a POST /sensors/data of one sample per sensor for `batch` sensors, one a minute per sensor.
  */
-export async function serviceStage(sensors: number, total: number, values: number[], t0: number, Service: typeof DetectionService = DetectionService) {
+export async function serviceStage(
+  sensors: number,
+  total: number,
+  values: number[],
+  t0: number,
+  Service: typeof DetectionService = DetectionService,
+  // As the sources build them (every field present: one object shape).
+  makeSample: (id: string, ts: number, value: number) => IngestedSample = (id, ts, value) => ingestedSample(id, ts, value, 'good', 'rest'),
+) {
   const batch = 1000;
   const stub = (o: object): unknown => o;
   // As Nest would build it, from stubs; the last is a writer role (`isWriter`) for builds whose service takes one.
@@ -211,13 +221,7 @@ export async function serviceStage(sensors: number, total: number, values: numbe
     stub({ isWriter: true, onChange: () => undefined }),
   ] as unknown as ConstructorParameters<typeof DetectionService>;
   const service = new Service(...deps);
-  const sample = (i: number): IngestedSample => ({
-    sensor_id: `TT-${i % sensors}`,
-    timestamp: t0 + Math.floor(i / sensors) * 60_000,
-    value: values[(i + (i % sensors) * 7) % values.length],
-    quality: 'good',
-    source: 'rest',
-  });
+  const sample = (i: number): IngestedSample => makeSample(`TT-${i % sensors}`, t0 + Math.floor(i / sensors) * 60_000, values[(i + (i % sensors) * 7) % values.length]);
   // Batches are built before the clock starts: parsing a request is not detection's cost.
   const run = async (from: number, to: number) => {
     const batches: IngestedSample[][] = [];

@@ -249,11 +249,12 @@ const C_NOISE = C_WARMUP + 12;
 const C_STUCK_MIN = C_WARMUP + 13;
 /** ln(stuckProbability). */
 const C_STUCK_LN_P = C_WARMUP + 14;
+const C_RUN_RULE_SCORE = C_WARMUP + 15;
 /**
  * The daily and the weekly profile's numbers (`SeasonalProfile` without its bins, which are a Float64Array
  * of mean and count side by side, one cache line per bin visited), then the last block's results.
  */
-const DAY = C_STUCK_LN_P + 1;
+const DAY = C_RUN_RULE_SCORE + 1;
 const WEEK = DAY + 10;
 const P_VARIANCE = 0;
 const P_EWMA = 1;
@@ -530,8 +531,8 @@ export function sumWidening(rho: number): number {
  * threshold); the verdict is the strongest one.
  */
 export class SensorDetector {
-  /** The detector's numbers (see `N` … `C_FLAGS`). */
-  private readonly h = new Float64Array(SLOT_COUNT);
+  /** The detector's numbers (see `N` … `C_FLAGS`): its own array, or its row of a `DetectorBank`. */
+  private readonly h: Float64Array;
   /** The parts of the state that are not per-sample numbers. */
   private dts: number[];
   private probe: number[];
@@ -544,8 +545,8 @@ export class SensorDetector {
    * Per-detector evidence of the last sample (statistic / threshold per anomaly type, indexed by
    * `EVIDENCE_INDEX`; 0 where a detector did not run). Overwritten by each step (not part of the state).
    */
-  readonly lastEvidence = this.h.subarray(EVIDENCE, EVIDENCE + ANOMALY_TYPES.length);
-  private readonly findings = new Findings(this.h);
+  readonly lastEvidence: Float64Array;
+  private readonly findings: Findings;
   /** The weekly profile's learning rates (see `resolveRates`): its residual spread (a day), its autocovariance and both profiles' fit (a week). */
   private weekSpreadAlpha = 0;
   private weekVarianceAlpha = 0;
@@ -554,13 +555,19 @@ export class SensorDetector {
   /** Samples per block of the seasonal profiles. */
   private blockSamples = 1;
 
+  /** `storage`: a row from `DetectorBank.row()` to keep the numbers in (overwritten), else the detector's own array. */
   constructor(
     private readonly settings: DetectorSettings = {},
     state?: SensorState,
+    storage?: Float64Array,
   ) {
+    if (storage && storage.length !== SLOT_COUNT) throw new RangeError(`a detector row holds ${SLOT_COUNT} numbers, not ${storage.length}`);
+    const h = storage ? storage.fill(0) : new Float64Array(SLOT_COUNT);
+    this.h = h;
+    this.lastEvidence = h.subarray(EVIDENCE, EVIDENCE + ANOMALY_TYPES.length);
+    this.findings = new Findings(h);
     // States saved before a field existed get its initial value.
     const s = state ? migrateState(state) : initialState();
-    const h = this.h;
     h[N] = s.n;
     h[LAST_TS] = s.lastTs ?? NaN;
     h[PERIOD] = s.periodMs ?? NaN;
@@ -620,6 +627,7 @@ export class SensorDetector {
     h[C_NOISE] = c.noiseRatio;
     h[C_STUCK_MIN] = c.stuckMinSamples;
     h[C_STUCK_LN_P] = Math.log(c.stuckProbability);
+    h[C_RUN_RULE_SCORE] = c.runRuleScore;
     const e = c.enabled;
     h[C_FLAGS] =
       (e.zscore ? FLAG_ZSCORE : 0) |
@@ -1084,7 +1092,8 @@ export class SensorDetector {
 
   private sigma(): number {
     const h = this.h;
-    return Math.max(Math.sqrt(h[VARIANCE]), this.config.minSigma, 1e-6 * Math.abs(h[MEAN]), 1e-9);
+    // The configuration's minimum spread from the detector's numbers (one object fewer to read).
+    return Math.max(Math.sqrt(h[VARIANCE]), h[C_MIN_SIGMA], 1e-6 * Math.abs(h[MEAN]), 1e-9);
   }
 
   private trackPeriod(ts: number): void {
@@ -1175,7 +1184,35 @@ export class SensorDetector {
   private runRuleHit(out: Findings, hits: number, need: number, sigmas: number, rule: string): void {
     const mean = this.h[MEAN];
     const sd = this.sigma();
-    out.addFixed(I_RUN, this.config.runRuleScore, hits, need, mean - sigmas * sd, mean + sigmas * sd, rule);
+    out.addFixed(I_RUN, this.h[C_RUN_RULE_SCORE], hits, need, mean - sigmas * sd, mean + sigmas * sd, rule);
+  }
+}
+
+/**
+ * Where many detectors keep their numbers (see `SLOT_COUNT`): rows of a few large arrays, handed out in
+ * order, each starting on a 64-byte line. Over thousands of sensors a sample costs mostly the memory it
+ * touches; a detector's own array is a separate allocation placed between its profile bins and every
+ * other object, while rows of a bank lie next to each other in the order sensors were first seen (the
+ * order ingestion usually visits them), so a sample's row is a short, predictable read. Rows are never
+ * reused: a sensor whose detector is rebuilt passes its own row again.
+ */
+export class DetectorBank {
+  /** Doubles per row: a detector's numbers rounded up to whole cache lines. */
+  static readonly ROW = Math.ceil(SLOT_COUNT / 8) * 8;
+  private chunk = new Float64Array(0);
+  private next = 0;
+
+  constructor(private readonly rowsPerChunk = 1024) {}
+
+  /** A fresh row for one detector (`new SensorDetector(settings, state, row)`). */
+  row(): Float64Array {
+    if (this.next + DetectorBank.ROW > this.chunk.length) {
+      this.chunk = new Float64Array(this.rowsPerChunk * DetectorBank.ROW);
+      this.next = 0;
+    }
+    const row = this.chunk.subarray(this.next, this.next + SLOT_COUNT);
+    this.next += DetectorBank.ROW;
+    return row;
   }
 }
 

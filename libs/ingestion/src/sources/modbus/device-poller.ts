@@ -1,4 +1,5 @@
 import type { DeviceState, DeviceStatusDto, FlatModbusTagDto, IngestedSample, ModbusDeviceDto, SampleQuality } from '@idm/contracts';
+import { ingestedSample } from '@idm/contracts';
 import { BackoffOptions, backoffDelay, DEFAULT_BACKOFF } from '../backoff';
 import { planBlocks, ReadBlock } from './block-planner';
 import { widthOf } from './data-types';
@@ -339,6 +340,6 @@ export class DevicePoller implements SourceConnection {
   }
 
   private sample(sensor_id: string, value: number, quality: SampleQuality, timestamp: number): IngestedSample {
-    return { sensor_id, timestamp, value, quality, source: 'modbus' };
+    return ingestedSample(sensor_id, timestamp, value, quality, 'modbus');
   }
 }

@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import type { DeviceStatusDto, IngestedSample, MqttDeviceDto, MqttTagBinding, SampleQuality, TagDto } from '@idm/contracts';
+import { ingestedSample } from '@idm/contracts';
 import { connect, IClientOptions, IPublishPacket, MqttClient, Packet } from 'mqtt';
 import { get as sparkplugCodec } from 'sparkplug-payload';
 import { BackoffOptions, backoffDelay, DEFAULT_BACKOFF } from '../backoff';
@@ -522,7 +523,7 @@ export class MqttConnection implements SourceConnection {
   }
 
   private sample(sensor_id: string, value: number, quality: SampleQuality, timestamp: number): IngestedSample {
-    return { sensor_id, timestamp, value, quality, source: 'mqtt' };
+    return ingestedSample(sensor_id, timestamp, value, quality, 'mqtt');
   }
 }
 

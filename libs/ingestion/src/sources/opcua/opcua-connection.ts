@@ -1,4 +1,5 @@
 import type { DeviceStatusDto, IngestedSample, OpcuaDeviceDto, OpcuaTagBinding, SampleQuality, TagDto } from '@idm/contracts';
+import { ingestedSample } from '@idm/contracts';
 import { ClientMonitoredItemGroup, DataChangeFilter, DataValue, MonitoringParametersOptions, OPCUACertificateManager, OPCUAClient } from 'node-opcua';
 import { BackoffOptions, backoffDelay, DEFAULT_BACKOFF } from '../backoff';
 import { CommHealth } from '../comm-health';
@@ -392,6 +393,6 @@ export class OpcuaConnection implements SourceConnection {
   }
 
   private sample(sensor_id: string, value: number, quality: SampleQuality, timestamp: number): IngestedSample {
-    return { sensor_id, timestamp, value, quality, source: 'opcua' };
+    return ingestedSample(sensor_id, timestamp, value, quality, 'opcua');
   }
 }

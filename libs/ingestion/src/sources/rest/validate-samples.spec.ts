@@ -20,6 +20,13 @@ describe('validateSampleBatch', () => {
     expect(validateSampleBatch([ok], limits).ok).toBe(true);
   });
 
+  it('builds every sample with the same fields in the same order, status included (one object shape for detection)', () => {
+    const r = validateSampleBatch([ok, { ...ok, status: 'anomaly' }, { ...ok, status: 'normal' }], limits);
+    if (!r.ok) throw new Error(r.message);
+    for (const s of r.samples) expect(Object.keys(s)).toEqual(['sensor_id', 'timestamp', 'value', 'quality', 'source', 'status']);
+    expect(r.samples.map((s) => s.status)).toEqual([undefined, 'anomaly', undefined]);
+  });
+
   it('names the index and field of the first bad sample', () => {
     expect(field({ samples: [ok, { ...ok, value: Infinity }] })).toBe('samples[1].value');
     expect(field([ok, ok, { ...ok, value: '3' }])).toBe('[2].value');

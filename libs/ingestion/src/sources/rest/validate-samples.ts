@@ -1,4 +1,5 @@
 import type { ErrorDetail, IngestedSample, SampleQuality, SampleStatus } from '@idm/contracts';
+import { ingestedSample } from '@idm/contracts';
 import { SENSOR_ID_PATTERN } from '../../dto/tag.dto';
 const QUALITIES: readonly SampleQuality[] = ['good', 'bad', 'comm_failure', 'stale'];
 const STATUSES: readonly SampleStatus[] = ['normal', 'anomaly'];
@@ -80,7 +81,7 @@ export function validateSampleBatch(body: unknown, limits: SampleLimits): Valida
     const s = x.status ?? 'normal';
     if (!STATUSES.includes(s as SampleStatus)) return fail(f('status'), 'isIn', `${f('status')} must be one of ${STATUSES.join(', ')}`);
     // `status` is detection's to set; a posted `anomaly` is kept (e.g. history replayed from another system).
-    out[i] = { sensor_id: id, timestamp: t, value: v, quality: q as SampleQuality, source: 'rest', ...(s === 'anomaly' ? { status: s as SampleStatus } : {}) };
+    out[i] = ingestedSample(id, t, v, q as SampleQuality, 'rest', s === 'anomaly' ? 'anomaly' : undefined);
   }
   return { ok: true, samples: out };
 }
