@@ -84,3 +84,31 @@ test('times read ISO-like 24 h by default; a saved locale and time zone change t
   expect(seen.filter((r) => r.method === 'PATCH').at(-1)!.body).toEqual({ locale: 'en-US', time_zone: 'UTC' });
   expect(JSON.parse(localStorage.getItem('idm.dateTime.id-ada')!)).toEqual({ locale: 'en-US', time_zone: 'UTC' });
 });
+
+test('stored settings that arrive after the user started typing do not overwrite what was typed', async () => {
+  const user = userEvent.setup();
+  let answerMe: () => void = () => undefined;
+  const meLoaded = new Promise<void>((resolve) => (answerMe = resolve));
+  seen = fakeApi(async (req) => {
+    if (req.method === 'GET' && req.url === '/auth/me') {
+      await meLoaded;
+      return { status: 200, data: { ...ME, locale: 'de-DE' } };
+    }
+    if (req.method === 'PATCH' && req.url === '/auth/me') return { status: 200, data: { ...ME, ...(req.body as object) } };
+    return { status: 404, data: {} };
+  });
+  render(
+    <AuthProvider>
+      <MemoryRouter>
+        <SettingsPage />
+      </MemoryRouter>
+    </AuthProvider>,
+  );
+  await user.type(screen.getByLabelText(/Date and time format/), 'en-US');
+  answerMe();
+  await waitFor(() => expect(seen.some((r) => r.method === 'GET' && r.url === '/auth/me')).toBe(true));
+  await new Promise((r) => setTimeout(r, 0));
+  expect(screen.getByLabelText<HTMLInputElement>(/Date and time format/).value).toBe('en-US');
+  await user.click(screen.getByRole('button', { name: 'Save' }));
+  await waitFor(() => expect(seen.filter((r) => r.method === 'PATCH').at(-1)?.body).toEqual({ locale: 'en-US', time_zone: null }));
+});

@@ -1,4 +1,4 @@
-import { useEffect, useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { useAuth } from '../../../lib/auth';
 import { toUiError, type UiError } from '../../../lib/errors';
 import { dateTime, dateTimeSettings } from '../../../lib/format';
@@ -20,10 +20,16 @@ export function SettingsPage() {
   const [saved, setSaved] = useState(false);
   const [busy, setBusy] = useState(false);
   const [now] = useState(() => Date.now());
+  // The stored settings arrive after the form is on screen: they must not overwrite what the user already typed.
+  const edited = useRef(false);
+  const edit = (change: Partial<typeof form>) => {
+    edited.current = true;
+    setForm((f) => ({ ...f, ...change }));
+  };
   useEffect(() => {
     let live = true;
     getMe().then(
-      (me) => live && setForm({ locale: me.locale ?? '', time_zone: me.time_zone ?? '' }),
+      (me) => live && !edited.current && setForm({ locale: me.locale ?? '', time_zone: me.time_zone ?? '' }),
       () => undefined,
     );
     return () => {
@@ -59,7 +65,7 @@ export function SettingsPage() {
           list="settings-locales"
           placeholder="ISO-like 24 h"
           value={form.locale}
-          onChange={(e) => setForm((f) => ({ ...f, locale: e.target.value }))}
+          onChange={(e) => edit({ locale: e.target.value })}
           error={fields.locale}
         />
         <datalist id="settings-locales">
@@ -73,7 +79,7 @@ export function SettingsPage() {
           list="settings-zones"
           placeholder={browserZone}
           value={form.time_zone}
-          onChange={(e) => setForm((f) => ({ ...f, time_zone: e.target.value }))}
+          onChange={(e) => edit({ time_zone: e.target.value })}
           error={fields.time_zone}
         />
         <datalist id="settings-zones">
