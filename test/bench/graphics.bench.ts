@@ -20,7 +20,7 @@ const INSTRUMENT = `(() => {
 })();`;
 
 /** A drawing with one value text and one state shape per tag, in a grid (what a dense unit overview looks like). */
-function benchDrawing(tags: string[]): string {
+export function benchDrawing(tags: string[]): string {
   const cols = 20;
   const cells = tags.map((t, i) => {
     const x = (i % cols) * 100;

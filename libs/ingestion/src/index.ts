@@ -16,5 +16,5 @@ export type { ModbusReader } from './sources/modbus/modbus-reader';
 export { ReadOnlyModbusClient } from './sources/modbus/read-only-modbus-client';
 export { decodeRegisters, encodeRegisters } from './sources/modbus/decode';
 export { planBlocks } from './sources/modbus/block-planner';
-export { DevicePoller } from './sources/modbus/device-poller';
+export { DevicePoller, planDevice } from './sources/modbus/device-poller';
 export type { DevicePollerDeps } from './sources/modbus/device-poller';

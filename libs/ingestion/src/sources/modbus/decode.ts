@@ -1,12 +1,23 @@
 import type { Endianness, ModbusDataType } from '@idm/contracts';
 import { widthOf } from './data-types';
 
-const SCRATCH = new DataView(new ArrayBuffer(8));
+// Scratch views for reinterpreting 32/64 bits as a float. Both views of a buffer share the host's byte order,
+// so writing the bits as integers and reading them back as a float needs no byte shuffling, only (for 64 bits)
+// knowing which half is which.
+const F32 = new Float32Array(1);
+const F32_BITS = new Uint32Array(F32.buffer);
+const F64 = new Float64Array(1);
+const F64_BITS = new Uint32Array(F64.buffer);
+const HOST_LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+const [F64_LOW, F64_HIGH] = HOST_LITTLE_ENDIAN ? [0, 1] : [1, 0];
 
 /**
  * Decodes a register value starting at `at` in `words` (16-bit register values as received).
  * `wordOrder` little = least significant register first ("CDAB"); `byteOrder` little = the two bytes of each
  * register swapped ("BADC"). Both little = "DCBA". 16-bit types ignore word order.
+ *
+ * Pure integer arithmetic on whole registers (no per-byte DataView writes, no allocation): a back-to-back poll
+ * decodes hundreds of thousands of values a second, and this is on that path.
  */
 export function decodeRegisters(
   words: ArrayLike<number>,
@@ -17,29 +28,35 @@ export function decodeRegisters(
 ): number {
   const n = widthOf(type);
   if (at < 0 || at + n > words.length) throw new RangeError(`${type} at ${at} needs ${n} registers, block has ${words.length}`);
-  const view = SCRATCH; // reused: decoding is synchronous, and a poll decodes thousands of values
-  for (let i = 0; i < n; i++) {
-    // Place registers most significant first, whatever order the device sent them in.
-    const word = words[at + (wordOrder === 'big' ? i : n - 1 - i)] & 0xffff;
-    const hi = byteOrder === 'big' ? word >>> 8 : word & 0xff;
-    const lo = byteOrder === 'big' ? word & 0xff : word >>> 8;
-    view.setUint8(i * 2, hi);
-    view.setUint8(i * 2 + 1, lo);
+  const swap = byteOrder === 'little';
+  if (n === 1) {
+    const w = register(words[at], swap);
+    return type === 'int16' ? (w << 16) >> 16 : w;
   }
+  // Registers taken most significant first, whatever order the device sent them in.
+  const step = wordOrder === 'little' ? -1 : 1;
+  const first = step === 1 ? at : at + n - 1;
+  const high = ((register(words[first], swap) << 16) | register(words[first + step], swap)) >>> 0;
   switch (type) {
-    case 'int16':
-      return view.getInt16(0);
-    case 'uint16':
-      return view.getUint16(0);
-    case 'int32':
-      return view.getInt32(0);
     case 'uint32':
-      return view.getUint32(0);
+      return high;
+    case 'int32':
+      return high | 0;
     case 'float32':
-      return view.getFloat32(0);
-    case 'float64':
-      return view.getFloat64(0);
+      F32_BITS[0] = high;
+      return F32[0];
+    default:
+      // float64: the two remaining registers are the low 32 bits.
+      F64_BITS[F64_HIGH] = high;
+      F64_BITS[F64_LOW] = ((register(words[first + 2 * step], swap) << 16) | register(words[first + 3 * step], swap)) >>> 0;
+      return F64[0];
   }
+}
+
+/** One register as an unsigned 16-bit number, its two bytes swapped for a little-endian ("BADC") device. */
+function register(word: number, swapBytes: boolean): number {
+  const w = word & 0xffff;
+  return swapBytes ? ((w & 0xff) << 8) | (w >>> 8) : w;
 }
 
 /** The inverse of decodeRegisters (used by the simulator and tests): the registers as a device sends them. */

@@ -21,7 +21,15 @@ describe('readTag', () => {
     expect(readTag(tag({ physical_min: 0, physical_max: 100 }), encodeRegisters(50, 'float32'), 0).quality).toBe('good');
   });
 
-  it('reads bits as 0/1', () => {
+  it('reads bits as 0/1, always good (a physical range applies to measured values)', () => {
     expect(readTag(tag({ data_type: 'bool', register_type: 'coil' }), [false, true], 1)).toEqual({ value: 1, quality: 'good' });
+    expect(readTag(tag({ data_type: 'bool', register_type: 'coil', physical_min: 5, physical_max: 10 }), [false], 0)).toEqual({ value: 0, quality: 'good' });
+  });
+
+  it('marks infinities bad, and reads the physical range bounds as inclusive', () => {
+    expect(readTag(tag(), encodeRegisters(Infinity, 'float32'), 0)).toEqual({ value: 0, quality: 'bad' });
+    expect(readTag(tag({ physical_min: 0, physical_max: 100 }), encodeRegisters(100, 'float32'), 0).quality).toBe('good');
+    expect(readTag(tag({ physical_min: 0, physical_max: 100, data_type: 'int16' }), [0], 0).quality).toBe('good');
+    expect(readTag(tag({ physical_min: null as unknown as number }), encodeRegisters(-5, 'float32'), 0).quality).toBe('good');
   });
 });
