@@ -99,7 +99,7 @@ export class AlarmsRepository {
   }
 
   private async writeSegments(hour: number, dirty: Set<OwnedSegment>): Promise<void> {
-    for (const s of dirty) await this.segments.replaceOne({ _id: segmentId(hour, s.n) }, { hour, events: s.events }).exec();
+    for (const s of dirty) await this.segments.replaceOne({ _id: segmentId(hour, s.n) }, { hour, events: JSON.stringify(s.events), count: s.events.length }).exec();
     dirty.clear();
   }
 
@@ -109,7 +109,7 @@ export class AlarmsRepository {
     for (;;) {
       while (await this.segments.exists({ _id: segmentId(hour, n) })) n += 1;
       try {
-        await this.segments.create({ _id: segmentId(hour, n), hour, events: [] });
+        await this.segments.create({ _id: segmentId(hour, n), hour, events: '[]', count: 0 });
         return { n, events: [], ids: new Set() };
       } catch (err) {
         if ((err as { code?: number }).code !== 11000) throw err;
@@ -128,7 +128,7 @@ export class AlarmsRepository {
       for (let n = 0; ; n++) {
         const seg = await this.segments.findOne({ _id: segmentId(hour, n) }).lean<AlarmAuditSegment>().exec();
         if (!seg) break;
-        for (const e of seg.events) events.push(e);
+        for (const e of JSON.parse(seg.events) as AuditSegmentEvent[]) events.push(e);
       }
       return events;
     });
@@ -161,7 +161,7 @@ export class AlarmsRepository {
     }
     if (batch.length) await this.appendToSegments(batch);
     copied += batch.length;
-    await this.segments.replaceOne({ _id: SEGMENTS_META_ID }, { hour: null, events: [], migrated: true }, { upsert: true }).exec();
+    await this.segments.replaceOne({ _id: SEGMENTS_META_ID }, { hour: null, events: '[]', count: 0, migrated: true }, { upsert: true }).exec();
     this.migrated = true;
     return copied;
   }

@@ -7,8 +7,11 @@
  * replaced whole by its owner only, so no read-modify-write races and a bounded write per flush.
  */
 export const HOUR_MS = 3_600_000;
-/** Events per segment: a flush rewrites at most this many (about 150 KB). */
-export const SEGMENT_MAX_EVENTS = 500;
+/**
+ * Events per segment: each alarm change rewrites its hour's open segment, so this bounds that write (about
+ * 30 KB) during a flood; an hour of 2 000 events is read in 20 lookups.
+ */
+export const SEGMENT_MAX_EVENTS = 100;
 /** `_id` of the document saying whether the legacy per-event documents were copied into segments. */
 export const SEGMENTS_META_ID = 'meta';
 
