@@ -1,12 +1,11 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { getModelToken } from '@nestjs/mongoose';
-import type { Model } from 'mongoose';
+import { MongoClient, type Db } from 'mongodb';
 import type { AlarmDto, AlarmJournalEntryDto, AlarmJournalPageDto, AnomalyEpisodeEvent, Role } from '@idm/contracts';
-import { AlarmAudit } from '@idm/alarms';
 import { DomainEvents } from '@idm/core';
-import { startTestApp, TestApp } from './support/app';
+import { dropDatabase, startTestApp, TestApp } from './support/app';
+import { mongoUriFor } from './support/services';
 import { authHeader, clearLoginThrottle, loginAllRoles } from './support/auth';
 import { parseCsv } from './support/csv';
 import { call, eventually } from './support/modbus';
@@ -15,6 +14,15 @@ const device = { id: 'plc-j', name: 'PLC J', host: '127.0.0.1', port: 1502, unit
 const tag = (sensor_id: string, area: string, address: number, alarm_priority: string) => ({
   sensor_id, device_id: 'plc-j', area, register_type: 'holding', address, data_type: 'float32', unit: '°C', description: `tag ${sensor_id}`, alarm_priority,
 });
+
+async function withDb<T>(db: string, fn: (d: Db) => Promise<T>): Promise<T> {
+  const client = await MongoClient.connect(mongoUriFor(db));
+  try {
+    return await fn(client.db());
+  } finally {
+    await client.close();
+  }
+}
 
 let seq = 0;
 const anomaly = (sensor: string, type: string): AnomalyEpisodeEvent => ({
@@ -34,14 +42,15 @@ describe('alarm journal: GET /alarms/journal', () => {
 
   beforeAll(async () => {
     await clearLoginThrottle(db);
-    t = await startTestApp(db, { DATA_DIR: dataDir, MODBUS_POLLING: '0', ALARM_ON_DELAY_MS: '0', ALARM_FLOOD_THRESHOLD: '1000' });
+    // Before this build the audit trail kept no priority, area or message: such an entry reads them from the alarm.
+    // It is stored before IDM starts, as an upgraded installation has it (IDM copies it into time-keyed segments).
+    await dropDatabase(mongoUriFor(db));
+    await withDb(db, (d) => d.collection('alarm_audit').insertOne({ alarm_id: 'sensor:TT-J1|limit', kind: 'commented', from: 'normal', to: 'normal', at: Date.now() - 30_000, by: 'old.user', comment: 'written before the upgrade' }));
+    t = await startTestApp(db, { KEEP_DB: '1', DATA_DIR: dataDir, MODBUS_POLLING: '0', ALARM_ON_DELAY_MS: '0', ALARM_FLOOD_THRESHOLD: '1000' });
     tokens = await loginAllRoles(t.url);
     expect((await call(t.url, 'POST', '/devices', tokens.admin, device)).status).toBe(201);
     for (const body of [tag('TT-J1', 'Boiler house', 0, 'critical'), tag('PT-J2', 'Tank farm', 2, 'low')]) expect((await call(t.url, 'POST', '/tags', tokens.admin, body)).status).toBe(201);
 
-    // Before this build the audit trail kept no priority, area or message: such an entry reads them from the alarm.
-    const audit = t.app.get<Model<AlarmAudit>>(getModelToken(AlarmAudit.name), { strict: false });
-    await audit.collection.insertOne({ alarm_id: 'sensor:TT-J1|limit', kind: 'commented', from: 'normal', to: 'normal', at: Date.now() - 30_000, by: 'old.user', comment: 'written before the upgrade' });
 
     const events = t.app.get(DomainEvents);
     events.emit('anomaly.opened', anomaly('TT-J1', 'limit'));
@@ -176,5 +185,57 @@ describe('alarm journal: GET /alarms/journal', () => {
       expect({ query, fields: (res.body.details ?? []).map((d) => d.field) }).toEqual({ query, fields: expect.arrayContaining([field]) });
     }
     expect((await call(t.url, 'GET', '/alarms/journal', null)).status).toBe(401);
+  });
+});
+
+describe('alarm journal storage: hour segments read by _id, legacy documents, retention', () => {
+  const db = 'idm_test_alarm_journal_store';
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'idm-alarm-journal-store-'));
+  const DAY = 86_400_000;
+  const HOUR = 3_600_000;
+  let t: TestApp | undefined;
+  afterAll(async () => {
+    await t?.close();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('copies per-event documents into hour segments, answers ranges from the segments alone, and deletes events past ALARM_AUDIT_RETENTION_DAYS', async () => {
+    await clearLoginThrottle(db);
+    await dropDatabase(mongoUriFor(db));
+    const now = Date.now();
+    const hour = Math.floor(now / HOUR) * HOUR;
+    const event = (at: number, i: number) => ({ alarm_id: 'sensor:OLD-1|limit', kind: i % 2 ? 'cleared' : 'raised', from: 'normal', to: 'normal', at, by: null, comment: `n${i}` });
+    // 1 200 events over the two hours before the current one (600 an hour: six segments each), and 50 from 40 days ago.
+    const recent = Array.from({ length: 1200 }, (_, i) => event(hour - 2 * HOUR + i * 6000, i));
+    const old = Array.from({ length: 50 }, (_, i) => event(now - 40 * DAY + i * 60_000, i));
+    await withDb(db, (d) => d.collection('alarm_audit').insertMany([...recent, ...old]));
+
+    t = await startTestApp(db, { KEEP_DB: '1', DATA_DIR: dataDir, MODBUS_POLLING: '0', ALARM_AUDIT_RETENTION_DAYS: '30' });
+    const tokens = await loginAllRoles(t.url);
+    // The copy and the retention run in the background once the database is ready.
+    const state = () => withDb(db, async (d) => ({
+      migrated: !!(await d.collection<{ _id: string; migrated?: boolean }>('alarm_audit_segments').findOne({ _id: 'meta' }))?.migrated,
+      legacyOld: await d.collection('alarm_audit').countDocuments({ at: { $lt: now - 30 * DAY } }),
+      segmentIds: (await d.collection<{ _id: string }>('alarm_audit_segments').find({}, { projection: { _id: 1 } }).toArray()).map((x) => x._id),
+    }));
+    const s = await eventually(state, (x) => x.migrated && x.legacyOld === 0, 60_000, 250);
+    const pad = (h: number) => String(h).padStart(16, '0');
+    expect(s.segmentIds).toEqual(expect.arrayContaining([`${pad(hour - 2 * HOUR)}|0`, `${pad(hour - 2 * HOUR)}|5`, `${pad(hour - HOUR)}|0`, `${pad(hour - HOUR)}|5`]));
+    expect(s.segmentIds.filter((id) => id !== 'meta' && Number(id.split('|')[0]) < now - 30 * DAY)).toEqual([]);
+
+    // Without the per-event documents the journal still answers every event of the range, from the segments.
+    await withDb(db, (d) => d.collection('alarm_audit').drop());
+    const range = `from=${new Date(hour - 2 * HOUR).toISOString()}&to=${new Date(hour).toISOString()}`;
+    const page = await call(t.url, 'GET', `/alarms/journal?${range}&limit=500&order=asc`, tokens.viewer);
+    expect(page.status).toBe(200);
+    expect(page.body.total).toBe(1200);
+    expect(page.body.items.map((e: AlarmJournalEntryDto) => e.comment).slice(0, 3)).toEqual(['n0', 'n1', 'n2']);
+    // A range inside one hour: only its events.
+    const part = await call(t.url, 'GET', `/alarms/journal?from=${new Date(hour - HOUR + 30 * 60_000).toISOString()}&to=${new Date(hour).toISOString()}&limit=1`, tokens.viewer);
+    expect(part.body.total).toBe(300);
+
+    const gone = await call(t.url, 'GET', `/alarms/journal?from=${new Date(now - 41 * DAY).toISOString()}&to=${new Date(now - 39 * DAY).toISOString()}`, tokens.viewer);
+    expect(gone.status).toBe(200);
+    expect(gone.body.total).toBe(0);
   });
 });

@@ -1,4 +1,4 @@
-import { ChildProcess, spawn } from 'node:child_process';
+import { ChildProcess, spawn, spawnSync } from 'node:child_process';
 import * as net from 'node:net';
 import * as path from 'node:path';
 import { getQueueToken } from '@nestjs/bullmq';
@@ -6,8 +6,10 @@ import { getConnectionToken } from '@nestjs/mongoose';
 import type { Queue } from 'bullmq';
 import type { Connection } from 'mongoose';
 import { DomainEvents } from '@idm/core';
+import { HistorianService } from '@idm/historian';
 import { startTestApp, TestApp, scrapeMetrics } from './support/app';
 import { authHeader, clearLoginThrottle, loginAllRoles } from './support/auth';
+import { PYTHON } from './support/python';
 import { ROOT, serviceEnv } from './support/services';
 
 /** A response's JSON body (tests read it loosely). */
@@ -22,6 +24,7 @@ const MAIL_QUEUE = 'notification-mail';
 const RUN = Date.now().toString(36);
 
 interface MaildevMail {
+  id: string;
   subject: string;
   text: string;
   html: string;
@@ -184,6 +187,70 @@ describe('notifications: digests, schedules and critical alerts through real Red
     expect(waiting).toContain(`(since ${new Date(raisedAt + 9 * 3_600_000).toISOString().slice(0, 10)} ${tokyo})`);
     expect(m.text + m.html).not.toMatch(/\d{2}:\d{2}:\d{2}\.\d{3}Z/);
     expect(m.text + m.html).not.toContain('sensor:');
+  });
+
+  it("attaches a report that fits the digest's period: a shift's active sensors at minute detail, a week's every sensor at hourly detail", async () => {
+    const sensors = Array.from({ length: 60 }, (_, i) => `ad${i}`);
+    const historian = t.app.get(HistorianService);
+    const now = Date.now();
+    await historian.accept(sensors.flatMap((s, i) => Array.from({ length: 20 }, (_, k) => ({ sensor_id: s, timestamp: now - 20 * 60_000 + k * 60_000, value: 10 + i + (k % 3), quality: 'good' as const, source: 'rest' as const }))));
+    await historian.drain(false);
+    const subs: Record<string, any> = {};
+    for (const [key, format] of [['shiftCsv', 'csv'], ['weekCsv', 'csv'], ['shiftPdf', 'pdf'], ['weekPdf', 'pdf']] as const) {
+      subs[key] = await body(call(t, 'POST', '/notifications/subscriptions', tokens.supervisor, { name: `Fit ${key}`, recipients: [`${key}-${RUN}@plant.example`], cron: '0 6 * * *', time_zone: 'UTC', format, scope: { sensor_ids: sensors } }));
+    }
+    // The weekly ones last sent (almost) a week ago; the shift ones were just made.
+    const subsCol = t.app.get<Connection>(getConnectionToken()).collection('notification_subscriptions');
+    for (const key of ['weekCsv', 'weekPdf']) await subsCol.updateOne({ _id: subs[key].id }, { $set: { last_sent_at: Date.now() - 7 * 86_400_000 + 10 * 60_000 } });
+    // Alarms in both periods on three of the sixty sensors.
+    raiseCritical(t, ['ad0', 'ad1', 'ad2']);
+    const stored = t.app.get<Connection>(getConnectionToken()).collection('alarms');
+    await eventually(() => stored.countDocuments({ sensor_id: { $in: ['ad0', 'ad1', 'ad2'] }, state: 'unack_active' }), (n) => n === 3);
+    await sleep(1100);
+
+    const attachment = async (key: string): Promise<Buffer> => {
+      expect((await body(call(t, 'POST', '/notifications/send', tokens.supervisor, { kind: 'digest', subscription_id: subs[key].id }))).delivery_ids).toHaveLength(1);
+      const [m] = await eventually(() => mailsTo(webUrl, `${key}-${RUN}@plant.example`), (l) => l.length > 0 && (l[0].attachments?.length ?? 0) > 0);
+      const a = m.attachments![0];
+      const res = await fetch(`${webUrl}/email/${m.id}/attachment/${encodeURIComponent(a.generatedFileName ?? a.fileName ?? '')}`);
+      expect(res.status).toBe(200);
+      return Buffer.from(await res.arrayBuffer());
+    };
+    /** Data rows of a titled CSV section (the report's CSV: title, header, rows, blank line). */
+    const section = (csv: string, title: string): string[][] => {
+      const lines = csv.split('\r\n');
+      const at = lines.indexOf(title);
+      expect(at).toBeGreaterThanOrEqual(0);
+      const rows: string[][] = [];
+      for (let i = at + 2; i < lines.length && lines[i] !== ''; i++) rows.push(lines[i].split(','));
+      return rows;
+    };
+    const shift = (await attachment('shiftCsv')).toString('utf8');
+    const week = (await attachment('weekCsv')).toString('utf8');
+    // A shift: the three sensors with alarms, from minute rollups; the other 57 are counted, not listed.
+    expect(section(shift, 'Sensor statistics').map((r) => r[0]).sort()).toEqual(['ad0', 'ad1', 'ad2']);
+    expect(section(shift, 'Detail (cut to fit the period)')).toEqual([['active', '1m', '57', '0']]);
+    expect(section(shift, 'Alarm trend').length).toBeLessThanOrEqual(48);
+    // A week: every sensor in scope, from hourly rollups (never minute data), a trend of 3-hour buckets.
+    const weekStats = section(week, 'Sensor statistics');
+    expect(weekStats).toHaveLength(60);
+    expect(weekStats.find((r) => r[0] === 'ad7')?.[2]).toBe('20');
+    expect(section(week, 'Detail (cut to fit the period)')).toEqual([['all', '1h', '0', '0']]);
+    const trend = section(week, 'Alarm trend');
+    expect(trend).toHaveLength(56);
+    expect(Date.parse(trend[1][0]) - Date.parse(trend[0][0])).toBe(3 * 3_600_000);
+
+    const pages = (pdf: Buffer): number => {
+      const r = spawnSync(PYTHON, [path.join(__dirname, 'support', 'py', 'pdf_text.py')], { input: pdf, timeout: 30000 });
+      if (r.status !== 0) throw new Error(`pdf_text.py failed: ${r.stderr?.toString()}`);
+      return JSON.parse(r.stdout.toString()).pages;
+    };
+    const shiftPdf = await attachment('shiftPdf');
+    const weekPdf = await attachment('weekPdf');
+    // A shift's PDF stays at two pages; a week's grows with its sixty statistics rows.
+    expect(pages(shiftPdf)).toBeLessThanOrEqual(2);
+    expect(pages(weekPdf)).toBeGreaterThanOrEqual(3);
+    expect(weekPdf.length).toBeGreaterThan(shiftPdf.length);
   });
 
   it('fires the schedule at the right time in the subscription time zone', async () => {

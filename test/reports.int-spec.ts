@@ -5,7 +5,9 @@ import { getConnectionToken } from '@nestjs/mongoose';
 import type { Queue } from 'bullmq';
 import type { Connection } from 'mongoose';
 import { HistorianService } from '@idm/historian';
-import { startTestApp, TestApp } from './support/app';
+import { MongoClient } from 'mongodb';
+import { dropDatabase, startTestApp, TestApp } from './support/app';
+import { mongoUriFor } from './support/services';
 import { authHeader, clearLoginThrottle, loginAllRoles } from './support/auth';
 import { PYTHON } from './support/python';
 
@@ -170,11 +172,20 @@ describe('reports: figures, formats and background jobs on the real database and
 
   beforeAll(async () => {
     await clearLoginThrottle(DB);
-    t = await startTestApp(DB, { QUEUE_PREFIX: `${DB}_${Date.now()}`, REPORT_RETENTION_SECONDS: '3', REPORT_CLEANUP_EVERY_SECONDS: '1' });
+    // The alarm history is stored before IDM starts, as per-event audit documents (the shape written before
+    // time-keyed segments): IDM copies them into segments at start-up, and reports read them either way.
+    const uri = mongoUriFor(DB);
+    await dropDatabase(uri);
+    const client = await MongoClient.connect(uri);
+    try {
+      await client.db().collection('alarm_audit').insertMany(audit.map((a) => ({ ...a })));
+    } finally {
+      await client.close();
+    }
+    t = await startTestApp(DB, { KEEP_DB: '1', QUEUE_PREFIX: `${DB}_${Date.now()}`, REPORT_RETENTION_SECONDS: '3', REPORT_CLEANUP_EVERY_SECONDS: '1' });
     tokens = await loginAllRoles(t.url);
     const conn = t.app.get<Connection>(getConnectionToken());
     await conn.collection('alarms').insertMany(alarms as any[]);
-    await conn.collection('alarm_audit').insertMany(audit.map((a) => ({ ...a })));
     // A past hour, written and packed by the historian.
     await storeSamples(t, samples, true);
     await conn.collection('anomalies').insertMany([

@@ -1,5 +1,6 @@
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
 import type { AlarmReadingKind } from '@idm/contracts';
+import { Types } from 'mongoose';
 import type { AlarmPriority, AlarmState } from './engine/alarm-types';
 
 /**
@@ -41,10 +42,14 @@ export class Alarm {
 export const AlarmSchema = SchemaFactory.createForClass(Alarm);
 
 /**
- * Audit trail of every alarm change and operator action (who, when, what, comment). Immutable inserts.
+ * Audit trail of every alarm change and operator action (who, when, what, comment). Immutable inserts, one
+ * document per event (one alarm's history reads these); the same events go to time-keyed segments
+ * (`AlarmAuditSegment`), which range reads (journal, reports) use.
  */
 @Schema({ collection: 'alarm_audit', versionKey: false })
 export class AlarmAudit {
+  /** Given when the event happens, so both stores (and a retried write) hold it under one id. */
+  @Prop({ type: Types.ObjectId }) _id?: Types.ObjectId;
   @Prop({ type: String, required: true }) alarm_id!: string;
   @Prop({ type: String, required: true }) kind!: string;
   @Prop({ type: String, required: true }) from!: string;
@@ -71,3 +76,31 @@ export const AlarmAuditSchema = SchemaFactory.createForClass(AlarmAudit);
 AlarmAuditSchema.index({ alarm_id: 1, at: -1 });
 // Reports and the alarm journal: everything that happened in a time range.
 AlarmAuditSchema.index({ at: 1 });
+
+/** An audit event as stored inside a segment (`_id` is the event's ObjectId as hex). */
+export type AuditSegmentEvent = Omit<AlarmAudit, '_id'> & { _id: string };
+
+/**
+ * Alarm events of one hour, in segments of at most 100: `_id` `<hour start, 16 digits>|<n>` (see
+ * engine/audit-segments), so a time range is read by exact `_id` lookups, the only filter FerretDB pushes
+ * down. Each segment is written by the process that claimed it only. `_id` `meta` records the migration of
+ * the per-event documents written before segments existed.
+ */
+@Schema({ collection: 'alarm_audit_segments', versionKey: false, _id: false })
+export class AlarmAuditSegment {
+  @Prop({ type: String, required: true }) _id!: string;
+  /** Hour start (epoch ms); null on the meta document. */
+  @Prop({ type: Number, default: null }) hour!: number | null;
+  /**
+   * The events as one JSON text: FerretDB decodes and encodes a document field by field, so 100 events as
+   * subdocuments cost many times more to read than one string (a week of events: seconds against a fraction).
+   */
+  @Prop({ type: String, default: '[]' }) events!: string;
+  /** Number of events (for people reading the database). */
+  @Prop({ type: Number, default: 0 }) count!: number;
+  @Prop({ type: Boolean }) migrated?: boolean;
+}
+
+export const AlarmAuditSegmentSchema = SchemaFactory.createForClass(AlarmAuditSegment);
+// Retention: segments of hours before the cutoff (hourly, writer only).
+AlarmAuditSegmentSchema.index({ hour: 1 });

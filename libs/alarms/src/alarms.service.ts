@@ -1,4 +1,5 @@
 import { Injectable, Logger, NotFoundException, OnModuleDestroy, OnModuleInit, UnprocessableEntityException } from '@nestjs/common';
+import { Types } from 'mongoose';
 import { Subject } from 'rxjs';
 import type { AlarmDetailDto, AlarmDto, AlarmEventDto, AnomalyEpisodeEvent, SampleQuality } from '@idm/contracts';
 import { Gauge } from 'prom-client';
@@ -466,6 +467,7 @@ export class AlarmsService implements OnModuleInit, OnModuleDestroy {
     }
     this.changed$.next(plainRecord(a));
     const audit: AlarmAudit[] = transitions.map((t) => ({
+      _id: new Types.ObjectId(),
       alarm_id: a._id,
       kind: t.kind,
       from: t.from,

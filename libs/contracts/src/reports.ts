@@ -124,6 +124,20 @@ export interface AnomalyReport {
   trend: { bucket_s: number; points: Array<{ start: string; count: number }> };
   sensor_stats: SensorStatsRow[];
   kpis: AlarmKpis;
+  /** How detailed this report is, when it was cut to fit its use (an e-mail digest's attachment). */
+  detail?: ReportDetailNote;
+}
+
+/** What a report cut to fit its period left out (see `digestDetail` in the reports library). */
+export interface ReportDetailNote {
+  /** `active`: sensor statistics only for sensors with alarms or anomalies in the range; `all`: every sensor in scope. */
+  sensors: 'active' | 'all';
+  /** Rollups the sensor statistics were computed from. */
+  rollups: '1m' | '1h';
+  /** Sensors in scope left out of `sensor_stats`. */
+  sensors_omitted: number;
+  /** Alarm sources left out of `alarms_by_sensor` (the least active). */
+  alarm_sources_omitted: number;
 }
 
 export type ReportJobState = 'queued' | 'running' | 'done' | 'failed';

@@ -3,7 +3,7 @@ import { AlarmsService } from '@idm/alarms';
 import type { AlarmDto, ReportScope } from '@idm/contracts';
 import { AppConfig } from '@idm/core';
 import { TagRegistryService } from '@idm/ingestion';
-import { AlarmFacts, alarmInScope, ReportsService, resolveScope, ResolvedScope } from '@idm/reports';
+import { AlarmFacts, alarmInScope, digestDetail, ReportsService, resolveScope, ResolvedScope } from '@idm/reports';
 import { composeCriticalAlert, composeDigest, waitingForAck } from './engine/digest';
 import { MailOutbox } from './mail-outbox.service';
 import { Subscription } from './notification.schema';
@@ -59,7 +59,8 @@ export class DigestService {
     const until = Date.now();
     const since = Math.min(sub.last_sent_at ?? sub.created_at, until - 1000);
     const scope: ReportScope = { ...sub.scope, min_priority: sub.min_priority };
-    const report = await this.reports.build({ from: since, to: until, scope });
+    // The attachment fits the period: a shift's is about the shift's active sensors, a week's a summary (README).
+    const report = await this.reports.build({ from: since, to: until, scope }, undefined, digestDetail(until - since));
     const resolved = this.resolve(sub.scope);
     const unacknowledged = waitingForAck(this.alarms.list({})).filter((a) => this.inScope(a, sub, resolved));
     const mail = composeDigest({

@@ -7,6 +7,7 @@ import { computeAlarmFigures } from './engine/alarm-figures';
 import { buildReport } from './engine/build-report';
 import { reportToCsv } from './engine/report-csv';
 import { reportToPdf } from './engine/report-pdf';
+import { FULL_DETAIL, pickSensors, type ReportDetail } from './engine/report-detail';
 import { alarmInScope, resolveScope } from './engine/scope';
 import type { RollupFact } from './engine/report-input';
 import { computeSensorStats } from './engine/sensor-stats';
@@ -64,7 +65,8 @@ export class ReportsService {
     return { from, to };
   }
 
-  async build(req: ReportRequest, progress: (pct: number) => Promise<void> | void = () => undefined): Promise<AnomalyReport> {
+  /** The report of a range; `detail` cuts it to fit its use (an e-mail digest: `digestDetail`), by default everything. */
+  async build(req: ReportRequest, progress: (pct: number) => Promise<void> | void = () => undefined, detail: ReportDetail = FULL_DETAIL): Promise<AnomalyReport> {
     const { from, to, scope } = req;
     const tags = this.registry.listTags().map((t) => ({ sensor_id: t.sensor_id, device_id: t.device_id, area: t.area, unit: t.unit }));
     const resolved = resolveScope(scope, tags);
@@ -72,14 +74,18 @@ export class ReportsService {
     const [allAlarms, audit, anomalies] = await Promise.all([this.facts.alarms(), this.facts.auditBetween(auditFrom, to), this.facts.anomaliesBetween(from, to)]);
     await progress(30);
     const alarms = allAlarms.filter((a) => alarmInScope(a, resolved, scope));
-    const figures = computeAlarmFigures({ from, to, alarms, audit, auditFrom, floodThreshold: this.config.alarms.floodThreshold });
+    const figures = computeAlarmFigures({ from, to, alarms, audit, auditFrom, floodThreshold: this.config.alarms.floodThreshold, trendMaxPoints: detail.trendMaxPoints });
     await progress(50);
 
     const inScopeAnomalies = anomalies.filter((x) => resolved.sensors === null || resolved.sensors.has(x.sensor_id));
-    const sensorIds = resolved.sensors
+    const inScope = resolved.sensors
       ? [...resolved.sensors]
       : [...new Set([...tags.map((t) => t.sensor_id), ...alarms.flatMap((a) => (a.sensor_id ? [a.sensor_id] : [])), ...inScopeAnomalies.map((x) => x.sensor_id)])];
-    const resolution = to - from <= MINUTE_ROLLUPS_UP_TO_MS ? '1m' : '1h';
+    // Activity per sensor: its alarm activations (a sensor alarm's source is its sensor) and anomaly episodes.
+    const activity = new Map(figures.by_sensor.map((c) => [c.key, c.count]));
+    for (const x of inScopeAnomalies) activity.set(x.sensor_id, (activity.get(x.sensor_id) ?? 0) + 1);
+    const { chosen: sensorIds, omitted } = detail === FULL_DETAIL ? { chosen: inScope, omitted: 0 } : pickSensors(inScope, activity, detail);
+    const resolution = detail.rollups ?? (to - from <= MINUTE_ROLLUPS_UP_TO_MS ? '1m' : '1h');
     // Through the historian: stored rollups plus what it has not written yet (the open hour and day).
     const perSensor = await mapLimited(sensorIds.sort(), SENSOR_READ_CONCURRENCY, async (sensor) =>
       (await this.history.rollups(sensor, resolution, from, to)).map(({ t, count, sum, sum_sq, min, max, anomaly_count }): RollupFact => ({ sensor_id: sensor, start: t, count, sum, sum_sq, min, max, anomaly_count })),
@@ -88,7 +94,10 @@ export class ReportsService {
     await progress(80);
     const units = new Map(tags.map((t) => [t.sensor_id, t.unit]));
     const sensorStats = computeSensorStats(rollups, sensorIds.map((s) => ({ sensor_id: s, unit: units.get(s) ?? '' })));
-    const report = buildReport({ from, to, scope, generatedAt: Date.now(), alarms: figures, anomalies: inScopeAnomalies, sensorStats });
+    const report = buildReport({
+      from, to, scope, generatedAt: Date.now(), alarms: figures, anomalies: inScopeAnomalies, sensorStats,
+      ...(detail === FULL_DETAIL ? {} : { maxAlarmSourceRows: detail.maxAlarmSourceRows, detail: { sensors: detail.sensors, rollups: resolution, sensors_omitted: omitted, alarm_sources_omitted: 0 } }),
+    });
     await progress(90);
     return report;
   }

@@ -55,6 +55,8 @@ export abstract class AppConfig {
     readonly offDelayMs: number;
     /** More than this many alarms raised in 10 minutes is a flood (EEMUA 191: 10). */
     readonly floodThreshold: number;
+    /** Alarm events (audit trail, journal) older than this many days are deleted (hourly, by the writer). */
+    readonly auditRetentionDays: number;
   };
   abstract readonly detection: {
     /** How often per-sensor detector state is saved (also saved at shutdown), so a restart does not re-learn. */

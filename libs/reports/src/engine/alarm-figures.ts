@@ -8,7 +8,7 @@ const DAY = 86_400_000;
 const ACTIVE_STATES = new Set(['unack_active', 'ack_active']);
 /** States that end an active spell (shelved keeps tracking silently, so it does not). */
 const INACTIVE_STATES = new Set(['normal', 'unack_rtn', 'out_of_service']);
-/** Bucket widths for the trend chart; the smallest giving at most 144 points is used. */
+/** Bucket widths for the trend chart; the smallest giving at most `trendMaxPoints` (144) points is used. */
 const TREND_BUCKETS_S = [60, 300, 600, 1800, 3600, 3 * 3600, 6 * 3600, 12 * 3600, 86400, 7 * 86400];
 
 export interface AlarmFiguresInput {
@@ -25,6 +25,8 @@ export interface AlarmFiguresInput {
   auditFrom: number;
   /** More than this many activations in 10 minutes is a flood (EEMUA 191: 10). */
   floodThreshold: number;
+  /** Most points of the trend (default 144). */
+  trendMaxPoints?: number;
 }
 
 export interface AlarmFigures {
@@ -176,7 +178,8 @@ export function computeAlarmFigures(input: AlarmFiguresInput): AlarmFigures {
   for (const a of activations) perPeriod[Math.floor((a.at - from) / TEN_MINUTES)] += 1;
   const inFlood = perPeriod.filter((c) => c > input.floodThreshold).length;
 
-  const bucketS = TREND_BUCKETS_S.find((b) => (to - from) / (b * 1000) <= 144) ?? TREND_BUCKETS_S[TREND_BUCKETS_S.length - 1];
+  const maxPoints = input.trendMaxPoints ?? 144;
+  const bucketS = TREND_BUCKETS_S.find((b) => (to - from) / (b * 1000) <= maxPoints) ?? TREND_BUCKETS_S[TREND_BUCKETS_S.length - 1];
   const bucketCount = Math.max(1, Math.ceil((to - from) / (bucketS * 1000)));
   const points = Array.from({ length: bucketCount }, (_, i) => ({ start: from + i * bucketS * 1000, count: 0 }));
   for (const a of activations) points[Math.floor((a.at - from) / (bucketS * 1000))].count += 1;

@@ -1,4 +1,4 @@
-import type { AnomalyReport, ReportScope, SensorStatsRow } from '@idm/contracts';
+import type { AnomalyReport, ReportDetailNote, ReportScope, SensorStatsRow } from '@idm/contracts';
 import type { AlarmFigures } from './alarm-figures';
 import { countBy, sortedCounts } from './alarm-figures';
 import type { AnomalyFact } from './report-input';
@@ -12,6 +12,10 @@ export interface BuildReportInput {
   /** Anomaly episodes of sensors in scope that started within the range. */
   anomalies: AnomalyFact[];
   sensorStats: SensorStatsRow[];
+  /** Most rows of alarms by sensor (default all). */
+  maxAlarmSourceRows?: number;
+  /** What was left out, when the report was cut to fit its use. */
+  detail?: ReportDetailNote;
 }
 
 /** Title of a report: what, where, when (UTC). */
@@ -44,7 +48,7 @@ export function buildReport(input: BuildReportInput): AnomalyReport {
       mtta_s: a.mtta_s,
       mttr_s: a.mttr_s,
     },
-    alarms_by_sensor: a.by_sensor,
+    alarms_by_sensor: a.by_sensor.slice(0, input.maxAlarmSourceRows ?? Infinity),
     alarms_by_type: a.by_type,
     alarms_by_priority: a.by_priority,
     anomalies_by_sensor: sortedCounts(countBy(input.anomalies, (x) => x.sensor_id)),
@@ -53,6 +57,7 @@ export function buildReport(input: BuildReportInput): AnomalyReport {
     trend: { bucket_s: a.trend.bucket_s, points: a.trend.points.map((p) => ({ start: new Date(p.start).toISOString(), count: p.count })) },
     sensor_stats: input.sensorStats,
     kpis: a.kpis,
+    ...(input.detail ? { detail: { ...input.detail, alarm_sources_omitted: Math.max(0, a.by_sensor.length - (input.maxAlarmSourceRows ?? Infinity)) } } : {}),
   };
 }
 

@@ -41,6 +41,7 @@ export function reportToCsv(r: AnomalyReport): string {
       ['shelved_at_end', k.shelved_at_end],
       ...Object.entries(k.priority_split_pct).map(([p, v]) => [`priority_${p}_pct`, v]),
     ]),
+    ...(r.detail ? table('Detail (cut to fit the period)', ['sensor_statistics_of', 'rollups', 'sensors_omitted', 'alarm_sources_omitted'], [[r.detail.sensors, r.detail.rollups, r.detail.sensors_omitted, r.detail.alarm_sources_omitted]]) : []),
     ...table('Alarms by sensor', ['source_id', 'alarms'], r.alarms_by_sensor.map((c) => [c.key, c.count])),
     ...table('Alarms by type', ['condition', 'alarms'], r.alarms_by_type.map((c) => [c.key, c.count])),
     ...table('Alarms by priority', ['priority', 'alarms'], r.alarms_by_priority.map((c) => [c.key, c.count])),

@@ -53,7 +53,8 @@ export function reportToPdf(r: AnomalyReport): Promise<Buffer> {
   table(doc, 'Alarms by priority', ['Priority', 'Alarms'], r.alarms_by_priority.map((c) => [c.key, String(c.count)]), [200, 80]);
   table(doc, 'Top 10 bad actors', ['Alarm', 'Priority', 'Activations', 'Share', 'Time in alarm'],
     r.bad_actors.map((b) => [b.alarm_id, b.priority, String(b.activations), `${b.share_pct} %`, formatDuration(b.time_in_alarm_s)]), [210, 60, 70, 55, 90]);
-  const bySensorTitle = r.alarms_by_sensor.length > 30 ? `Alarms by sensor (top 30 of ${r.alarms_by_sensor.length})` : 'Alarms by sensor';
+  const sources = r.alarms_by_sensor.length + (r.detail?.alarm_sources_omitted ?? 0);
+  const bySensorTitle = sources > Math.min(30, r.alarms_by_sensor.length) ? `Alarms by sensor (top ${Math.min(30, r.alarms_by_sensor.length)} of ${sources})` : 'Alarms by sensor';
   table(doc, bySensorTitle, ['Source', 'Alarms'], r.alarms_by_sensor.slice(0, 30).map((c) => [c.key, String(c.count)]), [280, 80]);
   table(doc, 'Alarms by type', ['Condition', 'Alarms'], r.alarms_by_type.map((c) => [c.key, String(c.count)]), [280, 80]);
   table(doc, 'Anomaly episodes by type', ['Type', 'Episodes'], r.anomalies_by_type.map((c) => [c.key, String(c.count)]), [280, 80]);
@@ -61,7 +62,11 @@ export function reportToPdf(r: AnomalyReport): Promise<Buffer> {
     k.chattering.map((c) => [c.alarm_id, String(c.max_per_minute), String(c.activations)]), [280, 90, 80]);
   table(doc, 'Stale alarms', ['Alarm', 'Priority', 'Active since', 'Hours'],
     k.stale.map((s) => [s.alarm_id, s.priority, s.active_since, String(s.active_hours)]), [200, 60, 150, 60]);
-  table(doc, 'Sensor statistics (percentiles estimated from 1-minute or hourly rollups)', ['Sensor', 'Unit', 'Samples', 'Mean', 'Std', 'Min', 'Max', 'P5', 'P50', 'P95'],
+  const d = r.detail;
+  const statsTitle = d
+    ? `Sensor statistics (${d.sensors === 'active' ? 'sensors with alarms or anomalies' : 'sensors in scope'}${d.sensors_omitted ? `; ${d.sensors_omitted} more not shown` : ''}; percentiles estimated from ${d.rollups === '1m' ? '1-minute' : 'hourly'} rollups)`
+    : 'Sensor statistics (percentiles estimated from 1-minute or hourly rollups)';
+  table(doc, statsTitle, ['Sensor', 'Unit', 'Samples', 'Mean', 'Std', 'Min', 'Max', 'P5', 'P50', 'P95'],
     r.sensor_stats.map((s) => [s.sensor_id, s.unit, String(s.samples), num(s.mean), num(s.std), num(s.min), num(s.max), num(s.p05), num(s.p50), num(s.p95)]),
     [95, 40, 50, 48, 45, 43, 43, 43, 43, 43]);
 

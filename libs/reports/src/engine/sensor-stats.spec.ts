@@ -73,6 +73,15 @@ describe('computeSensorStats', () => {
     expect(hi).toBeLessThanOrEqual(1);
   });
 
+  it('weighs buckets by their sample count (a bucket of 30 samples counts three times one of 10)', () => {
+    const c = (count: number, v: number) => ({ sensor_id: 'w', start: 0, count, sum: count * v, sum_sq: count * v * v, min: v, max: v, anomaly_count: 0 });
+    // 10 samples at 1 and 30 at 2 (listed high first): P5 at 1, P50 and P95 at 2; equal counts put the median between.
+    expect(sampleQuantiles([c(30, 2), c(10, 1)], [0.05, 0.5, 0.95])).toEqual([1, 2, 2]);
+    const [, mid] = sampleQuantiles([c(10, 2), c(10, 1)], [0.05, 0.5]);
+    expect(mid).toBeGreaterThan(1);
+    expect(mid).toBeLessThan(2);
+  });
+
   it('inverts the normal CDF', () => {
     expect(normalQuantile(0.5)).toBeCloseTo(0, 6);
     expect(normalQuantile(0.95)).toBeCloseTo(1.644854, 5);
