@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
 import { MultivariateDetector } from '../engine/multivariate';
 import { parseAssetHeader } from './asset-csv';
-import { CLI_ASSET_MODEL, detectAssetCsv, parseArgs, runCli } from './detect';
+import { CLI_ASSET_MODEL, cliAssetSettings, detectAssetCsv, parseArgs, runCli } from './detect';
 
 /** A pump as CSV: flow, pressure against flow, current with flow; from `breakAt` on pressure follows flow instead. */
 function pumpCsv(rows: number, breakAt: number, sep: ',' | ';', extra = ''): string {
@@ -44,7 +44,7 @@ describe('command-line detector, asset mode', () => {
     expect(out[1][0]).toBe('2020-03-09 12:00:00');
     // Training rows: score 0, never anomalous.
     expect(out.slice(1, 401).every((r) => r[1] === '0.000000' && r[2] === '0')).toBe(true);
-    const d = new MultivariateDetector(['flow', 'pressure', 'current'], { trainSamples: 400, model: CLI_ASSET_MODEL });
+    const d = new MultivariateDetector(['flow', 'pressure', 'current'], cliAssetSettings(CLI_ASSET_MODEL, 400));
     const expected = csv
       .trim()
       .split('\n')
@@ -62,7 +62,7 @@ describe('command-line detector, asset mode', () => {
   it('--model picks the detector model (verdicts equal to the engine with that model), without it the CLI default', async () => {
     const csv = pumpCsv(1500, 1000, ',');
     const engine = (model: 'pca' | 'mewma') => {
-      const d = new MultivariateDetector(['flow', 'pressure', 'current'], { trainSamples: 400, model });
+      const d = new MultivariateDetector(['flow', 'pressure', 'current'], cliAssetSettings(model, 400));
       return csv
         .trim()
         .split('\n')
@@ -81,6 +81,14 @@ describe('command-line detector, asset mode', () => {
     expect(parseArgs(['--asset', '--model=pca', 'in.csv'])).toMatchObject({ model: 'pca' });
     expect(() => parseArgs(['--asset', '--model', 'svm', 'in.csv'])).toThrow('--model must be one of pca, mewma (got "svm")');
     expect(() => parseArgs(['--model', 'pca', 'in.csv'])).toThrow('--model needs --asset');
+  });
+
+  it('runs mewma by default, with the settings its SKAB cross-validation chose; pca with the detector defaults', () => {
+    // Batch scoring after known-normal rows is the setting mewma was cross-validated in (README).
+    expect(CLI_ASSET_MODEL).toBe('mewma');
+    expect(cliAssetSettings(CLI_ASSET_MODEL, 400)).toEqual({ model: 'mewma', thresholdSigma: 3, smoothing: 0.1, forgetting: 1000, trainSamples: 400 });
+    expect(cliAssetSettings('pca', 0)).toEqual({ model: 'pca' });
+    expect(new MultivariateDetector(['a', 'b'], cliAssetSettings('pca', 0)).toState().settings).toMatchObject({ model: 'pca', thresholdSigma: 3.5, smoothing: 0.05 });
   });
 
   it('detects ; as the separator and leaves out --exclude columns (labels)', async () => {
