@@ -3,7 +3,7 @@
 # one process with `--out-dir DIR`. Reads NAB-format `timestamp,value` and writes
 # `timestamp,value,anomaly_score` with the server's detection engine (causal; scores in [0, 1]).
 # `--asset`: one asset per CSV (timestamp, then a column per sensor), scored by the multivariate detector into
-# `timestamp,anomaly_score,anomaly,top_sensor`.
+# `timestamp,anomaly_score,anomaly,top_sensor` (`--model pca|mewma` picks the detector model).
 # Runs the compiled build (dist/libs/detection/main.js), building it first when missing or older than the
 # engine's sources.
 set -euo pipefail

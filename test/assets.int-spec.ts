@@ -29,6 +29,10 @@ describe('assets over REST', () => {
     expect((await call(t.url, 'GET', '/assets/pump-1', viewer)).body).toEqual(pump);
     expect((await call(t.url, 'POST', '/assets', viewer, { ...pump, id: 'pump-2' })).status).toBe(403);
     expect((await call(t.url, 'POST', '/assets', admin, pump)).status).toBe(409);
+    // The detector's model is a setting of the asset, kept as given.
+    const mewma = await call(t.url, 'PUT', '/assets/pump-1', admin, { ...pump, settings: { model: 'mewma' } });
+    expect(mewma.status).toBe(200);
+    expect((await call(t.url, 'GET', '/assets/pump-1', viewer)).body).toEqual({ ...pump, settings: { model: 'mewma' } });
     const replaced = await call(t.url, 'PUT', '/assets/pump-1', admin, { ...pump, sensor_ids: ['IT-1', 'VT-1'], settings: {} });
     expect(replaced.status).toBe(200);
     expect((await call(t.url, 'GET', '/assets/pump-1', viewer)).body).toEqual({ ...pump, sensor_ids: ['IT-1', 'VT-1'], settings: {} });
@@ -50,13 +54,19 @@ describe('assets over REST', () => {
     const one = await call(t.url, 'POST', '/assets', admin, { ...pump, id: 'pump-9', sensor_ids: ['FT-1'] });
     expect(one.status).toBe(400);
     expect(one.body.details).toEqual([expect.objectContaining({ field: 'sensor_ids', message: 'sensor_ids must name at least 2 sensors' })]);
-    const settings = await call(t.url, 'POST', '/assets', admin, { ...pump, id: 'pump-9', settings: { alarm_priority: 'urgent', threshold_sigma: 0 } });
+    const settings = await call(t.url, 'POST', '/assets', admin, { ...pump, id: 'pump-9', settings: { alarm_priority: 'urgent', threshold_sigma: 0, model: 'svm' } });
     expect(settings.status).toBe(400);
-    expect(settings.body.details.map((d: { field: string }) => d.field).sort()).toEqual(['settings.alarm_priority', 'settings.threshold_sigma']);
+    expect(settings.body.details.map((d: { field: string }) => d.field).sort()).toEqual(['settings.alarm_priority', 'settings.model', 'settings.threshold_sigma']);
+    expect(settings.body.details).toContainEqual(expect.objectContaining({ field: 'settings.model', message: expect.stringContaining('model must be one of pca, mewma') }));
     const path = await call(t.url, 'PUT', '/assets/pump-9', admin, { ...pump, id: 'pump-8' });
     expect(path.status).toBe(400);
     expect(path.body.details).toEqual([expect.objectContaining({ field: 'id', rule: 'matchesPath' })]);
     expect((await call(t.url, 'GET', '/assets', viewer)).body.map((a: { id: string }) => a.id)).not.toContain('pump-9');
+  });
+
+  it('documents the per-asset model in OpenAPI', async () => {
+    const docs = (await (await fetch(`${t.url}/docs-json`, { headers: { authorization: `Bearer ${viewer}` } })).json()) as { components: { schemas: Record<string, any> } };
+    expect(docs.components.schemas.AssetSettingsDto.properties.model).toMatchObject({ enum: ['pca', 'mewma'] });
   });
 
   it('lets no operator reach a query', async () => {
@@ -74,7 +84,7 @@ describe('assets over REST', () => {
   describe('in the device file', () => {
     const exportJson = async () => (await call(t.url, 'GET', '/devices/export?format=json', admin)).body;
     const pumpA = { id: 'pump-a', name: 'Pump A', area: 'Boiler house', sensor_ids: ['FT-1', 'PT-1'], settings: {} };
-    const pumpB = { id: 'pump-b', name: 'Pump B', area: null, sensor_ids: ['IT-1', 'VT-1', 'FT-1'], settings: { alarm_priority: 'low', train_samples: 100 } };
+    const pumpB = { id: 'pump-b', name: 'Pump B', area: null, sensor_ids: ['IT-1', 'VT-1', 'FT-1'], settings: { alarm_priority: 'low', train_samples: 100, model: 'pca' } };
 
     beforeAll(async () => {
       for (const a of [pumpA, pumpB]) expect((await call(t.url, 'POST', '/assets', admin, a)).status).toBe(201);
@@ -136,7 +146,7 @@ describe('assets over REST', () => {
           { id: 'pump-x', name: 'X', sensor_ids: ['FT-1', 'NOPE-1', 'FT-1'] },
           { id: 'pump-y', name: 'Y', sensor_ids: ['FT-1'] },
           { id: 'pump-x', name: 'X again', sensor_ids: ['PT-1', 'IT-1'] },
-          { id: 'pump-w', name: 'W', sensor_ids: ['PT-1', 'IT-1'], settings: { alarm_priority: 'urgent' }, colour: 'red' },
+          { id: 'pump-w', name: 'W', sensor_ids: ['PT-1', 'IT-1'], settings: { alarm_priority: 'urgent', model: 'svm' }, colour: 'red' },
           'pump-v',
         ],
       };
@@ -149,6 +159,7 @@ describe('assets over REST', () => {
         expect.objectContaining({ field: 'assets[2].id', rule: 'unique' }),
         expect.objectContaining({ field: 'assets[3].colour' }),
         expect.objectContaining({ field: 'assets[3].settings.alarm_priority' }),
+        expect.objectContaining({ field: 'assets[3].settings.model' }),
         expect.objectContaining({ field: 'assets[4]', rule: 'isObject' }),
       ]);
       expect(r.body.message).toContain('asset "pump-x": sensor "NOPE-1" is not in the registry after this import');

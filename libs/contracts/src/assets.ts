@@ -1,5 +1,9 @@
 import type { AlarmPriorityName } from './alarms';
 
+/** The multivariate detector's models (see the README's equipment health section). */
+export const ASSET_MODELS = ['pca', 'mewma'] as const;
+export type AssetModel = (typeof ASSET_MODELS)[number];
+
 /** Per-asset settings of its multivariate detector and its alarms; every field optional. */
 export interface AssetSettings {
   /** Priority of the alarm an asset episode raises (default: medium). */
@@ -8,6 +12,8 @@ export interface AssetSettings {
   threshold_sigma?: number;
   /** Samples learned as normal before the asset is judged (default 400). */
   train_samples?: number;
+  /** The detector's model: `pca` (default) or `mewma` (the MEWMA chart; README). */
+  model?: AssetModel;
 }
 
 /**

@@ -9,6 +9,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { MultivariateDetector, MultivariateSettings, MULTIVARIATE_DEFAULTS } from '../../../libs/detection/src/engine/multivariate';
+import { cliAssetSettings } from '../../../libs/detection/src/cli/detect';
 import { BenchRow, formatTable } from '../harness';
 import { readSkabDir, SkabFile, skabDir } from './skab-data';
 import { addConfusion, Confusion, confusion, onsets, OnsetScore, rates } from './skab-scorer';
@@ -97,6 +98,18 @@ export function skabRows(files: SkabFile[], model: Model = 'pca'): { rows: Bench
     value: d.f1,
     unit: 'F1',
     notes: `FAR ${pct(d.far)} %, MAR ${pct(d.mar)} %; per file ${defaults.map((x) => `${x.file} ${rates(x.confusion).f1.toFixed(2)}/${pct(rates(x.confusion).far)}%`).join(', ')}; anomaly-free FAR ${free.map(pct).join(', ')} % (${describe(MULTIVARIATE_DEFAULTS)})`,
+  });
+  // What `scripts/detect.sh --asset --model <model>` runs (each model's fold consensus): where every fold chose
+  // these settings, its per-file figures are the held-out ones above.
+  const cliSettings = cliAssetSettings(model, SKAB_TRAIN_ROWS);
+  const cli = experiments.map((f) => runFile(f, cliSettings));
+  const c = rates(total(cli));
+  rows.push({
+    benchmark: `skab-cli ${model}`,
+    case: 'dev F1 / FAR / MAR',
+    value: c.f1,
+    unit: 'F1',
+    notes: `FAR ${pct(c.far)} %, MAR ${pct(c.mar)} %; per file ${cli.map((x) => `${x.file} ${rates(x.confusion).f1.toFixed(2)}/${pct(rates(x.confusion).far)}%`).join(', ')}; anomaly-free FAR ${normalOnly.map((f) => pct(rates(runFile(f, cliSettings).confusion).far)).join(', ')} % (${describe({ ...MULTIVARIATE_DEFAULTS, ...cliSettings })})`,
   });
   return { rows, folds };
 }

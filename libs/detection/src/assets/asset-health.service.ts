@@ -5,7 +5,8 @@ import { AppConfig, DatabaseState, DomainEvents, HealthRegistry, isFencedOut, re
 import { IngestionService, SINK_STAGE } from '@idm/ingestion';
 import { AnomaliesRepository, assetSource, episodeId } from '../anomalies.repository';
 import { ANOMALY_SCORE, AssetHealthHistory, EpisodeChange, EpisodeTracker, HEALTH_HOUR_MS, mergeHealthHours, type HealthHour } from '../engine';
-import { MultivariateDetector, MultivariateSettings, MultivariateVerdict, SensorContribution } from '../engine/multivariate';
+import { MultivariateDetector, MultivariateVerdict, SensorContribution } from '../engine/multivariate';
+import { detectorSettings, savedStateFits } from './asset-detector';
 import { AssetHealthRepository } from './asset-health.repository';
 import { AssetsService } from './assets.service';
 
@@ -139,7 +140,7 @@ export class AssetHealthService implements OnModuleInit, BeforeApplicationShutdo
       return null;
     });
     let detector = new MultivariateDetector(asset.sensor_ids, detectorSettings(asset));
-    if (saved && JSON.stringify({ sensors: saved.state.sensorIds, settings: detectorSettings(asset) }) === key) {
+    if (saved && savedStateFits(saved.state, asset)) {
       try {
         detector = MultivariateDetector.fromState({ ...saved.state, settings: { ...saved.state.settings, ...detectorSettings(asset) } });
       } catch (err) {
@@ -295,14 +296,6 @@ export class AssetHealthService implements OnModuleInit, BeforeApplicationShutdo
     this.writes = logged;
     return logged;
   }
-}
-
-/** The detector settings an asset configures (the rest are the detector's defaults). */
-function detectorSettings(asset: AssetDto): Partial<MultivariateSettings> {
-  const s: Partial<MultivariateSettings> = {};
-  if (asset.settings.threshold_sigma !== undefined) s.thresholdSigma = asset.settings.threshold_sigma;
-  if (asset.settings.train_samples !== undefined) s.trainSamples = asset.settings.train_samples;
-  return s;
 }
 
 /** Statistic/limit ratio against 1, and the sensors driving it. */

@@ -1,8 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsInt, IsISO8601, IsNumber, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
-import { ALARM_PRIORITIES } from '@idm/contracts';
-import type { AlarmPriorityName, AssetHealthHistoryDto, AssetHealthPointDto, AssetHealthSummaryDto, AssetInput, AssetSettings } from '@idm/contracts';
+import { ALARM_PRIORITIES, ASSET_MODELS } from '@idm/contracts';
+import type { AlarmPriorityName, AssetModel, AssetHealthHistoryDto, AssetHealthPointDto, AssetHealthSummaryDto, AssetInput, AssetSettings } from '@idm/contracts';
 
 /** Ids are plain names: no `$` or `.` (operators, field paths) can reach a query. */
 export const ASSET_ID = /^[A-Za-z0-9][A-Za-z0-9_\-:/ ]{0,99}$/;
@@ -11,6 +11,10 @@ export class AssetSettingsDto implements AssetSettings {
   @ApiPropertyOptional({ enum: ALARM_PRIORITIES }) @IsOptional() @IsIn(ALARM_PRIORITIES) alarm_priority?: AlarmPriorityName;
   @ApiPropertyOptional({ minimum: 1, maximum: 20 }) @IsOptional() @IsNumber({ allowNaN: false, allowInfinity: false }) @Min(1) @Max(20) threshold_sigma?: number;
   @ApiPropertyOptional({ minimum: 50, maximum: 1_000_000 }) @IsOptional() @IsInt() @Min(50) @Max(1_000_000) train_samples?: number;
+  @ApiPropertyOptional({ enum: ASSET_MODELS, description: "the detector's model: pca (default) or mewma (a MEWMA chart of the smoothed vector; see the README)" })
+  @IsOptional()
+  @IsIn(ASSET_MODELS, { message: `model must be one of ${ASSET_MODELS.join(', ')}` })
+  model?: AssetModel;
 }
 
 export class AssetInputDto implements AssetInput {

@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
 import { MultivariateDetector } from '../engine/multivariate';
 import { parseAssetHeader } from './asset-csv';
-import { detectAssetCsv, parseArgs, runCli } from './detect';
+import { CLI_ASSET_MODEL, cliAssetSettings, detectAssetCsv, parseArgs, runCli } from './detect';
 
 /** A pump as CSV: flow, pressure against flow, current with flow; from `breakAt` on pressure follows flow instead. */
 function pumpCsv(rows: number, breakAt: number, sep: ',' | ';', extra = ''): string {
@@ -23,11 +23,11 @@ function pumpCsv(rows: number, breakAt: number, sep: ',' | ';', extra = ''): str
   return lines.join('\n') + '\n';
 }
 
-async function score(csv: string, trainRows: number, exclude: string[] = []): Promise<string[][]> {
+async function score(csv: string, trainRows: number, exclude: string[] = [], model?: 'pca' | 'mewma'): Promise<string[][]> {
   const out = new PassThrough();
   const chunks: string[] = [];
   out.on('data', (c: Buffer) => chunks.push(c.toString()));
-  await detectAssetCsv(Readable.from([csv]), out, { trainRows, exclude });
+  await detectAssetCsv(Readable.from([csv]), out, { trainRows, exclude, model });
   return chunks
     .join('')
     .trim()
@@ -44,7 +44,7 @@ describe('command-line detector, asset mode', () => {
     expect(out[1][0]).toBe('2020-03-09 12:00:00');
     // Training rows: score 0, never anomalous.
     expect(out.slice(1, 401).every((r) => r[1] === '0.000000' && r[2] === '0')).toBe(true);
-    const d = new MultivariateDetector(['flow', 'pressure', 'current'], { trainSamples: 400 });
+    const d = new MultivariateDetector(['flow', 'pressure', 'current'], cliAssetSettings(CLI_ASSET_MODEL, 400));
     const expected = csv
       .trim()
       .split('\n')
@@ -57,6 +57,38 @@ describe('command-line detector, asset mode', () => {
     expect(tops.filter((t) => t === 'pressure').length).toBeGreaterThan(tops.length / 2);
     expect(out.slice(401, 1001).filter((r) => r[2] === '1').length).toBeLessThan(30);
     expect(out.slice(1).every((r) => (r[2] === '1') === (r[3] !== ''))).toBe(true);
+  });
+
+  it('--model picks the detector model (verdicts equal to the engine with that model), without it the CLI default', async () => {
+    const csv = pumpCsv(1500, 1000, ',');
+    const engine = (model: 'pca' | 'mewma') => {
+      const d = new MultivariateDetector(['flow', 'pressure', 'current'], cliAssetSettings(model, 400));
+      return csv
+        .trim()
+        .split('\n')
+        .slice(1)
+        .map((l, i) => d.update(Date.UTC(2020, 2, 9, 12) + i * 1000, l.split(',').slice(1).map(Number)).score.toFixed(6));
+    };
+    const pca = await score(csv, 400, [], 'pca');
+    const mewma = await score(csv, 400, [], 'mewma');
+    expect(pca.slice(1).map((r) => r[1])).toEqual(engine('pca'));
+    expect(mewma.slice(1).map((r) => r[1])).toEqual(engine('mewma'));
+    expect(engine('pca')).not.toEqual(engine('mewma'));
+    expect((await score(csv, 400)).slice(1).map((r) => r[1])).toEqual(engine(CLI_ASSET_MODEL));
+    // The break is found with either model.
+    expect(mewma.slice(1001).filter((r) => r[2] === '1').length).toBeGreaterThan(100);
+    expect(parseArgs(['--asset', '--model', 'mewma', 'in.csv'])).toMatchObject({ asset: true, model: 'mewma' });
+    expect(parseArgs(['--asset', '--model=pca', 'in.csv'])).toMatchObject({ model: 'pca' });
+    expect(() => parseArgs(['--asset', '--model', 'svm', 'in.csv'])).toThrow('--model must be one of pca, mewma (got "svm")');
+    expect(() => parseArgs(['--model', 'pca', 'in.csv'])).toThrow('--model needs --asset');
+  });
+
+  it('runs mewma by default, with the settings its SKAB cross-validation chose; pca with the detector defaults', () => {
+    // Batch scoring after known-normal rows is the setting mewma was cross-validated in (README).
+    expect(CLI_ASSET_MODEL).toBe('mewma');
+    expect(cliAssetSettings(CLI_ASSET_MODEL, 400)).toEqual({ model: 'mewma', thresholdSigma: 3, smoothing: 0.1, forgetting: 1000, trainSamples: 400 });
+    expect(cliAssetSettings('pca', 0)).toEqual({ model: 'pca' });
+    expect(new MultivariateDetector(['a', 'b'], cliAssetSettings('pca', 0)).toState().settings).toMatchObject({ model: 'pca', thresholdSigma: 3.5, smoothing: 0.05 });
   });
 
   it('detects ; as the separator and leaves out --exclude columns (labels)', async () => {

@@ -34,6 +34,10 @@
  */
 import { median, symmetricEigen } from './linalg';
 
+/** The models `MultivariateSettings.model` names. */
+export const MULTIVARIATE_MODELS = ['pca', 'mewma'] as const;
+export type MultivariateModel = (typeof MULTIVARIATE_MODELS)[number];
+
 export interface MultivariateSettings {
   /** Complete samples learned as normal before scoring starts. */
   trainSamples: number;
@@ -60,7 +64,7 @@ export interface MultivariateSettings {
    * all follow one slow load it flags a correlation break only while the load is well away from its mean,
    * so one break becomes several episodes; opt in per asset where the sensors have independent dynamics.
    */
-  model: 'pca' | 'mewma';
+  model: MultivariateModel;
 }
 
 export const MULTIVARIATE_DEFAULTS: Readonly<MultivariateSettings> = Object.freeze({
