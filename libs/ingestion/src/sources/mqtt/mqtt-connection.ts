@@ -536,7 +536,7 @@ export class MqttConnection implements SourceConnection {
  * stream, so it flushes at this uncork.
  */
 const corked = new WeakSet<object>();
-function corkUntilImmediate(stream: { cork?(): void; uncork?(): void } | undefined): void {
+export function corkUntilImmediate(stream: { cork?(): void; uncork?(): void } | undefined): void {
   if (!stream?.cork || !stream.uncork || corked.has(stream)) return;
   corked.add(stream);
   stream.cork();
