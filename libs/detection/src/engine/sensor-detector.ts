@@ -69,8 +69,9 @@ export interface SensorState {
   returns: number;
   /**
    * 1 while the robust start waits for the signal to move: its first values were all the same (a counter
-   * that starts idle), which says nothing about the spread, so it is taken again from the first values
-   * that differ (during warm-up only; a signal constant all warm-up has learned that it is constant).
+   * that starts idle), which says nothing about the spread, so it is taken again from the 9 values after
+   * the signal moves, once they show a spread of values and of changes (during warm-up only; a signal
+   * constant all warm-up has learned that it is constant).
    */
   robustPending: number;
   /** Active static limits (for the deadband). */
@@ -857,8 +858,10 @@ export class SensorDetector {
     const flatTolerance = Math.max(minSigma * 1e-3, 1e-12 * Math.abs(value));
     const flat = Math.abs(d) <= flatTolerance;
     const flatRun = flat ? h[FLAT_RUN] + 1 : 0;
-    // An edge of an idle stretch: leaving it after a long flat run, or coming back to its level.
-    const departure = !flat && h[FLAT_RUN] >= h[C_STUCK_MIN];
+    // An edge of an idle stretch: leaving it, or coming back to its level. An idle stretch is a flat run
+    // of at least stuckMinSamples and half the usual longest (not a few repeats of a coarse reading).
+    const idleRun = Math.max(h[C_STUCK_MIN], 0.5 * h[FLAT_RUN_MAX]);
+    const departure = !flat && h[FLAT_RUN] >= idleRun;
     const comeback = !flat && Math.abs(value - h[IDLE_LEVEL]) <= flatTolerance;
     const edge = departure || comeback;
     // Zone code: sign of the deviation × (1 + whole sigmas, at most 3), so 0 never occurs and side is kept.
@@ -974,7 +977,10 @@ export class SensorDetector {
     const r = n > 3 ? clip(value - mean, zClip * sd) : value - mean;
     h[MEAN] = mean + a * r;
     h[VARIANCE] = (1 - a) * (variance + a * r * r);
-    if (!gap) {
+    // A step signal's idle stretches say nothing about how it moves when it runs: its changes are learned
+    // outside them (else the idle zeros would shrink the spread its running changes are judged against).
+    const stepSignal = h[EDGE_N] >= EDGE_MIN_COUNT && h[ACTIVE_MEAN] >= h[C_STUCK_MIN];
+    if (!gap && !(stepSignal && flatRun > h[C_STUCK_MIN])) {
       const da = Math.max(alpha, 1 / n);
       const dr = n > 3 ? clip(d - dMean, zClip * dSd) : d - dMean;
       h[D_MEAN] = dMean + da * dr;
@@ -994,7 +1000,7 @@ export class SensorDetector {
     if (edge) this.learnEdge(Math.abs(d), comeback);
     if (departure) h[ACTIVE_RUN] = 1;
     else if (h[ACTIVE_RUN] > 0 && !comeback) h[ACTIVE_RUN]++;
-    if (flatRun === h[C_STUCK_MIN]) h[IDLE_LEVEL] = value;
+    if (flatRun >= idleRun && h[FLAT_RUN] < idleRun) h[IDLE_LEVEL] = value;
     h[FLAT_RUN] = flatRun;
     if (n <= ROBUST_START) this.robustStart(value);
     else if (h[ROBUST_PENDING] === 1) {
@@ -1064,8 +1070,13 @@ export class SensorDetector {
     h[ROBUST_PENDING] = 0;
     this.probe = [];
     const sd = mad(xs, m);
-    // A retry that still finds no spread changes nothing (the start's own median stays).
-    if (retry && sd === 0) return;
+    const dsd = mad(diffs, dm);
+    // A retry takes the spread only once it finds one, of the values and of their changes (a quantised
+    // counter repeats often); until then it waits for the signal's next move.
+    if (retry && (sd === 0 || dsd === 0)) {
+      h[ROBUST_PENDING] = 1;
+      return;
+    }
     h[MEAN] = m;
     h[EWMA] = m;
     // First values all the same (a counter that starts idle) say nothing about the spread: it is taken
@@ -1076,7 +1087,6 @@ export class SensorDetector {
     }
     // A MAD of 0 (mostly repeated values) says nothing about the spread: keep what was learned then.
     if (sd > 0) h[VARIANCE] = sd * sd;
-    const dsd = mad(diffs, dm);
     if (dsd > 0) {
       h[D_MEAN] = dm;
       h[D_VARIANCE] = dsd * dsd;
