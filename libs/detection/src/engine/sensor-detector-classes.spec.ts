@@ -151,6 +151,58 @@ describe('SensorDetector: a line that idles between batches (stuck judged agains
   });
 });
 
+describe('SensorDetector: a batch counter at 1 Hz (its jumps at run boundaries are its normal behaviour)', () => {
+  /**
+   * Pieces per minute read once a second, as the PLC simulator's counters: 420 s at exactly 0 (it starts
+   * idle), then a 180 s batch at about 60; from `stopAt` only 0. `big`: a batch that starts at this value.
+   */
+  const batches = (n: number, seed: number, stopAt: number, big = -1, step = 1) =>
+    gaussian(n, seed, 60, 3).map((x, i) => (i === big ? 200 : i % 600 >= 420 && i < stopAt ? Math.max(0, step * Math.round(x / step)) : 0));
+  const run1s = (values: number[]) => run(values, 1000);
+  const WARMUP = 5000; // the 24 h warm-up, capped at 5000 samples
+  const stopAt = 16 * 600 + 420; // the start of a batch that never comes
+
+  it('is quiet on healthy batches after the warm-up (no rate of change at their edges, no spike), and reports a stop within twice its idle stretch', () => {
+    // Whole pieces, and coarser readings (multiples of 5) whose first batch values repeat (a MAD of 0).
+    for (const [seed, step] of [[1, 1], [2, 1], [3, 1], [1, 5], [2, 5]]) {
+      const verdicts = run1s(batches(12_000, seed, stopAt, -1, step));
+      expect({ seed, step, falseFindings: verdicts.slice(WARMUP, stopAt).filter(anomalous).map((v) => v.anomaly_type) }).toEqual({ seed, step, falseFindings: [] });
+      const first = verdicts.findIndex((v, i) => i >= stopAt && anomalous(v));
+      // Idle since stopAt - 420: judged stuck once the run passes 2 × 420 (the stated delay, 420 s after stopAt).
+      expect(verdicts[first].anomaly_type).toBe('stuck');
+      expect(first - stopAt).toBeLessThanOrEqual(420 + 5);
+    }
+  });
+
+  it('judges an edge against the usual edge jumps: a batch that starts at over three times its usual size is reported', () => {
+    const big = 14 * 600 + 420;
+    const verdicts = run1s(batches(12_000, 4, 12_000, big));
+    expect(verdicts.slice(WARMUP, big).filter(anomalous)).toHaveLength(0);
+    expect(anomalous(verdicts[big])).toBe(true);
+    // The ordinary edge right after it (back to about 60) is again no finding.
+    expect(verdicts.slice(big + 2, big + 180).filter(anomalous).map((v) => v.anomaly_type)).not.toContain('rate_of_change');
+  });
+
+  it('a state saved before the step model existed loads with its defaults and learns the edges again', () => {
+    const x = batches(12_000, 5, 12_000);
+    const a = new SensorDetector();
+    for (let i = 0; i < 6000; i++) a.step(1000 * i, x[i]);
+    const saved = a.snapshot() as Partial<SensorState>;
+    expect(saved.edgeN).toBeGreaterThan(10);
+    expect(saved.activeMean).toBeGreaterThan(100);
+    for (const key of ['idleLevel', 'edgeN', 'edgeMean', 'edgeVariance', 'activeRun', 'activeMean', 'returns', 'robustPending'] as const) delete saved[key];
+    const b = new SensorDetector({}, JSON.parse(JSON.stringify(saved)) as SensorState);
+    expect(b.snapshot()).toMatchObject({ idleLevel: null, edgeN: 0, activeMean: 0, robustPending: 0 });
+    const verdicts = x.slice(6000).map((v, i) => b.step(1000 * (6000 + i), v));
+    // Until it has seen a few edges it may report them; after two batches it is quiet again.
+    expect(verdicts.slice(1200).filter(anomalous)).toHaveLength(0);
+    // And the new state round-trips with identical verdicts.
+    const c = new SensorDetector({}, JSON.parse(JSON.stringify(b.snapshot())) as SensorState);
+    const d2 = new SensorDetector({}, b.snapshot());
+    for (let i = 0; i < 1200; i++) expect(c.step(1000 * (12_000 + i), x[i])).toEqual(d2.step(1000 * (12_000 + i), x[i]));
+  });
+});
+
 describe('SensorDetector: a state saved by the previous version (flat daily profile, no weekly profile)', () => {
   const old = savedBeforeWeekly as unknown as SensorState & { dayMean: number[] };
 

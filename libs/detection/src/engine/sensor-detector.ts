@@ -49,6 +49,31 @@ export interface SensorState {
    * repeats: a run is judged stuck only once it also outlasts twice its usual longest.
    */
   flatRunMax: number;
+  /**
+   * Step model of a signal that idles between bursts: the value of its last idle stretch (a flat run of
+   * at least `stuckMinSamples`; null before one), and the count, mean and variance of its edge jumps
+   * (|change| on leaving that level and on coming back to it). A batch line's jumps at run boundaries are
+   * its normal behaviour: they are judged against these, not against the sample-to-sample noise.
+   */
+  idleLevel: number | null;
+  edgeN: number;
+  edgeMean: number;
+  edgeVariance: number;
+  /**
+   * Samples since the signal last left its idle level (0: idle), and the usual length of such active
+   * stretches (mean over about the last EDGE_MEMORY, `returns` of them learned). A signal that moves in
+   * steps holds each level for a while; one whose bursts last a few samples is spiky, not stepped.
+   */
+  activeRun: number;
+  activeMean: number;
+  returns: number;
+  /**
+   * 1 while the robust start waits for the signal to move: its first values were all the same (a counter
+   * that starts idle), which says nothing about the spread, so it is taken again from the 9 values after
+   * the signal moves, once they show a spread of values and of changes (during warm-up only; a signal
+   * constant all warm-up has learned that it is constant).
+   */
+  robustPending: number;
   /** Active static limits (for the deadband). */
   limitActive: { lolo: boolean; lo: boolean; hi: boolean; hihi: boolean };
   /** Signed zone codes (±1..±4, see step) of the last RUN_MEMORY samples, oldest first, for the run rules. */
@@ -154,6 +179,10 @@ const ZERO_INFLATED = 0.5;
 const STUCK_RUN_MARGIN = 2;
 /** Intervals this many periods long are gaps: the per-sample rate of change is not judged across them. */
 const GAP_PERIODS = 3;
+/** Edge jumps a step signal must have shown before its edges are judged by the step model. */
+const EDGE_MIN_COUNT = 3;
+/** The step model remembers about this many recent edges (its learning rate per edge is 1 / this). */
+const EDGE_MEMORY = 20;
 
 /** The order detectors report in: on equal scores the earlier one is the verdict. */
 const REPORT_ORDER = [I_RANGE, I_LIMIT, I_SPIKE, I_RATE, I_DRIFT, I_SHIFT, I_NOISE, I_STUCK, I_RUN, I_PATTERN];
@@ -276,7 +305,16 @@ const RUN_COUNTS = WEEK + 10;
 const IN_TS = RUN_COUNTS + 6;
 const IN_VALUE = IN_TS + 1;
 const FLAT_RUN_MAX = IN_VALUE + 1;
-const SLOT_COUNT = FLAT_RUN_MAX + 1;
+/** The step model (see `SensorState.idleLevel`); IDLE_LEVEL NaN: none yet. */
+const IDLE_LEVEL = FLAT_RUN_MAX + 1;
+const EDGE_N = FLAT_RUN_MAX + 2;
+const EDGE_MEAN = FLAT_RUN_MAX + 3;
+const EDGE_VARIANCE = FLAT_RUN_MAX + 4;
+const ACTIVE_RUN = FLAT_RUN_MAX + 5;
+const ACTIVE_MEAN = FLAT_RUN_MAX + 6;
+const RETURNS = FLAT_RUN_MAX + 7;
+const ROBUST_PENDING = FLAT_RUN_MAX + 8;
+const SLOT_COUNT = ROBUST_PENDING + 1;
 /** The run rules' windows, and the smallest |zone| each counts (zone = 1 + whole sigmas, see `update`). */
 const RUN_WINDOWS = [3, 5, 9];
 const RUN_MIN_ZONE = [3, 2, 1];
@@ -480,6 +518,14 @@ export function initialState(): SensorState {
     flatRun: 0,
     repeatRate: 0,
     flatRunMax: 0,
+    idleLevel: null,
+    edgeN: 0,
+    edgeMean: 0,
+    edgeVariance: 0,
+    activeRun: 0,
+    activeMean: 0,
+    returns: 0,
+    robustPending: 0,
     limitActive: { lolo: false, lo: false, hi: false, hihi: false },
     zones: [],
     day: emptyProfile(DAY_BINS),
@@ -586,6 +632,14 @@ export class SensorDetector {
     h[FLAT_RUN] = s.flatRun;
     h[REPEAT_RATE] = s.repeatRate;
     h[FLAT_RUN_MAX] = s.flatRunMax;
+    h[IDLE_LEVEL] = s.idleLevel ?? NaN;
+    h[EDGE_N] = s.edgeN;
+    h[EDGE_MEAN] = s.edgeMean;
+    h[EDGE_VARIANCE] = s.edgeVariance;
+    h[ACTIVE_RUN] = s.activeRun;
+    h[ACTIVE_MEAN] = s.activeMean;
+    h[RETURNS] = s.returns;
+    h[ROBUST_PENDING] = s.robustPending;
     h[BLOCK_SUM] = s.blockSum;
     h[BLOCK_N] = s.blockN;
     h[BLOCK_TS] = s.blockTs;
@@ -679,6 +733,14 @@ export class SensorDetector {
       flatRun: h[FLAT_RUN],
       repeatRate: h[REPEAT_RATE],
       flatRunMax: h[FLAT_RUN_MAX],
+      idleLevel: orNull(h[IDLE_LEVEL]),
+      edgeN: h[EDGE_N],
+      edgeMean: h[EDGE_MEAN],
+      edgeVariance: h[EDGE_VARIANCE],
+      activeRun: h[ACTIVE_RUN],
+      activeMean: h[ACTIVE_MEAN],
+      returns: h[RETURNS],
+      robustPending: h[ROBUST_PENDING],
       limitActive: this.limitActive,
       zones: Array.from(h.subarray(ZONES, ZONES + h[ZONE_COUNT])),
       day: saveProfile(h, DAY, this.dayBins),
@@ -793,8 +855,15 @@ export class SensorDetector {
     const zf = Math.max(-2 * zClip, Math.min(2 * zClip, z)) * sd;
     const fastAlpha = h[C_FAST_ALPHA];
     const fastVariance = (1 - fastAlpha) * h[FAST_VARIANCE] + fastAlpha * zf * zf;
-    const flat = Math.abs(d) <= Math.max(minSigma * 1e-3, 1e-12 * Math.abs(value));
+    const flatTolerance = Math.max(minSigma * 1e-3, 1e-12 * Math.abs(value));
+    const flat = Math.abs(d) <= flatTolerance;
     const flatRun = flat ? h[FLAT_RUN] + 1 : 0;
+    // An edge of an idle stretch: leaving it, or coming back to its level. An idle stretch is a flat run
+    // of at least stuckMinSamples and half the usual longest (not a few repeats of a coarse reading).
+    const idleRun = Math.max(h[C_STUCK_MIN], 0.5 * h[FLAT_RUN_MAX]);
+    const departure = !flat && h[FLAT_RUN] >= idleRun;
+    const comeback = !flat && Math.abs(value - h[IDLE_LEVEL]) <= flatTolerance;
+    const edge = departure || comeback;
     // Zone code: sign of the deviation × (1 + whole sigmas, at most 3), so 0 never occurs and side is kept.
     const zone = (z >= 0 ? 1 : -1) * (1 + Math.min(3, Math.floor(Math.abs(z))));
     this.pushZone(zone);
@@ -819,11 +888,15 @@ export class SensorDetector {
       // Across a gap the change is not a per-sample rate.
       if (flags & FLAG_RATE && !gap && !counts) {
         const rateThreshold = h[C_RATE];
+        // A step signal's edges are judged against its usual edge jumps: the band is at least as wide as
+        // their mean plus rateThreshold of their spreads.
+        const stepSd = edge && h[EDGE_N] >= EDGE_MIN_COUNT && h[ACTIVE_MEAN] >= h[C_STUCK_MIN] ? (h[EDGE_MEAN] + rateThreshold * Math.sqrt(h[EDGE_VARIANCE])) / rateThreshold : 0;
+        const rateSd = Math.max(dSd, stepSd);
         present[I_RATE] = 1;
-        statistic[I_RATE] = Math.abs(dz);
+        statistic[I_RATE] = Math.abs(d - dMean) / rateSd;
         threshold[I_RATE] = rateThreshold;
-        lo[I_RATE] = prev + dMean - rateThreshold * dSd;
-        hi[I_RATE] = prev + dMean + rateThreshold * dSd;
+        lo[I_RATE] = prev + dMean - rateThreshold * rateSd;
+        hi[I_RATE] = prev + dMean + rateThreshold * rateSd;
         arg[I_RATE] = d;
       }
       if (flags & FLAG_EWMA) {
@@ -904,7 +977,10 @@ export class SensorDetector {
     const r = n > 3 ? clip(value - mean, zClip * sd) : value - mean;
     h[MEAN] = mean + a * r;
     h[VARIANCE] = (1 - a) * (variance + a * r * r);
-    if (!gap) {
+    // A step signal's idle stretches say nothing about how it moves when it runs: its changes are learned
+    // outside them (else the idle zeros would shrink the spread its running changes are judged against).
+    const stepSignal = h[EDGE_N] >= EDGE_MIN_COUNT && h[ACTIVE_MEAN] >= h[C_STUCK_MIN];
+    if (!gap && !(stepSignal && flatRun > h[C_STUCK_MIN])) {
       const da = Math.max(alpha, 1 / n);
       const dr = n > 3 ? clip(d - dMean, zClip * dSd) : d - dMean;
       h[D_MEAN] = dMean + da * dr;
@@ -921,8 +997,16 @@ export class SensorDetector {
     let runMax = h[FLAT_RUN_MAX] * (1 - alpha / AUTOCORRELATION_MEMORY);
     if (runEnded) runMax = Math.max(runMax, warming ? h[FLAT_RUN] : Math.min(h[FLAT_RUN], 2 * stuckThreshold));
     h[FLAT_RUN_MAX] = runMax;
+    if (edge) this.learnEdge(Math.abs(d), comeback);
+    if (departure) h[ACTIVE_RUN] = 1;
+    else if (h[ACTIVE_RUN] > 0 && !comeback) h[ACTIVE_RUN]++;
+    if (flatRun >= idleRun && h[FLAT_RUN] < idleRun) h[IDLE_LEVEL] = value;
     h[FLAT_RUN] = flatRun;
     if (n <= ROBUST_START) this.robustStart(value);
+    else if (h[ROBUST_PENDING] === 1) {
+      if (!warming) h[ROBUST_PENDING] = 0;
+      else if (!flat || this.probe.length > 0) this.robustStart(value);
+    }
     h[PREV] = value;
     h[ZERO_RATE] += a * ((value === 0 ? 1 : 0) - h[ZERO_RATE]);
     findings.finish();
@@ -955,6 +1039,23 @@ export class SensorDetector {
     }
   }
 
+  /** The step model learns one edge jump (its size): bias-corrected start, then about the last EDGE_MEMORY edges, clipped. */
+  private learnEdge(jump: number, comeback: boolean): void {
+    const h = this.h;
+    if (comeback && h[ACTIVE_RUN] > 0) {
+      const ra = Math.max(1 / EDGE_MEMORY, 1 / ++h[RETURNS]);
+      h[ACTIVE_MEAN] += ra * (h[ACTIVE_RUN] - h[ACTIVE_MEAN]);
+      h[ACTIVE_RUN] = 0;
+    }
+    const n = ++h[EDGE_N];
+    const mean = h[EDGE_MEAN];
+    const sd = Math.sqrt(h[EDGE_VARIANCE]);
+    const a = Math.max(1 / EDGE_MEMORY, 1 / n);
+    const r = n > EDGE_MIN_COUNT ? clip(jump - mean, Math.max(h[C_Z_CLIP] * sd, 1e-3 * mean)) : jump - mean;
+    h[EDGE_MEAN] = mean + a * r;
+    h[EDGE_VARIANCE] = (1 - a) * (h[EDGE_VARIANCE] + a * r * r);
+  }
+
   /** Collects the first values; after the last, restarts the baseline from their median and MAD. */
   private robustStart(value: number): void {
     const h = this.h;
@@ -965,17 +1066,31 @@ export class SensorDetector {
     const mad = (v: number[], m: number) => 1.4826 * median(v.map((x) => Math.abs(x - m)));
     const m = median(xs);
     const dm = median(diffs);
+    const retry = h[ROBUST_PENDING] === 1;
+    h[ROBUST_PENDING] = 0;
+    this.probe = [];
+    const sd = mad(xs, m);
+    const dsd = mad(diffs, dm);
+    // A retry takes the spread only once it finds one, of the values and of their changes (a quantised
+    // counter repeats often); until then it waits for the signal's next move.
+    if (retry && (sd === 0 || dsd === 0)) {
+      h[ROBUST_PENDING] = 1;
+      return;
+    }
     h[MEAN] = m;
     h[EWMA] = m;
-    const sd = mad(xs, m);
+    // First values all the same (a counter that starts idle) say nothing about the spread: it is taken
+    // again from the first values that differ (see `SensorState.robustPending`).
+    if (!retry && xs.every((x) => x === xs[0])) {
+      h[ROBUST_PENDING] = 1;
+      return;
+    }
     // A MAD of 0 (mostly repeated values) says nothing about the spread: keep what was learned then.
     if (sd > 0) h[VARIANCE] = sd * sd;
-    const dsd = mad(diffs, dm);
     if (dsd > 0) {
       h[D_MEAN] = dm;
       h[D_VARIANCE] = dsd * dsd;
     }
-    this.probe = [];
   }
 
   /** The verdict of the last `update` (or `step`): a new object. */
