@@ -14,11 +14,15 @@ import { AssetsService } from './assets.service';
 export const HEALTH_RETENTION_MS = 30 * 86_400_000;
 
 /**
- * Ticks below the limit (after the detector's own hysteresis) that close an asset episode (half a minute at
- * 1 Hz). A fault shows only while the load makes it visible (a valve closing against a pump idling shows
- * little), so its statistic dips under the limit for seconds at a time: shorter, and one fault became
- * several episodes and a chattering alarm in the integration test.
+ * The off-delay of an asset episode: the statistic stays under the limit (after the detector's own
+ * hysteresis) for half a minute of the asset's clock, and for at least this many ticks (one reading after a
+ * gap in the data does not end a fault). A fault shows only while the load makes it visible (a valve closing
+ * against a pump idling shows little), so its statistic dips under the limit for seconds at a time: shorter,
+ * and one fault became several episodes and a chattering alarm. It is a time (as an alarm's off-delay is in
+ * ISA-18.2), not only a count of ticks: an asset ticks on its polls, so the count alone lasted 3 s on a pump
+ * polled at 10 Hz, and less when a busy server delivered the polls late and bunched.
  */
+const ASSET_EPISODE_CLEAR_MS = 30_000;
 const ASSET_EPISODE_CLEAR_TICKS = 30;
 /** Sensors named as driving an episode: the largest shares, at most this many, each at least MIN_SHARE. */
 const TOP_SENSORS = 3;
@@ -150,7 +154,7 @@ export class AssetHealthService implements OnModuleInit, BeforeApplicationShutdo
     const episode = known?.episodes.open ?? saved?.episode ?? null;
     const history = known?.history ?? new AssetHealthHistory();
     return {
-      asset, key, detector, episodes: new EpisodeTracker(ASSET_EPISODE_CLEAR_TICKS, episode), pendingTs: null, dirty: false, stale: false,
+      asset, key, detector, episodes: new EpisodeTracker(ASSET_EPISODE_CLEAR_TICKS, episode, ASSET_EPISODE_CLEAR_MS), pendingTs: null, dirty: false, stale: false,
       history, last: null,
     };
   }
