@@ -36,8 +36,13 @@ interface AssetRuntime {
   key: string;
   detector: MultivariateDetector;
   episodes: EpisodeTracker;
-  /** The asset's clock: the newest sample time seen, scored once a later one arrives (its sensors all reported by then). */
+  /**
+   * The asset's clock: the newest sample time seen, scored once a sensor reports again at a later time (the
+   * next sampling moment has begun, so every sensor of this one has reported by then).
+   */
   pendingTs: number | null;
+  /** Sensors that reported since the last tick. */
+  reported: Set<string>;
   dirty: boolean;
   /** The open episode changed since it was last written (its end and sample count). */
   stale: boolean;
@@ -154,7 +159,7 @@ export class AssetHealthService implements OnModuleInit, BeforeApplicationShutdo
     const episode = known?.episodes.open ?? saved?.episode ?? null;
     const history = known?.history ?? new AssetHealthHistory();
     return {
-      asset, key, detector, episodes: new EpisodeTracker(ASSET_EPISODE_CLEAR_TICKS, episode, ASSET_EPISODE_CLEAR_MS), pendingTs: null, dirty: false, stale: false,
+      asset, key, detector, episodes: new EpisodeTracker(ASSET_EPISODE_CLEAR_TICKS, episode, ASSET_EPISODE_CLEAR_MS), pendingTs: null, reported: new Set(), dirty: false, stale: false,
       history, last: null,
     };
   }
@@ -168,10 +173,15 @@ export class AssetHealthService implements OnModuleInit, BeforeApplicationShutdo
       const runtimes = this.bySensor.get(sample.sensor_id);
       if (!runtimes) continue;
       for (const rt of runtimes) {
-        if (rt.pendingTs !== null && sample.timestamp > rt.pendingTs) {
+        // A later time alone does not start the next moment: a poll reads its blocks one after the other, so
+        // its samples carry times some ms apart (more on a busy server), and scoring at each would score half a
+        // poll against the previous poll's other half, twice per poll.
+        if (rt.pendingTs !== null && sample.timestamp > rt.pendingTs && rt.reported.has(sample.sensor_id)) {
           const change = this.score(rt, rt.pendingTs);
           if (change) (changes ??= []).push(change);
+          rt.reported.clear();
         }
+        rt.reported.add(sample.sensor_id);
         if (rt.pendingTs === null || sample.timestamp > rt.pendingTs) rt.pendingTs = sample.timestamp;
         rt.detector.observe(sample.sensor_id, sample.timestamp, sample.value);
         rt.dirty = true;
