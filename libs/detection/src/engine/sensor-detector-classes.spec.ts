@@ -1,7 +1,7 @@
 import { DETECTOR_NAMES, DetectorSettings } from './config';
 import { EngineVerdict, SensorDetector, SensorState } from './sensor-detector';
 import { EpisodeTracker } from './episode-tracker';
-import { FIVE_MIN_MS, gaussian, HALF_HOUR_MS, MONDAY, tsOf, weeklyRhythm } from './testing/signals';
+import { FIVE_MIN_MS, gaussian, HALF_HOUR_MS, MONDAY, smoothMachine, tsOf, weeklyRhythm } from './testing/signals';
 import savedBeforeWeekly from './testing/state-saved-before-weekly.json';
 
 function run(values: number[], stepMs: number, settings: DetectorSettings = {}): EngineVerdict[] {
@@ -200,6 +200,51 @@ describe('SensorDetector: a batch counter at 1 Hz (its jumps at run boundaries a
     const c = new SensorDetector({}, JSON.parse(JSON.stringify(b.snapshot())) as SensorState);
     const d2 = new SensorDetector({}, b.snapshot());
     for (let i = 0; i < 1200; i++) expect(c.step(1000 * (12_000 + i), x[i])).toEqual(d2.step(1000 * (12_000 + i), x[i]));
+  });
+});
+
+describe('SensorDetector: a smooth machine temperature with ordinary stops (CUSUM widened by a consistent autocorrelation)', () => {
+  // Five-minute samples: stops on days 2.5, 4 and 5, a slow slide towards failure from day 6.
+  const stops = [720, 1150, 1450];
+  const slideAt = 1728;
+  const signal = (seed: number) => smoothMachine(slideAt + 200, seed, stops, slideAt);
+
+  it.each([1, 2, 3])('seed %i: no sustained-shift finding on the ordinary stops, and the slide found within 6 hours', (seed) => {
+    const verdicts = run(signal(seed), FIVE_MIN_MS);
+    // The stops are departures (drift) for the engine; the CUSUM, widened by the signal's own lag-1
+    // autocorrelation, must not call one a sustained fall. Before, that autocorrelation was the
+    // autocovariance over the baseline variance, which a stop widens at once: it collapsed during the
+    // stop, and the CUSUM reported 5 or more sustained falls on each of these series.
+    expect(verdicts.slice(300, slideAt).filter((v) => anomalous(v) && v.anomaly_type === 'level_shift')).toHaveLength(0);
+    const found = verdicts.findIndex((v, i) => i >= slideAt && anomalous(v));
+    expect(found).toBeGreaterThan(slideAt);
+    expect(found - slideAt).toBeLessThanOrEqual(72);
+  });
+
+  it('round-trips its state (with the autocorrelation\'s own variance) through JSON with identical verdicts', () => {
+    const x = signal(4);
+    const a = new SensorDetector();
+    for (let i = 0; i < 1200; i++) a.step(MONDAY + i * FIVE_MIN_MS, x[i]);
+    const saved = a.snapshot();
+    expect(saved.acovVariance).toBeGreaterThan(0);
+    // A correlation: the autocovariance never exceeds the variance of the same deviations.
+    expect(saved.acov).toBeLessThanOrEqual(saved.acovVariance);
+    const b = new SensorDetector({}, JSON.parse(JSON.stringify(saved)) as SensorState);
+    for (let i = 1200; i < x.length; i++) expect(b.step(MONDAY + i * FIVE_MIN_MS, x[i])).toEqual(a.step(MONDAY + i * FIVE_MIN_MS, x[i]));
+  });
+
+  it('a state saved before the field existed loads with the baseline variance in its place and continues', () => {
+    const x = signal(5);
+    const a = new SensorDetector();
+    for (let i = 0; i < 1200; i++) a.step(MONDAY + i * FIVE_MIN_MS, x[i]);
+    const old = a.snapshot() as Partial<SensorState>;
+    delete old.acovVariance;
+    const b = new SensorDetector({}, old as SensorState);
+    expect(b.snapshot().acovVariance).toBe(old.variance);
+    // As if it had been saved with that value, and it learns its own from there on.
+    const c = new SensorDetector({}, { ...(old as SensorState), acovVariance: old.variance! });
+    for (let i = 1200; i < x.length; i++) expect(b.step(MONDAY + i * FIVE_MIN_MS, x[i])).toEqual(c.step(MONDAY + i * FIVE_MIN_MS, x[i]));
+    expect(b.snapshot().acovVariance).not.toBe(old.variance);
   });
 });
 

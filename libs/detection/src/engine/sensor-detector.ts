@@ -32,6 +32,12 @@ export interface SensorState {
   prevDev: number;
   /** Usual samples the autocovariances have learned from (their own bias-corrected start, also after an upgrade). */
   acovN: number;
+  /**
+   * Variance of the same clipped deviations, learned with `acov` (same samples, same rate), so that their
+   * ratio is a lag-1 autocorrelation (the CUSUM's widening). A state saved before it existed loads with
+   * the baseline variance, the ratio it was judged with then.
+   */
+  acovVariance: number;
   /** Exponentially weighted mean and variance of the first difference. */
   dMean: number;
   dVariance: number;
@@ -314,7 +320,8 @@ const ACTIVE_RUN = FLAT_RUN_MAX + 5;
 const ACTIVE_MEAN = FLAT_RUN_MAX + 6;
 const RETURNS = FLAT_RUN_MAX + 7;
 const ROBUST_PENDING = FLAT_RUN_MAX + 8;
-const SLOT_COUNT = ROBUST_PENDING + 1;
+const ACOV_VARIANCE = ROBUST_PENDING + 1;
+const SLOT_COUNT = ACOV_VARIANCE + 1;
 /** The run rules' windows, and the smallest |zone| each counts (zone = 1 + whole sigmas, see `update`). */
 const RUN_WINDOWS = [3, 5, 9];
 const RUN_MIN_ZONE = [3, 2, 1];
@@ -481,6 +488,7 @@ export function migrateState(saved: SensorState): SensorState {
     if (v !== undefined && key !== 'version') state[key] = v;
   }
   const migrated = state as unknown as SensorState;
+  if (old.acovVariance === undefined) migrated.acovVariance = migrated.variance;
   if (old.day === undefined && Array.isArray(old.dayMean) && old.dayMean.length === DAY_BINS && Array.isArray(old.dayCount)) {
     migrated.day = {
       mean: old.dayMean,
@@ -509,6 +517,7 @@ export function initialState(): SensorState {
     acov: 0,
     prevDev: 0,
     acovN: 0,
+    acovVariance: 0,
     dMean: 0,
     dVariance: 0,
     ewma: 0,
@@ -623,6 +632,7 @@ export class SensorDetector {
     h[ACOV] = s.acov;
     h[PREV_DEV] = s.prevDev;
     h[ACOV_N] = s.acovN;
+    h[ACOV_VARIANCE] = s.acovVariance;
     h[D_MEAN] = s.dMean;
     h[D_VARIANCE] = s.dVariance;
     h[EWMA] = s.ewma;
@@ -724,6 +734,7 @@ export class SensorDetector {
       acov: h[ACOV],
       prevDev: h[PREV_DEV],
       acovN: h[ACOV_N],
+      acovVariance: h[ACOV_VARIANCE],
       dMean: h[D_MEAN],
       dVariance: h[D_VARIANCE],
       ewma: h[EWMA],
@@ -847,8 +858,15 @@ export class SensorDetector {
     // deviations are alike and both charts would signal every half cycle. They are widened by the
     // signal's own lag-1 autocorrelation, so they signal a departure from how the signal usually moves.
     const rho = variance > 0 ? Math.min(MAX_AUTOCORRELATION, Math.max(0, h[ACOV] / variance)) : 0; // autocorrelation(), inline
+    // The CUSUM's from the autocovariance over the variance of the same deviations (see `acovVariance`).
+    // Over the baseline variance (learned faster, from every sample) the ratio swung between the cap and
+    // far below the signal's own: an ordinary swing widens the baseline at once, the ratio collapsed and
+    // the CUSUM called the swing a sustained shift. The EWMA chart keeps that ratio: the consistent one
+    // cost the NAB cross-validation folds there (README, detection quality).
+    const acovVariance = h[ACOV_VARIANCE];
+    const cusumRho = acovVariance > 0 ? Math.min(MAX_AUTOCORRELATION, Math.max(0, h[ACOV] / acovVariance)) : 0;
     const cusumK = h[C_K];
-    const zc = Math.max(-zClip, Math.min(zClip, z)) / Math.sqrt((1 + rho) / (1 - rho));
+    const zc = Math.max(-zClip, Math.min(zClip, z)) / Math.sqrt((1 + cusumRho) / (1 - cusumRho));
     const cusumHi = Math.max(0, h[CUSUM_HI] + zc - cusumK);
     const cusumLo = Math.max(0, h[CUSUM_LO] - zc - cusumK);
     // Clipped wider than the baseline so a noise burst shows its full spread while one spike cannot dominate.
@@ -1018,6 +1036,7 @@ export class SensorDetector {
       // Counted apart from `n`: a state saved before these fields existed learns them as fast as a new sensor.
       const ka = Math.max(alpha / AUTOCORRELATION_MEMORY, 1 / ++h[ACOV_N]);
       h[ACOV] = (1 - ka) * (h[ACOV] + ka * r * prevDev);
+      h[ACOV_VARIANCE] = (1 - ka) * (h[ACOV_VARIANCE] + ka * r * r);
       if (seasonal) {
         const blocks = n / this.blockSamples;
         learnAcov(h, DAY, Math.max(this.dayAcovAlpha, 1 / blocks));
