@@ -6,7 +6,7 @@ import { isUnacked } from '../../../lib/live/alarm-state';
 import { clock } from '../../../lib/format';
 import { toUiError } from '../../../lib/errors';
 import { useRowWindow } from '../../../lib/use-row-window';
-import { alarmValueText, stateLabel } from './alarm-labels';
+import { alarmLineText, alarmValueText, stateLabel } from './alarm-labels';
 import { DEFAULT_SORT, sortAlarmsBy, type AlarmSort, type SortKey } from './alarm-summary';
 import { AlarmHistory } from './AlarmHistory';
 import { DeviceCommStatus } from './DeviceCommStatus';
@@ -304,7 +304,7 @@ const AlarmRow = memo(function AlarmRow({
         </span>
       </td>
       <td className="msg" title={a.message}>
-        {a.message}
+        {alarmLineText(a)}
       </td>
       <td className={a.last_reading && a.last_reading !== 'good' ? 'num bad-reading' : 'num'}>{alarmValueText(a)}</td>
       <td className="state" title={stateLabel(a)}>
