@@ -326,7 +326,7 @@ describe('control room II in Chromium', () => {
           line: parseFloat(getComputedStyle(msg(rows[0])).lineHeight),
           msgWidths: rows.map((r) => msg(r).getBoundingClientRect().width),
           heights: rows.map((r) => r.getBoundingClientRect().height),
-          sensorRows: rows.filter((r) => r.querySelector('td.source a')).map((r) => ({ source: r.querySelector('td.source a')!.textContent!, text: msg(r).textContent!, title: msg(r).getAttribute('title')! })),
+          sensorRows: rows.filter((r) => r.querySelector('td.source a[href*="/sensors/"]')).map((r) => ({ source: r.querySelector('td.source a')!.textContent!, text: msg(r).textContent!, title: msg(r).getAttribute('title')! })),
           width: window.innerWidth,
           scrollWidth: document.documentElement.scrollWidth,
         };

@@ -52,6 +52,20 @@ test("a sensor alarm's message cell reads what is wrong first; the full message 
   expect(within(rows()[0]).getByRole('button', { name: `Acknowledge ${message}` })).toBeInTheDocument();
 });
 
+test("an equipment-health alarm's source leads to its asset view; a device's is plain text", () => {
+  const asset = alarm('asset:plc-03-pump|health', { source_type: 'asset', source_id: 'plc-03-pump', sensor_id: null, message: 'Equipment health: Pump 03 (Cooling water) behaves unlike normal' });
+  const device = alarm('device:plc-02|comm_failure', { source_type: 'device', source_id: 'plc-02', sensor_id: null, message: 'Communication failure: PLC 02' });
+  fakeApi(() => new Promise(() => {}));
+  render(
+    <MemoryRouter>
+      <AlarmList alarms={[asset, device]} />
+    </MemoryRouter>,
+  );
+  const row = (id: string) => rows().find((r) => r.getAttribute('data-alarm-id') === id)!;
+  expect(within(row(asset.id)).getByRole('link', { name: 'plc-03-pump' })).toHaveAttribute('href', '/assets/plc-03-pump');
+  expect(within(row(device.id)).queryByRole('link', { name: 'plc-02' })).toBeNull();
+});
+
 test('unacknowledged alarms stand out by style and by word, not by colour alone', () => {
   show();
   const [critUnacked, critAcked] = rows();
