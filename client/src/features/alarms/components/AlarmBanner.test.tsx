@@ -71,6 +71,8 @@ test('an operator acknowledges and shelves from the banner row, without leaving 
   expect(within(row('TT-1')).getByRole('button', { name: 'Acknowledge TT-1 high' })).toBeInTheDocument();
   await user.click(within(row('TT-1')).getByRole('button', { name: 'Shelve TT-1 high' }));
   const form = screen.getByRole('form', { name: 'Shelve TT-1 high' });
+  // The form opens under every row: it says which alarm it shelves.
+  expect(screen.getByTestId('banner-shelve-what')).toHaveTextContent('Shelve TT-1');
   await user.selectOptions(within(form).getByLabelText(/Shelve for/), '30');
   await user.type(within(form).getByLabelText(/Reason/), 'Transmitter being replaced');
   await user.click(within(form).getByRole('button', { name: 'Shelve' }));

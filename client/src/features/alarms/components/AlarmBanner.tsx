@@ -106,6 +106,10 @@ export function AlarmBanner({ actions }: { actions?: AlarmActions }) {
       </ol>
       {actions && shelving && state.alarms.get(shelving) && (
         <div className="banner-form">
+          {/* The form sits under all the rows: it names the alarm it shelves. */}
+          <span className="banner-form-what" data-testid="banner-shelve-what">
+            Shelve {state.alarms.get(shelving)!.source_id}
+          </span>
           <ShelveForm alarm={state.alarms.get(shelving)!} onSubmit={(m, r) => actions.shelve(shelving, m, r)} onCancel={() => setShelving(null)} onDone={() => setShelving(null)} />
         </div>
       )}
