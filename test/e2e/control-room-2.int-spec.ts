@@ -210,6 +210,10 @@ describe('control room II in Chromium', () => {
       let w = await noSideways();
       expect(w).toEqual({ scrollWidth: 390, innerWidth: 390 });
       await screenshot(p, 'cr2-phone-overview');
+      // Every screen's link is on the screen (they used to scroll off to the right, Trends among them).
+      const navRight = await p.locator('.topbar nav a').evaluateAll((links) => links.map((a) => a.getBoundingClientRect().right));
+      expect(navRight.length).toBeGreaterThanOrEqual(6);
+      expect(Math.max(...navRight)).toBeLessThanOrEqual(390);
 
       await p.getByRole('link', { name: /^Alarm list/ }).click();
       const row = p.locator(`tr[data-alarm-id^="sensor:${tag.sensor_id}|"]`).first();
