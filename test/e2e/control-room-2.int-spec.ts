@@ -208,8 +208,12 @@ describe('control room II in Chromium', () => {
       expect(banner.x).toBeGreaterThanOrEqual(0);
       expect(banner.x + banner.width).toBeLessThanOrEqual(390);
       let w = await noSideways();
-      expect(w.scrollWidth).toBeLessThanOrEqual(w.innerWidth);
+      expect(w).toEqual({ scrollWidth: 390, innerWidth: 390 });
       await screenshot(p, 'cr2-phone-overview');
+      // Every screen's link is on the screen (they used to scroll off to the right, Trends among them).
+      const navRight = await p.locator('.topbar nav a').evaluateAll((links) => links.map((a) => a.getBoundingClientRect().right));
+      expect(navRight.length).toBeGreaterThanOrEqual(6);
+      expect(Math.max(...navRight)).toBeLessThanOrEqual(390);
 
       await p.getByRole('link', { name: /^Alarm list/ }).click();
       const row = p.locator(`tr[data-alarm-id^="sensor:${tag.sensor_id}|"]`).first();
@@ -219,7 +223,7 @@ describe('control room II in Chromium', () => {
       const rightmost = await row.evaluate((r) => Math.max(...[r, ...r.querySelectorAll('*')].map((e) => e.getBoundingClientRect().right)));
       expect(rightmost).toBeLessThanOrEqual(390);
       w = await noSideways();
-      expect(w.scrollWidth).toBeLessThanOrEqual(w.innerWidth);
+      expect(w).toEqual({ scrollWidth: 390, innerWidth: 390 });
       await screenshot(p, 'cr2-phone-alarms');
       const ack = p.locator(`tr[data-alarm-id="${id}"]`).getByRole('button', { name: /^Acknowledge/ });
       const ackBox = (await ack.boundingBox())!;
@@ -235,8 +239,31 @@ describe('control room II in Chromium', () => {
       expect(chartBox.width).toBeGreaterThan(250);
       expect(chartBox.x + chartBox.width).toBeLessThanOrEqual(390);
       w = await noSideways();
-      expect(w.scrollWidth).toBeLessThanOrEqual(w.innerWidth);
+      expect(w).toEqual({ scrollWidth: 390, innerWidth: 390 });
       await screenshot(p, 'cr2-phone-trend');
+      expect(phoneErrors).toEqual([]);
+    } finally {
+      await phone.close();
+    }
+  });
+
+  it("an admin's wide tables scroll inside their panel on a 390 px phone, never the page", async () => {
+    const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, reducedMotion: 'reduce' });
+    phone.setDefaultTimeout(20_000);
+    try {
+      const p = await phone.newPage();
+      const phoneErrors = collectErrors(p);
+      await signIn(p, plant.idm.url, 'admin.e2e', plant.password);
+      for (const [screen, heading] of [['admin/devices', 'Tags'], ['admin/users', 'Users and roles']]) {
+        await p.goto(`${plant.idm.url}/#/${screen}`);
+        await p.getByRole('heading', { name: heading, exact: true }).waitFor();
+        await p.locator('table.grid tbody tr').first().waitFor();
+        // Before, the Tags table's hidden "Change" label (absolutely placed) widened the page to 730 px. A
+        // mobile browser then widens its layout viewport to the page (innerWidth 730 too): compare with 390.
+        const w = await p.evaluate(() => ({ scrollWidth: document.documentElement.scrollWidth, innerWidth: window.innerWidth }));
+        expect(w).toEqual({ scrollWidth: 390, innerWidth: 390 });
+      }
+      await screenshot(p, 'cr2-phone-admin-users');
       expect(phoneErrors).toEqual([]);
     } finally {
       await phone.close();
@@ -275,5 +302,57 @@ describe('control room II in Chromium', () => {
     await page.getByRole('button', { name: 'Save' }).click();
     await until(async () => /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/.test((await sample.textContent()) ?? ''), 10_000, 'the ISO-like default again');
     expect(errors).toEqual([]);
+  });
+
+  it("a PLC's comm failure leaves every alarm's message readable at 1280×720, the problem first", async () => {
+    const plc = plant.sim.plant.plcs[1];
+    const desk = await newContext(browser, { width: 1280, height: 720 });
+    // And a sensor alarm of this test's own beside it.
+    const plc0 = plant.sim.plant.plcs[0];
+    const tag = plant.sim.deviceFile.tags.filter((t) => t.device_id === plc0.id && t.limits?.hihi !== undefined && t.limits?.lolo !== undefined)[3];
+    plant.sim.injectFault({ kind: 'stop_answering', plc: plc.id });
+    plant.sim.injectFault({ kind: 'step', plc: plc0.id, sensor_id: tag.sensor_id, magnitude: (tag.limits!.hihi! - tag.limits!.lolo!) * 0.75 });
+    try {
+      const p = await desk.newPage();
+      const deskErrors = collectErrors(p);
+      await signIn(p, plant.idm.url, 'operator.e2e', plant.password);
+      await p.getByRole('link', { name: 'Alarms' }).first().click();
+      await p.getByLabel('State').selectOption('all');
+      // The device row with its live status loaded.
+      const status = p.locator(`tr[data-alarm-id^="device:${plc.id}|"] .device-comm`, { hasText: 'NOT CONNECTED' });
+      await status.waitFor({ timeout: 40_000 });
+      await p.locator(`tr[data-alarm-id^="sensor:${tag.sensor_id}|"]`).first().waitFor({ timeout: 40_000 });
+      const layout = await p.evaluate(() => {
+        const rows = [...document.querySelectorAll('tr.alarm-row')];
+        const msg = (r: Element) => r.querySelector('td.msg')!;
+        return {
+          rem: parseFloat(getComputedStyle(document.documentElement).fontSize),
+          line: parseFloat(getComputedStyle(msg(rows[0])).lineHeight),
+          msgWidths: rows.map((r) => msg(r).getBoundingClientRect().width),
+          heights: rows.map((r) => r.getBoundingClientRect().height),
+          sensorRows: rows.filter((r) => r.querySelector('td.source a[href*="/sensors/"]')).map((r) => ({ source: r.querySelector('td.source a')!.textContent!, text: msg(r).textContent!, title: msg(r).getAttribute('title')! })),
+          width: window.innerWidth,
+          scrollWidth: document.documentElement.scrollWidth,
+        };
+      });
+      // Before, the device's status took the Source column to ~25rem and every message shrank to a letter or two.
+      expect(Math.min(...layout.msgWidths)).toBeGreaterThanOrEqual(7.9 * layout.rem);
+      expect(Math.max(...layout.heights)).toBeLessThan(layout.line * 2);
+      expect(layout.scrollWidth).toBeLessThanOrEqual(layout.width);
+      // A sensor's message does not repeat the tag the Source column names; the whole message is its tooltip.
+      expect(layout.sensorRows.length).toBeGreaterThan(0);
+      for (const r of layout.sensorRows) {
+        expect(r.text.startsWith(r.source)).toBe(false);
+        expect(r.title.startsWith(r.source)).toBe(true);
+      }
+      // The status line is cut short: its whole text is in its tooltip.
+      expect(await status.getAttribute('title')).toMatch(/^✕ NOT CONNECTED · /);
+      await screenshot(p, 'cr2-alarm-summary-comm-failure-1280x720');
+      expect(deskErrors).toEqual([]);
+    } finally {
+      plant.sim.clearFaults({ plc: plc.id });
+      plant.sim.clearFaults({ plc: plc0.id });
+      await desk.close();
+    }
   });
 });

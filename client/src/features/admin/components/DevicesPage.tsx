@@ -18,8 +18,14 @@ import { SparkplugDiscovered } from './SparkplugDiscovered';
  * Admin: devices with their poller state, their tags, and import/export of the device file (a replace that
  * would remove devices or tags lists them and asks first).
  */
-export function DevicesPage({ confirm = (text: string) => window.confirm(text) }: { confirm?(text: string): boolean }) {
+export function DevicesPage(props: { confirm?(text: string): boolean }) {
   const { can } = useAuth();
+  // Asked before any request: behind this text a non-admin still polled the devices' status every 5 s.
+  if (!can('admin')) return <p className="panel">Only admins manage devices.</p>;
+  return <DevicesAdmin {...props} />;
+}
+
+function DevicesAdmin({ confirm = (text: string) => window.confirm(text) }: { confirm?(text: string): boolean }) {
   const devices = useResource(listDevices, 'devices');
   const statuses = useResource(listDeviceStatuses, 'statuses', 5000);
   const tags = useResource(getTags, 'tags');
@@ -36,7 +42,6 @@ export function DevicesPage({ confirm = (text: string) => window.confirm(text) }
   /** The tag being changed on screen. */
   const [editingTag, setEditingTag] = useState<TagDto | null>(null);
 
-  if (!can('admin')) return <p className="panel">Only admins manage devices.</p>;
   const statusOf = new Map((statuses.data ?? []).map((s) => [s.device_id, s]));
   const allTags = tags.data ?? [];
   const shownTags = filterTags(allTags, query, new Map((devices.data ?? []).map((d) => [d.id, d.name])));

@@ -81,3 +81,12 @@ test("an admin resets a user's password after a confirmation; the policy's messa
   ]);
   expect(screen.queryByRole('form', { name: 'Reset the password of bob' })).toBeNull();
 });
+
+test('a non-admin who opens the address is told so, and nothing is asked of the server (a 403 in the console before)', async () => {
+  setSession(sessionFromTokens({ access_token: fakeToken('olga', ['operator']), refresh_token: 'r', expires_in: 900 }));
+  show(() => true);
+  expect(screen.getByText('Only admins manage users.')).toBeInTheDocument();
+  // A request would have gone out by the next macrotask (the API's interceptors are promise steps).
+  await new Promise((r) => setTimeout(r, 20));
+  expect(seen).toEqual([]);
+});

@@ -44,6 +44,23 @@ function show(actions?: AlarmActions) {
 
 const row = (id: string) => within(screen.getByTestId('alarm-banner')).getAllByRole('listitem').find((li) => li.getAttribute('data-alarm-id') === id)!;
 
+test("a banner row reads the condition before the tag's description, the whole message in its tooltip", () => {
+  const message = 'PT-9 Pressure 9 of PLC 01 (Boiler house): above HiHi 6.598 (7.355 bar)';
+  render(
+    <MemoryRouter>
+      <LiveProvider client={live}>
+        <AlarmBanner />
+      </LiveProvider>
+    </MemoryRouter>,
+  );
+  act(() => socket.fire('alarms:snapshot', { seq: 1, flood: false, alarms: [alarmFixture('PT-9', { priority: 'critical', message })] }));
+  const msg = row('PT-9').querySelector('.msg')!;
+  expect(msg).toHaveAttribute('title', message);
+  // The tag leads only where the Source column is hidden (a phone); the rest reads condition first.
+  expect(msg.querySelector('.msg-src')).toHaveTextContent('PT-9');
+  expect(msg).toHaveTextContent(/^PT-9 above HiHi 6\.598 \(7\.355 bar\) · Pressure 9 of PLC 01 \(Boiler house\)$/);
+});
+
 test('an operator acknowledges and shelves from the banner row, without leaving the screen', async () => {
   const user = userEvent.setup();
   const actions = { acknowledge: vi.fn().mockResolvedValue({}), shelve: vi.fn().mockResolvedValue({}), unshelve: vi.fn(), comment: vi.fn() };
@@ -54,6 +71,8 @@ test('an operator acknowledges and shelves from the banner row, without leaving 
   expect(within(row('TT-1')).getByRole('button', { name: 'Acknowledge TT-1 high' })).toBeInTheDocument();
   await user.click(within(row('TT-1')).getByRole('button', { name: 'Shelve TT-1 high' }));
   const form = screen.getByRole('form', { name: 'Shelve TT-1 high' });
+  // The form opens under every row: it says which alarm it shelves.
+  expect(screen.getByTestId('banner-shelve-what')).toHaveTextContent('Shelve TT-1');
   await user.selectOptions(within(form).getByLabelText(/Shelve for/), '30');
   await user.type(within(form).getByLabelText(/Reason/), 'Transmitter being replaced');
   await user.click(within(form).getByRole('button', { name: 'Shelve' }));

@@ -8,6 +8,7 @@ import { clock } from '../../../lib/format';
 import { sound } from '../../../lib/annunciator';
 import { toUiError } from '../../../lib/errors';
 import { ShelveForm, type AlarmActions } from './AlarmList';
+import { alarmLineText } from './alarm-labels';
 
 const SOUND_KEY = 'idm.sound';
 const REPEAT_MS = 10_000;
@@ -82,7 +83,11 @@ export function AlarmBanner({ actions }: { actions?: AlarmActions }) {
             <PriorityBadge priority={a.priority} unacked={isUnacked(a)} />
             <span className="num">{clock(a.raised_at)}</span>
             <span className="src">{a.source_id}</span>
-            <span className="msg">{a.message}</span>
+            {/* Condition first (the Source column names the tag; on a phone, where that column is hidden, the tag leads the text). */}
+            <span className="msg" title={a.message}>
+              <span className="msg-src">{a.source_id} </span>
+              {alarmLineText(a)}
+            </span>
             <span className="state">{isUnacked(a) ? 'UNACK' : 'ACK'}</span>
             {actions && (
               <span className="row-actions">
@@ -101,6 +106,10 @@ export function AlarmBanner({ actions }: { actions?: AlarmActions }) {
       </ol>
       {actions && shelving && state.alarms.get(shelving) && (
         <div className="banner-form">
+          {/* The form sits under all the rows: it names the alarm it shelves. */}
+          <span className="banner-form-what" data-testid="banner-shelve-what">
+            Shelve {state.alarms.get(shelving)!.source_id}
+          </span>
           <ShelveForm alarm={state.alarms.get(shelving)!} onSubmit={(m, r) => actions.shelve(shelving, m, r)} onCancel={() => setShelving(null)} onDone={() => setShelving(null)} />
         </div>
       )}

@@ -39,6 +39,33 @@ test('lists alarms by priority, then newest first', () => {
   expect(rows().map((r) => r.getAttribute('data-alarm-id'))).toEqual(['FT-401', 'PT-201', 'LT-301', 'VT-501', 'TT-101']);
 });
 
+test("a sensor alarm's message cell reads what is wrong first; the full message stays in its tooltip and the buttons", () => {
+  const message = 'P03-PT-008 Pressure 8 of PLC 03 (Cooling water): above HiHi 7.387 (10.24 bar)';
+  render(
+    <MemoryRouter>
+      <AlarmList alarms={[alarm('P03-PT-008', { message })]} actions={fakeActions()} />
+    </MemoryRouter>,
+  );
+  const cell = rows()[0].querySelector('td.msg')!;
+  expect(cell).toHaveTextContent(/^above HiHi 7\.387 \(10\.24 bar\) · Pressure 8 of PLC 03 \(Cooling water\)$/);
+  expect(cell).toHaveAttribute('title', message);
+  expect(within(rows()[0]).getByRole('button', { name: `Acknowledge ${message}` })).toBeInTheDocument();
+});
+
+test("an equipment-health alarm's source leads to its asset view; a device's is plain text", () => {
+  const asset = alarm('asset:plc-03-pump|health', { source_type: 'asset', source_id: 'plc-03-pump', sensor_id: null, message: 'Equipment health: Pump 03 (Cooling water) behaves unlike normal' });
+  const device = alarm('device:plc-02|comm_failure', { source_type: 'device', source_id: 'plc-02', sensor_id: null, message: 'Communication failure: PLC 02' });
+  fakeApi(() => new Promise(() => {}));
+  render(
+    <MemoryRouter>
+      <AlarmList alarms={[asset, device]} />
+    </MemoryRouter>,
+  );
+  const row = (id: string) => rows().find((r) => r.getAttribute('data-alarm-id') === id)!;
+  expect(within(row(asset.id)).getByRole('link', { name: 'plc-03-pump' })).toHaveAttribute('href', '/assets/plc-03-pump');
+  expect(within(row(device.id)).queryByRole('link', { name: 'plc-02' })).toBeNull();
+});
+
 test('unacknowledged alarms stand out by style and by word, not by colour alone', () => {
   show();
   const [critUnacked, critAcked] = rows();
@@ -204,6 +231,8 @@ describe('a device (comm failure) alarm', () => {
       expect(deviceRow()).toHaveTextContent('plc-02✕ NOT CONNECTED · no good poll since 10:01:00 (5 min 00 s) · 12 failed polls in a row · last error: connect ECONNREFUSED 10.0.0.2:502'),
     );
     expect(seen.map((r) => `${r.method} ${r.url}`)).toEqual(['GET /devices/plc-02/status']);
+    // One line in the summary cuts it short: the whole status is in its tooltip.
+    expect(deviceRow().querySelector('.device-comm')).toHaveAttribute('title', '✕ NOT CONNECTED · no good poll since 10:01:00 (5 min 00 s) · 12 failed polls in a row · last error: connect ECONNREFUSED 10.0.0.2:502');
     // The list sorts itself (the critical sensor alarm on top): the other row by its id.
     expect(within(rows().find((r) => r !== deviceRow())!).queryByText(/connected/i)).toBeNull();
   });

@@ -4,9 +4,10 @@ import type { AlarmDto } from '@idm/contracts';
 import { PriorityBadge } from '../../../components/ui/PriorityBadge';
 import { isUnacked } from '../../../lib/live/alarm-state';
 import { clock } from '../../../lib/format';
+import { assetPath } from '../../../lib/routes';
 import { toUiError } from '../../../lib/errors';
 import { useRowWindow } from '../../../lib/use-row-window';
-import { alarmValueText, stateLabel } from './alarm-labels';
+import { alarmLineText, alarmValueText, stateLabel } from './alarm-labels';
 import { DEFAULT_SORT, sortAlarmsBy, type AlarmSort, type SortKey } from './alarm-summary';
 import { AlarmHistory } from './AlarmHistory';
 import { DeviceCommStatus } from './DeviceCommStatus';
@@ -299,12 +300,19 @@ const AlarmRow = memo(function AlarmRow({
       </td>
       <td className="source">
         <span className="src-line">
-          {a.sensor_id ? <Link to={`/sensors/${encodeURIComponent(a.sensor_id)}`}>{a.source_id}</Link> : a.source_id}
+          {a.sensor_id ? (
+            <Link to={`/sensors/${encodeURIComponent(a.sensor_id)}`}>{a.source_id}</Link>
+          ) : a.source_type === 'asset' ? (
+            // An equipment-health alarm leads to the asset view: which sensors drove it, against their trends.
+            <Link to={assetPath(a.source_id)}>{a.source_id}</Link>
+          ) : (
+            a.source_id
+          )}
           {a.source_type === 'device' && <DeviceCommStatus deviceId={a.source_id} />}
         </span>
       </td>
       <td className="msg" title={a.message}>
-        {a.message}
+        {alarmLineText(a)}
       </td>
       <td className={a.last_reading && a.last_reading !== 'good' ? 'num bad-reading' : 'num'}>{alarmValueText(a)}</td>
       <td className="state" title={stateLabel(a)}>

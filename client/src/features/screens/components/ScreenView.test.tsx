@@ -88,6 +88,20 @@ test('an alarm colours the bound shape and adds the priority shape, number and w
   expect(document.querySelector('[data-idm-flag-for="pump"] .idm-flag-word')).toHaveTextContent('BAD');
 });
 
+test("a value that cannot be trusted says so once, in its own text: its flag carries only an alarm", async () => {
+  act(() => socket.fire('sample', sample('TT-1', 0, 'comm_failure')));
+  await frame();
+  expect(el('temp')).toHaveTextContent('COMM FAIL');
+  expect(document.querySelector<SVGGElement>('[data-idm-flag-for="temp"]')!.style.display).toBe('none');
+  // The shape beside it still takes the word: it has no text of its own.
+  expect(document.querySelector('[data-idm-flag-for="pump"] .idm-flag-word')).toHaveTextContent('COMM FAIL');
+  act(() => socket.fire('alarms:snapshot', { seq: 1, flood: false, alarms: [alarmFixture('a1', { sensor_id: 'TT-1', source_id: 'TT-1', priority: 'high' })] }));
+  await frame();
+  const flag = document.querySelector<SVGGElement>('[data-idm-flag-for="temp"]')!;
+  expect(flag.style.display).toBe('');
+  expect(flag.querySelector('.idm-flag-word')).toHaveTextContent('UNACK');
+});
+
 test('clicking a link element opens the linked screen', async () => {
   fireEvent.click(el('to-boiler'));
   expect(await screen.findByTestId('where')).toHaveTextContent('/graphics/boiler');

@@ -4,6 +4,8 @@ import type { ScreenSummaryDto } from '@idm/contracts';
 import { useAuth } from '../../../lib/auth';
 import { useAlarmState } from '../../../lib/live/LiveProvider';
 import { useResource } from '../../../lib/use-resource';
+import { getTags } from '../../../lib/tags-api';
+import { PriorityBadge } from '../../../components/ui/PriorityBadge';
 import { getScreen, listScreens } from '../api/screens';
 import { alarmCounts, breadcrumb, flattenTree } from './screen-tree';
 import { ScreenView } from './ScreenView';
@@ -32,17 +34,25 @@ export function ScreensPage() {
 
 function ScreenTree({ screens }: { screens: ScreenSummaryDto[] }) {
   const alarms = useAlarmState();
-  const counts = useMemo(() => alarmCounts(screens, alarms.alarms.values()), [screens, alarms]);
+  // Which device each tag is read from, so a device's comm failure counts on the screens showing its tags.
+  const tags = useResource(getTags, 'tags', 60_000);
+  const deviceOf = useMemo(() => new Map((tags.data ?? []).flatMap((t) => (t.device_id ? [[t.sensor_id, t.device_id] as const] : []))), [tags.data]);
+  const counts = useMemo(() => alarmCounts(screens, alarms.alarms.values(), deviceOf), [screens, alarms, deviceOf]);
   return (
     <ul>
       {flattenTree(screens).map(({ screen, depth }) => {
-        const n = counts.get(screen.id) ?? 0;
+        const { n, top } = counts.get(screen.id) ?? { n: 0, top: null };
         return (
           <li key={screen.id} style={{ paddingLeft: `${depth}rem` }}>
             <NavLink to={`/graphics/${encodeURIComponent(screen.id)}`} data-testid={`screen-link-${screen.id}`}>
               <span>{screen.name}</span>
-              <span className={`alarm-count${n ? ' some' : ''}`} title={`${n} active alarm${n === 1 ? '' : 's'}`} data-testid="screen-alarm-count">
-                {n}
+              <span className="alarm-summary">
+                {/* The most urgent priority by shape, colour and number; the count itself stays neutral (it was
+                    orange, the High colour, whatever the priority). */}
+                {top && <PriorityBadge priority={top} />}
+                <span className={`alarm-count${n ? ' some' : ''}`} title={`${n} active alarm${n === 1 ? '' : 's'}`} data-testid="screen-alarm-count">
+                  {n}
+                </span>
               </span>
             </NavLink>
           </li>
