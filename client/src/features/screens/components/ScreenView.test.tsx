@@ -1,4 +1,4 @@
-import { act, cleanup, fireEvent, render, screen } from '@testing-library/react';
+import { act, cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { MemoryRouter, Route, Routes, useLocation } from 'react-router-dom';
 import { afterEach, beforeEach, expect, test } from 'vitest';
 import type { ScreenDto } from '@idm/contracts';
@@ -66,9 +66,9 @@ test('subscribes once to the tags on the screen and shows values with format and
     socket.fire('sample', sample('TT-1', 71.26));
     socket.fire('sample', sample('LT-1', 2.5));
   });
-  await frame();
-  expect(el('temp')).toHaveTextContent('71.3 °C');
-  expect(document.querySelector('[data-idm-for="vessel"]')?.getAttribute('data-fraction')).toBe('0.250');
+  // Polled rather than one fixed wait: under load the screen's frame can come later than 40 ms.
+  await waitFor(() => expect(el('temp')).toHaveTextContent('71.3 °C'));
+  await waitFor(() => expect(document.querySelector('[data-idm-for="vessel"]')?.getAttribute('data-fraction')).toBe('0.250'));
   expect(document.querySelector('[data-idm-for="vessel"]')?.getAttribute('height')).toBe('20');
 });
 
