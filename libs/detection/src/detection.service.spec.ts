@@ -49,4 +49,21 @@ describe('DetectionService sensor lookup by sensor index', () => {
     expect(await samplesToLearn(s, a)).toBe(learnedA - 1);
     expect(s.sensorCount).toBe(3);
   });
+
+  it('opens and closes an episode through the stage (a quiet sensor skips its episode tracker, an open episode does not)', async () => {
+    const s = service();
+    const id = `${prefix}episode`;
+    const noise = (i: number) => 50 + Math.sin(i * 1.7) + ((i * 7919) % 13) / 13;
+    const at = (i: number, value: number) => ingestedSample(id, t0 + i * 60_000, value, 'good', 'modbus', undefined, sensorIndex(id));
+    let i = 0;
+    for (; i < 6000; i++) await s.accept([at(i, noise(i))]);
+    expect(s.openEpisode(id)).toBeNull();
+    const spike = at(i++, 500);
+    await s.accept([spike]);
+    expect(spike.status).toBe('anomaly');
+    expect(s.openEpisode(id)).not.toBeNull();
+    const after = Array.from({ length: 200 }, () => at(i, noise(i++)));
+    for (const x of after) await s.accept([x]);
+    expect(s.openEpisode(id)).toBeNull();
+  });
 });
