@@ -1162,12 +1162,12 @@ export class SensorDetector {
    */
   private seasonalBlock(): void {
     const h = this.h;
-    const c = this.config;
     const mean = h[BLOCK_SUM] / h[BLOCK_N];
     h[BLOCK_SUM] = 0;
     h[BLOCK_N] = 0;
     const n = h[N];
-    const elapsed = n * c.periodMs!;
+    // The configuration's numbers from the detector's own (the period is the configuration's): one object fewer to read.
+    const elapsed = n * h[PERIOD];
     const blocks = n / this.blockSamples;
     const va = Math.max(this.dayVarianceAlpha, 1 / blocks);
     const blockTs = h[BLOCK_TS];
@@ -1179,7 +1179,7 @@ export class SensorDetector {
     const useWeek = weekReady && h[WEEK + P_FIT] < WEEKLY_EXPLAINS * h[DAY + P_FIT];
     const p = useWeek ? WEEK : DAY;
     // One sigma wider than the EWMA chart: each bin's mean is itself estimated from few samples.
-    const L = c.ewmaL + 1;
+    const L = h[C_L] + 1;
     h[PATTERN_STATISTIC] = useWeek || dayReady ? h[p + P_STATISTIC] : 0;
     h[PATTERN_LO] = h[p + P_MEAN] - L * h[p + P_RSD];
     h[PATTERN_HI] = h[p + P_MEAN] + L * h[p + P_RSD];
@@ -1188,21 +1188,20 @@ export class SensorDetector {
   }
   /** One profile's chart statistic (into its `P_*` results) and learning; returns whether it may be judged. */
   private profileStep(p: number, binsOf: Float64Array, spanMs: number, keepSpans: number, timestamp: number, value: number, oldEnough: boolean, va: number): boolean {
-    const c = this.config;
     const h = this.h;
     const bins = binsOf.length / 2;
     const binMs = spanMs / bins;
     const bin = Math.floor((((timestamp % spanMs) + spanMs) % spanMs) / binMs);
-    const perBin = binMs / (c.periodMs! * this.blockSamples);
+    const perBin = binMs / (h[PERIOD] * this.blockSamples);
     const at = 2 * bin;
     const binCount = binsOf[at + 1];
     const ready = oldEnough && binCount >= perBin;
     const mean = binCount > 0 ? binsOf[at] : h[MEAN];
     const residual = value - mean;
-    const lambda = c.ewmaLambda;
+    const lambda = h[C_LAMBDA];
     const variance = h[p + P_VARIANCE];
-    const rsd = Math.max(Math.sqrt(variance), c.minSigma, 1e-6 * Math.abs(mean), 1e-9);
-    const rc = clip(residual, c.zClip * rsd);
+    const rsd = Math.max(Math.sqrt(variance), h[C_MIN_SIGMA], 1e-6 * Math.abs(mean), 1e-9);
+    const rc = clip(residual, h[C_Z_CLIP] * rsd);
     const ewma = lambda * rc + (1 - lambda) * h[p + P_EWMA];
     h[p + P_RESIDUAL] = rc;
     h[p + P_RAW] = residual;

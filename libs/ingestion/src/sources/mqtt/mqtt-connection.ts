@@ -5,6 +5,7 @@ import { connect, IClientOptions, IPublishPacket, MqttClient, Packet } from 'mqt
 import { get as sparkplugCodec } from 'sparkplug-payload';
 import { BackoffOptions, backoffDelay, DEFAULT_BACKOFF } from '../backoff';
 import { CommHealth } from '../comm-health';
+import { sensorIndex } from '../../sensor-index';
 import type { SourceCarryOver, SourceConnection, SourceDeps } from '../source-driver';
 import { engineering } from './engine/engineering';
 import { parseJsonPath } from './engine/json-path';
@@ -524,7 +525,8 @@ export class MqttConnection implements SourceConnection {
   }
 
   private sample(sensor_id: string, value: number, quality: SampleQuality, timestamp: number): IngestedSample {
-    return ingestedSample(sensor_id, timestamp, value, quality, 'mqtt');
+    // A tag's id (its hash already cached): a cheap probe here, and detection indexes its state directly.
+    return ingestedSample(sensor_id, timestamp, value, quality, 'mqtt', undefined, sensorIndex(sensor_id));
   }
 }
 
