@@ -6,7 +6,7 @@ import type { Connection } from 'mongoose';
 import { fromStoredPack, HistorianService, PACKS_COLLECTION, RAW_COLLECTION, rawId, RetentionScheduler } from '@idm/historian';
 import type { LegacyPackDoc, StoredPackDoc } from '@idm/historian';
 import type { PendingWrites } from '../libs/historian/src/engine/bucket-writer';
-import { summarize } from '../libs/historian/src/engine/summary';
+import { combine, summarize, type Summary } from '../libs/historian/src/engine/summary';
 import { HistorianRepository } from '../libs/historian/src/historian.repository';
 import { startTestApp, TestApp, scrapeMetrics } from './support/app';
 import { authHeader, loginAllRoles } from './support/auth';
@@ -185,11 +185,7 @@ describe('historian: POST /sensors/data, storage, rollups and history on FerretD
     const M30 = H5 + 30 * MIN;
     const mean = (t: number) => 40 + ((t / MIN) % 17); // a different mean per minute / hour
     const summary = (t: number, count: number, width: number) => ({ count, sum: count * mean(t), sum_sq: count * (mean(t) ** 2 + 1), min: mean(t) - 2, max: mean(t) + 2, first: mean(t), last: mean(t), first_t: t, last_t: t + width - 1000, anomaly_count: t === M30 ? 1 : 0 });
-    const combineItems = (items: Array<ReturnType<typeof summary> & { t: number }>) => ({
-      count: items.reduce((n, i) => n + i.count, 0), sum: items.reduce((n, i) => n + i.sum, 0), sum_sq: items.reduce((n, i) => n + i.sum_sq, 0),
-      min: Math.min(...items.map((i) => i.min)), max: Math.max(...items.map((i) => i.max)), first: items[0].first, last: items[items.length - 1].last,
-      first_t: items[0].first_t, last_t: items[items.length - 1].last_t, anomaly_count: items.reduce((n, i) => n + i.anomaly_count, 0),
-    });
+    const combineItems = (items: Array<Summary & { t: number }>) => combine(items) as Summary;
     // As the historian stored them before: an hour pack of 60 minute subdocuments, a day pack of 24 hour ones,
     // the raw minute the late sample lands in.
     const minutes = Array.from({ length: 60 }, (_, k) => ({ t: H5 + k * MIN, ...summary(H5 + k * MIN, 60, MIN) }));
