@@ -3,8 +3,10 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { MongoClient } from 'mongodb';
 import { AlarmsService } from '@idm/alarms';
-import { HistorianService, HistoryService } from '@idm/historian';
+import { HistorianService, HistoryService, PACKS_COLLECTION, toStoredPack } from '@idm/historian';
+import type { RollupPackDoc } from '@idm/historian';
 import { mapLimited } from '@idm/core';
+import { ReportsService } from '@idm/reports';
 import { dropDatabase, startTestApp } from '../support/app';
 import { authHeader, registerAndLogin } from '../support/auth';
 import { mongoUriFor } from '../support/services';
@@ -24,9 +26,11 @@ function lcg(seed: number): () => number {
 /**
  * The stored history of a plant over a week: `sensors` tags sampled at 1 Hz kept as the historian keeps them
  * (one day pack of 24 hourly rollups per sensor and day), 500 alarms over those tags and `auditEntries` alarm
- * events (raise / acknowledge / clear) in the legacy `alarm_audit` shape, written before IDM starts.
+ * events (raise / acknowledge / clear) in the legacy `alarm_audit` shape, written before IDM starts. Day packs
+ * in the historian's layout (buckets as one JSON text), or with `legacyPacks` as written before it (buckets
+ * as subdocuments; still read). The other layout goes to `<packs>_other`, to time both reads in one run.
  */
-async function seed(uri: string, sensors: number, auditEntries: number, from: number, to: number): Promise<void> {
+async function seed(uri: string, sensors: number, auditEntries: number, from: number, to: number, legacyPacks: boolean): Promise<void> {
   const client = await MongoClient.connect(uri);
   try {
     const db = client.db();
@@ -40,10 +44,16 @@ async function seed(uri: string, sensors: number, auditEntries: number, from: nu
           const sd = 1 + (s % 5);
           items.push({ t: d + h * HOUR, count: 3600, sum: 3600 * mean, sum_sq: 3600 * (mean * mean + sd * sd) + 3599 * 0, min: mean - 3 * sd - rand(), max: mean + 3 * sd + rand(), first: mean, last: mean, anomaly_count: h % 7 === 0 ? 3 : 0 });
         }
-        packs.push({ _id: `wk${s}|1h|${d}`, sensor_id: `wk${s}`, resolution: '1h', start: new Date(d), count: 86_400, sum: items.reduce((a, i) => a + i.sum, 0), sum_sq: items.reduce((a, i) => a + i.sum_sq, 0), min: Math.min(...items.map((i) => i.min)), max: Math.max(...items.map((i) => i.max)), first: items[0].first, last: items[23].last, anomaly_count: 0, items });
+        const full = items.map((i) => ({ ...i, first_t: i.t, last_t: i.t + HOUR - 1000 }));
+        packs.push({ _id: `wk${s}|1h|${d}`, sensor_id: `wk${s}`, resolution: '1h', start: new Date(d), count: 86_400, sum: items.reduce((a, i) => a + i.sum, 0), sum_sq: items.reduce((a, i) => a + i.sum_sq, 0), min: Math.min(...items.map((i) => i.min)), max: Math.max(...items.map((i) => i.max)), first: items[0].first, last: items[23].last, first_t: d, last_t: d + DAY - 1000, anomaly_count: 0, items: full } satisfies RollupPackDoc);
       }
     }
-    for (let i = 0; i < packs.length; i += 500) await db.collection('rollup_packs').insertMany(packs.slice(i, i + 500) as never[], { ordered: false });
+    const stored = packs.map((p) => toStoredPack(p));
+    const [used, other] = legacyPacks ? [packs, stored] : [stored, packs];
+    for (let i = 0; i < packs.length; i += 500) {
+      await db.collection(PACKS_COLLECTION).insertMany(used.slice(i, i + 500) as never[], { ordered: false });
+      await db.collection(`${PACKS_COLLECTION}_other`).insertMany(other.slice(i, i + 500) as never[], { ordered: false });
+    }
     const alarms = [];
     const audit = [];
     const perAlarm = Math.ceil(auditEntries / 3 / 500);
@@ -88,13 +98,14 @@ export const reportWeekBench: Benchmark = {
     const sensors = Number(process.env.BENCH_REPORT_SENSORS ?? 144);
     const auditEntries = Number(process.env.BENCH_REPORT_AUDIT ?? 50_000);
     const runs = Number(process.env.BENCH_REPORT_RUNS ?? 5);
+    const legacyPacks = process.env.BENCH_REPORT_PACKS === 'legacy';
     const to = Math.floor(Date.now() / HOUR) * HOUR - 2 * DAY;
     const from = to - 7 * DAY;
     const uri = mongoUriFor(DB);
     await dropDatabase(uri);
     const started = Date.now();
-    await seed(uri, sensors, auditEntries, from, to);
-    ctx.log(`report-week: ${sensors} sensors × 8 day packs, ${auditEntries} alarm events stored in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    await seed(uri, sensors, auditEntries, from, to, legacyPacks);
+    ctx.log(`report-week: ${sensors} sensors × 8 day packs (${legacyPacks ? 'legacy layout: buckets as subdocuments' : 'buckets as one JSON text'}), ${auditEntries} alarm events stored in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     const t = await startTestApp(DB, { KEEP_DB: '1', DATA_DIR: fs.mkdtempSync(path.join(os.tmpdir(), 'idm-bench-report-')), QUEUE_PREFIX: `idm-bench-report-${Date.now()}`, MODBUS_POLLING: '0', LOG_LEVEL: 'error', HISTORIAN_MAX_PAST_DAYS: '30' });
     const rows: BenchRow[] = [];
     try {
@@ -149,6 +160,23 @@ export const reportWeekBench: Benchmark = {
       await part('stored alarms (500 documents)', async () => (await alarmsService.listStored()).length);
       await part('the week\'s alarm events from hour segments', async () => (await alarmsService.auditBetween(from, to)).length);
       await part(`hourly rollups of ${sensors} sensors (day packs by _id)`, async () => (await mapLimited(Array.from({ length: sensors }, (_, s) => `wk${s}`), 4, (id) => history.rollups(id, '1h', from, to))).flat().length);
+      const reports = t.app.get(ReportsService);
+      const req = { from, to, scope: {} };
+      await part('building the report (reads and statistics)', async () => (await reports.build(req)).sensor_stats.length);
+      const built = await reports.build(req);
+      await part('rendering the built report as PDF', async () => (await reports.render(built, 'pdf')).content.length);
+      // The day packs' decoding by the database, both layouts in this run: the same 1 152 documents by `_id`.
+      const ids: string[] = [];
+      for (let s = 0; s < sensors; s++) for (let d = Math.floor(from / DAY) * DAY; d < to; d += DAY) ids.push(`wk${s}|1h|${d}`);
+      const raw = await MongoClient.connect(uri);
+      try {
+        const read = (name: string) => async () => (await mapLimited(ids, 16, (id) => raw.db().collection(name).findOne({ _id: id as never }))).filter(Boolean).length;
+        const [newName, oldName] = legacyPacks ? [`${PACKS_COLLECTION}_other`, PACKS_COLLECTION] : [PACKS_COLLECTION, `${PACKS_COLLECTION}_other`];
+        await part(`${ids.length} day packs by _id, buckets as one JSON text (driver only)`, read(newName));
+        await part(`${ids.length} day packs by _id, buckets as subdocuments, the old layout (driver only)`, read(oldName));
+      } finally {
+        await raw.close();
+      }
     } finally {
       await t.close();
     }

@@ -6,10 +6,12 @@ import { DatabaseState, UPDATES_PER_COMMAND } from '@idm/core';
 import type { PendingDoc, PendingWrites, StoredDocs } from './engine/bucket-writer';
 import type { RawBucketDoc, RollupDoc, RollupPackDoc } from './engine/docs';
 import type { SnapshotEntry } from './engine/bucket-writer';
+import { fromStoredPack, LegacyPackDoc, StoredPackDoc, toStoredPack } from './engine/pack-codec';
 
 export const RAW_COLLECTION = 'samples_raw';
 /** One document per sensor per minute and per hour, `_id` `<sensor>|1m|<start>`; reports read it too. */
 export const ROLLUPS_COLLECTION = 'rollups';
+/** Packs of an hour's minute rollups and a day's hour rollups, buckets as one JSON text (see `pack-codec`). */
 export const PACKS_COLLECTION = 'rollup_packs';
 /** Latest value per sensor, in pages of sensors (few documents: read whole at start-up). */
 export const LATEST_COLLECTION = 'sensor_latest';
@@ -50,8 +52,10 @@ export class HistorianRepository implements StoredDocs {
   async rollup(id: string): Promise<RollupDoc | null> {
     return this.col<RollupDoc>(ROLLUPS_COLLECTION).findOne({ _id: id }) as Promise<RollupDoc | null>;
   }
+  /** A pack in either stored layout (documents written before the columns are still read). */
   async pack(id: string): Promise<RollupPackDoc | null> {
-    return this.col<RollupPackDoc>(PACKS_COLLECTION).findOne({ _id: id }) as Promise<RollupPackDoc | null>;
+    const doc = await this.col<StoredPackDoc | LegacyPackDoc>(PACKS_COLLECTION).findOne({ _id: id });
+    return doc ? fromStoredPack(doc as StoredPackDoc | LegacyPackDoc) : null;
   }
 
   /** Writes documents: new ones by batched insert (fast on FerretDB), the others (and duplicates) by replace. */
@@ -59,7 +63,8 @@ export class HistorianRepository implements StoredDocs {
     let n = 0;
     n += await this.writeDocs(RAW_COLLECTION, w.raw);
     n += await this.writeDocs(ROLLUPS_COLLECTION, w.rollups);
-    n += await this.writeDocs(PACKS_COLLECTION, w.packs);
+    // Rewriting a pack of the old layout (a late sample) stores it in the new one.
+    n += await this.writeDocs(PACKS_COLLECTION, new Map([...w.packs].map(([id, p]) => [id, { ...p, doc: toStoredPack(p.doc) }])));
     return n;
   }
 
