@@ -1,9 +1,9 @@
-import { memo, useMemo } from 'react';
+import { memo, useMemo, useRef } from 'react';
 import { Link } from 'react-router-dom';
 import { isBoolTag, type AlarmDto } from '@idm/contracts';
 import { PriorityBadge } from '../../../components/ui/PriorityBadge';
 import { Sparkline } from '../../../components/ui/Sparkline';
-import { useLiveValue } from '../../../lib/live/LiveProvider';
+import { useLiveValueNearScreen } from '../../../lib/live/LiveProvider';
 import { analogPosition, analogScale, outsideLimits, valueText, type AnalogScale, type TileSpec } from './tile-display';
 
 const QUALITY_TEXT: Record<string, string> = { bad: 'BAD', comm_failure: 'COMM FAIL', stale: 'STALE' };
@@ -32,7 +32,10 @@ export const Tile = memo(function Tile({ tag, alarm, linkDown = false }: { tag: 
 });
 
 function TileLive({ tag, alarm, scale, linkDown }: { tag: TileSpec; alarm?: AlarmDto; scale: AnalogScale | null; linkDown: boolean }) {
-  const live = useLiveValue(tag.sensor_id);
+  // Far off screen a tile skips its re-render per sample (most of the overview's script time), and its
+  // stale part is hidden; it shows the current value as it comes near the viewport.
+  const ref = useRef<HTMLSpanElement>(null);
+  const live = useLiveValueNearScreen(tag.sensor_id, ref);
   const badQuality = live && live.quality !== 'good' ? (QUALITY_TEXT[live.quality] ?? live.quality.toUpperCase()) : null;
   // Nothing on this screen is current while its own connection is down: that, not the data, is the news.
   const untrusted = linkDown ? 'NO LINK' : badQuality ?? (live?.stale ? 'STALE' : null);
@@ -41,7 +44,7 @@ function TileLive({ tag, alarm, scale, linkDown }: { tag: TileSpec; alarm?: Alar
   const cls = ['tile-live', live?.stale || linkDown ? 'stale' : '', badQuality ? 'bad' : '', linkDown ? 'no-link' : ''].filter(Boolean).join(' ');
   const word = alarm ? ALARM_WORD[alarm.state] : undefined;
   return (
-    <span className={cls}>
+    <span className={cls} ref={ref}>
       <span className="tile-row">
         {/* Long words or numbers shrink, then end in an ellipsis; the full text is in the title. */}
         <span className={`value${text.length > 9 ? ' longer' : text.length > 6 ? ' long' : ''}`} data-testid="tile-value" title={text.length > 6 ? text : undefined}>
