@@ -132,7 +132,7 @@ describe('control room in Chromium', () => {
       // A plant this small fits near the screen: put the last device four screens further down.
       await p.addStyleTag({ content: '.device:last-of-type { margin-top: 400vh; }' });
       // Held back: a newer sample arrived and was not rendered; the old value is hidden, not shown.
-      await p.locator(`[data-sensor-id="${id}"] .tile-live[data-behind]`).waitFor({ state: 'attached', timeout: 30_000 });
+      await p.locator(`[data-sensor-id="${id}"][data-behind]`).waitFor({ state: 'attached', timeout: 30_000 });
       const seen = await p.evaluate(async (sensorId) => {
         const tile = document.querySelector(`[data-sensor-id="${sensorId}"]`)!;
         const frame = () => new Promise<void>((r) => requestAnimationFrame(() => r()));
@@ -141,7 +141,7 @@ describe('control room in Chromium', () => {
         const frames: { text: string; behind: boolean }[] = [];
         for (let i = 0; i < 3; i++) {
           await frame();
-          frames.push({ text: tile.querySelector('[data-testid=tile-value]')!.textContent ?? '', behind: tile.querySelector('.tile-live')!.hasAttribute('data-behind') });
+          frames.push({ text: tile.querySelector('[data-testid=tile-value]')!.textContent ?? '', behind: tile.hasAttribute('data-behind') });
         }
         const samples = (window as unknown as { __samples: Record<string, [number, number][]> }).__samples[sensorId];
         // The newest value when it was scrolled to, and any that came after.

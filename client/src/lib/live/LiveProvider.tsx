@@ -4,7 +4,7 @@ import type { AlarmState } from './alarm-state';
 import { EMPTY_ALARMS } from './alarm-state';
 import { LiveClient, type ConnectionInfo } from './live-client';
 import type { LiveValue } from './sample-store';
-import { VisibilityGate, VisibilityWatcher } from './visibility-gate';
+import { VisibilityGate, watchSkipped } from './visibility-gate';
 
 const LiveContext = createContext<LiveClient | null>(null);
 
@@ -46,14 +46,13 @@ export function useLiveValue(sensorId: string): LiveValue | undefined {
   );
 }
 
-const nearScreen = new VisibilityWatcher();
-
 /**
- * The live value of one sensor for a view that may be far off screen (one of 2 000 overview tiles). While it
- * is, a change does not re-render it: the element (`ref`) gets a `data-behind` attribute instead, once, so
- * CSS can hide what is no longer current. It renders the current value as it comes within a screen height
- * of the viewport, and its first value at once wherever it is. Props (an alarm, a lost link) re-render it
- * as always, with the current value.
+ * The live value of one sensor for a view that may be far off screen (one of 2 000 overview tiles). `ref`
+ * is an element with `content-visibility: auto`: while the browser skips rendering it, a change does not
+ * re-render the view; the element gets a `data-behind` attribute instead, once, so CSS can hide what is no
+ * longer current. The view renders the current value as soon as the browser renders the element again
+ * (before it scrolls into sight), and its first value at once wherever it is. Props (an alarm, a lost link)
+ * re-render it as always, with the current value.
  */
 export function useLiveValueNearScreen(sensorId: string, ref: RefObject<HTMLElement | null>): LiveValue | undefined {
   const live = useLive();
@@ -76,7 +75,7 @@ export function useLiveValueNearScreen(sensorId: string, ref: RefObject<HTMLElem
   useLayoutEffect(() => gate.rendered());
   useEffect(() => {
     const el = ref.current;
-    return el ? nearScreen.watch(el, (near) => gate.setOpen(near)) : undefined;
+    return el ? watchSkipped(el, (rendered) => gate.setOpen(rendered)) : undefined;
   }, [gate, ref]);
   return value;
 }

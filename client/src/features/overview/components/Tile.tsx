@@ -1,4 +1,4 @@
-import { memo, useMemo, useRef } from 'react';
+import { memo, useMemo, useRef, type RefObject } from 'react';
 import { Link } from 'react-router-dom';
 import { isBoolTag, type AlarmDto } from '@idm/contracts';
 import { PriorityBadge } from '../../../components/ui/PriorityBadge';
@@ -18,24 +18,24 @@ const ALARM_WORD: Partial<Record<AlarmDto['state'], string>> = { unack_active: '
  */
 export const Tile = memo(function Tile({ tag, alarm, linkDown = false }: { tag: TileSpec; alarm?: AlarmDto; linkDown?: boolean }) {
   const scale = useMemo(() => analogScale(tag), [tag]);
+  // Far off screen (not rendered by the browser: content-visibility) a tile skips its re-render per sample,
+  // most of the overview's script time; its live part is hidden until it is current again.
+  const ref = useRef<HTMLAnchorElement>(null);
   // The link and name render once; only TileLive re-renders on each sample (Link's hooks are not free
   // when 2 000 tiles update every second).
   return (
-    <Link to={`/sensors/${encodeURIComponent(tag.sensor_id)}`} className={`tile${alarm ? ` alarm-${alarm.priority}` : ''}`} data-sensor-id={tag.sensor_id} title={tag.description || tag.sensor_id}>
+    <Link ref={ref} to={`/sensors/${encodeURIComponent(tag.sensor_id)}`} className={`tile${alarm ? ` alarm-${alarm.priority}` : ''}`} data-sensor-id={tag.sensor_id} title={tag.description || tag.sensor_id}>
       <span className="tile-name">
         <strong>{tag.sensor_id}</strong>
         <span className="tile-desc">{tag.description}</span>
       </span>
-      <TileLive tag={tag} alarm={alarm} scale={scale} linkDown={linkDown} />
+      <TileLive tag={tag} alarm={alarm} scale={scale} linkDown={linkDown} tileRef={ref} />
     </Link>
   );
 });
 
-function TileLive({ tag, alarm, scale, linkDown }: { tag: TileSpec; alarm?: AlarmDto; scale: AnalogScale | null; linkDown: boolean }) {
-  // Far off screen a tile skips its re-render per sample (most of the overview's script time), and its
-  // stale part is hidden; it shows the current value as it comes near the viewport.
-  const ref = useRef<HTMLSpanElement>(null);
-  const live = useLiveValueNearScreen(tag.sensor_id, ref);
+function TileLive({ tag, alarm, scale, linkDown, tileRef }: { tag: TileSpec; alarm?: AlarmDto; scale: AnalogScale | null; linkDown: boolean; tileRef: RefObject<HTMLAnchorElement | null> }) {
+  const live = useLiveValueNearScreen(tag.sensor_id, tileRef);
   const badQuality = live && live.quality !== 'good' ? (QUALITY_TEXT[live.quality] ?? live.quality.toUpperCase()) : null;
   // Nothing on this screen is current while its own connection is down: that, not the data, is the news.
   const untrusted = linkDown ? 'NO LINK' : badQuality ?? (live?.stale ? 'STALE' : null);
@@ -44,7 +44,7 @@ function TileLive({ tag, alarm, scale, linkDown }: { tag: TileSpec; alarm?: Alar
   const cls = ['tile-live', live?.stale || linkDown ? 'stale' : '', badQuality ? 'bad' : '', linkDown ? 'no-link' : ''].filter(Boolean).join(' ');
   const word = alarm ? ALARM_WORD[alarm.state] : undefined;
   return (
-    <span className={cls} ref={ref}>
+    <span className={cls}>
       <span className="tile-row">
         {/* Long words or numbers shrink, then end in an ellipsis; the full text is in the title. */}
         <span className={`value${text.length > 9 ? ' longer' : text.length > 6 ? ' long' : ''}`} data-testid="tile-value" title={text.length > 6 ? text : undefined}>
