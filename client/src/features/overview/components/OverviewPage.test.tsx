@@ -25,6 +25,13 @@ const STATUS = [
   { device_id: 'plc-3', state: 'connected', last_poll_duration_ms: 3, last_good_poll_at: Date.now() },
 ] as DeviceStatusDto[];
 
+/** The browser stops (or starts again) rendering a tile far off screen (`content-visibility: auto`). */
+const setNearScreen = (id: string, near: boolean) => {
+  act(() => {
+    tile(id).dispatchEvent(Object.assign(new Event('contentvisibilityautostatechange'), { skipped: !near }));
+  });
+};
+
 let socket: FakeSocket;
 let live: LiveClient;
 
@@ -227,4 +234,63 @@ test('assets appear in their area with their health in words, linking to the ass
   // An asset of no area shown still appears, without a verdict yet.
   const other = screen.getByRole('region', { name: 'Other equipment' });
   expect(within(other).getByRole('listitem')).toHaveTextContent('Spare skidNO VERDICT');
+});
+
+test('a tile far off screen skips its re-render per sample and hides its old value; near the screen again it shows the current one at once', async () => {
+  await screen.findByRole('region', { name: 'Boiler house' });
+  await act(async () => {
+    socket.fire('sample', sample('TT-1', 71.234));
+    await new Promise((r) => setTimeout(r, 40));
+  });
+  expect(value('TT-1')).toHaveTextContent('71.23');
+  setNearScreen('TT-1', false);
+  await act(async () => {
+    socket.fire('sample', sample('TT-1', 80));
+    socket.fire('sample', sample('TT-1', 81.5));
+    await new Promise((r) => setTimeout(r, 40));
+  });
+  // Not re-rendered: the old text is still in the DOM, hidden so it is never read as current.
+  expect(value('TT-1')).toHaveTextContent('71.23');
+  expect(tile('TT-1')).toHaveAttribute('data-behind');
+  // A tile on screen is not held back.
+  await act(async () => {
+    socket.fire('sample', sample('PT-1', 3.25));
+    await new Promise((r) => setTimeout(r, 40));
+  });
+  expect(value('PT-1')).toHaveTextContent('3.25');
+  setNearScreen('TT-1', true);
+  expect(value('TT-1')).toHaveTextContent('81.50');
+  expect(tile('TT-1')).not.toHaveAttribute('data-behind');
+});
+
+test('far off screen a tile still gets its first value, a new alarm and NO LINK at once', async () => {
+  await screen.findByRole('region', { name: 'Boiler house' });
+  setNearScreen('PT-1', false);
+  await act(async () => {
+    socket.fire('sample', sample('PT-1', 5.5));
+    await new Promise((r) => setTimeout(r, 40));
+  });
+  expect(value('PT-1')).toHaveTextContent('5.50');
+  await act(async () => {
+    socket.fire('sample', sample('PT-1', 6.5));
+    await new Promise((r) => setTimeout(r, 40));
+  });
+  expect(value('PT-1')).toHaveTextContent('5.50'); // held back
+  await act(async () => {
+    socket.fire('alarms:snapshot', {
+      seq: 1,
+      flood: false,
+      alarms: [{ id: 'a1', sensor_id: 'PT-1', source_id: 'PT-1', priority: 'critical', state: 'unack_active', acknowledged: false, raised_at: null, updated_at: '' }],
+    });
+    await new Promise((r) => setTimeout(r, 40));
+  });
+  expect(tile('PT-1')).toHaveClass('alarm-critical');
+  expect(within(tile('PT-1')).getByText('UNACK')).toBeInTheDocument();
+  // The alarm re-rendered the tile, so it shows the current value too.
+  expect(value('PT-1')).toHaveTextContent('6.50');
+  await act(async () => {
+    socket.disconnect();
+    await new Promise((r) => setTimeout(r, 40));
+  });
+  expect(within(tile('PT-1')).getByText('NO LINK')).toBeInTheDocument();
 });
