@@ -14,7 +14,9 @@
  *   proposed: it must explain at least ADOPT_R2 of their spread on CONFIRM stretches in a row;
  * - once adopted it is re-checked the same way on every stretch and dropped after DROP_AFTER failing
  *   stretches in a row (one good stretch restores one), so a fault is reported, not learned away at once;
- * - the profile and the residual spread learn slowly (the baseline's rate) and only from usual samples.
+ * - each bucket's mean residual is judged (an EWMA chart and a short-term spread, `chart`); the profile
+ *   and the residual spread learn slowly (the baseline's rate in time) from buckets whose samples were
+ *   all usual. Per sample the model only sums into the open bucket.
  *
  * Pure logic, bounded memory (RING + MAX_BINS numbers), serialisable (`save` / `CycleProfile.load`).
  */
@@ -77,32 +79,28 @@ const S_ANCHOR_TS = 10;
 const S_ANCHOR_PHASE = 11;
 const S_STATUS = 12; // 0 none, 1 proposed (being checked), 2 adopted
 const S_CONFIRM = 13;
-const S_ST_N = 14;
+const S_ST_N = 14; // the stretch being checked: buckets, squared errors, sum and sum of squares
 const S_ST_SSR = 15;
 const S_ST_SUM = 16;
 const S_ST_SQ = 17;
-const S_VAR = 18; // the samples' residual variance (clipping, learning, the expected band)
-const S_EWMA = 19; // the chart on bucket-mean residuals, their variance and lag-1 autocovariance
+const S_EWMA = 18; // the chart on bucket-mean residuals: EWMA, their variance, lag-1 autocovariance, last one
+const S_BVAR = 19;
 const S_ACOV = 20;
 const S_PREV_RES = 21;
-const S_RES_N = 22;
+const S_BN = 22; // usual buckets the spread has learned from
 const S_R2 = 23; // last stretch's out-of-sample R²
-const S_BVAR = 24;
-const S_BN = 25;
-const S_BRES_SUM = 26; // the open bucket's residuals, and 1 while all its samples were usual
-const S_BRES_N = 27;
-const S_BUSUAL = 28;
-const S_STAT = 29;
-const S_FAST = 30; // short-term mean square of the bucket-mean residuals
-const S_QUIET = 31; // searches in a row that proposed nothing (each doubles the wait, up to MAX_BACKOFF)
+const S_BUSUAL = 24; // 1 while all the open bucket's samples were usual
+const S_STAT = 25;
+const S_FAST = 26; // short-term mean square of the bucket-mean residuals
+const S_QUIET = 27; // searches in a row that proposed nothing (each doubles the wait, up to MAX_BACKOFF)
+const S_RES = 28; // the last closed bucket's residual, its spread and its expected value (evidence)
+const S_RSD = 29;
+const S_PRED = 30;
 // Per sample, not saved.
-const S_RES = 32;
-const S_RSD = 33;
-const S_PRED = 34;
-const S_J = 35; // the judged sample's bin (j) and position between bins (t)
-const S_T = 36;
-const SAVED = 32;
-const SCALARS = 37;
+const S_J = 31; // the last prediction's bin (j) and position between bins (t)
+const S_T = 32;
+const SAVED = 31;
+const SCALARS = 33;
 
 const STATUS_NONE = 0;
 const STATUS_PROPOSED = 1;
@@ -171,69 +169,36 @@ export class CycleProfile {
 
   /**
    * Judges the sample in io[0] (timestamp) / io[1] (value): io[2] = the residual tests' statistic as of
-   * the last complete bucket, in multiples of their threshold (see `chart`; 0 while no cycle is adopted),
-   * io[3] = this sample's residual. Then `learn`.
+   * the last complete bucket, in multiples of their threshold (see `closeBucket`; 0 while no cycle is
+   * adopted), io[3] = that bucket's mean residual. Then `learn`. Per sample this only sums: the model
+   * works on bucket means (as the seasonal profiles work on block means), a sample of a new bucket first
+   * closing the last one.
    */
   judge(): void {
     const s = this.s;
     const io = this.io;
-    const ts = io[0];
-    // A sample of a new bucket first closes the last one (its mean into the ring, its residuals into the chart).
-    const idx = Math.floor(ts / this.bucketMs);
+    const idx = Math.floor(io[0] / this.bucketMs);
     if (s[S_BUCKET_IDX] !== s[S_BUCKET_IDX]) s[S_BUCKET_IDX] = idx;
     else if (idx > s[S_BUCKET_IDX]) {
       this.closeBucket();
       s[S_BUCKET_IDX] = idx;
     }
-    io[2] = 0; // the residual tests' statistic in multiples of their threshold
-    io[3] = 0;
-    if (s[S_STATUS] === STATUS_NONE) return;
-    const pred = this.predict(ts);
-    const c = this.config;
-    const rsd = Math.max(Math.sqrt(s[S_VAR]), c.minSigma, 1e-6 * Math.abs(pred), 1e-9);
-    const residual = io[1] - pred;
-    const k = s[S_RES_N] > 3 ? c.zClip * rsd : Infinity;
-    const rc = residual > k ? k : residual < -k ? -k : residual;
-    s[S_RES] = rc;
-    s[S_RSD] = rsd;
-    s[S_PRED] = pred;
-    s[S_BRES_SUM] += rc;
-    s[S_BRES_N]++;
-    io[3] = residual;
-    if (s[S_STATUS] === STATUS_ADOPTED) io[2] = s[S_STAT];
+    const adopted = s[S_STATUS] === STATUS_ADOPTED;
+    io[2] = adopted ? s[S_STAT] : 0;
+    io[3] = adopted ? s[S_RES] : 0;
   }
 
-  /** The expected value's band at the last judged sample (± `width` residual spreads). */
+  /** The expected range of a bucket's mean at the last closed bucket (± `width` of its residual spreads). */
   band(width: number, hi: boolean): number {
     return this.s[S_PRED] + (hi ? width : -width) * this.s[S_RSD];
   }
 
-  /** Learns the last judged sample; `usual` (the detector found nothing): the profile and spread learn from it. */
+  /** Adds the last judged sample to its bucket; `usual` (the detector found nothing): the bucket may teach the model. */
   learn(usual: boolean): void {
     const s = this.s;
-    const ts = this.io[0];
-    if (s[S_STATUS] !== STATUS_NONE && usual) {
-      const a = this.config.alpha;
-      const rc = s[S_RES];
-      const ra = Math.max(a, 1 / ++s[S_RES_N]);
-      s[S_VAR] = (1 - ra) * (s[S_VAR] + ra * rc * rc);
-      // Each bin sees 1/K of the samples: per visit it learns K times the baseline's rate (same memory in
-      // time), each of the four in proportion to its weight in the prediction (least squares).
-      const bins = this.bins;
-      const k = bins.length;
-      const j = s[S_J];
-      const t = s[S_T];
-      const ba = Math.min(0.2, a * k) * rc;
-      const t2 = t * t;
-      const t3 = t2 * t;
-      bins[wrap(j - 1, k)] += ba * 0.5 * (-t3 + 2 * t2 - t);
-      bins[wrap(j, k)] += ba * 0.5 * (3 * t3 - 5 * t2 + 2);
-      bins[wrap(j + 1, k)] += ba * 0.5 * (-3 * t3 + 4 * t2 + t);
-      bins[wrap(j + 2, k)] += ba * 0.5 * (t3 - t2);
-    }
     if (!usual) s[S_BUSUAL] = 0;
     s[S_BUCKET_SUM] += this.io[1];
-    s[S_BUCKET_TS] += ts - s[S_BUCKET_IDX] * this.bucketMs;
+    s[S_BUCKET_TS] += this.io[0] - s[S_BUCKET_IDX] * this.bucketMs;
     s[S_BUCKET_N]++;
   }
 
@@ -265,15 +230,24 @@ export class CycleProfile {
 
   private closeBucket(): void {
     const s = this.s;
-    this.chart();
     const n = s[S_BUCKET_N];
+    const usual = s[S_BUSUAL] === 1;
+    s[S_BUSUAL] = 1;
     if (n === 0) return;
     const mean = s[S_BUCKET_SUM] / n;
     const idx = s[S_BUCKET_IDX];
-    s[S_OFFSET] = s[S_COUNT] === 0 && s[S_RES_N] === 0 ? s[S_BUCKET_TS] / n : 0.9 * s[S_OFFSET] + 0.1 * (s[S_BUCKET_TS] / n);
+    const offset = s[S_BUCKET_TS] / n;
+    s[S_OFFSET] = s[S_COUNT] === 0 && s[S_BN] === 0 ? offset : 0.9 * s[S_OFFSET] + 0.1 * offset;
     s[S_BUCKET_SUM] = 0;
     s[S_BUCKET_TS] = 0;
     s[S_BUCKET_N] = 0;
+    if (s[S_STATUS] !== STATUS_NONE) {
+      const ts = idx * this.bucketMs + offset;
+      const pred = this.predict(ts);
+      // Checked out of sample first (before the bins learn this bucket), then judged and learned.
+      this.check(mean, pred);
+      if (s[S_STATUS] !== STATUS_NONE) this.chart(mean - pred, pred, usual);
+    }
     const missing = s[S_COUNT] > 0 ? idx - s[S_LAST_IDX] - 1 : 0;
     // A short gap is bridged with the last mean; after a longer one the ring starts again (its lags
     // must be contiguous in time). The phase is by time, so an adopted cycle carries on.
@@ -281,7 +255,6 @@ export class CycleProfile {
     else for (let i = 0; i < missing; i++) this.push(this.ring[(s[S_HEAD] + RING - 1) % RING]);
     this.push(mean);
     s[S_LAST_IDX] = idx;
-    if (s[S_STATUS] !== STATUS_NONE) this.check(mean, idx * this.bucketMs + s[S_OFFSET]);
     if (++s[S_SINCE_SEARCH] >= SEARCH_EVERY * BACKOFF[s[S_QUIET]]) {
       s[S_SINCE_SEARCH] = 0;
       // Backs off only once the ring is full (a partly filled one cannot show the longer cycles yet);
@@ -292,26 +265,19 @@ export class CycleProfile {
   }
 
   /**
-   * The residual chart, on bucket means (as the seasonal profiles judge block means): an EWMA of the
-   * bucket's mean residual over that mean's own usual spread, widened by its lag-1 autocorrelation. Per
-   * sample at 1 Hz it would be judged ten times as often for the same departures.
+   * The residual tests on a bucket's mean residual `r`: an EWMA chart over the residual's own usual
+   * spread, widened by its lag-1 autocorrelation, and its short-term spread; then, from a usual bucket,
+   * the spread and the profile learn (at the baseline's rate in time).
    */
-  private chart(): void {
+  private chart(r: number, pred: number, usual: boolean): void {
     const s = this.s;
-    const n = s[S_BRES_N];
-    const usual = s[S_BUSUAL] === 1;
-    s[S_BRES_N] = 0;
-    s[S_BUSUAL] = 1;
-    if (n === 0 || s[S_STATUS] === STATUS_NONE) return;
     const c = this.config;
-    const r = s[S_BRES_SUM] / n;
-    s[S_BRES_SUM] = 0;
-    const bsd = Math.max(Math.sqrt(s[S_BVAR]), c.minSigma, 1e-9);
+    const bsd = Math.max(Math.sqrt(s[S_BVAR]), c.minSigma, 1e-6 * Math.abs(pred), 1e-9);
     // Clipped as wide as the noise detector clips (2 zClip): one wild bucket alone moves the EWMA by
     // λ·9 = 0.9 spreads (statistic 3.9, below the threshold of 5), while a stopped cycle's swings, many
     // spreads wide on both sides in turn, still show in full.
-    const clipAt = 2 * c.zClip * bsd;
-    const rc = s[S_BN] > 3 ? (r > clipAt ? clipAt : r < -clipAt ? -clipAt : r) : r;
+    const clipAt = s[S_BN] > 3 ? 2 * c.zClip * bsd : Infinity;
+    const rc = r > clipAt ? clipAt : r < -clipAt ? -clipAt : r;
     const lambda = c.ewmaLambda;
     const ewma = lambda * rc + (1 - lambda) * s[S_EWMA];
     s[S_EWMA] = ewma;
@@ -325,15 +291,32 @@ export class CycleProfile {
     const spreadRatio = Math.sqrt(fast) / bsd;
     // One scale, in multiples of each test's threshold (the seasonal chart's L + 1, the noise ratio).
     s[S_STAT] = Math.max(meanStatistic / (c.ewmaL + 1), spreadRatio / c.noiseRatio);
+    s[S_RES] = r;
+    s[S_RSD] = bsd;
+    s[S_PRED] = pred;
     if (usual) {
-      // Bucket-time rates: the baseline's memory in time.
       const bucketAlpha = Math.min(0.5, c.alpha * (this.bucketMs / this.samplePeriodMs));
       const ra = Math.max(bucketAlpha, 1 / ++s[S_BN]);
-      s[S_BVAR] = (1 - ra) * (s[S_BVAR] + ra * rc * rc);
+      const lc = s[S_BN] > 3 ? c.zClip * bsd : Infinity;
+      const rl = r > lc ? lc : r < -lc ? -lc : r;
+      s[S_BVAR] = (1 - ra) * (s[S_BVAR] + ra * rl * rl);
       const ka = Math.max(bucketAlpha / 4, 1 / s[S_BN]);
-      s[S_ACOV] = (1 - ka) * (s[S_ACOV] + ka * rc * s[S_PREV_RES]);
-    }
-    s[S_PREV_RES] = rc;
+      s[S_ACOV] = (1 - ka) * (s[S_ACOV] + ka * rl * s[S_PREV_RES]);
+      // Each bin sees 1/K of the buckets: per visit it learns K times the rate (the same memory in time),
+      // each of the four in proportion to its weight in the prediction (least squares).
+      const bins = this.bins;
+      const k = bins.length;
+      const j = s[S_J];
+      const t = s[S_T];
+      const ba = Math.min(0.2, bucketAlpha * k) * rl;
+      const t2 = t * t;
+      const t3 = t2 * t;
+      bins[wrap(j - 1, k)] += ba * 0.5 * (-t3 + 2 * t2 - t);
+      bins[wrap(j, k)] += ba * 0.5 * (3 * t3 - 5 * t2 + 2);
+      bins[wrap(j + 1, k)] += ba * 0.5 * (-3 * t3 + 4 * t2 + t);
+      bins[wrap(j + 2, k)] += ba * 0.5 * (t3 - t2);
+      s[S_PREV_RES] = rl;
+    } else s[S_PREV_RES] = rc;
   }
 
   private push(mean: number): void {
@@ -345,9 +328,9 @@ export class CycleProfile {
   }
 
   /** Out of sample: how much of this stretch's spread the profile explains (bucket means, so noise counts little). */
-  private check(mean: number, ts: number): void {
+  private check(mean: number, pred: number): void {
     const s = this.s;
-    const e = mean - this.predict(ts);
+    const e = mean - pred;
     s[S_ST_N]++;
     s[S_ST_SSR] += e * e;
     s[S_ST_SUM] += mean;
@@ -379,9 +362,7 @@ export class CycleProfile {
     s[S_PERIOD] = 0;
     s[S_CONFIRM] = 0;
     s[S_EWMA] = 0;
-    s[S_VAR] = 0;
     s[S_ACOV] = 0;
-    s[S_RES_N] = 0;
     s[S_RES] = 0;
     s[S_PREV_RES] = 0;
     s[S_BVAR] = 0;
