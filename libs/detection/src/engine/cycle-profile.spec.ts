@@ -36,10 +36,12 @@ const sine = (periodS: number, amplitude: number, noise: number, seed: number) =
 };
 
 describe('CycleProfile: short cycles found from the data', () => {
-  it('is built only for sensors fast enough to show a cycle of minutes (not for 10-minute samples)', () => {
+  it('is built only for sensors with at least two samples per 10 s bucket (not for 1-minute or 5-minute samples)', () => {
     expect(CycleProfile.for(config(1000))).not.toBeNull();
-    expect(CycleProfile.for(config(60_000))).not.toBeNull();
-    expect(CycleProfile.for(config(600_000))).toBeNull(); // an hour is 6 samples: no cycle of at least 8 fits
+    expect(CycleProfile.for(config(5000))).not.toBeNull();
+    expect(CycleProfile.for(config(7600))).toBeNull();
+    expect(CycleProfile.for(config(60_000))).toBeNull();
+    expect(CycleProfile.for(config(300_000))).toBeNull();
     expect(CycleProfile.for(config(null as unknown as number))).toBeNull();
   });
 
@@ -80,13 +82,13 @@ describe('CycleProfile: short cycles found from the data', () => {
     }
   });
 
-  it('adopts nothing on the synthetic generator’s bursty counts, pure noise, zero-inflated counter or machine slide, even replayed 10 s apart', () => {
+  it('adopts nothing on the synthetic generator’s bursty counts, pure noise, zero-inflated counter or machine slide, even replayed 5 s apart', () => {
     for (const make of [burstyCounts, pureNoise, zeroInflatedCounter, machineSlide]) {
       for (const seed of [1, 2, 3]) {
         const { values } = make(seed);
-        // At 10 s per value every value is a bucket: any cycle of 8 to 160 values could be modelled.
-        const model = CycleProfile.for(config(10_000))!;
-        expect(feed(model, (i) => values[i], 0, values.length, 10_000)).toBeNull();
+        // At 5 s per value a bucket holds two: any cycle of 16 to 320 values could be modelled.
+        const model = CycleProfile.for(config(5000))!;
+        expect(feed(model, (i) => values[i], 0, values.length, 5000)).toBeNull();
       }
     }
   });
@@ -123,6 +125,6 @@ describe('CycleProfile: short cycles found from the data', () => {
       expect(b.io[2]).toBe(a.io[2]);
       expect(b.io[3]).toBe(a.io[3]);
     }
-    expect(CycleProfile.for(config(60_000), saved)!.candidateMs).toBe(0);
+    expect(CycleProfile.for(config(3000), saved)!.candidateMs).toBe(0);
   });
 });

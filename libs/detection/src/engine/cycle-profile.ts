@@ -25,6 +25,8 @@
 const BUCKET_MS = 10_000;
 /** Buckets kept: at 10 s about an hour, so a cycle of up to 1600 s is seen 2.4 times. */
 export const RING = 384;
+/** Samples a bucket must hold for the model to be built (see `CycleProfile.for`). */
+const MIN_PER_BUCKET = 2;
 /** Shortest period searched, in buckets (fewer cannot draw a cycle). */
 const MIN_LAG = 8;
 /** Longest period modelled: the daily profile's half-hour bins can show slower rhythms. */
@@ -136,8 +138,12 @@ export class CycleProfile {
   static for(config: CycleConfig, saved?: CycleState | null): CycleProfile | null {
     const p = config.periodMs;
     if (!(p !== null && p > 0)) return null;
-    const bucketMs = Math.max(1, Math.round(BUCKET_MS / p)) * p;
-    if (Math.floor(MAX_CYCLE_MS / bucketMs) <= MIN_LAG) return null;
+    // Only where a bucket holds several samples: per sample the model then only sums, and a bucket's work
+    // (ring, residual tests) is shared. With one sample per bucket (sensors sampled every 7.5 s or slower)
+    // it would cost that work on every sample, over 10 000 such sensors more than the rest of the detector.
+    const perBucket = Math.round(BUCKET_MS / p);
+    if (perBucket < MIN_PER_BUCKET) return null;
+    const bucketMs = perBucket * p;
     const model = new CycleProfile(config, bucketMs);
     if (saved && saved.version === 1 && saved.bucketMs === bucketMs && saved.scalars.length === SAVED) model.restore(saved);
     return model;
