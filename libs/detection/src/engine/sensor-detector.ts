@@ -1,6 +1,7 @@
 import { ANOMALY_TYPES } from '@idm/contracts';
 import type { AnomalyEvidence, AnomalyType } from '@idm/contracts';
 import { DetectorSettings, ResolvedConfig, resolveConfig } from './config';
+import { CycleProfile, CycleState } from './cycle-profile';
 import { ANOMALY_SCORE, scoreOf } from './score';
 
 /** The serialisable per-sensor state: plain numbers and small fixed-size arrays (bounded memory). */
@@ -109,6 +110,12 @@ export interface SensorState {
   burstMean: number;
   burstVariance: number;
   burstN: number;
+  /**
+   * Short-cycle model (see `CycleProfile`): a cycle of minutes to an hour found from the data and adopted
+   * only when it explains the signal out of sample; null for sensors sampled too slowly to hold one (and
+   * in states saved before it existed).
+   */
+  cycle: CycleState | null;
 }
 
 /**
@@ -321,7 +328,9 @@ const ACTIVE_MEAN = FLAT_RUN_MAX + 6;
 const RETURNS = FLAT_RUN_MAX + 7;
 const ROBUST_PENDING = FLAT_RUN_MAX + 8;
 const ACOV_VARIANCE = ROBUST_PENDING + 1;
-const SLOT_COUNT = ACOV_VARIANCE + 1;
+/** The period (ms) of the short cycle whose finding is in the pattern slot (0: the seasonal profile's). */
+const F_CYCLE = ACOV_VARIANCE + 1;
+const SLOT_COUNT = F_CYCLE + 1;
 /** The run rules' windows, and the smallest |zone| each counts (zone = 1 + whole sigmas, see `update`). */
 const RUN_WINDOWS = [3, 5, 9];
 const RUN_MIN_ZONE = [3, 2, 1];
@@ -358,6 +367,7 @@ class Findings {
     for (let i = 0; i < present.length; i++) present[i] = 0;
     const h = this.h;
     h[F_WEEKLY] = 0;
+    h[F_CYCLE] = 0;
     h[F_BEST] = -1;
     h[F_SCORE] = 0;
     h[F_PRODUCT] = 1;
@@ -443,14 +453,14 @@ class Findings {
       threshold: h[F_THRESHOLD],
     };
     const score = h[F_SCORE];
-    const detail = this.bDetail ?? (score >= ANOMALY_SCORE ? describe(type, h[F_ARG], h[F_WEEKLY] === 1) : undefined);
+    const detail = this.bDetail ?? (score >= ANOMALY_SCORE ? describe(type, h[F_ARG], h[F_WEEKLY] === 1, h[F_CYCLE]) : undefined);
     if (detail !== undefined) evidence.detail = detail;
     return { score, anomaly_type: type, evidence, combined: Math.log(h[F_PRODUCT]) };
   }
 }
 
 
-function describe(type: AnomalyType, arg: number, weekly: boolean): string | undefined {
+function describe(type: AnomalyType, arg: number, weekly: boolean, cycleMs: number): string | undefined {
   switch (type) {
     case 'spike':
       return `z = ${arg.toFixed(1)}`;
@@ -465,6 +475,7 @@ function describe(type: AnomalyType, arg: number, weekly: boolean): string | und
     case 'stuck':
       return `unchanged for ${arg} samples`;
     case 'pattern':
+      if (cycleMs > 0) return `${fmt(arg)} off its ${Math.round(cycleMs / 1000)} s cycle`;
       return `${fmt(arg)} from the usual value at this time of ${weekly ? 'week' : 'day'}`;
     default:
       return undefined;
@@ -551,6 +562,7 @@ export function initialState(): SensorState {
     burstMean: 0,
     burstVariance: 0,
     burstN: 0,
+    cycle: null,
   };
 }
 
@@ -609,6 +621,8 @@ export class SensorDetector {
   private dayAcovAlpha = 0;
   /** Samples per block of the seasonal profiles. */
   private blockSamples = 1;
+  /** The short-cycle model, once the sample period is known (null for slow sensors). */
+  private cycle: CycleProfile | null = null;
 
   /** `storage`: a row from `DetectorBank.row()` to keep the numbers in (overwritten), else the detector's own array. */
   constructor(
@@ -671,6 +685,7 @@ export class SensorDetector {
     loadProfile(h, WEEK, this.weekBins, s.week);
     this.config = resolveConfig(s.periodMs, settings);
     this.resolveRates();
+    this.cycle = this.config.enabled.daily ? CycleProfile.for(this.config, s.cycle) : null;
   }
 
   /** The seasonal profiles' block length and learning rates per block, from the sample period; the configuration's per-sample numbers. */
@@ -768,6 +783,7 @@ export class SensorDetector {
       burstMean: h[BURST_MEAN],
       burstVariance: h[BURST_VARIANCE],
       burstN: h[BURST_N],
+      cycle: this.cycle ? this.cycle.save() : null,
     });
   }
 
@@ -987,6 +1003,28 @@ export class SensorDetector {
         if (h[PATTERN_WEEKLY] === 1) h[F_WEEKLY] = 1;
       }
     }
+    // A short cycle's finding shares the pattern slot (a departure from the usual shape in time), the stronger reported.
+    // Not on a signal that idles between runs (a batch line, a counter): its steps are judged by the step
+    // model, and a profile of phase bins smears each edge into a run of residuals.
+    const cycle = this.cycle;
+    if (cycle !== null) {
+      cycle.io[0] = timestamp;
+      cycle.io[1] = value;
+      cycle.judge();
+      const statistic = cycle.io[2] * (h[C_L] + 1);
+      const stepped = h[EDGE_N] >= EDGE_MIN_COUNT && h[ACTIVE_MEAN] >= h[C_STUCK_MIN];
+      if (!warming && !stepped && statistic > 0 && !(SLOTS.present[I_PATTERN] && SLOTS.statistic[I_PATTERN] >= statistic)) {
+        const L = h[C_L] + 1;
+        SLOTS.present[I_PATTERN] = 1;
+        SLOTS.statistic[I_PATTERN] = statistic;
+        SLOTS.threshold[I_PATTERN] = L;
+        SLOTS.lo[I_PATTERN] = cycle.band(L, false);
+        SLOTS.hi[I_PATTERN] = cycle.band(L, true);
+        SLOTS.arg[I_PATTERN] = cycle.io[3];
+        h[F_WEEKLY] = 0;
+        h[F_CYCLE] = cycle.periodMs;
+      }
+    }
 
     // Learn after judging; residuals are clipped so a spike barely moves the baseline while a lasting shift is absorbed.
     // Bias-corrected start: a plain average until the exponential window is full. After a longer interval
@@ -1029,6 +1067,7 @@ export class SensorDetector {
     h[ZERO_RATE] += a * ((value === 0 ? 1 : 0) - h[ZERO_RATE]);
     findings.finish();
     const score = h[F_SCORE];
+    if (cycle !== null) cycle.learn(score < ANOMALY_SCORE);
     const prevDev = h[PREV_DEV];
     // How alike successive deviations usually are is learned from usual samples only: during a lasting
     // anomaly they are alike too, and learning that would widen the charts until they fall silent.
@@ -1241,6 +1280,7 @@ export class SensorDetector {
         this.dts = [];
         this.config = resolveConfig(period, this.settings);
         this.resolveRates();
+        if (this.config.enabled.daily) this.cycle = CycleProfile.for(this.config);
       }
     }
     h[LAST_TS] = ts;
