@@ -14,21 +14,29 @@ import { startCpuProfile, startTrace, stopCpuProfile, stopTrace } from './page-p
 
 /**
  * Instruments the page before any script runs: socket frames carrying a `sample` are timed on arrival
- * (a listener added ahead of socket.io's own), each tile's DOM update is matched to the arrival of its
+ * (a listener added ahead of socket.io's own; each sample of a `samples` array at the array's arrival), each tile's DOM update is matched to the arrival of its
  * sensor's sample, a rAF loop records frame times and a PerformanceObserver the long tasks.
  */
 const INSTRUMENT = `(() => {
-  const b = (window.__bench = { arrivals: new Map(), commit: [], painted: [], frames: [], longTasks: [], sampleFrames: 0, sockets: 0, recording: false });
+  const b = (window.__bench = { arrivals: new Map(), commit: [], painted: [], frames: [], longTasks: [], sampleFrames: 0, samples: 0, sockets: 0, recording: false });
   const Orig = window.WebSocket;
   window.WebSocket = class extends Orig {
     constructor(...args) {
       super(...args);
       b.sockets++;
       this.addEventListener('message', (ev) => {
-        if (!b.recording || typeof ev.data !== 'string' || !ev.data.startsWith('42["sample"')) return;
+        if (!b.recording || typeof ev.data !== 'string') return;
+        // One sample per frame ('42["sample"'), or the client's batches ('42["samples"'): each sensor in the
+        // array is timed from the frame's arrival.
+        const one = ev.data.startsWith('42["sample"');
+        if (!one && !ev.data.startsWith('42["samples"')) return;
+        const at = performance.now();
         b.sampleFrames++;
-        const m = /"sensor_id":"([^"]+)"/.exec(ev.data);
-        if (m && !b.arrivals.has(m[1])) b.arrivals.set(m[1], performance.now());
+        const re = /"sensor_id":"([^"]+)"/g;
+        for (let m = re.exec(ev.data); m; m = one ? null : re.exec(ev.data)) {
+          b.samples++;
+          if (!b.arrivals.has(m[1])) b.arrivals.set(m[1], at);
+        }
       });
     }
   };
@@ -57,6 +65,7 @@ const INSTRUMENT = `(() => {
 
 interface Measured {
   sampleFrames: number;
+  samples: number;
   sockets: number;
   commit: number[];
   painted: number[];
@@ -117,7 +126,7 @@ async function runOverview(ctx: BenchContext): Promise<BenchRow[]> {
     const m = await page.evaluate(() => {
       const b = (window as unknown as { __bench: Measured & { recording: boolean } }).__bench;
       b.recording = false;
-      return { sampleFrames: b.sampleFrames, sockets: b.sockets, commit: b.commit, painted: b.painted, frames: b.frames, longTasks: b.longTasks };
+      return { sampleFrames: b.sampleFrames, samples: b.samples, sockets: b.sockets, commit: b.commit, painted: b.painted, frames: b.frames, longTasks: b.longTasks };
     });
     const extra: BenchRow[] = [];
     if (cpu) {
@@ -140,7 +149,8 @@ async function runOverview(ctx: BenchContext): Promise<BenchRow[]> {
     const row = (c: string, value: number, unit: string, notes?: string): BenchRow => ({ benchmark: 'overview', case: `${case_}: ${c}`, value, unit, notes });
     const slow = m.frames.filter((f) => f > 50).length;
     return [
-      row('sample frames received', m.sampleFrames / seconds, 'per s', `${m.sockets} WebSocket(s) opened by the page`),
+      row('sample frames received', m.sampleFrames / seconds, 'per s', `WebSocket messages carrying samples; ${m.sockets} WebSocket(s) opened by the page`),
+      row('samples received', m.samples / seconds, 'per s'),
       row('updates seen', m.commit.length / seconds, 'tiles/s', `${m.commit.length} tile updates matched to their socket frame`),
       row('socket event → DOM p50', percentile(m.commit, 50), 'ms'),
       row('socket event → DOM p95', percentile(m.commit, 95), 'ms'),

@@ -110,7 +110,7 @@ describe('control room in Chromium', () => {
     const other = await newContext(browser);
     try {
       const p = await other.newPage();
-      // Every sample's value and arrival time on the page's own socket.
+      // Every sample's value and arrival time on the page's own socket (a sample in a `samples` array at the array's arrival).
       await p.addInitScript(`(() => {
         const seen = (window.__samples = {});
         const Orig = window.WebSocket;
@@ -118,9 +118,11 @@ describe('control room in Chromium', () => {
           constructor(...args) {
             super(...args);
             this.addEventListener('message', (ev) => {
-              if (typeof ev.data !== 'string' || !ev.data.startsWith('42["sample"')) return;
-              const s = JSON.parse(ev.data.slice(2))[1];
-              (seen[s.sensor_id] ??= []).push([performance.now(), s.value]);
+              // One sample ('42["sample"') or, as the client asks for, an array of them ('42["samples"').
+              if (typeof ev.data !== 'string' || !(ev.data.startsWith('42["sample"') || ev.data.startsWith('42["samples"'))) return;
+              const [name, payload] = JSON.parse(ev.data.slice(2));
+              const at = performance.now();
+              for (const s of name === 'samples' ? payload : [payload]) (seen[s.sensor_id] ??= []).push([at, s.value]);
             });
           }
         };

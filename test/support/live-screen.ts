@@ -10,9 +10,11 @@ export interface LiveScreen {
   snapshot: Promise<AlarmSnapshotDto>;
   alarms: AlarmEventDto[];
   samples: Array<LiveSampleDto & { received_at: number }>;
-  /** The `sample` events of one sensor, in arrival order. */
+  /** Every message that carried samples: `sample` (one) or `samples` (an array, `batch: true`), with its size. */
+  messages: Array<{ event: 'sample' | 'samples'; count: number }>;
+  /** The samples of one sensor (from `sample` and `samples` events), in arrival order. */
   samplesOf(sensorId: string): Array<LiveSampleDto & { received_at: number }>;
-  subscribe(sensorIds: unknown, minIntervalMs?: unknown): Promise<{ ok: boolean; message?: string }>;
+  subscribe(sensorIds: unknown, minIntervalMs?: unknown, batch?: unknown): Promise<{ ok: boolean; message?: string }>;
   unsubscribe(sensorIds: string[]): Promise<{ ok: boolean }>;
 }
 
@@ -26,14 +28,23 @@ export function openLiveScreen(url: string, token: string): LiveScreen {
     }),
     alarms: [],
     samples: [],
+    messages: [],
     samplesOf: (sensorId) => screen.samples.filter((s) => s.sensor_id === sensorId),
     // Bad payloads are the point of some tests, so the request is sent untyped.
-    subscribe: (sensorIds, minIntervalMs) =>
-      socket.timeout(5000).emitWithAck('samples:subscribe', { sensor_ids: sensorIds, min_interval_ms: minIntervalMs } as { sensor_ids: string[]; min_interval_ms?: number }),
+    subscribe: (sensorIds, minIntervalMs, batch) =>
+      socket.timeout(5000).emitWithAck('samples:subscribe', { sensor_ids: sensorIds, min_interval_ms: minIntervalMs, batch } as { sensor_ids: string[]; min_interval_ms?: number; batch?: boolean }),
     unsubscribe: (sensorIds) => socket.timeout(5000).emitWithAck('samples:unsubscribe', { sensor_ids: sensorIds }),
   };
   socket.on('alarm', (e) => screen.alarms.push(e));
-  socket.on('sample', (s) => screen.samples.push({ ...s, received_at: Date.now() }));
+  socket.on('sample', (s) => {
+    screen.messages.push({ event: 'sample', count: 1 });
+    screen.samples.push({ ...s, received_at: Date.now() });
+  });
+  socket.on('samples', (list) => {
+    screen.messages.push({ event: 'samples', count: list.length });
+    const at = Date.now();
+    for (const s of list) screen.samples.push({ ...s, received_at: at });
+  });
   return screen;
 }
 
