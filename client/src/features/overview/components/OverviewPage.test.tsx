@@ -89,6 +89,12 @@ afterEach(() => {
 const tile = (id: string) => document.querySelector(`[data-sensor-id="${id}"]`) as HTMLElement;
 const sample = (sensor_id: string, value: number, quality = 'good') => ({ sensor_id, value, timestamp: new Date().toISOString(), quality, status: 'normal' });
 const value = (id: string) => within(tile(id)).getByTestId('tile-value');
+/** A snapshot with one active, unacknowledged critical alarm on `sensor_id`. */
+const criticalAlarmOn = (sensor_id: string) => ({
+  seq: 1,
+  flood: false,
+  alarms: [{ id: 'a1', sensor_id, source_id: sensor_id, priority: 'critical', state: 'unack_active', acknowledged: false, raised_at: null, updated_at: '' }],
+});
 
 test('tiles are grouped by area and device, with the comm status of each device', async () => {
   const boiler = await screen.findByRole('region', { name: 'Boiler house' });
@@ -127,11 +133,7 @@ test('a value that stops arriving is marked stale, and an alarm shows on its til
   await screen.findByRole('region', { name: 'Boiler house' });
   await act(async () => {
     socket.fire('sample', sample('PT-1', 5.5));
-    socket.fire('alarms:snapshot', {
-      seq: 1,
-      flood: false,
-      alarms: [{ id: 'a1', sensor_id: 'PT-1', source_id: 'PT-1', priority: 'critical', state: 'unack_active', acknowledged: false, raised_at: null, updated_at: '' }],
-    });
+    socket.fire('alarms:snapshot', criticalAlarmOn('PT-1'));
     await new Promise((r) => setTimeout(r, 40));
   });
   expect(tile('PT-1')).toHaveClass('alarm-critical');
@@ -277,11 +279,7 @@ test('far off screen a tile still gets its first value, a new alarm and NO LINK 
   });
   expect(value('PT-1')).toHaveTextContent('5.50'); // held back
   await act(async () => {
-    socket.fire('alarms:snapshot', {
-      seq: 1,
-      flood: false,
-      alarms: [{ id: 'a1', sensor_id: 'PT-1', source_id: 'PT-1', priority: 'critical', state: 'unack_active', acknowledged: false, raised_at: null, updated_at: '' }],
-    });
+    socket.fire('alarms:snapshot', criticalAlarmOn('PT-1'));
     await new Promise((r) => setTimeout(r, 40));
   });
   expect(tile('PT-1')).toHaveClass('alarm-critical');
