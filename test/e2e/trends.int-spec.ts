@@ -32,7 +32,8 @@ describe('multi-pen trends in Chromium', () => {
   });
 
   it('overlays three pens with a cursor value for each, shares the view as a link, saves it as a group, exports and zooms', async () => {
-    const pens = plant.sim.deviceFile.tags.slice(0, 3).map((t) => t.sensor_id);
+    const tags = plant.sim.deviceFile.tags.slice(0, 3);
+    const pens = tags.map((t) => t.sensor_id);
     await signIn(page, plant.idm.url, 'viewer.e2e', plant.password);
     await page.getByRole('link', { name: 'Trends' }).click();
     await page.getByRole('heading', { name: 'Trends' }).waitFor();
@@ -49,6 +50,11 @@ describe('multi-pen trends in Chromium', () => {
       console.log(page.url(), (await chart.innerHTML().catch(() => 'no chart')).slice(0, 3000), await page.locator('.form-error').allTextContents());
       throw err;
     });
+    // Pens read by tag name and unit (the id as tooltip), in the chips and the cursor readout.
+    expect(await page.locator('.pen-chip').evaluateAll((cs) => cs.map((c) => [(c.textContent ?? '').replace('×', '').trim(), c.getAttribute('title')]))).toEqual(
+      tags.map((t) => [`${t.description}${t.unit ? ` (${t.unit})` : ''}`, t.sensor_id]),
+    );
+    expect(await page.getByTestId('pen-name').allTextContents()).toEqual(tags.map((t) => t.description));
     // Own axes: one value axis per pen.
     expect(await chart.locator('.recharts-yAxis').count()).toBe(3);
 
@@ -92,6 +98,8 @@ describe('multi-pen trends in Chromium', () => {
     await other.goto(link);
     await other.locator('.pen-chip').nth(2).waitFor();
     expect(await other.locator('.pen-chip').evaluateAll((cs) => cs.map((c) => c.getAttribute('data-pen')))).toEqual(pens);
+    // The restored view names its pens too (once the tags are loaded).
+    await other.locator('.pen-chip', { hasText: tags[0].description }).waitFor();
     expect(await other.getByLabel('Axes').inputValue()).toBe('shared');
     await other.close();
 
@@ -114,7 +122,7 @@ describe('multi-pen trends in Chromium', () => {
     // Export: a column per pen.
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export CSV' }).click()]);
     const rows = parseCsv(fs.readFileSync((await download.path())!, 'utf8'));
-    expect(rows[0]).toEqual(['time_local', 'time_utc', ...pens]);
+    expect(rows[0]).toEqual(['time_local', 'time_utc', ...tags.map((t) => `${t.description}${t.unit ? ` (${t.unit})` : ''}`)]);
     expect(rows.length).toBeGreaterThan(3);
     expect(rows[1][0]).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/);
 
