@@ -8,6 +8,7 @@ import { LiveClient } from '../../../lib/live/live-client';
 import { LiveProvider } from '../../../lib/live/LiveProvider';
 import { fakeApi } from '../../../test/fake-api';
 import { FakeSocket } from '../../../test/fake-socket';
+import { DEFAULT_DATE_TIME, setDateTimeSettings } from '../../../lib/format';
 import { TrendsPage } from './TrendsPage';
 
 const saved = vi.hoisted(() => [] as { blob: Blob; name: string }[]);
@@ -86,4 +87,26 @@ test('the CSV export names each column by tag name and unit', async () => {
   });
   const header = text.replace(/^\uFEFF/, '').split(/\r?\n/)[0];
   expect(header).toBe('time_local,time_utc,Pressure 8 of PLC 03 (bar),PLC03_XX09');
+});
+
+test("the trend's range can be typed in the product's format; a wrong one is refused naming the field", async () => {
+  setDateTimeSettings({ locale: null, time_zone: 'UTC' });
+  try {
+    const user = userEvent.setup();
+    open('/trends?pens=PLC03_PT08&from=2026-12-07T10:00:00.000Z&to=2026-12-07T11:00:00.000Z');
+    const range = screen.getByRole('form', { name: 'Custom range' });
+    const from = within(range).getByLabelText('From');
+    expect(from).toHaveValue('2026-12-07 10:00');
+    expect(within(range).getByLabelText('To')).toHaveValue('2026-12-07 11:00');
+    await user.clear(from);
+    await user.type(from, '12/07/2026 9:30 AM{Enter}');
+    expect(within(range).getByRole('alert')).toHaveTextContent('From: "12/07/2026 9:30 AM" is not a date and time, write it like 2026-12-07 14:05');
+    expect(screen.getByTestId('multi-pen-chart')).toHaveAttribute('data-from', String(Date.parse('2026-12-07T10:00:00Z')));
+    await user.clear(from);
+    await user.type(from, '2026-12-07 09:30{Enter}');
+    expect(screen.getByTestId('multi-pen-chart')).toHaveAttribute('data-from', String(Date.parse('2026-12-07T09:30:00Z')));
+    expect(screen.queryByRole('alert')).toBeNull();
+  } finally {
+    setDateTimeSettings(DEFAULT_DATE_TIME);
+  }
 });

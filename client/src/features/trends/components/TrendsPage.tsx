@@ -11,6 +11,7 @@ import { addLive, MAX_PENS, mergeLive, PEN_COLORS, penName, pensTable, readTrend
 import { getTrendGroups, putTrendGroups, upsertGroup } from '../api/trend-groups';
 import type { TrendGroupDto, TrendRangeKey } from '@idm/contracts';
 import { toUiError } from '../../../lib/errors';
+import { TimeRangeForm } from '../../../components/ui/DateTimeField';
 
 const MAX_POINTS = 400;
 
@@ -133,6 +134,7 @@ export function TrendsPage() {
             Reset zoom
           </button>
         )}
+        <TimeRangeForm key={`${view.range}|${view.from}|${view.to}`} from={view.from} to={view.to} onApply={(from, to) => show({ range: 'custom', from, to })} />
       </div>
       <div className="filters" role="group" aria-label="Trend groups">
         <label>
