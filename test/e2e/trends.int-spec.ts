@@ -151,7 +151,7 @@ describe('multi-pen trends in Chromium', () => {
     await signIn(desk, plant.idm.url, 'viewer.e2e', plant.password);
     const pen = plant.sim.deviceFile.tags[0].sensor_id;
     await desk.goto(`${plant.idm.url}/#/trends?pens=${encodeURIComponent(pen)}&range=1h`);
-    const form = desk.getByRole('form', { name: 'Custom range' });
+    const form = desk.getByRole('form', { name: 'Date range' });
     const from = form.getByLabel('From');
     const to = form.getByLabel('To');
     const iso = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}$/;

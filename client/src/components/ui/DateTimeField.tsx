@@ -108,7 +108,7 @@ export function TimeRangeForm({ from, to, onApply }: { from: number; to: number;
   return (
     <form
       className="range-form"
-      aria-label="Custom range"
+      aria-label="Date range"
       noValidate
       onSubmit={(e) => {
         e.preventDefault();

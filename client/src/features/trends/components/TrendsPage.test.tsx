@@ -94,7 +94,7 @@ test("the trend's range can be typed in the product's format; a wrong one is ref
   try {
     const user = userEvent.setup();
     open('/trends?pens=PLC03_PT08&from=2026-12-07T10:00:00.000Z&to=2026-12-07T11:00:00.000Z');
-    const range = screen.getByRole('form', { name: 'Custom range' });
+    const range = screen.getByRole('form', { name: 'Date range' });
     const from = within(range).getByLabelText('From');
     expect(from).toHaveValue('2026-12-07 10:00');
     expect(within(range).getByLabelText('To')).toHaveValue('2026-12-07 11:00');
