@@ -45,7 +45,7 @@ export function JournalPage() {
   const searchKey = JSON.stringify(search);
   const fromField = useDateTimeField('From', Date.parse(search.from), searchKey);
   const toField = useDateTimeField('To', Date.parse(search.to), searchKey);
-  const result = useResource(() => getJournal(search, page, PAGE), `${JSON.stringify(search)}|${page}`);
+  const result = useResource(() => getJournal(search, page, PAGE), `${searchKey}|${page}`);
   const [exportError, setExportError] = useState<string | null>(null);
   const [exporting, setExporting] = useState(false);
 
