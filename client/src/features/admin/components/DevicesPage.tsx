@@ -14,6 +14,13 @@ import { OpcuaBrowser } from './OpcuaBrowser';
 import { OpcuaCertificates } from './OpcuaCertificates';
 import { SparkplugDiscovered } from './SparkplugDiscovered';
 
+/** What a device's request count is in its protocol: Modbus requests per poll, OPC UA monitored items, MQTT subscriptions. */
+function requestsText(d: DeviceDto, n: number): string {
+  if (d.protocol === 'opcua') return `${n} monitored`;
+  if (d.protocol === 'mqtt') return `${n} subscribed`;
+  return `${n}/poll`;
+}
+
 /**
  * Admin: devices with their poller state, their tags, and import/export of the device file (a replace that
  * would remove devices or tags lists them and asks first).
@@ -155,8 +162,8 @@ function DevicesAdmin({ confirm = (text: string) => window.confirm(text) }: { co
               <th scope="col">Address</th>
               <th scope="col" className="num">Interval</th>
               <th scope="col">State</th>
-              <th scope="col">Last good poll</th>
-              <th scope="col" className="num">Requests/poll</th>
+              <th scope="col" title="Modbus: the last poll that read every block; OPC UA and MQTT: the last value received">Last good read</th>
+              <th scope="col" className="num" title="Modbus: requests per poll; OPC UA: monitored items; MQTT: subscriptions">Requests</th>
               <th scope="col" className="num">Errors</th>
               <th scope="col" className="num">Tags</th>
             </tr>
@@ -192,7 +199,7 @@ function DevicesAdmin({ confirm = (text: string) => window.confirm(text) }: { co
                   <td className="num">{d.protocol === 'opcua' ? `${d.publishing_interval_ms} ms` : d.protocol === 'mqtt' ? 'on publish' : `${d.poll_interval_ms} ms`}</td>
                   <td>{s?.state === 'comm_failure' ? <strong className="quality">✕ COMM FAILURE</strong> : (s?.state ?? '—')}</td>
                   <td className="num">{s?.last_good_poll_at ? clock(s.last_good_poll_at) : '—'}</td>
-                  <td className="num">{s?.requests_per_poll ?? '—'}</td>
+                  <td className="num">{s ? requestsText(d, s.requests_per_poll) : '—'}</td>
                   <td className="num">{s?.errors ?? '—'}</td>
                   <td className="num">{(tags.data ?? []).filter((t) => t.device_id === d.id).length}</td>
                 </tr>

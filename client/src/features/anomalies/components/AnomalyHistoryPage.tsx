@@ -6,18 +6,13 @@ import { EpisodeEnd } from '../../../components/ui/EpisodeEnd';
 import { EpisodeStatus } from '../../../components/ui/EpisodeStatus';
 import { codeWords, dateTime, formatValue } from '../../../lib/format';
 import { downloadFile } from '../../../lib/download';
+import { DateTimeField, readRange, useDateTimeField } from '../../../components/ui/DateTimeField';
 import { toUiError } from '../../../lib/errors';
 import { useResource } from '../../../lib/use-resource';
 import { getAnomalyHistory, historyParams, type AnomalyFilter } from '../api/get-anomaly-history';
 
 const PAGE = 50;
 const KEYS = ['sensor_id', 'area', 'anomaly_type', 'severity', 'resolved', 'from', 'to'] as const;
-
-function toLocalInput(iso: string | undefined): string {
-  if (!iso) return '';
-  const t = Date.parse(iso);
-  return Number.isFinite(t) ? new Date(t - new Date(t).getTimezoneOffset() * 60_000).toISOString().slice(0, 16) : '';
-}
 
 /**
  * Filterable, paginated anomaly episodes (newest first), each with a link to the alarm it raised; filters kept
@@ -31,14 +26,17 @@ export function AnomalyHistoryPage() {
   const key = `${params.toString()}|${cursor}`;
   const page = useResource(() => getAnomalyHistory(filter, cursor, PAGE), key);
   const [exportError, setExportError] = useState<string | null>(null);
+  const fromField = useDateTimeField('From', filter.from ? Date.parse(filter.from) : null, params.toString());
+  const toField = useDateTimeField('To', filter.to ? Date.parse(filter.to) : null, params.toString());
 
   const apply = (e: FormEvent<HTMLFormElement>) => {
     e.preventDefault();
     const f = new FormData(e.currentTarget);
+    const range = readRange(fromField, toField, false);
+    if (!range) return; // the field says what is wrong
     const next = new URLSearchParams();
     for (const k of KEYS) {
-      let v = String(f.get(k) ?? '').trim();
-      if ((k === 'from' || k === 'to') && v) v = new Date(v).toISOString();
+      const v = k === 'from' || k === 'to' ? (range[k] === null ? '' : new Date(range[k]).toISOString()) : String(f.get(k) ?? '').trim();
       if (v) next.set(k, v);
     }
     setCursors([null]);
@@ -63,7 +61,7 @@ export function AnomalyHistoryPage() {
         </button>
         {exportError && <span className="form-error">{exportError}</span>}
       </div>
-      <form className="filters" onSubmit={apply} key={params.toString()} aria-label="Filters">
+      <form className="filters" onSubmit={apply} key={params.toString()} noValidate aria-label="Filters">
         <label>
           Sensor <input name="sensor_id" defaultValue={filter.sensor_id} size={14} />
         </label>
@@ -100,12 +98,8 @@ export function AnomalyHistoryPage() {
             <option value="true">resolved</option>
           </select>
         </label>
-        <label>
-          From <input type="datetime-local" name="from" defaultValue={toLocalInput(filter.from)} />
-        </label>
-        <label>
-          To <input type="datetime-local" name="to" defaultValue={toLocalInput(filter.to)} />
-        </label>
+        <DateTimeField field={fromField} />
+        <DateTimeField field={toField} />
         <button type="submit" className="primary">
           Apply
         </button>

@@ -5,6 +5,7 @@ import { beforeEach, expect, test } from 'vitest';
 import type { AlarmJournalEntryDto, AlarmJournalPageDto } from '@idm/contracts';
 import { initConfig } from '../../../config';
 import { fakeApi, type FakeRequest } from '../../../test/fake-api';
+import { DEFAULT_DATE_TIME, setDateTimeSettings } from '../../../lib/format';
 import { JournalPage } from './JournalPage';
 import { presetRange, shiftStart } from './journal-range';
 
@@ -75,6 +76,45 @@ test("shifts change on the user's own time zone when they set one", async () => 
     // 15:30 in India (UTC+5:30): the shift began at 14:00 there, 08:30 UTC; at 03:00 there, 22:00 the day before.
     expect(shiftStart(new Date('2026-12-07T10:00:00Z')).toISOString()).toBe('2026-12-07T08:30:00.000Z');
     expect(shiftStart(new Date('2026-12-06T21:30:00Z')).toISOString()).toBe('2026-12-06T16:30:00.000Z');
+  } finally {
+    setDateTimeSettings(DEFAULT_DATE_TIME);
+  }
+});
+
+test("a custom range is typed in the product's format (24 h, ISO-like), and a wrong date says which field and what is wrong", async () => {
+  setDateTimeSettings({ locale: null, time_zone: 'UTC' });
+  try {
+    const user = userEvent.setup();
+    const link = `/journal?from=2026-12-06T20:00:00.000Z&to=2026-12-07T04:10:00.000Z&range=custom`;
+    render(<RouterProvider router={createMemoryRouter([{ path: '/journal', element: <><JournalPage /><Where /></> }], { initialEntries: [link] })} />);
+    await screen.findByText('j.smith');
+    const from = screen.getByLabelText('From');
+    const to = screen.getByLabelText('To');
+    expect(from).toHaveValue('2026-12-06 20:00');
+    expect(to).toHaveValue('2026-12-07 04:10');
+    expect(from).toHaveAttribute('type', 'text'); // never the browser's own picker format
+
+    const before = seen.length;
+    await user.clear(from);
+    await user.type(from, '2026-13-06 20:00');
+    await user.click(screen.getByRole('button', { name: 'Search' }));
+    expect(screen.getByRole('alert')).toHaveTextContent('From: month 13 does not exist (01–12), write it like 2026-12-07 14:05');
+    expect(from).toHaveAttribute('aria-invalid', 'true');
+    expect(new URLSearchParams(screen.getByTestId('where').textContent!).get('from')).toBe('2026-12-06T20:00:00.000Z');
+    expect(seen.length).toBe(before);
+
+    await user.clear(from);
+    await user.type(from, '2026-12-07 05:00');
+    await user.click(screen.getByRole('button', { name: 'Search' }));
+    expect(screen.getByRole('alert')).toHaveTextContent('To: must be after From (2026-12-07 05:00)');
+
+    await user.clear(from);
+    await user.type(from, '2026-12-06 22:30');
+    await user.click(screen.getByRole('button', { name: 'Search' }));
+    const search = new URLSearchParams(screen.getByTestId('where').textContent!);
+    expect(search.get('from')).toBe('2026-12-06T22:30:00.000Z');
+    expect(search.get('to')).toBe('2026-12-07T04:10:00.000Z');
+    expect(screen.queryByRole('alert')).toBeNull();
   } finally {
     setDateTimeSettings(DEFAULT_DATE_TIME);
   }

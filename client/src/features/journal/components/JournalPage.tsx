@@ -2,7 +2,8 @@ import { useState, type FormEvent } from 'react';
 import { Link, useSearchParams } from 'react-router-dom';
 import { ALARM_EVENT_KINDS, ALARM_PRIORITIES } from '@idm/contracts';
 import { PriorityBadge } from '../../../components/ui/PriorityBadge';
-import { codeWords, dateTime, toLocalInput } from '../../../lib/format';
+import { codeWords, dateTime } from '../../../lib/format';
+import { DateTimeField, readRange, useDateTimeField } from '../../../components/ui/DateTimeField';
 import { toUiError } from '../../../lib/errors';
 import { alarmPath } from '../../../lib/routes';
 import { useResource } from '../../../lib/use-resource';
@@ -41,7 +42,10 @@ function useJournalSearch(): [JournalSearch, RangePreset, number, (s: JournalSea
 export function JournalPage() {
   const [search, preset, page, setSearch] = useJournalSearch();
   const [range, setRange] = useState<RangePreset>(preset);
-  const result = useResource(() => getJournal(search, page, PAGE), `${JSON.stringify(search)}|${page}`);
+  const searchKey = JSON.stringify(search);
+  const fromField = useDateTimeField('From', Date.parse(search.from), searchKey);
+  const toField = useDateTimeField('To', Date.parse(search.to), searchKey);
+  const result = useResource(() => getJournal(search, page, PAGE), `${searchKey}|${page}`);
   const [exportError, setExportError] = useState<string | null>(null);
   const [exporting, setExporting] = useState(false);
 
@@ -49,10 +53,9 @@ export function JournalPage() {
     e.preventDefault();
     const f = new FormData(e.currentTarget);
     const text = Object.fromEntries(TEXT_KEYS.map((k) => [k, String(f.get(k) ?? '').trim()]));
-    const chosen = presetRange(range, Date.now());
-    const from = chosen ? new Date(chosen.from).toISOString() : new Date(String(f.get('from'))).toISOString();
-    const to = chosen ? new Date(chosen.to).toISOString() : new Date(String(f.get('to'))).toISOString();
-    setSearch({ ...text, from, to } as JournalSearch, range, 1);
+    const chosen = presetRange(range, Date.now()) ?? readRange(fromField, toField, true);
+    if (chosen?.from == null || chosen.to == null) return; // the field says what is wrong
+    setSearch({ ...text, from: new Date(chosen.from).toISOString(), to: new Date(chosen.to).toISOString() } as JournalSearch, range, 1);
   };
 
   const exportCsv = async () => {
@@ -82,7 +85,7 @@ export function JournalPage() {
         </button>
         {exportError && <span className="form-error">{exportError}</span>}
       </div>
-      <form className="filters" onSubmit={apply} key={JSON.stringify(search)} aria-label="Search the journal">
+      <form className="filters" onSubmit={apply} key={searchKey} noValidate aria-label="Search the journal">
         <label>
           Range
           <select name="range" value={range} onChange={(e) => setRange(e.target.value as RangePreset)}>
@@ -93,12 +96,8 @@ export function JournalPage() {
             ))}
           </select>
         </label>
-        <label>
-          From <input type="datetime-local" name="from" defaultValue={toLocalInput(search.from)} disabled={!custom} required={custom} />
-        </label>
-        <label>
-          To <input type="datetime-local" name="to" defaultValue={toLocalInput(search.to)} disabled={!custom} required={custom} />
-        </label>
+        <DateTimeField field={fromField} disabled={!custom} required={custom} />
+        <DateTimeField field={toField} disabled={!custom} required={custom} />
         <label>
           Text <input name="q" type="search" defaultValue={search.q} size={16} />
         </label>

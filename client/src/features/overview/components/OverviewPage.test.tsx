@@ -15,14 +15,22 @@ const TAGS = [
   { ...tag('TT-1', 'plc-1', 'Boiler house', '°C'), physical_min: 0, physical_max: 200, limits: { lo: 20, hi: 150 } },
   tag('PT-1', 'plc-1', 'Boiler house', 'bar'),
   tag('FT-1', 'plc-2', 'Turbine hall', 'm³/h'),
+  tag('LT-1', 'mqtt-1', 'Tank farm', '%'),
   { ...tag('M-1', 'plc-3', 'Pump station', ''), source: { register_type: 'coil', address: 0, data_type: 'bool', word_order: 'big', byte_order: 'big' }, state_words: { '0': 'STOP', '1': 'RUN' } } as TagDto,
   { ...tag('M-2', 'plc-3', 'Pump station', ''), source: { register_type: 'coil', address: 0, data_type: 'bool', word_order: 'big', byte_order: 'big' } } as TagDto,
 ];
-const DEVICES = [{ id: 'plc-1', name: 'PLC 1' }, { id: 'plc-2', name: 'PLC 2' }, { id: 'plc-3', name: 'PLC 3' }] as DeviceDto[];
+const DEVICES = [
+  { id: 'plc-1', name: 'PLC 1', protocol: 'modbus', poll_interval_ms: 500 },
+  { id: 'plc-2', name: 'PLC 2' },
+  // An OPC UA server: subscribed, never polled (its status has no poll duration).
+  { id: 'plc-3', name: 'PLC 3', protocol: 'opcua', publishing_interval_ms: 1000 },
+  { id: 'mqtt-1', name: 'Broker 1', protocol: 'mqtt' },
+] as DeviceDto[];
 const STATUS = [
   { device_id: 'plc-1', state: 'connected', last_poll_duration_ms: 4, last_good_poll_at: Date.now() },
   { device_id: 'plc-2', state: 'comm_failure', last_poll_duration_ms: null, last_good_poll_at: Date.parse('2026-11-27T09:15:00Z') },
-  { device_id: 'plc-3', state: 'connected', last_poll_duration_ms: 3, last_good_poll_at: Date.now() },
+  { device_id: 'plc-3', state: 'connected', last_poll_duration_ms: null, last_good_poll_at: Date.now() },
+  { device_id: 'mqtt-1', state: 'connected', last_poll_duration_ms: null, last_good_poll_at: Date.now() },
 ] as DeviceStatusDto[];
 
 /** The browser stops (or starts again) rendering a tile far off screen (`content-visibility: auto`). */
@@ -109,6 +117,21 @@ test('tiles are grouped by area and device, with the comm status of each device'
   expect(within(areas).getByRole('link', { name: /Boiler house/ })).toHaveTextContent('normal');
 });
 
+test('each device header says what OK means for its protocol, never a placeholder', async () => {
+  const head = async (area: string, device: string) => {
+    const region = await screen.findByRole('region', { name: area });
+    return within(region).getByText(device).closest('.device-head') as HTMLElement;
+  };
+  expect(await head('Boiler house', 'PLC 1')).toHaveTextContent('comm OK · poll every 500 ms, last took 4 ms');
+  // OPC UA publishes a subscription: its publishing interval, not "poll — ms".
+  const opc = await head('Pump station', 'PLC 3');
+  expect(opc).toHaveTextContent('comm OK · subscription, publishing 1000 ms');
+  expect(opc).not.toHaveTextContent(/poll|—/);
+  const mqtt = await head('Tank farm', 'Broker 1');
+  expect(mqtt).toHaveTextContent('comm OK · values on publish');
+  expect(mqtt).not.toHaveTextContent(/poll|—/);
+});
+
 test('the latest stored value fills a tile at once; sensors that only post over REST get tiles too', async () => {
   expect(within(tile('TT-1')).getByTestId('tile-value')).toHaveTextContent('64.50');
   const rest = screen.getByRole('region', { name: 'Posted over REST' });
@@ -118,7 +141,7 @@ test('the latest stored value fills a tile at once; sensors that only post over 
 test('only the tiles on screen are subscribed, and live samples show with their unit', async () => {
   await screen.findByRole('region', { name: 'Boiler house' });
   const subscribed = socket.sentOf('samples:subscribe').flatMap((p) => (p as { sensor_ids: string[] }).sensor_ids);
-  expect(subscribed.sort()).toEqual(['FT-1', 'LAB-7', 'M-1', 'M-2', 'PT-1', 'TT-1']);
+  expect(subscribed.sort()).toEqual(['FT-1', 'LAB-7', 'LT-1', 'M-1', 'M-2', 'PT-1', 'TT-1']);
   expect(socket.sentOf('samples:unsubscribe')).toEqual([]);
   expect(within(tile('FT-1')).getByText('no data yet')).toBeInTheDocument();
   await act(async () => {

@@ -12,9 +12,9 @@ import { getSensors } from '../api/get-sensors';
 import { getTags } from '../../../lib/tags-api';
 import { ASSET_STATE_WORD, getAssetHealthSummaries, getAssets } from '../../../lib/assets-api';
 import { assetPath } from '../../../lib/routes';
-import { groupTags, type TileSpec } from './group-tags';
+import { groupTags, type DeviceGroup, type TileSpec } from './group-tags';
 import { Tile } from './Tile';
-import { deviceHeadState, type DeviceHeadState } from './tile-display';
+import { commOkText, deviceHeadState, type DeviceHeadState } from './tile-display';
 
 /** The most important alarm per sensor (priority, then unacknowledged first). */
 function alarmsBySensor(alarms: Iterable<AlarmDto>): Map<string, AlarmDto> {
@@ -71,7 +71,7 @@ function useTileComm(ids: readonly string[]): { failed: number; withValue: numbe
   return { failed, withValue };
 }
 
-function CommStatus({ status, ids, linkDown }: { status?: DeviceStatusDto; ids: readonly string[]; linkDown: boolean }) {
+function CommStatus({ device, status, ids, linkDown }: { device: DeviceGroup['device']; status?: DeviceStatusDto; ids: readonly string[]; linkDown: boolean }) {
   const head: DeviceHeadState = deviceHeadState(status, useTileComm(ids), linkDown);
   switch (head.kind) {
     case 'no_link':
@@ -95,17 +95,17 @@ function CommStatus({ status, ids, linkDown }: { status?: DeviceStatusDto; ids: 
     case 'unknown':
       return <span className="comm">comm: unknown</span>;
     case 'ok':
-      return <span className="comm">comm OK · poll {head.pollMs ?? '—'} ms</span>;
+      return <span className="comm">{commOkText(device, head.pollMs)}</span>;
   }
 }
 
-function DeviceBlock({ device, tags, status, bySensor, linkDown }: { device: { id: string; name: string }; tags: TileSpec[]; status?: DeviceStatusDto; bySensor: Map<string, AlarmDto>; linkDown: boolean }) {
+function DeviceBlock({ device, tags, status, bySensor, linkDown }: { device: DeviceGroup['device']; tags: TileSpec[]; status?: DeviceStatusDto; bySensor: Map<string, AlarmDto>; linkDown: boolean }) {
   const ids = useMemo(() => tags.map((t) => t.sensor_id), [tags]);
   return (
     <div className="device" data-device-id={device.id}>
       <div className="device-head">
         <h3>{device.name}</h3>
-        <CommStatus status={status} ids={ids} linkDown={linkDown} />
+        <CommStatus device={device} status={status} ids={ids} linkDown={linkDown} />
       </div>
       <div className="tiles">
         {tags.map((t) => (

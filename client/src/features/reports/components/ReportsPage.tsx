@@ -6,13 +6,10 @@ import { downloadFile } from '../../../lib/download';
 import { toUiError, type UiError } from '../../../lib/errors';
 import { useResource } from '../../../lib/use-resource';
 import { Field } from '../../../components/ui/Field';
+import { DateTimeField, readRange, useDateTimeField } from '../../../components/ui/DateTimeField';
 import { getAreas } from '../api/get-areas';
 import { createReportJob, getReportJob } from '../api/report-jobs';
 import { createSubscription, deleteSubscription, listSubscriptions, sendDigestNow, setSubscriptionEnabled } from '../api/subscriptions';
-
-function localInput(t: number): string {
-  return new Date(t - new Date(t).getTimezoneOffset() * 60_000).toISOString().slice(0, 16);
-}
 
 /** Supervisors: generate a report in the background with progress and download it; manage e-mail digests. */
 export function ReportsPage() {
@@ -30,6 +27,9 @@ function ReportGenerator() {
   const areas = useResource(getAreas, 'areas');
   const [job, setJob] = useState<ReportJobDto | null>(null);
   const [error, setError] = useState<UiError | null>(null);
+  const [opened] = useState(() => Date.now());
+  const fromField = useDateTimeField('From', opened - 7 * 86_400_000);
+  const toField = useDateTimeField('To', opened);
 
   useEffect(() => {
     if (!job || job.state === 'done' || job.state === 'failed') return;
@@ -43,13 +43,15 @@ function ReportGenerator() {
     e.preventDefault();
     const f = new FormData(e.currentTarget);
     setError(null);
+    const range = readRange(fromField, toField, true);
+    if (range?.from == null || range.to == null) return; // the field says what is wrong
     setJob(null);
     try {
       const area = String(f.get('area') ?? '');
       setJob(
         await createReportJob({
-          from: new Date(String(f.get('from'))).toISOString(),
-          to: new Date(String(f.get('to'))).toISOString(),
+          from: new Date(range.from).toISOString(),
+          to: new Date(range.to).toISOString(),
           format: String(f.get('format')) as ReportFormat,
           scope: area ? { area } : {},
         }),
@@ -59,17 +61,12 @@ function ReportGenerator() {
     }
   };
 
-  const now = Date.now();
   return (
     <section className="panel" aria-labelledby="report-title">
       <h2 id="report-title">Anomaly and alarm report</h2>
-      <form className="filters" onSubmit={submit}>
-        <label>
-          From <input type="datetime-local" name="from" defaultValue={localInput(now - 7 * 86_400_000)} required />
-        </label>
-        <label>
-          To <input type="datetime-local" name="to" defaultValue={localInput(now)} required />
-        </label>
+      <form className="filters" onSubmit={submit} noValidate>
+        <DateTimeField field={fromField} required />
+        <DateTimeField field={toField} required />
         <label>
           Area
           <select name="area" defaultValue="">

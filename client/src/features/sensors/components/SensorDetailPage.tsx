@@ -15,6 +15,7 @@ import { getTag } from '../api/get-tag';
 import { shapeChart, type LivePoint } from './chart-data';
 import { EpisodeList } from './EpisodeList';
 import { TrendChart } from './TrendChart';
+import { TimeRangeForm } from '../../../components/ui/DateTimeField';
 
 const RANGES = [
   { key: 'live', label: 'Live 10 min', ms: 10 * 60_000 },
@@ -30,11 +31,6 @@ type Range = { key: string; from: number; to: number };
 /** About one bucket per 3–4 px of a wall-screen chart: enough to keep every spike, few enough to draw fast. */
 const MAX_POINTS = 400;
 const LIVE_KEEP = 3000;
-
-function toLocalInput(t: number): string {
-  const d = new Date(t - new Date(t).getTimezoneOffset() * 60_000);
-  return d.toISOString().slice(0, 16);
-}
 
 export function SensorDetailPage() {
   const id = useParams().id ?? '';
@@ -110,12 +106,7 @@ export function SensorDetailPage() {
             {r.label}
           </button>
         ))}
-        <label>
-          From <input type="datetime-local" value={toLocalInput(from)} onChange={(e) => { const v = Date.parse(e.target.value); if (Number.isFinite(v) && v < to) setRange({ key: 'custom', from: v, to }); }} />
-        </label>
-        <label>
-          To <input type="datetime-local" value={toLocalInput(to)} onChange={(e) => { const v = Date.parse(e.target.value); if (Number.isFinite(v) && v > from) setRange({ key: 'custom', from, to: v }); }} />
-        </label>
+        <TimeRangeForm key={`${range.key}|${range.from}|${range.to}`} from={range.from} to={range.to} onApply={(f, t) => setRange({ key: 'custom', from: f, to: t })} />
         <button
           type="button"
           title="Raw samples of the shown range (at most 31 days)"

@@ -7,10 +7,11 @@ import { getTags } from '../../../lib/tags-api';
 import { useResource } from '../../../lib/use-resource';
 import { getPenHistory } from '../api/get-pen-history';
 import { MultiPenChart, type Pen } from './MultiPenChart';
-import { addLive, MAX_PENS, mergeLive, PEN_COLORS, pensTable, readTrendLink, TREND_RANGES, trendLinkParams, type PenPoint, type TrendView } from './pens';
+import { addLive, MAX_PENS, mergeLive, PEN_COLORS, penName, pensTable, readTrendLink, TREND_RANGES, trendLinkParams, type PenPoint, type TrendView } from './pens';
 import { getTrendGroups, putTrendGroups, upsertGroup } from '../api/trend-groups';
 import type { TrendGroupDto, TrendRangeKey } from '@idm/contracts';
 import { toUiError } from '../../../lib/errors';
+import { TimeRangeForm } from '../../../components/ui/DateTimeField';
 
 const MAX_POINTS = 400;
 
@@ -52,10 +53,11 @@ export function TrendsPage() {
   useWatchSamples(view.pens);
   const [live, setLive] = useState<Record<string, PenPoint[]>>({});
   const onPoints = useCallback((id: string, pts: PenPoint[]) => setLive((held) => ({ ...held, [id]: addLive(held[id] ?? [], pts) })), []);
-  const unitOf = (id: string) => tags.data?.find((t) => t.sensor_id === id)?.unit ?? '';
+  const tagOf = (id: string) => tags.data?.find((t) => t.sensor_id === id);
   const pens: Pen[] = view.pens.map((id, i) => ({
     id,
-    unit: unitOf(id),
+    name: penName(id, tagOf(id)),
+    unit: tagOf(id)?.unit ?? '',
     color: PEN_COLORS[i % PEN_COLORS.length],
     points: mergeLive(series.data?.[i] ?? [], sliding ? (live[id] ?? []) : [], domain[0], domain[1]),
   }));
@@ -94,9 +96,10 @@ export function TrendsPage() {
       </div>
       <div className="filters" role="group" aria-label="Pens">
         {pens.map((p) => (
-          <span key={p.id} className="pen-chip" data-pen={p.id}>
-            <span className="sw" style={{ background: p.color }} /> {p.id}
-            <button type="button" aria-label={`Remove ${p.id}`} onClick={() => show({ pens: view.pens.filter((x) => x !== p.id) })}>
+          <span key={p.id} className="pen-chip" data-pen={p.id} title={p.id}>
+            <span className="sw" style={{ background: p.color }} /> {p.name}
+            {p.unit && <span className="muted"> ({p.unit})</span>}
+            <button type="button" aria-label={`Remove ${p.name}`} onClick={() => show({ pens: view.pens.filter((x) => x !== p.id) })}>
               ×
             </button>
           </span>
@@ -107,7 +110,7 @@ export function TrendsPage() {
             <option value="">{view.pens.length >= MAX_PENS ? `at most ${MAX_PENS} pens` : 'choose a tag…'}</option>
             {free.map((t) => (
               <option key={t.sensor_id} value={t.sensor_id}>
-                {t.sensor_id} · {t.area} {t.description ? `· ${t.description}` : ''}
+                {penName(t.sensor_id, t)}{t.description ? ` (${t.sensor_id})` : ''} · {t.area}
               </option>
             ))}
           </select>
@@ -131,6 +134,7 @@ export function TrendsPage() {
             Reset zoom
           </button>
         )}
+        <TimeRangeForm key={`${view.range}|${view.from}|${view.to}`} from={view.from} to={view.to} onApply={(from, to) => show({ range: 'custom', from, to })} />
       </div>
       <div className="filters" role="group" aria-label="Trend groups">
         <label>
