@@ -1,4 +1,4 @@
-import { act, cleanup, render, screen, within } from '@testing-library/react';
+import { act, cleanup, fireEvent, render, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { MemoryRouter } from 'react-router-dom';
 import { afterEach, beforeEach, expect, test, vi } from 'vitest';
@@ -109,4 +109,21 @@ test("the trend's range can be typed in the product's format; a wrong one is ref
   } finally {
     setDateTimeSettings(DEFAULT_DATE_TIME);
   }
+});
+
+test('two pens picked before the page re-renders both land (the second does not overwrite the first)', async () => {
+  open('/trends?pens=PLC03_PT08&range=1h');
+  const chips = screen.getByRole('group', { name: 'Pens' });
+  await within(chips).findByText('Pressure 8 of PLC 03');
+  const picker = screen.getByRole('option', { name: /^Temperature 1 of PLC 03/ }).closest('select') as HTMLSelectElement;
+  // Both changes in one act: React re-renders only after both, as when an operator picks fast on a busy screen.
+  act(() => {
+    fireEvent.change(picker, { target: { value: 'PLC03_TT01' } });
+    fireEvent.change(picker, { target: { value: 'PLC03_XX09' } });
+  });
+  const ids = () => [...chips.querySelectorAll('.pen-chip')].map((c) => c.getAttribute('data-pen'));
+  expect(ids()).toEqual(['PLC03_PT08', 'PLC03_TT01', 'PLC03_XX09']);
+  // A later change still builds on what the address now says.
+  act(() => fireEvent.click(within(chips).getByRole('button', { name: 'Remove Pressure 8 of PLC 03' })));
+  expect(ids()).toEqual(['PLC03_TT01', 'PLC03_XX09']);
 });

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useSearchParams } from 'react-router-dom';
 import { useLiveValue, useWatchSamples } from '../../../lib/live/LiveProvider';
 import { useNow } from '../../../lib/use-now';
@@ -34,7 +34,18 @@ export function TrendsPage() {
   // A preset range (the link says `range=1h`) counts back from when it was opened or picked.
   const [openedAt, setOpenedAt] = useState(() => Date.now());
   const view = useMemo(() => readTrendLink(params, openedAt), [params, openedAt]);
-  const show = (next: Partial<TrendView>) => setParams(trendLinkParams({ ...view, ...next }));
+  // Changes build on the last one asked for, not on the last render: two picks in quick succession (before
+  // the address has re-rendered the page) must both land, not the second overwrite the first.
+  const asked = useRef<TrendView | null>(null);
+  useEffect(() => {
+    asked.current = null;
+  }, [view]);
+  const show = (next: Partial<TrendView> | ((current: TrendView) => Partial<TrendView>)) => {
+    const current = asked.current ?? view;
+    const v = { ...current, ...(typeof next === 'function' ? next(current) : next) };
+    asked.current = v;
+    setParams(trendLinkParams(v));
+  };
   const tags = useResource(getTags, 'tags');
   const saved = useResource(getTrendGroups, 'trend-groups');
   const [changed, setChanged] = useState<TrendGroupDto[] | null>(null);
@@ -99,14 +110,14 @@ export function TrendsPage() {
           <span key={p.id} className="pen-chip" data-pen={p.id} title={p.id}>
             <span className="sw" style={{ background: p.color }} /> {p.name}
             {p.unit && <span className="muted"> ({p.unit})</span>}
-            <button type="button" aria-label={`Remove ${p.name}`} onClick={() => show({ pens: view.pens.filter((x) => x !== p.id) })}>
+            <button type="button" aria-label={`Remove ${p.name}`} onClick={() => show((v) => ({ pens: v.pens.filter((x) => x !== p.id) }))}>
               ×
             </button>
           </span>
         ))}
         <label>
           Add pen
-          <select value="" disabled={view.pens.length >= MAX_PENS} onChange={(e) => e.target.value && show({ pens: [...view.pens, e.target.value] })}>
+          <select value="" disabled={view.pens.length >= MAX_PENS} onChange={(e) => { const id = e.target.value; if (id) show((v) => ({ pens: v.pens.includes(id) ? v.pens : [...v.pens, id].slice(0, MAX_PENS) })); }}>
             <option value="">{view.pens.length >= MAX_PENS ? `at most ${MAX_PENS} pens` : 'choose a tag…'}</option>
             {free.map((t) => (
               <option key={t.sensor_id} value={t.sensor_id}>
