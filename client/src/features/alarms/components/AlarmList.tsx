@@ -8,7 +8,7 @@ import { assetPath } from '../../../lib/routes';
 import { toUiError } from '../../../lib/errors';
 import { useRowWindow } from '../../../lib/use-row-window';
 import { NO_SOURCES, sourceName, sourceTitle, type AlarmSources } from '../../../lib/alarm-sources';
-import { alarmLineText, alarmValueText, stateLabel } from './alarm-labels';
+import { alarmLineText, alarmValue, stateLabel } from './alarm-labels';
 import { DEFAULT_SORT, sortAlarmsBy, type AlarmSort, type SortKey } from './alarm-summary';
 import { AlarmHistory } from './AlarmHistory';
 import { DeviceCommStatus } from './DeviceCommStatus';
@@ -295,6 +295,7 @@ const AlarmRow = memo(function AlarmRow({
 }) {
   const un = isUnacked(a);
   const name = sourceName(sources, a);
+  const value = alarmValue(a, sources.tags);
   return (
     <tr
       className={`alarm-row prio-row-${a.priority}${un ? ' unacked' : ''}${a.state === 'shelved' ? ' shelved' : ''}${focused ? ' focused' : ''}`}
@@ -338,7 +339,10 @@ const AlarmRow = memo(function AlarmRow({
       <td className="msg" title={a.message}>
         {alarmLineText(a)}
       </td>
-      <td className={a.last_reading && a.last_reading !== 'good' ? 'num value bad-reading' : 'num value'}>{alarmValueText(a, sources.tags)}</td>
+      <td className={a.last_reading && a.last_reading !== 'good' ? 'num value bad-reading' : 'num value'}>
+        {value.text}
+        {value.unit && <span className="unit"> {value.unit}</span>}
+      </td>
       <td className="state" title={stateLabel(a)}>
         {stateLabel(a)}
       </td>

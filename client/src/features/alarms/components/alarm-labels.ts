@@ -9,15 +9,15 @@ const READING_WORDS: Partial<Record<AlarmReadingKind, string>> = { bad: 'BAD', c
 /**
  * An alarm's value as its tile shows it: `BAD`, `NaN`, `+Inf`... when the reading behind it was flagged or
  * not a number (its stored value is a placeholder such as 0, never to be read as measured); a bool tag's
- * state word; else the number with the tag's engineering unit (`7.387 bar`).
+ * state word; else the number with the tag's engineering unit (`7.387` `bar`).
  */
-export function alarmValueText(a: Pick<AlarmDto, 'last_value' | 'last_reading' | 'sensor_id'>, tags: AlarmSources['tags'] = NO_SOURCES.tags): string {
+export function alarmValue(a: Pick<AlarmDto, 'last_value' | 'last_reading' | 'sensor_id'>, tags: AlarmSources['tags'] = NO_SOURCES.tags): { text: string; unit: string } {
   const word = a.last_reading && READING_WORDS[a.last_reading];
-  if (word) return word;
+  if (word) return { text: word, unit: '' };
   const tag = a.sensor_id ? tags.get(a.sensor_id) : undefined;
-  if (a.last_value === null || !Number.isFinite(a.last_value)) return formatValue(a.last_value);
-  if (tag && isBoolTag(tag)) return (tag.state_words ?? DEFAULT_STATE_WORDS)[a.last_value ? '1' : '0'];
-  return tag?.unit ? `${formatValue(a.last_value)} ${tag.unit}` : formatValue(a.last_value);
+  if (a.last_value === null || !Number.isFinite(a.last_value)) return { text: formatValue(a.last_value), unit: '' };
+  if (tag && isBoolTag(tag)) return { text: (tag.state_words ?? DEFAULT_STATE_WORDS)[a.last_value ? '1' : '0'], unit: '' };
+  return { text: formatValue(a.last_value), unit: tag?.unit ?? '' };
 }
 
 /**
