@@ -33,7 +33,9 @@ afterEach(() => {
   live.close();
 });
 
-function show(actions?: AlarmActions) {
+const TWO = [alarmFixture('PT-2', { priority: 'critical', message: 'PT-2 very high' }), alarmFixture('TT-1', { state: 'unack_rtn', active: false, message: 'TT-1 high' })];
+
+function show(actions?: AlarmActions, alarms = TWO) {
   render(
     <MemoryRouter>
       <LiveProvider client={live}>
@@ -45,7 +47,7 @@ function show(actions?: AlarmActions) {
     socket.fire('alarms:snapshot', {
       seq: 1,
       flood: false,
-      alarms: [alarmFixture('PT-2', { priority: 'critical', message: 'PT-2 very high' }), alarmFixture('TT-1', { state: 'unack_rtn', active: false, message: 'TT-1 high' })],
+      alarms,
     }),
   );
 }
@@ -101,17 +103,9 @@ test('a failed acknowledgement says why; a viewer gets no buttons', async () => 
 
 test("a device's or an asset's alarm names it as the operator knows it, the id in the tooltip, and so does the Shelve form", async () => {
   const user = userEvent.setup();
-  const actions = { acknowledge: vi.fn(), shelve: vi.fn(), unshelve: vi.fn(), comment: vi.fn() };
-  render(
-    <MemoryRouter>
-      <LiveProvider client={live}>
-        <AlarmBanner actions={actions} />
-      </LiveProvider>
-    </MemoryRouter>,
-  );
   const device = alarmFixture('device:dev-7f3a|comm_failure', { source_type: 'device', source_id: 'dev-7f3a', sensor_id: null, priority: 'high', message: 'Communication failure: PLC 03 (Timed out)' });
   const asset = alarmFixture('asset:pump-p101|multivariate', { source_type: 'asset', source_id: 'pump-p101', sensor_id: null, message: 'Equipment health: Pump P-101 behaves unlike normal' });
-  act(() => socket.fire('alarms:snapshot', { seq: 1, flood: false, alarms: [device, asset] }));
+  show({ acknowledge: vi.fn(), shelve: vi.fn(), unshelve: vi.fn(), comment: vi.fn() }, [device, asset]);
   await waitFor(() => expect(row(device.id).querySelector('.src')).toHaveTextContent(/^PLC 03$/));
   expect(row(device.id).querySelector('.src')).toHaveAttribute('title', 'device id dev-7f3a');
   // On a phone the name leads the message.
