@@ -24,6 +24,7 @@ const summaryRows = (page: Page) =>
       state: r.getAttribute('data-state')!,
       priority: /prio-row-(\w+)/.exec(r.className)?.[1] ?? '',
       source: r.querySelector('td.source a, td.source .src-line')?.firstChild?.textContent ?? '',
+      value: r.querySelector('td.value')?.textContent ?? '',
       firstOut: !!r.querySelector('.first-out'),
     })),
   );
@@ -52,7 +53,7 @@ describe('control room II in Chromium', () => {
     await plant?.close();
   });
 
-  it('the alarm summary sorts by column, filters by area, priority and state, and marks the first alarm of a flood', async () => {
+  it("the alarm summary sorts by column, filters by area, priority and state, and marks the first alarm of each area's part of a flood", async () => {
     const [plc0, plc1] = plant.sim.plant.plcs;
     const withLimits = (plcId: string) => plant.sim.deviceFile.tags.filter((t) => t.device_id === plcId && t.limits?.hihi !== undefined && t.limits?.lolo !== undefined);
     const [a, b, e] = withLimits(plc0.id);
@@ -71,14 +72,24 @@ describe('control room II in Chromium', () => {
     await page.locator(`tr[data-alarm-id^="sensor:${a.sensor_id}|"]`).first().waitFor({ timeout: 40_000 });
     for (const t of [b, c, d, e]) step(t);
     const sources = new Set([a, b, c, d, e].map((t) => t.sensor_id));
+    // One flood over two areas (the PLCs'): each area's part has its own first-out, a in plc0's.
+    expect(plc0.area).not.toBe(plc1.area);
     await until(async () => {
       const rows = await summaryRows(page);
-      return sources.size === new Set(rows.map((r) => r.source).filter((s) => sources.has(s))).size && rows.some((r) => r.firstOut);
-    }, 60_000, 'an alarm from every faulted sensor and a first-out marker');
-    const flooded = ((await (await api('GET', '/alarms')).json()) as AlarmDto[]).filter((x) => x.in_flood);
-    expect(flooded.length).toBeGreaterThan(0);
+      return sources.size === new Set(rows.map((r) => r.source).filter((s) => sources.has(s))).size && rows.filter((r) => r.firstOut).length === 2;
+    }, 60_000, 'an alarm from every faulted sensor and a first-out marker in each area');
+    const stored = (await (await api('GET', '/alarms')).json()) as AlarmDto[];
+    expect(stored.filter((x) => x.in_flood).length).toBeGreaterThan(0);
+    const raised = (t: TagDto) => Math.min(...stored.filter((x) => x.sensor_id === t.sensor_id).map((x) => Date.parse(x.raised_at!)));
+    const firstOfPlc1 = raised(c) < raised(d) || (raised(c) === raised(d) && c.sensor_id < d.sensor_id) ? c : d;
     const first = (await summaryRows(page)).filter((r) => r.firstOut);
-    expect(first.map((r) => r.source)).toEqual([a.sensor_id]);
+    expect(first.map((r) => r.source).sort()).toEqual([a.sensor_id, firstOfPlc1.sensor_id].sort());
+    // Values read with their tags' units, as on the tiles.
+    for (const t of [a, b, c, d, e]) {
+      const row = (await summaryRows(page)).find((r) => r.source === t.sensor_id)!;
+      expect(row.value).toContain(t.unit);
+      expect(row.value.endsWith(` ${t.unit}`) && Number.isFinite(parseFloat(row.value))).toBe(true);
+    }
     await screenshot(page, 'cr2-alarm-summary-first-out');
 
     const header = (name: string) => page.locator('table.grid thead th', { has: page.getByRole('button', { name: new RegExp(`^${name}`) }) });
@@ -119,8 +130,8 @@ describe('control room II in Chromium', () => {
     const inArea = await summaryRows(page);
     expect(inArea.map((r) => r.source)).toEqual(expect.arrayContaining([c.sensor_id, d.sensor_id]));
     expect(inArea.every((r) => plc1Tags.has(r.source) || r.id.startsWith('device:'))).toBe(true);
-    // Still marked when the filter hides the rest of the flood? The first-out is from plc0: not listed here.
-    expect(inArea.some((r) => r.firstOut)).toBe(false);
+    // This area's first-out stays marked when the filter hides the rest of the flood; plc0's is not listed.
+    expect(inArea.filter((r) => r.firstOut).map((r) => r.source)).toEqual([firstOfPlc1.sensor_id]);
     await page.getByLabel('Area').selectOption('');
     await page.getByLabel('State').selectOption('unacked');
     expect((await summaryRows(page)).every((r) => r.state.startsWith('unack_'))).toBe(true);
@@ -333,8 +344,12 @@ describe('control room II in Chromium', () => {
           sensorRows: rows.filter((r) => r.querySelector('td.source a[href*="/sensors/"]')).map((r) => ({ source: r.querySelector('td.source a')!.textContent!, text: msg(r).textContent!, title: msg(r).getAttribute('title')! })),
           width: window.innerWidth,
           scrollWidth: document.documentElement.scrollWidth,
+          tableRight: document.querySelector('table.alarm-table')!.getBoundingClientRect().right,
+          panelRight: document.querySelector('table.alarm-table')!.closest('.panel')!.getBoundingClientRect().right,
         };
       });
+      // Values with units: the table still fits its panel.
+      expect(layout.tableRight).toBeLessThanOrEqual(layout.panelRight);
       // Before, the device's status took the Source column to ~25rem and every message shrank to a letter or two.
       expect(Math.min(...layout.msgWidths)).toBeGreaterThanOrEqual(7.9 * layout.rem);
       expect(Math.max(...layout.heights)).toBeLessThan(layout.line * 2);
@@ -347,6 +362,12 @@ describe('control room II in Chromium', () => {
       }
       // The status line is cut short: its whole text is in its tooltip.
       expect(await status.getAttribute('title')).toMatch(/^✕ NOT CONNECTED · /);
+      // The device reads by its name, its id in the tooltip.
+      const deviceName = p.locator(`tr[data-alarm-id^="device:${plc.id}|"] td.source .src-name`);
+      const named = plant.sim.deviceFile.devices.find((x) => x.id === plc.id)!.name;
+      expect(named).not.toBe(plc.id);
+      await until(async () => (await deviceName.textContent()) === named, 30_000, 'the device alarm to name its device');
+      expect(await deviceName.getAttribute('title')).toBe(`device id ${plc.id}`);
       await screenshot(p, 'cr2-alarm-summary-comm-failure-1280x720');
       expect(deskErrors).toEqual([]);
     } finally {

@@ -1,10 +1,11 @@
-import { act, cleanup, render, screen, within } from '@testing-library/react';
+import { act, cleanup, render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { MemoryRouter } from 'react-router-dom';
 import { afterEach, beforeEach, expect, test, vi } from 'vitest';
 import { initConfig } from '../../../config';
 import { LiveClient } from '../../../lib/live/live-client';
 import { LiveProvider } from '../../../lib/live/LiveProvider';
+import { fakeApi } from '../../../test/fake-api';
 import { FakeSocket } from '../../../test/fake-socket';
 import { alarmFixture } from '../../../test/fixtures';
 import { AlarmBanner } from './AlarmBanner';
@@ -15,6 +16,13 @@ let live: LiveClient;
 
 beforeEach(() => {
   initConfig({});
+  fakeApi((req) =>
+    req.url === '/devices'
+      ? { status: 200, data: [{ id: 'dev-7f3a', name: 'PLC 03' }] }
+      : req.url === '/assets'
+        ? { status: 200, data: [{ id: 'pump-p101', name: 'Pump P-101', area: null, sensor_ids: [], settings: {} }] }
+        : { status: 200, data: [] },
+  );
   globalThis.localStorage?.setItem('idm.sound', 'off');
   socket = new FakeSocket();
   live = new LiveClient({ url: 'http://idm', staleAfterMs: 10_000, sampleIntervalMs: 500, socketFactory: (() => socket) as never });
@@ -25,7 +33,9 @@ afterEach(() => {
   live.close();
 });
 
-function show(actions?: AlarmActions) {
+const TWO = [alarmFixture('PT-2', { priority: 'critical', message: 'PT-2 very high' }), alarmFixture('TT-1', { state: 'unack_rtn', active: false, message: 'TT-1 high' })];
+
+function show(actions?: AlarmActions, alarms = TWO) {
   render(
     <MemoryRouter>
       <LiveProvider client={live}>
@@ -37,7 +47,7 @@ function show(actions?: AlarmActions) {
     socket.fire('alarms:snapshot', {
       seq: 1,
       flood: false,
-      alarms: [alarmFixture('PT-2', { priority: 'critical', message: 'PT-2 very high' }), alarmFixture('TT-1', { state: 'unack_rtn', active: false, message: 'TT-1 high' })],
+      alarms,
     }),
   );
 }
@@ -89,4 +99,19 @@ test('a failed acknowledgement says why; a viewer gets no buttons', async () => 
   cleanup();
   show(undefined);
   expect(within(screen.getByTestId('alarm-banner')).queryAllByRole('button', { name: /^Ack|^Acknowledge|^Shelve/ })).toEqual([]);
+});
+
+test("a device's or an asset's alarm names it as the operator knows it, the id in the tooltip, and so does the Shelve form", async () => {
+  const user = userEvent.setup();
+  const device = alarmFixture('device:dev-7f3a|comm_failure', { source_type: 'device', source_id: 'dev-7f3a', sensor_id: null, priority: 'high', message: 'Communication failure: PLC 03 (Timed out)' });
+  const asset = alarmFixture('asset:pump-p101|multivariate', { source_type: 'asset', source_id: 'pump-p101', sensor_id: null, message: 'Equipment health: Pump P-101 behaves unlike normal' });
+  show({ acknowledge: vi.fn(), shelve: vi.fn(), unshelve: vi.fn(), comment: vi.fn() }, [device, asset]);
+  await waitFor(() => expect(row(device.id).querySelector('.src')).toHaveTextContent(/^PLC 03$/));
+  expect(row(device.id).querySelector('.src')).toHaveAttribute('title', 'device id dev-7f3a');
+  // On a phone the name leads the message.
+  expect(row(device.id).querySelector('.msg-src')).toHaveTextContent('PLC 03');
+  expect(row(asset.id).querySelector('.src')).toHaveTextContent(/^Pump P-101$/);
+  expect(row(asset.id).querySelector('.src')).toHaveAttribute('title', 'asset id pump-p101');
+  await user.click(within(row(device.id)).getByRole('button', { name: /^Shelve/ }));
+  expect(screen.getByTestId('banner-shelve-what')).toHaveTextContent(/^Shelve PLC 03$/);
 });

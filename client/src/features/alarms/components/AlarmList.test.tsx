@@ -11,6 +11,7 @@ import { sortAlarms } from '../../../lib/live/alarm-state';
 import { AlarmList, type AlarmActions } from './AlarmList';
 import { sortAlarmsBy } from './alarm-summary';
 import { DEVICE_STATUS_REFRESH_MS } from './DeviceCommStatus';
+import { NO_SOURCES, type AlarmSources, type TagInfo } from '../../../lib/alarm-sources';
 
 const alarm = alarmFixture;
 
@@ -331,7 +332,12 @@ describe('the alarm summary an operator works', () => {
   });
 });
 
-test('an alarm from a bad or non-number reading shows BAD, NaN or +Inf as the tiles do, never its placeholder 0.000', () => {
+test('a value reads as on its tile: with its unit, a bool in its state words, a bad or non-number reading BAD, NaN or +Inf, never its placeholder 0.000', () => {
+  const tag = (sensor_id: string, over: Partial<TagInfo> = {}): [string, TagInfo] => [sensor_id, { sensor_id, device_id: 'plc-1', area: 'Boiler house', unit: 'bar', description: '', ...over }];
+  const sources: AlarmSources = {
+    ...NO_SOURCES,
+    tags: new Map([tag('TT-BAD'), tag('TT-NAN'), tag('TT-INF'), tag('TT-OK'), tag('PT-7'), tag('RUN-1', { source: { register_type: 'coil', address: 1, data_type: 'bool', word_order: 'big', byte_order: 'big' } as never, unit: '' }), tag('RUN-2', { source: { register_type: 'coil', address: 2, data_type: 'bool', word_order: 'big', byte_order: 'big' } as never, state_words: { '0': 'STOP', '1': 'RUN' } })]),
+  };
   render(
     <MemoryRouter>
       <AlarmList
@@ -340,12 +346,37 @@ test('an alarm from a bad or non-number reading shows BAD, NaN or +Inf as the ti
           alarm('TT-NAN', { last_value: null, last_reading: 'NaN' }),
           alarm('TT-INF', { last_value: null, last_reading: '+Inf' }),
           alarm('TT-OK', { last_value: 0, last_reading: 'good' }),
+          alarm('PT-7', { last_value: 7.3871, last_reading: 'good' }),
+          alarm('RUN-1', { last_value: 1, last_reading: 'good' }),
+          alarm('RUN-2', { last_value: 0, last_reading: 'good' }),
+          alarm('NO-TAG', { last_value: 12.5, last_reading: 'good' }), // posted over REST: no tag, no unit
         ]}
+        sources={sources}
       />
     </MemoryRouter>,
   );
-  const value = (id: string) => rows().find((r) => r.getAttribute('data-alarm-id') === id)!.querySelectorAll('td.num')[1].textContent;
-  expect(['TT-BAD', 'TT-NAN', 'TT-INF', 'TT-OK'].map(value)).toEqual(['BAD', 'NaN', '+Inf', '0.000']);
+  const value = (id: string) => rows().find((r) => r.getAttribute('data-alarm-id') === id)!.querySelector('td.value')!.textContent;
+  expect(['TT-BAD', 'TT-NAN', 'TT-INF', 'TT-OK', 'PT-7', 'RUN-1', 'RUN-2', 'NO-TAG'].map(value)).toEqual(['BAD', 'NaN', '+Inf', '0.000 bar', '7.39 bar', 'ON', 'STOP', '12.50']);
+});
+
+test('device and asset sources read by name with the id in the tooltip, and sort by that name', async () => {
+  const user = userEvent.setup();
+  const asset = alarm('asset:pump-p101|multivariate', { source_type: 'asset', source_id: 'pump-p101', sensor_id: null, raised_at: '2026-11-27T10:03:00Z' });
+  const device = alarm('device:dev-7f3a|comm_failure', { source_type: 'device', source_id: 'dev-7f3a', sensor_id: null, raised_at: '2026-11-27T10:02:00Z', message: 'Communication failure: PLC 03 (Timed out)' });
+  const sensor = alarm('TT-101', { raised_at: '2026-11-27T10:01:00Z' });
+  fakeApi(() => new Promise(() => {}));
+  const sources: AlarmSources = { ...NO_SOURCES, devices: new Map([['dev-7f3a', { name: 'PLC 03' }]]), assets: new Map([['pump-p101', { name: 'Pump P-101', area: 'Tank farm' }]]) };
+  render(
+    <MemoryRouter>
+      <AlarmList alarms={[asset, device, sensor]} sources={sources} />
+    </MemoryRouter>,
+  );
+  const row = (id: string) => rows().find((r) => r.getAttribute('data-alarm-id') === id)!;
+  expect(within(row(asset.id)).getByRole('link', { name: 'Pump P-101' })).toHaveAttribute('title', 'asset id pump-p101');
+  expect(within(row(device.id)).getByText('PLC 03')).toHaveAttribute('title', 'device id dev-7f3a');
+  expect(row(device.id)).not.toHaveTextContent('dev-7f3a');
+  await user.click(screen.getByRole('button', { name: /^Source/ }));
+  expect(rows().map((r) => r.querySelector('.src-line')!.firstChild!.textContent)).toEqual(['PLC 03', 'Pump P-101', 'TT-101']);
 });
 
 describe('a flood of a thousand alarms', () => {

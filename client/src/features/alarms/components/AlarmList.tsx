@@ -7,7 +7,8 @@ import { clock } from '../../../lib/format';
 import { assetPath } from '../../../lib/routes';
 import { toUiError } from '../../../lib/errors';
 import { useRowWindow } from '../../../lib/use-row-window';
-import { alarmLineText, alarmValueText, stateLabel } from './alarm-labels';
+import { NO_SOURCES, sourceName, sourceTitle, type AlarmSources } from '../../../lib/alarm-sources';
+import { alarmLineText, alarmValue, stateLabel } from './alarm-labels';
 import { DEFAULT_SORT, sortAlarmsBy, type AlarmSort, type SortKey } from './alarm-summary';
 import { AlarmHistory } from './AlarmHistory';
 import { DeviceCommStatus } from './DeviceCommStatus';
@@ -36,15 +37,28 @@ const SORT_COLUMNS: { key: SortKey; label: string; className?: string }[] = [
  * UNACK; `firstOut` alarms (the first of a flood) carry a "1st" marker. Action buttons exist only when
  * `actions` is given (operator role or above). Rows are focusable: arrows move, Enter opens the
  * history, A acknowledges. `focusId` picks out one alarm (from a link such as an anomaly episode's): its
- * row is marked and scrolled to, and its history opened.
+ * row is marked and scrolled to, and its history opened. `sources` names devices and assets (their id in
+ * the tooltip) and gives each value its tag's unit or state word.
  *
  * A flood of a thousand alarms stays quick: rows are memoised (a sort or a filter re-renders only rows
  * whose alarm or flags changed) and above a few screens of rows only those near the viewport are in the
  * DOM (`useRowWindow`), the rest being spacer height.
  */
-export function AlarmList({ alarms: given, actions, focusId, firstOut }: { alarms: readonly AlarmDto[]; actions?: AlarmActions; focusId?: string; firstOut?: ReadonlySet<string> }) {
+export function AlarmList({
+  alarms: given,
+  actions,
+  focusId,
+  firstOut,
+  sources = NO_SOURCES,
+}: {
+  alarms: readonly AlarmDto[];
+  actions?: AlarmActions;
+  focusId?: string;
+  firstOut?: ReadonlySet<string>;
+  sources?: AlarmSources;
+}) {
   const [sort, setSort] = useState<AlarmSort>(DEFAULT_SORT);
-  const alarms = useMemo(() => sortAlarmsBy(given, sort), [given, sort]);
+  const alarms = useMemo(() => sortAlarmsBy(given, sort, (a) => sourceName(sources, a)), [given, sort, sources]);
   const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
   const [open, setOpen] = useState<Open>(focusId ? { id: focusId, kind: 'history' } : null);
   const bodyRef = useRef<HTMLTableSectionElement>(null);
@@ -212,6 +226,7 @@ export function AlarmList({ alarms: given, actions, focusId, firstOut }: { alarm
                 selected={selected.has(a.id)}
                 firstOut={!!firstOut?.has(a.id)}
                 focused={a.id === focusId}
+                sources={sources}
                 busy={busy}
                 actions={rowActions}
                 onToggle={toggle}
@@ -259,6 +274,7 @@ const AlarmRow = memo(function AlarmRow({
   selected,
   firstOut,
   focused,
+  sources,
   busy,
   actions,
   onToggle,
@@ -270,6 +286,7 @@ const AlarmRow = memo(function AlarmRow({
   selected: boolean;
   firstOut: boolean;
   focused: boolean;
+  sources: AlarmSources;
   busy: boolean;
   actions?: RowActions;
   onToggle(id: string): void;
@@ -277,6 +294,8 @@ const AlarmRow = memo(function AlarmRow({
   onKey(e: KeyboardEvent<HTMLTableRowElement>, a: AlarmDto): void;
 }) {
   const un = isUnacked(a);
+  const name = sourceName(sources, a);
+  const value = alarmValue(a, sources.tags);
   return (
     <tr
       className={`alarm-row prio-row-${a.priority}${un ? ' unacked' : ''}${a.state === 'shelved' ? ' shelved' : ''}${focused ? ' focused' : ''}`}
@@ -301,12 +320,18 @@ const AlarmRow = memo(function AlarmRow({
       <td className="source">
         <span className="src-line">
           {a.sensor_id ? (
-            <Link to={`/sensors/${encodeURIComponent(a.sensor_id)}`}>{a.source_id}</Link>
+            <Link to={`/sensors/${encodeURIComponent(a.sensor_id)}`} title={sourceTitle(sources, a)}>
+              {name}
+            </Link>
           ) : a.source_type === 'asset' ? (
             // An equipment-health alarm leads to the asset view: which sensors drove it, against their trends.
-            <Link to={assetPath(a.source_id)}>{a.source_id}</Link>
+            <Link to={assetPath(a.source_id)} title={sourceTitle(sources, a)}>
+              {name}
+            </Link>
           ) : (
-            a.source_id
+            <span className="src-name" title={sourceTitle(sources, a)}>
+              {name}
+            </span>
           )}
           {a.source_type === 'device' && <DeviceCommStatus deviceId={a.source_id} />}
         </span>
@@ -314,7 +339,10 @@ const AlarmRow = memo(function AlarmRow({
       <td className="msg" title={a.message}>
         {alarmLineText(a)}
       </td>
-      <td className={a.last_reading && a.last_reading !== 'good' ? 'num bad-reading' : 'num'}>{alarmValueText(a)}</td>
+      <td className={a.last_reading && a.last_reading !== 'good' ? 'num value bad-reading' : 'num value'}>
+        {value.text}
+        {value.unit && <span className="unit"> {value.unit}</span>}
+      </td>
       <td className="state" title={stateLabel(a)}>
         {stateLabel(a)}
       </td>

@@ -119,3 +119,25 @@ test("a custom range is typed in the product's format (24 h, ISO-like), and a wr
     setDateTimeSettings(DEFAULT_DATE_TIME);
   }
 });
+
+test("a device's or an asset's event names it as the operator knows it, the id in the tooltip", async () => {
+  const items = [
+    entry('d1', { alarm_id: 'device:dev-7f3a|comm_failure', source_type: 'device', source_id: 'dev-7f3a', sensor_id: null, condition: 'comm_failure', message: 'Communication failure: PLC 03' }),
+    entry('a1', { alarm_id: 'asset:pump-p101|multivariate', source_type: 'asset', source_id: 'pump-p101', sensor_id: null, condition: 'multivariate', message: 'Equipment health' }),
+  ];
+  fakeApi((req) =>
+    req.url === '/alarms/journal'
+      ? { status: 200, data: { ...PAGE, items, total: 2, pages: 1 } }
+      : req.url === '/devices'
+        ? { status: 200, data: [{ id: 'dev-7f3a', name: 'PLC 03' }] }
+        : req.url === '/assets'
+          ? { status: 200, data: [{ id: 'pump-p101', name: 'Pump P-101', area: null, sensor_ids: [], settings: {} }] }
+          : { status: 200, data: [] },
+  );
+  render(<RouterProvider router={createMemoryRouter([{ path: '/journal', element: <JournalPage /> }], { initialEntries: ['/journal'] })} />);
+  const device = await screen.findByRole('link', { name: 'PLC 03' });
+  expect(device).toHaveAttribute('title', 'device id dev-7f3a');
+  expect(device).toHaveAttribute('href', '/alarms?alarm=device%3Adev-7f3a%7Ccomm_failure');
+  expect(screen.getByRole('link', { name: 'Pump P-101' })).toHaveAttribute('title', 'asset id pump-p101');
+  expect(screen.queryByRole('link', { name: 'dev-7f3a' })).toBeNull();
+});

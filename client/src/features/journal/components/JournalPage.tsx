@@ -6,6 +6,7 @@ import { codeWords, dateTime } from '../../../lib/format';
 import { DateTimeField, readRange, useDateTimeField } from '../../../components/ui/DateTimeField';
 import { toUiError } from '../../../lib/errors';
 import { alarmPath } from '../../../lib/routes';
+import { sourceName, sourceTitle, useAlarmSources } from '../../../lib/alarm-sources';
 import { useResource } from '../../../lib/use-resource';
 import { exportJournal, getJournal, type JournalSearch } from '../api/get-journal';
 import { presetRange, RANGE_PRESETS, type RangePreset } from './journal-range';
@@ -46,6 +47,8 @@ export function JournalPage() {
   const fromField = useDateTimeField('From', Date.parse(search.from), searchKey);
   const toField = useDateTimeField('To', Date.parse(search.to), searchKey);
   const result = useResource(() => getJournal(search, page, PAGE), `${searchKey}|${page}`);
+  // A device's or asset's name for its id (kept in the tooltip), as in the alarm list.
+  const sources = useAlarmSources();
   const [exportError, setExportError] = useState<string | null>(null);
   const [exporting, setExporting] = useState(false);
 
@@ -163,7 +166,13 @@ export function JournalPage() {
                   <td>{e.priority ? <PriorityBadge priority={e.priority} unacked={false} /> : '—'}</td>
                   <td>{e.area ?? ''}</td>
                   <td className="source">
-                    {e.sensor_id ? <Link to={`/sensors/${encodeURIComponent(e.sensor_id)}`}>{e.sensor_id}</Link> : <Link to={alarmPath(e.alarm_id)}>{e.source_id}</Link>}
+                    {e.sensor_id ? (
+                      <Link to={`/sensors/${encodeURIComponent(e.sensor_id)}`}>{e.sensor_id}</Link>
+                    ) : (
+                      <Link to={alarmPath(e.alarm_id)} title={sourceTitle(sources, e)}>
+                        {sourceName(sources, e)}
+                      </Link>
+                    )}
                   </td>
                   <td>
                     {codeWords(e.from)} → {codeWords(e.to)}

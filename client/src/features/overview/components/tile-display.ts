@@ -1,11 +1,10 @@
 import { isBoolTag, type DeviceDto, type DeviceStatusDto, type ModbusDeviceDto, type TagDto, type TagStateWords } from '@idm/contracts';
 import { formatValue } from '../../../lib/format';
+import { DEFAULT_STATE_WORDS } from '../../../lib/tag-words';
 
 /** What a tile needs of a tag (sensors posted over REST without a registered tag have only the first five). */
 export type TileSpec = Pick<TagDto, 'sensor_id' | 'device_id' | 'area' | 'unit' | 'description'> &
   Partial<Pick<TagDto, 'source' | 'limits' | 'physical_min' | 'physical_max' | 'state_words'>>;
-
-export const DEFAULT_STATE_WORDS: TagStateWords = { '0': 'OFF', '1': 'ON' };
 
 /** Words for values that are not numbers; a device flags a broken sensor with them, so never show a number. */
 export function nonFiniteText(v: number): string {
