@@ -59,7 +59,18 @@ export function useLiveValue(sensorId: string): LiveValue | undefined {
 export function useLiveValueNearScreen(sensorId: string, ref: RefObject<HTMLElement | null>): LiveValue | undefined {
   const live = useLive();
   // A change on screen waits for the frame's render budget (the overview's tiles all change in one frame).
-  const gate = useMemo(() => new VisibilityGate((behind) => ref.current?.toggleAttribute('data-behind', behind), live ? (render) => live.tileRenders.schedule(render) : undefined), [ref, live]);
+  // The client is read at the change, so a client set after mount does not make a new gate (one made
+  // anew would forget it was closed).
+  const budget = useRef(live?.tileRenders);
+  budget.current = live?.tileRenders;
+  const gate = useMemo(
+    () =>
+      new VisibilityGate(
+        (behind) => ref.current?.toggleAttribute('data-behind', behind),
+        (render) => (budget.current ? budget.current.schedule(render) : render()),
+      ),
+    [ref],
+  );
   const shown = useRef(false);
   const subscribe = useCallback(
     (l: () => void) => {
