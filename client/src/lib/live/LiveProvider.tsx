@@ -52,11 +52,25 @@ export function useLiveValue(sensorId: string): LiveValue | undefined {
  * re-render the view; the element gets a `data-behind` attribute instead, once, so CSS can hide what is no
  * longer current. The view renders the current value as soon as the browser renders the element again
  * (before it scrolls into sight), and its first value at once wherever it is. Props (an alarm, a lost link)
- * re-render it as always, with the current value.
+ * re-render it as always, with the current value. A later change on screen waits for the live client's
+ * per-frame render budget (`tileRenders`), so a second's worth of samples arriving at once is spread over a
+ * few frames.
  */
 export function useLiveValueNearScreen(sensorId: string, ref: RefObject<HTMLElement | null>): LiveValue | undefined {
   const live = useLive();
-  const gate = useMemo(() => new VisibilityGate((behind) => ref.current?.toggleAttribute('data-behind', behind)), [ref]);
+  // A change on screen waits for the frame's render budget (the overview's tiles all change in one frame).
+  // The client is read at the change, so a client set after mount does not make a new gate (one made
+  // anew would forget it was closed).
+  const budget = useRef(live?.tileRenders);
+  budget.current = live?.tileRenders;
+  const gate = useMemo(
+    () =>
+      new VisibilityGate(
+        (behind) => ref.current?.toggleAttribute('data-behind', behind),
+        (render) => (budget.current ? budget.current.schedule(render) : render()),
+      ),
+    [ref],
+  );
   const shown = useRef(false);
   const subscribe = useCallback(
     (l: () => void) => {

@@ -38,3 +38,25 @@ test('a first value passes a closed gate, and a render for another reason clears
   gate.setOpen(true);
   expect(renders).toBe(1);
 });
+
+test('a change on screen goes through the render budget; a first value and catching up on coming near do not', () => {
+  const deferred: (() => void)[] = [];
+  const gate = new VisibilityGate(undefined, (render) => deferred.push(render));
+  let renders = 0;
+  gate.connect(() => renders++);
+  gate.changed(false); // first value: at once
+  expect(renders).toBe(1);
+  gate.changed(true);
+  gate.changed(true);
+  expect(renders).toBe(1);
+  // The same render function each time, so a budget that dedupes renders the view once.
+  expect(deferred).toHaveLength(2);
+  expect(deferred[0]).toBe(deferred[1]);
+  deferred[0]();
+  expect(renders).toBe(2);
+  gate.setOpen(false);
+  gate.changed(true);
+  gate.setOpen(true); // held back while off screen: shown at once when near again, not deferred
+  expect(renders).toBe(3);
+  expect(deferred).toHaveLength(2);
+});

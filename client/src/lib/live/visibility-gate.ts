@@ -4,13 +4,20 @@
  * the long tasks. While the gate is closed, changes only mark the view as behind (`onBehind`, once, so it
  * can hide what it shows); opening the gate, or a change the view has not shown any value for yet, passes
  * straight through, so a view that comes into sight (or gets its first value) renders the current one.
+ * A later change of a view on screen goes through `defer` (e.g. a per-frame render budget), as does nothing
+ * else: a first value and catching up when the view comes into sight never wait.
  */
 export class VisibilityGate {
   private open = true;
   private behind = false;
   private listener: (() => void) | null = null;
+  /** One function per gate, so a budget that queues it twice renders the view once. */
+  private readonly render = () => this.listener?.();
 
-  constructor(private readonly onBehind: (behind: boolean) => void = () => undefined) {}
+  constructor(
+    private readonly onBehind: (behind: boolean) => void = () => undefined,
+    private readonly defer: (render: () => void) => void = (render) => render(),
+  ) {}
 
   /** The view's re-render; a change reaches it through `changed`. */
   connect(listener: () => void): () => void {
@@ -22,8 +29,12 @@ export class VisibilityGate {
 
   /** A change of what the view shows; `shown` says whether it has shown a value yet. */
   changed(shown: boolean): void {
-    if (this.open || !shown) {
+    if (!shown) {
       this.listener?.();
+      return;
+    }
+    if (this.open) {
+      this.defer(this.render);
       return;
     }
     if (!this.behind) {
