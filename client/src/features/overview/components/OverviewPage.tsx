@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo, useSyncExternalStore } from 'react';
+import { memo, useCallback, useEffect, useMemo, useSyncExternalStore } from 'react';
 import { Link } from 'react-router-dom';
 import type { AlarmDto, AssetDto, AssetHealthSummaryDto, DeviceStatusDto } from '@idm/contracts';
 import { useAlarmState, useConnection, useLive, useWatchSamples } from '../../../lib/live/LiveProvider';
@@ -99,7 +99,9 @@ function CommStatus({ device, status, ids, linkDown }: { device: DeviceGroup['de
   }
 }
 
-function DeviceBlock({ device, tags, status, bySensor, linkDown }: { device: DeviceGroup['device']; tags: TileSpec[]; status?: DeviceStatusDto; bySensor: Map<string, AlarmDto>; linkDown: boolean }) {
+// Memoised in two parts: the 5-second polls of device states and asset health re-render only a device's header,
+// not its tiles (re-creating 2 000 tile elements there cost ~10 ms of script every poll).
+const DeviceBlock = memo(function DeviceBlock({ device, tags, status, bySensor, linkDown }: { device: DeviceGroup['device']; tags: TileSpec[]; status?: DeviceStatusDto; bySensor: Map<string, AlarmDto>; linkDown: boolean }) {
   const ids = useMemo(() => tags.map((t) => t.sensor_id), [tags]);
   return (
     <div className="device" data-device-id={device.id}>
@@ -107,14 +109,20 @@ function DeviceBlock({ device, tags, status, bySensor, linkDown }: { device: Dev
         <h3>{device.name}</h3>
         <CommStatus device={device} status={status} ids={ids} linkDown={linkDown} />
       </div>
-      <div className="tiles">
-        {tags.map((t) => (
-          <Tile key={t.sensor_id} tag={t} alarm={bySensor.get(t.sensor_id)} linkDown={linkDown} />
-        ))}
-      </div>
+      <DeviceTiles tags={tags} bySensor={bySensor} linkDown={linkDown} />
     </div>
   );
-}
+});
+
+const DeviceTiles = memo(function DeviceTiles({ tags, bySensor, linkDown }: { tags: TileSpec[]; bySensor: Map<string, AlarmDto>; linkDown: boolean }) {
+  return (
+    <div className="tiles">
+      {tags.map((t) => (
+        <Tile key={t.sensor_id} tag={t} alarm={bySensor.get(t.sensor_id)} linkDown={linkDown} />
+      ))}
+    </div>
+  );
+});
 
 /**
  * The equipment of an area: one chip per asset with its health verdict in words, its alarm's priority badge,
