@@ -604,9 +604,14 @@ export class SensorDetector {
   private dts: number[];
   private probe: number[];
   private readonly limitActive: { lolo: boolean; lo: boolean; hi: boolean; hihi: boolean };
-  /** Per bin of the daily / weekly profile: its mean at 2·bin, its count at 2·bin + 1. */
-  private readonly dayBins = new Float64Array(2 * DAY_BINS);
-  private readonly weekBins = new Float64Array(2 * WEEK_BINS);
+  /**
+   * The daily and weekly profiles' bins: bin b's mean at `dayAt + b·binStride` (`weekAt` for the weekly
+   * one), its count next to it. In a bank the bins of all its sensors lie bin by bin (see `DetectorBank`).
+   */
+  private readonly bins: Float64Array;
+  private readonly dayAt: number;
+  private readonly weekAt: number;
+  private readonly binStride: number;
   private config: ResolvedConfig;
   /**
    * Per-detector evidence of the last sample (statistic / threshold per anomaly type, indexed by
@@ -624,15 +629,30 @@ export class SensorDetector {
   /** The short-cycle model, once the sample period is known (null for slow sensors). */
   private cycle: CycleProfile | null = null;
 
-  /** `storage`: a row from `DetectorBank.row()` to keep the numbers in (overwritten), else the detector's own array. */
+  /**
+   * `storage`: a row from `DetectorBank.row()` to keep the numbers and profile bins in (overwritten), or an
+   * array for the numbers only; else the detector's own arrays.
+   */
   constructor(
     private readonly settings: DetectorSettings = {},
     state?: SensorState,
-    storage?: Float64Array,
+    storage?: DetectorRow | Float64Array,
   ) {
-    if (storage && storage.length !== SLOT_COUNT) throw new RangeError(`a detector row holds ${SLOT_COUNT} numbers, not ${storage.length}`);
-    const h = storage ? storage.fill(0) : new Float64Array(SLOT_COUNT);
+    const numbers = storage instanceof Float64Array ? storage : storage?.numbers;
+    if (numbers && numbers.length !== SLOT_COUNT) throw new RangeError(`a detector row holds ${SLOT_COUNT} numbers, not ${numbers.length}`);
+    const h = numbers ? numbers.fill(0) : new Float64Array(SLOT_COUNT);
     this.h = h;
+    if (storage && !(storage instanceof Float64Array)) {
+      this.bins = storage.bins;
+      this.dayAt = storage.dayAt;
+      this.weekAt = storage.weekAt;
+      this.binStride = storage.binStride;
+    } else {
+      this.bins = new Float64Array(2 * (DAY_BINS + WEEK_BINS));
+      this.dayAt = 0;
+      this.weekAt = 2 * DAY_BINS;
+      this.binStride = 2;
+    }
     this.lastEvidence = h.subarray(EVIDENCE, EVIDENCE + ANOMALY_TYPES.length);
     this.findings = new Findings(h);
     // States saved before a field existed get its initial value.
@@ -681,8 +701,8 @@ export class SensorDetector {
     this.dts = s.dts;
     this.probe = s.probe;
     this.limitActive = s.limitActive;
-    loadProfile(h, DAY, this.dayBins, s.day);
-    loadProfile(h, WEEK, this.weekBins, s.week);
+    loadProfile(h, DAY, this.bins, this.dayAt, this.binStride, DAY_BINS, s.day);
+    loadProfile(h, WEEK, this.bins, this.weekAt, this.binStride, WEEK_BINS, s.week);
     this.config = resolveConfig(s.periodMs, settings);
     this.resolveRates();
     this.cycle = this.config.enabled.daily ? CycleProfile.for(this.config, s.cycle) : null;
@@ -769,8 +789,8 @@ export class SensorDetector {
       robustPending: h[ROBUST_PENDING],
       limitActive: this.limitActive,
       zones: Array.from(h.subarray(ZONES, ZONES + h[ZONE_COUNT])),
-      day: saveProfile(h, DAY, this.dayBins),
-      week: saveProfile(h, WEEK, this.weekBins),
+      day: saveProfile(h, DAY, this.bins, this.dayAt, this.binStride, DAY_BINS),
+      week: saveProfile(h, WEEK, this.bins, this.weekAt, this.binStride, WEEK_BINS),
       blockSum: h[BLOCK_SUM],
       blockN: h[BLOCK_N],
       blockTs: h[BLOCK_TS],
@@ -1210,11 +1230,11 @@ export class SensorDetector {
     const blocks = n / this.blockSamples;
     const va = Math.max(this.dayVarianceAlpha, 1 / blocks);
     const blockTs = h[BLOCK_TS];
-    const dayReady = this.profileStep(DAY, this.dayBins, DAY_MS, DAY_BIN_ALPHA_DAYS, blockTs, mean, elapsed >= 2 * DAY_MS, va);
+    const dayReady = this.profileStep(DAY, this.dayAt, DAY_BINS, DAY_MS, DAY_BIN_ALPHA_DAYS, blockTs, mean, elapsed >= 2 * DAY_MS, va);
     // The weekly residual's spread is learned over about a day, not the baseline's hours: on a slowly
     // sampled demand signal hours are few samples, and a day-long departure would teach itself as usual.
     const weekVa = Math.max(this.weekSpreadAlpha, 1 / blocks);
-    const weekReady = this.profileStep(WEEK, this.weekBins, WEEK_MS, WEEK_BIN_ALPHA_WEEKS, blockTs, mean, elapsed >= 2 * WEEK_MS, weekVa);
+    const weekReady = this.profileStep(WEEK, this.weekAt, WEEK_BINS, WEEK_MS, WEEK_BIN_ALPHA_WEEKS, blockTs, mean, elapsed >= 2 * WEEK_MS, weekVa);
     const useWeek = weekReady && h[WEEK + P_FIT] < WEEKLY_EXPLAINS * h[DAY + P_FIT];
     const p = useWeek ? WEEK : DAY;
     // One sigma wider than the EWMA chart: each bin's mean is itself estimated from few samples.
@@ -1226,13 +1246,13 @@ export class SensorDetector {
     h[PATTERN_WEEKLY] = useWeek ? 1 : 0;
   }
   /** One profile's chart statistic (into its `P_*` results) and learning; returns whether it may be judged. */
-  private profileStep(p: number, binsOf: Float64Array, spanMs: number, keepSpans: number, timestamp: number, value: number, oldEnough: boolean, va: number): boolean {
+  private profileStep(p: number, first: number, bins: number, spanMs: number, keepSpans: number, timestamp: number, value: number, oldEnough: boolean, va: number): boolean {
     const h = this.h;
-    const bins = binsOf.length / 2;
+    const binsOf = this.bins;
     const binMs = spanMs / bins;
     const bin = Math.floor((((timestamp % spanMs) + spanMs) % spanMs) / binMs);
     const perBin = binMs / (h[PERIOD] * this.blockSamples);
-    const at = 2 * bin;
+    const at = first + bin * this.binStride;
     const binCount = binsOf[at + 1];
     const ready = oldEnough && binCount >= perBin;
     const mean = binCount > 0 ? binsOf[at] : h[MEAN];
@@ -1361,31 +1381,53 @@ export class SensorDetector {
   }
 }
 
+/** A detector's place in a `DetectorBank`: its numbers, and where its profile bins are in the bank's bin array. */
+export interface DetectorRow {
+  readonly numbers: Float64Array;
+  readonly bins: Float64Array;
+  readonly dayAt: number;
+  readonly weekAt: number;
+  readonly binStride: number;
+}
+
 /**
- * Where many detectors keep their numbers (see `SLOT_COUNT`): rows of a few large arrays, handed out in
- * order, each starting on a 64-byte line. Over thousands of sensors a sample costs mostly the memory it
- * touches; a detector's own array is a separate allocation placed between its profile bins and every
- * other object, while rows of a bank lie next to each other in the order sensors were first seen (the
- * order ingestion usually visits them), so a sample's row is a short, predictable read. Rows are never
- * reused: a sensor whose detector is rebuilt passes its own row again.
+ * Where many detectors keep their numbers (see `SLOT_COUNT`) and profile bins: rows of a few large
+ * arrays, handed out in order. Over thousands of sensors a sample costs mostly the memory it touches;
+ * a detector's own arrays are separate allocations placed between every other object, while rows of a
+ * bank lie next to each other (each starting on a 64-byte line) in the order sensors were first seen (the
+ * order ingestion usually visits them), so a sample's row is a short, predictable read. The bins lie bin
+ * by bin, the same bin of the chunk's sensors side by side (mean and count, 16 bytes each): sensors
+ * sampled at about the same time learn the same time-of-day and time-of-week bin, so one cache line
+ * serves four of them instead of each reading a line of its own 6 KB of bins. Rows are never reused: a
+ * sensor whose detector is rebuilt passes its own row again.
  */
 export class DetectorBank {
   /** Doubles per row: a detector's numbers rounded up to whole cache lines. */
   static readonly ROW = Math.ceil(SLOT_COUNT / 8) * 8;
-  private chunk = new Float64Array(0);
-  private next = 0;
+  private numbers = new Float64Array(0);
+  private bins = new Float64Array(0);
+  private next: number;
 
-  constructor(private readonly rowsPerChunk = 1024) {}
+  constructor(private readonly rowsPerChunk = 1024) {
+    this.next = rowsPerChunk;
+  }
 
   /** A fresh row for one detector (`new SensorDetector(settings, state, row)`). */
-  row(): Float64Array {
-    if (this.next + DetectorBank.ROW > this.chunk.length) {
-      this.chunk = new Float64Array(this.rowsPerChunk * DetectorBank.ROW);
+  row(): DetectorRow {
+    const rows = this.rowsPerChunk;
+    if (this.next >= rows) {
+      this.numbers = new Float64Array(rows * DetectorBank.ROW);
+      this.bins = new Float64Array(rows * 2 * (DAY_BINS + WEEK_BINS));
       this.next = 0;
     }
-    const row = this.chunk.subarray(this.next, this.next + SLOT_COUNT);
-    this.next += DetectorBank.ROW;
-    return row;
+    const k = this.next++;
+    return {
+      numbers: this.numbers.subarray(k * DetectorBank.ROW, k * DetectorBank.ROW + SLOT_COUNT),
+      bins: this.bins,
+      dayAt: 2 * k,
+      weekAt: 2 * (DAY_BINS * rows + k),
+      binStride: 2 * rows,
+    };
   }
 }
 
@@ -1407,27 +1449,27 @@ function learnAcov(h: Float64Array, p: number, ka: number): void {
 }
 
 /** A saved profile into the detector's numbers and bins. */
-function loadProfile(h: Float64Array, p: number, bins: Float64Array, saved: SeasonalProfile): void {
+function loadProfile(h: Float64Array, p: number, bins: Float64Array, first: number, stride: number, count: number, saved: SeasonalProfile): void {
   h[p + P_VARIANCE] = saved.variance;
   h[p + P_EWMA] = saved.ewma;
   h[p + P_ACOV] = saved.acov;
   h[p + P_PREV_RESIDUAL] = saved.prevResidual;
   h[p + P_FIT] = saved.fit;
-  for (let i = 0; i < bins.length / 2; i++) {
-    bins[2 * i] = saved.mean[i] ?? 0;
-    bins[2 * i + 1] = saved.count[i] ?? 0;
+  for (let i = 0; i < count; i++) {
+    bins[first + i * stride] = saved.mean[i] ?? 0;
+    bins[first + i * stride + 1] = saved.count[i] ?? 0;
   }
 }
 
 /** A profile in its saved form. */
-function saveProfile(h: Float64Array, p: number, bins: Float64Array): SeasonalProfile {
+function saveProfile(h: Float64Array, p: number, bins: Float64Array, first: number, stride: number, count: number): SeasonalProfile {
   const mean: number[] = [];
-  const count: number[] = [];
-  for (let i = 0; i < bins.length; i += 2) {
-    mean.push(bins[i]);
-    count.push(bins[i + 1]);
+  const counts: number[] = [];
+  for (let i = 0; i < count; i++) {
+    mean.push(bins[first + i * stride]);
+    counts.push(bins[first + i * stride + 1]);
   }
-  return { mean, count, variance: h[p + P_VARIANCE], ewma: h[p + P_EWMA], acov: h[p + P_ACOV], prevResidual: h[p + P_PREV_RESIDUAL], fit: h[p + P_FIT] };
+  return { mean, count: counts, variance: h[p + P_VARIANCE], ewma: h[p + P_EWMA], acov: h[p + P_ACOV], prevResidual: h[p + P_PREV_RESIDUAL], fit: h[p + P_FIT] };
 }
 
 function clip(v: number, k: number): number {
