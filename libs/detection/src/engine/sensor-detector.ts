@@ -538,12 +538,8 @@ export function sumWidening(rho: number): number {
  * threshold); the verdict is the strongest one.
  */
 export class SensorDetector {
-  /**
-   * The detector's numbers (see `N` …) from `h[o + o]`: its own array (o = 0), or its row of a `DetectorBank`'s
-   * array, shared by the bank's detectors (one typed array object to read for all, not one each).
-   */
+  /** The detector's numbers (see `N` … `C_FLAGS`): its own array, or its row of a `DetectorBank`. */
   private readonly h: Float64Array;
-  private readonly o: number;
   /** The parts of the state that are not per-sample numbers. */
   private dts: number[];
   private probe: number[];
@@ -578,12 +574,10 @@ export class SensorDetector {
     state?: SensorState,
     storage?: DetectorRow | Float64Array,
   ) {
-    if (storage instanceof Float64Array && storage.length !== SLOT_COUNT) throw new RangeError(`a detector row holds ${SLOT_COUNT} numbers, not ${storage.length}`);
-    const h = storage instanceof Float64Array ? storage : storage ? storage.numbers : new Float64Array(SLOT_COUNT);
-    const o = storage instanceof Float64Array || !storage ? 0 : storage.at;
-    h.fill(0, o, o + SLOT_COUNT);
+    const numbers = storage instanceof Float64Array ? storage : storage?.numbers;
+    if (numbers && numbers.length !== SLOT_COUNT) throw new RangeError(`a detector row holds ${SLOT_COUNT} numbers, not ${numbers.length}`);
+    const h = numbers ? numbers.fill(0) : new Float64Array(SLOT_COUNT);
     this.h = h;
-    this.o = o;
     if (storage && !(storage instanceof Float64Array)) {
       this.bins = storage.bins;
       this.dayAt = storage.dayAt;
@@ -595,55 +589,55 @@ export class SensorDetector {
       this.weekAt = 2 * DAY_BINS;
       this.binStride = 2;
     }
-    this.lastEvidence = h.subarray(o + EVIDENCE, o + EVIDENCE + ANOMALY_TYPES.length);
+    this.lastEvidence = h.subarray(EVIDENCE, EVIDENCE + ANOMALY_TYPES.length);
     // States saved before a field existed get its initial value.
     const s = state ? migrateState(state) : initialState();
-    h[o + N] = s.n;
-    h[o + LAST_TS] = s.lastTs ?? NaN;
-    h[o + PERIOD] = s.periodMs ?? NaN;
-    h[o + PREV] = s.prev ?? NaN;
-    h[o + MEAN] = s.mean;
-    h[o + VARIANCE] = s.variance;
-    h[o + ACOV] = s.acov;
-    h[o + PREV_DEV] = s.prevDev;
-    h[o + ACOV_N] = s.acovN;
-    h[o + ACOV_VARIANCE] = s.acovVariance;
-    h[o + D_MEAN] = s.dMean;
-    h[o + D_VARIANCE] = s.dVariance;
-    h[o + EWMA] = s.ewma;
-    h[o + CUSUM_HI] = s.cusumHi;
-    h[o + CUSUM_LO] = s.cusumLo;
-    h[o + FAST_VARIANCE] = s.fastVariance;
-    h[o + FLAT_RUN] = s.flatRun;
-    h[o + REPEAT_RATE] = s.repeatRate;
-    h[o + FLAT_RUN_MAX] = s.flatRunMax;
-    h[o + IDLE_LEVEL] = s.idleLevel ?? NaN;
-    h[o + EDGE_N] = s.edgeN;
-    h[o + EDGE_MEAN] = s.edgeMean;
-    h[o + EDGE_VARIANCE] = s.edgeVariance;
-    h[o + ACTIVE_RUN] = s.activeRun;
-    h[o + ACTIVE_MEAN] = s.activeMean;
-    h[o + RETURNS] = s.returns;
-    h[o + ROBUST_PENDING] = s.robustPending;
-    h[o + BLOCK_SUM] = s.blockSum;
-    h[o + BLOCK_N] = s.blockN;
-    h[o + BLOCK_TS] = s.blockTs;
-    h[o + PATTERN_STATISTIC] = s.patternStatistic;
-    h[o + PATTERN_LO] = s.patternLo;
-    h[o + PATTERN_HI] = s.patternHi;
-    h[o + PATTERN_RESIDUAL] = s.patternResidual;
-    h[o + PATTERN_WEEKLY] = s.patternWeekly;
-    h[o + ZERO_RATE] = s.zeroRate;
-    h[o + BURST_MEAN] = s.burstMean;
-    h[o + BURST_VARIANCE] = s.burstVariance;
-    h[o + BURST_N] = s.burstN;
+    h[N] = s.n;
+    h[LAST_TS] = s.lastTs ?? NaN;
+    h[PERIOD] = s.periodMs ?? NaN;
+    h[PREV] = s.prev ?? NaN;
+    h[MEAN] = s.mean;
+    h[VARIANCE] = s.variance;
+    h[ACOV] = s.acov;
+    h[PREV_DEV] = s.prevDev;
+    h[ACOV_N] = s.acovN;
+    h[ACOV_VARIANCE] = s.acovVariance;
+    h[D_MEAN] = s.dMean;
+    h[D_VARIANCE] = s.dVariance;
+    h[EWMA] = s.ewma;
+    h[CUSUM_HI] = s.cusumHi;
+    h[CUSUM_LO] = s.cusumLo;
+    h[FAST_VARIANCE] = s.fastVariance;
+    h[FLAT_RUN] = s.flatRun;
+    h[REPEAT_RATE] = s.repeatRate;
+    h[FLAT_RUN_MAX] = s.flatRunMax;
+    h[IDLE_LEVEL] = s.idleLevel ?? NaN;
+    h[EDGE_N] = s.edgeN;
+    h[EDGE_MEAN] = s.edgeMean;
+    h[EDGE_VARIANCE] = s.edgeVariance;
+    h[ACTIVE_RUN] = s.activeRun;
+    h[ACTIVE_MEAN] = s.activeMean;
+    h[RETURNS] = s.returns;
+    h[ROBUST_PENDING] = s.robustPending;
+    h[BLOCK_SUM] = s.blockSum;
+    h[BLOCK_N] = s.blockN;
+    h[BLOCK_TS] = s.blockTs;
+    h[PATTERN_STATISTIC] = s.patternStatistic;
+    h[PATTERN_LO] = s.patternLo;
+    h[PATTERN_HI] = s.patternHi;
+    h[PATTERN_RESIDUAL] = s.patternResidual;
+    h[PATTERN_WEEKLY] = s.patternWeekly;
+    h[ZERO_RATE] = s.zeroRate;
+    h[BURST_MEAN] = s.burstMean;
+    h[BURST_VARIANCE] = s.burstVariance;
+    h[BURST_N] = s.burstN;
     for (const zone of s.zones.slice(-RUN_MEMORY)) this.pushZone(zone);
-    h[o + F_BEST] = -1;
+    h[F_BEST] = -1;
     this.dts = s.dts;
     this.probe = s.probe;
     this.limitActive = s.limitActive;
-    loadProfile(h, o + DAY, this.bins, this.dayAt, this.binStride, DAY_BINS, s.day);
-    loadProfile(h, o + WEEK, this.bins, this.weekAt, this.binStride, WEEK_BINS, s.week);
+    loadProfile(h, DAY, this.bins, this.dayAt, this.binStride, DAY_BINS, s.day);
+    loadProfile(h, WEEK, this.bins, this.weekAt, this.binStride, WEEK_BINS, s.week);
     this.config = resolveConfig(s.periodMs, settings);
     this.resolveRates();
     this.cycle = this.config.enabled.daily ? CycleProfile.for(this.config, s.cycle) : null;
@@ -652,24 +646,24 @@ export class SensorDetector {
   /** The seasonal profiles' block length and learning rates per block, from the sample period; the configuration's per-sample numbers. */
   private resolveRates(): void {
     const c = this.config;
-    const k = new Float64Array(CONFIG_COUNT);
-    k[C_WARMUP] = c.warmupSamples;
-    k[C_ALPHA] = c.alpha;
-    k[C_FAST_ALPHA] = c.fastAlpha;
-    k[C_Z] = c.zThreshold;
-    k[C_Z_CLIP] = c.zClip;
-    k[C_RATE] = c.rateThreshold;
-    k[C_LAMBDA] = c.ewmaLambda;
-    k[C_L] = c.ewmaL;
-    k[C_K] = c.cusumK;
-    k[C_H] = c.cusumH;
-    k[C_MIN_SIGMA] = c.minSigma;
-    k[C_NOISE] = c.noiseRatio;
-    k[C_STUCK_MIN] = c.stuckMinSamples;
-    k[C_STUCK_LN_P] = Math.log(c.stuckProbability);
-    k[C_RUN_RULE_SCORE] = c.runRuleScore;
+    const h = new Float64Array(CONFIG_COUNT);
+    h[C_WARMUP] = c.warmupSamples;
+    h[C_ALPHA] = c.alpha;
+    h[C_FAST_ALPHA] = c.fastAlpha;
+    h[C_Z] = c.zThreshold;
+    h[C_Z_CLIP] = c.zClip;
+    h[C_RATE] = c.rateThreshold;
+    h[C_LAMBDA] = c.ewmaLambda;
+    h[C_L] = c.ewmaL;
+    h[C_K] = c.cusumK;
+    h[C_H] = c.cusumH;
+    h[C_MIN_SIGMA] = c.minSigma;
+    h[C_NOISE] = c.noiseRatio;
+    h[C_STUCK_MIN] = c.stuckMinSamples;
+    h[C_STUCK_LN_P] = Math.log(c.stuckProbability);
+    h[C_RUN_RULE_SCORE] = c.runRuleScore;
     const e = c.enabled;
-    k[C_FLAGS] =
+    h[C_FLAGS] =
       (e.zscore ? FLAG_ZSCORE : 0) |
       (e.rate ? FLAG_RATE : 0) |
       (e.ewma ? FLAG_EWMA : 0) |
@@ -684,69 +678,68 @@ export class SensorDetector {
     const period = c.periodMs;
     const perBin = period && period > 0 ? DAY_MS / DAY_BINS / period : 1;
     const blockSamples = Math.max(1, Math.floor(perBin / BLOCKS_PER_BIN));
-    k[C_BLOCK_SAMPLES] = blockSamples;
+    h[C_BLOCK_SAMPLES] = blockSamples;
     const blockMs = (period ?? 0) * blockSamples;
     const rate = (halfLifeMs: number) => 1 - Math.pow(0.5, 1 / (blockMs > 0 ? Math.max(1, halfLifeMs / blockMs) : 20));
     const baselineMs = 1 / -Math.log2(1 - c.alpha) * (period ?? 0);
-    k[C_DAY_VARIANCE_ALPHA] = blockMs > 0 ? rate(baselineMs) : c.alpha;
-    k[C_DAY_ACOV_ALPHA] = blockMs > 0 ? rate(AUTOCORRELATION_MEMORY * baselineMs) : c.alpha / AUTOCORRELATION_MEMORY;
-    k[C_WEEK_SPREAD_ALPHA] = rate(DAY_MS);
-    k[C_WEEK_VARIANCE_ALPHA] = rate(WEEK_MS);
-    this.c = sharedConfig(k);
+    h[C_DAY_VARIANCE_ALPHA] = blockMs > 0 ? rate(baselineMs) : c.alpha;
+    h[C_DAY_ACOV_ALPHA] = blockMs > 0 ? rate(AUTOCORRELATION_MEMORY * baselineMs) : c.alpha / AUTOCORRELATION_MEMORY;
+    h[C_WEEK_SPREAD_ALPHA] = rate(DAY_MS);
+    h[C_WEEK_VARIANCE_ALPHA] = rate(WEEK_MS);
+    this.c = sharedConfig(h);
   }
 
   /** A deep copy of the state, safe to serialise (JSON) and to restore with `new SensorDetector(settings, state)`. */
   snapshot(): SensorState {
     const h = this.h;
-    const o = this.o;
     const orNull = (v: number) => (Number.isNaN(v) ? null : v);
     return structuredClone({
       version: 2,
-      n: h[o + N],
-      lastTs: orNull(h[o + LAST_TS]),
-      periodMs: orNull(h[o + PERIOD]),
+      n: h[N],
+      lastTs: orNull(h[LAST_TS]),
+      periodMs: orNull(h[PERIOD]),
       dts: this.dts,
-      prev: orNull(h[o + PREV]),
+      prev: orNull(h[PREV]),
       probe: this.probe,
-      mean: h[o + MEAN],
-      variance: h[o + VARIANCE],
-      acov: h[o + ACOV],
-      prevDev: h[o + PREV_DEV],
-      acovN: h[o + ACOV_N],
-      acovVariance: h[o + ACOV_VARIANCE],
-      dMean: h[o + D_MEAN],
-      dVariance: h[o + D_VARIANCE],
-      ewma: h[o + EWMA],
-      cusumHi: h[o + CUSUM_HI],
-      cusumLo: h[o + CUSUM_LO],
-      fastVariance: h[o + FAST_VARIANCE],
-      flatRun: h[o + FLAT_RUN],
-      repeatRate: h[o + REPEAT_RATE],
-      flatRunMax: h[o + FLAT_RUN_MAX],
-      idleLevel: orNull(h[o + IDLE_LEVEL]),
-      edgeN: h[o + EDGE_N],
-      edgeMean: h[o + EDGE_MEAN],
-      edgeVariance: h[o + EDGE_VARIANCE],
-      activeRun: h[o + ACTIVE_RUN],
-      activeMean: h[o + ACTIVE_MEAN],
-      returns: h[o + RETURNS],
-      robustPending: h[o + ROBUST_PENDING],
+      mean: h[MEAN],
+      variance: h[VARIANCE],
+      acov: h[ACOV],
+      prevDev: h[PREV_DEV],
+      acovN: h[ACOV_N],
+      acovVariance: h[ACOV_VARIANCE],
+      dMean: h[D_MEAN],
+      dVariance: h[D_VARIANCE],
+      ewma: h[EWMA],
+      cusumHi: h[CUSUM_HI],
+      cusumLo: h[CUSUM_LO],
+      fastVariance: h[FAST_VARIANCE],
+      flatRun: h[FLAT_RUN],
+      repeatRate: h[REPEAT_RATE],
+      flatRunMax: h[FLAT_RUN_MAX],
+      idleLevel: orNull(h[IDLE_LEVEL]),
+      edgeN: h[EDGE_N],
+      edgeMean: h[EDGE_MEAN],
+      edgeVariance: h[EDGE_VARIANCE],
+      activeRun: h[ACTIVE_RUN],
+      activeMean: h[ACTIVE_MEAN],
+      returns: h[RETURNS],
+      robustPending: h[ROBUST_PENDING],
       limitActive: this.limitActive,
-      zones: Array.from(h.subarray(o + ZONES, o + ZONES + h[o + ZONE_COUNT])),
-      day: saveProfile(h, o + DAY, this.bins, this.dayAt, this.binStride, DAY_BINS),
-      week: saveProfile(h, o + WEEK, this.bins, this.weekAt, this.binStride, WEEK_BINS),
-      blockSum: h[o + BLOCK_SUM],
-      blockN: h[o + BLOCK_N],
-      blockTs: h[o + BLOCK_TS],
-      patternStatistic: h[o + PATTERN_STATISTIC],
-      patternLo: h[o + PATTERN_LO],
-      patternHi: h[o + PATTERN_HI],
-      patternResidual: h[o + PATTERN_RESIDUAL],
-      patternWeekly: h[o + PATTERN_WEEKLY],
-      zeroRate: h[o + ZERO_RATE],
-      burstMean: h[o + BURST_MEAN],
-      burstVariance: h[o + BURST_VARIANCE],
-      burstN: h[o + BURST_N],
+      zones: Array.from(h.subarray(ZONES, ZONES + h[ZONE_COUNT])),
+      day: saveProfile(h, DAY, this.bins, this.dayAt, this.binStride, DAY_BINS),
+      week: saveProfile(h, WEEK, this.bins, this.weekAt, this.binStride, WEEK_BINS),
+      blockSum: h[BLOCK_SUM],
+      blockN: h[BLOCK_N],
+      blockTs: h[BLOCK_TS],
+      patternStatistic: h[PATTERN_STATISTIC],
+      patternLo: h[PATTERN_LO],
+      patternHi: h[PATTERN_HI],
+      patternResidual: h[PATTERN_RESIDUAL],
+      patternWeekly: h[PATTERN_WEEKLY],
+      zeroRate: h[ZERO_RATE],
+      burstMean: h[BURST_MEAN],
+      burstVariance: h[BURST_VARIANCE],
+      burstN: h[BURST_N],
       cycle: this.cycle ? this.cycle.save() : null,
     });
   }
@@ -756,12 +749,12 @@ export class SensorDetector {
   }
 
   get warmingUp(): boolean {
-    return this.h[this.o + N] <= this.c[C_WARMUP];
+    return this.h[N] <= this.c[C_WARMUP];
   }
 
   /** Samples still to learn before the statistical detectors judge (0 once warmed up; an estimate while the sample period is being learned). */
   get samplesToLearn(): number {
-    return Math.max(0, this.config.warmupSamples - this.h[this.o + N]);
+    return Math.max(0, this.config.warmupSamples - this.h[N]);
   }
 
   /** Judges one sample and learns from it; the verdict with its evidence (a new object each call). */
@@ -780,17 +773,15 @@ export class SensorDetector {
     // the sample goes in the detector's array, the work is in `judgeInput`, which returns nothing, and this
     // small wrapper is inlined into its caller.
     const h = this.h;
-    const o = this.o;
     INPUT[0] = timestamp;
     INPUT[1] = value;
     this.judgeInput();
-    return h[o + F_SCORE];
+    return h[F_SCORE];
   }
 
   /** Judges and learns the sample in INPUT (the score and findings go to F_*). */
   private judgeInput(): void {
     const h = this.h;
-    const o = this.o;
     const c = this.c;
     const timestamp = INPUT[0];
     const value = INPUT[1];
@@ -800,75 +791,75 @@ export class SensorDetector {
       return;
     }
     // The configuration as this sample starts (the sample period may become known during it).
-    const period = h[o + PERIOD];
+    const period = h[PERIOD];
     const flags = c[C_FLAGS];
     const alpha = c[C_ALPHA];
     const zClip = c[C_Z_CLIP];
     const minSigma = c[C_MIN_SIGMA];
     // Periods since the last sample: 1 on a regular signal; learning rates and the rate test follow it.
-    const lastTs = h[o + LAST_TS];
+    const lastTs = h[LAST_TS];
     const steps = lastTs === lastTs && period > 0 ? Math.max(0, timestamp - lastTs) / period : 1;
     if (period !== period) this.trackPeriod(timestamp);
-    h[o + LAST_TS] = timestamp;
-    const n = ++h[o + N];
+    h[LAST_TS] = timestamp;
+    const n = ++h[N];
     if (flags & FLAG_PHYSICAL) this.physical();
     if (flags & FLAG_LIMITS) this.limits();
 
-    const prev = h[o + PREV];
+    const prev = h[PREV];
     if (prev !== prev) {
-      h[o + MEAN] = value;
-      h[o + EWMA] = value;
-      h[o + PREV] = value;
+      h[MEAN] = value;
+      h[EWMA] = value;
+      h[PREV] = value;
       this.robustStart(value);
       this.finishFindings();
       return;
     }
 
     const warming = n <= c[C_WARMUP];
-    const mean = h[o + MEAN];
-    const variance = h[o + VARIANCE];
+    const mean = h[MEAN];
+    const variance = h[VARIANCE];
     const sd = Math.max(Math.sqrt(variance), minSigma, 1e-6 * Math.abs(mean), 1e-9); // sigma(), inline
     const z = (value - mean) / sd;
     const d = value - prev;
-    const dMean = h[o + D_MEAN];
-    const dSd = Math.max(Math.sqrt(h[o + D_VARIANCE]), minSigma, 1e-9 * Math.abs(mean), 1e-12);
+    const dMean = h[D_MEAN];
+    const dSd = Math.max(Math.sqrt(h[D_VARIANCE]), minSigma, 1e-9 * Math.abs(mean), 1e-12);
     const dz = (d - dMean) / dSd;
     const gap = steps > GAP_PERIODS;
     const lambda = c[C_LAMBDA];
-    const ewma = lambda * value + (1 - lambda) * h[o + EWMA];
+    const ewma = lambda * value + (1 - lambda) * h[EWMA];
     // The EWMA and CUSUM charts assume independent samples; on a cycling or wandering signal successive
     // deviations are alike and both charts would signal every half cycle. They are widened by the
     // signal's own lag-1 autocorrelation, so they signal a departure from how the signal usually moves.
-    const rho = variance > 0 ? Math.min(MAX_AUTOCORRELATION, Math.max(0, h[o + ACOV] / variance)) : 0; // autocorrelation(), inline
+    const rho = variance > 0 ? Math.min(MAX_AUTOCORRELATION, Math.max(0, h[ACOV] / variance)) : 0; // autocorrelation(), inline
     // The CUSUM's from the autocovariance over the variance of the same deviations (see `acovVariance`).
     // Over the baseline variance (learned faster, from every sample) the ratio swung between the cap and
     // far below the signal's own: an ordinary swing widens the baseline at once, the ratio collapsed and
     // the CUSUM called the swing a sustained shift. The EWMA chart keeps that ratio: the consistent one
     // cost the NAB cross-validation folds there (README, detection quality).
-    const acovVariance = h[o + ACOV_VARIANCE];
-    const cusumRho = acovVariance > 0 ? Math.min(MAX_AUTOCORRELATION, Math.max(0, h[o + ACOV] / acovVariance)) : 0;
+    const acovVariance = h[ACOV_VARIANCE];
+    const cusumRho = acovVariance > 0 ? Math.min(MAX_AUTOCORRELATION, Math.max(0, h[ACOV] / acovVariance)) : 0;
     const cusumK = c[C_K];
     const zc = Math.max(-zClip, Math.min(zClip, z)) / Math.sqrt((1 + cusumRho) / (1 - cusumRho));
-    const cusumHi = Math.max(0, h[o + CUSUM_HI] + zc - cusumK);
-    const cusumLo = Math.max(0, h[o + CUSUM_LO] - zc - cusumK);
+    const cusumHi = Math.max(0, h[CUSUM_HI] + zc - cusumK);
+    const cusumLo = Math.max(0, h[CUSUM_LO] - zc - cusumK);
     // Clipped wider than the baseline so a noise burst shows its full spread while one spike cannot dominate.
     const zf = Math.max(-2 * zClip, Math.min(2 * zClip, z)) * sd;
     const fastAlpha = c[C_FAST_ALPHA];
-    const fastVariance = (1 - fastAlpha) * h[o + FAST_VARIANCE] + fastAlpha * zf * zf;
+    const fastVariance = (1 - fastAlpha) * h[FAST_VARIANCE] + fastAlpha * zf * zf;
     const flatTolerance = Math.max(minSigma * 1e-3, 1e-12 * Math.abs(value));
     const flat = Math.abs(d) <= flatTolerance;
-    const flatRun = flat ? h[o + FLAT_RUN] + 1 : 0;
+    const flatRun = flat ? h[FLAT_RUN] + 1 : 0;
     // An edge of an idle stretch: leaving it, or coming back to its level. An idle stretch is a flat run
     // of at least stuckMinSamples and half the usual longest (not a few repeats of a coarse reading).
-    const idleRun = Math.max(c[C_STUCK_MIN], 0.5 * h[o + FLAT_RUN_MAX]);
-    const departure = !flat && h[o + FLAT_RUN] >= idleRun;
-    const comeback = !flat && Math.abs(value - h[o + IDLE_LEVEL]) <= flatTolerance;
+    const idleRun = Math.max(c[C_STUCK_MIN], 0.5 * h[FLAT_RUN_MAX]);
+    const departure = !flat && h[FLAT_RUN] >= idleRun;
+    const comeback = !flat && Math.abs(value - h[IDLE_LEVEL]) <= flatTolerance;
     const edge = departure || comeback;
     // Zone code: sign of the deviation × (1 + whole sigmas, at most 3), so 0 never occurs and side is kept.
     const zone = (z >= 0 ? 1 : -1) * (1 + Math.min(3, Math.floor(Math.abs(z))));
     this.pushZone(zone);
 
-    const counts = (flags & FLAG_COUNT_MODEL) !== 0 && h[o + ZERO_RATE] > ZERO_INFLATED;
+    const counts = (flags & FLAG_COUNT_MODEL) !== 0 && h[ZERO_RATE] > ZERO_INFLATED;
     if (counts) this.countModel(warming);
     if (!warming) {
       // A count signal's bursts are its ordinary activity: their sizes are judged by the count model, not
@@ -890,7 +881,7 @@ export class SensorDetector {
         const rateThreshold = c[C_RATE];
         // A step signal's edges are judged against its usual edge jumps: the band is at least as wide as
         // their mean plus rateThreshold of their spreads.
-        const stepSd = edge && h[o + EDGE_N] >= EDGE_MIN_COUNT && h[o + ACTIVE_MEAN] >= c[C_STUCK_MIN] ? (h[o + EDGE_MEAN] + rateThreshold * Math.sqrt(h[o + EDGE_VARIANCE])) / rateThreshold : 0;
+        const stepSd = edge && h[EDGE_N] >= EDGE_MIN_COUNT && h[ACTIVE_MEAN] >= c[C_STUCK_MIN] ? (h[EDGE_MEAN] + rateThreshold * Math.sqrt(h[EDGE_VARIANCE])) / rateThreshold : 0;
         const rateSd = Math.max(dSd, stepSd);
         present[I_RATE] = 1;
         statistic[I_RATE] = Math.abs(d - dMean) / rateSd;
@@ -932,13 +923,13 @@ export class SensorDetector {
     }
     // Absence of the usual activity (a counter that stops) is a run of repeats as unlikely as a stuck sensor's,
     // and longer than the signal's own idle stretches (repeats come in runs there, not one by one).
-    const runEnded = !flat && h[o + FLAT_RUN] > 0;
+    const runEnded = !flat && h[FLAT_RUN] > 0;
     let stuckThreshold = 0;
     if (flatRun > 0 || runEnded) {
-      const p = h[o + REPEAT_RATE];
+      const p = h[REPEAT_RATE];
       // The run length as unlikely as `stuckProbability` given how often the value repeats.
       const geometric = p <= 0 ? c[C_STUCK_MIN] : p >= 0.999 ? Number.MAX_SAFE_INTEGER : Math.max(c[C_STUCK_MIN], Math.ceil(c[C_STUCK_LN_P] / Math.log(p)));
-      stuckThreshold = Math.max(geometric, Math.ceil(STUCK_RUN_MARGIN * h[o + FLAT_RUN_MAX]));
+      stuckThreshold = Math.max(geometric, Math.ceil(STUCK_RUN_MARGIN * h[FLAT_RUN_MAX]));
     }
     if (!warming && flags & FLAG_STUCK && flatRun > 0) {
       // Written directly, like the detectors above (a quantised signal repeats often).
@@ -952,21 +943,21 @@ export class SensorDetector {
     // Seasonal profiles learn from block means; the per-sample part is inline (no numbers passed in calls).
     let seasonal = false;
     if (flags & FLAG_DAILY && period <= DAY_MS / DAY_BINS) {
-      if (h[o + BLOCK_N] === 0) h[o + BLOCK_TS] = timestamp;
-      h[o + BLOCK_SUM] += value;
-      if (++h[o + BLOCK_N] >= c[C_BLOCK_SAMPLES]) {
+      if (h[BLOCK_N] === 0) h[BLOCK_TS] = timestamp;
+      h[BLOCK_SUM] += value;
+      if (++h[BLOCK_N] >= c[C_BLOCK_SAMPLES]) {
         this.seasonalBlock();
         seasonal = true;
       }
-      const patternStatistic = h[o + PATTERN_STATISTIC];
+      const patternStatistic = h[PATTERN_STATISTIC];
       if (!warming && patternStatistic > 0) {
         SLOTS.present[I_PATTERN] = 1;
         SLOTS.statistic[I_PATTERN] = patternStatistic;
         SLOTS.threshold[I_PATTERN] = c[C_L] + 1;
-        SLOTS.lo[I_PATTERN] = h[o + PATTERN_LO];
-        SLOTS.hi[I_PATTERN] = h[o + PATTERN_HI];
-        SLOTS.arg[I_PATTERN] = h[o + PATTERN_RESIDUAL];
-        if (h[o + PATTERN_WEEKLY] === 1) h[o + F_WEEKLY] = 1;
+        SLOTS.lo[I_PATTERN] = h[PATTERN_LO];
+        SLOTS.hi[I_PATTERN] = h[PATTERN_HI];
+        SLOTS.arg[I_PATTERN] = h[PATTERN_RESIDUAL];
+        if (h[PATTERN_WEEKLY] === 1) h[F_WEEKLY] = 1;
       }
     }
     // A short cycle's finding shares the pattern slot (a departure from the usual shape in time), the stronger reported.
@@ -978,7 +969,7 @@ export class SensorDetector {
       cycle.io[1] = value;
       cycle.judge();
       const statistic = cycle.io[2] * (c[C_L] + 1);
-      const stepped = h[o + EDGE_N] >= EDGE_MIN_COUNT && h[o + ACTIVE_MEAN] >= c[C_STUCK_MIN];
+      const stepped = h[EDGE_N] >= EDGE_MIN_COUNT && h[ACTIVE_MEAN] >= c[C_STUCK_MIN];
       if (!warming && !stepped && statistic > 0 && !(SLOTS.present[I_PATTERN] && SLOTS.statistic[I_PATTERN] >= statistic)) {
         const L = c[C_L] + 1;
         SLOTS.present[I_PATTERN] = 1;
@@ -987,8 +978,8 @@ export class SensorDetector {
         SLOTS.lo[I_PATTERN] = cycle.band(L, false);
         SLOTS.hi[I_PATTERN] = cycle.band(L, true);
         SLOTS.arg[I_PATTERN] = cycle.io[3];
-        h[o + F_WEEKLY] = 0;
-        h[o + F_CYCLE] = cycle.periodMs;
+        h[F_WEEKLY] = 0;
+        h[F_CYCLE] = cycle.periodMs;
       }
     }
 
@@ -997,69 +988,69 @@ export class SensorDetector {
     // than usual the baseline forgets as much as it would have over the missed samples.
     const a = Math.max(steps === 1 ? alpha : alphaOver(alpha, steps), 1 / n);
     const r = n > 3 ? clip(value - mean, zClip * sd) : value - mean;
-    h[o + MEAN] = mean + a * r;
-    h[o + VARIANCE] = (1 - a) * (variance + a * r * r);
+    h[MEAN] = mean + a * r;
+    h[VARIANCE] = (1 - a) * (variance + a * r * r);
     // A step signal's idle stretches say nothing about how it moves when it runs: its changes are learned
     // outside them (else the idle zeros would shrink the spread its running changes are judged against).
-    const stepSignal = h[o + EDGE_N] >= EDGE_MIN_COUNT && h[o + ACTIVE_MEAN] >= c[C_STUCK_MIN];
+    const stepSignal = h[EDGE_N] >= EDGE_MIN_COUNT && h[ACTIVE_MEAN] >= c[C_STUCK_MIN];
     if (!gap && !(stepSignal && flatRun > c[C_STUCK_MIN])) {
       const da = Math.max(alpha, 1 / n);
       const dr = n > 3 ? clip(d - dMean, zClip * dSd) : d - dMean;
-      h[o + D_MEAN] = dMean + da * dr;
-      h[o + D_VARIANCE] = (1 - da) * (h[o + D_VARIANCE] + da * dr * dr);
+      h[D_MEAN] = dMean + da * dr;
+      h[D_VARIANCE] = (1 - da) * (h[D_VARIANCE] + da * dr * dr);
     }
-    h[o + EWMA] = ewma;
-    h[o + FAST_VARIANCE] = fastVariance;
+    h[EWMA] = ewma;
+    h[FAST_VARIANCE] = fastVariance;
     // A flat line after warm-up must not teach the detector that flat lines are normal; one during warm-up
     // (a sensor that idles at a constant value) must.
-    if (warming || flatRun <= c[C_STUCK_MIN]) h[o + REPEAT_RATE] += a * ((flat ? 1 : 0) - h[o + REPEAT_RATE]);
+    if (warming || flatRun <= c[C_STUCK_MIN]) h[REPEAT_RATE] += a * ((flat ? 1 : 0) - h[REPEAT_RATE]);
     // A run that ended teaches the usual longest run: any during warm-up; after it, at most up to twice the
     // threshold (a stuck sensor that recovers must not teach its whole outage, while a state saved before
     // this was learned still catches up within a few idle stretches).
-    let runMax = h[o + FLAT_RUN_MAX] * (1 - alpha / AUTOCORRELATION_MEMORY);
-    if (runEnded) runMax = Math.max(runMax, warming ? h[o + FLAT_RUN] : Math.min(h[o + FLAT_RUN], 2 * stuckThreshold));
-    h[o + FLAT_RUN_MAX] = runMax;
+    let runMax = h[FLAT_RUN_MAX] * (1 - alpha / AUTOCORRELATION_MEMORY);
+    if (runEnded) runMax = Math.max(runMax, warming ? h[FLAT_RUN] : Math.min(h[FLAT_RUN], 2 * stuckThreshold));
+    h[FLAT_RUN_MAX] = runMax;
     if (edge) this.learnEdge(Math.abs(d), comeback);
-    if (departure) h[o + ACTIVE_RUN] = 1;
-    else if (h[o + ACTIVE_RUN] > 0 && !comeback) h[o + ACTIVE_RUN]++;
-    if (flatRun >= idleRun && h[o + FLAT_RUN] < idleRun) h[o + IDLE_LEVEL] = value;
-    h[o + FLAT_RUN] = flatRun;
+    if (departure) h[ACTIVE_RUN] = 1;
+    else if (h[ACTIVE_RUN] > 0 && !comeback) h[ACTIVE_RUN]++;
+    if (flatRun >= idleRun && h[FLAT_RUN] < idleRun) h[IDLE_LEVEL] = value;
+    h[FLAT_RUN] = flatRun;
     if (n <= ROBUST_START) this.robustStart(value);
-    else if (h[o + ROBUST_PENDING] === 1) {
-      if (!warming) h[o + ROBUST_PENDING] = 0;
+    else if (h[ROBUST_PENDING] === 1) {
+      if (!warming) h[ROBUST_PENDING] = 0;
       else if (!flat || this.probe.length > 0) this.robustStart(value);
     }
-    h[o + PREV] = value;
-    h[o + ZERO_RATE] += a * ((value === 0 ? 1 : 0) - h[o + ZERO_RATE]);
+    h[PREV] = value;
+    h[ZERO_RATE] += a * ((value === 0 ? 1 : 0) - h[ZERO_RATE]);
     this.finishFindings();
-    const score = h[o + F_SCORE];
+    const score = h[F_SCORE];
     if (cycle !== null) cycle.learn(score < ANOMALY_SCORE);
-    const prevDev = h[o + PREV_DEV];
+    const prevDev = h[PREV_DEV];
     // How alike successive deviations usually are is learned from usual samples only: during a lasting
     // anomaly they are alike too, and learning that would widen the charts until they fall silent.
     if (score < ANOMALY_SCORE) {
       // Counted apart from `n`: a state saved before these fields existed learns them as fast as a new sensor.
-      const ka = Math.max(alpha / AUTOCORRELATION_MEMORY, 1 / ++h[o + ACOV_N]);
-      h[o + ACOV] = (1 - ka) * (h[o + ACOV] + ka * r * prevDev);
-      h[o + ACOV_VARIANCE] = (1 - ka) * (h[o + ACOV_VARIANCE] + ka * r * r);
+      const ka = Math.max(alpha / AUTOCORRELATION_MEMORY, 1 / ++h[ACOV_N]);
+      h[ACOV] = (1 - ka) * (h[ACOV] + ka * r * prevDev);
+      h[ACOV_VARIANCE] = (1 - ka) * (h[ACOV_VARIANCE] + ka * r * r);
       if (seasonal) {
         const blocks = n / c[C_BLOCK_SAMPLES];
-        learnAcov(h, o + DAY, Math.max(c[C_DAY_ACOV_ALPHA], 1 / blocks));
-        learnAcov(h, o + WEEK, Math.max(c[C_WEEK_VARIANCE_ALPHA], 1 / blocks));
+        learnAcov(h, DAY, Math.max(c[C_DAY_ACOV_ALPHA], 1 / blocks));
+        learnAcov(h, WEEK, Math.max(c[C_WEEK_VARIANCE_ALPHA], 1 / blocks));
       }
     }
-    h[o + PREV_DEV] = r;
+    h[PREV_DEV] = r;
     if (seasonal) {
-      h[o + DAY + P_PREV_RESIDUAL] = h[o + DAY + P_RESIDUAL];
-      h[o + WEEK + P_PREV_RESIDUAL] = h[o + WEEK + P_RESIDUAL];
+      h[DAY + P_PREV_RESIDUAL] = h[DAY + P_RESIDUAL];
+      h[WEEK + P_PREV_RESIDUAL] = h[WEEK + P_RESIDUAL];
     }
     // A CUSUM that signalled starts again, so a lasting shift is reported once and then learned.
-    if (h[o + F_BEST] === I_SHIFT && score >= ANOMALY_SCORE) {
-      h[o + CUSUM_HI] = 0;
-      h[o + CUSUM_LO] = 0;
+    if (h[F_BEST] === I_SHIFT && score >= ANOMALY_SCORE) {
+      h[CUSUM_HI] = 0;
+      h[CUSUM_LO] = 0;
     } else {
-      h[o + CUSUM_HI] = cusumHi;
-      h[o + CUSUM_LO] = cusumLo;
+      h[CUSUM_HI] = cusumHi;
+      h[CUSUM_LO] = cusumLo;
     }
   }
 
@@ -1070,12 +1061,11 @@ export class SensorDetector {
     const present = SLOTS.present;
     for (let i = 0; i < present.length; i++) present[i] = 0;
     const h = this.h;
-    const o = this.o;
-    h[o + F_WEEKLY] = 0;
-    h[o + F_CYCLE] = 0;
-    h[o + F_BEST] = -1;
-    h[o + F_SCORE] = 0;
-    h[o + F_PRODUCT] = 1;
+    h[F_WEEKLY] = 0;
+    h[F_CYCLE] = 0;
+    h[F_BEST] = -1;
+    h[F_SCORE] = 0;
+    h[F_PRODUCT] = 1;
   }
 
   /**
@@ -1085,14 +1075,13 @@ export class SensorDetector {
   private finishFindings(): void {
     const { present, fixed, statistic, threshold } = SLOTS;
     const h = this.h;
-    const o = this.o;
     let product = 1;
     let best = -1;
     let bestScore = 0;
     for (let k = 0; k < REPORT_ORDER.length; k++) {
       const i = REPORT_ORDER[k];
       if (!present[i]) {
-        h[o + EVIDENCE + i] = 0;
+        h[EVIDENCE + i] = 0;
         continue;
       }
       let score: number;
@@ -1108,68 +1097,65 @@ export class SensorDetector {
         ratio = st === Infinity ? 1e12 : score > 0 ? st / threshold[i] : 0;
         if (score > 0) product *= 1 + ratio;
       }
-      h[o + EVIDENCE + i] = ratio;
+      h[EVIDENCE + i] = ratio;
       if (best < 0 || score > bestScore) {
         best = i;
         bestScore = score;
       }
     }
     if (!(bestScore > 0)) return;
-    h[o + F_BEST] = best;
-    h[o + F_SCORE] = bestScore;
-    h[o + F_PRODUCT] = product;
-    h[o + F_STATISTIC] = statistic[best];
-    h[o + F_THRESHOLD] = threshold[best];
-    h[o + F_LO] = SLOTS.lo[best];
-    h[o + F_HI] = SLOTS.hi[best];
-    h[o + F_ARG] = SLOTS.arg[best];
+    h[F_BEST] = best;
+    h[F_SCORE] = bestScore;
+    h[F_PRODUCT] = product;
+    h[F_STATISTIC] = statistic[best];
+    h[F_THRESHOLD] = threshold[best];
+    h[F_LO] = SLOTS.lo[best];
+    h[F_HI] = SLOTS.hi[best];
+    h[F_ARG] = SLOTS.arg[best];
     this.detail = fixed[best] === fixed[best] ? SLOTS.details[best] : undefined;
   }
 
   /** The last sample's verdict (a new object). */
   private verdict(): EngineVerdict {
     const h = this.h;
-    const o = this.o;
-    const i = h[o + F_BEST];
+    const i = h[F_BEST];
     if (i < 0) return NOTHING();
     const type = ANOMALY_TYPES[i];
-    const lo = h[o + F_LO];
-    const hi = h[o + F_HI];
+    const lo = h[F_LO];
+    const hi = h[F_HI];
     const evidence: AnomalyEvidence = {
       expected_lo: Number.isNaN(lo) ? null : lo,
       expected_hi: Number.isNaN(hi) ? null : hi,
-      statistic: h[o + F_STATISTIC],
-      threshold: h[o + F_THRESHOLD],
+      statistic: h[F_STATISTIC],
+      threshold: h[F_THRESHOLD],
     };
-    const score = h[o + F_SCORE];
-    const detail = this.detail ?? (score >= ANOMALY_SCORE ? describe(type, h[o + F_ARG], h[o + F_WEEKLY] === 1, h[o + F_CYCLE]) : undefined);
+    const score = h[F_SCORE];
+    const detail = this.detail ?? (score >= ANOMALY_SCORE ? describe(type, h[F_ARG], h[F_WEEKLY] === 1, h[F_CYCLE]) : undefined);
     if (detail !== undefined) evidence.detail = detail;
-    return { score, anomaly_type: type, evidence, combined: Math.log(h[o + F_PRODUCT]) };
+    return { score, anomaly_type: type, evidence, combined: Math.log(h[F_PRODUCT]) };
   }
 
   /** The step model learns one edge jump (its size): bias-corrected start, then about the last EDGE_MEMORY edges, clipped. */
   private learnEdge(jump: number, comeback: boolean): void {
     const h = this.h;
-    const o = this.o;
     const c = this.c;
-    if (comeback && h[o + ACTIVE_RUN] > 0) {
-      const ra = Math.max(1 / EDGE_MEMORY, 1 / ++h[o + RETURNS]);
-      h[o + ACTIVE_MEAN] += ra * (h[o + ACTIVE_RUN] - h[o + ACTIVE_MEAN]);
-      h[o + ACTIVE_RUN] = 0;
+    if (comeback && h[ACTIVE_RUN] > 0) {
+      const ra = Math.max(1 / EDGE_MEMORY, 1 / ++h[RETURNS]);
+      h[ACTIVE_MEAN] += ra * (h[ACTIVE_RUN] - h[ACTIVE_MEAN]);
+      h[ACTIVE_RUN] = 0;
     }
-    const n = ++h[o + EDGE_N];
-    const mean = h[o + EDGE_MEAN];
-    const sd = Math.sqrt(h[o + EDGE_VARIANCE]);
+    const n = ++h[EDGE_N];
+    const mean = h[EDGE_MEAN];
+    const sd = Math.sqrt(h[EDGE_VARIANCE]);
     const a = Math.max(1 / EDGE_MEMORY, 1 / n);
     const r = n > EDGE_MIN_COUNT ? clip(jump - mean, Math.max(c[C_Z_CLIP] * sd, 1e-3 * mean)) : jump - mean;
-    h[o + EDGE_MEAN] = mean + a * r;
-    h[o + EDGE_VARIANCE] = (1 - a) * (h[o + EDGE_VARIANCE] + a * r * r);
+    h[EDGE_MEAN] = mean + a * r;
+    h[EDGE_VARIANCE] = (1 - a) * (h[EDGE_VARIANCE] + a * r * r);
   }
 
   /** Collects the first values; after the last, restarts the baseline from their median and MAD. */
   private robustStart(value: number): void {
     const h = this.h;
-    const o = this.o;
     this.probe.push(value);
     if (this.probe.length < ROBUST_START) return;
     const xs = this.probe;
@@ -1177,30 +1163,30 @@ export class SensorDetector {
     const mad = (v: number[], m: number) => 1.4826 * median(v.map((x) => Math.abs(x - m)));
     const m = median(xs);
     const dm = median(diffs);
-    const retry = h[o + ROBUST_PENDING] === 1;
-    h[o + ROBUST_PENDING] = 0;
+    const retry = h[ROBUST_PENDING] === 1;
+    h[ROBUST_PENDING] = 0;
     this.probe = [];
     const sd = mad(xs, m);
     const dsd = mad(diffs, dm);
     // A retry takes the spread only once it finds one, of the values and of their changes (a quantised
     // counter repeats often); until then it waits for the signal's next move.
     if (retry && (sd === 0 || dsd === 0)) {
-      h[o + ROBUST_PENDING] = 1;
+      h[ROBUST_PENDING] = 1;
       return;
     }
-    h[o + MEAN] = m;
-    h[o + EWMA] = m;
+    h[MEAN] = m;
+    h[EWMA] = m;
     // First values all the same (a counter that starts idle) say nothing about the spread: it is taken
     // again from the first values that differ (see `SensorState.robustPending`).
     if (!retry && xs.every((x) => x === xs[0])) {
-      h[o + ROBUST_PENDING] = 1;
+      h[ROBUST_PENDING] = 1;
       return;
     }
     // A MAD of 0 (mostly repeated values) says nothing about the spread: keep what was learned then.
-    if (sd > 0) h[o + VARIANCE] = sd * sd;
+    if (sd > 0) h[VARIANCE] = sd * sd;
     if (dsd > 0) {
-      h[o + D_MEAN] = dm;
-      h[o + D_VARIANCE] = dsd * dsd;
+      h[D_MEAN] = dm;
+      h[D_VARIANCE] = dsd * dsd;
     }
   }
 
@@ -1211,12 +1197,12 @@ export class SensorDetector {
 
   /** Index (`EVIDENCE_INDEX`) of the last sample's strongest finding, -1 for none, without building the verdict. */
   get lastBest(): number {
-    return this.h[this.o + F_BEST];
+    return this.h[F_BEST];
   }
 
   /** Joint weight of evidence of the last sample (`EngineVerdict.combined`) without building the verdict. */
   get lastCombined(): number {
-    return Math.log(this.h[this.o + F_PRODUCT]);
+    return Math.log(this.h[F_PRODUCT]);
   }
 
   /**
@@ -1225,14 +1211,13 @@ export class SensorDetector {
    */
   private countModel(warming: boolean): void {
     const h = this.h;
-    const o = this.o;
     const value = INPUT[1];
     if (value === 0) return;
     const c = this.config;
     const x = Math.log(Math.abs(value));
-    const burstN = ++h[o + BURST_N];
-    const burstMean = h[o + BURST_MEAN];
-    const bsd = Math.max(Math.sqrt(h[o + BURST_VARIANCE]), 1e-3);
+    const burstN = ++h[BURST_N];
+    const burstMean = h[BURST_MEAN];
+    const bsd = Math.max(Math.sqrt(h[BURST_VARIANCE]), 1e-3);
     const z = (x - burstMean) / bsd;
     if (!warming && burstN > 10 && c.enabled.zscore) {
       const lo = Math.exp(burstMean - c.zThreshold * bsd);
@@ -1241,8 +1226,8 @@ export class SensorDetector {
     }
     const a = Math.max(c.alpha, 1 / burstN);
     const r = burstN > 3 ? clip(x - burstMean, c.zClip * bsd) : x - burstMean;
-    h[o + BURST_MEAN] = burstMean + a * r;
-    h[o + BURST_VARIANCE] = (1 - a) * (h[o + BURST_VARIANCE] + a * r * r);
+    h[BURST_MEAN] = burstMean + a * r;
+    h[BURST_VARIANCE] = (1 - a) * (h[BURST_VARIANCE] + a * r * r);
   }
 
   /**
@@ -1255,57 +1240,55 @@ export class SensorDetector {
    */
   private seasonalBlock(): void {
     const h = this.h;
-    const o = this.o;
     const c = this.c;
-    const mean = h[o + BLOCK_SUM] / h[o + BLOCK_N];
-    h[o + BLOCK_SUM] = 0;
-    h[o + BLOCK_N] = 0;
-    const n = h[o + N];
+    const mean = h[BLOCK_SUM] / h[BLOCK_N];
+    h[BLOCK_SUM] = 0;
+    h[BLOCK_N] = 0;
+    const n = h[N];
     // The configuration's numbers from the detector's own (the period is the configuration's): one object fewer to read.
-    const elapsed = n * h[o + PERIOD];
+    const elapsed = n * h[PERIOD];
     const blocks = n / c[C_BLOCK_SAMPLES];
     const va = Math.max(c[C_DAY_VARIANCE_ALPHA], 1 / blocks);
-    const blockTs = h[o + BLOCK_TS];
+    const blockTs = h[BLOCK_TS];
     const dayReady = this.profileStep(DAY, this.dayAt, DAY_BINS, DAY_MS, DAY_BIN_ALPHA_DAYS, blockTs, mean, elapsed >= 2 * DAY_MS, va);
     // The weekly residual's spread is learned over about a day, not the baseline's hours: on a slowly
     // sampled demand signal hours are few samples, and a day-long departure would teach itself as usual.
     const weekVa = Math.max(c[C_WEEK_SPREAD_ALPHA], 1 / blocks);
     const weekReady = this.profileStep(WEEK, this.weekAt, WEEK_BINS, WEEK_MS, WEEK_BIN_ALPHA_WEEKS, blockTs, mean, elapsed >= 2 * WEEK_MS, weekVa);
-    const useWeek = weekReady && h[o + WEEK + P_FIT] < WEEKLY_EXPLAINS * h[o + DAY + P_FIT];
+    const useWeek = weekReady && h[WEEK + P_FIT] < WEEKLY_EXPLAINS * h[DAY + P_FIT];
     const p = useWeek ? WEEK : DAY;
     // One sigma wider than the EWMA chart: each bin's mean is itself estimated from few samples.
     const L = c[C_L] + 1;
-    h[o + PATTERN_STATISTIC] = useWeek || dayReady ? h[o + p + P_STATISTIC] : 0;
-    h[o + PATTERN_LO] = h[o + p + P_MEAN] - L * h[o + p + P_RSD];
-    h[o + PATTERN_HI] = h[o + p + P_MEAN] + L * h[o + p + P_RSD];
-    h[o + PATTERN_RESIDUAL] = h[o + p + P_RAW];
-    h[o + PATTERN_WEEKLY] = useWeek ? 1 : 0;
+    h[PATTERN_STATISTIC] = useWeek || dayReady ? h[p + P_STATISTIC] : 0;
+    h[PATTERN_LO] = h[p + P_MEAN] - L * h[p + P_RSD];
+    h[PATTERN_HI] = h[p + P_MEAN] + L * h[p + P_RSD];
+    h[PATTERN_RESIDUAL] = h[p + P_RAW];
+    h[PATTERN_WEEKLY] = useWeek ? 1 : 0;
   }
   /** One profile's chart statistic (into its `P_*` results) and learning; returns whether it may be judged. */
   private profileStep(p: number, first: number, bins: number, spanMs: number, keepSpans: number, timestamp: number, value: number, oldEnough: boolean, va: number): boolean {
     const h = this.h;
-    const o = this.o;
     const c = this.c;
     const binsOf = this.bins;
     const binMs = spanMs / bins;
     const bin = Math.floor((((timestamp % spanMs) + spanMs) % spanMs) / binMs);
-    const perBin = binMs / (h[o + PERIOD] * c[C_BLOCK_SAMPLES]);
+    const perBin = binMs / (h[PERIOD] * c[C_BLOCK_SAMPLES]);
     const at = first + bin * this.binStride;
     const binCount = binsOf[at + 1];
     const ready = oldEnough && binCount >= perBin;
-    const mean = binCount > 0 ? binsOf[at] : h[o + MEAN];
+    const mean = binCount > 0 ? binsOf[at] : h[MEAN];
     const residual = value - mean;
     const lambda = c[C_LAMBDA];
-    const variance = h[o + p + P_VARIANCE];
+    const variance = h[p + P_VARIANCE];
     const rsd = Math.max(Math.sqrt(variance), c[C_MIN_SIGMA], 1e-6 * Math.abs(mean), 1e-9);
     const rc = clip(residual, c[C_Z_CLIP] * rsd);
-    const ewma = lambda * rc + (1 - lambda) * h[o + p + P_EWMA];
-    h[o + p + P_RESIDUAL] = rc;
-    h[o + p + P_RAW] = residual;
-    h[o + p + P_MEAN] = mean;
-    h[o + p + P_RSD] = rsd;
-    h[o + p + P_STATISTIC] = ready ? Math.abs(ewma) / (rsd * Math.sqrt((lambda / (2 - lambda)) * ewmaWidening(autocorrelation(h[o + p + P_ACOV], variance), lambda))) : 0;
-    h[o + p + P_EWMA] = ewma;
+    const ewma = lambda * rc + (1 - lambda) * h[p + P_EWMA];
+    h[p + P_RESIDUAL] = rc;
+    h[p + P_RAW] = residual;
+    h[p + P_MEAN] = mean;
+    h[p + P_RSD] = rsd;
+    h[p + P_STATISTIC] = ready ? Math.abs(ewma) / (rsd * Math.sqrt((lambda / (2 - lambda)) * ewmaWidening(autocorrelation(h[p + P_ACOV], variance), lambda))) : 0;
+    h[p + P_EWMA] = ewma;
     // Counted up to where the bin's weight stops falling, so the state stays the same size for ever.
     const keep = keepSpans * perBin;
     const count = binCount < keep ? binCount + 1 : binCount;
@@ -1313,38 +1296,36 @@ export class SensorDetector {
     const a = Math.max(1 / count, 1 / keep);
     binsOf[at] = count === 1 ? value : binsOf[at] + a * rc;
     if (count > 1) {
-      h[o + p + P_VARIANCE] = (1 - va) * (variance + va * rc * rc);
-      const fa = Math.max(c[C_WEEK_VARIANCE_ALPHA], c[C_BLOCK_SAMPLES] / h[o + N]);
-      h[o + p + P_FIT] = (1 - fa) * (h[o + p + P_FIT] + fa * rc * rc);
+      h[p + P_VARIANCE] = (1 - va) * (variance + va * rc * rc);
+      const fa = Math.max(c[C_WEEK_VARIANCE_ALPHA], c[C_BLOCK_SAMPLES] / h[N]);
+      h[p + P_FIT] = (1 - fa) * (h[p + P_FIT] + fa * rc * rc);
     }
     return ready;
   }
 
   private sigma(): number {
     const h = this.h;
-    const o = this.o;
     const c = this.c;
     // The configuration's minimum spread from the detector's numbers (one object fewer to read).
-    return Math.max(Math.sqrt(h[o + VARIANCE]), c[C_MIN_SIGMA], 1e-6 * Math.abs(h[o + MEAN]), 1e-9);
+    return Math.max(Math.sqrt(h[VARIANCE]), c[C_MIN_SIGMA], 1e-6 * Math.abs(h[MEAN]), 1e-9);
   }
 
   private trackPeriod(ts: number): void {
     const h = this.h;
-    const o = this.o;
-    const lastTs = h[o + LAST_TS];
-    if (!Number.isNaN(lastTs) && Number.isNaN(h[o + PERIOD])) {
+    const lastTs = h[LAST_TS];
+    if (!Number.isNaN(lastTs) && Number.isNaN(h[PERIOD])) {
       const dt = ts - lastTs;
       if (dt > 0) this.dts.push(dt);
       if (this.dts.length >= PERIOD_PROBE) {
         const period = median(this.dts);
-        h[o + PERIOD] = period;
+        h[PERIOD] = period;
         this.dts = [];
         this.config = resolveConfig(period, this.settings);
         this.resolveRates();
         if (this.config.enabled.daily) this.cycle = CycleProfile.for(this.config);
       }
     }
-    h[o + LAST_TS] = ts;
+    h[LAST_TS] = ts;
   }
 
   private physical(): void {
@@ -1378,26 +1359,25 @@ export class SensorDetector {
   /** Holds the newest zone (the last RUN_MEMORY) and keeps the run rules' window counts. */
   private pushZone(zone: number): void {
     const h = this.h;
-    const o = this.o;
-    const count = h[o + ZONE_COUNT];
+    const count = h[ZONE_COUNT];
     for (let w = 0; w < RUN_WINDOWS.length; w++) {
       const window = RUN_WINDOWS[w];
       const min = RUN_MIN_ZONE[w];
       // The zone leaving this window as the new one enters.
       if (count >= window) {
-        const out = h[o + ZONES + count - window];
-        if (out >= min) h[o + RUN_COUNTS + 2 * w]--;
-        else if (out <= -min) h[o + RUN_COUNTS + 2 * w + 1]--;
+        const out = h[ZONES + count - window];
+        if (out >= min) h[RUN_COUNTS + 2 * w]--;
+        else if (out <= -min) h[RUN_COUNTS + 2 * w + 1]--;
       }
-      if (zone >= min) h[o + RUN_COUNTS + 2 * w]++;
-      else if (zone <= -min) h[o + RUN_COUNTS + 2 * w + 1]++;
+      if (zone >= min) h[RUN_COUNTS + 2 * w]++;
+      else if (zone <= -min) h[RUN_COUNTS + 2 * w + 1]++;
     }
     if (count < RUN_MEMORY) {
-      h[o + ZONES + count] = zone;
-      h[o + ZONE_COUNT] = count + 1;
+      h[ZONES + count] = zone;
+      h[ZONE_COUNT] = count + 1;
     } else {
-      for (let i = ZONES + 1; i < ZONES + RUN_MEMORY; i++) h[o + i - 1] = h[o + i];
-      h[o + ZONES + RUN_MEMORY - 1] = zone;
+      for (let i = ZONES + 1; i < ZONES + RUN_MEMORY; i++) h[i - 1] = h[i];
+      h[ZONES + RUN_MEMORY - 1] = zone;
     }
   }
 
@@ -1407,18 +1387,17 @@ export class SensorDetector {
    */
   private runRules(): void {
     const h = this.h;
-    const o = this.o;
-    const count = h[o + ZONE_COUNT];
-    const hits2 = Math.max(h[o + RUN_COUNTS], h[o + RUN_COUNTS + 1]);
-    const hits1 = Math.max(h[o + RUN_COUNTS + 2], h[o + RUN_COUNTS + 3]);
-    const hits0 = Math.max(h[o + RUN_COUNTS + 4], h[o + RUN_COUNTS + 5]);
+    const count = h[ZONE_COUNT];
+    const hits2 = Math.max(h[RUN_COUNTS], h[RUN_COUNTS + 1]);
+    const hits1 = Math.max(h[RUN_COUNTS + 2], h[RUN_COUNTS + 3]);
+    const hits0 = Math.max(h[RUN_COUNTS + 4], h[RUN_COUNTS + 5]);
     if (count >= 3 && hits2 >= 2) this.runRuleHit(hits2, 2, 2, '2 of 3 beyond 2σ on one side');
     else if (count >= 5 && hits1 >= 4) this.runRuleHit(hits1, 4, 1, '4 of 5 beyond 1σ on one side');
     else if (count >= 9 && hits0 >= 9) this.runRuleHit(hits0, 9, 0, '9 in a row on one side');
   }
 
   private runRuleHit(hits: number, need: number, sigmas: number, rule: string): void {
-    const mean = this.h[this.o + MEAN];
+    const mean = this.h[MEAN];
     const sd = this.sigma();
     addFixed(I_RUN, this.c[C_RUN_RULE_SCORE], hits, need, mean - sigmas * sd, mean + sigmas * sd, rule);
   }
@@ -1426,9 +1405,7 @@ export class SensorDetector {
 
 /** A detector's place in a `DetectorBank`: its numbers, and where its profile bins are in the bank's bin array. */
 export interface DetectorRow {
-  /** The detector's numbers are `numbers[at]` … `numbers[at + SLOT_COUNT - 1]`. */
   readonly numbers: Float64Array;
-  readonly at: number;
   readonly bins: Float64Array;
   readonly dayAt: number;
   readonly weekAt: number;
@@ -1467,8 +1444,7 @@ export class DetectorBank {
     }
     const k = this.next++;
     return {
-      numbers: this.numbers,
-      at: k * DetectorBank.ROW,
+      numbers: this.numbers.subarray(k * DetectorBank.ROW, k * DetectorBank.ROW + SLOT_COUNT),
       bins: this.bins,
       dayAt: 2 * k,
       weekAt: 2 * (DAY_BINS * rows + k),
