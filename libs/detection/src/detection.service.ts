@@ -5,7 +5,7 @@ import { severityOf } from '@idm/contracts';
 import { AppConfig, DatabaseState, DomainEvents, HealthRegistry, isFencedOut, mapLimited, MetricsService, retryInBackground, UPDATES_PER_COMMAND, WriterRole } from '@idm/core';
 import { IngestionService, sensorIndex, SINK_STAGE, TagRegistryService } from '@idm/ingestion';
 import { AnomaliesRepository, episodeId, type EpisodeStart } from './anomalies.repository';
-import { ANOMALY_SCORE, DetectorBank, DetectorSettings, EngineVerdict, EpisodeChange, EpisodeState, EpisodeTracker, judgeUnusableSample, SensorDetector, settingsFromOverrides } from './engine';
+import { ANOMALY_SCORE, DetectorBank, DetectorRow, DetectorSettings, EngineVerdict, EpisodeChange, EpisodeState, EpisodeTracker, judgeUnusableSample, SensorDetector, settingsFromOverrides } from './engine';
 
 /** An episode change and the sample that made it (its value and quality go with the announcement). */
 type EpisodeNews = { sensorId: string; change: NonNullable<EpisodeChange>; value: number; quality: SampleQuality };
@@ -16,7 +16,7 @@ interface SensorRuntime {
   readonly sensorId: string;
   detector: SensorDetector;
   /** Where its detector keeps its numbers (a row of the service's bank; a rebuilt detector reuses it). */
-  row: Float64Array;
+  row: DetectorRow;
   episodes: EpisodeTracker;
   /** No episode open in `episodes` (kept after each of its steps): a quiet sample then need not read it. */
   quiet: boolean;
