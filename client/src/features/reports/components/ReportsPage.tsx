@@ -12,13 +12,13 @@ import { createReportJob, getReportJob } from '../api/report-jobs';
 import { createSubscription, deleteSubscription, listSubscriptions, sendDigestNow, setSubscriptionEnabled } from '../api/subscriptions';
 
 /** Supervisors: generate a report in the background with progress and download it; manage e-mail digests. */
-export function ReportsPage() {
+export function ReportsPage({ confirm = (text: string) => window.confirm(text) }: { confirm?(text: string): boolean } = {}) {
   const { can } = useAuth();
   if (!can('supervisor')) return <p className="panel">Reports and notifications are for supervisors and admins.</p>;
   return (
     <>
       <ReportGenerator />
-      <Subscriptions />
+      <Subscriptions confirm={confirm} />
     </>
   );
 }
@@ -116,7 +116,7 @@ function ReportGenerator() {
   );
 }
 
-function Subscriptions() {
+function Subscriptions({ confirm }: { confirm(text: string): boolean }) {
   const subs = useResource(listSubscriptions, 'subs');
   const [error, setError] = useState<UiError | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
@@ -217,7 +217,14 @@ function Subscriptions() {
                 <button type="button" onClick={() => void act(() => setSubscriptionEnabled(s.id, !s.enabled), `${s.name} ${s.enabled ? 'paused' : 'resumed'}.`)}>
                   {s.enabled ? 'Pause' : 'Resume'}
                 </button>{' '}
-                <button type="button" onClick={() => void act(() => deleteSubscription(s.id), `${s.name} deleted.`)}>
+                {/* Asked first: a digest cannot be brought back, and its recipients just stop getting mail. */}
+                <button
+                  type="button"
+                  onClick={() =>
+                    confirm(`Delete the digest ${s.name}? ${s.recipients.join(', ')} will no longer get it; this cannot be undone (Pause stops it for now).`) &&
+                    void act(() => deleteSubscription(s.id), `${s.name} deleted.`)
+                  }
+                >
                   Delete
                 </button>
               </td>
