@@ -50,7 +50,7 @@ describe('walk-through findings in Chromium', () => {
     return page;
   };
 
-  it("an admin's top bar keeps every link, the name and Sign out on one line at 1280×720 and 1920×1080", async () => {
+  it("an admin's top bar keeps every link, the name and Sign out on one line and in one row at 1280×720 and 1920×1080", async () => {
     for (const size of [{ width: 1280, height: 720 }, { width: 1920, height: 1080 }]) {
       const page = await open(size, 'admin.e2e');
       await page.getByRole('link', { name: 'Devices' }).waitFor();
@@ -58,6 +58,10 @@ describe('walk-through findings in Chromium', () => {
       // Nine links (the admin's screens), the name, Sign out: "Sign out" broke into "Sign / out" at 1280.
       expect(parts.length).toBe(11);
       expect(parts.filter((p) => p.lines !== 1)).toEqual([]);
+      // And in one row: the links' wrapping to a second row would only move the problem.
+      const middles = await page.$$eval('.topbar nav a, .topbar > button', (els) => els.map((e) => e.getBoundingClientRect().top + e.getBoundingClientRect().height / 2));
+      const linkHeight = (await page.getByRole('link', { name: 'Devices' }).boundingBox())!.height;
+      expect(Math.max(...middles) - Math.min(...middles)).toBeLessThan(linkHeight / 2);
       expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(size.width);
       await screenshot(page, `walk-topbar-admin-${size.width}`);
       expect(errors).toEqual([]);
