@@ -6,6 +6,7 @@ import { useRemPx } from '../../../lib/use-rem-px';
 import type { ChartModel } from './chart-data';
 
 const SEVERITY_FILL = { low: '#8e44ad', medium: '#e8c100', high: '#ef7d00', critical: '#d0021b' } as const;
+const SEVERITIES = ['critical', 'high', 'medium', 'low'] as const;
 
 /**
  * The trend: min/max band with the mean line, limit lines, anomaly episodes shaded; drag across the
@@ -96,6 +97,7 @@ export function TrendChart({ model, unit, onZoom, heightRem = 24 }: { model: Cha
             // Hidden rather than switched off: Recharts' own `active` prop, once false, kept the hover readout off.
             wrapperStyle={engaged ? undefined : { display: 'none' }}
             cursor={engaged}
+            separator=": "
             labelFormatter={(t) => dateTime(Number(t))}
             formatter={(v: unknown, name: unknown) => (Array.isArray(v) ? [`${formatValue(v[0])} – ${formatValue(v[1])} ${unit}`, String(name)] : [`${formatValue(Number(v))} ${unit}`, String(name)])}
           />
@@ -113,9 +115,12 @@ export function TrendChart({ model, unit, onZoom, heightRem = 24 }: { model: Cha
         <span>
           <span className="sw" style={{ borderTop: '0.12rem dashed #555' }} /> limits
         </span>
-        <span>
-          <span className="sw" style={{ background: 'rgba(239,125,0,0.3)' }} /> ▲ anomaly episode
-        </span>
+        {/* In the colour each episode is shaded in (by severity): one orange swatch matched none of a critical episode's red. */}
+        {SEVERITIES.filter((sev) => model.episodes.some((e) => e.severity === sev)).map((sev) => (
+          <span key={sev} data-severity={sev}>
+            <span className="sw" style={{ background: SEVERITY_FILL[sev], opacity: 0.35 }} /> ▲ {sev} anomaly episode
+          </span>
+        ))}
         <span>Drag across the chart to zoom.</span>
       </div>
     </div>
