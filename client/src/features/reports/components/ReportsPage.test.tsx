@@ -95,7 +95,7 @@ test('"Send now" sends a subscription\'s digest at once and says when the server
   expect(await screen.findByText('Digest Night shift not sent: nothing happened since the last digest.')).toBeInTheDocument();
 });
 
-test('deleting a digest asks first, naming it and its recipients; declined, nothing is sent', async () => {
+test('a digest reads its schedule in words; deleting it asks first, naming it and its recipients; declined, nothing is sent', async () => {
   const user = userEvent.setup();
   const sub = { id: 's9', name: 'Night shift', recipients: ['night@plant.example'], cron: '0 6 * * *', time_zone: 'UTC', format: 'pdf', enabled: true, critical_immediate: false, next_run_at: '2026-11-28T06:00:00Z', last_sent_at: null };
   seen = fakeApi((req) => (req.url === '/notifications/subscriptions' && req.method === 'GET' ? { status: 200, data: [sub] } : req.method === 'DELETE' ? { status: 204, data: '' } : { status: 200, data: [] }));
@@ -109,6 +109,8 @@ test('deleting a digest asks first, naming it and its recipients; declined, noth
     </AuthProvider>,
   );
   const row = (await screen.findByText('Night shift')).closest('tr')!;
+  // The schedule in words beside its cron, which a supervisor need not read.
+  expect(within(row).getByText(/every day at 06:00/)).toBeInTheDocument();
   await user.click(within(row).getByRole('button', { name: 'Delete' }));
   expect(asked).toEqual([expect.stringMatching(/^Delete the digest Night shift\? night@plant\.example will no longer get it/)]);
   expect(seen.filter((r) => r.method === 'DELETE')).toEqual([]);

@@ -8,6 +8,7 @@ import { useResource } from '../../../lib/use-resource';
 import { Field } from '../../../components/ui/Field';
 import { DateTimeField, readRange, useDateTimeField } from '../../../components/ui/DateTimeField';
 import { getAreas } from '../api/get-areas';
+import { cronWords } from '../cron-words';
 import { createReportJob, getReportJob } from '../api/report-jobs';
 import { createSubscription, deleteSubscription, listSubscriptions, sendDigestNow, setSubscriptionEnabled } from '../api/subscriptions';
 
@@ -205,6 +206,7 @@ function Subscriptions({ confirm }: { confirm(text: string): boolean }) {
               </td>
               <td>{s.recipients.join(', ')}</td>
               <td>
+                {cronWords(s.cron) && <span className="cron-words">{cronWords(s.cron)} </span>}
                 <code>{s.cron}</code> {s.time_zone}
               </td>
               <td>{s.format}</td>
