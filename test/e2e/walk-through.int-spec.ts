@@ -81,6 +81,8 @@ describe('walk-through findings in Chromium', () => {
     const points = await chart.locator('.recharts-line-curve').first().getAttribute('d');
     await until(async () => (await chart.locator('.recharts-line-curve').first().getAttribute('d')) !== points, 20_000, 'a live sample on the trend');
     expect(await readout()).toEqual([]);
+    // Nor a cursor dot on the first point.
+    expect(await chart.locator('.recharts-active-dot').count()).toBe(0);
     await screenshot(page, 'walk-sensor-trend-no-pointer');
     const box = (await chart.locator('.recharts-cartesian-grid').boundingBox())!;
     await page.mouse.move(box.x + box.width * 0.98, box.y + box.height / 2);

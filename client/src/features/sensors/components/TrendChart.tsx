@@ -90,7 +90,7 @@ export function TrendChart({ model, unit, onZoom, heightRem = 24 }: { model: Cha
           {model.limits.map((l) => (
             <ReferenceLine key={l.kind} y={l.y} stroke={l.kind.length === 4 ? '#555' : '#7a7a7a'} strokeDasharray={l.kind.length === 4 ? '8 4' : '4 4'} ifOverflow="extendDomain" label={{ value: l.label, position: 'right', fill: '#333', fontSize: px(0.76) }} />
           ))}
-          <Area dataKey="band" stroke="none" fill="#9c9c9c" fillOpacity={0.55} isAnimationActive={false} connectNulls={false} name="min–max" />
+          <Area dataKey="band" stroke="none" fill="#9c9c9c" fillOpacity={0.55} activeDot={engaged} isAnimationActive={false} connectNulls={false} name="min–max" />
           <Line dataKey="mean" stroke="#1f1f1f" strokeWidth={px(0.12)} dot={false} activeDot={engaged} isAnimationActive={false} connectNulls={false} name="mean" />
           <Tooltip
             isAnimationActive={false}
