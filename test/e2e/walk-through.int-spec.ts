@@ -114,4 +114,19 @@ describe('walk-through findings in Chromium', () => {
       plant.sim.clearFaults({ plc: tag.device_id });
     }
   });
+
+  it("on a 390 px phone no control of Trends runs past its panel's edge (Add pen lists long tag names)", async () => {
+    const [a, b] = plant.sim.deviceFile.tags;
+    const page = await open({ width: 390, height: 844 }, 'operator.e2e');
+    await page.goto(`${plant.idm.url}/#/trends?pens=${a.sensor_id},${b.sensor_id}&range=1h`);
+    await page.getByRole('combobox', { name: 'Add pen' }).waitFor();
+    const past = await page.$$eval('.panel select, .panel input, .panel button', (els) =>
+      els
+        .map((el) => ({ el, panel: el.closest('.panel')! }))
+        .filter(({ el, panel }) => el.getBoundingClientRect().right > panel.getBoundingClientRect().right + 0.5)
+        .map(({ el }) => el.getAttribute('aria-label') ?? el.closest('label')?.textContent?.trim().slice(0, 20) ?? el.textContent),
+    );
+    expect(past).toEqual([]);
+    await screenshot(page, 'walk-trends-phone');
+  });
 });
