@@ -134,13 +134,14 @@ function Subscriptions({ confirm }: { confirm(text: string): boolean }) {
   };
 
   const [sending, setSending] = useState<string | null>(null);
-  const sendNow = async (id: string, name: string) => {
+  const sendNow = async (id: string, name: string, recipients: string[]) => {
     setError(null);
     setSending(id);
     try {
       const r = await sendDigestNow(id);
       // A digest with nothing to say is skipped by the server: say why rather than claim it was sent.
-      setNotice(r.delivery_ids.length ? `Digest ${name} sent.` : `Digest ${name} not sent: ${r.skipped_reason ?? 'nothing to report'}.`);
+      // The name quoted (it read "Digest Morning digest sent.") and who got it, so the sender knows where to look.
+      setNotice(r.delivery_ids.length ? `Digest “${name}” sent to ${recipients.join(', ')}.` : `Digest “${name}” not sent: ${r.skipped_reason ?? 'nothing to report'}.`);
       subs.reload();
     } catch (err) {
       setError(toUiError(err));
@@ -213,7 +214,7 @@ function Subscriptions({ confirm }: { confirm(text: string): boolean }) {
               <td className="num">{dateTime(s.next_run_at)}</td>
               <td className="num">{dateTime(s.last_sent_at)}</td>
               <td>
-                <button type="button" disabled={sending === s.id} onClick={() => void sendNow(s.id, s.name)}>
+                <button type="button" disabled={sending === s.id} onClick={() => void sendNow(s.id, s.name, s.recipients)}>
                   {sending === s.id ? 'Sending…' : 'Send now'}
                 </button>{' '}
                 <button type="button" onClick={() => void act(() => setSubscriptionEnabled(s.id, !s.enabled), `${s.name} ${s.enabled ? 'paused' : 'resumed'}.`)}>
