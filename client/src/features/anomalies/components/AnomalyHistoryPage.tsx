@@ -98,8 +98,8 @@ export function AnomalyHistoryPage() {
             <option value="true">resolved</option>
           </select>
         </label>
-        <DateTimeField field={fromField} />
-        <DateTimeField field={toField} />
+        <DateTimeField field={fromField} emptyMeans="any time" />
+        <DateTimeField field={toField} emptyMeans="now" />
         <button type="submit" className="primary">
           Apply
         </button>
