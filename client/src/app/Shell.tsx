@@ -35,7 +35,7 @@ export function Shell() {
           {!kiosk && <ScreenNav />}
           <ConnectionIndicator />
           <span className="user" data-testid="user" hidden={kiosk}>
-            <NavLink to="/settings" title="Your settings: date-time format and time zone">
+            <NavLink to="/settings" title={`${user.username} · ${highestRole(user.roles)}: your settings (date-time format and time zone)`}>
               {user.username} · {highestRole(user.roles)}
             </NavLink>
           </span>

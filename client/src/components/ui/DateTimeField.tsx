@@ -53,7 +53,7 @@ export function useDateTimeField(label: string, initial: number | null | undefin
  * A date-time input in the product's format (`2026-12-07 14:05`, or the user's locale), never the browser's
  * own: a text input checked when it is left or its form is sent, the error said beside it naming the field.
  */
-export function DateTimeField({ field, name, disabled, required }: { field: DateTimeFieldState; name?: string; disabled?: boolean; required?: boolean }) {
+export function DateTimeField({ field, name, disabled, required, emptyMeans }: { field: DateTimeFieldState; name?: string; disabled?: boolean; required?: boolean; emptyMeans?: string }) {
   const id = useId();
   const errId = `${id}-err`;
   return (
@@ -67,7 +67,8 @@ export function DateTimeField({ field, name, disabled, required }: { field: Date
         autoComplete="off"
         spellCheck={false}
         size={17}
-        placeholder={dateTimeInputExample()}
+        // An optional bound says what leaving it empty means: an example date there read as a filter already set.
+        placeholder={emptyMeans ?? dateTimeInputExample()}
         title={`A date and time like ${dateTimeInputExample()}`}
         value={field.text}
         disabled={disabled}

@@ -8,8 +8,8 @@ import { useResource } from '../../../lib/use-resource';
 import { createUser, listUsers, resetUserPassword, setUserDisabled, setUserRoles } from '../api/users';
 
 /**
- * Admin: every user with their role; change a role or reset a password (each after a confirmation naming
- * the user), disable or enable, add a user.
+ * Admin: every user with their role; change a role, reset a password or disable (each after a confirmation
+ * naming the user), enable, add a user.
  */
 export function UsersPage(props: { confirm?(text: string): boolean }) {
   const { can } = useAuth();
@@ -47,6 +47,12 @@ function UsersAdmin({ confirm = (text: string) => window.confirm(text) }: { conf
     const self = u.id === me?.id ? ' This is your own account.' : '';
     if (!confirm(`Change the role of ${u.username} from ${from} to ${role}?${self} It applies to their next action.`)) return;
     void act(() => setUserRoles(u.id, [role]), `${u.username} is now ${role}.`);
+  };
+
+  // Disabling signs the user out everywhere at once (a control-room screen included), so it is asked first.
+  const toggleDisabled = (u: UserDto) => {
+    if (!u.disabled && !confirm(`Disable ${u.username}? Every session of ${u.username} ends at once (a control-room screen signed in as ${u.username} too) and they cannot sign in until enabled again.`)) return;
+    void act(() => setUserDisabled(u.id, !u.disabled), `${u.username} ${u.disabled ? 'enabled' : 'disabled'}.`);
   };
 
   const resetPassword = async (e: FormEvent<HTMLFormElement>) => {
@@ -119,7 +125,7 @@ function UsersAdmin({ confirm = (text: string) => window.confirm(text) }: { conf
                 <td>{u.disabled ? <strong>DISABLED</strong> : 'active'}</td>
                 <td>
                   {u.id !== me?.id && (
-                    <button type="button" onClick={() => void act(() => setUserDisabled(u.id, !u.disabled), `${u.username} ${u.disabled ? 'enabled' : 'disabled'}.`)}>
+                    <button type="button" onClick={() => toggleDisabled(u)}>
                       {u.disabled ? 'Enable' : 'Disable'}
                     </button>
                   )}{' '}

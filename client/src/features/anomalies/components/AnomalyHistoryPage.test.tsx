@@ -66,3 +66,13 @@ test('the sensor and area filters are sent as a case-insensitive prefix search, 
   expect(historyParams({ area: ' tank farm ', sensor_id: 'P06', severity: '' }, { limit: 50 })).toEqual({ area: 'tank farm', sensor_id: 'P06', match: 'prefix', limit: 50 });
   expect(historyParams({ severity: 'high' })).toEqual({ severity: 'high' });
 });
+
+test('empty From and To say what they mean (any time, now) rather than showing an example date that reads as a filter set', async () => {
+  render(<RouterProvider router={createMemoryRouter([{ path: '/anomalies', element: <AnomalyHistoryPage /> }], { initialEntries: ['/anomalies'] })} />);
+  await screen.findByText('FT-301');
+  expect(screen.getByLabelText('From')).toHaveValue('');
+  expect(screen.getByLabelText('From')).toHaveAttribute('placeholder', 'any time');
+  expect(screen.getByLabelText('To')).toHaveAttribute('placeholder', 'now');
+  // The format is still told, in the tooltip.
+  expect(screen.getByLabelText('From').getAttribute('title')).toMatch(/^A date and time like \d{4}-\d{2}-\d{2} \d{2}:\d{2}$/);
+});

@@ -98,14 +98,14 @@ export function AnomalyHistoryPage() {
             <option value="true">resolved</option>
           </select>
         </label>
-        <DateTimeField field={fromField} />
-        <DateTimeField field={toField} />
+        <DateTimeField field={fromField} emptyMeans="any time" />
+        <DateTimeField field={toField} emptyMeans="now" />
         <button type="submit" className="primary">
           Apply
         </button>
       </form>
       {page.error && <p className="form-error">{page.error.message}</p>}
-      <table className="grid">
+      <table className="grid anomaly-table">
         <thead>
           <tr>
             <th scope="col">Start</th>
@@ -124,11 +124,11 @@ export function AnomalyHistoryPage() {
         <tbody>
           {(page.data?.items ?? []).map((e) => (
             <tr key={e.id} data-episode-id={e.id}>
-              <td className="num">{dateTime(e.timestamp)}</td>
-              <td>
+              <td className="num one-line">{dateTime(e.timestamp)}</td>
+              <td className="one-line">
                 <EpisodeEnd episode={e} />
               </td>
-              <td>
+              <td className="one-line">
                 <Link to={`/sensors/${encodeURIComponent(e.sensor_id)}`}>{e.sensor_id}</Link>
               </td>
               <td>{e.area ?? ''}</td>
@@ -137,7 +137,7 @@ export function AnomalyHistoryPage() {
               <td className="num">{formatValue(e.score)}</td>
               <td className="num">{e.samples}</td>
               <td>{e.evidence.detail ?? `${formatValue(e.evidence.statistic)} ≥ ${formatValue(e.evidence.threshold)}`}</td>
-              <td>
+              <td className="one-line">
                 <EpisodeStatus episode={e} />
               </td>
               <td>

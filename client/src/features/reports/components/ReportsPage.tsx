@@ -8,17 +8,18 @@ import { useResource } from '../../../lib/use-resource';
 import { Field } from '../../../components/ui/Field';
 import { DateTimeField, readRange, useDateTimeField } from '../../../components/ui/DateTimeField';
 import { getAreas } from '../api/get-areas';
+import { cronWords } from '../cron-words';
 import { createReportJob, getReportJob } from '../api/report-jobs';
 import { createSubscription, deleteSubscription, listSubscriptions, sendDigestNow, setSubscriptionEnabled } from '../api/subscriptions';
 
 /** Supervisors: generate a report in the background with progress and download it; manage e-mail digests. */
-export function ReportsPage() {
+export function ReportsPage({ confirm = (text: string) => window.confirm(text) }: { confirm?(text: string): boolean } = {}) {
   const { can } = useAuth();
   if (!can('supervisor')) return <p className="panel">Reports and notifications are for supervisors and admins.</p>;
   return (
     <>
       <ReportGenerator />
-      <Subscriptions />
+      <Subscriptions confirm={confirm} />
     </>
   );
 }
@@ -116,7 +117,7 @@ function ReportGenerator() {
   );
 }
 
-function Subscriptions() {
+function Subscriptions({ confirm }: { confirm(text: string): boolean }) {
   const subs = useResource(listSubscriptions, 'subs');
   const [error, setError] = useState<UiError | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
@@ -133,13 +134,14 @@ function Subscriptions() {
   };
 
   const [sending, setSending] = useState<string | null>(null);
-  const sendNow = async (id: string, name: string) => {
+  const sendNow = async (id: string, name: string, recipients: string[]) => {
     setError(null);
     setSending(id);
     try {
       const r = await sendDigestNow(id);
       // A digest with nothing to say is skipped by the server: say why rather than claim it was sent.
-      setNotice(r.delivery_ids.length ? `Digest ${name} sent.` : `Digest ${name} not sent: ${r.skipped_reason ?? 'nothing to report'}.`);
+      // The name quoted (it read "Digest Morning digest sent.") and who got it, so the sender knows where to look.
+      setNotice(r.delivery_ids.length ? `Digest “${name}” sent to ${recipients.join(', ')}.` : `Digest “${name}” not sent: ${r.skipped_reason ?? 'nothing to report'}.`);
       subs.reload();
     } catch (err) {
       setError(toUiError(err));
@@ -205,19 +207,27 @@ function Subscriptions() {
               </td>
               <td>{s.recipients.join(', ')}</td>
               <td>
+                {cronWords(s.cron) && <span className="cron-words">{cronWords(s.cron)} </span>}
                 <code>{s.cron}</code> {s.time_zone}
               </td>
               <td>{s.format}</td>
               <td className="num">{dateTime(s.next_run_at)}</td>
               <td className="num">{dateTime(s.last_sent_at)}</td>
               <td>
-                <button type="button" disabled={sending === s.id} onClick={() => void sendNow(s.id, s.name)}>
+                <button type="button" disabled={sending === s.id} onClick={() => void sendNow(s.id, s.name, s.recipients)}>
                   {sending === s.id ? 'Sending…' : 'Send now'}
                 </button>{' '}
                 <button type="button" onClick={() => void act(() => setSubscriptionEnabled(s.id, !s.enabled), `${s.name} ${s.enabled ? 'paused' : 'resumed'}.`)}>
                   {s.enabled ? 'Pause' : 'Resume'}
                 </button>{' '}
-                <button type="button" onClick={() => void act(() => deleteSubscription(s.id), `${s.name} deleted.`)}>
+                {/* Asked first: a digest cannot be brought back, and its recipients just stop getting mail. */}
+                <button
+                  type="button"
+                  onClick={() =>
+                    confirm(`Delete the digest ${s.name}? ${s.recipients.join(', ')} will no longer get it; this cannot be undone (Pause stops it for now).`) &&
+                    void act(() => deleteSubscription(s.id), `${s.name} deleted.`)
+                  }
+                >
                   Delete
                 </button>
               </td>
