@@ -2,7 +2,7 @@ import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy, Optional }
 import { AppConfig, DatabaseState, mapLimited, WriterRole } from '@idm/core';
 import { buildDayView, daysDueAView, type Bucket, type DayViewDoc } from './engine/day-view';
 import { packId } from './engine/docs';
-import { HOUR } from './engine/time';
+import { DAY, HOUR } from './engine/time';
 import { HistorianRepository } from './historian.repository';
 import { HistorianService } from './historian.service';
 
@@ -50,8 +50,10 @@ export class RollupDayViews implements OnApplicationBootstrap, OnModuleDestroy {
   async runOnce(now = Date.now()): Promise<number> {
     if (!this.isWriter) return 0;
     try {
-      const due = daysDueAView(now);
-      await this.repo.deleteDayViewsBefore(due[due.length - 1]);
+      // Never a view of a day whose packs retention deleted (HISTORIAN_ROLLUP_RETENTION_DAYS may be short).
+      const cutoff = Math.max(now - this.config.historian.rollupRetentionDays * DAY, 0);
+      const due = daysDueAView(now).filter((d) => d >= cutoff);
+      await this.repo.deleteDayViewsBefore(Math.max(cutoff, due[due.length - 1] ?? cutoff));
       let written = 0;
       for (const day of due) if (await this.writeDay(day)) written += 1;
       if (written) this.logger.log(`report views of ${written} days of hourly rollups written`);
