@@ -19,6 +19,7 @@ export class RollupDayViews implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('RollupDayViews');
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<unknown> = Promise.resolve();
+  private stopped = false;
 
   constructor(
     private readonly historian: HistorianService,
@@ -30,7 +31,7 @@ export class RollupDayViews implements OnApplicationBootstrap, OnModuleDestroy {
 
   onApplicationBootstrap(): void {
     if (this.config.role === 'screens') return;
-    this.running = this.database.ready.then(() => this.runOnce(), () => undefined);
+    this.running = this.database.ready.then(() => this.firstRun(), () => undefined);
     this.timer = setInterval(() => {
       this.running = this.running.then(() => this.runOnce());
     }, HOUR);
@@ -38,8 +39,15 @@ export class RollupDayViews implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   async onModuleDestroy(): Promise<void> {
+    this.stopped = true;
     if (this.timer) clearInterval(this.timer);
     await this.running.catch(() => undefined);
+  }
+
+  /** Once the historian knows its sensors (a view written before would hold none of them). */
+  private async firstRun(): Promise<void> {
+    for (let i = 0; i < 600 && !this.stopped && !this.historian.isReady; i++) await new Promise((r) => setTimeout(r, 100));
+    if (!this.stopped) await this.runOnce();
   }
 
   private get isWriter(): boolean {

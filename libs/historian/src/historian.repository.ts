@@ -48,6 +48,8 @@ export class HistorianRepository implements StoredDocs {
     await this.col(RAW_COLLECTION).createIndex({ start: 1 });
     await this.col(ROLLUPS_COLLECTION).createIndex({ start: 1 });
     await this.col(PACKS_COLLECTION).createIndex({ start: 1 });
+    // Created here, in order, not by a first upsert (see CollectionsInitializer); `day`: deleting old views.
+    await this.col(DAY_VIEWS_COLLECTION).createIndex({ day: 1 });
   }
 
   async raw(id: string): Promise<RawBucketDoc | null> {
