@@ -36,6 +36,9 @@ export class RollupDayViews implements OnApplicationBootstrap, OnModuleDestroy {
       this.running = this.running.then(() => this.runOnce());
     }, HOUR);
     this.timer.unref();
+    if (this.config.role === 'auto') this.role?.onChange((e) => {
+      if (e.is_writer) this.running = this.running.then(() => this.runOnce());
+    });
   }
 
   async onModuleDestroy(): Promise<void> {
