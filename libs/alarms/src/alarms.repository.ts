@@ -36,8 +36,6 @@ export class AlarmsRepository {
   /** Segment writes one after the other (each replaces its segment whole). */
   private segmentWrites: Promise<unknown> = Promise.resolve();
   private migrated = false;
-  /** Days this process wrote or found a view of (a later event of such a day removes it here too). */
-  private readonly dayViews = new Set<number>();
 
   constructor(
     @InjectModel(Alarm.name) private readonly alarms: Model<Alarm>,
@@ -119,7 +117,6 @@ export class AlarmsRepository {
     const day = dayOf(hour);
     if (day + DAY_MS > now) return;
     await this.days.deleteOne({ _id: dayId(day) }).exec();
-    this.dayViews.delete(day);
   }
 
   /** Claims the first free segment of an hour from `n` on: inserting it is the claim (the `_id` is unique). */
@@ -175,11 +172,8 @@ export class AlarmsRepository {
     if (!(await this.segmentsComplete())) return 0;
     let written = 0;
     for (const day of daysDueAView(now, oldest)) {
-      if (this.dayViews.has(day)) continue;
-      if (await this.days.exists({ _id: dayId(day) })) {
-        this.dayViews.add(day);
-        continue;
-      }
+      // Checked in the database each time (14 lookups an hour): another process may have removed a view.
+      if (await this.days.exists({ _id: dayId(day) })) continue;
       const events = await this.dayFromHours(day, day, day + DAY_MS);
       const text = encodeDayView(events);
       await this.days.replaceOne({ _id: dayId(day) }, { day, events: text, count: events.length }, { upsert: true }).exec();
@@ -187,7 +181,6 @@ export class AlarmsRepository {
         await this.days.deleteOne({ _id: dayId(day) }).exec();
         continue;
       }
-      this.dayViews.add(day);
       written += 1;
     }
     return written;
@@ -229,7 +222,6 @@ export class AlarmsRepository {
     const a = await this.segments.deleteMany({ hour: trusted({ $lt: cutoff }) }).exec();
     // A day that began before the cutoff loses its view too (the rest of it is read from its hours).
     await this.days.deleteMany({ day: trusted({ $lt: cutoff }) }).exec();
-    for (const d of [...this.dayViews]) if (d < cutoff) this.dayViews.delete(d);
     const b = await this.audit.deleteMany({ at: trusted({ $lt: cutoff }) }).exec();
     for (const h of [...this.owned.keys()]) if (h < cutoff) this.owned.delete(h);
     return (a.deletedCount ?? 0) + (b.deletedCount ?? 0);
