@@ -40,7 +40,7 @@ type Column = (typeof COLUMNS)[number];
  * `first_t`/`last_t` are offsets from the bucket's own start (short numbers). A number JSON cannot hold
  * (NaN, ±Infinity: a sum of squares can overflow) is written as its name in a string, never as `null`.
  */
-type PackedColumns = { t: number[] } & Record<Column, Array<number | string>>;
+export type PackedColumns = { t: number[] } & Record<Column, Array<number | string>>;
 
 const enc = (x: number): number | string => (Number.isFinite(x) ? x : String(x));
 const dec = (x: unknown): number => (typeof x === 'number' ? x : Number(x));
@@ -65,7 +65,11 @@ export function packBuckets(start: number, items: ReadonlyArray<Summary & { t: n
 }
 
 export function unpackBuckets(start: number, text: string): Array<Summary & { t: number }> {
-  const cols = JSON.parse(text) as PackedColumns;
+  return unpackColumns(start, JSON.parse(text) as PackedColumns);
+}
+
+/** The buckets of columns already parsed (a day view holds many packs' columns in one JSON text). */
+export function unpackColumns(start: number, cols: PackedColumns): Array<Summary & { t: number }> {
   const out: Array<Summary & { t: number }> = new Array(cols.t.length);
   for (let i = 0; i < cols.t.length; i++) {
     const t = start + cols.t[i];
