@@ -9,6 +9,7 @@ import { useNow } from '../../../lib/use-now';
 import { downloadFile } from '../../../lib/download';
 import { anomalyHistoryPath, trendPath } from '../../../lib/routes';
 import { toUiError } from '../../../lib/errors';
+import { alarmLineText } from '../../../lib/alarm-text';
 import { getEpisodes } from '../api/get-episodes';
 import { getHistory } from '../api/get-history';
 import { getTag } from '../api/get-tag';
@@ -92,7 +93,7 @@ export function SensorDetailPage() {
           <span className="detail-alarms">
             {mine.map((a) => (
               <span key={a.id} className="tile-state">
-                <PriorityBadge priority={a.priority} unacked={isUnacked(a)} /> {a.message} · {isUnacked(a) ? 'UNACK' : 'acked'}
+                <PriorityBadge priority={a.priority} unacked={isUnacked(a)} /> <span title={a.message}>{alarmLineText(a)}</span> · {isUnacked(a) ? 'UNACK' : 'acked'}
               </span>
             ))}
           </span>
