@@ -26,7 +26,7 @@ beforeEach(() => {
   fakeApi((req) => {
     if (req.url === '/tags/P02-PT-008') return { status: 200, data: TAG };
     if (req.url === '/sensors/P02-PT-008/history') return { status: 200, data: { buckets: [] } };
-    if (req.url === '/devices') return { status: 200, data: [{ id: 'plc-02', name: 'PLC 02 (Boiler house)' }] };
+    if (req.url === '/devices') return { status: 200, data: [{ id: 'plc-02', name: 'Boiler PLC 02' }] };
     return { status: 200, data: [] };
   });
 });
@@ -40,4 +40,11 @@ test("the sensor's alarm line reads what is wrong first, as the alarm summary, b
   const line = await screen.findByText(/^above HiHi 7\.387 \(10\.24 bar\) · Pressure 8 of PLC 02 \(Boiler house\)$/);
   expect(line).toHaveAttribute('title', message);
   expect(line.closest('.tile-state')).toHaveTextContent('UNACK');
+});
+
+test('the header names the device by its name, the id in the tooltip', async () => {
+  show();
+  const device = await screen.findByText('Boiler PLC 02');
+  expect(device).toHaveAttribute('title', 'device id plc-02');
+  expect(device.parentElement).toHaveTextContent(/^Boiler house · Boiler PLC 02/);
 });

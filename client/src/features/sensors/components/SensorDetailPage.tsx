@@ -10,6 +10,7 @@ import { downloadFile } from '../../../lib/download';
 import { anomalyHistoryPath, trendPath } from '../../../lib/routes';
 import { toUiError } from '../../../lib/errors';
 import { alarmLineText } from '../../../lib/alarm-text';
+import { sourceName, sourceTitle, useAlarmSources } from '../../../lib/alarm-sources';
 import { getEpisodes } from '../api/get-episodes';
 import { getHistory } from '../api/get-history';
 import { getTag } from '../api/get-tag';
@@ -74,6 +75,9 @@ export function SensorDetailPage() {
   };
 
   const t = tag.data;
+  // The device as people know it (its name; the id in the tooltip), from the directory the alarm screens load.
+  const sources = useAlarmSources();
+  const device = t ? ({ source_type: 'device', source_id: t.device_id, sensor_id: null } as const) : null;
   const [exportError, setExportError] = useState<string | null>(null);
   return (
     <section className="panel" aria-labelledby="sensor-title">
@@ -85,7 +89,12 @@ export function SensorDetailPage() {
           {formatValue(live?.value)} <span className="unit muted">{t?.unit}</span>
         </span>
         <span className="muted">
-          {t ? `${t.area} · ${t.device_id}` : ''} {live ? `· at ${clock(live.at)}` : ''}
+          {t && device && (
+            <>
+              {t.area} · <span title={sourceTitle(sources, device)}>{sourceName(sources, device)}</span>
+            </>
+          )}{' '}
+          {live ? `· at ${clock(live.at)}` : ''}
           {live && live.quality !== 'good' && <strong className="quality"> · {live.quality.toUpperCase()}</strong>}
           {live?.stale && <strong className="quality"> · STALE</strong>}
         </span>
