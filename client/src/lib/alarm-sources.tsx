@@ -61,19 +61,42 @@ async function getDevices(): Promise<DeviceDto[]> {
   return data;
 }
 
-/** Each list on its own: one refused or failing leaves the others (and the ids) to show. */
-async function loadSources(): Promise<AlarmSources> {
-  const [tags, devices, assets] = await Promise.all([getTags().catch(() => [] as TagDto[]), getDevices().catch(() => [] as DeviceDto[]), getAssets().catch(() => [] as AssetDto[])]);
+interface Loaded {
+  dir: AlarmSources;
+  /** A list could not be loaded (refused, the server or network down): the previous one was kept. */
+  failed: boolean;
+}
+
+/**
+ * Each list on its own: one refused or failing leaves the others to show, and keeps what `prev` knew of
+ * it, so a reload that fails never turns names already shown back into ids.
+ */
+async function loadSources(prev: AlarmSources): Promise<Loaded> {
+  let failed = false;
+  const part = <T,>(p: Promise<T[]>): Promise<T[] | null> =>
+    p.catch(() => {
+      failed = true;
+      return null;
+    });
+  const [tags, devices, assets] = await Promise.all([part(getTags()), part(getDevices()), part(getAssets())]);
   return {
-    tags: new Map(tags.map((t) => [t.sensor_id, t])),
-    devices: new Map(devices.map((d) => [d.id, { name: d.name }])),
-    assets: new Map(assets.map((x) => [x.id, { name: x.name, area: x.area }])),
+    failed,
+    dir: {
+      tags: tags ? new Map(tags.map((t) => [t.sensor_id, t])) : prev.tags,
+      devices: devices ? new Map(devices.map((d) => [d.id, { name: d.name }])) : prev.devices,
+      assets: assets ? new Map(assets.map((x) => [x.id, { name: x.name, area: x.area }])) : prev.assets,
+    },
   };
 }
 
-/** Reloaded this often (a renamed device, a changed unit), and at most this often for an unknown source. */
+/**
+ * Reloaded this often (a renamed device, a changed unit); a minute after a load that left a shown device
+ * or asset unknown (added since), again each minute while it stays so; after a failed load, soon (5 s
+ * doubling to a minute) since the names are then knowable as soon as the server answers.
+ */
 const RELOAD_MS = 5 * 60_000;
 const UNKNOWN_RELOAD_MS = 60_000;
+const FAILED_RETRY_MS = 5_000;
 
 const SourcesContext = createContext<AlarmSources | null>(null);
 
@@ -91,20 +114,29 @@ export function useAlarmSources(): AlarmSources {
 }
 
 function useLoadedSources(enabled: boolean): AlarmSources {
-  const [dir, setDir] = useState<AlarmSources>(NO_SOURCES);
+  const [loaded, setLoaded] = useState<Loaded>({ dir: NO_SOURCES, failed: false });
   const [tick, setTick] = useState(0);
   const loadedAt = useRef(0);
+  const known = useRef<AlarmSources>(NO_SOURCES);
+  known.current = loaded.dir;
+  /** Failed loads in a row, for the back-off. */
+  const failures = useRef(0);
   useEffect(() => {
     if (!enabled) return;
     let alive = true;
     loadedAt.current = Date.now();
-    void loadSources().then((d) => alive && setDir(d));
+    void loadSources(known.current).then((l) => {
+      if (!alive) return;
+      failures.current = l.failed ? failures.current + 1 : 0;
+      setLoaded(l);
+    });
     const t = setTimeout(() => setTick((n) => n + 1), RELOAD_MS);
     return () => {
       alive = false;
       clearTimeout(t);
     };
   }, [enabled, tick]);
+  const dir = loaded.dir;
   // A device or asset the directory does not know yet (added since it loaded): load again soon.
   const alarms = useAlarmState().alarms;
   let unknown = false;
@@ -114,10 +146,14 @@ function useLoadedSources(enabled: boolean): AlarmSources {
         unknown = true;
         break;
       }
+  // Re-armed by every load (`loaded` is new each time): a source still unknown after a reload is looked
+  // for again a minute later rather than left to the 5-minute reload.
+  const failed = enabled && loaded.failed;
   useEffect(() => {
-    if (!unknown) return;
-    const t = setTimeout(() => setTick((n) => n + 1), Math.max(0, loadedAt.current + UNKNOWN_RELOAD_MS - Date.now()));
+    if (!unknown && !failed) return;
+    const wait = failed ? Math.min(UNKNOWN_RELOAD_MS, FAILED_RETRY_MS * 2 ** (failures.current - 1)) : UNKNOWN_RELOAD_MS;
+    const t = setTimeout(() => setTick((n) => n + 1), Math.max(0, loadedAt.current + wait - Date.now()));
     return () => clearTimeout(t);
-  }, [unknown]);
+  }, [unknown, failed, loaded]);
   return dir;
 }

@@ -9,7 +9,7 @@ import { sound } from '../../../lib/annunciator';
 import { toUiError } from '../../../lib/errors';
 import { sourceName, sourceTitle, useAlarmSources } from '../../../lib/alarm-sources';
 import { ShelveForm, type AlarmActions } from './AlarmList';
-import { alarmLineText } from './alarm-labels';
+import { alarmLineText } from '../../../lib/alarm-text';
 
 const SOUND_KEY = 'idm.sound';
 const REPEAT_MS = 10_000;

@@ -50,6 +50,25 @@ describe('first-out', () => {
     expect(sorted(firstOutIds(list))).toEqual(['B0']);
   });
 
+  test('a tie in raise time goes to the earlier millisecond, then the higher priority, then the id as read (P-9 before P-10), whatever the order listed', () => {
+    const t0 = Date.parse(at(0));
+    const ms = (d: number) => new Date(t0 + d).toISOString();
+    const rest = burst('Z', 0.5, 10, 5);
+    const flood = (first: ReturnType<typeof alarm>[]) => {
+      const list = [...first, ...rest];
+      // The marker must not depend on the order the alarms come in.
+      const marks = [list, [...list].reverse()].map((l) => sorted(firstOutIds(l)));
+      expect(marks[0]).toEqual(marks[1]);
+      return marks[0];
+    };
+    // Same second, different milliseconds: the earlier wins though its priority is lower.
+    expect(flood([alarm('P-1', { priority: 'low', raised_at: ms(400) }), alarm('P-2', { priority: 'critical', raised_at: ms(900) })])).toEqual(['P-1']);
+    // Same millisecond (one poll): the higher priority.
+    expect(flood([alarm('P-1', { priority: 'low', raised_at: ms(400) }), alarm('P-2', { priority: 'critical', raised_at: ms(400) })])).toEqual(['P-2']);
+    // Same millisecond and priority: the id as people read it.
+    expect(flood([alarm('P-10', { priority: 'high', raised_at: ms(400) }), alarm('P-9', { priority: 'high', raised_at: ms(400) })])).toEqual(['P-9']);
+  });
+
   test('no flood, no marker: a burst of 9 in 10 minutes, or 10 spread over more than 10 minutes', () => {
     expect(firstOutIds(burst('B', 0, 9, 5)).size).toBe(0);
     expect(firstOutIds(burst('S', 0, 10, 70)).size).toBe(0); // 10.5 min from first to last

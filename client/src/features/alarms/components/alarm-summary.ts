@@ -82,13 +82,19 @@ export interface FirstOutOptions {
  * split wherever `gapMs` passes without one of that area, form that area's burst, and its first alarm is the
  * first-out (usually the cause, the rest being consequences) unless it is alone (first of nothing). An alarm
  * raised minutes before a flood is a burst of its own, never its first-out; a burst that is no flood has none.
+ *
+ * "First" is by `raised_at` to the millisecond. Alarms raised in the same millisecond came from one poll or
+ * one posted batch (a poll stamps all its tags alike), so time cannot tell which came first: the higher
+ * priority goes first (rationalization ranked it the more consequential, the one to act on), then the id
+ * read as people read it (P02-PT-9 before P02-PT-10). The marker thus never depends on the list's order
+ * and never moves between renders.
  */
 export function firstOutIds(alarms: readonly AlarmDto[], opts: FirstOutOptions = {}): Set<string> {
   const { groupOf = () => '', gapMs = BURST_GAP_MS, windowMs = FLOOD_WINDOW_MS, floodMin = FLOOD_MIN_ALARMS } = opts;
   const raised = alarms
     .filter((a) => a.raised_at)
     .map((a) => ({ a, t: raisedMs(a) }))
-    .sort((x, y) => x.t - y.t || (x.a.id < y.a.id ? -1 : x.a.id > y.a.id ? 1 : 0));
+    .sort((x, y) => x.t - y.t || PRIORITY_RANK[x.a.priority] - PRIORITY_RANK[y.a.priority] || SOURCE_ORDER.compare(x.a.id, y.a.id) || (x.a.id < y.a.id ? -1 : x.a.id > y.a.id ? 1 : 0));
   const out = new Set<string>();
   let start = 0;
   for (let i = 1; i <= raised.length; i++) {

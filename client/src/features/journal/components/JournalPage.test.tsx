@@ -60,6 +60,17 @@ test('one line per event with its time, kind, priority, sensor, user and comment
   expect(seen.length).toBeGreaterThan(before);
 });
 
+test("a sensor event's message reads what is wrong first, as the alarm summary and banner do; the full message and comment stay in the tooltip", async () => {
+  const message = 'P02-PT-008 Pressure 8 of PLC 02 (Boiler house): above HiHi 7.387 (10.24 bar)';
+  const items = [entry('e3', { source_id: 'P02-PT-008', sensor_id: 'P02-PT-008', message, user: 'j.smith', kind: 'commented', comment: 'checked' })];
+  seen = fakeApi((req) => (req.url === '/alarms/journal' ? { status: 200, data: { ...PAGE, items, total: 1, pages: 1 } } : { status: 404, data: {} }));
+  render(<RouterProvider router={createMemoryRouter([{ path: '/journal', element: <JournalPage /> }], { initialEntries: ['/journal'] })} />);
+  const row = (await screen.findByText('j.smith')).closest('tr')!;
+  const cell = row.querySelector('td.msg')!;
+  expect(cell).toHaveTextContent(/^above HiHi 7\.387 \(10\.24 bar\) · Pressure 8 of PLC 02 \(Boiler house\) — “checked”$/);
+  expect(cell).toHaveAttribute('title', `${message} — “checked”`);
+});
+
 test('the current shift starts at the last of 06:00, 14:00 and 22:00 (local), the night shift the day before', () => {
   expect(shiftStart(new Date(2026, 11, 7, 15, 30)).getTime()).toBe(new Date(2026, 11, 7, 14, 0).getTime());
   expect(shiftStart(new Date(2026, 11, 7, 3, 0)).getTime()).toBe(new Date(2026, 11, 6, 22, 0).getTime());

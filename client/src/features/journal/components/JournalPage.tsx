@@ -8,6 +8,7 @@ import { toUiError } from '../../../lib/errors';
 import { alarmPath } from '../../../lib/routes';
 import { sourceName, sourceTitle, useAlarmSources } from '../../../lib/alarm-sources';
 import { useResource } from '../../../lib/use-resource';
+import { alarmLineText } from '../../../lib/alarm-text';
 import { exportJournal, getJournal, type JournalSearch } from '../api/get-journal';
 import { presetRange, RANGE_PRESETS, type RangePreset } from './journal-range';
 
@@ -158,6 +159,8 @@ export function JournalPage() {
           </thead>
           <tbody>
             {items.map((e) => {
+              // The Sensor column names the tag: the message reads what is wrong first, as the summary and banner do.
+              const line = e.message ? alarmLineText({ message: e.message, source_id: e.source_id }) : '';
               const text = e.comment ? `${e.message ?? ''} — “${e.comment}”` : (e.message ?? '');
               return (
                 <tr key={e.id} className="journal-row" data-event-id={e.id} data-kind={e.kind} data-alarm-id={e.alarm_id}>
@@ -179,7 +182,7 @@ export function JournalPage() {
                   </td>
                   <td>{e.user ?? ''}</td>
                   <td className="msg" title={text}>
-                    {text}
+                    {e.comment ? `${line} — “${e.comment}”` : line}
                   </td>
                 </tr>
               );

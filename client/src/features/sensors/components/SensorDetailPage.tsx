@@ -9,6 +9,8 @@ import { useNow } from '../../../lib/use-now';
 import { downloadFile } from '../../../lib/download';
 import { anomalyHistoryPath, trendPath } from '../../../lib/routes';
 import { toUiError } from '../../../lib/errors';
+import { alarmLineText } from '../../../lib/alarm-text';
+import { sourceName, sourceTitle, useAlarmSources } from '../../../lib/alarm-sources';
 import { getEpisodes } from '../api/get-episodes';
 import { getHistory } from '../api/get-history';
 import { getTag } from '../api/get-tag';
@@ -73,6 +75,9 @@ export function SensorDetailPage() {
   };
 
   const t = tag.data;
+  // The device as people know it (its name; the id in the tooltip), from the directory the alarm screens load.
+  const sources = useAlarmSources();
+  const device = t ? ({ source_type: 'device', source_id: t.device_id, sensor_id: null } as const) : null;
   const [exportError, setExportError] = useState<string | null>(null);
   return (
     <section className="panel" aria-labelledby="sensor-title">
@@ -84,7 +89,12 @@ export function SensorDetailPage() {
           {formatValue(live?.value)} <span className="unit muted">{t?.unit}</span>
         </span>
         <span className="muted">
-          {t ? `${t.area} · ${t.device_id}` : ''} {live ? `· at ${clock(live.at)}` : ''}
+          {t && device && (
+            <>
+              {t.area} · <span title={sourceTitle(sources, device)}>{sourceName(sources, device)}</span>
+            </>
+          )}{' '}
+          {live ? `· at ${clock(live.at)}` : ''}
           {live && live.quality !== 'good' && <strong className="quality"> · {live.quality.toUpperCase()}</strong>}
           {live?.stale && <strong className="quality"> · STALE</strong>}
         </span>
@@ -92,7 +102,7 @@ export function SensorDetailPage() {
           <span className="detail-alarms">
             {mine.map((a) => (
               <span key={a.id} className="tile-state">
-                <PriorityBadge priority={a.priority} unacked={isUnacked(a)} /> {a.message} · {isUnacked(a) ? 'UNACK' : 'acked'}
+                <PriorityBadge priority={a.priority} unacked={isUnacked(a)} /> <span title={a.message}>{alarmLineText(a)}</span> · {isUnacked(a) ? 'UNACK' : 'acked'}
               </span>
             ))}
           </span>

@@ -1,6 +1,6 @@
 import { expect, test } from 'vitest';
-import { alarmFixture as alarm } from '../../../test/fixtures';
-import { alarmLineText } from './alarm-labels';
+import { alarmFixture as alarm } from '../test/fixtures';
+import { alarmLineText } from './alarm-text';
 
 test("a sensor alarm's line puts what is wrong first and leaves out the tag the Source column already names", () => {
   const a = alarm('P03-PT-008', { message: 'P03-PT-008 Pressure 8 of PLC 03 (Cooling water): above HiHi 7.387 (10.24 bar)' });
