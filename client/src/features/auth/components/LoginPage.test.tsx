@@ -64,3 +64,18 @@ test('a 429 without Retry-After shows the server’s own words', async () => {
   await signIn('olga', 'pw');
   expect(await screen.findByRole('alert')).toHaveTextContent('too many failed logins: try again in 30 s');
 });
+
+test('a message the server gives for one field stays at that field, which takes the focus; the password is kept', async () => {
+  fakeApi(() => ({
+    status: 400,
+    data: { statusCode: 400, error: 'Bad Request', message: 'validation failed', details: [{ field: 'username', rule: 'maxLength', message: 'username must be at most 254 characters' }] },
+  }));
+  show();
+  await signIn('olga', 'secret-pw');
+  const username = screen.getByLabelText('Username or e-mail');
+  expect(await screen.findByRole('alert')).toHaveTextContent('username must be at most 254 characters');
+  expect(username).toHaveAccessibleDescription('username must be at most 254 characters');
+  expect(username).toHaveFocus();
+  expect(screen.getByLabelText('Password')).toHaveAttribute('aria-invalid', 'false');
+  expect(screen.getByLabelText('Password')).toHaveValue('secret-pw');
+});

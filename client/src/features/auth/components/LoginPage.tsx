@@ -29,11 +29,14 @@ export function LoginPage() {
       await login({ username: String(form.get('username')), password: String(form.get('password')) });
       navigate(from, { replace: true });
     } catch (err) {
-      setError(loginError(err));
-      // The user types the password again, so it is emptied and takes the focus (the username stays).
-      const password = formEl.elements.namedItem('password') as HTMLInputElement;
-      password.value = '';
-      password.focus();
+      const ui = loginError(err);
+      setError(ui);
+      // A field the server named takes the focus; a refusal (wrong or throttled) means typing the password
+      // again, so it is emptied and takes the focus (the username stays).
+      const named = Object.keys(ui.fields)[0];
+      const input = formEl.elements.namedItem(named ?? 'password') as HTMLInputElement;
+      if (!named) input.value = '';
+      input.focus();
     } finally {
       setBusy(false);
     }
