@@ -129,4 +129,40 @@ describe('walk-through findings in Chromium', () => {
     expect(past).toEqual([]);
     await screenshot(page, 'walk-trends-phone');
   });
+
+  /** The Change-tag form of a numeric tag, open, as an admin; its fields' distinct left edges (the grid's columns). */
+  const openTagForm = async (size: { width: number; height: number }): Promise<{ page: Page; columns: number }> => {
+    const page = await open(size, 'admin.e2e');
+    await page.goto(`${plant.idm.url}/#/admin/devices`);
+    const tag = plant.sim.deviceFile.tags.find((t) => t.limits?.hi !== undefined)!;
+    await page.getByRole('button', { name: `Change tag ${tag.sensor_id}` }).click();
+    const form = page.getByRole('form', { name: `Change tag ${tag.sensor_id}` });
+    await form.waitFor();
+    await form.scrollIntoViewIfNeeded();
+    const lefts = await form.locator(':scope > .field').evaluateAll((els) => els.map((e) => Math.round(e.getBoundingClientRect().left)));
+    return { page, columns: new Set(lefts).size };
+  };
+
+  it('the Change-tag form is a grid of three columns at 1280×720, not a tall column of full-width inputs', async () => {
+    const { page, columns } = await openTagForm({ width: 1280, height: 720 });
+    expect(columns).toBe(3);
+    // The four limits on one row.
+    const tops = await page.locator('.tag-limits .field').evaluateAll((els) => els.map((e) => Math.round(e.getBoundingClientRect().top)));
+    expect(tops).toHaveLength(4);
+    expect(new Set(tops).size).toBe(1);
+    // The whole form fits the 720 px screen's height.
+    expect((await page.locator('.tag-form').boundingBox())!.height).toBeLessThan(720);
+    await screenshot(page, 'walk-tag-form-1280');
+  });
+
+  it('on a 390 px phone the Change-tag form is one column and nothing scrolls sideways', async () => {
+    const { page, columns } = await openTagForm({ width: 390, height: 844 });
+    expect(columns).toBe(1);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    const past = await page.$$eval('.tag-form input, .tag-form select, .tag-form button', (els) =>
+      els.filter((el) => el.getBoundingClientRect().right > el.closest('.panel')!.getBoundingClientRect().right + 0.5).map((el) => el.getAttribute('name') ?? el.textContent),
+    );
+    expect(past).toEqual([]);
+    await screenshot(page, 'walk-tag-form-phone');
+  });
 });

@@ -37,3 +37,38 @@ export function cronWords(cron: string): string | null {
   const times = hours.map((h) => `${String(h).padStart(2, '0')}:${mm}`);
   return `${on} at ${times.length > 1 ? `${times.slice(0, -1).join(', ')} and ${times.at(-1)}` : times[0]}`;
 }
+
+/** Each field's name and range, seconds first when a cron has six fields (as the server's parser reads it). */
+const FIELDS = [
+  ['second', 0, 59],
+  ['minute', 0, 59],
+  ['hour', 0, 23],
+  ['day of month', 1, 31],
+  ['month', 1, 12],
+  ['weekday', 0, 7],
+] as const;
+
+/**
+ * What is wrong with a cron's numbers, in words, as the user types (`hour 25 is not in 0–23`); null when
+ * nothing is found. Names, `L`, `W`, `#` and `?` are left to the server's parser, which has the last word.
+ */
+export function cronProblem(cron: string): string | null {
+  const f = cron.trim().split(/\s+/).filter(Boolean);
+  if (f.length < 5 || f.length > 6) return `cron must have 5 fields (minute hour day month weekday) or 6 with seconds first; this has ${f.length}`;
+  const fields = f.length === 6 ? FIELDS : FIELDS.slice(1);
+  for (const [i, field] of f.entries()) {
+    const [name, lo, hi] = fields[i];
+    for (const part of field.split(',')) {
+      const m = /^(\*|(\d+)(?:-(\d+))?)(?:\/(\d+))?$/.exec(part);
+      if (!m) {
+        if (/^[\w*?/#-]+$/.test(part)) continue;
+        return `cron: the ${name} field has characters cron does not know (${part})`;
+      }
+      const [, , a, b, step] = m;
+      for (const v of [a, b]) if (v !== undefined && (+v < lo || +v > hi)) return `cron: ${name} ${v} is not in ${lo}–${hi}`;
+      if (a !== undefined && b !== undefined && +b < +a) return `cron: the ${name} range ${a}-${b} runs backwards`;
+      if (step !== undefined && +step === 0) return `cron: the ${name} step must be at least 1`;
+    }
+  }
+  return null;
+}

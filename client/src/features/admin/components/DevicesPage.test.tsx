@@ -252,3 +252,12 @@ test('an admin changes a tag on screen: limits, range, priority; the server’s 
     body: { description: 'Boiler outlet temperature (new TT)', area: 'Boiler house', unit: '°C', limits: { lo: 90, hi: 130 }, physical_min: -20, alarm_priority: 'critical' },
   });
 });
+
+test('with nothing configured the device and tag tables say where devices and tags come from', async () => {
+  fakeApi(() => ({ status: 200, data: [] }));
+  renderPage();
+  const devices = within(screen.getByRole('region', { name: 'Devices' })).getByRole('table');
+  expect(await within(devices).findByText(/^No devices yet/)).toHaveTextContent('import a device file above (devices, tags and assets in one go), or add one with “Add device”.');
+  const tags = within(screen.getByRole('region', { name: 'Tags' })).getByRole('table');
+  expect(within(tags).getByText(/^No tags yet/)).toHaveTextContent('they come with a device file, or from a device’s Browse (OPC UA) or Discovered (Sparkplug) list.');
+});

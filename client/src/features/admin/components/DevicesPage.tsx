@@ -169,6 +169,13 @@ function DevicesAdmin({ confirm = (text: string) => window.confirm(text) }: { co
             </tr>
           </thead>
           <tbody>
+            {devices.data?.length === 0 && (
+              <tr>
+                <td colSpan={8} className="muted">
+                  No devices yet: import a device file above (devices, tags and assets in one go), or add one with “Add device”.
+                </td>
+              </tr>
+            )}
             {(devices.data ?? []).map((d) => {
               const s = statusOf.get(d.id);
               return (
@@ -248,6 +255,13 @@ function DevicesAdmin({ confirm = (text: string) => window.confirm(text) }: { co
             </tr>
           </thead>
           <tbody>
+            {tags.data?.length === 0 && (
+              <tr>
+                <td colSpan={8} className="muted">
+                  No tags yet: they come with a device file, or from a device’s Browse (OPC UA) or Discovered (Sparkplug) list.
+                </td>
+              </tr>
+            )}
             {!shownTags.length && allTags.length > 0 && (
               <tr>
                 <td colSpan={8} className="muted">

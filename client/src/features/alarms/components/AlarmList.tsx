@@ -1,4 +1,4 @@
-import { memo, useCallback, useEffect, useMemo, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
+import { memo, useCallback, useEffect, useId, useMemo, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
 import { Link } from 'react-router-dom';
 import type { AlarmDto } from '@idm/contracts';
 import { PriorityBadge } from '../../../components/ui/PriorityBadge';
@@ -383,11 +383,24 @@ const AlarmRow = memo(function AlarmRow({
 
 export function ShelveForm({ alarm, onSubmit, onCancel, onDone }: { alarm: AlarmDto; onSubmit(minutes: number, reason: string): Promise<unknown>; onCancel(): void; onDone(): void }) {
   const [error, setError] = useState<{ reason?: string; duration?: string; general?: string }>({});
+  const id = useId();
   const submit = async (e: FormEvent<HTMLFormElement>) => {
     e.preventDefault();
     const f = new FormData(e.currentTarget);
+    const minutes = Number(f.get('duration'));
+    const reason = String(f.get('reason') ?? '').trim();
+    // Our own check, naming the field (the browser's bubble says neither which field nor why).
+    const bad = {
+      reason: reason.length < 3 ? 'Reason: say why the alarm is shelved (at least 3 characters)' : reason.length > 500 ? 'Reason: at most 500 characters' : undefined,
+      duration: SHELVE_MINUTES.includes(minutes) ? undefined : 'Shelve for: choose one of the durations (15 min to 24 h)',
+    };
+    setError(bad);
+    if (bad.reason || bad.duration) {
+      (e.currentTarget.elements.namedItem(bad.reason ? 'reason' : 'duration') as HTMLElement).focus();
+      return;
+    }
     try {
-      await onSubmit(Number(f.get('duration')), String(f.get('reason') ?? '').trim());
+      await onSubmit(minutes, reason);
       onDone();
     } catch (err) {
       const ui = toUiError(err, ['reason', 'duration_minutes']);
@@ -395,10 +408,10 @@ export function ShelveForm({ alarm, onSubmit, onCancel, onDone }: { alarm: Alarm
     }
   };
   return (
-    <form className="inline-form" onSubmit={submit} aria-label={`Shelve ${alarm.message}`}>
+    <form className="inline-form" onSubmit={submit} noValidate aria-label={`Shelve ${alarm.message}`}>
       <label>
         Shelve for{' '}
-        <select name="duration" defaultValue="60">
+        <select name="duration" defaultValue="60" aria-invalid={!!error.duration} aria-describedby={error.duration ? `${id}-duration` : undefined}>
           {SHELVE_MINUTES.map((m) => (
             <option key={m} value={m}>
               {m < 60 ? `${m} min` : `${m / 60} h`}
@@ -406,12 +419,16 @@ export function ShelveForm({ alarm, onSubmit, onCancel, onDone }: { alarm: Alarm
           ))}
         </select>
       </label>
-      {error.duration && <span className="field-error">{error.duration}</span>}
+      {error.duration && (
+        <span id={`${id}-duration`} className="field-error" role="alert">
+          {error.duration}
+        </span>
+      )}
       <label>
-        Reason <input name="reason" required minLength={3} maxLength={500} aria-invalid={!!error.reason} autoFocus />
+        Reason <input name="reason" required minLength={3} maxLength={500} aria-invalid={!!error.reason} aria-describedby={error.reason ? `${id}-reason` : undefined} autoFocus />
       </label>
       {error.reason && (
-        <span className="field-error" role="alert">
+        <span id={`${id}-reason`} className="field-error" role="alert">
           {error.reason}
         </span>
       )}

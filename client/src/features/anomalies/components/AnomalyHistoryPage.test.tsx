@@ -76,3 +76,14 @@ test('empty From and To say what they mean (any time, now) rather than showing a
   // The format is still told, in the tooltip.
   expect(screen.getByLabelText('From').getAttribute('title')).toMatch(/^A date and time like \d{4}-\d{2}-\d{2} \d{2}:\d{2}$/);
 });
+
+test('an empty history says why: nothing recorded yet, or filters that match nothing (with a way to clear them)', async () => {
+  const user = userEvent.setup();
+  fakeApi((req) => (req.url === '/anomalies/history' ? { status: 200, data: { items: [], next_cursor: null } } : { status: 404, data: {} }));
+  const router = createMemoryRouter([{ path: '/anomalies', element: <><AnomalyHistoryPage /><Where /></> }], { initialEntries: ['/anomalies?area=Tank%20farm'] });
+  render(<RouterProvider router={router} />);
+  expect(await screen.findByText(/^No anomaly episodes match these filters/)).toHaveTextContent('widen the range or clear the filters.');
+  await user.click(screen.getByRole('link', { name: 'clear the filters' }));
+  expect(screen.getByTestId('where')).toHaveTextContent(/^\/anomalies$/);
+  expect(await screen.findByText(/^No anomaly episodes yet/)).toHaveTextContent('one is recorded when a tag crosses a limit or leaves its learned normal behaviour');
+});

@@ -148,7 +148,17 @@ export function AnomalyHistoryPage() {
           {page.data && !page.data.items.length && (
             <tr>
               <td colSpan={11} className="muted">
-                No anomaly episodes match.
+                {KEYS.some((k) => filter[k]) ? (
+                  <>
+                    No anomaly episodes match these filters: widen the range or{' '}
+                    <Link to="/anomalies" onClick={() => setCursors([null])}>
+                      clear the filters
+                    </Link>
+                    .
+                  </>
+                ) : (
+                  'No anomaly episodes yet: one is recorded when a tag crosses a limit or leaves its learned normal behaviour (a spike, a drift, a flat line, …).'
+                )}
               </td>
             </tr>
           )}

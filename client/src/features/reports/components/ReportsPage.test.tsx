@@ -120,3 +120,29 @@ test('a digest reads its schedule in words; deleting it asks first, naming it an
   expect(await screen.findByText('Night shift deleted.')).toBeInTheDocument();
   expect(seen.filter((r) => r.method === 'DELETE').map((r) => r.url)).toEqual(['/notifications/subscriptions/s9']);
 });
+
+test('the new digest’s schedule reads in words as it is typed, “custom schedule” when it has none, and an invalid one is named and not sent', async () => {
+  const user = userEvent.setup();
+  showPage();
+  const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+  const cron = await screen.findByLabelText(`Schedule (cron, ${zone} time)`);
+  expect(cron).toHaveAccessibleDescription('every day at 06:00');
+  await user.clear(cron);
+  await user.type(cron, '0 7 * * 1-5');
+  expect(cron).toHaveAccessibleDescription('every Mon–Fri at 07:00');
+  expect(cron).toHaveAttribute('aria-invalid', 'false');
+  await user.clear(cron);
+  await user.type(cron, '*/15 * * * *');
+  expect(cron).toHaveAccessibleDescription('custom schedule');
+  await user.clear(cron);
+  await user.type(cron, '0 25 * * *');
+  expect(cron).toHaveAccessibleDescription('cron: hour 25 is not in 0–23');
+  expect(cron).toHaveAttribute('aria-invalid', 'true');
+  expect(screen.queryByText('custom schedule')).toBeNull();
+
+  await user.type(screen.getByLabelText('Name'), 'Shift change');
+  await user.type(screen.getByLabelText(/^Recipients/), 'shift@plant.example');
+  await user.click(screen.getByRole('button', { name: 'Subscribe' }));
+  expect(cron).toHaveFocus();
+  expect(seen.some((r) => r.method === 'POST')).toBe(false);
+});

@@ -8,9 +8,11 @@ import { useResource } from '../../../lib/use-resource';
 import { Field } from '../../../components/ui/Field';
 import { DateTimeField, readRange, useDateTimeField } from '../../../components/ui/DateTimeField';
 import { getAreas } from '../api/get-areas';
-import { cronWords } from '../cron-words';
+import { cronProblem, cronWords } from '../cron-words';
 import { createReportJob, getReportJob } from '../api/report-jobs';
 import { createSubscription, deleteSubscription, listSubscriptions, sendDigestNow, setSubscriptionEnabled } from '../api/subscriptions';
+
+const DEFAULT_CRON = '0 6 * * *';
 
 /** Supervisors: generate a report in the background with progress and download it; manage e-mail digests. */
 export function ReportsPage({ confirm = (text: string) => window.confirm(text) }: { confirm?(text: string): boolean } = {}) {
@@ -121,6 +123,9 @@ function Subscriptions({ confirm }: { confirm(text: string): boolean }) {
   const subs = useResource(listSubscriptions, 'subs');
   const [error, setError] = useState<UiError | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
+  // Typed cron, checked and read out in words as it changes; the server's word on it stands until it is edited.
+  const [cron, setCron] = useState(DEFAULT_CRON);
+  const cronError = cronProblem(cron) ?? error?.fields.cron;
 
   const act = async (fn: () => Promise<unknown>, done: string) => {
     setError(null);
@@ -154,18 +159,23 @@ function Subscriptions({ confirm }: { confirm(text: string): boolean }) {
     e.preventDefault();
     const form = e.currentTarget;
     const f = new FormData(form);
+    if (cronProblem(cron)) {
+      (form.elements.namedItem('cron') as HTMLInputElement).focus();
+      return; // the field already says what is wrong
+    }
     setError(null);
     try {
       const s = await createSubscription({
         name: String(f.get('name')),
         recipients: String(f.get('recipients')).split(/[,;\s]+/).filter(Boolean),
-        cron: String(f.get('cron')),
+        cron,
         time_zone: timeZone,
         format: String(f.get('format')) as DigestAttachmentFormat,
         critical_immediate: f.get('critical_immediate') === 'on',
       });
       setNotice(`Subscription ${s.name} created; next digest ${dateTime(s.next_run_at)}.`);
       form.reset();
+      setCron(DEFAULT_CRON);
       subs.reload();
     } catch (err) {
       setError(toUiError(err, ['name', 'recipients', 'cron', 'format']));
@@ -239,7 +249,19 @@ function Subscriptions({ confirm }: { confirm(text: string): boolean }) {
       <form className="filters" onSubmit={create} noValidate>
         <Field label="Name" name="name" required error={error?.fields.name} />
         <Field label="Recipients (comma separated)" name="recipients" required size={30} error={error?.fields.recipients} />
-        <Field label={`Schedule (cron, ${timeZone} time)`} name="cron" defaultValue="0 6 * * *" required title="minute hour day month weekday, e.g. 0 6,14,22 * * * for every shift change" error={error?.fields.cron} />
+        <Field
+          label={`Schedule (cron, ${timeZone} time)`}
+          name="cron"
+          value={cron}
+          onChange={(e) => {
+            setCron(e.target.value);
+            if (error?.fields.cron) setError(null);
+          }}
+          required
+          title="minute hour day month weekday, e.g. 0 6,14,22 * * * for every shift change"
+          error={cronError}
+          hint={cronError ? undefined : (cronWords(cron) ?? 'custom schedule')}
+        />
         <label>
           Attachment
           <select name="format" defaultValue="pdf">

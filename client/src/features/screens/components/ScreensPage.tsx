@@ -11,6 +11,9 @@ import { alarmCounts, breadcrumb, flattenTree } from './screen-tree';
 import { ScreenView } from './ScreenView';
 import './screens.css';
 
+/** The admin's link to a new screen; the operator's empty state names it. */
+const UPLOAD = 'Upload a screen';
+
 /** Graphics: the navigation tree of screens (with live alarm counts) and the open screen, live. */
 export function ScreensPage() {
   const { id } = useParams();
@@ -23,9 +26,14 @@ export function ScreensPage() {
       <nav className="panel screen-tree" aria-label="Screens">
         <h2>Graphics</h2>
         {screens.error && <p className="abnormal-text">{screens.error.message}</p>}
-        {!screens.loading && !list.length && <p className="muted">No screens yet.{can('admin') && ' Upload a drawing with “New screen”.'}</p>}
+        {!screens.loading && !screens.error && !list.length && (
+          <p className="muted">
+            No screens yet.{' '}
+            {can('admin') ? 'Upload an SVG drawing to make the first one and bind its shapes to tags.' : `An admin adds screens under Graphics → ${UPLOAD}.`}
+          </p>
+        )}
         <ScreenTree screens={list} />
-        {can('admin') && <Link to="/graphics/new/edit">New screen</Link>}
+        {can('admin') && <Link to="/graphics/new/edit">{UPLOAD}</Link>}
       </nav>
       <div>{openId && <OpenScreen id={openId} screens={list} canEdit={can('admin')} />}</div>
     </section>

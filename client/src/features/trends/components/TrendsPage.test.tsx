@@ -127,3 +127,12 @@ test('two pens picked before the page re-renders both land (the second does not 
   act(() => fireEvent.click(within(chips).getByRole('button', { name: 'Remove Pressure 8 of PLC 03' })));
   expect(ids()).toEqual(['PLC03_TT01', 'PLC03_XX09']);
 });
+
+test('without pens the screen says how to add one, and when there are no tags at all, who adds them', async () => {
+  open('/trends');
+  expect(await screen.findByText(/^No pens yet/)).toHaveTextContent('No pens yet: choose a tag under Add pen (up to 8, compared on one time axis).');
+  cleanup();
+  fakeApi(() => ({ status: 200, data: [] }));
+  open('/trends');
+  expect(await screen.findByText(/^No tags to trend yet/)).toHaveTextContent('an admin imports a device file under Devices.');
+});

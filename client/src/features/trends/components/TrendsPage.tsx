@@ -174,7 +174,11 @@ export function TrendsPage() {
       {pens.length ? (
         <MultiPenChart pens={pens} domain={domain} axes={view.axes} onZoom={(from, to) => show({ range: 'custom', from, to })} />
       ) : (
-        <p className="muted">Add up to {MAX_PENS} tags to compare them on one time axis.</p>
+        <p className="muted">
+          {tags.data?.length === 0
+            ? 'No tags to trend yet: an admin imports a device file under Devices.'
+            : `No pens yet: choose a tag under Add pen (up to ${MAX_PENS}, compared on one time axis)${groups.length ? ', or open one of your saved groups' : ''}.`}
+        </p>
       )}
     </section>
   );
