@@ -1,11 +1,8 @@
 import type { Role } from '@idm/contracts';
 import { startTestApp, TestApp } from './support/app';
 import { clearLoginThrottle, loginAllRoles } from './support/auth';
-import { LiveScreen, openLiveScreen, sampleGaps, sleep, until } from './support/live-screen';
+import { expectThrottled, LiveScreen, openLiveScreen, sleep, until } from './support/live-screen';
 import { call } from './support/modbus';
-
-/** Socket delivery jitter allowed when checking the server's spacing of samples on one machine. */
-const JITTER_MS = 40;
 
 describe('live samples: per-sensor subscriptions over Socket.IO, throttled per subscription', () => {
   const db = 'idm_test_live_samples';
@@ -64,7 +61,7 @@ describe('live samples: per-sensor subscriptions over Socket.IO, throttled per s
       expect(got.length).toBeGreaterThanOrEqual(2);
       expect(got.length).toBeLessThan(12);
       expect([...got].sort((a, b) => a - b)).toEqual(got); // never an older value after a newer one
-      for (const gap of sampleGaps(s.samplesOf(sensor))) expect(gap).toBeGreaterThanOrEqual(interval - JITTER_MS);
+      expectThrottled(s.samplesOf(sensor), interval);
     }
     expect(values(slow, 'LS-1').length).toBeLessThan(values(fast, 'LS-1').length);
     expect(fast.samplesOf('LS-3')).toEqual([]);
@@ -145,7 +142,7 @@ describe('live samples: per-sensor subscriptions over Socket.IO, throttled per s
         expect(got.length).toBeGreaterThanOrEqual(2);
         expect(got.length).toBeLessThan(12);
         expect([...got].sort((a, b) => a - b)).toEqual(got);
-        for (const gap of sampleGaps(s.samplesOf(sensor))) expect(gap).toBeGreaterThanOrEqual(400 - JITTER_MS);
+        expectThrottled(s.samplesOf(sensor), 400);
       }
       // The three sensors are sent together every time (first values, throttled trailing sends): never one `sample`.
       expect(s.messages.length).toBeGreaterThanOrEqual(2);

@@ -61,3 +61,14 @@ export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms))
 export function sampleGaps(samples: ReadonlyArray<{ received_at: number }>): number[] {
   return samples.slice(1).map((s, i) => s.received_at - samples[i].received_at);
 }
+
+/**
+ * The server's throttle as one socket sees it: n sends of one sensor span at least (n - 1) intervals, less the
+ * first one's delivery delay (`jitterMs`), and no two arrive closer than half an interval (a doubled send would
+ * be ~0 apart). Each gap alone is judged loosely: a message delayed on a busy machine shortens the gap after it
+ * (a 40 ms allowance per gap failed once at 359 ms for 400).
+ */
+export function expectThrottled(samples: ReadonlyArray<{ received_at: number }>, intervalMs: number, jitterMs = 40): void {
+  for (const gap of sampleGaps(samples)) expect(gap).toBeGreaterThanOrEqual(intervalMs / 2);
+  if (samples.length > 1) expect(samples[samples.length - 1].received_at - samples[0].received_at).toBeGreaterThanOrEqual((samples.length - 1) * intervalMs - jitterMs);
+}
