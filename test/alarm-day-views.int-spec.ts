@@ -1,31 +1,24 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { MongoClient, ObjectId, type Db } from 'mongodb';
+import { ObjectId, type Db } from 'mongodb';
 import { DAY_VIEW_DAYS } from '@idm/alarms';
 import type { Role } from '@idm/contracts';
 import { AlarmsRepository } from '../libs/alarms/src/alarms.repository';
 import { dropDatabase, startTestApp, TestApp } from './support/app';
-import { mongoUriFor } from './support/services';
+import { mongoUriFor, withDb as withSuiteDb } from './support/services';
 import { clearLoginThrottle, loginAllRoles } from './support/auth';
 import { call, eventually } from './support/modbus';
 
 const DB = 'idm_test_alarm_day_views';
 const HOUR = 3_600_000;
 const DAY = 86_400_000;
+const withDb = <T>(fn: (d: Db) => Promise<T>) => withSuiteDb(DB, fn);
 const pad = (n: number) => String(n).padStart(16, '0');
 interface Stored { _id: string; hour?: number }
 const segments = (d: Db) => d.collection<Stored>('alarm_audit_segments');
 const views = (d: Db) => d.collection<Stored>('alarm_audit_days');
 
-async function withDb<T>(fn: (d: Db) => Promise<T>): Promise<T> {
-  const client = await MongoClient.connect(mongoUriFor(DB));
-  try {
-    return await fn(client.db());
-  } finally {
-    await client.close();
-  }
-}
 
 /** Deterministic pseudo-random numbers (Park–Miller). */
 function lcg(seed: number): () => number {

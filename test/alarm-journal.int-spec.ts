@@ -1,11 +1,10 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { MongoClient, type Db } from 'mongodb';
 import type { AlarmDto, AlarmJournalEntryDto, AlarmJournalPageDto, AnomalyEpisodeEvent, Role } from '@idm/contracts';
 import { DomainEvents } from '@idm/core';
 import { dropDatabase, startTestApp, TestApp } from './support/app';
-import { mongoUriFor } from './support/services';
+import { mongoUriFor, withDb } from './support/services';
 import { authHeader, clearLoginThrottle, loginAllRoles } from './support/auth';
 import { parseCsv } from './support/csv';
 import { call, eventually } from './support/modbus';
@@ -15,14 +14,6 @@ const tag = (sensor_id: string, area: string, address: number, alarm_priority: s
   sensor_id, device_id: 'plc-j', area, register_type: 'holding', address, data_type: 'float32', unit: '°C', description: `tag ${sensor_id}`, alarm_priority,
 });
 
-async function withDb<T>(db: string, fn: (d: Db) => Promise<T>): Promise<T> {
-  const client = await MongoClient.connect(mongoUriFor(db));
-  try {
-    return await fn(client.db());
-  } finally {
-    await client.close();
-  }
-}
 
 let seq = 0;
 const anomaly = (sensor: string, type: string): AnomalyEpisodeEvent => ({

@@ -1,31 +1,24 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { MongoClient, type Db } from 'mongodb';
+import type { Db } from 'mongodb';
 import type { AnomalyReport, Role } from '@idm/contracts';
 import { DAY_VIEWS_COLLECTION, HistorianService, PACKS_COLLECTION, RollupDayViews, toStoredPack } from '@idm/historian';
 import type { RollupPackDoc } from '../libs/historian/src/engine/docs';
 import { dropDatabase, startTestApp, TestApp } from './support/app';
-import { mongoUriFor } from './support/services';
+import { mongoUriFor, withDb as withSuiteDb } from './support/services';
 import { clearLoginThrottle, loginAllRoles } from './support/auth';
 import { call } from './support/modbus';
 
 const DB = 'idm_test_rollup_day_views';
 const HOUR = 3_600_000;
 const DAY = 86_400_000;
+const withDb = <T>(fn: (d: Db) => Promise<T>) => withSuiteDb(DB, fn);
 const pad = (n: number) => String(n).padStart(16, '0');
 interface Stored { _id: string; start?: Date }
 const packsOf = (d: Db) => d.collection<Stored>(PACKS_COLLECTION);
 const views = (d: Db) => d.collection<Stored>(DAY_VIEWS_COLLECTION);
 
-async function withDb<T>(fn: (d: Db) => Promise<T>): Promise<T> {
-  const client = await MongoClient.connect(mongoUriFor(DB));
-  try {
-    return await fn(client.db());
-  } finally {
-    await client.close();
-  }
-}
 
 /** A day pack of 24 hourly rollups as the historian writes it, with some spread per sensor. */
 function dayPack(sensor: string, s: number, day: number): RollupPackDoc {
