@@ -198,7 +198,8 @@ export class AssetHealthService implements OnModuleInit, BeforeApplicationShutdo
     return [...this.assets.values()].map((rt) => {
       const l = rt.last;
       const state = !l ? 'unknown' : l.state === 'training' ? 'learning' : l.state === 'missing' ? 'missing' : l.anomaly || rt.episodes.open ? 'anomaly' : 'healthy';
-      return { asset_id: rt.asset.id, state, ratio: l && l.state === 'scored' ? l.ratio : null, at: l?.at ?? null };
+      const learning = state === 'learning' ? rt.detector.trainingProgress : null;
+      return { asset_id: rt.asset.id, state, ratio: l && l.state === 'scored' ? l.ratio : null, at: l?.at ?? null, learning };
     });
   }
 

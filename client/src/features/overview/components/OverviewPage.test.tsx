@@ -56,6 +56,7 @@ beforeEach(async () => {
           { id: 'boiler-pump', name: 'Boiler pump', area: 'Boiler house', sensor_ids: ['TT-1', 'PT-1'], settings: {} },
           { id: 'feed-pump', name: 'Feed pump', area: 'Boiler house', sensor_ids: ['TT-1', 'PT-1'], settings: {} },
           { id: 'spare', name: 'Spare skid', area: null, sensor_ids: ['FT-1', 'PT-1'], settings: {} },
+          { id: 'new-skid', name: 'New skid', area: null, sensor_ids: ['FT-1', 'TT-1'], settings: {} },
         ],
       };
     if (req.url === '/assets/health')
@@ -64,6 +65,7 @@ beforeEach(async () => {
         data: [
           { asset_id: 'boiler-pump', state: 'anomaly', ratio: 4.2, at: Date.now() },
           { asset_id: 'feed-pump', state: 'healthy', ratio: 0.3, at: Date.now() },
+          { asset_id: 'new-skid', state: 'learning', ratio: null, at: Date.now(), learning: { samples: 152, needed: 400 } },
         ],
       };
     if (req.url === '/sensors')
@@ -258,7 +260,11 @@ test('assets appear in their area with their health in words, linking to the ass
   expect(items[0]).toHaveAttribute('href', '/assets/boiler-pump');
   // An asset of no area shown still appears, without a verdict yet.
   const other = screen.getByRole('region', { name: 'Other equipment' });
-  expect(within(other).getByRole('listitem')).toHaveTextContent('Spare skidNO VERDICT');
+  const others = within(other).getAllByRole('listitem');
+  expect(others.map((i) => i.textContent)).toEqual(['Spare skidNO VERDICT', 'New skidLEARNING 38 %']);
+  // Learning says how far it has come.
+  expect(within(others[1]).getByText('LEARNING 38 %')).toHaveAttribute('title', '152 of 400 samples learned; the model scores once it has them all');
+  expect(others[1]).not.toHaveClass('abnormal');
 });
 
 test('a tile far off screen skips its re-render per sample and hides its old value; near the screen again it shows the current one at once', async () => {

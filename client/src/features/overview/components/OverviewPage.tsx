@@ -10,7 +10,7 @@ import { getDevices } from '../api/get-devices';
 import { getDeviceStatuses } from '../api/get-device-statuses';
 import { getSensors } from '../api/get-sensors';
 import { getTags } from '../../../lib/tags-api';
-import { ASSET_STATE_WORD, getAssetHealthSummaries, getAssets } from '../../../lib/assets-api';
+import { assetStateText, getAssetHealthSummaries, getAssets } from '../../../lib/assets-api';
 import { assetPath } from '../../../lib/routes';
 import { groupTags, type DeviceGroup, type TileSpec } from './group-tags';
 import { Tile } from './Tile';
@@ -133,14 +133,18 @@ function AssetChips({ assets, health, alarms }: { assets: AssetDto[]; health: Ma
   return (
     <div className="asset-chips" role="list" aria-label="Equipment health">
       {assets.map((a) => {
-        const state = health.get(a.id)?.state ?? 'unknown';
+        const summary = health.get(a.id);
+        const state = summary?.state ?? 'unknown';
+        const text = assetStateText(summary);
         const alarm = alarms.get(a.id);
         const abnormal = state === 'anomaly' || state === 'missing' || !!alarm;
         return (
           <Link key={a.id} role="listitem" to={assetPath(a.id)} className={abnormal ? 'asset-chip abnormal' : 'asset-chip'} data-asset-id={a.id}>
             <strong>{a.name}</strong>
             {alarm && <PriorityBadge priority={alarm.priority} unacked={isUnacked(alarm)} />}
-            <span className={abnormal ? 'asset-state-word abnormal' : 'asset-state-word muted'}>{ASSET_STATE_WORD[state]}</span>
+            <span className={abnormal ? 'asset-state-word abnormal' : 'asset-state-word muted'} title={text.title}>
+              {text.word}
+            </span>
           </Link>
         );
       })}
