@@ -81,7 +81,8 @@ describe('control room II in Chromium', () => {
     const stored = (await (await api('GET', '/alarms')).json()) as AlarmDto[];
     expect(stored.filter((x) => x.in_flood).length).toBeGreaterThan(0);
     const raised = (t: TagDto) => Math.min(...stored.filter((x) => x.sensor_id === t.sensor_id).map((x) => Date.parse(x.raised_at!)));
-    const firstOfPlc1 = raised(c) < raised(d) || (raised(c) === raised(d) && c.sensor_id < d.sensor_id) ? c : d;
+    // Raised in the same millisecond (one poll stamps its tags alike), the higher priority comes first: c (high) before d (medium).
+    const firstOfPlc1 = raised(c) <= raised(d) ? c : d;
     const first = (await summaryRows(page)).filter((r) => r.firstOut);
     expect(first.map((r) => r.source).sort()).toEqual([a.sensor_id, firstOfPlc1.sensor_id].sort());
     // Values read with their tags' units, as on the tiles.
