@@ -1,5 +1,5 @@
 import { AlertScorer } from './alert-scorer';
-import { gaussian, MONDAY, tsOf, withFault } from './testing/signals';
+import { FIVE_MIN_MS, gaussian, HALF_HOUR_MS, MONDAY, tsOf, weeklyRhythm, withFault } from './testing/signals';
 
 describe('AlertScorer (the command-line score)', () => {
   const alertsOf = (x: number[]) => {
@@ -49,6 +49,63 @@ describe('AlertScorer (the command-line score)', () => {
     it('without the recurrence test it is reported every day (what the test adds)', () => {
       const got = alerts({ recurrence: false });
       expect([4, 5, 6, 7].map((d) => at(d, 3)).filter((i) => got.includes(i)).length).toBeGreaterThanOrEqual(3);
+    });
+  });
+
+  describe('windows in time, not in samples (timeScaled)', () => {
+    const alertRows = (x: number[], ts: (i: number) => number, threshold: number, options = {}) => {
+      const scorer = new AlertScorer({}, options);
+      return x.map((v, i) => [i, scorer.step(ts(i), v)]).filter(([, s]) => s >= threshold).map(([i]) => i);
+    };
+    const scoresOf = (x: number[], ts: (i: number) => number, options = {}) => {
+      const scorer = new AlertScorer({}, options);
+      return x.map((v, i) => scorer.step(ts(i), v));
+    };
+
+    it('at five-minute samples (where the windows were chosen) changes no score', () => {
+      const x = withFault('step', 4000, 2500, 5);
+      x[3200] += 20;
+      const at5 = (i: number) => MONDAY + i * FIVE_MIN_MS;
+      expect(scoresOf(x, at5)).toEqual(scoresOf(x, at5, { timeScaled: false }));
+    });
+
+    describe('half-hourly demand with a holiday (a weekday shaped like a Sunday)', () => {
+      // Every evening peak is routine evidence whose aftermath the repeat memory holds. Per sample, 100
+      // samples are two days at 30 minutes: the memory of the last peaks hid the holiday.
+      const PER_DAY = 48;
+      const cases = [1, 2, 3].flatMap((seed) => [23, 24, 25, 30].map((holiday) => ({ seed, holiday })));
+      const at30 = (i: number) => MONDAY + i * HALF_HOUR_MS;
+      // The score NAB's threshold sweep chose on nab-dev (standard profile).
+      const THRESHOLD = 0.42;
+      const run = (options = {}) =>
+        cases.map(({ seed, holiday }) => {
+          const alerts = alertRows(weeklyRhythm(PER_DAY * 35, seed, holiday), at30, THRESHOLD, options);
+          return {
+            onItsDay: alerts.some((i) => Math.floor(i / PER_DAY) === holiday),
+            daysBefore: alerts.filter((i) => i >= (holiday - 2) * PER_DAY && i < holiday * PER_DAY),
+          };
+        });
+
+      it('is reported on its day in every case, and the two ordinary days before it stay quiet', () => {
+        const got = run();
+        expect(got.filter((c) => c.onItsDay)).toHaveLength(cases.length);
+        expect(got.flatMap((c) => c.daysBefore)).toEqual([]);
+      });
+
+      it('per sample, the memory hides some holidays (what time scaling adds)', () => {
+        expect(run({ timeScaled: false }).filter((c) => !c.onItsDay).length).toBeGreaterThanOrEqual(2);
+      });
+    });
+
+    it('a gap fades the memory by the time it spans: the same event after 14 silent hours is news again', () => {
+      // Five-minute samples; a spike is reported, the sensor is silent for 14 hours, and the same spike
+      // comes 20 samples after it is back. Per sample the 40 samples between them are only 200 minutes.
+      const x = gaussian(3000, 4);
+      x[2000] += 12;
+      x[2040] += 12;
+      const gapped = (i: number) => MONDAY + i * FIVE_MIN_MS + (i >= 2020 ? 14 * 3_600_000 : 0);
+      expect(alertRows(x, gapped, 0.5)).toEqual([2000, 2040]);
+      expect(alertRows(x, gapped, 0.5, { timeScaled: false })).toEqual([2000]);
     });
   });
 

@@ -3,10 +3,18 @@ import { EVIDENCE_INDEX, SensorDetector } from './sensor-detector';
 import type { DetectorSettings } from './config';
 import { scoreOf } from './score';
 
+/**
+ * The scorer's windows below are given in samples of this period (NAB's five minutes, where they were
+ * chosen): a sensor sampled at another rate gets the same windows in time (see `timeScaled`).
+ */
+export const REFERENCE_PERIOD_MS = 300_000;
+/** Bounds (in samples) of a time-scaled window, as the engine's (`config.ts`): sane at any sample rate. */
+const WINDOW_SAMPLES = { min: 20, max: 2000 };
+
 export interface AlertScorerOptions {
-  /** Samples over which the memory of a reported alert fades by half. */
+  /** Samples (at `REFERENCE_PERIOD_MS`) over which the memory of a reported alert fades by half. */
   holdoffHalfLife?: number;
-  /** Half-life (samples) of the sensor's learned distribution of detector evidence. */
+  /** Half-life (samples at `REFERENCE_PERIOD_MS`) of the sensor's learned distribution of detector evidence. */
   evidenceHalfLife?: number;
   /** Surprise (in standard deviations of the log evidence) that maps to 0.5. */
   surpriseThreshold?: number;
@@ -32,6 +40,13 @@ export interface AlertScorerOptions {
   recurrence?: boolean;
   /** A recurring event is news again when its strength exceeds this many times the routine one (daily jobs vary). */
   recurrenceMargin?: number;
+  /**
+   * Windows in time (default on): the repeat memory and the evidence distribution keep their windows'
+   * duration at the sensor's own sample period (bounded to 20-2000 samples), and the memory fades over a
+   * gap by the time it spans. Off: per sample whatever the rate (a 100-sample memory is 8 hours at five
+   * minutes but two days at 30 minutes, long enough to hide a holiday behind the last evening peak).
+   */
+  timeScaled?: boolean;
 }
 
 /** Hour-of-day bins of the recurrence memory; an event also matches the neighbouring hours (daily jobs wander). */
@@ -53,12 +68,19 @@ export class AlertScorer {
   private readonly joint = { mean: 0, variance: 0 };
   private n = 0;
   private memory = 0;
-  private readonly decay: number;
-  private readonly alpha: number;
+  /** Per-sample fading of the memory and learning rate of the evidence, at the sample period `scaledFor`. */
+  private decay: number;
+  private alpha: number;
+  private evidenceWarmup: number;
+  private scaledFor: number | null = null;
+  private lastTs = NaN;
+  private readonly holdoffHalfLife: number;
+  private readonly evidenceHalfLife: number;
+  private readonly evidenceWarmupSamples: number;
+  private readonly timeScaled: boolean;
   private readonly surpriseThreshold: number;
   private readonly renotify: number;
   private readonly useCombined: boolean;
-  private readonly evidenceWarmup: number;
   private readonly own: { index: number; mean: number; variance: number }[];
   private readonly ownWeight: number;
   /**
@@ -78,12 +100,16 @@ export class AlertScorer {
 
   constructor(settings: DetectorSettings = {}, options: AlertScorerOptions = {}) {
     this.detector = new SensorDetector(settings);
-    this.decay = Math.pow(0.5, 1 / (options.holdoffHalfLife ?? 100));
-    this.alpha = 1 - Math.pow(0.5, 1 / (options.evidenceHalfLife ?? 1000));
+    this.holdoffHalfLife = options.holdoffHalfLife ?? 100;
+    this.evidenceHalfLife = options.evidenceHalfLife ?? 1000;
+    this.evidenceWarmupSamples = options.evidenceWarmup ?? 100;
+    this.timeScaled = options.timeScaled ?? true;
+    this.decay = Math.pow(0.5, 1 / this.holdoffHalfLife);
+    this.alpha = 1 - Math.pow(0.5, 1 / this.evidenceHalfLife);
+    this.evidenceWarmup = this.evidenceWarmupSamples;
     this.surpriseThreshold = options.surpriseThreshold ?? 3;
     this.renotify = options.renotifyFactor ?? 3;
     this.useCombined = options.combine ?? true;
-    this.evidenceWarmup = options.evidenceWarmup ?? 100;
     this.own = (options.ownEvidence ?? ['pattern']).map((t) => ({ index: EVIDENCE_INDEX[t], mean: 0, variance: 0 }));
     this.ownWeight = options.ownWeight ?? 0.8;
     this.recurOn = options.recurrence ?? true;
@@ -136,9 +162,32 @@ export class AlertScorer {
     this.recurDay[b] = day;
   }
 
+  /**
+   * Re-expresses the windows at the sensor's sample period once it is known (and if it changes): each
+   * keeps its duration at `REFERENCE_PERIOD_MS`, bounded in samples.
+   */
+  private scaleTo(periodMs: number): void {
+    this.scaledFor = periodMs;
+    // Bounded like the engine's windows, but never beyond the setting itself (it holds at the reference period).
+    const samples = (atReference: number) =>
+      Math.min(Math.max(WINDOW_SAMPLES.max, atReference), Math.max(Math.min(WINDOW_SAMPLES.min, atReference), (atReference * REFERENCE_PERIOD_MS) / periodMs));
+    this.decay = Math.pow(0.5, 1 / samples(this.holdoffHalfLife));
+    this.alpha = 1 - Math.pow(0.5, 1 / samples(this.evidenceHalfLife));
+    this.evidenceWarmup = Math.round(samples(this.evidenceWarmupSamples));
+  }
+
   step(timestamp: number, value: number): number {
     // The score and joint evidence only: building a verdict object per sample would be wasted here.
     const score = this.detector.update(timestamp, value);
+    // The time since the last sample in sample periods: the memory fades by the time (a gap by all of it).
+    let steps = 1;
+    const period = this.detector.resolved.periodMs;
+    if (this.timeScaled && period !== null && period > 0) {
+      if (period !== this.scaledFor) this.scaleTo(period);
+      const dt = timestamp - this.lastTs;
+      if (dt >= 0) steps = dt / period;
+    }
+    this.lastTs = timestamp;
     if (this.detector.warmingUp) return 0;
     const evidence = this.useCombined ? this.detector.lastCombined : Math.log1p(score >= 1 ? 1e12 : score / (1 - score));
     this.n++;
@@ -154,7 +203,7 @@ export class AlertScorer {
       const own = this.surprise(Math.log1p(ratio), o, a);
       strength = Math.max(strength, this.ownWeight * Math.min(Math.max(0, own) / this.surpriseThreshold, ratio));
     }
-    this.memory *= this.decay;
+    this.memory *= steps === 1 ? this.decay : Math.pow(this.decay, steps);
     const usual = this.recurOn ? this.recurrence(timestamp, strength) : 0;
     // Its own warm-up: surprise means nothing until the evidence distribution has been seen for a while.
     if (this.n <= this.evidenceWarmup) return 0;
