@@ -10,7 +10,7 @@ import { JournalPage } from './JournalPage';
 import { presetRange, shiftStart } from './journal-range';
 
 const entry = (id: string, over: Partial<AlarmJournalEntryDto>): AlarmJournalEntryDto => ({
-  id, at: '2026-12-07T04:00:00.000Z', kind: 'raised', alarm_id: 'sensor:TT-101|limit', source_type: 'sensor', source_id: 'TT-101', sensor_id: 'TT-101',
+  id, at: '2026-12-07T04:00:00.000Z', kind: 'raised', alarm_id: 'sensor:TT-101|limit', source_type: 'sensor', source_id: 'TT-101', source_name: null, sensor_id: 'TT-101',
   area: 'Boiler house', condition: 'limit', priority: 'critical', from: 'normal', to: 'unack_active', user: null, message: 'TT-101 above high limit', comment: null, ...over,
 });
 const PAGE: AlarmJournalPageDto = {
