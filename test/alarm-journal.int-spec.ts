@@ -153,8 +153,9 @@ describe('alarm journal: GET /alarms/journal', () => {
 
   it("names a device's event by the device's name in the CSV, its id kept in the sensor column", async () => {
     t.app.get(DomainEvents).emit('device.comm_failed', { device_id: 'plc-j', device_name: 'PLC J', at: Date.now(), reason: 'timeout' });
-    await eventually(async () => (await call(t.url, 'GET', '/alarms', tokens.viewer)).body as AlarmDto[], (a) => a.some((x) => x.source_type === 'device'));
-    const rows = parseCsv(await (await fetch(`${t.url}/alarms/journal?from=${started}&format=csv&sensor_id=plc-j`, { headers: authHeader(tokens.viewer) })).text());
+    // Polled: the alarm reaches the list (memory) before its audit entry is written, which the journal reads.
+    const csv = async () => parseCsv(await (await fetch(`${t.url}/alarms/journal?from=${started}&format=csv&sensor_id=plc-j`, { headers: authHeader(tokens.viewer) })).text());
+    const rows = await eventually(csv, (r) => r.some((x) => x[2] === 'raised'));
     const raised = rows.slice(1).filter((r) => r[2] === 'raised');
     expect(raised.map((r) => [r[5], r[12]])).toEqual([['plc-j', 'PLC J']]);
   });

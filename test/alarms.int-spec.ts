@@ -1,5 +1,5 @@
 import { io, Socket } from 'socket.io-client';
-import type { AlarmDto, AlarmEventDto, AlarmSnapshotDto, AnomalyEpisodeEvent, AnomalyHistoryPage, ClientToServerEvents, ServerToClientEvents } from '@idm/contracts';
+import type { AlarmDto, AlarmEventDto, AlarmJournalEntryDto, AlarmSnapshotDto, AnomalyEpisodeEvent, AnomalyHistoryPage, ClientToServerEvents, ServerToClientEvents } from '@idm/contracts';
 import { AlarmsService } from '@idm/alarms';
 import { DomainEvents } from '@idm/core';
 import { startTestApp, TestApp } from './support/app';
@@ -302,6 +302,40 @@ describe('alarms: ISA-18.2 lifecycle over REST and Socket.IO', () => {
     const ack = await post(`/alarms/${encodeURIComponent(raised.alarm.id)}/acknowledge`, {});
     expect(ack.body.state).toBe('normal');
     expect((await get('/alarms?source_id=plc-7')).body).toEqual([]);
+  });
+
+  it('names the source in every alarm payload: socket events, the snapshot, the list, the detail and the journal', async () => {
+    // A listed device and a tag of it (registry names), a device the server does not list (a comm event names
+    // it) and an asset (its episode names it): screens show these before loading any list of their own.
+    const device = { id: 'plc-n2', name: 'PLC 02 (Turbine hall)', host: '127.0.0.1', port: 1502, unit_id: 42, poll_interval_ms: 1000, timeout_ms: 500, enabled: false };
+    expect((await post('/devices', device, tokens.admin)).status).toBe(201);
+    const tag = { sensor_id: 'PT-N8', device_id: 'plc-n2', area: 'Turbine hall', register_type: 'holding', address: 0, data_type: 'float32', unit: 'bar', description: 'Pressure 8 of PLC 02' };
+    expect((await post('/tags', tag, tokens.admin)).status).toBe(201);
+    const s = screen(tokens.viewer);
+    await s.snapshot;
+    events.emit('device.comm_failed', { device_id: 'plc-n2', device_name: 'PLC 02 (Turbine hall)', at: Date.now(), reason: 'timeout after 500 ms' });
+    events.emit('device.comm_failed', { device_id: 'plc-gone', device_name: 'PLC 99 (Old yard)', at: Date.now(), reason: 'connection refused' });
+    events.emit('anomaly.opened', anomaly('PT-N8', 'spike'));
+    events.emit('anomaly.opened', { ...anomaly('asset:pump-n1', 'health'), asset: { id: 'pump-n1', name: 'Feed pump P-101', alarm_priority: 'medium', top_sensors: ['PT-N8'] } });
+    const names: Record<string, string> = {
+      'device:plc-n2|comm_failure': 'PLC 02 (Turbine hall)',
+      'device:plc-gone|comm_failure': 'PLC 99 (Old yard)',
+      'sensor:PT-N8|spike': 'Pressure 8 of PLC 02',
+      'asset:pump-n1|health': 'Feed pump P-101',
+    };
+    const ids = Object.keys(names);
+    const named = (alarms: AlarmDto[]) => Object.fromEntries(alarms.filter((a) => ids.includes(a.id)).map((a) => [a.id, a.source_name]));
+    await until(() => ids.every((id) => s.events.some((e) => e.kind === 'raised' && e.alarm.id === id)));
+    expect(named(s.events.filter((e) => e.kind === 'raised').map((e) => e.alarm))).toEqual(names);
+    expect(named((await get('/alarms')).body)).toEqual(names);
+    expect(named((await screen(tokens.viewer).snapshot).alarms)).toEqual(names);
+    expect((await get(`/alarms/${encodeURIComponent('device:plc-n2|comm_failure')}`)).body.source_name).toBe('PLC 02 (Turbine hall)');
+    // Polled: an alarm is pushed before its audit entry (what the journal reads) is written.
+    const journal = await until(async () => {
+      const items = ((await get('/alarms/journal?event=raised')).body.items as AlarmJournalEntryDto[]).filter((e) => ids.includes(e.alarm_id));
+      return items.length === ids.length && items;
+    });
+    expect(Object.fromEntries(journal.map((e) => [e.alarm_id, e.source_name]))).toEqual(names);
   });
 
   it('acknowledges in bulk and reports what it skipped', async () => {

@@ -1,9 +1,9 @@
-import { act, cleanup, render, screen } from '@testing-library/react';
+import { act, screen } from '@testing-library/react';
 import { afterEach, beforeEach, expect, test } from 'vitest';
 import { initConfig } from '../config';
-import { LiveClient } from '../lib/live/live-client';
-import { LiveProvider } from '../lib/live/LiveProvider';
-import { FakeSocket } from '../test/fake-socket';
+import type { LiveClient } from '../lib/live/live-client';
+import type { FakeSocket } from '../test/fake-socket';
+import { endLive, fakeLive, renderLive } from '../test/render-live';
 import { ConnectionIndicator } from './ConnectionIndicator';
 
 let socket: FakeSocket;
@@ -11,18 +11,10 @@ let live: LiveClient;
 
 beforeEach(() => {
   initConfig({});
-  socket = new FakeSocket();
-  live = new LiveClient({ url: 'http://idm', staleAfterMs: 10_000, sampleIntervalMs: 500, socketFactory: (() => socket) as never });
-  render(
-    <LiveProvider client={live}>
-      <ConnectionIndicator />
-    </LiveProvider>,
-  );
+  ({ socket, live } = fakeLive({ connect: false }));
+  renderLive(live, <ConnectionIndicator />, { route: null });
 });
-afterEach(() => {
-  cleanup();
-  live.close();
-});
+afterEach(() => endLive(live));
 
 test('says LIVE while connected and CONNECTION LOST, with the time of the last data, when the link drops', () => {
   expect(screen.getByTestId('connection')).toHaveTextContent('CONNECTING');

@@ -1,12 +1,13 @@
-import { act, cleanup, render, screen } from '@testing-library/react';
+import { act, screen } from '@testing-library/react';
 import { afterEach, beforeEach, expect, test, vi } from 'vitest';
 import { initConfig } from '../config';
 import { fakeApi, type FakeRequest } from '../test/fake-api';
-import { FakeSocket } from '../test/fake-socket';
+import type { FakeSocket } from '../test/fake-socket';
 import { alarmFixture } from '../test/fixtures';
+import { endLive, fakeLive, renderLive } from '../test/render-live';
 import { AlarmSourcesProvider, sourceName, useAlarmSources } from './alarm-sources';
-import { LiveClient } from './live/live-client';
-import { LiveProvider } from './live/LiveProvider';
+import type { LiveClient } from './live/live-client';
+import { useAlarmState } from './live/LiveProvider';
 
 let socket: FakeSocket;
 let live: LiveClient;
@@ -28,24 +29,21 @@ beforeEach(() => {
   requests = fakeApi((req) =>
     req.url === '/devices' ? (devicesDown ? { status: 503, data: { statusCode: 503, error: 'Service Unavailable', message: 'database unreachable' } } : { status: 200, data: devices }) : { status: 200, data: [] },
   );
-  socket = new FakeSocket();
-  live = new LiveClient({ url: 'http://idm', staleAfterMs: 10_000, sampleIntervalMs: 500, socketFactory: (() => socket) as never });
-  act(() => socket.connect());
+  ({ socket, live } = fakeLive());
 });
 afterEach(() => {
-  cleanup();
-  live.close();
+  endLive(live);
   vi.useRealTimers();
 });
 
 test('the views under one provider share one load; a device added since is named a minute later, not before', async () => {
-  render(
-    <LiveProvider client={live}>
-      <AlarmSourcesProvider>
-        <Name />
-        <Name />
-      </AlarmSourcesProvider>
-    </LiveProvider>,
+  renderLive(
+    live,
+    <AlarmSourcesProvider>
+      <Name />
+      <Name />
+    </AlarmSourcesProvider>,
+    { route: null },
   );
   await act(() => vi.advanceTimersByTimeAsync(10));
   expect(requests.filter((r) => r.url === '/devices')).toHaveLength(1);
@@ -61,12 +59,12 @@ test('the views under one provider share one load; a device added since is named
 });
 
 const showNames = () =>
-  render(
-    <LiveProvider client={live}>
-      <AlarmSourcesProvider>
-        <Name />
-      </AlarmSourcesProvider>
-    </LiveProvider>,
+  renderLive(
+    live,
+    <AlarmSourcesProvider>
+      <Name />
+    </AlarmSourcesProvider>,
+    { route: null },
   );
 const name = () => screen.getByTestId('name').textContent;
 const deviceLoads = () => requests.filter((r) => r.url === '/devices').length;
@@ -110,5 +108,28 @@ test('a device still unknown after a reload is looked for again each minute, not
   devices = [{ id: 'plc-9', name: 'PLC 09 (Mill)' }];
   await act(() => vi.advanceTimersByTimeAsync(60_010));
   expect(deviceLoads()).toBe(3);
+  expect(name()).toBe('PLC 09 (Mill)');
+});
+
+/** The name of the comm failure as the live alarm state has it (the server's `source_name` included). */
+function LiveName() {
+  const dir = useAlarmSources();
+  const a = useAlarmState().alarms.get(COMM.id);
+  return <p data-testid="name">{a ? sourceName(dir, a) : ''}</p>;
+}
+
+test('an alarm that names its device reads by that name at once, and a directory without the device is not reloaded for it', async () => {
+  renderLive(
+    live,
+    <AlarmSourcesProvider>
+      <LiveName />
+    </AlarmSourcesProvider>,
+    { route: null },
+  );
+  act(() => socket.fire('alarms:snapshot', { seq: 1, flood: false, alarms: [{ ...COMM, source_name: 'PLC 09 (Mill)' }] }));
+  expect(name()).toBe('PLC 09 (Mill)');
+  await act(() => vi.advanceTimersByTimeAsync(10));
+  await act(() => vi.advanceTimersByTimeAsync(61_000));
+  expect(deviceLoads()).toBe(1);
   expect(name()).toBe('PLC 09 (Mill)');
 });

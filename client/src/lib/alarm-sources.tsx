@@ -9,7 +9,8 @@ export type TagInfo = Pick<TagDto, 'sensor_id' | 'device_id' | 'area' | 'unit' |
 
 /**
  * What the alarm screens need to show an alarm's source as people know it: tags (unit, bool words, area),
- * device and asset names. Alarms carry ids only (the REST contract); names change without the alarm.
+ * device and asset names. An alarm carries its source's name (`source_name`, so it reads by name on first
+ * paint); these lists fill in what it does not carry and keep names current between its events.
  */
 export interface AlarmSources {
   tags: ReadonlyMap<string, TagInfo>;
@@ -19,19 +20,24 @@ export interface AlarmSources {
 
 export const NO_SOURCES: AlarmSources = { tags: new Map(), devices: new Map(), assets: new Map() };
 
-type Source = Pick<AlarmDto, 'source_type' | 'source_id' | 'sensor_id'>;
+/** An alarm or journal row (`source_name` from the server), or a source named by id only (a tag's device). */
+type Source = Pick<AlarmDto, 'source_type' | 'source_id' | 'sensor_id'> & Partial<Pick<AlarmDto, 'source_name'>>;
 
-/** The name an operator knows a source by: a tag's own name (its id), a device's or an asset's name. */
+/**
+ * The name an operator knows a source by: a tag's own name (its id), a device's or an asset's name (the loaded
+ * list's, which follows a rename; else the one the alarm carries; else the id).
+ */
 export function sourceName(dir: AlarmSources, s: Source): string {
-  if (s.source_type === 'device') return dir.devices.get(s.source_id)?.name || s.source_id;
-  if (s.source_type === 'asset') return dir.assets.get(s.source_id)?.name || s.source_id;
+  if (s.source_type === 'device') return dir.devices.get(s.source_id)?.name || s.source_name || s.source_id;
+  if (s.source_type === 'asset') return dir.assets.get(s.source_id)?.name || s.source_name || s.source_id;
   return s.sensor_id ?? s.source_id;
 }
 
 /** Tooltip of a source's name: the id behind it, and a tag's description. */
 export function sourceTitle(dir: AlarmSources, s: Source): string {
   if (s.source_type === 'sensor') {
-    const d = dir.tags.get(s.sensor_id ?? s.source_id)?.description;
+    // A sensor alarm's `source_name` is its tag's description.
+    const d = dir.tags.get(s.sensor_id ?? s.source_id)?.description || s.source_name;
     return d ? `${s.sensor_id ?? s.source_id} · ${d}` : (s.sensor_id ?? s.source_id);
   }
   return `${s.source_type} id ${s.source_id}`;
@@ -137,12 +143,13 @@ function useLoadedSources(enabled: boolean): AlarmSources {
     };
   }, [enabled, tick]);
   const dir = loaded.dir;
-  // A device or asset the directory does not know yet (added since it loaded): load again soon.
+  // A device or asset the directory does not know yet (added since it loaded) and the alarm does not name:
+  // load again soon.
   const alarms = useAlarmState().alarms;
   let unknown = false;
   if (enabled && dir !== NO_SOURCES)
     for (const a of alarms.values())
-      if ((a.source_type === 'device' && !dir.devices.has(a.source_id)) || (a.source_type === 'asset' && !dir.assets.has(a.source_id))) {
+      if (!a.source_name && ((a.source_type === 'device' && !dir.devices.has(a.source_id)) || (a.source_type === 'asset' && !dir.assets.has(a.source_id)))) {
         unknown = true;
         break;
       }

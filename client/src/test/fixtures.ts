@@ -6,6 +6,7 @@ export function alarmFixture(id: string, over: Partial<AlarmDto> = {}): AlarmDto
     id,
     source_type: 'sensor',
     source_id: id,
+    source_name: null,
     sensor_id: id,
     condition: 'limit_hi',
     message: `${id} high`,

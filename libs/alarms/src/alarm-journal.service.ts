@@ -62,7 +62,7 @@ export class AlarmJournalService {
   async csv(q: JournalQuery, timeZone: string): Promise<{ filename: string; body: string }> {
     const { from, to, events } = await this.read(q);
     const header = JOURNAL_CSV_COLUMNS.map((c) => (c === 'time_local' ? `time_local (${timeZone})` : c));
-    return { filename: journalFileName(from, to), body: toCsv(header, events.map((e) => journalCsvRow(e, timeZone, this.alarms.nameOf(e.source_type, e.source_id)))) };
+    return { filename: journalFileName(from, to), body: toCsv(header, events.map((e) => journalCsvRow(e, timeZone))) };
   }
 
   /** The range resolved and checked, and every matching event of it in order. */
@@ -92,6 +92,8 @@ export class AlarmJournalService {
       alarm_id: s.alarm_id,
       source_type,
       source_id,
+      // Named as the alarm list names it (an asset or a removed device by its stored name).
+      source_name: now?.source_name ?? this.alarms.nameOf(source_type, source_id),
       sensor_id,
       area: s.area ?? this.alarms.areaOf(source_type, source_id),
       condition: s.condition ?? now?.condition ?? parsed.condition,

@@ -3,11 +3,13 @@ import type { Alarm, AlarmAudit } from './alarm.schema';
 
 const iso = (ms: number | null): string | null => (ms === null || ms === undefined ? null : new Date(ms).toISOString());
 
-export function toAlarmDto(a: Alarm): AlarmDto {
+/** `sourceName`: what the alarms service names the source by now (the registry's name, else the stored one). */
+export function toAlarmDto(a: Alarm, sourceName: string | null): AlarmDto {
   return {
     id: a._id,
     source_type: a.source_type,
     source_id: a.source_id,
+    source_name: sourceName,
     sensor_id: a.sensor_id,
     condition: a.condition,
     message: a.message,

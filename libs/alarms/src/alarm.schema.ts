@@ -14,6 +14,11 @@ export class Alarm {
   @Prop({ type: String, required: true }) source_type!: 'sensor' | 'device' | 'asset';
   @Prop({ type: String, required: true }) source_id!: string;
   @Prop({ type: String, default: null }) sensor_id!: string | null;
+  /**
+   * The source's name as its last event gave it (a device's from its comm event, an asset's from its episode):
+   * shown when the registry does not know the source (an asset is not the registry's; a device since removed).
+   */
+  @Prop({ type: String, default: null }) source_name?: string | null;
   @Prop({ type: String, required: true }) condition!: string;
   @Prop({ type: String, required: true }) message!: string;
   @Prop({ type: String, required: true }) priority!: AlarmPriority;

@@ -30,9 +30,9 @@ const COMM_FAILURE_PRIORITY: ResolvedPriority = { priority: 'high', configured: 
  * One comm-failure alarm per device, or per failed scope of it (`device:<device_id>/<scope>|comm_failure`,
  * e.g. one Sparkplug edge node of a broker); `source_id` stays the device, so removing the device ends them all.
  */
-function commFailureKey(e: { device_id: string; scope?: string }) {
+function commFailureKey(e: { device_id: string; device_name: string; scope?: string }) {
   const id = `device:${e.device_id}${e.scope ? `/${e.scope}` : ''}|comm_failure`;
-  return { id, source_type: 'device' as const, source_id: e.device_id, sensor_id: null, condition: 'comm_failure' };
+  return { id, source_type: 'device' as const, source_id: e.device_id, sensor_id: null, condition: 'comm_failure', source_name: e.device_name };
 }
 
 function commFailureName(e: { device_name: string; scope?: string }): string {
@@ -187,13 +187,13 @@ export class AlarmsService implements OnModuleInit, OnModuleDestroy {
       out.push(a);
     }
     out.sort((x, y) => PRIORITY_RANK[x.priority] - PRIORITY_RANK[y.priority] || (y.raised_at ?? 0) - (x.raised_at ?? 0) || x._id.localeCompare(y._id));
-    return out.map(toAlarmDto);
+    return out.map((a) => this.toDto(a));
   }
 
   async detail(id: string): Promise<AlarmDetailDto> {
     const a = this.mustGet(id);
     const history = await this.repo.history(id, 200);
-    return { ...toAlarmDto(a), history: history.map(toAuditDto) };
+    return { ...this.toDto(a), history: history.map(toAuditDto) };
   }
 
   /**
@@ -223,6 +223,14 @@ export class AlarmsService implements OnModuleInit, OnModuleDestroy {
     if (sourceType === 'asset') return null;
     if (sourceType === 'sensor') return this.registry.getTag(sourceId)?.description || null;
     return this.registry.getDevice(sourceId)?.name || null;
+  }
+
+  /**
+   * An alarm as screens get it, named: the registry's name now (a renamed device reads by its new name), else
+   * the name its last event gave (an asset's; a device the registry does not list).
+   */
+  private toDto(a: Alarm): AlarmDto {
+    return toAlarmDto(a, this.nameOf(a.source_type, a.source_id) ?? a.source_name ?? null);
   }
 
   get inFlood(): boolean {
@@ -259,7 +267,7 @@ export class AlarmsService implements OnModuleInit, OnModuleDestroy {
       const r = this.machine.acknowledge(a, Date.now(), by, comment);
       if (!r.ok) throw new UnprocessableEntityException({ message: `cannot acknowledge ${id}: ${r.reason}` });
       await this.commit(a, r.transitions);
-      return toAlarmDto(a);
+      return this.toDto(a);
     });
   }
 
@@ -293,7 +301,7 @@ export class AlarmsService implements OnModuleInit, OnModuleDestroy {
       const r = this.machine.shelve(a, now, by, now + durationMs, reason);
       if (!r.ok) throw new UnprocessableEntityException({ message: `cannot shelve ${id}: ${r.reason}` });
       await this.commit(a, r.transitions);
-      return toAlarmDto(a);
+      return this.toDto(a);
     });
   }
 
@@ -302,7 +310,7 @@ export class AlarmsService implements OnModuleInit, OnModuleDestroy {
       const a = this.mustGet(id);
       if (a.state !== 'shelved') throw new UnprocessableEntityException({ message: `cannot unshelve ${id}: alarm is not shelved` });
       await this.commit(a, this.machine.unshelve(a, Date.now(), by));
-      return toAlarmDto(a);
+      return this.toDto(a);
     });
   }
 
@@ -312,7 +320,7 @@ export class AlarmsService implements OnModuleInit, OnModuleDestroy {
       const r = this.machine.removeFromService(a, Date.now(), by, reason);
       if (!r.ok) throw new UnprocessableEntityException({ message: `cannot take ${id} out of service: ${r.reason}` });
       await this.commit(a, r.transitions);
-      return toAlarmDto(a);
+      return this.toDto(a);
     });
   }
 
@@ -322,7 +330,7 @@ export class AlarmsService implements OnModuleInit, OnModuleDestroy {
       const r = this.machine.returnToService(a, Date.now(), by);
       if (!r.ok) throw new UnprocessableEntityException({ message: `cannot return ${id} to service: ${r.reason}` });
       await this.commit(a, r.transitions);
-      return toAlarmDto(a);
+      return this.toDto(a);
     });
   }
 
@@ -330,7 +338,7 @@ export class AlarmsService implements OnModuleInit, OnModuleDestroy {
     return this.run(async () => {
       const a = this.mustGet(id);
       await this.commit(a, [{ kind: 'commented', from: a.state, to: a.state, at: Date.now(), by, comment: text }]);
-      return toAlarmDto(a);
+      return this.toDto(a);
     });
   }
 
@@ -342,7 +350,7 @@ export class AlarmsService implements OnModuleInit, OnModuleDestroy {
       const a = e.asset;
       const top = a.top_sensors.length ? ` (most deviating: ${a.top_sensors.join(', ')})` : '';
       return this.onCondition(
-        { id: `asset:${a.id}|${e.anomaly_type}`, source_type: 'asset', source_id: a.id, sensor_id: null, condition: e.anomaly_type },
+        { id: `asset:${a.id}|${e.anomaly_type}`, source_type: 'asset', source_id: a.id, sensor_id: null, condition: e.anomaly_type, source_name: a.name },
         `Equipment health: ${a.name} behaves unlike normal${top}`,
         resolveAlarmPriority(a.alarm_priority ?? undefined, e.anomaly_type, e.severity),
         active,
@@ -352,7 +360,14 @@ export class AlarmsService implements OnModuleInit, OnModuleDestroy {
       );
     }
     return this.onCondition(
-      { id: `sensor:${e.sensor_id}|${e.anomaly_type}`, source_type: 'sensor', source_id: e.sensor_id, sensor_id: e.sensor_id, condition: e.anomaly_type },
+      {
+        id: `sensor:${e.sensor_id}|${e.anomaly_type}`,
+        source_type: 'sensor',
+        source_id: e.sensor_id,
+        sensor_id: e.sensor_id,
+        condition: e.anomaly_type,
+        source_name: this.registry.getTag(e.sensor_id)?.description || null,
+      },
       sensorAlarmMessage(e.sensor_id, e.anomaly_type, this.registry.getTag(e.sensor_id), e.value),
       resolveAlarmPriority(this.registry.getTag(e.sensor_id)?.alarm_priority, e.anomaly_type, e.severity),
       active,
@@ -363,7 +378,7 @@ export class AlarmsService implements OnModuleInit, OnModuleDestroy {
   }
 
   private onCondition(
-    key: { id: string; source_type: 'sensor' | 'device' | 'asset'; source_id: string; sensor_id: string | null; condition: string },
+    key: { id: string; source_type: 'sensor' | 'device' | 'asset'; source_id: string; sensor_id: string | null; condition: string; source_name: string | null },
     message: string,
     priority: ResolvedPriority,
     active: boolean,
@@ -383,6 +398,7 @@ export class AlarmsService implements OnModuleInit, OnModuleDestroy {
           source_id: key.source_id,
           sensor_id: key.sensor_id,
           condition: key.condition,
+          source_name: key.source_name,
           message,
           anomaly_ids: [],
           in_flood: false,
@@ -391,6 +407,8 @@ export class AlarmsService implements OnModuleInit, OnModuleDestroy {
         };
         this.alarms.set(a._id, a);
       }
+      // A renamed source: its next event names it anew (the record keeps the last name it was given).
+      if (key.source_name) a.source_name = key.source_name;
       const before = { active: a.active, ids: [...a.anomaly_ids] };
       let reprioritized = false;
       if (active) {
@@ -468,7 +486,7 @@ export class AlarmsService implements OnModuleInit, OnModuleDestroy {
     }
     // Screens first, then the database: the push is what the operator waits for, and the in-memory alarm
     // is already the truth. The REST caller still gets its answer only after the write below.
-    const dto = toAlarmDto(a);
+    const dto = this.toDto(a);
     for (const t of transitions) {
       const event = await this.sequence.record((seq) => ({ seq, kind: t.kind, alarm: dto, at: new Date(t.at).toISOString(), by: t.by ?? null }));
       this.events$.next(event);

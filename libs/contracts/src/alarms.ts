@@ -20,6 +20,12 @@ export interface AlarmDto {
   source_type: 'sensor' | 'device' | 'asset';
   /** The sensor's `sensor_id` or the device's id. */
   source_id: string;
+  /**
+   * The name an operator knows the source by: a device's or an asset's name, a tag's description (as the
+   * registry has it now, else as the alarm's last event gave it); null when nothing names it. Screens show it
+   * before (or without) loading the device and asset lists.
+   */
+  source_name: string | null;
   sensor_id: string | null;
   /** The condition: the anomaly type for a sensor (e.g. `limit`, `spike`), `comm_failure` for a device. */
   condition: string;
@@ -128,6 +134,8 @@ export interface AlarmJournalEntryDto {
   source_type: 'sensor' | 'device' | 'asset';
   /** The sensor's `sensor_id` or the device's id. */
   source_id: string;
+  /** The source's name as the alarm list gives it (`AlarmDto.source_name`); null when nothing names it. */
+  source_name: string | null;
   sensor_id: string | null;
   area: string | null;
   condition: string;

@@ -1,10 +1,11 @@
-import { act, cleanup, render, screen } from '@testing-library/react';
+import { act, screen } from '@testing-library/react';
 import { useRef } from 'react';
 import { afterEach, beforeEach, expect, test, vi } from 'vitest';
 import { initConfig } from '../../config';
-import { FakeSocket } from '../../test/fake-socket';
-import { LiveClient } from './live-client';
-import { LiveProvider, useLiveValueNearScreen } from './LiveProvider';
+import type { FakeSocket } from '../../test/fake-socket';
+import { endLive, fakeLive, renderLive } from '../../test/render-live';
+import type { LiveClient } from './live-client';
+import { useLiveValueNearScreen } from './LiveProvider';
 
 /** One overview tile's live part, reduced to its value. */
 function Probe({ id }: { id: string }) {
@@ -34,20 +35,15 @@ beforeEach(() => {
 });
 
 function mount(staleAfterMs = 10_000) {
-  socket = new FakeSocket();
-  live = new LiveClient({ url: 'http://idm', staleAfterMs, sampleIntervalMs: 500, socketFactory: (() => socket) as never, tileRendersPerFrame: 4 });
-  act(() => socket.connect());
-  render(
-    <LiveProvider client={live}>
-      {IDS.map((id) => (
-        <Probe key={id} id={id} />
-      ))}
-    </LiveProvider>,
+  ({ socket, live } = fakeLive({ staleAfterMs, tileRendersPerFrame: 4 }));
+  renderLive(
+    live,
+    IDS.map((id) => <Probe key={id} id={id} />),
+    { route: null },
   );
 }
 afterEach(() => {
-  cleanup();
-  live.close();
+  endLive(live);
   vi.unstubAllGlobals();
 });
 

@@ -1,15 +1,14 @@
-import { act, render, screen, within } from '@testing-library/react';
-import { MemoryRouter } from 'react-router-dom';
+import { act, screen, within } from '@testing-library/react';
 import { afterEach, beforeEach, expect, test } from 'vitest';
 import type { AlarmDto, AlarmEventDto } from '@idm/contracts';
 import { initConfig } from '../../config';
 import { AlarmBanner } from '../../features/alarms/components/AlarmBanner';
 import { fakeApi, fakeToken } from '../../test/fake-api';
-import { FakeSocket } from '../../test/fake-socket';
+import type { FakeSocket } from '../../test/fake-socket';
 import { alarmFixture } from '../../test/fixtures';
+import { endLive, fakeLive, renderLive } from '../../test/render-live';
 import { getSession, sessionFromTokens, setSession } from '../session';
-import { LiveClient } from './live-client';
-import { LiveProvider } from './LiveProvider';
+import type { LiveClient } from './live-client';
 
 let socket: FakeSocket;
 let live: LiveClient;
@@ -20,17 +19,10 @@ const nextFrame = () => act(() => new Promise<void>((r) => setTimeout(r, 40)));
 
 beforeEach(() => {
   initConfig({});
-  socket = new FakeSocket();
-  live = new LiveClient({ url: 'http://idm', staleAfterMs: 10_000, sampleIntervalMs: 500, socketFactory: (() => socket) as never });
-  render(
-    <MemoryRouter>
-      <LiveProvider client={live}>
-        <AlarmBanner />
-      </LiveProvider>
-    </MemoryRouter>,
-  );
+  ({ socket, live } = fakeLive({ connect: false }));
+  renderLive(live, <AlarmBanner />);
 });
-afterEach(() => live.close());
+afterEach(() => endLive(live));
 
 const banner = () => screen.getByTestId('alarm-banner');
 

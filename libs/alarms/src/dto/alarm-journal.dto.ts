@@ -100,6 +100,7 @@ export class AlarmJournalEntryResponse implements AlarmJournalEntryDto {
   @ApiProperty({ example: 'sensor:TT-101|limit' }) alarm_id!: string;
   @ApiProperty({ enum: ['sensor', 'device', 'asset'] }) source_type!: 'sensor' | 'device' | 'asset';
   @ApiProperty() source_id!: string;
+  @ApiProperty({ type: String, nullable: true, example: 'PLC 02 (Turbine hall)', description: "the source's name, as source_name of the alarm list" }) source_name!: string | null;
   @ApiProperty({ type: String, nullable: true }) sensor_id!: string | null;
   @ApiProperty({ type: String, nullable: true }) area!: string | null;
   @ApiProperty() condition!: string;

@@ -7,6 +7,13 @@ export class AlarmResponse implements AlarmDto {
   @ApiProperty({ example: 'sensor:TT-101|limit', description: '`sensor:<sensor_id>|<condition>` or `device:<device_id>|comm_failure`' }) id!: string;
   @ApiProperty({ enum: ['sensor', 'device', 'asset'] }) source_type!: 'sensor' | 'device' | 'asset';
   @ApiProperty({ description: "the sensor's sensor_id or the device's id" }) source_id!: string;
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    example: 'PLC 02 (Turbine hall)',
+    description: "the name an operator knows the source by: a device's or an asset's name, a tag's description; null when nothing names it",
+  })
+  source_name!: string | null;
   @ApiProperty({ type: String, nullable: true }) sensor_id!: string | null;
   @ApiProperty({ example: 'limit', description: 'the anomaly type for a sensor, comm_failure for a device' }) condition!: string;
   @ApiProperty() message!: string;

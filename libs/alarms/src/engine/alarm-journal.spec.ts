@@ -8,6 +8,7 @@ const entry = (over: Partial<AlarmJournalEntryDto> = {}): AlarmJournalEntryDto =
   alarm_id: 'sensor:TT-101|limit',
   source_type: 'sensor',
   source_id: 'TT-101',
+  source_name: null,
   sensor_id: 'TT-101',
   area: 'Boiler house',
   condition: 'limit',

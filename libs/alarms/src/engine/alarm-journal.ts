@@ -87,9 +87,9 @@ export function journalFileName(from: number, to: number): string {
 export const JOURNAL_CSV_COLUMNS = ['time_local', 'time_utc', 'event', 'priority', 'area', 'sensor', 'alarm_id', 'from_state', 'to_state', 'user', 'message', 'comment', 'source_name'] as const;
 
 /**
- * One journal event as a CSV row (see JOURNAL_CSV_COLUMNS). `sourceName` is the name an operator knows the source
- * by (a tag's description, a device's name); the `sensor` column keeps the id.
+ * One journal event as a CSV row (see JOURNAL_CSV_COLUMNS). `source_name` is the name an operator knows the source
+ * by (a tag's description, a device's or an asset's name); the `sensor` column keeps the id.
  */
-export function journalCsvRow(e: AlarmJournalEntryDto, timeZone: string, sourceName: string | null = null): (string | null)[] {
-  return [localDateTime(Date.parse(e.at), timeZone), e.at, e.kind, e.priority, e.area, e.source_id, e.alarm_id, e.from, e.to, e.user, e.message, e.comment, sourceName];
+export function journalCsvRow(e: AlarmJournalEntryDto, timeZone: string): (string | null)[] {
+  return [localDateTime(Date.parse(e.at), timeZone), e.at, e.kind, e.priority, e.area, e.source_id, e.alarm_id, e.from, e.to, e.user, e.message, e.comment, e.source_name];
 }

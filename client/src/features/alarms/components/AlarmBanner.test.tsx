@@ -1,13 +1,12 @@
-import { act, cleanup, render, screen, waitFor, within } from '@testing-library/react';
+import { act, cleanup, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { MemoryRouter } from 'react-router-dom';
 import { afterEach, beforeEach, expect, test, vi } from 'vitest';
 import { initConfig } from '../../../config';
-import { LiveClient } from '../../../lib/live/live-client';
-import { LiveProvider } from '../../../lib/live/LiveProvider';
+import type { LiveClient } from '../../../lib/live/live-client';
 import { fakeApi } from '../../../test/fake-api';
-import { FakeSocket } from '../../../test/fake-socket';
+import type { FakeSocket } from '../../../test/fake-socket';
 import { alarmFixture } from '../../../test/fixtures';
+import { endLive, fakeLive, renderLive } from '../../../test/render-live';
 import { AlarmBanner } from './AlarmBanner';
 import type { AlarmActions } from './AlarmList';
 
@@ -24,25 +23,14 @@ beforeEach(() => {
         : { status: 200, data: [] },
   );
   globalThis.localStorage?.setItem('idm.sound', 'off');
-  socket = new FakeSocket();
-  live = new LiveClient({ url: 'http://idm', staleAfterMs: 10_000, sampleIntervalMs: 500, socketFactory: (() => socket) as never });
-  act(() => socket.connect());
+  ({ socket, live } = fakeLive());
 });
-afterEach(() => {
-  cleanup();
-  live.close();
-});
+afterEach(() => endLive(live));
 
 const TWO = [alarmFixture('PT-2', { priority: 'critical', message: 'PT-2 very high' }), alarmFixture('TT-1', { state: 'unack_rtn', active: false, message: 'TT-1 high' })];
 
 function show(actions?: AlarmActions, alarms = TWO) {
-  render(
-    <MemoryRouter>
-      <LiveProvider client={live}>
-        <AlarmBanner actions={actions} />
-      </LiveProvider>
-    </MemoryRouter>,
-  );
+  renderLive(live, <AlarmBanner actions={actions} />);
   act(() =>
     socket.fire('alarms:snapshot', {
       seq: 1,
@@ -56,13 +44,7 @@ const row = (id: string) => within(screen.getByTestId('alarm-banner')).getAllByR
 
 test("a banner row reads the condition before the tag's description, the whole message in its tooltip", () => {
   const message = 'PT-9 Pressure 9 of PLC 01 (Boiler house): above HiHi 6.598 (7.355 bar)';
-  render(
-    <MemoryRouter>
-      <LiveProvider client={live}>
-        <AlarmBanner />
-      </LiveProvider>
-    </MemoryRouter>,
-  );
+  renderLive(live, <AlarmBanner />);
   act(() => socket.fire('alarms:snapshot', { seq: 1, flood: false, alarms: [alarmFixture('PT-9', { priority: 'critical', message })] }));
   const msg = row('PT-9').querySelector('.msg')!;
   expect(msg).toHaveAttribute('title', message);
@@ -114,4 +96,29 @@ test("a device's or an asset's alarm names it as the operator knows it, the id i
   expect(row(asset.id).querySelector('.src')).toHaveAttribute('title', 'asset id pump-p101');
   await user.click(within(row(device.id)).getByRole('button', { name: /^Shelve/ }));
   expect(screen.getByTestId('banner-shelve-what')).toHaveTextContent(/^Shelve PLC 03$/);
+});
+
+test('a device or an asset alarm reads by the name it carries on first paint, before the lists arrive and for a source they lack', async () => {
+  // The device and asset lists answer only when released, and then without these sources.
+  let release = () => {};
+  const held = new Promise<void>((r) => (release = r));
+  const requests = fakeApi(async (req) => {
+    if (req.url === '/devices' || req.url === '/assets') await held;
+    return { status: 200, data: [] };
+  });
+  const device = alarmFixture('device:dev-02|comm_failure', { source_type: 'device', source_id: 'dev-02', source_name: 'PLC 02 (Turbine hall)', sensor_id: null, priority: 'high', message: 'Communication failure: PLC 02 (Turbine hall) (Timed out)' });
+  const asset = alarmFixture('asset:pump-p102|multivariate', { source_type: 'asset', source_id: 'pump-p102', source_name: 'Feed pump P-102', sensor_id: null, message: 'Equipment health: Feed pump P-102 behaves unlike normal' });
+  show(undefined, [device, asset]);
+  expect(row(device.id).querySelector('.src')).toHaveTextContent(/^PLC 02 \(Turbine hall\)$/);
+  expect(row(device.id).querySelector('.src')).toHaveAttribute('title', 'device id dev-02');
+  expect(row(device.id).querySelector('.msg-src')).toHaveTextContent('PLC 02 (Turbine hall)');
+  expect(row(asset.id).querySelector('.src')).toHaveTextContent(/^Feed pump P-102$/);
+  // Released: the lists (without these sources) arrive; a macrotask lets every promise of the load settle.
+  await act(async () => {
+    release();
+    await new Promise((r) => setTimeout(r, 0));
+  });
+  expect(requests.filter((r) => r.url === '/devices' || r.url === '/assets')).toHaveLength(2);
+  expect(row(device.id).querySelector('.src')).toHaveTextContent(/^PLC 02 \(Turbine hall\)$/);
+  expect(row(asset.id).querySelector('.src')).toHaveTextContent(/^Feed pump P-102$/);
 });

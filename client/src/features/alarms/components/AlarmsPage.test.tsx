@@ -1,4 +1,4 @@
-import { act, cleanup, render, screen, waitFor, within } from '@testing-library/react';
+import { act, render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { createMemoryRouter, RouterProvider } from 'react-router-dom';
 import { afterEach, beforeEach, expect, test } from 'vitest';
@@ -6,11 +6,12 @@ import type { AlarmDetailDto } from '@idm/contracts';
 import { initConfig } from '../../../config';
 import { AuthProvider } from '../../../lib/auth';
 import { alarmPath } from '../../../lib/routes';
-import { LiveClient } from '../../../lib/live/live-client';
+import type { LiveClient } from '../../../lib/live/live-client';
 import { LiveProvider } from '../../../lib/live/LiveProvider';
 import { fakeApi, type FakeRequest } from '../../../test/fake-api';
-import { FakeSocket } from '../../../test/fake-socket';
+import type { FakeSocket } from '../../../test/fake-socket';
 import { alarmFixture, episodeFixture } from '../../../test/fixtures';
+import { endLive, fakeLive } from '../../../test/render-live';
 import { AlarmsPage } from './AlarmsPage';
 
 const LIMIT = alarmFixture('sensor:LT-301|limit', {
@@ -64,15 +65,10 @@ beforeEach(() => {
     if (req.url === '/assets') return { status: 200, data: [] };
     return { status: 404, data: { statusCode: 404, error: 'Not Found', message: 'alarm not found' } };
   });
-  socket = new FakeSocket();
-  live = new LiveClient({ url: 'http://idm', staleAfterMs: 10_000, sampleIntervalMs: 500, socketFactory: (() => socket) as never });
-  act(() => socket.connect());
+  ({ socket, live } = fakeLive());
   act(() => socket.fire('alarms:snapshot', { seq: 1, alarms: [LIMIT, COMM], flood: false }));
 });
-afterEach(() => {
-  cleanup();
-  live.close();
-});
+afterEach(() => endLive(live));
 
 function show(path: string) {
   const router = createMemoryRouter([{ path: '/alarms', element: <AlarmsPage /> }], { initialEntries: [path] });

@@ -10,7 +10,7 @@ import { JournalPage } from './JournalPage';
 import { presetRange, shiftStart } from './journal-range';
 
 const entry = (id: string, over: Partial<AlarmJournalEntryDto>): AlarmJournalEntryDto => ({
-  id, at: '2026-12-07T04:00:00.000Z', kind: 'raised', alarm_id: 'sensor:TT-101|limit', source_type: 'sensor', source_id: 'TT-101', sensor_id: 'TT-101',
+  id, at: '2026-12-07T04:00:00.000Z', kind: 'raised', alarm_id: 'sensor:TT-101|limit', source_type: 'sensor', source_id: 'TT-101', source_name: null, sensor_id: 'TT-101',
   area: 'Boiler house', condition: 'limit', priority: 'critical', from: 'normal', to: 'unack_active', user: null, message: 'TT-101 above high limit', comment: null, ...over,
 });
 const PAGE: AlarmJournalPageDto = {
@@ -151,4 +151,15 @@ test("a device's or an asset's event names it as the operator knows it, the id i
   expect(device).toHaveAttribute('href', '/alarms?alarm=device%3Adev-7f3a%7Ccomm_failure');
   expect(screen.getByRole('link', { name: 'Pump P-101' })).toHaveAttribute('title', 'asset id pump-p101');
   expect(screen.queryByRole('link', { name: 'dev-7f3a' })).toBeNull();
+});
+
+test("an event reads by the name it carries when the device list does not name its source", async () => {
+  const items = [
+    entry('d2', { alarm_id: 'device:dev-02|comm_failure', source_type: 'device', source_id: 'dev-02', source_name: 'PLC 02 (Turbine hall)', sensor_id: null, condition: 'comm_failure', message: 'Communication failure: PLC 02 (Turbine hall)' }),
+  ];
+  // Only the journal answers: the device and asset lists are refused.
+  fakeApi((req) => (req.url === '/alarms/journal' ? { status: 200, data: { ...PAGE, items, total: 1, pages: 1 } } : { status: 503, data: { statusCode: 503, error: 'Service Unavailable', message: 'down' } }));
+  render(<RouterProvider router={createMemoryRouter([{ path: '/journal', element: <JournalPage /> }], { initialEntries: ['/journal'] })} />);
+  expect(await screen.findByRole('link', { name: 'PLC 02 (Turbine hall)' })).toHaveAttribute('title', 'device id dev-02');
+  expect(screen.queryByRole('link', { name: 'dev-02' })).toBeNull();
 });

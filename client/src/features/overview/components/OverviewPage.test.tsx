@@ -1,12 +1,11 @@
-import { act, cleanup, render, screen, within } from '@testing-library/react';
-import { MemoryRouter } from 'react-router-dom';
+import { act, screen, within } from '@testing-library/react';
 import { afterEach, beforeEach, expect, test } from 'vitest';
 import type { DeviceDto, DeviceStatusDto, TagDto } from '@idm/contracts';
 import { initConfig } from '../../../config';
-import { LiveClient } from '../../../lib/live/live-client';
-import { LiveProvider } from '../../../lib/live/LiveProvider';
+import type { LiveClient } from '../../../lib/live/live-client';
 import { fakeApi } from '../../../test/fake-api';
-import { FakeSocket } from '../../../test/fake-socket';
+import type { FakeSocket } from '../../../test/fake-socket';
+import { endLive, fakeLive, renderLive } from '../../../test/render-live';
 import { OverviewPage } from './OverviewPage';
 
 const tag = (sensor_id: string, device_id: string, area: string, unit: string): TagDto =>
@@ -78,23 +77,12 @@ beforeEach(async () => {
       };
     return { status: 404, data: { statusCode: 404, error: 'Not Found', message: 'no' } };
   });
-  socket = new FakeSocket();
-  live = new LiveClient({ url: 'http://idm', staleAfterMs: 1000, sampleIntervalMs: 500, socketFactory: (() => socket) as never });
-  act(() => socket.connect());
-  render(
-    <MemoryRouter>
-      <LiveProvider client={live}>
-        <OverviewPage />
-      </LiveProvider>
-    </MemoryRouter>,
-  );
+  ({ socket, live } = fakeLive({ staleAfterMs: 1000 }));
+  renderLive(live, <OverviewPage />);
   // Let the first REST answers land.
   await act(() => new Promise((r) => setTimeout(r, 30)));
 });
-afterEach(() => {
-  cleanup();
-  live.close();
-});
+afterEach(() => endLive(live));
 
 const tile = (id: string) => document.querySelector(`[data-sensor-id="${id}"]`) as HTMLElement;
 const sample = (sensor_id: string, value: number, quality = 'good') => ({ sensor_id, value, timestamp: new Date().toISOString(), quality, status: 'normal' });

@@ -1,12 +1,12 @@
-import { act, cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
-import { MemoryRouter, Route, Routes, useLocation } from 'react-router-dom';
+import { act, fireEvent, screen, waitFor } from '@testing-library/react';
+import { Route, Routes, useLocation } from 'react-router-dom';
 import { afterEach, beforeEach, expect, test } from 'vitest';
 import type { ScreenDto } from '@idm/contracts';
 import { initConfig } from '../../../config';
-import { LiveClient } from '../../../lib/live/live-client';
-import { LiveProvider } from '../../../lib/live/LiveProvider';
+import type { LiveClient } from '../../../lib/live/live-client';
 import { alarmFixture } from '../../../test/fixtures';
-import { FakeSocket } from '../../../test/fake-socket';
+import type { FakeSocket } from '../../../test/fake-socket';
+import { endLive, fakeLive, renderLive } from '../../../test/render-live';
 import { ScreenView } from './ScreenView';
 
 const SVG =
@@ -36,24 +36,17 @@ function Where() {
 
 beforeEach(() => {
   initConfig({});
-  socket = new FakeSocket();
-  live = new LiveClient({ url: 'http://idm', staleAfterMs: 60_000, sampleIntervalMs: 500, socketFactory: (() => socket) as never });
-  act(() => socket.connect());
-  render(
-    <MemoryRouter initialEntries={['/graphics/plant']}>
-      <LiveProvider client={live}>
-        <Routes>
-          <Route path="/graphics/plant" element={<ScreenView screen={SCREEN} />} />
-          <Route path="*" element={<Where />} />
-        </Routes>
-      </LiveProvider>
-    </MemoryRouter>,
+  ({ socket, live } = fakeLive({ staleAfterMs: 60_000 }));
+  renderLive(
+    live,
+    <Routes>
+      <Route path="/graphics/plant" element={<ScreenView screen={SCREEN} />} />
+      <Route path="*" element={<Where />} />
+    </Routes>,
+    { route: '/graphics/plant' },
   );
 });
-afterEach(() => {
-  cleanup();
-  live.close();
-});
+afterEach(() => endLive(live));
 
 const el = (id: string) => document.getElementById(id) as unknown as SVGElement;
 const sample = (sensor_id: string, value: number, quality = 'good') => ({ sensor_id, value, timestamp: new Date().toISOString(), quality, status: 'normal' });

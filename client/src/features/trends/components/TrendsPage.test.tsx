@@ -1,13 +1,12 @@
-import { act, cleanup, fireEvent, render, screen, within } from '@testing-library/react';
+import { act, cleanup, fireEvent, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { MemoryRouter } from 'react-router-dom';
 import { afterEach, beforeEach, expect, test, vi } from 'vitest';
 import type { TagDto } from '@idm/contracts';
 import { initConfig } from '../../../config';
-import { LiveClient } from '../../../lib/live/live-client';
-import { LiveProvider } from '../../../lib/live/LiveProvider';
+import type { LiveClient } from '../../../lib/live/live-client';
 import { fakeApi } from '../../../test/fake-api';
-import { FakeSocket } from '../../../test/fake-socket';
+import type { FakeSocket } from '../../../test/fake-socket';
+import { endLive, fakeLive, renderLive } from '../../../test/render-live';
 import { DEFAULT_DATE_TIME, setDateTimeSettings } from '../../../lib/format';
 import { TrendsPage } from './TrendsPage';
 
@@ -33,24 +32,12 @@ beforeEach(() => {
     }
     return { status: 404, data: { statusCode: 404, error: 'Not Found', message: 'no' } };
   });
-  socket = new FakeSocket();
-  live = new LiveClient({ url: 'http://idm', staleAfterMs: 1000, sampleIntervalMs: 500, socketFactory: (() => socket) as never });
-  act(() => socket.connect());
+  ({ socket, live } = fakeLive({ staleAfterMs: 1000 }));
 });
-afterEach(() => {
-  cleanup();
-  live.close();
-});
+afterEach(() => endLive(live));
 
 /** The trends screen as a shared link opens it. */
-const open = (link: string) =>
-  render(
-    <MemoryRouter initialEntries={[link]}>
-      <LiveProvider client={live}>
-        <TrendsPage />
-      </LiveProvider>
-    </MemoryRouter>,
-  );
+const open = (link: string) => renderLive(live, <TrendsPage />, { route: link });
 
 test("a shared link's pens read by tag name and unit in the chips and the cursor readout, the id as tooltip", async () => {
   open('/trends?pens=PLC03_PT08,PLC03_TT01,PLC03_XX09&range=1h');
