@@ -985,11 +985,18 @@ export class SensorDetector {
 
     // Learn after judging; residuals are clipped so a spike barely moves the baseline while a lasting shift is absorbed.
     // Bias-corrected start: a plain average until the exponential window is full. After a longer interval
-    // than usual the baseline forgets as much as it would have over the missed samples.
-    const a = Math.max(steps === 1 ? alpha : alphaOver(alpha, steps), 1 / n);
+    // than usual the baseline forgets as much as it would have over the missed samples; across a gap only
+    // as far as the signal's deviations persist (ρ): a cycling or wandering signal has moved meanwhile and
+    // the sample after the gap shows where, while one sample of independent noise says nothing new about
+    // its level (taken as the mean, it made the EWMA and CUSUM charts report the next hours as a drift).
+    const a = Math.max(steps === 1 ? alpha : gap ? Math.max(alpha, rho * alphaOver(alpha, steps)) : alphaOver(alpha, steps), 1 / n);
     const r = n > 3 ? clip(value - mean, zClip * sd) : value - mean;
     h[MEAN] = mean + a * r;
-    h[VARIANCE] = (1 - a) * (variance + a * r * r);
+    // Time without samples says nothing about the spread: across a gap it learns as from one sample. Forgotten
+    // by the time, it became the spread of the one sample after the gap about itself, nearly 0, and a day or
+    // more without samples made the detector surer than ever (a healthy sample at z = 26 after two days).
+    const va = gap ? Math.max(alpha, 1 / n) : a;
+    h[VARIANCE] = (1 - va) * (variance + va * r * r);
     // A step signal's idle stretches say nothing about how it moves when it runs: its changes are learned
     // outside them (else the idle zeros would shrink the spread its running changes are judged against).
     const stepSignal = h[EDGE_N] >= EDGE_MIN_COUNT && h[ACTIVE_MEAN] >= c[C_STUCK_MIN];
