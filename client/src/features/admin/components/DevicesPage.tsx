@@ -51,7 +51,8 @@ function DevicesAdmin({ confirm = (text: string) => window.confirm(text) }: { co
 
   const statusOf = new Map((statuses.data ?? []).map((s) => [s.device_id, s]));
   const allTags = tags.data ?? [];
-  const shownTags = filterTags(allTags, query, new Map((devices.data ?? []).map((d) => [d.id, d.name])));
+  const deviceNames = new Map((devices.data ?? []).map((d) => [d.id, d.name]));
+  const shownTags = filterTags(allTags, query, deviceNames);
 
   const upload = async (e: FormEvent<HTMLFormElement>) => {
     e.preventDefault();
@@ -274,7 +275,9 @@ function DevicesAdmin({ confirm = (text: string) => window.confirm(text) }: { co
                 <td>
                   <strong>{t.sensor_id}</strong> <span className="muted">{t.description}</span>
                 </td>
-                <td>{t.device_id}</td>
+                {/* The device by its name, as every other screen names it (the id in the tooltip; the id alone while
+                    the device list has not arrived or does not list it). */}
+                <td title={t.device_id}>{deviceNames.get(t.device_id) ?? t.device_id}</td>
                 <td>{t.area}</td>
                 <td className="num">{bindingWhere(t.source)}</td>
                 <td>{bindingHow(t.source)}</td>
