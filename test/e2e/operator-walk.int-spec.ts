@@ -1,0 +1,86 @@
+// Functions passed to page.evaluate / waitForFunction run in the browser.
+/// <reference lib="dom" />
+/// <reference lib="dom.iterable" />
+import type { Browser, BrowserContext, Page, WebSocketRoute } from 'playwright-core';
+import { clearLoginThrottle } from '../support/auth';
+import { collectErrors, launchChromium, newContext, screenshot, signIn, until } from './support/browser';
+import { startPlant, type Plant } from './support/plant';
+
+/**
+ * Findings of a second operator / supervisor / admin walk-through (issue 18) with the plant's faults on: what a
+ * person sees go wrong at a control-room size or on a phone, checked in Chromium.
+ */
+const DB = 'idm_test_e2e_operator_walk';
+jest.setTimeout(150_000);
+
+describe('operator walk-through findings in Chromium', () => {
+  let plant: Plant;
+  let browser: Browser;
+  let ctx: BrowserContext;
+  let errors: string[];
+  /** A comm failure of one PLC and a sensor of another over its HiHi: a device alarm and a sensor alarm. */
+  let faulted: { plcName: string; plcId: string; sensorId: string };
+
+  beforeAll(async () => {
+    await clearLoginThrottle(DB);
+    [plant, browser] = await Promise.all([startPlant(DB), launchChromium()]);
+    const [plc0, plc1] = plant.sim.plant.plcs;
+    const tag = plant.sim.deviceFile.tags.find((t) => t.device_id === plc0.id && t.limits?.hihi !== undefined && t.limits?.lolo !== undefined)!;
+    plant.sim.injectFault({ kind: 'stop_answering', plc: plc1.id });
+    plant.sim.injectFault({ kind: 'step', plc: plc0.id, sensor_id: tag.sensor_id, magnitude: (tag.limits!.hihi! - tag.limits!.lolo!) * 0.75 });
+    faulted = { plcName: plc1.name, plcId: plc1.id, sensorId: tag.sensor_id };
+  }, 180_000);
+  afterEach(async () => {
+    await ctx?.close();
+    expect(errors).toEqual([]);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await plant?.close();
+  });
+  const open = async (size: { width: number; height: number }, user: string, beforeSignIn?: (c: BrowserContext) => Promise<void>): Promise<Page> => {
+    ctx = await newContext(browser, size);
+    await beforeSignIn?.(ctx);
+    const page = await ctx.newPage();
+    errors = collectErrors(page);
+    await signIn(page, plant.idm.url, user, plant.password);
+    return page;
+  };
+  /** Waits until the banner lists the device alarm and the sensor alarm. */
+  const bannerWithBoth = async (page: Page) => {
+    await page.locator(`.banner-top li[data-alarm-id^="device:${faulted.plcId}|"]`).waitFor({ timeout: 60_000 });
+    await page.locator(`.banner-top li[data-alarm-id^="sensor:${faulted.sensorId}|"]`).waitFor({ timeout: 60_000 });
+  };
+
+  it("an admin's top bar keeps one row at 1280×720 when the connection is lost (the screen does not jump down)", async () => {
+    // The screen's socket goes through a route the test can cut, like a server that stopped answering.
+    let down = false;
+    const sockets: WebSocketRoute[] = [];
+    const page = await open({ width: 1280, height: 720 }, 'admin.e2e', (c) =>
+      c.routeWebSocket(/\/socket\.io\//, (ws) => {
+        if (down) return void ws.close();
+        ws.connectToServer();
+        sockets.push(ws);
+      }),
+    );
+    const conn = page.getByTestId('connection');
+    await until(async () => (await conn.textContent())?.includes('LIVE'), 20_000, 'LIVE');
+    const headHeight = () => page.locator('.topbar').evaluate((e) => e.getBoundingClientRect().height);
+    const liveHeight = await headHeight();
+    down = true;
+    await Promise.all(sockets.map((ws) => ws.close()));
+    await until(async () => (await conn.textContent())?.includes('CONNECTION LOST'), 20_000, 'CONNECTION LOST');
+    expect(await conn.textContent()).toMatch(/values from \d\d:\d\d:\d\d/);
+    // Every link, the state, the name and Sign out in one row: "CONNECTION LOST — values from 15:51:06" on one
+    // line pushed Reports, Users and Devices into a second row, and the whole screen 36 px down.
+    const middles = await page.$$eval('.topbar nav a, .topbar .conn, .topbar .user, .topbar > button', (els) => els.map((e) => e.getBoundingClientRect().top + e.getBoundingClientRect().height / 2));
+    expect(middles).toHaveLength(12);
+    const linkHeight = (await page.getByRole('link', { name: 'Devices' }).boundingBox())!.height;
+    expect(Math.max(...middles) - Math.min(...middles)).toBeLessThan(linkHeight / 2);
+    expect(await headHeight()).toBeLessThan(liveHeight + linkHeight / 2);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(1280);
+    await screenshot(page, 'operator-walk-topbar-lost-1280');
+    // The browser's own report of the refused socket is expected here, nothing else.
+    errors.splice(0, errors.length, ...errors.filter((e) => !/WebSocket/.test(e)));
+  });
+});
