@@ -83,4 +83,39 @@ describe('operator walk-through findings in Chromium', () => {
     // The browser's own report of the refused socket is expected here, nothing else.
     errors.splice(0, errors.length, ...errors.filter((e) => !/WebSocket/.test(e)));
   });
+
+  it("the banner shows a device alarm's source whole at 1280×720 and 1920×1080, and every row's message starts at one edge", async () => {
+    for (const size of [{ width: 1280, height: 720 }, { width: 1920, height: 1080 }]) {
+      const page = await open(size, 'operator.e2e');
+      await bannerWithBoth(page);
+      const rows = await page.$$eval('.banner-top li', (lis) =>
+        lis.map((li) => {
+          const src = li.querySelector('.src')!;
+          return { text: src.textContent!.trim(), cut: src.scrollWidth > src.clientWidth + 0.5, msgLeft: Math.round(li.querySelector('.msg')!.getBoundingClientRect().left) };
+        }),
+      );
+      // "PLC 02 (Turbine hall)" read "PLC 02 (Turbine…" in a fixed 10rem column, even at 1920 px.
+      expect(rows.find((r) => r.text === faulted.plcName)).toEqual(expect.objectContaining({ cut: false }));
+      expect(rows.filter((r) => r.cut)).toEqual([]);
+      expect(new Set(rows.map((r) => r.msgLeft)).size).toBe(1);
+      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(size.width);
+      await screenshot(page, `operator-walk-banner-${size.width}`);
+      await ctx.close();
+    }
+  });
+
+  it('on a 390 px phone the banner gives each alarm two lines, so what is wrong is read, not cut after a few letters', async () => {
+    const page = await open({ width: 390, height: 844 }, 'operator.e2e');
+    await bannerWithBoth(page);
+    const msg = page.locator(`.banner-top li[data-alarm-id^="sensor:${faulted.sensorId}|"] .msg`);
+    const lines = await msg.evaluate((e) => Math.round(e.getBoundingClientRect().height / parseFloat(getComputedStyle(e).lineHeight)));
+    // "P01-PT-002 above HiHi …" is longer than a phone's line: it wraps to a second line (it was cut at "above H…")
+    // and stops there (the banner stays short; the whole message is in the tooltip and the alarm list).
+    expect(lines).toBe(2);
+    // Its Ack stays on screen beside it.
+    const ack = (await page.locator(`.banner-top li[data-alarm-id^="sensor:${faulted.sensorId}|"]`).getByRole('button', { name: /^Acknowledge/ }).boundingBox())!;
+    expect(ack.x + ack.width).toBeLessThanOrEqual(390);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    await screenshot(page, 'operator-walk-banner-phone');
+  });
 });
