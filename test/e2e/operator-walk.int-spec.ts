@@ -118,4 +118,31 @@ describe('operator walk-through findings in Chromium', () => {
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
     await screenshot(page, 'operator-walk-banner-phone');
   });
+
+  it('a multi-pen trend and a sensor trend tick their value axes on round numbers (not 5.50, 6.15, 6.80, 7.45)', async () => {
+    const [a, b, c] = plant.sim.deviceFile.tags.filter((t) => t.device_id === plant.sim.plant.plcs[0].id);
+    const page = await open({ width: 1280, height: 720 }, 'operator.e2e');
+    /** Each value axis's tick values, read from the chart. */
+    const axes = () =>
+      page.$$eval('.recharts-yAxis-tick-labels', (els) => els.map((el) => [...el.querySelectorAll('.recharts-cartesian-axis-tick-value')].map((t) => Number((t.textContent ?? '').replace(/[^\d.-]/g, '')))));
+    /** Ticks a round step apart (1, 2 or 5 × 10ⁿ), each a whole multiple of it. */
+    const round = (ticks: number[]) => {
+      const step = ticks[1] - ticks[0];
+      const mantissa = step / 10 ** Math.floor(Math.log10(step) + 1e-9);
+      return ticks.length >= 2 && [1, 2, 5].some((m) => Math.abs(mantissa - m) < 1e-6) && ticks.every((t, i) => Math.abs(t - ticks[0] - i * step) < step * 1e-6 && Math.abs(t / step - Math.round(t / step)) < 1e-6);
+    };
+    await page.goto(`${plant.idm.url}/#/trends?pens=${a.sensor_id},${b.sensor_id},${c.sensor_id}&range=10m`);
+    const own = await until(async () => {
+      const got = await axes();
+      return got.length === 3 && got.every((t) => t.length >= 2) ? got : null;
+    }, 30_000, 'three value axes with ticks');
+    expect(own.filter((t) => !round(t))).toEqual([]);
+    await screenshot(page, 'operator-walk-trend-ticks');
+    await page.goto(`${plant.idm.url}/#/sensors/${faulted.sensorId}`);
+    const one = await until(async () => {
+      const got = await axes();
+      return got.length === 1 && got[0].length >= 2 ? got[0] : null;
+    }, 30_000, "the sensor trend's value axis");
+    expect(round(one)).toBe(true);
+  });
 });
