@@ -145,4 +145,27 @@ describe('operator walk-through findings in Chromium', () => {
     }, 30_000, "the sensor trend's value axis");
     expect(round(one)).toBe(true);
   });
+
+  it("the journal's table fits its panel at 1280×720 with a device alarm in it, the message keeping its room", async () => {
+    const page = await open({ width: 1280, height: 720 }, 'operator.e2e');
+    await bannerWithBoth(page);
+    await page.getByRole('link', { name: 'Journal' }).click();
+    await page.locator(`tr.journal-row[data-alarm-id^="device:${faulted.plcId}|"]`).first().waitFor({ timeout: 30_000 });
+    const layout = await page.evaluate(() => {
+      const table = document.querySelector('table.journal-grid')!;
+      const scroller = table.closest('.table-scroll')!;
+      return {
+        sideways: scroller.scrollWidth - scroller.clientWidth,
+        tableRight: table.getBoundingClientRect().right,
+        panelRight: table.closest('.panel')!.getBoundingClientRect().right,
+        msg: Math.min(...[...document.querySelectorAll('tr.journal-row td.msg')].map((td) => td.getBoundingClientRect().width)),
+        rem: parseFloat(getComputedStyle(document.documentElement).fontSize),
+      };
+    });
+    // It ran ~140 px past the panel: the message sat behind a sideways scroll, cut mid-word at the panel's edge.
+    expect(layout.sideways).toBeLessThanOrEqual(1);
+    expect(layout.tableRight).toBeLessThanOrEqual(layout.panelRight);
+    expect(layout.msg).toBeGreaterThanOrEqual(12.9 * layout.rem);
+    await screenshot(page, 'operator-walk-journal-1280');
+  });
 });

@@ -167,7 +167,9 @@ export function JournalPage() {
                   <td className="num">{dateTime(e.at)}</td>
                   <td>{codeWords(e.kind)}</td>
                   <td>{e.priority ? <PriorityBadge priority={e.priority} unacked={false} /> : '—'}</td>
-                  <td>{e.area ?? ''}</td>
+                  <td className="area" title={e.area ?? undefined}>
+                    {e.area ?? ''}
+                  </td>
                   <td className="source">
                     {e.sensor_id ? (
                       <Link to={`/sensors/${encodeURIComponent(e.sensor_id)}`}>{e.sensor_id}</Link>
@@ -177,7 +179,7 @@ export function JournalPage() {
                       </Link>
                     )}
                   </td>
-                  <td>
+                  <td className="state" title={`${codeWords(e.from)} → ${codeWords(e.to)}`}>
                     {codeWords(e.from)} → {codeWords(e.to)}
                   </td>
                   <td>{e.user ?? ''}</td>
