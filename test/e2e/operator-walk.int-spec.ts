@@ -2,7 +2,7 @@
 /// <reference lib="dom" />
 /// <reference lib="dom.iterable" />
 import type { Browser, BrowserContext, Page, WebSocketRoute } from 'playwright-core';
-import { clearLoginThrottle } from '../support/auth';
+import { authHeader, clearLoginThrottle } from '../support/auth';
 import { collectErrors, launchChromium, newContext, screenshot, signIn, until } from './support/browser';
 import { startPlant, type Plant } from './support/plant';
 
@@ -167,5 +167,28 @@ describe('operator walk-through findings in Chromium', () => {
     expect(layout.tableRight).toBeLessThanOrEqual(layout.panelRight);
     expect(layout.msg).toBeGreaterThanOrEqual(12.9 * layout.rem);
     await screenshot(page, 'operator-walk-journal-1280');
+  });
+
+  it("the Devices table keeps a poll interval and a device's COMM FAILURE on one line at 1280×720", async () => {
+    // A long address beside it, as the demo plant's OPC UA server has (disabled: nothing connects).
+    const ua = { id: 'ua-walk', name: 'Line 7 server', protocol: 'opcua', endpoint_url: 'opc.tcp://historian-gateway.plant.example:4840/UA/Line7', security_mode: 'SignAndEncrypt', security_policy: 'Basic256Sha256', publishing_interval_ms: 500, enabled: false };
+    const res = await fetch(`${plant.idm.url}/devices`, { method: 'POST', headers: authHeader(plant.tokens.admin), body: JSON.stringify(ua) });
+    expect(res.status).toBe(201);
+    const page = await open({ width: 1280, height: 720 }, 'admin.e2e');
+    await page.goto(`${plant.idm.url}/#/admin/devices`);
+    const row = page.getByRole('row', { name: new RegExp(`${faulted.plcId}`) }).filter({ hasText: 'COMM FAILURE' });
+    await row.waitFor({ timeout: 30_000 });
+    const lines = await row.locator('td').evaluateAll((tds) =>
+      tds.slice(2, 4).map((td) => {
+        const range = document.createRange();
+        range.selectNodeContents(td);
+        return { text: (td.textContent ?? '').trim(), lines: new Set([...range.getClientRects()].filter((r) => r.width > 0).map((r) => Math.round(r.top))).size };
+      }),
+    );
+    // "1000 / ms" and "✕ COMM / FAILURE" were broken over two lines.
+    expect(lines.map((l) => l.text)).toEqual([expect.stringMatching(/^\d+ ms$/), '✕ COMM FAILURE']);
+    expect(lines.filter((l) => l.lines !== 1)).toEqual([]);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(1280);
+    await screenshot(page, 'operator-walk-devices-1280');
   });
 });

@@ -204,8 +204,9 @@ function DevicesAdmin({ confirm = (text: string) => window.confirm(text) }: { co
                     )}
                   </td>
                   <td>{deviceAddress(d)}</td>
-                  <td className="num">{d.protocol === 'opcua' ? `${d.publishing_interval_ms} ms` : d.protocol === 'mqtt' ? 'on publish' : `${d.poll_interval_ms} ms`}</td>
-                  <td>{s?.state === 'comm_failure' ? <strong className="quality">✕ COMM FAILURE</strong> : (s?.state ?? '—')}</td>
+                  {/* A number with its unit and a state read as one word: at 1280 px "1000 / ms" and "✕ COMM / FAILURE" broke over two lines. */}
+                  <td className="num one-line">{d.protocol === 'opcua' ? `${d.publishing_interval_ms} ms` : d.protocol === 'mqtt' ? 'on publish' : `${d.poll_interval_ms} ms`}</td>
+                  <td className="one-line">{s?.state === 'comm_failure' ? <strong className="quality">✕ COMM FAILURE</strong> : (s?.state ?? '—')}</td>
                   <td className="num">{s?.last_good_poll_at ? clock(s.last_good_poll_at) : '—'}</td>
                   <td className="num">{s ? requestsText(d, s.requests_per_poll) : '—'}</td>
                   <td className="num">{s?.errors ?? '—'}</td>
