@@ -1,12 +1,33 @@
 /** Axis scales shared by the trend charts: round value ranges and tidy time ticks in the client's one date-time format. */
 import { dateOnly, hoursMinutes, zoneOffsetMs } from './format';
 
+/** The round step (1, 2 or 5 × 10ⁿ) at or above `raw`. */
+function roundStep(raw: number): number {
+  const mag = 10 ** Math.floor(Math.log10(raw));
+  return [1, 2, 5, 10].map((m) => m * mag).find((s) => s >= raw) ?? 10 * mag;
+}
+
 /** Widens [lo, hi] to round numbers (steps of 1, 2 or 5 × 10ⁿ, about five of them) so axis ticks read easily. */
 export function niceDomain(lo: number, hi: number): [number, number] {
-  const raw = (hi - lo) / 5;
-  const mag = 10 ** Math.floor(Math.log10(raw));
-  const step = [1, 2, 5, 10].map((m) => m * mag).find((s) => s >= raw) ?? 10 * mag;
+  const step = roundStep((hi - lo) / 5);
   return [Math.floor(lo / step) * step, Math.ceil(hi / step) * step];
+}
+
+/**
+ * Value-axis ticks on round numbers inside a domain (every 1, 2 or 5 × 10ⁿ, about `count` intervals). Left to
+ * itself Recharts puts five ticks evenly over the domain, which fall between round numbers: 5.50, 6.15, 6.80, 7.45.
+ */
+export function niceTicks([lo, hi]: readonly [number, number], count = 5): number[] | undefined {
+  if (!(hi > lo) || !Number.isFinite(hi - lo)) return undefined;
+  // The round step whose count of intervals is nearest `count` (the first round step above span / count could
+  // leave two ticks on a 132–144 axis).
+  const mag = 10 ** Math.floor(Math.log10((hi - lo) / count));
+  const step = [1, 2, 5, 10, 20].map((m) => m * mag).reduce((best, s) => (Math.abs((hi - lo) / s - count) < Math.abs((hi - lo) / best - count) ? s : best));
+  const ticks: number[] = [];
+  // Whole multiples of the step, each rounded to the step's precision (0.1 × 3 is 0.30000000000000004).
+  const digits = Math.max(0, -Math.floor(Math.log10(step)));
+  for (let i = Math.ceil(lo / step - 1e-9); i * step <= hi + step * 1e-9; i++) ticks.push(Number((i * step).toFixed(digits)));
+  return ticks;
 }
 
 const S = 1000;

@@ -45,6 +45,14 @@ test('the tag table can be filtered by sensor id, description, area or device, a
   const table = within(screen.getByRole('region', { name: 'Tags' })).getByRole('table');
   const shown = () => within(table).queryAllByRole('row').slice(1).map((r) => within(r).queryAllByRole('cell')[0]?.querySelector('strong')?.textContent ?? r.textContent);
   expect(await screen.findByText('4 of 4 tags')).toBeInTheDocument();
+  // Each tag's device by its name, the id in the tooltip (the column showed the raw id `plc-01`).
+  const deviceCells = within(table).getAllByRole('row').slice(1).map((r) => within(r).getAllByRole('cell')[1]);
+  expect(deviceCells.map((c) => [c.textContent, c.getAttribute('title')])).toEqual([
+    ['Boiler PLC', 'plc-01'],
+    ['Boiler PLC', 'plc-01'],
+    ['Water PLC', 'plc-02'],
+    ['Water PLC', 'plc-02'],
+  ]);
 
   const filter = screen.getByLabelText('Filter tags');
   await user.type(filter, 'tt-');
@@ -168,7 +176,7 @@ test('an OPC UA device has a Browse button opening its address space, and the pa
 
 test('without an OPC UA device there is no certificates panel', async () => {
   renderPage();
-  expect(await screen.findByText('Boiler PLC')).toBeInTheDocument();
+  expect(await screen.findByText('Boiler PLC', { selector: 'strong' })).toBeInTheDocument();
   expect(screen.queryByRole('region', { name: 'OPC UA certificates' })).not.toBeInTheDocument();
 });
 

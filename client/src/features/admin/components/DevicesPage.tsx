@@ -51,7 +51,8 @@ function DevicesAdmin({ confirm = (text: string) => window.confirm(text) }: { co
 
   const statusOf = new Map((statuses.data ?? []).map((s) => [s.device_id, s]));
   const allTags = tags.data ?? [];
-  const shownTags = filterTags(allTags, query, new Map((devices.data ?? []).map((d) => [d.id, d.name])));
+  const deviceNames = new Map((devices.data ?? []).map((d) => [d.id, d.name]));
+  const shownTags = filterTags(allTags, query, deviceNames);
 
   const upload = async (e: FormEvent<HTMLFormElement>) => {
     e.preventDefault();
@@ -203,8 +204,9 @@ function DevicesAdmin({ confirm = (text: string) => window.confirm(text) }: { co
                     )}
                   </td>
                   <td>{deviceAddress(d)}</td>
-                  <td className="num">{d.protocol === 'opcua' ? `${d.publishing_interval_ms} ms` : d.protocol === 'mqtt' ? 'on publish' : `${d.poll_interval_ms} ms`}</td>
-                  <td>{s?.state === 'comm_failure' ? <strong className="quality">✕ COMM FAILURE</strong> : (s?.state ?? '—')}</td>
+                  {/* A number with its unit and a state read as one word: at 1280 px "1000 / ms" and "✕ COMM / FAILURE" broke over two lines. */}
+                  <td className="num one-line">{d.protocol === 'opcua' ? `${d.publishing_interval_ms} ms` : d.protocol === 'mqtt' ? 'on publish' : `${d.poll_interval_ms} ms`}</td>
+                  <td className="one-line">{s?.state === 'comm_failure' ? <strong className="quality">✕ COMM FAILURE</strong> : (s?.state ?? '—')}</td>
                   <td className="num">{s?.last_good_poll_at ? clock(s.last_good_poll_at) : '—'}</td>
                   <td className="num">{s ? requestsText(d, s.requests_per_poll) : '—'}</td>
                   <td className="num">{s?.errors ?? '—'}</td>
@@ -274,7 +276,9 @@ function DevicesAdmin({ confirm = (text: string) => window.confirm(text) }: { co
                 <td>
                   <strong>{t.sensor_id}</strong> <span className="muted">{t.description}</span>
                 </td>
-                <td>{t.device_id}</td>
+                {/* The device by its name, as every other screen names it (the id in the tooltip; the id alone while
+                    the device list has not arrived or does not list it). */}
+                <td title={t.device_id}>{deviceNames.get(t.device_id) ?? t.device_id}</td>
                 <td>{t.area}</td>
                 <td className="num">{bindingWhere(t.source)}</td>
                 <td>{bindingHow(t.source)}</td>

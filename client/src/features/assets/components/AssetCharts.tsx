@@ -1,5 +1,5 @@
 import { CartesianGrid, ComposedChart, Line, ReferenceArea, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
-import { formatTimeTick, niceDomain, timeTicks } from '../../../lib/chart-scale';
+import { formatTimeTick, niceDomain, niceTicks, timeTicks } from '../../../lib/chart-scale';
 import { dateTime, formatValue } from '../../../lib/format';
 import { useRemPx } from '../../../lib/use-rem-px';
 import type { TrendPoint } from '../api/get-sensor-trend';
@@ -63,7 +63,7 @@ export function AssetCharts({ from, to, health, sensors, selectedEpisode }: { fr
             <ComposedChart data={s.points} margin={margin} syncId="asset" syncMethod="value">
               <CartesianGrid stroke="#d0d0d0" vertical={false} />
               {xAxis(false)}
-              <YAxis domain={trendDomain(s.points)} allowDataOverflow tickFormatter={(v: number) => formatValue(v)} stroke="#4f4f4f" fontSize={px(0.72)} width={yWidth} tickCount={3} label={{ value: s.unit, angle: -90, position: 'insideLeft', fill: '#4f4f4f', fontSize: px(0.72) }} />
+              <YAxis domain={trendDomain(s.points)} ticks={niceTicks(trendDomain(s.points), 3)} allowDataOverflow tickFormatter={(v: number) => formatValue(v)} stroke="#4f4f4f" fontSize={px(0.72)} width={yWidth} label={{ value: s.unit, angle: -90, position: 'insideLeft', fill: '#4f4f4f', fontSize: px(0.72) }} />
               {bands}
               <Line dataKey="mean" stroke={s.share !== null ? '#000' : '#3a3a3a'} strokeWidth={px(s.share !== null ? 0.16 : 0.1)} dot={false} isAnimationActive={false} connectNulls={false} name={s.id} />
               <Tooltip isAnimationActive={false} labelFormatter={(t) => dateTime(Number(t))} formatter={(v: unknown) => [`${formatValue(Number(v))} ${s.unit}`, s.id]} />

@@ -71,6 +71,18 @@ test("a sensor event's message reads what is wrong first, as the alarm summary a
   expect(cell).toHaveAttribute('title', `${message} — “checked”`);
 });
 
+test('a new priority with the state unchanged reads "priority changed" and the state once, and can be searched under that name', async () => {
+  const items = [entry('u1', { kind: 'updated', from: 'unack_active', to: 'unack_active', priority: 'critical' })];
+  fakeApi((req) => (req.url === '/alarms/journal' ? { status: 200, data: { ...PAGE, items, total: 1, pages: 1 } } : { status: 200, data: [] }));
+  render(<RouterProvider router={createMemoryRouter([{ path: '/journal', element: <JournalPage /> }], { initialEntries: ['/journal'] })} />);
+  const row = await screen.findByText('priority changed', { selector: 'td' });
+  // It read "updated" beside "unack active → unack active", as if nothing had happened.
+  const cells = within(row.closest('tr')!).getAllByRole('cell').map((c) => c.textContent);
+  expect(cells[1]).toBe('priority changed');
+  expect(cells[5]).toBe('unack active');
+  expect(within(screen.getByLabelText('Event')).getByRole('option', { name: 'priority changed' })).toHaveValue('updated');
+});
+
 test('the current shift starts at the last of 06:00, 14:00 and 22:00 (local), the night shift the day before', () => {
   expect(shiftStart(new Date(2026, 11, 7, 15, 30)).getTime()).toBe(new Date(2026, 11, 7, 14, 0).getTime());
   expect(shiftStart(new Date(2026, 11, 7, 3, 0)).getTime()).toBe(new Date(2026, 11, 6, 22, 0).getTime());

@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import { Link, useSearchParams } from 'react-router-dom';
-import { ALARM_EVENT_KINDS, ALARM_PRIORITIES } from '@idm/contracts';
+import { ALARM_EVENT_KINDS, ALARM_PRIORITIES, type AlarmJournalEntryDto } from '@idm/contracts';
 import { PriorityBadge } from '../../../components/ui/PriorityBadge';
 import { codeWords, dateTime } from '../../../lib/format';
 import { DateTimeField, readRange, useDateTimeField } from '../../../components/ui/DateTimeField';
@@ -128,7 +128,7 @@ export function JournalPage() {
             <option value="">any</option>
             {ALARM_EVENT_KINDS.map((k) => (
               <option key={k} value={k}>
-                {codeWords(k)}
+                {eventWords(k)}
               </option>
             ))}
           </select>
@@ -165,9 +165,11 @@ export function JournalPage() {
               return (
                 <tr key={e.id} className="journal-row" data-event-id={e.id} data-kind={e.kind} data-alarm-id={e.alarm_id}>
                   <td className="num">{dateTime(e.at)}</td>
-                  <td>{codeWords(e.kind)}</td>
+                  <td>{eventWords(e.kind)}</td>
                   <td>{e.priority ? <PriorityBadge priority={e.priority} unacked={false} /> : '—'}</td>
-                  <td>{e.area ?? ''}</td>
+                  <td className="area" title={e.area ?? undefined}>
+                    {e.area ?? ''}
+                  </td>
                   <td className="source">
                     {e.sensor_id ? (
                       <Link to={`/sensors/${encodeURIComponent(e.sensor_id)}`}>{e.sensor_id}</Link>
@@ -177,8 +179,8 @@ export function JournalPage() {
                       </Link>
                     )}
                   </td>
-                  <td>
-                    {codeWords(e.from)} → {codeWords(e.to)}
+                  <td className="state" title={`${codeWords(e.from)} → ${codeWords(e.to)}`}>
+                    {stateChange(e)}
                   </td>
                   <td>{e.user ?? ''}</td>
                   <td className="msg" title={text}>
@@ -210,4 +212,17 @@ export function JournalPage() {
       </div>
     </section>
   );
+}
+
+/**
+ * An event's kind as a shift reads it. The server's `updated` is a new priority with the state unchanged: read as
+ * "updated" beside "unack active → unack active", the line seemed to say nothing had happened.
+ */
+function eventWords(kind: string): string {
+  return kind === 'updated' ? 'priority changed' : codeWords(kind);
+}
+
+/** The state before → after; one state when it did not change. */
+function stateChange(e: Pick<AlarmJournalEntryDto, 'from' | 'to'>): string {
+  return e.from === e.to ? codeWords(e.to) : `${codeWords(e.from)} → ${codeWords(e.to)}`;
 }

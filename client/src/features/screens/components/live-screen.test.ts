@@ -1,6 +1,6 @@
 import { expect, test } from 'vitest';
 import type { LiveValue } from '../../../lib/live/sample-store';
-import { formatBound, levelFraction, untrustedWord, valueLabel } from './live-screen';
+import { formatBound, levelFraction, LiveScreen, untrustedWord, valueLabel } from './live-screen';
 import { alarmCounts, breadcrumb, flattenTree } from './screen-tree';
 import { alarmFixture } from '../../../test/fixtures';
 import type { ScreenSummaryDto } from '@idm/contracts';
@@ -41,4 +41,31 @@ test("a device's comm failure counts on every screen showing one of its tags, an
   expect(counts.get('boiler')).toEqual({ n: 1, top: 'critical' });
   // Without knowing the tags' devices, only the tags' own alarms count.
   expect(alarmCounts(list, [comm], new Map()).get('pumps')).toEqual({ n: 0, top: null });
+});
+
+test("a value's alarm flag sits at the end of the value as it reads now, not of the '--' the drawing had before it was live", () => {
+  // jsdom lays nothing out: a text's box is 8 units a character, 14 high, from its x / baseline.
+  const proto = SVGElement.prototype as unknown as { getBBox?: () => DOMRect };
+  const had = proto.getBBox;
+  proto.getBBox = function (this: SVGElement) {
+    return { x: Number(this.getAttribute('x')), y: Number(this.getAttribute('y')) - 14, width: (this.textContent ?? '').length * 8, height: 14 } as DOMRect;
+  };
+  try {
+    const container = document.createElement('div');
+    const svg = '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 1000 560"><text id="v" x="170" y="197">--</text></svg>';
+    const screen = new LiveScreen(container, svg, [{ element_id: 'v', kind: 'value', tag: 'P-1', format: '0.00', unit: 'bar', source: 'attributes', known: true }]);
+    const at = () => /translate\(([-\d.]+) ([-\d.]+)\)/.exec(container.querySelector('[data-idm-flag-for="v"]')!.getAttribute('transform')!)!.slice(1).map(Number);
+    const flagX = () => at()[0];
+    const alarm = alarmFixture('P-1', { priority: 'critical' });
+    screen.update('P-1', { live: lv(7.47), alarm });
+    // Right of "7.47 bar" (it stayed right of "--", over the value and the tag's label above it).
+    expect(flagX()).toBe(170 + '7.47 bar'.length * 8 + 1);
+    // On the value's line, no higher than its text's top (it stood half its size above, in the label's line).
+    expect(at()[1]).toBeGreaterThanOrEqual(197 - 14);
+    screen.update('P-1', { live: lv(17.47), alarm });
+    expect(flagX()).toBe(170 + '17.47 bar'.length * 8 + 1);
+  } finally {
+    if (had) proto.getBBox = had;
+    else delete proto.getBBox;
+  }
 });

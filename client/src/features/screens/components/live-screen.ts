@@ -117,7 +117,7 @@ export class LiveScreen {
         overlay.append(bound.fill);
       }
       if (binding.kind === 'state' || binding.kind === 'level' || binding.kind === 'value') {
-        bound.flag = this.flag(bound.box, binding.element_id);
+        bound.flag = this.flag(bound.box, binding.element_id, binding.kind === 'value');
         overlay.append(bound.flag);
       }
       if (binding.tag) this.byTag.set(binding.tag, [...(this.byTag.get(binding.tag) ?? []), bound]);
@@ -139,9 +139,21 @@ export class LiveScreen {
     b.el.classList.toggle('idm-untrusted', untrusted !== null);
     const trusted = !!live && live.quality === 'good' && Number.isFinite(live.value);
     switch (b.binding.kind) {
-      case 'value':
-        b.el.textContent = valueLabel(b.binding, live);
+      case 'value': {
+        const text = valueLabel(b.binding, live);
+        if (b.el.textContent !== text) {
+          b.el.textContent = text;
+          // The flag sits at the text's end, so it moves with the text: placed by the "--" of a drawing not yet
+          // live, it sat over the value and the tag's label above it (the demo plant overview). Measured only
+          // while an alarm shows it: a layout read per changed value would cost 500 bound values at 1 Hz.
+          b.box = { ...b.box, width: NaN };
+        }
+        if (b.flag && alarm && Number.isNaN(b.box.width)) {
+          b.box = boxOf(b.el);
+          this.placeFlag(b.flag, b.box, true);
+        }
         break;
+      }
       case 'level':
         if (b.fill) {
           const f = trusted ? levelFraction(live!.value, b.binding.min, b.binding.max) : 0;
@@ -176,15 +188,22 @@ export class LiveScreen {
     flag.style.display = alarm || untrusted ? '' : 'none';
   }
 
-  private flag(box: Box, id: string): SVGGElement {
+  private flag(box: Box, id: string, onLine: boolean): SVGGElement {
     // A marker at the element's top-right corner, sized to the drawing (about 1/40 of its width) so it reads
     // the same on a small detail and on a whole-plant overview.
-    const drawingWidth = this.svg.viewBox?.baseVal?.width || Number(this.svg.getAttribute('width')) || 400;
-    const size = Math.max(6, Math.min(drawingWidth / 40, Math.max(box.width, box.height) * 0.6));
-    const g = make('g', { class: 'idm-flag', 'data-idm-flag-for': id, transform: `translate(${box.x + box.width + 1} ${box.y - size / 2}) scale(${size / 20})` });
+    const g = make('g', { class: 'idm-flag', 'data-idm-flag-for': id });
+    this.placeFlag(g, box, onLine);
     g.style.display = 'none';
     g.append(make('path', { class: 'idm-flag-shape', d: '' }), make('text', { class: 'idm-flag-num', x: '10', y: '14', 'text-anchor': 'middle' }), make('text', { class: 'idm-flag-word', x: '22', y: '14' }));
     return g;
+  }
+
+  /** A shape's flag at its top-right corner; a value's on its line, as high as its text, so it never reaches the label above. */
+  private placeFlag(flag: SVGGElement, box: Box, onLine: boolean): void {
+    const drawingWidth = this.svg.viewBox?.baseVal?.width || Number(this.svg.getAttribute('width')) || 400;
+    const size = Math.max(6, Math.min(drawingWidth / 40, onLine ? box.height : Math.max(box.width, box.height) * 0.6));
+    const y = onLine ? box.y + (box.height - size) / 2 : box.y - size / 2;
+    flag.setAttribute('transform', `translate(${box.x + box.width + 1} ${y}) scale(${size / 20})`);
   }
 
   private defs(): SVGDefsElement {

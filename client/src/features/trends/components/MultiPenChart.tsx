@@ -1,6 +1,6 @@
 import { useRef, useState, type PointerEvent } from 'react';
 import { CartesianGrid, ComposedChart, Line, ReferenceArea, ReferenceLine, ResponsiveContainer, XAxis, YAxis } from 'recharts';
-import { formatTimeTick, niceDomain, timeTicks } from '../../../lib/chart-scale';
+import { formatTimeTick, niceDomain, niceTicks, timeTicks } from '../../../lib/chart-scale';
 import { dateTime, formatValue } from '../../../lib/format';
 import { useRemPx } from '../../../lib/use-rem-px';
 import { pointAt, type PenPoint } from './pens';
@@ -14,13 +14,15 @@ export interface Pen {
   points: PenPoint[];
 }
 
-function yDomain(points: readonly PenPoint[]): [number, number] {
-  if (!points.length) return [0, 1];
+/** A value axis over the points: a round range and its ticks on round numbers. */
+function yScale(points: readonly PenPoint[]): { domain: [number, number]; ticks?: number[] } {
+  if (!points.length) return { domain: [0, 1] };
   let lo = Math.min(...points.map((p) => p.v));
   let hi = Math.max(...points.map((p) => p.v));
   if (hi - lo < 1e-9) [lo, hi] = [lo - 1, hi + 1];
   const pad = (hi - lo) * 0.05;
-  return niceDomain(lo - pad, hi + pad);
+  const domain = niceDomain(lo - pad, hi + pad);
+  return { domain, ticks: niceTicks(domain) };
 }
 
 /** The usual spacing of a pen's points: the cursor reads a value no further than this from a point. */
@@ -46,7 +48,7 @@ export function MultiPenChart({ pens, domain, axes, onZoom }: { pens: Pen[]; dom
   const left = own ? pens.filter((_, i) => i % 2 === 0).length : 1;
   const right = own ? pens.length - left : 0;
   const margin = { top: px(0.8), right: px(0.8), bottom: px(0.5), left: px(0.5) };
-  const shared = yDomain(pens.flatMap((p) => p.points));
+  const shared = yScale(pens.flatMap((p) => p.points));
 
   /** The time under the pointer, from its position across the plot area (between the value axes). */
   const timeAt = (e: PointerEvent<HTMLDivElement>, clamp: boolean): number | null => {
@@ -91,11 +93,12 @@ export function MultiPenChart({ pens, domain, axes, onZoom }: { pens: Pen[]; dom
             <CartesianGrid stroke="#c4c4c4" vertical={false} yAxisId={own ? pens[0]?.id ?? 'shared' : 'shared'} />
             <XAxis dataKey="t" type="number" domain={domain} ticks={ticks} allowDataOverflow tickFormatter={(t: number) => formatTimeTick(t, step, d1 - d0)} stroke="#4f4f4f" fontSize={px(0.82)} />
             {own ? (
-              pens.map((p, i) => (
-                <YAxis key={p.id} yAxisId={p.id} orientation={i % 2 === 0 ? 'left' : 'right'} domain={yDomain(p.points)} allowDataOverflow width={axisW} stroke={p.color} tickFormatter={(v: number) => formatValue(v)} fontSize={px(0.76)} />
-              ))
+              pens.map((p, i) => {
+                const y = yScale(p.points);
+                return <YAxis key={p.id} yAxisId={p.id} orientation={i % 2 === 0 ? 'left' : 'right'} domain={y.domain} ticks={y.ticks} allowDataOverflow width={axisW} stroke={p.color} tickFormatter={(v: number) => formatValue(v)} fontSize={px(0.76)} />;
+              })
             ) : (
-              <YAxis yAxisId="shared" domain={shared} allowDataOverflow width={axisW} stroke="#4f4f4f" tickFormatter={(v: number) => formatValue(v)} fontSize={px(0.82)} />
+              <YAxis yAxisId="shared" domain={shared.domain} ticks={shared.ticks} allowDataOverflow width={axisW} stroke="#4f4f4f" tickFormatter={(v: number) => formatValue(v)} fontSize={px(0.82)} />
             )}
             {pens.map((p) => (
               <Line key={p.id} data={p.points} dataKey="v" name={p.name} yAxisId={own ? p.id : 'shared'} stroke={p.color} strokeWidth={px(0.12)} dot={false} isAnimationActive={false} connectNulls={false} />

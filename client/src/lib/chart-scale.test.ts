@@ -1,0 +1,18 @@
+import { expect, test } from 'vitest';
+import { niceDomain, niceTicks } from './chart-scale';
+
+test('value-axis ticks fall on round numbers of the range, never between them', () => {
+  // A pressure trend's axis read 5.50, 6.15, 6.80, 7.45, 8.00 (Recharts' five even ticks over the range).
+  expect(niceDomain(5.62, 7.93)).toEqual([5.5, 8]);
+  expect(niceTicks([5.5, 8])).toEqual([5.5, 6, 6.5, 7, 7.5, 8]);
+  // Steps of 1, 2 or 5 × 10ⁿ, whole multiples, with no floating-point tails.
+  expect(niceTicks([0, 0.9])).toEqual([0, 0.2, 0.4, 0.6, 0.8]);
+  expect(niceTicks([-12, 48])).toEqual([-10, 0, 10, 20, 30, 40]);
+  expect(niceTicks([132, 144])).toEqual([132, 134, 136, 138, 140, 142, 144]);
+  // Fewer for a small chart.
+  expect(niceTicks([58, 64], 3)).toEqual([58, 60, 62, 64]);
+  expect(niceTicks([0, 100], 2)).toEqual([0, 50, 100]);
+  // An empty or broken range leaves the chart's own ticks.
+  expect(niceTicks([1, 1])).toBeUndefined();
+  expect(niceTicks([Number.NaN, 1])).toBeUndefined();
+});
