@@ -389,7 +389,7 @@ function zoneAt(packed: number, age: number): number {
  * The first sample count n from which 1/n, as computed, is at most `alpha`: from there on max(alpha, 1/n)
  * is alpha (1/n only falls as n grows; rounding keeps that order), so the division can be skipped exactly.
  */
-function firstNAtMost(alpha: number): number {
+export function firstNAtMost(alpha: number): number {
   const guess = Math.ceil(1 / alpha);
   if (!(alpha > 0) || !Number.isFinite(guess)) return Infinity;
   let n = Math.max(1, guess);
