@@ -569,8 +569,14 @@ export function sumWidening(rho: number): number {
  * threshold); the verdict is the strongest one.
  */
 export class SensorDetector {
+  // The fields every sample reads come first (fields lie in the object in this order): over thousands of
+  // sensors, one cache line of the object instead of two.
   /** The detector's numbers (see `N` … `C_FLAGS`): its own array, or its row of a `DetectorBank`. */
   private readonly h: Float64Array;
+  /** The configuration's numbers a sample reads (`C_*`; shared with every detector configured alike). */
+  private c!: Float64Array;
+  /** The short-cycle model, once the sample period is known (null for slow sensors). */
+  private cycle: CycleProfile | null = null;
   /** The parts of the state that are not per-sample numbers. */
   private dts: number[];
   private probe: number[];
@@ -591,10 +597,6 @@ export class SensorDetector {
   readonly lastEvidence: Float64Array;
   /** The fixed-score finding's text, when the last verdict is one. */
   private detail: string | undefined = undefined;
-  /** The configuration's numbers a sample reads (`C_*`; shared with every detector configured alike). */
-  private c!: Float64Array;
-  /** The short-cycle model, once the sample period is known (null for slow sensors). */
-  private cycle: CycleProfile | null = null;
 
   /**
    * `storage`: a row from `DetectorBank.row()` to keep the numbers and profile bins in (overwritten), or an
