@@ -12,16 +12,17 @@ type EpisodeNews = { sensorId: string; change: NonNullable<EpisodeChange>; value
 
 /** One sensor's live detection: its detector, its episode tracker, and whether it changed since the last save. */
 interface SensorRuntime {
+  // What every sample reads first (built in this order, see `load`): the fields lie in the object so.
   /** Its sensor id (a sample found by its `sensor_index` is checked against it). */
   readonly sensorId: string;
   detector: SensorDetector;
-  /** Where its detector keeps its numbers (a row of the service's bank; a rebuilt detector reuses it). */
-  row: DetectorRow;
-  episodes: EpisodeTracker;
   /** No episode open in `episodes` (kept after each of its steps): a quiet sample then need not read it. */
   quiet: boolean;
-  settingsKey: string;
   dirty: boolean;
+  episodes: EpisodeTracker;
+  /** Where its detector keeps its numbers (a row of the service's bank; a rebuilt detector reuses it). */
+  row: DetectorRow;
+  settingsKey: string;
   /** The open episode's last anomalous sample as last written (or queued) to `anomalies`; unset when unknown. */
   written?: { start: number; last: number };
 }
@@ -381,11 +382,11 @@ export class DetectionService implements OnModuleInit, BeforeApplicationShutdown
     const rt: SensorRuntime = {
       sensorId,
       detector,
-      row,
-      episodes,
       quiet: episodes.open === null,
-      settingsKey: JSON.stringify(settings),
       dirty: false,
+      episodes,
+      row,
+      settingsKey: JSON.stringify(settings),
       written: undefined,
     };
     this.sensors.set(sensorId, rt);

@@ -130,7 +130,7 @@ export class CycleProfile {
   private readonly ring = new Float64Array(RING);
   private bins = new Float64Array(0);
   /** Input and output of a sample (numbers passed in arrays: a call's number arguments may be boxed). */
-  readonly io = new Float64Array(4);
+  readonly io = new Float64Array(7);
   private readonly bucketMs: number;
   private readonly samplePeriodMs: number;
 
@@ -176,7 +176,10 @@ export class CycleProfile {
   /**
    * Judges the sample in io[0] (timestamp) / io[1] (value): io[2] = the residual tests' statistic as of
    * the last complete bucket, in multiples of their threshold (see `closeBucket`; 0 while no cycle is
-   * adopted), io[3] = that bucket's mean residual. Then `learn`. Per sample this only sums: the model
+   * adopted), io[3] = that bucket's mean residual, io[4] = the adopted period (`periodMs`), io[5] and io[6]
+   * the expected value of a bucket's mean at that bucket and its residual spread (the expected range is
+   * io[5] ± width · io[6]). Outputs in `io`, not returned: a number returned from a call that is not
+   * inlined is boxed (an allocation per sample). Then `learn`. Per sample this only sums: the model
    * works on bucket means (as the seasonal profiles work on block means), a sample of a new bucket first
    * closing the last one.
    */
@@ -192,11 +195,9 @@ export class CycleProfile {
     const adopted = s[S_STATUS] === STATUS_ADOPTED;
     io[2] = adopted ? s[S_STAT] : 0;
     io[3] = adopted ? s[S_RES] : 0;
-  }
-
-  /** The expected range of a bucket's mean at the last closed bucket (± `width` of its residual spreads). */
-  band(width: number, hi: boolean): number {
-    return this.s[S_PRED] + (hi ? width : -width) * this.s[S_RSD];
+    io[4] = adopted ? s[S_PERIOD] : 0;
+    io[5] = s[S_PRED];
+    io[6] = s[S_RSD];
   }
 
   /** Adds the last judged sample to its bucket; `usual` (the detector found nothing): the bucket may teach the model. */

@@ -216,7 +216,8 @@ class Slots {
   readonly arg = new Float64Array(ANOMALY_TYPES.length);
   /** Score of a fixed-score finding (limits, physical range, run rules); NaN for a statistical one. */
   readonly fixed = new Float64Array(ANOMALY_TYPES.length).fill(NaN);
-  readonly present = new Uint8Array(ANOMALY_TYPES.length);
+  /** Bit i set: slot i holds a finding (one number to clear per sample, not one per slot). */
+  readonly present = new Int32Array(1);
   readonly details: (string | undefined)[] = new Array<string | undefined>(ANOMALY_TYPES.length).fill(undefined);
 }
 const SLOTS = new Slots();
@@ -259,14 +260,14 @@ const ACTIVE_RUN = 24;
 const ACTIVE_MEAN = 25;
 const ROBUST_PENDING = 26;
 const ACOV_VARIANCE = 27;
-/** Zone codes held (at most RUN_MEMORY), then the codes, oldest first. */
+/** Zone codes held (at most RUN_MEMORY), then the codes in one number, 3 bits each, newest lowest (see `pushZone`). */
 const ZONE_COUNT = 28;
 const ZONES = 29;
 /**
  * Zones in the run rules' windows (derived from the held zones, not saved): of the last 3 at or beyond 2σ
  * above / below, of the last 5 beyond 1σ, of the last 9 on each side.
  */
-const RUN_COUNTS = ZONES + 9;
+const RUN_COUNTS = ZONES + 1;
 /** The last sample's findings (see `finishFindings`). */
 const F_BEST = RUN_COUNTS + 6;
 const F_SCORE = F_BEST + 1;
@@ -341,7 +342,15 @@ const C_DAY_VARIANCE_ALPHA = 17;
 const C_DAY_ACOV_ALPHA = 18;
 const C_WEEK_SPREAD_ALPHA = 19;
 const C_WEEK_VARIANCE_ALPHA = 20;
-const CONFIG_COUNT = 21;
+/** λ/(2−λ) of the EWMA charts' variance. */
+const C_EWMA_VARIANCE = 21;
+/**
+ * The sample count from which max(α, 1/n) is α, and from which max(α/AUTOCORRELATION_MEMORY, 1/n) is
+ * (see `firstNAtMost`): past the bias-corrected start the learning rates need no division.
+ */
+const C_ALPHA_FROM = 22;
+const C_ACOV_ALPHA_FROM = 23;
+const CONFIG_COUNT = 24;
 
 /** Configuration arrays by their numbers (few: one per sample period and settings in use). */
 const CONFIGS = new Map<string, Float64Array>();
@@ -366,6 +375,28 @@ const INPUT = new Float64Array(2);
 /** The run rules' windows, and the smallest |zone| each counts (zone = 1 + whole sigmas, see `update`). */
 const RUN_WINDOWS = [3, 5, 9];
 const RUN_MIN_ZONE = [3, 2, 1];
+/** Bits per held zone code (see `pushZone`), and the mask of RUN_MEMORY of them. */
+const ZONE_BITS = 3;
+const ZONE_MASK = (1 << (ZONE_BITS * RUN_MEMORY)) - 1;
+
+/** The zone code held `age` samples before the newest (0: the newest) in the packed codes. */
+function zoneAt(packed: number, age: number): number {
+  const e = (packed >> (ZONE_BITS * age)) & 7;
+  return e < 4 ? e - 4 : e - 3;
+}
+
+/**
+ * The first sample count n from which 1/n, as computed, is at most `alpha`: from there on max(alpha, 1/n)
+ * is alpha (1/n only falls as n grows; rounding keeps that order), so the division can be skipped exactly.
+ */
+export function firstNAtMost(alpha: number): number {
+  const guess = Math.ceil(1 / alpha);
+  if (!(alpha > 0) || !Number.isFinite(guess)) return Infinity;
+  let n = Math.max(1, guess);
+  while (1 / n > alpha) n++;
+  while (n > 1 && 1 / (n - 1) <= alpha) n--;
+  return n;
+}
 
 const FLAG_ZSCORE = 1;
 const FLAG_RATE = 2;
@@ -383,7 +414,7 @@ const FLAG_COUNT_MODEL = 1024;
 
 /** Records a statistical finding in the shared slots (`i` is `EVIDENCE_INDEX[type]`). */
 function addFinding(i: number, statistic: number, threshold: number, lo: number, hi: number, arg: number): void {
-  SLOTS.present[i] = 1;
+  SLOTS.present[0] |= 1 << i;
   SLOTS.statistic[i] = statistic;
   SLOTS.threshold[i] = threshold;
   SLOTS.lo[i] = lo;
@@ -394,7 +425,7 @@ function addFinding(i: number, statistic: number, threshold: number, lo: number,
 
 /** A finding with a fixed score (limits, physical range, run rules); rare, so plain arguments. */
 function addFixed(i: number, score: number, statistic: number, threshold: number, lo: number | null, hi: number | null, detail: string): void {
-  if (SLOTS.present[i] && SLOTS.fixed[i] >= score) return;
+  if (SLOTS.present[0] & (1 << i) && SLOTS.fixed[i] >= score) return;
   addFinding(i, statistic, threshold, lo ?? NaN, hi ?? NaN, 0);
   SLOTS.fixed[i] = score;
   SLOTS.details[i] = detail;
@@ -538,8 +569,14 @@ export function sumWidening(rho: number): number {
  * threshold); the verdict is the strongest one.
  */
 export class SensorDetector {
+  // The fields every sample reads come first (fields lie in the object in this order): over thousands of
+  // sensors, one cache line of the object instead of two.
   /** The detector's numbers (see `N` … `C_FLAGS`): its own array, or its row of a `DetectorBank`. */
   private readonly h: Float64Array;
+  /** The configuration's numbers a sample reads (`C_*`; shared with every detector configured alike). */
+  private c!: Float64Array;
+  /** The short-cycle model, once the sample period is known (null for slow sensors). */
+  private cycle: CycleProfile | null = null;
   /** The parts of the state that are not per-sample numbers. */
   private dts: number[];
   private probe: number[];
@@ -560,10 +597,6 @@ export class SensorDetector {
   readonly lastEvidence: Float64Array;
   /** The fixed-score finding's text, when the last verdict is one. */
   private detail: string | undefined = undefined;
-  /** The configuration's numbers a sample reads (`C_*`; shared with every detector configured alike). */
-  private c!: Float64Array;
-  /** The short-cycle model, once the sample period is known (null for slow sensors). */
-  private cycle: CycleProfile | null = null;
 
   /**
    * `storage`: a row from `DetectorBank.row()` to keep the numbers and profile bins in (overwritten), or an
@@ -686,6 +719,9 @@ export class SensorDetector {
     h[C_DAY_ACOV_ALPHA] = blockMs > 0 ? rate(AUTOCORRELATION_MEMORY * baselineMs) : c.alpha / AUTOCORRELATION_MEMORY;
     h[C_WEEK_SPREAD_ALPHA] = rate(DAY_MS);
     h[C_WEEK_VARIANCE_ALPHA] = rate(WEEK_MS);
+    h[C_EWMA_VARIANCE] = c.ewmaLambda / (2 - c.ewmaLambda);
+    h[C_ALPHA_FROM] = firstNAtMost(c.alpha);
+    h[C_ACOV_ALPHA_FROM] = firstNAtMost(c.alpha / AUTOCORRELATION_MEMORY);
     this.c = sharedConfig(h);
   }
 
@@ -725,7 +761,7 @@ export class SensorDetector {
       returns: h[RETURNS],
       robustPending: h[ROBUST_PENDING],
       limitActive: this.limitActive,
-      zones: Array.from(h.subarray(ZONES, ZONES + h[ZONE_COUNT])),
+      zones: this.zones(),
       day: saveProfile(h, DAY, this.bins, this.dayAt, this.binStride, DAY_BINS),
       week: saveProfile(h, WEEK, this.bins, this.weekAt, this.binStride, WEEK_BINS),
       blockSum: h[BLOCK_SUM],
@@ -798,7 +834,9 @@ export class SensorDetector {
     const minSigma = c[C_MIN_SIGMA];
     // Periods since the last sample: 1 on a regular signal; learning rates and the rate test follow it.
     const lastTs = h[LAST_TS];
-    const steps = lastTs === lastTs && period > 0 ? Math.max(0, timestamp - lastTs) / period : 1;
+    // (An interval of exactly one period is 1 without the division: x / x is exactly 1.)
+    const dt = timestamp - lastTs;
+    const steps = lastTs === lastTs && period > 0 ? (dt === period ? 1 : Math.max(0, dt) / period) : 1;
     if (period !== period) this.trackPeriod(timestamp);
     h[LAST_TS] = timestamp;
     const n = ++h[N];
@@ -823,7 +861,6 @@ export class SensorDetector {
     const d = value - prev;
     const dMean = h[D_MEAN];
     const dSd = Math.max(Math.sqrt(h[D_VARIANCE]), minSigma, 1e-9 * Math.abs(mean), 1e-12);
-    const dz = (d - dMean) / dSd;
     const gap = steps > GAP_PERIODS;
     const lambda = c[C_LAMBDA];
     const ewma = lambda * value + (1 - lambda) * h[EWMA];
@@ -869,7 +906,7 @@ export class SensorDetector {
       const { present, statistic, threshold, lo, hi, arg } = SLOTS;
       if (flags & FLAG_ZSCORE && !counts) {
         const zThreshold = c[C_Z];
-        present[I_SPIKE] = 1;
+        present[0] |= 1 << I_SPIKE;
         statistic[I_SPIKE] = Math.abs(z);
         threshold[I_SPIKE] = zThreshold;
         lo[I_SPIKE] = mean - zThreshold * sd;
@@ -883,7 +920,7 @@ export class SensorDetector {
         // their mean plus rateThreshold of their spreads.
         const stepSd = edge && h[EDGE_N] >= EDGE_MIN_COUNT && h[ACTIVE_MEAN] >= c[C_STUCK_MIN] ? (h[EDGE_MEAN] + rateThreshold * Math.sqrt(h[EDGE_VARIANCE])) / rateThreshold : 0;
         const rateSd = Math.max(dSd, stepSd);
-        present[I_RATE] = 1;
+        present[0] |= 1 << I_RATE;
         statistic[I_RATE] = Math.abs(d - dMean) / rateSd;
         threshold[I_RATE] = rateThreshold;
         lo[I_RATE] = prev + dMean - rateThreshold * rateSd;
@@ -893,8 +930,8 @@ export class SensorDetector {
       if (flags & FLAG_EWMA) {
         const ewmaL = c[C_L];
         const phi = rho * (1 - lambda); // ewmaWidening, inline
-        const limit = ewmaL * sd * Math.sqrt((lambda / (2 - lambda)) * ((1 + phi) / (1 - phi)));
-        present[I_DRIFT] = 1;
+        const limit = ewmaL * sd * Math.sqrt(c[C_EWMA_VARIANCE] * ((1 + phi) / (1 - phi)));
+        present[0] |= 1 << I_DRIFT;
         statistic[I_DRIFT] = Math.abs(ewma - mean) / (limit / ewmaL);
         threshold[I_DRIFT] = ewmaL;
         lo[I_DRIFT] = mean - limit;
@@ -902,7 +939,7 @@ export class SensorDetector {
         arg[I_DRIFT] = ewma;
       }
       if (flags & FLAG_CUSUM) {
-        present[I_SHIFT] = 1;
+        present[0] |= 1 << I_SHIFT;
         statistic[I_SHIFT] = Math.max(cusumHi, cusumLo);
         threshold[I_SHIFT] = c[C_H];
         lo[I_SHIFT] = mean - cusumK * sd;
@@ -912,7 +949,7 @@ export class SensorDetector {
       if (flags & FLAG_NOISE && variance > 0 && !counts) {
         const ratio = Math.sqrt(fastVariance / (sd * sd));
         const zThreshold = c[C_Z];
-        present[I_NOISE] = 1;
+        present[0] |= 1 << I_NOISE;
         statistic[I_NOISE] = ratio;
         threshold[I_NOISE] = c[C_NOISE];
         lo[I_NOISE] = mean - zThreshold * sd;
@@ -933,7 +970,7 @@ export class SensorDetector {
     }
     if (!warming && flags & FLAG_STUCK && flatRun > 0) {
       // Written directly, like the detectors above (a quantised signal repeats often).
-      SLOTS.present[I_STUCK] = 1;
+      SLOTS.present[0] |= 1 << I_STUCK;
       SLOTS.statistic[I_STUCK] = flatRun;
       SLOTS.threshold[I_STUCK] = stuckThreshold;
       SLOTS.lo[I_STUCK] = value;
@@ -951,7 +988,7 @@ export class SensorDetector {
       }
       const patternStatistic = h[PATTERN_STATISTIC];
       if (!warming && patternStatistic > 0) {
-        SLOTS.present[I_PATTERN] = 1;
+        SLOTS.present[0] |= 1 << I_PATTERN;
         SLOTS.statistic[I_PATTERN] = patternStatistic;
         SLOTS.threshold[I_PATTERN] = c[C_L] + 1;
         SLOTS.lo[I_PATTERN] = h[PATTERN_LO];
@@ -970,16 +1007,16 @@ export class SensorDetector {
       cycle.judge();
       const statistic = cycle.io[2] * (c[C_L] + 1);
       const stepped = h[EDGE_N] >= EDGE_MIN_COUNT && h[ACTIVE_MEAN] >= c[C_STUCK_MIN];
-      if (!warming && !stepped && statistic > 0 && !(SLOTS.present[I_PATTERN] && SLOTS.statistic[I_PATTERN] >= statistic)) {
+      if (!warming && !stepped && statistic > 0 && !(SLOTS.present[0] & (1 << I_PATTERN) && SLOTS.statistic[I_PATTERN] >= statistic)) {
         const L = c[C_L] + 1;
-        SLOTS.present[I_PATTERN] = 1;
+        SLOTS.present[0] |= 1 << I_PATTERN;
         SLOTS.statistic[I_PATTERN] = statistic;
         SLOTS.threshold[I_PATTERN] = L;
-        SLOTS.lo[I_PATTERN] = cycle.band(L, false);
-        SLOTS.hi[I_PATTERN] = cycle.band(L, true);
+        SLOTS.lo[I_PATTERN] = cycle.io[5] + -L * cycle.io[6];
+        SLOTS.hi[I_PATTERN] = cycle.io[5] + L * cycle.io[6];
         SLOTS.arg[I_PATTERN] = cycle.io[3];
         h[F_WEEKLY] = 0;
-        h[F_CYCLE] = cycle.periodMs;
+        h[F_CYCLE] = cycle.io[4];
       }
     }
 
@@ -989,19 +1026,23 @@ export class SensorDetector {
     // as far as the signal's deviations persist (ρ): a cycling or wandering signal has moved meanwhile and
     // the sample after the gap shows where, while one sample of independent noise says nothing new about
     // its level (taken as the mean, it made the EWMA and CUSUM charts report the next hours as a drift).
-    const a = Math.max(steps === 1 ? alpha : gap ? Math.max(alpha, rho * alphaOver(alpha, steps)) : alphaOver(alpha, steps), 1 / n);
+    // Past the bias-corrected start (n ≥ C_ALPHA_FROM) the maximum with 1/n is α: the same number, without dividing.
+    const alphaOnly = n >= c[C_ALPHA_FROM];
+    const a = steps === 1 && alphaOnly
+      ? alpha
+      : Math.max(steps === 1 ? alpha : gap ? Math.max(alpha, rho * alphaOver(alpha, steps)) : alphaOver(alpha, steps), 1 / n);
     const r = n > 3 ? clip(value - mean, zClip * sd) : value - mean;
     h[MEAN] = mean + a * r;
     // Time without samples says nothing about the spread: across a gap it learns as from one sample. Forgotten
     // by the time, it became the spread of the one sample after the gap about itself, nearly 0, and a day or
     // more without samples made the detector surer than ever (a healthy sample at z = 26 after two days).
-    const va = gap ? Math.max(alpha, 1 / n) : a;
+    const va = gap ? (alphaOnly ? alpha : Math.max(alpha, 1 / n)) : a;
     h[VARIANCE] = (1 - va) * (variance + va * r * r);
     // A step signal's idle stretches say nothing about how it moves when it runs: its changes are learned
     // outside them (else the idle zeros would shrink the spread its running changes are judged against).
     const stepSignal = h[EDGE_N] >= EDGE_MIN_COUNT && h[ACTIVE_MEAN] >= c[C_STUCK_MIN];
     if (!gap && !(stepSignal && flatRun > c[C_STUCK_MIN])) {
-      const da = Math.max(alpha, 1 / n);
+      const da = alphaOnly ? alpha : Math.max(alpha, 1 / n);
       const dr = n > 3 ? clip(d - dMean, zClip * dSd) : d - dMean;
       h[D_MEAN] = dMean + da * dr;
       h[D_VARIANCE] = (1 - da) * (h[D_VARIANCE] + da * dr * dr);
@@ -1037,7 +1078,8 @@ export class SensorDetector {
     // anomaly they are alike too, and learning that would widen the charts until they fall silent.
     if (score < ANOMALY_SCORE) {
       // Counted apart from `n`: a state saved before these fields existed learns them as fast as a new sensor.
-      const ka = Math.max(alpha / AUTOCORRELATION_MEMORY, 1 / ++h[ACOV_N]);
+      const acovN = ++h[ACOV_N];
+      const ka = acovN >= c[C_ACOV_ALPHA_FROM] ? alpha / AUTOCORRELATION_MEMORY : Math.max(alpha / AUTOCORRELATION_MEMORY, 1 / acovN);
       h[ACOV] = (1 - ka) * (h[ACOV] + ka * r * prevDev);
       h[ACOV_VARIANCE] = (1 - ka) * (h[ACOV_VARIANCE] + ka * r * r);
       if (seasonal) {
@@ -1065,8 +1107,7 @@ export class SensorDetector {
   private resetFindings(): void {
     // Only `present`: a fixed score is read only where present, and every write that makes a slot present
     // either sets its fixed score (`addFixed`) or is for a slot whose fixed score is always NaN.
-    const present = SLOTS.present;
-    for (let i = 0; i < present.length; i++) present[i] = 0;
+    SLOTS.present[0] = 0;
     const h = this.h;
     h[F_WEEKLY] = 0;
     h[F_CYCLE] = 0;
@@ -1080,14 +1121,15 @@ export class SensorDetector {
    * a number returned from a call that is not inlined is boxed.
    */
   private finishFindings(): void {
-    const { present, fixed, statistic, threshold } = SLOTS;
+    const { fixed, statistic, threshold } = SLOTS;
+    const present = SLOTS.present[0];
     const h = this.h;
     let product = 1;
     let best = -1;
     let bestScore = 0;
     for (let k = 0; k < REPORT_ORDER.length; k++) {
       const i = REPORT_ORDER[k];
-      if (!present[i]) {
+      if (!(present & (1 << i))) {
         h[EVIDENCE + i] = 0;
         continue;
       }
@@ -1294,7 +1336,7 @@ export class SensorDetector {
     h[p + P_RAW] = residual;
     h[p + P_MEAN] = mean;
     h[p + P_RSD] = rsd;
-    h[p + P_STATISTIC] = ready ? Math.abs(ewma) / (rsd * Math.sqrt((lambda / (2 - lambda)) * ewmaWidening(autocorrelation(h[p + P_ACOV], variance), lambda))) : 0;
+    h[p + P_STATISTIC] = ready ? Math.abs(ewma) / (rsd * Math.sqrt(c[C_EWMA_VARIANCE] * ewmaWidening(autocorrelation(h[p + P_ACOV], variance), lambda))) : 0;
     h[p + P_EWMA] = ewma;
     // Counted up to where the bin's weight stops falling, so the state stays the same size for ever.
     const keep = keepSpans * perBin;
@@ -1363,29 +1405,37 @@ export class SensorDetector {
     else if (act.lo) addFixed(I_LIMIT, 0.75, value, l.lo!, lo, hi, `lo limit ${l.lo} crossed`);
   }
 
-  /** Holds the newest zone (the last RUN_MEMORY) and keeps the run rules' window counts. */
+  /**
+   * Holds the newest zone (the last RUN_MEMORY, ZONE_BITS each in one number, newest lowest: a shift instead
+   * of moving nine numbers, and one number of the row instead of nine) and keeps the run rules' window counts.
+   */
   private pushZone(zone: number): void {
     const h = this.h;
     const count = h[ZONE_COUNT];
+    const packed = h[ZONES];
     for (let w = 0; w < RUN_WINDOWS.length; w++) {
       const window = RUN_WINDOWS[w];
       const min = RUN_MIN_ZONE[w];
       // The zone leaving this window as the new one enters.
       if (count >= window) {
-        const out = h[ZONES + count - window];
+        const out = zoneAt(packed, window - 1);
         if (out >= min) h[RUN_COUNTS + 2 * w]--;
         else if (out <= -min) h[RUN_COUNTS + 2 * w + 1]--;
       }
       if (zone >= min) h[RUN_COUNTS + 2 * w]++;
       else if (zone <= -min) h[RUN_COUNTS + 2 * w + 1]++;
     }
-    if (count < RUN_MEMORY) {
-      h[ZONES + count] = zone;
-      h[ZONE_COUNT] = count + 1;
-    } else {
-      for (let i = ZONES + 1; i < ZONES + RUN_MEMORY; i++) h[i - 1] = h[i];
-      h[ZONES + RUN_MEMORY - 1] = zone;
-    }
+    // Codes ±1..±4 as 0..7: -4..-1 → 0..3, 1..4 → 4..7.
+    h[ZONES] = ((packed << ZONE_BITS) | (zone < 0 ? zone + 4 : zone + 3)) & ZONE_MASK;
+    if (count < RUN_MEMORY) h[ZONE_COUNT] = count + 1;
+  }
+
+  /** The held zone codes, oldest first (the saved form). */
+  private zones(): number[] {
+    const h = this.h;
+    const zones: number[] = [];
+    for (let age = h[ZONE_COUNT] - 1; age >= 0; age--) zones.push(zoneAt(h[ZONES], age));
+    return zones;
   }
 
   /**
