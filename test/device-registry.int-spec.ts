@@ -2,10 +2,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { getModelToken } from '@nestjs/mongoose';
-import type { Model } from 'mongoose';
-import { AppConfig, DomainEvents } from '@idm/core';
-import { Tag, TagRegistryService } from '@idm/ingestion';
+import { DomainEvents } from '@idm/core';
+import { TagRegistryService } from '@idm/ingestion';
 import { PlcSim, startPlcSim } from '../apps/plc-sim/src/sim';
 import { startTestApp, TestApp, scrapeMetrics } from './support/app';
 import { registerAndLogin } from './support/auth';
@@ -191,34 +189,6 @@ describe('device and tag registry over REST', () => {
     expect(removed).toEqual([{ device_id: 'plc-a', sensor_ids: ['TT-101', 'TT-103'] }]);
     expect((await call(t.url, 'GET', '/tags', admin)).body).toEqual([]);
     expect(t.app.get(TagRegistryService).getTag('TT-101')).toBeUndefined();
-  });
-
-  it('imports a large file (written in bulk) storing every tag once, and replace removes the omitted ones', async () => {
-    const bulkDevice = { ...device, id: 'plc-bulk', name: 'PLC bulk' };
-    const tags = Array.from({ length: 2000 }, (_, i) => ({ ...tag(`BK-${String(i).padStart(4, '0')}`, i * 2), device_id: 'plc-bulk' }));
-    const stored = t.app.get<Model<Tag>>(getModelToken(Tag.name));
-    const announced: string[][] = [];
-    const unsubscribe = t.app.get(TagRegistryService).onChange((c) => void announced.push(c.deviceIds));
-    try {
-      const first = await call(t.url, 'POST', '/devices/import', admin, { version: 1, devices: [bulkDevice], tags });
-      expect(first.status).toBe(200);
-      expect(first.body).toMatchObject({ devices: 1, tags: 2000, changed_devices: ['plc-bulk'] });
-      expect(announced).toEqual([['plc-bulk']]); // one registry change for the whole file
-      const ids = (await stored.find({}, { _id: 1 }).lean().exec()).map((d) => d._id).sort();
-      expect(ids).toEqual(tags.map((x) => x.sensor_id));
-      expect((await call(t.url, 'GET', '/tags/BK-1999', admin)).body).toMatchObject({ area: 'Boiler house', unit: '°C', source: { address: 3998 } });
-
-      const kept = tags.slice(0, 1990);
-      const replaced = await call(t.url, 'POST', '/devices/import?mode=replace', admin, { version: 1, devices: [bulkDevice], tags: kept });
-      expect(replaced.body.removed_tags).toEqual(tags.slice(1990).map((x) => x.sensor_id));
-      const left = (await stored.find({}, { _id: 1 }).lean().exec()).map((d) => d._id).sort();
-      expect(left).toEqual(kept.map((x) => x.sensor_id));
-      expect(t.app.get(TagRegistryService).listTags()).toHaveLength(1990);
-      const copy = JSON.parse(fs.readFileSync(path.join(t.app.get(AppConfig).dataDir, 'registry.json'), 'utf8'));
-      expect(copy.tags).toHaveLength(1990);
-    } finally {
-      unsubscribe();
-    }
   });
 });
 
