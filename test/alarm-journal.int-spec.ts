@@ -1,11 +1,10 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { MongoClient, type Db } from 'mongodb';
 import type { AlarmDto, AlarmJournalEntryDto, AlarmJournalPageDto, AnomalyEpisodeEvent, Role } from '@idm/contracts';
 import { DomainEvents } from '@idm/core';
 import { dropDatabase, startTestApp, TestApp } from './support/app';
-import { mongoUriFor } from './support/services';
+import { mongoUriFor, withDb } from './support/services';
 import { authHeader, clearLoginThrottle, loginAllRoles } from './support/auth';
 import { parseCsv } from './support/csv';
 import { call, eventually } from './support/modbus';
@@ -15,14 +14,6 @@ const tag = (sensor_id: string, area: string, address: number, alarm_priority: s
   sensor_id, device_id: 'plc-j', area, register_type: 'holding', address, data_type: 'float32', unit: '°C', description: `tag ${sensor_id}`, alarm_priority,
 });
 
-async function withDb<T>(db: string, fn: (d: Db) => Promise<T>): Promise<T> {
-  const client = await MongoClient.connect(mongoUriFor(db));
-  try {
-    return await fn(client.db());
-  } finally {
-    await client.close();
-  }
-}
 
 let seq = 0;
 const anomaly = (sensor: string, type: string): AnomalyEpisodeEvent => ({
@@ -139,8 +130,10 @@ describe('alarm journal: GET /alarms/journal', () => {
     const stamp = (iso: string) => iso.replace(/[-:]/g, '').slice(0, 13) + 'Z';
     expect(res.headers.get('content-disposition')).toBe(`attachment; filename="alarm-journal_${stamp(started)}_${stamp(to)}.csv"`);
     const rows = parseCsv(await res.text());
-    expect(rows[0]).toEqual(['time_local (Europe/Berlin)', 'time_utc', 'event', 'priority', 'area', 'sensor', 'alarm_id', 'from_state', 'to_state', 'user', 'message', 'comment']);
+    expect(rows[0]).toEqual(['time_local (Europe/Berlin)', 'time_utc', 'event', 'priority', 'area', 'sensor', 'alarm_id', 'from_state', 'to_state', 'user', 'message', 'comment', 'source_name']);
     const body = rows.slice(1);
+    // The tag's name beside its id.
+    expect(body.map((r) => r[12])).toEqual(['tag PT-J2', 'tag PT-J2', 'tag PT-J2']);
     expect(body.map((r) => `${r[2]} ${r[5]}`)).toEqual(['shelved PT-J2', 'commented PT-J2', 'raised PT-J2']);
     const shelved = body[0];
     expect(shelved[11]).toBe('pump swap\nnight shift');
@@ -156,6 +149,14 @@ describe('alarm journal: GET /alarms/journal', () => {
     expect(ack[0][0]).toBe('time_local (UTC)');
     expect(ack[1][11]).toBe('Valve V-3 closed, "by hand", 100% (checked)');
     expect(ack).toHaveLength(2);
+  });
+
+  it("names a device's event by the device's name in the CSV, its id kept in the sensor column", async () => {
+    t.app.get(DomainEvents).emit('device.comm_failed', { device_id: 'plc-j', device_name: 'PLC J', at: Date.now(), reason: 'timeout' });
+    await eventually(async () => (await call(t.url, 'GET', '/alarms', tokens.viewer)).body as AlarmDto[], (a) => a.some((x) => x.source_type === 'device'));
+    const rows = parseCsv(await (await fetch(`${t.url}/alarms/journal?from=${started}&format=csv&sensor_id=plc-j`, { headers: authHeader(tokens.viewer) })).text());
+    const raised = rows.slice(1).filter((r) => r[2] === 'raised');
+    expect(raised.map((r) => [r[5], r[12]])).toEqual([['plc-j', 'PLC J']]);
   });
 
   it('answers 400 naming the field for bad input, and 401 without a token', async () => {

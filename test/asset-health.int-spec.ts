@@ -1,4 +1,4 @@
-import type { AlarmDto, AnomalyEpisode, AnomalyEpisodeEvent, IngestedSample, Role } from '@idm/contracts';
+import type { AlarmDto, AnomalyEpisode, AnomalyEpisodeEvent, AssetHealthSummaryDto, IngestedSample, Role } from '@idm/contracts';
 import { DomainEvents } from '@idm/core';
 import { IngestionService } from '@idm/ingestion';
 import { rng } from '../libs/detection/src/engine/testing/signals';
@@ -138,16 +138,22 @@ describe('equipment health: one multivariate detector per asset in the server', 
 
     const summaries = await call(t.url, 'GET', '/assets/health', tokens.viewer);
     expect(summaries.status).toBe(200);
-    const byId = new Map((summaries.body as { asset_id: string; state: string; ratio: number | null; at: number | null }[]).map((x) => [x.asset_id, x]));
+    const byId = new Map((summaries.body as AssetHealthSummaryDto[]).map((x) => [x.asset_id, x]));
     // Its last verdict is the row before the last one sent (a moment is scored when the next arrives); pump-2 has had no sample yet.
     expect(byId.get('pump-1')).toMatchObject({ at: next[1] - 2000, ratio: expect.any(Number) });
     expect(['healthy', 'anomaly']).toContain(byId.get('pump-1')!.state);
-    expect(byId.get('pump-2')).toEqual({ asset_id: 'pump-2', state: 'unknown', ratio: null, at: null });
+    expect(byId.get('pump-2')).toEqual({ asset_id: 'pump-2', state: 'unknown', ratio: null, at: null, learning: null });
+    expect(byId.get('pump-1')!.learning).toBeNull();
   });
 
   it('raises nothing on healthy data: the first episode of a long healthy run comes with its break, at the priority the asset configures', async () => {
     const sample = pump(11);
-    await ingest(2, Array.from({ length: TRAIN + SETTLE + BROKEN }, () => sample()));
+    const rows = Array.from({ length: TRAIN + SETTLE + BROKEN }, () => sample());
+    await ingest(2, rows.slice(0, 50));
+    // While it learns, the summary says how far it has come (49 moments scored: each when the next arrives).
+    const summary = async () => ((await call(t.url, 'GET', '/assets/health', tokens.viewer)).body as AssetHealthSummaryDto[]).find((x) => x.asset_id === 'pump-2');
+    expect(await eventually(summary, (x) => x?.learning?.samples === 49)).toMatchObject({ state: 'learning', ratio: null, learning: { samples: 49, needed: TRAIN } });
+    await ingest(2, rows.slice(50));
     // A break afterwards is the barrier: episodes and alarms are processed in order, so anything the healthy
     // run raised would be stored (and listed) before the break's.
     const { broken } = healthyThenBroken(11);

@@ -3,9 +3,10 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { getConnectionToken } from '@nestjs/mongoose';
 import type { Connection } from 'mongoose';
-import { HistorianService, rawId, RetentionScheduler } from '@idm/historian';
+import { fromStoredPack, HistorianService, PACKS_COLLECTION, RAW_COLLECTION, rawId, RetentionScheduler } from '@idm/historian';
+import type { LegacyPackDoc, StoredPackDoc } from '@idm/historian';
 import type { PendingWrites } from '../libs/historian/src/engine/bucket-writer';
-import { summarize } from '../libs/historian/src/engine/summary';
+import { combine, summarize, type Summary } from '../libs/historian/src/engine/summary';
 import { HistorianRepository } from '../libs/historian/src/historian.repository';
 import { startTestApp, TestApp, scrapeMetrics } from './support/app';
 import { authHeader, loginAllRoles } from './support/auth';
@@ -170,9 +171,58 @@ describe('historian: POST /sensors/data, storage, rollups and history on FerretD
     const r = await get(t, tokens.viewer, `/sensors/ooo-1/history?from=${day}&to=${day + 2 * 86_400_000}&max_points=10`);
     expect(r.body.source).toBe('1h');
     expect(r.body.buckets.reduce((n: number, b: { count: number }) => n + b.count, 0)).toBe(samples.length);
-    const dayPack = await conn.collection<{ _id: string; items: Array<{ t: number; count: number }> }>('rollup_packs').findOne({ _id: `ooo-1|1h|${day}` });
-    expect(dayPack?.items.map((i) => (i.t - day) / HOUR)).toEqual([20, 21, 22, 23]);
-    expect(dayPack?.items.map((i) => i.count)).toEqual([3600, 3600, 3600, 3600]);
+    const stored = await conn.collection<StoredPackDoc>(PACKS_COLLECTION).findOne({ _id: `ooo-1|1h|${day}` });
+    expect(typeof stored?.buckets).toBe('string'); // one JSON text, not subdocuments
+    const dayPack = fromStoredPack(stored!);
+    expect(dayPack.items.map((i) => (i.t - day) / HOUR)).toEqual([20, 21, 22, 23]);
+    expect(dayPack.items.map((i) => i.count)).toEqual([3600, 3600, 3600, 3600]);
+  });
+
+  it('reads packs written before the JSON-text layout (buckets as subdocuments) in history and reports, and a late sample rewrites them without losing a bucket', async () => {
+    const sensor = 'legacy-1';
+    const day = Math.floor((Date.now() - 3 * 86_400_000) / 86_400_000) * 86_400_000;
+    const H5 = day + 5 * HOUR;
+    const M30 = H5 + 30 * MIN;
+    const mean = (t: number) => 40 + ((t / MIN) % 17); // a different mean per minute / hour
+    const summary = (t: number, count: number, width: number) => ({ count, sum: count * mean(t), sum_sq: count * (mean(t) ** 2 + 1), min: mean(t) - 2, max: mean(t) + 2, first: mean(t), last: mean(t), first_t: t, last_t: t + width - 1000, anomaly_count: t === M30 ? 1 : 0 });
+    const combineItems = (items: Array<Summary & { t: number }>) => combine(items) as Summary;
+    // As the historian stored them before: an hour pack of 60 minute subdocuments, a day pack of 24 hour ones,
+    // the raw minute the late sample lands in.
+    const minutes = Array.from({ length: 60 }, (_, k) => ({ t: H5 + k * MIN, ...summary(H5 + k * MIN, 60, MIN) }));
+    const hours = Array.from({ length: 24 }, (_, h) => ({ t: day + h * HOUR, ...(h === 5 ? combineItems(minutes) : summary(day + h * HOUR, 3600, HOUR)) }));
+    const legacy = (res: '1m' | '1h', start: number, items: typeof minutes): LegacyPackDoc => ({ _id: `${sensor}|${res}|${start}`, sensor_id: sensor, resolution: res, start: new Date(start), ...combineItems(items), items });
+    await conn.collection<LegacyPackDoc>(PACKS_COLLECTION).insertMany([legacy('1m', H5, minutes), legacy('1h', day, hours)]);
+    const raw = Array.from({ length: 60 }, (_, k) => ({ sensor_id: sensor, t: M30 + k * 1000, v: mean(M30), s: (k === 0 ? 'anomaly' : 'normal') as 'normal', q: 'good' as const }));
+    await conn.collection(RAW_COLLECTION).insertOne({ _id: rawId(sensor, M30), sensor_id: sensor, start: new Date(M30), samples: raw.map(({ t, v, s, q }) => ({ t, v, s, q })), ...summarize(raw)! } as never);
+    // The historian knows a sensor (and how far its stored history goes) from its samples: one now.
+    expect((await post(t, tokens.operator, { sensor_id: sensor, timestamp: Date.now(), value: 1 })).status).toBe(202);
+
+    const history = async (from: number, to: number, maxPoints: number) => (await get(t, tokens.viewer, `/sensors/${sensor}/history?from=${from}&to=${to}&max_points=${maxPoints}`)).body;
+    const report = async () => (await get(t, tokens.supervisor, `/reports/anomalies?from=${new Date(day - 86_400_000).toISOString()}&to=${new Date(day + 2 * 86_400_000).toISOString()}&sensor_ids=${sensor}`)).body;
+    const byDay = await history(day, day + 86_400_000, 24);
+    expect(byDay.source).toBe('1h');
+    expect(byDay.buckets.map((b: { t: number; count: number; mean: number }) => [b.t, b.count, b.mean])).toEqual(hours.map((h) => [h.t, h.count, h.sum / h.count]));
+    const byMinute = await history(H5, H5 + HOUR, 60);
+    expect(byMinute.source).toBe('1m');
+    expect(byMinute.buckets.map((b: { t: number; count: number; anomaly_count: number }) => [b.t, b.count, b.anomaly_count])).toEqual(minutes.map((m) => [m.t, 60, m.anomaly_count]));
+    const stats = (await report()).sensor_stats.find((r: { sensor_id: string }) => r.sensor_id === sensor);
+    expect(stats).toMatchObject({ samples: 24 * 3600, anomalous_samples: 1, min: Math.min(...hours.map((h) => h.min)), max: Math.max(...hours.map((h) => h.max)) });
+    expect(stats.mean).toBeCloseTo(hours.reduce((n, h) => n + h.sum, 0) / (24 * 3600), 9);
+
+    // A late sample in that minute: minute, hour and day are merged with what is stored and rewritten.
+    expect((await post(t, tokens.operator, { sensor_id: sensor, timestamp: M30 + 500, value: 99 })).status).toBe(202);
+    await historian.drain(true);
+    for (const [id, n] of [[`${sensor}|1m|${H5}`, 60], [`${sensor}|1h|${day}`, 24]] as const) {
+      const doc = await conn.collection<StoredPackDoc & { items?: unknown }>(PACKS_COLLECTION).findOne({ _id: id });
+      expect(doc).toMatchObject({ n, buckets: expect.any(String) });
+      expect(doc?.items).toBeUndefined();
+    }
+    const after = await history(day, day + 86_400_000, 24);
+    expect(after.buckets.map((b: { count: number }) => b.count)).toEqual(hours.map((h, i) => h.count + (i === 5 ? 1 : 0)));
+    expect(after.buckets[5].max).toBe(99);
+    expect(after.buckets.filter((_: unknown, i: number) => i !== 5)).toEqual(byDay.buckets.filter((_: unknown, i: number) => i !== 5));
+    expect((await history(H5, H5 + HOUR, 60)).buckets.map((b: { count: number }) => b.count)).toEqual(minutes.map((m) => (m.t === M30 ? 61 : 60)));
+    expect((await report()).sensor_stats.find((r: { sensor_id: string }) => r.sensor_id === sensor)).toMatchObject({ samples: 24 * 3600 + 1, max: 99 });
   });
 
   it('reports itself in /health and /metrics', async () => {

@@ -1,11 +1,8 @@
 import type { Role } from '@idm/contracts';
 import { startTestApp, TestApp } from './support/app';
 import { clearLoginThrottle, loginAllRoles } from './support/auth';
-import { LiveScreen, openLiveScreen, sampleGaps, sleep, until } from './support/live-screen';
+import { expectThrottled, LiveScreen, openLiveScreen, sleep, until } from './support/live-screen';
 import { call } from './support/modbus';
-
-/** Socket delivery jitter allowed when checking the server's spacing of samples on one machine. */
-const JITTER_MS = 40;
 
 describe('live samples: per-sensor subscriptions over Socket.IO, throttled per subscription', () => {
   const db = 'idm_test_live_samples';
@@ -64,7 +61,7 @@ describe('live samples: per-sensor subscriptions over Socket.IO, throttled per s
       expect(got.length).toBeGreaterThanOrEqual(2);
       expect(got.length).toBeLessThan(12);
       expect([...got].sort((a, b) => a - b)).toEqual(got); // never an older value after a newer one
-      for (const gap of sampleGaps(s.samplesOf(sensor))) expect(gap).toBeGreaterThanOrEqual(interval - JITTER_MS);
+      expectThrottled(s.samplesOf(sensor), interval);
     }
     expect(values(slow, 'LS-1').length).toBeLessThan(values(fast, 'LS-1').length);
     expect(fast.samplesOf('LS-3')).toEqual([]);
@@ -88,7 +85,7 @@ describe('live samples: per-sensor subscriptions over Socket.IO, throttled per s
 
   it('refuses a bad subscription with an acknowledgement naming the field, and subscribes nothing', async () => {
     const s = await screen();
-    const refused: Array<[unknown, unknown, RegExp]> = [
+    const refused: Array<[unknown, unknown, RegExp, unknown?]> = [
       [undefined, undefined, /^sensor_ids must be/],
       ['LS-6', 500, /^sensor_ids must be/],
       [[], 500, /^sensor_ids must be/],
@@ -97,9 +94,11 @@ describe('live samples: per-sensor subscriptions over Socket.IO, throttled per s
       [['LS-6'], 10, /^min_interval_ms must be between 50 and 60000/],
       [['LS-6'], 120_000, /^min_interval_ms must be between 50 and 60000/],
       [['LS-6'], 'often', /^min_interval_ms must be between 50 and 60000/],
+      [['LS-6'], 500, /^batch must be a boolean/, 'yes'],
+      [['LS-6'], 500, /^batch must be a boolean/, 1],
     ];
-    for (const [ids, interval, message] of refused) {
-      const ack = await s.subscribe(ids, interval);
+    for (const [ids, interval, message, batch] of refused) {
+      const ack = await s.subscribe(ids, interval, batch);
       expect(ack.ok).toBe(false);
       expect(ack.message).toMatch(message);
     }
@@ -109,5 +108,45 @@ describe('live samples: per-sensor subscriptions over Socket.IO, throttled per s
     await until(() => values(s, 'LS-7').length === 1, 5000, 'LS-7');
     await sleep(500);
     expect(s.samplesOf('LS-6')).toEqual([]);
+  });
+
+  describe('batch: true (what the client asks for)', () => {
+    it('sends the samples of one batch as one `samples` message, while a screen that did not ask still gets one `sample` each', async () => {
+      const batching = await screen();
+      const plain = await screen();
+      const ids = Array.from({ length: 40 }, (_, i) => `LB-${i}`);
+      expect(await batching.subscribe(ids, 500, true)).toEqual({ ok: true });
+      expect(await plain.subscribe(ids, 500, false)).toEqual({ ok: true });
+      await post(Object.fromEntries(ids.map((id, i) => [id, i])));
+      await until(() => ids.every((id) => values(batching, id).length === 1), 5000, 'every sensor on the batching screen');
+      await until(() => ids.every((id) => values(plain, id).length === 1), 5000, 'every sensor on the plain screen');
+      expect(batching.messages).toEqual([{ event: 'samples', count: 40 }]);
+      expect(batching.samplesOf('LB-7')).toEqual([
+        { sensor_id: 'LB-7', value: 7, timestamp: expect.stringMatching(/^\d{4}-\d\d-\d\dT.*Z$/), quality: 'good', status: 'normal', received_at: expect.any(Number) },
+      ]);
+      expect(plain.messages).toEqual(ids.map(() => ({ event: 'sample', count: 1 })));
+    });
+
+    it('keeps the throttle per sensor and the trailing send, and the trailing sends due together arrive as one message', async () => {
+      const s = await screen();
+      expect(await s.subscribe(['LB-A', 'LB-B', 'LB-C'], 400, true)).toEqual({ ok: true });
+      for (let i = 1; i <= 12; i++) {
+        await post({ 'LB-A': i, 'LB-B': 100 + i, 'LB-C': 200 + i });
+        await sleep(80);
+      }
+      await until(() => values(s, 'LB-A').at(-1) === 12 && values(s, 'LB-B').at(-1) === 112 && values(s, 'LB-C').at(-1) === 212, 5000, 'latest values');
+      await sleep(1000); // nothing is still on its way
+      for (const [sensor, last] of [['LB-A', 12], ['LB-B', 112], ['LB-C', 212]] as const) {
+        const got = values(s, sensor);
+        expect(got.at(-1)).toBe(last);
+        expect(got.length).toBeGreaterThanOrEqual(2);
+        expect(got.length).toBeLessThan(12);
+        expect([...got].sort((a, b) => a - b)).toEqual(got);
+        expectThrottled(s.samplesOf(sensor), 400);
+      }
+      // The three sensors are sent together every time (first values, throttled trailing sends): never one `sample`.
+      expect(s.messages.length).toBeGreaterThanOrEqual(2);
+      expect(s.messages).toEqual(s.messages.map(() => ({ event: 'samples', count: 3 })));
+    });
   });
 });

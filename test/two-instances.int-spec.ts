@@ -4,11 +4,9 @@ import * as path from 'node:path';
 import type { Role } from '@idm/contracts';
 import { startTestApp, TestApp } from './support/app';
 import { clearLoginThrottle, login, loginAllRoles } from './support/auth';
-import { LiveScreen, openLiveScreen, sampleGaps, sleep, until } from './support/live-screen';
+import { expectThrottled, LiveScreen, openLiveScreen, sleep, until } from './support/live-screen';
 import { call } from './support/modbus';
 
-/** Socket delivery jitter allowed when checking the server's spacing of samples (two hops: Redis, then the socket). */
-const JITTER_MS = 40;
 
 /**
  * Two IDM instances on one database and one Redis, both with SOCKET_REDIS_ADAPTER=true. A is the processing
@@ -149,7 +147,7 @@ describe('two IDM instances behind the Socket.IO Redis adapter', () => {
       expect(got.at(-1)).toBe(12);
       expect(got.length).toBeLessThan(12);
       expect([...new Set(got)].sort((x, y) => x - y)).toEqual(got); // in order, none twice
-      for (const gap of sampleGaps(s.samplesOf('LV-1'))) expect(gap).toBeGreaterThanOrEqual(400 - JITTER_MS);
+      expectThrottled(s.samplesOf('LV-1'), 400);
     }
     expect(onB.samplesOf('LV-3')).toEqual([]);
 

@@ -5,12 +5,16 @@
  *     `--batch`-sample batches, each client its own sensors in time order (the baseline);
  *   - plain MQTT: one JSON value per QoS 1 message, round-robin on 100 topics bound to 100 tags;
  *   - Sparkplug B: DDATA of `--per` metrics by alias (100 metrics of one device, 100 tags).
- * The MQTT load comes from a publisher in its own process through the local Mosquitto (scripts/services.sh).
+ * The MQTT load comes from a publisher in its own process through the local Mosquitto (scripts/services.sh),
+ * pre-encoded and written raw with 2 000 messages in flight, so it costs far less CPU than IDM and the broker
+ * (on shared cores the load generator's CPU is taken from IDM).
  * A path's rate: its samples over the time from the first one sent until the historian's own counter says
  * all are accepted (`historian_samples_accepted_total`: durable). The bench then waits until all are in the
  * database (no uncommitted journal record, no backlog) and reads one sensor per path back (`export.csv`)
  * to check its count. CPU per 1 000 samples/s: the IDM process's CPU (user + system from /proc, so the load
- * generators' is not counted) over the whole time, database writes included, per sample. Prints a table
+ * generators' is not counted) over the whole time, database writes included, per sample. To show what limits
+ * a row, its notes give the CPU while accepting of IDM (and its time runnable but waiting for a core), of the
+ * load generator and of Mosquitto, in % of one core. Prints a table
  * (ratios against REST: > 1 is better) and writes bench-results/mqtt-load-<time>.json. Needs
  * `npx nest build server`.
  */
@@ -47,6 +51,19 @@ function cpuSeconds(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
+/** The local Mosquitto's pid (scripts/services.sh), for its CPU; null when it is not ours. */
+function brokerPid(): number | null {
+  const file = path.join(ROOT, '.local', 'run', 'mosquitto.pid');
+  const pid = fs.existsSync(file) ? Number(fs.readFileSync(file, 'utf8').trim()) : NaN;
+  return Number.isInteger(pid) && fs.existsSync(`/proc/${pid}/stat`) ? pid : null;
+}
+
+/** Seconds the process has waited on a run queue for a CPU so far (/proc/<pid>/schedstat, 0 if unavailable). */
+function runWaitSeconds(pid: number): number {
+  const stat = fs.existsSync(`/proc/${pid}/schedstat`) ? fs.readFileSync(`/proc/${pid}/schedstat`, 'utf8').split(' ') : [];
+  return Number(stat[1] ?? 0) / 1e9;
+}
+
 interface Result {
   samples: number;
   /** Until every sample was accepted (journaled) by the historian. */
@@ -55,6 +72,11 @@ interface Result {
   storedSeconds: number;
   /** IDM's CPU over storedSeconds. */
   cpuSeconds: number;
+  /** While accepting (over `seconds`): IDM's CPU, its time runnable but waiting for a core (the machine's other
+   * load), Mosquitto's CPU (NaN if its pid is unknown). */
+  busy: { idm: number; idmWaiting: number; broker: number };
+  /** The load generator's CPU: the publisher process's (MQTT), this process's (REST: its clients run here). */
+  loadCpuSeconds: number;
   loadSeconds: number;
   readBack: { sensor: string; got: number; want: number };
 }
@@ -143,7 +165,9 @@ function publisher(url: string, mode: 'plain' | 'sparkplug', prefix: string, mes
       child.once('exit', (code) => (code ? reject(new Error(`publisher exited with ${code}`)) : check()));
       check();
     });
-  return { line, go: () => child.stdin!.write('go\n') };
+  /** The publisher's own CPU seconds for the load, from its `cpu <s>` line. */
+  const cpu = () => Number(lines.find((l) => l.startsWith('cpu '))?.slice(4) ?? NaN);
+  return { line, cpu, go: () => child.stdin!.write('go\n') };
 }
 
 /** REST load: `clients` clients, each posting its own SENSORS/clients sensors' samples in time order. */
@@ -178,10 +202,14 @@ async function restLoad(idm: Idm, prefix: string, samples: number, batch: number
  * buckets are written when their sensors go idle, HISTORIAN_IDLE_CLOSE_MS later); the CPU is the IDM
  * process's over the whole time, database writes included, per sample.
  */
-async function measure(idm: Idm, expected: number, load: () => Promise<void>): Promise<Omit<Result, 'readBack'>> {
+async function measure(idm: Idm, expected: number, load: () => Promise<void>): Promise<Omit<Result, 'readBack' | 'loadCpuSeconds'>> {
   const base = (await idm.counters()).accepted;
   const pid = idm.proc.pid as number;
   const cpu0 = cpuSeconds(pid);
+  const wait0 = runWaitSeconds(pid);
+  const broker = brokerPid();
+  const broker0 = broker ? cpuSeconds(broker) : NaN;
+  let busy = { idm: NaN, idmWaiting: NaN, broker: NaN };
   const t0 = Date.now();
   let loadSeconds = NaN;
   let loadError: unknown = null;
@@ -190,23 +218,31 @@ async function measure(idm: Idm, expected: number, load: () => Promise<void>): P
     (err: unknown) => (loadError = err),
   );
   let acceptedSeconds = NaN;
+  let progress = base;
   for (let last = Date.now(); ; await sleep(100)) {
     if (loadError) throw loadError;
     const c = await idm.counters();
-    if (Number.isNaN(acceptedSeconds) && c.accepted - base >= expected) acceptedSeconds = (Date.now() - t0) / 1000;
+    if (Number.isNaN(acceptedSeconds) && c.accepted - base >= expected) {
+      acceptedSeconds = (Date.now() - t0) / 1000;
+      busy = { idm: cpuSeconds(pid) - cpu0, idmWaiting: runWaitSeconds(pid) - wait0, broker: broker ? cpuSeconds(broker) - broker0 : NaN };
+    }
     if (!Number.isNaN(acceptedSeconds) && c.pending === 0) break;
-    if (c.accepted > base) last = Date.now();
-    if (Date.now() - last > 60_000 && Number.isNaN(acceptedSeconds)) throw new Error(`stuck: ${c.accepted - base} of ${expected} samples accepted`);
+    // Stuck: nothing more accepted for 30 s (compared with the last count; it was "any accepted" before, so a stall hung).
+    if (c.accepted > progress) (progress = c.accepted), (last = Date.now());
+    if (Date.now() - last > 30_000 && Number.isNaN(acceptedSeconds)) throw new Error(`stuck: ${c.accepted - base} of ${expected} samples accepted`);
   }
   const storedSeconds = (Date.now() - t0) / 1000;
   const cpu = cpuSeconds(pid) - cpu0;
   await loading;
-  return { samples: expected, seconds: acceptedSeconds, storedSeconds, cpuSeconds: cpu, loadSeconds };
+  return { samples: expected, seconds: acceptedSeconds, storedSeconds, cpuSeconds: cpu, busy, loadSeconds };
 }
 
 async function main(): Promise<void> {
   const mqttUrl = serviceEnv().MQTT_URL;
   if (!mqttUrl) throw new Error('no MQTT_URL in .local/services.env: run `bash scripts/services.sh up`');
+  // The publisher outruns IDM (the broker acknowledges at once), so up to all messages wait in the broker's
+  // queue for IDM's session: keep --samples within the dev broker's max_queued_messages (100 000), over it
+  // Mosquitto drops the excess and the bench stops with "stuck".
   const samples = arg('samples', 100_000);
   const per = arg('per', 10);
   const batch = arg('batch', 1000);
@@ -250,7 +286,11 @@ async function main(): Promise<void> {
       log(`${p}: ${expected} samples (load ${os.loadavg()[0].toFixed(1)})`);
       let r: Omit<Result, 'readBack'>;
       if (p === 'rest') {
-        r = await measure(idm, expected, () => restLoad(idm, `${run}.rest`, samples, batch, clients, ts0));
+        // The REST clients run in this process: its CPU (with the bench's metrics scrapes) is the load generator's.
+        const own0 = process.cpuUsage();
+        const m = await measure(idm, expected, () => restLoad(idm, `${run}.rest`, samples, batch, clients, ts0));
+        const own = process.cpuUsage(own0);
+        r = { ...m, loadCpuSeconds: (own.user + own.system) / 1e6 };
       } else {
         const before = (await idm.counters()).accepted;
         const pub = publisher(mqttUrl, p, p === 'plain' ? `${run}-plain` : `${run}-sp`, messages, per, ts0);
@@ -259,10 +299,13 @@ async function main(): Promise<void> {
           // The births' own values (one per metric) go first: wait until they are in, so they are not counted as load.
           for (let c = await idm.counters(); c.accepted - before < SENSORS || c.pending > 0; c = await idm.counters()) await sleep(200);
         }
-        r = await measure(idm, expected, async () => {
-          pub.go();
-          await pub.line('done');
-        });
+        r = {
+          ...(await measure(idm, expected, async () => {
+            pub.go();
+            await pub.line('done');
+          })),
+          loadCpuSeconds: pub.cpu(),
+        };
       }
       const sensor = `${run}.${p}.t${SENSORS - 1}`;
       const want = p === 'rest' ? Math.floor(samples / clients) / (SENSORS / clients) : expected / SENSORS;
@@ -274,6 +317,13 @@ async function main(): Promise<void> {
     // CPU per 1 000 samples/s: the IDM CPU seconds one sample costs (database writes included), times 1 000, in % of one core.
     const cost = (r: Result) => (r.cpuSeconds / r.samples) * 1000 * 100;
     const rate = (r: Result) => r.samples / r.seconds;
+    // Who was busy while a path was being accepted (% of one core; the load generator over its own sending): a
+    // process near 100 % is what limits the row; IDM's time runnable but waiting for a core shows how much the
+    // rest of the machine held it back.
+    const pct = (cpu: number, s: number) => (Number.isNaN(cpu) ? 'n/a' : `${((cpu / s) * 100).toFixed(0)} %`);
+    const busy = (r: Result) =>
+      `while accepting, CPU: IDM ${pct(r.busy.idm, r.seconds)} (+ ${pct(r.busy.idmWaiting, r.seconds)} runnable waiting for a core), ` +
+      `load generator ${pct(r.loadCpuSeconds, r.loadSeconds)}, Mosquitto ${pct(r.busy.broker, r.seconds)}`;
     for (const p of PATHS) {
       const r = results[p];
       if (!r) continue;
@@ -287,7 +337,9 @@ async function main(): Promise<void> {
       rows.push(
         {
           benchmark: 'mqtt-load', case: `${what}: samples/s into the historian`, value: rate(r), unit: 'samples/s', ...vsRest(rate(results.rest), rate(r) / rate(results.rest)),
-          notes: `${r.samples} samples on ${SENSORS} sensors accepted in ${r.seconds.toFixed(1)} s (load sent in ${r.loadSeconds.toFixed(1)} s), all in the database after ${r.storedSeconds.toFixed(1)} s; read back ${r.readBack.got}/${r.readBack.want} of ${r.readBack.sensor}`,
+          notes:
+            `${r.samples} samples on ${SENSORS} sensors accepted in ${r.seconds.toFixed(1)} s (load sent in ${r.loadSeconds.toFixed(1)} s), all in the database after ${r.storedSeconds.toFixed(1)} s; ` +
+            `read back ${r.readBack.got}/${r.readBack.want} of ${r.readBack.sensor}; ${busy(r)}`,
         },
         {
           benchmark: 'mqtt-load', case: `${p}: IDM CPU per 1 000 samples/s`, value: cost(r), unit: '% of one core', ...vsRest(cost(results.rest), cost(results.rest) / cost(r)),

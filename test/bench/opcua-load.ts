@@ -255,7 +255,7 @@ async function measureToScreen(device: OpcuaDeviceDto, tags: OpcuaTag[], seconds
 }
 
 /**
- * Instruments the page before any script runs: each `sample` socket frame's source timestamp and arrival are
+ * Instruments the page before any script runs: each `sample` (or `samples` array) socket frame's source timestamp and arrival are
  * kept per sensor; when a bound value text of the graphics screen changes, its sensor's latest sample is timed
  * (once) from the source timestamp (wall clock, same machine) and from the frame's arrival.
  */
@@ -266,9 +266,11 @@ const INSTRUMENT = `(() => {
     constructor(...args) {
       super(...args);
       this.addEventListener('message', (ev) => {
-        if (!b.recording || typeof ev.data !== 'string' || !ev.data.startsWith('42["sample"')) return;
-        const s = JSON.parse(ev.data.slice(2))[1];
-        b.latest.set(s.sensor_id, { source: Date.parse(s.timestamp), arrived: performance.now() });
+        if (!b.recording || typeof ev.data !== 'string' || !(ev.data.startsWith('42["sample"') || ev.data.startsWith('42["samples"'))) return;
+        // One sample, or the client's batches: an array of them, each arrived with the frame.
+        const [name, payload] = JSON.parse(ev.data.slice(2));
+        const arrived = performance.now();
+        for (const s of name === 'samples' ? payload : [payload]) b.latest.set(s.sensor_id, { source: Date.parse(s.timestamp), arrived });
       });
     }
   };

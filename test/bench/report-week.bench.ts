@@ -2,9 +2,11 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { MongoClient } from 'mongodb';
-import { AlarmsService } from '@idm/alarms';
-import { HistorianService, HistoryService } from '@idm/historian';
+import { AlarmsService, DAY_VIEW_DAYS } from '@idm/alarms';
+import { DAY_VIEWS_COLLECTION, HistorianService, HistoryService, PACKS_COLLECTION, RollupDayViews, toStoredPack } from '@idm/historian';
+import type { RollupPackDoc } from '@idm/historian';
 import { mapLimited } from '@idm/core';
+import { ReportsService } from '@idm/reports';
 import { dropDatabase, startTestApp } from '../support/app';
 import { authHeader, registerAndLogin } from '../support/auth';
 import { mongoUriFor } from '../support/services';
@@ -24,9 +26,11 @@ function lcg(seed: number): () => number {
 /**
  * The stored history of a plant over a week: `sensors` tags sampled at 1 Hz kept as the historian keeps them
  * (one day pack of 24 hourly rollups per sensor and day), 500 alarms over those tags and `auditEntries` alarm
- * events (raise / acknowledge / clear) in the legacy `alarm_audit` shape, written before IDM starts.
+ * events (raise / acknowledge / clear) in the legacy `alarm_audit` shape, written before IDM starts. Day packs
+ * in the historian's layout (buckets as one JSON text), or with `legacyPacks` as written before it (buckets
+ * as subdocuments; still read). The other layout goes to `<packs>_other`, to time both reads in one run.
  */
-async function seed(uri: string, sensors: number, auditEntries: number, from: number, to: number): Promise<void> {
+async function seed(uri: string, sensors: number, auditEntries: number, from: number, to: number, legacyPacks: boolean): Promise<void> {
   const client = await MongoClient.connect(uri);
   try {
     const db = client.db();
@@ -40,10 +44,16 @@ async function seed(uri: string, sensors: number, auditEntries: number, from: nu
           const sd = 1 + (s % 5);
           items.push({ t: d + h * HOUR, count: 3600, sum: 3600 * mean, sum_sq: 3600 * (mean * mean + sd * sd) + 3599 * 0, min: mean - 3 * sd - rand(), max: mean + 3 * sd + rand(), first: mean, last: mean, anomaly_count: h % 7 === 0 ? 3 : 0 });
         }
-        packs.push({ _id: `wk${s}|1h|${d}`, sensor_id: `wk${s}`, resolution: '1h', start: new Date(d), count: 86_400, sum: items.reduce((a, i) => a + i.sum, 0), sum_sq: items.reduce((a, i) => a + i.sum_sq, 0), min: Math.min(...items.map((i) => i.min)), max: Math.max(...items.map((i) => i.max)), first: items[0].first, last: items[23].last, anomaly_count: 0, items });
+        const full = items.map((i) => ({ ...i, first_t: i.t, last_t: i.t + HOUR - 1000 }));
+        packs.push({ _id: `wk${s}|1h|${d}`, sensor_id: `wk${s}`, resolution: '1h', start: new Date(d), count: 86_400, sum: items.reduce((a, i) => a + i.sum, 0), sum_sq: items.reduce((a, i) => a + i.sum_sq, 0), min: Math.min(...items.map((i) => i.min)), max: Math.max(...items.map((i) => i.max)), first: items[0].first, last: items[23].last, first_t: d, last_t: d + DAY - 1000, anomaly_count: 0, items: full } satisfies RollupPackDoc);
       }
     }
-    for (let i = 0; i < packs.length; i += 500) await db.collection('rollup_packs').insertMany(packs.slice(i, i + 500) as never[], { ordered: false });
+    const stored = packs.map((p) => toStoredPack(p));
+    const [used, other] = legacyPacks ? [packs, stored] : [stored, packs];
+    for (let i = 0; i < packs.length; i += 500) {
+      await db.collection(PACKS_COLLECTION).insertMany(used.slice(i, i + 500) as never[], { ordered: false });
+      await db.collection(`${PACKS_COLLECTION}_other`).insertMany(other.slice(i, i + 500) as never[], { ordered: false });
+    }
     const alarms = [];
     const audit = [];
     const perAlarm = Math.ceil(auditEntries / 3 / 500);
@@ -88,13 +98,14 @@ export const reportWeekBench: Benchmark = {
     const sensors = Number(process.env.BENCH_REPORT_SENSORS ?? 144);
     const auditEntries = Number(process.env.BENCH_REPORT_AUDIT ?? 50_000);
     const runs = Number(process.env.BENCH_REPORT_RUNS ?? 5);
+    const legacyPacks = process.env.BENCH_REPORT_PACKS === 'legacy';
     const to = Math.floor(Date.now() / HOUR) * HOUR - 2 * DAY;
     const from = to - 7 * DAY;
     const uri = mongoUriFor(DB);
     await dropDatabase(uri);
     const started = Date.now();
-    await seed(uri, sensors, auditEntries, from, to);
-    ctx.log(`report-week: ${sensors} sensors × 8 day packs, ${auditEntries} alarm events stored in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    await seed(uri, sensors, auditEntries, from, to, legacyPacks);
+    ctx.log(`report-week: ${sensors} sensors × 8 day packs (${legacyPacks ? 'legacy layout: buckets as subdocuments' : 'buckets as one JSON text'}), ${auditEntries} alarm events stored in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     const t = await startTestApp(DB, { KEEP_DB: '1', DATA_DIR: fs.mkdtempSync(path.join(os.tmpdir(), 'idm-bench-report-')), QUEUE_PREFIX: `idm-bench-report-${Date.now()}`, MODBUS_POLLING: '0', LOG_LEVEL: 'error', HISTORIAN_MAX_PAST_DAYS: '30' });
     const rows: BenchRow[] = [];
     try {
@@ -103,6 +114,10 @@ export const reportWeekBench: Benchmark = {
       const now = Date.now();
       await t.app.get(HistorianService).accept(Array.from({ length: sensors }, (_, s) => ({ sensor_id: `wk${s}`, timestamp: now, value: 50, quality: 'good' as const, source: 'rest' as const })));
       await t.app.get(HistorianService).drain(false);
+      // The views of the days' hourly rollups written at start-up knew no sensor yet: written again now (hourly otherwise).
+      const viewStarted = Date.now();
+      const rollupViews = await t.app.get(RollupDayViews).runOnce();
+      ctx.log(`report-week: ${rollupViews} day views of hourly rollups written in ${((Date.now() - viewStarted) / 1000).toFixed(1)} s`);
       const range = `from=${new Date(from).toISOString()}&to=${new Date(to).toISOString()}`;
       const get = async (format: string) => {
         const res = await fetch(`${t.url}/reports/anomalies?${range}&format=${format}`, { headers: authHeader(token) });
@@ -117,6 +132,10 @@ export const reportWeekBench: Benchmark = {
         const deadline = Date.now() + 600_000;
         while (!(await meta.findOne({ _id: 'meta' }))?.migrated && Date.now() < deadline) await new Promise((r) => setTimeout(r, 500));
         ctx.log(`report-week: alarm events in segments after ${((Date.now() - started) / 1000).toFixed(1)} s`);
+        // Then the writer writes the report views of the days that are over (the week's 8 days among them).
+        const views = client.db().collection('alarm_audit_days');
+        while ((await views.countDocuments({})) < DAY_VIEW_DAYS && Date.now() < deadline) await new Promise((r) => setTimeout(r, 500));
+        ctx.log(`report-week: ${await views.countDocuments({})} day views of alarm events after ${((Date.now() - started) / 1000).toFixed(1)} s`);
         // The journal's 8 h page: before, a filtered, sorted find on the per-event documents (a scan on FerretDB).
         const jFrom = to - 8 * HOUR;
         const legacy = await timed(runs, async () => (await client.db().collection('alarm_audit').find({ at: { $gte: jFrom, $lt: to } }).sort({ at: -1, _id: -1 }).limit(50_001).toArray()).length);
@@ -135,20 +154,70 @@ export const reportWeekBench: Benchmark = {
         await client.close();
       }
       await get('json'); // warm-up
-      const pdf = await timed(runs, () => get('pdf'));
-      rows.push({ benchmark: 'report-week', case: `7-day PDF, ${sensors} tags, ${auditEntries} alarm events: p50`, value: percentile(pdf.ms, 50), unit: 'ms', notes: `max ${Math.round(Math.max(...pdf.ms))} ms over ${runs}; ${Math.round(pdf.bytes / 1024)} KiB; goal < 2 000 ms` });
+      // Before / after in the same run, alternated: the days' views (of alarm events and of hourly rollups) taken
+      // away (the report reads the hour segments and day packs, as before the views) and put back.
+      const viewsClient = await MongoClient.connect(uri);
+      const viewCollections = await Promise.all(['alarm_audit_days', DAY_VIEWS_COLLECTION].map(async (name) => {
+        const col = viewsClient.db().collection(name);
+        return { col, saved: await col.find({}).toArray() };
+      }));
+      const useViews = async (on: boolean) => {
+        for (const { col, saved } of viewCollections) {
+          await col.deleteMany({});
+          if (on && saved.length) await col.insertMany(saved);
+        }
+      };
+      const alternated = async (fn: () => Promise<number>) => {
+        const on = { ms: [] as number[], bytes: 0 };
+        const off = { ms: [] as number[], bytes: 0 };
+        for (let i = 0; i < runs; i++) {
+          for (const [flag, into] of (i % 2 ? [[false, off], [true, on]] : [[true, on], [false, off]]) as Array<[boolean, typeof on]>) {
+            await useViews(flag);
+            const r = await timed(1, fn);
+            into.ms.push(r.ms[0]);
+            into.bytes = r.bytes;
+          }
+        }
+        await useViews(true);
+        return { on, off };
+      };
+      const pdf = await alternated(() => get('pdf'));
+      const pdfOn = percentile(pdf.on.ms, 50);
+      const pdfOff = percentile(pdf.off.ms, 50);
+      rows.push({ benchmark: 'report-week', case: `7-day PDF, ${sensors} tags, ${auditEntries} alarm events: p50`, value: pdfOn, unit: 'ms', baseline: pdfOff, ratio: pdfOff / pdfOn, notes: `max ${Math.round(Math.max(...pdf.on.ms))} ms over ${runs}; ${Math.round(pdf.on.bytes / 1024)} KiB; goal < 2 000 ms; baseline: without the day views (max ${Math.round(Math.max(...pdf.off.ms))} ms), alternated; load ${os.loadavg()[0].toFixed(1)}` });
       const json = await timed(runs, () => get('json'));
       rows.push({ benchmark: 'report-week', case: `7-day JSON (no rendering): p50`, value: percentile(json.ms, 50), unit: 'ms' });
       // Where the time goes: the report's reads one by one (in-process, as ReportsService makes them).
       const alarmsService = t.app.get(AlarmsService);
       const history = t.app.get(HistoryService);
+      const events = await alternated(async () => (await alarmsService.auditBetween(from, to)).length);
+      const sensorIds = Array.from({ length: sensors }, (_, s) => `wk${s}`);
+      const rollupRead = await alternated(async () => (await history.rollupsOf(sensorIds, '1h', from, to)).flat().length);
+      await viewsClient.close();
+      rows.push({ benchmark: 'report-week', case: `  of which hourly rollups of ${sensors} sensors from day views: p50`, value: percentile(rollupRead.on.ms, 50), unit: 'ms', baseline: percentile(rollupRead.off.ms, 50), ratio: percentile(rollupRead.off.ms, 50) / percentile(rollupRead.on.ms, 50), notes: `${rollupRead.on.bytes} items; baseline: from the day packs by _id (no views), alternated` });
+      rows.push({ benchmark: 'report-week', case: '  of which the week\'s alarm events from day views: p50', value: percentile(events.on.ms, 50), unit: 'ms', baseline: percentile(events.off.ms, 50), ratio: percentile(events.off.ms, 50) / percentile(events.on.ms, 50), notes: `${events.on.bytes} items; baseline: from the hour segments (no views), alternated` });
       const part = async (name: string, fn: () => Promise<number>) => {
         const r = await timed(runs, fn);
         rows.push({ benchmark: 'report-week', case: `  of which ${name}: p50`, value: percentile(r.ms, 50), unit: 'ms', notes: `${r.bytes} items` });
       };
       await part('stored alarms (500 documents)', async () => (await alarmsService.listStored()).length);
-      await part('the week\'s alarm events from hour segments', async () => (await alarmsService.auditBetween(from, to)).length);
-      await part(`hourly rollups of ${sensors} sensors (day packs by _id)`, async () => (await mapLimited(Array.from({ length: sensors }, (_, s) => `wk${s}`), 4, (id) => history.rollups(id, '1h', from, to))).flat().length);
+      const reports = t.app.get(ReportsService);
+      const req = { from, to, scope: {} };
+      await part('building the report (reads and statistics)', async () => (await reports.build(req)).sensor_stats.length);
+      const built = await reports.build(req);
+      await part('rendering the built report as PDF', async () => (await reports.render(built, 'pdf')).content.length);
+      // The day packs' decoding by the database, both layouts in this run: the same 1 152 documents by `_id`.
+      const ids: string[] = [];
+      for (let s = 0; s < sensors; s++) for (let d = Math.floor(from / DAY) * DAY; d < to; d += DAY) ids.push(`wk${s}|1h|${d}`);
+      const raw = await MongoClient.connect(uri);
+      try {
+        const read = (name: string) => async () => (await mapLimited(ids, 16, (id) => raw.db().collection(name).findOne({ _id: id as never }))).filter(Boolean).length;
+        const [newName, oldName] = legacyPacks ? [`${PACKS_COLLECTION}_other`, PACKS_COLLECTION] : [PACKS_COLLECTION, `${PACKS_COLLECTION}_other`];
+        await part(`${ids.length} day packs by _id, buckets as one JSON text (driver only)`, read(newName));
+        await part(`${ids.length} day packs by _id, buckets as subdocuments, the old layout (driver only)`, read(oldName));
+      } finally {
+        await raw.close();
+      }
     } finally {
       await t.close();
     }

@@ -24,6 +24,7 @@ const summaryRows = (page: Page) =>
       state: r.getAttribute('data-state')!,
       priority: /prio-row-(\w+)/.exec(r.className)?.[1] ?? '',
       source: r.querySelector('td.source a, td.source .src-line')?.firstChild?.textContent ?? '',
+      value: r.querySelector('td.value')?.textContent ?? '',
       firstOut: !!r.querySelector('.first-out'),
     })),
   );
@@ -52,7 +53,7 @@ describe('control room II in Chromium', () => {
     await plant?.close();
   });
 
-  it('the alarm summary sorts by column, filters by area, priority and state, and marks the first alarm of a flood', async () => {
+  it("the alarm summary sorts by column, filters by area, priority and state, and marks the first alarm of each area's part of a flood", async () => {
     const [plc0, plc1] = plant.sim.plant.plcs;
     const withLimits = (plcId: string) => plant.sim.deviceFile.tags.filter((t) => t.device_id === plcId && t.limits?.hihi !== undefined && t.limits?.lolo !== undefined);
     const [a, b, e] = withLimits(plc0.id);
@@ -71,14 +72,25 @@ describe('control room II in Chromium', () => {
     await page.locator(`tr[data-alarm-id^="sensor:${a.sensor_id}|"]`).first().waitFor({ timeout: 40_000 });
     for (const t of [b, c, d, e]) step(t);
     const sources = new Set([a, b, c, d, e].map((t) => t.sensor_id));
+    // One flood over two areas (the PLCs'): each area's part has its own first-out, a in plc0's.
+    expect(plc0.area).not.toBe(plc1.area);
     await until(async () => {
       const rows = await summaryRows(page);
-      return sources.size === new Set(rows.map((r) => r.source).filter((s) => sources.has(s))).size && rows.some((r) => r.firstOut);
-    }, 60_000, 'an alarm from every faulted sensor and a first-out marker');
-    const flooded = ((await (await api('GET', '/alarms')).json()) as AlarmDto[]).filter((x) => x.in_flood);
-    expect(flooded.length).toBeGreaterThan(0);
+      return sources.size === new Set(rows.map((r) => r.source).filter((s) => sources.has(s))).size && rows.filter((r) => r.firstOut).length === 2;
+    }, 60_000, 'an alarm from every faulted sensor and a first-out marker in each area');
+    const stored = (await (await api('GET', '/alarms')).json()) as AlarmDto[];
+    expect(stored.filter((x) => x.in_flood).length).toBeGreaterThan(0);
+    const raised = (t: TagDto) => Math.min(...stored.filter((x) => x.sensor_id === t.sensor_id).map((x) => Date.parse(x.raised_at!)));
+    // Raised in the same millisecond (one poll stamps its tags alike), the higher priority comes first: c (high) before d (medium).
+    const firstOfPlc1 = raised(c) <= raised(d) ? c : d;
     const first = (await summaryRows(page)).filter((r) => r.firstOut);
-    expect(first.map((r) => r.source)).toEqual([a.sensor_id]);
+    expect(first.map((r) => r.source).sort()).toEqual([a.sensor_id, firstOfPlc1.sensor_id].sort());
+    // Values read with their tags' units, as on the tiles.
+    for (const t of [a, b, c, d, e]) {
+      const row = (await summaryRows(page)).find((r) => r.source === t.sensor_id)!;
+      expect(row.value).toContain(t.unit);
+      expect(row.value.endsWith(` ${t.unit}`) && Number.isFinite(parseFloat(row.value))).toBe(true);
+    }
     await screenshot(page, 'cr2-alarm-summary-first-out');
 
     const header = (name: string) => page.locator('table.grid thead th', { has: page.getByRole('button', { name: new RegExp(`^${name}`) }) });
@@ -119,8 +131,8 @@ describe('control room II in Chromium', () => {
     const inArea = await summaryRows(page);
     expect(inArea.map((r) => r.source)).toEqual(expect.arrayContaining([c.sensor_id, d.sensor_id]));
     expect(inArea.every((r) => plc1Tags.has(r.source) || r.id.startsWith('device:'))).toBe(true);
-    // Still marked when the filter hides the rest of the flood? The first-out is from plc0: not listed here.
-    expect(inArea.some((r) => r.firstOut)).toBe(false);
+    // This area's first-out stays marked when the filter hides the rest of the flood; plc0's is not listed.
+    expect(inArea.filter((r) => r.firstOut).map((r) => r.source)).toEqual([firstOfPlc1.sensor_id]);
     await page.getByLabel('Area').selectOption('');
     await page.getByLabel('State').selectOption('unacked');
     expect((await summaryRows(page)).every((r) => r.state.startsWith('unack_'))).toBe(true);
@@ -208,8 +220,12 @@ describe('control room II in Chromium', () => {
       expect(banner.x).toBeGreaterThanOrEqual(0);
       expect(banner.x + banner.width).toBeLessThanOrEqual(390);
       let w = await noSideways();
-      expect(w.scrollWidth).toBeLessThanOrEqual(w.innerWidth);
+      expect(w).toEqual({ scrollWidth: 390, innerWidth: 390 });
       await screenshot(p, 'cr2-phone-overview');
+      // Every screen's link is on the screen (they used to scroll off to the right, Trends among them).
+      const navRight = await p.locator('.topbar nav a').evaluateAll((links) => links.map((a) => a.getBoundingClientRect().right));
+      expect(navRight.length).toBeGreaterThanOrEqual(6);
+      expect(Math.max(...navRight)).toBeLessThanOrEqual(390);
 
       await p.getByRole('link', { name: /^Alarm list/ }).click();
       const row = p.locator(`tr[data-alarm-id^="sensor:${tag.sensor_id}|"]`).first();
@@ -219,7 +235,7 @@ describe('control room II in Chromium', () => {
       const rightmost = await row.evaluate((r) => Math.max(...[r, ...r.querySelectorAll('*')].map((e) => e.getBoundingClientRect().right)));
       expect(rightmost).toBeLessThanOrEqual(390);
       w = await noSideways();
-      expect(w.scrollWidth).toBeLessThanOrEqual(w.innerWidth);
+      expect(w).toEqual({ scrollWidth: 390, innerWidth: 390 });
       await screenshot(p, 'cr2-phone-alarms');
       const ack = p.locator(`tr[data-alarm-id="${id}"]`).getByRole('button', { name: /^Acknowledge/ });
       const ackBox = (await ack.boundingBox())!;
@@ -235,8 +251,31 @@ describe('control room II in Chromium', () => {
       expect(chartBox.width).toBeGreaterThan(250);
       expect(chartBox.x + chartBox.width).toBeLessThanOrEqual(390);
       w = await noSideways();
-      expect(w.scrollWidth).toBeLessThanOrEqual(w.innerWidth);
+      expect(w).toEqual({ scrollWidth: 390, innerWidth: 390 });
       await screenshot(p, 'cr2-phone-trend');
+      expect(phoneErrors).toEqual([]);
+    } finally {
+      await phone.close();
+    }
+  });
+
+  it("an admin's wide tables scroll inside their panel on a 390 px phone, never the page", async () => {
+    const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, reducedMotion: 'reduce' });
+    phone.setDefaultTimeout(20_000);
+    try {
+      const p = await phone.newPage();
+      const phoneErrors = collectErrors(p);
+      await signIn(p, plant.idm.url, 'admin.e2e', plant.password);
+      for (const [screen, heading] of [['admin/devices', 'Tags'], ['admin/users', 'Users and roles']]) {
+        await p.goto(`${plant.idm.url}/#/${screen}`);
+        await p.getByRole('heading', { name: heading, exact: true }).waitFor();
+        await p.locator('table.grid tbody tr').first().waitFor();
+        // Before, the Tags table's hidden "Change" label (absolutely placed) widened the page to 730 px. A
+        // mobile browser then widens its layout viewport to the page (innerWidth 730 too): compare with 390.
+        const w = await p.evaluate(() => ({ scrollWidth: document.documentElement.scrollWidth, innerWidth: window.innerWidth }));
+        expect(w).toEqual({ scrollWidth: 390, innerWidth: 390 });
+      }
+      await screenshot(p, 'cr2-phone-admin-users');
       expect(phoneErrors).toEqual([]);
     } finally {
       await phone.close();
@@ -275,5 +314,67 @@ describe('control room II in Chromium', () => {
     await page.getByRole('button', { name: 'Save' }).click();
     await until(async () => /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/.test((await sample.textContent()) ?? ''), 10_000, 'the ISO-like default again');
     expect(errors).toEqual([]);
+  });
+
+  it("a PLC's comm failure leaves every alarm's message readable at 1280×720, the problem first", async () => {
+    const plc = plant.sim.plant.plcs[1];
+    const desk = await newContext(browser, { width: 1280, height: 720 });
+    // And a sensor alarm of this test's own beside it.
+    const plc0 = plant.sim.plant.plcs[0];
+    const tag = plant.sim.deviceFile.tags.filter((t) => t.device_id === plc0.id && t.limits?.hihi !== undefined && t.limits?.lolo !== undefined)[3];
+    plant.sim.injectFault({ kind: 'stop_answering', plc: plc.id });
+    plant.sim.injectFault({ kind: 'step', plc: plc0.id, sensor_id: tag.sensor_id, magnitude: (tag.limits!.hihi! - tag.limits!.lolo!) * 0.75 });
+    try {
+      const p = await desk.newPage();
+      const deskErrors = collectErrors(p);
+      await signIn(p, plant.idm.url, 'operator.e2e', plant.password);
+      await p.getByRole('link', { name: 'Alarms' }).first().click();
+      await p.getByLabel('State').selectOption('all');
+      // The device row with its live status loaded.
+      const status = p.locator(`tr[data-alarm-id^="device:${plc.id}|"] .device-comm`, { hasText: 'NOT CONNECTED' });
+      await status.waitFor({ timeout: 40_000 });
+      await p.locator(`tr[data-alarm-id^="sensor:${tag.sensor_id}|"]`).first().waitFor({ timeout: 40_000 });
+      const layout = await p.evaluate(() => {
+        const rows = [...document.querySelectorAll('tr.alarm-row')];
+        const msg = (r: Element) => r.querySelector('td.msg')!;
+        return {
+          rem: parseFloat(getComputedStyle(document.documentElement).fontSize),
+          line: parseFloat(getComputedStyle(msg(rows[0])).lineHeight),
+          msgWidths: rows.map((r) => msg(r).getBoundingClientRect().width),
+          heights: rows.map((r) => r.getBoundingClientRect().height),
+          sensorRows: rows.filter((r) => r.querySelector('td.source a[href*="/sensors/"]')).map((r) => ({ source: r.querySelector('td.source a')!.textContent!, text: msg(r).textContent!, title: msg(r).getAttribute('title')! })),
+          width: window.innerWidth,
+          scrollWidth: document.documentElement.scrollWidth,
+          tableRight: document.querySelector('table.alarm-table')!.getBoundingClientRect().right,
+          panelRight: document.querySelector('table.alarm-table')!.closest('.panel')!.getBoundingClientRect().right,
+        };
+      });
+      // Values with units: the table still fits its panel.
+      expect(layout.tableRight).toBeLessThanOrEqual(layout.panelRight);
+      // Before, the device's status took the Source column to ~25rem and every message shrank to a letter or two.
+      expect(Math.min(...layout.msgWidths)).toBeGreaterThanOrEqual(7.9 * layout.rem);
+      expect(Math.max(...layout.heights)).toBeLessThan(layout.line * 2);
+      expect(layout.scrollWidth).toBeLessThanOrEqual(layout.width);
+      // A sensor's message does not repeat the tag the Source column names; the whole message is its tooltip.
+      expect(layout.sensorRows.length).toBeGreaterThan(0);
+      for (const r of layout.sensorRows) {
+        expect(r.text.startsWith(r.source)).toBe(false);
+        expect(r.title.startsWith(r.source)).toBe(true);
+      }
+      // The status line is cut short: its whole text is in its tooltip.
+      expect(await status.getAttribute('title')).toMatch(/^✕ NOT CONNECTED · /);
+      // The device reads by its name, its id in the tooltip.
+      const deviceName = p.locator(`tr[data-alarm-id^="device:${plc.id}|"] td.source .src-name`);
+      const named = plant.sim.deviceFile.devices.find((x) => x.id === plc.id)!.name;
+      expect(named).not.toBe(plc.id);
+      await until(async () => (await deviceName.textContent()) === named, 30_000, 'the device alarm to name its device');
+      expect(await deviceName.getAttribute('title')).toBe(`device id ${plc.id}`);
+      await screenshot(p, 'cr2-alarm-summary-comm-failure-1280x720');
+      expect(deskErrors).toEqual([]);
+    } finally {
+      plant.sim.clearFaults({ plc: plc.id });
+      plant.sim.clearFaults({ plc: plc0.id });
+      await desk.close();
+    }
   });
 });

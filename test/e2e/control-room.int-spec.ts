@@ -106,6 +106,60 @@ describe('control room in Chromium', () => {
     expect(errors).toEqual([]);
   });
 
+  it('a tile far off screen is held back and shows its current value as soon as it is scrolled into view', async () => {
+    const other = await newContext(browser);
+    try {
+      const p = await other.newPage();
+      // Every sample's value and arrival time on the page's own socket (a sample in a `samples` array at the array's arrival).
+      await p.addInitScript(`(() => {
+        const seen = (window.__samples = {});
+        const Orig = window.WebSocket;
+        window.WebSocket = class extends Orig {
+          constructor(...args) {
+            super(...args);
+            this.addEventListener('message', (ev) => {
+              // One sample ('42["sample"') or, as the client asks for, an array of them ('42["samples"').
+              if (typeof ev.data !== 'string' || !(ev.data.startsWith('42["sample"') || ev.data.startsWith('42["samples"'))) return;
+              const [name, payload] = JSON.parse(ev.data.slice(2));
+              const at = performance.now();
+              for (const s of name === 'samples' ? payload : [payload]) (seen[s.sensor_id] ??= []).push([at, s.value]);
+            });
+          }
+        };
+      })();`);
+      await signIn(p, plant.idm.url, 'operator.e2e', plant.password);
+      const last = p.locator('[data-sensor-id]').last();
+      await last.waitFor();
+      const id = (await last.getAttribute('data-sensor-id'))!;
+      // A plant this small fits near the screen: put the last device four screens further down.
+      await p.addStyleTag({ content: '.device:last-of-type { margin-top: 400vh; }' });
+      // Held back: a newer sample arrived and was not rendered; the old value is hidden, not shown.
+      await p.locator(`[data-sensor-id="${id}"][data-behind]`).waitFor({ state: 'attached', timeout: 30_000 });
+      const seen = await p.evaluate(async (sensorId) => {
+        const tile = document.querySelector(`[data-sensor-id="${sensorId}"]`)!;
+        const frame = () => new Promise<void>((r) => requestAnimationFrame(() => r()));
+        const at = performance.now();
+        tile.scrollIntoView({ block: 'center' });
+        const frames: { text: string; behind: boolean }[] = [];
+        for (let i = 0; i < 3; i++) {
+          await frame();
+          frames.push({ text: tile.querySelector('[data-testid=tile-value]')!.textContent ?? '', behind: tile.hasAttribute('data-behind') });
+        }
+        const samples = (window as unknown as { __samples: Record<string, [number, number][]> }).__samples[sensorId];
+        // The newest value when it was scrolled to, and any that came after.
+        const before = samples.filter(([t]) => t <= at);
+        return { frames, current: [...before.slice(-1), ...samples.filter(([t]) => t > at)].map(([, v]) => v) };
+      }, id);
+      const isCurrent = (text: string) => seen.current.some((v) => Math.abs(Number(text) - v) <= Math.max(0.0005, Math.abs(v) * 0.0051));
+      // Never an old value on screen: in the first frame it is either current or still hidden; two frames on it is current.
+      expect(seen.frames[0].behind || isCurrent(seen.frames[0].text)).toBe(true);
+      expect(seen.frames[2].behind).toBe(false);
+      expect(isCurrent(seen.frames[2].text)).toBe(true);
+    } finally {
+      await other.close();
+    }
+  });
+
   it('fits a 1280×720 desk screen and scales up on 1920×1080 and 3840×2160 wall screens: larger type and tiles, no sideways scrolling, nothing overlapping or cut off', async () => {
     const layouts: Record<string, Awaited<ReturnType<typeof overviewLayout>>> = {};
     try {

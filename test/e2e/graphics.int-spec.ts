@@ -88,6 +88,13 @@ describe('process graphics in Chromium', () => {
     await until(async () => (await page.getByTestId('screen-link-pump-house').getByTestId('screen-alarm-count').textContent()) !== '0', 20_000, 'the alarm count in the tree');
     await screenshot(page, 'graphics-live-alarm');
 
+    // On a 390 px phone the drawing takes the width under the tree (beside it, it was a 90 px thumbnail).
+    await page.setViewportSize({ width: 390, height: 844 });
+    await until(async () => ((await page.locator('svg.idm-screen').boundingBox())?.width ?? 0) > 300, 10_000, 'the drawing at full phone width');
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    await screenshot(page, 'graphics-phone');
+    await page.setViewportSize({ width: 1600, height: 900 });
+
     // Click-through: the value opens its sensor's detail.
     await page.locator('svg.idm-screen #value').click();
     await page.waitForURL(new RegExp(`#/sensors/${valueTag.sensor_id}$`));

@@ -32,12 +32,18 @@ describe('multi-pen trends in Chromium', () => {
   });
 
   it('overlays three pens with a cursor value for each, shares the view as a link, saves it as a group, exports and zooms', async () => {
-    const pens = plant.sim.deviceFile.tags.slice(0, 3).map((t) => t.sensor_id);
+    const tags = plant.sim.deviceFile.tags.slice(0, 3);
+    const pens = tags.map((t) => t.sensor_id);
     await signIn(page, plant.idm.url, 'viewer.e2e', plant.password);
     await page.getByRole('link', { name: 'Trends' }).click();
     await page.getByRole('heading', { name: 'Trends' }).waitFor();
     await page.getByRole('button', { name: '10 min' }).click();
-    for (const id of pens) await page.getByLabel('Add pen').selectOption(id);
+    // One at a time, as a person would: each pen's chip is there before the next is picked.
+    for (const [i, id] of pens.entries()) {
+      await page.getByLabel('Add pen').selectOption(id);
+      await page.locator(`.pen-chip[data-pen="${id}"]`).waitFor();
+      expect(await page.locator('.pen-chip').count()).toBe(i + 1);
+    }
     expect(new URL(page.url().replace('#/', '')).searchParams.get('pens')).toBe(pens.join(','));
     const chart = page.getByTestId('multi-pen-chart');
     // Every pen drawn with some history (the plant has been polled for a while).
@@ -49,6 +55,11 @@ describe('multi-pen trends in Chromium', () => {
       console.log(page.url(), (await chart.innerHTML().catch(() => 'no chart')).slice(0, 3000), await page.locator('.form-error').allTextContents());
       throw err;
     });
+    // Pens read by tag name and unit (the id as tooltip), in the chips and the cursor readout.
+    expect(await page.locator('.pen-chip').evaluateAll((cs) => cs.map((c) => [(c.textContent ?? '').replace('×', '').trim(), c.getAttribute('title')]))).toEqual(
+      tags.map((t) => [`${t.description}${t.unit ? ` (${t.unit})` : ''}`, t.sensor_id]),
+    );
+    expect((await page.getByTestId('pen-name').allTextContents()).map((n) => n.trim())).toEqual(tags.map((t) => t.description));
     // Own axes: one value axis per pen.
     expect(await chart.locator('.recharts-yAxis').count()).toBe(3);
 
@@ -92,6 +103,8 @@ describe('multi-pen trends in Chromium', () => {
     await other.goto(link);
     await other.locator('.pen-chip').nth(2).waitFor();
     expect(await other.locator('.pen-chip').evaluateAll((cs) => cs.map((c) => c.getAttribute('data-pen')))).toEqual(pens);
+    // The restored view names its pens too (once the tags are loaded).
+    await other.locator('.pen-chip', { hasText: tags[0].description }).waitFor();
     expect(await other.getByLabel('Axes').inputValue()).toBe('shared');
     await other.close();
 
@@ -114,7 +127,7 @@ describe('multi-pen trends in Chromium', () => {
     // Export: a column per pen.
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export CSV' }).click()]);
     const rows = parseCsv(fs.readFileSync((await download.path())!, 'utf8'));
-    expect(rows[0]).toEqual(['time_local', 'time_utc', ...pens]);
+    expect(rows[0]).toEqual(['time_local', 'time_utc', ...tags.map((t) => `${t.description}${t.unit ? ` (${t.unit})` : ''}`)]);
     expect(rows.length).toBeGreaterThan(3);
     expect(rows[1][0]).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/);
 
@@ -126,5 +139,59 @@ describe('multi-pen trends in Chromium', () => {
     await page.mouse.up();
     await until(async () => new URL(page.url().replace('#/', '')).searchParams.has('from'), 5_000, 'a zoomed range in the address');
     expect(errors).toEqual([]);
+  });
+
+  it("types ranges in the product's format on an en-US browser: 24 h ISO-like text, a wrong date named by field, a valid one applied", async () => {
+    // An American browser in UTC: its own pickers would read 12/07/2026, 02:05 PM.
+    const us = await browser.newContext({ viewport: { width: 1600, height: 900 }, deviceScaleFactor: 1, reducedMotion: 'reduce', locale: 'en-US', timezoneId: 'UTC' });
+    us.setDefaultTimeout(20_000);
+    const desk = await us.newPage();
+    const deskErrors = collectErrors(desk);
+    expect(await desk.evaluate(() => new Date(Date.UTC(2026, 11, 7, 14, 5)).toLocaleString())).toBe('12/7/2026, 2:05:00 PM');
+    await signIn(desk, plant.idm.url, 'viewer.e2e', plant.password);
+    const pen = plant.sim.deviceFile.tags[0].sensor_id;
+    await desk.goto(`${plant.idm.url}/#/trends?pens=${encodeURIComponent(pen)}&range=1h`);
+    const form = desk.getByRole('form', { name: 'Date range' });
+    const from = form.getByLabel('From');
+    const to = form.getByLabel('To');
+    const iso = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}$/;
+    await until(async () => iso.test(await to.inputValue()), 10_000, 'the range in ISO-like text');
+    expect(await from.inputValue()).toMatch(iso);
+    expect(await from.getAttribute('type')).toBe('text');
+    const toText = await to.inputValue();
+    const toMs = Date.parse(`${toText.replace(' ', 'T')}:00Z`);
+
+    // A date that does not exist: refused, naming the field; the view stays.
+    const before = desk.url();
+    await from.fill('2026-02-30 10:00');
+    await from.press('Enter');
+    await expect(form.getByRole('alert').textContent()).resolves.toBe('From: 2026-02 has no day 30, write it like 2026-12-07 14:05');
+    expect(await from.getAttribute('aria-invalid')).toBe('true');
+    expect(desk.url()).toBe(before);
+    await screenshot(desk, 'trends-range-typed-error');
+
+    // A valid one applies: the chart and the link show that range.
+    const wanted = toMs - 20 * 60_000;
+    const d = new Date(wanted).toISOString();
+    await from.fill(`${d.slice(0, 10)} ${d.slice(11, 16)}`);
+    await from.press('Enter');
+    const chart = desk.getByTestId('multi-pen-chart');
+    await until(async () => (await chart.getAttribute('data-from')) === String(wanted), 10_000, 'the typed range on the chart');
+    expect(await chart.getAttribute('data-to')).toBe(String(toMs));
+    expect(new URL(desk.url().replace('#/', '')).searchParams.get('from')).toBe(new Date(wanted).toISOString());
+    expect(await form.getByRole('alert').count()).toBe(0);
+
+    // The journal's custom range reads and refuses the same way.
+    await desk.goto(`${plant.idm.url}/#/journal`);
+    await desk.getByRole('heading', { name: 'Alarm journal' }).waitFor();
+    await desk.locator('select[name=range]').selectOption('custom');
+    const jTo = desk.getByLabel('To', { exact: true });
+    expect(await jTo.inputValue()).toMatch(iso);
+    await jTo.fill('12/07/2026 2:05 PM');
+    await desk.getByRole('button', { name: 'Search' }).click();
+    await expect(desk.getByRole('form', { name: 'Search the journal' }).getByRole('alert').textContent()).resolves.toBe('To: "12/07/2026 2:05 PM" is not a date and time, write it like 2026-12-07 14:05');
+    await screenshot(desk, 'journal-range-typed-error');
+    await us.close();
+    expect(deskErrors).toEqual([]);
   });
 });

@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { MongoClient, type Db } from 'mongodb';
 
 export const ROOT = path.resolve(__dirname, '..', '..');
 
@@ -23,4 +24,14 @@ export function mongoUriFor(db: string, base = serviceEnv().MONGO_URI): string {
   const u = new URL(base);
   u.pathname = `/${db}`;
   return u.toString();
+}
+
+/** Runs `fn` with a direct driver connection to a suite's database (to seed or inspect what IDM stored). */
+export async function withDb<T>(db: string, fn: (d: Db) => Promise<T>): Promise<T> {
+  const client = await MongoClient.connect(mongoUriFor(db));
+  try {
+    return await fn(client.db());
+  } finally {
+    await client.close();
+  }
 }

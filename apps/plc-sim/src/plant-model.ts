@@ -6,9 +6,9 @@ export type SignalKind = (typeof SIGNAL_KINDS)[number] | 'count';
 
 /**
  * With counters on, the 12th tag of every 12 is a counter. It replaces a vibration tag there, so the ids
- * and kinds of all other tags stay what they were. Off by default (the demo plant): the detector does
- * not yet model a counter's bursts and idle stretches, and would raise about 1.8 false episodes per
- * counter-hour (see detection-sim); detection-sim and the tests turn them on.
+ * and kinds of all other tags stay what they were. Off by default (the demo plant keeps its tag list);
+ * detection-sim and the tests turn them on (the default detector raises no false episode on them, see
+ * detection-sim).
  */
 export const COUNT_TAG_EVERY = 12;
 /** Share of each cycle during which a counting line runs (the rest of the time it counts zero). */

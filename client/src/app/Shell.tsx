@@ -5,6 +5,7 @@ import { useAuth } from '../lib/auth';
 import { isKiosk } from '../lib/kiosk';
 import { useDateTimeVersion, useUserSettingsSync } from '../lib/user-settings';
 import { LiveProvider } from '../lib/live/LiveProvider';
+import { AlarmSourcesProvider } from '../lib/alarm-sources';
 import { AlarmBanner } from '../features/alarms/components/AlarmBanner';
 import { useAlarmActions } from '../features/alarms/hooks/use-alarm-actions';
 import { ConnectionIndicator } from './ConnectionIndicator';
@@ -24,6 +25,8 @@ export function Shell() {
   if (kiosk && location.pathname !== '/overview') return <Navigate to="/overview" replace />;
   return (
     <LiveProvider>
+      {/* Device and asset names, units: loaded once for the banner, the alarm list and the journal. */}
+      <AlarmSourcesProvider>
       <div className={kiosk ? 'shell kiosk' : 'shell'} key={dateTimeVersion}>
         {/* Fixed at the top while the screen scrolls: a new alarm or a lost connection is never out of sight. */}
         <div className="shell-head" ref={head}>
@@ -32,7 +35,7 @@ export function Shell() {
           {!kiosk && <ScreenNav />}
           <ConnectionIndicator />
           <span className="user" data-testid="user" hidden={kiosk}>
-            <NavLink to="/settings" title="Your settings: date-time format and time zone">
+            <NavLink to="/settings" title={`${user.username} · ${highestRole(user.roles)}: your settings (date-time format and time zone)`}>
               {user.username} · {highestRole(user.roles)}
             </NavLink>
           </span>
@@ -50,6 +53,7 @@ export function Shell() {
           </Suspense>
         </main>
       </div>
+      </AlarmSourcesProvider>
     </LiveProvider>
   );
 }

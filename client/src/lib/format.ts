@@ -142,10 +142,3 @@ export function duration(ms: number): string {
   if (s < 86_400) return `${Math.floor(s / 3600)} h ${two(Math.floor((s % 3600) / 60))} min`;
   return `${Math.floor(s / 86_400)} d ${Math.floor((s % 86_400) / 3600)} h`;
 }
-
-/** An ISO time as a `datetime-local` input value (local time, to the minute); '' when there is none. */
-export function toLocalInput(iso: string | undefined): string {
-  if (!iso) return '';
-  const t = Date.parse(iso);
-  return Number.isFinite(t) ? new Date(t - new Date(t).getTimezoneOffset() * 60_000).toISOString().slice(0, 16) : '';
-}

@@ -10,7 +10,9 @@ export interface FakeRequest {
   params?: Record<string, unknown>;
 }
 
-type Handler = (req: FakeRequest) => { status: number; data?: unknown } | Promise<{ status: number; data?: unknown }>;
+/** An answer; `headers` are response headers by lower-case name (`retry-after`). */
+type FakeResponse = { status: number; data?: unknown; headers?: Record<string, string> };
+type Handler = (req: FakeRequest) => FakeResponse | Promise<FakeResponse>;
 
 /** Answers every axios call of the client (the shared instance and bare axios) from `handler`. */
 export function fakeApi(handler: Handler): FakeRequest[] {
@@ -25,8 +27,8 @@ export function fakeApi(handler: Handler): FakeRequest[] {
       ...(config.params ? { params: config.params as Record<string, unknown> } : {}),
     };
     seen.push(req);
-    const { status, data } = await handler(req);
-    const response = { data, status, statusText: String(status), headers: {}, config, request: {} };
+    const { status, data, headers: resHeaders = {} } = await handler(req);
+    const response = { data, status, statusText: String(status), headers: resHeaders, config, request: {} };
     if (status >= 400) throw new AxiosError(`Request failed with status code ${status}`, String(status), config, {}, response);
     return response;
   };

@@ -6,7 +6,8 @@ import { HOUR_MS, retentionCutoff } from './engine/audit-segments';
 /**
  * Keeps the alarm audit trail readable by time and bounded (writer only): once, copies the per-event
  * documents written before time-keyed segments existed into segments (reads use the old scan until then);
- * every hour, deletes events older than ALARM_AUDIT_RETENTION_DAYS (FerretDB has no TTL indexes).
+ * every hour, deletes events older than ALARM_AUDIT_RETENTION_DAYS (FerretDB has no TTL indexes) and writes the
+ * report views of the days that are over (engine/audit-days).
  */
 @Injectable()
 export class AlarmAuditMaintenance implements OnApplicationBootstrap, OnModuleDestroy {
@@ -42,7 +43,7 @@ export class AlarmAuditMaintenance implements OnApplicationBootstrap, OnModuleDe
     return this.config.role === 'all' || (this.config.role === 'auto' && this.role.isWriter);
   }
 
-  /** Migration (until done) and retention; failures are logged and retried at the next run. */
+  /** Migration (until done), retention and day views; failures are logged and retried at the next run. */
   async runOnce(now = Date.now()): Promise<void> {
     if (!this.isWriter) return;
     try {
@@ -50,6 +51,8 @@ export class AlarmAuditMaintenance implements OnApplicationBootstrap, OnModuleDe
       if (copied) this.logger.log(`${copied} alarm events copied into time-keyed segments`);
       const deleted = await this.repo.deleteAuditBefore(retentionCutoff(now, this.config.alarms.auditRetentionDays));
       if (deleted) this.logger.log(`${deleted} alarm event documents older than ${this.config.alarms.auditRetentionDays} days deleted`);
+      const views = await this.repo.writeDayViews(now, retentionCutoff(now, this.config.alarms.auditRetentionDays));
+      if (views) this.logger.log(`report views of ${views} days of alarm events written`);
     } catch (err) {
       this.logger.warn(`alarm audit maintenance failed (retried in an hour): ${String(err)}`);
     }

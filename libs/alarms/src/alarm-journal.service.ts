@@ -62,7 +62,7 @@ export class AlarmJournalService {
   async csv(q: JournalQuery, timeZone: string): Promise<{ filename: string; body: string }> {
     const { from, to, events } = await this.read(q);
     const header = JOURNAL_CSV_COLUMNS.map((c) => (c === 'time_local' ? `time_local (${timeZone})` : c));
-    return { filename: journalFileName(from, to), body: toCsv(header, events.map((e) => journalCsvRow(e, timeZone))) };
+    return { filename: journalFileName(from, to), body: toCsv(header, events.map((e) => journalCsvRow(e, timeZone, this.alarms.nameOf(e.source_type, e.source_id)))) };
   }
 
   /** The range resolved and checked, and every matching event of it in order. */

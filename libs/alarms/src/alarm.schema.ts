@@ -104,3 +104,23 @@ export class AlarmAuditSegment {
 export const AlarmAuditSegmentSchema = SchemaFactory.createForClass(AlarmAuditSegment);
 // Retention: segments of hours before the cutoff (hourly, writer only).
 AlarmAuditSegmentSchema.index({ hour: 1 });
+
+/**
+ * A report's view of one day of alarm events (engine/audit-days): `_id` the day start zero-padded, `events`
+ * their alarm, kind, states and time as one JSON text. Written by the writer once the day is over, checked
+ * against the hour segments after writing; removed by whoever stores a later event of that day, and with the
+ * day's segments by retention. A day without one is read from its hour segments.
+ */
+@Schema({ collection: 'alarm_audit_days', versionKey: false, _id: false })
+export class AlarmAuditDay {
+  @Prop({ type: String, required: true }) _id!: string;
+  /** Day start (epoch ms, UTC). */
+  @Prop({ type: Number, required: true }) day!: number;
+  @Prop({ type: String, required: true }) events!: string;
+  /** Number of events (for people reading the database). */
+  @Prop({ type: Number, default: 0 }) count!: number;
+}
+
+export const AlarmAuditDaySchema = SchemaFactory.createForClass(AlarmAuditDay);
+// Retention: days before the cutoff.
+AlarmAuditDaySchema.index({ day: 1 });

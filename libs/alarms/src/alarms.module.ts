@@ -2,7 +2,7 @@ import { Module } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
 import { IngestionModule } from '@idm/ingestion';
 import { AlarmAuditMaintenance } from './alarm-audit-maintenance';
-import { Alarm, AlarmAudit, AlarmAuditSchema, AlarmAuditSegment, AlarmAuditSegmentSchema, AlarmSchema } from './alarm.schema';
+import { Alarm, AlarmAudit, AlarmAuditDay, AlarmAuditDaySchema, AlarmAuditSchema, AlarmAuditSegment, AlarmAuditSegmentSchema, AlarmSchema } from './alarm.schema';
 import { AlarmJournalService } from './alarm-journal.service';
 import { AlarmSequence } from './alarm-sequence';
 import { AlarmsController } from './alarms.controller';
@@ -14,6 +14,7 @@ const models = MongooseModule.forFeature([
   { name: Alarm.name, schema: AlarmSchema },
   { name: AlarmAudit.name, schema: AlarmAuditSchema },
   { name: AlarmAuditSegment.name, schema: AlarmAuditSegmentSchema },
+  { name: AlarmAuditDay.name, schema: AlarmAuditDaySchema },
 ]);
 
 @Module({

@@ -2,11 +2,14 @@ import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { trusted, type Model } from 'mongoose';
 import { fencedFilter, mapLimited } from '@idm/core';
-import { Alarm, AlarmAudit, AlarmAuditSegment, type AlarmAuditEntry, type AuditSegmentEvent } from './alarm.schema';
+import { Alarm, AlarmAudit, AlarmAuditDay, AlarmAuditSegment, type AlarmAuditEntry, type AuditSegmentEvent } from './alarm.schema';
+import { DAY_MS, dayId, dayOf, daysDueAView, daysOf, decodeDayView, encodeDayView } from './engine/audit-days';
 import { byHour, eventsInRange, hoursOf, SEGMENT_MAX_EVENTS, segmentId, SEGMENTS_META_ID } from './engine/audit-segments';
 
 /** Hours read at once by a range read. */
 const SEGMENT_READ_CONCURRENCY = 16;
+/** Days read at once by a report's read (each reads its hours concurrently when it has no view). */
+const DAY_READ_CONCURRENCY = 4;
 /** Hours whose segment this process keeps in memory to append to (least recently used forgotten first). */
 const OWNED_HOURS = 8;
 
@@ -38,6 +41,7 @@ export class AlarmsRepository {
     @InjectModel(Alarm.name) private readonly alarms: Model<Alarm>,
     @InjectModel(AlarmAudit.name) private readonly audit: Model<AlarmAudit>,
     @InjectModel(AlarmAuditSegment.name) private readonly segments: Model<AlarmAuditSegment>,
+    @InjectModel(AlarmAuditDay.name) private readonly days: Model<AlarmAuditDay>,
   ) {}
 
   async loadAll(): Promise<Alarm[]> {
@@ -90,6 +94,7 @@ export class AlarmsRepository {
         dirty.add(seg);
       }
       await this.writeSegments(hour, dirty);
+      await this.dropDayView(hour);
       // Most recently used last; the least recently used beyond OWNED_HOURS are forgotten (a later event of
       // such an hour claims a new segment: a few more lookups for that hour, never a lost event).
       this.owned.delete(hour);
@@ -101,6 +106,17 @@ export class AlarmsRepository {
   private async writeSegments(hour: number, dirty: Set<OwnedSegment>): Promise<void> {
     for (const s of dirty) await this.segments.replaceOne({ _id: segmentId(hour, s.n) }, { hour, events: JSON.stringify(s.events), count: s.events.length }).exec();
     dirty.clear();
+  }
+
+  /**
+   * After storing an event of a day that is over, removes that day's view: it may have been written without
+   * the event. Removing it after the segment write (never before) closes the race with a writer of the view,
+   * which checks the segments again after writing it (`writeDayView`).
+   */
+  private async dropDayView(hour: number, now = Date.now()): Promise<void> {
+    const day = dayOf(hour);
+    if (day + DAY_MS > now) return;
+    await this.days.deleteOne({ _id: dayId(day) }).exec();
   }
 
   /** Claims the first free segment of an hour from `n` on: inserting it is the claim (the `_id` is unique). */
@@ -123,7 +139,12 @@ export class AlarmsRepository {
     if (!(await this.segmentsComplete())) {
       return this.audit.find({ at: trusted({ $gte: from, $lt: to }) }).sort({ at: -1, _id: -1 }).lean<StoredAuditEvent[]>().exec();
     }
-    const perHour = await mapLimited(hoursOf(from, to), SEGMENT_READ_CONCURRENCY, async (hour) => {
+    return eventsInRange(await this.readHours(hoursOf(from, to)), from, to) as unknown as StoredAuditEvent[];
+  }
+
+  /** The events of each hour's segments, read by exact `_id`: segment 0, 1, ... until one is missing. */
+  private readHours(hours: readonly number[]): Promise<AuditSegmentEvent[][]> {
+    return mapLimited(hours, SEGMENT_READ_CONCURRENCY, async (hour) => {
       const events: AuditSegmentEvent[] = [];
       for (let n = 0; ; n++) {
         const seg = await this.segments.findOne({ _id: segmentId(hour, n) }).lean<AlarmAuditSegment>().exec();
@@ -132,7 +153,37 @@ export class AlarmsRepository {
       }
       return events;
     });
-    return eventsInRange(perHour, from, to) as unknown as StoredAuditEvent[];
+  }
+
+  /** A day's events with `from <= at < to` from its hour segments, newest first, as a report reads them. */
+  private async dayFromHours(day: number, from: number, to: number): Promise<AlarmAuditEntry[]> {
+    const lo = Math.max(from, day);
+    const hi = Math.min(to, day + DAY_MS);
+    const events = eventsInRange(await this.readHours(hoursOf(lo, hi)), lo, hi);
+    return events.map((d) => ({ alarm_id: d.alarm_id, kind: d.kind, from: d.from, to: d.to, at: d.at }));
+  }
+
+  /**
+   * Writes the view of each day due one that has none (writer). Each is checked against the segments again
+   * after it is written and removed if they changed meanwhile (an event stored by another process): with
+   * `dropDayView`, a view never lacks an event stored before it is read. Returns how many were written.
+   */
+  async writeDayViews(now: number, oldest: number): Promise<number> {
+    if (!(await this.segmentsComplete())) return 0;
+    let written = 0;
+    for (const day of daysDueAView(now, oldest)) {
+      // Checked in the database each time (14 lookups an hour): another process may have removed a view.
+      if (await this.days.exists({ _id: dayId(day) })) continue;
+      const events = await this.dayFromHours(day, day, day + DAY_MS);
+      const text = encodeDayView(events);
+      await this.days.replaceOne({ _id: dayId(day) }, { day, events: text, count: events.length }, { upsert: true }).exec();
+      if (encodeDayView(await this.dayFromHours(day, day, day + DAY_MS)) !== text) {
+        await this.days.deleteOne({ _id: dayId(day) }).exec();
+        continue;
+      }
+      written += 1;
+    }
+    return written;
   }
 
   /** True once the per-event documents written before segments existed are in segments too. */
@@ -169,15 +220,28 @@ export class AlarmsRepository {
   /** Deletes alarm events of hours before `cutoff` (segments and per-event documents); returns how many documents. */
   async deleteAuditBefore(cutoff: number): Promise<number> {
     const a = await this.segments.deleteMany({ hour: trusted({ $lt: cutoff }) }).exec();
+    // A day that began before the cutoff loses its view too (the rest of it is read from its hours).
+    await this.days.deleteMany({ day: trusted({ $lt: cutoff }) }).exec();
     const b = await this.audit.deleteMany({ at: trusted({ $lt: cutoff }) }).exec();
     for (const h of [...this.owned.keys()]) if (h < cutoff) this.owned.delete(h);
     return (a.deletedCount ?? 0) + (b.deletedCount ?? 0);
   }
 
-  /** Audit entries with `from <= at < to`, only the fields a report counts. */
+  /**
+   * Audit entries with `from <= at < to`, only the fields a report counts, newest first (ties by event id
+   * descending): each day from its view, or from its hour segments when it has none.
+   */
   async auditBetween(from: number, to: number): Promise<AlarmAuditEntry[]> {
-    const docs = await this.eventsBetween(from, to);
-    return docs.map((d) => ({ alarm_id: d.alarm_id, kind: d.kind, from: d.from, to: d.to, at: d.at }));
+    if (!(await this.segmentsComplete())) {
+      const docs = await this.eventsBetween(from, to);
+      return docs.map((d) => ({ alarm_id: d.alarm_id, kind: d.kind, from: d.from, to: d.to, at: d.at }));
+    }
+    // Days are disjoint in time, so newest day first, each newest first, is the order of the whole range.
+    const perDay = await mapLimited(daysOf(from, to), DAY_READ_CONCURRENCY, async (day) => {
+      const view = await this.days.findOne({ _id: dayId(day) }).lean<AlarmAuditDay>().exec();
+      return view ? decodeDayView(view.events, from, to) : this.dayFromHours(day, from, to);
+    });
+    return perDay.flat();
   }
 
   /**

@@ -217,6 +217,14 @@ export class AlarmsService implements OnModuleInit, OnModuleDestroy {
     return this.registry.tagsOfDevice(sourceId)[0]?.area ?? null;
   }
 
+  /** The name an operator knows a source by: a tag's description, a device's name; none for an asset or an unknown id. */
+  nameOf(sourceType: 'sensor' | 'device' | 'asset', sourceId: string): string | null {
+    // An asset's name is the assets module's (detection); alarms do not read it.
+    if (sourceType === 'asset') return null;
+    if (sourceType === 'sensor') return this.registry.getTag(sourceId)?.description || null;
+    return this.registry.getDevice(sourceId)?.name || null;
+  }
+
   get inFlood(): boolean {
     return this.floodActive;
   }

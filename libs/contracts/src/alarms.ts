@@ -99,6 +99,8 @@ export interface ServerToClientEvents {
   'alarms:batch': (batch: { flood: boolean; events: AlarmEventDto[] }) => void;
   'alarms:flood': (flood: { active: boolean; raised_in_window: number; threshold: number }) => void;
   sample: (sample: LiveSampleDto) => void;
+  /** Instead of `sample`, for a socket that subscribed with `batch: true`: the samples due in one tick. */
+  samples: (samples: LiveSampleDto[]) => void;
   /** Right after connecting: who the server authenticated (auth module). */
   session: (session: SessionEvent) => void;
   /** A socket event was refused (e.g. 403: the user's role is below the handler's minimum). */
@@ -110,7 +112,7 @@ export interface ServerToClientEvents {
 /** Socket.IO events the client emits (with acknowledgements). */
 export interface ClientToServerEvents {
   'alarms:resume': (req: { last_seq: number }, ack: (res: { replayed: number; snapshot: boolean }) => void) => void;
-  'samples:subscribe': (req: { sensor_ids: string[]; min_interval_ms?: number }, ack: (res: { ok: boolean; message?: string }) => void) => void;
+  'samples:subscribe': (req: { sensor_ids: string[]; min_interval_ms?: number; batch?: boolean }, ack: (res: { ok: boolean; message?: string }) => void) => void;
   'samples:unsubscribe': (req: { sensor_ids: string[] }, ack: (res: { ok: boolean }) => void) => void;
   /** Answers the same as the `session` event. */
   'session:whoami': (ack: (session: SessionEvent) => void) => void;

@@ -65,4 +65,6 @@ export interface AssetHealthSummaryDto {
   ratio: number | null;
   /** Epoch ms of the latest verdict. */
   at: number | null;
+  /** While learning: complete samples learned of those needed (so a screen can say how far it is); else null. */
+  learning?: { samples: number; needed: number } | null;
 }

@@ -93,6 +93,11 @@ export interface IngestedSample {
   source: 'modbus' | 'opcua' | 'mqtt' | 'rest';
   /** Set by detection before storage: `anomaly` when the sample is anomalous. */
   status?: 'normal' | 'anomaly';
+  /**
+   * The sensor's number in this process (`sensorIndex` in @idm/ingestion), when the source knows it; -1 or
+   * absent: unknown. Lets per-sensor stages index their state instead of hashing `sensor_id` per sample.
+   */
+  sensor_index?: number;
 }
 
 /**
@@ -100,6 +105,6 @@ export interface IngestedSample {
  * same order: all samples then share one object shape, and detection setting `status` on a sample
  * created without it would change the shape and allocate a property store for every sample.
  */
-export function ingestedSample(sensor_id: string, timestamp: number, value: number, quality: SampleQuality, source: IngestedSample['source'], status?: SampleStatus): IngestedSample {
-  return { sensor_id, timestamp, value, quality, source, status };
+export function ingestedSample(sensor_id: string, timestamp: number, value: number, quality: SampleQuality, source: IngestedSample['source'], status?: SampleStatus, sensor_index = -1): IngestedSample {
+  return { sensor_id, timestamp, value, quality, source, status, sensor_index };
 }

@@ -3,19 +3,23 @@ import { Counter, Gauge } from 'prom-client';
 import type { AnomalyEpisode, AnomalyVerdict, DetectorOverrideDto, DetectorOverrides, IngestedSample, SampleQuality } from '@idm/contracts';
 import { severityOf } from '@idm/contracts';
 import { AppConfig, DatabaseState, DomainEvents, HealthRegistry, isFencedOut, mapLimited, MetricsService, retryInBackground, UPDATES_PER_COMMAND, WriterRole } from '@idm/core';
-import { IngestionService, SINK_STAGE, TagRegistryService } from '@idm/ingestion';
+import { IngestionService, sensorIndex, SINK_STAGE, TagRegistryService } from '@idm/ingestion';
 import { AnomaliesRepository, episodeId, type EpisodeStart } from './anomalies.repository';
-import { ANOMALY_SCORE, DetectorBank, DetectorSettings, EngineVerdict, EpisodeChange, EpisodeState, EpisodeTracker, judgeUnusableSample, SensorDetector, settingsFromOverrides } from './engine';
+import { ANOMALY_SCORE, DetectorBank, DetectorRow, DetectorSettings, EngineVerdict, EpisodeChange, EpisodeState, EpisodeTracker, judgeUnusableSample, SensorDetector, settingsFromOverrides } from './engine';
 
 /** An episode change and the sample that made it (its value and quality go with the announcement). */
 type EpisodeNews = { sensorId: string; change: NonNullable<EpisodeChange>; value: number; quality: SampleQuality };
 
 /** One sensor's live detection: its detector, its episode tracker, and whether it changed since the last save. */
 interface SensorRuntime {
+  /** Its sensor id (a sample found by its `sensor_index` is checked against it). */
+  readonly sensorId: string;
   detector: SensorDetector;
   /** Where its detector keeps its numbers (a row of the service's bank; a rebuilt detector reuses it). */
-  row: Float64Array;
+  row: DetectorRow;
   episodes: EpisodeTracker;
+  /** No episode open in `episodes` (kept after each of its steps): a quiet sample then need not read it. */
+  quiet: boolean;
   settingsKey: string;
   dirty: boolean;
   /** The open episode's last anomalous sample as last written (or queued) to `anomalies`; unset when unknown. */
@@ -50,6 +54,8 @@ export interface CheckResult {
 export class DetectionService implements OnModuleInit, BeforeApplicationShutdown {
   private readonly logger = new Logger('Detection');
   private readonly sensors = new Map<string, SensorRuntime>();
+  /** The same runtimes by `sensorIndex(id)`: samples that carry it are found without hashing their id. */
+  private byIndex: (SensorRuntime | undefined)[] = [];
   private readonly loading = new Map<string, Promise<SensorRuntime>>();
   /** The live detectors' numbers, side by side (see `DetectorBank`). */
   private bank = new DetectorBank();
@@ -107,6 +113,7 @@ export class DetectionService implements OnModuleInit, BeforeApplicationShutdown
     if (this.config.role === 'auto') this.role.onChange((e) => {
       if (e.is_writer) {
         this.sensors.clear();
+        this.byIndex = [];
         // Rows of the dropped runtimes stay theirs (a batch in flight may still judge with them).
         this.bank = new DetectorBank();
       }
@@ -134,11 +141,17 @@ export class DetectionService implements OnModuleInit, BeforeApplicationShutdown
     let unknown: Set<string> | undefined;
     let lastId = '';
     let rt: SensorRuntime | undefined;
+    const byIndex = this.byIndex;
     for (let i = 0; i < batch.length; i++) {
-      const id = batch[i].sensor_id;
+      const sample = batch[i];
+      const id = sample.sensor_id;
       if (id !== lastId || !rt) {
         lastId = id;
-        rt = this.sensors.get(id);
+        // By the sample's sensor index when it has one (polled samples); checked, as a number from
+        // elsewhere must never lead to another sensor's state. Else by id.
+        const k = sample.sensor_index ?? -1;
+        rt = k >= 0 ? byIndex[k] : undefined;
+        if (rt === undefined || rt.sensorId !== id) rt = this.sensors.get(id);
         if (rt) rt.dirty = true;
         else (unknown ??= new Set()).add(id);
       }
@@ -163,11 +176,18 @@ export class DetectionService implements OnModuleInit, BeforeApplicationShutdown
       let change: EpisodeChange;
       if (sample.quality === 'good') {
         const score = rt.detector.update(sample.timestamp, sample.value);
-        change = rt.episodes.observe(sample.timestamp, rt.detector, score);
+        // A normal sample with no episode open changes nothing in the tracker (`observe`); over many
+        // sensors not reading it saves a cache miss per sample.
+        if (score < ANOMALY_SCORE && rt.quiet) change = null;
+        else {
+          change = rt.episodes.observe(sample.timestamp, rt.detector, score);
+          rt.quiet = rt.episodes.open === null;
+        }
         sample.status = score >= ANOMALY_SCORE ? 'anomaly' : 'normal';
       } else {
         const verdict = judgeUnusableSample(sample.value, this.settingsFor(sample.sensor_id));
         change = rt.episodes.step(sample.timestamp, verdict);
+        rt.quiet = rt.episodes.open === null;
         sample.status = verdict.score >= ANOMALY_SCORE ? 'anomaly' : 'normal';
       }
       if (sample.status === 'anomaly') anomalies++;
@@ -357,15 +377,22 @@ export class DetectionService implements OnModuleInit, BeforeApplicationShutdown
     });
     const row = this.bank.row();
     const detector = new SensorDetector(settings, saved?.state, row);
+    const episodes = new EpisodeTracker(detector.resolved.episodeClearSamples, saved?.episode ?? null);
     const rt: SensorRuntime = {
+      sensorId,
       detector,
       row,
-      episodes: new EpisodeTracker(detector.resolved.episodeClearSamples, saved?.episode ?? null),
+      episodes,
+      quiet: episodes.open === null,
       settingsKey: JSON.stringify(settings),
       dirty: false,
       written: undefined,
     };
     this.sensors.set(sensorId, rt);
+    // Grown one by one: a write far past the end would turn the array into a slow dictionary.
+    const k = sensorIndex(sensorId);
+    while (this.byIndex.length < k) this.byIndex.push(undefined);
+    this.byIndex[k] = rt;
     return rt;
   }
 
@@ -376,6 +403,7 @@ export class DetectionService implements OnModuleInit, BeforeApplicationShutdown
       if (key === rt.settingsKey) continue;
       rt.detector = new SensorDetector(settings, rt.detector.snapshot(), rt.row);
       rt.episodes = new EpisodeTracker(rt.detector.resolved.episodeClearSamples, rt.episodes.open);
+      rt.quiet = rt.episodes.open === null;
       rt.settingsKey = key;
     }
   }

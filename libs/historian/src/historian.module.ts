@@ -2,6 +2,7 @@ import { BullModule } from '@nestjs/bullmq';
 import { Module } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
 import { IngestionModule } from '@idm/ingestion';
+import { RollupDayViews } from './day-views';
 import { HistorianRepository } from './historian.repository';
 import { HistorianService } from './historian.service';
 import { HistoryService } from './history.service';
@@ -15,7 +16,7 @@ import { UserTrendGroups, UserTrendGroupsSchema } from './trend-groups/trend-gro
 @Module({
   imports: [IngestionModule, BullModule.registerQueue({ name: RETENTION_QUEUE }), MongooseModule.forFeature([{ name: UserTrendGroups.name, schema: UserTrendGroupsSchema }])],
   controllers: [SensorsController, TrendGroupsController],
-  providers: [TrendGroupsRepository, HistorianRepository, HistorianService, HistoryService, RetentionRunner, RetentionProcessor, RetentionScheduler],
+  providers: [TrendGroupsRepository, HistorianRepository, HistorianService, HistoryService, RetentionRunner, RetentionProcessor, RetentionScheduler, RollupDayViews],
   exports: [HistorianService, HistoryService, RetentionScheduler],
 })
 export class HistorianModule {}

@@ -115,7 +115,7 @@ export class HistoryService {
    * Minute (`1m`) or hour (`1h`) summaries starting in [start, to): packs by `_id`, the open periods from
    * memory. Charts and reports read rollups through here.
    */
-  async rollups(sensorId: string, res: '1m' | '1h', start: number, to: number): Promise<Item[]> {
+  async rollups(sensorId: string, res: '1m' | '1h', start: number, to: number, viewed?: (day: number) => Item[] | undefined): Promise<Item[]> {
     const st = this.historian.writer.sensor(sensorId);
     if (!st) return [];
     const packUnit = res === '1m' ? HOUR : DAY;
@@ -135,7 +135,10 @@ export class HistoryService {
         return items;
       }
       const id = packId(sensorId, res, p);
-      const pack: RollupPackDoc | null = this.historian.writer.unwritten('packs', id) ?? (await this.repo.pack(id));
+      const pending = this.historian.writer.unwritten('packs', id);
+      const inView = pending ? undefined : viewed?.(p);
+      if (inView) return inView;
+      const pack: RollupPackDoc | null = pending ?? (await this.repo.pack(id));
       if (pack) return pack.items.map((it) => ({ t: it.t, ...pickSummary(it as unknown as Record<string, unknown>) }));
       // Not packed yet: a period still open on the writer instance (seen from a screens-only instance, or
       // from a restarted writer before the sensor's next sample) has its closed buckets stored one by one.
@@ -144,5 +147,20 @@ export class HistoryService {
       return [...stored].map(([t, sum]) => ({ t, ...sum }));
     });
     return parts.flat().filter((it) => it.t >= start && it.t < to);
+  }
+
+  /**
+   * `rollups` of many sensors (a report): hourly ones of the days that are over from the days' views where
+   * there are (one read per day for every sensor), the rest from their packs and memory as `rollups` reads them.
+   */
+  async rollupsOf(sensorIds: readonly string[], res: '1m' | '1h', start: number, to: number, concurrency = 4): Promise<Item[][]> {
+    const views = new Map<number, Map<string, Item[]> | null>();
+    if (res === '1h') {
+      const days: number[] = [];
+      for (let d = floorTo(start, DAY); d < to && d + DAY <= Date.now(); d += DAY) days.push(d);
+      const read = await mapLimited(days, 4, (d) => this.repo.dayView(d));
+      days.forEach((d, i) => views.set(d, read[i]));
+    }
+    return mapLimited(sensorIds, concurrency, (id) => this.rollups(id, res, start, to, (day) => views.get(day)?.get(id)));
   }
 }

@@ -6,3 +6,7 @@ export type { RetentionResult } from './retention';
 export { RAW_COLLECTION, ROLLUPS_COLLECTION, PACKS_COLLECTION, LATEST_COLLECTION } from './historian.repository';
 export { rawId, rollupId, packId } from './engine/docs';
 export type { RawBucketDoc, RollupDoc, RollupPackDoc } from './engine/docs';
+export { fromStoredPack, toStoredPack } from './engine/pack-codec';
+export type { LegacyPackDoc, StoredPackDoc } from './engine/pack-codec';
+export { DAY_VIEWS_COLLECTION } from './historian.repository';
+export { RollupDayViews } from './day-views';

@@ -3,17 +3,30 @@ import type { Socket } from 'socket.io';
 import type { IngestedSample, LiveSampleDto } from '@idm/contracts';
 import { IngestionService, SINK_STAGE } from '@idm/ingestion';
 
+type LiveSocket = Pick<Socket, 'id' | 'emit'>;
+
 interface Subscription {
-  socket: Pick<Socket, 'id' | 'emit'>;
+  socket: LiveSocket;
   minIntervalMs: number;
+  /** The socket asked for `samples` arrays (one message per tick) instead of one `sample` each. */
+  batch: boolean;
   lastSentAt: number;
   pending: LiveSampleDto | null;
   timer: NodeJS.Timeout | null;
 }
 
+/** What one batching socket is due to be sent in the current tick. */
+interface Outbox {
+  socket: LiveSocket;
+  samples: LiveSampleDto[];
+}
+
 /**
  * Live samples for the screens a client subscribed to, throttled per subscription: at most one `sample`
  * per sensor per `min_interval_ms`, and the latest value always arrives (trailing send).
+ * A client that subscribed with `batch: true` gets everything that falls due in one tick (the direct sends
+ * of a batch, the trailing sends whose timers fire together) as one `samples` array: a browser decodes and
+ * dispatches one WebSocket message instead of thousands a second.
  * Subscriptions and throttles live where the socket is connected; with several instances, each passes the
  * samples it ingested to the others (`relayTo`), which deliver them to their own sockets (`deliver`).
  */
@@ -22,6 +35,9 @@ export class LiveSamples implements OnModuleInit {
   /** sensor_id → socket id → subscription */
   private readonly bySensor = new Map<string, Map<string, Subscription>>();
   private relay: ((samples: LiveSampleDto[]) => void) | null = null;
+  /** socket id → samples due to it, sent at `setImmediate` (after this tick's timers and I/O callbacks). */
+  private readonly outboxes = new Map<string, Outbox>();
+  private flushScheduled = false;
 
   constructor(private readonly ingestion: IngestionService) {}
 
@@ -34,13 +50,13 @@ export class LiveSamples implements OnModuleInit {
     this.relay = relay;
   }
 
-  subscribe(socket: Pick<Socket, 'id' | 'emit'>, sensorIds: string[], minIntervalMs: number): void {
+  subscribe(socket: LiveSocket, sensorIds: string[], minIntervalMs: number, batch = false): void {
     for (const id of sensorIds) {
       let subs = this.bySensor.get(id);
       if (!subs) this.bySensor.set(id, (subs = new Map()));
       const existing = subs.get(socket.id);
-      if (existing) existing.minIntervalMs = minIntervalMs;
-      else subs.set(socket.id, { socket, minIntervalMs, lastSentAt: 0, pending: null, timer: null });
+      if (existing) Object.assign(existing, { minIntervalMs, batch });
+      else subs.set(socket.id, { socket, minIntervalMs, batch, lastSentAt: 0, pending: null, timer: null });
     }
   }
 
@@ -49,6 +65,7 @@ export class LiveSamples implements OnModuleInit {
   }
 
   dropSocket(socketId: string): void {
+    this.outboxes.delete(socketId);
     for (const id of [...this.bySensor.keys()]) this.remove(id, socketId);
   }
 
@@ -86,7 +103,7 @@ export class LiveSamples implements OnModuleInit {
     const wait = sub.lastSentAt + sub.minIntervalMs - now;
     if (wait <= 0 && !sub.timer) {
       sub.lastSentAt = now;
-      sub.socket.emit('sample', dto);
+      this.send(sub, dto);
       return;
     }
     sub.pending = dto;
@@ -94,9 +111,32 @@ export class LiveSamples implements OnModuleInit {
       sub.timer = null;
       if (!sub.pending) return;
       sub.lastSentAt = Date.now();
-      sub.socket.emit('sample', sub.pending);
+      this.send(sub, sub.pending);
       sub.pending = null;
     }, Math.max(0, wait));
+  }
+
+  private send(sub: Subscription, dto: LiveSampleDto): void {
+    if (!sub.batch) {
+      sub.socket.emit('sample', dto);
+      return;
+    }
+    let box = this.outboxes.get(sub.socket.id);
+    if (!box) this.outboxes.set(sub.socket.id, (box = { socket: sub.socket, samples: [] }));
+    box.samples.push(dto);
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    setImmediate(() => this.flush());
+  }
+
+  private flush(): void {
+    this.flushScheduled = false;
+    for (const [socketId, box] of this.outboxes) {
+      // An unsubscribe that came in since: that sensor's sample is not sent, as with a held-back one.
+      const samples = box.samples.filter((s) => this.bySensor.get(s.sensor_id)?.has(socketId));
+      if (samples.length) box.socket.emit('samples', samples);
+    }
+    this.outboxes.clear();
   }
 }
 

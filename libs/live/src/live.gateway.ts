@@ -43,7 +43,7 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection {
   }
 
   @SubscribeMessage('samples:subscribe')
-  subscribeSamples(@ConnectedSocket() socket: IdmSocket, @MessageBody() body: { sensor_ids?: unknown; min_interval_ms?: unknown }): { ok: boolean; message?: string } {
+  subscribeSamples(@ConnectedSocket() socket: IdmSocket, @MessageBody() body: { sensor_ids?: unknown; min_interval_ms?: unknown; batch?: unknown }): { ok: boolean; message?: string } {
     const ids = body?.sensor_ids;
     if (!Array.isArray(ids) || !ids.length || ids.length > 5000 || !ids.every((i) => typeof i === 'string' && i.length > 0 && i.length <= 200)) {
       return { ok: false, message: 'sensor_ids must be a non-empty array of at most 5000 sensor ids' };
@@ -52,7 +52,8 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection {
     if (!Number.isFinite(interval) || interval < 50 || interval > 60_000) {
       return { ok: false, message: 'min_interval_ms must be between 50 and 60000' };
     }
-    this.live.subscribe(socket, ids as string[], interval);
+    if (body.batch !== undefined && typeof body.batch !== 'boolean') return { ok: false, message: 'batch must be a boolean' };
+    this.live.subscribe(socket, ids as string[], interval, body.batch === true);
     return { ok: true };
   }
 

@@ -39,8 +39,11 @@ export class DigestService {
     private readonly config: AppConfig,
   ) {}
 
+  /** Names by source id: a tag's description, and a device's name for its own alarms (comm failure). */
   private descriptions(): Map<string, string> {
-    return new Map(this.registry.listTags().filter((t) => t.description).map((t) => [t.sensor_id, t.description]));
+    const names = new Map(this.registry.listDevices().map((d) => [d.id, d.name]));
+    for (const t of this.registry.listTags()) if (t.description) names.set(t.sensor_id, t.description);
+    return names;
   }
 
   resolve(scope: ReportScope): ResolvedScope {

@@ -1,6 +1,6 @@
 import { BadRequestException, Injectable } from '@nestjs/common';
 import type { AnomalyReport, ReportFormat, ReportScope } from '@idm/contracts';
-import { AppConfig, mapLimited } from '@idm/core';
+import { AppConfig } from '@idm/core';
 import { HistoryService } from '@idm/historian';
 import { TagRegistryService } from '@idm/ingestion';
 import { computeAlarmFigures } from './engine/alarm-figures';
@@ -87,10 +87,11 @@ export class ReportsService {
     const { chosen: sensorIds, omitted } = detail === FULL_DETAIL ? { chosen: inScope, omitted: 0 } : pickSensors(inScope, activity, detail);
     const resolution = detail.rollups ?? (to - from <= MINUTE_ROLLUPS_UP_TO_MS ? '1m' : '1h');
     // Through the historian: stored rollups plus what it has not written yet (the open hour and day).
-    const perSensor = await mapLimited(sensorIds.sort(), SENSOR_READ_CONCURRENCY, async (sensor) =>
-      (await this.history.rollups(sensor, resolution, from, to)).map(({ t, count, sum, sum_sq, min, max, anomaly_count }): RollupFact => ({ sensor_id: sensor, start: t, count, sum, sum_sq, min, max, anomaly_count })),
+    sensorIds.sort();
+    const perSensor = await this.history.rollupsOf(sensorIds, resolution, from, to, SENSOR_READ_CONCURRENCY);
+    const rollups = perSensor.flatMap((items, i) =>
+      items.map(({ t, count, sum, sum_sq, min, max, anomaly_count }): RollupFact => ({ sensor_id: sensorIds[i], start: t, count, sum, sum_sq, min, max, anomaly_count })),
     );
-    const rollups = perSensor.flat();
     await progress(80);
     const units = new Map(tags.map((t) => [t.sensor_id, t.unit]));
     const sensorStats = computeSensorStats(rollups, sensorIds.map((s) => ({ sensor_id: s, unit: units.get(s) ?? '' })));

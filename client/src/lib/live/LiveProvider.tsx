@@ -1,9 +1,10 @@
-import { createContext, useContext, useEffect, useRef, useState, useSyncExternalStore, type ReactNode } from 'react';
+import { createContext, useCallback, useContext, useEffect, useLayoutEffect, useMemo, useRef, useState, useSyncExternalStore, type ReactNode, type RefObject } from 'react';
 import { config } from '../../config';
 import type { AlarmState } from './alarm-state';
 import { EMPTY_ALARMS } from './alarm-state';
 import { LiveClient, type ConnectionInfo } from './live-client';
 import type { LiveValue } from './sample-store';
+import { VisibilityGate, watchSkipped } from './visibility-gate';
 
 const LiveContext = createContext<LiveClient | null>(null);
 
@@ -43,6 +44,54 @@ export function useLiveValue(sensorId: string): LiveValue | undefined {
     (l) => (live ? live.samples.subscribe(sensorId, l) : () => undefined),
     () => live?.samples.get(sensorId),
   );
+}
+
+/**
+ * The live value of one sensor for a view that may be far off screen (one of 2 000 overview tiles). `ref`
+ * is an element with `content-visibility: auto`: while the browser skips rendering it, a change does not
+ * re-render the view; the element gets a `data-behind` attribute instead, once, so CSS can hide what is no
+ * longer current. The view renders the current value as soon as the browser renders the element again
+ * (before it scrolls into sight), and its first value at once wherever it is. Props (an alarm, a lost link)
+ * re-render it as always, with the current value. A later change on screen waits for the live client's
+ * per-frame render budget (`tileRenders`), so a second's worth of samples arriving at once is spread over a
+ * few frames.
+ */
+export function useLiveValueNearScreen(sensorId: string, ref: RefObject<HTMLElement | null>): LiveValue | undefined {
+  const live = useLive();
+  // A change on screen waits for the frame's render budget (the overview's tiles all change in one frame).
+  // The client is read at the change, so a client set after mount does not make a new gate (one made
+  // anew would forget it was closed).
+  const budget = useRef(live?.tileRenders);
+  budget.current = live?.tileRenders;
+  const gate = useMemo(
+    () =>
+      new VisibilityGate(
+        (behind) => ref.current?.toggleAttribute('data-behind', behind),
+        (render) => (budget.current ? budget.current.schedule(render) : render()),
+      ),
+    [ref],
+  );
+  const shown = useRef(false);
+  const subscribe = useCallback(
+    (l: () => void) => {
+      if (!live) return () => undefined;
+      const disconnect = gate.connect(l);
+      const unsubscribe = live.samples.subscribe(sensorId, () => gate.changed(shown.current));
+      return () => {
+        unsubscribe();
+        disconnect();
+      };
+    },
+    [live, sensorId, gate],
+  );
+  const value = useSyncExternalStore(subscribe, () => live?.samples.get(sensorId));
+  shown.current = value !== undefined;
+  useLayoutEffect(() => gate.rendered());
+  useEffect(() => {
+    const el = ref.current;
+    return el ? watchSkipped(el, (rendered) => gate.setOpen(rendered)) : undefined;
+  }, [gate, ref]);
+  return value;
 }
 
 /**

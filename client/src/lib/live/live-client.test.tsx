@@ -131,3 +131,21 @@ test('when the server closes the connection as the access token runs out, the cl
     setSession(null);
   }
 });
+
+test('it asks for live samples in batches and applies a `samples` array like single `sample` events, in one frame', async () => {
+  const sample = (sensor_id: string, value: number) => ({ sensor_id, value, timestamp: new Date().toISOString(), quality: 'good', status: 'normal' });
+  act(() => socket.connect());
+  const release = live.watchSamples(['TT-1', 'PT-2', 'LT-3']);
+  expect(socket.sentOf('samples:subscribe')).toEqual([{ sensor_ids: ['TT-1', 'PT-2', 'LT-3'], min_interval_ms: 500, batch: true }]);
+  let updates = 0;
+  live.samples.subscribe('PT-2', () => updates++);
+  socket.fire('samples', [sample('TT-1', 71.5), sample('PT-2', 5.25)]);
+  socket.fire('sample', sample('LT-3', 2)); // a server from before batching
+  await nextFrame();
+  expect(live.samples.get('TT-1')?.value).toBe(71.5);
+  expect(live.samples.get('PT-2')?.value).toBe(5.25);
+  expect(live.samples.get('LT-3')?.value).toBe(2);
+  expect(updates).toBe(1);
+  expect(live.samplesInfo().lastAt).not.toBeNull();
+  release();
+});

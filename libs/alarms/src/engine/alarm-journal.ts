@@ -83,9 +83,13 @@ export function journalFileName(from: number, to: number): string {
   return `alarm-journal_${stamp(from)}_${stamp(to)}.csv`;
 }
 
-export const JOURNAL_CSV_COLUMNS = ['time_local', 'time_utc', 'event', 'priority', 'area', 'sensor', 'alarm_id', 'from_state', 'to_state', 'user', 'message', 'comment'] as const;
+// `source_name` comes last so a spreadsheet built on the earlier columns keeps working.
+export const JOURNAL_CSV_COLUMNS = ['time_local', 'time_utc', 'event', 'priority', 'area', 'sensor', 'alarm_id', 'from_state', 'to_state', 'user', 'message', 'comment', 'source_name'] as const;
 
-/** One journal event as a CSV row (see JOURNAL_CSV_COLUMNS). */
-export function journalCsvRow(e: AlarmJournalEntryDto, timeZone: string): (string | null)[] {
-  return [localDateTime(Date.parse(e.at), timeZone), e.at, e.kind, e.priority, e.area, e.source_id, e.alarm_id, e.from, e.to, e.user, e.message, e.comment];
+/**
+ * One journal event as a CSV row (see JOURNAL_CSV_COLUMNS). `sourceName` is the name an operator knows the source
+ * by (a tag's description, a device's name); the `sensor` column keeps the id.
+ */
+export function journalCsvRow(e: AlarmJournalEntryDto, timeZone: string, sourceName: string | null = null): (string | null)[] {
+  return [localDateTime(Date.parse(e.at), timeZone), e.at, e.kind, e.priority, e.area, e.source_id, e.alarm_id, e.from, e.to, e.user, e.message, e.comment, sourceName];
 }

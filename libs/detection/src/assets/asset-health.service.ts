@@ -14,11 +14,15 @@ import { AssetsService } from './assets.service';
 export const HEALTH_RETENTION_MS = 30 * 86_400_000;
 
 /**
- * Ticks below the limit (after the detector's own hysteresis) that close an asset episode (half a minute at
- * 1 Hz). A fault shows only while the load makes it visible (a valve closing against a pump idling shows
- * little), so its statistic dips under the limit for seconds at a time: shorter, and one fault became
- * several episodes and a chattering alarm in the integration test.
+ * The off-delay of an asset episode: the statistic stays under the limit (after the detector's own
+ * hysteresis) for half a minute of the asset's clock, and for at least this many ticks (one reading after a
+ * gap in the data does not end a fault). A fault shows only while the load makes it visible (a valve closing
+ * against a pump idling shows little), so its statistic dips under the limit for seconds at a time: shorter,
+ * and one fault became several episodes and a chattering alarm. It is a time (as an alarm's off-delay is in
+ * ISA-18.2), not only a count of ticks: an asset ticks on its polls, so the count alone lasted 3 s on a pump
+ * polled at 10 Hz, and less when a busy server delivered the polls late and bunched.
  */
+const ASSET_EPISODE_CLEAR_MS = 30_000;
 const ASSET_EPISODE_CLEAR_TICKS = 30;
 /** Sensors named as driving an episode: the largest shares, at most this many, each at least MIN_SHARE. */
 const TOP_SENSORS = 3;
@@ -32,8 +36,13 @@ interface AssetRuntime {
   key: string;
   detector: MultivariateDetector;
   episodes: EpisodeTracker;
-  /** The asset's clock: the newest sample time seen, scored once a later one arrives (its sensors all reported by then). */
+  /**
+   * The asset's clock: the newest sample time seen, scored once a sensor reports again at a later time (the
+   * next sampling moment has begun, so every sensor of this one has reported by then).
+   */
   pendingTs: number | null;
+  /** Sensors that reported since the last tick. */
+  reported: Set<string>;
   dirty: boolean;
   /** The open episode changed since it was last written (its end and sample count). */
   stale: boolean;
@@ -150,7 +159,7 @@ export class AssetHealthService implements OnModuleInit, BeforeApplicationShutdo
     const episode = known?.episodes.open ?? saved?.episode ?? null;
     const history = known?.history ?? new AssetHealthHistory();
     return {
-      asset, key, detector, episodes: new EpisodeTracker(ASSET_EPISODE_CLEAR_TICKS, episode), pendingTs: null, dirty: false, stale: false,
+      asset, key, detector, episodes: new EpisodeTracker(ASSET_EPISODE_CLEAR_TICKS, episode, ASSET_EPISODE_CLEAR_MS), pendingTs: null, reported: new Set(), dirty: false, stale: false,
       history, last: null,
     };
   }
@@ -164,10 +173,15 @@ export class AssetHealthService implements OnModuleInit, BeforeApplicationShutdo
       const runtimes = this.bySensor.get(sample.sensor_id);
       if (!runtimes) continue;
       for (const rt of runtimes) {
-        if (rt.pendingTs !== null && sample.timestamp > rt.pendingTs) {
+        // A later time alone does not start the next moment: a poll reads its blocks one after the other, so
+        // its samples carry times some ms apart (more on a busy server), and scoring at each would score half a
+        // poll against the previous poll's other half, twice per poll.
+        if (rt.pendingTs !== null && sample.timestamp > rt.pendingTs && rt.reported.has(sample.sensor_id)) {
           const change = this.score(rt, rt.pendingTs);
           if (change) (changes ??= []).push(change);
+          rt.reported.clear();
         }
+        rt.reported.add(sample.sensor_id);
         if (rt.pendingTs === null || sample.timestamp > rt.pendingTs) rt.pendingTs = sample.timestamp;
         rt.detector.observe(sample.sensor_id, sample.timestamp, sample.value);
         rt.dirty = true;
@@ -184,7 +198,8 @@ export class AssetHealthService implements OnModuleInit, BeforeApplicationShutdo
     return [...this.assets.values()].map((rt) => {
       const l = rt.last;
       const state = !l ? 'unknown' : l.state === 'training' ? 'learning' : l.state === 'missing' ? 'missing' : l.anomaly || rt.episodes.open ? 'anomaly' : 'healthy';
-      return { asset_id: rt.asset.id, state, ratio: l && l.state === 'scored' ? l.ratio : null, at: l?.at ?? null };
+      const learning = state === 'learning' ? rt.detector.trainingProgress : null;
+      return { asset_id: rt.asset.id, state, ratio: l && l.state === 'scored' ? l.ratio : null, at: l?.at ?? null, learning };
     });
   }
 

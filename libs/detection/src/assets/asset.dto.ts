@@ -60,9 +60,15 @@ export class AssetHealthHistoryResponse implements AssetHealthHistoryDto {
   @ApiProperty({ type: [AssetHealthPointResponse], description: 'in time order, at most one per bucket_ms' }) points!: AssetHealthPointResponse[];
 }
 
+export class AssetLearningResponse {
+  @ApiProperty({ description: 'complete samples learned' }) samples!: number;
+  @ApiProperty({ description: 'complete samples the model needs before it scores' }) needed!: number;
+}
+
 export class AssetHealthSummaryResponse implements AssetHealthSummaryDto {
   @ApiProperty() asset_id!: string;
   @ApiProperty({ enum: ['learning', 'healthy', 'anomaly', 'missing', 'unknown'] }) state!: AssetHealthSummaryDto['state'];
   @ApiProperty({ type: Number, nullable: true }) ratio!: number | null;
   @ApiProperty({ type: Number, nullable: true, description: 'epoch ms of the latest verdict' }) at!: number | null;
+  @ApiProperty({ type: AssetLearningResponse, nullable: true, description: 'while learning: how far it has come; else null' }) learning!: AssetLearningResponse | null;
 }

@@ -1,3 +1,4 @@
+import type { DetectorSettings } from './config';
 import { DetectorBank, SensorDetector } from './sensor-detector';
 import { tsOf, withFault } from './testing/signals';
 
@@ -33,6 +34,35 @@ describe('DetectorBank', () => {
     const first = actual.findIndex((a, j) => a !== expected[j]);
     expect(first < 0 ? null : actual[first]).toBe(first < 0 ? null : expected[first]);
     for (let k = 0; k < faults.length; k++) expect(banked[k].snapshot()).toEqual(own[k].snapshot());
+  });
+
+  it('keeps detectors configured differently apart (the configuration numbers are shared only between equal ones)', () => {
+    // Same signal, different settings, interleaved in one bank; each must judge as it does alone.
+    const settings: DetectorSettings[] = [{}, { zThreshold: 3 }, {}, { zThreshold: 3, enabled: { runRules: false } }, { warmupMs: 3_600_000 }];
+    const bank = new DetectorBank(2);
+    const banked = settings.map((s) => new SensorDetector(s, undefined, bank.row()));
+    // Each reference detector from a module of its own: nothing shared with any other detector.
+    const own = settings.map((s) => {
+      let alone!: SensorDetector;
+      jest.isolateModules(() => {
+        const { SensorDetector: Isolated } = jest.requireActual<typeof import('./sensor-detector')>('./sensor-detector');
+        alone = new Isolated(s);
+      });
+      return alone;
+    });
+    const signal = withFault('spike', 3000, 2000, 5);
+    const expected: string[] = [];
+    const actual: string[] = [];
+    for (let i = 0; i < 3000; i++) {
+      for (let k = 0; k < settings.length; k++) {
+        expected.push(`${i} ${k} ${JSON.stringify(own[k].step(tsOf(i), signal[i]))}`);
+        actual.push(`${i} ${k} ${JSON.stringify(banked[k].step(tsOf(i), signal[i]))}`);
+      }
+    }
+    // The settings do make a difference here (else this would not test the sharing).
+    expect(expected.filter((e, j) => j % settings.length === 1).join()).not.toBe(expected.filter((e, j) => j % settings.length === 0).join());
+    const first = actual.findIndex((a, j) => a !== expected[j]);
+    expect(first < 0 ? null : actual[first]).toBe(first < 0 ? null : expected[first]);
   });
 
   it('refuses a row of the wrong size', () => {

@@ -28,4 +28,23 @@ describe('EpisodeTracker', () => {
     const closed = changes.find((c) => c?.kind === 'closed')!;
     expect(closed.episode).toMatchObject({ start: 0, last: 5, samples: 3, peak: 0.7, type: 'spike' });
   });
+
+  it('closes after the off-delay in time as well as in samples, so samples arriving in bursts do not cut a fault in two', () => {
+    // Ten samples a second normally; a busy server delivers a burst of normal ones 50 ms apart in a dip.
+    const t = new EpisodeTracker(3, null, 1000);
+    expect(t.step(0, bad(0.7))?.kind).toBe('opened');
+    const burst = [50, 100, 150, 200].map((ts) => t.step(ts, normal));
+    expect(burst).toEqual([null, null, null, null]);
+    expect(t.step(600, bad(0.7))).toBeNull(); // the same episode goes on
+    expect(t.open).toMatchObject({ start: 0, last: 600, samples: 2 });
+    // Closes once the statistic has been normal for the samples and the time both.
+    expect(t.step(1000, normal)).toBeNull();
+    expect(t.step(1100, normal)).toBeNull();
+    expect(t.step(1500, normal)).toBeNull();
+    expect(t.step(1600, normal)).toMatchObject({ kind: 'closed', episode: { start: 0, last: 600 } });
+    // A long gap then one normal sample is not enough: the sample count still applies.
+    const g = new EpisodeTracker(3, null, 1000);
+    g.step(0, bad(0.7));
+    expect(g.step(60_000, normal)).toBeNull();
+  });
 });

@@ -22,7 +22,10 @@ export type EpisodeChange = { kind: 'opened' | 'updated' | 'closed'; episode: Ep
 
 /**
  * Groups anomalous samples into episodes: an episode opens on the first anomalous sample and closes after
- * `clearSamples` consecutive normal ones (an off-delay, so a flapping signal is one episode, not many).
+ * `clearSamples` consecutive normal ones (an off-delay, so a flapping signal is one episode, not many) that
+ * also span at least `clearMs` since the last anomalous one. The time matters where samples do not come at
+ * a steady rate (an asset ticks on its polls, which a busy server delivers late and in bursts): a count of
+ * samples alone is then a shorter off-delay than meant, and one sustained fault became two episodes.
  * The type is fixed when the episode opens (alarms key their condition on it); the evidence is that of
  * the peak score. `updated` is reported only when the peak's severity rises.
  */
@@ -30,6 +33,7 @@ export class EpisodeTracker {
   constructor(
     private readonly clearSamples: number,
     public open: EpisodeState | null = null,
+    private readonly clearMs = 0,
   ) {}
 
   /**
@@ -63,7 +67,7 @@ export class EpisodeTracker {
       return null;
     }
     ep.quiet++;
-    if (ep.quiet >= this.clearSamples) {
+    if (ep.quiet >= this.clearSamples && timestamp - ep.last >= this.clearMs) {
       this.open = null;
       return { kind: 'closed', episode: { ...ep } };
     }

@@ -5,3 +5,4 @@ export * from './episode-tracker';
 export * from './alert-scorer';
 export * from './unusable-sample';
 export * from './asset-health-history';
+export * from './cycle-profile';

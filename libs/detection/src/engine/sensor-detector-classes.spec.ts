@@ -1,7 +1,7 @@
 import { DETECTOR_NAMES, DetectorSettings } from './config';
 import { EngineVerdict, SensorDetector, SensorState } from './sensor-detector';
 import { EpisodeTracker } from './episode-tracker';
-import { FIVE_MIN_MS, gaussian, HALF_HOUR_MS, MONDAY, tsOf, weeklyRhythm } from './testing/signals';
+import { FIVE_MIN_MS, gaussian, HALF_HOUR_MS, MONDAY, smoothMachine, tsOf, weeklyRhythm } from './testing/signals';
 import savedBeforeWeekly from './testing/state-saved-before-weekly.json';
 
 function run(values: number[], stepMs: number, settings: DetectorSettings = {}): EngineVerdict[] {
@@ -148,6 +148,103 @@ describe('SensorDetector: a line that idles between batches (stuck judged agains
     const verdicts = x.slice(1600).map((v, i) => b.step(tsOf(1600 + i), v));
     expect(verdicts.slice(200).filter((v) => anomalous(v) && v.anomaly_type === 'stuck')).toHaveLength(0);
     expect(b.snapshot().flatRunMax).toBeGreaterThanOrEqual(60);
+  });
+});
+
+describe('SensorDetector: a batch counter at 1 Hz (its jumps at run boundaries are its normal behaviour)', () => {
+  /**
+   * Pieces per minute read once a second, as the PLC simulator's counters: 420 s at exactly 0 (it starts
+   * idle), then a 180 s batch at about 60; from `stopAt` only 0. `big`: a batch that starts at this value.
+   */
+  const batches = (n: number, seed: number, stopAt: number, big = -1, step = 1) =>
+    gaussian(n, seed, 60, 3).map((x, i) => (i === big ? 200 : i % 600 >= 420 && i < stopAt ? Math.max(0, step * Math.round(x / step)) : 0));
+  const run1s = (values: number[]) => run(values, 1000);
+  const WARMUP = 5000; // the 24 h warm-up, capped at 5000 samples
+  const stopAt = 16 * 600 + 420; // the start of a batch that never comes
+
+  it('is quiet on healthy batches after the warm-up (no rate of change at their edges, no spike), and reports a stop within twice its idle stretch', () => {
+    // Whole pieces, and coarser readings (multiples of 5) whose first batch values repeat (a MAD of 0).
+    for (const [seed, step] of [[1, 1], [2, 1], [3, 1], [1, 5], [2, 5]]) {
+      const verdicts = run1s(batches(12_000, seed, stopAt, -1, step));
+      expect({ seed, step, falseFindings: verdicts.slice(WARMUP, stopAt).filter(anomalous).map((v) => v.anomaly_type) }).toEqual({ seed, step, falseFindings: [] });
+      const first = verdicts.findIndex((v, i) => i >= stopAt && anomalous(v));
+      // Idle since stopAt - 420: judged stuck once the run passes 2 × 420 (the stated delay, 420 s after stopAt).
+      expect(verdicts[first].anomaly_type).toBe('stuck');
+      expect(first - stopAt).toBeLessThanOrEqual(420 + 5);
+    }
+  });
+
+  it('judges an edge against the usual edge jumps: a batch that starts at over three times its usual size is reported', () => {
+    const big = 14 * 600 + 420;
+    const verdicts = run1s(batches(12_000, 4, 12_000, big));
+    expect(verdicts.slice(WARMUP, big).filter(anomalous)).toHaveLength(0);
+    expect(anomalous(verdicts[big])).toBe(true);
+    // The ordinary edge right after it (back to about 60) is again no finding.
+    expect(verdicts.slice(big + 2, big + 180).filter(anomalous).map((v) => v.anomaly_type)).not.toContain('rate_of_change');
+  });
+
+  it('a state saved before the step model existed loads with its defaults and learns the edges again', () => {
+    const x = batches(12_000, 5, 12_000);
+    const a = new SensorDetector();
+    for (let i = 0; i < 6000; i++) a.step(1000 * i, x[i]);
+    const saved = a.snapshot() as Partial<SensorState>;
+    expect(saved.edgeN).toBeGreaterThan(10);
+    expect(saved.activeMean).toBeGreaterThan(100);
+    for (const key of ['idleLevel', 'edgeN', 'edgeMean', 'edgeVariance', 'activeRun', 'activeMean', 'returns', 'robustPending'] as const) delete saved[key];
+    const b = new SensorDetector({}, JSON.parse(JSON.stringify(saved)) as SensorState);
+    expect(b.snapshot()).toMatchObject({ idleLevel: null, edgeN: 0, activeMean: 0, robustPending: 0 });
+    const verdicts = x.slice(6000).map((v, i) => b.step(1000 * (6000 + i), v));
+    // Until it has seen a few edges it may report them; after two batches it is quiet again.
+    expect(verdicts.slice(1200).filter(anomalous)).toHaveLength(0);
+    // And the new state round-trips with identical verdicts.
+    const c = new SensorDetector({}, JSON.parse(JSON.stringify(b.snapshot())) as SensorState);
+    const d2 = new SensorDetector({}, b.snapshot());
+    for (let i = 0; i < 1200; i++) expect(c.step(1000 * (12_000 + i), x[i])).toEqual(d2.step(1000 * (12_000 + i), x[i]));
+  });
+});
+
+describe('SensorDetector: a smooth machine temperature with ordinary stops (CUSUM widened by a consistent autocorrelation)', () => {
+  // Five-minute samples: stops on days 2.5, 4 and 5, a slow slide towards failure from day 6.
+  const stops = [720, 1150, 1450];
+  const slideAt = 1728;
+  const signal = (seed: number) => smoothMachine(slideAt + 200, seed, stops, slideAt);
+
+  it.each([1, 2, 3])('seed %i: no sustained-shift finding on the ordinary stops, and the slide found within 6 hours', (seed) => {
+    const verdicts = run(signal(seed), FIVE_MIN_MS);
+    // The stops are departures (drift) for the engine; the CUSUM, widened by the signal's own lag-1
+    // autocorrelation, must not call one a sustained fall. Before, that autocorrelation was the
+    // autocovariance over the baseline variance, which a stop widens at once: it collapsed during the
+    // stop, and the CUSUM reported 5 or more sustained falls on each of these series.
+    expect(verdicts.slice(300, slideAt).filter((v) => anomalous(v) && v.anomaly_type === 'level_shift')).toHaveLength(0);
+    const found = verdicts.findIndex((v, i) => i >= slideAt && anomalous(v));
+    expect(found).toBeGreaterThan(slideAt);
+    expect(found - slideAt).toBeLessThanOrEqual(72);
+  });
+
+  it('round-trips its state (with the autocorrelation\'s own variance) through JSON with identical verdicts', () => {
+    const x = signal(4);
+    const a = new SensorDetector();
+    for (let i = 0; i < 1200; i++) a.step(MONDAY + i * FIVE_MIN_MS, x[i]);
+    const saved = a.snapshot();
+    expect(saved.acovVariance).toBeGreaterThan(0);
+    // A correlation: the autocovariance never exceeds the variance of the same deviations.
+    expect(saved.acov).toBeLessThanOrEqual(saved.acovVariance);
+    const b = new SensorDetector({}, JSON.parse(JSON.stringify(saved)) as SensorState);
+    for (let i = 1200; i < x.length; i++) expect(b.step(MONDAY + i * FIVE_MIN_MS, x[i])).toEqual(a.step(MONDAY + i * FIVE_MIN_MS, x[i]));
+  });
+
+  it('a state saved before the field existed loads with the baseline variance in its place and continues', () => {
+    const x = signal(5);
+    const a = new SensorDetector();
+    for (let i = 0; i < 1200; i++) a.step(MONDAY + i * FIVE_MIN_MS, x[i]);
+    const old = a.snapshot() as Partial<SensorState>;
+    delete old.acovVariance;
+    const b = new SensorDetector({}, old as SensorState);
+    expect(b.snapshot().acovVariance).toBe(old.variance);
+    // As if it had been saved with that value, and it learns its own from there on.
+    const c = new SensorDetector({}, { ...(old as SensorState), acovVariance: old.variance! });
+    for (let i = 1200; i < x.length; i++) expect(b.step(MONDAY + i * FIVE_MIN_MS, x[i])).toEqual(c.step(MONDAY + i * FIVE_MIN_MS, x[i]));
+    expect(b.snapshot().acovVariance).not.toBe(old.variance);
   });
 });
 

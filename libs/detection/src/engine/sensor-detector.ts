@@ -1,6 +1,7 @@
 import { ANOMALY_TYPES } from '@idm/contracts';
 import type { AnomalyEvidence, AnomalyType } from '@idm/contracts';
 import { DetectorSettings, ResolvedConfig, resolveConfig } from './config';
+import { CycleProfile, CycleState } from './cycle-profile';
 import { ANOMALY_SCORE, scoreOf } from './score';
 
 /** The serialisable per-sensor state: plain numbers and small fixed-size arrays (bounded memory). */
@@ -32,6 +33,12 @@ export interface SensorState {
   prevDev: number;
   /** Usual samples the autocovariances have learned from (their own bias-corrected start, also after an upgrade). */
   acovN: number;
+  /**
+   * Variance of the same clipped deviations, learned with `acov` (same samples, same rate), so that their
+   * ratio is a lag-1 autocorrelation (the CUSUM's widening). A state saved before it existed loads with
+   * the baseline variance, the ratio it was judged with then.
+   */
+  acovVariance: number;
   /** Exponentially weighted mean and variance of the first difference. */
   dMean: number;
   dVariance: number;
@@ -49,6 +56,31 @@ export interface SensorState {
    * repeats: a run is judged stuck only once it also outlasts twice its usual longest.
    */
   flatRunMax: number;
+  /**
+   * Step model of a signal that idles between bursts: the value of its last idle stretch (a flat run of
+   * at least `stuckMinSamples`; null before one), and the count, mean and variance of its edge jumps
+   * (|change| on leaving that level and on coming back to it). A batch line's jumps at run boundaries are
+   * its normal behaviour: they are judged against these, not against the sample-to-sample noise.
+   */
+  idleLevel: number | null;
+  edgeN: number;
+  edgeMean: number;
+  edgeVariance: number;
+  /**
+   * Samples since the signal last left its idle level (0: idle), and the usual length of such active
+   * stretches (mean over about the last EDGE_MEMORY, `returns` of them learned). A signal that moves in
+   * steps holds each level for a while; one whose bursts last a few samples is spiky, not stepped.
+   */
+  activeRun: number;
+  activeMean: number;
+  returns: number;
+  /**
+   * 1 while the robust start waits for the signal to move: its first values were all the same (a counter
+   * that starts idle), which says nothing about the spread, so it is taken again from the 9 values after
+   * the signal moves, once they show a spread of values and of changes (during warm-up only; a signal
+   * constant all warm-up has learned that it is constant).
+   */
+  robustPending: number;
   /** Active static limits (for the deadband). */
   limitActive: { lolo: boolean; lo: boolean; hi: boolean; hihi: boolean };
   /** Signed zone codes (±1..±4, see step) of the last RUN_MEMORY samples, oldest first, for the run rules. */
@@ -78,6 +110,12 @@ export interface SensorState {
   burstMean: number;
   burstVariance: number;
   burstN: number;
+  /**
+   * Short-cycle model (see `CycleProfile`): a cycle of minutes to an hour found from the data and adopted
+   * only when it explains the signal out of sample; null for sensors sampled too slowly to hold one (and
+   * in states saved before it existed).
+   */
+  cycle: CycleState | null;
 }
 
 /**
@@ -154,6 +192,10 @@ const ZERO_INFLATED = 0.5;
 const STUCK_RUN_MARGIN = 2;
 /** Intervals this many periods long are gaps: the per-sample rate of change is not judged across them. */
 const GAP_PERIODS = 3;
+/** Edge jumps a step signal must have shown before its edges are judged by the step model. */
+const EDGE_MIN_COUNT = 3;
+/** The step model remembers about this many recent edges (its learning rate per edge is 1 / this). */
+const EDGE_MEMORY = 20;
 
 /** The order detectors report in: on equal scores the earlier one is the verdict. */
 const REPORT_ORDER = [I_RANGE, I_LIMIT, I_SPIKE, I_RATE, I_DRIFT, I_SHIFT, I_NOISE, I_STUCK, I_RUN, I_PATTERN];
@@ -180,11 +222,13 @@ class Slots {
 const SLOTS = new Slots();
 
 /**
- * Where a detector keeps its numbers: one Float64Array per detector holding the learned state, the hot
- * part of the configuration, the last sample's verdict and its per-type evidence, side by side. Over
+ * Where a detector keeps its numbers: one Float64Array per detector (or its row of a `DetectorBank`)
+ * holding the learned state, the last sample's verdict and its per-type evidence, side by side. Over
  * thousands of sensors a sample costs mostly the memory it touches, and in V8 each number field of an
- * object is a separate heap box (a field that is not a small integer): ~70 boxes scattered over the heap
- * per sensor, against 9 adjacent cache lines here. The saved form (`SensorState`) is unchanged.
+ * object is a separate heap box (a field that is not a small integer). What every sample reads and writes
+ * comes first (8 cache lines); what only some samples touch (a completed profile block, a step edge, the
+ * count model, the explanation of a finding) after it. The configuration is not here: detectors with the
+ * same one share its numbers (see `C_*`). The saved form (`SensorState`) is unchanged.
  */
 const N = 0;
 const LAST_TS = 1; // NaN: none
@@ -205,21 +249,26 @@ const FLAT_RUN = 15;
 const REPEAT_RATE = 16;
 const BLOCK_SUM = 17;
 const BLOCK_N = 18;
-const BLOCK_TS = 19;
-const PATTERN_STATISTIC = 20;
-const PATTERN_LO = 21;
-const PATTERN_HI = 22;
-const PATTERN_RESIDUAL = 23;
-const PATTERN_WEEKLY = 24;
-const ZERO_RATE = 25;
-const BURST_MEAN = 26;
-const BURST_VARIANCE = 27;
-const BURST_N = 28;
+const PATTERN_STATISTIC = 19;
+const ZERO_RATE = 20;
+const FLAT_RUN_MAX = 21;
+/** The step model (see `SensorState.idleLevel`); IDLE_LEVEL NaN: none yet. */
+const IDLE_LEVEL = 22;
+const EDGE_N = 23;
+const ACTIVE_RUN = 24;
+const ACTIVE_MEAN = 25;
+const ROBUST_PENDING = 26;
+const ACOV_VARIANCE = 27;
 /** Zone codes held (at most RUN_MEMORY), then the codes, oldest first. */
-const ZONE_COUNT = 29;
-const ZONES = 30;
-/** The last sample's findings (see `Findings`). */
-const F_BEST = ZONES + 9;
+const ZONE_COUNT = 28;
+const ZONES = 29;
+/**
+ * Zones in the run rules' windows (derived from the held zones, not saved): of the last 3 at or beyond 2σ
+ * above / below, of the last 5 beyond 1σ, of the last 9 on each side.
+ */
+const RUN_COUNTS = ZONES + 9;
+/** The last sample's findings (see `finishFindings`). */
+const F_BEST = RUN_COUNTS + 6;
 const F_SCORE = F_BEST + 1;
 /** The product of (1 + ratio) over the findings; its log is the joint evidence (taken only when asked for). */
 const F_PRODUCT = F_BEST + 2;
@@ -229,32 +278,27 @@ const F_LO = F_BEST + 5;
 const F_HI = F_BEST + 6;
 const F_ARG = F_BEST + 7;
 const F_WEEKLY = F_BEST + 8;
+/** The period (ms) of the short cycle whose finding is in the pattern slot (0: the seasonal profile's). */
+const F_CYCLE = F_BEST + 9;
 /** Per anomaly type, the strongest statistic / threshold of the last sample (`lastEvidence`). */
-const EVIDENCE = F_WEEKLY + 1;
-/** The configuration each sample reads (copied from `ResolvedConfig` when it is resolved). */
-const C_WARMUP = EVIDENCE + ANOMALY_TYPES.length;
-const C_ALPHA = C_WARMUP + 1;
-const C_FAST_ALPHA = C_WARMUP + 2;
-const C_Z = C_WARMUP + 3;
-const C_Z_CLIP = C_WARMUP + 4;
-const C_RATE = C_WARMUP + 5;
-const C_LAMBDA = C_WARMUP + 6;
-const C_L = C_WARMUP + 7;
-const C_K = C_WARMUP + 8;
-const C_H = C_WARMUP + 9;
-const C_MIN_SIGMA = C_WARMUP + 10;
-/** Bits of the detectors that run (see `FLAG_*`). */
-const C_FLAGS = C_WARMUP + 11;
-const C_NOISE = C_WARMUP + 12;
-const C_STUCK_MIN = C_WARMUP + 13;
-/** ln(stuckProbability). */
-const C_STUCK_LN_P = C_WARMUP + 14;
-const C_RUN_RULE_SCORE = C_WARMUP + 15;
+const EVIDENCE = F_CYCLE + 1;
+/** Not every sample: the block, the pattern finding's explanation, the step model's edges, the count model. */
+const BLOCK_TS = EVIDENCE + ANOMALY_TYPES.length;
+const PATTERN_LO = BLOCK_TS + 1;
+const PATTERN_HI = BLOCK_TS + 2;
+const PATTERN_RESIDUAL = BLOCK_TS + 3;
+const PATTERN_WEEKLY = BLOCK_TS + 4;
+const EDGE_MEAN = BLOCK_TS + 5;
+const EDGE_VARIANCE = BLOCK_TS + 6;
+const RETURNS = BLOCK_TS + 7;
+const BURST_MEAN = BLOCK_TS + 8;
+const BURST_VARIANCE = BLOCK_TS + 9;
+const BURST_N = BLOCK_TS + 10;
 /**
- * The daily and the weekly profile's numbers (`SeasonalProfile` without its bins, which are a Float64Array
- * of mean and count side by side, one cache line per bin visited), then the last block's results.
+ * The daily and the weekly profile's numbers (`SeasonalProfile` without its bins, which are kept apart,
+ * see `SensorDetector.bins`), then the last block's results.
  */
-const DAY = C_RUN_RULE_SCORE + 1;
+const DAY = BLOCK_TS + 11;
 const WEEK = DAY + 10;
 const P_VARIANCE = 0;
 const P_EWMA = 1;
@@ -267,16 +311,58 @@ const P_RAW = 6;
 const P_MEAN = 7;
 const P_RSD = 8;
 const P_STATISTIC = 9;
+const SLOT_COUNT = WEEK + 10;
+
 /**
- * Zones in the run rules' windows (derived from the held zones, not saved): of the last 3 at or beyond 2σ
- * above / below, of the last 5 beyond 1σ, of the last 9 on each side.
+ * The configuration each sample reads (from `ResolvedConfig` and the sample period), in an array shared by
+ * every detector with the same numbers (see `sharedConfig`): over many sensors one copy stays in cache.
  */
-const RUN_COUNTS = WEEK + 10;
-/** The sample being judged (passed in the array: doubles passed to a call that is not inlined are boxed). */
-const IN_TS = RUN_COUNTS + 6;
-const IN_VALUE = IN_TS + 1;
-const FLAT_RUN_MAX = IN_VALUE + 1;
-const SLOT_COUNT = FLAT_RUN_MAX + 1;
+const C_WARMUP = 0;
+const C_ALPHA = 1;
+const C_FAST_ALPHA = 2;
+const C_Z = 3;
+const C_Z_CLIP = 4;
+const C_RATE = 5;
+const C_LAMBDA = 6;
+const C_L = 7;
+const C_K = 8;
+const C_H = 9;
+const C_MIN_SIGMA = 10;
+/** Bits of the detectors that run (see `FLAG_*`). */
+const C_FLAGS = 11;
+const C_NOISE = 12;
+const C_STUCK_MIN = 13;
+/** ln(stuckProbability). */
+const C_STUCK_LN_P = 14;
+const C_RUN_RULE_SCORE = 15;
+/** Samples per block of the seasonal profiles, and the profiles' learning rates per block (see `resolveRates`). */
+const C_BLOCK_SAMPLES = 16;
+const C_DAY_VARIANCE_ALPHA = 17;
+const C_DAY_ACOV_ALPHA = 18;
+const C_WEEK_SPREAD_ALPHA = 19;
+const C_WEEK_VARIANCE_ALPHA = 20;
+const CONFIG_COUNT = 21;
+
+/** Configuration arrays by their numbers (few: one per sample period and settings in use). */
+const CONFIGS = new Map<string, Float64Array>();
+
+/** The shared array holding these configuration numbers (never written after it is shared). */
+function sharedConfig(numbers: Float64Array): Float64Array {
+  const key = numbers.join();
+  let shared = CONFIGS.get(key);
+  if (!shared) {
+    // Bounded whatever happens to the settings: detectors keep their arrays, only sharing is lost.
+    if (CONFIGS.size >= 1024) CONFIGS.clear();
+    CONFIGS.set(key, (shared = numbers));
+  }
+  return shared;
+}
+
+/**
+ * The sample being judged: numbers passed to a call that is not inlined are boxed, so `update` hands them
+ * over here (shared: a sample is judged start to end in one synchronous call).
+ */
+const INPUT = new Float64Array(2);
 /** The run rules' windows, and the smallest |zone| each counts (zone = 1 + whole sigmas, see `update`). */
 const RUN_WINDOWS = [3, 5, 9];
 const RUN_MIN_ZONE = [3, 2, 1];
@@ -295,117 +381,26 @@ const FLAG_PHYSICAL = 256;
 const FLAG_LIMITS = 512;
 const FLAG_COUNT_MODEL = 1024;
 
-/**
- * A detector's findings: it fills the shared slots during `update`, then `finish` keeps what outlives
- * the sample (the strongest finding, its evidence, per-type ratios, the joint weight of evidence) in the
- * detector's numbers, and text is formatted only when a verdict is asked for.
- */
-class Findings {
-  /** The fixed-score finding's text, when the verdict is one. */
-  private bDetail: string | undefined = undefined;
-
-  constructor(private readonly h: Float64Array) {}
-
-  reset(): void {
-    // Only `present`: a fixed score is read only where present, and every write that makes a slot present
-    // either sets its fixed score (`addFixed`) or is for a slot whose fixed score is always NaN.
-    const present = SLOTS.present;
-    for (let i = 0; i < present.length; i++) present[i] = 0;
-    const h = this.h;
-    h[F_WEEKLY] = 0;
-    h[F_BEST] = -1;
-    h[F_SCORE] = 0;
-    h[F_PRODUCT] = 1;
-  }
-
-  /** `i` is `EVIDENCE_INDEX[type]`. */
-  add(i: number, statistic: number, threshold: number, lo: number, hi: number, arg: number): void {
-    SLOTS.present[i] = 1;
-    SLOTS.statistic[i] = statistic;
-    SLOTS.threshold[i] = threshold;
-    SLOTS.lo[i] = lo;
-    SLOTS.hi[i] = hi;
-    SLOTS.arg[i] = arg;
-    SLOTS.fixed[i] = NaN;
-  }
-
-  /** A finding with a fixed score (limits, physical range, run rules); rare, so plain arguments. */
-  addFixed(i: number, score: number, statistic: number, threshold: number, lo: number | null, hi: number | null, detail: string): void {
-    if (SLOTS.present[i] && SLOTS.fixed[i] >= score) return;
-    this.add(i, statistic, threshold, lo ?? NaN, hi ?? NaN, 0);
-    SLOTS.fixed[i] = score;
-    SLOTS.details[i] = detail;
-  }
-
-  /**
-   * Strongest finding, per-type ratios and joint evidence, into the detector's numbers. Returns nothing:
-   * a number returned from a call that is not inlined is boxed.
-   */
-  finish(): void {
-    const { present, fixed, statistic, threshold } = SLOTS;
-    const h = this.h;
-    let product = 1;
-    let best = -1;
-    let bestScore = 0;
-    for (let k = 0; k < REPORT_ORDER.length; k++) {
-      const i = REPORT_ORDER[k];
-      if (!present[i]) {
-        h[EVIDENCE + i] = 0;
-        continue;
-      }
-      let score: number;
-      let ratio: number;
-      const f = fixed[i];
-      if (f === f) {
-        score = f;
-        ratio = f >= 1 ? 1e12 : f / (1 - f);
-        product *= 1 + ratio;
-      } else {
-        const st = statistic[i];
-        score = scoreOf(st, threshold[i]);
-        ratio = st === Infinity ? 1e12 : score > 0 ? st / threshold[i] : 0;
-        if (score > 0) product *= 1 + ratio;
-      }
-      h[EVIDENCE + i] = ratio;
-      if (best < 0 || score > bestScore) {
-        best = i;
-        bestScore = score;
-      }
-    }
-    if (!(bestScore > 0)) return;
-    h[F_BEST] = best;
-    h[F_SCORE] = bestScore;
-    h[F_PRODUCT] = product;
-    h[F_STATISTIC] = statistic[best];
-    h[F_THRESHOLD] = threshold[best];
-    h[F_LO] = SLOTS.lo[best];
-    h[F_HI] = SLOTS.hi[best];
-    h[F_ARG] = SLOTS.arg[best];
-    this.bDetail = fixed[best] === fixed[best] ? SLOTS.details[best] : undefined;
-  }
-
-  verdict(): EngineVerdict {
-    const h = this.h;
-    const i = h[F_BEST];
-    if (i < 0) return NOTHING();
-    const type = ANOMALY_TYPES[i];
-    const lo = h[F_LO];
-    const hi = h[F_HI];
-    const evidence: AnomalyEvidence = {
-      expected_lo: Number.isNaN(lo) ? null : lo,
-      expected_hi: Number.isNaN(hi) ? null : hi,
-      statistic: h[F_STATISTIC],
-      threshold: h[F_THRESHOLD],
-    };
-    const score = h[F_SCORE];
-    const detail = this.bDetail ?? (score >= ANOMALY_SCORE ? describe(type, h[F_ARG], h[F_WEEKLY] === 1) : undefined);
-    if (detail !== undefined) evidence.detail = detail;
-    return { score, anomaly_type: type, evidence, combined: Math.log(h[F_PRODUCT]) };
-  }
+/** Records a statistical finding in the shared slots (`i` is `EVIDENCE_INDEX[type]`). */
+function addFinding(i: number, statistic: number, threshold: number, lo: number, hi: number, arg: number): void {
+  SLOTS.present[i] = 1;
+  SLOTS.statistic[i] = statistic;
+  SLOTS.threshold[i] = threshold;
+  SLOTS.lo[i] = lo;
+  SLOTS.hi[i] = hi;
+  SLOTS.arg[i] = arg;
+  SLOTS.fixed[i] = NaN;
 }
 
+/** A finding with a fixed score (limits, physical range, run rules); rare, so plain arguments. */
+function addFixed(i: number, score: number, statistic: number, threshold: number, lo: number | null, hi: number | null, detail: string): void {
+  if (SLOTS.present[i] && SLOTS.fixed[i] >= score) return;
+  addFinding(i, statistic, threshold, lo ?? NaN, hi ?? NaN, 0);
+  SLOTS.fixed[i] = score;
+  SLOTS.details[i] = detail;
+}
 
-function describe(type: AnomalyType, arg: number, weekly: boolean): string | undefined {
+function describe(type: AnomalyType, arg: number, weekly: boolean, cycleMs: number): string | undefined {
   switch (type) {
     case 'spike':
       return `z = ${arg.toFixed(1)}`;
@@ -420,6 +415,7 @@ function describe(type: AnomalyType, arg: number, weekly: boolean): string | und
     case 'stuck':
       return `unchanged for ${arg} samples`;
     case 'pattern':
+      if (cycleMs > 0) return `${fmt(arg)} off its ${Math.round(cycleMs / 1000)} s cycle`;
       return `${fmt(arg)} from the usual value at this time of ${weekly ? 'week' : 'day'}`;
     default:
       return undefined;
@@ -443,6 +439,7 @@ export function migrateState(saved: SensorState): SensorState {
     if (v !== undefined && key !== 'version') state[key] = v;
   }
   const migrated = state as unknown as SensorState;
+  if (old.acovVariance === undefined) migrated.acovVariance = migrated.variance;
   if (old.day === undefined && Array.isArray(old.dayMean) && old.dayMean.length === DAY_BINS && Array.isArray(old.dayCount)) {
     migrated.day = {
       mean: old.dayMean,
@@ -471,6 +468,7 @@ export function initialState(): SensorState {
     acov: 0,
     prevDev: 0,
     acovN: 0,
+    acovVariance: 0,
     dMean: 0,
     dVariance: 0,
     ewma: 0,
@@ -480,6 +478,14 @@ export function initialState(): SensorState {
     flatRun: 0,
     repeatRate: 0,
     flatRunMax: 0,
+    idleLevel: null,
+    edgeN: 0,
+    edgeMean: 0,
+    edgeVariance: 0,
+    activeRun: 0,
+    activeMean: 0,
+    returns: 0,
+    robustPending: 0,
     limitActive: { lolo: false, lo: false, hi: false, hihi: false },
     zones: [],
     day: emptyProfile(DAY_BINS),
@@ -496,6 +502,7 @@ export function initialState(): SensorState {
     burstMean: 0,
     burstVariance: 0,
     burstN: 0,
+    cycle: null,
   };
 }
 
@@ -537,35 +544,52 @@ export class SensorDetector {
   private dts: number[];
   private probe: number[];
   private readonly limitActive: { lolo: boolean; lo: boolean; hi: boolean; hihi: boolean };
-  /** Per bin of the daily / weekly profile: its mean at 2·bin, its count at 2·bin + 1. */
-  private readonly dayBins = new Float64Array(2 * DAY_BINS);
-  private readonly weekBins = new Float64Array(2 * WEEK_BINS);
+  /**
+   * The daily and weekly profiles' bins: bin b's mean at `dayAt + b·binStride` (`weekAt` for the weekly
+   * one), its count next to it. In a bank the bins of all its sensors lie bin by bin (see `DetectorBank`).
+   */
+  private readonly bins: Float64Array;
+  private readonly dayAt: number;
+  private readonly weekAt: number;
+  private readonly binStride: number;
   private config: ResolvedConfig;
   /**
    * Per-detector evidence of the last sample (statistic / threshold per anomaly type, indexed by
    * `EVIDENCE_INDEX`; 0 where a detector did not run). Overwritten by each step (not part of the state).
    */
   readonly lastEvidence: Float64Array;
-  private readonly findings: Findings;
-  /** The weekly profile's learning rates (see `resolveRates`): its residual spread (a day), its autocovariance and both profiles' fit (a week). */
-  private weekSpreadAlpha = 0;
-  private weekVarianceAlpha = 0;
-  private dayVarianceAlpha = 0;
-  private dayAcovAlpha = 0;
-  /** Samples per block of the seasonal profiles. */
-  private blockSamples = 1;
+  /** The fixed-score finding's text, when the last verdict is one. */
+  private detail: string | undefined = undefined;
+  /** The configuration's numbers a sample reads (`C_*`; shared with every detector configured alike). */
+  private c!: Float64Array;
+  /** The short-cycle model, once the sample period is known (null for slow sensors). */
+  private cycle: CycleProfile | null = null;
 
-  /** `storage`: a row from `DetectorBank.row()` to keep the numbers in (overwritten), else the detector's own array. */
+  /**
+   * `storage`: a row from `DetectorBank.row()` to keep the numbers and profile bins in (overwritten), or an
+   * array for the numbers only; else the detector's own arrays.
+   */
   constructor(
     private readonly settings: DetectorSettings = {},
     state?: SensorState,
-    storage?: Float64Array,
+    storage?: DetectorRow | Float64Array,
   ) {
-    if (storage && storage.length !== SLOT_COUNT) throw new RangeError(`a detector row holds ${SLOT_COUNT} numbers, not ${storage.length}`);
-    const h = storage ? storage.fill(0) : new Float64Array(SLOT_COUNT);
+    const numbers = storage instanceof Float64Array ? storage : storage?.numbers;
+    if (numbers && numbers.length !== SLOT_COUNT) throw new RangeError(`a detector row holds ${SLOT_COUNT} numbers, not ${numbers.length}`);
+    const h = numbers ? numbers.fill(0) : new Float64Array(SLOT_COUNT);
     this.h = h;
+    if (storage && !(storage instanceof Float64Array)) {
+      this.bins = storage.bins;
+      this.dayAt = storage.dayAt;
+      this.weekAt = storage.weekAt;
+      this.binStride = storage.binStride;
+    } else {
+      this.bins = new Float64Array(2 * (DAY_BINS + WEEK_BINS));
+      this.dayAt = 0;
+      this.weekAt = 2 * DAY_BINS;
+      this.binStride = 2;
+    }
     this.lastEvidence = h.subarray(EVIDENCE, EVIDENCE + ANOMALY_TYPES.length);
-    this.findings = new Findings(h);
     // States saved before a field existed get its initial value.
     const s = state ? migrateState(state) : initialState();
     h[N] = s.n;
@@ -577,6 +601,7 @@ export class SensorDetector {
     h[ACOV] = s.acov;
     h[PREV_DEV] = s.prevDev;
     h[ACOV_N] = s.acovN;
+    h[ACOV_VARIANCE] = s.acovVariance;
     h[D_MEAN] = s.dMean;
     h[D_VARIANCE] = s.dVariance;
     h[EWMA] = s.ewma;
@@ -586,6 +611,14 @@ export class SensorDetector {
     h[FLAT_RUN] = s.flatRun;
     h[REPEAT_RATE] = s.repeatRate;
     h[FLAT_RUN_MAX] = s.flatRunMax;
+    h[IDLE_LEVEL] = s.idleLevel ?? NaN;
+    h[EDGE_N] = s.edgeN;
+    h[EDGE_MEAN] = s.edgeMean;
+    h[EDGE_VARIANCE] = s.edgeVariance;
+    h[ACTIVE_RUN] = s.activeRun;
+    h[ACTIVE_MEAN] = s.activeMean;
+    h[RETURNS] = s.returns;
+    h[ROBUST_PENDING] = s.robustPending;
     h[BLOCK_SUM] = s.blockSum;
     h[BLOCK_N] = s.blockN;
     h[BLOCK_TS] = s.blockTs;
@@ -603,16 +636,17 @@ export class SensorDetector {
     this.dts = s.dts;
     this.probe = s.probe;
     this.limitActive = s.limitActive;
-    loadProfile(h, DAY, this.dayBins, s.day);
-    loadProfile(h, WEEK, this.weekBins, s.week);
+    loadProfile(h, DAY, this.bins, this.dayAt, this.binStride, DAY_BINS, s.day);
+    loadProfile(h, WEEK, this.bins, this.weekAt, this.binStride, WEEK_BINS, s.week);
     this.config = resolveConfig(s.periodMs, settings);
     this.resolveRates();
+    this.cycle = this.config.enabled.daily ? CycleProfile.for(this.config, s.cycle) : null;
   }
 
   /** The seasonal profiles' block length and learning rates per block, from the sample period; the configuration's per-sample numbers. */
   private resolveRates(): void {
     const c = this.config;
-    const h = this.h;
+    const h = new Float64Array(CONFIG_COUNT);
     h[C_WARMUP] = c.warmupSamples;
     h[C_ALPHA] = c.alpha;
     h[C_FAST_ALPHA] = c.fastAlpha;
@@ -643,14 +677,16 @@ export class SensorDetector {
       (c.countModel ? FLAG_COUNT_MODEL : 0);
     const period = c.periodMs;
     const perBin = period && period > 0 ? DAY_MS / DAY_BINS / period : 1;
-    this.blockSamples = Math.max(1, Math.floor(perBin / BLOCKS_PER_BIN));
-    const blockMs = (period ?? 0) * this.blockSamples;
+    const blockSamples = Math.max(1, Math.floor(perBin / BLOCKS_PER_BIN));
+    h[C_BLOCK_SAMPLES] = blockSamples;
+    const blockMs = (period ?? 0) * blockSamples;
     const rate = (halfLifeMs: number) => 1 - Math.pow(0.5, 1 / (blockMs > 0 ? Math.max(1, halfLifeMs / blockMs) : 20));
     const baselineMs = 1 / -Math.log2(1 - c.alpha) * (period ?? 0);
-    this.dayVarianceAlpha = blockMs > 0 ? rate(baselineMs) : c.alpha;
-    this.dayAcovAlpha = blockMs > 0 ? rate(AUTOCORRELATION_MEMORY * baselineMs) : c.alpha / AUTOCORRELATION_MEMORY;
-    this.weekSpreadAlpha = rate(DAY_MS);
-    this.weekVarianceAlpha = rate(WEEK_MS);
+    h[C_DAY_VARIANCE_ALPHA] = blockMs > 0 ? rate(baselineMs) : c.alpha;
+    h[C_DAY_ACOV_ALPHA] = blockMs > 0 ? rate(AUTOCORRELATION_MEMORY * baselineMs) : c.alpha / AUTOCORRELATION_MEMORY;
+    h[C_WEEK_SPREAD_ALPHA] = rate(DAY_MS);
+    h[C_WEEK_VARIANCE_ALPHA] = rate(WEEK_MS);
+    this.c = sharedConfig(h);
   }
 
   /** A deep copy of the state, safe to serialise (JSON) and to restore with `new SensorDetector(settings, state)`. */
@@ -670,6 +706,7 @@ export class SensorDetector {
       acov: h[ACOV],
       prevDev: h[PREV_DEV],
       acovN: h[ACOV_N],
+      acovVariance: h[ACOV_VARIANCE],
       dMean: h[D_MEAN],
       dVariance: h[D_VARIANCE],
       ewma: h[EWMA],
@@ -679,10 +716,18 @@ export class SensorDetector {
       flatRun: h[FLAT_RUN],
       repeatRate: h[REPEAT_RATE],
       flatRunMax: h[FLAT_RUN_MAX],
+      idleLevel: orNull(h[IDLE_LEVEL]),
+      edgeN: h[EDGE_N],
+      edgeMean: h[EDGE_MEAN],
+      edgeVariance: h[EDGE_VARIANCE],
+      activeRun: h[ACTIVE_RUN],
+      activeMean: h[ACTIVE_MEAN],
+      returns: h[RETURNS],
+      robustPending: h[ROBUST_PENDING],
       limitActive: this.limitActive,
       zones: Array.from(h.subarray(ZONES, ZONES + h[ZONE_COUNT])),
-      day: saveProfile(h, DAY, this.dayBins),
-      week: saveProfile(h, WEEK, this.weekBins),
+      day: saveProfile(h, DAY, this.bins, this.dayAt, this.binStride, DAY_BINS),
+      week: saveProfile(h, WEEK, this.bins, this.weekAt, this.binStride, WEEK_BINS),
       blockSum: h[BLOCK_SUM],
       blockN: h[BLOCK_N],
       blockTs: h[BLOCK_TS],
@@ -695,6 +740,7 @@ export class SensorDetector {
       burstMean: h[BURST_MEAN],
       burstVariance: h[BURST_VARIANCE],
       burstN: h[BURST_N],
+      cycle: this.cycle ? this.cycle.save() : null,
     });
   }
 
@@ -703,7 +749,7 @@ export class SensorDetector {
   }
 
   get warmingUp(): boolean {
-    return this.h[N] <= this.h[C_WARMUP];
+    return this.h[N] <= this.c[C_WARMUP];
   }
 
   /** Samples still to learn before the statistical detectors judge (0 once warmed up; an estimate while the sample period is being learned). */
@@ -714,7 +760,7 @@ export class SensorDetector {
   /** Judges one sample and learns from it; the verdict with its evidence (a new object each call). */
   step(timestamp: number, value: number): EngineVerdict {
     this.update(timestamp, value);
-    return this.findings.verdict();
+    return this.verdict();
   }
 
   /**
@@ -727,37 +773,37 @@ export class SensorDetector {
     // the sample goes in the detector's array, the work is in `judgeInput`, which returns nothing, and this
     // small wrapper is inlined into its caller.
     const h = this.h;
-    h[IN_TS] = timestamp;
-    h[IN_VALUE] = value;
+    INPUT[0] = timestamp;
+    INPUT[1] = value;
     this.judgeInput();
     return h[F_SCORE];
   }
 
-  /** Judges and learns the sample in IN_TS / IN_VALUE (the score and findings go to F_*). */
+  /** Judges and learns the sample in INPUT (the score and findings go to F_*). */
   private judgeInput(): void {
     const h = this.h;
-    const timestamp = h[IN_TS];
-    const value = h[IN_VALUE];
-    const findings = this.findings;
-    findings.reset();
+    const c = this.c;
+    const timestamp = INPUT[0];
+    const value = INPUT[1];
+    this.resetFindings();
     if (!Number.isFinite(value)) {
-      findings.finish();
+      this.finishFindings();
       return;
     }
     // The configuration as this sample starts (the sample period may become known during it).
     const period = h[PERIOD];
-    const flags = h[C_FLAGS];
-    const alpha = h[C_ALPHA];
-    const zClip = h[C_Z_CLIP];
-    const minSigma = h[C_MIN_SIGMA];
+    const flags = c[C_FLAGS];
+    const alpha = c[C_ALPHA];
+    const zClip = c[C_Z_CLIP];
+    const minSigma = c[C_MIN_SIGMA];
     // Periods since the last sample: 1 on a regular signal; learning rates and the rate test follow it.
     const lastTs = h[LAST_TS];
     const steps = lastTs === lastTs && period > 0 ? Math.max(0, timestamp - lastTs) / period : 1;
     if (period !== period) this.trackPeriod(timestamp);
     h[LAST_TS] = timestamp;
     const n = ++h[N];
-    if (flags & FLAG_PHYSICAL) this.physical(findings);
-    if (flags & FLAG_LIMITS) this.limits(findings);
+    if (flags & FLAG_PHYSICAL) this.physical();
+    if (flags & FLAG_LIMITS) this.limits();
 
     const prev = h[PREV];
     if (prev !== prev) {
@@ -765,11 +811,11 @@ export class SensorDetector {
       h[EWMA] = value;
       h[PREV] = value;
       this.robustStart(value);
-      findings.finish();
+      this.finishFindings();
       return;
     }
 
-    const warming = n <= h[C_WARMUP];
+    const warming = n <= c[C_WARMUP];
     const mean = h[MEAN];
     const variance = h[VARIANCE];
     const sd = Math.max(Math.sqrt(variance), minSigma, 1e-6 * Math.abs(mean), 1e-9); // sigma(), inline
@@ -779,36 +825,50 @@ export class SensorDetector {
     const dSd = Math.max(Math.sqrt(h[D_VARIANCE]), minSigma, 1e-9 * Math.abs(mean), 1e-12);
     const dz = (d - dMean) / dSd;
     const gap = steps > GAP_PERIODS;
-    const lambda = h[C_LAMBDA];
+    const lambda = c[C_LAMBDA];
     const ewma = lambda * value + (1 - lambda) * h[EWMA];
     // The EWMA and CUSUM charts assume independent samples; on a cycling or wandering signal successive
     // deviations are alike and both charts would signal every half cycle. They are widened by the
     // signal's own lag-1 autocorrelation, so they signal a departure from how the signal usually moves.
     const rho = variance > 0 ? Math.min(MAX_AUTOCORRELATION, Math.max(0, h[ACOV] / variance)) : 0; // autocorrelation(), inline
-    const cusumK = h[C_K];
-    const zc = Math.max(-zClip, Math.min(zClip, z)) / Math.sqrt((1 + rho) / (1 - rho));
+    // The CUSUM's from the autocovariance over the variance of the same deviations (see `acovVariance`).
+    // Over the baseline variance (learned faster, from every sample) the ratio swung between the cap and
+    // far below the signal's own: an ordinary swing widens the baseline at once, the ratio collapsed and
+    // the CUSUM called the swing a sustained shift. The EWMA chart keeps that ratio: the consistent one
+    // cost the NAB cross-validation folds there (README, detection quality).
+    const acovVariance = h[ACOV_VARIANCE];
+    const cusumRho = acovVariance > 0 ? Math.min(MAX_AUTOCORRELATION, Math.max(0, h[ACOV] / acovVariance)) : 0;
+    const cusumK = c[C_K];
+    const zc = Math.max(-zClip, Math.min(zClip, z)) / Math.sqrt((1 + cusumRho) / (1 - cusumRho));
     const cusumHi = Math.max(0, h[CUSUM_HI] + zc - cusumK);
     const cusumLo = Math.max(0, h[CUSUM_LO] - zc - cusumK);
     // Clipped wider than the baseline so a noise burst shows its full spread while one spike cannot dominate.
     const zf = Math.max(-2 * zClip, Math.min(2 * zClip, z)) * sd;
-    const fastAlpha = h[C_FAST_ALPHA];
+    const fastAlpha = c[C_FAST_ALPHA];
     const fastVariance = (1 - fastAlpha) * h[FAST_VARIANCE] + fastAlpha * zf * zf;
-    const flat = Math.abs(d) <= Math.max(minSigma * 1e-3, 1e-12 * Math.abs(value));
+    const flatTolerance = Math.max(minSigma * 1e-3, 1e-12 * Math.abs(value));
+    const flat = Math.abs(d) <= flatTolerance;
     const flatRun = flat ? h[FLAT_RUN] + 1 : 0;
+    // An edge of an idle stretch: leaving it, or coming back to its level. An idle stretch is a flat run
+    // of at least stuckMinSamples and half the usual longest (not a few repeats of a coarse reading).
+    const idleRun = Math.max(c[C_STUCK_MIN], 0.5 * h[FLAT_RUN_MAX]);
+    const departure = !flat && h[FLAT_RUN] >= idleRun;
+    const comeback = !flat && Math.abs(value - h[IDLE_LEVEL]) <= flatTolerance;
+    const edge = departure || comeback;
     // Zone code: sign of the deviation × (1 + whole sigmas, at most 3), so 0 never occurs and side is kept.
     const zone = (z >= 0 ? 1 : -1) * (1 + Math.min(3, Math.floor(Math.abs(z))));
     this.pushZone(zone);
 
     const counts = (flags & FLAG_COUNT_MODEL) !== 0 && h[ZERO_RATE] > ZERO_INFLATED;
-    if (counts) this.countModel(warming, findings);
+    if (counts) this.countModel(warming);
     if (!warming) {
       // A count signal's bursts are its ordinary activity: their sizes are judged by the count model, not
       // as spikes, jumps or noise against a mean its zeros drag down. Sustained changes still are.
-      // The hot detectors write their slots directly (see `Findings`): a call with these numbers as
+      // The hot detectors write their slots directly (see `addFinding`): a call with these numbers as
       // arguments, if not inlined, would box each of them. Fixed-score slots stay NaN (reset).
       const { present, statistic, threshold, lo, hi, arg } = SLOTS;
       if (flags & FLAG_ZSCORE && !counts) {
-        const zThreshold = h[C_Z];
+        const zThreshold = c[C_Z];
         present[I_SPIKE] = 1;
         statistic[I_SPIKE] = Math.abs(z);
         threshold[I_SPIKE] = zThreshold;
@@ -818,16 +878,20 @@ export class SensorDetector {
       }
       // Across a gap the change is not a per-sample rate.
       if (flags & FLAG_RATE && !gap && !counts) {
-        const rateThreshold = h[C_RATE];
+        const rateThreshold = c[C_RATE];
+        // A step signal's edges are judged against its usual edge jumps: the band is at least as wide as
+        // their mean plus rateThreshold of their spreads.
+        const stepSd = edge && h[EDGE_N] >= EDGE_MIN_COUNT && h[ACTIVE_MEAN] >= c[C_STUCK_MIN] ? (h[EDGE_MEAN] + rateThreshold * Math.sqrt(h[EDGE_VARIANCE])) / rateThreshold : 0;
+        const rateSd = Math.max(dSd, stepSd);
         present[I_RATE] = 1;
-        statistic[I_RATE] = Math.abs(dz);
+        statistic[I_RATE] = Math.abs(d - dMean) / rateSd;
         threshold[I_RATE] = rateThreshold;
-        lo[I_RATE] = prev + dMean - rateThreshold * dSd;
-        hi[I_RATE] = prev + dMean + rateThreshold * dSd;
+        lo[I_RATE] = prev + dMean - rateThreshold * rateSd;
+        hi[I_RATE] = prev + dMean + rateThreshold * rateSd;
         arg[I_RATE] = d;
       }
       if (flags & FLAG_EWMA) {
-        const ewmaL = h[C_L];
+        const ewmaL = c[C_L];
         const phi = rho * (1 - lambda); // ewmaWidening, inline
         const limit = ewmaL * sd * Math.sqrt((lambda / (2 - lambda)) * ((1 + phi) / (1 - phi)));
         present[I_DRIFT] = 1;
@@ -840,22 +904,22 @@ export class SensorDetector {
       if (flags & FLAG_CUSUM) {
         present[I_SHIFT] = 1;
         statistic[I_SHIFT] = Math.max(cusumHi, cusumLo);
-        threshold[I_SHIFT] = h[C_H];
+        threshold[I_SHIFT] = c[C_H];
         lo[I_SHIFT] = mean - cusumK * sd;
         hi[I_SHIFT] = mean + cusumK * sd;
         arg[I_SHIFT] = cusumHi >= cusumLo ? 1 : -1;
       }
       if (flags & FLAG_NOISE && variance > 0 && !counts) {
         const ratio = Math.sqrt(fastVariance / (sd * sd));
-        const zThreshold = h[C_Z];
+        const zThreshold = c[C_Z];
         present[I_NOISE] = 1;
         statistic[I_NOISE] = ratio;
-        threshold[I_NOISE] = h[C_NOISE];
+        threshold[I_NOISE] = c[C_NOISE];
         lo[I_NOISE] = mean - zThreshold * sd;
         hi[I_NOISE] = mean + zThreshold * sd;
         arg[I_NOISE] = ratio;
       }
-      if (flags & FLAG_RUN_RULES && !counts) this.runRules(findings);
+      if (flags & FLAG_RUN_RULES && !counts) this.runRules();
     }
     // Absence of the usual activity (a counter that stops) is a run of repeats as unlikely as a stuck sensor's,
     // and longer than the signal's own idle stretches (repeats come in runs there, not one by one).
@@ -864,7 +928,7 @@ export class SensorDetector {
     if (flatRun > 0 || runEnded) {
       const p = h[REPEAT_RATE];
       // The run length as unlikely as `stuckProbability` given how often the value repeats.
-      const geometric = p <= 0 ? h[C_STUCK_MIN] : p >= 0.999 ? Number.MAX_SAFE_INTEGER : Math.max(h[C_STUCK_MIN], Math.ceil(h[C_STUCK_LN_P] / Math.log(p)));
+      const geometric = p <= 0 ? c[C_STUCK_MIN] : p >= 0.999 ? Number.MAX_SAFE_INTEGER : Math.max(c[C_STUCK_MIN], Math.ceil(c[C_STUCK_LN_P] / Math.log(p)));
       stuckThreshold = Math.max(geometric, Math.ceil(STUCK_RUN_MARGIN * h[FLAT_RUN_MAX]));
     }
     if (!warming && flags & FLAG_STUCK && flatRun > 0) {
@@ -881,7 +945,7 @@ export class SensorDetector {
     if (flags & FLAG_DAILY && period <= DAY_MS / DAY_BINS) {
       if (h[BLOCK_N] === 0) h[BLOCK_TS] = timestamp;
       h[BLOCK_SUM] += value;
-      if (++h[BLOCK_N] >= this.blockSamples) {
+      if (++h[BLOCK_N] >= c[C_BLOCK_SAMPLES]) {
         this.seasonalBlock();
         seasonal = true;
       }
@@ -889,11 +953,33 @@ export class SensorDetector {
       if (!warming && patternStatistic > 0) {
         SLOTS.present[I_PATTERN] = 1;
         SLOTS.statistic[I_PATTERN] = patternStatistic;
-        SLOTS.threshold[I_PATTERN] = h[C_L] + 1;
+        SLOTS.threshold[I_PATTERN] = c[C_L] + 1;
         SLOTS.lo[I_PATTERN] = h[PATTERN_LO];
         SLOTS.hi[I_PATTERN] = h[PATTERN_HI];
         SLOTS.arg[I_PATTERN] = h[PATTERN_RESIDUAL];
         if (h[PATTERN_WEEKLY] === 1) h[F_WEEKLY] = 1;
+      }
+    }
+    // A short cycle's finding shares the pattern slot (a departure from the usual shape in time), the stronger reported.
+    // Not on a signal that idles between runs (a batch line, a counter): its steps are judged by the step
+    // model, and a profile of phase bins smears each edge into a run of residuals.
+    const cycle = this.cycle;
+    if (cycle !== null) {
+      cycle.io[0] = timestamp;
+      cycle.io[1] = value;
+      cycle.judge();
+      const statistic = cycle.io[2] * (c[C_L] + 1);
+      const stepped = h[EDGE_N] >= EDGE_MIN_COUNT && h[ACTIVE_MEAN] >= c[C_STUCK_MIN];
+      if (!warming && !stepped && statistic > 0 && !(SLOTS.present[I_PATTERN] && SLOTS.statistic[I_PATTERN] >= statistic)) {
+        const L = c[C_L] + 1;
+        SLOTS.present[I_PATTERN] = 1;
+        SLOTS.statistic[I_PATTERN] = statistic;
+        SLOTS.threshold[I_PATTERN] = L;
+        SLOTS.lo[I_PATTERN] = cycle.band(L, false);
+        SLOTS.hi[I_PATTERN] = cycle.band(L, true);
+        SLOTS.arg[I_PATTERN] = cycle.io[3];
+        h[F_WEEKLY] = 0;
+        h[F_CYCLE] = cycle.periodMs;
       }
     }
 
@@ -904,7 +990,10 @@ export class SensorDetector {
     const r = n > 3 ? clip(value - mean, zClip * sd) : value - mean;
     h[MEAN] = mean + a * r;
     h[VARIANCE] = (1 - a) * (variance + a * r * r);
-    if (!gap) {
+    // A step signal's idle stretches say nothing about how it moves when it runs: its changes are learned
+    // outside them (else the idle zeros would shrink the spread its running changes are judged against).
+    const stepSignal = h[EDGE_N] >= EDGE_MIN_COUNT && h[ACTIVE_MEAN] >= c[C_STUCK_MIN];
+    if (!gap && !(stepSignal && flatRun > c[C_STUCK_MIN])) {
       const da = Math.max(alpha, 1 / n);
       const dr = n > 3 ? clip(d - dMean, zClip * dSd) : d - dMean;
       h[D_MEAN] = dMean + da * dr;
@@ -914,19 +1003,28 @@ export class SensorDetector {
     h[FAST_VARIANCE] = fastVariance;
     // A flat line after warm-up must not teach the detector that flat lines are normal; one during warm-up
     // (a sensor that idles at a constant value) must.
-    if (warming || flatRun <= h[C_STUCK_MIN]) h[REPEAT_RATE] += a * ((flat ? 1 : 0) - h[REPEAT_RATE]);
+    if (warming || flatRun <= c[C_STUCK_MIN]) h[REPEAT_RATE] += a * ((flat ? 1 : 0) - h[REPEAT_RATE]);
     // A run that ended teaches the usual longest run: any during warm-up; after it, at most up to twice the
     // threshold (a stuck sensor that recovers must not teach its whole outage, while a state saved before
     // this was learned still catches up within a few idle stretches).
     let runMax = h[FLAT_RUN_MAX] * (1 - alpha / AUTOCORRELATION_MEMORY);
     if (runEnded) runMax = Math.max(runMax, warming ? h[FLAT_RUN] : Math.min(h[FLAT_RUN], 2 * stuckThreshold));
     h[FLAT_RUN_MAX] = runMax;
+    if (edge) this.learnEdge(Math.abs(d), comeback);
+    if (departure) h[ACTIVE_RUN] = 1;
+    else if (h[ACTIVE_RUN] > 0 && !comeback) h[ACTIVE_RUN]++;
+    if (flatRun >= idleRun && h[FLAT_RUN] < idleRun) h[IDLE_LEVEL] = value;
     h[FLAT_RUN] = flatRun;
     if (n <= ROBUST_START) this.robustStart(value);
+    else if (h[ROBUST_PENDING] === 1) {
+      if (!warming) h[ROBUST_PENDING] = 0;
+      else if (!flat || this.probe.length > 0) this.robustStart(value);
+    }
     h[PREV] = value;
     h[ZERO_RATE] += a * ((value === 0 ? 1 : 0) - h[ZERO_RATE]);
-    findings.finish();
+    this.finishFindings();
     const score = h[F_SCORE];
+    if (cycle !== null) cycle.learn(score < ANOMALY_SCORE);
     const prevDev = h[PREV_DEV];
     // How alike successive deviations usually are is learned from usual samples only: during a lasting
     // anomaly they are alike too, and learning that would widen the charts until they fall silent.
@@ -934,10 +1032,11 @@ export class SensorDetector {
       // Counted apart from `n`: a state saved before these fields existed learns them as fast as a new sensor.
       const ka = Math.max(alpha / AUTOCORRELATION_MEMORY, 1 / ++h[ACOV_N]);
       h[ACOV] = (1 - ka) * (h[ACOV] + ka * r * prevDev);
+      h[ACOV_VARIANCE] = (1 - ka) * (h[ACOV_VARIANCE] + ka * r * r);
       if (seasonal) {
-        const blocks = n / this.blockSamples;
-        learnAcov(h, DAY, Math.max(this.dayAcovAlpha, 1 / blocks));
-        learnAcov(h, WEEK, Math.max(this.weekVarianceAlpha, 1 / blocks));
+        const blocks = n / c[C_BLOCK_SAMPLES];
+        learnAcov(h, DAY, Math.max(c[C_DAY_ACOV_ALPHA], 1 / blocks));
+        learnAcov(h, WEEK, Math.max(c[C_WEEK_VARIANCE_ALPHA], 1 / blocks));
       }
     }
     h[PREV_DEV] = r;
@@ -955,6 +1054,105 @@ export class SensorDetector {
     }
   }
 
+  /** Clears the last sample's findings (the shared slots, the detector's verdict numbers). */
+  private resetFindings(): void {
+    // Only `present`: a fixed score is read only where present, and every write that makes a slot present
+    // either sets its fixed score (`addFixed`) or is for a slot whose fixed score is always NaN.
+    const present = SLOTS.present;
+    for (let i = 0; i < present.length; i++) present[i] = 0;
+    const h = this.h;
+    h[F_WEEKLY] = 0;
+    h[F_CYCLE] = 0;
+    h[F_BEST] = -1;
+    h[F_SCORE] = 0;
+    h[F_PRODUCT] = 1;
+  }
+
+  /**
+   * Strongest finding, per-type ratios and joint evidence, into the detector's numbers. Returns nothing:
+   * a number returned from a call that is not inlined is boxed.
+   */
+  private finishFindings(): void {
+    const { present, fixed, statistic, threshold } = SLOTS;
+    const h = this.h;
+    let product = 1;
+    let best = -1;
+    let bestScore = 0;
+    for (let k = 0; k < REPORT_ORDER.length; k++) {
+      const i = REPORT_ORDER[k];
+      if (!present[i]) {
+        h[EVIDENCE + i] = 0;
+        continue;
+      }
+      let score: number;
+      let ratio: number;
+      const f = fixed[i];
+      if (f === f) {
+        score = f;
+        ratio = f >= 1 ? 1e12 : f / (1 - f);
+        product *= 1 + ratio;
+      } else {
+        const st = statistic[i];
+        score = scoreOf(st, threshold[i]);
+        ratio = st === Infinity ? 1e12 : score > 0 ? st / threshold[i] : 0;
+        if (score > 0) product *= 1 + ratio;
+      }
+      h[EVIDENCE + i] = ratio;
+      if (best < 0 || score > bestScore) {
+        best = i;
+        bestScore = score;
+      }
+    }
+    if (!(bestScore > 0)) return;
+    h[F_BEST] = best;
+    h[F_SCORE] = bestScore;
+    h[F_PRODUCT] = product;
+    h[F_STATISTIC] = statistic[best];
+    h[F_THRESHOLD] = threshold[best];
+    h[F_LO] = SLOTS.lo[best];
+    h[F_HI] = SLOTS.hi[best];
+    h[F_ARG] = SLOTS.arg[best];
+    this.detail = fixed[best] === fixed[best] ? SLOTS.details[best] : undefined;
+  }
+
+  /** The last sample's verdict (a new object). */
+  private verdict(): EngineVerdict {
+    const h = this.h;
+    const i = h[F_BEST];
+    if (i < 0) return NOTHING();
+    const type = ANOMALY_TYPES[i];
+    const lo = h[F_LO];
+    const hi = h[F_HI];
+    const evidence: AnomalyEvidence = {
+      expected_lo: Number.isNaN(lo) ? null : lo,
+      expected_hi: Number.isNaN(hi) ? null : hi,
+      statistic: h[F_STATISTIC],
+      threshold: h[F_THRESHOLD],
+    };
+    const score = h[F_SCORE];
+    const detail = this.detail ?? (score >= ANOMALY_SCORE ? describe(type, h[F_ARG], h[F_WEEKLY] === 1, h[F_CYCLE]) : undefined);
+    if (detail !== undefined) evidence.detail = detail;
+    return { score, anomaly_type: type, evidence, combined: Math.log(h[F_PRODUCT]) };
+  }
+
+  /** The step model learns one edge jump (its size): bias-corrected start, then about the last EDGE_MEMORY edges, clipped. */
+  private learnEdge(jump: number, comeback: boolean): void {
+    const h = this.h;
+    const c = this.c;
+    if (comeback && h[ACTIVE_RUN] > 0) {
+      const ra = Math.max(1 / EDGE_MEMORY, 1 / ++h[RETURNS]);
+      h[ACTIVE_MEAN] += ra * (h[ACTIVE_RUN] - h[ACTIVE_MEAN]);
+      h[ACTIVE_RUN] = 0;
+    }
+    const n = ++h[EDGE_N];
+    const mean = h[EDGE_MEAN];
+    const sd = Math.sqrt(h[EDGE_VARIANCE]);
+    const a = Math.max(1 / EDGE_MEMORY, 1 / n);
+    const r = n > EDGE_MIN_COUNT ? clip(jump - mean, Math.max(c[C_Z_CLIP] * sd, 1e-3 * mean)) : jump - mean;
+    h[EDGE_MEAN] = mean + a * r;
+    h[EDGE_VARIANCE] = (1 - a) * (h[EDGE_VARIANCE] + a * r * r);
+  }
+
   /** Collects the first values; after the last, restarts the baseline from their median and MAD. */
   private robustStart(value: number): void {
     const h = this.h;
@@ -965,22 +1163,36 @@ export class SensorDetector {
     const mad = (v: number[], m: number) => 1.4826 * median(v.map((x) => Math.abs(x - m)));
     const m = median(xs);
     const dm = median(diffs);
+    const retry = h[ROBUST_PENDING] === 1;
+    h[ROBUST_PENDING] = 0;
+    this.probe = [];
+    const sd = mad(xs, m);
+    const dsd = mad(diffs, dm);
+    // A retry takes the spread only once it finds one, of the values and of their changes (a quantised
+    // counter repeats often); until then it waits for the signal's next move.
+    if (retry && (sd === 0 || dsd === 0)) {
+      h[ROBUST_PENDING] = 1;
+      return;
+    }
     h[MEAN] = m;
     h[EWMA] = m;
-    const sd = mad(xs, m);
+    // First values all the same (a counter that starts idle) say nothing about the spread: it is taken
+    // again from the first values that differ (see `SensorState.robustPending`).
+    if (!retry && xs.every((x) => x === xs[0])) {
+      h[ROBUST_PENDING] = 1;
+      return;
+    }
     // A MAD of 0 (mostly repeated values) says nothing about the spread: keep what was learned then.
     if (sd > 0) h[VARIANCE] = sd * sd;
-    const dsd = mad(diffs, dm);
     if (dsd > 0) {
       h[D_MEAN] = dm;
       h[D_VARIANCE] = dsd * dsd;
     }
-    this.probe = [];
   }
 
   /** The verdict of the last `update` (or `step`): a new object. */
   lastVerdict(): EngineVerdict {
-    return this.findings.verdict();
+    return this.verdict();
   }
 
   /** Index (`EVIDENCE_INDEX`) of the last sample's strongest finding, -1 for none, without building the verdict. */
@@ -997,9 +1209,9 @@ export class SensorDetector {
    * Count model for a signal that is zero most of the time: a non-zero sample is judged by its size on a
    * log scale against the usual burst sizes (a burst is this signal's ordinary activity), then learned.
    */
-  private countModel(warming: boolean, out: Findings): void {
+  private countModel(warming: boolean): void {
     const h = this.h;
-    const value = h[IN_VALUE];
+    const value = INPUT[1];
     if (value === 0) return;
     const c = this.config;
     const x = Math.log(Math.abs(value));
@@ -1010,7 +1222,7 @@ export class SensorDetector {
     if (!warming && burstN > 10 && c.enabled.zscore) {
       const lo = Math.exp(burstMean - c.zThreshold * bsd);
       const hi = Math.exp(burstMean + c.zThreshold * bsd);
-      out.add(I_SPIKE, Math.abs(z), c.zThreshold, value > 0 ? lo : -hi, value > 0 ? hi : -lo, z);
+      addFinding(I_SPIKE, Math.abs(z), c.zThreshold, value > 0 ? lo : -hi, value > 0 ? hi : -lo, z);
     }
     const a = Math.max(c.alpha, 1 / burstN);
     const r = burstN > 3 ? clip(x - burstMean, c.zClip * bsd) : x - burstMean;
@@ -1028,24 +1240,25 @@ export class SensorDetector {
    */
   private seasonalBlock(): void {
     const h = this.h;
-    const c = this.config;
+    const c = this.c;
     const mean = h[BLOCK_SUM] / h[BLOCK_N];
     h[BLOCK_SUM] = 0;
     h[BLOCK_N] = 0;
     const n = h[N];
-    const elapsed = n * c.periodMs!;
-    const blocks = n / this.blockSamples;
-    const va = Math.max(this.dayVarianceAlpha, 1 / blocks);
+    // The configuration's numbers from the detector's own (the period is the configuration's): one object fewer to read.
+    const elapsed = n * h[PERIOD];
+    const blocks = n / c[C_BLOCK_SAMPLES];
+    const va = Math.max(c[C_DAY_VARIANCE_ALPHA], 1 / blocks);
     const blockTs = h[BLOCK_TS];
-    const dayReady = this.profileStep(DAY, this.dayBins, DAY_MS, DAY_BIN_ALPHA_DAYS, blockTs, mean, elapsed >= 2 * DAY_MS, va);
+    const dayReady = this.profileStep(DAY, this.dayAt, DAY_BINS, DAY_MS, DAY_BIN_ALPHA_DAYS, blockTs, mean, elapsed >= 2 * DAY_MS, va);
     // The weekly residual's spread is learned over about a day, not the baseline's hours: on a slowly
     // sampled demand signal hours are few samples, and a day-long departure would teach itself as usual.
-    const weekVa = Math.max(this.weekSpreadAlpha, 1 / blocks);
-    const weekReady = this.profileStep(WEEK, this.weekBins, WEEK_MS, WEEK_BIN_ALPHA_WEEKS, blockTs, mean, elapsed >= 2 * WEEK_MS, weekVa);
+    const weekVa = Math.max(c[C_WEEK_SPREAD_ALPHA], 1 / blocks);
+    const weekReady = this.profileStep(WEEK, this.weekAt, WEEK_BINS, WEEK_MS, WEEK_BIN_ALPHA_WEEKS, blockTs, mean, elapsed >= 2 * WEEK_MS, weekVa);
     const useWeek = weekReady && h[WEEK + P_FIT] < WEEKLY_EXPLAINS * h[DAY + P_FIT];
     const p = useWeek ? WEEK : DAY;
     // One sigma wider than the EWMA chart: each bin's mean is itself estimated from few samples.
-    const L = c.ewmaL + 1;
+    const L = c[C_L] + 1;
     h[PATTERN_STATISTIC] = useWeek || dayReady ? h[p + P_STATISTIC] : 0;
     h[PATTERN_LO] = h[p + P_MEAN] - L * h[p + P_RSD];
     h[PATTERN_HI] = h[p + P_MEAN] + L * h[p + P_RSD];
@@ -1053,22 +1266,22 @@ export class SensorDetector {
     h[PATTERN_WEEKLY] = useWeek ? 1 : 0;
   }
   /** One profile's chart statistic (into its `P_*` results) and learning; returns whether it may be judged. */
-  private profileStep(p: number, binsOf: Float64Array, spanMs: number, keepSpans: number, timestamp: number, value: number, oldEnough: boolean, va: number): boolean {
-    const c = this.config;
+  private profileStep(p: number, first: number, bins: number, spanMs: number, keepSpans: number, timestamp: number, value: number, oldEnough: boolean, va: number): boolean {
     const h = this.h;
-    const bins = binsOf.length / 2;
+    const c = this.c;
+    const binsOf = this.bins;
     const binMs = spanMs / bins;
     const bin = Math.floor((((timestamp % spanMs) + spanMs) % spanMs) / binMs);
-    const perBin = binMs / (c.periodMs! * this.blockSamples);
-    const at = 2 * bin;
+    const perBin = binMs / (h[PERIOD] * c[C_BLOCK_SAMPLES]);
+    const at = first + bin * this.binStride;
     const binCount = binsOf[at + 1];
     const ready = oldEnough && binCount >= perBin;
     const mean = binCount > 0 ? binsOf[at] : h[MEAN];
     const residual = value - mean;
-    const lambda = c.ewmaLambda;
+    const lambda = c[C_LAMBDA];
     const variance = h[p + P_VARIANCE];
-    const rsd = Math.max(Math.sqrt(variance), c.minSigma, 1e-6 * Math.abs(mean), 1e-9);
-    const rc = clip(residual, c.zClip * rsd);
+    const rsd = Math.max(Math.sqrt(variance), c[C_MIN_SIGMA], 1e-6 * Math.abs(mean), 1e-9);
+    const rc = clip(residual, c[C_Z_CLIP] * rsd);
     const ewma = lambda * rc + (1 - lambda) * h[p + P_EWMA];
     h[p + P_RESIDUAL] = rc;
     h[p + P_RAW] = residual;
@@ -1084,7 +1297,7 @@ export class SensorDetector {
     binsOf[at] = count === 1 ? value : binsOf[at] + a * rc;
     if (count > 1) {
       h[p + P_VARIANCE] = (1 - va) * (variance + va * rc * rc);
-      const fa = Math.max(this.weekVarianceAlpha, this.blockSamples / h[N]);
+      const fa = Math.max(c[C_WEEK_VARIANCE_ALPHA], c[C_BLOCK_SAMPLES] / h[N]);
       h[p + P_FIT] = (1 - fa) * (h[p + P_FIT] + fa * rc * rc);
     }
     return ready;
@@ -1092,8 +1305,9 @@ export class SensorDetector {
 
   private sigma(): number {
     const h = this.h;
+    const c = this.c;
     // The configuration's minimum spread from the detector's numbers (one object fewer to read).
-    return Math.max(Math.sqrt(h[VARIANCE]), h[C_MIN_SIGMA], 1e-6 * Math.abs(h[MEAN]), 1e-9);
+    return Math.max(Math.sqrt(h[VARIANCE]), c[C_MIN_SIGMA], 1e-6 * Math.abs(h[MEAN]), 1e-9);
   }
 
   private trackPeriod(ts: number): void {
@@ -1108,23 +1322,24 @@ export class SensorDetector {
         this.dts = [];
         this.config = resolveConfig(period, this.settings);
         this.resolveRates();
+        if (this.config.enabled.daily) this.cycle = CycleProfile.for(this.config);
       }
     }
     h[LAST_TS] = ts;
   }
 
-  private physical(out: Findings): void {
-    const value = this.h[IN_VALUE];
+  private physical(): void {
+    const value = INPUT[1];
     const { physicalMin: lo, physicalMax: hi } = this.config;
-    if (lo !== null && value < lo) out.addFixed(I_RANGE, 1, value, lo, lo, hi, `below physical minimum ${lo}`);
-    if (hi !== null && value > hi) out.addFixed(I_RANGE, 1, value, hi, lo, hi, `above physical maximum ${hi}`);
+    if (lo !== null && value < lo) addFixed(I_RANGE, 1, value, lo, lo, hi, `below physical minimum ${lo}`);
+    if (hi !== null && value > hi) addFixed(I_RANGE, 1, value, hi, lo, hi, `above physical maximum ${hi}`);
   }
 
   /** lo/lolo/hi/hihi with deadband: a crossed limit stays active until the value is back by the deadband. */
-  private limits(out: Findings): void {
+  private limits(): void {
     const l = this.config.limits;
     if (!l) return;
-    const value = this.h[IN_VALUE];
+    const value = INPUT[1];
     const db = Math.max(0, l.deadband ?? 0);
     const act = this.limitActive;
     // Per sample, so no closures.
@@ -1135,10 +1350,10 @@ export class SensorDetector {
     const lo = l.lo ?? l.lolo ?? null;
     const hi = l.hi ?? l.hihi ?? null;
     // hihi/lolo are near-certain trouble; hi/lo clear the anomaly threshold with margin.
-    if (act.hihi) out.addFixed(I_LIMIT, 0.95, value, l.hihi!, lo, hi, `hihi limit ${l.hihi} crossed`);
-    else if (act.hi) out.addFixed(I_LIMIT, 0.75, value, l.hi!, lo, hi, `hi limit ${l.hi} crossed`);
-    if (act.lolo) out.addFixed(I_LIMIT, 0.95, value, l.lolo!, lo, hi, `lolo limit ${l.lolo} crossed`);
-    else if (act.lo) out.addFixed(I_LIMIT, 0.75, value, l.lo!, lo, hi, `lo limit ${l.lo} crossed`);
+    if (act.hihi) addFixed(I_LIMIT, 0.95, value, l.hihi!, lo, hi, `hihi limit ${l.hihi} crossed`);
+    else if (act.hi) addFixed(I_LIMIT, 0.75, value, l.hi!, lo, hi, `hi limit ${l.hi} crossed`);
+    if (act.lolo) addFixed(I_LIMIT, 0.95, value, l.lolo!, lo, hi, `lolo limit ${l.lolo} crossed`);
+    else if (act.lo) addFixed(I_LIMIT, 0.75, value, l.lo!, lo, hi, `lo limit ${l.lo} crossed`);
   }
 
   /** Holds the newest zone (the last RUN_MEMORY) and keeps the run rules' window counts. */
@@ -1170,49 +1385,71 @@ export class SensorDetector {
    * Western Electric rules 2–3 and Nelson rule 2 on the zones of recent samples (rule 1 is the z-score):
    * 2 of the last 3 beyond 2σ on one side, else 4 of the last 5 beyond 1σ, else the last 9 on one side.
    */
-  private runRules(out: Findings): void {
+  private runRules(): void {
     const h = this.h;
     const count = h[ZONE_COUNT];
     const hits2 = Math.max(h[RUN_COUNTS], h[RUN_COUNTS + 1]);
     const hits1 = Math.max(h[RUN_COUNTS + 2], h[RUN_COUNTS + 3]);
     const hits0 = Math.max(h[RUN_COUNTS + 4], h[RUN_COUNTS + 5]);
-    if (count >= 3 && hits2 >= 2) this.runRuleHit(out, hits2, 2, 2, '2 of 3 beyond 2σ on one side');
-    else if (count >= 5 && hits1 >= 4) this.runRuleHit(out, hits1, 4, 1, '4 of 5 beyond 1σ on one side');
-    else if (count >= 9 && hits0 >= 9) this.runRuleHit(out, hits0, 9, 0, '9 in a row on one side');
+    if (count >= 3 && hits2 >= 2) this.runRuleHit(hits2, 2, 2, '2 of 3 beyond 2σ on one side');
+    else if (count >= 5 && hits1 >= 4) this.runRuleHit(hits1, 4, 1, '4 of 5 beyond 1σ on one side');
+    else if (count >= 9 && hits0 >= 9) this.runRuleHit(hits0, 9, 0, '9 in a row on one side');
   }
 
-  private runRuleHit(out: Findings, hits: number, need: number, sigmas: number, rule: string): void {
+  private runRuleHit(hits: number, need: number, sigmas: number, rule: string): void {
     const mean = this.h[MEAN];
     const sd = this.sigma();
-    out.addFixed(I_RUN, this.h[C_RUN_RULE_SCORE], hits, need, mean - sigmas * sd, mean + sigmas * sd, rule);
+    addFixed(I_RUN, this.c[C_RUN_RULE_SCORE], hits, need, mean - sigmas * sd, mean + sigmas * sd, rule);
   }
 }
 
+/** A detector's place in a `DetectorBank`: its numbers, and where its profile bins are in the bank's bin array. */
+export interface DetectorRow {
+  readonly numbers: Float64Array;
+  readonly bins: Float64Array;
+  readonly dayAt: number;
+  readonly weekAt: number;
+  readonly binStride: number;
+}
+
 /**
- * Where many detectors keep their numbers (see `SLOT_COUNT`): rows of a few large arrays, handed out in
- * order, each starting on a 64-byte line. Over thousands of sensors a sample costs mostly the memory it
- * touches; a detector's own array is a separate allocation placed between its profile bins and every
- * other object, while rows of a bank lie next to each other in the order sensors were first seen (the
- * order ingestion usually visits them), so a sample's row is a short, predictable read. Rows are never
- * reused: a sensor whose detector is rebuilt passes its own row again.
+ * Where many detectors keep their numbers (see `SLOT_COUNT`) and profile bins: rows of a few large
+ * arrays, handed out in order. Over thousands of sensors a sample costs mostly the memory it touches;
+ * a detector's own arrays are separate allocations placed between every other object, while rows of a
+ * bank lie next to each other (each starting on a 64-byte line) in the order sensors were first seen (the
+ * order ingestion usually visits them), so a sample's row is a short, predictable read. The bins lie bin
+ * by bin, the same bin of the chunk's sensors side by side (mean and count, 16 bytes each): sensors
+ * sampled at about the same time learn the same time-of-day and time-of-week bin, so one cache line
+ * serves four of them instead of each reading a line of its own 6 KB of bins. Rows are never reused: a
+ * sensor whose detector is rebuilt passes its own row again.
  */
 export class DetectorBank {
   /** Doubles per row: a detector's numbers rounded up to whole cache lines. */
   static readonly ROW = Math.ceil(SLOT_COUNT / 8) * 8;
-  private chunk = new Float64Array(0);
-  private next = 0;
+  private numbers = new Float64Array(0);
+  private bins = new Float64Array(0);
+  private next: number;
 
-  constructor(private readonly rowsPerChunk = 1024) {}
+  constructor(private readonly rowsPerChunk = 1024) {
+    this.next = rowsPerChunk;
+  }
 
   /** A fresh row for one detector (`new SensorDetector(settings, state, row)`). */
-  row(): Float64Array {
-    if (this.next + DetectorBank.ROW > this.chunk.length) {
-      this.chunk = new Float64Array(this.rowsPerChunk * DetectorBank.ROW);
+  row(): DetectorRow {
+    const rows = this.rowsPerChunk;
+    if (this.next >= rows) {
+      this.numbers = new Float64Array(rows * DetectorBank.ROW);
+      this.bins = new Float64Array(rows * 2 * (DAY_BINS + WEEK_BINS));
       this.next = 0;
     }
-    const row = this.chunk.subarray(this.next, this.next + SLOT_COUNT);
-    this.next += DetectorBank.ROW;
-    return row;
+    const k = this.next++;
+    return {
+      numbers: this.numbers.subarray(k * DetectorBank.ROW, k * DetectorBank.ROW + SLOT_COUNT),
+      bins: this.bins,
+      dayAt: 2 * k,
+      weekAt: 2 * (DAY_BINS * rows + k),
+      binStride: 2 * rows,
+    };
   }
 }
 
@@ -1234,27 +1471,27 @@ function learnAcov(h: Float64Array, p: number, ka: number): void {
 }
 
 /** A saved profile into the detector's numbers and bins. */
-function loadProfile(h: Float64Array, p: number, bins: Float64Array, saved: SeasonalProfile): void {
+function loadProfile(h: Float64Array, p: number, bins: Float64Array, first: number, stride: number, count: number, saved: SeasonalProfile): void {
   h[p + P_VARIANCE] = saved.variance;
   h[p + P_EWMA] = saved.ewma;
   h[p + P_ACOV] = saved.acov;
   h[p + P_PREV_RESIDUAL] = saved.prevResidual;
   h[p + P_FIT] = saved.fit;
-  for (let i = 0; i < bins.length / 2; i++) {
-    bins[2 * i] = saved.mean[i] ?? 0;
-    bins[2 * i + 1] = saved.count[i] ?? 0;
+  for (let i = 0; i < count; i++) {
+    bins[first + i * stride] = saved.mean[i] ?? 0;
+    bins[first + i * stride + 1] = saved.count[i] ?? 0;
   }
 }
 
 /** A profile in its saved form. */
-function saveProfile(h: Float64Array, p: number, bins: Float64Array): SeasonalProfile {
+function saveProfile(h: Float64Array, p: number, bins: Float64Array, first: number, stride: number, count: number): SeasonalProfile {
   const mean: number[] = [];
-  const count: number[] = [];
-  for (let i = 0; i < bins.length; i += 2) {
-    mean.push(bins[i]);
-    count.push(bins[i + 1]);
+  const counts: number[] = [];
+  for (let i = 0; i < count; i++) {
+    mean.push(bins[first + i * stride]);
+    counts.push(bins[first + i * stride + 1]);
   }
-  return { mean, count, variance: h[p + P_VARIANCE], ewma: h[p + P_EWMA], acov: h[p + P_ACOV], prevResidual: h[p + P_PREV_RESIDUAL], fit: h[p + P_FIT] };
+  return { mean, count: counts, variance: h[p + P_VARIANCE], ewma: h[p + P_EWMA], acov: h[p + P_ACOV], prevResidual: h[p + P_PREV_RESIDUAL], fit: h[p + P_FIT] };
 }
 
 function clip(v: number, k: number): number {

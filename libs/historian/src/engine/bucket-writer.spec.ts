@@ -1,5 +1,6 @@
 import { BucketWriter, PendingWrites, StoredDocs } from './bucket-writer';
 import type { RawBucketDoc, RollupDoc, RollupPackDoc } from './docs';
+import { fromStoredPack, toStoredPack } from './pack-codec';
 import type { StoredSample } from './summary';
 import { HOUR, MINUTE } from './time';
 
@@ -19,7 +20,8 @@ class FakeDb implements StoredDocs {
         if (!p.mayExist && (map as Map<string, unknown>).has(id)) this.replaces++; // duplicate insert falls back to replace
         else if (p.mayExist) this.replaces++;
         else this.inserts++;
-        (map as Map<string, unknown>).set(id, structuredClone(p.doc));
+        // Packs go through their stored layout and back, as the repository writes and reads them.
+        (map as Map<string, unknown>).set(id, map === this.packs ? fromStoredPack(structuredClone(toStoredPack(p.doc as RollupPackDoc))) : structuredClone(p.doc));
       }
     }
   }

@@ -50,6 +50,16 @@ describe('composeDigest', () => {
     }
   });
 
+  it("names a device's own alarm by the device's name, once", () => {
+    const r = report(10, 1);
+    r.bad_actors = [{ alarm_id: 'device:plc-03|comm_failure', source_id: 'plc-03', condition: 'comm_failure', priority: 'high', activations: 2, share_pct: 20, time_in_alarm_s: 60 }];
+    const comm = { ...unack, id: 'device:plc-03|comm_failure', source_id: 'plc-03', source_type: 'device', message: 'Communication failure: PLC 03 (timeout)' } as AlarmDto;
+    const m = composeDigest({ ...base, report: r, unacknowledged: [comm], descriptions: new Map([['plc-03', 'PLC 03']]) });
+    expect(m.text).toContain('[high] plc-03 (PLC 03) comm_failure: 2 activation');
+    expect(m.text).toContain('Communication failure: PLC 03 (timeout) (since');
+    expect(m.text).not.toContain('— PLC 03');
+  });
+
   it('leaves shelved, out-of-service and acknowledged alarms out of the waiting list', () => {
     const list = [
       unack,

@@ -131,10 +131,10 @@ export function composeDigest(d: DigestInput): ComposedMail {
   return { subject, text, html, empty };
 }
 
-/** " — Feed pump outlet pressure" after an alarm's message when its tag has a description. */
+/** " — Feed pump outlet pressure" after an alarm's message when its source has a name the message does not say. */
 function describe(a: AlarmDto, descriptions?: ReadonlyMap<string, string>): string {
   const d = descriptions?.get(a.source_id);
-  return d ? ` — ${d}` : '';
+  return d && !a.message.includes(d) ? ` — ${d}` : '';
 }
 
 /** The immediate e-mail for critical alarms raised since the last one (one alarm or a group). */

@@ -84,6 +84,23 @@ test('an OPC UA device shows its endpoint and security, and its tags their node 
   expect(screen.getByText('every 250 ms, deadband 0.5')).toBeInTheDocument();
 });
 
+test('the status columns read per protocol: Modbus requests per poll, OPC UA monitored items, MQTT subscriptions', async () => {
+  const ua = { id: 'ua-01', name: 'Line 7', protocol: 'opcua', endpoint_url: 'opc.tcp://line7:4840', security_mode: 'None', security_policy: 'None', publishing_interval_ms: 500, timeout_ms: 10000, enabled: true };
+  const mq = { id: 'mq-01', name: 'Broker', protocol: 'mqtt', broker_url: 'mqtt://broker:1883', client_id: 'idm', mode: 'plain', timeout_ms: 10000, enabled: true };
+  const status = (device_id: string, requests_per_poll: number) => ({ device_id, name: device_id, state: 'connected', connected: true, last_good_poll_at: Date.now(), last_error: null, polls: 3, requests: 9, errors: 0, consecutive_failures: 0, last_poll_duration_ms: device_id === 'plc-01' ? 4 : null, requests_per_poll, tags: 2, next_retry_at: null });
+  fakeApi((req) => ({
+    status: 200,
+    data: req.url === '/devices' ? [device('plc-01', 'Boiler PLC'), ua, mq] : req.url === '/devices/status' ? [status('plc-01', 2), status('ua-01', 8), status('mq-01', 3)] : [],
+  }));
+  renderPage();
+  const row = async (name: string) => (await screen.findByText(name)).closest('tr') as HTMLElement;
+  expect(screen.getByRole('columnheader', { name: 'Requests' })).toBeInTheDocument();
+  expect(screen.getByRole('columnheader', { name: 'Last good read' })).toBeInTheDocument();
+  expect(await within(await row('Boiler PLC')).findByText('2/poll')).toBeInTheDocument();
+  expect(within(await row('Line 7')).getByText('8 monitored')).toBeInTheDocument();
+  expect(within(await row('Broker')).getByText('3 subscribed')).toBeInTheDocument();
+});
+
 test('an MQTT device shows its broker and mode, and its tags their Sparkplug metric or topic', async () => {
   const mq = { id: 'mq-01', name: 'Broker', protocol: 'mqtt', broker_url: 'mqtt://broker:1883', client_id: 'idm', mode: 'sparkplug', group_id: 'plant-a', timeout_ms: 10000, enabled: true };
   const spb: TagDto = { ...tag('TT-901', 'mq-01', 'Gateway', 'Gateway temperature'), source: { edge_node_id: 'gw-1', device_id: 'plc-01', metric: 'Boiler/Temp' } };
@@ -234,4 +251,13 @@ test('an admin changes a tag on screen: limits, range, priority; the server’s 
     url: '/tags/TT-101',
     body: { description: 'Boiler outlet temperature (new TT)', area: 'Boiler house', unit: '°C', limits: { lo: 90, hi: 130 }, physical_min: -20, alarm_priority: 'critical' },
   });
+});
+
+test('with nothing configured the device and tag tables say where devices and tags come from', async () => {
+  fakeApi(() => ({ status: 200, data: [] }));
+  renderPage();
+  const devices = within(screen.getByRole('region', { name: 'Devices' })).getByRole('table');
+  expect(await within(devices).findByText(/^No devices yet/)).toHaveTextContent('import a device file above (devices, tags and assets in one go), or add one with “Add device”.');
+  const tags = within(screen.getByRole('region', { name: 'Tags' })).getByRole('table');
+  expect(within(tags).getByText(/^No tags yet/)).toHaveTextContent('they come with a device file, or from a device’s Browse (OPC UA) or Discovered (Sparkplug) list.');
 });

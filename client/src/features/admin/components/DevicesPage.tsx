@@ -14,12 +14,25 @@ import { OpcuaBrowser } from './OpcuaBrowser';
 import { OpcuaCertificates } from './OpcuaCertificates';
 import { SparkplugDiscovered } from './SparkplugDiscovered';
 
+/** What a device's request count is in its protocol: Modbus requests per poll, OPC UA monitored items, MQTT subscriptions. */
+function requestsText(d: DeviceDto, n: number): string {
+  if (d.protocol === 'opcua') return `${n} monitored`;
+  if (d.protocol === 'mqtt') return `${n} subscribed`;
+  return `${n}/poll`;
+}
+
 /**
  * Admin: devices with their poller state, their tags, and import/export of the device file (a replace that
  * would remove devices or tags lists them and asks first).
  */
-export function DevicesPage({ confirm = (text: string) => window.confirm(text) }: { confirm?(text: string): boolean }) {
+export function DevicesPage(props: { confirm?(text: string): boolean }) {
   const { can } = useAuth();
+  // Asked before any request: behind this text a non-admin still polled the devices' status every 5 s.
+  if (!can('admin')) return <p className="panel">Only admins manage devices.</p>;
+  return <DevicesAdmin {...props} />;
+}
+
+function DevicesAdmin({ confirm = (text: string) => window.confirm(text) }: { confirm?(text: string): boolean }) {
   const devices = useResource(listDevices, 'devices');
   const statuses = useResource(listDeviceStatuses, 'statuses', 5000);
   const tags = useResource(getTags, 'tags');
@@ -36,7 +49,6 @@ export function DevicesPage({ confirm = (text: string) => window.confirm(text) }
   /** The tag being changed on screen. */
   const [editingTag, setEditingTag] = useState<TagDto | null>(null);
 
-  if (!can('admin')) return <p className="panel">Only admins manage devices.</p>;
   const statusOf = new Map((statuses.data ?? []).map((s) => [s.device_id, s]));
   const allTags = tags.data ?? [];
   const shownTags = filterTags(allTags, query, new Map((devices.data ?? []).map((d) => [d.id, d.name])));
@@ -150,13 +162,20 @@ export function DevicesPage({ confirm = (text: string) => window.confirm(text) }
               <th scope="col">Address</th>
               <th scope="col" className="num">Interval</th>
               <th scope="col">State</th>
-              <th scope="col">Last good poll</th>
-              <th scope="col" className="num">Requests/poll</th>
+              <th scope="col" title="Modbus: the last poll that read every block; OPC UA and MQTT: the last value received">Last good read</th>
+              <th scope="col" className="num" title="Modbus: requests per poll; OPC UA: monitored items; MQTT: subscriptions">Requests</th>
               <th scope="col" className="num">Errors</th>
               <th scope="col" className="num">Tags</th>
             </tr>
           </thead>
           <tbody>
+            {devices.data?.length === 0 && (
+              <tr>
+                <td colSpan={8} className="muted">
+                  No devices yet: import a device file above (devices, tags and assets in one go), or add one with “Add device”.
+                </td>
+              </tr>
+            )}
             {(devices.data ?? []).map((d) => {
               const s = statusOf.get(d.id);
               return (
@@ -187,7 +206,7 @@ export function DevicesPage({ confirm = (text: string) => window.confirm(text) }
                   <td className="num">{d.protocol === 'opcua' ? `${d.publishing_interval_ms} ms` : d.protocol === 'mqtt' ? 'on publish' : `${d.poll_interval_ms} ms`}</td>
                   <td>{s?.state === 'comm_failure' ? <strong className="quality">✕ COMM FAILURE</strong> : (s?.state ?? '—')}</td>
                   <td className="num">{s?.last_good_poll_at ? clock(s.last_good_poll_at) : '—'}</td>
-                  <td className="num">{s?.requests_per_poll ?? '—'}</td>
+                  <td className="num">{s ? requestsText(d, s.requests_per_poll) : '—'}</td>
                   <td className="num">{s?.errors ?? '—'}</td>
                   <td className="num">{(tags.data ?? []).filter((t) => t.device_id === d.id).length}</td>
                 </tr>
@@ -236,6 +255,13 @@ export function DevicesPage({ confirm = (text: string) => window.confirm(text) }
             </tr>
           </thead>
           <tbody>
+            {tags.data?.length === 0 && (
+              <tr>
+                <td colSpan={8} className="muted">
+                  No tags yet: they come with a device file, or from a device’s Browse (OPC UA) or Discovered (Sparkplug) list.
+                </td>
+              </tr>
+            )}
             {!shownTags.length && allTags.length > 0 && (
               <tr>
                 <td colSpan={8} className="muted">

@@ -85,8 +85,6 @@ export function TagForm({ tag, onSaved, onCancel }: { tag: TagDto; onSaved: (t: 
       <Field label="Description" name="description" defaultValue={tag.description} error={fe('description')} />
       <Field label="Area" name="area" defaultValue={tag.area} error={fe('area')} />
       {!bool && <Field label="Unit" name="unit" defaultValue={tag.unit} error={fe('unit')} />}
-      {!bool &&
-        LIMITS.map(([k, label]) => <Field key={k} label={label} name={k} inputMode="decimal" defaultValue={num(tag.limits?.[k])} error={fe(`limits.${k}`) ?? (k === 'lolo' ? fe('limits') : undefined)} />)}
       {!bool && <Field label="Physical minimum" name="physical_min" inputMode="decimal" defaultValue={num(tag.physical_min)} error={fe('physical_min')} />}
       {!bool && <Field label="Physical maximum" name="physical_max" inputMode="decimal" defaultValue={num(tag.physical_max)} error={fe('physical_max')} />}
       {bool && <Field label="Word for 0" name="word0" maxLength={16} defaultValue={tag.state_words?.['0'] ?? ''} placeholder="OFF" error={fe('state_words')} />}
@@ -106,6 +104,15 @@ export function TagForm({ tag, onSaved, onCancel }: { tag: TagDto; onSaved: (t: 
         </label>
         {fe('alarm_priority') && <p className="field-error">{fe('alarm_priority')}</p>}
       </div>
+      {!bool && (
+        // The four limits side by side in their order (LL L H HH), as a row of the grid of its own.
+        <fieldset className="tag-limits">
+          <legend>Alarm limits (empty: none)</legend>
+          {LIMITS.map(([k, label]) => (
+            <Field key={k} label={label} name={k} inputMode="decimal" defaultValue={num(tag.limits?.[k])} error={fe(`limits.${k}`) ?? (k === 'lolo' ? fe('limits') : undefined)} />
+          ))}
+        </fieldset>
+      )}
       <p>
         <button type="submit" className="primary" disabled={busy}>
           Save tag

@@ -34,6 +34,7 @@ beforeEach(() => {
         : { status: 200, data: BOB };
     }
     if (req.method === 'PATCH') return { status: 200, data: { ...BOB, roles: (req.body as { roles: string[] }).roles } };
+    if (req.url.endsWith('/disable')) return { status: 200, data: { ...BOB, disabled: true } };
     return { status: 404, data: {} };
   });
 });
@@ -80,4 +81,28 @@ test("an admin resets a user's password after a confirmation; the policy's messa
     [`/users/${BOB.id}/password`, { new_password: 'handed over at shift start' }],
   ]);
   expect(screen.queryByRole('form', { name: 'Reset the password of bob' })).toBeNull();
+});
+
+test('a non-admin who opens the address is told so, and nothing is asked of the server (a 403 in the console before)', async () => {
+  setSession(sessionFromTokens({ access_token: fakeToken('olga', ['operator']), refresh_token: 'r', expires_in: 900 }));
+  show(() => true);
+  expect(screen.getByText('Only admins manage users.')).toBeInTheDocument();
+  // A request would have gone out by the next macrotask (the API's interceptors are promise steps).
+  await new Promise((r) => setTimeout(r, 20));
+  expect(seen).toEqual([]);
+});
+
+test('disabling a user asks first, saying their sessions end; declined, nothing is sent', async () => {
+  const user = userEvent.setup();
+  const confirm = vi.fn((_text: string) => false);
+  show(confirm);
+  const row = (await screen.findByText('bob')).closest('tr')!;
+  await user.click(within(row).getByRole('button', { name: 'Disable' }));
+  expect(confirm).toHaveBeenCalledWith(expect.stringMatching(/^Disable bob\? Every session of bob ends at once/));
+  expect(seen.filter((r) => r.url.endsWith('/disable'))).toEqual([]);
+
+  confirm.mockReturnValue(true);
+  await user.click(within(row).getByRole('button', { name: 'Disable' }));
+  expect(await screen.findByText('bob disabled.')).toBeInTheDocument();
+  expect(seen.filter((r) => r.method === 'POST').map((r) => r.url)).toEqual([`/users/${BOB.id}/disable`]);
 });

@@ -8,11 +8,18 @@ import { useResource } from '../../../lib/use-resource';
 import { createUser, listUsers, resetUserPassword, setUserDisabled, setUserRoles } from '../api/users';
 
 /**
- * Admin: every user with their role; change a role or reset a password (each after a confirmation naming
- * the user), disable or enable, add a user.
+ * Admin: every user with their role; change a role, reset a password or disable (each after a confirmation
+ * naming the user), enable, add a user.
  */
-export function UsersPage({ confirm = (text: string) => window.confirm(text) }: { confirm?(text: string): boolean }) {
-  const { can, user: me } = useAuth();
+export function UsersPage(props: { confirm?(text: string): boolean }) {
+  const { can } = useAuth();
+  // Asked before any request: a non-admin who opens the address got a 403 in the console behind this text.
+  if (!can('admin')) return <p className="panel">Only admins manage users.</p>;
+  return <UsersAdmin {...props} />;
+}
+
+function UsersAdmin({ confirm = (text: string) => window.confirm(text) }: { confirm?(text: string): boolean }) {
+  const { user: me } = useAuth();
   const users = useResource(listUsers, 'users');
   const [error, setError] = useState<string | null>(null);
   const [createError, setCreateError] = useState<UiError | null>(null);
@@ -21,7 +28,6 @@ export function UsersPage({ confirm = (text: string) => window.confirm(text) }: 
   const [resetting, setResetting] = useState<UserDto | null>(null);
   const [resetError, setResetError] = useState<UiError | null>(null);
 
-  if (!can('admin')) return <p className="panel">Only admins manage users.</p>;
 
   const act = async (fn: () => Promise<UserDto>, done: string) => {
     setError(null);
@@ -41,6 +47,12 @@ export function UsersPage({ confirm = (text: string) => window.confirm(text) }: 
     const self = u.id === me?.id ? ' This is your own account.' : '';
     if (!confirm(`Change the role of ${u.username} from ${from} to ${role}?${self} It applies to their next action.`)) return;
     void act(() => setUserRoles(u.id, [role]), `${u.username} is now ${role}.`);
+  };
+
+  // Disabling signs the user out everywhere at once (a control-room screen included), so it is asked first.
+  const toggleDisabled = (u: UserDto) => {
+    if (!u.disabled && !confirm(`Disable ${u.username}? Every session of ${u.username} ends at once (a control-room screen signed in as ${u.username} too) and they cannot sign in until enabled again.`)) return;
+    void act(() => setUserDisabled(u.id, !u.disabled), `${u.username} ${u.disabled ? 'enabled' : 'disabled'}.`);
   };
 
   const resetPassword = async (e: FormEvent<HTMLFormElement>) => {
@@ -113,7 +125,7 @@ export function UsersPage({ confirm = (text: string) => window.confirm(text) }: 
                 <td>{u.disabled ? <strong>DISABLED</strong> : 'active'}</td>
                 <td>
                   {u.id !== me?.id && (
-                    <button type="button" onClick={() => void act(() => setUserDisabled(u.id, !u.disabled), `${u.username} ${u.disabled ? 'enabled' : 'disabled'}.`)}>
+                    <button type="button" onClick={() => toggleDisabled(u)}>
                       {u.disabled ? 'Enable' : 'Disable'}
                     </button>
                   )}{' '}

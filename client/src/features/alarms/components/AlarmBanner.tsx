@@ -7,7 +7,9 @@ import { isUnacked, sortAlarms } from '../../../lib/live/alarm-state';
 import { clock } from '../../../lib/format';
 import { sound } from '../../../lib/annunciator';
 import { toUiError } from '../../../lib/errors';
+import { sourceName, sourceTitle, useAlarmSources } from '../../../lib/alarm-sources';
 import { ShelveForm, type AlarmActions } from './AlarmList';
+import { alarmLineText } from '../../../lib/alarm-text';
 
 const SOUND_KEY = 'idm.sound';
 const REPEAT_MS = 10_000;
@@ -27,6 +29,8 @@ export function AlarmBanner({ actions }: { actions?: AlarmActions }) {
     actions?.acknowledge([id]).catch((err: unknown) => setActionError(toUiError(err).message));
   };
   const state = useAlarmState();
+  // Devices and assets by name (the id in the tooltip), as in the alarm list.
+  const sources = useAlarmSources();
   const everything = sortAlarms(state.alarms.values());
   // Shelved and out-of-service alarms are suppressed from the banner (ISA-18.2); the list still has them.
   const all = everything.filter((a) => a.state !== 'shelved' && a.state !== 'out_of_service');
@@ -81,8 +85,14 @@ export function AlarmBanner({ actions }: { actions?: AlarmActions }) {
           <li key={a.id} className={isUnacked(a) ? 'unacked' : ''} data-alarm-id={a.id} data-state={a.state}>
             <PriorityBadge priority={a.priority} unacked={isUnacked(a)} />
             <span className="num">{clock(a.raised_at)}</span>
-            <span className="src">{a.source_id}</span>
-            <span className="msg">{a.message}</span>
+            <span className="src" title={sourceTitle(sources, a)}>
+              {sourceName(sources, a)}
+            </span>
+            {/* Condition first (the Source column names the tag; on a phone, where that column is hidden, the tag leads the text). */}
+            <span className="msg" title={a.message}>
+              <span className="msg-src">{sourceName(sources, a)} </span>
+              {alarmLineText(a)}
+            </span>
             <span className="state">{isUnacked(a) ? 'UNACK' : 'ACK'}</span>
             {actions && (
               <span className="row-actions">
@@ -101,6 +111,10 @@ export function AlarmBanner({ actions }: { actions?: AlarmActions }) {
       </ol>
       {actions && shelving && state.alarms.get(shelving) && (
         <div className="banner-form">
+          {/* The form sits under all the rows: it names the alarm it shelves. */}
+          <span className="banner-form-what" data-testid="banner-shelve-what">
+            Shelve {sourceName(sources, state.alarms.get(shelving)!)}
+          </span>
           <ShelveForm alarm={state.alarms.get(shelving)!} onSubmit={(m, r) => actions.shelve(shelving, m, r)} onCancel={() => setShelving(null)} onDone={() => setShelving(null)} />
         </div>
       )}

@@ -11,6 +11,7 @@ import { sortAlarms } from '../../../lib/live/alarm-state';
 import { AlarmList, type AlarmActions } from './AlarmList';
 import { sortAlarmsBy } from './alarm-summary';
 import { DEVICE_STATUS_REFRESH_MS } from './DeviceCommStatus';
+import { NO_SOURCES, type AlarmSources, type TagInfo } from '../../../lib/alarm-sources';
 
 const alarm = alarmFixture;
 
@@ -37,6 +38,33 @@ const show = (actions?: AlarmActions) =>
 test('lists alarms by priority, then newest first', () => {
   show();
   expect(rows().map((r) => r.getAttribute('data-alarm-id'))).toEqual(['FT-401', 'PT-201', 'LT-301', 'VT-501', 'TT-101']);
+});
+
+test("a sensor alarm's message cell reads what is wrong first; the full message stays in its tooltip and the buttons", () => {
+  const message = 'P03-PT-008 Pressure 8 of PLC 03 (Cooling water): above HiHi 7.387 (10.24 bar)';
+  render(
+    <MemoryRouter>
+      <AlarmList alarms={[alarm('P03-PT-008', { message })]} actions={fakeActions()} />
+    </MemoryRouter>,
+  );
+  const cell = rows()[0].querySelector('td.msg')!;
+  expect(cell).toHaveTextContent(/^above HiHi 7\.387 \(10\.24 bar\) · Pressure 8 of PLC 03 \(Cooling water\)$/);
+  expect(cell).toHaveAttribute('title', message);
+  expect(within(rows()[0]).getByRole('button', { name: `Acknowledge ${message}` })).toBeInTheDocument();
+});
+
+test("an equipment-health alarm's source leads to its asset view; a device's is plain text", () => {
+  const asset = alarm('asset:plc-03-pump|health', { source_type: 'asset', source_id: 'plc-03-pump', sensor_id: null, message: 'Equipment health: Pump 03 (Cooling water) behaves unlike normal' });
+  const device = alarm('device:plc-02|comm_failure', { source_type: 'device', source_id: 'plc-02', sensor_id: null, message: 'Communication failure: PLC 02' });
+  fakeApi(() => new Promise(() => {}));
+  render(
+    <MemoryRouter>
+      <AlarmList alarms={[asset, device]} />
+    </MemoryRouter>,
+  );
+  const row = (id: string) => rows().find((r) => r.getAttribute('data-alarm-id') === id)!;
+  expect(within(row(asset.id)).getByRole('link', { name: 'plc-03-pump' })).toHaveAttribute('href', '/assets/plc-03-pump');
+  expect(within(row(device.id)).queryByRole('link', { name: 'plc-02' })).toBeNull();
 });
 
 test('unacknowledged alarms stand out by style and by word, not by colour alone', () => {
@@ -110,14 +138,14 @@ test('shelving asks for a duration and a reason, and shows the server message at
   await user.click(within(rows()[2]).getByRole('button', { name: 'Shelve' }));
   const form = screen.getByRole('form', { name: 'Shelve LT-301 high' });
   await user.selectOptions(within(form).getByLabelText(/Shelve for/), '120');
-  await user.type(within(form).getByLabelText(/Reason/), 'no');
+  await user.type(within(form).getByLabelText(/Reason/), 'n/a');
   await user.click(within(form).getByRole('button', { name: 'Shelve' }));
   expect(await within(form).findByRole('alert')).toHaveTextContent('reason must be at least 3 characters');
   expect(within(form).getByLabelText(/Reason/)).toHaveAttribute('aria-invalid', 'true');
 
   await user.type(within(form).getByLabelText(/Reason/), ' - sensor being recalibrated');
   await user.click(within(form).getByRole('button', { name: 'Shelve' }));
-  expect(actions.shelve).toHaveBeenLastCalledWith('LT-301', 120, 'no - sensor being recalibrated');
+  expect(actions.shelve).toHaveBeenLastCalledWith('LT-301', 120, 'n/a - sensor being recalibrated');
   expect(screen.queryByRole('form', { name: 'Shelve LT-301 high' })).toBeNull();
 });
 
@@ -204,6 +232,8 @@ describe('a device (comm failure) alarm', () => {
       expect(deviceRow()).toHaveTextContent('plc-02✕ NOT CONNECTED · no good poll since 10:01:00 (5 min 00 s) · 12 failed polls in a row · last error: connect ECONNREFUSED 10.0.0.2:502'),
     );
     expect(seen.map((r) => `${r.method} ${r.url}`)).toEqual(['GET /devices/plc-02/status']);
+    // One line in the summary cuts it short: the whole status is in its tooltip.
+    expect(deviceRow().querySelector('.device-comm')).toHaveAttribute('title', '✕ NOT CONNECTED · no good poll since 10:01:00 (5 min 00 s) · 12 failed polls in a row · last error: connect ECONNREFUSED 10.0.0.2:502');
     // The list sorts itself (the critical sensor alarm on top): the other row by its id.
     expect(within(rows().find((r) => r !== deviceRow())!).queryByText(/connected/i)).toBeNull();
   });
@@ -302,7 +332,12 @@ describe('the alarm summary an operator works', () => {
   });
 });
 
-test('an alarm from a bad or non-number reading shows BAD, NaN or +Inf as the tiles do, never its placeholder 0.000', () => {
+test('a value reads as on its tile: with its unit, a bool in its state words, a bad or non-number reading BAD, NaN or +Inf, never its placeholder 0.000', () => {
+  const tag = (sensor_id: string, over: Partial<TagInfo> = {}): [string, TagInfo] => [sensor_id, { sensor_id, device_id: 'plc-1', area: 'Boiler house', unit: 'bar', description: '', ...over }];
+  const sources: AlarmSources = {
+    ...NO_SOURCES,
+    tags: new Map([tag('TT-BAD'), tag('TT-NAN'), tag('TT-INF'), tag('TT-OK'), tag('PT-7'), tag('RUN-1', { source: { register_type: 'coil', address: 1, data_type: 'bool', word_order: 'big', byte_order: 'big' } as never, unit: '' }), tag('RUN-2', { source: { register_type: 'coil', address: 2, data_type: 'bool', word_order: 'big', byte_order: 'big' } as never, state_words: { '0': 'STOP', '1': 'RUN' } })]),
+  };
   render(
     <MemoryRouter>
       <AlarmList
@@ -311,12 +346,37 @@ test('an alarm from a bad or non-number reading shows BAD, NaN or +Inf as the ti
           alarm('TT-NAN', { last_value: null, last_reading: 'NaN' }),
           alarm('TT-INF', { last_value: null, last_reading: '+Inf' }),
           alarm('TT-OK', { last_value: 0, last_reading: 'good' }),
+          alarm('PT-7', { last_value: 7.3871, last_reading: 'good' }),
+          alarm('RUN-1', { last_value: 1, last_reading: 'good' }),
+          alarm('RUN-2', { last_value: 0, last_reading: 'good' }),
+          alarm('NO-TAG', { last_value: 12.5, last_reading: 'good' }), // posted over REST: no tag, no unit
         ]}
+        sources={sources}
       />
     </MemoryRouter>,
   );
-  const value = (id: string) => rows().find((r) => r.getAttribute('data-alarm-id') === id)!.querySelectorAll('td.num')[1].textContent;
-  expect(['TT-BAD', 'TT-NAN', 'TT-INF', 'TT-OK'].map(value)).toEqual(['BAD', 'NaN', '+Inf', '0.000']);
+  const value = (id: string) => rows().find((r) => r.getAttribute('data-alarm-id') === id)!.querySelector('td.value')!.textContent;
+  expect(['TT-BAD', 'TT-NAN', 'TT-INF', 'TT-OK', 'PT-7', 'RUN-1', 'RUN-2', 'NO-TAG'].map(value)).toEqual(['BAD', 'NaN', '+Inf', '0.000 bar', '7.39 bar', 'ON', 'STOP', '12.50']);
+});
+
+test('device and asset sources read by name with the id in the tooltip, and sort by that name', async () => {
+  const user = userEvent.setup();
+  const asset = alarm('asset:pump-p101|multivariate', { source_type: 'asset', source_id: 'pump-p101', sensor_id: null, raised_at: '2026-11-27T10:03:00Z' });
+  const device = alarm('device:dev-7f3a|comm_failure', { source_type: 'device', source_id: 'dev-7f3a', sensor_id: null, raised_at: '2026-11-27T10:02:00Z', message: 'Communication failure: PLC 03 (Timed out)' });
+  const sensor = alarm('TT-101', { raised_at: '2026-11-27T10:01:00Z' });
+  fakeApi(() => new Promise(() => {}));
+  const sources: AlarmSources = { ...NO_SOURCES, devices: new Map([['dev-7f3a', { name: 'PLC 03' }]]), assets: new Map([['pump-p101', { name: 'Pump P-101', area: 'Tank farm' }]]) };
+  render(
+    <MemoryRouter>
+      <AlarmList alarms={[asset, device, sensor]} sources={sources} />
+    </MemoryRouter>,
+  );
+  const row = (id: string) => rows().find((r) => r.getAttribute('data-alarm-id') === id)!;
+  expect(within(row(asset.id)).getByRole('link', { name: 'Pump P-101' })).toHaveAttribute('title', 'asset id pump-p101');
+  expect(within(row(device.id)).getByText('PLC 03')).toHaveAttribute('title', 'device id dev-7f3a');
+  expect(row(device.id)).not.toHaveTextContent('dev-7f3a');
+  await user.click(screen.getByRole('button', { name: /^Source/ }));
+  expect(rows().map((r) => r.querySelector('.src-line')!.firstChild!.textContent)).toEqual(['PLC 03', 'Pump P-101', 'TT-101']);
 });
 
 describe('a flood of a thousand alarms', () => {

@@ -1,12 +1,15 @@
-import { memo, useCallback, useEffect, useMemo, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
+import { memo, useCallback, useEffect, useId, useMemo, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
 import { Link } from 'react-router-dom';
 import type { AlarmDto } from '@idm/contracts';
 import { PriorityBadge } from '../../../components/ui/PriorityBadge';
 import { isUnacked } from '../../../lib/live/alarm-state';
 import { clock } from '../../../lib/format';
+import { assetPath } from '../../../lib/routes';
 import { toUiError } from '../../../lib/errors';
 import { useRowWindow } from '../../../lib/use-row-window';
-import { alarmValueText, stateLabel } from './alarm-labels';
+import { NO_SOURCES, sourceName, sourceTitle, type AlarmSources } from '../../../lib/alarm-sources';
+import { alarmLineText } from '../../../lib/alarm-text';
+import { alarmValue, stateLabel } from './alarm-labels';
 import { DEFAULT_SORT, sortAlarmsBy, type AlarmSort, type SortKey } from './alarm-summary';
 import { AlarmHistory } from './AlarmHistory';
 import { DeviceCommStatus } from './DeviceCommStatus';
@@ -35,15 +38,28 @@ const SORT_COLUMNS: { key: SortKey; label: string; className?: string }[] = [
  * UNACK; `firstOut` alarms (the first of a flood) carry a "1st" marker. Action buttons exist only when
  * `actions` is given (operator role or above). Rows are focusable: arrows move, Enter opens the
  * history, A acknowledges. `focusId` picks out one alarm (from a link such as an anomaly episode's): its
- * row is marked and scrolled to, and its history opened.
+ * row is marked and scrolled to, and its history opened. `sources` names devices and assets (their id in
+ * the tooltip) and gives each value its tag's unit or state word.
  *
  * A flood of a thousand alarms stays quick: rows are memoised (a sort or a filter re-renders only rows
  * whose alarm or flags changed) and above a few screens of rows only those near the viewport are in the
  * DOM (`useRowWindow`), the rest being spacer height.
  */
-export function AlarmList({ alarms: given, actions, focusId, firstOut }: { alarms: readonly AlarmDto[]; actions?: AlarmActions; focusId?: string; firstOut?: ReadonlySet<string> }) {
+export function AlarmList({
+  alarms: given,
+  actions,
+  focusId,
+  firstOut,
+  sources = NO_SOURCES,
+}: {
+  alarms: readonly AlarmDto[];
+  actions?: AlarmActions;
+  focusId?: string;
+  firstOut?: ReadonlySet<string>;
+  sources?: AlarmSources;
+}) {
   const [sort, setSort] = useState<AlarmSort>(DEFAULT_SORT);
-  const alarms = useMemo(() => sortAlarmsBy(given, sort), [given, sort]);
+  const alarms = useMemo(() => sortAlarmsBy(given, sort, (a) => sourceName(sources, a)), [given, sort, sources]);
   const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
   const [open, setOpen] = useState<Open>(focusId ? { id: focusId, kind: 'history' } : null);
   const bodyRef = useRef<HTMLTableSectionElement>(null);
@@ -211,6 +227,7 @@ export function AlarmList({ alarms: given, actions, focusId, firstOut }: { alarm
                 selected={selected.has(a.id)}
                 firstOut={!!firstOut?.has(a.id)}
                 focused={a.id === focusId}
+                sources={sources}
                 busy={busy}
                 actions={rowActions}
                 onToggle={toggle}
@@ -258,6 +275,7 @@ const AlarmRow = memo(function AlarmRow({
   selected,
   firstOut,
   focused,
+  sources,
   busy,
   actions,
   onToggle,
@@ -269,6 +287,7 @@ const AlarmRow = memo(function AlarmRow({
   selected: boolean;
   firstOut: boolean;
   focused: boolean;
+  sources: AlarmSources;
   busy: boolean;
   actions?: RowActions;
   onToggle(id: string): void;
@@ -276,6 +295,8 @@ const AlarmRow = memo(function AlarmRow({
   onKey(e: KeyboardEvent<HTMLTableRowElement>, a: AlarmDto): void;
 }) {
   const un = isUnacked(a);
+  const name = sourceName(sources, a);
+  const value = alarmValue(a, sources.tags);
   return (
     <tr
       className={`alarm-row prio-row-${a.priority}${un ? ' unacked' : ''}${a.state === 'shelved' ? ' shelved' : ''}${focused ? ' focused' : ''}`}
@@ -299,14 +320,30 @@ const AlarmRow = memo(function AlarmRow({
       </td>
       <td className="source">
         <span className="src-line">
-          {a.sensor_id ? <Link to={`/sensors/${encodeURIComponent(a.sensor_id)}`}>{a.source_id}</Link> : a.source_id}
+          {a.sensor_id ? (
+            <Link to={`/sensors/${encodeURIComponent(a.sensor_id)}`} title={sourceTitle(sources, a)}>
+              {name}
+            </Link>
+          ) : a.source_type === 'asset' ? (
+            // An equipment-health alarm leads to the asset view: which sensors drove it, against their trends.
+            <Link to={assetPath(a.source_id)} title={sourceTitle(sources, a)}>
+              {name}
+            </Link>
+          ) : (
+            <span className="src-name" title={sourceTitle(sources, a)}>
+              {name}
+            </span>
+          )}
           {a.source_type === 'device' && <DeviceCommStatus deviceId={a.source_id} />}
         </span>
       </td>
       <td className="msg" title={a.message}>
-        {a.message}
+        {alarmLineText(a)}
       </td>
-      <td className={a.last_reading && a.last_reading !== 'good' ? 'num bad-reading' : 'num'}>{alarmValueText(a)}</td>
+      <td className={a.last_reading && a.last_reading !== 'good' ? 'num value bad-reading' : 'num value'}>
+        {value.text}
+        {value.unit && <span className="unit"> {value.unit}</span>}
+      </td>
       <td className="state" title={stateLabel(a)}>
         {stateLabel(a)}
       </td>
@@ -346,11 +383,24 @@ const AlarmRow = memo(function AlarmRow({
 
 export function ShelveForm({ alarm, onSubmit, onCancel, onDone }: { alarm: AlarmDto; onSubmit(minutes: number, reason: string): Promise<unknown>; onCancel(): void; onDone(): void }) {
   const [error, setError] = useState<{ reason?: string; duration?: string; general?: string }>({});
+  const id = useId();
   const submit = async (e: FormEvent<HTMLFormElement>) => {
     e.preventDefault();
     const f = new FormData(e.currentTarget);
+    const minutes = Number(f.get('duration'));
+    const reason = String(f.get('reason') ?? '').trim();
+    // Our own check, naming the field (the browser's bubble says neither which field nor why).
+    const bad = {
+      reason: reason.length < 3 ? 'Reason: say why the alarm is shelved (at least 3 characters)' : reason.length > 500 ? 'Reason: at most 500 characters' : undefined,
+      duration: SHELVE_MINUTES.includes(minutes) ? undefined : 'Shelve for: choose one of the durations (15 min to 24 h)',
+    };
+    setError(bad);
+    if (bad.reason || bad.duration) {
+      (e.currentTarget.elements.namedItem(bad.reason ? 'reason' : 'duration') as HTMLElement).focus();
+      return;
+    }
     try {
-      await onSubmit(Number(f.get('duration')), String(f.get('reason') ?? '').trim());
+      await onSubmit(minutes, reason);
       onDone();
     } catch (err) {
       const ui = toUiError(err, ['reason', 'duration_minutes']);
@@ -358,10 +408,10 @@ export function ShelveForm({ alarm, onSubmit, onCancel, onDone }: { alarm: Alarm
     }
   };
   return (
-    <form className="inline-form" onSubmit={submit} aria-label={`Shelve ${alarm.message}`}>
+    <form className="inline-form" onSubmit={submit} noValidate aria-label={`Shelve ${alarm.message}`}>
       <label>
         Shelve for{' '}
-        <select name="duration" defaultValue="60">
+        <select name="duration" defaultValue="60" aria-invalid={!!error.duration} aria-describedby={error.duration ? `${id}-duration` : undefined}>
           {SHELVE_MINUTES.map((m) => (
             <option key={m} value={m}>
               {m < 60 ? `${m} min` : `${m / 60} h`}
@@ -369,12 +419,16 @@ export function ShelveForm({ alarm, onSubmit, onCancel, onDone }: { alarm: Alarm
           ))}
         </select>
       </label>
-      {error.duration && <span className="field-error">{error.duration}</span>}
+      {error.duration && (
+        <span id={`${id}-duration`} className="field-error" role="alert">
+          {error.duration}
+        </span>
+      )}
       <label>
-        Reason <input name="reason" required minLength={3} maxLength={500} aria-invalid={!!error.reason} autoFocus />
+        Reason <input name="reason" required minLength={3} maxLength={500} aria-invalid={!!error.reason} aria-describedby={error.reason ? `${id}-reason` : undefined} autoFocus />
       </label>
       {error.reason && (
-        <span className="field-error" role="alert">
+        <span id={`${id}-reason`} className="field-error" role="alert">
           {error.reason}
         </span>
       )}

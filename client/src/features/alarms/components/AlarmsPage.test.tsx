@@ -1,4 +1,4 @@
-import { act, cleanup, render, screen, within } from '@testing-library/react';
+import { act, cleanup, render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { createMemoryRouter, RouterProvider } from 'react-router-dom';
 import { afterEach, beforeEach, expect, test } from 'vitest';
@@ -55,10 +55,13 @@ beforeEach(() => {
       return {
         status: 200,
         data: [
-          { sensor_id: 'LT-301', device_id: 'plc-1', area: 'Tank farm' },
-          { sensor_id: 'PT-201', device_id: 'plc-2', area: 'Turbine hall' },
+          { sensor_id: 'LT-301', device_id: 'plc-1', area: 'Tank farm', unit: 'm' },
+          { sensor_id: 'LT-302', device_id: 'plc-1', area: 'Tank farm', unit: 'm' },
+          { sensor_id: 'PT-201', device_id: 'plc-2', area: 'Turbine hall', unit: 'bar' },
         ],
       };
+    if (req.url === '/devices') return { status: 200, data: [{ id: 'plc-2', name: 'PLC 02 Turbine' }] };
+    if (req.url === '/assets') return { status: 200, data: [] };
     return { status: 404, data: { statusCode: 404, error: 'Not Found', message: 'alarm not found' } };
   });
   socket = new FakeSocket();
@@ -152,21 +155,35 @@ test('filters by area (a device alarm takes its tags’ area), priority and stat
   expect(ids()).toEqual([COMM.id, LIMIT.id]);
 });
 
-test('the first alarm of a flood is marked first-out, whatever the filter shows', async () => {
+test("each area's part of a flood marks its first alarm first-out, whatever the filter shows; an alarm minutes before is not", async () => {
   const user = userEvent.setup();
+  const at = (min: number) => new Date(Date.parse('2026-11-27T10:00:00Z') + min * 60_000).toISOString();
+  const sensor = (id: string, min: number, over: Partial<typeof LIMIT> = {}) =>
+    alarmFixture(`sensor:${id}|limit@${min}`, { sensor_id: id, source_id: id, condition: 'limit', raised_at: at(min), ...over });
+  const EARLY = sensor('LT-302', -7);
+  const TANK_2 = sensor('LT-302', 0.5, { in_flood: true });
+  const TURBINE_2 = sensor('PT-201', 1.5, { in_flood: true });
   act(() =>
     socket.fire('alarms:snapshot', {
       seq: 2,
       flood: true,
-      alarms: [
-        { ...LIMIT, raised_at: '2026-11-27T10:00:00Z' },
-        { ...COMM, raised_at: '2026-11-27T10:01:00Z', in_flood: true },
-      ],
+      // Tank farm: LIMIT then LT-302; Turbine hall: the PLC's comm failure then PT-201; LT-302 7 min before.
+      alarms: [EARLY, { ...LIMIT, raised_at: at(0) }, TANK_2, { ...COMM, raised_at: at(1) }, TURBINE_2],
     }),
   );
   show('/alarms');
-  expect(within(row(LIMIT.id)).getByText('1st')).toBeInTheDocument();
-  expect(within(row(COMM.id)).queryByText('1st')).toBeNull();
+  const marked = () => [...document.querySelectorAll('tr[data-alarm-id]')].filter((r) => r.querySelector('.first-out')).map((r) => r.getAttribute('data-alarm-id'));
+  // Areas come with the tags: then the comm failure is the first of the turbine hall's part.
+  await waitFor(() => expect(marked().sort()).toEqual([COMM.id, LIMIT.id].sort()));
+  expect(within(row(LIMIT.id)).getByText('1st')).toHaveAttribute('title', 'First out: the first alarm of the flood');
   await user.selectOptions(screen.getByLabelText('Priority'), 'high');
-  expect(within(row(LIMIT.id)).getByText('1st')).toBeInTheDocument();
+  expect(marked()).toEqual([LIMIT.id]);
+});
+
+test("a device alarm's source is the device's name, its id in the tooltip; a value has its tag's unit", async () => {
+  show('/alarms');
+  const name = await within(row(COMM.id)).findByText('PLC 02 Turbine');
+  expect(name).toHaveAttribute('title', 'device id plc-2');
+  expect(within(row(COMM.id)).queryByText('plc-2')).toBeNull();
+  expect(row(LIMIT.id).querySelector('td.value')).toHaveTextContent(/^81\.50 m$/);
 });

@@ -2,8 +2,7 @@ import { useMemo, useState } from 'react';
 import { useSearchParams } from 'react-router-dom';
 import { ALARM_PRIORITIES, type AlarmDto, type AlarmPriorityName } from '@idm/contracts';
 import { useAlarmState } from '../../../lib/live/LiveProvider';
-import { getTags } from '../../../lib/tags-api';
-import { useResource } from '../../../lib/use-resource';
+import { sourceArea, useAlarmSources } from '../../../lib/alarm-sources';
 import { useAlarmActions } from '../hooks/use-alarm-actions';
 import { AlarmDetailPanel } from './AlarmDetailPanel';
 import { AlarmList } from './AlarmList';
@@ -23,27 +22,25 @@ export function AlarmsPage() {
   const state = useAlarmState();
   const actions = useAlarmActions();
   const [filter, setFilter] = useState<AlarmFilter>(NO_FILTER);
-  // Areas come from the tag registry: a sensor's own, a device's that of its tags. Without it (not loaded
-  // yet, or refused) the area filter just has nothing to offer.
-  const tags = useResource(getTags, 'tags');
-  const areaBySource = useMemo(() => {
-    const m = new Map<string, string>();
-    for (const t of tags.data ?? []) {
-      if (!t.area) continue;
-      m.set(t.sensor_id, t.area);
-      if (!m.has(t.device_id)) m.set(t.device_id, t.area);
-    }
-    return m;
-  }, [tags.data]);
-  const areas = useMemo(() => [...new Set(areaBySource.values())].sort((a, b) => a.localeCompare(b)), [areaBySource]);
-  const areaOf = useMemo(() => (a: AlarmDto) => areaBySource.get(a.sensor_id ?? a.source_id) ?? '', [areaBySource]);
+  // Areas (a sensor's own, a device's that of its tags, an asset's own), device and asset names and units
+  // come from the registry. Without it (not loaded yet, or refused) the ids show and the area filter just
+  // has nothing to offer.
+  const sources = useAlarmSources();
+  const areas = useMemo(() => {
+    const all = new Set<string>();
+    for (const t of sources.tags.values()) if (t.area) all.add(t.area);
+    for (const x of sources.assets.values()) if (x.area) all.add(x.area);
+    return [...all].sort((a, b) => a.localeCompare(b));
+  }, [sources]);
+  const areaOf = useMemo(() => (a: AlarmDto) => sourceArea(sources, a), [sources]);
   // `?alarm=<id>`: one alarm picked out by a link (an anomaly episode's). One that needs no attention any
   // more is not in the list, so it is shown on its own above it.
   const focusId = useSearchParams()[0].get('alarm') ?? undefined;
   const focusListed = focusId !== undefined && state.alarms.has(focusId);
   const all = useMemo(() => [...state.alarms.values()], [state]);
   // Over every alarm, not just the filtered ones: the first of a flood stays the first whatever is shown.
-  const firstOut = useMemo(() => firstOutIds(all), [all]);
+  // Each area's part of a flood has its own first-out (a trip in one unit is not caused by another's).
+  const firstOut = useMemo(() => firstOutIds(all, { groupOf: areaOf }), [all, areaOf]);
   const alarms = useMemo(() => filterAlarms(all, filter, areaOf), [all, filter, areaOf]);
   const set = <K extends keyof AlarmFilter>(k: K, v: AlarmFilter[K]) => setFilter((f) => ({ ...f, [k]: v }));
 
@@ -92,7 +89,7 @@ export function AlarmsPage() {
       {!state.ready ? (
         <p className="muted">Waiting for the alarm snapshot…</p>
       ) : (
-        <AlarmList alarms={alarms} actions={actions} focusId={focusListed ? focusId : undefined} firstOut={firstOut} />
+        <AlarmList alarms={alarms} actions={actions} focusId={focusListed ? focusId : undefined} firstOut={firstOut} sources={sources} />
       )}
     </section>
   );

@@ -31,8 +31,9 @@ export function DeviceCommStatus({ deviceId }: { deviceId: string }) {
   }
   // Re-rendered by each refresh, so the outage length stays current without a clock of its own.
   const [state, ...rest] = describe(status.data, Date.now());
+  // One line in the alarm summary ends in an ellipsis: the whole status stays in the tooltip.
   return (
-    <div className="device-comm">
+    <div className="device-comm" title={[state, ...rest].join(' · ')}>
       {status.data.connected ? state : <strong className="quality">{state}</strong>}
       {rest.map((part) => ` · ${part}`).join('')}
     </div>

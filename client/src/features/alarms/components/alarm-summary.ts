@@ -20,12 +20,13 @@ export function raisedMs(a: AlarmDto): number {
 
 /**
  * Sorts by one column; ties fall back to the usual order (priority, newest, id) so rows never jump
- * between two renders of the same alarms. `time` ascending is oldest first.
+ * between two renders of the same alarms. `time` ascending is oldest first; `source` goes by the name
+ * shown (`nameOf`: a device's or asset's name rather than its id).
  */
-export function sortAlarmsBy(list: Iterable<AlarmDto>, sort: AlarmSort): AlarmDto[] {
+export function sortAlarmsBy(list: Iterable<AlarmDto>, sort: AlarmSort, nameOf: (a: AlarmDto) => string = (a) => a.source_id): AlarmDto[] {
   const sign = sort.dir === 'asc' ? 1 : -1;
   // Times parsed once per alarm, not once per comparison (a thousand alarms: ~10 000 comparisons).
-  const rows = [...list].map((a) => ({ a, t: raisedMs(a), p: PRIORITY_RANK[a.priority] }));
+  const rows = [...list].map((a) => ({ a, t: raisedMs(a), p: PRIORITY_RANK[a.priority], n: sort.key === 'source' ? nameOf(a) : '' }));
   type Row = (typeof rows)[number];
   const primary: (x: Row, y: Row) => number =
     sort.key === 'priority'
@@ -33,7 +34,7 @@ export function sortAlarmsBy(list: Iterable<AlarmDto>, sort: AlarmSort): AlarmDt
       : sort.key === 'time'
         ? (x, y) => x.t - y.t
         : sort.key === 'source'
-          ? (x, y) => SOURCE_ORDER.compare(x.a.source_id, y.a.source_id)
+          ? (x, y) => SOURCE_ORDER.compare(x.n, y.n)
           : (x, y) => STATE_RANK[x.a.state] - STATE_RANK[y.a.state];
   return rows.sort((x, y) => sign * primary(x, y) || x.p - y.p || y.t - x.t || (x.a.id < y.a.id ? -1 : x.a.id > y.a.id ? 1 : 0)).map((r) => r.a);
 }
@@ -59,27 +60,73 @@ export function filterAlarms(list: readonly AlarmDto[], f: AlarmFilter, areaOf: 
   );
 }
 
-/** The server's flood window: more than ALARM_FLOOD_THRESHOLD alarms raised within it is a flood. */
+/** ISA-18.2 / EEMUA 191: 10 or more alarms in 10 minutes for one operator is a flood. */
 export const FLOOD_WINDOW_MS = 10 * 60_000;
+export const FLOOD_MIN_ALARMS = 10;
+/** Alarms of one burst follow each other within this gap; a longer quiet ends the burst. */
+export const BURST_GAP_MS = 2 * 60_000;
+
+export interface FirstOutOptions {
+  /** The alarm's plant area (or unit): each area's part of a flood gets its own first-out. Default: one group. */
+  groupOf?: (a: AlarmDto) => string;
+  gapMs?: number;
+  windowMs?: number;
+  floodMin?: number;
+}
 
 /**
- * First-out alarms: for each flood, the alarm raised first among those raised within the flood window
- * before its first `in_flood` alarm (the alarms that made it a flood are not marked `in_flood`
- * themselves). A later `in_flood` alarm more than a window after the previous one starts another flood.
- * In a flood the first alarm usually points at the cause; the rest are consequences.
+ * First-out alarms, the one rule (README, "Alarms"): alarms sorted by raise time fall into **bursts**, runs
+ * whose neighbours are at most `gapMs` (2 min) apart. A burst is a **flood** when at least `floodMin` (10) of
+ * its alarms were raised within `windowMs` (10 min), or when the server marked one of them `in_flood` (its
+ * own threshold, counted over alarms that may have left this list). In a flood, each area's alarms, again
+ * split wherever `gapMs` passes without one of that area, form that area's burst, and its first alarm is the
+ * first-out (usually the cause, the rest being consequences) unless it is alone (first of nothing). An alarm
+ * raised minutes before a flood is a burst of its own, never its first-out; a burst that is no flood has none.
+ *
+ * "First" is by `raised_at` to the millisecond. Alarms raised in the same millisecond came from one poll or
+ * one posted batch (a poll stamps all its tags alike), so time cannot tell which came first: the higher
+ * priority goes first (rationalization ranked it the more consequential, the one to act on), then the id
+ * read as people read it (P02-PT-9 before P02-PT-10). The marker thus never depends on the list's order
+ * and never moves between renders.
  */
-export function firstOutIds(alarms: readonly AlarmDto[], windowMs = FLOOD_WINDOW_MS): Set<string> {
-  const raised = alarms.filter((a) => a.raised_at).sort((a, b) => raisedMs(a) - raisedMs(b) || a.id.localeCompare(b.id));
+export function firstOutIds(alarms: readonly AlarmDto[], opts: FirstOutOptions = {}): Set<string> {
+  const { groupOf = () => '', gapMs = BURST_GAP_MS, windowMs = FLOOD_WINDOW_MS, floodMin = FLOOD_MIN_ALARMS } = opts;
+  const raised = alarms
+    .filter((a) => a.raised_at)
+    .map((a) => ({ a, t: raisedMs(a) }))
+    .sort((x, y) => x.t - y.t || PRIORITY_RANK[x.a.priority] - PRIORITY_RANK[y.a.priority] || SOURCE_ORDER.compare(x.a.id, y.a.id) || (x.a.id < y.a.id ? -1 : x.a.id > y.a.id ? 1 : 0));
   const out = new Set<string>();
-  let lastFlood = -Infinity;
-  for (const a of raised) {
-    if (!a.in_flood) continue;
-    const t = raisedMs(a);
-    if (t - lastFlood > windowMs) {
-      const first = raised.find((b) => raisedMs(b) >= t - windowMs);
-      if (first) out.add(first.id);
+  let start = 0;
+  for (let i = 1; i <= raised.length; i++) {
+    if (i < raised.length && raised[i].t - raised[i - 1].t <= gapMs) continue;
+    const burst = raised.slice(start, i);
+    start = i;
+    if (!isFlood(burst, windowMs, floodMin)) continue;
+    // Per area: its burst's first alarm, how many, and when the last came.
+    const runs = new Map<string, { first: string; n: number; last: number }>();
+    const close = (r: { first: string; n: number } | undefined) => r && r.n >= 2 && out.add(r.first);
+    for (const { a, t } of burst) {
+      const g = groupOf(a);
+      const r = runs.get(g);
+      if (r && t - r.last <= gapMs) {
+        r.n++;
+        r.last = t;
+      } else {
+        close(r);
+        runs.set(g, { first: a.id, n: 1, last: t });
+      }
     }
-    lastFlood = t;
+    runs.forEach(close);
   }
   return out;
+}
+
+/** At least `min` of the burst's alarms (sorted by time) within `windowMs`, or one marked by the server. */
+function isFlood(burst: readonly { a: AlarmDto; t: number }[], windowMs: number, min: number): boolean {
+  if (burst.some((x) => x.a.in_flood)) return true;
+  for (let j = 0, k = 0; k < burst.length; k++) {
+    while (burst[k].t - burst[j].t > windowMs) j++;
+    if (k - j + 1 >= min) return true;
+  }
+  return false;
 }

@@ -66,3 +66,24 @@ test('the sensor and area filters are sent as a case-insensitive prefix search, 
   expect(historyParams({ area: ' tank farm ', sensor_id: 'P06', severity: '' }, { limit: 50 })).toEqual({ area: 'tank farm', sensor_id: 'P06', match: 'prefix', limit: 50 });
   expect(historyParams({ severity: 'high' })).toEqual({ severity: 'high' });
 });
+
+test('empty From and To say what they mean (any time, now) rather than showing an example date that reads as a filter set', async () => {
+  render(<RouterProvider router={createMemoryRouter([{ path: '/anomalies', element: <AnomalyHistoryPage /> }], { initialEntries: ['/anomalies'] })} />);
+  await screen.findByText('FT-301');
+  expect(screen.getByLabelText('From')).toHaveValue('');
+  expect(screen.getByLabelText('From')).toHaveAttribute('placeholder', 'any time');
+  expect(screen.getByLabelText('To')).toHaveAttribute('placeholder', 'now');
+  // The format is still told, in the tooltip.
+  expect(screen.getByLabelText('From').getAttribute('title')).toMatch(/^A date and time like \d{4}-\d{2}-\d{2} \d{2}:\d{2}$/);
+});
+
+test('an empty history says why: nothing recorded yet, or filters that match nothing (with a way to clear them)', async () => {
+  const user = userEvent.setup();
+  fakeApi((req) => (req.url === '/anomalies/history' ? { status: 200, data: { items: [], next_cursor: null } } : { status: 404, data: {} }));
+  const router = createMemoryRouter([{ path: '/anomalies', element: <><AnomalyHistoryPage /><Where /></> }], { initialEntries: ['/anomalies?area=Tank%20farm'] });
+  render(<RouterProvider router={router} />);
+  expect(await screen.findByText(/^No anomaly episodes match these filters/)).toHaveTextContent('widen the range or clear the filters.');
+  await user.click(screen.getByRole('link', { name: 'clear the filters' }));
+  expect(screen.getByTestId('where')).toHaveTextContent(/^\/anomalies$/);
+  expect(await screen.findByText(/^No anomaly episodes yet/)).toHaveTextContent('one is recorded when a tag crosses a limit or leaves its learned normal behaviour');
+});

@@ -6,18 +6,13 @@ import { EpisodeEnd } from '../../../components/ui/EpisodeEnd';
 import { EpisodeStatus } from '../../../components/ui/EpisodeStatus';
 import { codeWords, dateTime, formatValue } from '../../../lib/format';
 import { downloadFile } from '../../../lib/download';
+import { DateTimeField, readRange, useDateTimeField } from '../../../components/ui/DateTimeField';
 import { toUiError } from '../../../lib/errors';
 import { useResource } from '../../../lib/use-resource';
 import { getAnomalyHistory, historyParams, type AnomalyFilter } from '../api/get-anomaly-history';
 
 const PAGE = 50;
 const KEYS = ['sensor_id', 'area', 'anomaly_type', 'severity', 'resolved', 'from', 'to'] as const;
-
-function toLocalInput(iso: string | undefined): string {
-  if (!iso) return '';
-  const t = Date.parse(iso);
-  return Number.isFinite(t) ? new Date(t - new Date(t).getTimezoneOffset() * 60_000).toISOString().slice(0, 16) : '';
-}
 
 /**
  * Filterable, paginated anomaly episodes (newest first), each with a link to the alarm it raised; filters kept
@@ -31,14 +26,17 @@ export function AnomalyHistoryPage() {
   const key = `${params.toString()}|${cursor}`;
   const page = useResource(() => getAnomalyHistory(filter, cursor, PAGE), key);
   const [exportError, setExportError] = useState<string | null>(null);
+  const fromField = useDateTimeField('From', filter.from ? Date.parse(filter.from) : null, params.toString());
+  const toField = useDateTimeField('To', filter.to ? Date.parse(filter.to) : null, params.toString());
 
   const apply = (e: FormEvent<HTMLFormElement>) => {
     e.preventDefault();
     const f = new FormData(e.currentTarget);
+    const range = readRange(fromField, toField, false);
+    if (!range) return; // the field says what is wrong
     const next = new URLSearchParams();
     for (const k of KEYS) {
-      let v = String(f.get(k) ?? '').trim();
-      if ((k === 'from' || k === 'to') && v) v = new Date(v).toISOString();
+      const v = k === 'from' || k === 'to' ? (range[k] === null ? '' : new Date(range[k]).toISOString()) : String(f.get(k) ?? '').trim();
       if (v) next.set(k, v);
     }
     setCursors([null]);
@@ -63,7 +61,7 @@ export function AnomalyHistoryPage() {
         </button>
         {exportError && <span className="form-error">{exportError}</span>}
       </div>
-      <form className="filters" onSubmit={apply} key={params.toString()} aria-label="Filters">
+      <form className="filters" onSubmit={apply} key={params.toString()} noValidate aria-label="Filters">
         <label>
           Sensor <input name="sensor_id" defaultValue={filter.sensor_id} size={14} />
         </label>
@@ -100,18 +98,14 @@ export function AnomalyHistoryPage() {
             <option value="true">resolved</option>
           </select>
         </label>
-        <label>
-          From <input type="datetime-local" name="from" defaultValue={toLocalInput(filter.from)} />
-        </label>
-        <label>
-          To <input type="datetime-local" name="to" defaultValue={toLocalInput(filter.to)} />
-        </label>
+        <DateTimeField field={fromField} emptyMeans="any time" />
+        <DateTimeField field={toField} emptyMeans="now" />
         <button type="submit" className="primary">
           Apply
         </button>
       </form>
       {page.error && <p className="form-error">{page.error.message}</p>}
-      <table className="grid">
+      <table className="grid anomaly-table">
         <thead>
           <tr>
             <th scope="col">Start</th>
@@ -130,11 +124,11 @@ export function AnomalyHistoryPage() {
         <tbody>
           {(page.data?.items ?? []).map((e) => (
             <tr key={e.id} data-episode-id={e.id}>
-              <td className="num">{dateTime(e.timestamp)}</td>
-              <td>
+              <td className="num one-line">{dateTime(e.timestamp)}</td>
+              <td className="one-line">
                 <EpisodeEnd episode={e} />
               </td>
-              <td>
+              <td className="one-line">
                 <Link to={`/sensors/${encodeURIComponent(e.sensor_id)}`}>{e.sensor_id}</Link>
               </td>
               <td>{e.area ?? ''}</td>
@@ -143,7 +137,7 @@ export function AnomalyHistoryPage() {
               <td className="num">{formatValue(e.score)}</td>
               <td className="num">{e.samples}</td>
               <td>{e.evidence.detail ?? `${formatValue(e.evidence.statistic)} ≥ ${formatValue(e.evidence.threshold)}`}</td>
-              <td>
+              <td className="one-line">
                 <EpisodeStatus episode={e} />
               </td>
               <td>
@@ -154,7 +148,17 @@ export function AnomalyHistoryPage() {
           {page.data && !page.data.items.length && (
             <tr>
               <td colSpan={11} className="muted">
-                No anomaly episodes match.
+                {KEYS.some((k) => filter[k]) ? (
+                  <>
+                    No anomaly episodes match these filters: widen the range or{' '}
+                    <Link to="/anomalies" onClick={() => setCursors([null])}>
+                      clear the filters
+                    </Link>
+                    .
+                  </>
+                ) : (
+                  'No anomaly episodes yet: one is recorded when a tag crosses a limit or leaves its learned normal behaviour (a spike, a drift, a flat line, …).'
+                )}
               </td>
             </tr>
           )}

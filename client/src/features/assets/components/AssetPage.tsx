@@ -2,7 +2,7 @@ import { useMemo, useState } from 'react';
 import { Link, useParams } from 'react-router-dom';
 import type { AnomalyEpisode, AssetDto, AssetHealthHistoryDto, TagDto } from '@idm/contracts';
 import { PriorityBadge } from '../../../components/ui/PriorityBadge';
-import { ASSET_STATE_WORD, getAssetHealthSummaries, getAssets } from '../../../lib/assets-api';
+import { assetStateText, getAssetHealthSummaries, getAssets } from '../../../lib/assets-api';
 import { useAlarmState } from '../../../lib/live/LiveProvider';
 import { isUnacked } from '../../../lib/live/alarm-state';
 import { dateTime } from '../../../lib/format';
@@ -80,8 +80,8 @@ export function AssetPage() {
         <h2 id="asset-title">
           {asset.name} <span className="muted">{asset.id}</span>
         </h2>
-        <span className={`asset-state asset-${summary?.state ?? 'unknown'}`} data-testid="asset-state">
-          {ASSET_STATE_WORD[summary?.state ?? 'unknown']}
+        <span className={`asset-state asset-${summary?.state ?? 'unknown'}`} data-testid="asset-state" title={assetStateText(summary).title}>
+          {assetStateText(summary).word}
         </span>
         <span className="muted">
           {asset.area ?? 'No area'} · {asset.sensor_ids.length} sensors

@@ -2,10 +2,13 @@ import { useState, type FormEvent } from 'react';
 import { Link, useSearchParams } from 'react-router-dom';
 import { ALARM_EVENT_KINDS, ALARM_PRIORITIES } from '@idm/contracts';
 import { PriorityBadge } from '../../../components/ui/PriorityBadge';
-import { codeWords, dateTime, toLocalInput } from '../../../lib/format';
+import { codeWords, dateTime } from '../../../lib/format';
+import { DateTimeField, readRange, useDateTimeField } from '../../../components/ui/DateTimeField';
 import { toUiError } from '../../../lib/errors';
 import { alarmPath } from '../../../lib/routes';
+import { sourceName, sourceTitle, useAlarmSources } from '../../../lib/alarm-sources';
 import { useResource } from '../../../lib/use-resource';
+import { alarmLineText } from '../../../lib/alarm-text';
 import { exportJournal, getJournal, type JournalSearch } from '../api/get-journal';
 import { presetRange, RANGE_PRESETS, type RangePreset } from './journal-range';
 
@@ -41,7 +44,12 @@ function useJournalSearch(): [JournalSearch, RangePreset, number, (s: JournalSea
 export function JournalPage() {
   const [search, preset, page, setSearch] = useJournalSearch();
   const [range, setRange] = useState<RangePreset>(preset);
-  const result = useResource(() => getJournal(search, page, PAGE), `${JSON.stringify(search)}|${page}`);
+  const searchKey = JSON.stringify(search);
+  const fromField = useDateTimeField('From', Date.parse(search.from), searchKey);
+  const toField = useDateTimeField('To', Date.parse(search.to), searchKey);
+  const result = useResource(() => getJournal(search, page, PAGE), `${searchKey}|${page}`);
+  // A device's or asset's name for its id (kept in the tooltip), as in the alarm list.
+  const sources = useAlarmSources();
   const [exportError, setExportError] = useState<string | null>(null);
   const [exporting, setExporting] = useState(false);
 
@@ -49,10 +57,9 @@ export function JournalPage() {
     e.preventDefault();
     const f = new FormData(e.currentTarget);
     const text = Object.fromEntries(TEXT_KEYS.map((k) => [k, String(f.get(k) ?? '').trim()]));
-    const chosen = presetRange(range, Date.now());
-    const from = chosen ? new Date(chosen.from).toISOString() : new Date(String(f.get('from'))).toISOString();
-    const to = chosen ? new Date(chosen.to).toISOString() : new Date(String(f.get('to'))).toISOString();
-    setSearch({ ...text, from, to } as JournalSearch, range, 1);
+    const chosen = presetRange(range, Date.now()) ?? readRange(fromField, toField, true);
+    if (chosen?.from == null || chosen.to == null) return; // the field says what is wrong
+    setSearch({ ...text, from: new Date(chosen.from).toISOString(), to: new Date(chosen.to).toISOString() } as JournalSearch, range, 1);
   };
 
   const exportCsv = async () => {
@@ -82,7 +89,7 @@ export function JournalPage() {
         </button>
         {exportError && <span className="form-error">{exportError}</span>}
       </div>
-      <form className="filters" onSubmit={apply} key={JSON.stringify(search)} aria-label="Search the journal">
+      <form className="filters" onSubmit={apply} key={searchKey} noValidate aria-label="Search the journal">
         <label>
           Range
           <select name="range" value={range} onChange={(e) => setRange(e.target.value as RangePreset)}>
@@ -93,12 +100,8 @@ export function JournalPage() {
             ))}
           </select>
         </label>
-        <label>
-          From <input type="datetime-local" name="from" defaultValue={toLocalInput(search.from)} disabled={!custom} required={custom} />
-        </label>
-        <label>
-          To <input type="datetime-local" name="to" defaultValue={toLocalInput(search.to)} disabled={!custom} required={custom} />
-        </label>
+        <DateTimeField field={fromField} disabled={!custom} required={custom} />
+        <DateTimeField field={toField} disabled={!custom} required={custom} />
         <label>
           Text <input name="q" type="search" defaultValue={search.q} size={16} />
         </label>
@@ -156,6 +159,8 @@ export function JournalPage() {
           </thead>
           <tbody>
             {items.map((e) => {
+              // The Sensor column names the tag: the message reads what is wrong first, as the summary and banner do.
+              const line = e.message ? alarmLineText({ message: e.message, source_id: e.source_id }) : '';
               const text = e.comment ? `${e.message ?? ''} — “${e.comment}”` : (e.message ?? '');
               return (
                 <tr key={e.id} className="journal-row" data-event-id={e.id} data-kind={e.kind} data-alarm-id={e.alarm_id}>
@@ -164,14 +169,20 @@ export function JournalPage() {
                   <td>{e.priority ? <PriorityBadge priority={e.priority} unacked={false} /> : '—'}</td>
                   <td>{e.area ?? ''}</td>
                   <td className="source">
-                    {e.sensor_id ? <Link to={`/sensors/${encodeURIComponent(e.sensor_id)}`}>{e.sensor_id}</Link> : <Link to={alarmPath(e.alarm_id)}>{e.source_id}</Link>}
+                    {e.sensor_id ? (
+                      <Link to={`/sensors/${encodeURIComponent(e.sensor_id)}`}>{e.sensor_id}</Link>
+                    ) : (
+                      <Link to={alarmPath(e.alarm_id)} title={sourceTitle(sources, e)}>
+                        {sourceName(sources, e)}
+                      </Link>
+                    )}
                   </td>
                   <td>
                     {codeWords(e.from)} → {codeWords(e.to)}
                   </td>
                   <td>{e.user ?? ''}</td>
                   <td className="msg" title={text}>
-                    {text}
+                    {e.comment ? `${line} — “${e.comment}”` : line}
                   </td>
                 </tr>
               );

@@ -29,7 +29,7 @@ export function shiftStart(now: Date): Date {
   return new Date(startLocal - zoneOffsetMs(startLocal - off));
 }
 
-/** The range of a preset at `now` (custom: null, the pickers decide). */
+/** The range of a preset at `now` (custom: null, the typed From/To decide). */
 export function presetRange(preset: RangePreset, now: number): { from: number; to: number } | null {
   switch (preset) {
     case '8h':

@@ -15,15 +15,30 @@ const TAGS = [
   { ...tag('TT-1', 'plc-1', 'Boiler house', '°C'), physical_min: 0, physical_max: 200, limits: { lo: 20, hi: 150 } },
   tag('PT-1', 'plc-1', 'Boiler house', 'bar'),
   tag('FT-1', 'plc-2', 'Turbine hall', 'm³/h'),
+  tag('LT-1', 'mqtt-1', 'Tank farm', '%'),
   { ...tag('M-1', 'plc-3', 'Pump station', ''), source: { register_type: 'coil', address: 0, data_type: 'bool', word_order: 'big', byte_order: 'big' }, state_words: { '0': 'STOP', '1': 'RUN' } } as TagDto,
   { ...tag('M-2', 'plc-3', 'Pump station', ''), source: { register_type: 'coil', address: 0, data_type: 'bool', word_order: 'big', byte_order: 'big' } } as TagDto,
 ];
-const DEVICES = [{ id: 'plc-1', name: 'PLC 1' }, { id: 'plc-2', name: 'PLC 2' }, { id: 'plc-3', name: 'PLC 3' }] as DeviceDto[];
+const DEVICES = [
+  { id: 'plc-1', name: 'PLC 1', protocol: 'modbus', poll_interval_ms: 500 },
+  { id: 'plc-2', name: 'PLC 2' },
+  // An OPC UA server: subscribed, never polled (its status has no poll duration).
+  { id: 'plc-3', name: 'PLC 3', protocol: 'opcua', publishing_interval_ms: 1000 },
+  { id: 'mqtt-1', name: 'Broker 1', protocol: 'mqtt' },
+] as DeviceDto[];
 const STATUS = [
   { device_id: 'plc-1', state: 'connected', last_poll_duration_ms: 4, last_good_poll_at: Date.now() },
   { device_id: 'plc-2', state: 'comm_failure', last_poll_duration_ms: null, last_good_poll_at: Date.parse('2026-11-27T09:15:00Z') },
-  { device_id: 'plc-3', state: 'connected', last_poll_duration_ms: 3, last_good_poll_at: Date.now() },
+  { device_id: 'plc-3', state: 'connected', last_poll_duration_ms: null, last_good_poll_at: Date.now() },
+  { device_id: 'mqtt-1', state: 'connected', last_poll_duration_ms: null, last_good_poll_at: Date.now() },
 ] as DeviceStatusDto[];
+
+/** The browser stops (or starts again) rendering a tile far off screen (`content-visibility: auto`). */
+const setNearScreen = (id: string, near: boolean) => {
+  act(() => {
+    tile(id).dispatchEvent(Object.assign(new Event('contentvisibilityautostatechange'), { skipped: !near }));
+  });
+};
 
 let socket: FakeSocket;
 let live: LiveClient;
@@ -41,6 +56,7 @@ beforeEach(async () => {
           { id: 'boiler-pump', name: 'Boiler pump', area: 'Boiler house', sensor_ids: ['TT-1', 'PT-1'], settings: {} },
           { id: 'feed-pump', name: 'Feed pump', area: 'Boiler house', sensor_ids: ['TT-1', 'PT-1'], settings: {} },
           { id: 'spare', name: 'Spare skid', area: null, sensor_ids: ['FT-1', 'PT-1'], settings: {} },
+          { id: 'new-skid', name: 'New skid', area: null, sensor_ids: ['FT-1', 'TT-1'], settings: {} },
         ],
       };
     if (req.url === '/assets/health')
@@ -49,6 +65,7 @@ beforeEach(async () => {
         data: [
           { asset_id: 'boiler-pump', state: 'anomaly', ratio: 4.2, at: Date.now() },
           { asset_id: 'feed-pump', state: 'healthy', ratio: 0.3, at: Date.now() },
+          { asset_id: 'new-skid', state: 'learning', ratio: null, at: Date.now(), learning: { samples: 152, needed: 400 } },
         ],
       };
     if (req.url === '/sensors')
@@ -82,6 +99,12 @@ afterEach(() => {
 const tile = (id: string) => document.querySelector(`[data-sensor-id="${id}"]`) as HTMLElement;
 const sample = (sensor_id: string, value: number, quality = 'good') => ({ sensor_id, value, timestamp: new Date().toISOString(), quality, status: 'normal' });
 const value = (id: string) => within(tile(id)).getByTestId('tile-value');
+/** A snapshot with one active, unacknowledged critical alarm on `sensor_id`. */
+const criticalAlarmOn = (sensor_id: string) => ({
+  seq: 1,
+  flood: false,
+  alarms: [{ id: 'a1', sensor_id, source_id: sensor_id, priority: 'critical', state: 'unack_active', acknowledged: false, raised_at: null, updated_at: '' }],
+});
 
 test('tiles are grouped by area and device, with the comm status of each device', async () => {
   const boiler = await screen.findByRole('region', { name: 'Boiler house' });
@@ -96,6 +119,21 @@ test('tiles are grouped by area and device, with the comm status of each device'
   expect(within(areas).getByRole('link', { name: /Boiler house/ })).toHaveTextContent('normal');
 });
 
+test('each device header says what OK means for its protocol, never a placeholder', async () => {
+  const head = async (area: string, device: string) => {
+    const region = await screen.findByRole('region', { name: area });
+    return within(region).getByText(device).closest('.device-head') as HTMLElement;
+  };
+  expect(await head('Boiler house', 'PLC 1')).toHaveTextContent('comm OK · poll every 500 ms, last took 4 ms');
+  // OPC UA publishes a subscription: its publishing interval, not "poll — ms".
+  const opc = await head('Pump station', 'PLC 3');
+  expect(opc).toHaveTextContent('comm OK · subscription, publishing 1000 ms');
+  expect(opc).not.toHaveTextContent(/poll|—/);
+  const mqtt = await head('Tank farm', 'Broker 1');
+  expect(mqtt).toHaveTextContent('comm OK · values on publish');
+  expect(mqtt).not.toHaveTextContent(/poll|—/);
+});
+
 test('the latest stored value fills a tile at once; sensors that only post over REST get tiles too', async () => {
   expect(within(tile('TT-1')).getByTestId('tile-value')).toHaveTextContent('64.50');
   const rest = screen.getByRole('region', { name: 'Posted over REST' });
@@ -105,7 +143,7 @@ test('the latest stored value fills a tile at once; sensors that only post over 
 test('only the tiles on screen are subscribed, and live samples show with their unit', async () => {
   await screen.findByRole('region', { name: 'Boiler house' });
   const subscribed = socket.sentOf('samples:subscribe').flatMap((p) => (p as { sensor_ids: string[] }).sensor_ids);
-  expect(subscribed.sort()).toEqual(['FT-1', 'LAB-7', 'M-1', 'M-2', 'PT-1', 'TT-1']);
+  expect(subscribed.sort()).toEqual(['FT-1', 'LAB-7', 'LT-1', 'M-1', 'M-2', 'PT-1', 'TT-1']);
   expect(socket.sentOf('samples:unsubscribe')).toEqual([]);
   expect(within(tile('FT-1')).getByText('no data yet')).toBeInTheDocument();
   await act(async () => {
@@ -120,11 +158,7 @@ test('a value that stops arriving is marked stale, and an alarm shows on its til
   await screen.findByRole('region', { name: 'Boiler house' });
   await act(async () => {
     socket.fire('sample', sample('PT-1', 5.5));
-    socket.fire('alarms:snapshot', {
-      seq: 1,
-      flood: false,
-      alarms: [{ id: 'a1', sensor_id: 'PT-1', source_id: 'PT-1', priority: 'critical', state: 'unack_active', acknowledged: false, raised_at: null, updated_at: '' }],
-    });
+    socket.fire('alarms:snapshot', criticalAlarmOn('PT-1'));
     await new Promise((r) => setTimeout(r, 40));
   });
   expect(tile('PT-1')).toHaveClass('alarm-critical');
@@ -226,5 +260,64 @@ test('assets appear in their area with their health in words, linking to the ass
   expect(items[0]).toHaveAttribute('href', '/assets/boiler-pump');
   // An asset of no area shown still appears, without a verdict yet.
   const other = screen.getByRole('region', { name: 'Other equipment' });
-  expect(within(other).getByRole('listitem')).toHaveTextContent('Spare skidNO VERDICT');
+  const others = within(other).getAllByRole('listitem');
+  expect(others.map((i) => i.textContent)).toEqual(['Spare skidNO VERDICT', 'New skidLEARNING 38 %']);
+  // Learning says how far it has come.
+  expect(within(others[1]).getByText('LEARNING 38 %')).toHaveAttribute('title', '152 of 400 samples learned; the model scores once it has them all');
+  expect(others[1]).not.toHaveClass('abnormal');
+});
+
+test('a tile far off screen skips its re-render per sample and hides its old value; near the screen again it shows the current one at once', async () => {
+  await screen.findByRole('region', { name: 'Boiler house' });
+  await act(async () => {
+    socket.fire('sample', sample('TT-1', 71.234));
+    await new Promise((r) => setTimeout(r, 40));
+  });
+  expect(value('TT-1')).toHaveTextContent('71.23');
+  setNearScreen('TT-1', false);
+  await act(async () => {
+    socket.fire('sample', sample('TT-1', 80));
+    socket.fire('sample', sample('TT-1', 81.5));
+    await new Promise((r) => setTimeout(r, 40));
+  });
+  // Not re-rendered: the old text is still in the DOM, hidden so it is never read as current.
+  expect(value('TT-1')).toHaveTextContent('71.23');
+  expect(tile('TT-1')).toHaveAttribute('data-behind');
+  // A tile on screen is not held back.
+  await act(async () => {
+    socket.fire('sample', sample('PT-1', 3.25));
+    await new Promise((r) => setTimeout(r, 40));
+  });
+  expect(value('PT-1')).toHaveTextContent('3.25');
+  setNearScreen('TT-1', true);
+  expect(value('TT-1')).toHaveTextContent('81.50');
+  expect(tile('TT-1')).not.toHaveAttribute('data-behind');
+});
+
+test('far off screen a tile still gets its first value, a new alarm and NO LINK at once', async () => {
+  await screen.findByRole('region', { name: 'Boiler house' });
+  setNearScreen('PT-1', false);
+  await act(async () => {
+    socket.fire('sample', sample('PT-1', 5.5));
+    await new Promise((r) => setTimeout(r, 40));
+  });
+  expect(value('PT-1')).toHaveTextContent('5.50');
+  await act(async () => {
+    socket.fire('sample', sample('PT-1', 6.5));
+    await new Promise((r) => setTimeout(r, 40));
+  });
+  expect(value('PT-1')).toHaveTextContent('5.50'); // held back
+  await act(async () => {
+    socket.fire('alarms:snapshot', criticalAlarmOn('PT-1'));
+    await new Promise((r) => setTimeout(r, 40));
+  });
+  expect(tile('PT-1')).toHaveClass('alarm-critical');
+  expect(within(tile('PT-1')).getByText('UNACK')).toBeInTheDocument();
+  // The alarm re-rendered the tile, so it shows the current value too.
+  expect(value('PT-1')).toHaveTextContent('6.50');
+  await act(async () => {
+    socket.disconnect();
+    await new Promise((r) => setTimeout(r, 40));
+  });
+  expect(within(tile('PT-1')).getByText('NO LINK')).toBeInTheDocument();
 });

@@ -1,9 +1,9 @@
-import { memo, useMemo } from 'react';
+import { memo, useMemo, useRef, type RefObject } from 'react';
 import { Link } from 'react-router-dom';
 import { isBoolTag, type AlarmDto } from '@idm/contracts';
 import { PriorityBadge } from '../../../components/ui/PriorityBadge';
 import { Sparkline } from '../../../components/ui/Sparkline';
-import { useLiveValue } from '../../../lib/live/LiveProvider';
+import { useLiveValueNearScreen } from '../../../lib/live/LiveProvider';
 import { analogPosition, analogScale, outsideLimits, valueText, type AnalogScale, type TileSpec } from './tile-display';
 
 const QUALITY_TEXT: Record<string, string> = { bad: 'BAD', comm_failure: 'COMM FAIL', stale: 'STALE' };
@@ -18,21 +18,24 @@ const ALARM_WORD: Partial<Record<AlarmDto['state'], string>> = { unack_active: '
  */
 export const Tile = memo(function Tile({ tag, alarm, linkDown = false }: { tag: TileSpec; alarm?: AlarmDto; linkDown?: boolean }) {
   const scale = useMemo(() => analogScale(tag), [tag]);
+  // Far off screen (not rendered by the browser: content-visibility) a tile skips its re-render per sample,
+  // most of the overview's script time; its live part is hidden until it is current again.
+  const ref = useRef<HTMLAnchorElement>(null);
   // The link and name render once; only TileLive re-renders on each sample (Link's hooks are not free
   // when 2 000 tiles update every second).
   return (
-    <Link to={`/sensors/${encodeURIComponent(tag.sensor_id)}`} className={`tile${alarm ? ` alarm-${alarm.priority}` : ''}`} data-sensor-id={tag.sensor_id} title={tag.description || tag.sensor_id}>
+    <Link ref={ref} to={`/sensors/${encodeURIComponent(tag.sensor_id)}`} className={`tile${alarm ? ` alarm-${alarm.priority}` : ''}`} data-sensor-id={tag.sensor_id} title={tag.description || tag.sensor_id}>
       <span className="tile-name">
         <strong>{tag.sensor_id}</strong>
         <span className="tile-desc">{tag.description}</span>
       </span>
-      <TileLive tag={tag} alarm={alarm} scale={scale} linkDown={linkDown} />
+      <TileLive tag={tag} alarm={alarm} scale={scale} linkDown={linkDown} tileRef={ref} />
     </Link>
   );
 });
 
-function TileLive({ tag, alarm, scale, linkDown }: { tag: TileSpec; alarm?: AlarmDto; scale: AnalogScale | null; linkDown: boolean }) {
-  const live = useLiveValue(tag.sensor_id);
+function TileLive({ tag, alarm, scale, linkDown, tileRef }: { tag: TileSpec; alarm?: AlarmDto; scale: AnalogScale | null; linkDown: boolean; tileRef: RefObject<HTMLAnchorElement | null> }) {
+  const live = useLiveValueNearScreen(tag.sensor_id, tileRef);
   const badQuality = live && live.quality !== 'good' ? (QUALITY_TEXT[live.quality] ?? live.quality.toUpperCase()) : null;
   // Nothing on this screen is current while its own connection is down: that, not the data, is the news.
   const untrusted = linkDown ? 'NO LINK' : badQuality ?? (live?.stale ? 'STALE' : null);

@@ -1,6 +1,6 @@
 import { expect, test } from 'vitest';
 import type { DeviceStatusDto } from '@idm/contracts';
-import { analogPosition, analogScale, deviceHeadState, outsideLimits, valueText } from './tile-display';
+import { analogPosition, analogScale, commOkText, deviceHeadState, outsideLimits, valueText } from './tile-display';
 
 const good = (value: number) => ({ value, quality: 'good' });
 
@@ -56,4 +56,13 @@ test('the device header agrees with its tiles and says when the screen itself ha
   expect(deviceHeadState({ ...ok, state: 'comm_failure' }, { failed: 0, withValue: 0 }, false)).toMatchObject({ kind: 'comm_failure', since: 1000 });
   expect(deviceHeadState(ok, { failed: 0, withValue: 3 }, true)).toEqual({ kind: 'no_link' });
   expect(deviceHeadState(undefined, { failed: 0, withValue: 0 }, false)).toEqual({ kind: 'unknown' });
+});
+
+test('comm OK reads per protocol: Modbus polls, OPC UA publishes a subscription, MQTT pushes; no placeholders', () => {
+  expect(commOkText({ id: 'p', protocol: 'modbus', poll_interval_ms: 500 }, 4)).toBe('comm OK · poll every 500 ms, last took 4 ms');
+  expect(commOkText({ id: 'p', protocol: 'modbus', poll_interval_ms: 500 }, null)).toBe('comm OK · poll every 500 ms');
+  // A device stored before protocols existed is Modbus; a device the client does not know has neither.
+  expect(commOkText({ id: 'p' }, null)).toBe('comm OK');
+  expect(commOkText({ id: 'o', protocol: 'opcua', publishing_interval_ms: 1000 }, null)).toBe('comm OK · subscription, publishing 1000 ms');
+  expect(commOkText({ id: 'm', protocol: 'mqtt' }, null)).toBe('comm OK · values on publish');
 });

@@ -1,11 +1,10 @@
-import { isBoolTag, type DeviceStatusDto, type TagDto, type TagStateWords } from '@idm/contracts';
+import { isBoolTag, type DeviceDto, type DeviceStatusDto, type ModbusDeviceDto, type TagDto, type TagStateWords } from '@idm/contracts';
 import { formatValue } from '../../../lib/format';
+import { DEFAULT_STATE_WORDS } from '../../../lib/tag-words';
 
 /** What a tile needs of a tag (sensors posted over REST without a registered tag have only the first five). */
 export type TileSpec = Pick<TagDto, 'sensor_id' | 'device_id' | 'area' | 'unit' | 'description'> &
   Partial<Pick<TagDto, 'source' | 'limits' | 'physical_min' | 'physical_max' | 'state_words'>>;
-
-export const DEFAULT_STATE_WORDS: TagStateWords = { '0': 'OFF', '1': 'ON' };
 
 /** Words for values that are not numbers; a device flags a broken sensor with them, so never show a number. */
 export function nonFiniteText(v: number): string {
@@ -90,4 +89,23 @@ export function deviceHeadState(status: DeviceStatusDto | undefined, tiles: { fa
   if (!status) return { kind: 'unknown' };
   if (status.state === 'disabled' || status.state === 'connecting') return { kind: status.state };
   return { kind: 'ok', pollMs: status.last_poll_duration_ms ?? null };
+}
+
+/**
+ * What "comm OK" means for the device's protocol: a Modbus PLC is polled (its interval, and how long the
+ * last poll took once known); an OPC UA server publishes a subscription; an MQTT broker pushes on publish.
+ * Nothing is shown as a placeholder: a field the device does not have is left out.
+ */
+export function commOkText(device: Partial<DeviceDto> & { id: string }, pollMs: number | null): string {
+  const parts = ['comm OK'];
+  if (device.protocol === 'opcua') {
+    parts.push(device.publishing_interval_ms ? `subscription, publishing ${device.publishing_interval_ms} ms` : 'subscription');
+  } else if (device.protocol === 'mqtt') {
+    parts.push('values on publish');
+  } else {
+    const every = (device as Partial<ModbusDeviceDto>).poll_interval_ms;
+    const poll = [every ? `poll every ${every} ms` : null, pollMs !== null ? `last took ${pollMs} ms` : null].filter(Boolean).join(', ');
+    if (poll) parts.push(poll);
+  }
+  return parts.join(' · ');
 }

@@ -75,7 +75,7 @@ test('when the areas cannot be loaded the form says so and still reports on all 
   await waitFor(() => expect(seen.find((r) => r.url === '/reports/jobs')?.body).toMatchObject({ scope: {} }));
 });
 
-test('"Send now" sends a subscription\'s digest at once and says when the server had nothing to send', async () => {
+test('"Send now" sends a subscription\'s digest at once, saying to whom, and says when the server had nothing to send', async () => {
   const user = userEvent.setup();
   const sub = { id: 'sub-1', name: 'Night shift', recipients: ['n@plant.example'], cron: '0 6 * * *', time_zone: 'Europe/Paris', format: 'pdf', enabled: true, next_run_at: '2026-11-28T05:00:00Z', last_sent_at: null };
   let sends = 0;
@@ -89,8 +89,60 @@ test('"Send now" sends a subscription\'s digest at once and says when the server
   showPage();
   const row = (await screen.findByText(/Night shift/)).closest('tr')!;
   await user.click(within(row).getByRole('button', { name: 'Send now' }));
-  expect(await screen.findByText('Digest Night shift sent.')).toBeInTheDocument();
+  expect(await screen.findByText('Digest “Night shift” sent to n@plant.example.')).toBeInTheDocument();
   expect(seen.filter((r) => r.url === '/notifications/send').map((r) => r.body)).toEqual([{ kind: 'digest', subscription_id: 'sub-1' }]);
   await user.click(within(row).getByRole('button', { name: 'Send now' }));
-  expect(await screen.findByText('Digest Night shift not sent: nothing happened since the last digest.')).toBeInTheDocument();
+  expect(await screen.findByText('Digest “Night shift” not sent: nothing happened since the last digest.')).toBeInTheDocument();
+});
+
+test('a digest reads its schedule in words; deleting it asks first, naming it and its recipients; declined, nothing is sent', async () => {
+  const user = userEvent.setup();
+  const sub = { id: 's9', name: 'Night shift', recipients: ['night@plant.example'], cron: '0 6 * * *', time_zone: 'UTC', format: 'pdf', enabled: true, critical_immediate: false, next_run_at: '2026-11-28T06:00:00Z', last_sent_at: null };
+  seen = fakeApi((req) => (req.url === '/notifications/subscriptions' && req.method === 'GET' ? { status: 200, data: [sub] } : req.method === 'DELETE' ? { status: 204, data: '' } : { status: 200, data: [] }));
+  const asked: string[] = [];
+  let answer = false;
+  render(
+    <AuthProvider>
+      <MemoryRouter>
+        <ReportsPage confirm={(text) => (asked.push(text), answer)} />
+      </MemoryRouter>
+    </AuthProvider>,
+  );
+  const row = (await screen.findByText('Night shift')).closest('tr')!;
+  // The schedule in words beside its cron, which a supervisor need not read.
+  expect(within(row).getByText(/every day at 06:00/)).toBeInTheDocument();
+  await user.click(within(row).getByRole('button', { name: 'Delete' }));
+  expect(asked).toEqual([expect.stringMatching(/^Delete the digest Night shift\? night@plant\.example will no longer get it/)]);
+  expect(seen.filter((r) => r.method === 'DELETE')).toEqual([]);
+
+  answer = true;
+  await user.click(within(row).getByRole('button', { name: 'Delete' }));
+  expect(await screen.findByText('Night shift deleted.')).toBeInTheDocument();
+  expect(seen.filter((r) => r.method === 'DELETE').map((r) => r.url)).toEqual(['/notifications/subscriptions/s9']);
+});
+
+test('the new digest’s schedule reads in words as it is typed, “custom schedule” when it has none, and an invalid one is named and not sent', async () => {
+  const user = userEvent.setup();
+  showPage();
+  const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+  const cron = await screen.findByLabelText(`Schedule (cron, ${zone} time)`);
+  expect(cron).toHaveAccessibleDescription('every day at 06:00');
+  await user.clear(cron);
+  await user.type(cron, '0 7 * * 1-5');
+  expect(cron).toHaveAccessibleDescription('every Mon–Fri at 07:00');
+  expect(cron).toHaveAttribute('aria-invalid', 'false');
+  await user.clear(cron);
+  await user.type(cron, '*/15 * * * *');
+  expect(cron).toHaveAccessibleDescription('custom schedule');
+  await user.clear(cron);
+  await user.type(cron, '0 25 * * *');
+  expect(cron).toHaveAccessibleDescription('cron: hour 25 is not in 0–23');
+  expect(cron).toHaveAttribute('aria-invalid', 'true');
+  expect(screen.queryByText('custom schedule')).toBeNull();
+
+  await user.type(screen.getByLabelText('Name'), 'Shift change');
+  await user.type(screen.getByLabelText(/^Recipients/), 'shift@plant.example');
+  await user.click(screen.getByRole('button', { name: 'Subscribe' }));
+  expect(cron).toHaveFocus();
+  expect(seen.some((r) => r.method === 'POST')).toBe(false);
 });

@@ -6,22 +6,22 @@ import { downloadFile } from '../../../lib/download';
 import { toUiError, type UiError } from '../../../lib/errors';
 import { useResource } from '../../../lib/use-resource';
 import { Field } from '../../../components/ui/Field';
+import { DateTimeField, readRange, useDateTimeField } from '../../../components/ui/DateTimeField';
 import { getAreas } from '../api/get-areas';
+import { cronProblem, cronWords } from '../cron-words';
 import { createReportJob, getReportJob } from '../api/report-jobs';
 import { createSubscription, deleteSubscription, listSubscriptions, sendDigestNow, setSubscriptionEnabled } from '../api/subscriptions';
 
-function localInput(t: number): string {
-  return new Date(t - new Date(t).getTimezoneOffset() * 60_000).toISOString().slice(0, 16);
-}
+const DEFAULT_CRON = '0 6 * * *';
 
 /** Supervisors: generate a report in the background with progress and download it; manage e-mail digests. */
-export function ReportsPage() {
+export function ReportsPage({ confirm = (text: string) => window.confirm(text) }: { confirm?(text: string): boolean } = {}) {
   const { can } = useAuth();
   if (!can('supervisor')) return <p className="panel">Reports and notifications are for supervisors and admins.</p>;
   return (
     <>
       <ReportGenerator />
-      <Subscriptions />
+      <Subscriptions confirm={confirm} />
     </>
   );
 }
@@ -30,6 +30,9 @@ function ReportGenerator() {
   const areas = useResource(getAreas, 'areas');
   const [job, setJob] = useState<ReportJobDto | null>(null);
   const [error, setError] = useState<UiError | null>(null);
+  const [opened] = useState(() => Date.now());
+  const fromField = useDateTimeField('From', opened - 7 * 86_400_000);
+  const toField = useDateTimeField('To', opened);
 
   useEffect(() => {
     if (!job || job.state === 'done' || job.state === 'failed') return;
@@ -43,13 +46,15 @@ function ReportGenerator() {
     e.preventDefault();
     const f = new FormData(e.currentTarget);
     setError(null);
+    const range = readRange(fromField, toField, true);
+    if (range?.from == null || range.to == null) return; // the field says what is wrong
     setJob(null);
     try {
       const area = String(f.get('area') ?? '');
       setJob(
         await createReportJob({
-          from: new Date(String(f.get('from'))).toISOString(),
-          to: new Date(String(f.get('to'))).toISOString(),
+          from: new Date(range.from).toISOString(),
+          to: new Date(range.to).toISOString(),
           format: String(f.get('format')) as ReportFormat,
           scope: area ? { area } : {},
         }),
@@ -59,17 +64,12 @@ function ReportGenerator() {
     }
   };
 
-  const now = Date.now();
   return (
     <section className="panel" aria-labelledby="report-title">
       <h2 id="report-title">Anomaly and alarm report</h2>
-      <form className="filters" onSubmit={submit}>
-        <label>
-          From <input type="datetime-local" name="from" defaultValue={localInput(now - 7 * 86_400_000)} required />
-        </label>
-        <label>
-          To <input type="datetime-local" name="to" defaultValue={localInput(now)} required />
-        </label>
+      <form className="filters" onSubmit={submit} noValidate>
+        <DateTimeField field={fromField} required />
+        <DateTimeField field={toField} required />
         <label>
           Area
           <select name="area" defaultValue="">
@@ -119,10 +119,13 @@ function ReportGenerator() {
   );
 }
 
-function Subscriptions() {
+function Subscriptions({ confirm }: { confirm(text: string): boolean }) {
   const subs = useResource(listSubscriptions, 'subs');
   const [error, setError] = useState<UiError | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
+  // Typed cron, checked and read out in words as it changes; the server's word on it stands until it is edited.
+  const [cron, setCron] = useState(DEFAULT_CRON);
+  const cronError = cronProblem(cron) ?? error?.fields.cron;
 
   const act = async (fn: () => Promise<unknown>, done: string) => {
     setError(null);
@@ -136,13 +139,14 @@ function Subscriptions() {
   };
 
   const [sending, setSending] = useState<string | null>(null);
-  const sendNow = async (id: string, name: string) => {
+  const sendNow = async (id: string, name: string, recipients: string[]) => {
     setError(null);
     setSending(id);
     try {
       const r = await sendDigestNow(id);
       // A digest with nothing to say is skipped by the server: say why rather than claim it was sent.
-      setNotice(r.delivery_ids.length ? `Digest ${name} sent.` : `Digest ${name} not sent: ${r.skipped_reason ?? 'nothing to report'}.`);
+      // The name quoted (it read "Digest Morning digest sent.") and who got it, so the sender knows where to look.
+      setNotice(r.delivery_ids.length ? `Digest “${name}” sent to ${recipients.join(', ')}.` : `Digest “${name}” not sent: ${r.skipped_reason ?? 'nothing to report'}.`);
       subs.reload();
     } catch (err) {
       setError(toUiError(err));
@@ -155,18 +159,23 @@ function Subscriptions() {
     e.preventDefault();
     const form = e.currentTarget;
     const f = new FormData(form);
+    if (cronProblem(cron)) {
+      (form.elements.namedItem('cron') as HTMLInputElement).focus();
+      return; // the field already says what is wrong
+    }
     setError(null);
     try {
       const s = await createSubscription({
         name: String(f.get('name')),
         recipients: String(f.get('recipients')).split(/[,;\s]+/).filter(Boolean),
-        cron: String(f.get('cron')),
+        cron,
         time_zone: timeZone,
         format: String(f.get('format')) as DigestAttachmentFormat,
         critical_immediate: f.get('critical_immediate') === 'on',
       });
       setNotice(`Subscription ${s.name} created; next digest ${dateTime(s.next_run_at)}.`);
       form.reset();
+      setCron(DEFAULT_CRON);
       subs.reload();
     } catch (err) {
       setError(toUiError(err, ['name', 'recipients', 'cron', 'format']));
@@ -208,19 +217,27 @@ function Subscriptions() {
               </td>
               <td>{s.recipients.join(', ')}</td>
               <td>
+                {cronWords(s.cron) && <span className="cron-words">{cronWords(s.cron)} </span>}
                 <code>{s.cron}</code> {s.time_zone}
               </td>
               <td>{s.format}</td>
               <td className="num">{dateTime(s.next_run_at)}</td>
               <td className="num">{dateTime(s.last_sent_at)}</td>
               <td>
-                <button type="button" disabled={sending === s.id} onClick={() => void sendNow(s.id, s.name)}>
+                <button type="button" disabled={sending === s.id} onClick={() => void sendNow(s.id, s.name, s.recipients)}>
                   {sending === s.id ? 'Sending…' : 'Send now'}
                 </button>{' '}
                 <button type="button" onClick={() => void act(() => setSubscriptionEnabled(s.id, !s.enabled), `${s.name} ${s.enabled ? 'paused' : 'resumed'}.`)}>
                   {s.enabled ? 'Pause' : 'Resume'}
                 </button>{' '}
-                <button type="button" onClick={() => void act(() => deleteSubscription(s.id), `${s.name} deleted.`)}>
+                {/* Asked first: a digest cannot be brought back, and its recipients just stop getting mail. */}
+                <button
+                  type="button"
+                  onClick={() =>
+                    confirm(`Delete the digest ${s.name}? ${s.recipients.join(', ')} will no longer get it; this cannot be undone (Pause stops it for now).`) &&
+                    void act(() => deleteSubscription(s.id), `${s.name} deleted.`)
+                  }
+                >
                   Delete
                 </button>
               </td>
@@ -232,7 +249,19 @@ function Subscriptions() {
       <form className="filters" onSubmit={create} noValidate>
         <Field label="Name" name="name" required error={error?.fields.name} />
         <Field label="Recipients (comma separated)" name="recipients" required size={30} error={error?.fields.recipients} />
-        <Field label={`Schedule (cron, ${timeZone} time)`} name="cron" defaultValue="0 6 * * *" required title="minute hour day month weekday, e.g. 0 6,14,22 * * * for every shift change" error={error?.fields.cron} />
+        <Field
+          label={`Schedule (cron, ${timeZone} time)`}
+          name="cron"
+          value={cron}
+          onChange={(e) => {
+            setCron(e.target.value);
+            if (error?.fields.cron) setError(null);
+          }}
+          required
+          title="minute hour day month weekday, e.g. 0 6,14,22 * * * for every shift change"
+          error={cronError}
+          hint={cronError ? undefined : (cronWords(cron) ?? 'custom schedule')}
+        />
         <label>
           Attachment
           <select name="format" defaultValue="pdf">

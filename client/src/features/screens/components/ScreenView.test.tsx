@@ -1,4 +1,4 @@
-import { act, cleanup, fireEvent, render, screen } from '@testing-library/react';
+import { act, cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { MemoryRouter, Route, Routes, useLocation } from 'react-router-dom';
 import { afterEach, beforeEach, expect, test } from 'vitest';
 import type { ScreenDto } from '@idm/contracts';
@@ -66,9 +66,9 @@ test('subscribes once to the tags on the screen and shows values with format and
     socket.fire('sample', sample('TT-1', 71.26));
     socket.fire('sample', sample('LT-1', 2.5));
   });
-  await frame();
-  expect(el('temp')).toHaveTextContent('71.3 °C');
-  expect(document.querySelector('[data-idm-for="vessel"]')?.getAttribute('data-fraction')).toBe('0.250');
+  // Polled rather than one fixed wait: under load the screen's frame can come later than 40 ms.
+  await waitFor(() => expect(el('temp')).toHaveTextContent('71.3 °C'));
+  await waitFor(() => expect(document.querySelector('[data-idm-for="vessel"]')?.getAttribute('data-fraction')).toBe('0.250'));
   expect(document.querySelector('[data-idm-for="vessel"]')?.getAttribute('height')).toBe('20');
 });
 
@@ -86,6 +86,20 @@ test('an alarm colours the bound shape and adds the priority shape, number and w
   expect(el('temp')).toHaveTextContent('BAD');
   expect(el('pump')).toHaveClass('idm-untrusted');
   expect(document.querySelector('[data-idm-flag-for="pump"] .idm-flag-word')).toHaveTextContent('BAD');
+});
+
+test("a value that cannot be trusted says so once, in its own text: its flag carries only an alarm", async () => {
+  act(() => socket.fire('sample', sample('TT-1', 0, 'comm_failure')));
+  await frame();
+  expect(el('temp')).toHaveTextContent('COMM FAIL');
+  expect(document.querySelector<SVGGElement>('[data-idm-flag-for="temp"]')!.style.display).toBe('none');
+  // The shape beside it still takes the word: it has no text of its own.
+  expect(document.querySelector('[data-idm-flag-for="pump"] .idm-flag-word')).toHaveTextContent('COMM FAIL');
+  act(() => socket.fire('alarms:snapshot', { seq: 1, flood: false, alarms: [alarmFixture('a1', { sensor_id: 'TT-1', source_id: 'TT-1', priority: 'high' })] }));
+  await frame();
+  const flag = document.querySelector<SVGGElement>('[data-idm-flag-for="temp"]')!;
+  expect(flag.style.display).toBe('');
+  expect(flag.querySelector('.idm-flag-word')).toHaveTextContent('UNACK');
 });
 
 test('clicking a link element opens the linked screen', async () => {

@@ -28,5 +28,17 @@ test('the navigation tree nests children under parents, the breadcrumb walks up,
   expect(flattenTree(list).map((n) => [n.screen.id, n.depth])).toEqual([['plant', 0], ['boiler', 1], ['pumps', 1]]);
   expect(breadcrumb(list, 'pumps').map((x) => x.id)).toEqual(['plant', 'pumps']);
   const counts = alarmCounts(list, [alarmFixture('T-1'), alarmFixture('X', { sensor_id: 'P-1', active: false })]);
-  expect(Object.fromEntries(counts)).toEqual({ pumps: 0, plant: 1, boiler: 1 });
+  expect(Object.fromEntries(counts)).toEqual({ pumps: { n: 0, top: null }, plant: { n: 1, top: 'low' }, boiler: { n: 1, top: 'low' } });
+});
+
+test("a device's comm failure counts on every screen showing one of its tags, and the most urgent priority leads", () => {
+  const list = [s('pumps', null, 'Pumps', ['P-1', 'P-2']), s('boiler', null, 'Boiler', ['T-1'])];
+  const deviceOf = new Map([['P-1', 'plc-02'], ['P-2', 'plc-02'], ['T-1', 'plc-01']]);
+  const comm = alarmFixture('device:plc-02|comm_failure', { source_type: 'device', source_id: 'plc-02', sensor_id: null, priority: 'high' });
+  const counts = alarmCounts(list, [comm, alarmFixture('P-1', { priority: 'medium' }), alarmFixture('T-1', { priority: 'critical' })], deviceOf);
+  // One device alarm for the two tags of plc-02, plus P-1's own.
+  expect(counts.get('pumps')).toEqual({ n: 2, top: 'high' });
+  expect(counts.get('boiler')).toEqual({ n: 1, top: 'critical' });
+  // Without knowing the tags' devices, only the tags' own alarms count.
+  expect(alarmCounts(list, [comm], new Map()).get('pumps')).toEqual({ n: 0, top: null });
 });

@@ -162,7 +162,9 @@ export class LiveScreen {
     b.el.classList.toggle('idm-unacked', !!alarm && !alarm.acknowledged);
     if (alarm) b.el.setAttribute('data-idm-alarm', alarm.priority);
     else b.el.removeAttribute('data-idm-alarm');
-    if (b.flag) this.drawFlag(b.flag, alarm, untrusted);
+    // A value's own text already reads BAD / COMM FAIL: its flag saying it again overlapped the labels
+    // around it (a PLC in comm failure turned a plant overview into stacked COMM FAIL words).
+    if (b.flag) this.drawFlag(b.flag, alarm, b.binding.kind === 'value' ? null : untrusted);
   }
 
   private drawFlag(flag: SVGGElement, alarm: AlarmDto | undefined, untrusted: string | null): void {

@@ -1,4 +1,4 @@
-import type { AlarmDto, ScreenSummaryDto } from '@idm/contracts';
+import { ALARM_PRIORITIES, type AlarmDto, type AlarmPriorityName, type ScreenSummaryDto } from '@idm/contracts';
 
 export interface TreeNode {
   screen: ScreenSummaryDto;
@@ -35,9 +35,31 @@ export function breadcrumb(screens: readonly ScreenSummaryDto[], id: string): Sc
   return path;
 }
 
-/** Active alarms per screen from the live alarm list (the REST count is only a start value). */
-export function alarmCounts(screens: readonly ScreenSummaryDto[], alarms: Iterable<AlarmDto>): Map<string, number> {
-  const perTag = new Map<string, number>();
-  for (const a of alarms) if (a.active && a.sensor_id) perTag.set(a.sensor_id, (perTag.get(a.sensor_id) ?? 0) + 1);
-  return new Map(screens.map((s) => [s.id, s.tags.reduce((n, t) => n + (perTag.get(t) ?? 0), 0)]));
+/** A screen's active alarms and the most urgent one's priority (null when none). */
+export interface ScreenAlarms {
+  n: number;
+  top: AlarmPriorityName | null;
+}
+
+/**
+ * Active alarms per screen from the live alarm list (the REST count is only a start value): its tags' own
+ * alarms, and a comm failure of a device one of its tags is read from (`deviceOf`: sensor → device; a screen
+ * whose every value read COMM FAIL counted 0 before).
+ */
+export function alarmCounts(screens: readonly ScreenSummaryDto[], alarms: Iterable<AlarmDto>, deviceOf: ReadonlyMap<string, string> = new Map()): Map<string, ScreenAlarms> {
+  const perTag = new Map<string, AlarmDto[]>();
+  const perDevice = new Map<string, AlarmDto[]>();
+  for (const a of alarms) {
+    if (!a.active) continue;
+    if (a.sensor_id) perTag.set(a.sensor_id, [...(perTag.get(a.sensor_id) ?? []), a]);
+    else if (a.source_type === 'device') perDevice.set(a.source_id, [...(perDevice.get(a.source_id) ?? []), a]);
+  }
+  return new Map(
+    screens.map((s) => {
+      const devices = new Set(s.tags.map((t) => deviceOf.get(t)).filter((d): d is string => !!d));
+      const shown = [...s.tags.flatMap((t) => perTag.get(t) ?? []), ...[...devices].flatMap((d) => perDevice.get(d) ?? [])];
+      const rank = Math.min(...shown.map((a) => ALARM_PRIORITIES.indexOf(a.priority)));
+      return [s.id, { n: shown.length, top: shown.length ? ALARM_PRIORITIES[rank] : null }];
+    }),
+  );
 }

@@ -9,12 +9,15 @@ import { useNow } from '../../../lib/use-now';
 import { downloadFile } from '../../../lib/download';
 import { anomalyHistoryPath, trendPath } from '../../../lib/routes';
 import { toUiError } from '../../../lib/errors';
+import { alarmLineText } from '../../../lib/alarm-text';
+import { sourceName, sourceTitle, useAlarmSources } from '../../../lib/alarm-sources';
 import { getEpisodes } from '../api/get-episodes';
 import { getHistory } from '../api/get-history';
 import { getTag } from '../api/get-tag';
 import { shapeChart, type LivePoint } from './chart-data';
 import { EpisodeList } from './EpisodeList';
 import { TrendChart } from './TrendChart';
+import { TimeRangeForm } from '../../../components/ui/DateTimeField';
 
 const RANGES = [
   { key: 'live', label: 'Live 10 min', ms: 10 * 60_000 },
@@ -30,11 +33,6 @@ type Range = { key: string; from: number; to: number };
 /** About one bucket per 3–4 px of a wall-screen chart: enough to keep every spike, few enough to draw fast. */
 const MAX_POINTS = 400;
 const LIVE_KEEP = 3000;
-
-function toLocalInput(t: number): string {
-  const d = new Date(t - new Date(t).getTimezoneOffset() * 60_000);
-  return d.toISOString().slice(0, 16);
-}
 
 export function SensorDetailPage() {
   const id = useParams().id ?? '';
@@ -77,6 +75,9 @@ export function SensorDetailPage() {
   };
 
   const t = tag.data;
+  // The device as people know it (its name; the id in the tooltip), from the directory the alarm screens load.
+  const sources = useAlarmSources();
+  const device = t ? ({ source_type: 'device', source_id: t.device_id, sensor_id: null } as const) : null;
   const [exportError, setExportError] = useState<string | null>(null);
   return (
     <section className="panel" aria-labelledby="sensor-title">
@@ -88,7 +89,12 @@ export function SensorDetailPage() {
           {formatValue(live?.value)} <span className="unit muted">{t?.unit}</span>
         </span>
         <span className="muted">
-          {t ? `${t.area} · ${t.device_id}` : ''} {live ? `· at ${clock(live.at)}` : ''}
+          {t && device && (
+            <>
+              {t.area} · <span title={sourceTitle(sources, device)}>{sourceName(sources, device)}</span>
+            </>
+          )}{' '}
+          {live ? `· at ${clock(live.at)}` : ''}
           {live && live.quality !== 'good' && <strong className="quality"> · {live.quality.toUpperCase()}</strong>}
           {live?.stale && <strong className="quality"> · STALE</strong>}
         </span>
@@ -96,7 +102,7 @@ export function SensorDetailPage() {
           <span className="detail-alarms">
             {mine.map((a) => (
               <span key={a.id} className="tile-state">
-                <PriorityBadge priority={a.priority} unacked={isUnacked(a)} /> {a.message} · {isUnacked(a) ? 'UNACK' : 'acked'}
+                <PriorityBadge priority={a.priority} unacked={isUnacked(a)} /> <span title={a.message}>{alarmLineText(a)}</span> · {isUnacked(a) ? 'UNACK' : 'acked'}
               </span>
             ))}
           </span>
@@ -110,12 +116,7 @@ export function SensorDetailPage() {
             {r.label}
           </button>
         ))}
-        <label>
-          From <input type="datetime-local" value={toLocalInput(from)} onChange={(e) => { const v = Date.parse(e.target.value); if (Number.isFinite(v) && v < to) setRange({ key: 'custom', from: v, to }); }} />
-        </label>
-        <label>
-          To <input type="datetime-local" value={toLocalInput(to)} onChange={(e) => { const v = Date.parse(e.target.value); if (Number.isFinite(v) && v > from) setRange({ key: 'custom', from, to: v }); }} />
-        </label>
+        <TimeRangeForm key={`${range.key}|${range.from}|${range.to}`} from={range.from} to={range.to} onApply={(f, t) => setRange({ key: 'custom', from: f, to: t })} />
         <button
           type="button"
           title="Raw samples of the shown range (at most 31 days)"

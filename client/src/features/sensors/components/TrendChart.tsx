@@ -6,6 +6,7 @@ import { useRemPx } from '../../../lib/use-rem-px';
 import type { ChartModel } from './chart-data';
 
 const SEVERITY_FILL = { low: '#8e44ad', medium: '#e8c100', high: '#ef7d00', critical: '#d0021b' } as const;
+const SEVERITIES = ['critical', 'high', 'medium', 'low'] as const;
 
 /**
  * The trend: min/max band with the mean line, limit lines, anomaly episodes shaded; drag across the
@@ -13,6 +14,12 @@ const SEVERITY_FILL = { low: '#8e44ad', medium: '#e8c100', high: '#ef7d00', crit
  */
 export function TrendChart({ model, unit, onZoom, heightRem = 24 }: { model: ChartModel; unit: string; onZoom(from: number, to: number): void; heightRem?: number }) {
   const [sel, setSel] = useState<{ a: number; b: number } | null>(null);
+  /**
+   * Whether the pointer or the keyboard focus is on the plot. Recharts showed the readout and dot of the first
+   * point when the screen opened, with nothing over the chart: a live trend then read an old value beside its
+   * cursor dot until the pointer passed over and left. The readout is for the pointer, so it shows only then.
+   */
+  const [engaged, setEngaged] = useState(false);
   const rem = useRemPx();
   const px = (r: number) => Math.round(r * rem);
   const [d0, d1] = model.domain;
@@ -55,6 +62,7 @@ export function TrendChart({ model, unit, onZoom, heightRem = 24 }: { model: Cha
           setSel({ a: v, b: v });
         }}
         onPointerMove={(e) => {
+          if (!engaged) setEngaged(true);
           if (sel) setSel({ ...sel, b: clampTime(e) });
         }}
         onPointerUp={(e) => {
@@ -64,6 +72,12 @@ export function TrendChart({ model, unit, onZoom, heightRem = 24 }: { model: Cha
           setSel(null);
         }}
         onPointerCancel={() => setSel(null)}
+        // A move, not an enter: Chromium's first pointerover can come from inside the plot, and React then sends no enter.
+        onMouseMove={() => !engaged && setEngaged(true)}
+        onMouseLeave={() => setEngaged(false)}
+        onPointerLeave={() => setEngaged(false)}
+        onFocus={() => setEngaged(true)}
+        onBlur={() => setEngaged(false)}
       >
       <ResponsiveContainer width="100%" height={px(heightRem)}>
         <ComposedChart data={model.points} margin={margin}>
@@ -76,10 +90,14 @@ export function TrendChart({ model, unit, onZoom, heightRem = 24 }: { model: Cha
           {model.limits.map((l) => (
             <ReferenceLine key={l.kind} y={l.y} stroke={l.kind.length === 4 ? '#555' : '#7a7a7a'} strokeDasharray={l.kind.length === 4 ? '8 4' : '4 4'} ifOverflow="extendDomain" label={{ value: l.label, position: 'right', fill: '#333', fontSize: px(0.76) }} />
           ))}
-          <Area dataKey="band" stroke="none" fill="#9c9c9c" fillOpacity={0.55} isAnimationActive={false} connectNulls={false} name="min–max" />
-          <Line dataKey="mean" stroke="#1f1f1f" strokeWidth={px(0.12)} dot={false} isAnimationActive={false} connectNulls={false} name="mean" />
+          <Area dataKey="band" stroke="none" fill="#9c9c9c" fillOpacity={0.55} activeDot={engaged} isAnimationActive={false} connectNulls={false} name="min–max" />
+          <Line dataKey="mean" stroke="#1f1f1f" strokeWidth={px(0.12)} dot={false} activeDot={engaged} isAnimationActive={false} connectNulls={false} name="mean" />
           <Tooltip
             isAnimationActive={false}
+            // Hidden rather than switched off: Recharts' own `active` prop, once false, kept the hover readout off.
+            wrapperStyle={engaged ? undefined : { display: 'none' }}
+            cursor={engaged}
+            separator=": "
             labelFormatter={(t) => dateTime(Number(t))}
             formatter={(v: unknown, name: unknown) => (Array.isArray(v) ? [`${formatValue(v[0])} – ${formatValue(v[1])} ${unit}`, String(name)] : [`${formatValue(Number(v))} ${unit}`, String(name)])}
           />
@@ -97,9 +115,12 @@ export function TrendChart({ model, unit, onZoom, heightRem = 24 }: { model: Cha
         <span>
           <span className="sw" style={{ borderTop: '0.12rem dashed #555' }} /> limits
         </span>
-        <span>
-          <span className="sw" style={{ background: 'rgba(239,125,0,0.3)' }} /> ▲ anomaly episode
-        </span>
+        {/* In the colour each episode is shaded in (by severity): one orange swatch matched none of a critical episode's red. */}
+        {SEVERITIES.filter((sev) => model.episodes.some((e) => e.severity === sev)).map((sev) => (
+          <span key={sev} data-severity={sev}>
+            <span className="sw" style={{ background: SEVERITY_FILL[sev], opacity: 0.35 }} /> ▲ {sev} anomaly episode
+          </span>
+        ))}
         <span>Drag across the chart to zoom.</span>
       </div>
     </div>

@@ -7,6 +7,8 @@ import { pointAt, type PenPoint } from './pens';
 
 export interface Pen {
   id: string;
+  /** The tag's name as operators know it (see penName); the id is its tooltip. */
+  name: string;
   unit: string;
   color: string;
   points: PenPoint[];
@@ -96,7 +98,7 @@ export function MultiPenChart({ pens, domain, axes, onZoom }: { pens: Pen[]; dom
               <YAxis yAxisId="shared" domain={shared} allowDataOverflow width={axisW} stroke="#4f4f4f" tickFormatter={(v: number) => formatValue(v)} fontSize={px(0.82)} />
             )}
             {pens.map((p) => (
-              <Line key={p.id} data={p.points} dataKey="v" name={p.id} yAxisId={own ? p.id : 'shared'} stroke={p.color} strokeWidth={px(0.12)} dot={false} isAnimationActive={false} connectNulls={false} />
+              <Line key={p.id} data={p.points} dataKey="v" name={p.name} yAxisId={own ? p.id : 'shared'} stroke={p.color} strokeWidth={px(0.12)} dot={false} isAnimationActive={false} connectNulls={false} />
             ))}
             {cursor !== null && <ReferenceLine x={cursor} yAxisId={own ? pens[0]?.id ?? 'shared' : 'shared'} stroke="#222" strokeDasharray="3 3" />}
             {sel && <ReferenceArea x1={Math.min(sel.a, sel.b)} x2={Math.max(sel.a, sel.b)} yAxisId={own ? pens[0]?.id ?? 'shared' : 'shared'} fill="#005fcc" fillOpacity={0.15} stroke="#005fcc" />}
@@ -113,8 +115,8 @@ export function MultiPenChart({ pens, domain, axes, onZoom }: { pens: Pen[]; dom
             const v = at?.v ?? null;
             return (
               <tr key={p.id} data-pen={p.id}>
-                <td>
-                  <span className="sw" style={{ background: p.color }} /> {p.id}
+                <td title={p.id} data-testid="pen-name">
+                  <span className="sw" style={{ background: p.color }} /> {p.name}
                 </td>
                 <td className="num" data-testid="pen-value" data-value={v ?? ''} data-at={at?.t ?? ''}>
                   {formatValue(v)}

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useSearchParams } from 'react-router-dom';
 import { useLiveValue, useWatchSamples } from '../../../lib/live/LiveProvider';
 import { useNow } from '../../../lib/use-now';
@@ -7,10 +7,11 @@ import { getTags } from '../../../lib/tags-api';
 import { useResource } from '../../../lib/use-resource';
 import { getPenHistory } from '../api/get-pen-history';
 import { MultiPenChart, type Pen } from './MultiPenChart';
-import { addLive, MAX_PENS, mergeLive, PEN_COLORS, pensTable, readTrendLink, TREND_RANGES, trendLinkParams, type PenPoint, type TrendView } from './pens';
+import { addLive, MAX_PENS, mergeLive, PEN_COLORS, penName, pensTable, readTrendLink, TREND_RANGES, trendLinkParams, type PenPoint, type TrendView } from './pens';
 import { getTrendGroups, putTrendGroups, upsertGroup } from '../api/trend-groups';
 import type { TrendGroupDto, TrendRangeKey } from '@idm/contracts';
 import { toUiError } from '../../../lib/errors';
+import { TimeRangeForm } from '../../../components/ui/DateTimeField';
 
 const MAX_POINTS = 400;
 
@@ -33,7 +34,18 @@ export function TrendsPage() {
   // A preset range (the link says `range=1h`) counts back from when it was opened or picked.
   const [openedAt, setOpenedAt] = useState(() => Date.now());
   const view = useMemo(() => readTrendLink(params, openedAt), [params, openedAt]);
-  const show = (next: Partial<TrendView>) => setParams(trendLinkParams({ ...view, ...next }));
+  // Changes build on the last one asked for, not on the last render: two picks in quick succession (before
+  // the address has re-rendered the page) must both land, not the second overwrite the first.
+  const asked = useRef<TrendView | null>(null);
+  useEffect(() => {
+    asked.current = null;
+  }, [view]);
+  const show = (next: Partial<TrendView> | ((current: TrendView) => Partial<TrendView>)) => {
+    const current = asked.current ?? view;
+    const v = { ...current, ...(typeof next === 'function' ? next(current) : next) };
+    asked.current = v;
+    setParams(trendLinkParams(v));
+  };
   const tags = useResource(getTags, 'tags');
   const saved = useResource(getTrendGroups, 'trend-groups');
   const [changed, setChanged] = useState<TrendGroupDto[] | null>(null);
@@ -52,10 +64,11 @@ export function TrendsPage() {
   useWatchSamples(view.pens);
   const [live, setLive] = useState<Record<string, PenPoint[]>>({});
   const onPoints = useCallback((id: string, pts: PenPoint[]) => setLive((held) => ({ ...held, [id]: addLive(held[id] ?? [], pts) })), []);
-  const unitOf = (id: string) => tags.data?.find((t) => t.sensor_id === id)?.unit ?? '';
+  const tagOf = (id: string) => tags.data?.find((t) => t.sensor_id === id);
   const pens: Pen[] = view.pens.map((id, i) => ({
     id,
-    unit: unitOf(id),
+    name: penName(id, tagOf(id)),
+    unit: tagOf(id)?.unit ?? '',
     color: PEN_COLORS[i % PEN_COLORS.length],
     points: mergeLive(series.data?.[i] ?? [], sliding ? (live[id] ?? []) : [], domain[0], domain[1]),
   }));
@@ -94,20 +107,21 @@ export function TrendsPage() {
       </div>
       <div className="filters" role="group" aria-label="Pens">
         {pens.map((p) => (
-          <span key={p.id} className="pen-chip" data-pen={p.id}>
-            <span className="sw" style={{ background: p.color }} /> {p.id}
-            <button type="button" aria-label={`Remove ${p.id}`} onClick={() => show({ pens: view.pens.filter((x) => x !== p.id) })}>
+          <span key={p.id} className="pen-chip" data-pen={p.id} title={p.id}>
+            <span className="sw" style={{ background: p.color }} /> {p.name}
+            {p.unit && <span className="muted"> ({p.unit})</span>}
+            <button type="button" aria-label={`Remove ${p.name}`} onClick={() => show((v) => ({ pens: v.pens.filter((x) => x !== p.id) }))}>
               ×
             </button>
           </span>
         ))}
         <label>
           Add pen
-          <select value="" disabled={view.pens.length >= MAX_PENS} onChange={(e) => e.target.value && show({ pens: [...view.pens, e.target.value] })}>
+          <select value="" disabled={view.pens.length >= MAX_PENS} onChange={(e) => { const id = e.target.value; if (id) show((v) => ({ pens: v.pens.includes(id) ? v.pens : [...v.pens, id].slice(0, MAX_PENS) })); }}>
             <option value="">{view.pens.length >= MAX_PENS ? `at most ${MAX_PENS} pens` : 'choose a tag…'}</option>
             {free.map((t) => (
               <option key={t.sensor_id} value={t.sensor_id}>
-                {t.sensor_id} · {t.area} {t.description ? `· ${t.description}` : ''}
+                {penName(t.sensor_id, t)}{t.description ? ` (${t.sensor_id})` : ''} · {t.area}
               </option>
             ))}
           </select>
@@ -131,6 +145,7 @@ export function TrendsPage() {
             Reset zoom
           </button>
         )}
+        <TimeRangeForm key={`${view.range}|${view.from}|${view.to}`} from={view.from} to={view.to} onApply={(from, to) => show({ range: 'custom', from, to })} />
       </div>
       <div className="filters" role="group" aria-label="Trend groups">
         <label>
@@ -159,7 +174,11 @@ export function TrendsPage() {
       {pens.length ? (
         <MultiPenChart pens={pens} domain={domain} axes={view.axes} onZoom={(from, to) => show({ range: 'custom', from, to })} />
       ) : (
-        <p className="muted">Add up to {MAX_PENS} tags to compare them on one time axis.</p>
+        <p className="muted">
+          {tags.data?.length === 0
+            ? 'No tags to trend yet: an admin imports a device file under Devices.'
+            : `No pens yet: choose a tag under Add pen (up to ${MAX_PENS}, compared on one time axis)${groups.length ? ', or open one of your saved groups' : ''}.`}
+        </p>
       )}
     </section>
   );

@@ -1,7 +1,7 @@
 import { expect, test } from 'vitest';
 import { formatTimeTick, timeTicks } from '../../../lib/chart-scale';
 import { trendPath } from '../../../lib/routes';
-import { MAX_PENS, pensTable, readTrendLink, trendLinkParams, valueAt } from './pens';
+import { MAX_PENS, penColumns, penName, pensTable, readTrendLink, trendLinkParams, valueAt } from './pens';
 
 test('a trend link carries the pens (at most 8, no repeats), the range and the axes, and reads back the same', () => {
   const now = Date.parse('2026-12-07T12:00:00Z');
@@ -34,6 +34,14 @@ test('the CSV table has a row per time and a column per pen', () => {
   ]);
   expect(t.header).toEqual(['time_local', 'time_utc', 'A', 'B']);
   expect(t.rows.map((r) => r.slice(1))).toEqual([['1970-01-01T00:00:01.000Z', 1, null], ['1970-01-01T00:00:02.000Z', 2, 5]]);
+});
+
+test('a pen is named by its tag description (else its id); CSV columns add the unit, and the id only where names repeat', () => {
+  expect(penName('PLC03_PT08', { description: 'Pressure 8 of PLC 03' })).toBe('Pressure 8 of PLC 03');
+  expect(penName('PLC03_PT08', { description: '  ' })).toBe('PLC03_PT08');
+  expect(penName('PLC03_PT08', undefined)).toBe('PLC03_PT08');
+  expect(penColumns([{ id: 'A', name: 'Feed pressure', unit: 'bar' }, { id: 'B', name: 'B', unit: '' }])).toEqual(['Feed pressure (bar)', 'B']);
+  expect(penColumns([{ id: 'A', name: 'Pump', unit: 'A' }, { id: 'B', name: 'Pump', unit: 'A' }])).toEqual(['Pump (A) [A]', 'Pump (A) [B]']);
 });
 
 test('time ticks fall on round local times and read as 24 h ISO-like text', () => {

@@ -87,12 +87,26 @@ export function addLive(held: readonly PenPoint[], fresh: readonly PenPoint[], k
   return [...byT.values()].sort((a, b) => a.t - b.t).slice(-keep);
 }
 
-/** Every pen's points as one table: a row per time any pen has a point, a column per pen. */
-export function pensTable(pens: readonly { id: string; points: readonly PenPoint[] }[]): { header: string[]; rows: (string | number | null)[][] } {
+/**
+ * A pen's name on screen: its tag's description ("Pressure 8 of PLC 03"), as operators know it; the tag id
+ * when the tag has none or is not (yet) known. The id stays in the tooltip and the link.
+ */
+export function penName(id: string, tag: { description?: string | null } | undefined): string {
+  return tag?.description?.trim() || id;
+}
+
+/** A CSV column name for each pen: its name and unit; the id is added where two pens share a name. */
+export function penColumns(pens: readonly { id: string; name?: string; unit?: string }[]): string[] {
+  const named = pens.map((p) => `${p.name ?? p.id}${p.unit ? ` (${p.unit})` : ''}`);
+  return named.map((n, i) => (named.indexOf(n) !== named.lastIndexOf(n) && pens[i].name !== pens[i].id ? `${n} [${pens[i].id}]` : n));
+}
+
+/** Every pen's points as one table: a row per time any pen has a point, a column per pen (by name and unit). */
+export function pensTable(pens: readonly { id: string; name?: string; unit?: string; points: readonly PenPoint[] }[]): { header: string[]; rows: (string | number | null)[][] } {
   const times = [...new Set(pens.flatMap((p) => p.points.map((x) => x.t)))].sort((a, b) => a - b);
   const byPen = pens.map((p) => new Map(p.points.map((x) => [x.t, x.v])));
   return {
-    header: ['time_local', 'time_utc', ...pens.map((p) => p.id)],
+    header: ['time_local', 'time_utc', ...penColumns(pens)],
     rows: times.map((t) => [dateTime(t), new Date(t).toISOString(), ...byPen.map((m) => m.get(t) ?? null)]),
   };
 }

@@ -142,6 +142,20 @@ describe('MultivariateDetector', () => {
     expect(() => new MultivariateDetector(['a', 'b'], { explainedVariance: 1 })).toThrow(/explainedVariance/);
   });
 
+  it('says how far training has come, and nothing once fitted', () => {
+    const sample = plant(7);
+    const d = new MultivariateDetector(IDS, { trainSamples: TRAIN });
+    expect(d.trainingProgress).toEqual({ samples: 0, needed: TRAIN });
+    run(d, healthyRows(sample, 150));
+    expect(d.trainingProgress).toEqual({ samples: 150, needed: TRAIN });
+    // A row with a sensor missing is not learned.
+    d.tick(10_000_000);
+    expect(d.trainingProgress).toEqual({ samples: 150, needed: TRAIN });
+    run(d, healthyRows(sample, TRAIN - 150), 10_000);
+    expect(d.trained).toBe(true);
+    expect(d.trainingProgress).toBeNull();
+  });
+
   it('keeps its state bounded: no training rows once trained, k² numbers after', () => {
     const sample = plant(6);
     const d = new MultivariateDetector(IDS, { trainSamples: TRAIN });

@@ -246,6 +246,11 @@ export class MultivariateDetector {
     return this.s.model !== null;
   }
 
+  /** How far training has come (complete samples kept of those it needs); null once the model is fitted. */
+  get trainingProgress(): { samples: number; needed: number } | null {
+    return this.s.model ? null : { samples: this.s.train.length, needed: this.s.settings.trainSamples };
+  }
+
   /** Records a sensor's latest value; unknown sensors and non-finite values are ignored. */
   observe(sensorId: string, ts: number, value: number): void {
     const i = this.index.get(sensorId);

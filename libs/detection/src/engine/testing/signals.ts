@@ -72,3 +72,23 @@ export const HALF_HOUR_MS = 1_800_000;
 /** 2026-01-05, a Monday. */
 export const MONDAY = Date.UTC(2026, 0, 5);
 export const FIVE_MIN_MS = 300_000;
+
+/**
+ * A smooth machine temperature, one sample every 5 minutes: 85 plus a slow AR(1) wander (0.98) and a little
+ * noise, with ordinary stops where it dips by 12 and recovers within 3 hours (at the sample indices in
+ * `stops`), and from `slideAt` on a slow slide towards failure: 25 lower after 12 hours, slow at first.
+ */
+export function smoothMachine(n: number, seed: number, stops: number[], slideAt: number): number[] {
+  const r = rng(seed);
+  const normal = () => Math.sqrt(-2 * Math.log(Math.max(r(), 1e-12))) * Math.cos(2 * Math.PI * r());
+  let wander = 0;
+  const out: number[] = [];
+  for (let i = 0; i < n; i++) {
+    wander = 0.98 * wander + 0.25 * normal();
+    let v = 85 + wander + 0.2 * normal();
+    for (const s of stops) if (i >= s && i < s + 36) v -= 12 * Math.sin((Math.PI * (i - s)) / 36);
+    if (i >= slideAt) v -= 25 * Math.min(1, (i - slideAt) / 144) ** 1.5;
+    out.push(v);
+  }
+  return out;
+}

@@ -1,4 +1,5 @@
 import type { FlatModbusTagDto as TagDto, IngestedSample, ModbusDeviceDto, RegisterType } from '@idm/contracts';
+import { sensorIndex } from '../../sensor-index';
 import { DevicePoller, DevicePollerDeps, PollerCarryOver } from './device-poller';
 import { ModbusExceptionError, ModbusReader } from './modbus-reader';
 
@@ -91,6 +92,8 @@ describe('DevicePoller', () => {
     expect(poller.plan).toHaveLength(2);
     expect(batches.length).toBeGreaterThanOrEqual(2);
     expect(batches[0].map((s) => [s.sensor_id, s.value, s.quality])).toEqual([['c', 1, 'good'], ['a', 5, 'good'], ['b', 6, 'good']]);
+    // Each sample carries its sensor's process-wide number (detection indexes its state by it).
+    expect(batches[0].map((s) => s.sensor_index)).toEqual(['c', 'a', 'b'].map(sensorIndex));
     const [coilRead, holdingRead] = FakeReader.log;
     expect(batches[0].map((s) => s.timestamp)).toEqual([coilRead[3], holdingRead[3], holdingRead[3]]);
     expect(holdingRead[3] - coilRead[3]).toBe(10_000);
@@ -217,6 +220,7 @@ describe('DevicePoller', () => {
     expect(poller.status()).toMatchObject({ state: 'comm_failure', connected: false });
     expect(poller.status().last_error).toMatch(/^every request refused: Modbus exception 11/);
     expect(batches.flat().filter((s) => s.quality === 'comm_failure')).toHaveLength(2);
+    expect(batches.flat().filter((s) => s.quality === 'comm_failure').map((s) => s.sensor_index)).toEqual(['a', 'c'].map(sensorIndex));
     FakeReader.mode = 'ok';
     await until(() => events.length >= 2);
     await poller.stop();

@@ -6,6 +6,7 @@ import { widthOf } from './data-types';
 import { TagDecoder } from './tag-value';
 import type { SourceCarryOver, SourceConnection, SourceDeps } from '../source-driver';
 import { ModbusExceptionError, ModbusReader, ModbusResponseError } from './modbus-reader';
+import { sensorIndex } from '../../sensor-index';
 
 const ILLEGAL_DATA_ADDRESS = 2;
 
@@ -44,6 +45,8 @@ interface BlockTag {
   /** The tag's index in the poller's tag list (its slot for the last good value). */
   index: number;
   sensorId: string;
+  /** `sensorIndex(sensorId)`, resolved once with the block, not per sample. */
+  sensorIndex: number;
   offset: number;
   decoder: TagDecoder;
 }
@@ -309,8 +312,8 @@ export class DevicePoller implements SourceConnection {
     this.failedSince = null;
     const samples: IngestedSample[] = [];
     for (const block of this.blocks) {
-      for (const { index, sensorId } of this.tagsOf(block)) {
-        samples.push(this.sample(sensorId, polled.value[index], polled.good[index] ? 'good' : 'bad', polled.at[index]));
+      for (const t of this.tagsOf(block)) {
+        samples.push(this.sample(t.sensorId, polled.value[t.index], polled.good[t.index] ? 'good' : 'bad', polled.at[t.index], t.sensorIndex));
       }
     }
     await this.deps.publish(samples);
@@ -375,7 +378,7 @@ export class DevicePoller implements SourceConnection {
 
   /** A sample of every tag (in tag order) with its last good value. */
   private allTags(quality: SampleQuality, at: number): IngestedSample[] {
-    return this.tags.map((t, i) => this.sample(t.sensor_id, this.lastOr0(i), quality, at));
+    return this.tags.map((t, i) => this.sample(t.sensor_id, this.lastOr0(i), quality, at, sensorIndex(t.sensor_id)));
   }
 
   private lastOr0(index: number): number {
@@ -388,7 +391,7 @@ export class DevicePoller implements SourceConnection {
     if (!resolved) {
       resolved = block.tags.map(({ key, offset }) => {
         const index = this.tagIndex.get(key) as number;
-        return { index, sensorId: key, offset, decoder: this.decoders[index] };
+        return { index, sensorId: key, sensorIndex: sensorIndex(key), offset, decoder: this.decoders[index] };
       });
       this.blockTags.set(block, resolved);
     }
@@ -403,7 +406,7 @@ export class DevicePoller implements SourceConnection {
     }
   }
 
-  private sample(sensor_id: string, value: number, quality: SampleQuality, timestamp: number): IngestedSample {
-    return ingestedSample(sensor_id, timestamp, value, quality, 'modbus');
+  private sample(sensor_id: string, value: number, quality: SampleQuality, timestamp: number, index: number): IngestedSample {
+    return ingestedSample(sensor_id, timestamp, value, quality, 'modbus', undefined, index);
   }
 }

@@ -5,6 +5,7 @@ import { connect, IClientOptions, IPublishPacket, MqttClient, Packet } from 'mqt
 import { get as sparkplugCodec } from 'sparkplug-payload';
 import { BackoffOptions, backoffDelay, DEFAULT_BACKOFF } from '../backoff';
 import { CommHealth } from '../comm-health';
+import { sensorIndex } from '../../sensor-index';
 import type { SourceCarryOver, SourceConnection, SourceDeps } from '../source-driver';
 import { engineering } from './engine/engineering';
 import { parseJsonPath } from './engine/json-path';
@@ -291,6 +292,7 @@ export class MqttConnection implements SourceConnection {
     this.publisher = publisher;
     // The ack (PUBACK) is sent when the callback is called: only after the message's samples are queued.
     client.handleMessage = (packet: IPublishPacket, callback: (err?: Error) => void) => {
+      corkUntilImmediate(client.stream);
       this.onMessage(gen, packet.topic, packet.payload as Buffer);
       if (this.pending.length < this.maxPending || gen !== this.gen) callback();
       else this.drainWaiters.push(() => callback());
@@ -523,8 +525,27 @@ export class MqttConnection implements SourceConnection {
   }
 
   private sample(sensor_id: string, value: number, quality: SampleQuality, timestamp: number): IngestedSample {
-    return ingestedSample(sensor_id, timestamp, value, quality, 'mqtt');
+    // A tag's id (its hash already cached): a cheap probe here, and detection indexes its state directly.
+    return ingestedSample(sensor_id, timestamp, value, quality, 'mqtt', undefined, sensorIndex(sensor_id));
   }
+}
+
+/**
+ * Holds the socket's writes until the messages of this socket read are handled, then sends them in one write.
+ * mqtt.js writes each PUBACK on its own (one writev system call per message, the largest single cost of a
+ * one-value message in the profile); corked, the acks of a burst go out together, each still only after its
+ * message's samples are queued. Nested cork/uncork pairs (mqtt-packet corks each packet) are counted by the
+ * stream, so it flushes at this uncork.
+ */
+const corked = new WeakSet<object>();
+export function corkUntilImmediate(stream: { cork?(): void; uncork?(): void } | undefined): void {
+  if (!stream?.cork || !stream.uncork || corked.has(stream)) return;
+  corked.add(stream);
+  stream.cork();
+  setImmediate(() => {
+    corked.delete(stream);
+    stream.uncork!();
+  });
 }
 
 const delay = (ms: number) => new Promise<void>((r) => setTimeout(r, ms).unref());

@@ -3,6 +3,7 @@ import { ingestedSample } from '@idm/contracts';
 import { ClientMonitoredItemGroup, DataChangeFilter, DataValue, MonitoringParametersOptions, OPCUACertificateManager, OPCUAClient } from 'node-opcua';
 import { BackoffOptions, backoffDelay, DEFAULT_BACKOFF } from '../backoff';
 import { CommHealth } from '../comm-health';
+import { sensorIndex } from '../../sensor-index';
 import type { SourceCarryOver, SourceConnection, SourceDeps } from '../source-driver';
 import { dataChangeFilterFor } from './engine/deadband';
 import { nodeIdError } from './engine/node-id';
@@ -393,6 +394,7 @@ export class OpcuaConnection implements SourceConnection {
   }
 
   private sample(sensor_id: string, value: number, quality: SampleQuality, timestamp: number): IngestedSample {
-    return ingestedSample(sensor_id, timestamp, value, quality, 'opcua');
+    // A tag's id (its hash already cached): a cheap probe here, and detection indexes its state directly.
+    return ingestedSample(sensor_id, timestamp, value, quality, 'opcua', undefined, sensorIndex(sensor_id));
   }
 }

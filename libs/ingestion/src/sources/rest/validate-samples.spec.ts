@@ -13,17 +13,17 @@ describe('validateSampleBatch', () => {
   it('accepts one object, a bare array and {samples}, with ISO-8601 or epoch-ms timestamps and defaults', () => {
     const r = validateSampleBatch({ samples: [ok, { ...ok, timestamp: '2026-06-01T00:00:01.5+00:00', quality: 'stale', status: 'anomaly' }] }, limits);
     expect(r).toEqual({ ok: true, samples: [
-      { sensor_id: 'boiler-1.temp', timestamp: now, value: 1.5, quality: 'good', source: 'rest' },
-      { sensor_id: 'boiler-1.temp', timestamp: now + 1500, value: 1.5, quality: 'stale', source: 'rest', status: 'anomaly' },
+      { sensor_id: 'boiler-1.temp', timestamp: now, value: 1.5, quality: 'good', source: 'rest', sensor_index: -1 },
+      { sensor_id: 'boiler-1.temp', timestamp: now + 1500, value: 1.5, quality: 'stale', source: 'rest', status: 'anomaly', sensor_index: -1 },
     ] });
     expect(validateSampleBatch(ok, limits).ok).toBe(true);
     expect(validateSampleBatch([ok], limits).ok).toBe(true);
   });
 
-  it('builds every sample with the same fields in the same order, status included (one object shape for detection)', () => {
+  it('builds every sample with the same fields in the same order, status and sensor index included (one object shape for detection)', () => {
     const r = validateSampleBatch([ok, { ...ok, status: 'anomaly' }, { ...ok, status: 'normal' }], limits);
     if (!r.ok) throw new Error(r.message);
-    for (const s of r.samples) expect(Object.keys(s)).toEqual(['sensor_id', 'timestamp', 'value', 'quality', 'source', 'status']);
+    for (const s of r.samples) expect(Object.keys(s)).toEqual(['sensor_id', 'timestamp', 'value', 'quality', 'source', 'status', 'sensor_index']);
     expect(r.samples.map((s) => s.status)).toEqual([undefined, 'anomaly', undefined]);
   });
 
