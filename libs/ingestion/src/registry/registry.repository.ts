@@ -1,13 +1,23 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
+import type { Collection } from 'mongodb';
 import type { Model } from 'mongoose';
 import type { DeviceDto, TagDto } from '@idm/contracts';
+import { writeById } from '@idm/core';
 import { Device } from './device.schema';
 import { deviceFromStored, tagFromStored } from './registry-shapes';
+import { recordWrites } from './registry-writes';
 import { Tag } from './tag.schema';
 
-/** Records per bulk write: an import of a plant's tags is a few round trips, each message well under 48 MB. */
+/** Deletes per command: removing a plant's tags is a few round trips. */
 export const REGISTRY_BULK_CHUNK = 1000;
+
+/** What a bulk save wrote. */
+export interface SavedCount {
+  inserted: number;
+  replaced: number;
+  unchanged: number;
+}
 
 /** The only place that touches the device and tag collections. Every single-record access is by `_id`. */
 @Injectable()
@@ -51,36 +61,46 @@ export class RegistryRepository {
   }
 
   /**
-   * Bulk upserts of complete records (an import). Each op is keyed by `_id`, the only filter FerretDB pushes
-   * down; FerretDB has no transactions, so a failure part-way leaves the earlier chunks written (the registry
-   * is reloaded from the database after every change, so memory never disagrees with what was stored).
-   * `skipValidation`: the registry rules validated the records; Mongoose's `required` would refuse the empty
-   * strings a tag may hold (area, unit), which the single `replaceOne` never validated either.
+   * Stores complete records (an import, adopted tags), writing only what differs from the stored ones
+   * (`recordWrites`): new ones inserted in bulk, changed ones replaced (`writeById`). The stored ones are read
+   * whole first: FerretDB scans the collection for any filter but an exact `_id` (a `$in` of thousands of ids
+   * too), and the registry reloads all of it next anyway. Written through the driver: Mongoose's casting of
+   * each document in a bulkWrite cost more than FerretDB's writes; the records are validated (registry rules).
    */
-  async saveDevices(devices: readonly DeviceDto[]): Promise<void> {
-    for (const part of chunks(devices)) {
-      await this.devices.bulkWrite(part.map(({ id, ...rest }) => ({ replaceOne: { filter: { _id: id }, replacement: { _id: id, ...rest } as unknown as Device, upsert: true } })), { skipValidation: true });
-    }
+  async saveDevices(devices: readonly DeviceDto[]): Promise<SavedCount> {
+    if (!devices.length) return { inserted: 0, replaced: 0, unchanged: 0 };
+    const stored = new Map((await this.listDevices()).map((d) => [d.id, d]));
+    const w = recordWrites(devices, (d) => d.id, stored);
+    const now = new Date();
+    const doc = ({ id, ...rest }: DeviceDto) => ({ _id: id, ...rest, created_at: now, updated_at: now });
+    await writeById(this.devices.collection as unknown as Collection<ReturnType<typeof doc>>, w.inserts.map(doc), w.replaces.map(doc));
+    return { inserted: w.inserts.length, replaced: w.replaces.length, unchanged: w.unchanged };
   }
 
-  async saveTags(tags: readonly TagDto[]): Promise<void> {
-    for (const part of chunks(tags)) {
-      await this.tags.bulkWrite(part.map(({ sensor_id, ...rest }) => ({ replaceOne: { filter: { _id: sensor_id }, replacement: { _id: sensor_id, ...rest } as unknown as Tag, upsert: true } })), { skipValidation: true });
-    }
+  async saveTags(tags: readonly TagDto[]): Promise<SavedCount> {
+    if (!tags.length) return { inserted: 0, replaced: 0, unchanged: 0 };
+    const stored = new Map((await this.listTags()).map((t) => [t.sensor_id, t]));
+    const w = recordWrites(tags, (t) => t.sensor_id, stored);
+    const now = new Date();
+    const doc = ({ sensor_id, ...rest }: TagDto) => ({ _id: sensor_id, ...rest, created_at: now, updated_at: now });
+    await writeById(this.tags.collection as unknown as Collection<ReturnType<typeof doc>>, w.inserts.map(doc), w.replaces.map(doc));
+    return { inserted: w.inserts.length, replaced: w.replaces.length, unchanged: w.unchanged };
   }
 
+  /** One `deleteOne` by `_id` per record, sent in bulk: FerretDB pushes only exact `_id` filters down (`$in` would scan). */
   async deleteDevices(ids: readonly string[]): Promise<void> {
-    for (const part of chunks(ids)) await this.devices.bulkWrite(part.map((id) => ({ deleteOne: { filter: { _id: id } } })));
+    await deleteInBulk(this.devices, ids);
   }
 
-  /** One `deleteOne` by `_id` per tag, sent in bulk: FerretDB pushes only exact `_id` filters down, `$in` would scan. */
   async deleteTags(sensorIds: readonly string[]): Promise<void> {
-    for (const part of chunks(sensorIds)) await this.tags.bulkWrite(part.map((id) => ({ deleteOne: { filter: { _id: id } } })));
+    await deleteInBulk(this.tags, sensorIds);
   }
 }
 
-function chunks<T>(items: readonly T[]): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += REGISTRY_BULK_CHUNK) out.push(items.slice(i, i + REGISTRY_BULK_CHUNK));
-  return out;
+type BulkOps<T> = Parameters<Model<T>['bulkWrite']>[0];
+
+async function deleteInBulk<T>(model: Model<T>, ids: readonly string[]): Promise<void> {
+  for (let i = 0; i < ids.length; i += REGISTRY_BULK_CHUNK) {
+    await model.bulkWrite(ids.slice(i, i + REGISTRY_BULK_CHUNK).map((id) => ({ deleteOne: { filter: { _id: id } } })) as BulkOps<T>, { ordered: false });
+  }
 }
