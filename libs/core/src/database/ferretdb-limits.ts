@@ -1,11 +1,14 @@
 import type { AnyBulkWriteOperation, Collection } from 'mongodb';
 
 /**
- * Update statements (replaceOne/updateOne) per bulkWrite. FerretDB 1.24 keeps every statement's SQLite cursor
- * open until the whole update command ends (a `defer` in a loop), and its pool has 100 connections: a command
- * of 100 or more statements waits for a connection that it holds itself, and that database hangs for good.
+ * Update statements (replaceOne/updateOne) per bulkWrite. FerretDB 1.24 keeps every matched statement's SQLite
+ * cursor open until the whole update command ends (a `defer` in a loop), and a database's pool has 100
+ * connections: a command of 100 or more statements waits for a connection that it holds itself, and that
+ * database hangs for good. Several writers send such commands at once (the historian, the episode refresh, a
+ * device import), so they must fit together: at 50, three writers hung FerretDB within seconds; at 30 three
+ * hold at most 93 (`test/ferretdb-limits.int-spec.ts`).
  */
-export const UPDATES_PER_COMMAND = 50;
+export const UPDATES_PER_COMMAND = 30;
 
 /** Documents per `insert` command in `writeById` (FerretDB writes them in one SQLite transaction per 100). */
 export const INSERTS_PER_COMMAND = 2000;
