@@ -68,23 +68,11 @@ export class RegistryRepository {
    * each document in a bulkWrite cost more than FerretDB's writes; the records are validated (registry rules).
    */
   async saveDevices(devices: readonly DeviceDto[]): Promise<SavedCount> {
-    if (!devices.length) return { inserted: 0, replaced: 0, unchanged: 0 };
-    const stored = new Map((await this.listDevices()).map((d) => [d.id, d]));
-    const w = recordWrites(devices, (d) => d.id, stored);
-    const now = new Date();
-    const doc = ({ id, ...rest }: DeviceDto) => ({ _id: id, ...rest, created_at: now, updated_at: now });
-    await writeById(this.devices.collection as unknown as Collection<ReturnType<typeof doc>>, w.inserts.map(doc), w.replaces.map(doc));
-    return { inserted: w.inserts.length, replaced: w.replaces.length, unchanged: w.unchanged };
+    return saveChanged(this.devices, devices, 'id', () => this.listDevices());
   }
 
   async saveTags(tags: readonly TagDto[]): Promise<SavedCount> {
-    if (!tags.length) return { inserted: 0, replaced: 0, unchanged: 0 };
-    const stored = new Map((await this.listTags()).map((t) => [t.sensor_id, t]));
-    const w = recordWrites(tags, (t) => t.sensor_id, stored);
-    const now = new Date();
-    const doc = ({ sensor_id, ...rest }: TagDto) => ({ _id: sensor_id, ...rest, created_at: now, updated_at: now });
-    await writeById(this.tags.collection as unknown as Collection<ReturnType<typeof doc>>, w.inserts.map(doc), w.replaces.map(doc));
-    return { inserted: w.inserts.length, replaced: w.replaces.length, unchanged: w.unchanged };
+    return saveChanged(this.tags, tags, 'sensor_id', () => this.listTags());
   }
 
   /** One `deleteOne` by `_id` per record, sent in bulk: FerretDB pushes only exact `_id` filters down (`$in` would scan). */
@@ -95,6 +83,24 @@ export class RegistryRepository {
   async deleteTags(sensorIds: readonly string[]): Promise<void> {
     await deleteInBulk(this.tags, sensorIds);
   }
+}
+
+/**
+ * Writes what differs from the stored records (`recordWrites`, `writeById`), the id field (`id`, `sensor_id`)
+ * stored as `_id` like the single-record saves do, with Mongoose's timestamps.
+ */
+async function saveChanged<R extends object, K extends keyof R & string>(model: { collection: unknown }, records: readonly R[], idField: K, stored: () => Promise<R[]>): Promise<SavedCount> {
+  if (!records.length) return { inserted: 0, replaced: 0, unchanged: 0 };
+  const idOf = (r: R) => String(r[idField]);
+  const w = recordWrites(records, idOf, new Map((await stored()).map((r) => [idOf(r), r])));
+  const now = new Date();
+  const doc = (r: R) => {
+    const rest = { ...r } as Record<string, unknown>;
+    delete rest[idField];
+    return { _id: idOf(r), ...rest, created_at: now, updated_at: now };
+  };
+  await writeById(model.collection as unknown as Collection<ReturnType<typeof doc>>, w.inserts.map(doc), w.replaces.map(doc));
+  return { inserted: w.inserts.length, replaced: w.replaces.length, unchanged: w.unchanged };
 }
 
 type BulkOps<T> = Parameters<Model<T>['bulkWrite']>[0];
