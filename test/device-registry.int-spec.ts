@@ -2,8 +2,10 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { DomainEvents } from '@idm/core';
-import { TagRegistryService } from '@idm/ingestion';
+import { getModelToken } from '@nestjs/mongoose';
+import type { Model } from 'mongoose';
+import { AppConfig, DomainEvents } from '@idm/core';
+import { SourcesService, Tag, TagRegistryService } from '@idm/ingestion';
 import { PlcSim, startPlcSim } from '../apps/plc-sim/src/sim';
 import { startTestApp, TestApp, scrapeMetrics } from './support/app';
 import { registerAndLogin } from './support/auth';
@@ -190,6 +192,87 @@ describe('device and tag registry over REST', () => {
     expect((await call(t.url, 'GET', '/tags', admin)).body).toEqual([]);
     expect(t.app.get(TagRegistryService).getTag('TT-101')).toBeUndefined();
   });
+});
+
+describe('a device file of 2 000 tags over HTTP', () => {
+  // The tags are written in bulk: an update command of 100+ statements hung FerretDB 1.24 (the import never answered).
+  let sim: PlcSim;
+  let t: TestApp;
+  let admin: string;
+  const N = 2000;
+  beforeAll(async () => {
+    sim = await startPlcSim({ plcs: 1, tags: 4, seed: 11 });
+    t = await startTestApp('idm_test_device_import_bulk');
+    admin = (await registerAndLogin(t.url, { username: 'admin.bulk' })).access_token;
+  });
+  afterAll(async () => {
+    await t?.close();
+    await sim?.close();
+  });
+
+  // The 2 000 tags' device is not read (2 000 live sensors would make the app's shutdown alone take a minute
+  // here); the simulator's PLC in the same file is, so "no restart" is checked on a running poller.
+  const bulkDevice = { id: 'plc-bulk', name: 'PLC bulk', host: '127.0.0.1', port: 1502, unit_id: 1, poll_interval_ms: 1000, timeout_ms: 500, enabled: false };
+  type FileTag = { sensor_id: string; register_type: string; address: number; data_type: string; description: string; limits?: Record<string, number> } & Record<string, unknown>;
+  const bulkTags: FileTag[] = Array.from({ length: N }, (_, i) => ({
+    sensor_id: `BK-${String(i).padStart(4, '0')}`, device_id: 'plc-bulk', area: `Area ${i % 7}`, register_type: 'holding', address: i * 2, data_type: 'float32',
+    unit: i % 2 ? 'bar' : '°C', description: `bulk tag ${i}`, ...(i % 3 ? {} : { limits: { hi: 100 + i, hihi: 200 + i } }),
+  }));
+  const file = (tags: FileTag[]) => ({ version: 2, devices: [...sim.deviceFile.devices, bulkDevice], tags: [...sim.deviceFile.tags, ...tags] });
+  /** A tag as the API answers it (the binding in `source`, defaults filled in). */
+  const answered = ({ register_type, address, data_type, ...rest }: FileTag) => ({
+    scale: 1, offset: 0, ...rest, source: { register_type, address, data_type, word_order: 'big', byte_order: 'big' },
+  });
+  const storedIds = async () => (await t.app.get<Model<Tag>>(getModelToken(Tag.name)).find({ device_id: 'plc-bulk' }, { _id: 1 }).lean().exec()).map((d) => d._id).sort();
+  const status = async (id: string) => (await call(t.url, 'GET', `/devices/${id}/status`, admin)).body;
+
+  it('stores every tag with its fields, and importing the unchanged file again restarts no poller', async () => {
+    const first = await call(t.url, 'POST', '/devices/import', admin, file(bulkTags));
+    expect(first.status).toBe(200);
+    expect(first.body).toMatchObject({ devices: 2, tags: N + 4, changed_devices: ['plc-01', 'plc-bulk'] });
+    expect((await call(t.url, 'GET', '/tags?device_id=plc-bulk', admin)).body).toEqual(bulkTags.map(answered));
+    expect(await storedIds()).toEqual(bulkTags.map((x) => x.sensor_id));
+    expect(await status('plc-bulk')).toMatchObject({ state: 'disabled', tags: N });
+    expect(await eventually(() => status('plc-01'), (s) => s.connected && s.polls > 0, 60_000)).toMatchObject({ connected: true, tags: 4 });
+
+    const sources = t.app.get(SourcesService);
+    const poller = sources.connection('plc-01');
+    const announced: string[][] = [];
+    const unsubscribe = t.app.get(TagRegistryService).onChange((c) => void announced.push(c.deviceIds));
+    try {
+      const merged = await call(t.url, 'POST', '/devices/import', admin, file(bulkTags));
+      expect(merged.body).toMatchObject({ tags: N + 4, changed_devices: [] });
+      const replaced = await call(t.url, 'POST', '/devices/import?mode=replace', admin, file(bulkTags));
+      expect(replaced.body).toMatchObject({ tags: N + 4, removed_tags: [], changed_devices: [] });
+    } finally {
+      unsubscribe();
+    }
+    expect(announced.flat()).toEqual([]);
+    expect(sources.connection('plc-01')).toBe(poller);
+  }, 120_000);
+
+  it('rewrites every changed tag, and replace mode removes the tags the file omits', async () => {
+    const kept = bulkTags.slice(0, N - 10).map((x, i) => ({ ...x, description: `${x.description} (rev 2)`, ...(i % 2 ? { limits: { lo: -5 } } : {}) }));
+    const poller = t.app.get(SourcesService).connection('plc-01');
+    const removed: string[] = [];
+    const off = t.app.get(DomainEvents).on('tag.removed', (e) => void removed.push(e.sensor_id));
+    let r;
+    try {
+      r = await call(t.url, 'POST', '/devices/import?mode=replace', admin, file(kept));
+    } finally {
+      off();
+    }
+    expect(r.status).toBe(200);
+    const gone = bulkTags.slice(N - 10).map((x) => x.sensor_id);
+    expect(r.body).toMatchObject({ tags: N - 10 + 4, removed_tags: gone, changed_devices: ['plc-bulk'] });
+    expect(removed.sort()).toEqual(gone);
+    expect((await call(t.url, 'GET', '/tags?device_id=plc-bulk', admin)).body).toEqual(kept.map(answered));
+    expect(await storedIds()).toEqual(kept.map((x) => x.sensor_id));
+    expect(await status('plc-bulk')).toMatchObject({ tags: N - 10 });
+    const copy = JSON.parse(fs.readFileSync(path.join(t.app.get(AppConfig).dataDir, 'registry.json'), 'utf8'));
+    expect(copy.tags).toHaveLength(N - 10 + 4);
+    expect(t.app.get(SourcesService).connection('plc-01')).toBe(poller); // its device did not change
+  }, 120_000);
 });
 
 describe('DEVICE_FILE: IDM polls the simulator out of the box', () => {

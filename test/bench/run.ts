@@ -18,9 +18,10 @@ import { reportWeekBench } from './report-week.bench';
 import { detectorThroughputBenchmark, nabBenchmark } from './nab/nab.bench';
 import { detectionSimBenchmark } from './detection-sim.bench';
 import { ingestLoadBench } from './ingest-load.bench';
+import { deviceImportBench } from './device-import.bench';
 
 // Baselines first: later benchmarks report ratios against rows measured earlier in the same run.
-const BENCHMARKS: Benchmark[] = [insertManyBaseline, historianIngestBench, historianHistoryBench, nabBenchmark, detectionSimBenchmark, detectorThroughputBenchmark, modbusPollBench, authBench, overviewBench, graphicsBench, reportsBench, reportWeekBench, alarmLatencyBench, ingestLoadBench];
+const BENCHMARKS: Benchmark[] = [insertManyBaseline, historianIngestBench, historianHistoryBench, nabBenchmark, detectionSimBenchmark, detectorThroughputBenchmark, modbusPollBench, authBench, overviewBench, graphicsBench, reportsBench, reportWeekBench, alarmLatencyBench, ingestLoadBench, deviceImportBench];
 
 /** Parts of a benchmark above that can also run on their own (by name only, never twice in a full run). */
 const BY_NAME_ONLY: Benchmark[] = [alarmSummaryBench];

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectConnection } from '@nestjs/mongoose';
 import type { AnyBulkWriteOperation, Collection, Document } from 'mongodb';
 import type { Connection } from 'mongoose';
-import { DatabaseState, UPDATES_PER_COMMAND } from '@idm/core';
+import { DatabaseState, UPDATES_PER_COMMAND, writeById } from '@idm/core';
 import type { PendingDoc, PendingWrites, StoredDocs } from './engine/bucket-writer';
 import type { RawBucketDoc, RollupDoc, RollupPackDoc } from './engine/docs';
 import type { SnapshotEntry } from './engine/bucket-writer';
@@ -114,26 +114,11 @@ export class HistorianRepository implements StoredDocs {
 
   private async writeDocs<T extends IdDoc>(name: string, docs: Map<string, PendingDoc<T>>): Promise<number> {
     if (!docs.size) return 0;
-    const col = this.col<T>(name);
     const inserts: T[] = [];
     const replaces: T[] = [];
     for (const p of docs.values()) (p.mayExist ? replaces : inserts).push(p.doc);
-    for (let i = 0; i < inserts.length; i += 2000) {
-      const chunk = inserts.slice(i, i + 2000);
-      try {
-        await col.insertMany(chunk as never, { ordered: false });
-      } catch (err) {
-        const e = err as { code?: number; writeErrors?: Array<{ index: number; code: number }> | { index: number; code: number } };
-        const errors = Array.isArray(e.writeErrors) ? e.writeErrors : e.writeErrors ? [e.writeErrors] : [];
-        // Only duplicates are expected (a replay of documents written before a crash): replace those.
-        if (!errors.length || errors.some((x) => x.code !== 11000)) throw err;
-        for (const x of errors) replaces.push(chunk[x.index]);
-      }
-    }
-    for (let i = 0; i < replaces.length; i += UPDATES_PER_COMMAND) {
-      const ops = replaces.slice(i, i + UPDATES_PER_COMMAND).map((d) => ({ replaceOne: { filter: { _id: d._id }, replacement: d, upsert: true } })) as unknown as AnyBulkWriteOperation<T>[];
-      await col.bulkWrite(ops, { ordered: false });
-    }
+    // A duplicate insert is a replay of documents written before a crash: writeById replaces those.
+    await writeById(this.col<T>(name), inserts, replaces);
     return docs.size;
   }
 

@@ -189,10 +189,10 @@ export class RegistryService {
     if (dryRun) return { ...result, dry_run: true, changed_devices: [] };
     if (mode === 'replace') {
       await this.repo.deleteTags(goneTags.map((t) => t.sensor_id));
-      for (const d of goneDevices) await this.repo.deleteDevice(d.id);
+      await this.repo.deleteDevices(goneDevices.map((d) => d.id));
     }
-    for (const d of devices) await this.repo.saveDevice(d);
-    for (const t of tags) await this.repo.saveTag(t);
+    await this.repo.saveDevices(devices);
+    await this.repo.saveTags(tags);
     const changed = await this.registry.refresh();
     await assets.apply();
     const at = Date.now();
@@ -237,7 +237,7 @@ export class RegistryService {
       else adopted.push(a);
     }
     if (!adopted.length) return { adopted, refused };
-    for (const a of adopted) await this.repo.saveTag(a.tag);
+    await this.repo.saveTags(adopted.map((a) => a.tag));
     await this.registry.refresh();
     return { adopted, refused };
   }
