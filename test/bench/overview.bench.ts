@@ -109,13 +109,14 @@ async function runOverview(ctx: BenchContext): Promise<BenchRow[]> {
     await page.waitForFunction(() => [...document.querySelectorAll('[data-testid=tile-value]')].every((e) => e.textContent !== '—'), undefined, { timeout: 60_000 });
     // BENCH_OVERVIEW_PROFILE=1: also a Chromium trace (thread time per task, by kind of work) and a CPU
     // profile (self time per source module), the profile kept in bench-results/ for DevTools. They slow the page a little.
-    const profile = process.env.BENCH_OVERVIEW_PROFILE === '1';
+    // BENCH_OVERVIEW_PROFILE=trace: the trace alone (per-task CPU), without the CPU profiler's own cost.
+    const profile = process.env.BENCH_OVERVIEW_PROFILE === '1' || process.env.BENCH_OVERVIEW_PROFILE === 'trace';
     const out = path.resolve(__dirname, '..', '..', 'bench-results');
     if (profile) {
       fs.mkdirSync(out, { recursive: true });
       await startTrace(browser, page);
     }
-    const cpu = profile ? await startCpuProfile(page) : null;
+    const cpu = process.env.BENCH_OVERVIEW_PROFILE === '1' ? await startCpuProfile(page) : null;
     await page.evaluate(() => {
       const b = (window as unknown as { __bench: { recording: boolean; watch(): void } }).__bench;
       b.watch();
@@ -129,11 +130,13 @@ async function runOverview(ctx: BenchContext): Promise<BenchRow[]> {
       return { sampleFrames: b.sampleFrames, samples: b.samples, sockets: b.sockets, commit: b.commit, painted: b.painted, frames: b.frames, longTasks: b.longTasks };
     });
     const extra: BenchRow[] = [];
-    if (cpu) {
-      const p = await stopCpuProfile(cpu, seconds, path.resolve(__dirname, '..', '..', 'client', 'dist'), path.join(out, 'overview.cpuprofile'));
+    if (profile) {
+      if (cpu) {
+        const p = await stopCpuProfile(cpu, seconds, path.resolve(__dirname, '..', '..', 'client', 'dist'), path.join(out, 'overview.cpuprofile'));
+        ctx.log(`overview profile, self ms per s by module: ${JSON.stringify(p.byModule)}`);
+        ctx.log(`overview profile, self ms per s by function: ${JSON.stringify(p.byFunction)}`);
+      }
       const t = await stopTrace(browser, seconds, process.env.BENCH_OVERVIEW_TRACE_FILE);
-      ctx.log(`overview profile, self ms per s by module: ${JSON.stringify(p.byModule)}`);
-      ctx.log(`overview profile, self ms per s by function: ${JSON.stringify(p.byFunction)}`);
       ctx.log(`overview trace, main thread ms per s by kind: ${JSON.stringify(t.byKind)}`);
       ctx.log(`overview trace, longest tasks: ${JSON.stringify(t.longest)}`);
       const prow = (c: string, value: number, unit: string, notes?: string): BenchRow => ({ benchmark: 'overview', case: `profiled: ${c}`, value, unit, notes });
@@ -141,6 +144,7 @@ async function runOverview(ctx: BenchContext): Promise<BenchRow[]> {
         prow('main thread CPU', t.cpuMsPerS, 'ms/s', `by kind (wall ms/s): ${JSON.stringify(t.byKind)}`),
         prow('tasks over 50 ms CPU', t.over50Cpu, 'tasks', `${t.over50Wall} over 50 ms wall`),
         prow('longest task CPU', t.maxCpuMs, 'ms', `longest wall ${t.maxWallMs.toFixed(1)} ms`),
+        prow('CPU of the longest-wall task', t.cpuOfLongestWallMs, 'ms', 'the rest of its wall time the renderer waited for a core'),
       );
     }
     await screenshot(page, `overview-${plcs * tags}-tags`);

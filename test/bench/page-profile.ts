@@ -28,6 +28,8 @@ export interface TaskStats {
   over50Cpu: number;
   maxWallMs: number;
   maxCpuMs: number;
+  /** Thread (CPU) time of the task with the longest wall time: how much of it was the page's own work. */
+  cpuOfLongestWallMs: number;
   /** Main-thread CPU ms per second of recording. */
   cpuMsPerS: number;
   /** Wall ms per second by kind of work, summed over the whole recording (not nested). */
@@ -156,6 +158,7 @@ export async function stopTrace(browser: Browser, seconds: number, file?: string
     over50Cpu: runTasks.filter((t) => (t.tdur ?? 0) > 50_000).length,
     maxWallMs: Math.max(0, ...runTasks.map((t) => (t.dur ?? 0) / 1000)),
     maxCpuMs: Math.max(0, ...runTasks.map((t) => (t.tdur ?? 0) / 1000)),
+    cpuOfLongestWallMs: (runTasks.reduce<TraceEvent | null>((a, t) => (!a || (t.dur ?? 0) > (a.dur ?? 0) ? t : a), null)?.tdur ?? 0) / 1000,
     cpuMsPerS: cpu / seconds,
     byKind: round(Object.fromEntries(Object.entries(byKind).map(([k, v]) => [k, v / seconds]))),
     longest,

@@ -35,8 +35,26 @@ function overviewLayout(page: Page) {
         if (p.bottom > a.bottom + 0.5 || p.right > a.right + 0.5 || p.left < a.left - 0.5) clipped.push(`${t.getAttribute('data-sensor-id')} ${part.getAttribute('class')}`);
       }
     });
+    // A device's tiles come in groups of whole rows (the browser skips groups off screen): together they must
+    // read as one grid, every row full but the device's last, every column at the same x.
+    const ragged: string[] = [];
+    for (const device of document.querySelectorAll('.device')) {
+      const rows = new Map<number, number[]>();
+      for (const t of device.querySelectorAll('[data-sensor-id]')) {
+        const r = rect(t);
+        const key = Math.round(r.top);
+        rows.set(key, [...(rows.get(key) ?? []), Math.round(r.left)]);
+      }
+      const lines = [...rows.entries()].sort((a, b) => a[0] - b[0]).map(([, lefts]) => lefts);
+      lines.forEach((lefts, i) => {
+        const full = lines[0];
+        if ((i < lines.length - 1 && lefts.length !== full.length) || lefts.some((x, j) => Math.abs(x - full[j]) > 1)) ragged.push(`${device.getAttribute('data-device-id')} row ${i + 1}: ${lefts.length} of ${full.length}`);
+      });
+    }
     const value = document.querySelector('[data-testid=tile-value]')!;
     return {
+      ragged,
+      skippedPerTile: tiles.filter((t) => getComputedStyle(t).contentVisibility === 'auto').length,
       scrollWidth: document.scrollingElement!.scrollWidth,
       rootPx: parseFloat(getComputedStyle(document.documentElement).fontSize),
       valuePx: parseFloat(getComputedStyle(value).fontSize),
@@ -173,7 +191,16 @@ describe('control room in Chromium', () => {
         expect(layout.scrollWidth).toBeLessThanOrEqual(width);
         expect(layout.overlaps).toEqual([]);
         expect(layout.clipped).toEqual([]);
+        expect(layout.ragged).toEqual([]);
+        // The browser observes every content-visibility element each frame: groups of rows, never each tile.
+        expect(layout.skippedPerTile).toBe(0);
       }
+      // Narrow enough for a device's 8 tiles to span two groups of two rows: still one grid.
+      await page.setViewportSize({ width: 700, height: 900 });
+      await page.waitForFunction(() => window.innerWidth === 700);
+      const narrow = await overviewLayout(page);
+      expect(narrow.tilesPerRow).toBeLessThan(4);
+      expect(narrow.ragged).toEqual([]);
     } finally {
       await page.setViewportSize({ width: 1600, height: 900 });
     }

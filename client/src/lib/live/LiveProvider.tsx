@@ -48,7 +48,8 @@ export function useLiveValue(sensorId: string): LiveValue | undefined {
 
 /**
  * The live value of one sensor for a view that may be far off screen (one of 2 000 overview tiles). `ref`
- * is an element with `content-visibility: auto`: while the browser skips rendering it, a change does not
+ * is an element with `content-visibility: auto`, or inside one marked `data-visibility-group`: while the browser
+ * skips rendering it, a change does not
  * re-render the view; the element gets a `data-behind` attribute instead, once, so CSS can hide what is no
  * longer current. The view renders the current value as soon as the browser renders the element again
  * (before it scrolls into sight), and its first value at once wherever it is. Props (an alarm, a lost link)
@@ -88,7 +89,9 @@ export function useLiveValueNearScreen(sensorId: string, ref: RefObject<HTMLElem
   shown.current = value !== undefined;
   useLayoutEffect(() => gate.rendered());
   useEffect(() => {
-    const el = ref.current;
+    // The browser skips a group of views at once where there is one (an intersection observation per
+    // `content-visibility: auto` element is recomputed every frame: far fewer groups than tiles).
+    const el = ref.current?.closest('[data-visibility-group]') ?? ref.current;
     return el ? watchSkipped(el, (rendered) => gate.setOpen(rendered)) : undefined;
   }, [gate, ref]);
   return value;

@@ -18,10 +18,10 @@ export interface ConnectionInfo {
 type Listener = () => void;
 
 /**
- * Tile re-renders per frame on a live screen. Each costs ~0.2 ms of script, layout and paint on top of ~10 ms
- * the browser spends on any frame that changes layout (hit test, the content-visibility observer over 2 000
- * tiles, layerizing): 32 keep a frame under ~20 ms of CPU, and the ~80 tiles of a 1920×1080 overview catch
- * up in 3 frames.
+ * Tile re-renders per frame on a live screen. Each costs ~0.2 ms of script, layout and paint on top of ~5 ms
+ * the browser spends on any frame that changes layout (hit test, its content-visibility observation of the
+ * tile groups, layerizing): 32 keep a frame near ~10 ms of CPU, and the ~80 tiles of a 1920×1080 overview
+ * catch up in 3 frames.
  */
 export const TILE_RENDERS_PER_FRAME = 32;
 

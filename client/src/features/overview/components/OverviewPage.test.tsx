@@ -32,10 +32,15 @@ const STATUS = [
   { device_id: 'mqtt-1', state: 'connected', last_poll_duration_ms: null, last_good_poll_at: Date.now() },
 ] as DeviceStatusDto[];
 
-/** The browser stops (or starts again) rendering a tile far off screen (`content-visibility: auto`). */
+/**
+ * The browser stops (or starts again) rendering the group of tile rows holding this tile, far off screen
+ * (`content-visibility: auto` is on the group, not on each tile).
+ */
 const setNearScreen = (id: string, near: boolean) => {
+  const group = tile(id).closest('[data-visibility-group]');
+  expect(group).not.toBeNull();
   act(() => {
-    tile(id).dispatchEvent(Object.assign(new Event('contentvisibilityautostatechange'), { skipped: !near }));
+    group!.dispatchEvent(Object.assign(new Event('contentvisibilityautostatechange'), { skipped: !near }));
   });
 };
 
@@ -271,12 +276,12 @@ test('a tile far off screen skips its re-render per sample and hides its old val
   // Not re-rendered: the old text is still in the DOM, hidden so it is never read as current.
   expect(value('TT-1')).toHaveTextContent('71.23');
   expect(tile('TT-1')).toHaveAttribute('data-behind');
-  // A tile on screen is not held back.
+  // A tile on screen (another device's group) is not held back.
   await act(async () => {
-    socket.fire('sample', sample('PT-1', 3.25));
+    socket.fire('sample', sample('FT-1', 3.25));
     await new Promise((r) => setTimeout(r, 40));
   });
-  expect(value('PT-1')).toHaveTextContent('3.25');
+  expect(value('FT-1')).toHaveTextContent('3.25');
   setNearScreen('TT-1', true);
   expect(value('TT-1')).toHaveTextContent('81.50');
   expect(tile('TT-1')).not.toHaveAttribute('data-behind');
@@ -308,4 +313,34 @@ test('far off screen a tile still gets its first value, a new alarm and NO LINK 
     await new Promise((r) => setTimeout(r, 40));
   });
   expect(within(tile('PT-1')).getByText('NO LINK')).toBeInTheDocument();
+});
+
+test('the browser skips tiles by groups of whole rows: the tiles of a skipped group are held back together, other groups are not', async () => {
+  await screen.findByRole('region', { name: 'Boiler house' });
+  // One group per device here (2 tags, fewer than two rows); the tiles themselves are not the skipped elements.
+  const group = tile('TT-1').closest('[data-visibility-group]');
+  expect(group).toContainElement(tile('PT-1'));
+  expect(group).not.toContainElement(tile('FT-1'));
+  await act(async () => {
+    for (const id of ['TT-1', 'PT-1', 'FT-1']) socket.fire('sample', sample(id, 1));
+    await new Promise((r) => setTimeout(r, 40));
+  });
+  // An event on a tile alone changes nothing: the browser reports groups.
+  act(() => {
+    tile('TT-1').dispatchEvent(Object.assign(new Event('contentvisibilityautostatechange'), { skipped: true }));
+  });
+  setNearScreen('PT-1', false);
+  await act(async () => {
+    for (const id of ['TT-1', 'PT-1', 'FT-1']) socket.fire('sample', sample(id, 2));
+    await new Promise((r) => setTimeout(r, 40));
+  });
+  expect(tile('TT-1')).toHaveAttribute('data-behind');
+  expect(tile('PT-1')).toHaveAttribute('data-behind');
+  expect(value('TT-1')).toHaveTextContent('1.00');
+  expect(value('FT-1')).toHaveTextContent('2.00');
+  expect(tile('FT-1')).not.toHaveAttribute('data-behind');
+  setNearScreen('TT-1', true);
+  expect(value('TT-1')).toHaveTextContent('2.00');
+  expect(value('PT-1')).toHaveTextContent('2.00');
+  expect(tile('PT-1')).not.toHaveAttribute('data-behind');
 });

@@ -1,4 +1,4 @@
-import { memo, useCallback, useEffect, useMemo, useSyncExternalStore } from 'react';
+import { memo, useCallback, useEffect, useMemo, useRef, useSyncExternalStore, type CSSProperties } from 'react';
 import { Link } from 'react-router-dom';
 import type { AlarmDto, AssetDto, AssetHealthSummaryDto, DeviceStatusDto } from '@idm/contracts';
 import { useAlarmState, useConnection, useLive, useWatchSamples } from '../../../lib/live/LiveProvider';
@@ -12,9 +12,10 @@ import { getSensors } from '../api/get-sensors';
 import { getTags } from '../../../lib/tags-api';
 import { assetStateText, getAssetHealthSummaries, getAssets } from '../../../lib/assets-api';
 import { assetPath } from '../../../lib/routes';
-import { groupTags, type DeviceGroup, type TileSpec } from './group-tags';
+import { groupTags, renderGroups, type DeviceGroup, type TileSpec } from './group-tags';
 import { Tile } from './Tile';
 import { commOkText, deviceHeadState, type DeviceHeadState } from './tile-display';
+import { useGridColumns } from './use-grid-columns';
 
 /** The most important alarm per sensor (priority, then unacknowledged first). */
 function alarmsBySensor(alarms: Iterable<AlarmDto>): Map<string, AlarmDto> {
@@ -114,11 +115,23 @@ const DeviceBlock = memo(function DeviceBlock({ device, tags, status, bySensor, 
   );
 });
 
+/**
+ * A device's tiles in groups of whole rows, each a grid of its own with `content-visibility: auto` (the browser
+ * skips a group far off screen; see `renderGroups`). A tile learns it is skipped from its group
+ * (`data-visibility-group`, read by `useLiveValueNearScreen`).
+ */
 const DeviceTiles = memo(function DeviceTiles({ tags, bySensor, linkDown }: { tags: TileSpec[]; bySensor: Map<string, AlarmDto>; linkDown: boolean }) {
+  const ref = useRef<HTMLDivElement>(null);
+  const columns = useGridColumns(ref);
+  const groups = useMemo(() => renderGroups(tags, columns), [tags, columns]);
   return (
-    <div className="tiles">
-      {tags.map((t) => (
-        <Tile key={t.sensor_id} tag={t} alarm={bySensor.get(t.sensor_id)} linkDown={linkDown} />
+    <div className="tiles" ref={ref}>
+      {groups.map((group, i) => (
+        <div key={i} className="tile-group" data-visibility-group="" style={{ '--rows': Math.ceil(group.length / columns) } as CSSProperties}>
+          {group.map((t) => (
+            <Tile key={t.sensor_id} tag={t} alarm={bySensor.get(t.sensor_id)} linkDown={linkDown} />
+          ))}
+        </div>
       ))}
     </div>
   );
