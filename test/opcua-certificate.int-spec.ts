@@ -78,6 +78,11 @@ describe("IDM's OPC UA application certificate", () => {
 
     await connectSecurely(driver);
     expect(seenBySim()).toContain(thumbprint(readFileSync(ownFile(pki))));
+    // The simulator's server certificate, which an admin trusts in IDM, names IDM's simulator too.
+    const server = (await driver.trustStore.list())[0].subject;
+    expect(server).toContain(`CN=IDM PLC simulator@${host}`);
+    expect(server).toContain('O=IDM');
+    expect(server).not.toMatch(/Sterfive|Orleans/);
   });
 
   it('configured names go into a new certificate; one already in the PKI folder is kept, with its own URI, and keeps working', async () => {
