@@ -2,7 +2,7 @@ import type { AssetHealthPointDto, AssetHealthSummaryDto, IngestedSample } from 
 import { IngestionService } from '@idm/ingestion';
 import { startTestApp, TestApp } from './support/app';
 import { clearLoginThrottle, login, loginAllRoles, TEST_PASSWORD } from './support/auth';
-import { call } from './support/modbus';
+import { call, eventually } from './support/modbus';
 import { pump } from './support/pump-signal';
 
 /**
@@ -73,6 +73,8 @@ describe('an asset learning when the server restarts', () => {
 
     t = await startTestApp(db, { MODBUS_POLLING: '0', KEEP_DB: '1' });
     viewer = (await login(t.url, 'viewer.test', TEST_PASSWORD)).access_token;
+    // Before any new sample: learning, as far as it had come (not `unknown`, not 0 %).
+    expect(await eventually(() => summary('pump-A'), (s) => s?.state === 'learning')).toMatchObject({ learning: { samples: BEFORE, needed: TRAIN }, at: null });
     await feed(samples('A', rows, BEFORE, BEFORE + 20)); // scores rows BEFORE … BEFORE + 18
     expect(await summary('pump-A')).toMatchObject({ state: 'learning', learning: { samples: BEFORE + 19, needed: TRAIN } });
     await feed(samples('A', rows, BEFORE + 20, rows.length));

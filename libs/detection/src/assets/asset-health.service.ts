@@ -199,7 +199,9 @@ export class AssetHealthService implements OnModuleInit, BeforeApplicationShutdo
   summaries(): AssetHealthSummaryDto[] {
     return [...this.assets.values()].map((rt) => {
       const l = rt.last;
-      const state = !l ? 'unknown' : l.state === 'training' ? 'learning' : l.state === 'missing' ? 'missing' : l.anomaly || rt.episodes.open ? 'anomaly' : 'healthy';
+      // Restored part-trained (a restart): learning, as far as it came, before its first verdict of this run.
+      const resumed = !l && this.role.isWriter && (rt.detector.trainingProgress?.samples ?? 0) > 0;
+      const state = !l ? (resumed ? 'learning' : 'unknown') : l.state === 'training' ? 'learning' : l.state === 'missing' ? 'missing' : l.anomaly || rt.episodes.open ? 'anomaly' : 'healthy';
       const learning = state === 'learning' ? rt.detector.trainingProgress : null;
       return { asset_id: rt.asset.id, state, ratio: l && l.state === 'scored' ? l.ratio : null, at: l?.at ?? null, learning };
     });
