@@ -1,10 +1,10 @@
 import type { AlarmDto, AnomalyEpisode, AnomalyEpisodeEvent, AssetHealthSummaryDto, IngestedSample, Role } from '@idm/contracts';
 import { DomainEvents } from '@idm/core';
 import { IngestionService } from '@idm/ingestion';
-import { rng } from '../libs/detection/src/engine/testing/signals';
 import { startTestApp, TestApp } from './support/app';
 import { clearLoginThrottle, login, loginAllRoles, TEST_PASSWORD } from './support/auth';
 import { call, eventually } from './support/modbus';
+import { pump } from './support/pump-signal';
 
 /**
  * Equipment health in the server (issue 13): an asset's multivariate detector fed through POST /sensors/data
@@ -22,23 +22,6 @@ const BATCH_ROWS = 200;
  * hundred samples after training; the break here goes 20 to 600 times over it.
  */
 const THRESHOLD_SIGMA = 5;
-
-/** Deterministic standard normals: the same samples, hence the same verdicts, on every run. */
-function normals(seed: number): () => number {
-  const uniform = rng(seed);
-  return () => Math.sqrt(-2 * Math.log(uniform() + 1e-12)) * Math.cos(2 * Math.PI * uniform());
-}
-
-/** A pump: a common load drives flow, pressure (against flow) and current; `broken` turns pressure the wrong way. */
-function pump(seed: number): (broken?: boolean) => [number, number, number] {
-  const n = normals(seed);
-  let load = 0;
-  return (broken = false) => {
-    load = 0.98 * load + 0.2 * n();
-    const l = Math.max(-1, Math.min(1, load));
-    return [50 + 10 * l + 0.3 * n(), 4 + (broken ? 1 : -1) * 0.8 * l + 0.03 * n(), 12 + 2 * l + 0.08 * n()];
-  };
-}
 
 describe('equipment health: one multivariate detector per asset in the server', () => {
   const db = 'idm_test_asset_health';

@@ -209,7 +209,7 @@ describe('OPC UA source (simulator OPC UA server)', () => {
         commRestored: () => undefined,
         onError: (_d, m) => void errors.push(m),
       },
-      { certificateManager: driver.certificateManager, maxPendingSamples: tags.length + 2 },
+      { identity: () => driver.identity(), maxPendingSamples: tags.length + 2 },
     );
     conn.start();
     open.push(conn);

@@ -5,6 +5,7 @@ import {
   makeEUInformation,
   MessageSecurityMode,
   OPCUACertificateManager,
+  setDefaultCertificateSubject,
   OPCUAServer,
   SecurityPolicy,
   StatusCodes,
@@ -103,6 +104,9 @@ export class PlcSimOpcuaServer {
     const host = this.opts.host ?? '127.0.0.1';
     if (this.port === 0) this.port = await freePort(host);
     this.cm = new OPCUACertificateManager({ rootFolder: this.pkiDir, automaticallyAcceptUnknownCertificate: true });
+    // A certificate made on first start names IDM's simulator, not node-opcua's authors ("O=Sterfive,
+    // L=Orleans", the default subject suffix); one already in the PKI folder is kept (the URI is unchanged).
+    setDefaultCertificateSubject('/O=IDM');
     const users = this.opts.users ?? [];
     const server = new OPCUAServer({
       port: this.port,
@@ -110,6 +114,7 @@ export class PlcSimOpcuaServer {
       hostname: host,
       resourcePath: '/UA/PlcSim',
       buildInfo: { productName: 'IDM PLC simulator', manufacturerName: 'IDM' },
+      serverInfo: { applicationName: { text: 'IDM PLC simulator', locale: 'en' } },
       serverCertificateManager: this.cm,
       securityModes: [MessageSecurityMode.None, MessageSecurityMode.SignAndEncrypt],
       securityPolicies: [SecurityPolicy.None, SecurityPolicy.Basic256Sha256],

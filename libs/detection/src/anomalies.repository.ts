@@ -3,7 +3,7 @@ import { InjectModel } from '@nestjs/mongoose';
 import { trusted, type FilterQuery, type Model } from 'mongoose';
 import type { AnomalyEpisode, AnomalySeverity, DetectorOverrideDto, DetectorOverrides, EpisodeType } from '@idm/contracts';
 import type { EpisodeState, SensorState } from './engine';
-import type { MultivariateState } from './engine/multivariate';
+import type { StoredAssetState } from './assets/asset-detector';
 import { severityOf } from '@idm/contracts';
 import { fencedFilter, mapLimited, UPDATES_PER_COMMAND } from '@idm/core';
 import { Anomaly, DetectorOverrideDoc, DetectorStateDoc } from './anomaly.schema';
@@ -168,19 +168,19 @@ export class AnomaliesRepository {
     return { state: doc.state as unknown as SensorState, episode: (doc.episode as unknown as EpisodeState | null) ?? null };
   }
 
-  /** An asset's saved multivariate detector (kept beside the sensors' states, under its source id). */
-  async loadAssetState(assetId: string): Promise<{ state: MultivariateState; episode: EpisodeState | null } | null> {
+  /** An asset's saved multivariate detector (kept beside the sensors' states, under its source id), as stored: `fromStoredState` checks it. */
+  async loadAssetState(assetId: string): Promise<{ state: unknown; episode: EpisodeState | null } | null> {
     const doc = await this.states.findById(assetSource(assetId)).lean().exec();
     if (!doc) return null;
-    return { state: doc.state as unknown as MultivariateState, episode: (doc.episode as unknown as EpisodeState | null) ?? null };
+    return { state: doc.state as unknown, episode: (doc.episode as unknown as EpisodeState | null) ?? null };
   }
 
-  saveAssetStates(items: { assetId: string; state: MultivariateState; episode: EpisodeState | null }[], epoch: number | null = null): Promise<void> {
+  saveAssetStates(items: { assetId: string; state: StoredAssetState; episode: EpisodeState | null }[], epoch: number | null = null): Promise<void> {
     return this.saveStates(items.map((i) => ({ sensorId: assetSource(i.assetId), state: i.state, episode: i.episode })), epoch);
   }
 
   /** With an epoch (IDM_ROLE=auto) each replace is fenced: it fails (11000) where a newer writer saved the state. */
-  async saveStates(items: { sensorId: string; state: SensorState | MultivariateState; episode: EpisodeState | null }[], epoch: number | null = null): Promise<void> {
+  async saveStates(items: { sensorId: string; state: SensorState | StoredAssetState; episode: EpisodeState | null }[], epoch: number | null = null): Promise<void> {
     if (!items.length) return;
     const now = new Date();
     // One replaceOne per sensor (an `_id` upsert FerretDB pushes down): bulkWrite replaceOne upserts stored

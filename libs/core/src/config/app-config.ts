@@ -45,6 +45,8 @@ export abstract class AppConfig {
   /** Folder of the built client served at `/`; null when not serving it. */
   abstract readonly clientDist: string | null;
   abstract readonly dataDir: string;
+  /** The names IDM's OPC UA application certificate is made with (a certificate already made is kept). */
+  abstract readonly opcua: { readonly applicationName: string; readonly organization: string };
   /** After SIGTERM/SIGINT the process exits within this long, whatever the database and Redis are doing. */
   abstract readonly shutdownTimeoutMs: number;
   abstract readonly corsOrigins: string[];

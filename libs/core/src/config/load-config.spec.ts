@@ -75,6 +75,14 @@ describe('loadConfig', () => {
     expect(e.message).not.toContain('\n');
   });
 
+  it("reads the names of IDM's OPC UA certificate (IDM by default) and names one that would break its subject or URI", () => {
+    expect(loadConfig(base).opcua).toEqual({ applicationName: 'IDM', organization: 'IDM' });
+    expect(loadConfig({ ...base, OPCUA_APPLICATION_NAME: 'IDM-Line3', OPCUA_ORGANIZATION: 'ACME Water' }).opcua).toEqual({ applicationName: 'IDM-Line3', organization: 'ACME Water' });
+    expect(problem({ ...base, OPCUA_APPLICATION_NAME: 'IDM/2' }).variable).toBe('OPCUA_APPLICATION_NAME');
+    expect(problem({ ...base, OPCUA_APPLICATION_NAME: 'urn:x' }).variable).toBe('OPCUA_APPLICATION_NAME');
+    expect(problem({ ...base, OPCUA_ORGANIZATION: 'O=ACME' }).variable).toBe('OPCUA_ORGANIZATION');
+  });
+
   it('names a bad PORT', () => {
     expect(problem({ ...base, PORT: 'eighty' }).variable).toBe('PORT');
     expect(problem({ ...base, PORT: '70000' }).message).toMatch(/^PORT must be less than or equal to 65535/);

@@ -67,6 +67,9 @@ const schema = Joi.object({
   SMTP_FROM: Joi.string().default('IDM <idm@localhost>'),
   CLIENT_DIST: Joi.string().allow(''),
   DATA_DIR: Joi.string().default('.data'),
+  // Names in IDM's OPC UA certificate (a subject component ends at `/` or `=`; the application URI's parts at `:`).
+  OPCUA_APPLICATION_NAME: Joi.string().trim().max(40).pattern(/^[^/=:]+$/).default('IDM'),
+  OPCUA_ORGANIZATION: Joi.string().trim().max(64).pattern(/^[^/=]+$/).default('IDM'),
   CORS_ORIGINS: Joi.string().allow('').default(''),
   ALARM_ON_DELAY_MS: Joi.number().integer().min(0).max(3_600_000).default(0),
   ALARM_OFF_DELAY_MS: Joi.number().integer().min(0).max(3_600_000).default(10_000),
@@ -178,6 +181,7 @@ export function loadConfig(env: Env, cwd = process.cwd()): AppConfig {
     },
     clientDist,
     dataDir: path.resolve(cwd, v.DATA_DIR),
+    opcua: { applicationName: v.OPCUA_APPLICATION_NAME, organization: v.OPCUA_ORGANIZATION },
     shutdownTimeoutMs: v.SHUTDOWN_TIMEOUT_MS,
     corsOrigins: String(v.CORS_ORIGINS).split(',').map((s) => s.trim()).filter(Boolean),
     alarms: {

@@ -6,7 +6,7 @@ import { IngestionService, SINK_STAGE } from '@idm/ingestion';
 import { AnomaliesRepository, assetSource, episodeId } from '../anomalies.repository';
 import { ANOMALY_SCORE, AssetHealthHistory, EpisodeChange, EpisodeTracker, HEALTH_HOUR_MS, mergeHealthHours, type HealthHour } from '../engine';
 import { MultivariateDetector, MultivariateVerdict, SensorContribution } from '../engine/multivariate';
-import { detectorSettings, savedStateFits } from './asset-detector';
+import { detectorSettings, fromStoredState, toStoredState } from './asset-detector';
 import { AssetHealthRepository } from './asset-health.repository';
 import { AssetsService } from './assets.service';
 
@@ -149,9 +149,11 @@ export class AssetHealthService implements OnModuleInit, BeforeApplicationShutdo
       return null;
     });
     let detector = new MultivariateDetector(asset.sensor_ids, detectorSettings(asset));
-    if (saved && savedStateFits(saved.state, asset)) {
+    const restored = saved ? fromStoredState(saved.state, asset) : null;
+    if (restored && 'discarded' in restored) this.logger.warn(`saved detector state of asset ${asset.id} discarded (${restored.discarded}), starting fresh`);
+    else if (restored) {
       try {
-        detector = MultivariateDetector.fromState({ ...saved.state, settings: { ...saved.state.settings, ...detectorSettings(asset) } });
+        detector = MultivariateDetector.fromState({ ...restored.state, settings: { ...restored.state.settings, ...detectorSettings(asset) } });
       } catch (err) {
         this.logger.warn(`saved detector state of asset ${asset.id} not usable, starting fresh: ${String(err)}`);
       }
@@ -197,7 +199,9 @@ export class AssetHealthService implements OnModuleInit, BeforeApplicationShutdo
   summaries(): AssetHealthSummaryDto[] {
     return [...this.assets.values()].map((rt) => {
       const l = rt.last;
-      const state = !l ? 'unknown' : l.state === 'training' ? 'learning' : l.state === 'missing' ? 'missing' : l.anomaly || rt.episodes.open ? 'anomaly' : 'healthy';
+      // Restored part-trained (a restart): learning, as far as it came, before its first verdict of this run.
+      const resumed = !l && this.role.isWriter && (rt.detector.trainingProgress?.samples ?? 0) > 0;
+      const state = !l ? (resumed ? 'learning' : 'unknown') : l.state === 'training' ? 'learning' : l.state === 'missing' ? 'missing' : l.anomaly || rt.episodes.open ? 'anomaly' : 'healthy';
       const learning = state === 'learning' ? rt.detector.trainingProgress : null;
       return { asset_id: rt.asset.id, state, ratio: l && l.state === 'scored' ? l.ratio : null, at: l?.at ?? null, learning };
     });
@@ -270,7 +274,7 @@ export class AssetHealthService implements OnModuleInit, BeforeApplicationShutdo
     if (!dirty.length) return;
     for (const rt of dirty) rt.dirty = false;
     try {
-      await this.repo.saveAssetStates(dirty.map((rt) => ({ assetId: rt.asset.id, state: rt.detector.toState(), episode: rt.episodes.open })), this.role.fencingEpoch);
+      await this.repo.saveAssetStates(dirty.map((rt) => ({ assetId: rt.asset.id, state: toStoredState(rt.detector.toState()), episode: rt.episodes.open })), this.role.fencingEpoch);
     } catch (err) {
       if (isFencedOut(err)) {
         this.role.fenced();

@@ -27,7 +27,7 @@ export function opcuaSourceDriverProvider(): Provider {
     inject: [AppConfig],
     useFactory: (config: AppConfig) => {
       routeOpcuaLogs(new Logger('node-opcua'));
-      return new OpcuaSourceDriver({ pkiDir: opcuaPkiDir(config.dataDir) });
+      return new OpcuaSourceDriver({ pkiDir: opcuaPkiDir(config.dataDir), certificateNames: config.opcua });
     },
   };
 }

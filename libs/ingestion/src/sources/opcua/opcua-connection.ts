@@ -1,6 +1,6 @@
 import type { DeviceStatusDto, IngestedSample, OpcuaDeviceDto, OpcuaTagBinding, SampleQuality, TagDto } from '@idm/contracts';
 import { ingestedSample } from '@idm/contracts';
-import { ClientMonitoredItemGroup, DataChangeFilter, DataValue, MonitoringParametersOptions, OPCUACertificateManager, OPCUAClient } from 'node-opcua';
+import { ClientMonitoredItemGroup, DataChangeFilter, DataValue, MonitoringParametersOptions, OPCUAClient } from 'node-opcua';
 import { BackoffOptions, backoffDelay, DEFAULT_BACKOFF } from '../backoff';
 import { CommHealth } from '../comm-health';
 import { sensorIndex } from '../../sensor-index';
@@ -9,14 +9,15 @@ import { dataChangeFilterFor } from './engine/deadband';
 import { nodeIdError } from './engine/node-id';
 import { readingOf } from './engine/tag-sample';
 import { describeOpcuaError, identityOf, opcuaClientFor } from './opcua-client';
+import type { OpcuaClientIdentity } from './opcua-own-certificate';
 import { ReadOnlySession, ReadOnlySubscription } from './read-only-session';
 
 /** An OPC UA tag as this source needs it (the registry's tag with an OPC UA binding is assignable to it). */
 export type OpcuaTag = Pick<TagDto, 'sensor_id' | 'scale' | 'offset' | 'physical_min' | 'physical_max'> & { source: OpcuaTagBinding };
 
 export interface OpcuaConnectionOptions {
-  /** IDM's PKI: its own certificate and the server certificates an admin trusted or that were rejected. */
-  certificateManager: OPCUACertificateManager;
+  /** IDM's PKI (its own certificate, the server certificates an admin trusted or that were rejected) and names. */
+  identity: () => Promise<OpcuaClientIdentity>;
   backoff?: BackoffOptions;
   random?: () => number;
   /** Failed connects (the loss counting as one) before the device is declared in comm failure. */
@@ -155,7 +156,15 @@ export class OpcuaConnection implements SourceConnection {
   private async connect(): Promise<void> {
     const gen = ++this.gen;
     const d = this.device;
-    const client = opcuaClientFor(d, this.opts.certificateManager, {
+    let identity: OpcuaClientIdentity;
+    try {
+      identity = await this.opts.identity();
+    } catch (err) {
+      if (gen === this.gen) await this.failed(`IDM's OPC UA certificate is not usable: ${(err as Error)?.message ?? String(err)}`);
+      return;
+    }
+    if (gen !== this.gen) return;
+    const client = opcuaClientFor(d, identity, {
       clientName: `IDM ${d.id}`,
       requestedSessionTimeout: Math.max(60_000, 10 * this.silenceLimitMs),
       keepSessionAlive: false,
@@ -186,7 +195,7 @@ export class OpcuaConnection implements SourceConnection {
       await this.monitorAll(gen, live.subscription);
     } catch (err) {
       if (gen !== this.gen) return;
-      const reason = await describeOpcuaError(err, d);
+      const reason = await describeOpcuaError(err, d, identity);
       if (gen !== this.gen) return;
       await this.failed(reason);
     }

@@ -8,12 +8,15 @@ import type { SourceCarryOver, SourceDeps, SourceDriver } from '../source-driver
 import { browseChildren, OpcuaBrowseNode, OPCUA_OBJECTS_FOLDER } from './browse';
 import { describeOpcuaError, identityOf, opcuaClientFor } from './opcua-client';
 import { OpcuaConnection, OpcuaTag } from './opcua-connection';
+import { ensureOwnCertificate, OpcuaClientIdentity, OwnCertificateNames, ownCertificateFile } from './opcua-own-certificate';
 import { OpcuaTrustStore } from './opcua-trust-store';
 import { ReadOnlySession } from './read-only-session';
 
 export interface OpcuaSourceDriverOptions {
   /** IDM's OPC UA PKI folder (its own certificate and key, trusted and rejected server certificates). */
   pkiDir: string;
+  /** The names IDM's certificate carries when it is made (default application name and organisation `IDM`). */
+  certificateNames?: Partial<OwnCertificateNames>;
   backoff?: BackoffOptions;
   failAfter?: number;
   maxPendingSamples?: number;
@@ -30,13 +33,14 @@ export function opcuaPkiDir(dataDir: string): string {
 
 /**
  * The OPC UA source: one subscription per server. IDM's application certificate is made on first use in
- * the PKI folder and kept; server certificates are never accepted automatically (an admin trusts them
+ * the PKI folder, with IDM's names, and kept; server certificates are never accepted automatically (an admin trusts them
  * through `trustStore`).
  */
 export class OpcuaSourceDriver implements SourceDriver<OpcuaDeviceDto, OpcuaTag> {
   readonly protocol = 'opcua' as const;
   readonly certificateManager: OPCUACertificateManager;
   readonly trustStore: OpcuaTrustStore;
+  private ready: Promise<OpcuaClientIdentity> | null = null;
 
   constructor(private readonly opts: OpcuaSourceDriverOptions) {
     this.certificateManager = new OPCUACertificateManager({ rootFolder: opts.pkiDir, automaticallyAcceptUnknownCertificate: false });
@@ -44,23 +48,34 @@ export class OpcuaSourceDriver implements SourceDriver<OpcuaDeviceDto, OpcuaTag>
   }
 
   open(device: OpcuaDeviceDto, tags: readonly OpcuaTag[], deps: SourceDeps<OpcuaDeviceDto>, carry?: SourceCarryOver): OpcuaConnection {
-    return new OpcuaConnection(device, tags, deps, { certificateManager: this.certificateManager, backoff: this.opts.backoff, failAfter: this.opts.failAfter, maxPendingSamples: this.opts.maxPendingSamples, onRequest: this.opts.onRequest }, carry);
+    return new OpcuaConnection(device, tags, deps, { identity: () => this.identity(), backoff: this.opts.backoff, failAfter: this.opts.failAfter, maxPendingSamples: this.opts.maxPendingSamples, onRequest: this.opts.onRequest }, carry);
   }
 
   describe(device: OpcuaDeviceDto, tags: readonly OpcuaTag[]): string {
     return `${device.endpoint_url} (${device.security_mode}/${device.security_policy}): ${tags.length} monitored items at ${device.publishing_interval_ms} ms`;
   }
 
+  /** IDM's PKI and names, its certificate made on the first call (a failed try is tried again on the next). */
+  identity(): Promise<OpcuaClientIdentity> {
+    const names = { applicationName: 'IDM', organization: 'IDM', ...this.opts.certificateNames };
+    this.ready ??= ensureOwnCertificate(this.certificateManager, names).catch((err: unknown) => {
+      this.ready = null;
+      throw err;
+    });
+    return this.ready;
+  }
+
   /** The Objects and Variables below `nodeId` on the device's server (a short session of its own). */
   async browse(device: OpcuaDeviceDto, nodeId = OPCUA_OBJECTS_FOLDER): Promise<OpcuaBrowseNode[]> {
-    const client = opcuaClientFor(device, this.certificateManager);
+    const identity = await this.identity();
+    const client = opcuaClientFor(device, identity);
     try {
       let ro: ReadOnlySession;
       try {
         await client.connect(device.endpoint_url);
         ro = new ReadOnlySession(await client.createSession(identityOf(device)));
       } catch (err) {
-        throw new OpcuaServerUnreachableError(await describeOpcuaError(err, device));
+        throw new OpcuaServerUnreachableError(await describeOpcuaError(err, device, identity));
       }
       try {
         return await browseChildren(ro, nodeId);
@@ -72,10 +87,10 @@ export class OpcuaSourceDriver implements SourceDriver<OpcuaDeviceDto, OpcuaTag>
     }
   }
 
-  /** IDM's own application certificate (made on the first connect), as servers see it; null before that. */
+  /** IDM's own application certificate as servers see it (made now if it is not yet); null if it cannot be. */
   async ownCertificate(): Promise<{ thumbprint: string; subject: string; valid_to: string } | null> {
-    await this.certificateManager.initialize();
-    const file = path.join(this.certificateManager.rootDir, 'own', 'certs', 'client_certificate.pem');
+    if (!(await this.identity().catch(() => null))) return null;
+    const file = ownCertificateFile(this.certificateManager);
     try {
       const x509 = new X509Certificate(await fs.readFile(file));
       return { thumbprint: x509.fingerprint.replace(/:/g, '').toLowerCase(), subject: x509.subject.replace(/\n/g, ', '), valid_to: new Date(x509.validTo).toISOString() };
