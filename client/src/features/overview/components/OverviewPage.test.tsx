@@ -225,6 +225,21 @@ test('the device header agrees with its tiles: COMM FAILURE once every tile says
   expect(within(tile('PT-1')).getByText('COMM FAIL')).toBeInTheDocument();
 });
 
+test('a tile of a PLC that never answered reads — with COMM FAIL, never 0.000; one that answered before keeps its last good value', async () => {
+  await screen.findByRole('region', { name: 'Boiler house' });
+  await act(async () => {
+    // The server sends 0 as the placeholder of a tag it never read; TT-1's last good value (64.5) came over REST.
+    socket.fire('sample', sample('FT-1', 0, 'comm_failure'));
+    socket.fire('sample', sample('TT-1', 0, 'comm_failure'));
+    await new Promise((r) => setTimeout(r, 40));
+  });
+  expect(value('FT-1')).toHaveTextContent(/^—$/);
+  expect(within(tile('FT-1')).getByText('COMM FAIL')).toBeInTheDocument();
+  expect(value('TT-1')).toHaveTextContent('64.50');
+  expect(within(tile('TT-1')).getByText('COMM FAIL')).toBeInTheDocument();
+  expect(tile('TT-1').querySelector('.pointer')).toHaveAttribute('data-at', '0.323'); // at 64.5, not at 0
+});
+
 test('when the screen loses its own connection, tiles and headers say NO LINK rather than STALE', async () => {
   await screen.findByRole('region', { name: 'Boiler house' });
   await act(async () => {
