@@ -7,6 +7,7 @@ import { initConfig } from '../../../config';
 import { AuthProvider } from '../../../lib/auth';
 import { sessionFromTokens, setSession } from '../../../lib/session';
 import { fakeApi, fakeToken } from '../../../test/fake-api';
+import { dateOnly, hoursMinutes } from '../../../lib/format';
 import { DevicesPage } from './DevicesPage';
 
 const tag = (sensor_id: string, device_id: string, area: string, description: string): TagDto => ({
@@ -92,13 +93,14 @@ test('an OPC UA device shows its endpoint and security, and its tags their node 
   expect(screen.getByText('every 250 ms, deadband 0.5')).toBeInTheDocument();
 });
 
-test('the status columns read per protocol: Modbus requests per poll, OPC UA monitored items, MQTT subscriptions', async () => {
+test('the status columns read per protocol: Modbus requests per poll, OPC UA monitored items, MQTT subscriptions; a last good read before today has its date', async () => {
   const ua = { id: 'ua-01', name: 'Line 7', protocol: 'opcua', endpoint_url: 'opc.tcp://line7:4840', security_mode: 'None', security_policy: 'None', publishing_interval_ms: 500, timeout_ms: 10000, enabled: true };
   const mq = { id: 'mq-01', name: 'Broker', protocol: 'mqtt', broker_url: 'mqtt://broker:1883', client_id: 'idm', mode: 'plain', timeout_ms: 10000, enabled: true };
-  const status = (device_id: string, requests_per_poll: number) => ({ device_id, name: device_id, state: 'connected', connected: true, last_good_poll_at: Date.now(), last_error: null, polls: 3, requests: 9, errors: 0, consecutive_failures: 0, last_poll_duration_ms: device_id === 'plc-01' ? 4 : null, requests_per_poll, tags: 2, next_retry_at: null });
+  const status = (device_id: string, requests_per_poll: number, last_good_poll_at = Date.now()) => ({ device_id, name: device_id, state: 'connected', connected: true, last_good_poll_at, last_error: null, polls: 3, requests: 9, errors: 0, consecutive_failures: 0, last_poll_duration_ms: device_id === 'plc-01' ? 4 : null, requests_per_poll, tags: 2, next_retry_at: null });
+  const twoDaysAgo = Date.now() - 2 * 86_400_000;
   fakeApi((req) => ({
     status: 200,
-    data: req.url === '/devices' ? [device('plc-01', 'Boiler PLC'), ua, mq] : req.url === '/devices/status' ? [status('plc-01', 2), status('ua-01', 8), status('mq-01', 3)] : [],
+    data: req.url === '/devices' ? [device('plc-01', 'Boiler PLC'), ua, mq] : req.url === '/devices/status' ? [status('plc-01', 2), status('ua-01', 8, twoDaysAgo), status('mq-01', 3)] : [],
   }));
   renderPage();
   const row = async (name: string) => (await screen.findByText(name)).closest('tr') as HTMLElement;
@@ -107,6 +109,9 @@ test('the status columns read per protocol: Modbus requests per poll, OPC UA mon
   expect(await within(await row('Boiler PLC')).findByText('2/poll')).toBeInTheDocument();
   expect(within(await row('Line 7')).getByText('8 monitored')).toBeInTheDocument();
   expect(within(await row('Broker')).getByText('3 subscribed')).toBeInTheDocument();
+  // Today's read is a time of day; one from two days ago says which day (a bare time would read as today's).
+  expect(within(await row('Boiler PLC')).getByText(/^\d{2}:\d{2}:\d{2}$/)).toBeInTheDocument();
+  expect(within(await row('Line 7')).getByText(`${dateOnly(twoDaysAgo)} ${hoursMinutes(twoDaysAgo, true)}`)).toBeInTheDocument();
 });
 
 test('an MQTT device shows its broker and mode, and its tags their Sparkplug metric or topic', async () => {

@@ -2,7 +2,7 @@ import { useState, type FormEvent } from 'react';
 import type { DeviceDto, ImportResultDto, MqttDeviceDto, OpcuaDeviceDto, TagDto, TagSource } from '@idm/contracts';
 import { isMqttBinding } from '@idm/contracts';
 import { useAuth } from '../../../lib/auth';
-import { clock } from '../../../lib/format';
+import { dateTime, dayTime } from '../../../lib/format';
 import { downloadFile } from '../../../lib/download';
 import { toUiError, type UiError } from '../../../lib/errors';
 import { useResource } from '../../../lib/use-resource';
@@ -207,7 +207,7 @@ function DevicesAdmin({ confirm = (text: string) => window.confirm(text) }: { co
                   {/* A number with its unit and a state read as one word: at 1280 px "1000 / ms" and "✕ COMM / FAILURE" broke over two lines. */}
                   <td className="num one-line">{d.protocol === 'opcua' ? `${d.publishing_interval_ms} ms` : d.protocol === 'mqtt' ? 'on publish' : `${d.poll_interval_ms} ms`}</td>
                   <td className="one-line">{s?.state === 'comm_failure' ? <strong className="quality">✕ COMM FAILURE</strong> : (s?.state ?? '—')}</td>
-                  <td className="num">{s?.last_good_poll_at ? clock(s.last_good_poll_at) : '—'}</td>
+                  <td className="num one-line" title={s?.last_good_poll_at ? dateTime(s.last_good_poll_at) : undefined}>{s?.last_good_poll_at ? dayTime(s.last_good_poll_at) : '—'}</td>
                   <td className="num">{s ? requestsText(d, s.requests_per_poll) : '—'}</td>
                   <td className="num">{s?.errors ?? '—'}</td>
                   <td className="num">{(tags.data ?? []).filter((t) => t.device_id === d.id).length}</td>

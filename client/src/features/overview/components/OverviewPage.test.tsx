@@ -2,6 +2,7 @@ import { act, screen, within } from '@testing-library/react';
 import { afterEach, beforeEach, expect, test } from 'vitest';
 import type { DeviceDto, DeviceStatusDto, TagDto } from '@idm/contracts';
 import { initConfig } from '../../../config';
+import { dateOnly } from '../../../lib/format';
 import type { LiveClient } from '../../../lib/live/live-client';
 import { fakeApi } from '../../../test/fake-api';
 import type { FakeSocket } from '../../../test/fake-socket';
@@ -101,6 +102,8 @@ test('tiles are grouped by area and device, with the comm status of each device'
   expect([...boiler.querySelectorAll('[data-sensor-id]')].map((t) => t.getAttribute('data-sensor-id'))).toEqual(['PT-1', 'TT-1']);
   const turbine = screen.getByRole('region', { name: 'Turbine hall' });
   expect(await within(turbine).findByText(/COMM FAILURE since/)).toBeInTheDocument();
+  // The outage began days ago: the header says on which day, not only a time that reads as today's.
+  expect(within(turbine).getByText(/COMM FAILURE since/)).toHaveTextContent(`since ${dateOnly(Date.parse('2026-11-27T09:15:00Z'))} `);
   // The area summary says where to look without scrolling.
   const areas = screen.getByRole('navigation', { name: 'Areas' });
   expect(within(areas).getByRole('link', { name: /Turbine hall/ })).toHaveTextContent('1 comm fail');
