@@ -21,11 +21,11 @@ const TAGS = [
 ];
 const device = (id: string, name: string) => ({ id, name, protocol: 'modbus', host: '10.0.0.1', port: 502, unit_id: 1, poll_interval_ms: 1000, timeout_ms: 500, enabled: true });
 
-function renderPage(confirm?: (text: string) => boolean) {
+function renderPage() {
   render(
     <AuthProvider>
       <MemoryRouter>
-        <DevicesPage confirm={confirm} />
+        <DevicesPage />
       </MemoryRouter>
     </AuthProvider>,
   );
@@ -186,32 +186,46 @@ test('without an OPC UA device there is no certificates panel', async () => {
 });
 
 
-test('a replace import lists what it would remove and asks first; declined, nothing is imported', async () => {
+test('a replace import lists what it would remove by name in its own dialog, Cancel focused; declined, nothing is imported', async () => {
   const user = userEvent.setup();
-  const result = (over: object) => ({ devices: 1, tags: 1, mode: 'replace', dry_run: false, removed_devices: ['plc-02'], removed_tags: ['PT-201', 'PT-202'], assets: 0, removed_assets: ['plc-02-pump'], changed_devices: ['plc-01', 'plc-02'], ...over });
+  const result = (over: object) => ({ devices: 1, tags: 1, mode: 'replace', dry_run: false, removed_devices: ['plc-02'], removed_tags: ['TT-201', 'FT-202', 'PT-101'], assets: 0, removed_assets: ['plc-02-pump'], changed_devices: ['plc-01', 'plc-02'], ...over });
   const seen = fakeApi((req) =>
     req.url === '/devices/import'
       ? { status: 200, data: req.params?.dry_run === 'true' ? result({ dry_run: true, changed_devices: [] }) : result({}) }
-      : { status: 200, data: req.url === '/tags' ? TAGS : req.url === '/devices' ? [device('plc-01', 'Boiler PLC'), device('plc-02', 'Water PLC')] : [] },
+      : req.url === '/assets'
+        ? { status: 200, data: [{ id: 'plc-02-pump', name: 'Raw water pump', area: null, sensor_ids: ['TT-201', 'FT-202'], settings: {} }] }
+        : { status: 200, data: req.url === '/tags' ? TAGS : req.url === '/devices' ? [device('plc-01', 'Boiler PLC'), device('plc-02', 'Water PLC')] : [] },
   );
-  const confirm = vi.fn((_text: string) => false);
-  renderPage(confirm);
+  const confirm = vi.spyOn(window, 'confirm');
+  renderPage();
+  await screen.findByText('Boiler PLC', { selector: 'strong' });
   const file = new File([JSON.stringify({ version: 2, devices: [], tags: [] })], 'plant.json', { type: 'application/json' });
   await user.upload(screen.getByLabelText(/^File/), file);
   await user.selectOptions(screen.getByRole('combobox', { name: 'Mode' }), 'replace');
   await user.click(screen.getByRole('button', { name: 'Import' }));
+  const dialog = await screen.findByRole('alertdialog', { name: 'Replace removes 1 device, 3 tags and 1 asset' });
+  // By name, the id beside it; a tag of a device that stays says which device.
+  expect(within(within(dialog).getByRole('region', { name: 'Devices' })).getByRole('listitem')).toHaveTextContent('Water PLC (plc-02)');
+  expect(within(within(dialog).getByRole('region', { name: 'Tags' })).getAllByRole('listitem').map((li) => li.textContent)).toEqual([
+    'Raw water temperature (TT-201)',
+    'Filter backwash flow (FT-202)',
+    'Steam header pressure on Boiler PLC (PT-101)',
+  ]);
+  expect(within(within(dialog).getByRole('region', { name: 'Assets' })).getByRole('listitem')).toHaveTextContent('Raw water pump (plc-02-pump)');
+  expect(within(dialog).getByRole('button', { name: 'Cancel' })).toHaveFocus();
+  expect(within(dialog).getByRole('button', { name: 'Remove 1 device, 3 tags and 1 asset and import' })).toBeInTheDocument();
+  await user.keyboard('{Enter}'); // on the focused Cancel: nothing happens
   expect(await screen.findByText('Import cancelled: nothing was changed.')).toBeInTheDocument();
-  expect(confirm).toHaveBeenCalledTimes(1);
-  expect(confirm.mock.calls[0][0]).toContain('1 device(s): plc-02');
-  expect(confirm.mock.calls[0][0]).toContain('2 tag(s): PT-201, PT-202');
-  expect(confirm.mock.calls[0][0]).toContain('1 asset(s): plc-02-pump');
+  expect(screen.queryByRole('alertdialog')).toBeNull();
   const imports = () => seen.filter((r) => r.url === '/devices/import').map((r) => r.params);
   expect(imports()).toEqual([{ mode: 'replace', dry_run: 'true' }]);
 
-  confirm.mockReturnValue(true);
   await user.click(screen.getByRole('button', { name: 'Import' }));
-  expect(await screen.findByText(/Removed 1 device\(s\), 2 tag\(s\) and 1 asset\(s\)\. Restarted: plc-01, plc-02\./)).toBeInTheDocument();
+  await user.click(await screen.findByRole('button', { name: /^Remove .* and import$/ }));
+  expect(await screen.findByText(/Removed 1 device\(s\), 3 tag\(s\) and 1 asset\(s\)\. Restarted: plc-01, plc-02\./)).toBeInTheDocument();
   expect(imports()).toEqual([{ mode: 'replace', dry_run: 'true' }, { mode: 'replace', dry_run: 'true' }, { mode: 'replace' }]);
+  expect(confirm).not.toHaveBeenCalled(); // never the browser's own confirm()
+  confirm.mockRestore();
 });
 
 test('a merge import does not ask, and says when nothing changed so no device restarted', async () => {
@@ -221,12 +235,11 @@ test('a merge import does not ask, and says when nothing changed so no device re
       ? { status: 200, data: { devices: 2, tags: 3, mode: 'merge', dry_run: false, removed_devices: [], removed_tags: [], assets: 1, removed_assets: [], changed_devices: [] } }
       : { status: 200, data: req.url === '/tags' ? TAGS : [] },
   );
-  const confirm = vi.fn((_text: string) => true);
-  renderPage(confirm);
+  renderPage();
   await user.upload(screen.getByLabelText(/^File/), new File(['{}'], 'plant.json', { type: 'application/json' }));
   await user.click(screen.getByRole('button', { name: 'Import' }));
   expect(await screen.findByText(/Imported 2 device\(s\), 3 tag\(s\) and 1 asset\(s\) \(merge\)\. Nothing changed: no device restarted\./)).toBeInTheDocument();
-  expect(confirm).not.toHaveBeenCalled();
+  expect(screen.queryByRole('alertdialog')).toBeNull();
 });
 
 test('an admin changes a tag on screen: limits, range, priority; the server’s 400 shows at the field it names', async () => {
