@@ -27,6 +27,9 @@ describe('alarm summary widths in Chromium', () => {
     const tag = plant.sim.deviceFile.tags.find((t) => t.device_id === plc0.id && t.limits?.hihi !== undefined && t.limits?.lolo !== undefined)!;
     plant.sim.injectFault({ kind: 'stop_answering', plc: plc1.id });
     plant.sim.injectFault({ kind: 'step', plc: plc0.id, sensor_id: tag.sensor_id, magnitude: (tag.limits!.hihi! - tag.limits!.lolo!) * 0.75 });
+    // A third alarm for the phone's banner: another of the first PLC's tags over its HiHi.
+    const other = plant.sim.deviceFile.tags.find((t) => t.device_id === plc0.id && t.sensor_id !== tag.sensor_id && t.limits?.hihi !== undefined && t.limits?.lolo !== undefined)!;
+    plant.sim.injectFault({ kind: 'step', plc: plc0.id, sensor_id: other.sensor_id, magnitude: (other.limits!.hihi! - other.limits!.lolo!) * 0.75 });
     faulted = { plcName: plc1.name, plcId: plc1.id, sensorId: tag.sensor_id };
   }, 180_000);
   afterEach(async () => {
@@ -118,5 +121,31 @@ describe('alarm summary widths in Chromium', () => {
     // "✕ NO…" at 1920: the whole status line fits beside the message.
     expect(await status.evaluate((e) => e.scrollWidth <= e.clientWidth + 0.5)).toBe(true);
     await screenshot(page, 'alarm-list-1920');
+  });
+
+  it('on a 390×844 phone the fixed header with three banner alarms shows the most urgent one and a +2 that opens the list', async () => {
+    ctx = await newContext(browser, { width: 390, height: 844 });
+    const page = await ctx.newPage();
+    errors = collectErrors(page);
+    await signIn(page, plant.idm.url, 'operator.e2e', plant.password);
+    await page.waitForFunction(() => document.querySelectorAll('.banner-top li').length === 3, undefined, { timeout: 60_000 });
+    const head = await page.evaluate(() => ({
+      share: document.querySelector('.shell-head')!.getBoundingClientRect().height / window.innerHeight,
+      parts: ['.topbar', '.alarm-banner', '.banner-counts', '.banner-top', '.banner-actions'].map((q) => `${q}:${Math.round(document.querySelector(q)!.getBoundingClientRect().height)}`).join(' '),
+      rows: [...document.querySelectorAll('.banner-top li')].filter((li) => li.getBoundingClientRect().height > 0).length,
+    }));
+    process.stdout.write(`phone header: ${(head.share * 100).toFixed(1)} % of 844 px, ${head.rows} banner rows shown (${head.parts})\n`);
+    // It took 35-39 % of the screen with three rows of two lines each.
+    expect(head.rows).toBe(1);
+    // 39.6 % before; now 26 % (the banner 112 px, the top bar's wrapped links most of the rest).
+    expect(head.share).toBeLessThan(0.28);
+    // The most urgent alarm keeps its Ack on screen; the others are one tap away.
+    const first = page.locator('.banner-top li').first();
+    expect(await first.getByRole('button', { name: /^Acknowledge/ }).isVisible()).toBe(true);
+    const more = page.getByRole('link', { name: '+2 more alarms' });
+    await more.click();
+    await page.locator('table.alarm-table').waitFor();
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    await screenshot(page, 'alarm-banner-phone-compact');
   });
 });
