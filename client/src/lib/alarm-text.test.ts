@@ -1,6 +1,6 @@
 import { expect, test } from 'vitest';
 import { alarmFixture as alarm } from '../test/fixtures';
-import { alarmLineText } from './alarm-text';
+import { alarmLineParts, alarmLineText } from './alarm-text';
 
 test("a sensor alarm's line puts what is wrong first and leaves out the tag the Source column already names", () => {
   const a = alarm('P03-PT-008', { message: 'P03-PT-008 Pressure 8 of PLC 03 (Cooling water): above HiHi 7.387 (10.24 bar)' });
@@ -17,4 +17,10 @@ test('any other message reads as written', () => {
   expect(alarmLineText(device)).toBe('Communication failure: PLC 02 (Turbine hall) (Timed out)');
   // The id must be the whole first word: TT-10's message is not TT-1's.
   expect(alarmLineText(alarm('TT-1', { message: 'TT-10 Temp: above Hi 5 (6 °C)' }))).toBe('TT-10 Temp: above Hi 5 (6 °C)');
+});
+
+test("the summary's two parts: the problem, and the tag's description to cut; a device's message drops the name its Source shows", () => {
+  expect(alarmLineParts({ message: 'P03-PT-008 Pressure 8 of PLC 03: above HiHi 7.387 (10.24 bar)', source_id: 'P03-PT-008' })).toEqual({ problem: 'above HiHi 7.387 (10.24 bar)', context: 'Pressure 8 of PLC 03' });
+  expect(alarmLineParts({ message: 'Communication failure: PLC 02 (Turbine hall) (Timed out)', source_id: 'plc-02', source_name: 'PLC 02 (Turbine hall)' })).toEqual({ problem: 'Communication failure (Timed out)', context: '' });
+  expect(alarmLineParts({ message: 'Communication failure: PLC 02 (Timed out)', source_id: 'plc-02', source_name: null })).toEqual({ problem: 'Communication failure: PLC 02 (Timed out)', context: '' });
 });

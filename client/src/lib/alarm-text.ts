@@ -9,13 +9,26 @@ import type { AlarmDto } from '@idm/contracts';
  * text stays in the cell's tooltip and the buttons' labels).
  */
 export function alarmLineText(a: Pick<AlarmDto, 'message' | 'source_id'>): string {
+  const { problem, context } = alarmLineParts(a);
+  return context ? `${problem} · ${context}` : problem;
+}
+
+/**
+ * The same line in two parts, for a summary that gives the problem its room and lets the context (the
+ * tag's description) end in an ellipsis. With `source_name`, a message naming its source after a colon
+ * (`Communication failure: PLC 02 (Turbine hall) (Timed out)`) drops the name the Source column shows.
+ */
+export function alarmLineParts(a: Pick<AlarmDto, 'message' | 'source_id'> & Partial<Pick<AlarmDto, 'source_name'>>): { problem: string; context: string } {
   const prefix = `${a.source_id} `;
-  if (!a.message.startsWith(prefix) && !a.message.startsWith(`${a.source_id}:`)) return a.message;
+  if (!a.message.startsWith(prefix) && !a.message.startsWith(`${a.source_id}:`)) {
+    const named = a.source_name ? `: ${a.source_name}` : null;
+    return { problem: named && a.message.includes(named) ? a.message.replace(named, '') : a.message, context: '' };
+  }
   // The problem follows the last ': ' (a description may hold one; a condition and reading never do).
   const at = a.message.lastIndexOf(': ');
-  if (at < a.source_id.length) return a.message;
+  if (at < a.source_id.length) return { problem: a.message, context: '' };
   const problem = a.message.slice(at + 2).trim();
   const what = a.message.slice(a.source_id.length, at).trim();
-  if (!problem) return a.message;
-  return what ? `${problem} · ${what}` : problem;
+  if (!problem) return { problem: a.message, context: '' };
+  return { problem, context: what };
 }

@@ -1,6 +1,6 @@
 import { afterEach, expect, test } from 'vitest';
 import { formatTimeTick, timeTicks } from './chart-scale';
-import { clock, dateTime, DEFAULT_DATE_TIME, setDateTimeSettings, zoneOffsetMs } from './format';
+import { clock, dateTime, dayTime, DEFAULT_DATE_TIME, setDateTimeSettings, zoneOffsetMs } from './format';
 
 const T = Date.parse('2026-12-07T20:15:30Z');
 afterEach(() => setDateTimeSettings(DEFAULT_DATE_TIME));
@@ -13,6 +13,15 @@ test('by default every date and time reads ISO-like, 24 h, in the browser zone',
   expect(clock('2026-12-07T00:05:09Z')).toBe('00:05:09');
   expect(dateTime(null)).toBe('—');
   expect(dateTime('not a date')).toBe('—');
+});
+
+test('a moment today reads as a time of day, one on another day with its date', () => {
+  setDateTimeSettings({ locale: null, time_zone: 'UTC' });
+  const now = Date.parse('2026-12-07T10:00:00Z');
+  expect(dayTime(Date.parse('2026-12-07T08:15:30Z'), now)).toBe('08:15:30');
+  expect(dayTime(Date.parse('2026-12-06T23:59:59Z'), now)).toBe('2026-12-06 23:59:59');
+  expect(dayTime(null, now)).toBe('—');
+  setDateTimeSettings(DEFAULT_DATE_TIME);
 });
 
 test("a user's locale and time zone change the format everywhere: clock, date-time and chart ticks", () => {

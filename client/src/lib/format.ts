@@ -99,6 +99,16 @@ export function dateTime(iso: string | number | null | undefined): string {
   return d ? `${current.date(d)} ${current.time(d)}` : '—';
 }
 
+/**
+ * A moment that may be today or days ago (a last good read, an outage's start): time of day when it is today
+ * in the user's time zone, else date and time; a bare time from yesterday would read as today's.
+ */
+export function dayTime(iso: string | number | null | undefined, now = Date.now()): string {
+  const d = toDate(iso);
+  if (!d) return '—';
+  return current.date(d) === current.date(new Date(now)) ? current.time(d) : `${current.date(d)} ${current.time(d)}`;
+}
+
 /** Date only (`2026-12-07` by default). */
 export function dateOnly(t: number): string {
   return current.date(new Date(t));

@@ -10,6 +10,12 @@ export interface LiveValue {
   /** Epoch ms it arrived here; drives the stale indicator. */
   receivedAt: number;
   stale: boolean;
+  /**
+   * The last measured (good) value this screen received, carried through later samples: a comm-failure
+   * sample's value is a placeholder (the server sends 0 for a tag it never read), so a tile shows this
+   * instead, or nothing when there is none. Null: no good value yet.
+   */
+  lastGood: number | null;
   /** Recent values for the sparkline, oldest first. */
   trend: readonly number[];
   /** Epoch ms of each `trend` value. */
@@ -46,7 +52,8 @@ export class SampleStore {
   seed(id: string, value: number, at: number, quality = 'good', status = 'normal'): void {
     const cur = this.values.get(id);
     if (cur && cur.at >= at) return;
-    this.values.set(id, { value, at, quality, status, receivedAt: at, stale: this.now() - at > this.staleAfterMs, trend: cur?.trend ?? [value], trendAt: cur?.trendAt ?? [at] });
+    const lastGood = quality === 'good' ? value : (cur?.lastGood ?? null);
+    this.values.set(id, { value, at, quality, status, receivedAt: at, stale: this.now() - at > this.staleAfterMs, lastGood, trend: cur?.trend ?? [value], trendAt: cur?.trendAt ?? [at] });
     this.notify([id]);
   }
 
@@ -60,7 +67,8 @@ export class SampleStore {
       if (cur && cur.at > at) continue;
       const trend = cur ? [...cur.trend.slice(-(TREND_POINTS - 1)), s.value] : [s.value];
       const trendAt = cur ? [...cur.trendAt.slice(-(TREND_POINTS - 1)), at] : [at];
-      this.values.set(s.sensor_id, { value: s.value, at, quality: s.quality, status: s.status, receivedAt: now, stale: false, trend, trendAt });
+      const lastGood = s.quality === 'good' ? s.value : (cur?.lastGood ?? null);
+      this.values.set(s.sensor_id, { value: s.value, at, quality: s.quality, status: s.status, receivedAt: now, stale: false, lastGood, trend, trendAt });
       changed.add(s.sensor_id);
     }
     this.notify(changed);

@@ -7,6 +7,7 @@ import { initConfig } from '../../../config';
 import { AuthProvider } from '../../../lib/auth';
 import { sessionFromTokens, setSession } from '../../../lib/session';
 import { fakeApi, fakeToken } from '../../../test/fake-api';
+import { dateOnly, hoursMinutes } from '../../../lib/format';
 import { DevicesPage } from './DevicesPage';
 
 const tag = (sensor_id: string, device_id: string, area: string, description: string): TagDto => ({
@@ -20,11 +21,11 @@ const TAGS = [
 ];
 const device = (id: string, name: string) => ({ id, name, protocol: 'modbus', host: '10.0.0.1', port: 502, unit_id: 1, poll_interval_ms: 1000, timeout_ms: 500, enabled: true });
 
-function renderPage(confirm?: (text: string) => boolean) {
+function renderPage() {
   render(
     <AuthProvider>
       <MemoryRouter>
-        <DevicesPage confirm={confirm} />
+        <DevicesPage />
       </MemoryRouter>
     </AuthProvider>,
   );
@@ -92,13 +93,14 @@ test('an OPC UA device shows its endpoint and security, and its tags their node 
   expect(screen.getByText('every 250 ms, deadband 0.5')).toBeInTheDocument();
 });
 
-test('the status columns read per protocol: Modbus requests per poll, OPC UA monitored items, MQTT subscriptions', async () => {
+test('the status columns read per protocol: Modbus requests per poll, OPC UA monitored items, MQTT subscriptions; a last good read before today has its date', async () => {
   const ua = { id: 'ua-01', name: 'Line 7', protocol: 'opcua', endpoint_url: 'opc.tcp://line7:4840', security_mode: 'None', security_policy: 'None', publishing_interval_ms: 500, timeout_ms: 10000, enabled: true };
   const mq = { id: 'mq-01', name: 'Broker', protocol: 'mqtt', broker_url: 'mqtt://broker:1883', client_id: 'idm', mode: 'plain', timeout_ms: 10000, enabled: true };
-  const status = (device_id: string, requests_per_poll: number) => ({ device_id, name: device_id, state: 'connected', connected: true, last_good_poll_at: Date.now(), last_error: null, polls: 3, requests: 9, errors: 0, consecutive_failures: 0, last_poll_duration_ms: device_id === 'plc-01' ? 4 : null, requests_per_poll, tags: 2, next_retry_at: null });
+  const status = (device_id: string, requests_per_poll: number, last_good_poll_at = Date.now()) => ({ device_id, name: device_id, state: 'connected', connected: true, last_good_poll_at, last_error: null, polls: 3, requests: 9, errors: 0, consecutive_failures: 0, last_poll_duration_ms: device_id === 'plc-01' ? 4 : null, requests_per_poll, tags: 2, next_retry_at: null });
+  const twoDaysAgo = Date.now() - 2 * 86_400_000;
   fakeApi((req) => ({
     status: 200,
-    data: req.url === '/devices' ? [device('plc-01', 'Boiler PLC'), ua, mq] : req.url === '/devices/status' ? [status('plc-01', 2), status('ua-01', 8), status('mq-01', 3)] : [],
+    data: req.url === '/devices' ? [device('plc-01', 'Boiler PLC'), ua, mq] : req.url === '/devices/status' ? [status('plc-01', 2), status('ua-01', 8, twoDaysAgo), status('mq-01', 3)] : [],
   }));
   renderPage();
   const row = async (name: string) => (await screen.findByText(name)).closest('tr') as HTMLElement;
@@ -107,6 +109,9 @@ test('the status columns read per protocol: Modbus requests per poll, OPC UA mon
   expect(await within(await row('Boiler PLC')).findByText('2/poll')).toBeInTheDocument();
   expect(within(await row('Line 7')).getByText('8 monitored')).toBeInTheDocument();
   expect(within(await row('Broker')).getByText('3 subscribed')).toBeInTheDocument();
+  // Today's read is a time of day; one from two days ago says which day (a bare time would read as today's).
+  expect(within(await row('Boiler PLC')).getByText(/^\d{2}:\d{2}:\d{2}$/)).toBeInTheDocument();
+  expect(within(await row('Line 7')).getByText(`${dateOnly(twoDaysAgo)} ${hoursMinutes(twoDaysAgo, true)}`)).toBeInTheDocument();
 });
 
 test('an MQTT device shows its broker and mode, and its tags their Sparkplug metric or topic', async () => {
@@ -181,32 +186,46 @@ test('without an OPC UA device there is no certificates panel', async () => {
 });
 
 
-test('a replace import lists what it would remove and asks first; declined, nothing is imported', async () => {
+test('a replace import lists what it would remove by name in its own dialog, Cancel focused; declined, nothing is imported', async () => {
   const user = userEvent.setup();
-  const result = (over: object) => ({ devices: 1, tags: 1, mode: 'replace', dry_run: false, removed_devices: ['plc-02'], removed_tags: ['PT-201', 'PT-202'], assets: 0, removed_assets: ['plc-02-pump'], changed_devices: ['plc-01', 'plc-02'], ...over });
+  const result = (over: object) => ({ devices: 1, tags: 1, mode: 'replace', dry_run: false, removed_devices: ['plc-02'], removed_tags: ['TT-201', 'FT-202', 'PT-101'], assets: 0, removed_assets: ['plc-02-pump'], changed_devices: ['plc-01', 'plc-02'], ...over });
   const seen = fakeApi((req) =>
     req.url === '/devices/import'
       ? { status: 200, data: req.params?.dry_run === 'true' ? result({ dry_run: true, changed_devices: [] }) : result({}) }
-      : { status: 200, data: req.url === '/tags' ? TAGS : req.url === '/devices' ? [device('plc-01', 'Boiler PLC'), device('plc-02', 'Water PLC')] : [] },
+      : req.url === '/assets'
+        ? { status: 200, data: [{ id: 'plc-02-pump', name: 'Raw water pump', area: null, sensor_ids: ['TT-201', 'FT-202'], settings: {} }] }
+        : { status: 200, data: req.url === '/tags' ? TAGS : req.url === '/devices' ? [device('plc-01', 'Boiler PLC'), device('plc-02', 'Water PLC')] : [] },
   );
-  const confirm = vi.fn((_text: string) => false);
-  renderPage(confirm);
+  const confirm = vi.spyOn(window, 'confirm');
+  renderPage();
+  await screen.findByText('Boiler PLC', { selector: 'strong' });
   const file = new File([JSON.stringify({ version: 2, devices: [], tags: [] })], 'plant.json', { type: 'application/json' });
   await user.upload(screen.getByLabelText(/^File/), file);
   await user.selectOptions(screen.getByRole('combobox', { name: 'Mode' }), 'replace');
   await user.click(screen.getByRole('button', { name: 'Import' }));
+  const dialog = await screen.findByRole('alertdialog', { name: 'Replace removes 1 device, 3 tags and 1 asset' });
+  // By name, the id beside it; a tag of a device that stays says which device.
+  expect(within(within(dialog).getByRole('region', { name: 'Devices' })).getByRole('listitem')).toHaveTextContent('Water PLC (plc-02)');
+  expect(within(within(dialog).getByRole('region', { name: 'Tags' })).getAllByRole('listitem').map((li) => li.textContent)).toEqual([
+    'Raw water temperature (TT-201)',
+    'Filter backwash flow (FT-202)',
+    'Steam header pressure on Boiler PLC (PT-101)',
+  ]);
+  expect(within(within(dialog).getByRole('region', { name: 'Assets' })).getByRole('listitem')).toHaveTextContent('Raw water pump (plc-02-pump)');
+  expect(within(dialog).getByRole('button', { name: 'Cancel' })).toHaveFocus();
+  expect(within(dialog).getByRole('button', { name: 'Remove 1 device, 3 tags and 1 asset and import' })).toBeInTheDocument();
+  await user.keyboard('{Enter}'); // on the focused Cancel: nothing happens
   expect(await screen.findByText('Import cancelled: nothing was changed.')).toBeInTheDocument();
-  expect(confirm).toHaveBeenCalledTimes(1);
-  expect(confirm.mock.calls[0][0]).toContain('1 device(s): plc-02');
-  expect(confirm.mock.calls[0][0]).toContain('2 tag(s): PT-201, PT-202');
-  expect(confirm.mock.calls[0][0]).toContain('1 asset(s): plc-02-pump');
+  expect(screen.queryByRole('alertdialog')).toBeNull();
   const imports = () => seen.filter((r) => r.url === '/devices/import').map((r) => r.params);
   expect(imports()).toEqual([{ mode: 'replace', dry_run: 'true' }]);
 
-  confirm.mockReturnValue(true);
   await user.click(screen.getByRole('button', { name: 'Import' }));
-  expect(await screen.findByText(/Removed 1 device\(s\), 2 tag\(s\) and 1 asset\(s\)\. Restarted: plc-01, plc-02\./)).toBeInTheDocument();
+  await user.click(await screen.findByRole('button', { name: /^Remove .* and import$/ }));
+  expect(await screen.findByText(/Removed 1 device\(s\), 3 tag\(s\) and 1 asset\(s\)\. Restarted: plc-01, plc-02\./)).toBeInTheDocument();
   expect(imports()).toEqual([{ mode: 'replace', dry_run: 'true' }, { mode: 'replace', dry_run: 'true' }, { mode: 'replace' }]);
+  expect(confirm).not.toHaveBeenCalled(); // never the browser's own confirm()
+  confirm.mockRestore();
 });
 
 test('a merge import does not ask, and says when nothing changed so no device restarted', async () => {
@@ -216,12 +235,11 @@ test('a merge import does not ask, and says when nothing changed so no device re
       ? { status: 200, data: { devices: 2, tags: 3, mode: 'merge', dry_run: false, removed_devices: [], removed_tags: [], assets: 1, removed_assets: [], changed_devices: [] } }
       : { status: 200, data: req.url === '/tags' ? TAGS : [] },
   );
-  const confirm = vi.fn((_text: string) => true);
-  renderPage(confirm);
+  renderPage();
   await user.upload(screen.getByLabelText(/^File/), new File(['{}'], 'plant.json', { type: 'application/json' }));
   await user.click(screen.getByRole('button', { name: 'Import' }));
   expect(await screen.findByText(/Imported 2 device\(s\), 3 tag\(s\) and 1 asset\(s\) \(merge\)\. Nothing changed: no device restarted\./)).toBeInTheDocument();
-  expect(confirm).not.toHaveBeenCalled();
+  expect(screen.queryByRole('alertdialog')).toBeNull();
 });
 
 test('an admin changes a tag on screen: limits, range, priority; the server’s 400 shows at the field it names', async () => {

@@ -2,7 +2,7 @@ import { useState, type FormEvent } from 'react';
 import type { DeviceDto, ImportResultDto, MqttDeviceDto, OpcuaDeviceDto, TagDto, TagSource } from '@idm/contracts';
 import { isMqttBinding } from '@idm/contracts';
 import { useAuth } from '../../../lib/auth';
-import { clock } from '../../../lib/format';
+import { dateTime, dayTime } from '../../../lib/format';
 import { downloadFile } from '../../../lib/download';
 import { toUiError, type UiError } from '../../../lib/errors';
 import { useResource } from '../../../lib/use-resource';
@@ -13,6 +13,8 @@ import { TagForm } from './TagForm';
 import { OpcuaBrowser } from './OpcuaBrowser';
 import { OpcuaCertificates } from './OpcuaCertificates';
 import { SparkplugDiscovered } from './SparkplugDiscovered';
+import { ImportRemovalDialog, type RemovalNames } from './ImportRemovalDialog';
+import { getAssets } from '../../../lib/assets-api';
 
 /** What a device's request count is in its protocol: Modbus requests per poll, OPC UA monitored items, MQTT subscriptions. */
 function requestsText(d: DeviceDto, n: number): string {
@@ -25,14 +27,21 @@ function requestsText(d: DeviceDto, n: number): string {
  * Admin: devices with their poller state, their tags, and import/export of the device file (a replace that
  * would remove devices or tags lists them and asks first).
  */
-export function DevicesPage(props: { confirm?(text: string): boolean }) {
+export function DevicesPage() {
   const { can } = useAuth();
   // Asked before any request: behind this text a non-admin still polled the devices' status every 5 s.
   if (!can('admin')) return <p className="panel">Only admins manage devices.</p>;
-  return <DevicesAdmin {...props} />;
+  return <DevicesAdmin />;
 }
 
-function DevicesAdmin({ confirm = (text: string) => window.confirm(text) }: { confirm?(text: string): boolean }) {
+/** A replace import waiting for the admin's answer: what it would remove, and how to run it. */
+interface PendingReplace {
+  preview: ImportResultDto;
+  names: RemovalNames;
+  run(): Promise<void>;
+}
+
+function DevicesAdmin() {
   const devices = useResource(listDevices, 'devices');
   const statuses = useResource(listDeviceStatuses, 'statuses', 5000);
   const tags = useResource(getTags, 'tags');
@@ -40,6 +49,7 @@ function DevicesAdmin({ confirm = (text: string) => window.confirm(text) }: { co
   const [cancelled, setCancelled] = useState(false);
   const [error, setError] = useState<UiError | null>(null);
   const [busy, setBusy] = useState(false);
+  const [pending, setPending] = useState<PendingReplace | null>(null);
   const [query, setQuery] = useState('');
   /** The device being changed, `'new'` while adding one, null when the form is closed. */
   const [editing, setEditing] = useState<DeviceDto | 'new' | null>(null);
@@ -66,21 +76,43 @@ function DevicesAdmin({ confirm = (text: string) => window.confirm(text) }: { co
     setError(null);
     setResult(null);
     setCancelled(false);
+    const fail = (err: unknown) => setError(err instanceof SyntaxError ? { message: `The file is not valid JSON: ${err.message}`, fields: {}, status: null } : toUiError(err));
     try {
       const mode = f.get('mode') === 'replace' ? 'replace' : 'merge';
       const text = await readText(file);
+      const run = async () => {
+        setResult(await importDeviceFile(file.name, text, mode));
+        devices.reload();
+        tags.reload();
+      };
       if (mode === 'replace') {
         const preview = await importDeviceFile(file.name, text, mode, true);
-        if ((preview.removed_devices.length || preview.removed_tags.length || preview.removed_assets.length) && !confirm(removalQuestion(preview))) {
-          setCancelled(true);
+        if (preview.removed_devices.length || preview.removed_tags.length || preview.removed_assets.length) {
+          // Asked in the page's own dialog; the import runs (or not) on the admin's answer.
+          setPending({ preview, names: await removalNames(preview, devices.data ?? [], allTags), run });
           return;
         }
       }
-      setResult(await importDeviceFile(file.name, text, mode));
-      devices.reload();
-      tags.reload();
+      await run();
     } catch (err) {
-      setError(err instanceof SyntaxError ? { message: `The file is not valid JSON: ${err.message}`, fields: {}, status: null } : toUiError(err));
+      fail(err);
+    } finally {
+      setBusy(false);
+    }
+  };
+  const answer = async (go: boolean) => {
+    const p = pending;
+    setPending(null);
+    if (!p) return;
+    if (!go) {
+      setCancelled(true);
+      return;
+    }
+    setBusy(true);
+    try {
+      await p.run();
+    } catch (err) {
+      setError(toUiError(err));
     } finally {
       setBusy(false);
     }
@@ -117,6 +149,7 @@ function DevicesAdmin({ confirm = (text: string) => window.confirm(text) }: { co
             {result.changed_devices.length ? `Restarted: ${result.changed_devices.join(', ')}.` : 'Nothing changed: no device restarted.'}
           </p>
         )}
+        {pending && <ImportRemovalDialog preview={pending.preview} names={pending.names} onCancel={() => void answer(false)} onConfirm={() => void answer(true)} />}
         {cancelled && (
           <p className="notice" role="status">
             Import cancelled: nothing was changed.
@@ -207,7 +240,7 @@ function DevicesAdmin({ confirm = (text: string) => window.confirm(text) }: { co
                   {/* A number with its unit and a state read as one word: at 1280 px "1000 / ms" and "✕ COMM / FAILURE" broke over two lines. */}
                   <td className="num one-line">{d.protocol === 'opcua' ? `${d.publishing_interval_ms} ms` : d.protocol === 'mqtt' ? 'on publish' : `${d.poll_interval_ms} ms`}</td>
                   <td className="one-line">{s?.state === 'comm_failure' ? <strong className="quality">✕ COMM FAILURE</strong> : (s?.state ?? '—')}</td>
-                  <td className="num">{s?.last_good_poll_at ? clock(s.last_good_poll_at) : '—'}</td>
+                  <td className="num one-line" title={s?.last_good_poll_at ? dateTime(s.last_good_poll_at) : undefined}>{s?.last_good_poll_at ? dayTime(s.last_good_poll_at) : '—'}</td>
                   <td className="num">{s ? requestsText(d, s.requests_per_poll) : '—'}</td>
                   <td className="num">{s?.errors ?? '—'}</td>
                   <td className="num">{(tags.data ?? []).filter((t) => t.device_id === d.id).length}</td>
@@ -336,15 +369,21 @@ function filterTags(tags: readonly TagDto[], query: string, deviceNames: Readonl
   });
 }
 
-/** What a replace import would remove, as the question put to the admin (long lists shortened). */
-function removalQuestion(r: ImportResultDto): string {
-  const list = (ids: string[]) => (ids.length > 20 ? `${ids.slice(0, 20).join(', ')} and ${ids.length - 20} more` : ids.join(', '));
-  const lines = ['Replace removes what the file does not list:'];
-  if (r.removed_devices.length) lines.push(`${r.removed_devices.length} device(s): ${list(r.removed_devices)}`);
-  if (r.removed_tags.length) lines.push(`${r.removed_tags.length} tag(s): ${list(r.removed_tags)}`);
-  if (r.removed_assets.length) lines.push(`${r.removed_assets.length} asset(s): ${list(r.removed_assets)}`);
-  lines.push('Their alarms end and their values stop. Import and remove them?');
-  return lines.join('\n');
+/**
+ * Names for what a replace would remove: devices and tags from what this page has loaded (a tag by its
+ * description, with its device's name when the device stays), assets from the server (ids alone if that fails).
+ */
+async function removalNames(r: ImportResultDto, devices: readonly DeviceDto[], tags: readonly TagDto[]): Promise<RemovalNames> {
+  const deviceNames = new Map(devices.map((d) => [d.id, d.name]));
+  const gone = new Set(r.removed_devices);
+  const tagNames = new Map(
+    tags.map((t) => {
+      const of = !gone.has(t.device_id) && deviceNames.get(t.device_id);
+      return [t.sensor_id, [t.description, of ? `on ${of}` : ''].filter(Boolean).join(' ')];
+    }),
+  );
+  const assets = r.removed_assets.length ? await getAssets().catch(() => []) : [];
+  return { devices: deviceNames, tags: tagNames, assets: new Map(assets.map((a) => [a.id, a.name])) };
 }
 
 /** A file's text through FileReader (Blob.text() is missing in older browsers and in jsdom). */

@@ -132,6 +132,13 @@ export function AlarmBanner({ actions }: { actions?: AlarmActions }) {
         <button type="button" aria-pressed={soundOn} onClick={toggleSound} title="Audible alarms">
           {soundOn ? '♪ Sound on' : 'Sound off'}
         </button>
+        {/* On a phone the banner keeps only its most urgent alarm (three rows of two lines took 40 % of the
+            screen); the rest are one tap away. Hidden on wider screens, where all three rows show. */}
+        {all.length > 1 && (
+          <Link to="/alarms" className="banner-more" aria-label={`+${all.length - 1} more alarm${all.length === 2 ? '' : 's'}`}>
+            +{all.length - 1}
+          </Link>
+        )}
         <Link to="/alarms" className="banner-link">
           Alarm list ({everything.length})
         </Link>

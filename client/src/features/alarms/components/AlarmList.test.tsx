@@ -156,7 +156,7 @@ test('a shelved alarm can be unshelved and any alarm commented', async () => {
   await user.click(within(rows()[3]).getByRole('button', { name: 'Unshelve' }));
   expect(actions.unshelve).toHaveBeenCalledWith('VT-501');
   await user.click(within(rows()[1]).getByRole('button', { name: 'Comment' }));
-  await user.type(screen.getByLabelText('Comment'), 'Field operator sent to PT-201');
+  await user.type(screen.getByRole('textbox', { name: 'Comment' }), 'Field operator sent to PT-201');
   await user.keyboard('{Enter}');
   expect(actions.comment).toHaveBeenCalledWith('PT-201', 'Field operator sent to PT-201');
 });
@@ -224,12 +224,12 @@ describe('a device (comm failure) alarm', () => {
   beforeEach(() => initConfig({}));
   afterEach(() => vi.useRealTimers());
 
-  test('shows its device’s poller status next to the source, asked only for device alarms', async () => {
+  test('shows its device’s poller status after the message (the source name stays whole), asked only for device alarms', async () => {
     vi.useFakeTimers({ toFake: ['Date'], now: new Date(2026, 10, 27, 10, 6, 0) });
     const seen = fakeApi(() => ({ status: 200, data: status() }));
     showBoth();
     await waitFor(() =>
-      expect(deviceRow()).toHaveTextContent('plc-02✕ NOT CONNECTED · no good poll since 10:01:00 (5 min 00 s) · 12 failed polls in a row · last error: connect ECONNREFUSED 10.0.0.2:502'),
+      expect(deviceRow()).toHaveTextContent('plc-02PLC 2 comm failure✕ NOT CONNECTED · no good poll since 10:01:00 (5 min 00 s) · 12 failed polls in a row · last error: connect ECONNREFUSED 10.0.0.2:502'),
     );
     expect(seen.map((r) => `${r.method} ${r.url}`)).toEqual(['GET /devices/plc-02/status']);
     // One line in the summary cuts it short: the whole status is in its tooltip.
@@ -258,7 +258,7 @@ describe('a device (comm failure) alarm', () => {
     await waitFor(() => expect(deviceRow()).toHaveTextContent('NOT CONNECTED'));
     answer = status({ state: 'connected', connected: true, consecutive_failures: 0, last_good_poll_at: new Date(2026, 10, 27, 10, 7, 30).getTime() });
     await act(() => vi.advanceTimersByTimeAsync(DEVICE_STATUS_REFRESH_MS));
-    await waitFor(() => expect(deviceRow()).toHaveTextContent('plc-02connected · last good poll 10:07:30'));
+    await waitFor(() => expect(deviceRow()).toHaveTextContent('plc-02PLC 2 comm failureconnected · last good poll 10:07:30'));
     expect(deviceRow()).not.toHaveTextContent('ECONNREFUSED');
     view.unmount();
     const calls = seen.length;

@@ -8,8 +8,8 @@ import { assetPath } from '../../../lib/routes';
 import { toUiError } from '../../../lib/errors';
 import { useRowWindow } from '../../../lib/use-row-window';
 import { NO_SOURCES, sourceName, sourceTitle, type AlarmSources } from '../../../lib/alarm-sources';
-import { alarmLineText } from '../../../lib/alarm-text';
-import { alarmValue, stateLabel } from './alarm-labels';
+import { alarmLineParts } from '../../../lib/alarm-text';
+import { alarmValue, stateLabel, stateWord } from './alarm-labels';
 import { DEFAULT_SORT, sortAlarmsBy, type AlarmSort, type SortKey } from './alarm-summary';
 import { AlarmHistory } from './AlarmHistory';
 import { DeviceCommStatus } from './DeviceCommStatus';
@@ -297,6 +297,7 @@ const AlarmRow = memo(function AlarmRow({
   const un = isUnacked(a);
   const name = sourceName(sources, a);
   const value = alarmValue(a, sources.tags);
+  const line = alarmLineParts(a);
   return (
     <tr
       className={`alarm-row prio-row-${a.priority}${un ? ' unacked' : ''}${a.state === 'shelved' ? ' shelved' : ''}${focused ? ' focused' : ''}`}
@@ -334,44 +335,51 @@ const AlarmRow = memo(function AlarmRow({
               {name}
             </span>
           )}
-          {a.source_type === 'device' && <DeviceCommStatus deviceId={a.source_id} />}
         </span>
       </td>
+      {/* A device's live comm status follows its message (beside the source it cut the PLC's name to "PLC 02 …"). */}
       <td className="msg" title={a.message}>
-        {alarmLineText(a)}
+        {/* What is wrong reads whole; the tag's description after it is what ends in an ellipsis. */}
+        <span className="msg-text">{line.problem}</span>
+        {line.context && <span className="msg-context"> · {line.context}</span>}
+        {a.source_type === 'device' && <DeviceCommStatus deviceId={a.source_id} />}
       </td>
       <td className={a.last_reading && a.last_reading !== 'good' ? 'num value bad-reading' : 'num value'}>
         {value.text}
         {value.unit && <span className="unit"> {value.unit}</span>}
       </td>
+      {/* One short word (as on the tiles); the full state, with who and until when, in its tooltip and for screen readers. */}
       <td className="state" title={stateLabel(a)}>
-        {stateLabel(a)}
+        <span aria-hidden="true">{stateWord(a)}</span>
+        <span className="sr-only">{stateLabel(a)}</span>
       </td>
+      {/* Ack keeps its word (the action an operator looks for); the others are icons named in tooltip and aria-label,
+          so the message keeps the room at 1280 px. */}
       <td>
         <div className="actions">
-          <button type="button" aria-expanded={openKind === 'history'} onClick={() => onOpen(a.id, 'history')}>
-            History
+          <button type="button" className="icon" aria-expanded={openKind === 'history'} onClick={() => onOpen(a.id, 'history')} aria-label="History" title="History">
+            ↺
           </button>
           {actions && (
             <>
               {un && (
-                <button type="button" disabled={busy} onClick={() => actions.acknowledge(a.id)} aria-label={`Acknowledge ${a.message}`}>
+                <button type="button" disabled={busy} onClick={() => actions.acknowledge(a.id)} aria-label={`Acknowledge ${a.message}`} title="Acknowledge">
                   Ack
                 </button>
               )}
               {a.state === 'shelved' ? (
-                <button type="button" disabled={busy} onClick={() => actions.unshelve(a.id)}>
-                  Unshelve
+                <button type="button" className="icon" disabled={busy} onClick={() => actions.unshelve(a.id)} aria-label="Unshelve" title="Unshelve">
+                  ⇧
                 </button>
               ) : (
                 a.state !== 'out_of_service' && (
-                  <button type="button" aria-expanded={openKind === 'shelve'} onClick={() => onOpen(a.id, 'shelve')}>
-                    Shelve
+                  <button type="button" className="icon" aria-expanded={openKind === 'shelve'} onClick={() => onOpen(a.id, 'shelve')} aria-label="Shelve" title="Shelve">
+                    ⇩
                   </button>
                 )
               )}
-              <button type="button" aria-expanded={openKind === 'comment'} onClick={() => onOpen(a.id, 'comment')}>
-                Comment
+              <button type="button" className="icon" aria-expanded={openKind === 'comment'} onClick={() => onOpen(a.id, 'comment')} aria-label="Comment" title="Comment">
+                ✎
               </button>
             </>
           )}

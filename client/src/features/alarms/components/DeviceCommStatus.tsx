@@ -1,5 +1,5 @@
 import type { DeviceStatusDto } from '@idm/contracts';
-import { clock, dateOnly, dateTime, duration } from '../../../lib/format';
+import { clock, dayTime, duration } from '../../../lib/format';
 import { useResource } from '../../../lib/use-resource';
 import { getDeviceStatus } from '../api/get-device-status';
 
@@ -46,15 +46,10 @@ function describe(s: DeviceStatusDto, now: number): string[] {
   if (s.connected) {
     if (good !== null) parts.push(`last good poll ${clock(good)}`);
   } else {
-    parts.push(good === null ? 'no good poll yet' : `no good poll since ${when(good)} (${duration(now - good)})`);
+    parts.push(good === null ? 'no good poll yet' : `no good poll since ${dayTime(good, now)} (${duration(now - good)})`);
   }
   if (s.consecutive_failures > 0) parts.push(`${s.consecutive_failures} failed poll${s.consecutive_failures === 1 ? '' : 's'} in a row`);
   // The poller keeps its last error after recovering: only worth showing while polls fail.
   if (s.last_error && (!s.connected || s.consecutive_failures > 0)) parts.push(`last error: ${s.last_error}`);
   return parts;
-}
-
-/** Time of day for today's polls (today in the user's time zone); with the date when the last good poll is older (a long outage). */
-function when(ms: number): string {
-  return dateOnly(ms) === dateOnly(Date.now()) ? clock(ms) : dateTime(ms);
 }

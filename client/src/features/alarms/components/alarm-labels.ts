@@ -20,6 +20,27 @@ export function alarmValue(a: Pick<AlarmDto, 'last_value' | 'last_reading' | 'se
   return { text: formatValue(a.last_value), unit: tag?.unit ?? '' };
 }
 
+/**
+ * The state as one short word for the alarm summary's narrow State column (the tiles' words: `UNACK`,
+ * `RTN UNACK`); the full label (who acknowledged, until when shelved) goes in its tooltip and for screen readers.
+ */
+export function stateWord(a: Pick<AlarmDto, 'state'>): string {
+  switch (a.state) {
+    case 'unack_active':
+      return 'UNACK';
+    case 'ack_active':
+      return 'ACKED';
+    case 'unack_rtn':
+      return 'RTN UNACK';
+    case 'shelved':
+      return 'SHELVED';
+    case 'out_of_service':
+      return 'OOS';
+    default:
+      return 'NORMAL';
+  }
+}
+
 export function stateLabel(a: AlarmDto): string {
   switch (a.state) {
     case 'unack_active':

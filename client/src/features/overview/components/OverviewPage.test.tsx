@@ -2,6 +2,7 @@ import { act, screen, within } from '@testing-library/react';
 import { afterEach, beforeEach, expect, test } from 'vitest';
 import type { DeviceDto, DeviceStatusDto, TagDto } from '@idm/contracts';
 import { initConfig } from '../../../config';
+import { dateOnly } from '../../../lib/format';
 import type { LiveClient } from '../../../lib/live/live-client';
 import { fakeApi } from '../../../test/fake-api';
 import type { FakeSocket } from '../../../test/fake-socket';
@@ -106,6 +107,8 @@ test('tiles are grouped by area and device, with the comm status of each device'
   expect([...boiler.querySelectorAll('[data-sensor-id]')].map((t) => t.getAttribute('data-sensor-id'))).toEqual(['PT-1', 'TT-1']);
   const turbine = screen.getByRole('region', { name: 'Turbine hall' });
   expect(await within(turbine).findByText(/COMM FAILURE since/)).toBeInTheDocument();
+  // The outage began days ago: the header says on which day, not only a time that reads as today's.
+  expect(within(turbine).getByText(/COMM FAILURE since/)).toHaveTextContent(`since ${dateOnly(Date.parse('2026-11-27T09:15:00Z'))} `);
   // The area summary says where to look without scrolling.
   const areas = screen.getByRole('navigation', { name: 'Areas' });
   expect(within(areas).getByRole('link', { name: /Turbine hall/ })).toHaveTextContent('1 comm fail');
@@ -228,6 +231,21 @@ test('the device header agrees with its tiles: COMM FAILURE once every tile says
   expect(within(boiler).queryByText(/comm OK/)).toBeNull();
   expect(within(boiler).getByText(/COMM FAILURE/)).toBeInTheDocument();
   expect(within(tile('PT-1')).getByText('COMM FAIL')).toBeInTheDocument();
+});
+
+test('a tile of a PLC that never answered reads — with COMM FAIL, never 0.000; one that answered before keeps its last good value', async () => {
+  await screen.findByRole('region', { name: 'Boiler house' });
+  await act(async () => {
+    // The server sends 0 as the placeholder of a tag it never read; TT-1's last good value (64.5) came over REST.
+    socket.fire('sample', sample('FT-1', 0, 'comm_failure'));
+    socket.fire('sample', sample('TT-1', 0, 'comm_failure'));
+    await new Promise((r) => setTimeout(r, 40));
+  });
+  expect(value('FT-1')).toHaveTextContent(/^—$/);
+  expect(within(tile('FT-1')).getByText('COMM FAIL')).toBeInTheDocument();
+  expect(value('TT-1')).toHaveTextContent('64.50');
+  expect(within(tile('TT-1')).getByText('COMM FAIL')).toBeInTheDocument();
+  expect(tile('TT-1').querySelector('.pointer')).toHaveAttribute('data-at', '0.323'); // at 64.5, not at 0
 });
 
 test('when the screen loses its own connection, tiles and headers say NO LINK rather than STALE', async () => {

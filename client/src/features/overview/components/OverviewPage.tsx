@@ -5,7 +5,7 @@ import { useAlarmState, useConnection, useLive, useWatchSamples } from '../../..
 import { isUnacked, PRIORITY_RANK } from '../../../lib/live/alarm-state';
 import { PriorityBadge } from '../../../components/ui/PriorityBadge';
 import { useResource } from '../../../lib/use-resource';
-import { clock } from '../../../lib/format';
+import { dayTime } from '../../../lib/format';
 import { getDevices } from '../api/get-devices';
 import { getDeviceStatuses } from '../api/get-device-statuses';
 import { getSensors } from '../api/get-sensors';
@@ -80,7 +80,7 @@ function CommStatus({ device, status, ids, linkDown }: { device: DeviceGroup['de
     case 'comm_failure':
       return (
         <span className="comm comm-bad" role="status">
-          ✕ COMM FAILURE{head.since ? ` since ${clock(head.since)}` : ''}
+          ✕ COMM FAILURE{head.since ? ` since ${dayTime(head.since)}` : ''}
         </span>
       );
     case 'partial':

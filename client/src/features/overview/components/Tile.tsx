@@ -4,7 +4,7 @@ import { isBoolTag, type AlarmDto } from '@idm/contracts';
 import { PriorityBadge } from '../../../components/ui/PriorityBadge';
 import { Sparkline } from '../../../components/ui/Sparkline';
 import { useLiveValueNearScreen } from '../../../lib/live/LiveProvider';
-import { analogPosition, analogScale, outsideLimits, valueText, type AnalogScale, type TileSpec } from './tile-display';
+import { analogPosition, analogScale, outsideLimits, shownValue, valueText, type AnalogScale, type TileSpec } from './tile-display';
 
 const QUALITY_TEXT: Record<string, string> = { bad: 'BAD', comm_failure: 'COMM FAIL', stale: 'STALE' };
 
@@ -40,7 +40,8 @@ function TileLive({ tag, alarm, scale, linkDown, tileRef }: { tag: TileSpec; ala
   // Nothing on this screen is current while its own connection is down: that, not the data, is the news.
   const untrusted = linkDown ? 'NO LINK' : badQuality ?? (live?.stale ? 'STALE' : null);
   const text = valueText(live, tag);
-  const numeric = !!live && live.quality !== 'bad' && Number.isFinite(live.value) && !isBoolTag(tag);
+  const shown = shownValue(live);
+  const numeric = shown !== null && live?.quality !== 'bad' && Number.isFinite(shown) && !isBoolTag(tag);
   const cls = ['tile-live', live?.stale || linkDown ? 'stale' : '', badQuality ? 'bad' : '', linkDown ? 'no-link' : ''].filter(Boolean).join(' ');
   const word = alarm ? ALARM_WORD[alarm.state] : undefined;
   return (
@@ -52,7 +53,7 @@ function TileLive({ tag, alarm, scale, linkDown, tileRef }: { tag: TileSpec; ala
         </span>
         <span className="unit">{isBoolTag(tag) ? '' : tag.unit}</span>
       </span>
-      {scale && <AnalogBar scale={scale} value={numeric ? live!.value : null} abnormal={numeric && outsideLimits(tag, live!.value)} />}
+      {scale && <AnalogBar scale={scale} value={numeric ? shown : null} abnormal={numeric && outsideLimits(tag, shown)} />}
       <Sparkline values={live?.trend ?? []} />
       <span className="tile-state">
         {alarm && (

@@ -18,6 +18,13 @@ test('a bad reading reads BAD and a non-number its name, never a number; bools r
   expect(valueText(good(0), { source: { register_type: 'coil', address: 0, data_type: 'bool', word_order: 'big', byte_order: 'big' }, state_words: words })).toBe('STOP');
 });
 
+test('a comm-failure placeholder is never shown: the last good value received, or — without one', () => {
+  expect(valueText({ value: 0, quality: 'comm_failure', lastGood: null }, {})).toBe('—');
+  expect(valueText({ value: 0, quality: 'comm_failure' }, {})).toBe('—');
+  expect(valueText({ value: 0, quality: 'comm_failure', lastGood: 7.25 }, {})).toBe('7.25');
+  expect(valueText({ value: 3, quality: 'stale', lastGood: 3 }, {})).toBe('3.00');
+});
+
 const tag = { sensor_id: 'TT-1', device_id: 'plc', area: '', unit: '', description: '' };
 
 test('the analog scale spans the physical range with a mark per limit; none without two ends', () => {

@@ -11,17 +11,32 @@ export function nonFiniteText(v: number): string {
   return Number.isNaN(v) ? 'NaN' : v > 0 ? '+Inf' : '-Inf';
 }
 
+/** What a tile knows of a sensor's live value (`lastGood`: the last measured value it received, if any). */
+export type LiveReading = { value: number; quality: string; lastGood?: number | null };
+
+/**
+ * The number a tile may show for a reading, or null when it has none: a comm-failure sample carries a
+ * placeholder (the server sends 0 for a tag it never read, the last good value otherwise), so the tile
+ * shows the last measured value it received itself, and nothing when there was none: never 0.000.
+ */
+export function shownValue(live: LiveReading | undefined): number | null {
+  if (!live) return null;
+  if (live.quality === 'comm_failure') return live.lastGood ?? null;
+  return live.value;
+}
+
 /**
  * The text in a tile's value slot: `BAD` for bad quality (the server stores 0 for such a reading, which
- * must never read as a measured 0.000), `NaN`/`+Inf`/`-Inf` for such values, the tag's state word for a
- * bool, else the number.
+ * must never read as a measured 0.000), `NaN`/`+Inf`/`-Inf` for such values, `—` when there is no value
+ * (none yet, or a PLC that failed before it was ever read), the tag's state word for a bool, else the number.
  */
-export function valueText(live: { value: number; quality: string } | undefined, tag: Pick<TileSpec, 'source' | 'state_words'>): string {
-  if (!live) return '—';
-  if (!Number.isFinite(live.value)) return nonFiniteText(live.value);
+export function valueText(live: LiveReading | undefined, tag: Pick<TileSpec, 'source' | 'state_words'>): string {
+  const v = shownValue(live);
+  if (!live || v === null) return '—';
+  if (!Number.isFinite(v)) return nonFiniteText(v);
   if (live.quality === 'bad') return 'BAD';
-  if (isBoolTag(tag)) return (tag.state_words ?? DEFAULT_STATE_WORDS)[live.value ? '1' : '0'];
-  return formatValue(live.value);
+  if (isBoolTag(tag)) return (tag.state_words ?? DEFAULT_STATE_WORDS)[v ? '1' : '0'];
+  return formatValue(v);
 }
 
 export interface AnalogScale {

@@ -5,7 +5,7 @@ import { alarmCounts, breadcrumb, flattenTree } from './screen-tree';
 import { alarmFixture } from '../../../test/fixtures';
 import type { ScreenSummaryDto } from '@idm/contracts';
 
-const lv = (value: number, quality = 'good', stale = false) => ({ value, quality, stale, at: 0, status: 'normal', receivedAt: 0, trend: [], trendAt: [] }) as LiveValue;
+const lv = (value: number, quality = 'good', stale = false) => ({ value, quality, stale, at: 0, status: 'normal', receivedAt: 0, lastGood: quality === 'good' ? value : null, trend: [], trendAt: [] }) as LiveValue;
 
 test('values follow data-idm-format with fixed decimals and the unit; non-good quality never shows a number', () => {
   expect(formatBound(3.14159, '0.00')).toBe('3.14');
