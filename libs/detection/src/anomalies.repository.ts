@@ -181,10 +181,11 @@ export class AnomaliesRepository {
   }
 
   /**
-   * Saves detector states in bulk within FerretDB's limits (`writeById`): states never saved before (`fresh`) in
-   * insert commands, the others as replaces, UPDATES_PER_COMMAND per command (2 000 sensors one replace at a time
-   * took most of a minute at shutdown under load). With an epoch (IDM_ROLE=auto) each replace is fenced: it
-   * fails (11000) where a newer writer saved the state, and a fresh state that exists after all is replaced so.
+   * Saves detector states: states never saved before (`fresh`) in insert commands (`writeById`: 2 000 in one,
+   * about half the time of 2 000 upserts), the others one replace each, 8 at a time (measured faster on FerretDB
+   * 1.24 than commands of UPDATES_PER_COMMAND replaces, whose statements it runs one after another: 2 000 took
+   * 21-26 s against 16 s). With an epoch (IDM_ROLE=auto) every replace is fenced: it fails (11000) where a newer
+   * writer saved the state, and a fresh state that exists after all is replaced so.
    */
   async saveStates(items: { sensorId: string; state: SensorState | MultivariateState; episode: EpisodeState | null; fresh?: boolean }[], epoch: number | null = null): Promise<void> {
     if (!items.length) return;
@@ -197,7 +198,12 @@ export class AnomaliesRepository {
       ...(epoch === null ? {} : { epoch }),
     });
     const col = this.states.collection as unknown as Collection<StoredState>;
-    await writeById(col, items.filter((i) => i.fresh).map(doc), items.filter((i) => !i.fresh).map(doc), (d) => fencedFilter(d._id, epoch));
+    const fresh = items.filter((i) => i.fresh).map(doc);
+    if (fresh.length) await writeById(col, fresh, [], (d) => fencedFilter(d._id, epoch));
+    await mapLimited(items.filter((i) => !i.fresh), 8, async (i) => {
+      const { _id, ...replacement } = doc(i);
+      await col.replaceOne(fencedFilter(_id, epoch) as never, replacement, { upsert: true });
+    });
   }
 }
 
