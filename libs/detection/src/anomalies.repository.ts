@@ -5,7 +5,8 @@ import type { AnomalyEpisode, AnomalySeverity, DetectorOverrideDto, DetectorOver
 import type { EpisodeState, SensorState } from './engine';
 import type { StoredAssetState } from './assets/asset-detector';
 import { severityOf } from '@idm/contracts';
-import { fencedFilter, mapLimited, UPDATES_PER_COMMAND } from '@idm/core';
+import { fencedFilter, mapLimited, UPDATES_PER_COMMAND, writeById } from '@idm/core';
+import type { Collection } from 'mongodb';
 import { Anomaly, DetectorOverrideDoc, DetectorStateDoc } from './anomaly.schema';
 
 export interface HistoryFilter {
@@ -179,17 +180,40 @@ export class AnomaliesRepository {
     return this.saveStates(items.map((i) => ({ sensorId: assetSource(i.assetId), state: i.state, episode: i.episode })), epoch);
   }
 
-  /** With an epoch (IDM_ROLE=auto) each replace is fenced: it fails (11000) where a newer writer saved the state. */
-  async saveStates(items: { sensorId: string; state: SensorState | StoredAssetState; episode: EpisodeState | null }[], epoch: number | null = null): Promise<void> {
+  /**
+   * Saves detector states: states never saved before (`fresh`) in insert commands (`writeById`: 2 000 in one,
+   * about half the time of 2 000 upserts), the others one replace each, 8 at a time (measured faster on FerretDB
+   * 1.24 than commands of UPDATES_PER_COMMAND replaces, whose statements it runs one after another: 2 000 took
+   * 21-26 s against 16 s). With an epoch (IDM_ROLE=auto) every replace is fenced: it fails (11000) where a newer
+   * writer saved the state, and a fresh state that exists after all is replaced so.
+   */
+  async saveStates(items: { sensorId: string; state: SensorState | StoredAssetState; episode: EpisodeState | null; fresh?: boolean }[], epoch: number | null = null): Promise<void> {
     if (!items.length) return;
     const now = new Date();
-    // One replaceOne per sensor (an `_id` upsert FerretDB pushes down): bulkWrite replaceOne upserts stored
-    // nothing against FerretDB 1.24 in our tests, and reported no error.
-    await mapLimited(items, 8, async (i) => {
-      const replacement = { state: finite(i.state) as unknown as Record<string, unknown>, episode: i.episode ? (finite(i.episode) as unknown as Record<string, unknown>) : null, saved_at: now, ...(epoch === null ? {} : { epoch }) };
-      await this.states.replaceOne(fencedFilter(i.sensorId, epoch), replacement, { upsert: true }).exec();
+    const doc = (i: (typeof items)[number]): StoredState => ({
+      _id: i.sensorId,
+      state: finite(i.state) as unknown as Record<string, unknown>,
+      episode: i.episode ? (finite(i.episode) as unknown as Record<string, unknown>) : null,
+      saved_at: now,
+      ...(epoch === null ? {} : { epoch }),
+    });
+    const col = this.states.collection as unknown as Collection<StoredState>;
+    const fresh = items.filter((i) => i.fresh).map(doc);
+    if (fresh.length) await writeById(col, fresh, [], (d) => fencedFilter(d._id, epoch));
+    await mapLimited(items.filter((i) => !i.fresh), 8, async (i) => {
+      const { _id, ...replacement } = doc(i);
+      await col.replaceOne(fencedFilter(_id, epoch) as never, replacement, { upsert: true });
     });
   }
+}
+
+/** A `detector_states` document as written (the native driver: no schema casting on the way). */
+interface StoredState {
+  _id: string;
+  state: Record<string, unknown>;
+  episode: Record<string, unknown> | null;
+  saved_at: Date;
+  epoch?: number;
 }
 
 /**

@@ -18,9 +18,16 @@ export const INSERTS_PER_COMMAND = 2000;
  * in insert commands of INSERTS_PER_COMMAND, any that exists after all (a duplicate `_id`: a replay, or someone
  * else created it meanwhile) replaced instead; `replaces` as `replaceOne` upserts, UPDATES_PER_COMMAND per
  * command. On FerretDB an insert of 1 000 documents costs about what 100 replaces do (each replace is its own
- * read-modify-write transaction). Unordered, no transaction: a failure leaves other documents written.
+ * read-modify-write transaction). Unordered, no transaction: a failure leaves other documents written. `filterOf`
+ * narrows each replace (a fenced write: `fencedFilter`, whose upsert fails with 11000 where a newer writer
+ * wrote); the first command with an error throws it, the rest are not sent.
  */
-export async function writeById<T extends { _id: unknown }>(col: Collection<T>, inserts: readonly T[], replaces: readonly T[]): Promise<void> {
+export async function writeById<T extends { _id: unknown }>(
+  col: Collection<T>,
+  inserts: readonly T[],
+  replaces: readonly T[],
+  filterOf: (doc: T) => Record<string, unknown> = (d) => ({ _id: d._id }),
+): Promise<void> {
   const again: T[] = [];
   for (let i = 0; i < inserts.length; i += INSERTS_PER_COMMAND) {
     const part = inserts.slice(i, i + INSERTS_PER_COMMAND);
@@ -35,7 +42,7 @@ export async function writeById<T extends { _id: unknown }>(col: Collection<T>, 
   }
   const all = [...replaces, ...again];
   for (let i = 0; i < all.length; i += UPDATES_PER_COMMAND) {
-    const ops = all.slice(i, i + UPDATES_PER_COMMAND).map((d) => ({ replaceOne: { filter: { _id: d._id }, replacement: d, upsert: true } })) as unknown as AnyBulkWriteOperation<T>[];
+    const ops = all.slice(i, i + UPDATES_PER_COMMAND).map((d) => ({ replaceOne: { filter: filterOf(d), replacement: d, upsert: true } })) as unknown as AnyBulkWriteOperation<T>[];
     await col.bulkWrite(ops, { ordered: false });
   }
 }
