@@ -4,7 +4,7 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { clearLoginThrottle } from '../support/auth';
 import { collectErrors, launchChromium, newContext, screenshot, signIn } from './support/browser';
-import { startPlant, type Plant } from './support/plant';
+import { injectCommAndHiHi, startPlant, type CommAndHiHi, type Plant } from './support/plant';
 
 /**
  * The alarm summary at control-room sizes (issue 18, walk-through): a typical alarm's message reads whole at
@@ -18,19 +18,13 @@ describe('alarm summary widths in Chromium', () => {
   let browser: Browser;
   let ctx: BrowserContext | undefined;
   let errors: string[];
-  let faulted: { plcName: string; plcId: string; sensorId: string };
+  let faulted: CommAndHiHi;
 
   beforeAll(async () => {
     await clearLoginThrottle(DB);
     [plant, browser] = await Promise.all([startPlant(DB), launchChromium()]);
-    const [plc0, plc1] = plant.sim.plant.plcs;
-    const tag = plant.sim.deviceFile.tags.find((t) => t.device_id === plc0.id && t.limits?.hihi !== undefined && t.limits?.lolo !== undefined)!;
-    plant.sim.injectFault({ kind: 'stop_answering', plc: plc1.id });
-    plant.sim.injectFault({ kind: 'step', plc: plc0.id, sensor_id: tag.sensor_id, magnitude: (tag.limits!.hihi! - tag.limits!.lolo!) * 0.75 });
-    // A third alarm for the phone's banner: another of the first PLC's tags over its HiHi.
-    const other = plant.sim.deviceFile.tags.find((t) => t.device_id === plc0.id && t.sensor_id !== tag.sensor_id && t.limits?.hihi !== undefined && t.limits?.lolo !== undefined)!;
-    plant.sim.injectFault({ kind: 'step', plc: plc0.id, sensor_id: other.sensor_id, magnitude: (other.limits!.hihi! - other.limits!.lolo!) * 0.75 });
-    faulted = { plcName: plc1.name, plcId: plc1.id, sensorId: tag.sensor_id };
+    // A third alarm for the phone's banner: a second tag over its HiHi.
+    faulted = injectCommAndHiHi(plant, 2);
   }, 180_000);
   afterEach(async () => {
     await ctx?.close();

@@ -4,7 +4,7 @@
 import type { Browser, BrowserContext, Page, WebSocketRoute } from 'playwright-core';
 import { authHeader, clearLoginThrottle } from '../support/auth';
 import { collectErrors, launchChromium, newContext, screenshot, signIn, until } from './support/browser';
-import { startPlant, type Plant } from './support/plant';
+import { injectCommAndHiHi, startPlant, type CommAndHiHi, type Plant } from './support/plant';
 
 /**
  * Findings of a second operator / supervisor / admin walk-through (issue 18) with the plant's faults on: what a
@@ -19,16 +19,12 @@ describe('operator walk-through findings in Chromium', () => {
   let ctx: BrowserContext;
   let errors: string[];
   /** A comm failure of one PLC and a sensor of another over its HiHi: a device alarm and a sensor alarm. */
-  let faulted: { plcName: string; plcId: string; sensorId: string };
+  let faulted: CommAndHiHi;
 
   beforeAll(async () => {
     await clearLoginThrottle(DB);
     [plant, browser] = await Promise.all([startPlant(DB), launchChromium()]);
-    const [plc0, plc1] = plant.sim.plant.plcs;
-    const tag = plant.sim.deviceFile.tags.find((t) => t.device_id === plc0.id && t.limits?.hihi !== undefined && t.limits?.lolo !== undefined)!;
-    plant.sim.injectFault({ kind: 'stop_answering', plc: plc1.id });
-    plant.sim.injectFault({ kind: 'step', plc: plc0.id, sensor_id: tag.sensor_id, magnitude: (tag.limits!.hihi! - tag.limits!.lolo!) * 0.75 });
-    faulted = { plcName: plc1.name, plcId: plc1.id, sensorId: tag.sensor_id };
+    faulted = injectCommAndHiHi(plant);
   }, 180_000);
   afterEach(async () => {
     await ctx?.close();

@@ -66,3 +66,24 @@ export async function startPlant(
     throw err;
   }
 }
+
+/** What `injectCommAndHiHi` broke: the PLC that stopped answering and the tags stepped over their HiHi. */
+export interface CommAndHiHi {
+  plcName: string;
+  plcId: string;
+  /** The first of `sensorIds`. */
+  sensorId: string;
+  sensorIds: string[];
+}
+
+/**
+ * A device alarm and sensor alarms side by side: the second PLC stops answering and `count` of the first PLC's
+ * tags with HiHi and LoLo limits step three quarters of that span, over their HiHi.
+ */
+export function injectCommAndHiHi(plant: Plant, count = 1): CommAndHiHi {
+  const [plc0, plc1] = plant.sim.plant.plcs;
+  const tags = plant.sim.deviceFile.tags.filter((t) => t.device_id === plc0.id && t.limits?.hihi !== undefined && t.limits?.lolo !== undefined).slice(0, count);
+  plant.sim.injectFault({ kind: 'stop_answering', plc: plc1.id });
+  for (const t of tags) plant.sim.injectFault({ kind: 'step', plc: plc0.id, sensor_id: t.sensor_id, magnitude: (t.limits!.hihi! - t.limits!.lolo!) * 0.75 });
+  return { plcName: plc1.name, plcId: plc1.id, sensorId: tags[0].sensor_id, sensorIds: tags.map((t) => t.sensor_id) };
+}
