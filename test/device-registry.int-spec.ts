@@ -200,14 +200,18 @@ describe('a device file of 2 000 tags over HTTP', () => {
   let t: TestApp;
   let admin: string;
   const N = 2000;
+  // Its own DATA_DIR: the registry.json it checks is not overwritten by another suite's app running alongside
+  // (the default `.data` is shared; it once held another suite's 2 tags when this test read it).
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'idm-import-bulk-'));
   beforeAll(async () => {
     sim = await startPlcSim({ plcs: 1, tags: 4, seed: 11 });
-    t = await startTestApp('idm_test_device_import_bulk');
+    t = await startTestApp('idm_test_device_import_bulk', { DATA_DIR: dataDir });
     admin = (await registerAndLogin(t.url, { username: 'admin.bulk' })).access_token;
   });
   afterAll(async () => {
     await t?.close();
     await sim?.close();
+    fs.rmSync(dataDir, { recursive: true, force: true });
   });
 
   // The 2 000 tags' device is not read (2 000 live sensors would make the app's shutdown alone take a minute

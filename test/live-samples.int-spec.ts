@@ -144,9 +144,13 @@ describe('live samples: per-sensor subscriptions over Socket.IO, throttled per s
         expect([...got].sort((a, b) => a - b)).toEqual(got);
         expectThrottled(s.samplesOf(sensor), 400);
       }
-      // The three sensors are sent together every time (first values, throttled trailing sends): never one `sample`.
+      // A batching screen never gets a lone `sample`: every send is a `samples` message. Trailing sends due in the
+      // same tick travel together, but a loaded process can fire the three sensors' timers a tick apart (a CI run
+      // saw 3, 3, 3, 1, 2), so how they group is not asserted here; one batch of 40 in one message is, above.
       expect(s.messages.length).toBeGreaterThanOrEqual(2);
-      expect(s.messages).toEqual(s.messages.map(() => ({ event: 'samples', count: 3 })));
+      expect(s.messages.every((m) => m.event === 'samples' && m.count >= 1 && m.count <= 3)).toBe(true);
+      expect(s.messages.reduce((n, m) => n + m.count, 0)).toBe(['LB-A', 'LB-B', 'LB-C'].reduce((n, id) => n + values(s, id).length, 0));
+      expect(s.messages.length).toBeLessThan(['LB-A', 'LB-B', 'LB-C'].reduce((n, id) => n + values(s, id).length, 0));
     });
   });
 });

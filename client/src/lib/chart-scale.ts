@@ -1,5 +1,5 @@
 /** Axis scales shared by the trend charts: round value ranges and tidy time ticks in the client's one date-time format. */
-import { dateOnly, hoursMinutes, zoneOffsetMs } from './format';
+import { dateOnly, formatValue, hoursMinutes, zoneOffsetMs } from './format';
 
 /** The round step (1, 2 or 5 × 10ⁿ) at or above `raw`. */
 function roundStep(raw: number): number {
@@ -28,6 +28,18 @@ export function niceTicks([lo, hi]: readonly [number, number], count = 5): numbe
   const digits = Math.max(0, -Math.floor(Math.log10(step)));
   for (let i = Math.ceil(lo / step - 1e-9); i * step <= hi + step * 1e-9; i++) ticks.push(Number((i * step).toFixed(digits)));
   return ticks;
+}
+
+/**
+ * A value-axis tick label with the decimals its ticks' step needs: a flat pen's axis ticks every 0.005, and
+ * `formatValue`'s two decimals read 5.745, 5.750 and 5.755 as 5.74, 5.75, 5.75.
+ */
+export function tickLabel(v: number, ticks: readonly number[] | undefined): string {
+  const label = formatValue(v);
+  const step = ticks && ticks.length >= 2 ? ticks[1] - ticks[0] : 0;
+  if (!(step > 0) || !Number.isFinite(v)) return label;
+  const digits = Math.max(0, -Math.floor(Math.log10(step) + 1e-9));
+  return digits > (label.split('.')[1] ?? '').length ? v.toFixed(digits) : label;
 }
 
 const S = 1000;

@@ -1,5 +1,5 @@
 import { CartesianGrid, ComposedChart, Line, ReferenceArea, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
-import { formatTimeTick, niceDomain, niceTicks, timeTicks } from '../../../lib/chart-scale';
+import { formatTimeTick, niceDomain, niceTicks, tickLabel, timeTicks } from '../../../lib/chart-scale';
 import { dateTime, formatValue } from '../../../lib/format';
 import { useRemPx } from '../../../lib/use-rem-px';
 import type { TrendPoint } from '../api/get-sensor-trend';
@@ -34,6 +34,7 @@ export function AssetCharts({ from, to, health, sensors, selectedEpisode }: { fr
   const bands = health.episodes.map((e) => (
     <ReferenceArea key={e.id} x1={e.x1} x2={Math.max(e.x2, e.x1 + (to - from) / 300)} fill={EPISODE} fillOpacity={e.id === selectedEpisode ? 0.28 : 0.14} stroke={EPISODE} strokeOpacity={0.6} ifOverflow="hidden" />
   ));
+  const axes = new Map(sensors.map((s) => [s.id, trendAxis(s.points)]));
   return (
     <div className="chart-box asset-charts" data-testid="asset-charts">
       <div className="asset-chart-title">
@@ -63,7 +64,7 @@ export function AssetCharts({ from, to, health, sensors, selectedEpisode }: { fr
             <ComposedChart data={s.points} margin={margin} syncId="asset" syncMethod="value">
               <CartesianGrid stroke="#d0d0d0" vertical={false} />
               {xAxis(false)}
-              <YAxis domain={trendDomain(s.points)} ticks={niceTicks(trendDomain(s.points), 3)} allowDataOverflow tickFormatter={(v: number) => formatValue(v)} stroke="#4f4f4f" fontSize={px(0.72)} width={yWidth} label={{ value: s.unit, angle: -90, position: 'insideLeft', fill: '#4f4f4f', fontSize: px(0.72) }} />
+              <YAxis domain={axes.get(s.id)!.domain} ticks={axes.get(s.id)!.ticks} allowDataOverflow tickFormatter={(v: number) => tickLabel(v, axes.get(s.id)!.ticks)} stroke="#4f4f4f" fontSize={px(0.72)} width={yWidth} label={{ value: s.unit, angle: -90, position: 'insideLeft', fill: '#4f4f4f', fontSize: px(0.72) }} />
               {bands}
               <Line dataKey="mean" stroke={s.share !== null ? '#000' : '#3a3a3a'} strokeWidth={px(s.share !== null ? 0.16 : 0.1)} dot={false} isAnimationActive={false} connectNulls={false} name={s.id} />
               <Tooltip isAnimationActive={false} labelFormatter={(t) => dateTime(Number(t))} formatter={(v: unknown) => [`${formatValue(Number(v))} ${s.unit}`, s.id]} />
@@ -90,6 +91,12 @@ function logTicks([lo, hi]: [number, number]): number[] {
   const out: number[] = [];
   for (let v = 10 ** Math.ceil(Math.log10(lo)); v <= hi; v *= 10) out.push(Number(v.toPrecision(1)));
   return out;
+}
+
+/** A sensor chart's value range and its round ticks (three intervals: the charts are short). */
+function trendAxis(points: readonly TrendPoint[]): { domain: [number, number]; ticks: number[] | undefined } {
+  const domain = trendDomain(points);
+  return { domain, ticks: niceTicks(domain, 3) };
 }
 
 function trendDomain(points: readonly TrendPoint[]): [number, number] {

@@ -1,6 +1,6 @@
 import { useRef, useState, type PointerEvent } from 'react';
 import { Area, CartesianGrid, ComposedChart, Line, ReferenceArea, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
-import { formatTimeTick, niceTicks, timeTicks } from '../../../lib/chart-scale';
+import { formatTimeTick, niceTicks, tickLabel, timeTicks } from '../../../lib/chart-scale';
 import { dateTime, formatValue } from '../../../lib/format';
 import { useRemPx } from '../../../lib/use-rem-px';
 import type { ChartModel } from './chart-data';
@@ -22,6 +22,7 @@ export function TrendChart({ model, unit, onZoom, heightRem = 24 }: { model: Cha
   const [engaged, setEngaged] = useState(false);
   const rem = useRemPx();
   const px = (r: number) => Math.round(r * rem);
+  const yTicks = niceTicks(model.yDomain);
   const [d0, d1] = model.domain;
   // Round local times (10:00, 10:15...) rather than the range split in six.
   const { ticks, step } = timeTicks(d0, d1);
@@ -83,7 +84,7 @@ export function TrendChart({ model, unit, onZoom, heightRem = 24 }: { model: Cha
         <ComposedChart data={model.points} margin={margin}>
           <CartesianGrid stroke="#c4c4c4" vertical={false} />
           <XAxis dataKey="t" type="number" domain={model.domain} ticks={ticks} allowDataOverflow tickFormatter={fmt} stroke="#4f4f4f" fontSize={px(0.82)} minTickGap={px(2.4)} />
-          <YAxis domain={model.yDomain} ticks={niceTicks(model.yDomain)} allowDataOverflow tickFormatter={(v: number) => formatValue(v)} stroke="#4f4f4f" fontSize={px(0.82)} width={yAxisWidth} label={{ value: unit, angle: -90, position: 'insideLeft', fill: '#4f4f4f' }} />
+          <YAxis domain={model.yDomain} ticks={yTicks} allowDataOverflow tickFormatter={(v: number) => tickLabel(v, yTicks)} stroke="#4f4f4f" fontSize={px(0.82)} width={yAxisWidth} label={{ value: unit, angle: -90, position: 'insideLeft', fill: '#4f4f4f' }} />
           {model.episodes.map((e) => (
             <ReferenceArea key={e.id} x1={e.x1} x2={Math.max(e.x2, e.x1 + (model.domain[1] - model.domain[0]) / 300)} fill={SEVERITY_FILL[e.severity]} fillOpacity={0.18} stroke={SEVERITY_FILL[e.severity]} strokeOpacity={0.6} ifOverflow="hidden" label={e.x2 - e.x1 > (model.domain[1] - model.domain[0]) * 0.04 || model.episodes.length <= 3 ? { value: `▲ ${e.label}`, position: 'insideTop', fill: '#222', fontSize: px(0.76) } : undefined} />
           ))}

@@ -1,6 +1,6 @@
 import { useRef, useState, type PointerEvent } from 'react';
 import { CartesianGrid, ComposedChart, Line, ReferenceArea, ReferenceLine, ResponsiveContainer, XAxis, YAxis } from 'recharts';
-import { formatTimeTick, niceDomain, niceTicks, timeTicks } from '../../../lib/chart-scale';
+import { formatTimeTick, niceDomain, niceTicks, tickLabel, timeTicks } from '../../../lib/chart-scale';
 import { dateTime, formatValue } from '../../../lib/format';
 import { useRemPx } from '../../../lib/use-rem-px';
 import { pointAt, type PenPoint } from './pens';
@@ -95,10 +95,10 @@ export function MultiPenChart({ pens, domain, axes, onZoom }: { pens: Pen[]; dom
             {own ? (
               pens.map((p, i) => {
                 const y = yScale(p.points);
-                return <YAxis key={p.id} yAxisId={p.id} orientation={i % 2 === 0 ? 'left' : 'right'} domain={y.domain} ticks={y.ticks} allowDataOverflow width={axisW} stroke={p.color} tickFormatter={(v: number) => formatValue(v)} fontSize={px(0.76)} />;
+                return <YAxis key={p.id} yAxisId={p.id} orientation={i % 2 === 0 ? 'left' : 'right'} domain={y.domain} ticks={y.ticks} allowDataOverflow width={axisW} stroke={p.color} tickFormatter={(v: number) => tickLabel(v, y.ticks)} fontSize={px(0.76)} />;
               })
             ) : (
-              <YAxis yAxisId="shared" domain={shared.domain} ticks={shared.ticks} allowDataOverflow width={axisW} stroke="#4f4f4f" tickFormatter={(v: number) => formatValue(v)} fontSize={px(0.82)} />
+              <YAxis yAxisId="shared" domain={shared.domain} ticks={shared.ticks} allowDataOverflow width={axisW} stroke="#4f4f4f" tickFormatter={(v: number) => tickLabel(v, shared.ticks)} fontSize={px(0.82)} />
             )}
             {pens.map((p) => (
               <Line key={p.id} data={p.points} dataKey="v" name={p.name} yAxisId={own ? p.id : 'shared'} stroke={p.color} strokeWidth={px(0.12)} dot={false} isAnimationActive={false} connectNulls={false} />
