@@ -48,6 +48,25 @@ export interface DetectorSettings {
    * cross-validation folds it did not pay (see README, detection quality).
    */
   countModel?: boolean;
+  /**
+   * With `countModel`: also judge how often a count signal is active (its share of non-zero samples, an
+   * EWMA with the EWMA chart's λ) against its usual share, reported as `noise` when that share is as
+   * unlikely as a stuck run (`stuckProbability`, binomial large-deviation bound). Off by default (README,
+   * detection quality: tried for the count classes and not kept).
+   */
+  countActivity?: boolean;
+  /**
+   * With `countModel`: whether the Gaussian level charts (EWMA drift, CUSUM level shift) still judge a count
+   * signal (default true). On a count signal they mix how often it is active with how large its bursts are,
+   * which the count model judges apart.
+   */
+  countLevelCharts?: boolean;
+  /**
+   * With `countModel`: a signal judged a count signal stays one while it is zero at least half as often as
+   * it takes to become one, so an hour of dense activity does not hand it to the Gaussian charts (whose
+   * mean and spread its zeros made). Off by default.
+   */
+  countSticky?: boolean;
 }
 
 /** The configuration the engine runs with: every window expressed in samples. */
@@ -74,6 +93,9 @@ export interface ResolvedConfig {
   physicalMax: number | null;
   enabled: Record<DetectorName, boolean>;
   countModel: boolean;
+  countActivity: boolean;
+  countLevelCharts: boolean;
+  countSticky: boolean;
 }
 
 export const DEFAULT_SETTINGS = {
@@ -130,6 +152,9 @@ export function resolveConfig(periodMs: number | null, settings: DetectorSetting
     physicalMax: settings.physicalMax ?? null,
     enabled,
     countModel: settings.countModel ?? false,
+    countActivity: settings.countActivity ?? false,
+    countLevelCharts: settings.countLevelCharts ?? true,
+    countSticky: settings.countSticky ?? false,
   };
 }
 

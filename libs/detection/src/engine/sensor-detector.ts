@@ -111,6 +111,13 @@ export interface SensorState {
   burstVariance: number;
   burstN: number;
   /**
+   * Count model, optional parts (see `DetectorSettings.countActivity`, `countSticky`): the EWMA of "the
+   * value is not zero", and 1 while the signal is judged a count signal. Saved only by a detector that
+   * runs one of them, so every other state keeps its shape; 0 when absent.
+   */
+  activity?: number;
+  countSignal?: number;
+  /**
    * Short-cycle model (see `CycleProfile`): a cycle of minutes to an hour found from the data and adopted
    * only when it explains the signal out of sample; null for sensors sampled too slowly to hold one (and
    * in states saved before it existed).
@@ -188,6 +195,8 @@ const WEEKLY_EXPLAINS = 0.7;
 const BLOCKS_PER_BIN = 6;
 /** A signal exactly zero more often than this is judged by the count model (see `SensorState.zeroRate`). */
 const ZERO_INFLATED = 0.5;
+/** With `countSticky`, a count signal stays one while it is exactly zero more often than this. */
+const ZERO_INFLATED_STAYS = ZERO_INFLATED / 2;
 /** A flat run is judged stuck only once it outlasts this many times the usual longest one (see `flatRunMax`). */
 const STUCK_RUN_MARGIN = 2;
 /** Intervals this many periods long are gaps: the per-sample rate of change is not judged across them. */
@@ -295,11 +304,13 @@ const RETURNS = BLOCK_TS + 7;
 const BURST_MEAN = BLOCK_TS + 8;
 const BURST_VARIANCE = BLOCK_TS + 9;
 const BURST_N = BLOCK_TS + 10;
+const ACTIVITY = BLOCK_TS + 11;
+const COUNT_SIGNAL = BLOCK_TS + 12;
 /**
  * The daily and the weekly profile's numbers (`SeasonalProfile` without its bins, which are kept apart,
  * see `SensorDetector.bins`), then the last block's results.
  */
-const DAY = BLOCK_TS + 11;
+const DAY = BLOCK_TS + 13;
 const WEEK = DAY + 10;
 const P_VARIANCE = 0;
 const P_EWMA = 1;
@@ -411,6 +422,10 @@ const FLAG_PHYSICAL = 256;
 /** Limits enabled and set. */
 const FLAG_LIMITS = 512;
 const FLAG_COUNT_MODEL = 1024;
+/** The count model's optional parts (only with it). */
+const FLAG_COUNT_ACTIVITY = 2048;
+const FLAG_COUNT_NO_LEVEL = 4096;
+const FLAG_COUNT_STICKY = 8192;
 
 /** Records a statistical finding in the shared slots (`i` is `EVIDENCE_INDEX[type]`). */
 function addFinding(i: number, statistic: number, threshold: number, lo: number, hi: number, arg: number): void {
@@ -442,7 +457,8 @@ function describe(type: AnomalyType, arg: number, weekly: boolean, cycleMs: numb
     case 'level_shift':
       return arg >= 0 ? 'sustained rise' : 'sustained fall';
     case 'noise':
-      return `spread ×${arg.toFixed(1)}`;
+      // A count signal's activity finding carries its ratio negated (see `countActivity`).
+      return arg < 0 ? `active ${(-arg).toFixed(1)}× as often as usual` : `spread ×${arg.toFixed(1)}`;
     case 'stuck':
       return `unchanged for ${arg} samples`;
     case 'pattern':
@@ -471,6 +487,9 @@ export function migrateState(saved: SensorState): SensorState {
   }
   const migrated = state as unknown as SensorState;
   if (old.acovVariance === undefined) migrated.acovVariance = migrated.variance;
+  // Optional (not in `initialState`): kept only where saved.
+  if (typeof old.activity === 'number') migrated.activity = old.activity;
+  if (typeof old.countSignal === 'number') migrated.countSignal = old.countSignal;
   if (old.day === undefined && Array.isArray(old.dayMean) && old.dayMean.length === DAY_BINS && Array.isArray(old.dayCount)) {
     migrated.day = {
       mean: old.dayMean,
@@ -664,6 +683,8 @@ export class SensorDetector {
     h[BURST_MEAN] = s.burstMean;
     h[BURST_VARIANCE] = s.burstVariance;
     h[BURST_N] = s.burstN;
+    h[ACTIVITY] = s.activity ?? 0;
+    h[COUNT_SIGNAL] = s.countSignal ?? 0;
     for (const zone of s.zones.slice(-RUN_MEMORY)) this.pushZone(zone);
     h[F_BEST] = -1;
     this.dts = s.dts;
@@ -707,7 +728,10 @@ export class SensorDetector {
       (e.daily ? FLAG_DAILY : 0) |
       (e.physical && (c.physicalMin !== null || c.physicalMax !== null) ? FLAG_PHYSICAL : 0) |
       (e.limits && c.limits ? FLAG_LIMITS : 0) |
-      (c.countModel ? FLAG_COUNT_MODEL : 0);
+      (c.countModel ? FLAG_COUNT_MODEL : 0) |
+      (c.countModel && c.countActivity ? FLAG_COUNT_ACTIVITY : 0) |
+      (c.countModel && !c.countLevelCharts ? FLAG_COUNT_NO_LEVEL : 0) |
+      (c.countModel && c.countSticky ? FLAG_COUNT_STICKY : 0);
     const period = c.periodMs;
     const perBin = period && period > 0 ? DAY_MS / DAY_BINS / period : 1;
     const blockSamples = Math.max(1, Math.floor(perBin / BLOCKS_PER_BIN));
@@ -776,6 +800,7 @@ export class SensorDetector {
       burstMean: h[BURST_MEAN],
       burstVariance: h[BURST_VARIANCE],
       burstN: h[BURST_N],
+      ...(this.c[C_FLAGS] & (FLAG_COUNT_ACTIVITY | FLAG_COUNT_STICKY) ? { activity: h[ACTIVITY], countSignal: h[COUNT_SIGNAL] } : {}),
       cycle: this.cycle ? this.cycle.save() : null,
     });
   }
@@ -896,8 +921,11 @@ export class SensorDetector {
     const zone = (z >= 0 ? 1 : -1) * (1 + Math.min(3, Math.floor(Math.abs(z))));
     this.pushZone(zone);
 
-    const counts = (flags & FLAG_COUNT_MODEL) !== 0 && h[ZERO_RATE] > ZERO_INFLATED;
+    // COUNT_SIGNAL is 1 only with `countSticky`.
+    const counts = (flags & FLAG_COUNT_MODEL) !== 0 && h[ZERO_RATE] > (h[COUNT_SIGNAL] === 1 ? ZERO_INFLATED_STAYS : ZERO_INFLATED);
+    if (flags & FLAG_COUNT_STICKY) h[COUNT_SIGNAL] = counts ? 1 : 0;
     if (counts) this.countModel(warming);
+    if (flags & FLAG_COUNT_ACTIVITY) this.countActivity(warming, counts);
     if (!warming) {
       // A count signal's bursts are its ordinary activity: their sizes are judged by the count model, not
       // as spikes, jumps or noise against a mean its zeros drag down. Sustained changes still are.
@@ -927,7 +955,8 @@ export class SensorDetector {
         hi[I_RATE] = prev + dMean + rateThreshold * rateSd;
         arg[I_RATE] = d;
       }
-      if (flags & FLAG_EWMA) {
+      const levelCharts = !(counts && flags & FLAG_COUNT_NO_LEVEL);
+      if (flags & FLAG_EWMA && levelCharts) {
         const ewmaL = c[C_L];
         const phi = rho * (1 - lambda); // ewmaWidening, inline
         const limit = ewmaL * sd * Math.sqrt(c[C_EWMA_VARIANCE] * ((1 + phi) / (1 - phi)));
@@ -938,7 +967,7 @@ export class SensorDetector {
         hi[I_DRIFT] = mean + limit;
         arg[I_DRIFT] = ewma;
       }
-      if (flags & FLAG_CUSUM) {
+      if (flags & FLAG_CUSUM && levelCharts) {
         present[0] |= 1 << I_SHIFT;
         statistic[I_SHIFT] = Math.max(cusumHi, cusumLo);
         threshold[I_SHIFT] = c[C_H];
@@ -1277,6 +1306,31 @@ export class SensorDetector {
     const r = burstN > 3 ? clip(x - burstMean, c.zClip * bsd) : x - burstMean;
     h[BURST_MEAN] = burstMean + a * r;
     h[BURST_VARIANCE] = (1 - a) * (h[BURST_VARIANCE] + a * r * r);
+  }
+
+  /**
+   * How often a count signal is active: an EWMA (the EWMA chart's λ) of "the value is not zero" against the
+   * usual share p of non-zero samples (1 − the zero rate). Over the EWMA's effective number of samples
+   * n = (2 − λ) / λ, a share f > p has probability at most exp(−n·KL(f‖p)) (binomial large-deviation
+   * bound); reported as `noise` (the signal got busier) when that is as unlikely as a stuck run. A count
+   * signal's anomalies on NAB are often denser activity of ordinary bursts, which the burst-size test cannot
+   * see. Learned on every sample while the option is on, judged on active samples of a count signal.
+   */
+  private countActivity(warming: boolean, counts: boolean): void {
+    const h = this.h;
+    const c = this.config;
+    const lambda = c.ewmaLambda;
+    const active = INPUT[1] !== 0 ? 1 : 0;
+    const f = (h[ACTIVITY] += lambda * (active - h[ACTIVITY]));
+    const p = Math.min(1 - 1e-6, Math.max(1e-6, 1 - h[ZERO_RATE]));
+    if (warming || !counts || active === 0 || !(f > p) || !c.enabled.noise) return;
+    const fc = Math.min(f, 1 - 1e-9);
+    const kl = fc * Math.log(fc / p) + (1 - fc) * Math.log((1 - fc) / (1 - p));
+    const statistic = ((2 - lambda) / lambda) * kl;
+    const threshold = -Math.log(c.stuckProbability);
+    // The usual burst sizes are the expected band: the values are ordinary, their number is not.
+    const hi = Math.exp(h[BURST_MEAN] + c.zThreshold * Math.sqrt(h[BURST_VARIANCE]));
+    addFinding(I_NOISE, statistic, threshold, INPUT[1] > 0 ? 0 : -hi, INPUT[1] > 0 ? hi : 0, -f / p);
   }
 
   /**
