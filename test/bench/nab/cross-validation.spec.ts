@@ -1,4 +1,4 @@
-import { categoryOf, MC_SEEDS, monteCarloCv, pairedDifference, spread, stratifiedHalves } from './cross-validation';
+import { categoryOf, MC_SEEDS, monteCarloCv, nestedMonteCarloCv, pairedDifference, spread, stratifiedHalves } from './cross-validation';
 import { PreparedCorpus, scoreCorpus, scoreCorpusAt, ScoredSeries } from './nab-scorer';
 
 // nab-dev's shape: 6 files of one category, 17 of another (one of them without a window).
@@ -67,6 +67,19 @@ describe('Monte-Carlo cross-validation', () => {
     expect(monteCarloCv(corpus, seeds)).toEqual(mc);
     // Paired with itself: no difference on any split.
     for (const d of pairedDifference(mc, mc)) expect([d.mean, d.se]).toEqual([0, 0]);
+  });
+
+  it('nested: with one candidate it is the plain estimate; with two it scores the one the training half prefers', () => {
+    const good = names.map((n, i) => series(n, i + 1));
+    // Perfect on every window (and nothing elsewhere): preferred on any training half.
+    const perfect = good.map((s) => ({ ...s, scores: s.scores.map((_, r) => (r === 100 && s.windows.length ? 1 : 0)) }));
+    const seeds = [1, 2, 3];
+    const alone = nestedMonteCarloCv([good], seeds);
+    expect(alone.heldOut).toEqual(monteCarloCv(good, seeds).heldOut);
+    expect(alone.chosen.map((c) => c[0])).toEqual([6, 6, 6]);
+    const both = nestedMonteCarloCv([good, perfect], seeds);
+    expect(both.chosen).toEqual([[0, 6], [0, 6], [0, 6]]);
+    expect(both.heldOut).toEqual(monteCarloCv(perfect, seeds).heldOut);
   });
 
   it('summarises scores as mean, standard error and nearest-rank percentiles', () => {

@@ -94,3 +94,37 @@ export function pairedDifference(variant: MonteCarloResult, base: MonteCarloResu
 }
 
 export const fmtSpread = (s: Spread) => `${s.mean.toFixed(1)} ± ${s.se.toFixed(1)} (p10 ${s.p10.toFixed(1)}, p90 ${s.p90.toFixed(1)})`;
+
+export interface NestedResult extends MonteCarloResult {
+  /** Per profile: how often each candidate was chosen (indices into the candidates). */
+  chosen: number[][];
+}
+
+/**
+ * Monte-Carlo CV of choosing a setting as well as the thresholds: on each training half every candidate
+ * (the corpus scored with one setting) gets its best thresholds, the best-scoring candidate is chosen per
+ * profile, and only that candidate is scored on the other half. Against the same splits with a fixed
+ * candidate, the difference is what choosing among them on all of nab-dev adds by luck.
+ */
+export function nestedMonteCarloCv(candidates: ScoredSeries[][], seeds: number[] = MC_SEEDS): NestedResult {
+  const prepared = candidates.map((c) => new PreparedCorpus(c));
+  const names = candidates[0].map((s) => s.name);
+  const heldOut: number[][] = PROFILES.map(() => []);
+  const chosen: number[][] = PROFILES.map(() => new Array<number>(candidates.length).fill(0));
+  const run = (train: number[], test: number[]) => {
+    const trained = prepared.map((p) => p.best(train));
+    PROFILES.forEach((profile, k) => {
+      // The first of equal scores wins: the candidates' order (defaults first) breaks ties.
+      let c = 0;
+      for (let i = 1; i < trained.length; i++) if (trained[i][k].score > trained[c][k].score) c = i;
+      chosen[k][c]++;
+      heldOut[k].push(prepared[c].at(test, [trained[c][k].threshold], [profile])[0].score);
+    });
+  };
+  for (const seed of seeds) {
+    const [a, b] = stratifiedHalves(names, seed);
+    run(a, b);
+    run(b, a);
+  }
+  return { heldOut, spread: heldOut.map(spread), chosen };
+}

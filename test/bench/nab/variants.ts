@@ -10,6 +10,9 @@
  * `BENCH_NAB_JITTER` (JSON array of numeric `scorer` option names, e.g. '["holdoffHalfLife","surpriseThreshold"]')
  * also runs each variant with each of those options 1 % up and 1 % down and prints the range of the
  * Monte-Carlo means: the noise a reader should expect from settings nobody would call different.
+ * `BENCH_NAB_NESTED=1` treats the listed variants (defaults included) as candidates chosen on each training
+ * half with its thresholds, and prints that nested estimate beside the defaults' (what choosing among them
+ * on all of nab-dev would flatter).
  * Rows: nab-dev at its own thresholds; the Monte-Carlo cross-validation (50 stratified random halves, both
  * ways: mean ± standard error, 10th and 90th percentile, and each variant's paired difference from the
  * defaults on the same splits); the four fixed folds and their average; the synthetic classes at the
@@ -17,7 +20,7 @@
  */
 import type { AlertScorerOptions, DetectorSettings } from '@idm/detection';
 import { crossValidate, idmScores } from './nab.bench';
-import { fmtSpread, monteCarloCv, MonteCarloResult, pairedDifference, Spread } from './cross-validation';
+import { fmtSpread, monteCarloCv, MonteCarloResult, nestedMonteCarloCv, pairedDifference, Spread } from './cross-validation';
 import { loadNabCorpus, NabSeries } from './nab-corpus';
 import { ProfileResult, scoreCorpus, scoreCorpusAt, ScoredSeries } from './nab-scorer';
 import { FAILURE_CLASSES, FRESH_SEEDS, syntheticCorpus } from '../synthetic/failure-classes';
@@ -51,7 +54,7 @@ const SCORER_DEFAULTS: Partial<Record<keyof AlertScorerOptions, number>> = {
   renotifyFactor: 3,
 };
 
-function measure(v: Variant, dev: NabSeries[], synth: NabSeries[], fresh: NabSeries[], base?: MonteCarloResult): { lines: string[]; mc: MonteCarloResult } {
+function measure(v: Variant, dev: NabSeries[], synth: NabSeries[], fresh: NabSeries[], base?: MonteCarloResult): { lines: string[]; mc: MonteCarloResult; devScored: ScoredSeries[] } {
   const scored = (corpus: NabSeries[]) => scoredWith(v, corpus);
   const devScored = scored(dev);
   const own = scoreCorpus(devScored);
@@ -83,7 +86,7 @@ function measure(v: Variant, dev: NabSeries[], synth: NabSeries[], fresh: NabSer
     `  pooled           ${trio(scoreCorpus([...devScored, ...synthScored]))}`,
     `  fresh seeds      ${trio(freshResults)}  (tp ${freshResults[0].counts.tp} fp ${freshResults[0].counts.fp} fn ${freshResults[0].counts.fn})`,
   ];
-  return { lines, mc };
+  return { lines, mc, devScored };
 }
 
 /** Monte-Carlo means of the variant with each jittered option 1 % up and down: the noise floor of a setting. */
@@ -107,10 +110,30 @@ function main(): void {
   const fresh = syntheticCorpus(seeds);
   const jittered = JSON.parse(process.env.BENCH_NAB_JITTER ?? '[]') as (keyof AlertScorerOptions)[];
   let base: MonteCarloResult | undefined;
+  const candidates: ScoredSeries[][] = [];
   for (const v of variants) {
-    const { lines, mc } = measure(v, dev, synth, fresh, base);
+    const { lines, mc, devScored } = measure(v, dev, synth, fresh, base);
     base ??= mc;
+    candidates.push(devScored);
     console.log([...lines, ...(jittered.length ? jitter(v, jittered, dev, mc) : [])].join('\n'));
+  }
+  if (process.env.BENCH_NAB_NESTED && base) {
+    const nested = nestedMonteCarloCv(candidates);
+    const picks = (k: number) =>
+      nested.chosen[k]
+        .map((n, i) => [n, variants[i].label] as const)
+        .filter(([n]) => n > 0)
+        .map(([n, label]) => `${label} ×${n}`)
+        .join(', ');
+    console.log(
+      [
+        `nested: one of the ${variants.length} variants chosen on each training half`,
+        `  mc-cv             ${pair(nested.spread)}`,
+        `  vs defaults       ${diff(pairedDifference(nested, base))} (paired)`,
+        `  chosen, standard  ${picks(0)}`,
+        `  chosen, low-FP    ${picks(1)}`,
+      ].join('\n'),
+    );
   }
 }
 
