@@ -140,7 +140,7 @@ export interface ProfileResult {
  * false positive or moves its window's first detection earlier.
  */
 export function scoreCorpus(corpus: ScoredSeries[], profiles: Profile[] = PROFILES): ProfileResult[] {
-  return scoreCorpusWith(corpus, profiles);
+  return new PreparedCorpus(corpus).best(undefined, profiles);
 }
 
 /**
@@ -148,52 +148,94 @@ export function scoreCorpus(corpus: ScoredSeries[], profiles: Profile[] = PROFIL
  * cross-validation, where the threshold must not be chosen on the files it is scored on.
  */
 export function scoreCorpusAt(corpus: ScoredSeries[], thresholds: number[], profiles: Profile[] = PROFILES): ProfileResult[] {
-  const prepared = corpus.map(prepare);
-  return profiles.map((profile, i) => {
-    const nullRaw = prepared.reduce((sum, p) => sum - profile.fn * p.windows.length, 0);
-    const perfectRaw = prepared.reduce((sum, p) => sum + p.windows.length * profile.tp * scaledSigmoid(-1), 0);
-    const counts: SeriesCounts = { tp: 0, fp: 0, fn: 0 };
-    const raw = prepared.reduce((sum, p) => sum + rawScore(p, thresholds[i], profile, counts), 0);
-    const score = perfectRaw === nullRaw ? 0 : (100 * (raw - nullRaw)) / (perfectRaw - nullRaw);
-    return { profile: profile.name, score, threshold: thresholds[i], raw, counts };
-  });
+  return new PreparedCorpus(corpus).at(undefined, thresholds, profiles);
 }
 
-function scoreCorpusWith(corpus: ScoredSeries[], profiles: Profile[]): ProfileResult[] {
-  const prepared = corpus.map(prepare);
-  const events: { score: number; file: number; row: number }[] = [];
-  prepared.forEach((p, file) => {
-    for (let row = p.probation; row < p.scores.length; row++) if (Number.isFinite(p.scores[row])) events.push({ score: p.scores[row], file, row });
-  });
-  events.sort((a, b) => b.score - a.score);
-  return profiles.map((profile) => {
-    const nullRaw = prepared.reduce((sum, p) => sum - profile.fn * p.windows.length, 0);
-    const perfectRaw = prepared.reduce((sum, p) => sum + p.windows.length * profile.tp * scaledSigmoid(-1), 0);
-    const first = prepared.map((p) => new Int32Array(p.windows.length).fill(-1));
-    let raw = nullRaw;
-    let best = { raw: nullRaw, threshold: Infinity };
-    for (let k = 0; k < events.length; ) {
-      const t = events[k].score;
-      for (; k < events.length && events[k].score === t; k++) {
-        const { file, row } = events[k];
-        const p = prepared[file];
-        const w = p.rowWindow[row];
-        if (w < 0) raw += profile.fp * p.fpValue[row];
-        else if (first[file][w] < 0) {
-          raw += profile.fn + profile.tp * p.tpValue[row];
-          first[file][w] = row;
-        } else if (row < first[file][w]) {
-          raw += profile.tp * (p.tpValue[row] - p.tpValue[first[file][w]]);
-          first[file][w] = row;
+/**
+ * A corpus prepared once (window rows, sigmoid weights, every row sorted by score) and then scored on any
+ * subset of its files: many cross-validation splits cost one sort, not one per split. A subset's results
+ * are exactly those of `scoreCorpus` / `scoreCorpusAt` on those files alone.
+ */
+export class PreparedCorpus {
+  private readonly prepared: Prepared[];
+  private events?: { score: number; file: number; row: number }[];
+
+  constructor(corpus: ScoredSeries[]) {
+    this.prepared = corpus.map(prepare);
+  }
+
+  /** Best threshold and score per profile over `files` (indices into the corpus; all when omitted). */
+  best(files?: number[], profiles: Profile[] = PROFILES): ProfileResult[] {
+    const included = this.mask(files);
+    const chosen = this.chosen(files);
+    const events = (this.events ??= this.sortedEvents());
+    return profiles.map((profile) => {
+      const { nullRaw, perfectRaw } = bounds(chosen, profile);
+      const first = this.prepared.map((p) => new Int32Array(p.windows.length).fill(-1));
+      let raw = nullRaw;
+      let best = { raw: nullRaw, threshold: Infinity };
+      for (let k = 0; k < events.length; ) {
+        const t = events[k].score;
+        for (; k < events.length && events[k].score === t; k++) {
+          const { file, row } = events[k];
+          if (!included[file]) continue;
+          const p = this.prepared[file];
+          const w = p.rowWindow[row];
+          if (w < 0) raw += profile.fp * p.fpValue[row];
+          else if (first[file][w] < 0) {
+            raw += profile.fn + profile.tp * p.tpValue[row];
+            first[file][w] = row;
+          } else if (row < first[file][w]) {
+            raw += profile.tp * (p.tpValue[row] - p.tpValue[first[file][w]]);
+            first[file][w] = row;
+          }
         }
+        if (raw > best.raw + 1e-12) best = { raw, threshold: t };
       }
-      if (raw > best.raw + 1e-12) best = { raw, threshold: t };
-    }
-    const counts: SeriesCounts = { tp: 0, fp: 0, fn: 0 };
-    prepared.forEach((p) => rawScore(p, best.threshold, profile, counts));
-    const score = perfectRaw === nullRaw ? 0 : (100 * (best.raw - nullRaw)) / (perfectRaw - nullRaw);
-    return { profile: profile.name, score, threshold: best.threshold, raw: best.raw, counts };
-  });
+      const counts: SeriesCounts = { tp: 0, fp: 0, fn: 0 };
+      chosen.forEach((p) => rawScore(p, best.threshold, profile, counts));
+      const score = perfectRaw === nullRaw ? 0 : (100 * (best.raw - nullRaw)) / (perfectRaw - nullRaw);
+      return { profile: profile.name, score, threshold: best.threshold, raw: best.raw, counts };
+    });
+  }
+
+  /** Scores over `files` (all when omitted) at the given thresholds, one per profile. */
+  at(files: number[] | undefined, thresholds: number[], profiles: Profile[] = PROFILES): ProfileResult[] {
+    const chosen = this.chosen(files);
+    return profiles.map((profile, i) => {
+      const { nullRaw, perfectRaw } = bounds(chosen, profile);
+      const counts: SeriesCounts = { tp: 0, fp: 0, fn: 0 };
+      const raw = chosen.reduce((sum, p) => sum + rawScore(p, thresholds[i], profile, counts), 0);
+      const score = perfectRaw === nullRaw ? 0 : (100 * (raw - nullRaw)) / (perfectRaw - nullRaw);
+      return { profile: profile.name, score, threshold: thresholds[i], raw, counts };
+    });
+  }
+
+  private chosen(files?: number[]): Prepared[] {
+    return files ? files.map((f) => this.prepared[f]) : this.prepared;
+  }
+
+  private mask(files?: number[]): Uint8Array {
+    const m = new Uint8Array(this.prepared.length).fill(files ? 0 : 1);
+    for (const f of files ?? []) m[f] = 1;
+    return m;
+  }
+
+  private sortedEvents() {
+    const events: { score: number; file: number; row: number }[] = [];
+    this.prepared.forEach((p, file) => {
+      for (let row = p.probation; row < p.scores.length; row++) if (Number.isFinite(p.scores[row])) events.push({ score: p.scores[row], file, row });
+    });
+    return events.sort((a, b) => b.score - a.score);
+  }
+}
+
+/** Raw scores of the null detector (every window missed) and the perfect one (each hit at its start). */
+function bounds(prepared: Prepared[], profile: Profile) {
+  return {
+    nullRaw: prepared.reduce((sum, p) => sum - profile.fn * p.windows.length, 0),
+    perfectRaw: prepared.reduce((sum, p) => sum + p.windows.length * profile.tp * scaledSigmoid(-1), 0),
+  };
 }
 
 /** Per-series raw scores at a fixed threshold (to see where a detector wins and loses). */
