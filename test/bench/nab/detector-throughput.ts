@@ -185,11 +185,13 @@ export const detectorThroughputBenchmark: Benchmark = {
     const here = path.resolve(__dirname, '..', '..', '..');
     const base = process.env.BENCH_DETECTOR_BASE ? path.resolve(process.env.BENCH_DETECTOR_BASE) : undefined;
     const roots = base ? [here, base] : [here];
+    // `BENCH_DETECTOR_CASES=stage,accept`: only those cases (default all).
+    const groups = process.env.BENCH_DETECTOR_CASES ? process.env.BENCH_DETECTOR_CASES.split(',') : Object.keys(CASES);
     // Per root and case: each process's median round per variant.
     const medians = new Map<string, Record<string, number[]>>();
     const loads: number[] = [os.loadavg()[0]];
     for (let p = 0; p < processes; p++) {
-      for (const group of Object.keys(CASES)) {
+      for (const group of groups) {
         // Alternated: this checkout and the base in turn, the base first every other time.
         for (const root of p % 2 ? [...roots].reverse() : roots) {
           const rounds = await inChild(root, group);
@@ -203,7 +205,7 @@ export const detectorThroughputBenchmark: Benchmark = {
       }
     }
     const load = `load ${Math.min(...loads).toFixed(1)}–${Math.max(...loads).toFixed(1)}`;
-    return ROWS.map(({ group, variant, unit, what }): BenchRow => {
+    return ROWS.filter((r) => groups.includes(r.group)).map(({ group, variant, unit, what }): BenchRow => {
       const mine = medians.get(`${here}:${group}`)![variant];
       const theirs = base ? medians.get(`${base}:${group}`)![variant] : undefined;
       const value = median(mine);
