@@ -173,7 +173,10 @@ export class DetectionService implements OnModuleInit, BeforeApplicationShutdown
       }
     }
     // Per sample: the score only (`update`), and a verdict object only for anomalous samples (`observe`);
-    // the samples counter once per batch.
+    // the samples counter once per batch. The threshold is read once: an import through the engine's
+    // `export *` is, in CommonJS, a getter shared by every re-export (a slow lookup per read; 4 % of
+    // `accept` over 10 000 sensors in the CPU profile).
+    const anomalyScore = ANOMALY_SCORE;
     let changes: EpisodeNews[] | undefined;
     let anomalies = 0;
     for (let i = 0; i < batch.length; i++) {
@@ -184,17 +187,17 @@ export class DetectionService implements OnModuleInit, BeforeApplicationShutdown
         const score = rt.detector.update(sample.timestamp, sample.value);
         // A normal sample with no episode open changes nothing in the tracker (`observe`); over many
         // sensors not reading it saves a cache miss per sample.
-        if (score < ANOMALY_SCORE && rt.quiet) change = null;
+        if (score < anomalyScore && rt.quiet) change = null;
         else {
           change = rt.episodes.observe(sample.timestamp, rt.detector, score);
           rt.quiet = rt.episodes.open === null;
         }
-        sample.status = score >= ANOMALY_SCORE ? 'anomaly' : 'normal';
+        sample.status = score >= anomalyScore ? 'anomaly' : 'normal';
       } else {
         const verdict = judgeUnusableSample(sample.value, this.settingsFor(sample.sensor_id));
         change = rt.episodes.step(sample.timestamp, verdict);
         rt.quiet = rt.episodes.open === null;
-        sample.status = verdict.score >= ANOMALY_SCORE ? 'anomaly' : 'normal';
+        sample.status = verdict.score >= anomalyScore ? 'anomaly' : 'normal';
       }
       if (sample.status === 'anomaly') anomalies++;
       if (change) {

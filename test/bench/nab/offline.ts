@@ -4,7 +4,8 @@
  * plant, throughput), without starting FerretDB/Redis. Same table as `npm run bench`.
  */
 import { formatTable, Benchmark, BenchRow } from '../harness';
-import { detectorThroughputBenchmark, nabBenchmark } from './nab.bench';
+import { nabBenchmark } from './nab.bench';
+import { detectorThroughputBenchmark } from './detector-throughput';
 import { detectionSimBenchmark } from '../detection-sim.bench';
 
 const OFFLINE: Benchmark[] = [nabBenchmark, detectionSimBenchmark, detectorThroughputBenchmark];
