@@ -216,6 +216,8 @@ class Slots {
   readonly arg = new Float64Array(ANOMALY_TYPES.length);
   /** Score of a fixed-score finding (limits, physical range, run rules); NaN for a statistical one. */
   readonly fixed = new Float64Array(ANOMALY_TYPES.length).fill(NaN);
+  /** Its evidence ratio, `fixedRatio(fixed)`: worked out once per score, not per sample (see `addFixed`). */
+  readonly fixedRatio = new Float64Array(ANOMALY_TYPES.length);
   /** Bit i set: slot i holds a finding (one number to clear per sample, not one per slot). */
   readonly present = new Int32Array(1);
   readonly details: (string | undefined)[] = new Array<string | undefined>(ANOMALY_TYPES.length).fill(undefined);
@@ -350,7 +352,9 @@ const C_EWMA_VARIANCE = 21;
  */
 const C_ALPHA_FROM = 22;
 const C_ACOV_ALPHA_FROM = 23;
-const CONFIG_COUNT = 24;
+/** fixedRatio(runRuleScore). */
+const C_RUN_RULE_RATIO = 24;
+const CONFIG_COUNT = 25;
 
 /** Configuration arrays by their numbers (few: one per sample period and settings in use). */
 const CONFIGS = new Map<string, Float64Array>();
@@ -371,7 +375,9 @@ function sharedConfig(numbers: Float64Array): Float64Array {
  * The sample being judged: numbers passed to a call that is not inlined are boxed, so `update` hands them
  * over here (shared: a sample is judged start to end in one synchronous call).
  */
-const INPUT = new Float64Array(2);
+const INPUT = new Float64Array(3);
+/** INPUT[SD]: the sample's baseline spread as `judgeInput` worked it out, for the run rules (not again). */
+const SD = 2;
 /** The run rules' windows, and the smallest |zone| each counts (zone = 1 + whole sigmas, see `update`). */
 const RUN_WINDOWS = [3, 5, 9];
 const RUN_MIN_ZONE = [3, 2, 1];
@@ -423,13 +429,26 @@ function addFinding(i: number, statistic: number, threshold: number, lo: number,
   SLOTS.fixed[i] = NaN;
 }
 
-/** A finding with a fixed score (limits, physical range, run rules); rare, so plain arguments. */
-function addFixed(i: number, score: number, statistic: number, threshold: number, lo: number | null, hi: number | null, detail: string): void {
+/**
+ * A finding with a fixed score (limits, physical range, run rules), plain arguments (rare, except the run
+ * rules on a slow swing). `ratio` is `fixedRatio(score)`, worked out beforehand: the run rules hold on most
+ * samples of a signal that swings slower than the baseline learns, and the division is the same every time.
+ */
+function addFixed(i: number, score: number, ratio: number, statistic: number, threshold: number, lo: number | null, hi: number | null, detail: string): void {
   if (SLOTS.present[0] & (1 << i) && SLOTS.fixed[i] >= score) return;
   addFinding(i, statistic, threshold, lo ?? NaN, hi ?? NaN, 0);
   SLOTS.fixed[i] = score;
+  SLOTS.fixedRatio[i] = ratio;
   SLOTS.details[i] = detail;
 }
+
+/** The evidence ratio of a fixed score (its odds; 1e12 for certainty), as `finishFindings` reports it. */
+export function fixedRatio(score: number): number {
+  return score >= 1 ? 1e12 : score / (1 - score);
+}
+const RATIO_RANGE = fixedRatio(1);
+const RATIO_HIHI = fixedRatio(0.95);
+const RATIO_HI = fixedRatio(0.75);
 
 function describe(type: AnomalyType, arg: number, weekly: boolean, cycleMs: number): string | undefined {
   switch (type) {
@@ -695,6 +714,7 @@ export class SensorDetector {
     h[C_STUCK_MIN] = c.stuckMinSamples;
     h[C_STUCK_LN_P] = Math.log(c.stuckProbability);
     h[C_RUN_RULE_SCORE] = c.runRuleScore;
+    h[C_RUN_RULE_RATIO] = fixedRatio(c.runRuleScore);
     const e = c.enabled;
     h[C_FLAGS] =
       (e.zscore ? FLAG_ZSCORE : 0) |
@@ -856,7 +876,8 @@ export class SensorDetector {
     const warming = n <= c[C_WARMUP];
     const mean = h[MEAN];
     const variance = h[VARIANCE];
-    const sd = Math.max(Math.sqrt(variance), minSigma, 1e-6 * Math.abs(mean), 1e-9); // sigma(), inline
+    const sd = Math.max(Math.sqrt(variance), minSigma, 1e-6 * Math.abs(mean), 1e-9); // the baseline spread
+    INPUT[SD] = sd;
     const z = (value - mean) / sd;
     const d = value - prev;
     const dMean = h[D_MEAN];
@@ -1138,7 +1159,7 @@ export class SensorDetector {
       const f = fixed[i];
       if (f === f) {
         score = f;
-        ratio = f >= 1 ? 1e12 : f / (1 - f);
+        ratio = SLOTS.fixedRatio[i]; // fixedRatio(f)
         product *= 1 + ratio;
       } else {
         const st = statistic[i];
@@ -1352,13 +1373,6 @@ export class SensorDetector {
     return ready;
   }
 
-  private sigma(): number {
-    const h = this.h;
-    const c = this.c;
-    // The configuration's minimum spread from the detector's numbers (one object fewer to read).
-    return Math.max(Math.sqrt(h[VARIANCE]), c[C_MIN_SIGMA], 1e-6 * Math.abs(h[MEAN]), 1e-9);
-  }
-
   private trackPeriod(ts: number): void {
     const h = this.h;
     const lastTs = h[LAST_TS];
@@ -1380,8 +1394,8 @@ export class SensorDetector {
   private physical(): void {
     const value = INPUT[1];
     const { physicalMin: lo, physicalMax: hi } = this.config;
-    if (lo !== null && value < lo) addFixed(I_RANGE, 1, value, lo, lo, hi, `below physical minimum ${lo}`);
-    if (hi !== null && value > hi) addFixed(I_RANGE, 1, value, hi, lo, hi, `above physical maximum ${hi}`);
+    if (lo !== null && value < lo) addFixed(I_RANGE, 1, RATIO_RANGE, value, lo, lo, hi, `below physical minimum ${lo}`);
+    if (hi !== null && value > hi) addFixed(I_RANGE, 1, RATIO_RANGE, value, hi, lo, hi, `above physical maximum ${hi}`);
   }
 
   /** lo/lolo/hi/hihi with deadband: a crossed limit stays active until the value is back by the deadband. */
@@ -1399,10 +1413,10 @@ export class SensorDetector {
     const lo = l.lo ?? l.lolo ?? null;
     const hi = l.hi ?? l.hihi ?? null;
     // hihi/lolo are near-certain trouble; hi/lo clear the anomaly threshold with margin.
-    if (act.hihi) addFixed(I_LIMIT, 0.95, value, l.hihi!, lo, hi, `hihi limit ${l.hihi} crossed`);
-    else if (act.hi) addFixed(I_LIMIT, 0.75, value, l.hi!, lo, hi, `hi limit ${l.hi} crossed`);
-    if (act.lolo) addFixed(I_LIMIT, 0.95, value, l.lolo!, lo, hi, `lolo limit ${l.lolo} crossed`);
-    else if (act.lo) addFixed(I_LIMIT, 0.75, value, l.lo!, lo, hi, `lo limit ${l.lo} crossed`);
+    if (act.hihi) addFixed(I_LIMIT, 0.95, RATIO_HIHI, value, l.hihi!, lo, hi, `hihi limit ${l.hihi} crossed`);
+    else if (act.hi) addFixed(I_LIMIT, 0.75, RATIO_HI, value, l.hi!, lo, hi, `hi limit ${l.hi} crossed`);
+    if (act.lolo) addFixed(I_LIMIT, 0.95, RATIO_HIHI, value, l.lolo!, lo, hi, `lolo limit ${l.lolo} crossed`);
+    else if (act.lo) addFixed(I_LIMIT, 0.75, RATIO_HI, value, l.lo!, lo, hi, `lo limit ${l.lo} crossed`);
   }
 
   /**
@@ -1455,8 +1469,9 @@ export class SensorDetector {
 
   private runRuleHit(hits: number, need: number, sigmas: number, rule: string): void {
     const mean = this.h[MEAN];
-    const sd = this.sigma();
-    addFixed(I_RUN, this.c[C_RUN_RULE_SCORE], hits, need, mean - sigmas * sd, mean + sigmas * sd, rule);
+    // The spread the sample is judged on (the baseline learns after the run rules).
+    const sd = INPUT[SD];
+    addFixed(I_RUN, this.c[C_RUN_RULE_SCORE], this.c[C_RUN_RULE_RATIO], hits, need, mean - sigmas * sd, mean + sigmas * sd, rule);
   }
 }
 
