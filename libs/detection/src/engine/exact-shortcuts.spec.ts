@@ -1,6 +1,6 @@
 import { resolveConfig } from './config';
 import { safeBelow } from './cycle-profile';
-import { EVIDENCE_INDEX, firstNAtMost, fixedRatio, SensorDetector, SensorState } from './sensor-detector';
+import { DetectorBank, EVIDENCE_INDEX, firstNAtMost, fixedRatio, SensorDetector, SensorState } from './sensor-detector';
 
 /** The largest double below x (x finite, not 0). */
 function nextDown(x: number): number {
@@ -122,5 +122,52 @@ describe('exact shortcuts of the per-sample path', () => {
       expect(v.evidence?.expected_lo).toBe(state.mean - sd);
       expect(v.evidence?.expected_hi).toBe(state.mean + sd);
     }
+  });
+
+  it('evidence written when asked for is what each sample had, however many other detectors ran since', () => {
+    // Three sensors (one on a bank row) updated in turn with update(); one is asked for its evidence only
+    // now and then, after the others have overwritten the shared findings. Against the same sensors, each
+    // asked at once after every sample.
+    const t0 = Date.UTC(2026, 0, 5);
+    const signal = (k: number, i: number) => 50 + 10 * Math.sin(i / (60 + 20 * k)) + ((i * (7919 + k)) % 101) / 50 + (i % 997 === 0 ? 30 : 0);
+    const bank = new DetectorBank();
+    const make = () => [new SensorDetector(), new SensorDetector({}, undefined, bank.row()), new SensorDetector({ limits: { hi: 58 } })];
+    const lazy = make();
+    const eager = make();
+    let lastOf: [number[], number, unknown] = [[], 0, null];
+    for (let i = 0; i < 6000; i++) {
+      for (let k = 0; k < 3; k++) {
+        const ts = t0 + i * 1000;
+        const v = eager[k].step(ts, signal(k, i));
+        const evidence = Array.from(eager[k].lastEvidence);
+        const combined = eager[k].lastCombined;
+        lazy[k].update(ts, signal(k, i));
+        // Asked for the first sensor's evidence two sensors later (the others ran meanwhile), for the others at once.
+        if (k === 2 && i % 7 === 0) {
+          expect(Array.from(lazy[0].lastEvidence)).toEqual(lastOf[0]);
+          expect(lazy[0].lastCombined).toBe(lastOf[1]);
+          expect(lazy[0].lastVerdict()).toEqual(lastOf[2]);
+        }
+        if (k === 0) lastOf = [evidence, combined, v];
+        else if (i % 5 === 0) {
+          expect(lazy[k].lastVerdict()).toEqual(v);
+          expect(Array.from(lazy[k].lastEvidence)).toEqual(evidence);
+        }
+      }
+    }
+  });
+  it('a detector rebuilt on a row starts with no evidence, whatever its predecessor left unwritten', () => {
+    const bank = new DetectorBank();
+    const row = bank.row();
+    const old = new SensorDetector({}, undefined, row);
+    const t0 = Date.UTC(2026, 0, 5);
+    // Past the warm-up, ending on a spike: findings whose evidence is left unwritten.
+    for (let i = 0; i < 3000; i++) old.update(t0 + i * 60_000, 10 + (i % 7) + (i === 2999 ? 50 : 0));
+    expect(old.lastBest).toBeGreaterThanOrEqual(0);
+    const rebuilt = new SensorDetector({ zThreshold: 5 }, old.snapshot(), row);
+    new SensorDetector().update(t0, 1); // another detector's sample: the old one's findings would be written now
+    const fresh = new SensorDetector({ zThreshold: 5 }, old.snapshot());
+    expect(Array.from(rebuilt.lastEvidence)).toEqual(Array.from(fresh.lastEvidence));
+    expect(rebuilt.lastCombined).toBe(fresh.lastCombined);
   });
 });

@@ -218,11 +218,19 @@ class Slots {
   readonly fixed = new Float64Array(ANOMALY_TYPES.length).fill(NaN);
   /** Its evidence ratio, `fixedRatio(fixed)`: worked out once per score, not per sample (see `addFixed`). */
   readonly fixedRatio = new Float64Array(ANOMALY_TYPES.length);
+  /** The score of each present slot, as `finishFindings` ranked them (for `writeEvidence`). */
+  readonly score = new Float64Array(ANOMALY_TYPES.length);
   /** Bit i set: slot i holds a finding (one number to clear per sample, not one per slot). */
   readonly present = new Int32Array(1);
   readonly details: (string | undefined)[] = new Array<string | undefined>(ANOMALY_TYPES.length).fill(undefined);
 }
 const SLOTS = new Slots();
+/**
+ * The detector whose last sample's findings are in SLOTS and whose per-type evidence (`lastEvidence`, the
+ * joint evidence) is not written yet: it is written when asked for, or before another detector's sample
+ * overwrites SLOTS (see `writeEvidence`). The live path (`update`, the score) never asks on a usual sample.
+ */
+let PENDING: SensorDetector | null = null;
 
 /**
  * Where a detector keeps its numbers: one Float64Array per detector (or its row of a `DetectorBank`)
@@ -611,9 +619,9 @@ export class SensorDetector {
   private config: ResolvedConfig;
   /**
    * Per-detector evidence of the last sample (statistic / threshold per anomaly type, indexed by
-   * `EVIDENCE_INDEX`; 0 where a detector did not run). Overwritten by each step (not part of the state).
+   * `EVIDENCE_INDEX`; 0 where a detector did not run), written when asked for (`lastEvidence`). Not part of the state.
    */
-  readonly lastEvidence: Float64Array;
+  private readonly evidence: Float64Array;
   /** The fixed-score finding's text, when the last verdict is one. */
   private detail: string | undefined = undefined;
 
@@ -628,6 +636,8 @@ export class SensorDetector {
   ) {
     const numbers = storage instanceof Float64Array ? storage : storage?.numbers;
     if (numbers && numbers.length !== SLOT_COUNT) throw new RangeError(`a detector row holds ${SLOT_COUNT} numbers, not ${numbers.length}`);
+    // A row reused by a rebuilt detector: its old detector's pending evidence must not land on it later.
+    if (PENDING !== null) PENDING.writeEvidence();
     const h = numbers ? numbers.fill(0) : new Float64Array(SLOT_COUNT);
     this.h = h;
     if (storage && !(storage instanceof Float64Array)) {
@@ -641,7 +651,7 @@ export class SensorDetector {
       this.weekAt = 2 * DAY_BINS;
       this.binStride = 2;
     }
-    this.lastEvidence = h.subarray(EVIDENCE, EVIDENCE + ANOMALY_TYPES.length);
+    this.evidence = h.subarray(EVIDENCE, EVIDENCE + ANOMALY_TYPES.length);
     // States saved before a field existed get its initial value.
     const s = state ? migrateState(state) : initialState();
     h[N] = s.n;
@@ -1128,6 +1138,9 @@ export class SensorDetector {
   private resetFindings(): void {
     // Only `present`: a fixed score is read only where present, and every write that makes a slot present
     // either sets its fixed score (`addFixed`) or is for a slot whose fixed score is always NaN.
+    // Another detector's findings are about to be overwritten: its evidence is written first (this
+    // detector's own, never asked for, is superseded by this sample's).
+    if (PENDING !== null && PENDING !== this) PENDING.writeEvidence();
     SLOTS.present[0] = 0;
     const h = this.h;
     h[F_WEEKLY] = 0;
@@ -1138,45 +1151,31 @@ export class SensorDetector {
   }
 
   /**
-   * Strongest finding, per-type ratios and joint evidence, into the detector's numbers. Returns nothing:
-   * a number returned from a call that is not inlined is boxed.
+   * Strongest finding into the detector's numbers; its per-type ratios and joint evidence when asked for
+   * (`writeEvidence`: most samples' are never read). Returns nothing: a number returned from a call that
+   * is not inlined is boxed.
    */
   private finishFindings(): void {
-    const { fixed, statistic, threshold } = SLOTS;
+    const { fixed, statistic, threshold, score: scores } = SLOTS;
     const present = SLOTS.present[0];
     const h = this.h;
-    let product = 1;
     let best = -1;
     let bestScore = 0;
     for (let k = 0; k < REPORT_ORDER.length; k++) {
       const i = REPORT_ORDER[k];
-      if (!(present & (1 << i))) {
-        h[EVIDENCE + i] = 0;
-        continue;
-      }
-      let score: number;
-      let ratio: number;
+      if (!(present & (1 << i))) continue;
       const f = fixed[i];
-      if (f === f) {
-        score = f;
-        ratio = SLOTS.fixedRatio[i]; // fixedRatio(f)
-        product *= 1 + ratio;
-      } else {
-        const st = statistic[i];
-        score = scoreOf(st, threshold[i]);
-        ratio = st === Infinity ? 1e12 : score > 0 ? st / threshold[i] : 0;
-        if (score > 0) product *= 1 + ratio;
-      }
-      h[EVIDENCE + i] = ratio;
+      const score = f === f ? f : scoreOf(statistic[i], threshold[i]);
+      scores[i] = score;
       if (best < 0 || score > bestScore) {
         best = i;
         bestScore = score;
       }
     }
+    PENDING = this;
     if (!(bestScore > 0)) return;
     h[F_BEST] = best;
     h[F_SCORE] = bestScore;
-    h[F_PRODUCT] = product;
     h[F_STATISTIC] = statistic[best];
     h[F_THRESHOLD] = threshold[best];
     h[F_LO] = SLOTS.lo[best];
@@ -1185,8 +1184,46 @@ export class SensorDetector {
     this.detail = fixed[best] === fixed[best] ? SLOTS.details[best] : undefined;
   }
 
+  /**
+   * The last sample's per-type ratios and joint evidence (the product of 1 + ratio, kept while a finding
+   * scores), from its findings still in SLOTS: the same numbers `finishFindings` would have written.
+   */
+  private writeEvidence(): void {
+    PENDING = null;
+    const { fixed, statistic, threshold, fixedRatio, score: scores } = SLOTS;
+    const present = SLOTS.present[0];
+    const h = this.h;
+    let product = 1;
+    for (let k = 0; k < REPORT_ORDER.length; k++) {
+      const i = REPORT_ORDER[k];
+      if (!(present & (1 << i))) {
+        h[EVIDENCE + i] = 0;
+        continue;
+      }
+      let ratio: number;
+      if (fixed[i] === fixed[i]) {
+        ratio = fixedRatio[i]; // fixedRatio(fixed)
+        product *= 1 + ratio;
+      } else {
+        const st = statistic[i];
+        const score = scores[i];
+        ratio = st === Infinity ? 1e12 : score > 0 ? st / threshold[i] : 0;
+        if (score > 0) product *= 1 + ratio;
+      }
+      h[EVIDENCE + i] = ratio;
+    }
+    if (h[F_BEST] >= 0) h[F_PRODUCT] = product;
+  }
+
+  /** Per anomaly type, the last sample's statistic / threshold (indexed by `EVIDENCE_INDEX`; 0 where a detector did not run). */
+  get lastEvidence(): Float64Array {
+    if (PENDING === this) this.writeEvidence();
+    return this.evidence;
+  }
+
   /** The last sample's verdict (a new object). */
   private verdict(): EngineVerdict {
+    if (PENDING === this) this.writeEvidence();
     const h = this.h;
     const i = h[F_BEST];
     if (i < 0) return NOTHING();
@@ -1272,6 +1309,7 @@ export class SensorDetector {
 
   /** Joint weight of evidence of the last sample (`EngineVerdict.combined`) without building the verdict. */
   get lastCombined(): number {
+    if (PENDING === this) this.writeEvidence();
     return Math.log(this.h[F_PRODUCT]);
   }
 
