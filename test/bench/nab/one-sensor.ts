@@ -8,8 +8,9 @@
 import { fork } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
+import * as path from 'node:path';
 import { SensorDetector } from '../../../libs/detection/src/engine/sensor-detector';
-import type { Benchmark } from '../harness';
+import { Benchmark, percentile } from '../harness';
 
 /** The bench's signal: a slow sine with deterministic noise, one sample a second. */
 export const BENCH_VALUES = Array.from({ length: 10_000 }, (_, i) => 50 + 10 * Math.sin(i / 100) + ((i * 7919) % 101) / 50);
@@ -55,7 +56,11 @@ function cpuSeconds(): number {
  * CPU-second of this thread. A neighbour can only slow a repetition down, so the child's best is its figure.
  */
 export function oneSensorRound(kind: OneSensorKind, samples: number, reps: number): { rates: number[]; sink: number } {
-  const detector = kind === 'idm' ? new SensorDetector() : new EwmaZScore();
+  // BENCH_ONE_SENSOR_ENGINE: another engine's sensor-detector module to measure instead (e.g. a commit's
+  // libs/detection/src/engine extracted with `git archive`), for before / after in the same harness.
+  const engine = process.env.BENCH_ONE_SENSOR_ENGINE;
+  const Detector: typeof SensorDetector = engine ? (require(path.resolve(engine)) as { SensorDetector: typeof SensorDetector }).SensorDetector : SensorDetector;
+  const detector = kind === 'idm' ? new Detector() : new EwmaZScore();
   const values = BENCH_VALUES;
   let sink = 0;
   let i = 0;
@@ -104,12 +109,6 @@ export async function measureOneSensor(rounds: number, samples: number, reps: nu
   return result;
 }
 
-export function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-}
-
 export const oneSensorBenchmark: Benchmark = {
   name: 'one-sensor',
   description: 'samples per CPU-second of the default detector set on one sensor (update()), each round a fresh process, against an EWMA z-score measured alike (about 20 s)',
@@ -118,8 +117,8 @@ export const oneSensorBenchmark: Benchmark = {
     const samples = Number(process.env.BENCH_ONE_SENSOR_SAMPLES ?? 1_000_000);
     const one = await measureOneSensor(rounds, samples, REPS);
     const mps = (x: number) => (x / 1e6).toFixed(2);
-    const value = median(one.idm);
-    const baseline = median(one.reference);
+    const value = percentile(one.idm, 50);
+    const baseline = percentile(one.reference, 50);
     ctx.log(`one sensor: ${one.idm.map(mps).join(' ')} M samples/s (reference ${one.reference.map(mps).join(' ')}), load ${one.load.map((l) => l.toFixed(1)).join('-')}`);
     return [
       {
@@ -129,7 +128,7 @@ export const oneSensorBenchmark: Benchmark = {
         unit: 'samples/s',
         baseline,
         ratio: value / baseline,
-        notes: `best ${mps(Math.max(...one.idm))} M, range ${mps(Math.min(...one.idm))}-${mps(Math.max(...one.idm))} M; baseline = EWMA z-score in alternated processes (a sample costs ${(baseline / value).toFixed(1)} of its); thread CPU; load ${one.load.map((l) => l.toFixed(1)).join('-')}; checksum ${one.sink.toFixed(0)}`,
+        notes: `best ${mps(Math.max(...one.idm))} M, range ${mps(Math.min(...one.idm))}-${mps(Math.max(...one.idm))} M; baseline = EWMA z-score in alternated processes (a sample costs ${(baseline / value).toFixed(1)} of its); thread CPU; load ${one.load.map((l) => l.toFixed(1)).join('-')}; checksum ${one.sink.toFixed(0)}${process.env.BENCH_ONE_SENSOR_ENGINE ? `; engine ${process.env.BENCH_ONE_SENSOR_ENGINE}` : ''}`,
       },
     ];
   },
