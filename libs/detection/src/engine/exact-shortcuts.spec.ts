@@ -170,4 +170,44 @@ describe('exact shortcuts of the per-sample path', () => {
     expect(Array.from(rebuilt.lastEvidence)).toEqual(Array.from(fresh.lastEvidence));
     expect(rebuilt.lastCombined).toBe(fresh.lastCombined);
   });
+
+  it('the run rules counted from the packed codes fire exactly as their definitions on the last 3, 5 and 9 zones', () => {
+    const t0 = Date.UTC(2026, 0, 5);
+    const learn = new SensorDetector({ runRuleScore: 0.99 });
+    for (let i = 0; i < 3000; i++) learn.update(t0 + i * 60_000, 10 + ((i * 7919) % 13) / 13);
+    const state = learn.snapshot();
+    const sd = Math.max(Math.sqrt(state.variance), 1e-6 * Math.abs(state.mean), 1e-9);
+    const codes = [-4, -3, -2, -1, 1, 2, 3, 4];
+    let seed = 5;
+    const pick = () => {
+      seed = (seed * 48271) % 2147483647;
+      return codes[seed % codes.length];
+    };
+    const fired = { '2 of 3': 0, '4 of 5': 0, '9 in a row': 0, none: 0 };
+    for (let trial = 0; trial < 3000; trial++) {
+      // Mostly one-sided runs, so every rule fires often.
+      const bias = trial % 3 === 0 ? 0 : trial % 3 === 1 ? 1 : -1;
+      const held = Array.from({ length: (trial % 9) + 1 }, () => (bias ? bias * Math.abs(pick()) : pick()));
+      const zone = bias ? bias * Math.abs(pick()) : pick();
+      const last = [...held, zone];
+      const side = (w: number, min: number) => {
+        const tail = last.slice(-w);
+        return tail.length < w ? 0 : Math.max(tail.filter((z) => z >= min).length, tail.filter((z) => z <= -min).length);
+      };
+      const expected = side(3, 3) >= 2 ? ['2 of 3', side(3, 3)] : side(5, 2) >= 4 ? ['4 of 5', side(5, 2)] : side(9, 1) >= 9 ? ['9 in a row', 9] : null;
+      const d = new SensorDetector({ runRuleScore: 0.99 }, { ...state, zones: held });
+      const z = Math.sign(zone) * (Math.abs(zone) - 0.5);
+      const v = d.step(t0 + 3000 * 60_000, state.mean + z * sd);
+      if (expected) {
+        expect(v.anomaly_type).toBe('run_rule');
+        expect(v.evidence?.detail).toContain(expected[0] as string);
+        expect(v.evidence?.statistic).toBe(expected[1]);
+        fired[expected[0] as keyof typeof fired]++;
+      } else {
+        expect(d.lastEvidence[EVIDENCE_INDEX.run_rule]).toBe(0);
+        fired.none++;
+      }
+    }
+    for (const n of Object.values(fired)) expect(n).toBeGreaterThan(50);
+  });
 });

@@ -273,13 +273,8 @@ const ACOV_VARIANCE = 27;
 /** Zone codes held (at most RUN_MEMORY), then the codes in one number, 3 bits each, newest lowest (see `pushZone`). */
 const ZONE_COUNT = 28;
 const ZONES = 29;
-/**
- * Zones in the run rules' windows (derived from the held zones, not saved): of the last 3 at or beyond 2σ
- * above / below, of the last 5 beyond 1σ, of the last 9 on each side.
- */
-const RUN_COUNTS = ZONES + 1;
 /** The last sample's findings (see `finishFindings`). */
-const F_BEST = RUN_COUNTS + 6;
+const F_BEST = ZONES + 1;
 const F_SCORE = F_BEST + 1;
 /** The product of (1 + ratio) over the findings; its log is the joint evidence (taken only when asked for). */
 const F_PRODUCT = F_BEST + 2;
@@ -386,12 +381,20 @@ function sharedConfig(numbers: Float64Array): Float64Array {
 const INPUT = new Float64Array(3);
 /** INPUT[SD]: the sample's baseline spread as `judgeInput` worked it out, for the run rules (not again). */
 const SD = 2;
-/** The run rules' windows, and the smallest |zone| each counts (zone = 1 + whole sigmas, see `update`). */
-const RUN_WINDOWS = [3, 5, 9];
-const RUN_MIN_ZONE = [3, 2, 1];
 /** Bits per held zone code (see `pushZone`), and the mask of RUN_MEMORY of them. */
 const ZONE_BITS = 3;
 const ZONE_MASK = (1 << (ZONE_BITS * RUN_MEMORY)) - 1;
+/** The lowest bit of each held code; of the newest 3, 5 and all 9 (the run rules' windows). */
+const CODE_BITS = 0o111111111;
+const NEWEST_3 = 0o111;
+const NEWEST_5 = 0o11111;
+
+/** Set bits of a 32-bit integer. */
+function bitCount(v: number): number {
+  v = v - ((v >>> 1) & 0x55555555);
+  v = (v & 0x33333333) + ((v >>> 2) & 0x33333333);
+  return Math.imul((v + (v >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24;
+}
 
 /** The zone code held `age` samples before the newest (0: the newest) in the packed codes. */
 function zoneAt(packed: number, age: number): number {
@@ -1459,26 +1462,13 @@ export class SensorDetector {
 
   /**
    * Holds the newest zone (the last RUN_MEMORY, ZONE_BITS each in one number, newest lowest: a shift instead
-   * of moving nine numbers, and one number of the row instead of nine) and keeps the run rules' window counts.
+   * of moving nine numbers, and one number of the row instead of nine). The run rules count from the codes.
    */
   private pushZone(zone: number): void {
     const h = this.h;
     const count = h[ZONE_COUNT];
-    const packed = h[ZONES];
-    for (let w = 0; w < RUN_WINDOWS.length; w++) {
-      const window = RUN_WINDOWS[w];
-      const min = RUN_MIN_ZONE[w];
-      // The zone leaving this window as the new one enters.
-      if (count >= window) {
-        const out = zoneAt(packed, window - 1);
-        if (out >= min) h[RUN_COUNTS + 2 * w]--;
-        else if (out <= -min) h[RUN_COUNTS + 2 * w + 1]--;
-      }
-      if (zone >= min) h[RUN_COUNTS + 2 * w]++;
-      else if (zone <= -min) h[RUN_COUNTS + 2 * w + 1]++;
-    }
     // Codes ±1..±4 as 0..7: -4..-1 → 0..3, 1..4 → 4..7.
-    h[ZONES] = ((packed << ZONE_BITS) | (zone < 0 ? zone + 4 : zone + 3)) & ZONE_MASK;
+    h[ZONES] = ((h[ZONES] << ZONE_BITS) | (zone < 0 ? zone + 4 : zone + 3)) & ZONE_MASK;
     if (count < RUN_MEMORY) h[ZONE_COUNT] = count + 1;
   }
 
@@ -1493,16 +1483,26 @@ export class SensorDetector {
   /**
    * Western Electric rules 2–3 and Nelson rule 2 on the zones of recent samples (rule 1 is the z-score):
    * 2 of the last 3 beyond 2σ on one side, else 4 of the last 5 beyond 1σ, else the last 9 on one side.
+   * Counted from the packed codes' bits (zone = 1 + whole sigmas): a code's high bit is its side, and
+   * |zone| ≥ 3 is codes 6–7 above / 0–1 below, |zone| ≥ 2 codes 5–7 / 0–2. No counts kept per sample.
    */
   private runRules(): void {
     const h = this.h;
     const count = h[ZONE_COUNT];
-    const hits2 = Math.max(h[RUN_COUNTS], h[RUN_COUNTS + 1]);
-    const hits1 = Math.max(h[RUN_COUNTS + 2], h[RUN_COUNTS + 3]);
-    const hits0 = Math.max(h[RUN_COUNTS + 4], h[RUN_COUNTS + 5]);
-    if (count >= 3 && hits2 >= 2) this.runRuleHit(hits2, 2, 2, '2 of 3 beyond 2σ on one side');
-    else if (count >= 5 && hits1 >= 4) this.runRuleHit(hits1, 4, 1, '4 of 5 beyond 1σ on one side');
-    else if (count >= 9 && hits0 >= 9) this.runRuleHit(hits0, 9, 0, '9 in a row on one side');
+    const packed = h[ZONES];
+    const b0 = packed & CODE_BITS;
+    const b1 = (packed >> 1) & CODE_BITS;
+    const above = (packed >> 2) & CODE_BITS;
+    const below = ~above & CODE_BITS;
+    if (count >= 3) {
+      const hits = Math.max(bitCount(above & b1 & NEWEST_3), bitCount(below & ~b1 & NEWEST_3));
+      if (hits >= 2) return this.runRuleHit(hits, 2, 2, '2 of 3 beyond 2σ on one side');
+    }
+    if (count >= 5) {
+      const hits = Math.max(bitCount(above & (b1 | b0) & NEWEST_5), bitCount(below & ~(b1 & b0) & NEWEST_5));
+      if (hits >= 4) return this.runRuleHit(hits, 4, 1, '4 of 5 beyond 1σ on one side');
+    }
+    if (count >= RUN_MEMORY && (above === CODE_BITS || below === CODE_BITS)) this.runRuleHit(RUN_MEMORY, 9, 0, '9 in a row on one side');
   }
 
   private runRuleHit(hits: number, need: number, sigmas: number, rule: string): void {
