@@ -111,7 +111,7 @@ export async function measureOneSensor(rounds: number, samples: number, reps: nu
 
 export const oneSensorBenchmark: Benchmark = {
   name: 'one-sensor',
-  description: 'samples per CPU-second of the default detector set on one sensor (update()), each round a fresh process, against an EWMA z-score measured alike (about 20 s)',
+  description: 'samples per CPU-second of the default detector set on one sensor (update()), each round a fresh process, against an EWMA z-score measured alike (about 50 s)',
   async run(ctx) {
     const rounds = Number(process.env.BENCH_ONE_SENSOR_ROUNDS ?? 5);
     const samples = Number(process.env.BENCH_ONE_SENSOR_SAMPLES ?? 1_000_000);
