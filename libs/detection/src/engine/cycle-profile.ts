@@ -101,8 +101,10 @@ const S_PRED = 30;
 // Per sample, not saved.
 const S_J = 31; // the last prediction's bin (j) and position between bins (t)
 const S_T = 32;
+// Not saved: below this time a sample is provably in the open bucket or an earlier one (see `judge`).
+const S_SAFE = 33;
 const SAVED = 31;
-const SCALARS = 33;
+const SCALARS = 34;
 
 const STATUS_NONE = 0;
 const STATUS_PROPOSED = 1;
@@ -157,6 +159,7 @@ export class CycleProfile {
     this.samplePeriodMs = config.periodMs!;
     this.s[S_BUCKET_IDX] = NaN;
     this.s[S_BUSUAL] = 1;
+    this.s[S_SAFE] = -Infinity;
   }
 
   /** The adopted period in ms (0: none). */
@@ -186,11 +189,16 @@ export class CycleProfile {
   judge(): void {
     const s = this.s;
     const io = this.io;
-    const idx = Math.floor(io[0] / this.bucketMs);
-    if (s[S_BUCKET_IDX] !== s[S_BUCKET_IDX]) s[S_BUCKET_IDX] = idx;
-    else if (idx > s[S_BUCKET_IDX]) {
-      this.closeBucket();
-      s[S_BUCKET_IDX] = idx;
+    // Most samples fall in the open bucket: below S_SAFE the index is at most the open one's (see
+    // `safeBelow`), which changes nothing, so the division is skipped.
+    if (!(io[0] < s[S_SAFE])) {
+      const idx = Math.floor(io[0] / this.bucketMs);
+      if (s[S_BUCKET_IDX] !== s[S_BUCKET_IDX]) s[S_BUCKET_IDX] = idx;
+      else if (idx > s[S_BUCKET_IDX]) {
+        this.closeBucket();
+        s[S_BUCKET_IDX] = idx;
+      }
+      s[S_SAFE] = safeBelow(s[S_BUCKET_IDX], this.bucketMs);
     }
     const adopted = s[S_STATUS] === STATUS_ADOPTED;
     io[2] = adopted ? s[S_STAT] : 0;
@@ -518,6 +526,16 @@ export function findPeriod(ring: Float64Array, head: number, count: number, maxP
   if (at === centre - halfWidth || at === centre + halfWidth || n - at < 2) return p0;
   const refined = (at + vertex(autocorrelationAt(d, n, at - 1), top, autocorrelationAt(d, n, at + 1))) / m;
   return Math.abs(refined - p0) <= 0.5 ? refined : p0;
+}
+
+/**
+ * A time below which every timestamp t has Math.floor(t / bucketMs) <= k (-Infinity when k is not a safe
+ * size): a bucket's width less 1/1024 of it. Exact: correctly rounded division is monotonic, so t below
+ * the bound divides to at most bound / bucketMs, which for |k| < 2^40 rounds (product and quotient each
+ * within 2^-53 relative, far less than the 2^-10 margin) to below k + 1, and floors to at most k.
+ */
+export function safeBelow(k: number, bucketMs: number): number {
+  return Math.abs(k) < 2 ** 40 && bucketMs > 0 ? (k + 1 - 1 / 1024) * bucketMs : -Infinity;
 }
 
 /** Index `j` (at least -k, below 2k) into a ring of `k` bins. */

@@ -225,11 +225,21 @@ class Slots {
   readonly arg = new Float64Array(ANOMALY_TYPES.length);
   /** Score of a fixed-score finding (limits, physical range, run rules); NaN for a statistical one. */
   readonly fixed = new Float64Array(ANOMALY_TYPES.length).fill(NaN);
+  /** Its evidence ratio, `fixedRatio(fixed)`: worked out once per score, not per sample (see `addFixed`). */
+  readonly fixedRatio = new Float64Array(ANOMALY_TYPES.length);
+  /** The score of each present slot, as `finishFindings` ranked them (for `writeEvidence`). */
+  readonly score = new Float64Array(ANOMALY_TYPES.length);
   /** Bit i set: slot i holds a finding (one number to clear per sample, not one per slot). */
   readonly present = new Int32Array(1);
   readonly details: (string | undefined)[] = new Array<string | undefined>(ANOMALY_TYPES.length).fill(undefined);
 }
 const SLOTS = new Slots();
+/**
+ * The detector whose last sample's findings are in SLOTS and whose per-type evidence (`lastEvidence`, the
+ * joint evidence) is not written yet: it is written when asked for, or before another detector's sample
+ * overwrites SLOTS (see `writeEvidence`). The live path (`update`, the score) never asks on a usual sample.
+ */
+let PENDING: SensorDetector | null = null;
 
 /**
  * Where a detector keeps its numbers: one Float64Array per detector (or its row of a `DetectorBank`)
@@ -272,13 +282,8 @@ const ACOV_VARIANCE = 27;
 /** Zone codes held (at most RUN_MEMORY), then the codes in one number, 3 bits each, newest lowest (see `pushZone`). */
 const ZONE_COUNT = 28;
 const ZONES = 29;
-/**
- * Zones in the run rules' windows (derived from the held zones, not saved): of the last 3 at or beyond 2σ
- * above / below, of the last 5 beyond 1σ, of the last 9 on each side.
- */
-const RUN_COUNTS = ZONES + 1;
 /** The last sample's findings (see `finishFindings`). */
-const F_BEST = RUN_COUNTS + 6;
+const F_BEST = ZONES + 1;
 const F_SCORE = F_BEST + 1;
 /** The product of (1 + ratio) over the findings; its log is the joint evidence (taken only when asked for). */
 const F_PRODUCT = F_BEST + 2;
@@ -361,7 +366,9 @@ const C_EWMA_VARIANCE = 21;
  */
 const C_ALPHA_FROM = 22;
 const C_ACOV_ALPHA_FROM = 23;
-const CONFIG_COUNT = 24;
+/** fixedRatio(runRuleScore). */
+const C_RUN_RULE_RATIO = 24;
+const CONFIG_COUNT = 25;
 
 /** Configuration arrays by their numbers (few: one per sample period and settings in use). */
 const CONFIGS = new Map<string, Float64Array>();
@@ -382,13 +389,23 @@ function sharedConfig(numbers: Float64Array): Float64Array {
  * The sample being judged: numbers passed to a call that is not inlined are boxed, so `update` hands them
  * over here (shared: a sample is judged start to end in one synchronous call).
  */
-const INPUT = new Float64Array(2);
-/** The run rules' windows, and the smallest |zone| each counts (zone = 1 + whole sigmas, see `update`). */
-const RUN_WINDOWS = [3, 5, 9];
-const RUN_MIN_ZONE = [3, 2, 1];
+const INPUT = new Float64Array(3);
+/** INPUT[SD]: the sample's baseline spread as `judgeInput` worked it out, for the run rules (not again). */
+const SD = 2;
 /** Bits per held zone code (see `pushZone`), and the mask of RUN_MEMORY of them. */
 const ZONE_BITS = 3;
 const ZONE_MASK = (1 << (ZONE_BITS * RUN_MEMORY)) - 1;
+/** The lowest bit of each held code; of the newest 3, 5 and all 9 (the run rules' windows). */
+const CODE_BITS = 0o111111111;
+const NEWEST_3 = 0o111;
+const NEWEST_5 = 0o11111;
+
+/** Set bits of a 32-bit integer. */
+function bitCount(v: number): number {
+  v = v - ((v >>> 1) & 0x55555555);
+  v = (v & 0x33333333) + ((v >>> 2) & 0x33333333);
+  return Math.imul((v + (v >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24;
+}
 
 /** The zone code held `age` samples before the newest (0: the newest) in the packed codes. */
 function zoneAt(packed: number, age: number): number {
@@ -438,13 +455,26 @@ function addFinding(i: number, statistic: number, threshold: number, lo: number,
   SLOTS.fixed[i] = NaN;
 }
 
-/** A finding with a fixed score (limits, physical range, run rules); rare, so plain arguments. */
-function addFixed(i: number, score: number, statistic: number, threshold: number, lo: number | null, hi: number | null, detail: string): void {
+/**
+ * A finding with a fixed score (limits, physical range, run rules), plain arguments (rare, except the run
+ * rules on a slow swing). `ratio` is `fixedRatio(score)`, worked out beforehand: the run rules hold on most
+ * samples of a signal that swings slower than the baseline learns, and the division is the same every time.
+ */
+function addFixed(i: number, score: number, ratio: number, statistic: number, threshold: number, lo: number | null, hi: number | null, detail: string): void {
   if (SLOTS.present[0] & (1 << i) && SLOTS.fixed[i] >= score) return;
   addFinding(i, statistic, threshold, lo ?? NaN, hi ?? NaN, 0);
   SLOTS.fixed[i] = score;
+  SLOTS.fixedRatio[i] = ratio;
   SLOTS.details[i] = detail;
 }
+
+/** The evidence ratio of a fixed score (its odds; 1e12 for certainty), as `finishFindings` reports it. */
+export function fixedRatio(score: number): number {
+  return score >= 1 ? 1e12 : score / (1 - score);
+}
+const RATIO_RANGE = fixedRatio(1);
+const RATIO_HIHI = fixedRatio(0.95);
+const RATIO_HI = fixedRatio(0.75);
 
 function describe(type: AnomalyType, arg: number, weekly: boolean, cycleMs: number): string | undefined {
   switch (type) {
@@ -611,9 +641,9 @@ export class SensorDetector {
   private config: ResolvedConfig;
   /**
    * Per-detector evidence of the last sample (statistic / threshold per anomaly type, indexed by
-   * `EVIDENCE_INDEX`; 0 where a detector did not run). Overwritten by each step (not part of the state).
+   * `EVIDENCE_INDEX`; 0 where a detector did not run), written when asked for (`lastEvidence`). Not part of the state.
    */
-  readonly lastEvidence: Float64Array;
+  private readonly evidence: Float64Array;
   /** The fixed-score finding's text, when the last verdict is one. */
   private detail: string | undefined = undefined;
 
@@ -628,6 +658,8 @@ export class SensorDetector {
   ) {
     const numbers = storage instanceof Float64Array ? storage : storage?.numbers;
     if (numbers && numbers.length !== SLOT_COUNT) throw new RangeError(`a detector row holds ${SLOT_COUNT} numbers, not ${numbers.length}`);
+    // A row reused by a rebuilt detector: its old detector's pending evidence must not land on it later.
+    if (PENDING !== null) PENDING.writeEvidence();
     const h = numbers ? numbers.fill(0) : new Float64Array(SLOT_COUNT);
     this.h = h;
     if (storage && !(storage instanceof Float64Array)) {
@@ -641,7 +673,7 @@ export class SensorDetector {
       this.weekAt = 2 * DAY_BINS;
       this.binStride = 2;
     }
-    this.lastEvidence = h.subarray(EVIDENCE, EVIDENCE + ANOMALY_TYPES.length);
+    this.evidence = h.subarray(EVIDENCE, EVIDENCE + ANOMALY_TYPES.length);
     // States saved before a field existed get its initial value.
     const s = state ? migrateState(state) : initialState();
     h[N] = s.n;
@@ -716,6 +748,7 @@ export class SensorDetector {
     h[C_STUCK_MIN] = c.stuckMinSamples;
     h[C_STUCK_LN_P] = Math.log(c.stuckProbability);
     h[C_RUN_RULE_SCORE] = c.runRuleScore;
+    h[C_RUN_RULE_RATIO] = fixedRatio(c.runRuleScore);
     const e = c.enabled;
     h[C_FLAGS] =
       (e.zscore ? FLAG_ZSCORE : 0) |
@@ -881,7 +914,8 @@ export class SensorDetector {
     const warming = n <= c[C_WARMUP];
     const mean = h[MEAN];
     const variance = h[VARIANCE];
-    const sd = Math.max(Math.sqrt(variance), minSigma, 1e-6 * Math.abs(mean), 1e-9); // sigma(), inline
+    const sd = Math.max(Math.sqrt(variance), minSigma, 1e-6 * Math.abs(mean), 1e-9); // the baseline spread
+    INPUT[SD] = sd;
     const z = (value - mean) / sd;
     const d = value - prev;
     const dMean = h[D_MEAN];
@@ -1136,6 +1170,9 @@ export class SensorDetector {
   private resetFindings(): void {
     // Only `present`: a fixed score is read only where present, and every write that makes a slot present
     // either sets its fixed score (`addFixed`) or is for a slot whose fixed score is always NaN.
+    // Another detector's findings are about to be overwritten: its evidence is written first (this
+    // detector's own, never asked for, is superseded by this sample's).
+    if (PENDING !== null && PENDING !== this) PENDING.writeEvidence();
     SLOTS.present[0] = 0;
     const h = this.h;
     h[F_WEEKLY] = 0;
@@ -1146,45 +1183,31 @@ export class SensorDetector {
   }
 
   /**
-   * Strongest finding, per-type ratios and joint evidence, into the detector's numbers. Returns nothing:
-   * a number returned from a call that is not inlined is boxed.
+   * Strongest finding into the detector's numbers; its per-type ratios and joint evidence when asked for
+   * (`writeEvidence`: most samples' are never read). Returns nothing: a number returned from a call that
+   * is not inlined is boxed.
    */
   private finishFindings(): void {
-    const { fixed, statistic, threshold } = SLOTS;
+    const { fixed, statistic, threshold, score: scores } = SLOTS;
     const present = SLOTS.present[0];
     const h = this.h;
-    let product = 1;
     let best = -1;
     let bestScore = 0;
     for (let k = 0; k < REPORT_ORDER.length; k++) {
       const i = REPORT_ORDER[k];
-      if (!(present & (1 << i))) {
-        h[EVIDENCE + i] = 0;
-        continue;
-      }
-      let score: number;
-      let ratio: number;
+      if (!(present & (1 << i))) continue;
       const f = fixed[i];
-      if (f === f) {
-        score = f;
-        ratio = f >= 1 ? 1e12 : f / (1 - f);
-        product *= 1 + ratio;
-      } else {
-        const st = statistic[i];
-        score = scoreOf(st, threshold[i]);
-        ratio = st === Infinity ? 1e12 : score > 0 ? st / threshold[i] : 0;
-        if (score > 0) product *= 1 + ratio;
-      }
-      h[EVIDENCE + i] = ratio;
+      const score = f === f ? f : scoreOf(statistic[i], threshold[i]);
+      scores[i] = score;
       if (best < 0 || score > bestScore) {
         best = i;
         bestScore = score;
       }
     }
+    PENDING = this;
     if (!(bestScore > 0)) return;
     h[F_BEST] = best;
     h[F_SCORE] = bestScore;
-    h[F_PRODUCT] = product;
     h[F_STATISTIC] = statistic[best];
     h[F_THRESHOLD] = threshold[best];
     h[F_LO] = SLOTS.lo[best];
@@ -1193,8 +1216,46 @@ export class SensorDetector {
     this.detail = fixed[best] === fixed[best] ? SLOTS.details[best] : undefined;
   }
 
+  /**
+   * The last sample's per-type ratios and joint evidence (the product of 1 + ratio, kept while a finding
+   * scores), from its findings still in SLOTS: the same numbers `finishFindings` would have written.
+   */
+  private writeEvidence(): void {
+    PENDING = null;
+    const { fixed, statistic, threshold, fixedRatio, score: scores } = SLOTS;
+    const present = SLOTS.present[0];
+    const h = this.h;
+    let product = 1;
+    for (let k = 0; k < REPORT_ORDER.length; k++) {
+      const i = REPORT_ORDER[k];
+      if (!(present & (1 << i))) {
+        h[EVIDENCE + i] = 0;
+        continue;
+      }
+      let ratio: number;
+      if (fixed[i] === fixed[i]) {
+        ratio = fixedRatio[i]; // fixedRatio(fixed)
+        product *= 1 + ratio;
+      } else {
+        const st = statistic[i];
+        const score = scores[i];
+        ratio = st === Infinity ? 1e12 : score > 0 ? st / threshold[i] : 0;
+        if (score > 0) product *= 1 + ratio;
+      }
+      h[EVIDENCE + i] = ratio;
+    }
+    if (h[F_BEST] >= 0) h[F_PRODUCT] = product;
+  }
+
+  /** Per anomaly type, the last sample's statistic / threshold (indexed by `EVIDENCE_INDEX`; 0 where a detector did not run). */
+  get lastEvidence(): Float64Array {
+    if (PENDING === this) this.writeEvidence();
+    return this.evidence;
+  }
+
   /** The last sample's verdict (a new object). */
   private verdict(): EngineVerdict {
+    if (PENDING === this) this.writeEvidence();
     const h = this.h;
     const i = h[F_BEST];
     if (i < 0) return NOTHING();
@@ -1280,6 +1341,7 @@ export class SensorDetector {
 
   /** Joint weight of evidence of the last sample (`EngineVerdict.combined`) without building the verdict. */
   get lastCombined(): number {
+    if (PENDING === this) this.writeEvidence();
     return Math.log(this.h[F_PRODUCT]);
   }
 
@@ -1406,13 +1468,6 @@ export class SensorDetector {
     return ready;
   }
 
-  private sigma(): number {
-    const h = this.h;
-    const c = this.c;
-    // The configuration's minimum spread from the detector's numbers (one object fewer to read).
-    return Math.max(Math.sqrt(h[VARIANCE]), c[C_MIN_SIGMA], 1e-6 * Math.abs(h[MEAN]), 1e-9);
-  }
-
   private trackPeriod(ts: number): void {
     const h = this.h;
     const lastTs = h[LAST_TS];
@@ -1434,8 +1489,8 @@ export class SensorDetector {
   private physical(): void {
     const value = INPUT[1];
     const { physicalMin: lo, physicalMax: hi } = this.config;
-    if (lo !== null && value < lo) addFixed(I_RANGE, 1, value, lo, lo, hi, `below physical minimum ${lo}`);
-    if (hi !== null && value > hi) addFixed(I_RANGE, 1, value, hi, lo, hi, `above physical maximum ${hi}`);
+    if (lo !== null && value < lo) addFixed(I_RANGE, 1, RATIO_RANGE, value, lo, lo, hi, `below physical minimum ${lo}`);
+    if (hi !== null && value > hi) addFixed(I_RANGE, 1, RATIO_RANGE, value, hi, lo, hi, `above physical maximum ${hi}`);
   }
 
   /** lo/lolo/hi/hihi with deadband: a crossed limit stays active until the value is back by the deadband. */
@@ -1453,34 +1508,21 @@ export class SensorDetector {
     const lo = l.lo ?? l.lolo ?? null;
     const hi = l.hi ?? l.hihi ?? null;
     // hihi/lolo are near-certain trouble; hi/lo clear the anomaly threshold with margin.
-    if (act.hihi) addFixed(I_LIMIT, 0.95, value, l.hihi!, lo, hi, `hihi limit ${l.hihi} crossed`);
-    else if (act.hi) addFixed(I_LIMIT, 0.75, value, l.hi!, lo, hi, `hi limit ${l.hi} crossed`);
-    if (act.lolo) addFixed(I_LIMIT, 0.95, value, l.lolo!, lo, hi, `lolo limit ${l.lolo} crossed`);
-    else if (act.lo) addFixed(I_LIMIT, 0.75, value, l.lo!, lo, hi, `lo limit ${l.lo} crossed`);
+    if (act.hihi) addFixed(I_LIMIT, 0.95, RATIO_HIHI, value, l.hihi!, lo, hi, `hihi limit ${l.hihi} crossed`);
+    else if (act.hi) addFixed(I_LIMIT, 0.75, RATIO_HI, value, l.hi!, lo, hi, `hi limit ${l.hi} crossed`);
+    if (act.lolo) addFixed(I_LIMIT, 0.95, RATIO_HIHI, value, l.lolo!, lo, hi, `lolo limit ${l.lolo} crossed`);
+    else if (act.lo) addFixed(I_LIMIT, 0.75, RATIO_HI, value, l.lo!, lo, hi, `lo limit ${l.lo} crossed`);
   }
 
   /**
    * Holds the newest zone (the last RUN_MEMORY, ZONE_BITS each in one number, newest lowest: a shift instead
-   * of moving nine numbers, and one number of the row instead of nine) and keeps the run rules' window counts.
+   * of moving nine numbers, and one number of the row instead of nine). The run rules count from the codes.
    */
   private pushZone(zone: number): void {
     const h = this.h;
     const count = h[ZONE_COUNT];
-    const packed = h[ZONES];
-    for (let w = 0; w < RUN_WINDOWS.length; w++) {
-      const window = RUN_WINDOWS[w];
-      const min = RUN_MIN_ZONE[w];
-      // The zone leaving this window as the new one enters.
-      if (count >= window) {
-        const out = zoneAt(packed, window - 1);
-        if (out >= min) h[RUN_COUNTS + 2 * w]--;
-        else if (out <= -min) h[RUN_COUNTS + 2 * w + 1]--;
-      }
-      if (zone >= min) h[RUN_COUNTS + 2 * w]++;
-      else if (zone <= -min) h[RUN_COUNTS + 2 * w + 1]++;
-    }
     // Codes ±1..±4 as 0..7: -4..-1 → 0..3, 1..4 → 4..7.
-    h[ZONES] = ((packed << ZONE_BITS) | (zone < 0 ? zone + 4 : zone + 3)) & ZONE_MASK;
+    h[ZONES] = ((h[ZONES] << ZONE_BITS) | (zone < 0 ? zone + 4 : zone + 3)) & ZONE_MASK;
     if (count < RUN_MEMORY) h[ZONE_COUNT] = count + 1;
   }
 
@@ -1495,22 +1537,33 @@ export class SensorDetector {
   /**
    * Western Electric rules 2–3 and Nelson rule 2 on the zones of recent samples (rule 1 is the z-score):
    * 2 of the last 3 beyond 2σ on one side, else 4 of the last 5 beyond 1σ, else the last 9 on one side.
+   * Counted from the packed codes' bits (zone = 1 + whole sigmas): a code's high bit is its side, and
+   * |zone| ≥ 3 is codes 6–7 above / 0–1 below, |zone| ≥ 2 codes 5–7 / 0–2. No counts kept per sample.
    */
   private runRules(): void {
     const h = this.h;
     const count = h[ZONE_COUNT];
-    const hits2 = Math.max(h[RUN_COUNTS], h[RUN_COUNTS + 1]);
-    const hits1 = Math.max(h[RUN_COUNTS + 2], h[RUN_COUNTS + 3]);
-    const hits0 = Math.max(h[RUN_COUNTS + 4], h[RUN_COUNTS + 5]);
-    if (count >= 3 && hits2 >= 2) this.runRuleHit(hits2, 2, 2, '2 of 3 beyond 2σ on one side');
-    else if (count >= 5 && hits1 >= 4) this.runRuleHit(hits1, 4, 1, '4 of 5 beyond 1σ on one side');
-    else if (count >= 9 && hits0 >= 9) this.runRuleHit(hits0, 9, 0, '9 in a row on one side');
+    const packed = h[ZONES];
+    const b0 = packed & CODE_BITS;
+    const b1 = (packed >> 1) & CODE_BITS;
+    const above = (packed >> 2) & CODE_BITS;
+    const below = ~above & CODE_BITS;
+    if (count >= 3) {
+      const hits = Math.max(bitCount(above & b1 & NEWEST_3), bitCount(below & ~b1 & NEWEST_3));
+      if (hits >= 2) return this.runRuleHit(hits, 2, 2, '2 of 3 beyond 2σ on one side');
+    }
+    if (count >= 5) {
+      const hits = Math.max(bitCount(above & (b1 | b0) & NEWEST_5), bitCount(below & ~(b1 & b0) & NEWEST_5));
+      if (hits >= 4) return this.runRuleHit(hits, 4, 1, '4 of 5 beyond 1σ on one side');
+    }
+    if (count >= RUN_MEMORY && (above === CODE_BITS || below === CODE_BITS)) this.runRuleHit(RUN_MEMORY, 9, 0, '9 in a row on one side');
   }
 
   private runRuleHit(hits: number, need: number, sigmas: number, rule: string): void {
     const mean = this.h[MEAN];
-    const sd = this.sigma();
-    addFixed(I_RUN, this.c[C_RUN_RULE_SCORE], hits, need, mean - sigmas * sd, mean + sigmas * sd, rule);
+    // The spread the sample is judged on (the baseline learns after the run rules).
+    const sd = INPUT[SD];
+    addFixed(I_RUN, this.c[C_RUN_RULE_SCORE], this.c[C_RUN_RULE_RATIO], hits, need, mean - sigmas * sd, mean + sigmas * sd, rule);
   }
 }
 
