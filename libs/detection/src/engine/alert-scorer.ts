@@ -193,7 +193,7 @@ export class AlertScorer {
   /**
    * What a sample must beat to be reported: the fading memory of the last report (`renotifyFactor` times
    * it). With `renotifyRelease`, the factor applies only to the part of the report whose evidence is still
-   * going on (the peak-hold before this sample), the rest counts once.
+   * going on (the peak-hold before this sample), the rest counts once; the peak-hold then takes this sample.
    */
   private repeatLevel(steps: number, strength: number): number {
     if (!(this.release > 0)) return this.memory;
