@@ -109,6 +109,24 @@ describe('AlertScorer (the command-line score)', () => {
     });
   });
 
+  describe('renotifyRelease: the renotify factor holds only while the reported event goes on', () => {
+    // Five-minute samples: a big spike, then quiet, then a separate spike half its size 230 samples
+    // (19 hours) later. The memory of the first (3 times it, fading by half over 100 samples) is still
+    // above the second; once the first has died down, the second needs only to beat the fading report.
+    const alertsAt = (seed: number, options = {}) => {
+      const x = gaussian(4000, seed);
+      x[2000] += 24;
+      x[2230] += 12;
+      const scorer = new AlertScorer({}, options);
+      return x.map((v, i) => [i, scorer.step(MONDAY + i * FIVE_MIN_MS, v)]).filter(([, s]) => s >= 0.5).map(([i]) => i);
+    };
+
+    it.each([1, 2, 3])('seed %i: the second, separate spike is reported with it and hidden without it', (seed) => {
+      expect(alertsAt(seed, { renotifyRelease: 0.6 })).toEqual([2000, 2230]);
+      expect(alertsAt(seed)).toEqual([2000]);
+    });
+  });
+
   it('is causal: a row\'s score does not change when later rows change', () => {
     const x = withFault('spike', 3000, 2000, 3);
     const y = [...x];

@@ -20,6 +20,13 @@ export interface AlertScorerOptions {
   surpriseThreshold?: number;
   /** After a report, a new one needs this many times the reported surprise (before fading). */
   renotifyFactor?: number;
+  /**
+   * Off by default. When set, `renotifyFactor` holds only while the evidence stays up: a peak-hold of
+   * the evidence fading with this fraction of `holdoffHalfLife` says how much of the reported event is
+   * still going on, and once it has died down a new event needs only to beat the fading report itself
+   * (a second, separate anomaly half the size of the first is news; the same one going on is not).
+   */
+  renotifyRelease?: number;
   /** Rank by the sum of all detectors' evidence rather than the strongest one's. */
   combine?: boolean;
   /** Samples after the detector's warm-up before alerts are reported. */
@@ -68,6 +75,9 @@ export class AlertScorer {
   private readonly joint = { mean: 0, variance: 0 };
   private n = 0;
   private memory = 0;
+  /** Peak-hold of the recent evidence (`renotifyRelease`): how much of the reported event is still going on. */
+  private activity = 0;
+  private activityDecay = 1;
   /** Per-sample fading of the memory and learning rate of the evidence, at the sample period `scaledFor`. */
   private decay: number;
   private alpha: number;
@@ -80,6 +90,7 @@ export class AlertScorer {
   private readonly timeScaled: boolean;
   private readonly surpriseThreshold: number;
   private readonly renotify: number;
+  private readonly release: number;
   private readonly useCombined: boolean;
   private readonly own: { index: number; mean: number; variance: number }[];
   private readonly ownWeight: number;
@@ -109,6 +120,8 @@ export class AlertScorer {
     this.evidenceWarmup = this.evidenceWarmupSamples;
     this.surpriseThreshold = options.surpriseThreshold ?? 3;
     this.renotify = options.renotifyFactor ?? 3;
+    this.release = options.renotifyRelease ?? 0;
+    if (this.release > 0) this.activityDecay = Math.pow(0.5, 1 / (this.holdoffHalfLife * this.release));
     this.useCombined = options.combine ?? true;
     this.own = (options.ownEvidence ?? ['pattern']).map((t) => ({ index: EVIDENCE_INDEX[t], mean: 0, variance: 0 }));
     this.ownWeight = options.ownWeight ?? 0.8;
@@ -172,8 +185,23 @@ export class AlertScorer {
     const samples = (atReference: number) =>
       Math.min(Math.max(WINDOW_SAMPLES.max, atReference), Math.max(Math.min(WINDOW_SAMPLES.min, atReference), (atReference * REFERENCE_PERIOD_MS) / periodMs));
     this.decay = Math.pow(0.5, 1 / samples(this.holdoffHalfLife));
+    if (this.release > 0) this.activityDecay = Math.pow(0.5, 1 / (samples(this.holdoffHalfLife) * this.release));
     this.alpha = 1 - Math.pow(0.5, 1 / samples(this.evidenceHalfLife));
     this.evidenceWarmup = Math.round(samples(this.evidenceWarmupSamples));
+  }
+
+  /**
+   * What a sample must beat to be reported: the fading memory of the last report (`renotifyFactor` times
+   * it). With `renotifyRelease`, the factor applies only to the part of the report whose evidence is still
+   * going on (the peak-hold before this sample), the rest counts once; the peak-hold then takes this sample.
+   */
+  private repeatLevel(steps: number, strength: number): number {
+    if (!(this.release > 0)) return this.memory;
+    this.activity *= steps === 1 ? this.activityDecay : Math.pow(this.activityDecay, steps);
+    const reported = this.memory / this.renotify;
+    const level = reported + (this.renotify - 1) * Math.min(reported, this.activity);
+    this.activity = Math.max(this.activity, strength);
+    return level;
   }
 
   step(timestamp: number, value: number): number {
@@ -207,7 +235,7 @@ export class AlertScorer {
     const usual = this.recurOn ? this.recurrence(timestamp, strength) : 0;
     // Its own warm-up: surprise means nothing until the evidence distribution has been seen for a while.
     if (this.n <= this.evidenceWarmup) return 0;
-    if (!(strength > this.memory)) return 0;
+    if (!(strength > this.repeatLevel(steps, strength))) return 0;
     if (!(strength > this.recurMargin * usual)) {
       // Known routine: its aftermath (the charts catching up with it) is a repeat too, as if reported.
       this.memory = Math.max(this.memory, strength * this.renotify);
