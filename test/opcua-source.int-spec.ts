@@ -223,6 +223,37 @@ describe('OPC UA source (simulator OPC UA server)', () => {
     open.splice(open.indexOf(conn), 1);
   });
 
+  it('a server that refuses to monitor the tags stays in comm failure: reported once, never restored while no value can flow', async () => {
+    // More items in one CreateMonitoredItems than the server takes per call (10 000): it refuses the whole request
+    // (BadTooManyOperations) on every connect, after the session and subscription were made and while its
+    // keep-alives arrive. A keep-alive proves the server alive, not the tags readable.
+    const many: OpcuaTag[] = Array.from({ length: 10_001 }, (_, k) => tag(`Many-${k}`, 'ns=1;s=Types.Double'));
+    const failed: string[] = [];
+    const restored: number[] = [];
+    const errors: string[] = [];
+    const conn = new OpcuaConnection(
+      device({ id: 'ua-many', publishing_interval_ms: 100, timeout_ms: 1000 }),
+      many,
+      {
+        publish: async () => undefined,
+        commFailed: (_d, _at, reason) => void failed.push(reason),
+        commRestored: (_d, _at, downMs) => void restored.push(downMs),
+        onError: (_d, m) => void errors.push(m),
+      },
+      { identity: () => driver.identity(), itemsPerRequest: 20_000, backoff: { baseMs: 200, maxMs: 400, jitter: 0 } },
+    );
+    conn.start();
+    open.push(conn);
+    // Six refused connects: keep-alives (every 500 ms here) arrive while several of them wait for the refusal.
+    await eventually(() => errors.filter((m) => /BadTooManyOperations/.test(m)).length, (n) => n >= 6, 90_000);
+    expect(failed).toEqual([expect.stringContaining('BadTooManyOperations')]);
+    expect(restored).toEqual([]);
+    expect(conn.status()).toMatchObject({ state: 'comm_failure', last_good_poll_at: null });
+    expect(conn.status().consecutive_failures).toBeGreaterThanOrEqual(6);
+    await conn.stop();
+    open.splice(open.indexOf(conn), 1);
+  });
+
   it('a hung server (sockets open, no answers) is detected by its silence, and recovered when it answers again', async () => {
     const id = plant.plcs[0].tags[2].sensor_id;
     const p = start(device({ timeout_ms: 1500 }), plantTags(0));

@@ -19,8 +19,13 @@ class SummaryReporter {
       const seconds = file.perfStats ? (file.perfStats.end - file.perfStats.start) / 1000 : 0;
       // A file that failed to run at all (syntax error, failing beforeAll with no test) has no test results.
       files.push({ file: rel, seconds, error: file.testExecError ? String(file.testExecError.message ?? file.testExecError) : undefined });
-      if (file.testExecError && !file.testResults.length) tests.push({ file: rel, name: '(the file did not run)', status: 'failed' });
-      for (const t of file.testResults) tests.push({ file: rel, name: t.fullName, status: t.status, seconds: (t.duration ?? 0) / 1000 });
+      if (file.testExecError && !file.testResults.length) tests.push({ file: rel, name: '(the file did not run)', status: 'failed', failure: String(file.testExecError.message ?? file.testExecError) });
+      for (const t of file.testResults) {
+        const entry = { file: rel, name: t.fullName, status: t.status, seconds: (t.duration ?? 0) / 1000 };
+        // What failed and how (the closing summary prints its head): a flake is named by the log's last lines.
+        if (t.status === 'failed') entry.failure = t.failureMessages.join('\n').slice(0, 4000);
+        tests.push(entry);
+      }
     }
     fs.writeFileSync(out, JSON.stringify({
       passed: results.numPassedTests,

@@ -67,7 +67,7 @@ export class OpcuaConnection implements SourceConnection {
   private watchdog: NodeJS.Timeout | null = null;
   private attempt: Promise<void> | null = null;
   private readonly health: CommHealth;
-  /** Set after a (re)connect until the first notification proves values flow again. */
+  /** Set once a (re)connect has its monitored items, until the next notification proves values flow again. */
   private awaitingFlow = false;
   private lastHeardAt = 0;
   private counters = { polls: 0, requests: 0, errors: 0, consecutive_failures: 0 };
@@ -191,8 +191,11 @@ export class OpcuaConnection implements SourceConnection {
       live.subscription.on('keepalive', () => this.heard(gen));
       live.subscription.on('terminated', lost('subscription terminated'));
       this.lastHeardAt = this.now;
-      this.awaitingFlow = true;
       await this.monitorAll(gen, live.subscription);
+      if (gen !== this.gen) return;
+      // Only now can values flow: a keep-alive before the monitored items exist proves the server alive, not the
+      // tags readable (a server refusing them all would otherwise be "restored", and its failures reset, each connect).
+      this.awaitingFlow = true;
     } catch (err) {
       if (gen !== this.gen) return;
       const reason = await describeOpcuaError(err, d, identity);
