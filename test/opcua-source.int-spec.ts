@@ -231,6 +231,7 @@ describe('OPC UA source (simulator OPC UA server)', () => {
     const failed: string[] = [];
     const restored: number[] = [];
     const errors: string[] = [];
+    const requests: string[] = [];
     const conn = new OpcuaConnection(
       device({ id: 'ua-many', publishing_interval_ms: 100, timeout_ms: 1000 }),
       many,
@@ -240,7 +241,7 @@ describe('OPC UA source (simulator OPC UA server)', () => {
         commRestored: (_d, _at, downMs) => void restored.push(downMs),
         onError: (_d, m) => void errors.push(m),
       },
-      { identity: () => driver.identity(), itemsPerRequest: 20_000, backoff: { baseMs: 200, maxMs: 400, jitter: 0 } },
+      { identity: () => driver.identity(), itemsPerRequest: 20_000, backoff: { baseMs: 200, maxMs: 400, jitter: 0 }, onRequest: (_d, type) => void requests.push(type) },
     );
     conn.start();
     open.push(conn);
@@ -249,7 +250,13 @@ describe('OPC UA source (simulator OPC UA server)', () => {
     expect(failed).toEqual([expect.stringContaining('BadTooManyOperations')]);
     expect(restored).toEqual([]);
     expect(conn.status()).toMatchObject({ state: 'comm_failure', last_good_poll_at: null });
-    expect(conn.status().consecutive_failures).toBeGreaterThanOrEqual(6);
+    const status = conn.status();
+    expect(status.consecutive_failures).toBeGreaterThanOrEqual(6);
+    // Each refused connect counts once: closing its session must not count the same connect again as a lost
+    // subscription (one connect, one CreateSession; the last one may still wait for its refusal).
+    const sessions = requests.filter((t) => t === 'CreateSessionRequest').length;
+    expect([sessions - 1, sessions]).toContain(status.consecutive_failures);
+    expect(errors.filter((m) => !/BadTooManyOperations/.test(m))).toEqual([]);
     await conn.stop();
     open.splice(open.indexOf(conn), 1);
   });

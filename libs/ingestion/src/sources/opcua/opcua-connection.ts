@@ -147,6 +147,7 @@ export class OpcuaConnection implements SourceConnection {
   private connectSoon(delayMs: number): void {
     if (this.stopped) return;
     this.nextRetryAt = this.now + delayMs;
+    if (this.retryTimer) clearTimeout(this.retryTimer); // one retry pending at most
     this.retryTimer = setTimeout(() => {
       this.retryTimer = null;
       this.attempt = this.connect().finally(() => (this.attempt = null));
@@ -198,8 +199,11 @@ export class OpcuaConnection implements SourceConnection {
       this.awaitingFlow = true;
     } catch (err) {
       if (gen !== this.gen) return;
+      // Like a loss: from here on the failed client's late events (its subscription terminating as the session
+      // closes, a keep-alive) belong to no connect, so the failure is counted once.
+      const failedGen = ++this.gen;
       const reason = await describeOpcuaError(err, d, identity);
-      if (gen !== this.gen) return;
+      if (failedGen !== this.gen) return;
       await this.failed(reason);
     }
   }
