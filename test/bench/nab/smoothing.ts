@@ -12,7 +12,7 @@ import { ALERT_SCORER_DEFAULTS, AlertScorer, AlertScorerOptions, DetectorSetting
 import { rng } from '../../../libs/detection/src/engine/testing/signals';
 import { MC_SEEDS, monteCarloCv, MonteCarloResult, Spread, spread } from './cross-validation';
 import type { NabSeries } from './nab-corpus';
-import type { ScoredSeries } from './nab-scorer';
+import { scoreCorpus, ScoredSeries } from './nab-scorer';
 
 /** What the alert score reads of the engine, per sample of one series. */
 export interface EngineRecord {
@@ -108,6 +108,14 @@ export interface SmoothedResult {
   draws: MonteCarloResult[];
 }
 
+/** Recorded series scored under `options`. */
+export const replayed = (corpus: NabSeries[], records: EngineRecord[], options: AlertScorerOptions): ScoredSeries[] =>
+  corpus.map((s, i) => ({ name: s.name, timestamps: s.timestamps, windows: s.windows, scores: replayScores(records[i], s.timestamps, options) }));
+
+/**
+ * `onDraw` sees each draw's options and the thresholds chosen on the whole corpus under them (to score
+ * other series the way the bench scores the synthetic classes, at the nab-dev thresholds).
+ */
 export function smoothedCv(
   corpus: NabSeries[],
   records: EngineRecord[],
@@ -115,11 +123,13 @@ export function smoothedCv(
   options: (keyof AlertScorerOptions)[],
   factors: number[][],
   seeds: number[] = MC_SEEDS,
+  onDraw?: (options: AlertScorerOptions, thresholds: number[]) => void,
 ): SmoothedResult {
   return {
     draws: factors.map((f) => {
       const opts = perturbed(scorer, options, f);
-      const scored: ScoredSeries[] = corpus.map((s, i) => ({ name: s.name, timestamps: s.timestamps, windows: s.windows, scores: replayScores(records[i], s.timestamps, opts) }));
+      const scored = replayed(corpus, records, opts);
+      if (onDraw) onDraw(opts, scoreCorpus(scored).map((r) => r.threshold));
       return monteCarloCv(scored, seeds);
     }),
   };

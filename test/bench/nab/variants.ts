@@ -18,7 +18,8 @@
  * perturbations of those options, each × exp(U(−ln s, ln s)) with s = `BENCH_NAB_SMOOTH_SPAN` (1.3), drawn from
  * `BENCH_NAB_SMOOTH_SEED` (1), the same draws for every variant; paired against the defaults' on the same
  * draws and splits (`smoothing.ts`). With `BENCH_NAB_NESTED=1` also the nested check by that objective.
- * `BENCH_NAB_SMOOTH_ONLY=1` prints only the smoothed lines (a search over many variants).
+ * `BENCH_NAB_SMOOTH_ONLY=1` prints only the smoothed lines (a search over many variants);
+ * `BENCH_NAB_SMOOTH_PAIR` (a variant's label) also pairs the variants after it against that one.
  * `BENCH_NAB_GRID` (JSON object of option → values) adds the variants of every combination of those
  * `scorer` values on top of `BENCH_NAB_GRID_BASE` (JSON `scorer`, default {}).
  * Rows: nab-dev at its own thresholds; the Monte-Carlo cross-validation (50 stratified random halves, both
@@ -29,12 +30,11 @@
 import type { AlertScorerOptions, DetectorSettings } from '@idm/detection';
 import { ALERT_SCORER_DEFAULTS } from '../../../libs/detection/src/engine/alert-scorer';
 import { crossValidate, idmScores } from './nab.bench';
-import { fmtSpread, monteCarloCv, MonteCarloResult, nestedMonteCarloCv, pairedDifference, Spread } from './cross-validation';
+import { fmtSpread, monteCarloCv, MonteCarloResult, nestedMonteCarloCv, pairedDifference, Spread, spread } from './cross-validation';
 import { loadNabCorpus, NabSeries } from './nab-corpus';
 import { ProfileResult, scoreCorpus, scoreCorpusAt, ScoredSeries } from './nab-scorer';
 import { FAILURE_CLASSES, FRESH_SEEDS, syntheticCorpus } from '../synthetic/failure-classes';
-import { EngineRecord, nestedSmoothed, perSplit, perturbations, recordEngine, SmoothedResult, smoothedCv, smoothedDifference, smoothedSpread } from './smoothing';
-import { spread } from './cross-validation';
+import { EngineRecord, nestedSmoothed, perSplit, perturbations, recordEngine, replayed, SmoothedResult, smoothedCv, smoothedDifference, smoothedSpread } from './smoothing';
 
 interface Variant {
   label: string;
@@ -105,6 +105,45 @@ function jitter(v: Variant, options: (keyof AlertScorerOptions)[], dev: NabSerie
   ];
 }
 
+/** The synthetic classes and fresh seeds averaged over the smoothing draws, each at that draw's nab-dev thresholds. */
+class SmoothedClasses {
+  private readonly synthRecords: EngineRecord[];
+  private readonly freshRecords: EngineRecord[];
+  /** Per class then 'all' then 'fresh': per draw [standard, low-FP, false alerts]. */
+  private readonly perDraw = new Map<string, number[][]>();
+
+  constructor(
+    private readonly synth: NabSeries[],
+    private readonly fresh: NabSeries[],
+    settings: DetectorSettings = {},
+  ) {
+    this.synthRecords = synth.map((s) => recordEngine(s, settings));
+    this.freshRecords = fresh.map((s) => recordEngine(s, settings));
+  }
+
+  add(options: AlertScorerOptions, thresholds: number[]): void {
+    const synth = replayed(this.synth, this.synthRecords, options);
+    const put = (key: string, files: ScoredSeries[]) => {
+      const [std, lowFp] = scoreCorpusAt(files, thresholds);
+      this.perDraw.set(key, [...(this.perDraw.get(key) ?? []), [std.score, lowFp.score, std.counts.fp, std.counts.tp + std.counts.fn]]);
+    };
+    for (const c of FAILURE_CLASSES) put(c.name, synth.filter((s) => s.name.startsWith(`synthetic/${c.name}-`)));
+    put('synthetic, all', synth);
+    put('fresh seeds', replayed(this.fresh, this.freshRecords, options));
+  }
+
+  lines(): string[] {
+    const avg = (rows: number[][], i: number) => rows.reduce((s, r) => s + r[i], 0) / rows.length;
+    const fmt = ([key, rows]: [string, number[][]]) =>
+      rows[0][3] > 0 ? `${key} ${avg(rows, 0).toFixed(1)} / ${avg(rows, 1).toFixed(1)}` : `${key} fp ${avg(rows, 2).toFixed(1)}`;
+    const entries = [...this.perDraw.entries()];
+    return [
+      `  smoothed classes ${entries.slice(0, -2).map(fmt).join('; ')}`,
+      `  smoothed synthetic, all ${fmt(entries[entries.length - 2]).replace('synthetic, all ', '')}; fresh seeds ${fmt(entries[entries.length - 1]).replace('fresh seeds ', '')}`,
+    ];
+  }
+}
+
 /** Every combination of the grid's values, as variants on top of `base`. */
 function gridVariants(grid: Record<string, number[]>, base: AlertScorerOptions): Variant[] {
   let combos: AlertScorerOptions[] = [base];
@@ -123,13 +162,14 @@ const picked = (chosen: number[], variants: Variant[]) =>
 const signed = (x: number) => `${x >= 0 ? '+' : ''}${x.toFixed(1)}`;
 
 /** The smoothed lines of one variant: score over splits and over draws, and paired against the defaults'. */
-function smoothedLines(r: SmoothedResult, base: SmoothedResult | undefined): string[] {
+function smoothedLines(r: SmoothedResult, bases: [string, SmoothedResult | undefined][]): string[] {
   const s = smoothedSpread(r).slice(0, 2);
   const draws = s.map((p) => `draws ${p.draws.min.toFixed(1)}–${p.draws.max.toFixed(1)}, sd ${(p.draws.se * Math.sqrt(p.draws.n)).toFixed(1)}`).join('; ');
   const lines = [`  smoothed (${r.draws.length} draws)  ${s.map((p) => `${p.splits.mean.toFixed(1)} ± ${p.splits.se.toFixed(1)}`).join(' / ')}  (${draws})`];
-  if (base) {
+  for (const [label, base] of bases) {
+    if (!base || base === r) continue;
     const d = smoothedDifference(r, base).slice(0, 2);
-    lines.push(`  smoothed vs defaults, paired  ${d.map((x) => `${signed(x.mean)} ± ${x.se.toFixed(1)}`).join(' / ')}  (s.e. splits ${d.map((x) => x.seSplits.toFixed(1)).join(' / ')}, draws ${d.map((x) => x.seDraws.toFixed(1)).join(' / ')})`);
+    lines.push(`  smoothed vs ${label}, paired  ${d.map((x) => `${signed(x.mean)} ± ${x.se.toFixed(1)}`).join(' / ')}  (s.e. splits ${d.map((x) => x.seSplits.toFixed(1)).join(' / ')}, draws ${d.map((x) => x.seDraws.toFixed(1)).join(' / ')})`);
   }
   return lines;
 }
@@ -154,6 +194,9 @@ function main(): void {
   };
   let base: MonteCarloResult | undefined;
   let smoothBase: SmoothedResult | undefined;
+  // `BENCH_NAB_SMOOTH_PAIR`: a variant's label; the variants after it are also paired against it.
+  const pairWith = process.env.BENCH_NAB_SMOOTH_PAIR ?? '';
+  let pairBase: SmoothedResult | undefined;
   const candidates: ScoredSeries[][] = [];
   const smoothed: SmoothedResult[] = [];
   for (const v of variants) {
@@ -167,9 +210,13 @@ function main(): void {
     }
     if (smoothOptions.length) {
       const start = process.hrtime.bigint();
-      const r = smoothedCv(dev, recorded(v.settings), v.scorer ?? {}, smoothOptions, factors);
+      // The synthetic classes and fresh seeds too, each draw at its own nab-dev thresholds (not with SMOOTH_ONLY).
+      const classes = smoothOnly ? undefined : new SmoothedClasses(synth, fresh, v.settings);
+      const r = smoothedCv(dev, recorded(v.settings), v.scorer ?? {}, smoothOptions, factors, undefined, classes && ((o, t) => classes.add(o, t)));
       smoothed.push(r);
-      lines.push(...smoothedLines(r, smoothBase), `  (smoothed in ${(Number(process.hrtime.bigint() - start) / 1e6).toFixed(0)} ms)`);
+      if (classes) lines.push(...classes.lines());
+      if (v.label === pairWith) pairBase = r;
+      lines.push(...smoothedLines(r, [['defaults', smoothBase], [pairWith, pairBase]]), `  (smoothed in ${(Number(process.hrtime.bigint() - start) / 1e6).toFixed(0)} ms)`);
       smoothBase ??= r;
     }
     console.log(lines.join('\n'));
