@@ -64,6 +64,8 @@ export function spread(values: number[]): Spread {
 export interface MonteCarloResult {
   /** Held-out scores per profile (PROFILES order), one per split and direction: 2 × seeds. */
   heldOut: number[][];
+  /** The training half's own best score per profile, in the same order (what a choice on that half sees; not kept by the nested estimate). */
+  trained?: number[][];
   /** Summary per profile. */
   spread: Spread[];
 }
@@ -76,13 +78,18 @@ export function monteCarloCv(corpus: ScoredSeries[], seeds: number[] = MC_SEEDS)
   const prepared = new PreparedCorpus(corpus);
   const names = corpus.map((s) => s.name);
   const heldOut: number[][] = PROFILES.map(() => []);
-  const record = (rs: ProfileResult[]) => rs.forEach((r, k) => heldOut[k].push(r.score));
+  const trained: number[][] = PROFILES.map(() => []);
+  const run = (train: number[], test: number[]) => {
+    const best = prepared.best(train);
+    best.forEach((r, k) => trained[k].push(r.score));
+    prepared.at(test, best.map((r) => r.threshold)).forEach((r, k) => heldOut[k].push(r.score));
+  };
   for (const seed of seeds) {
     const [a, b] = stratifiedHalves(names, seed);
-    record(prepared.at(b, prepared.best(a).map((r) => r.threshold)));
-    record(prepared.at(a, prepared.best(b).map((r) => r.threshold)));
+    run(a, b);
+    run(b, a);
   }
-  return { heldOut, spread: heldOut.map(spread) };
+  return { heldOut, trained, spread: heldOut.map(spread) };
 }
 
 /**

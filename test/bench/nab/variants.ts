@@ -13,17 +13,28 @@
  * `BENCH_NAB_NESTED=1` treats the listed variants (defaults included) as candidates chosen on each training
  * half with its thresholds, and prints that nested estimate beside the defaults' (what choosing among them
  * on all of nab-dev would flatter).
+ * `BENCH_NAB_SMOOTH` (JSON array of numeric `scorer` option names, e.g. '["holdoffHalfLife","renotifyFactor"]')
+ * adds each variant's smoothed score: its Monte-Carlo CV averaged over `BENCH_NAB_SMOOTH_DRAWS` (20) joint
+ * perturbations of those options, each × exp(U(−ln s, ln s)) with s = `BENCH_NAB_SMOOTH_SPAN` (1.3), drawn from
+ * `BENCH_NAB_SMOOTH_SEED` (1), the same draws for every variant; paired against the defaults' on the same
+ * draws and splits (`smoothing.ts`). With `BENCH_NAB_NESTED=1` also the nested check by that objective.
+ * `BENCH_NAB_SMOOTH_ONLY=1` prints only the smoothed lines (a search over many variants);
+ * `BENCH_NAB_SMOOTH_PAIR` (a variant's label) also pairs the variants after it against that one.
+ * `BENCH_NAB_GRID` (JSON object of option → values) adds the variants of every combination of those
+ * `scorer` values on top of `BENCH_NAB_GRID_BASE` (JSON `scorer`, default {}).
  * Rows: nab-dev at its own thresholds; the Monte-Carlo cross-validation (50 stratified random halves, both
  * ways: mean ± standard error, 10th and 90th percentile, and each variant's paired difference from the
  * defaults on the same splits); the four fixed folds and their average; the synthetic classes at the
  * nab-dev thresholds; nab-dev and synthetic pooled under one threshold; fresh seeds.
  */
 import type { AlertScorerOptions, DetectorSettings } from '@idm/detection';
+import { ALERT_SCORER_DEFAULTS } from '../../../libs/detection/src/engine/alert-scorer';
 import { crossValidate, idmScores } from './nab.bench';
-import { fmtSpread, monteCarloCv, MonteCarloResult, nestedMonteCarloCv, pairedDifference, Spread } from './cross-validation';
+import { fmtSpread, monteCarloCv, MonteCarloResult, nestedMonteCarloCv, pairedDifference, Spread, spread } from './cross-validation';
 import { loadNabCorpus, NabSeries } from './nab-corpus';
 import { ProfileResult, scoreCorpus, scoreCorpusAt, ScoredSeries } from './nab-scorer';
 import { FAILURE_CLASSES, FRESH_SEEDS, syntheticCorpus } from '../synthetic/failure-classes';
+import { EngineRecord, nestedSmoothed, perSplit, perturbations, recordEngine, replayed, SmoothedResult, smoothedCv, smoothedDifference, smoothedSpread } from './smoothing';
 
 interface Variant {
   label: string;
@@ -41,18 +52,10 @@ const scoredWith = (v: Variant, corpus: NabSeries[]): ScoredSeries[] =>
 
 /** The variant with one numeric scorer option scaled by `factor` (from the variant's value, else the default). */
 function nudged(v: Variant, option: keyof AlertScorerOptions, factor: number): Variant {
-  const base = (v.scorer?.[option] as number | undefined) ?? SCORER_DEFAULTS[option];
+  const base = (v.scorer?.[option] as number | undefined) ?? (ALERT_SCORER_DEFAULTS as Partial<Record<keyof AlertScorerOptions, number>>)[option];
   if (base === undefined) throw new Error(`BENCH_NAB_JITTER: no default known for ${option}`);
   return { ...v, label: `${v.label}, ${option} ×${factor}`, scorer: { ...v.scorer, [option]: base * factor } };
 }
-
-/** The alert score's numeric defaults (alert-scorer.ts), for the ±1 % jitter. */
-const SCORER_DEFAULTS: Partial<Record<keyof AlertScorerOptions, number>> = {
-  holdoffHalfLife: 100,
-  evidenceHalfLife: 1000,
-  surpriseThreshold: 3,
-  renotifyFactor: 3,
-};
 
 function measure(v: Variant, dev: NabSeries[], synth: NabSeries[], fresh: NabSeries[], base?: MonteCarloResult): { lines: string[]; mc: MonteCarloResult; devScored: ScoredSeries[] } {
   const scored = (corpus: NabSeries[]) => scoredWith(v, corpus);
@@ -102,29 +105,140 @@ function jitter(v: Variant, options: (keyof AlertScorerOptions)[], dev: NabSerie
   ];
 }
 
+/** The synthetic classes and fresh seeds averaged over the smoothing draws, each at that draw's nab-dev thresholds. */
+class SmoothedClasses {
+  private readonly synthRecords: EngineRecord[];
+  private readonly freshRecords: EngineRecord[];
+  /** Per class then 'all' then 'fresh': per draw [standard, low-FP, false alerts]. */
+  private readonly perDraw = new Map<string, number[][]>();
+
+  constructor(
+    private readonly synth: NabSeries[],
+    private readonly fresh: NabSeries[],
+    settings: DetectorSettings = {},
+  ) {
+    this.synthRecords = synth.map((s) => recordEngine(s, settings));
+    this.freshRecords = fresh.map((s) => recordEngine(s, settings));
+  }
+
+  add(options: AlertScorerOptions, thresholds: number[]): void {
+    const synth = replayed(this.synth, this.synthRecords, options);
+    const put = (key: string, files: ScoredSeries[]) => {
+      const [std, lowFp] = scoreCorpusAt(files, thresholds);
+      this.perDraw.set(key, [...(this.perDraw.get(key) ?? []), [std.score, lowFp.score, std.counts.fp, std.counts.tp + std.counts.fn]]);
+    };
+    for (const c of FAILURE_CLASSES) put(c.name, synth.filter((s) => s.name.startsWith(`synthetic/${c.name}-`)));
+    put('synthetic, all', synth);
+    put('fresh seeds', replayed(this.fresh, this.freshRecords, options));
+  }
+
+  lines(): string[] {
+    const avg = (rows: number[][], i: number) => rows.reduce((s, r) => s + r[i], 0) / rows.length;
+    const fmt = ([key, rows]: [string, number[][]]) =>
+      rows[0][3] > 0 ? `${key} ${avg(rows, 0).toFixed(1)} / ${avg(rows, 1).toFixed(1)}` : `${key} fp ${avg(rows, 2).toFixed(1)}`;
+    const entries = [...this.perDraw.entries()];
+    return [
+      `  smoothed classes ${entries.slice(0, -2).map(fmt).join('; ')}`,
+      `  smoothed synthetic, all ${fmt(entries[entries.length - 2]).replace('synthetic, all ', '')}; fresh seeds ${fmt(entries[entries.length - 1]).replace('fresh seeds ', '')}`,
+    ];
+  }
+}
+
+/** Every combination of the grid's values, as variants on top of `base`. */
+function gridVariants(grid: Record<string, number[]>, base: AlertScorerOptions): Variant[] {
+  let combos: AlertScorerOptions[] = [base];
+  for (const [option, values] of Object.entries(grid)) combos = combos.flatMap((c) => values.map((v) => ({ ...c, [option]: v })));
+  return combos.map((scorer) => ({ label: Object.entries(grid).map(([o]) => `${o} ${String(scorer[o as keyof AlertScorerOptions])}`).join(', '), scorer }));
+}
+
+/** How often each variant was chosen, the ones never chosen left out. */
+const picked = (chosen: number[], variants: Variant[]) =>
+  chosen
+    .map((n, i) => [n, variants[i].label] as const)
+    .filter(([n]) => n > 0)
+    .map(([n, label]) => `${label} ×${n}`)
+    .join(', ');
+
+const signed = (x: number) => `${x >= 0 ? '+' : ''}${x.toFixed(1)}`;
+
+/** The smoothed lines of one variant: score over splits and over draws, and paired against the defaults'. */
+function smoothedLines(r: SmoothedResult, bases: [string, SmoothedResult | undefined][]): string[] {
+  const s = smoothedSpread(r).slice(0, 2);
+  const draws = s.map((p) => `draws ${p.draws.min.toFixed(1)}–${p.draws.max.toFixed(1)}, sd ${(p.draws.se * Math.sqrt(p.draws.n)).toFixed(1)}`).join('; ');
+  const lines = [`  smoothed (${r.draws.length} draws)  ${s.map((p) => `${p.splits.mean.toFixed(1)} ± ${p.splits.se.toFixed(1)}`).join(' / ')}  (${draws})`];
+  for (const [label, base] of bases) {
+    if (!base || base === r) continue;
+    const d = smoothedDifference(r, base).slice(0, 2);
+    lines.push(`  smoothed vs ${label}, paired  ${d.map((x) => `${signed(x.mean)} ± ${x.se.toFixed(1)}`).join(' / ')}  (s.e. splits ${d.map((x) => x.seSplits.toFixed(1)).join(' / ')}, draws ${d.map((x) => x.seDraws.toFixed(1)).join(' / ')})`);
+  }
+  return lines;
+}
+
 function main(): void {
-  const variants: Variant[] = [{ label: 'defaults' }, ...(JSON.parse(process.env.BENCH_NAB_VARIANTS ?? '[]') as Variant[])];
+  const grid = process.env.BENCH_NAB_GRID ? gridVariants(JSON.parse(process.env.BENCH_NAB_GRID) as Record<string, number[]>, JSON.parse(process.env.BENCH_NAB_GRID_BASE ?? '{}') as AlertScorerOptions) : [];
+  const variants: Variant[] = [{ label: 'defaults' }, ...(JSON.parse(process.env.BENCH_NAB_VARIANTS ?? '[]') as Variant[]), ...grid];
   const seeds = process.env.BENCH_NAB_FRESH_SEEDS ? (JSON.parse(process.env.BENCH_NAB_FRESH_SEEDS) as number[]) : FRESH_SEEDS;
   const dev = loadNabCorpus();
   const synth = syntheticCorpus();
   const fresh = syntheticCorpus(seeds);
   const jittered = JSON.parse(process.env.BENCH_NAB_JITTER ?? '[]') as (keyof AlertScorerOptions)[];
+  const smoothOptions = JSON.parse(process.env.BENCH_NAB_SMOOTH ?? '[]') as (keyof AlertScorerOptions)[];
+  const smoothOnly = Boolean(process.env.BENCH_NAB_SMOOTH_ONLY) && smoothOptions.length > 0;
+  const factors = perturbations(smoothOptions.length, Number(process.env.BENCH_NAB_SMOOTH_DRAWS ?? 20), Number(process.env.BENCH_NAB_SMOOTH_SEED ?? 1), Number(process.env.BENCH_NAB_SMOOTH_SPAN ?? 1.3));
+  // The engine's output per file, recorded once per detector settings: only the alert score reruns per draw.
+  const records = new Map<string, EngineRecord[]>();
+  const recorded = (settings: DetectorSettings = {}) => {
+    const key = JSON.stringify(settings);
+    if (!records.has(key)) records.set(key, dev.map((s) => recordEngine(s, settings)));
+    return records.get(key)!;
+  };
   let base: MonteCarloResult | undefined;
+  let smoothBase: SmoothedResult | undefined;
+  // `BENCH_NAB_SMOOTH_PAIR`: a variant's label; the variants after it are also paired against it.
+  const pairWith = process.env.BENCH_NAB_SMOOTH_PAIR ?? '';
+  let pairBase: SmoothedResult | undefined;
   const candidates: ScoredSeries[][] = [];
+  const smoothed: SmoothedResult[] = [];
   for (const v of variants) {
-    const { lines, mc, devScored } = measure(v, dev, synth, fresh, base);
-    base ??= mc;
-    candidates.push(devScored);
-    console.log([...lines, ...(jittered.length ? jitter(v, jittered, dev, mc) : [])].join('\n'));
+    const lines: string[] = [];
+    if (smoothOnly) lines.push(v.label);
+    else {
+      const m = measure(v, dev, synth, fresh, base);
+      base ??= m.mc;
+      candidates.push(m.devScored);
+      lines.push(...m.lines, ...(jittered.length ? jitter(v, jittered, dev, m.mc) : []));
+    }
+    if (smoothOptions.length) {
+      const start = process.hrtime.bigint();
+      // The synthetic classes and fresh seeds too, each draw at its own nab-dev thresholds (not with SMOOTH_ONLY).
+      const classes = smoothOnly ? undefined : new SmoothedClasses(synth, fresh, v.settings);
+      const r = smoothedCv(dev, recorded(v.settings), v.scorer ?? {}, smoothOptions, factors, undefined, classes && ((o, t) => classes.add(o, t)));
+      smoothed.push(r);
+      if (classes) lines.push(...classes.lines());
+      if (v.label === pairWith) pairBase = r;
+      lines.push(...smoothedLines(r, [['defaults', smoothBase], [pairWith, pairBase]]), `  (smoothed in ${(Number(process.hrtime.bigint() - start) / 1e6).toFixed(0)} ms)`);
+      smoothBase ??= r;
+    }
+    console.log(lines.join('\n'));
   }
-  if (process.env.BENCH_NAB_NESTED && base) {
+  if (process.env.BENCH_NAB_NESTED && smoothBase) {
+    const nested = nestedSmoothed(smoothed);
+    const fixed = perSplit(smoothBase);
+    const picks = (k: number) => picked(nested.chosen[k], variants);
+    const d = nested.heldOut.slice(0, 2).map((xs, k) => spread(xs.map((x, s) => x - fixed[k][s])));
+    console.log(
+      [
+        `nested, smoothed: one of the ${variants.length} variants chosen on each training half by its score averaged over the ${factors.length} draws`,
+        `  smoothed held-out  ${nested.spread.slice(0, 2).map((p) => `${p.mean.toFixed(1)} ± ${p.se.toFixed(1)}`).join(' / ')}`,
+        `  vs defaults        ${d.map((x) => `${signed(x.mean)} ± ${x.se.toFixed(1)}`).join(' / ')} (paired, smoothed the same way)`,
+        `  chosen, standard   ${picks(0)}`,
+        `  chosen, low-FP     ${picks(1)}`,
+      ].join('\n'),
+    );
+  }
+  if (process.env.BENCH_NAB_NESTED && base && !smoothOnly) {
     const nested = nestedMonteCarloCv(candidates);
-    const picks = (k: number) =>
-      nested.chosen[k]
-        .map((n, i) => [n, variants[i].label] as const)
-        .filter(([n]) => n > 0)
-        .map(([n, label]) => `${label} ×${n}`)
-        .join(', ');
+    const picks = (k: number) => picked(nested.chosen[k], variants);
     console.log(
       [
         `nested: one of the ${variants.length} variants chosen on each training half`,

@@ -56,6 +56,30 @@ export interface AlertScorerOptions {
   timeScaled?: boolean;
 }
 
+/** The numeric defaults of `AlertScorerOptions` (the benches perturb and report against these). */
+export const ALERT_SCORER_DEFAULTS = {
+  holdoffHalfLife: 100,
+  evidenceHalfLife: 1000,
+  evidenceWarmup: 100,
+  surpriseThreshold: 3,
+  renotifyFactor: 3,
+  ownWeight: 0.8,
+  recurrenceMargin: 1.5,
+} as const;
+
+/**
+ * What the alert score reads of the engine after each sample (a `SensorDetector` is one). The engine never
+ * reads the alert score back, so a bench can record this once per series and replay it under other
+ * `AlertScorerOptions` (`judge`).
+ */
+export interface EngineOutput {
+  readonly warmingUp: boolean;
+  readonly lastCombined: number;
+  readonly lastEvidence: ArrayLike<number>;
+  readonly lastBest: number;
+  readonly resolved: { readonly periodMs: number | null };
+}
+
 /** Hour-of-day bins of the recurrence memory; an event also matches the neighbouring hours (daily jobs wander). */
 const RECUR_BINS = 24;
 const HOUR_MS = 3_600_000;
@@ -111,22 +135,22 @@ export class AlertScorer {
 
   constructor(settings: DetectorSettings = {}, options: AlertScorerOptions = {}) {
     this.detector = new SensorDetector(settings);
-    this.holdoffHalfLife = options.holdoffHalfLife ?? 100;
-    this.evidenceHalfLife = options.evidenceHalfLife ?? 1000;
-    this.evidenceWarmupSamples = options.evidenceWarmup ?? 100;
+    this.holdoffHalfLife = options.holdoffHalfLife ?? ALERT_SCORER_DEFAULTS.holdoffHalfLife;
+    this.evidenceHalfLife = options.evidenceHalfLife ?? ALERT_SCORER_DEFAULTS.evidenceHalfLife;
+    this.evidenceWarmupSamples = options.evidenceWarmup ?? ALERT_SCORER_DEFAULTS.evidenceWarmup;
     this.timeScaled = options.timeScaled ?? true;
     this.decay = Math.pow(0.5, 1 / this.holdoffHalfLife);
     this.alpha = 1 - Math.pow(0.5, 1 / this.evidenceHalfLife);
     this.evidenceWarmup = this.evidenceWarmupSamples;
-    this.surpriseThreshold = options.surpriseThreshold ?? 3;
-    this.renotify = options.renotifyFactor ?? 3;
+    this.surpriseThreshold = options.surpriseThreshold ?? ALERT_SCORER_DEFAULTS.surpriseThreshold;
+    this.renotify = options.renotifyFactor ?? ALERT_SCORER_DEFAULTS.renotifyFactor;
     this.release = options.renotifyRelease ?? 0;
     if (this.release > 0) this.activityDecay = Math.pow(0.5, 1 / (this.holdoffHalfLife * this.release));
     this.useCombined = options.combine ?? true;
     this.own = (options.ownEvidence ?? ['pattern']).map((t) => ({ index: EVIDENCE_INDEX[t], mean: 0, variance: 0 }));
-    this.ownWeight = options.ownWeight ?? 0.8;
+    this.ownWeight = options.ownWeight ?? ALERT_SCORER_DEFAULTS.ownWeight;
     this.recurOn = options.recurrence ?? true;
-    this.recurMargin = options.recurrenceMargin ?? 1.5;
+    this.recurMargin = options.recurrenceMargin ?? ALERT_SCORER_DEFAULTS.recurrenceMargin;
   }
 
   /** Surprise of `evidence` under a learned mean / variance, then learns it (outliers clipped at 4 sd). */
@@ -143,10 +167,9 @@ export class AlertScorer {
    * The routine evidence at about this time of day: the weaker of yesterday's and the day before's
    * strongest in this hour or a neighbouring one (a daily job wanders), then remembers this sample's.
    */
-  private recurrence(timestamp: number, strength: number): number {
+  private recurrence(timestamp: number, strength: number, kind: number): number {
     const day = Math.floor(timestamp / DAY_MS);
     const bin = Math.floor((timestamp - day * DAY_MS) / HOUR_MS);
-    const kind = this.detector.lastBest;
     let yesterday = 0;
     let before = 0;
     for (let d = -1; d <= 1; d++) {
@@ -206,18 +229,22 @@ export class AlertScorer {
 
   step(timestamp: number, value: number): number {
     // The score and joint evidence only: building a verdict object per sample would be wasted here.
-    const score = this.detector.update(timestamp, value);
+    return this.judge(timestamp, this.detector.update(timestamp, value), this.detector);
+  }
+
+  /** The alert score of one sample from the engine's output for it (`step` after the engine). */
+  judge(timestamp: number, score: number, engine: EngineOutput): number {
     // The time since the last sample in sample periods: the memory fades by the time (a gap by all of it).
     let steps = 1;
-    const period = this.detector.resolved.periodMs;
+    const period = engine.resolved.periodMs;
     if (this.timeScaled && period !== null && period > 0) {
       if (period !== this.scaledFor) this.scaleTo(period);
       const dt = timestamp - this.lastTs;
       if (dt >= 0) steps = dt / period;
     }
     this.lastTs = timestamp;
-    if (this.detector.warmingUp) return 0;
-    const evidence = this.useCombined ? this.detector.lastCombined : Math.log1p(score >= 1 ? 1e12 : score / (1 - score));
+    if (engine.warmingUp) return 0;
+    const evidence = this.useCombined ? engine.lastCombined : Math.log1p(score >= 1 ? 1e12 : score / (1 - score));
     this.n++;
     const a = Math.max(this.alpha, 1 / this.n);
     const surprise = this.surprise(evidence, this.joint, a);
@@ -227,12 +254,12 @@ export class AlertScorer {
     let strength = Math.min(Math.max(0, surprise) / this.surpriseThreshold, engineStrength);
     // The same for each own-evidence detector, on its own statistic and its own history.
     for (const o of this.own) {
-      const ratio = this.detector.lastEvidence[o.index];
+      const ratio = engine.lastEvidence[o.index];
       const own = this.surprise(Math.log1p(ratio), o, a);
       strength = Math.max(strength, this.ownWeight * Math.min(Math.max(0, own) / this.surpriseThreshold, ratio));
     }
     this.memory *= steps === 1 ? this.decay : Math.pow(this.decay, steps);
-    const usual = this.recurOn ? this.recurrence(timestamp, strength) : 0;
+    const usual = this.recurOn ? this.recurrence(timestamp, strength, engine.lastBest) : 0;
     // Its own warm-up: surprise means nothing until the evidence distribution has been seen for a while.
     if (this.n <= this.evidenceWarmup) return 0;
     if (!(strength > this.repeatLevel(steps, strength))) return 0;
