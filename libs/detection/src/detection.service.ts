@@ -34,6 +34,8 @@ interface SensorRuntime {
   written?: { start: number; last: number };
 }
 
+const newBank = () => new DetectorBank(undefined, { keepEvidence: false });
+
 /** Saved detector states loaded at once for sensors seen for the first time (`_id` lookups). */
 const STATE_LOAD_CONCURRENCY = 16;
 
@@ -65,8 +67,11 @@ export class DetectionService implements OnModuleInit, BeforeApplicationShutdown
   /** The same runtimes by `sensorIndex(id)`: samples that carry it are found without hashing their id. */
   private byIndex: (SensorRuntime | undefined)[] = [];
   private readonly loading = new Map<string, Promise<SensorRuntime>>();
-  /** The live detectors' numbers, side by side (see `DetectorBank`). */
-  private bank = new DetectorBank();
+  /**
+   * The live detectors' numbers, side by side (see `DetectorBank`). A sample's evidence is asked for only
+   * right after it (`observe` builds an anomalous sample's verdict at once), so it is not kept.
+   */
+  private bank = newBank();
   /** Admin overrides by `sensor:<id>` / `unit:<unit>`, held in memory (a small collection). */
   private overrides = new Map<string, DetectorOverrideDto>();
   /** Episode writes run one after another, so a sensor's open/update/close reach the database in order. */
@@ -123,7 +128,7 @@ export class DetectionService implements OnModuleInit, BeforeApplicationShutdown
         this.sensors.clear();
         this.byIndex = [];
         // Rows of the dropped runtimes stay theirs (a batch in flight may still judge with them).
-        this.bank = new DetectorBank();
+        this.bank = newBank();
       }
     });
     // Queued behind the episode writes, so the episode exists (and a later write of it keeps the link).
