@@ -19,6 +19,11 @@ interface SensorRuntime {
   /** No episode open in `episodes` (kept after each of its steps): a quiet sample then need not read it. */
   quiet: boolean;
   dirty: boolean;
+  /**
+   * The sensor whose sample followed one of this sensor's in a batch, when it was last looked up by id
+   * (a guess, checked by id, for the next lookup: see `accept`). Only ever a runtime of `sensors`.
+   */
+  next: SensorRuntime | undefined;
   episodes: EpisodeTracker;
   /** Where its detector keeps its numbers (a row of the service's bank; a rebuilt detector reuses it). */
   row: DetectorRow;
@@ -28,6 +33,8 @@ interface SensorRuntime {
   /** The open episode's last anomalous sample as last written (or queued) to `anomalies`; unset when unknown. */
   written?: { start: number; last: number };
 }
+
+const newBank = () => new DetectorBank(undefined, { keepEvidence: false });
 
 /** Saved detector states loaded at once for sensors seen for the first time (`_id` lookups). */
 const STATE_LOAD_CONCURRENCY = 16;
@@ -60,8 +67,11 @@ export class DetectionService implements OnModuleInit, BeforeApplicationShutdown
   /** The same runtimes by `sensorIndex(id)`: samples that carry it are found without hashing their id. */
   private byIndex: (SensorRuntime | undefined)[] = [];
   private readonly loading = new Map<string, Promise<SensorRuntime>>();
-  /** The live detectors' numbers, side by side (see `DetectorBank`). */
-  private bank = new DetectorBank();
+  /**
+   * The live detectors' numbers, side by side (see `DetectorBank`). A sample's evidence is asked for only
+   * right after it (`observe` builds an anomalous sample's verdict at once), so it is not kept.
+   */
+  private bank = newBank();
   /** Admin overrides by `sensor:<id>` / `unit:<unit>`, held in memory (a small collection). */
   private overrides = new Map<string, DetectorOverrideDto>();
   /** Episode writes run one after another, so a sensor's open/update/close reach the database in order. */
@@ -118,7 +128,7 @@ export class DetectionService implements OnModuleInit, BeforeApplicationShutdown
         this.sensors.clear();
         this.byIndex = [];
         // Rows of the dropped runtimes stay theirs (a batch in flight may still judge with them).
-        this.bank = new DetectorBank();
+        this.bank = newBank();
       }
     });
     // Queued behind the episode writes, so the episode exists (and a later write of it keeps the link).
@@ -145,23 +155,32 @@ export class DetectionService implements OnModuleInit, BeforeApplicationShutdown
     // would hold up ingestion); a batch of known sensors (the usual case) awaits nothing.
     const runtimes = new Array<SensorRuntime | undefined>(batch.length);
     let unknown: Set<string> | undefined;
-    let lastId = '';
-    let rt: SensorRuntime | undefined;
+    // The sample before's runtime (undefined when not known yet).
+    let prev: SensorRuntime | undefined;
     const byIndex = this.byIndex;
     for (let i = 0; i < batch.length; i++) {
       const sample = batch[i];
       const id = sample.sensor_id;
-      if (id !== lastId || !rt) {
-        lastId = id;
-        // By the sample's sensor index when it has one (polled samples); checked, as a number from
-        // elsewhere must never lead to another sensor's state. Else by id.
-        const k = sample.sensor_index ?? -1;
-        rt = k >= 0 ? byIndex[k] : undefined;
-        if (rt === undefined || rt.sensorId !== id) rt = this.sensors.get(id);
-        if (rt) rt.dirty = true;
-        else (unknown ??= new Set()).add(id);
+      // By the sample's sensor index when it has one (polled samples), checked against the id: a number
+      // from elsewhere must never lead to another sensor's state. The id is then the sensor's own string
+      // object, so the check reads no characters.
+      const k = sample.sensor_index ?? -1;
+      let rt = k >= 0 ? byIndex[k] : undefined;
+      if (rt === undefined || rt.sensorId !== id) {
+        // Else (posted samples: freshly parsed ids) the sensor before it (a run of one sensor's samples),
+        // or the one that followed that sensor last time (a client sends its sensors in the same order batch
+        // after batch): hashing a fresh id and finding it among thousands is a few cache misses.
+        if (prev !== undefined && prev.sensorId === id) rt = prev;
+        else if (prev?.next !== undefined && prev.next.sensorId === id) rt = prev.next;
+        else {
+          rt = this.sensors.get(id);
+          if (prev !== undefined && rt !== undefined) prev.next = rt;
+        }
       }
+      if (rt) rt.dirty = true;
+      else (unknown ??= new Set()).add(id);
       runtimes[i] = rt;
+      prev = rt;
     }
     if (unknown) {
       const ids = [...unknown];
@@ -395,6 +414,7 @@ export class DetectionService implements OnModuleInit, BeforeApplicationShutdown
       detector,
       quiet: episodes.open === null,
       dirty: false,
+      next: undefined,
       episodes,
       row,
       settingsKey: JSON.stringify(settings),

@@ -25,6 +25,10 @@ function cpuSeconds(): number {
   return (u.user + u.system) / 1e6;
 }
 
+/**
+ * The signal: sensor s reads it from offset 7·s, one step per sample of its own. (Stepped by the sample counter
+ * over all sensors, as before, each of 10 000 sensors read one value for ever: 10 000 samples are one turn.)
+ */
 const VALUES = Array.from({ length: 10_000 }, (_, i) => 50 + 10 * Math.sin(i / 100) + ((i * 7919) % 101) / 50);
 const T0 = Date.UTC(2026, 0, 1);
 const ROUNDS = Number(process.env.BENCH_DETECTOR_ROUNDS ?? 4);
@@ -80,7 +84,7 @@ function stageCase(): Promise<Rounds> {
   const sample = (scoreOnly: boolean) => {
     const rt = plant.get(ids[i % SENSORS])!;
     const ts = T0 + Math.floor(i / SENSORS) * 60_000;
-    const value = VALUES[(i + (i % SENSORS) * 7) % VALUES.length];
+    const value = VALUES[(Math.floor(i / SENSORS) + (i % SENSORS) * 7) % VALUES.length];
     let score: number;
     if (scoreOnly) {
       score = rt.d.update(ts, value);
@@ -124,7 +128,7 @@ async function acceptCase(): Promise<Rounds> {
   const sample = (i: number, polled: boolean): IngestedSample => {
     const s = i % SENSORS;
     const ts = T0 + Math.floor(i / SENSORS) * 60_000;
-    const value = VALUES[(i + s * 7) % VALUES.length];
+    const value = VALUES[(Math.floor(i / SENSORS) + s * 7) % VALUES.length];
     return polled ? ingestedSample(tags[s], ts, value, 'good', 'modbus', undefined, indices[s]) : ingestedSample(`TT-${s}`, ts, value, 'good', 'rest');
   };
   let i = 0;

@@ -646,6 +646,10 @@ export class SensorDetector {
   private readonly evidence: Float64Array;
   /** The fixed-score finding's text, when the last verdict is one. */
   private detail: string | undefined = undefined;
+  /** False on a row of a `DetectorBank` made with `keepEvidence: false` (see there). */
+  private readonly keepsEvidence: boolean;
+  /** The last sample's evidence was not kept (another detector judged since; only when `keepsEvidence` is false). */
+  private evidenceDropped = false;
 
   /**
    * `storage`: a row from `DetectorBank.row()` to keep the numbers and profile bins in (overwritten), or an
@@ -659,7 +663,7 @@ export class SensorDetector {
     const numbers = storage instanceof Float64Array ? storage : storage?.numbers;
     if (numbers && numbers.length !== SLOT_COUNT) throw new RangeError(`a detector row holds ${SLOT_COUNT} numbers, not ${numbers.length}`);
     // A row reused by a rebuilt detector: its old detector's pending evidence must not land on it later.
-    if (PENDING !== null) PENDING.writeEvidence();
+    if (PENDING !== null) PENDING.settleEvidence();
     const h = numbers ? numbers.fill(0) : new Float64Array(SLOT_COUNT);
     this.h = h;
     if (storage && !(storage instanceof Float64Array)) {
@@ -667,7 +671,9 @@ export class SensorDetector {
       this.dayAt = storage.dayAt;
       this.weekAt = storage.weekAt;
       this.binStride = storage.binStride;
+      this.keepsEvidence = storage.keepEvidence;
     } else {
+      this.keepsEvidence = true;
       this.bins = new Float64Array(2 * (DAY_BINS + WEEK_BINS));
       this.dayAt = 0;
       this.weekAt = 2 * DAY_BINS;
@@ -1172,7 +1178,8 @@ export class SensorDetector {
     // either sets its fixed score (`addFixed`) or is for a slot whose fixed score is always NaN.
     // Another detector's findings are about to be overwritten: its evidence is written first (this
     // detector's own, never asked for, is superseded by this sample's).
-    if (PENDING !== null && PENDING !== this) PENDING.writeEvidence();
+    if (PENDING !== null && PENDING !== this) PENDING.settleEvidence();
+    this.evidenceDropped = false;
     SLOTS.present[0] = 0;
     const h = this.h;
     h[F_WEEKLY] = 0;
@@ -1216,6 +1223,21 @@ export class SensorDetector {
     this.detail = fixed[best] === fixed[best] ? SLOTS.details[best] : undefined;
   }
 
+  /** Another detector is about to overwrite SLOTS: this detector's evidence is written, or dropped when not kept. */
+  private settleEvidence(): void {
+    if (this.keepsEvidence) this.writeEvidence();
+    else {
+      PENDING = null;
+      this.evidenceDropped = true;
+    }
+  }
+
+  /** Asked for the last sample's evidence: written now if still pending; an error if it was not kept. */
+  private evidenceNow(): void {
+    if (PENDING === this) this.writeEvidence();
+    else if (this.evidenceDropped) throw new Error('this detector keeps a sample\'s evidence only until another detector judges a sample (its bank was made with keepEvidence: false)');
+  }
+
   /**
    * The last sample's per-type ratios and joint evidence (the product of 1 + ratio, kept while a finding
    * scores), from its findings still in SLOTS: the same numbers `finishFindings` would have written.
@@ -1249,13 +1271,13 @@ export class SensorDetector {
 
   /** Per anomaly type, the last sample's statistic / threshold (indexed by `EVIDENCE_INDEX`; 0 where a detector did not run). */
   get lastEvidence(): Float64Array {
-    if (PENDING === this) this.writeEvidence();
+    this.evidenceNow();
     return this.evidence;
   }
 
   /** The last sample's verdict (a new object). */
   private verdict(): EngineVerdict {
-    if (PENDING === this) this.writeEvidence();
+    this.evidenceNow();
     const h = this.h;
     const i = h[F_BEST];
     if (i < 0) return NOTHING();
@@ -1341,7 +1363,7 @@ export class SensorDetector {
 
   /** Joint weight of evidence of the last sample (`EngineVerdict.combined`) without building the verdict. */
   get lastCombined(): number {
-    if (PENDING === this) this.writeEvidence();
+    this.evidenceNow();
     return Math.log(this.h[F_PRODUCT]);
   }
 
@@ -1574,6 +1596,8 @@ export interface DetectorRow {
   readonly dayAt: number;
   readonly weekAt: number;
   readonly binStride: number;
+  /** Whether its detector keeps a sample's evidence for later (see `DetectorBank`). */
+  readonly keepEvidence: boolean;
 }
 
 /**
@@ -1594,7 +1618,18 @@ export class DetectorBank {
   private bins = new Float64Array(0);
   private next: number;
 
-  constructor(private readonly rowsPerChunk = 1024) {
+  /**
+   * `keepEvidence: false`: a detector on this bank's rows keeps a sample's per-type evidence and joint
+   * evidence (`lastEvidence`, `lastCombined`, the verdict) only until another detector judges a sample, and
+   * throws when asked later. For a caller that asks right after the sample or never (the ingestion stage
+   * builds the verdict of an anomalous sample at once): over many sensors every sample otherwise works out
+   * and writes the evidence of the sample before it (two cache lines of that detector's row, which its own
+   * sample does not touch). Scores, verdicts asked for at once and saved states are the same either way.
+   */
+  constructor(
+    private readonly rowsPerChunk = 1024,
+    private readonly options: { keepEvidence: boolean } = { keepEvidence: true },
+  ) {
     this.next = rowsPerChunk;
   }
 
@@ -1613,6 +1648,7 @@ export class DetectorBank {
       dayAt: 2 * k,
       weekAt: 2 * (DAY_BINS * rows + k),
       binStride: 2 * rows,
+      keepEvidence: this.options.keepEvidence,
     };
   }
 }
