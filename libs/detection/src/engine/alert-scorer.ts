@@ -256,7 +256,7 @@ export class AlertScorer {
    * (which is about its routine) does not apply; the plain repeat memory still does.
    */
   private escalates(strength: number): boolean {
-    return this.chatter > 0 && strength > this.plainMemory && strength > this.recurMargin * this.alarmPeak;
+    return this.chatter > 0 && strength > this.plainMemory && strength > this.renotify * this.alarmPeak;
   }
 
   step(timestamp: number, value: number): number {
