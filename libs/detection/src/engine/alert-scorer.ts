@@ -28,7 +28,7 @@ export interface AlertScorerOptions {
    */
   renotifyRelease?: number;
   /**
-   * Off by default (0). Chattering suppression, as ISA-18.2 treats an alarm that keeps coming back: each
+   * Chattering suppression (default 0.4; 0 turns it off), as ISA-18.2 treats an alarm that keeps coming back: each
    * report's `renotifyFactor` is raised by this much per alarm the sensor has raised recently (reports
    * scoring at least the anomaly score 0.5, counted with fading over `chatterHalfLife`). A sensor alarmed
    * again and again shows its routine (a mostly idle counter's bursts come back every few hours), so the
@@ -37,7 +37,7 @@ export interface AlertScorerOptions {
    * the strongest recent alarm needs to beat only the plain memory, not the raised one.
    */
   renotifyChatter?: number;
-  /** Half-life of that alarm count, in `holdoffHalfLife`s (default 10: three and a half days at five minutes). */
+  /** Half-life of that alarm count, in `holdoffHalfLife`s (default 10: about three days at five minutes). */
   chatterHalfLife?: number;
   /** Rank by the sum of all detectors' evidence rather than the strongest one's. */
   combine?: boolean;
@@ -70,11 +70,12 @@ export interface AlertScorerOptions {
 
 /** The numeric defaults of `AlertScorerOptions` (the benches perturb and report against these). */
 export const ALERT_SCORER_DEFAULTS = {
-  holdoffHalfLife: 100,
+  holdoffHalfLife: 85,
   evidenceHalfLife: 1000,
   evidenceWarmup: 100,
   surpriseThreshold: 3,
-  renotifyFactor: 3,
+  renotifyFactor: 2.5,
+  renotifyChatter: 0.4,
   ownWeight: 0.8,
   recurrenceMargin: 1.5,
 } as const;
@@ -166,7 +167,7 @@ export class AlertScorer {
     this.renotify = options.renotifyFactor ?? ALERT_SCORER_DEFAULTS.renotifyFactor;
     this.release = options.renotifyRelease ?? 0;
     if (this.release > 0) this.activityDecay = Math.pow(0.5, 1 / (this.holdoffHalfLife * this.release));
-    this.chatter = options.renotifyChatter ?? 0;
+    this.chatter = options.renotifyChatter ?? ALERT_SCORER_DEFAULTS.renotifyChatter;
     this.chatterHalfLife = options.chatterHalfLife ?? 10;
     if (this.chatter > 0) this.alarmsDecay = Math.pow(0.5, 1 / (this.holdoffHalfLife * this.chatterHalfLife));
     this.useCombined = options.combine ?? true;
