@@ -28,13 +28,13 @@ export interface AlertScorerOptions {
    */
   renotifyRelease?: number;
   /**
-   * Chattering suppression (default 0.4; 0 turns it off), as ISA-18.2 treats an alarm that keeps coming back: each
-   * report's `renotifyFactor` is raised by this much per alarm the sensor has raised recently (reports
-   * scoring at least the anomaly score 0.5, counted with fading over `chatterHalfLife`). A sensor alarmed
-   * again and again shows its routine (a mostly idle counter's bursts come back every few hours), so the
-   * next event of that size is less news; a sensor rarely alarmed keeps the plain factor, and weak reports
-   * (noise near the threshold) do not count. An escalation stays news: an event `recurrenceMargin` times
-   * the strongest recent alarm needs to beat only the plain memory, not the raised one.
+   * Chattering suppression (default 0.4; 0 turns it off), as ISA-18.2 treats an alarm that keeps coming
+   * back: each report's `renotifyFactor` is raised by this much per alarm the sensor has raised recently
+   * (reports scoring at least the anomaly score 0.5, counted with fading over `chatterHalfLife`). A sensor
+   * alarmed again and again shows its routine (a mostly idle counter's bursts come back every few hours),
+   * so the next event of that size is less news; a sensor rarely alarmed keeps the plain factor, and weak
+   * reports (noise near the threshold) do not count. An escalation stays news: an event `renotifyFactor`
+   * times the strongest recent alarm needs to beat only the plain memory, not the raised one.
    */
   renotifyChatter?: number;
   /** Half-life of that alarm count, in `holdoffHalfLife`s (default 10: about three days at five minutes). */
