@@ -42,7 +42,7 @@ describe('smoothed Monte-Carlo score', () => {
   });
 
   it('scales each named option from the setting, else from its default, and refuses one without a default', () => {
-    expect(perturbed({ holdoffHalfLife: 200, ownWeight: 0.5 }, ['holdoffHalfLife', 'renotifyFactor'], [1.25, 0.5])).toEqual({ holdoffHalfLife: 250, renotifyFactor: 1.5, ownWeight: 0.5 });
+    expect(perturbed({ holdoffHalfLife: 200, ownWeight: 0.5 }, ['holdoffHalfLife', 'renotifyFactor'], [1.25, 0.5])).toEqual({ holdoffHalfLife: 250, renotifyFactor: 1.25, ownWeight: 0.5 });
     expect(() => perturbed({}, ['renotifyRelease'], [1.1])).toThrow(/renotifyRelease/);
     expect(perturbed({ renotifyRelease: 0.5 }, ['renotifyRelease'], [1.2]).renotifyRelease).toBeCloseTo(0.6, 12);
   });

@@ -27,6 +27,18 @@ export interface AlertScorerOptions {
    * (a second, separate anomaly half the size of the first is news; the same one going on is not).
    */
   renotifyRelease?: number;
+  /**
+   * Chattering suppression (default 0.4; 0 turns it off), as ISA-18.2 treats an alarm that keeps coming
+   * back: each report's `renotifyFactor` is raised by this much per alarm the sensor has raised recently
+   * (reports scoring at least the anomaly score 0.5, counted with fading over `chatterHalfLife`). A sensor
+   * alarmed again and again shows its routine (a mostly idle counter's bursts come back every few hours),
+   * so the next event of that size is less news; a sensor rarely alarmed keeps the plain factor, and weak
+   * reports (noise near the threshold) do not count. An escalation stays news: an event `renotifyFactor`
+   * times the strongest recent alarm needs to beat only the plain memory, not the raised one.
+   */
+  renotifyChatter?: number;
+  /** Half-life of that alarm count, in `holdoffHalfLife`s (default 10: about three days at five minutes). */
+  chatterHalfLife?: number;
   /** Rank by the sum of all detectors' evidence rather than the strongest one's. */
   combine?: boolean;
   /** Samples after the detector's warm-up before alerts are reported. */
@@ -58,11 +70,12 @@ export interface AlertScorerOptions {
 
 /** The numeric defaults of `AlertScorerOptions` (the benches perturb and report against these). */
 export const ALERT_SCORER_DEFAULTS = {
-  holdoffHalfLife: 100,
+  holdoffHalfLife: 85,
   evidenceHalfLife: 1000,
   evidenceWarmup: 100,
   surpriseThreshold: 3,
-  renotifyFactor: 3,
+  renotifyFactor: 2.5,
+  renotifyChatter: 0.4,
   ownWeight: 0.8,
   recurrenceMargin: 1.5,
 } as const;
@@ -102,6 +115,12 @@ export class AlertScorer {
   /** Peak-hold of the recent evidence (`renotifyRelease`): how much of the reported event is still going on. */
   private activity = 0;
   private activityDecay = 1;
+  /** Alarms raised recently, counted with fading (`renotifyChatter`), and the per-sample fading. */
+  private alarms = 0;
+  private alarmsDecay = 1;
+  /** With `renotifyChatter`: the memory without the raise, and the strongest recent alarm (fading like the count). */
+  private plainMemory = 0;
+  private alarmPeak = 0;
   /** Per-sample fading of the memory and learning rate of the evidence, at the sample period `scaledFor`. */
   private decay: number;
   private alpha: number;
@@ -115,6 +134,8 @@ export class AlertScorer {
   private readonly surpriseThreshold: number;
   private readonly renotify: number;
   private readonly release: number;
+  private readonly chatter: number;
+  private readonly chatterHalfLife: number;
   private readonly useCombined: boolean;
   private readonly own: { index: number; mean: number; variance: number }[];
   private readonly ownWeight: number;
@@ -146,6 +167,9 @@ export class AlertScorer {
     this.renotify = options.renotifyFactor ?? ALERT_SCORER_DEFAULTS.renotifyFactor;
     this.release = options.renotifyRelease ?? 0;
     if (this.release > 0) this.activityDecay = Math.pow(0.5, 1 / (this.holdoffHalfLife * this.release));
+    this.chatter = options.renotifyChatter ?? ALERT_SCORER_DEFAULTS.renotifyChatter;
+    this.chatterHalfLife = options.chatterHalfLife ?? 10;
+    if (this.chatter > 0) this.alarmsDecay = Math.pow(0.5, 1 / (this.holdoffHalfLife * this.chatterHalfLife));
     this.useCombined = options.combine ?? true;
     this.own = (options.ownEvidence ?? ['pattern']).map((t) => ({ index: EVIDENCE_INDEX[t], mean: 0, variance: 0 }));
     this.ownWeight = options.ownWeight ?? ALERT_SCORER_DEFAULTS.ownWeight;
@@ -209,6 +233,7 @@ export class AlertScorer {
       Math.min(Math.max(WINDOW_SAMPLES.max, atReference), Math.max(Math.min(WINDOW_SAMPLES.min, atReference), (atReference * REFERENCE_PERIOD_MS) / periodMs));
     this.decay = Math.pow(0.5, 1 / samples(this.holdoffHalfLife));
     if (this.release > 0) this.activityDecay = Math.pow(0.5, 1 / (samples(this.holdoffHalfLife) * this.release));
+    if (this.chatter > 0) this.alarmsDecay = Math.pow(0.5, 1 / (samples(this.holdoffHalfLife) * this.chatterHalfLife));
     this.alpha = 1 - Math.pow(0.5, 1 / samples(this.evidenceHalfLife));
     this.evidenceWarmup = Math.round(samples(this.evidenceWarmupSamples));
   }
@@ -225,6 +250,14 @@ export class AlertScorer {
     const level = reported + (this.renotify - 1) * Math.min(reported, this.activity);
     this.activity = Math.max(this.activity, strength);
     return level;
+  }
+
+  /**
+   * With `renotifyChatter`: clearly bigger than anything the sensor has alarmed on lately, so the raise
+   * (which is about its routine) does not apply; the plain repeat memory still does.
+   */
+  private escalates(strength: number): boolean {
+    return this.chatter > 0 && strength > this.plainMemory && strength > this.renotify * this.alarmPeak;
   }
 
   step(timestamp: number, value: number): number {
@@ -259,16 +292,29 @@ export class AlertScorer {
       strength = Math.max(strength, this.ownWeight * Math.min(Math.max(0, own) / this.surpriseThreshold, ratio));
     }
     this.memory *= steps === 1 ? this.decay : Math.pow(this.decay, steps);
+    if (this.chatter > 0) {
+      const fade = steps === 1 ? this.alarmsDecay : Math.pow(this.alarmsDecay, steps);
+      this.alarms *= fade;
+      this.alarmPeak *= fade;
+      this.plainMemory *= steps === 1 ? this.decay : Math.pow(this.decay, steps);
+    }
     const usual = this.recurOn ? this.recurrence(timestamp, strength, engine.lastBest) : 0;
     // Its own warm-up: surprise means nothing until the evidence distribution has been seen for a while.
     if (this.n <= this.evidenceWarmup) return 0;
-    if (!(strength > this.repeatLevel(steps, strength))) return 0;
+    if (!(strength > this.repeatLevel(steps, strength)) && !this.escalates(strength)) return 0;
     if (!(strength > this.recurMargin * usual)) {
       // Known routine: its aftermath (the charts catching up with it) is a repeat too, as if reported.
       this.memory = Math.max(this.memory, strength * this.renotify);
+      this.plainMemory = Math.max(this.plainMemory, strength * this.renotify);
       return 0;
     }
-    this.memory = strength * this.renotify;
+    this.memory = strength * this.renotify * (1 + this.chatter * this.alarms);
+    this.plainMemory = strength * this.renotify;
+    // strength 1 is score 0.5 (`scoreOf`): only an alarm counts towards chattering.
+    if (strength >= 1) {
+      this.alarms++;
+      this.alarmPeak = Math.max(this.alarmPeak, strength);
+    }
     return scoreOf(strength, 1);
   }
 }
